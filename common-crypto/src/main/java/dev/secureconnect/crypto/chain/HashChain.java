@@ -1,0 +1,40 @@
+package dev.secureconnect.crypto.chain;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * The SHA-256 hash chain of SecureConnect's append-only logs: each record's hash covers the previous record's
+ * hash and the record's own canonical bytes, so an edited, removed or reordered record breaks every hash after
+ * it.
+ *
+ * <p>{@code hash(n) = SHA-256(hex(hash(n-1)) || 0x0A || canonical(n))}, hashes written as lower-case hex, the
+ * first record chained to {@link #GENESIS}.
+ */
+public final class HashChain {
+
+    /** The "previous hash" of the first record: 64 zeros. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private HashChain() {}
+
+    public static String link(String previousHash, byte[] canonicalRecord) {
+        Objects.requireNonNull(previousHash, "previousHash");
+        Objects.requireNonNull(canonicalRecord, "canonicalRecord");
+        MessageDigest sha256 = sha256();
+        sha256.update(previousHash.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        sha256.update((byte) '\n');
+        sha256.update(canonicalRecord);
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

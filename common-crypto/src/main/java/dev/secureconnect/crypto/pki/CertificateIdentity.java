@@ -1,0 +1,219 @@
+package dev.secureconnect.crypto.pki;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.CryptoException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+
+/**
+ * Who or what a certificate names, and in which role: the one place that turns names into certificate fields
+ * and back.
+ *
+ * <ul>
+ *   <li>appliance: {@code id} is the serial; SAN URI {@code urn:secureconnect:appliance:<serial>}, CN = serial</li>
+ *   <li>engineer: {@code id} is the login; SAN URI {@code urn:secureconnect:engineer:<login>} and the e-mail
+ *       address; CN = the person's name</li>
+ *   <li>server: {@code id} is the first DNS name (or IP address); SAN DNS names and IP addresses</li>
+ *   <li>root and issuing CA: {@code id} is the CA's common name</li>
+ * </ul>
+ *
+ * @param name the person's full name (engineers), else the same as {@code id}
+ * @param email the engineer's e-mail address, else empty
+ */
+public record CertificateIdentity(
+        CertificateRole role, String id, String name, String email, List<String> dnsNames, List<String> ipAddresses) {
+
+    static final String OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    static final String OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+    public CertificateIdentity {
+        requireNonNull(role, "role");
+        requireNonNull(id, "id");
+        requireNonNull(name, "name");
+        requireNonNull(email, "email");
+        dnsNames = List.copyOf(dnsNames);
+        ipAddresses = List.copyOf(ipAddresses);
+    }
+
+    public static CertificateIdentity rootCa(String commonName) {
+        String cn = IdentityNames.requireDisplayName(commonName, "CA name");
+        return new CertificateIdentity(CertificateRole.ROOT_CA, cn, cn, "", List.of(), List.of());
+    }
+
+    public static CertificateIdentity issuingCa(String commonName) {
+        String cn = IdentityNames.requireDisplayName(commonName, "CA name");
+        return new CertificateIdentity(CertificateRole.ISSUING_CA, cn, cn, "", List.of(), List.of());
+    }
+
+    public static CertificateIdentity server(List<String> dnsNames, List<String> ipAddresses) {
+        if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
+            throw new CryptoException("a server certificate needs at least one DNS name or IP address");
+        }
+        dnsNames.forEach(IdentityNames::requireDnsName);
+        ipAddresses.forEach(IdentityNames::requireIpAddress);
+        String id = dnsNames.isEmpty() ? ipAddresses.get(0) : dnsNames.get(0);
+        return new CertificateIdentity(CertificateRole.SERVER, id, id, "", dnsNames, ipAddresses);
+    }
+
+    public static CertificateIdentity appliance(String serial) {
+        IdentityNames.requireId(serial, "appliance serial");
+        return new CertificateIdentity(CertificateRole.APPLIANCE, serial, serial, "", List.of(), List.of());
+    }
+
+    public static CertificateIdentity engineer(String login, String fullName, String email) {
+        IdentityNames.requireId(login, "engineer login");
+        String name = IdentityNames.requireDisplayName(fullName, "engineer name");
+        IdentityNames.requireEmail(email);
+        return new CertificateIdentity(CertificateRole.ENGINEER, login, name, email, List.of(), List.of());
+    }
+
+    /**
+     * Reads the identity back from a certificate: the role from its basic constraints, SAN URI and extended key
+     * usage, the names from its subject and SAN. A certificate whose fields contradict each other is refused.
+     */
+    public static CertificateIdentity of(X509Certificate certificate) {
+        X509CertificateHolder holder = holder(certificate);
+        String cn = commonName(holder.getSubject());
+        if (certificate.getBasicConstraints() >= 0) {
+            boolean selfIssued = holder.getSubject().equals(holder.getIssuer());
+            return selfIssued ? rootCa(cn) : issuingCa(cn);
+        }
+        SubjectAltNames san = SubjectAltNames.from(GeneralNames.fromExtensions(
+                holder.getExtensions(), Extension.subjectAlternativeName));
+        List<String> usages = extendedKeyUsages(certificate);
+        CertificateIdentity identity = fromNames(cn, san);
+        String needed = identity.role() == CertificateRole.SERVER ? OID_SERVER_AUTH : OID_CLIENT_AUTH;
+        if (!usages.contains(needed)) {
+            throw new CryptoException("certificate for " + identity.describe() + " lacks the "
+                    + (needed.equals(OID_SERVER_AUTH) ? "serverAuth" : "clientAuth") + " extended key usage");
+        }
+        return identity;
+    }
+
+    /** The leaf identity named by a subject common name and SAN, with no role given in advance. */
+    static CertificateIdentity fromNames(String commonName, SubjectAltNames san) {
+        List<SubjectAltNames.Urn> urns = san.secureConnectUrns();
+        if (urns.size() > 1) {
+            throw new CryptoException("names more than one SecureConnect identity: " + urns);
+        }
+        if (urns.isEmpty()) {
+            if (san.dnsNames().isEmpty() && san.ipAddresses().isEmpty()) {
+                throw new CryptoException("carries no SecureConnect identity: no urn:secureconnect: SAN URI"
+                        + " and no DNS name or IP address");
+            }
+            return server(san.dnsNames(), san.ipAddresses());
+        }
+        SubjectAltNames.Urn urn = urns.get(0);
+        if (urn.role() == CertificateRole.APPLIANCE) {
+            if (commonName != null && !commonName.equals(urn.id())) {
+                throw new CryptoException("subject CN=" + IdentityNames.printable(commonName)
+                        + " does not match SAN " + urn + ": an appliance's CN must be its serial");
+            }
+            return appliance(urn.id());
+        }
+        if (san.emails().isEmpty()) {
+            throw new CryptoException("engineer identity " + urn + " has no e-mail address in its SAN");
+        }
+        return engineer(urn.id(), commonName == null ? urn.id() : commonName, san.emails().get(0));
+    }
+
+    /** The {@code urn:secureconnect:…} SAN URI of an appliance or engineer; empty for other roles. */
+    public String uri() {
+        return role == CertificateRole.APPLIANCE || role == CertificateRole.ENGINEER
+                ? SubjectAltNames.Urn.of(role, id)
+                : "";
+    }
+
+    /** A short description for messages and listings, e.g. {@code appliance SN-1234}. */
+    public String describe() {
+        return switch (role) {
+            case ENGINEER -> "engineer " + id + " (" + name + " <" + email + ">)";
+            case SERVER -> "server " + String.join(",", allServerNames());
+            default -> role.label() + " " + id;
+        };
+    }
+
+    private List<String> allServerNames() {
+        List<String> all = new ArrayList<>(dnsNames);
+        all.addAll(ipAddresses);
+        return all;
+    }
+
+    X500Name subject(String organisation) {
+        X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
+        name.addRDN(BCStyle.CN, role == CertificateRole.ENGINEER ? this.name : id);
+        switch (role) {
+            case APPLIANCE -> name.addRDN(BCStyle.OU, "Appliances");
+            case ENGINEER -> name.addRDN(BCStyle.OU, "Support Engineers");
+            case SERVER -> name.addRDN(BCStyle.OU, "Support Servers");
+            default -> {
+                // CAs carry only CN and O
+            }
+        }
+        if (organisation != null && !organisation.isBlank()) {
+            name.addRDN(BCStyle.O, organisation);
+        }
+        return name.build();
+    }
+
+    GeneralNames subjectAltNames() {
+        List<GeneralName> names = new ArrayList<>();
+        switch (role) {
+            case APPLIANCE -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri()));
+            case ENGINEER -> {
+                names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri()));
+                names.add(new GeneralName(GeneralName.rfc822Name, email));
+            }
+            case SERVER -> {
+                dnsNames.forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
+                ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+            }
+            default -> {
+                return null;
+            }
+        }
+        return new GeneralNames(names.toArray(GeneralName[]::new));
+    }
+
+    static X509CertificateHolder holder(X509Certificate certificate) {
+        try {
+            return new JcaX509CertificateHolder(certificate);
+        } catch (CertificateEncodingException e) {
+            throw new CryptoException("certificate cannot be encoded: " + e.getMessage(), e);
+        }
+    }
+
+    static String commonName(X500Name subject) {
+        RDN[] cns = subject.getRDNs(BCStyle.CN);
+        if (cns.length == 0) {
+            return null;
+        }
+        ASN1Encodable value = cns[0].getFirst().getValue();
+        return value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value);
+    }
+
+    private static List<String> extendedKeyUsages(X509Certificate certificate) {
+        try {
+            List<String> usages = certificate.getExtendedKeyUsage();
+            return usages == null ? List.of() : usages;
+        } catch (CertificateParsingException e) {
+            throw new CryptoException("certificate's extended key usage cannot be parsed", e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.secureconnect.crypto.pki;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What a certificate is for in SecureConnect. The role decides the profile it is issued with. */
+public enum CertificateRole {
+    ROOT_CA("root-ca"),
+    ISSUING_CA("issuing-ca"),
+    SERVER("server"),
+    APPLIANCE("appliance"),
+    ENGINEER("engineer");
+
+    /** The prefix of the SAN URI that names appliances and engineers: {@code urn:secureconnect:<role>:<id>}. */
+    public static final String URN_PREFIX = "urn:secureconnect:";
+
+    private final String label;
+
+    CertificateRole(String label) {
+        this.label = label;
+    }
+
+    /** The role's name on command lines, in indexes and in URNs: {@code server}, {@code appliance}, … */
+    public String label() {
+        return label;
+    }
+
+    public boolean isAuthority() {
+        return this == ROOT_CA || this == ISSUING_CA;
+    }
+
+    /** Reads a role name as written on a command line or in an index (case-insensitive). */
+    public static CertificateRole fromLabel(String text) {
+        String wanted = text.trim().toLowerCase(Locale.ROOT);
+        for (CertificateRole role : values()) {
+            if (role.label.equals(wanted)) {
+                return role;
+            }
+        }
+        throw new IllegalArgumentException("unknown role '" + text + "' (expected one of: "
+                + Arrays.stream(values()).map(CertificateRole::label).collect(Collectors.joining(", ")) + ")");
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

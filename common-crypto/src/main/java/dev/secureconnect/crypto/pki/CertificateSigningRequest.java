@@ -1,0 +1,141 @@
+package dev.secureconnect.crypto.pki;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.keys.RsaKeySize;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * A PKCS#10 certificate signing request: made on the machine that keeps the key, signed by the CA after
+ * {@link #identityFor(CertificateRole)} has checked its signature and the identity it asks for.
+ */
+public final class CertificateSigningRequest {
+
+    private final PKCS10CertificationRequest request;
+
+    public CertificateSigningRequest(PKCS10CertificationRequest request) {
+        this.request = requireNonNull(request, "request");
+    }
+
+    /** Creates a request for {@code identity}, signed with the private key of {@code keys}. */
+    public static CertificateSigningRequest create(CertificateIdentity identity, KeyPair keys) {
+        if (identity.role().isAuthority()) {
+            throw new CryptoException("CA certificates are made by 'sc-pki init', not from a request");
+        }
+        try {
+            JcaPKCS10CertificationRequestBuilder builder =
+                    new JcaPKCS10CertificationRequestBuilder(identity.subject(null), keys.getPublic());
+            ExtensionsGenerator extensions = new ExtensionsGenerator();
+            extensions.addExtension(Extension.subjectAlternativeName, false, identity.subjectAltNames());
+            builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+            return new CertificateSigningRequest(
+                    builder.build(new JcaContentSignerBuilder(SoftwareKeySigner.SIGNATURE_ALGORITHM).build(keys.getPrivate())));
+        } catch (IOException | OperatorCreationException e) {
+            throw new CryptoException("cannot create a signing request for " + identity.describe(), e);
+        }
+    }
+
+    public PKCS10CertificationRequest request() {
+        return request;
+    }
+
+    public PublicKey publicKey() {
+        try {
+            return new JcaPKCS10CertificationRequest(request).getPublicKey();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new CryptoException("the CSR's public key cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Verifies the request's self-signature and key, then reads the identity it asks for, which must be of
+     * {@code role}: the SAN URI {@code urn:secureconnect:<role>:<id>} for appliances and engineers (an
+     * appliance's CN, when present, equal to its serial), DNS names and IP addresses for servers.
+     */
+    public CertificateIdentity identityFor(CertificateRole role) {
+        requireNonNull(role, "role");
+        if (role.isAuthority()) {
+            throw new CryptoException("a CSR cannot be signed as a " + role.label() + ": use server, appliance or engineer");
+        }
+        verifySignature();
+        RsaKeySize.requireAcceptable(publicKey(), "the CSR's key");
+        String cn = CertificateIdentity.commonName(request.getSubject());
+        SubjectAltNames san = SubjectAltNames.from(requestedAltNames());
+        if (role == CertificateRole.SERVER && san.dnsNames().isEmpty() && san.ipAddresses().isEmpty() && cn != null) {
+            san = new SubjectAltNames(List.of(cn), List.of(), san.uris(), san.emails());
+        }
+        if (role == CertificateRole.APPLIANCE && san.secureConnectUrns().isEmpty() && cn != null) {
+            List<String> uris = new ArrayList<>(san.uris());
+            uris.add(SubjectAltNames.Urn.of(CertificateRole.APPLIANCE, IdentityNames.requireId(cn, "appliance serial (CSR CN)")));
+            san = new SubjectAltNames(List.of(), List.of(), uris, List.of());
+        }
+        if (role == CertificateRole.ENGINEER && san.emails().isEmpty()) {
+            String email = subjectEmail();
+            if (email != null) {
+                san = new SubjectAltNames(san.dnsNames(), san.ipAddresses(), san.uris(), List.of(email));
+            }
+        }
+        CertificateIdentity identity;
+        try {
+            identity = CertificateIdentity.fromNames(cn, san);
+        } catch (CryptoException e) {
+            throw new CryptoException("CSR " + e.getMessage(), e);
+        }
+        if (identity.role() != role) {
+            throw new CryptoException("the CSR asks for a " + identity.describe() + " certificate, not a "
+                    + role.label() + " one: sign it with --role " + identity.role().label() + " if that is intended");
+        }
+        if (role == CertificateRole.SERVER && !san.secureConnectUrns().isEmpty()) {
+            throw new CryptoException("the CSR names " + san.secureConnectUrns().get(0) + " and cannot be a server");
+        }
+        return identity;
+    }
+
+    private void verifySignature() {
+        boolean valid;
+        try {
+            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()));
+        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            throw new CryptoException("the CSR's signature cannot be checked: " + e.getMessage(), e);
+        }
+        if (!valid) {
+            throw new CryptoException("the CSR's signature is not valid: it was altered or not signed by its own key");
+        }
+    }
+
+    private GeneralNames requestedAltNames() {
+        for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+            Extensions extensions = Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
+            GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+            if (names != null) {
+                return names;
+            }
+        }
+        return null;
+    }
+
+    private String subjectEmail() {
+        RDN[] emails = request.getSubject().getRDNs(BCStyle.EmailAddress);
+        return emails.length == 0 ? null : emails[0].getFirst().getValue().toString();
+    }
+}

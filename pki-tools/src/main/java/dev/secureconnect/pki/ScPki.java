@@ -1,0 +1,1 @@
+package dev.secureconnect.pki; public final class ScPki { public static void main(String[] a) {} }
