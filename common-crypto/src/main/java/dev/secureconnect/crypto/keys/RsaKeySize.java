@@ -9,8 +9,8 @@ import java.util.Set;
 public record RsaKeySize(int bits) {
 
     public static final int MINIMUM_BITS = 2048;
-    public static final RsaKeySize DEFAULT = new RsaKeySize(MINIMUM_BITS);
     private static final Set<Integer> ALLOWED = Set.of(2048, 3072, 4096);
+    public static final RsaKeySize DEFAULT = new RsaKeySize(MINIMUM_BITS);
 
     public RsaKeySize {
         if (bits < MINIMUM_BITS) {

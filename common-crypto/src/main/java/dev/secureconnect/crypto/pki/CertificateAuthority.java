@@ -155,6 +155,11 @@ public final class CertificateAuthority {
         return certificate;
     }
 
+    /** The signer holding this CA's key, for records the CA vouches for (e.g. its issuance log). */
+    public CertificateSigner signer() {
+        return signer;
+    }
+
     /** This CA's certificate followed by the certificates above it, ending with the root. */
     public List<X509Certificate> chain() {
         List<X509Certificate> chain = new ArrayList<>();

@@ -155,20 +155,21 @@ public record CertificateIdentity(
         return all;
     }
 
+    /** The subject DN, most general first as X.500 orders it: O, OU, CN. */
     X500Name subject(String organisation) {
         X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
-        name.addRDN(BCStyle.CN, role == CertificateRole.ENGINEER ? this.name : id);
+        if (organisation != null && !organisation.isBlank()) {
+            name.addRDN(BCStyle.O, organisation);
+        }
         switch (role) {
             case APPLIANCE -> name.addRDN(BCStyle.OU, "Appliances");
             case ENGINEER -> name.addRDN(BCStyle.OU, "Support Engineers");
             case SERVER -> name.addRDN(BCStyle.OU, "Support Servers");
             default -> {
-                // CAs carry only CN and O
+                // CAs carry only O and CN
             }
         }
-        if (organisation != null && !organisation.isBlank()) {
-            name.addRDN(BCStyle.O, organisation);
-        }
+        name.addRDN(BCStyle.CN, role == CertificateRole.ENGINEER ? this.name : id);
         return name.build();
     }
 
