@@ -69,7 +69,11 @@ public final class Pem {
 
     /** An unencrypted PKCS#8 {@code PRIVATE KEY}: keep the file readable by its owner only. */
     public static String privateKey(PrivateKey key) {
-        return encode(key);
+        try {
+            return encode(new JcaPKCS8Generator(key, null));
+        } catch (PemGenerationException e) {
+            throw new CryptoException("cannot encode the private key: " + e.getMessage(), e);
+        }
     }
 
     /** A PKCS#8 {@code ENCRYPTED PRIVATE KEY} under {@code passphrase} (PBKDF2-HMAC-SHA256, AES-256-CBC). */

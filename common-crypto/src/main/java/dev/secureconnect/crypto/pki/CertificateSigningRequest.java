@@ -84,7 +84,8 @@ public final class CertificateSigningRequest {
         if (role == CertificateRole.SERVER && san.dnsNames().isEmpty() && san.ipAddresses().isEmpty() && cn != null) {
             san = new SubjectAltNames(List.of(cn), List.of(), san.uris(), san.emails());
         }
-        if (role == CertificateRole.APPLIANCE && san.secureConnectUrns().isEmpty() && cn != null) {
+        if (role == CertificateRole.APPLIANCE && san.secureConnectUrns().isEmpty() && cn != null
+                && san.dnsNames().isEmpty() && san.ipAddresses().isEmpty()) {
             List<String> uris = new ArrayList<>(san.uris());
             uris.add(SubjectAltNames.Urn.of(CertificateRole.APPLIANCE, IdentityNames.requireId(cn, "appliance serial (CSR CN)")));
             san = new SubjectAltNames(List.of(), List.of(), uris, List.of());

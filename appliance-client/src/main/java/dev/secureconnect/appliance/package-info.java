@@ -1,0 +1,2 @@
+/** SecureConnect appliance-client. */
+package dev.secureconnect.appliance;

@@ -1,0 +1,2 @@
+/** SecureConnect support-server. */
+package dev.secureconnect.server;

@@ -1,0 +1,75 @@
+package dev.secureconnect.tunnel.audit;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The catalogue of audit events the server and the appliance emit. Ids are stable forever: a SIEM rule written
+ * against an id keeps working across releases. Add new events with new ids; never renumber or reuse one.
+ */
+public enum EventType {
+    // tickets 1000-1099
+    TICKET_OPENED(1000, "ticket.opened", Severity.NOTICE),
+    TICKET_CLOSED(1001, "ticket.closed", Severity.NOTICE),
+    TICKET_REFUSED(1002, "ticket.refused", Severity.WARNING),
+
+    // appliance links 1100-1199
+    APPLIANCE_CONNECTED(1100, "appliance.connected", Severity.NOTICE),
+    APPLIANCE_DISCONNECTED(1101, "appliance.disconnected", Severity.NOTICE),
+    APPLIANCE_CLONE_SUSPECTED(1102, "appliance.clone-suspected", Severity.ALERT),
+    HANDSHAKE_REFUSED(1103, "handshake.refused", Severity.WARNING),
+
+    // streams 1200-1299
+    STREAM_OPENED(1200, "stream.opened", Severity.NOTICE),
+    STREAM_REFUSED(1201, "stream.refused", Severity.WARNING),
+    STREAM_CLOSED(1202, "stream.closed", Severity.NOTICE),
+
+    // appliance admin 1300-1399
+    SECURECONNECT_ENABLED(1300, "secureconnect.enabled", Severity.NOTICE),
+    SECURECONNECT_DISABLED(1301, "secureconnect.disabled", Severity.NOTICE),
+    TICKET_CONNECTED(1302, "ticket.connected", Severity.NOTICE),
+    TICKET_DISCONNECTED(1303, "ticket.disconnected", Severity.NOTICE),
+    SERVICE_ALLOWED(1304, "service.allowed", Severity.NOTICE),
+    SERVICE_REMOVED(1305, "service.removed", Severity.NOTICE),
+
+    // link as the appliance sees it 1400-1499
+    LINK_UP(1400, "link.up", Severity.INFORMATIONAL),
+    LINK_DOWN(1401, "link.down", Severity.WARNING),
+    LINK_REFUSED(1402, "link.refused", Severity.WARNING);
+
+    private static final Map<Integer, EventType> BY_ID =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));
+
+    private final int id;
+    private final String eventName;
+    private final Severity severity;
+
+    EventType(int id, String eventName, Severity severity) {
+        this.id = id;
+        this.eventName = eventName;
+        this.severity = severity;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** The dotted name SIEM rules and listings show, e.g. {@code stream.opened}. */
+    public String eventName() {
+        return eventName;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    public static EventType byId(int id) {
+        EventType type = BY_ID.get(id);
+        if (type == null) {
+            throw new IllegalArgumentException("unknown audit event id " + id);
+        }
+        return type;
+    }
+}

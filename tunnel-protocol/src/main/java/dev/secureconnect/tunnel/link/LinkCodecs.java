@@ -1,0 +1,119 @@
+package dev.secureconnect.tunnel.link;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2PingFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Puts the link's HTTP/2 layer on a TLS connection, with roles reversed from the TCP direction: the appliance
+ * (which dialled) is the HTTP/2 server and the support server is the HTTP/2 client that opens streams. Netty's
+ * {@code Http2FrameCodec} + {@code Http2MultiplexHandler} give one child channel per stream, flow control,
+ * stream limits and GOAWAY; a keep-alive handler sends PING when the link is quiet and closes it when the peer
+ * has been silent for {@link LinkSettings#deadLinkTimeout()}.
+ */
+public final class LinkCodecs {
+
+    /** Why a link was closed by this side (dead link, protocol error), for status and audit. */
+    public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("secureconnect.link.closeReason");
+
+    private LinkCodecs() {}
+
+    /**
+     * The appliance side: HTTP/2 server; {@code streamHandler} is added to every stream the server opens.
+     *
+     * <p>Call this only once the connection is up (after the TLS handshake): the HTTP/2 server enlarges its
+     * connection window with a WINDOW_UPDATE as soon as it is added, and on a channel that is not yet connected
+     * that update would be lost, leaving the peer stuck at the 64 KiB default window.
+     */
+    public static void installApplianceSide(ChannelPipeline pipeline, LinkSettings settings, ChannelHandler streamHandler) {
+        if (!pipeline.channel().isActive()) {
+            throw new IllegalStateException("install the appliance side of the link once the connection is up");
+        }
+        pipeline.addLast("idle", idleHandler(settings));
+        pipeline.addLast("http2", Http2FrameCodecBuilder.forServer().initialSettings(http2Settings(settings, false)).build());
+        pipeline.addLast("streams", new Http2MultiplexHandler(streamHandler));
+        pipeline.addLast("keepalive", new KeepAlive(settings));
+    }
+
+    /** The server side: HTTP/2 client; open streams with {@link StreamOpener}. */
+    public static void installServerSide(ChannelPipeline pipeline, LinkSettings settings) {
+        pipeline.addLast("idle", idleHandler(settings));
+        pipeline.addLast("http2", Http2FrameCodecBuilder.forClient().initialSettings(http2Settings(settings, true)).build());
+        pipeline.addLast("streams", new Http2MultiplexHandler(new RefuseInboundStreams()));
+        pipeline.addLast("keepalive", new KeepAlive(settings));
+    }
+
+    static Http2Settings http2Settings(LinkSettings settings, boolean client) {
+        Http2Settings http2 = Http2Settings.defaultSettings()
+                .initialWindowSize(settings.streamWindowBytes())
+                .maxConcurrentStreams(settings.maxConcurrentStreams());
+        if (client) {
+            http2.pushEnabled(false);
+        }
+        return http2;
+    }
+
+    private static IdleStateHandler idleHandler(LinkSettings settings) {
+        return new IdleStateHandler(settings.deadLinkTimeout().toMillis(), 0, settings.keepAliveInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Records why this side closes a link, then closes it. */
+    public static void close(Channel link, String reason) {
+        link.attr(CLOSE_REASON).setIfAbsent(reason);
+        link.close();
+    }
+
+    /** PING when quiet; close when the peer has sent nothing for the dead-link timeout. */
+    static final class KeepAlive extends ChannelInboundHandlerAdapter {
+        private final LinkSettings settings;
+
+        KeepAlive(LinkSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent idle) {
+                if (idle.state() == IdleState.READER_IDLE) {
+                    close(ctx.channel(), "dead link: nothing received for " + settings.deadLinkTimeout().toSeconds() + " s");
+                } else if (idle.state() == IdleState.ALL_IDLE) {
+                    ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime()));
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2PingFrame) {
+                ReferenceCountUtil.release(msg); // acks are automatic; the read itself reset the idle timer
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** The appliance never opens streams to the server; any attempt is reset. */
+    @ChannelHandler.Sharable
+    static final class RefuseInboundStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+    }
+}

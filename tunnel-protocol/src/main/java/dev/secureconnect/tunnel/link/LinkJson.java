@@ -1,0 +1,38 @@
+package dev.secureconnect.tunnel.link;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** JSON encoding of link control messages (hello, admission): strict, unknown fields refused. */
+public final class LinkJson {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    private LinkJson() {}
+
+    public static byte[] encode(Object message) {
+        try {
+            return JSON.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Decodes a message, refusing anything over {@link LinkProtocol#MAX_MESSAGE_BYTES} or malformed. */
+    public static <T> T decode(byte[] bytes, Class<T> type) {
+        if (bytes.length > LinkProtocol.MAX_MESSAGE_BYTES) {
+            throw new LinkException(type.getSimpleName() + " of " + bytes.length + " bytes exceeds the limit of "
+                    + LinkProtocol.MAX_MESSAGE_BYTES);
+        }
+        try {
+            return JSON.readValue(bytes, type);
+        } catch (IOException | RuntimeException e) {
+            throw new LinkException("malformed " + type.getSimpleName() + ": "
+                    + new String(bytes, 0, Math.min(bytes.length, 80), StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?"), e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** SecureConnect tunnel-protocol. */
+package dev.secureconnect.tunnel;

@@ -1,0 +1,147 @@
+package dev.secureconnect.tunnel.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.Promise;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Relays bytes both ways between two channels until both directions have ended, with back-pressure and no
+ * unbounded buffering: each side reads only while the other side is writable ({@code autoRead} follows the
+ * peer's writability, as in Netty's proxy example), so at most one read's worth plus the write buffer's high
+ * water mark is ever in flight per direction.
+ *
+ * <p>Either side is an HTTP/2 stream ({@link Http2StreamChannel}: bytes are DATA frames, the end of a
+ * direction is END_STREAM) or a TCP socket ({@link DuplexChannel}: bytes are buffers, the end of a direction is
+ * a half-close, {@code shutdownOutput}). Half-close is relayed: when one side ends its direction the other
+ * side's output is ended, and the relay finishes when both directions have ended. An error or a reset on
+ * either side closes both at once.
+ *
+ * <p>The channels may run on different event loops: Netty channel operations are thread-safe, and the relay's
+ * own state is guarded by its lock.
+ */
+public final class Relay {
+
+    /** What a finished relay moved: bytes from the first channel to the second and back, and why it ended. */
+    public record Outcome(long bytesFirstToSecond, long bytesSecondToFirst, boolean complete, String reason) {}
+
+    private final Channel first;
+    private final Channel second;
+    private final Promise<Outcome> finished;
+    private final AtomicLong firstToSecond = new AtomicLong();
+    private final AtomicLong secondToFirst = new AtomicLong();
+    private boolean firstEnded; // guarded by this
+    private boolean secondEnded; // guarded by this
+
+    private Relay(Channel first, Channel second) {
+        this.first = Objects.requireNonNull(first, "first");
+        this.second = Objects.requireNonNull(second, "second");
+        this.finished = first.eventLoop().newPromise();
+    }
+
+    /**
+     * Starts relaying between two connected channels. Each channel must have {@code autoRead} off until now and
+     * must not yet have read any payload; the relay turns reading on.
+     *
+     * @return completes once both channels are closed, with the byte counts
+     */
+    public static Relay start(Channel first, Channel second) {
+        Relay relay = new Relay(first, second);
+        first.eventLoop().execute(relay::install);
+        return relay;
+    }
+
+    /** Completes when the relay is over (both sides closed). */
+    public io.netty.util.concurrent.Future<Outcome> finished() {
+        return finished;
+    }
+
+    public long bytesFirstToSecond() {
+        return firstToSecond.get();
+    }
+
+    public long bytesSecondToFirst() {
+        return secondToFirst.get();
+    }
+
+    private void install() {
+        if (!first.isActive() || !second.isActive()) {
+            abort("a side closed before the relay started");
+            return;
+        }
+        first.pipeline().addLast("relay", new RelayHandler(this, second, firstToSecond));
+        second.pipeline().addLast("relay", new RelayHandler(this, first, secondToFirst));
+        first.closeFuture().addListener(future -> sideClosed());
+        second.closeFuture().addListener(future -> sideClosed());
+        first.config().setAutoRead(second.isWritable());
+        second.config().setAutoRead(first.isWritable());
+        first.read();
+        second.read();
+    }
+
+    /** Called when {@code from} has ended its direction. */
+    synchronized void ended(Channel from) {
+        if (from == first) {
+            firstEnded = true;
+            endOutput(second);
+        } else {
+            secondEnded = true;
+            endOutput(first);
+        }
+        if (firstEnded && secondEnded) {
+            // both directions done: the stream is already fully closed by END_STREAM both ways; close sockets
+            finish(true, "both sides ended");
+        }
+    }
+
+    void abort(String reason) {
+        finish(false, reason);
+    }
+
+    private synchronized void sideClosed() {
+        finish(firstEnded && secondEnded, firstEnded && secondEnded ? "both sides ended" : "a side closed");
+    }
+
+    private synchronized void finish(boolean complete, String reason) {
+        if (finished.isDone()) {
+            return;
+        }
+        closeAfterFlush(first);
+        closeAfterFlush(second);
+        Outcome outcome = new Outcome(firstToSecond.get(), secondToFirst.get(), complete, reason);
+        first.closeFuture().addListener(a -> second.closeFuture().addListener(b -> finished.trySuccess(outcome)));
+    }
+
+    static void write(Channel target, ByteBuf bytes) {
+        if (target instanceof Http2StreamChannel) {
+            target.write(new DefaultHttp2DataFrame(bytes, false));
+        } else {
+            target.write(bytes);
+        }
+    }
+
+    private static void endOutput(Channel target) {
+        if (target instanceof Http2StreamChannel) {
+            target.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+        } else if (target instanceof DuplexChannel duplex) {
+            target.flush();
+            duplex.shutdownOutput();
+        } else {
+            target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void closeAfterFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+}
