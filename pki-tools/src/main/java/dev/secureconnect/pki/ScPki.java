@@ -54,9 +54,12 @@ public final class ScPki implements Runnable {
         return code;
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     private static String describe(Exception e) {

@@ -121,6 +121,7 @@ public final class CaDirectory {
             AtomicFile.write(staging.resolve(ROOT_KEY), ascii(Pem.encryptedPrivateKey(rootKeys.getPrivate(), passphrase)), true);
             AtomicFile.write(staging.resolve(ISSUING_CERT), ascii(Pem.certificates(List.of(issuingCert))), false);
             AtomicFile.write(staging.resolve(ISSUING_KEY), ascii(Pem.encryptedPrivateKey(issuingKeys.getPrivate(), passphrase)), true);
+            AtomicFile.write(staging.resolve(LOCK), new byte[0], false); // so that taking the lock never adds a file
             CertificateIndex index = CertificateIndex.empty()
                     .with(entryFor(root.certificate(), clock.instant()))
                     .with(entryFor(issuingCert, clock.instant()));
