@@ -42,6 +42,7 @@ public final class CertificateChainValidator {
     private final Set<TrustAnchor> anchors;
     private final List<X509Certificate> intermediates;
     private final List<X509CRL> crls;
+    private final boolean checkRevocation;
 
     /**
      * @param trustedRoots the root CA certificates to trust
@@ -52,6 +53,25 @@ public final class CertificateChainValidator {
             Collection<X509Certificate> trustedRoots,
             Collection<X509Certificate> intermediates,
             Collection<X509CRL> crls) {
+        this(trustedRoots, intermediates, crls, true);
+    }
+
+    /**
+     * A validator that does not check revocation at all, for a peer that holds no CRL of the issuing CA (an
+     * appliance or engineer checking the server it dialled). Every listener checks revocation: do not use this
+     * where a CRL is available.
+     */
+    public static CertificateChainValidator withoutRevocationCheck(
+            Collection<X509Certificate> trustedRoots, Collection<X509Certificate> intermediates) {
+        return new CertificateChainValidator(trustedRoots, intermediates, List.of(), false);
+    }
+
+    private CertificateChainValidator(
+            Collection<X509Certificate> trustedRoots,
+            Collection<X509Certificate> intermediates,
+            Collection<X509CRL> crls,
+            boolean checkRevocation) {
+        this.checkRevocation = checkRevocation;
         if (trustedRoots.isEmpty()) {
             throw new CryptoException("no trusted root CA certificate given");
         }
@@ -117,6 +137,10 @@ public final class CertificateChainValidator {
         List<Object> store = new ArrayList<>(intermediates);
         store.addAll(crls);
         parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(store)));
+        if (!checkRevocation) {
+            parameters.setRevocationEnabled(false);
+            return;
+        }
         PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
         // CRLs only (no OCSP, no network fetch), and only for the leaf: the issuing CA is revoked by replacing
         // the trust anchor, not through a CRL of the offline root.

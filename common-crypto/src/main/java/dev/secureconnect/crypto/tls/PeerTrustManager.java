@@ -1,0 +1,255 @@
+package dev.secureconnect.crypto.tls;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.keys.RsaKeySize;
+import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.pki.CertificateRejectedException;
+import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
+import dev.secureconnect.crypto.pki.CertificateRole;
+import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The trust manager of one listener or client: the peer's chain must validate up to a trusted root with its
+ * revocation status known (PKIX, {@link TrustMaterial#validator()}), carry RSA keys of at least 2048 bits and the
+ * expected role; a client also has the JDK verify the server's name. Every refusal goes to the
+ * {@link HandshakeRefusalListener} before the handshake fails.
+ *
+ * <p>Resumed sessions are checked again: the JDK does not call a trust manager when a session is resumed, so Netty
+ * calls {@link #resumeClientTrusted} / {@link #resumeServerTrusted} once such a handshake is done, and the peer's
+ * chain goes through the same checks against the CRL as it is now (the server's name was verified when the session
+ * was made, and the JDK resumes a session only with the host and port it was made for). A refused session is
+ * invalidated so that it is not offered again. A second full handshake on a connection (TLS 1.2 renegotiation) is
+ * refused: a peer cannot swap its certificate on an open connection.
+ */
+final class PeerTrustManager extends X509ExtendedTrustManager implements ResumableX509ExtendedTrustManager {
+
+    private static final String UNKNOWN_PEER = "unknown";
+
+    private final TrustMaterial trust;
+    private final CertificateRole expectedRole;
+    private final String side;
+    private final HandshakeRefusalListener refusals;
+    private final X509ExtendedTrustManager hostNames;
+
+    private PeerTrustManager(TrustMaterial trust, CertificateRole expectedRole, String side,
+            HandshakeRefusalListener refusals, X509ExtendedTrustManager hostNames) {
+        this.trust = requireNonNull(trust, "trust");
+        this.expectedRole = requireNonNull(expectedRole, "expectedRole");
+        this.side = side;
+        this.refusals = requireNonNull(refusals, "refusals");
+        this.hostNames = hostNames;
+    }
+
+    /** For a listener: accepts client certificates of {@code clientRole} only. */
+    static PeerTrustManager forListener(TrustMaterial trust, CertificateRole clientRole, HandshakeRefusalListener refusals) {
+        return new PeerTrustManager(trust, clientRole, "the " + clientRole.label() + " listener", refusals, null);
+    }
+
+    /** For a client: accepts a server certificate naming the host it dialled. */
+    static PeerTrustManager forClient(TrustMaterial trust, HandshakeRefusalListener refusals) {
+        return new PeerTrustManager(trust, CertificateRole.SERVER, "this client", refusals, trust.jdkTrustManager());
+    }
+
+    // ---- the checks ------------------------------------------------------------------------------------------
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        requireListener();
+        check(chain, authType, engine, address(engine), false);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        requireClient();
+        check(chain, authType, engine, address(engine), false);
+    }
+
+    /** A listener's session was resumed: check the client's chain as if it had just been sent. */
+    @Override
+    public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+        requireListener();
+        check(chain, null, engine, address(engine), true);
+    }
+
+    /** A client's session was resumed: check the server's chain as if it had just been sent. */
+    @Override
+    public void resumeServerTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+        requireClient();
+        check(chain, null, engine, address(engine), true);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        requireListener();
+        check(chain, authType, null, address(socket), false);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        requireClient();
+        check(chain, authType, null, address(socket), false);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        requireListener();
+        check(chain, authType, null, UNKNOWN_PEER, false);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        requireClient();
+        check(chain, authType, null, UNKNOWN_PEER, false);
+    }
+
+    /**
+     * Names no CA: a listener's certificate request then lists no authorities, so every client presents the one
+     * certificate it has (a JDK client would otherwise send none from an unknown CA) and the refusal is reported with
+     * its real reason, {@code unknown-ca}, instead of a bare "no certificate".
+     */
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+    }
+
+    private void check(X509Certificate[] chain, String authType, SSLEngine engine, String peer, boolean resumed)
+            throws CertificateException {
+        String subject = chain == null || chain.length == 0 ? "" : chain[0].getSubjectX500Principal().getName();
+        try {
+            if (chain == null || chain.length == 0) {
+                throw refusal(Reason.INVALID, "the peer sent no certificate");
+            }
+            if (!resumed && engine != null && hasEstablishedSession(engine)) {
+                throw refusal(Reason.INVALID, "the peer tried a second handshake on an open connection (renegotiation)"
+                        + " to present certificate " + subject + ": renegotiation is not allowed");
+            }
+            List<X509Certificate> certificates = List.of(chain);
+            trust.validator().validate(certificates, trust.clock().instant());
+            for (X509Certificate certificate : certificates) {
+                requireStrongKey(certificate);
+            }
+            CertificateIdentity identity = requireRole(chain[0]);
+            if (hostNames != null && !resumed) {
+                verifyHostName(chain, authType, engine, identity);
+            }
+        } catch (CertificateRejectedException e) {
+            if (resumed && engine != null) {
+                engine.getSession().invalidate();
+            }
+            report(peer, subject, e);
+            throw new CertificateException(e.getMessage(),
+                    e.getCause() instanceof CertPathValidatorException cause ? cause : e);
+        }
+    }
+
+    private static void requireStrongKey(X509Certificate certificate) {
+        try {
+            RsaKeySize.requireAcceptable(certificate.getPublicKey(), "the key of certificate " + KeyMaterial.subject(certificate));
+        } catch (CryptoException e) {
+            throw refusal(Reason.INVALID, e.getMessage());
+        }
+    }
+
+    private CertificateIdentity requireRole(X509Certificate leaf) {
+        CertificateIdentity identity;
+        try {
+            identity = CertificateIdentity.of(leaf);
+        } catch (CryptoException e) {
+            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expectedRole.label() + " certificates; certificate "
+                    + KeyMaterial.subject(leaf) + " is not one: " + e.getMessage());
+        }
+        if (identity.role() != expectedRole) {
+            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expectedRole.label() + " certificates, not the "
+                    + identity.role().label() + " certificate of " + identity.describe());
+        }
+        return identity;
+    }
+
+    /** Lets the JDK check the server's name against the host this client dialled (RFC 2818 / RFC 6125). */
+    private void verifyHostName(X509Certificate[] chain, String authType, SSLEngine engine, CertificateIdentity identity) {
+        if (engine == null) {
+            throw refusal(Reason.INVALID, "the server's name cannot be verified outside an SSLEngine handshake");
+        }
+        String host = engine.getPeerHost();
+        String algorithm = engine.getSSLParameters().getEndpointIdentificationAlgorithm();
+        if (host == null || !TlsPolicy.ENDPOINT_IDENTIFICATION.equalsIgnoreCase(algorithm)) {
+            throw refusal(Reason.INVALID, "the server's name cannot be verified on this connection (host "
+                    + host + ", endpoint identification " + algorithm + "): create it with SslContexts.clientHandler");
+        }
+        try {
+            hostNames.checkServerTrusted(chain, authType, engine);
+        } catch (CertificateException e) {
+            throw refusal(Reason.INVALID, "the certificate of " + identity.describe() + " does not match the host "
+                    + host + " this client dialled: " + e.getMessage());
+        }
+    }
+
+    private void report(String peer, String subject, CertificateRejectedException e) {
+        try {
+            refusals.refused(peer, subject, e.reason(), e.getMessage());
+        } catch (RuntimeException listenerFailure) {
+            e.addSuppressed(listenerFailure);
+        }
+    }
+
+    private static CertificateRejectedException refusal(Reason reason, String message) {
+        return new CertificateRejectedException(reason, message, null);
+    }
+
+    private static boolean hasEstablishedSession(SSLEngine engine) {
+        SSLSession session = engine.getSession();
+        if (session == null) {
+            return false;
+        }
+        try {
+            return session.getPeerCertificates().length > 0;
+        } catch (SSLPeerUnverifiedException e) {
+            return false;
+        }
+    }
+
+    private void requireListener() throws CertificateException {
+        if (hostNames != null) {
+            throw new CertificateException("a client's trust manager cannot check client certificates");
+        }
+    }
+
+    private void requireClient() throws CertificateException {
+        if (hostNames == null) {
+            throw new CertificateException("a listener's trust manager cannot check server certificates");
+        }
+    }
+
+    private static String address(SSLEngine engine) {
+        if (engine == null || engine.getPeerHost() == null) {
+            return UNKNOWN_PEER;
+        }
+        return hostAndPort(engine.getPeerHost(), engine.getPeerPort());
+    }
+
+    private static String address(Socket socket) {
+        SocketAddress remote = socket == null ? null : socket.getRemoteSocketAddress();
+        if (remote instanceof InetSocketAddress inet) {
+            return hostAndPort(inet.getHostString(), inet.getPort());
+        }
+        return remote == null ? UNKNOWN_PEER : remote.toString();
+    }
+
+    static String hostAndPort(String host, int port) {
+        String shown = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return port < 0 ? shown : shown + ":" + port;
+    }
+}

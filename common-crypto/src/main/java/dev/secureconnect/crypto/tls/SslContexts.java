@@ -1,0 +1,215 @@
+package dev.secureconnect.crypto.tls;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.pki.CertificateRole;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.NetUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Builds the Netty {@link SslContext}s of SecureConnect's endpoints, all on {@link TlsPolicy} with the JDK's TLS
+ * provider, and the {@link SslHandler}s of their connections.
+ *
+ * <p>A listener ({@link #server}) requires a client certificate, checks it against its {@link TrustMaterial} and
+ * accepts only the one role it serves (an appliance listener only appliance certificates, an engineer listener only
+ * engineer certificates). A client ({@link #client}) accepts only a server certificate that names the host it
+ * dialled. Every refused certificate is reported to the {@link HandshakeRefusalListener}; after a handshake,
+ * {@link #peerIdentity} tells who the peer is.
+ *
+ * <pre>{@code
+ * SslContext tls = SslContexts.server(keys, trust, CertificateRole.APPLIANCE, List.of("secureconnect/1"), audit);
+ * // in the ChannelInitializer of each accepted channel:
+ * channel.pipeline().addLast(SslContexts.serverHandler(tls, channel, TlsPolicy.HANDSHAKE_TIMEOUT));
+ * }</pre>
+ */
+public final class SslContexts {
+
+    private SslContexts() {}
+
+    /**
+     * The TLS context of a listener.
+     *
+     * @param keys the server's key and certificate chain
+     * @param trust what client certificates must chain to; it must check revocation (a CRL)
+     * @param requiredClientRole the one role of client certificate accepted: appliance, engineer or server (the
+     *     link between server nodes)
+     * @param alpn the application protocols the listener speaks, most preferred first (for the link
+     *     {@code secureconnect/1}); empty for no ALPN. A client that offers none of them gets no ALPN answer.
+     * @param refusals told about every refused client certificate
+     */
+    public static SslContext server(KeyMaterial keys, TrustMaterial trust, CertificateRole requiredClientRole,
+            List<String> alpn, HandshakeRefusalListener refusals) {
+        requireNonNull(keys, "keys");
+        requireNonNull(trust, "trust");
+        requireNonNull(requiredClientRole, "requiredClientRole");
+        requireNonNull(refusals, "refusals");
+        if (requiredClientRole.isAuthority()) {
+            throw new IllegalArgumentException("requiredClientRole: " + requiredClientRole
+                    + " (expected: appliance, engineer or server)");
+        }
+        if (!trust.checksRevocation()) {
+            throw new CryptoException("a listener must check its clients' certificates against the CA's revocation"
+                    + " list: build its TrustMaterial with withCrl(...)");
+        }
+        PeerTrustManager trustManager = PeerTrustManager.forListener(trust, requiredClientRole, refusals);
+        SslContextBuilder builder = SslContextBuilder.forServer(keys.privateKey(), keys.chain())
+                .clientAuth(ClientAuth.REQUIRE)
+                .trustManager(trustManager);
+        return build(applyPolicy(builder, alpn), "the " + requiredClientRole.label() + " listener");
+    }
+
+    /**
+     * The TLS context of a client (an appliance dialling the server, an engineer's CLI, a server node dialling
+     * another). Create each connection's handler with {@link #clientHandler}: the server's certificate must name
+     * the host given there.
+     *
+     * @param keys the client's key and certificate chain, presented to the listener
+     * @param trust what the server's certificate must chain to
+     * @param alpn the application protocols offered, most preferred first; empty for no ALPN
+     * @param refusals told about every refused server certificate
+     */
+    public static SslContext client(KeyMaterial keys, TrustMaterial trust, List<String> alpn,
+            HandshakeRefusalListener refusals) {
+        requireNonNull(keys, "keys");
+        requireNonNull(trust, "trust");
+        requireNonNull(refusals, "refusals");
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .keyManager(keys.privateKey(), keys.chain())
+                .trustManager(PeerTrustManager.forClient(trust, refusals))
+                .endpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
+        return build(applyPolicy(builder, alpn), "the client");
+    }
+
+    /**
+     * The handler of one accepted connection: the handshake times out after {@code handshakeTimeout}, and refusals
+     * name the channel's remote address.
+     */
+    public static SslHandler serverHandler(SslContext context, Channel channel, Duration handshakeTimeout) {
+        requireServer(context);
+        TlsPolicy.requireHandshakeTimeout(handshakeTimeout);
+        SocketAddress remote = channel.remoteAddress();
+        SslHandler handler = remote instanceof InetSocketAddress inet
+                ? context.newHandler(channel.alloc(), inet.getHostString(), inet.getPort())
+                : context.newHandler(channel.alloc());
+        handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+        return handler;
+    }
+
+    /**
+     * The handler of a connection to {@code host}: the JDK verifies that the server's certificate names
+     * {@code host} (a DNS name, sent as SNI, or an IP literal), and the handshake times out after
+     * {@code handshakeTimeout}.
+     *
+     * @param host the server's name or IP address as the user gave it, e.g. in {@code --server HOST:PORT}
+     */
+    public static SslHandler clientHandler(SslContext context, ByteBufAllocator allocator, String host, int port,
+            Duration handshakeTimeout) {
+        if (!requireNonNull(context, "context").isClient()) {
+            throw new IllegalArgumentException("context: a listener's context (expected: one from SslContexts.client)");
+        }
+        TlsPolicy.requireHandshakeTimeout(handshakeTimeout);
+        String name = hostName(host);
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
+        }
+        SslHandler handler = context.newHandler(allocator, name, port);
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
+        if (!isIpLiteral(name)) {
+            parameters.setServerNames(List.of(new SNIHostName(name)));
+        }
+        engine.setSSLParameters(parameters);
+        handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+        return handler;
+    }
+
+    /**
+     * Who the peer of a finished handshake is, read from its certificate: the appliance's serial, the engineer's
+     * login, the server's names.
+     *
+     * @throws SSLPeerUnverifiedException if the session has no verified peer certificate
+     */
+    public static CertificateIdentity peerIdentity(SSLSession session) throws SSLPeerUnverifiedException {
+        Certificate[] peer = session.getPeerCertificates();
+        if (peer.length == 0 || !(peer[0] instanceof X509Certificate leaf)) {
+            throw new SSLPeerUnverifiedException("the peer presented no X.509 certificate");
+        }
+        return CertificateIdentity.of(leaf);
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------------------
+
+    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn) {
+        List<String> protocols = List.copyOf(requireNonNull(alpn, "alpn"));
+        for (String protocol : protocols) {
+            if (protocol.isEmpty() || protocol.length() > 255) {
+                throw new IllegalArgumentException("alpn: '" + protocol + "' (expected: 1-255 characters)");
+            }
+        }
+        return builder.sslProvider(SslProvider.JDK)
+                .protocols(TlsPolicy.PROTOCOLS)
+                .ciphers(TlsPolicy.CIPHER_SUITES, IdentityCipherSuiteFilter.INSTANCE)
+                .applicationProtocolConfig(protocols.isEmpty()
+                        ? ApplicationProtocolConfig.DISABLED
+                        : new ApplicationProtocolConfig(
+                                ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                protocols));
+    }
+
+    private static SslContext build(SslContextBuilder builder, String what) {
+        try {
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new CryptoException("cannot set up TLS for " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireServer(SslContext context) {
+        if (!requireNonNull(context, "context").isServer()) {
+            throw new IllegalArgumentException("context: a client's context (expected: one from SslContexts.server)");
+        }
+    }
+
+    private static String hostName(String host) {
+        requireNonNull(host, "host");
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (isIpLiteral(name)) {
+            return name;
+        }
+        try {
+            new SNIHostName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("host: '" + host + "' (expected: a DNS name or an IP address)", e);
+        }
+        return name;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.secureconnect.crypto.tls;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * SecureConnect's TLS policy, the one place it is written down; every listener and every client takes its
+ * protocols, cipher suites and handshake timeout from here through {@link SslContexts}.
+ *
+ * <ul>
+ *   <li>TLS 1.3, then TLS 1.2; nothing older.</li>
+ *   <li>Cipher suites, most preferred first: {@code TLS_AES_256_GCM_SHA384} (TLS 1.3), then for TLS 1.2 only
+ *       {@code TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384} and {@code TLS_DHE_RSA_WITH_AES_256_GCM_SHA384}: forward
+ *       secrecy always, no RSA key exchange, no CBC, no AES-128.</li>
+ *   <li>Certificates: RSA keys of at least 2048 bits, on both sides of every connection; the client's certificate
+ *       is required by every listener.</li>
+ *   <li>Every connection is checked against the CRL as it is when the connection is made, resumed sessions
+ *       included (their peer certificate is checked again). No renegotiation: a peer cannot swap its certificate on
+ *       an open connection.</li>
+ *   <li>A handshake that has not finished after {@link #HANDSHAKE_TIMEOUT} is abandoned.</li>
+ * </ul>
+ */
+public final class TlsPolicy {
+
+    /** The protocol versions, in the JDK's names, most preferred first. */
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /** The cipher suites, in the JDK's (IANA) names, most preferred first. */
+    public static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
+
+    /** How long a handshake may take, by default: a peer that stalls longer is disconnected. */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The host name verification the JDK applies to the server's certificate on every client (RFC 2818). */
+    static final String ENDPOINT_IDENTIFICATION = "HTTPS";
+
+    private TlsPolicy() {}
+
+    /** Checks a configured handshake timeout: at least a millisecond, at most a minute. */
+    static Duration requireHandshakeTimeout(Duration timeout) {
+        if (timeout == null || timeout.toMillis() < 1 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("handshakeTimeout: " + timeout + " (expected: >= PT0.001S and <= PT1M)");
+        }
+        return timeout;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.secureconnect.crypto.tls;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
+import dev.secureconnect.crypto.testing.TestPki;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+
+/** Key and trust material, CRL files and refusal recording for the TLS tests, on {@link TestPki#shared()}. */
+final class TlsFixtures {
+
+    /** How long a test waits for anything on the network: handshakes, echoes, refusals. */
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    private TlsFixtures() {}
+
+    static KeyMaterial keys(TestPki.Issued issued) {
+        return new KeyMaterial(issued.privateKey(), issued.chain());
+    }
+
+    /** Trust in the test PKI's root (the issuing CA known too), with revocation from {@code crlFile}. */
+    static TrustMaterial trust(TestPki pki, Path crlFile) {
+        return TrustMaterial.withCrl(List.of(pki.rootCertificate()), List.of(pki.issuingCertificate()), crlFile);
+    }
+
+    /** Trust in the test PKI's root without revocation, as an appliance has it. */
+    static TrustMaterial trustWithoutCrl(TestPki pki) {
+        return TrustMaterial.withoutRevocationCheck(List.of(pki.rootCertificate()), List.of(pki.issuingCertificate()));
+    }
+
+    /**
+     * Publishes {@code crl} at {@code dir/issuing-ca.crl.pem} the way an operator should: written beside it, then
+     * renamed over it atomically.
+     */
+    static Path publishCrl(Path dir, X509CRL crl) {
+        Path target = dir.resolve("issuing-ca.crl.pem");
+        try {
+            Path temporary = Files.createTempFile(dir, "crl-", ".tmp");
+            Files.writeString(temporary, Pem.crl(crl), StandardCharsets.US_ASCII);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.US_ASCII);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An appliance certificate over a 1024-bit RSA key, signed by the test PKI's issuing CA with the appliance
+     * profile, which {@code CertificateAuthority} itself would refuse to issue. Its chain is the certificate, the
+     * issuing CA and the root.
+     */
+    static TestPki.Issued weakAppliance(TestPki pki, String serial) {
+        KeyPair keys = TestPki.weakRsaKeyPair();
+        X509Certificate issuer = pki.issuingCertificate();
+        Instant now = Instant.now();
+        try {
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuer, BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(Duration.ofDays(1))), new X500Name("O=" + TestPki.ORGANISATION + ",OU=Appliances,CN=" + serial),
+                    keys.getPublic());
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuer));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                    new GeneralName(GeneralName.uniformResourceIdentifier, "urn:secureconnect:appliance:" + serial)));
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(pki.issuingCa().signer().contentSigner()));
+            List<X509Certificate> chain = new ArrayList<>();
+            chain.add(certificate);
+            chain.addAll(pki.issuingCa().chain());
+            return new TestPki.Issued(keys, certificate, chain);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the 1024-bit test certificate", e);
+        }
+    }
+
+    /** One call of {@link HandshakeRefusalListener#refused}. */
+    record Refusal(String peerAddress, String subject, Reason reason, String message) {}
+
+    /** A refusal listener that keeps what it is told, for the test to take in order. */
+    static final class Refusals implements HandshakeRefusalListener {
+        private final BlockingQueue<Refusal> refusals = new LinkedBlockingQueue<>();
+
+        @Override
+        public void refused(String peerAddress, String subject, Reason reason, String message) {
+            refusals.add(new Refusal(peerAddress, subject, reason, message));
+        }
+
+        /** The next refusal, waiting for it at most {@link #WAIT}. */
+        Refusal next() {
+            try {
+                Refusal refusal = refusals.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (refusal == null) {
+                    return fail("no handshake refusal was reported within %s", WAIT);
+                }
+                return refusal;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail("interrupted while waiting for a refusal");
+            }
+        }
+
+        /** Everything reported so far, without waiting. */
+        List<Refusal> drain() {
+            List<Refusal> all = new ArrayList<>();
+            refusals.drainTo(all);
+            return all;
+        }
+    }
+}

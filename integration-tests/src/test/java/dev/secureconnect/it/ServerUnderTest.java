@@ -1,0 +1,60 @@
+package dev.secureconnect.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.server.ServerDaemon;
+import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.cli.ScServer;
+import dev.secureconnect.server.config.ConfigFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** A support server in this JVM on 127.0.0.1:0, set up with {@code sc-server init} from test certificates. */
+final class ServerUnderTest implements AutoCloseable {
+
+    final Path dir;
+    final Path crl;
+    ServerDaemon daemon;
+
+    ServerUnderTest(Path root) throws InterruptedException {
+        Path files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server());
+        crl = PkiFiles.writeCrl(files.resolve("crl.pem"));
+        dir = root.resolve("server");
+        StringWriter err = new StringWriter();
+        int code = ScServer.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "init", "--dir", dir.toString(),
+                "--cert", files.resolve("cert.pem").toString(), "--key", files.resolve("key.pem").toString(),
+                "--chain", files.resolve("chain.pem").toString(), "--ca", files.resolve("ca.pem").toString(),
+                "--crl", crl.toString(), "--appliance-listen", "127.0.0.1:0");
+        assertThat(code).as(err.toString()).isZero();
+        start();
+    }
+
+    void start() throws InterruptedException {
+        daemon = ServerDaemon.start(dir, ConfigFile.read(dir), Clock.systemUTC());
+    }
+
+    void stop() {
+        daemon.close();
+    }
+
+    int appliancePort() {
+        return daemon.applianceAddress().getPort();
+    }
+
+    String openTicket(String title, String appliance) {
+        return daemon.tickets().open(title, appliance, "it").number().value();
+    }
+
+    List<AuditRecord> audit() {
+        return daemon.audit().list(0, 10_000);
+    }
+
+    @Override
+    public void close() {
+        daemon.close();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.secureconnect.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.tls.KeyMaterial;
+import dev.secureconnect.crypto.tls.TrustMaterial;
+import dev.secureconnect.server.appliances.ApplianceStore;
+import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.config.ServerConfig;
+import dev.secureconnect.server.link.ApplianceLinks;
+import dev.secureconnect.server.link.ApplianceListener;
+import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.server.storage.DatabaseSettings;
+import dev.secureconnect.server.tickets.TicketStore;
+import dev.secureconnect.tunnel.link.LinkSettings;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running support server: database, audit log, tickets, appliance table, and the appliance listener.
+ * {@code run/listeners.json} in the server directory names the bound addresses while it runs.
+ */
+public final class ServerDaemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerDaemon.class);
+    public static final String LISTENERS_FILE = "run/listeners.json";
+
+    private final Path dir;
+    private final Database database;
+    private final AuditLog audit;
+    private final TicketStore tickets;
+    private final ApplianceStore appliances;
+    private final ApplianceLinks links;
+    private final ExecutorService blocking;
+    private final ScheduledExecutorService timers;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel applianceListener;
+
+    private ServerDaemon(Path dir, ServerConfig config, Clock clock) throws InterruptedException {
+        this.dir = dir;
+        this.database = Database.open(databaseSettings(dir, config.database()));
+        boolean started = false;
+        this.blocking = Executors.newFixedThreadPool(4, daemonThreads("sc-server-blocking"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("sc-server-timer"));
+        this.boss = new NioEventLoopGroup(1);
+        this.workers = new NioEventLoopGroup();
+        try {
+            this.audit = new AuditLog(database, clock);
+            this.tickets = new TicketStore(database, audit, clock);
+            this.appliances = new ApplianceStore(database, clock, config.node());
+            int stale = appliances.markAllOffline();
+            if (stale > 0) {
+                LOG.info("marked {} appliance link(s) of node {} offline after a restart", stale, config.node());
+            }
+            ServerConfig.Tls tls = config.tls();
+            KeyMaterial keys = KeyMaterial.load(dir.resolve(tls.certificate()), dir.resolve(tls.key()), dir.resolve(tls.chain()));
+            TrustMaterial trust = TrustMaterial.withCrl(Pem.readCertificates(dir.resolve(tls.ca())),
+                    Pem.readCertificates(dir.resolve(tls.chain())), dir.resolve(tls.crl()));
+            ServerConfig.Link link = config.link();
+            LinkSettings settings = new LinkSettings(link.streamWindowBytes(), link.maxConcurrentStreams(),
+                    link.keepAliveInterval(), link.deadLinkTimeout());
+            this.links = new ApplianceLinks(tickets, appliances, audit, blocking, settings, link.streamOpenTimeout(), clock);
+            this.applianceListener = new ApplianceListener(keys, trust, tls.handshakeTimeout(), links, audit, blocking)
+                    .bind(boss, workers, config.applianceListener().host(), config.applianceListener().port());
+            timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);
+            writeListeners();
+            started = true;
+        } finally {
+            if (!started) {
+                shutdownResources();
+            }
+        }
+    }
+
+    /** Starts the server described by {@code config} in {@code dir}. */
+    public static ServerDaemon start(Path dir, ServerConfig config, Clock clock) throws InterruptedException {
+        return new ServerDaemon(dir.toAbsolutePath().normalize(), config, clock);
+    }
+
+    /** The database of a server directory: SQLite in the directory unless the configuration names a URL. */
+    public static DatabaseSettings databaseSettings(Path dir, ServerConfig.Database database) {
+        DatabaseSettings settings = database.url().isEmpty() ? DatabaseSettings.sqlite(dir) : DatabaseSettings.of(database.url());
+        if (database.user() != null) {
+            settings = settings.withCredentials(database.user(), database.password());
+        }
+        return settings.withMaximumPoolSize(database.maximumPoolSize());
+    }
+
+    public InetSocketAddress applianceAddress() {
+        return (InetSocketAddress) applianceListener.localAddress();
+    }
+
+    public ApplianceLinks links() {
+        return links;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public TicketStore tickets() {
+        return tickets;
+    }
+
+    public ApplianceStore appliances() {
+        return appliances;
+    }
+
+    private void recheckTickets() {
+        try {
+            links.recheckTickets();
+        } catch (RuntimeException e) {
+            LOG.warn("re-checking the tickets of connected appliances failed: {}", e.getMessage(), e);
+        }
+    }
+
+    private void writeListeners() {
+        Map<String, Object> listeners = new LinkedHashMap<>();
+        InetSocketAddress appliance = applianceAddress();
+        listeners.put("appliance", appliance.getHostString() + ":" + appliance.getPort());
+        listeners.put("pid", ProcessHandle.current().pid());
+        try {
+            Path file = dir.resolve(LISTENERS_FILE);
+            Files.createDirectories(file.getParent());
+            Path temporary = file.resolveSibling(".listeners.json.tmp");
+            Files.write(temporary, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(listeners));
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + dir.resolve(LISTENERS_FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        LOG.info("support server stopping");
+        links.closeAll("server shutting down");
+        applianceListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownResources();
+        try {
+            Files.deleteIfExists(dir.resolve(LISTENERS_FILE));
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", dir.resolve(LISTENERS_FILE), e.getMessage());
+        }
+    }
+
+    private void shutdownResources() {
+        timers.shutdownNow();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(10, TimeUnit.SECONDS)) {
+                blocking.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,256 @@
+package dev.secureconnect.server.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.chain.HashChain;
+import dev.secureconnect.server.audit.AuditVerification.Problem;
+import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.server.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's append-only, hash-chained audit log in the database.
+ *
+ * <p><b>Chain.</b> Record {@code n} stores {@code prev_hash} = the hash of record {@code n-1}
+ * ({@link HashChain#GENESIS} for record 1) and {@code hash = HashChain.link(prev_hash, canonical)}, where
+ * {@code canonical} encodes every other column of the row (seq, time, event id, actor, appliance, ticket, session,
+ * source, outcome, details) as described on {@code AuditRow#canonical()}: UTF-8 lines {@code name=value}, text values
+ * length-prefixed and NULL written {@code ~}. The single-row table {@code audit_head} holds the last seq and hash.
+ *
+ * <p><b>Serialisation across processes.</b> Every append runs in a transaction whose first statement updates the
+ * head row. On PostgreSQL that takes the row's lock, on SQLite the database's write lock; either way a second
+ * appender, in this process or another, waits until the first commits and then reads the new head, so two records
+ * can never claim the same predecessor. The head is updated in the same transaction as the insert.
+ *
+ * <p><b>Durability.</b> {@link #append} returns after the commit; with SQLite's {@code synchronous=FULL} (and
+ * PostgreSQL's default {@code synchronous_commit=on}) the record is then on disk.
+ */
+public final class AuditLog {
+
+    /** The most records one {@link #list} call returns. */
+    public static final int MAX_LIST_LIMIT = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    private static final int VERIFY_PAGE_SIZE = 1_000;
+
+    private final Database database;
+    private final Clock clock;
+
+    public AuditLog(Database database, Clock clock) {
+        this.database = requireNonNull(database, "database");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Appends one event as the next record and returns it once it is committed.
+     *
+     * @throws StorageException if the database fails; nothing is appended then
+     */
+    public AuditRecord append(AuditEvent event) {
+        requireNonNull(event, "event");
+        AuditRecord record = inTransaction(transaction -> transaction.append(event));
+        LOG.debug("audit record {} appended: {}", record.seq(), event.type().eventName());
+        return record;
+    }
+
+    /**
+     * Runs {@code work} in one transaction holding the audit head, so that the caller's own changes (a new ticket,
+     * say) and the records it appends commit together or not at all. The head is locked before {@code work} runs:
+     * every writer of the log takes that lock first, so writers queue instead of deadlocking. Keep the work short;
+     * every other appender waits for it.
+     */
+    public <T> T inTransaction(AuditedWork<T> work) {
+        requireNonNull(work, "work");
+        return database.inTransaction(connection -> {
+            try (Statement lock = connection.createStatement()) {
+                if (lock.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
+                    throw new StorageException("database " + database.url() + ": the audit head row is missing;"
+                            + " run 'sc-server audit verify'");
+                }
+            }
+            Head head = readHead(connection).orElseThrow();
+            return work.run(new AuditTransaction(connection, clock, head.seq(), head.hash()));
+        });
+    }
+
+    /**
+     * The records after {@code afterSeq}, oldest first, at most {@code limit} of them.
+     *
+     * @throws StorageException if a record no longer decodes (the log was tampered with)
+     */
+    public List<AuditRecord> list(long afterSeq, int limit) {
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq: " + afterSeq + " (expected: >= 0)");
+        }
+        if (limit < 1 || limit > MAX_LIST_LIMIT) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: 1.." + MAX_LIST_LIMIT + ")");
+        }
+        List<AuditRow> rows = database.withConnection(connection -> rows(connection, afterSeq, Long.MAX_VALUE, limit));
+        List<AuditRecord> records = new ArrayList<>(rows.size());
+        for (AuditRow row : rows) {
+            records.add(row.toRecord());
+        }
+        return records;
+    }
+
+    /** The sequence number of the last record, 0 while the log is empty. */
+    public long lastSeq() {
+        return database.withConnection(connection -> readHead(connection).map(Head::seq).orElse(0L));
+    }
+
+    /**
+     * Checks the whole chain up to the head: every record present (no gap in seq), in order, unchanged, linked to
+     * the one before, and the last one equal to the head. Reads page by page, without locking out appenders;
+     * records appended while it runs are beyond the head it read and are not checked.
+     */
+    public AuditVerification verify() {
+        AuditVerification result = database.withConnection(this::verify);
+        if (result.ok()) {
+            LOG.info("{}", result.message());
+        } else {
+            LOG.warn("audit log verification failed at record {}: {}", result.firstBadSeq(), result.message());
+        }
+        return result;
+    }
+
+    private AuditVerification verify(Connection connection) throws SQLException {
+        Optional<Head> maybeHead = readHead(connection);
+        if (maybeHead.isEmpty()) {
+            return AuditVerification.bad(Problem.HEAD_MISMATCH, 1, 0, 0, "the audit head row is missing");
+        }
+        Head head = maybeHead.get();
+        long expectedSeq = 1;
+        String previousHash = HashChain.GENESIS;
+        while (true) {
+            List<AuditRow> page = rows(connection, expectedSeq - 1, head.seq(), VERIFY_PAGE_SIZE);
+            if (page.isEmpty()) {
+                break;
+            }
+            for (AuditRow row : page) {
+                long checked = expectedSeq - 1;
+                if (row.seq() != expectedSeq) {
+                    return AuditVerification.bad(Problem.MISSING_RECORD, expectedSeq, checked, head.seq(),
+                            missing(expectedSeq, row.seq() - 1) + " (deleted)");
+                }
+                if (!row.prevHash().equals(previousHash)) {
+                    return brokenLink(connection, row, checked, head);
+                }
+                String computed = row.computeHash();
+                if (!computed.equals(row.hash())) {
+                    return hashMismatch(connection, row, computed, checked, head);
+                }
+                previousHash = row.hash();
+                expectedSeq++;
+            }
+        }
+        long last = expectedSeq - 1;
+        if (last != head.seq()) {
+            return AuditVerification.bad(Problem.HEAD_MISMATCH, last + 1, last, head.seq(),
+                    "the log ends at record " + last + " but its head records " + head.seq() + ": "
+                            + missing(last + 1, head.seq()) + " (deleted from the end)");
+        }
+        if (!previousHash.equals(head.hash())) {
+            return AuditVerification.bad(Problem.HEAD_MISMATCH, Math.max(last, 1), last, head.seq(),
+                    "the head's hash does not match record " + last + ": the head or the last record was changed");
+        }
+        return AuditVerification.intact(last, head.seq());
+    }
+
+    /** A record whose prev_hash is not the previous record's hash: moved, or a link or predecessor rewritten. */
+    private static AuditVerification brokenLink(Connection connection, AuditRow row, long checked, Head head)
+            throws SQLException {
+        long seq = row.seq();
+        Optional<Long> predecessor = seqWithHash(connection, row.prevHash());
+        if (predecessor.isPresent()) {
+            return AuditVerification.bad(Problem.REORDERED, seq, checked, head.seq(),
+                    "record " + seq + " is chained after record " + predecessor.get() + ", not after record "
+                            + (seq - 1) + ": records were reordered");
+        }
+        if (seq > 1 && row.computeHash().equals(row.hash())) {
+            // this record and its link are original: the record before it was rewritten, hash and all
+            return AuditVerification.bad(Problem.EDITED_RECORD, seq - 1, checked - 1, head.seq(),
+                    "record " + (seq - 1) + " was edited and re-hashed: record " + seq
+                            + " still links to its original hash");
+        }
+        return AuditVerification.bad(Problem.BROKEN_CHAIN, seq, checked, head.seq(),
+                seq == 1
+                        ? "record 1 does not start from the genesis hash: its prev_hash was changed"
+                        : "record " + seq + " does not chain to record " + (seq - 1) + ": its prev_hash was changed");
+    }
+
+    /** A record whose stored hash is not the hash of its content: the content or the hash column changed. */
+    private static AuditVerification hashMismatch(
+            Connection connection, AuditRow row, String computed, long checked, Head head) throws SQLException {
+        long seq = row.seq();
+        Optional<String> vouched = seq == head.seq() ? Optional.of(head.hash()) : prevHashOf(connection, seq + 1);
+        if (vouched.isPresent() && vouched.get().equals(row.hash())) {
+            return AuditVerification.bad(Problem.EDITED_RECORD, seq, checked, head.seq(),
+                    "record " + seq + " was edited: its content no longer matches its hash");
+        }
+        if (vouched.isPresent() && vouched.get().equals(computed)) {
+            return AuditVerification.bad(Problem.HASH_MISMATCH, seq, checked, head.seq(),
+                    "record " + seq + " has a changed hash: its content is original but its stored hash is not");
+        }
+        return AuditVerification.bad(Problem.HASH_MISMATCH, seq, checked, head.seq(),
+                "record " + seq + " does not match its hash: its content or its hash was changed");
+    }
+
+    private static List<AuditRow> rows(Connection connection, long afterSeq, long upToSeq, int limit)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRow.COLUMNS
+                + " FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
+            select.setLong(1, afterSeq);
+            select.setLong(2, upToSeq);
+            select.setInt(3, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                List<AuditRow> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(AuditRow.read(rs));
+                }
+                return rows;
+            }
+        }
+    }
+
+    private static Optional<Head> readHead(Connection connection) throws SQLException {
+        try (Statement select = connection.createStatement();
+                ResultSet rs = select.executeQuery("SELECT seq, hash FROM audit_head WHERE id = 1")) {
+            return rs.next() ? Optional.of(new Head(rs.getLong(1), rs.getString(2))) : Optional.empty();
+        }
+    }
+
+    private static Optional<Long> seqWithHash(Connection connection, String hash) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT seq FROM audit_log WHERE hash = ? ORDER BY seq LIMIT 1")) {
+            select.setString(1, hash);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<String> prevHashOf(Connection connection, long seq) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT prev_hash FROM audit_log WHERE seq = ?")) {
+            select.setLong(1, seq);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static String missing(long first, long last) {
+        return first == last ? "record " + first + " is missing" : "records " + first + ".." + last + " are missing";
+    }
+
+    private record Head(long seq, String hash) {}
+}

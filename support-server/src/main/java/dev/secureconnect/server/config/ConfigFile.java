@@ -1,0 +1,91 @@
+package dev.secureconnect.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/** Reads and writes {@code server.yaml} strictly: an unknown key or a wrong type is an error naming the key. */
+public final class ConfigFile {
+
+    public static final String NAME = "server.yaml";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    private ConfigFile() {}
+
+    public static ServerConfig read(Path dir) {
+        Path file = dir.resolve(NAME);
+        try {
+            String text = Files.readString(file);
+            if (text.isBlank()) {
+                return ServerConfig.defaults();
+            }
+            return YAML.readValue(text, ServerConfig.class);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + " does not exist: create it with 'sc-server init --dir " + dir + " …'", e);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown key '" + path(e) + "' (known here: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")", e);
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(file + ": '" + path(e) + "' has the wrong type: '" + e.getValue() + "' is not a "
+                    + e.getTargetType().getSimpleName() + describeFormat(e.getTargetType()), e);
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(file + ": '" + path(e) + "' has the wrong type (expected "
+                    + (e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName()) + ")", e);
+        } catch (JsonMappingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new ConfigException(file + ": '" + path(e) + "': " + firstLine(cause.getMessage()), e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + " is not valid YAML at line " + e.getLocation().getLineNr() + ": "
+                    + firstLine(e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw new ConfigException(file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public static String render(ServerConfig config) {
+        try {
+            return YAML.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("cannot write the configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String describeFormat(Class<?> type) {
+        return type == java.time.Duration.class ? " (write durations as ISO-8601, e.g. PT20S)" : "";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.secureconnect.server.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
+
+/**
+ * {@code DIR/server.yaml}: everything the support server reads at start. Every field has a default, so an empty
+ * file is a valid configuration apart from the TLS files; unknown keys and wrong types are errors. Paths are
+ * relative to the server directory unless absolute. Reference: docs/server.md.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServerConfig(String node, Listener applianceListener, Tls tls, Database database, Link link) {
+
+    public ServerConfig {
+        node = node == null || node.isBlank() ? "sc-server" : node;
+        applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
+        tls = tls == null ? Tls.DEFAULT : tls;
+        database = database == null ? Database.DEFAULT : database;
+        link = link == null ? Link.DEFAULT : link;
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(null, null, null, null, null);
+    }
+
+    /**
+     * A listening address.
+     *
+     * @param host the address to bind, default {@code 0.0.0.0} (all interfaces)
+     * @param port the TCP port; 0 picks a free one (written to {@code run/listeners.json})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Listener(String host, Integer port) {
+        static final Listener DEFAULT_APPLIANCE = new Listener("0.0.0.0", 8443);
+
+        public Listener {
+            host = host == null || host.isBlank() ? "0.0.0.0" : host;
+            port = port == null ? 8443 : port;
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port " + port + " is not valid: expected 0 to 65535");
+            }
+        }
+
+        /** Parses {@code HOST:PORT} (an IPv6 host in brackets). */
+        public static Listener parse(String text) {
+            String value = text.trim();
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1) {
+                throw new IllegalArgumentException("'" + text + "' is not HOST:PORT (e.g. 0.0.0.0:8443)");
+            }
+            String host = value.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                return new Listener(host, Integer.parseInt(value.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' has no valid port (e.g. 0.0.0.0:8443)", e);
+            }
+        }
+    }
+
+    /**
+     * The server's certificate and what it trusts.
+     *
+     * @param crl the issuing CA's CRL; re-read whenever it changes on disk, so point it where new CRLs are
+     *     published
+     * @param handshakeTimeout how long a TLS handshake may take
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Tls(String certificate, String key, String chain, String ca, String crl, Duration handshakeTimeout) {
+        static final Tls DEFAULT = new Tls(null, null, null, null, null, null);
+
+        public Tls {
+            certificate = certificate == null ? "tls/cert.pem" : certificate;
+            key = key == null ? "tls/key.pem" : key;
+            chain = chain == null ? "tls/chain.pem" : chain;
+            ca = ca == null ? "tls/ca.pem" : ca;
+            crl = crl == null ? "tls/crl.pem" : crl;
+            handshakeTimeout = handshakeTimeout == null ? Duration.ofSeconds(10) : handshakeTimeout;
+        }
+    }
+
+    /**
+     * Where tickets, appliances and the audit log are kept.
+     *
+     * @param url a JDBC URL; empty means the SQLite file {@code DIR/server.db}; {@code jdbc:postgresql://…} for
+     *     PostgreSQL
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Database(String url, String user, String password, Integer maximumPoolSize) {
+        static final Database DEFAULT = new Database(null, null, null, null);
+
+        public Database {
+            url = url == null ? "" : url.trim();
+            maximumPoolSize = maximumPoolSize == null ? 8 : maximumPoolSize;
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "(hidden)")
+                    + ", maximumPoolSize=" + maximumPoolSize + "]";
+        }
+    }
+
+    /**
+     * The appliance links.
+     *
+     * @param streamWindowBytes HTTP/2 flow-control window per stream
+     * @param maxConcurrentStreams streams one link may carry at once
+     * @param keepAliveInterval PING interval on a quiet link
+     * @param deadLinkTimeout silence after which a link is closed as dead
+     * @param streamOpenTimeout how long the appliance has to answer a new stream
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Link(Integer streamWindowBytes, Integer maxConcurrentStreams, Duration keepAliveInterval,
+            Duration deadLinkTimeout, Duration streamOpenTimeout) {
+        static final Link DEFAULT = new Link(null, null, null, null, null);
+
+        public Link {
+            streamWindowBytes = streamWindowBytes == null ? 1 << 20 : streamWindowBytes;
+            maxConcurrentStreams = maxConcurrentStreams == null ? 256 : maxConcurrentStreams;
+            keepAliveInterval = keepAliveInterval == null ? Duration.ofSeconds(20) : keepAliveInterval;
+            deadLinkTimeout = deadLinkTimeout == null ? Duration.ofSeconds(60) : deadLinkTimeout;
+            streamOpenTimeout = streamOpenTimeout == null ? Duration.ofSeconds(15) : streamOpenTimeout;
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.secureconnect.server.link;
+
+import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.server.appliances.ApplianceStore;
+import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.tickets.TicketException;
+import dev.secureconnect.server.tickets.TicketNumber;
+import dev.secureconnect.server.tickets.TicketStore;
+import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.link.Admission;
+import dev.secureconnect.tunnel.link.Hello;
+import dev.secureconnect.tunnel.link.LinkCodecs;
+import dev.secureconnect.tunnel.link.LinkException;
+import dev.secureconnect.tunnel.link.LinkJson;
+import dev.secureconnect.tunnel.link.LinkProtocol;
+import dev.secureconnect.tunnel.link.LinkSettings;
+import dev.secureconnect.tunnel.link.StreamOpener;
+import dev.secureconnect.tunnel.link.StreamRequest;
+import dev.secureconnect.tunnel.relay.Relay;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance links this server node holds, by serial, and the server's internal API for session streams.
+ *
+ * <p>Per link: ask for the hello, admit its tickets against the ticket store, answer with the admission, record
+ * the link in the appliance table, and audit it. One link per appliance certificate: a second link for a serial
+ * that is already connected is treated as a possible clone — audited, every ticket refused with that reason, and
+ * closed; the link that was up first stays (see docs/server.md).
+ *
+ * <p>Database work runs on {@code blocking}, never on a Netty event loop.
+ */
+public final class ApplianceLinks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplianceLinks.class);
+    static final String CLONE_REASON = "another link with this appliance's certificate is already up (possible clone);"
+            + " it is refused until that link ends";
+
+    private final Map<String, LinkSession> links = new ConcurrentHashMap<>();
+    private final TicketStore tickets;
+    private final ApplianceStore appliances;
+    private final AuditLog audit;
+    private final ExecutorService blocking;
+    private final LinkSettings settings;
+    private final Duration streamOpenTimeout;
+    private final Clock clock;
+
+    public ApplianceLinks(TicketStore tickets, ApplianceStore appliances, AuditLog audit, ExecutorService blocking,
+            LinkSettings settings, Duration streamOpenTimeout, Clock clock) {
+        this.tickets = tickets;
+        this.appliances = appliances;
+        this.audit = audit;
+        this.blocking = blocking;
+        this.settings = settings;
+        this.streamOpenTimeout = streamOpenTimeout;
+        this.clock = clock;
+    }
+
+    LinkSettings settings() {
+        return settings;
+    }
+
+    /** A link whose TLS handshake and HTTP/2 set-up completed: ask for its hello. */
+    void linkUp(CertificateIdentity appliance, Channel channel, String remoteAddress) {
+        LinkSession session = new LinkSession(appliance, channel, remoteAddress, clock.instant());
+        LOG.info("appliance {} link from {} is up; asking for its hello", appliance.id(), remoteAddress);
+        channel.closeFuture().addListener(closed -> blocking.execute(() -> linkDown(session)));
+        StreamOpener.watch(channel, LinkProtocol.PATH_HELLO,
+                        bytes -> onHello(session, bytes), streamOpenTimeout)
+                .addListener(watch -> {
+                    if (!watch.isSuccess()) {
+                        LinkCodecs.close(channel, "no hello: " + watch.cause().getMessage());
+                    }
+                });
+    }
+
+    private void onHello(LinkSession session, byte[] bytes) {
+        Hello hello;
+        try {
+            hello = LinkJson.decode(bytes, Hello.class);
+        } catch (LinkException e) {
+            LinkCodecs.close(session.channel(), "bad hello: " + e.getMessage());
+            return;
+        }
+        if (!hello.serial().equals(session.serial())) {
+            LinkCodecs.close(session.channel(), "hello names serial " + hello.serial() + " but the certificate is for "
+                    + session.serial());
+            return;
+        }
+        session.hello(hello);
+        blocking.execute(() -> admit(session));
+    }
+
+    /** Decides on every ticket of the latest hello and tells the appliance. Runs on the blocking executor. */
+    private synchronized void admit(LinkSession session) {
+        Hello hello = session.hello();
+        if (hello == null || !session.channel().isActive()) {
+            return;
+        }
+        LinkSession holder = links.putIfAbsent(session.serial(), session);
+        boolean clone = holder != null && holder != session;
+        List<Admission.Verdict> verdicts = new ArrayList<>();
+        for (String ticket : hello.tickets()) {
+            verdicts.add(clone ? Admission.Verdict.refuse(ticket, CLONE_REASON) : verdict(session, ticket));
+        }
+        Admission admission = new Admission(verdicts);
+        Admission previous = session.lastAdmission();
+        session.admitted(admission);
+        if (clone) {
+            audit.append(AuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED).appliance(session.serial())
+                    .source(session.remoteAddress()).outcome(AuditEvent.Outcome.FAILURE)
+                    .detail("existingLink", holder.remoteAddress()).detail("reason", CLONE_REASON).build());
+        } else {
+            auditVerdictChanges(session, previous, admission);
+            recordLink(session, hello);
+        }
+        StreamOpener.request(session.channel(), "POST", LinkProtocol.PATH_ADMISSION, LinkJson.encode(admission), streamOpenTimeout)
+                .addListener(sent -> {
+                    if (clone) {
+                        LinkCodecs.close(session.channel(), CLONE_REASON);
+                    } else if (!sent.isSuccess()) {
+                        LinkCodecs.close(session.channel(), "admission not delivered: " + sent.cause().getMessage());
+                    }
+                });
+    }
+
+    private Admission.Verdict verdict(LinkSession session, String ticket) {
+        try {
+            dev.secureconnect.server.tickets.Admission admission = tickets.admit(TicketNumber.parse(ticket), session.serial());
+            return admission.accepted() ? Admission.Verdict.accept(ticket) : Admission.Verdict.refuse(ticket, admission.reason());
+        } catch (TicketException | IllegalArgumentException e) {
+            return Admission.Verdict.refuse(ticket, e.getMessage());
+        }
+    }
+
+    private void auditVerdictChanges(LinkSession session, Admission previous, Admission current) {
+        for (Admission.Verdict verdict : current.verdicts()) {
+            Optional<Admission.Verdict> before = previous == null ? Optional.empty()
+                    : previous.verdicts().stream().filter(v -> v.ticket().equals(verdict.ticket())).findFirst();
+            if (before.isPresent() && before.get().equals(verdict)) {
+                continue;
+            }
+            if (!verdict.accepted()) {
+                audit.append(AuditEvent.builder(EventType.TICKET_REFUSED).appliance(session.serial()).ticket(verdict.ticket())
+                        .source(session.remoteAddress()).outcome(AuditEvent.Outcome.FAILURE)
+                        .detail("reason", verdict.reason()).build());
+            }
+        }
+    }
+
+    private void recordLink(LinkSession session, Hello hello) {
+        List<String> services = hello.services().stream().map(s -> s.name() + ":" + s.port()).toList();
+        if (!session.registered()) {
+            session.markRegistered();
+            appliances.linkUp(session.serial(), session.remoteAddress(), session.acceptedTicketNumbers(), services);
+            audit.append(AuditEvent.builder(EventType.APPLIANCE_CONNECTED).appliance(session.serial())
+                    .source(session.remoteAddress()).detail("tickets", String.join(",", session.acceptedTickets()))
+                    .detail("services", String.join(",", services)).detail("version", hello.softwareVersion()).build());
+        } else {
+            appliances.linkUp(session.serial(), session.remoteAddress(), session.acceptedTicketNumbers(), services);
+        }
+    }
+
+    /** Re-checks the tickets of every link (a ticket closed from the CLI ends its admission). */
+    public void recheckTickets() {
+        for (LinkSession session : links.values()) {
+            if (session.hello() == null || session.lastAdmission() == null) {
+                continue;
+            }
+            List<Admission.Verdict> fresh = session.hello().tickets().stream().map(t -> verdict(session, t)).toList();
+            if (!fresh.equals(session.lastAdmission().verdicts())) {
+                admit(session);
+            }
+        }
+    }
+
+    private void linkDown(LinkSession session) {
+        String reason = session.channel().attr(LinkCodecs.CLOSE_REASON).get();
+        if (reason == null) {
+            reason = "connection closed by the appliance or the network";
+        }
+        boolean held = links.remove(session.serial(), session);
+        if (!held) {
+            return; // a refused clone, or a link that never sent a hello
+        }
+        if (session.registered()) {
+            appliances.linkDown(session.serial(), reason);
+            audit.append(AuditEvent.builder(EventType.APPLIANCE_DISCONNECTED).appliance(session.serial())
+                    .source(session.remoteAddress()).detail("reason", reason).build());
+        }
+        LOG.info("appliance {} link from {} is down: {}", session.serial(), session.remoteAddress(), reason);
+    }
+
+    /** Serials of the appliances whose links this node holds. */
+    public List<String> connected() {
+        return links.keySet().stream().sorted().toList();
+    }
+
+    /** The tickets accepted on an appliance's link, if it is connected. */
+    public Optional<List<String>> acceptedTickets(String serial) {
+        LinkSession session = links.get(serial);
+        return session == null ? Optional.empty() : Optional.of(session.acceptedTickets().stream().sorted().toList());
+    }
+
+    /**
+     * Opens a session stream to one of the appliance's services and relays it with {@code client} (a socket or an
+     * HTTP/2 stream with autoRead off). The stream is refused — without asking the appliance — unless the appliance
+     * is connected here and the ticket is accepted on its link. Every outcome is audited; so is the end of the
+     * stream with the bytes moved each way.
+     *
+     * @param actor who asked (engineer login, or "server" for internal use)
+     * @return completes with the relay once the appliance connected to its service
+     */
+    public Future<Relay> openSession(String serial, String ticket, int port, String actor, Channel client) {
+        Promise<Relay> result = client.eventLoop().newPromise();
+        String sessionId = UUID.randomUUID().toString();
+        LinkSession session = links.get(serial);
+        String refusal = session == null ? "appliance " + serial + " is not connected"
+                : !session.acceptedTickets().contains(ticket) ? "ticket " + ticket + " is not active on appliance " + serial
+                : null;
+        if (refusal != null) {
+            streamRefused(serial, ticket, sessionId, port, actor, refusal);
+            result.setFailure(new LinkException(refusal));
+            return result;
+        }
+        StreamOpener.connect(session.channel(), StreamRequest.loopback(port, sessionId, ticket), streamOpenTimeout)
+                .addListener(opened -> {
+                    if (!opened.isSuccess()) {
+                        streamRefused(serial, ticket, sessionId, port, actor, opened.cause().getMessage());
+                        result.tryFailure(opened.cause());
+                        return;
+                    }
+                    Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
+                    blocking.execute(() -> audit.append(AuditEvent.builder(EventType.STREAM_OPENED).appliance(serial)
+                            .ticket(ticket).session(sessionId).actor(actor).source(session.remoteAddress())
+                            .detail("target", "127.0.0.1:" + port).build()));
+                    Relay relay = Relay.start(client, stream);
+                    relay.finished().addListener(done -> {
+                        Relay.Outcome outcome = (Relay.Outcome) done.getNow();
+                        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.STREAM_CLOSED).appliance(serial)
+                                .ticket(ticket).session(sessionId).actor(actor).detail("target", "127.0.0.1:" + port)
+                                .detail("bytesToAppliance", outcome.bytesFirstToSecond())
+                                .detail("bytesFromAppliance", outcome.bytesSecondToFirst())
+                                .detail("reason", outcome.reason()).build()));
+                    });
+                    result.trySuccess(relay);
+                });
+        return result;
+    }
+
+    private void streamRefused(String serial, String ticket, String sessionId, int port, String actor, String reason) {
+        LOG.warn("stream to appliance {} port {} (ticket {}, session {}) refused: {}", serial, port, ticket, sessionId, reason);
+        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.STREAM_REFUSED).appliance(serial).ticket(ticket)
+                .session(sessionId).actor(actor).outcome(AuditEvent.Outcome.FAILURE)
+                .detail("target", "127.0.0.1:" + port).detail("reason", reason).build()));
+    }
+
+    /** Closes every link (server shutdown). */
+    public void closeAll(String reason) {
+        for (LinkSession session : links.values()) {
+            LinkCodecs.close(session.channel(), reason);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.secureconnect.server.link;
+
+import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.server.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.Admission;
+import dev.secureconnect.tunnel.link.Hello;
+import io.netty.channel.Channel;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One appliance's link as the server holds it: who it is (from its certificate), where it connected from, its
+ * latest hello and the tickets the server accepted on it. Mutable state is replaced whole and read without locks.
+ */
+final class LinkSession {
+
+    private final CertificateIdentity appliance;
+    private final Channel channel;
+    private final String remoteAddress;
+    private final Instant since;
+    private volatile Hello hello;
+    private volatile Set<String> acceptedTickets = Set.of();
+    private volatile Admission lastAdmission;
+    private volatile boolean registered;
+
+    LinkSession(CertificateIdentity appliance, Channel channel, String remoteAddress, Instant since) {
+        this.appliance = appliance;
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.since = since;
+    }
+
+    String serial() {
+        return appliance.id();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    Instant since() {
+        return since;
+    }
+
+    Hello hello() {
+        return hello;
+    }
+
+    void hello(Hello latest) {
+        this.hello = latest;
+    }
+
+    Set<String> acceptedTickets() {
+        return acceptedTickets;
+    }
+
+    Admission lastAdmission() {
+        return lastAdmission;
+    }
+
+    void admitted(Admission admission) {
+        this.lastAdmission = admission;
+        this.acceptedTickets = Set.copyOf(admission.verdicts().stream()
+                .filter(Admission.Verdict::accepted).map(Admission.Verdict::ticket).toList());
+    }
+
+    List<TicketNumber> acceptedTicketNumbers() {
+        return acceptedTickets.stream().sorted().map(TicketNumber::parse).toList();
+    }
+
+    boolean registered() {
+        return registered;
+    }
+
+    void markRegistered() {
+        registered = true;
+    }
+
+    @Override
+    public String toString() {
+        return "LinkSession[" + serial() + " from " + remoteAddress + "]";
+    }
+}

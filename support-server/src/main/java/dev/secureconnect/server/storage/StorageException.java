@@ -1,0 +1,18 @@
+package dev.secureconnect.server.storage;
+
+/**
+ * The database could not be opened, migrated, read or written. The message is one line, safe to print to an
+ * operator (it never contains a password); the driver's detail stays in the cause.
+ */
+public final class StorageException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public StorageException(String message) {
+        super(message);
+    }
+
+    public StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

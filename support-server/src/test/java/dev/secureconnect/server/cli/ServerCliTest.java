@@ -1,0 +1,185 @@
+package dev.secureconnect.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.testing.TestPki;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code sc-server} admin commands run in-process against a real SQLite file. */
+class ServerCliTest {
+
+    record Result(int exitCode, String out, String err) {}
+
+    @TempDir
+    Path temp;
+
+    Path files;
+    Path dir;
+
+    @BeforeEach
+    void writeCertificates() throws IOException {
+        TestPki pki = TestPki.shared();
+        files = Files.createDirectories(temp.resolve("files"));
+        TestPki.Issued server = pki.server();
+        Files.writeString(files.resolve("cert.pem"), Pem.certificates(List.of(server.certificate())));
+        Files.writeString(files.resolve("key.pem"), Pem.privateKey(server.privateKey()));
+        Files.writeString(files.resolve("chain.pem"), Pem.certificates(List.of(pki.issuingCertificate())));
+        Files.writeString(files.resolve("ca.pem"), Pem.certificates(List.of(pki.rootCertificate())));
+        Files.writeString(files.resolve("crl.pem"), Pem.crl(pki.revocationList()));
+        TestPki.Issued appliance = pki.appliance("SN-CLI");
+        Files.writeString(files.resolve("appliance.pem"), Pem.certificates(List.of(appliance.certificate())));
+        Files.writeString(files.resolve("appliance-key.pem"), Pem.privateKey(appliance.privateKey()));
+        dir = temp.resolve("server");
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ScServer.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    Result init() {
+        return initReplacing("none", "none");
+    }
+
+    /** {@code init} with the standard files, except {@code file} replaced by {@code replacement}. */
+    Result initReplacing(String file, String replacement) {
+        List<String> args = new java.util.ArrayList<>(List.of("init", "--dir", dir.toString()));
+        for (String[] option : new String[][] {{"--cert", "cert.pem"}, {"--key", "key.pem"}, {"--chain", "chain.pem"},
+                {"--ca", "ca.pem"}, {"--crl", "crl.pem"}}) {
+            args.add(option[0]);
+            String chosen = option[1].equals(file) ? replacement : option[1];
+            if (option[1].equals("key.pem") && replacement.equals("appliance.pem")) {
+                chosen = "appliance-key.pem"; // a whole appliance identity in place of the server's
+            }
+            args.add(files.resolve(chosen).toString());
+        }
+        args.addAll(List.of("--appliance-listen", "127.0.0.1:0"));
+        return run(args.toArray(String[]::new));
+    }
+
+    static void assertOneLineError(Result result, int exitCode, String contains) {
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(exitCode);
+        assertThat(result.err().lines().toList()).hasSize(1);
+        assertThat(result.err()).startsWith("sc-server: ").contains(contains).doesNotContain("\tat ");
+    }
+
+    @Test
+    void initCreatesAReadyDirectory() throws IOException {
+        Result result = init();
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(dir.resolve("server.yaml")).exists();
+        assertThat(dir.resolve("server.db")).exists();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("tls/key.pem")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.readString(dir.resolve("server.yaml"))).contains("port: 0").contains(files.resolve("crl.pem").toString());
+    }
+
+    static Stream<Arguments> badInit() {
+        return Stream.of(
+                Arguments.of("fail/missing-cert", "cert.pem", "missing.pem", "does not exist"),
+                Arguments.of("fail/appliance-cert-as-server", "cert.pem", "appliance.pem", "appliance certificate"),
+                Arguments.of("fail/key-of-another-cert", "key.pem", "appliance-key.pem", "does not belong"),
+                Arguments.of("fail/corrupted-chain", "chain.pem", "garbage.pem", "garbage.pem"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInit")
+    void badInitLeavesNothingBehind(String name, String option, String replacement, String message) throws IOException {
+        Files.writeString(files.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        Result result = initReplacing(option, replacement);
+        assertOneLineError(result, 1, message);
+        assertThat(dir).doesNotExist();
+        try (Stream<Path> left = Files.list(temp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("files");
+        }
+    }
+
+    @Test
+    void initRefusesAnExistingServer() {
+        assertThat(init().exitCode()).isZero();
+        assertOneLineError(init(), 1, "already holds a server");
+    }
+
+    @Test
+    void unknownOrMistypedConfigKeysAreNamed() throws IOException {
+        assertThat(init().exitCode()).isZero();
+        Path yaml = dir.resolve("server.yaml");
+        String original = Files.readString(yaml);
+        Files.writeString(yaml, original + "colour: blue\n");
+        assertOneLineError(run("tickets", "list", "--dir", dir.toString()), 1, "unknown key 'colour'");
+        Files.writeString(yaml, original.replace("maxConcurrentStreams: 256", "maxConcurrentStreams: many"));
+        assertOneLineError(run("tickets", "list", "--dir", dir.toString()), 1, "link.maxConcurrentStreams");
+        Files.writeString(yaml, original.replace("keepAliveInterval: PT20S", "keepAliveInterval: often"));
+        assertOneLineError(run("tickets", "list", "--dir", dir.toString()), 1, "link.keepAliveInterval");
+    }
+
+    @Test
+    void ticketsOpenListCloseAndTheAuditLogRecordsThem() {
+        assertThat(init().exitCode()).isZero();
+        Result opened = run("tickets", "open", "--dir", dir.toString(), "--title", "disk full", "--appliance", "SN-CLI");
+        assertThat(opened.exitCode()).as(opened.err()).isZero();
+        String number = opened.out().trim();
+        assertThat(number).matches("\\d{8}");
+        assertThat(run("tickets", "list", "--dir", dir.toString()).out()).contains(number).contains("open").contains("disk full");
+        assertThat(run("tickets", "list", "--dir", dir.toString(), "--json").out()).contains("\"number\" : \"" + number + "\"");
+        assertThat(run("tickets", "close", "--dir", dir.toString(), " " + number + " ").exitCode()).isZero();
+        assertOneLineError(run("tickets", "close", "--dir", dir.toString(), number), 1, "already closed");
+        assertOneLineError(run("tickets", "close", "--dir", dir.toString(), "1234567"), 1, "exactly 8 digits");
+        assertOneLineError(run("tickets", "close", "--dir", dir.toString(), "99999999"), 1, "99999999");
+        Result audit = run("audit", "list", "--dir", dir.toString());
+        assertThat(audit.out()).contains("ticket.opened").contains("ticket.closed");
+        assertThat(run("audit", "verify", "--dir", dir.toString()).out()).contains("audit log intact: 2 records");
+    }
+
+    @Test
+    void auditVerifyFindsAnEditedRow() throws Exception {
+        assertThat(init().exitCode()).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(run("tickets", "open", "--dir", dir.toString(), "--title", "t" + i).exitCode()).isZero();
+        }
+        try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
+                Statement statement = sql.createStatement()) {
+            statement.execute("DROP TRIGGER IF EXISTS audit_log_no_update");
+            List<String> triggers = new java.util.ArrayList<>();
+            try (var rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'trigger'")) {
+                while (rows.next()) {
+                    triggers.add(rows.getString(1));
+                }
+            }
+            for (String trigger : triggers) {
+                statement.execute("DROP TRIGGER \"" + trigger + "\"");
+            }
+            statement.executeUpdate("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2");
+        }
+        Result verify = run("audit", "verify", "--dir", dir.toString());
+        assertOneLineError(verify, 1, "seq 2");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertOneLineError(run("tickets", "open"), 2, "--dir");
+        assertOneLineError(run("launch"), 2, "launch");
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.secureconnect.server.tickets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class TicketNumberTest {
+
+    @ParameterizedTest(name = "ok/{index}: ''{0}''")
+    @ValueSource(strings = {"12345678", " 12345678 \n", "\t00000001", "99999999\r\n"})
+    void eightDigitsAreAcceptedAfterTrimmingSurroundingWhiteSpace(String text) {
+        assertThat(TicketNumber.parse(text).value()).isEqualTo(text.strip());
+    }
+
+    @ParameterizedTest(name = "fail/{0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            textBlock = """
+                    too-short        | 1234567          | ticket number '1234567' is not valid: expected exactly 8 digits
+                    too-long         | 123456789        | ticket number '123456789' is not valid: expected exactly 8 digits
+                    letter           | 1234567a         | ticket number '1234567a' is not valid: expected exactly 8 digits
+                    empty            | ""               | ticket number '' is not valid: expected exactly 8 digits
+                    inner-space      | 12 345678        | ticket number '12 345678' is not valid: expected exactly 8 digits
+                    sign             | +1234567         | ticket number '+1234567' is not valid: expected exactly 8 digits
+                    arabic-digits    | ١٢٣٤٥٦٧٨         | ticket number '١٢٣٤٥٦٧٨' is not valid: expected exactly 8 digits
+                    fullwidth-digits | １２３４５６７８ | ticket number '１２３４５６７８' is not valid: expected exactly 8 digits
+                    """)
+    void anythingElseIsRefusedWithAOneLineMessageQuotingIt(String name, String text, String message) {
+        assertThatThrownBy(() -> TicketNumber.parse(text))
+                .isInstanceOf(TicketException.class)
+                .hasMessage(message)
+                .extracting(e -> ((TicketException) e).reason())
+                .isEqualTo(TicketException.Reason.INVALID_NUMBER);
+    }
+
+    @Test
+    void controlCharactersAndLongInputStayOnOneLineInTheMessage() {
+        assertThatThrownBy(() -> TicketNumber.parse("1234\n5678"))
+                .hasMessage("ticket number '1234\\n5678' is not valid: expected exactly 8 digits");
+        assertThatThrownBy(() -> TicketNumber.parse("9".repeat(100)))
+                .hasMessage("ticket number '" + "9".repeat(32) + "…' is not valid: expected exactly 8 digits");
+        assertThatThrownBy(() -> TicketNumber.parse(null)).hasMessage("ticket number is missing: expected exactly 8 digits");
+    }
+
+    @Test
+    void theConstructorTakesOnlyTheExactDigits() {
+        assertThat(new TicketNumber("00000000").toString()).isEqualTo("00000000");
+        assertThatThrownBy(() -> new TicketNumber(" 12345678")).isInstanceOf(TicketException.class);
+    }
+}
