@@ -80,18 +80,16 @@ class ApplianceListenerOpenSslIT {
     }
 
     static Optional<AuditRecord> refusalAfter(long seq, String reason) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Optional<AuditRecord> found = server.audit().stream()
-                    .filter(r -> r.seq() > seq && r.event().type() == EventType.HANDSHAKE_REFUSED)
-                    .filter(r -> reason.equals(r.event().details().get("reason")))
-                    .findFirst();
-            if (found.isPresent()) {
-                return found;
-            }
-            Thread.sleep(50); // polling the audit table, bounded by the deadline above
-        }
-        return Optional.empty();
+        Eventually.within(java.time.Duration.ofSeconds(10), "a handshake.refused record with reason " + reason,
+                () -> refusal(seq, reason).isPresent());
+        return refusal(seq, reason);
+    }
+
+    private static Optional<AuditRecord> refusal(long seq, String reason) {
+        return server.audit().stream()
+                .filter(r -> r.seq() > seq && r.event().type() == EventType.HANDSHAKE_REFUSED)
+                .filter(r -> reason.equals(r.event().details().get("reason")))
+                .findFirst();
     }
 
     static long lastSeq() {

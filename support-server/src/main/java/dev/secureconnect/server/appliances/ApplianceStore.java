@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * for the links a crash left marked online. A node only ever takes down links it holds: if the appliance has
  * re-linked through another node meanwhile, that node's row stands. Each change is one SQL statement, so it never
  * waits behind a long transaction.
+ *
+ * <p>Thread-safe.
  */
 public final class ApplianceStore {
 

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> {@link #append} returns after the commit; with SQLite's {@code synchronous=FULL} (and
  * PostgreSQL's default {@code synchronous_commit=on}) the record is then on disk.
+ *
+ * <p>Thread-safe.
  */
 public final class AuditLog {
 
@@ -173,8 +175,9 @@ public final class AuditLog {
         Optional<Long> predecessor = seqWithHash(connection, row.prevHash());
         if (predecessor.isPresent()) {
             return AuditVerification.bad(Problem.REORDERED, seq, checked, head.seq(),
-                    "record " + seq + " is chained after record " + predecessor.get() + ", not after record "
-                            + (seq - 1) + ": records were reordered");
+                    "record " + seq + " is chained after record " + predecessor.get()
+                            + (seq == 1 ? ", not at the start of the log" : ", not after record " + (seq - 1))
+                            + ": records were reordered");
         }
         if (seq > 1 && row.computeHash().equals(row.hash())) {
             // this record and its link are original: the record before it was rewritten, hash and all

@@ -111,7 +111,11 @@ public final class ApplianceLinks {
         if (hello == null || !session.channel().isActive()) {
             return;
         }
-        LinkSession holder = links.putIfAbsent(session.serial(), session);
+        LinkSession holder = links.get(session.serial());
+        if (holder != null && holder != session && !holder.channel().isActive()) {
+            linkDown(holder); // the old link closed but its clean-up has not run yet: not a clone, a reconnect
+        }
+        holder = links.putIfAbsent(session.serial(), session);
         boolean clone = holder != null && holder != session;
         List<Admission.Verdict> verdicts = new ArrayList<>();
         for (String ticket : hello.tickets()) {
@@ -188,7 +192,7 @@ public final class ApplianceLinks {
         }
     }
 
-    private void linkDown(LinkSession session) {
+    private synchronized void linkDown(LinkSession session) {
         String reason = session.channel().attr(LinkCodecs.CLOSE_REASON).get();
         if (reason == null) {
             reason = "connection closed by the appliance or the network";

@@ -9,10 +9,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -32,6 +35,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>Write transactions on SQLite should start with a write statement (an {@code UPDATE} or {@code INSERT}): the
  * first write takes the database's write lock and waits for it up to the busy timeout, whereas a transaction that
  * reads first and writes later fails at once if another process wrote in between.
+ *
+ * <p>Thread-safe; one instance per process, closed at shutdown.
  */
 public final class Database implements AutoCloseable {
 
@@ -39,6 +44,8 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String POOL_NAME = "secureconnect-db";
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final HikariDataSource pool;
     private final Dialect dialect;
@@ -204,7 +211,7 @@ public final class Database implements AutoCloseable {
         }
         try {
             if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file, OWNER_ONLY);
             } else {
                 Files.createFile(file);
             }

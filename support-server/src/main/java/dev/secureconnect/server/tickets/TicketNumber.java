@@ -58,8 +58,9 @@ public record TicketNumber(String value) {
     }
 
     private static TicketException invalid(String text) {
-        String quoted = text == null ? "ticket number is missing" : "ticket number '" + printable(text) + "' is not valid";
-        return new TicketException(TicketException.Reason.INVALID_NUMBER, quoted + ": expected exactly 8 digits");
+        String what =
+                text == null ? "ticket number is missing" : "ticket number '" + printable(text) + "' is not valid";
+        return new TicketException(TicketException.Reason.INVALID_NUMBER, what + ": expected exactly 8 digits");
     }
 
     /** The input on one line: control characters escaped, long input cut. */

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * pasted into a spreadsheet) and checked against existing tickets while the audit head is held; every writer of
  * tickets holds it, so two processes cannot hand out the same number. At most {@value #MAX_NUMBER_DRAWS} draws are
  * tried.
+ *
+ * <p>Thread-safe.
  */
 public final class TicketStore {
 

@@ -217,7 +217,8 @@ class AuditLogTest {
 
         assertThatThrownBy(() -> log.list(0, 10))
                 .isInstanceOf(StorageException.class)
-                .hasMessage("audit record 2 cannot be read (unknown audit event id 9999); run 'sc-server audit verify'");
+                .hasMessage(
+                        "audit record 2 cannot be read (unknown audit event id 9999); run 'sc-server audit verify'");
         assertThat(log.verify().problem()).isEqualTo(Problem.EDITED_RECORD);
         assertThat(log.verify().firstBadSeq()).isEqualTo(2);
     }

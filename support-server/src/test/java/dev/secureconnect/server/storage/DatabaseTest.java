@@ -193,7 +193,8 @@ class DatabaseTest {
         DatabaseSettings settings = DatabaseSettings.of("jdbc:postgresql://db.example/sc").withCredentials("sc", "pw");
 
         assertThat(settings.toString()).doesNotContain("pw,").contains("password=***");
-        assertThat(DatabaseSettings.redact("jdbc:postgresql://u:secret@db/sc")).isEqualTo("jdbc:postgresql://u:***@db/sc");
+        assertThat(DatabaseSettings.redact("jdbc:postgresql://u:secret@db/sc"))
+                .isEqualTo("jdbc:postgresql://u:***@db/sc");
         assertThatThrownBy(() -> settings.withMaximumPoolSize(0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maximumPoolSize: 0 (expected: > 0)");

@@ -1,0 +1,58 @@
+package dev.secureconnect.it;
+
+import dev.secureconnect.server.link.ApplianceLinks;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP listener on 127.0.0.1:0 whose every connection becomes a session stream to one appliance service through
+ * the server's internal API ({@link ApplianceLinks#openSession}) — the way engineer streams will reach it.
+ */
+final class FrontDoor implements AutoCloseable {
+
+    private final EventLoopGroup group = new NioEventLoopGroup(2);
+    private final Channel listener;
+    final BlockingQueue<Throwable> refusals = new ArrayBlockingQueue<>(1024);
+
+    FrontDoor(ApplianceLinks links, String serial, String ticket, int port) throws InterruptedException {
+        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        links.openSession(serial, ticket, port, "it", ch).addListener(opened -> {
+                            if (!opened.isSuccess()) {
+                                refusals.add(opened.cause());
+                                ch.close();
+                            }
+                        });
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+    }
+
+    int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    Throwable nextRefusal() throws InterruptedException {
+        return refusals.poll(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        listener.close().sync();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    }
+}
