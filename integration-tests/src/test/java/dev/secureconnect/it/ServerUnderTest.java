@@ -7,6 +7,7 @@ import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.audit.AuditRecord;
 import dev.secureconnect.server.cli.ScServer;
 import dev.secureconnect.server.config.ConfigFile;
+import dev.secureconnect.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -35,6 +36,25 @@ final class ServerUnderTest implements AutoCloseable {
 
     void start() throws InterruptedException {
         daemon = ServerDaemon.start(dir, ConfigFile.read(dir), Clock.systemUTC());
+    }
+
+    /** Stops the server and starts it again on the port it had, as a restarted daemon would be. */
+    void restartOnSamePort() throws InterruptedException {
+        int port = appliancePort();
+        stop();
+        ServerConfig config = ConfigFile.read(dir);
+        daemon = ServerDaemon.start(dir, new ServerConfig(config.node(), new ServerConfig.Listener("127.0.0.1", port),
+                config.tls(), config.database(), config.link()), Clock.systemUTC());
+    }
+
+    boolean online(String serial, String ticket) {
+        return daemon.appliances().find(serial)
+                .filter(status -> status.online() && status.tickets().stream().anyMatch(t -> t.value().equals(ticket)))
+                .isPresent();
+    }
+
+    boolean offline(String serial) {
+        return daemon.appliances().find(serial).map(status -> !status.online()).orElse(true);
     }
 
     void stop() {

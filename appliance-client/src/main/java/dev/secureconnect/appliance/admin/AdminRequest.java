@@ -1,0 +1,24 @@
+package dev.secureconnect.appliance.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * One admin request.
+ *
+ * @param command one of {@link #COMMANDS}
+ * @param ticket the ticket number for {@code connect} and {@code disconnect}
+ * @param all {@code disconnect} every ticket
+ * @param waitFor {@code connect}: how long to wait for the server's verdict, e.g. {@code 10s}; null for not at all
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"command", "ticket", "all", "waitFor"})
+public record AdminRequest(String command, String ticket, Boolean all, String waitFor) {
+
+    public static final List<String> COMMANDS = List.of("status", "enable", "disable", "connect", "disconnect", "reload");
+
+    public static AdminRequest of(String command) {
+        return new AdminRequest(command, null, null, null);
+    }
+}

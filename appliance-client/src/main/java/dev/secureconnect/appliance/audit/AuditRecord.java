@@ -1,0 +1,65 @@
+package dev.secureconnect.appliance.audit;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One line of {@code audit.log}.
+ *
+ * @param seq 1 for the first line, one more for each line after it
+ * @param time ISO-8601 instant
+ * @param eventId the stable id of the event in the catalogue
+ * @param event the event's dotted name, e.g. {@code stream.opened}
+ * @param prevHash the hash of the line before (64 zeros for the first)
+ * @param hash {@code HashChain.link(prevHash, canonical JSON of the fields before prevHash)}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"seq", "time", "eventId", "event", "actor", "ticket", "session", "target", "outcome", "reason",
+    "bytesToService", "bytesFromService", "prevHash", "hash"})
+public record AuditRecord(
+        long seq,
+        String time,
+        int eventId,
+        String event,
+        String actor,
+        String ticket,
+        String session,
+        String target,
+        String outcome,
+        String reason,
+        Long bytesToService,
+        Long bytesFromService,
+        String prevHash,
+        String hash) {
+
+    /** The fields the hash covers, in a fixed order. */
+    @JsonIgnore
+    Body body() {
+        return new Body(seq, time, eventId, event, actor, ticket, session, target, outcome, reason, bytesToService,
+                bytesFromService);
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"seq", "time", "eventId", "event", "actor", "ticket", "session", "target", "outcome", "reason",
+        "bytesToService", "bytesFromService"})
+    record Body(
+            long seq,
+            String time,
+            int eventId,
+            String event,
+            String actor,
+            String ticket,
+            String session,
+            String target,
+            String outcome,
+            String reason,
+            Long bytesToService,
+            Long bytesFromService) {
+
+        AuditRecord chained(String prevHash, String hash) {
+            return new AuditRecord(seq, time, eventId, event, actor, ticket, session, target, outcome, reason,
+                    bytesToService, bytesFromService, prevHash, hash);
+        }
+    }
+}

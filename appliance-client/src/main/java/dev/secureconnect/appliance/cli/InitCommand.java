@@ -1,0 +1,47 @@
+package dev.secureconnect.appliance.cli;
+
+import dev.secureconnect.appliance.config.Enrolment;
+import dev.secureconnect.appliance.config.ServerAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "init", description = "Sets up an appliance directory: checks the appliance's certificate, key, chain and"
+        + " CA, copies them in (the key mode 0600) and writes appliance.json; SecureConnect starts disabled.")
+final class InitCommand implements Callable<Integer> {
+
+    private final Console console;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The appliance directory to create.")
+    Path dir;
+
+    @Option(names = "--server", required = true, paramLabel = "HOST:PORT", converter = Converters.Server.class,
+            description = "The support server's appliance listener; its certificate must name HOST.")
+    ServerAddress server;
+
+    @Option(names = "--cert", required = true, paramLabel = "FILE", description = "This appliance's certificate (PEM).")
+    Path certificate;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Its private key (PEM, unencrypted).")
+    Path key;
+
+    @Option(names = "--chain", required = true, paramLabel = "FILE", description = "The issuing CA certificate(s) (PEM).")
+    Path chain;
+
+    @Option(names = "--ca", required = true, paramLabel = "FILE", description = "The root CA certificate (PEM).")
+    Path ca;
+
+    InitCommand(Console console) {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call() {
+        String serial = Enrolment.init(new Enrolment.Request(dir, server, certificate, key, chain, ca), console.clock());
+        console.out().println("appliance " + serial + " set up in " + dir + " for server " + server
+                + "; SecureConnect is disabled: start the daemon with 'sc-appliance run --dir " + dir
+                + "', then 'sc-appliance enable --dir " + dir + "'");
+        return 0;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.secureconnect.appliance.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.admin.AdminRequest;
+import dev.secureconnect.appliance.admin.DaemonNotRunningException;
+import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.AuditLog;
+import dev.secureconnect.appliance.config.ApplianceConfig;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.link.ServiceEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code services add|remove|list}: the allow-list of loopback services support streams may reach, kept in
+ * {@code appliance.json}. Changes are made to the file under its lock and audited, whether or not the daemon runs; a
+ * running daemon is then told to reload, closes streams to a removed service and sends the server a new hello.
+ */
+@Command(name = "services", description = "Lists and changes the loopback services support may reach (default: none).",
+        subcommands = {ServicesCommand.Add.class, ServicesCommand.Remove.class, ServicesCommand.ListServices.class})
+final class ServicesCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: add, remove or list");
+    }
+
+    @Command(name = "add", description = "Allow-lists a service on 127.0.0.1 (and ::1) PORT under NAME.")
+    static final class Add implements Callable<Integer> {
+        private final Console console;
+
+        @Mixin
+        DirOption dir;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "e.g. ssh or web: 1 to 32 of A-Z a-z 0-9 . _ -")
+        String name;
+
+        @Option(names = "--port", required = true, paramLabel = "PORT", description = "The local port, 1 to 65535.")
+        int port;
+
+        Add(Console console) {
+            this.console = console;
+        }
+
+        @Override
+        public Integer call() {
+            ApplianceDirectory directory = dir.open();
+            ServiceEntry entry;
+            try {
+                entry = new ServiceEntry(name, port);
+            } catch (IllegalArgumentException e) {
+                throw new ApplianceException(e.getMessage(), e);
+            }
+            directory.updateConfig(config -> {
+                for (ServiceEntry existing : config.services()) {
+                    if (existing.name().equals(entry.name())) {
+                        throw new ApplianceException("a service named '" + entry.name() + "' is already allow-listed (port "
+                                + existing.port() + "): remove it first");
+                    }
+                    if (existing.port() == entry.port()) {
+                        throw new ApplianceException("port " + entry.port() + " is already allow-listed as '"
+                                + existing.name() + "'");
+                    }
+                }
+                List<ServiceEntry> services = new ArrayList<>(config.services());
+                services.add(entry);
+                ApplianceConfig changed = config.withServices(services);
+                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.SERVICE_ALLOWED, console.user())
+                        .target("127.0.0.1:" + entry.port()).reason("service " + entry.name()).build());
+                return changed;
+            });
+            console.out().println("service " + entry.name() + " (127.0.0.1:" + entry.port() + ") allow-listed; "
+                    + notifyDaemon(directory));
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Removes a service from the allow-list; open streams to it are closed.")
+    static final class Remove implements Callable<Integer> {
+        private final Console console;
+
+        @Mixin
+        DirOption dir;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The service's name.")
+        String name;
+
+        Remove(Console console) {
+            this.console = console;
+        }
+
+        @Override
+        public Integer call() {
+            ApplianceDirectory directory = dir.open();
+            ServiceEntry[] removed = new ServiceEntry[1];
+            directory.updateConfig(config -> {
+                List<ServiceEntry> services = new ArrayList<>(config.services());
+                removed[0] = services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(
+                        () -> new ApplianceException("no service named '" + name + "' is allow-listed"));
+                services.remove(removed[0]);
+                ApplianceConfig changed = config.withServices(services);
+                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.SERVICE_REMOVED, console.user())
+                        .target("127.0.0.1:" + removed[0].port()).reason("service " + removed[0].name()).build());
+                return changed;
+            });
+            console.out().println("service " + removed[0].name() + " (127.0.0.1:" + removed[0].port()
+                    + ") removed from the allow-list; " + notifyDaemon(directory));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "Lists the allow-listed services.")
+    static final class ListServices implements Callable<Integer> {
+        private final Console console;
+
+        @Mixin
+        DirOption dir;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        ListServices(Console console) {
+            this.console = console;
+        }
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            List<ServiceEntry> services = dir.open().config().services();
+            if (json) {
+                console.out().println(Json.PRETTY.writeValueAsString(services));
+            } else if (services.isEmpty()) {
+                console.out().println("no service is allow-listed: add one with 'sc-appliance services add --dir " + dir.dir
+                        + " --name NAME --port PORT'");
+            } else {
+                TextTable table = new TextTable("NAME", "PORT", "TARGET");
+                services.forEach(s -> table.row(s.name(), s.port(), "127.0.0.1:" + s.port() + ", [::1]:" + s.port()));
+                table.print(console.out());
+            }
+            return 0;
+        }
+    }
+
+    /** Tells a running daemon to reload; says what happened. */
+    static String notifyDaemon(ApplianceDirectory directory) {
+        try {
+            Daemon.request(directory, AdminRequest.of("reload"));
+            return "the daemon now uses the new list and sends it to the server";
+        } catch (DaemonNotRunningException e) {
+            return "the daemon is not running: it reads the list when it starts";
+        } catch (ApplianceException e) {
+            throw new ApplianceException("the allow-list in " + directory.configFile() + " was changed, but the running"
+                    + " daemon did not reload it: " + e.getMessage() + " (restart the daemon)", e);
+        }
+    }
+}

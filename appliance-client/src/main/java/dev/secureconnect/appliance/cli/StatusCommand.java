@@ -1,0 +1,77 @@
+package dev.secureconnect.appliance.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.secureconnect.appliance.admin.AdminRequest;
+import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.appliance.link.ApplianceStatus;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", description = "Shows whether SecureConnect is on, the link's state (connecting, connected,"
+        + " refused and why, backing off until when) and the open connections: ticket, server, since, services, active"
+        + " sessions.")
+final class StatusCommand implements Callable<Integer> {
+
+    private final Console console;
+
+    @Mixin
+    DirOption dir;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    StatusCommand(Console console) {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        ApplianceStatus status = Daemon.request(dir.open(), AdminRequest.of("status")).status();
+        if (json) {
+            console.out().println(Json.PRETTY.writeValueAsString(status));
+        } else {
+            print(status, console.out());
+        }
+        return 0;
+    }
+
+    static void print(ApplianceStatus status, PrintWriter out) {
+        out.println("SecureConnect: " + (status.enabled() ? "enabled" : "disabled"));
+        out.println("appliance:     " + status.serial());
+        out.println("server:        " + status.server());
+        out.println("link:          " + describe(status.link()));
+        out.println("services:      " + (status.services().isEmpty() ? "none allow-listed" : String.join(", ", status.services())));
+        if (status.connections().isEmpty()) {
+            out.println("connections:   none");
+            return;
+        }
+        out.println();
+        TextTable table = new TextTable("TICKET", "STATUS", "SERVER", "SINCE", "SERVICES", "SESSIONS");
+        for (ApplianceStatus.Connection row : status.connections()) {
+            String state = row.reason() == null ? row.status() : row.status() + ": " + row.reason();
+            table.row(row.ticket(), state, row.server(), row.since(),
+                    row.services().isEmpty() ? "none" : String.join(",", row.services()), row.activeSessions());
+        }
+        table.print(out);
+    }
+
+    private static String describe(ApplianceStatus.Link link) {
+        StringBuilder text = new StringBuilder(link.state());
+        switch (link.state()) {
+            case "backing-off" -> text.append(" until ").append(link.retryAt()).append(": ").append(link.reason());
+            case "refused" -> text.append(": ").append(link.reason()).append(" (not retried until you connect a ticket again)");
+            case "connected" -> text.append(" since ").append(link.since())
+                    .append(link.serverIdentity() == null ? "" : " (" + link.serverIdentity() + ")");
+            case "connecting" -> text.append(" since ").append(link.since());
+            default -> {
+                if (link.reason() != null) {
+                    text.append(" (").append(link.reason()).append(")");
+                }
+            }
+        }
+        return text.toString();
+    }
+}

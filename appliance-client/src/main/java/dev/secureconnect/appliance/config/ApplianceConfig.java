@@ -1,0 +1,198 @@
+package dev.secureconnect.appliance.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.tunnel.link.LinkSettings;
+import dev.secureconnect.tunnel.link.ServiceEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code DIR/appliance.json}: what the appliance admin configures. Every key but {@code server} has a default and may
+ * be left out; an unknown key or a value of the wrong type is an error naming it.
+ *
+ * <pre>{@code
+ * {
+ *   "server"    : "support.example.com:8443",          // HOST:PORT the appliance dials; the certificate must name HOST
+ *   "keepAlive" : { "interval": "20s",                  // HTTP/2 PING when the link is quiet this long
+ *                   "deadAfter": "60s" },               // nothing from the server this long: the link is dead
+ *   "backoff"   : { "min": "1s", "max": "60s" },        // reconnect delay: min doubling to max, full jitter
+ *   "timeouts"  : { "connect": "10s",                   // TCP connect to the server
+ *                   "handshake": "10s",                 // TLS handshake
+ *                   "admission": "30s",                 // link up until the server's verdict on the tickets
+ *                   "service": "5s" },                  // connect to a local service for a session stream
+ *   "streams"   : { "windowBytes": 1048576,             // HTTP/2 flow-control window per stream
+ *                   "maxConcurrent": 256 },             // most session streams at once on the link
+ *   "services"  : [ { "name": "ssh", "port": 22 } ],    // loopback services streams may reach; default none
+ *   "files"     : { "certificate": "tls/cert.pem",      // paths relative to DIR (or absolute)
+ *                   "key": "tls/key.pem", "chain": "tls/chain.pem", "ca": "tls/ca.pem" }
+ * }
+ * }</pre>
+ */
+@JsonPropertyOrder({"server", "keepAlive", "backoff", "timeouts", "streams", "services", "files"})
+public record ApplianceConfig(
+        ServerAddress server,
+        KeepAlive keepAlive,
+        Backoff backoff,
+        Timeouts timeouts,
+        Streams streams,
+        List<ServiceEntry> services,
+        Files files) {
+
+    /** The most services an appliance allow-lists. */
+    public static final int MAX_SERVICES = 64;
+
+    public ApplianceConfig {
+        if (server == null) {
+            throw new ApplianceException("server is missing: expected HOST:PORT, e.g. support.example.com:8443");
+        }
+        keepAlive = keepAlive == null ? KeepAlive.DEFAULT : keepAlive;
+        backoff = backoff == null ? Backoff.DEFAULT : backoff;
+        timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+        streams = streams == null ? Streams.DEFAULT : streams;
+        services = services == null ? List.of() : List.copyOf(services);
+        files = files == null ? Files.DEFAULT : files;
+        requireDistinct(services);
+        linkSettings(keepAlive, streams); // validates the combination
+    }
+
+    /** A fresh configuration: defaults everywhere, no services. */
+    public static ApplianceConfig defaults(ServerAddress server) {
+        return new ApplianceConfig(server, null, null, null, null, null, null);
+    }
+
+    public ApplianceConfig withServices(List<ServiceEntry> newServices) {
+        return new ApplianceConfig(server, keepAlive, backoff, timeouts, streams, newServices, files);
+    }
+
+    /** The service allowed on {@code port}, or null. */
+    public ServiceEntry serviceOnPort(int port) {
+        return services.stream().filter(s -> s.port() == port).findFirst().orElse(null);
+    }
+
+    public LinkSettings linkSettings() {
+        return linkSettings(keepAlive, streams);
+    }
+
+    private static LinkSettings linkSettings(KeepAlive keepAlive, Streams streams) {
+        try {
+            return new LinkSettings(streams.windowBytes(), streams.maxConcurrent(), keepAlive.interval(), keepAlive.deadAfter());
+        } catch (IllegalArgumentException e) {
+            throw new ApplianceException(e.getMessage()
+                    .replace("streamWindowBytes", "streams.windowBytes")
+                    .replace("maxConcurrentStreams", "streams.maxConcurrent")
+                    .replace("deadLinkTimeout", "keepAlive.deadAfter")
+                    .replace("keepAliveInterval", "keepAlive.interval"), e);
+        }
+    }
+
+    private static void requireDistinct(List<ServiceEntry> services) {
+        if (services.size() > MAX_SERVICES) {
+            throw new ApplianceException("services: " + services.size() + " entries (expected: at most " + MAX_SERVICES + ")");
+        }
+        Set<String> names = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
+        for (ServiceEntry service : services) {
+            Objects.requireNonNull(service, "service");
+            if (!names.add(service.name())) {
+                throw new ApplianceException("services: the name '" + service.name() + "' appears twice");
+            }
+            if (!ports.add(service.port())) {
+                throw new ApplianceException("services: port " + service.port() + " appears twice");
+            }
+        }
+    }
+
+    /** HTTP/2 PING keep-alive and dead-link detection. */
+    public record KeepAlive(Duration interval, Duration deadAfter) {
+        public static final KeepAlive DEFAULT = new KeepAlive(null, null);
+
+        public KeepAlive {
+            interval = positive(interval == null ? Duration.ofSeconds(20) : interval, "keepAlive.interval");
+            deadAfter = positive(deadAfter == null ? Duration.ofSeconds(60) : deadAfter, "keepAlive.deadAfter");
+            if (deadAfter.compareTo(interval) <= 0) {
+                throw new ApplianceException("keepAlive.deadAfter: " + Durations.format(deadAfter)
+                        + " (expected: > keepAlive.interval " + Durations.format(interval) + ")");
+            }
+        }
+    }
+
+    /** Reconnect delays: the n-th failure in a row waits a random time up to min·2^(n-1), at most max. */
+    public record Backoff(Duration min, Duration max) {
+        public static final Backoff DEFAULT = new Backoff(null, null);
+
+        public Backoff {
+            min = positive(min == null ? Duration.ofSeconds(1) : min, "backoff.min");
+            max = positive(max == null ? Duration.ofSeconds(60) : max, "backoff.max");
+            if (max.compareTo(min) < 0) {
+                throw new ApplianceException("backoff.max: " + Durations.format(max) + " (expected: >= backoff.min "
+                        + Durations.format(min) + ")");
+            }
+        }
+    }
+
+    /** How long each step may take. */
+    public record Timeouts(Duration connect, Duration handshake, Duration admission, Duration service) {
+        public static final Timeouts DEFAULT = new Timeouts(null, null, null, null);
+
+        public Timeouts {
+            connect = bounded(connect == null ? Duration.ofSeconds(10) : connect, "timeouts.connect");
+            handshake = bounded(handshake == null ? Duration.ofSeconds(10) : handshake, "timeouts.handshake");
+            admission = bounded(admission == null ? Duration.ofSeconds(30) : admission, "timeouts.admission");
+            service = bounded(service == null ? Duration.ofSeconds(5) : service, "timeouts.service");
+        }
+
+        private static Duration bounded(Duration value, String name) {
+            positive(value, name);
+            if (value.compareTo(Duration.ofMinutes(1)) > 0 && !name.equals("timeouts.admission")) {
+                throw new ApplianceException(name + ": " + Durations.format(value) + " (expected: at most 1m)");
+            }
+            return value;
+        }
+    }
+
+    /** HTTP/2 stream limits of the link. */
+    public record Streams(Integer windowBytes, Integer maxConcurrent) {
+        public static final Streams DEFAULT = new Streams(null, null);
+
+        public Streams {
+            windowBytes = windowBytes == null ? LinkSettings.DEFAULT.streamWindowBytes() : windowBytes;
+            maxConcurrent = maxConcurrent == null ? LinkSettings.DEFAULT.maxConcurrentStreams() : maxConcurrent;
+        }
+    }
+
+    /** The TLS files, relative to the appliance directory unless absolute. */
+    public record Files(String certificate, String key, String chain, String ca) {
+        public static final Files DEFAULT = new Files(null, null, null, null);
+
+        public Files {
+            certificate = nonEmpty(certificate, "tls/cert.pem");
+            key = nonEmpty(key, "tls/key.pem");
+            chain = nonEmpty(chain, "tls/chain.pem");
+            ca = nonEmpty(ca, "tls/ca.pem");
+        }
+
+        private static String nonEmpty(String value, String fallback) {
+            return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+
+    private static Duration positive(Duration value, String name) {
+        if (value.isNegative() || value.isZero()) {
+            throw new ApplianceException(name + ": " + Durations.format(value) + " (expected: > 0)");
+        }
+        return value;
+    }
+
+    /** The services as {@code name:port} words, for listings. */
+    public List<String> serviceLabels() {
+        List<String> labels = new ArrayList<>();
+        services.forEach(s -> labels.add(s.name() + ":" + s.port()));
+        return labels;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.secureconnect.appliance.daemon;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.admin.AdminRequest;
+import dev.secureconnect.appliance.admin.AdminResponse;
+import dev.secureconnect.appliance.admin.AdminServer;
+import dev.secureconnect.appliance.config.ApplianceConfig;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.appliance.link.ApplianceStatus;
+import dev.secureconnect.appliance.link.LinkSupervisor;
+import dev.secureconnect.appliance.tickets.TicketNumber;
+import java.time.Duration;
+
+/** What each admin request does to the daemon. */
+final class AdminCommands implements AdminServer.Handler {
+
+    /** The longest {@code connect --wait}. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(2);
+
+    private final ApplianceDirectory directory;
+    private final LinkSupervisor supervisor;
+
+    AdminCommands(ApplianceDirectory directory, LinkSupervisor supervisor) {
+        this.directory = requireNonNull(directory, "directory");
+        this.supervisor = requireNonNull(supervisor, "supervisor");
+    }
+
+    @Override
+    public AdminResponse handle(AdminRequest request, String actor) {
+        String command = request.command() == null ? "" : request.command();
+        return switch (command) {
+            case "status" -> AdminResponse.done(null, supervisor.status());
+            case "enable" -> done(supervisor.enable(actor));
+            case "disable" -> done(supervisor.disable(actor));
+            case "connect" -> connect(request, actor);
+            case "disconnect" -> {
+                boolean all = Boolean.TRUE.equals(request.all());
+                if (all == (request.ticket() != null)) {
+                    throw new ApplianceException("disconnect needs either a ticket or all");
+                }
+                yield done(supervisor.disconnect(all ? null : TicketNumber.parse(request.ticket()), actor));
+            }
+            case "reload" -> {
+                ApplianceConfig config = directory.config();
+                supervisor.reload(config);
+                yield done("the daemon reloaded the services from " + directory.configFile().getFileName()
+                        + " (" + (config.services().isEmpty() ? "none" : String.join(", ", config.serviceLabels())) + ")");
+            }
+            default -> AdminResponse.failed("unknown command '" + command + "' (expected one of: "
+                    + String.join(", ", AdminRequest.COMMANDS) + ")");
+        };
+    }
+
+    private AdminResponse connect(AdminRequest request, String actor) {
+        TicketNumber ticket = TicketNumber.parse(request.ticket());
+        Duration wait = request.waitFor() == null ? null : parseWait(request.waitFor());
+        String message = supervisor.connect(ticket, actor);
+        if (wait == null) {
+            return done(message);
+        }
+        ApplianceStatus.Connection row = supervisor.awaitVerdict(ticket, wait);
+        if (row == null) {
+            throw new ApplianceException("ticket " + ticket + " was disconnected before the server gave its verdict");
+        }
+        return switch (row.status()) {
+            case "accepted" -> done("ticket " + ticket + " accepted by the server at " + row.server());
+            case "refused" -> throw new ApplianceException("ticket " + ticket + " refused by the server at " + row.server()
+                    + ": " + row.reason());
+            default -> done(message + "; no verdict from the server within " + Durations.format(wait)
+                    + ": see 'sc-appliance status'");
+        };
+    }
+
+    private static Duration parseWait(String text) {
+        Duration wait;
+        try {
+            wait = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApplianceException("wait: " + e.getMessage(), e);
+        }
+        if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+            throw new ApplianceException("wait: " + text + " (expected: at most " + Durations.format(MAX_WAIT) + ")");
+        }
+        return wait;
+    }
+
+    private AdminResponse done(String message) {
+        return AdminResponse.done(message, supervisor.status());
+    }
+}

@@ -1,0 +1,186 @@
+package dev.secureconnect.appliance.daemon;
+
+import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.admin.AdminServer;
+import dev.secureconnect.appliance.audit.AuditLog;
+import dev.secureconnect.appliance.config.ApplianceConfig;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.config.ApplianceState;
+import dev.secureconnect.appliance.config.Enrolment;
+import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.appliance.link.LinkSupervisor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sc-appliance run}: one daemon per appliance directory (held by {@code DIR/run/daemon.lock}), with the link
+ * supervisor on one Netty event loop and the admin socket at {@code DIR/run/admin.sock}.
+ *
+ * <pre>{@code
+ * try (ApplianceDaemon daemon = ApplianceDaemon.start(dir, Clock.systemUTC())) {
+ *     daemon.awaitClosed();
+ * }
+ * }</pre>
+ */
+public final class ApplianceDaemon implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApplianceDaemon.class);
+
+    private final ApplianceDirectory directory;
+    private final String serial;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final EventLoopGroup group;
+    private final LinkSupervisor supervisor;
+    private final AdminServer admin;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private boolean closing;
+
+    private ApplianceDaemon(ApplianceDirectory directory, String serial, FileChannel lockChannel, FileLock lock,
+            EventLoopGroup group, LinkSupervisor supervisor, AdminServer admin) {
+        this.directory = directory;
+        this.serial = serial;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.group = group;
+        this.supervisor = supervisor;
+        this.admin = admin;
+    }
+
+    /**
+     * Starts the daemon of {@code dir}: checks its configuration and TLS files, opens the admin socket and, if
+     * SecureConnect is enabled with a ticket connected, starts dialling.
+     *
+     * @throws ApplianceException with a one-line reason: not an appliance directory, a daemon already running, a
+     *     broken {@code appliance.json}, an unusable certificate or key
+     */
+    public static ApplianceDaemon start(Path dir, Clock clock) {
+        ApplianceDirectory directory = ApplianceDirectory.open(dir);
+        Path run = prepareRunDir(directory);
+        FileChannel lockChannel = null;
+        FileLock lock = null;
+        EventLoopGroup group = null;
+        LinkSupervisor supervisor = null;
+        try {
+            lockChannel = FileChannel.open(directory.daemonLockFile(), java.util.Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new ApplianceException("an sc-appliance daemon is already running for " + dir);
+            }
+            ApplianceConfig config = directory.config();
+            Enrolment.Material material = Enrolment.load(directory, config, clock);
+            ApplianceState state = directory.state();
+            AuditLog audit = new AuditLog(directory, clock);
+            group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-appliance-link", true));
+            supervisor = LinkSupervisor.create(group.next(), material, config, version(), audit, directory::writeState, clock);
+            AdminServer admin = AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor));
+            ApplianceDaemon daemon = new ApplianceDaemon(directory, material.serial(), lockChannel, lock, group, supervisor, admin);
+            supervisor.start(state);
+            log.info("appliance {}: daemon running for {} (server {}, admin socket {})", material.serial(), directory,
+                    config.server(), run.resolve(directory.adminSocket().getFileName()));
+            return daemon;
+        } catch (IOException | RuntimeException e) {
+            if (supervisor != null) {
+                supervisor.close();
+            }
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+            }
+            release(lock, lockChannel);
+            if (e instanceof ApplianceException refusal) {
+                throw refusal;
+            }
+            throw new ApplianceException("cannot start the daemon for " + dir + ": " + OneLine.of(e.getMessage()), e);
+        }
+    }
+
+    /** {@code DIR/run}, mode 0700 (the admin socket inside must be the owner's alone). */
+    private static Path prepareRunDir(ApplianceDirectory directory) {
+        Path run = directory.runDir();
+        try {
+            if (!Files.isDirectory(run)) {
+                Files.createDirectory(run, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
+            return run;
+        } catch (IOException e) {
+            throw new ApplianceException("cannot prepare " + run + ": " + OneLine.of(e.getMessage()), e);
+        }
+    }
+
+    /** The software version from the jar's manifest, or {@code development}. */
+    public static String version() {
+        String version = ApplianceDaemon.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
+    public ApplianceDirectory directory() {
+        return directory;
+    }
+
+    public String serial() {
+        return serial;
+    }
+
+    public LinkSupervisor supervisor() {
+        return supervisor;
+    }
+
+    /** Blocks until {@link #close} has finished. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Stops: the link and streams closed (audited), the admin socket removed, the lock released. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        try {
+            log.info("appliance {}: daemon stopping", serial);
+            supervisor.close();
+            admin.close();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10_000);
+            release(lock, lockChannel);
+            log.info("appliance {}: daemon stopped", serial);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private static void release(FileLock lock, FileChannel channel) {
+        try {
+            if (lock != null && lock.isValid()) {
+                lock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            log.warn("cannot release the daemon lock: {}", e.getMessage());
+        }
+    }
+}

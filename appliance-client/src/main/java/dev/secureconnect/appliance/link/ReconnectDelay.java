@@ -1,0 +1,48 @@
+package dev.secureconnect.appliance.link;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Exponential back-off with full jitter: after the n-th failure in a row the appliance waits a random time between
+ * zero and {@code min · 2^(n-1)}, capped at {@code max} — so a fleet of appliances that lost the same server does not
+ * come back in step.
+ */
+public final class ReconnectDelay {
+
+    private final Duration min;
+    private final Duration max;
+    private final DoubleSupplier random;
+
+    /** @param random uniform in [0, 1) */
+    public ReconnectDelay(Duration min, Duration max, DoubleSupplier random) {
+        this.min = requireNonNull(min, "min");
+        this.max = requireNonNull(max, "max");
+        this.random = requireNonNull(random, "random");
+        if (min.isZero() || min.isNegative() || max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("min " + min + ", max " + max + " (expected: 0 < min <= max)");
+        }
+    }
+
+    public ReconnectDelay(Duration min, Duration max) {
+        this(min, max, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** The longest wait after {@code failures} failures in a row (at least 1). */
+    public Duration ceiling(int failures) {
+        int doublings = Math.max(0, Math.min(failures - 1, 40));
+        long millis = min.toMillis();
+        for (int i = 0; i < doublings && millis < max.toMillis(); i++) {
+            millis *= 2;
+        }
+        return Duration.ofMillis(Math.min(millis, max.toMillis()));
+    }
+
+    /** The wait before the next attempt after {@code failures} failures in a row. */
+    public Duration next(int failures) {
+        return Duration.ofMillis((long) (ceiling(failures).toMillis() * random.getAsDouble()));
+    }
+}

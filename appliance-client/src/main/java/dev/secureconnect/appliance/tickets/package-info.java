@@ -1,0 +1,2 @@
+/** Ticket numbers as the appliance admin types them. */
+package dev.secureconnect.appliance.tickets;

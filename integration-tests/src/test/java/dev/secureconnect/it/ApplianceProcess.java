@@ -1,0 +1,87 @@
+package dev.secureconnect.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.testing.TestPki;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code sc-appliance} as its admin runs it: {@code init}, the daemon as a separate process, admin commands. */
+final class ApplianceProcess implements AutoCloseable {
+
+    final String serial;
+    final Path dir;
+    final Path log;
+    private Process daemon;
+
+    ApplianceProcess(Path root, String serial, int serverPort) throws IOException, InterruptedException {
+        this.serial = serial;
+        Path files = PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial));
+        this.dir = root.resolve(serial);
+        this.log = root.resolve(serial + ".log");
+        admin("init", "--server", "localhost:" + serverPort, "--cert", files.resolve("cert.pem").toString(),
+                "--key", files.resolve("key.pem").toString(), "--chain", files.resolve("chain.pem").toString(),
+                "--ca", files.resolve("ca.pem").toString());
+    }
+
+    /** Runs an admin command that must succeed; returns its standard output. */
+    String admin(String command, String... args) throws IOException, InterruptedException {
+        Launcher.Result result = tryAdmin(command, args);
+        assertThat(result.exitCode()).as("sc-appliance " + command + ": " + result.describe()).isZero();
+        return result.out();
+    }
+
+    Launcher.Result tryAdmin(String command, String... args) throws IOException, InterruptedException {
+        String[] words = command.split(" ");
+        // "services add" etc: the command may be two words; --dir goes after them
+        String[] prefix = new String[words.length + 2];
+        System.arraycopy(words, 0, prefix, 0, words.length);
+        prefix[words.length] = "--dir";
+        prefix[words.length + 1] = dir.toString();
+        String[] line = new String[prefix.length + args.length];
+        System.arraycopy(prefix, 0, line, 0, prefix.length);
+        System.arraycopy(args, 0, line, prefix.length, args.length);
+        return Launcher.run("sc-appliance", line);
+    }
+
+    void start() throws IOException, InterruptedException {
+        daemon = Launcher.start(log, "sc-appliance", "run", "--dir", dir.toString());
+        Eventually.within(Duration.ofSeconds(30), "the appliance daemon answers on its admin socket", () -> {
+            try {
+                return tryAdmin("status", "--json").exitCode() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+    }
+
+    void stop() throws InterruptedException {
+        Launcher.stop(daemon);
+    }
+
+    JsonNode status() throws IOException, InterruptedException {
+        return new ObjectMapper().readTree(admin("status", "--json"));
+    }
+
+    String linkState() {
+        try {
+            return status().path("link").path("state").asText();
+        } catch (IOException e) {
+            return "unknown: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
