@@ -135,16 +135,19 @@ class LinkIT {
     @Test
     void applianceComesBackByItselfAfterAServerRestart() throws Exception {
         server.restartOnSamePort();
-        Eventually.within(Duration.ofSeconds(90), "the appliance reconnects to the restarted server",
-                () -> server.online(appliance.serial, ticket));
-        assertThat(server.audit().stream().filter(r -> r.event().type() == EventType.APPLIANCE_CONNECTED)
-                .filter(r -> appliance.serial.equals(r.event().applianceSerial())).count()).isGreaterThanOrEqualTo(2);
+        Eventually.within(Duration.ofSeconds(90), "the appliance reconnects to the restarted server and it is audited",
+                () -> server.online(appliance.serial, ticket) && server.audit().stream()
+                        .filter(r -> r.event().type() == EventType.APPLIANCE_CONNECTED)
+                        .filter(r -> appliance.serial.equals(r.event().applianceSerial())).count() >= 2);
     }
 
     @Test
     void disableIsAKillSwitchThatSurvivesARestart() throws Exception {
         appliance.admin("disable");
         Eventually.within(Duration.ofSeconds(2), "the server shows the appliance offline", () -> server.offline(appliance.serial));
+        Eventually.within(Duration.ofSeconds(5), "the server audits why the link ended", () -> server.audit().stream()
+                .anyMatch(r -> r.event().type() == EventType.APPLIANCE_DISCONNECTED
+                        && String.valueOf(r.event().details().get("reason")).startsWith("peer: SecureConnect disabled by ")));
         appliance.stop();
         appliance.start();
         JsonNode status = appliance.status();

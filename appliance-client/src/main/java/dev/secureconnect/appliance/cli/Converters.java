@@ -3,7 +3,8 @@ package dev.secureconnect.appliance.cli;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.appliance.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import picocli.CommandLine;
 
@@ -17,7 +18,7 @@ final class Converters {
         public TicketNumber convert(String value) {
             try {
                 return TicketNumber.parse(value);
-            } catch (ApplianceException e) {
+            } catch (InvalidTicketNumberException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }

@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.cli;
 
 import dev.secureconnect.appliance.admin.AdminRequest;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.appliance.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;

@@ -11,7 +11,8 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.link.ApplianceStatus;
 import dev.secureconnect.appliance.link.LinkSupervisor;
-import dev.secureconnect.appliance.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 
 /** What each admin request does to the daemon. */
@@ -41,7 +42,7 @@ final class AdminCommands implements AdminServer.Handler {
                 if (all == (request.ticket() != null)) {
                     throw new ApplianceException("disconnect needs either a ticket or all");
                 }
-                yield done(supervisor.disconnect(all ? null : TicketNumber.parse(request.ticket()), actor));
+                yield done(supervisor.disconnect(all ? null : parseTicket(request.ticket()), actor));
             }
             case "reload" -> {
                 ApplianceConfig config = directory.config();
@@ -55,7 +56,7 @@ final class AdminCommands implements AdminServer.Handler {
     }
 
     private AdminResponse connect(AdminRequest request, String actor) {
-        TicketNumber ticket = TicketNumber.parse(request.ticket());
+        TicketNumber ticket = parseTicket(request.ticket());
         Duration wait = request.waitFor() == null ? null : parseWait(request.waitFor());
         String message = supervisor.connect(ticket, actor);
         if (wait == null) {
@@ -72,6 +73,15 @@ final class AdminCommands implements AdminServer.Handler {
             default -> done(message + "; no verdict from the server within " + Durations.format(wait)
                     + ": see 'sc-appliance status'");
         };
+    }
+
+    /** A bad number is the admin's mistake: answered with its one-line message, like any other refusal. */
+    private static TicketNumber parseTicket(String text) {
+        try {
+            return TicketNumber.parse(text);
+        } catch (InvalidTicketNumberException e) {
+            throw new ApplianceException(e.getMessage(), e);
+        }
     }
 
     private static Duration parseWait(String text) {

@@ -10,7 +10,6 @@ import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.internal.OneLine;
-import dev.secureconnect.appliance.tickets.TicketNumber;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
@@ -19,6 +18,7 @@ import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -505,7 +505,7 @@ public final class LinkSupervisor {
         if (closing.helloStream != null) {
             closing.helloStream.close();
         }
-        channel.close();
+        LinkCodecs.close(channel, reason); // GOAWAY tells the server why
         loop.schedule(() -> {
             if (channel.isOpen()) {
                 ChannelHandlerContext first = channel.pipeline().firstContext();

@@ -2,7 +2,7 @@ package dev.secureconnect.server.appliances;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.server.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Instant;
 import java.util.List;
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.server.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

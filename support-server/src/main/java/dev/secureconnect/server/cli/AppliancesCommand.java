@@ -3,7 +3,7 @@ package dev.secureconnect.server.cli;
 import dev.secureconnect.server.appliances.ApplianceStatus;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.server.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;

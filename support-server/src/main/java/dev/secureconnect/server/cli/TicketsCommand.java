@@ -2,8 +2,8 @@ package dev.secureconnect.server.cli;
 
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.tickets.Ticket;
-import dev.secureconnect.server.tickets.TicketNumber;
 import dev.secureconnect.server.tickets.TicketStore;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;

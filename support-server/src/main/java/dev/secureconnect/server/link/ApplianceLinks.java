@@ -4,12 +4,11 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.tickets.TicketException;
-import dev.secureconnect.server.tickets.TicketNumber;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
+import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkException;
 import dev.secureconnect.tunnel.link.LinkJson;
@@ -17,6 +16,7 @@ import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRequest;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -146,7 +146,7 @@ public final class ApplianceLinks {
         try {
             dev.secureconnect.server.tickets.Admission admission = tickets.admit(TicketNumber.parse(ticket), session.serial());
             return admission.accepted() ? Admission.Verdict.accept(ticket) : Admission.Verdict.refuse(ticket, admission.reason());
-        } catch (TicketException | IllegalArgumentException e) {
+        } catch (InvalidTicketNumberException e) {
             return Admission.Verdict.refuse(ticket, e.getMessage());
         }
     }

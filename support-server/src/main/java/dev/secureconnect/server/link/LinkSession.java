@@ -1,9 +1,9 @@
 package dev.secureconnect.server.link;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
-import dev.secureconnect.server.tickets.TicketNumber;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
 import java.time.Instant;
 import java.util.List;

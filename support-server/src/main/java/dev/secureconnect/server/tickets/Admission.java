@@ -2,6 +2,8 @@ package dev.secureconnect.server.tickets;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.tunnel.link.TicketNumber;
+
 /**
  * The answer to an appliance quoting a ticket number on its link: accepted, or refused with a reason the appliance
  * shows to its admin.

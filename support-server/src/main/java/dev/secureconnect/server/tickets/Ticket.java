@@ -2,6 +2,7 @@ package dev.secureconnect.server.tickets;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Instant;
 import java.util.Locale;
 

@@ -9,8 +9,6 @@ public final class TicketException extends RuntimeException {
 
     /** Why the request failed, for callers that react differently (an exit code, an HTTP status). */
     public enum Reason {
-        /** Not exactly 8 digits. */
-        INVALID_NUMBER,
         /** A title, appliance serial or actor that is missing or not one line. */
         INVALID_INPUT,
         /** No ticket has that number. */

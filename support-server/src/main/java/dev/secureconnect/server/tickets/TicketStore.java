@@ -7,6 +7,7 @@ import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

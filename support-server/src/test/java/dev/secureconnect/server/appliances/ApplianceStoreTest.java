@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.server.tickets.TicketNumber;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -10,6 +10,7 @@ import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

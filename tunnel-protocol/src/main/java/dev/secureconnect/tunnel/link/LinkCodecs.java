@@ -1,12 +1,19 @@
 package dev.secureconnect.tunnel.link;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -15,6 +22,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +36,9 @@ public final class LinkCodecs {
 
     /** Why a link was closed by this side (dead link, protocol error), for status and audit. */
     public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("secureconnect.link.closeReason");
+
+    /** The longest close reason sent in a GOAWAY frame, in characters. */
+    static final int MAX_REASON = 200;
 
     private LinkCodecs() {}
 
@@ -71,10 +82,23 @@ public final class LinkCodecs {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Records why this side closes a link, then closes it. */
+    /**
+     * Records why this side closes a link, tells the peer in a GOAWAY frame (its debug data carries the reason, so
+     * the peer can show and audit it), then closes the connection.
+     */
     public static void close(Channel link, String reason) {
         link.attr(CLOSE_REASON).setIfAbsent(reason);
-        link.close();
+        if (link.isActive() && link.pipeline().get(Http2FrameCodec.class) != null) {
+            ByteBuf debug = Unpooled.copiedBuffer(truncate(reason), StandardCharsets.UTF_8);
+            link.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR, debug)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            link.close();
+        }
+    }
+
+    private static String truncate(String reason) {
+        String line = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ");
+        return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
     }
 
     /** PING when quiet; close when the peer has sent nothing for the dead-link timeout. */
@@ -102,6 +126,15 @@ public final class LinkCodecs {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2PingFrame) {
                 ReferenceCountUtil.release(msg); // acks are automatic; the read itself reset the idle timer
+                return;
+            }
+            if (msg instanceof Http2GoAwayFrame goAway) {
+                // the peer is closing the link and may say why: keep it as this link's close reason
+                String debug = goAway.content().toString(StandardCharsets.UTF_8);
+                if (!debug.isBlank()) {
+                    ctx.channel().attr(CLOSE_REASON).setIfAbsent("peer: " + truncate(debug));
+                }
+                goAway.release();
                 return;
             }
             ctx.fireChannelRead(msg);

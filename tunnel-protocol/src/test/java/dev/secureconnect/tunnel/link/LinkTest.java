@@ -134,6 +134,16 @@ class LinkTest {
     }
 
     @Test
+    void theReasonForClosingReachesThePeerInGoAway() throws Exception {
+        harness = new LinkHarness(LinkSettings.DEFAULT, Set.of());
+        Channel link = harness.awaitServerLink();
+        LinkCodecs.close(harness.applianceLink, "SecureConnect disabled by the appliance's admin");
+        assertThat(link.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(link.attr(LinkCodecs.CLOSE_REASON).get()).isEqualTo("peer: SecureConnect disabled by the appliance's admin");
+        assertThat(harness.applianceLink.attr(LinkCodecs.CLOSE_REASON).get()).isEqualTo("SecureConnect disabled by the appliance's admin");
+    }
+
+    @Test
     void streamRequestHeadersRoundTripAndHideTheToken() {
         StreamRequest request = new StreamRequest("::1", 22, "sess", "12345678", "secret-token");
         StreamRequest back = StreamRequest.fromHeaders(request.toHeaders());

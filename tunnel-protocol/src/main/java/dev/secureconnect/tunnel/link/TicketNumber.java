@@ -1,10 +1,10 @@
-package dev.secureconnect.appliance.tickets;
-
-import dev.secureconnect.appliance.ApplianceException;
+package dev.secureconnect.tunnel.link;
 
 /**
- * A support ticket number: exactly 8 ASCII digits, leading zeros allowed. The same rule as the server's
- * {@code dev.secureconnect.server.tickets.TicketNumber}.
+ * A support ticket number: exactly 8 ASCII digits, leading zeros allowed. The server hands them out, the appliance
+ * admin types them and the link carries them.
+ *
+ * @param value the 8 digits
  */
 public record TicketNumber(String value) {
 
@@ -13,6 +13,9 @@ public record TicketNumber(String value) {
 
     private static final int MAX_QUOTED = 32;
 
+    /**
+     * @throws InvalidTicketNumberException unless {@code value} is exactly 8 digits
+     */
     public TicketNumber {
         if (!isEightDigits(value)) {
             throw invalid(value);
@@ -23,8 +26,8 @@ public record TicketNumber(String value) {
      * Reads a ticket number as a person typed it: surrounding white space is dropped, then exactly 8 digits must
      * remain.
      *
-     * @throws ApplianceException quoting the input on one line, e.g. {@code ticket number '1234567' is not valid:
-     *     expected exactly 8 digits}
+     * @throws InvalidTicketNumberException with a one-line message quoting the input, e.g. {@code ticket number
+     *     '1234567' is not valid: expected exactly 8 digits}
      */
     public static TicketNumber parse(String text) {
         if (text == null) {
@@ -55,9 +58,10 @@ public record TicketNumber(String value) {
         return true;
     }
 
-    private static ApplianceException invalid(String text) {
-        String quoted = text == null ? "ticket number is missing" : "ticket number '" + printable(text) + "' is not valid";
-        return new ApplianceException(quoted + ": expected exactly 8 digits");
+    private static InvalidTicketNumberException invalid(String text) {
+        String what =
+                text == null ? "ticket number is missing" : "ticket number '" + printable(text) + "' is not valid";
+        return new InvalidTicketNumberException(what + ": expected exactly 8 digits");
     }
 
     /** The input on one line: control characters escaped, long input cut. */
