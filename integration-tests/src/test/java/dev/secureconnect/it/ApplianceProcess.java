@@ -14,14 +14,20 @@ final class ApplianceProcess implements AutoCloseable {
 
     final String serial;
     final Path dir;
+    final Path files;
     final Path log;
     private Process daemon;
 
     ApplianceProcess(Path root, String serial, int serverPort) throws IOException, InterruptedException {
+        this(root, serial, serial, PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial)), serverPort);
+    }
+
+    /** An appliance enrolled with existing certificate files (a second box with the same identity: a clone). */
+    ApplianceProcess(Path root, String name, String serial, Path files, int serverPort) throws IOException, InterruptedException {
         this.serial = serial;
-        Path files = PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial));
-        this.dir = root.resolve(serial);
-        this.log = root.resolve(serial + ".log");
+        this.dir = root.resolve(name);
+        this.log = root.resolve(name + ".log");
+        this.files = files;
         admin("init", "--server", "localhost:" + serverPort, "--cert", files.resolve("cert.pem").toString(),
                 "--key", files.resolve("key.pem").toString(), "--chain", files.resolve("chain.pem").toString(),
                 "--ca", files.resolve("ca.pem").toString());
@@ -45,6 +51,15 @@ final class ApplianceProcess implements AutoCloseable {
         System.arraycopy(prefix, 0, line, 0, prefix.length);
         System.arraycopy(args, 0, line, prefix.length, args.length);
         return Launcher.run("sc-appliance", line);
+    }
+
+    /** Sets the HTTP/2 stream window the appliance advertises (before {@link #start}). */
+    void streamWindow(int bytes) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path config = dir.resolve("appliance.json");
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("streams")).put("windowBytes", bytes);
+        json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), root);
     }
 
     void start() throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,12 @@ final class Launcher {
 
     /** Runs a launcher to completion (at most 60 s), capturing its output. */
     static Result run(Map<String, String> env, String launcher, String... args) throws IOException, InterruptedException {
+        return run(Duration.ofSeconds(60), env, launcher, args);
+    }
+
+    /** Runs a launcher to completion within {@code limit}, capturing its output. */
+    static Result run(Duration limit, Map<String, String> env, String launcher, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(bin(launcher).toString());
         command.addAll(List.of(args));
@@ -46,9 +53,9 @@ final class Launcher {
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
         try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError(launcher + " " + String.join(" ", args) + " did not finish within 60 s");
+                throw new AssertionError(launcher + " " + String.join(" ", args) + " did not finish within " + limit.toSeconds() + " s");
             }
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         } finally {

@@ -49,6 +49,10 @@ class LinkIT {
         appliance = new ApplianceProcess(root, "SN-IT-" + SERIALS.incrementAndGet(), server.appliancePort());
         appliance.admin("services add", "--name", "echo", "--port", Integer.toString(services.echo.getLocalPort()));
         appliance.admin("services add", "--name", "sha256", "--port", Integer.toString(services.sha256.getLocalPort()));
+        Integer window = Integer.getInteger("it.streamWindow"); // for measuring throughput against window size
+        if (window != null) {
+            appliance.streamWindow(window);
+        }
         appliance.start();
         appliance.admin("enable");
         ticket = server.openTicket("link test", appliance.serial);
@@ -95,6 +99,7 @@ class LinkIT {
             SplittableRandom random = new SplittableRandom(42);
             OutputStream out = socket.getOutputStream();
             long total = 1L << 30;
+            long started = System.nanoTime();
             for (long written = 0; written < total; written += chunk.length) {
                 for (int i = 0; i < chunk.length; i += 8) {
                     long value = random.nextLong();
@@ -108,6 +113,9 @@ class LinkIT {
             out.flush();
             socket.shutdownOutput();
             byte[] received = socket.getInputStream().readNBytes(32);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("1 GiB through one stream: %.1f s, %.1f MB/s (appliance stream window %s)%n", seconds,
+                    total / 1e6 / seconds, Integer.getInteger("it.streamWindow", 1 << 20));
             assertThat(received).as("SHA-256 computed by the appliance-side service").isEqualTo(sent.digest());
         }
         Eventually.within(Duration.ofSeconds(10), "stream.closed audited with the byte counts", () -> server.audit().stream()
@@ -174,6 +182,26 @@ class LinkIT {
                 .anyMatch(r -> r.event().type() == EventType.STREAM_REFUSED && appliance.serial.equals(r.event().applianceSerial())));
         String applianceAudit = appliance.admin("audit", "--json");
         assertThat(applianceAudit).contains("stream").containsIgnoringCase("refused").contains(Integer.toString(trap));
+    }
+
+    @Test
+    void aSecondLinkWithTheSameCertificateIsRefusedAsAPossibleClone() throws Exception {
+        try (ApplianceProcess clone = new ApplianceProcess(root, "clone", appliance.serial, appliance.files, server.appliancePort())) {
+            clone.start();
+            clone.admin("enable");
+            clone.admin("connect", "--ticket", ticket);
+            Eventually.within(Duration.ofSeconds(15), "the clone is refused with the server's reason", () -> {
+                try {
+                    return clone.status().toString().contains("possible clone");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(server.audit().stream().anyMatch(r -> r.event().type() == EventType.APPLIANCE_CLONE_SUSPECTED
+                    && appliance.serial.equals(r.event().applianceSerial()))).isTrue();
+            assertThat(server.online(appliance.serial, ticket)).as("the first link stays").isTrue();
+            assertThat(appliance.linkState()).isEqualTo("connected");
+        }
     }
 
     private static boolean echoes(int port, int size, int seed) throws Exception {
