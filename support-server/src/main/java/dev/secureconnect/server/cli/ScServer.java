@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sc-server 0.1.0",
         description = "Runs the SecureConnect support server and administers its tickets, appliances and audit log.",
-        subcommands = {InitCommand.class, RunCommand.class, TicketsCommand.class, AppliancesCommand.class, AuditCommand.class})
+        subcommands = {InitCommand.class, RunCommand.class, TicketsCommand.class, AppliancesCommand.class, AuditCommand.class,
+                EngineersCommand.class})
 public final class ScServer implements Runnable {
 
     @CommandLine.Spec

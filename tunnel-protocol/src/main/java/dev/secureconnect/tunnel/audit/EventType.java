@@ -37,7 +37,17 @@ public enum EventType {
     // link as the appliance sees it 1400-1499
     LINK_UP(1400, "link.up", Severity.INFORMATIONAL),
     LINK_DOWN(1401, "link.down", Severity.WARNING),
-    LINK_REFUSED(1402, "link.refused", Severity.WARNING);
+    LINK_REFUSED(1402, "link.refused", Severity.WARNING),
+
+    // engineers: enrolment and login 1500-1599
+    ENGINEER_ENROLLED(1500, "engineer.enrolled", Severity.NOTICE),
+    ENGINEER_DISABLED(1501, "engineer.disabled", Severity.NOTICE),
+    ENGINEER_ENABLED(1502, "engineer.enabled", Severity.NOTICE),
+    TOTP_RESET(1503, "engineer.totp-reset", Severity.NOTICE),
+    LOGIN_OK(1510, "login.ok", Severity.INFORMATIONAL),
+    LOGIN_FAILED(1511, "login.failed", Severity.WARNING),
+    LOGIN_LOCKED(1512, "login.locked", Severity.WARNING),
+    TOTP_REPLAY(1513, "login.totp-replay", Severity.WARNING);
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));
