@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "sc-pki",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = ScPki.Version.class,
         description = "Creates the SecureConnect CA and issues, revokes and lists its certificates.",
         subcommands = {

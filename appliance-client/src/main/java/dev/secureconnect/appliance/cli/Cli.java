@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "sc-appliance",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Cli.Version.class,
         description = "SecureConnect on this appliance: enrol it, run its daemon, turn support access on and off,"
                 + " connect tickets, allow-list services and read what support did.",

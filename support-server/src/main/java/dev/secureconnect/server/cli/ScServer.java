@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "sc-server",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         version = "sc-server 0.1.0",
         description = "Runs the SecureConnect support server and administers its tickets, appliances and audit log.",
         subcommands = {InitCommand.class, RunCommand.class, TicketsCommand.class, AppliancesCommand.class, AuditCommand.class,
