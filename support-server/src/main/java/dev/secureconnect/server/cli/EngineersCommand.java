@@ -35,9 +35,6 @@ import picocli.CommandLine.Parameters;
                 EngineersCommand.Enable.class, EngineersCommand.ResetTotp.class})
 final class EngineersCommand implements Runnable {
 
-    @Mixin
-    HelpOption help;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -64,9 +61,6 @@ final class EngineersCommand implements Runnable {
     static final class Add implements Callable<Integer> {
         @Mixin
         ServerDir server;
-
-        @Mixin
-        HelpOption help;
 
         @Option(names = "--login", required = true, paramLabel = "LOGIN",
                 description = "The engineer's login: the one in the certificate.")
@@ -118,9 +112,6 @@ final class EngineersCommand implements Runnable {
         @Mixin
         ServerDir server;
 
-        @Mixin
-        HelpOption help;
-
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -147,13 +138,10 @@ final class EngineersCommand implements Runnable {
         }
     }
 
-    @Command(name = "disable", description = "Disables an engineer: their logins are refused until enabled again.")
-    static final class Disable implements Callable<Integer> {
+    /** {@code disable} and {@code enable}: one login, one change, one line of output. */
+    abstract static class Switch implements Callable<Integer> {
         @Mixin
         ServerDir server;
-
-        @Mixin
-        HelpOption help;
 
         @Parameters(paramLabel = "LOGIN", description = "The engineer's login.")
         String login;
@@ -161,33 +149,41 @@ final class EngineersCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        abstract Engineer change(EngineerStore store, String actor);
+
+        abstract String done();
+
         @Override
         public Integer call() {
-            Engineer engineer = withStore(server, store -> store.disable(login, ServerDir.actor()));
-            spec.commandLine().getOut().println("disabled engineer " + engineer.login());
+            Engineer engineer = withStore(server, store -> change(store, ServerDir.actor()));
+            spec.commandLine().getOut().println(done() + " engineer " + engineer.login());
             return 0;
         }
     }
 
-    @Command(name = "enable", description = "Enables a disabled engineer, or lifts an engineer's lockout.")
-    static final class Enable implements Callable<Integer> {
-        @Mixin
-        ServerDir server;
-
-        @Mixin
-        HelpOption help;
-
-        @Parameters(paramLabel = "LOGIN", description = "The engineer's login.")
-        String login;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    @Command(name = "disable", description = "Disables an engineer: their logins are refused until enabled again.")
+    static final class Disable extends Switch {
+        @Override
+        Engineer change(EngineerStore store, String actor) {
+            return store.disable(login, actor);
+        }
 
         @Override
-        public Integer call() {
-            Engineer engineer = withStore(server, store -> store.enable(login, ServerDir.actor()));
-            spec.commandLine().getOut().println("enabled engineer " + engineer.login());
-            return 0;
+        String done() {
+            return "disabled";
+        }
+    }
+
+    @Command(name = "enable", description = "Enables a disabled engineer, or lifts an engineer's lockout.")
+    static final class Enable extends Switch {
+        @Override
+        Engineer change(EngineerStore store, String actor) {
+            return store.enable(login, actor);
+        }
+
+        @Override
+        String done() {
+            return "enabled";
         }
     }
 
@@ -196,9 +192,6 @@ final class EngineersCommand implements Runnable {
     static final class ResetTotp implements Callable<Integer> {
         @Mixin
         ServerDir server;
-
-        @Mixin
-        HelpOption help;
 
         @Parameters(paramLabel = "LOGIN", description = "The engineer's login.")
         String login;
@@ -267,11 +260,5 @@ final class EngineersCommand implements Runnable {
         row.put("createdAt", engineer.createdAt().toString());
         row.put("updatedAt", engineer.updatedAt().toString());
         return row;
-    }
-
-    /** {@code -h, --help} on every engineers command. */
-    static final class HelpOption {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
     }
 }
