@@ -47,7 +47,31 @@ public enum EventType {
     LOGIN_OK(1510, "login.ok", Severity.INFORMATIONAL),
     LOGIN_FAILED(1511, "login.failed", Severity.WARNING),
     LOGIN_LOCKED(1512, "login.locked", Severity.WARNING),
-    TOTP_REPLAY(1513, "login.totp-replay", Severity.WARNING);
+    TOTP_REPLAY(1513, "login.totp-replay", Severity.WARNING),
+    LOGOUT(1514, "logout", Severity.INFORMATIONAL),
+
+    // access tokens 1600-1699
+    TOKEN_ISSUED(1600, "token.issued", Severity.NOTICE),
+    TOKEN_REFUSED(1601, "token.refused", Severity.WARNING),
+    TOKEN_REVOKED(1602, "token.revoked", Severity.NOTICE),
+    TOKEN_MISUSED(1603, "token.misused", Severity.ALERT),
+
+    // engineer sessions, commands and files 1700-1799
+    SESSION_STARTED(1700, "session.started", Severity.NOTICE),
+    SESSION_ENDED(1701, "session.ended", Severity.NOTICE),
+    SESSION_REFUSED(1702, "session.refused", Severity.WARNING),
+    COMMAND_RUN(1710, "command.run", Severity.NOTICE),
+    COMMAND_REFUSED(1711, "command.refused", Severity.WARNING),
+    FILE_GET(1720, "file.get", Severity.NOTICE),
+    FILE_PUT(1721, "file.put", Severity.NOTICE),
+    FILE_REFUSED(1722, "file.refused", Severity.WARNING),
+
+    // appliance admin: commands catalogue, file folders, token key 1800-1899
+    COMMAND_ALLOWED(1800, "command.allowed", Severity.NOTICE),
+    COMMAND_REMOVED(1801, "command.removed", Severity.NOTICE),
+    FOLDER_ALLOWED(1802, "folder.allowed", Severity.NOTICE),
+    FOLDER_REMOVED(1803, "folder.removed", Severity.NOTICE),
+    REVOCATIONS_RECEIVED(1804, "token.revocations-received", Severity.INFORMATIONAL);
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));

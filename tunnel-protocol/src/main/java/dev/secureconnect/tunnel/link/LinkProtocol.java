@@ -12,7 +12,21 @@ package dev.secureconnect.tunnel.link;
  *   <li>{@code CONNECT 127.0.0.1:PORT} — a session stream ({@link StreamRequest}); 200 means the appliance is
  *       connected to its local service and relays bytes; 403 (refused) or 502 (service down) carry
  *       {@value #HEADER_REASON}.</li>
+ *   <li>{@code POST /v1/exec} with {@value #HEADER_COMMAND} and {@value #HEADER_ARGS} — runs a command of the
+ *       appliance's catalogue; 200, then its merged stdout/stderr as DATA, then trailers {@value #TRAILER_EXIT_STATUS}
+ *       (and {@value #TRAILER_OUTPUT_TRUNCATED} / {@value #TRAILER_TIMED_OUT} when so).</li>
+ *   <li>{@code GET /v1/files?path=P} — 200 with {@value #HEADER_FILE_SIZE} and {@value #HEADER_FILE_SHA256}, then
+ *       the file as DATA. {@code PUT /v1/files?path=P} — 200 (ready), the file as DATA from the engineer, then
+ *       trailers {@value #HEADER_FILE_SIZE} and {@value #HEADER_FILE_SHA256} of what was stored, or
+ *       {@value #HEADER_REASON} when nothing was stored.</li>
+ *   <li>{@code POST /v1/revocations} — the ids of revoked, unexpired access tokens ({@code {"revoked": [{"id": …,
+ *       "expiresAt": …}]}}); the appliance refuses them from then on.</li>
  * </ul>
+ *
+ * <p>Every session request (CONNECT, exec, files) carries the access token ({@code authorization: Bearer JWS}),
+ * {@value #HEADER_SESSION}, {@value #HEADER_TICKET} (the token's ticket), {@value #HEADER_ENGINEER} and
+ * {@value #HEADER_ENGINEER_CERTIFICATE} (the engineer's certificate, base64 DER, for the holder-of-key check); the
+ * body always follows as DATA ending with END_STREAM (empty for exec and GET).
  */
 public final class LinkProtocol {
 
@@ -23,10 +37,31 @@ public final class LinkProtocol {
 
     public static final String PATH_HELLO = "/v1/hello";
     public static final String PATH_ADMISSION = "/v1/admission";
+    public static final String PATH_EXEC = "/v1/exec";
+    public static final String PATH_FILES = "/v1/files";
+    public static final String PATH_REVOCATIONS = "/v1/revocations";
+    /** The query parameter of {@link #PATH_FILES} naming the file (URL-encoded, absolute). */
+    public static final String QUERY_PATH = "path";
 
     public static final String HEADER_SESSION = "sc-session";
     public static final String HEADER_TICKET = "sc-ticket";
     public static final String HEADER_REASON = "sc-reason";
+    public static final String HEADER_ENGINEER = "sc-engineer";
+    public static final String HEADER_ENGINEER_CERTIFICATE = "sc-engineer-certificate";
+    public static final String HEADER_COMMAND = "sc-command";
+    /** The arguments an exec adds to the catalogue's fixed argv: a JSON array of strings. */
+    public static final String HEADER_ARGS = "sc-args";
+    public static final String HEADER_FILE_SIZE = "sc-file-size";
+    /** Lower-case hex SHA-256 of a file's bytes. */
+    public static final String HEADER_FILE_SHA256 = "sc-file-sha256";
+    public static final String TRAILER_EXIT_STATUS = "sc-exit-status";
+    public static final String TRAILER_OUTPUT_TRUNCATED = "sc-output-truncated";
+    public static final String TRAILER_TIMED_OUT = "sc-timed-out";
+
+    /** Engineer listener (engineer → server) session requests add these to the link headers above. */
+    public static final String HEADER_APPLIANCE = "sc-appliance";
+    /** The access token on the engineer listener, where {@code authorization} carries the login session. */
+    public static final String HEADER_ACCESS_TOKEN = "sc-access-token";
 
     /** The largest hello, admission or other control message, in bytes. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;

@@ -38,6 +38,9 @@ public final class StreamOpener {
     /** The answer to a control request: status and body. */
     public record Response(int status, String reason, byte[] body) {}
 
+    /** A stream whose peer answered 200, with the response headers it sent. */
+    public record Opened(Http2StreamChannel stream, Http2Headers response) {}
+
     /**
      * Opens a CONNECT stream and completes with it once the appliance answered 200 (connected to its service), or
      * fails with a {@link LinkException} carrying the appliance's reason. The stream comes back with autoRead off,
@@ -45,7 +48,25 @@ public final class StreamOpener {
      */
     public static Future<Http2StreamChannel> connect(Channel link, StreamRequest request, Duration timeout) {
         Promise<Http2StreamChannel> result = link.eventLoop().newPromise();
-        open(link, new AwaitResponse(result, null, timeout), new DefaultHttp2HeadersFrame(request.toHeaders(), false), null, result);
+        open(link, request.toHeaders(), timeout).addListener(opened -> {
+            if (opened.isSuccess()) {
+                result.trySuccess(((Opened) opened.getNow()).stream());
+            } else {
+                result.tryFailure(opened.cause());
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Opens a stream with any request (a {@code CONNECT}, an exec or a file request) whose body follows as DATA, and
+     * completes once the peer answered 200, with the stream (autoRead off, ready for a {@code Relay}) and the
+     * response headers. Any other answer fails with a {@link StreamRefusedException} carrying the status and the
+     * peer's reason; no answer within {@code timeout}, a reset or a close fail with a {@link LinkException}.
+     */
+    public static Future<Opened> open(Channel connection, Http2Headers request, Duration timeout) {
+        Promise<Opened> result = connection.eventLoop().newPromise();
+        open(connection, new AwaitResponse(result, null, timeout), new DefaultHttp2HeadersFrame(request, false), null, result);
         return result;
     }
 
@@ -65,9 +86,17 @@ public final class StreamOpener {
      * answered 200.
      */
     public static Future<Http2StreamChannel> watch(Channel link, String path, Consumer<byte[]> onMessage, Duration timeout) {
+        Promise<Opened> opened = link.eventLoop().newPromise();
         Promise<Http2StreamChannel> result = link.eventLoop().newPromise();
+        opened.addListener(done -> {
+            if (done.isSuccess()) {
+                result.trySuccess(opened.getNow().stream());
+            } else {
+                result.tryFailure(done.cause());
+            }
+        });
         Http2Headers headers = new DefaultHttp2Headers().method("GET").path(path).scheme("https").authority("appliance");
-        open(link, new AwaitResponse(result, onMessage, timeout), new DefaultHttp2HeadersFrame(headers, true), null, result);
+        open(link, new AwaitResponse(opened, onMessage, timeout), new DefaultHttp2HeadersFrame(headers, true), null, opened);
         return result;
     }
 
@@ -120,7 +149,7 @@ public final class StreamOpener {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             timer = ctx.executor().schedule(() -> {
-                if (result.tryFailure(new LinkException("the appliance did not answer within " + timeout.toSeconds() + " s"))) {
+                if (result.tryFailure(new LinkException("the peer did not answer within " + timeout.toSeconds() + " s"))) {
                     ctx.close();
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,7 +159,7 @@ public final class StreamOpener {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2ResetFrame reset) {
-                fail(ctx, "the appliance reset the stream (" + reset.errorCode() + ")");
+                fail(ctx, "the peer reset the stream (" + reset.errorCode() + ")");
                 return;
             }
             onFrame(ctx, msg);
@@ -140,7 +169,7 @@ public final class StreamOpener {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            result.tryFailure(new LinkException("the stream closed before the appliance answered"));
+            result.tryFailure(new LinkException("the stream closed before the peer answered"));
             ctx.fireChannelInactive();
         }
 
@@ -156,11 +185,11 @@ public final class StreamOpener {
     }
 
     /** Completes with the stream on 200; with a watch consumer, then feeds it the newline-delimited body. */
-    private static final class AwaitResponse extends ResponseHandler<Http2StreamChannel> {
+    private static final class AwaitResponse extends ResponseHandler<Opened> {
         private final Consumer<byte[]> onMessage;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-        AwaitResponse(Promise<Http2StreamChannel> result, Consumer<byte[]> onMessage, Duration timeout) {
+        AwaitResponse(Promise<Opened> result, Consumer<byte[]> onMessage, Duration timeout) {
             super(result, timeout);
             this.onMessage = onMessage;
         }
@@ -170,16 +199,18 @@ public final class StreamOpener {
             try {
                 if (!result.isDone()) {
                     if (!(msg instanceof Http2HeadersFrame headers)) {
-                        fail(ctx, "the appliance sent " + msg.getClass().getSimpleName() + " before its response headers");
+                        fail(ctx, "the peer sent " + msg.getClass().getSimpleName() + " before its response headers");
                         return;
                     }
                     int status = status(headers.headers());
                     if (status != 200) {
                         String reason = reason(headers.headers());
-                        fail(ctx, reason.isEmpty() ? "the appliance answered " + status : reason);
+                        result.tryFailure(new StreamRefusedException(status,
+                                reason.isEmpty() ? "the peer answered " + status : reason));
+                        ctx.close();
                         return;
                     }
-                    result.trySuccess((Http2StreamChannel) ctx.channel());
+                    result.trySuccess(new Opened((Http2StreamChannel) ctx.channel(), headers.headers()));
                     if (onMessage == null) {
                         ctx.pipeline().remove(this); // the relay takes over and turns reading on
                     } else {
@@ -245,7 +276,7 @@ public final class StreamOpener {
                     end = headers.isEndStream();
                 } else if (msg instanceof Http2DataFrame data) {
                     if (body.size() + data.content().readableBytes() > LinkProtocol.MAX_MESSAGE_BYTES) {
-                        fail(ctx, "the appliance's response exceeds " + LinkProtocol.MAX_MESSAGE_BYTES + " bytes");
+                        fail(ctx, "the response exceeds " + LinkProtocol.MAX_MESSAGE_BYTES + " bytes");
                         return;
                     }
                     body.writeBytes(ByteBufUtil.getBytes(data.content()));

@@ -6,6 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.EmptyHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Promise;
 import java.util.Objects;
@@ -28,8 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Relay {
 
-    /** What a finished relay moved: bytes from the first channel to the second and back, and why it ended. */
-    public record Outcome(long bytesFirstToSecond, long bytesSecondToFirst, boolean complete, String reason) {}
+    /**
+     * What a finished relay moved: bytes from the first channel to the second and back, why it ended, and the
+     * trailers (HTTP/2 HEADERS with END_STREAM after the data) each side sent, empty when it sent none.
+     */
+    public record Outcome(long bytesFirstToSecond, long bytesSecondToFirst, boolean complete, String reason,
+            Http2Headers trailersFromFirst, Http2Headers trailersFromSecond) {}
 
     private final Channel first;
     private final Channel second;
@@ -38,6 +45,8 @@ public final class Relay {
     private final AtomicLong secondToFirst = new AtomicLong();
     private boolean firstEnded; // guarded by this
     private boolean secondEnded; // guarded by this
+    private Http2Headers trailersFromFirst = EmptyHttp2Headers.INSTANCE; // guarded by this
+    private Http2Headers trailersFromSecond = EmptyHttp2Headers.INSTANCE; // guarded by this
 
     private Relay(Channel first, Channel second) {
         this.first = Objects.requireNonNull(first, "first");
@@ -85,14 +94,23 @@ public final class Relay {
         second.read();
     }
 
-    /** Called when {@code from} has ended its direction. */
-    synchronized void ended(Channel from) {
+    /**
+     * Called when {@code from} has ended its direction, with the trailers it ended with (null for none). Trailers
+     * are passed on when the other side is an HTTP/2 stream too; a socket cannot carry them.
+     */
+    synchronized void ended(Channel from, Http2Headers trailers) {
         if (from == first) {
             firstEnded = true;
-            endOutput(second);
+            if (trailers != null) {
+                trailersFromFirst = trailers;
+            }
+            endOutput(second, trailers);
         } else {
             secondEnded = true;
-            endOutput(first);
+            if (trailers != null) {
+                trailersFromSecond = trailers;
+            }
+            endOutput(first, trailers);
         }
         if (firstEnded && secondEnded) {
             // both directions done: the stream is already fully closed by END_STREAM both ways; close sockets
@@ -114,7 +132,8 @@ public final class Relay {
         }
         closeAfterFlush(first);
         closeAfterFlush(second);
-        Outcome outcome = new Outcome(firstToSecond.get(), secondToFirst.get(), complete, reason);
+        Outcome outcome = new Outcome(firstToSecond.get(), secondToFirst.get(), complete, reason, trailersFromFirst,
+                trailersFromSecond);
         first.closeFuture().addListener(a -> second.closeFuture().addListener(b -> finished.trySuccess(outcome)));
     }
 
@@ -126,8 +145,10 @@ public final class Relay {
         }
     }
 
-    private static void endOutput(Channel target) {
-        if (target instanceof Http2StreamChannel) {
+    private static void endOutput(Channel target, Http2Headers trailers) {
+        if (target instanceof Http2StreamChannel && trailers != null) {
+            target.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
+        } else if (target instanceof Http2StreamChannel) {
             target.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
         } else if (target instanceof DuplexChannel duplex) {
             target.flush();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -34,14 +35,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             try {
                 forward(data.content().retain());
                 if (data.isEndStream()) {
-                    end(ctx);
+                    end(ctx, null);
                 }
             } finally {
                 data.release();
             }
         } else if (msg instanceof Http2HeadersFrame headers) {
             if (headers.isEndStream()) {
-                end(ctx); // trailers end the direction too
+                end(ctx, headers.headers()); // trailers end the direction and are passed on
             }
         } else if (msg instanceof Http2ResetFrame reset) {
             relay.abort("stream reset by peer (" + reset.errorCode() + ")");
@@ -90,7 +91,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
-            end(ctx);
+            end(ctx, null);
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -108,11 +109,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         relay.abort(cause.getClass().getSimpleName() + ": " + cause.getMessage());
     }
 
-    private void end(ChannelHandlerContext ctx) {
+    private void end(ChannelHandlerContext ctx, Http2Headers trailers) {
         if (!ended) {
             ended = true;
             peer.flush();
-            relay.ended(ctx.channel());
+            relay.ended(ctx.channel(), trailers);
         }
     }
 }
