@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.internal.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Something that happened on the appliance, before it is numbered and chained into the log.
@@ -14,6 +18,8 @@ import dev.secureconnect.tunnel.audit.EventType;
  * @param reason why (refusals, link down), one line
  * @param bytesToService bytes from the server to the local service over a closed stream
  * @param bytesFromService bytes from the local service to the server over a closed stream
+ * @param details what else the event names, in order (token id, command and arguments, exit status, file size and
+ *     SHA-256, …): strings, numbers, booleans or lists of strings; null when none. Never a token or a secret.
  */
 public record AuditEvent(
         EventType type,
@@ -24,7 +30,8 @@ public record AuditEvent(
         String outcome,
         String reason,
         Long bytesToService,
-        Long bytesFromService) {
+        Long bytesFromService,
+        Map<String, Object> details) {
 
     public static final String SUCCESS = "success";
     public static final String REFUSED = "refused";
@@ -35,6 +42,7 @@ public record AuditEvent(
         requireNonNull(actor, "actor");
         outcome = outcome == null ? SUCCESS : outcome;
         reason = reason == null ? null : OneLine.of(reason);
+        details = details == null || details.isEmpty() ? null : Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     public static Builder of(EventType type, String actor) {
@@ -52,6 +60,7 @@ public record AuditEvent(
         private String reason;
         private Long bytesToService;
         private Long bytesFromService;
+        private final Map<String, Object> details = new LinkedHashMap<>();
 
         private Builder(EventType type, String actor) {
             this.type = type;
@@ -96,8 +105,21 @@ public record AuditEvent(
             return this;
         }
 
+        /** Adds one detail; a null value is left out, a string is cut to one line. */
+        public Builder detail(String key, Object value) {
+            if (value instanceof String text) {
+                details.put(key, OneLine.of(text));
+            } else if (value instanceof List<?> list) {
+                details.put(key, list.stream().map(item -> OneLine.of(String.valueOf(item))).toList());
+            } else if (value != null) {
+                details.put(key, value);
+            }
+            return this;
+        }
+
         public AuditEvent build() {
-            return new AuditEvent(type, actor, ticket, session, target, outcome, reason, bytesToService, bytesFromService);
+            return new AuditEvent(type, actor, ticket, session, target, outcome, reason, bytesToService, bytesFromService,
+                    details);
         }
     }
 }

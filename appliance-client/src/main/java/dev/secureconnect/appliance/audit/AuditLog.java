@@ -56,7 +56,7 @@ public final class AuditLog implements AuditSink {
             Head head = lastHead();
             AuditRecord.Body body = new AuditRecord.Body(head.seq() + 1, clock.instant().toString(), event.type().id(),
                     event.type().eventName(), event.actor(), event.ticket(), event.session(), event.target(),
-                    event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService());
+                    event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService(), event.details());
             String hash = HashChain.link(head.hash(), canonical(body));
             AuditRecord record = body.chained(head.hash(), hash);
             appendLine(Json.line(record));

@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.audit;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Map;
 
 /**
  * One line of {@code audit.log}.
@@ -11,12 +12,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param time ISO-8601 instant
  * @param eventId the stable id of the event in the catalogue
  * @param event the event's dotted name, e.g. {@code stream.opened}
+ * @param details further fields of the event (see {@link AuditEvent#details()}); absent when none
  * @param prevHash the hash of the line before (64 zeros for the first)
  * @param hash {@code HashChain.link(prevHash, canonical JSON of the fields before prevHash)}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"seq", "time", "eventId", "event", "actor", "ticket", "session", "target", "outcome", "reason",
-    "bytesToService", "bytesFromService", "prevHash", "hash"})
+    "bytesToService", "bytesFromService", "details", "prevHash", "hash"})
 public record AuditRecord(
         long seq,
         String time,
@@ -30,6 +32,7 @@ public record AuditRecord(
         String reason,
         Long bytesToService,
         Long bytesFromService,
+        Map<String, Object> details,
         String prevHash,
         String hash) {
 
@@ -37,12 +40,12 @@ public record AuditRecord(
     @JsonIgnore
     Body body() {
         return new Body(seq, time, eventId, event, actor, ticket, session, target, outcome, reason, bytesToService,
-                bytesFromService);
+                bytesFromService, details);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"seq", "time", "eventId", "event", "actor", "ticket", "session", "target", "outcome", "reason",
-        "bytesToService", "bytesFromService"})
+        "bytesToService", "bytesFromService", "details"})
     record Body(
             long seq,
             String time,
@@ -55,11 +58,12 @@ public record AuditRecord(
             String outcome,
             String reason,
             Long bytesToService,
-            Long bytesFromService) {
+            Long bytesFromService,
+            Map<String, Object> details) {
 
         AuditRecord chained(String prevHash, String hash) {
             return new AuditRecord(seq, time, eventId, event, actor, ticket, session, target, outcome, reason,
-                    bytesToService, bytesFromService, prevHash, hash);
+                    bytesToService, bytesFromService, details, prevHash, hash);
         }
     }
 }

@@ -54,6 +54,11 @@ final class AuditCommand implements Callable<Integer> {
                 detail = (detail.isEmpty() ? "" : detail + "; ") + record.bytesToService() + " bytes to the service, "
                         + record.bytesFromService() + " bytes back";
             }
+            if (record.details() != null) {
+                String details = record.details().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(" "));
+                detail = (detail.isEmpty() ? "" : detail + "; ") + details;
+            }
             table.row(record.seq(), record.time(), record.event() + " (" + record.eventId() + ")", record.actor(),
                     record.ticket(), record.session(), record.target(), record.outcome(), detail.isEmpty() ? null : detail);
         }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Cli.Version.class,
         description = "SecureConnect on this appliance: enrol it, run its daemon, turn support access on and off,"
-                + " connect tickets, allow-list services and read what support did.",
+                + " connect tickets, allow-list services, pin the token key, choose the commands and folders support"
+                + " may use, and read what support did.",
         subcommands = {
             InitCommand.class,
             RunCommand.class,
@@ -28,6 +29,9 @@ import picocli.CommandLine.Command;
             TicketCommands.Disconnect.class,
             StatusCommand.class,
             ServicesCommand.class,
+            TokenKeyCommand.class,
+            CommandsCommand.class,
+            FilesCommand.class,
             AuditCommand.class
         })
 public final class Cli implements Runnable {

@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.cli;
 
+import dev.secureconnect.appliance.access.TokenKeys;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.config.ServerAddress;
 import java.nio.file.Path;
@@ -32,16 +34,28 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--ca", required = true, paramLabel = "FILE", description = "The root CA certificate (PEM).")
     Path ca;
 
+    @Option(names = "--token-key", paramLabel = "FILE", description = "The support server's public token key set"
+            + " ('sc-server token-key --out FILE'); can be given later with 'sc-appliance token-key'.")
+    Path tokenKey;
+
     InitCommand(Console console) {
         this.console = console;
     }
 
     @Override
     public Integer call() {
+        if (tokenKey != null) {
+            TokenKeys.check(tokenKey); // before anything is written: a refused init leaves nothing behind
+        }
         String serial = Enrolment.init(new Enrolment.Request(dir, server, certificate, key, chain, ca), console.clock());
+        if (tokenKey != null) {
+            TokenKeyCommand.pin(ApplianceDirectory.open(dir), tokenKey, console);
+        }
         console.out().println("appliance " + serial + " set up in " + dir + " for server " + server
                 + "; SecureConnect is disabled: start the daemon with 'sc-appliance run --dir " + dir
-                + "', then 'sc-appliance enable --dir " + dir + "'");
+                + "', then 'sc-appliance enable --dir " + dir + "'"
+                + (tokenKey == null ? "; no token key is pinned yet: every support session is refused until"
+                        + " 'sc-appliance token-key --dir " + dir + " --file FILE'" : "; token key pinned"));
         return 0;
     }
 }

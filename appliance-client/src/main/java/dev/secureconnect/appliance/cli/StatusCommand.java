@@ -1,10 +1,18 @@
 package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.access.TokenKeys;
 import dev.secureconnect.appliance.admin.AdminRequest;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.exec.CommandCatalogue;
+import dev.secureconnect.appliance.exec.CommandEntry;
+import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.appliance.link.ApplianceStatus;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,21 +37,44 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        ApplianceStatus status = Daemon.request(dir.open(), AdminRequest.of("status")).status();
+        ApplianceDirectory directory = dir.open();
+        ApplianceStatus status = Daemon.request(directory, AdminRequest.of("status")).status();
         if (json) {
             console.out().println(Json.PRETTY.writeValueAsString(status));
         } else {
-            print(status, console.out());
+            print(status, access(directory), console.out());
         }
         return 0;
     }
 
-    static void print(ApplianceStatus status, PrintWriter out) {
+    /** What support may use besides services: the token key, the commands, the folders (read from DIR). */
+    static List<String> access(ApplianceDirectory directory) {
+        List<String> lines = new ArrayList<>();
+        lines.add("token key:     " + (TokenKeys.pinned(directory) ? "pinned (" + directory.tokenKeysFile().getFileName() + ")"
+                : "none: every support session is refused until 'sc-appliance token-key --dir " + directory + " --file F'"));
+        try {
+            List<String> commands = CommandCatalogue.read(directory).commands().stream().map(CommandEntry::name).toList();
+            lines.add("commands:      " + (commands.isEmpty() ? "none" : String.join(", ", commands)));
+        } catch (ApplianceException e) {
+            lines.add("commands:      unreadable: " + e.getMessage());
+        }
+        try {
+            List<String> folders = FolderList.read(directory).folders().stream()
+                    .map(f -> f.path() + (f.write() ? " (read-write)" : " (read-only)")).toList();
+            lines.add("folders:       " + (folders.isEmpty() ? "none" : String.join(", ", folders)));
+        } catch (ApplianceException e) {
+            lines.add("folders:       unreadable: " + e.getMessage());
+        }
+        return lines;
+    }
+
+    static void print(ApplianceStatus status, List<String> access, PrintWriter out) {
         out.println("SecureConnect: " + (status.enabled() ? "enabled" : "disabled"));
         out.println("appliance:     " + status.serial());
         out.println("server:        " + status.server());
         out.println("link:          " + describe(status.link()));
         out.println("services:      " + (status.services().isEmpty() ? "none allow-listed" : String.join(", ", status.services())));
+        access.forEach(out::println);
         if (status.connections().isEmpty()) {
             out.println("connections:   none");
             return;

@@ -23,6 +23,10 @@ public final class ApplianceDirectory {
     public static final String CONFIG_FILE = "appliance.json";
     public static final String STATE_FILE = "state.json";
     public static final String AUDIT_FILE = "audit.log";
+    public static final String TOKEN_KEYS_FILE = "token-keys.json";
+    public static final String REVOKED_TOKENS_FILE = "revoked-tokens.json";
+    public static final String COMMANDS_FILE = "commands.json";
+    public static final String FOLDERS_FILE = "folders.json";
 
     private final Path root;
     private final Path given;
@@ -66,6 +70,26 @@ public final class ApplianceDirectory {
 
     public Path auditFile() {
         return root.resolve(AUDIT_FILE);
+    }
+
+    /** The pinned public JWK Set that verifies access tokens ({@code sc-appliance token-key}). */
+    public Path tokenKeysFile() {
+        return root.resolve(TOKEN_KEYS_FILE);
+    }
+
+    /** The ids of revoked, unexpired access tokens the server pushed. */
+    public Path revokedTokensFile() {
+        return root.resolve(REVOKED_TOKENS_FILE);
+    }
+
+    /** The command catalogue ({@code sc-appliance commands}). */
+    public Path commandsFile() {
+        return root.resolve(COMMANDS_FILE);
+    }
+
+    /** The folders support may read or write ({@code sc-appliance files}). */
+    public Path foldersFile() {
+        return root.resolve(FOLDERS_FILE);
     }
 
     /** Where the audit log's head (last sequence number and hash) is kept, to notice entries cut off its end. */
@@ -119,6 +143,28 @@ public final class ApplianceDirectory {
 
     public void writeState(ApplianceState state) {
         FileLocks.locked(lockFile(), () -> write(stateFile(), state));
+    }
+
+    /** A JSON document of this directory read under the lock, or {@code whenMissing} when the file does not exist. */
+    public <T> T readDocument(Path file, Class<T> type, T whenMissing) {
+        return FileLocks.locked(lockFile(), () -> read(file, type, whenMissing));
+    }
+
+    /** Changes a JSON document of this directory under the lock (atomic replace, mode 0600); returns what was written. */
+    public <T> T updateDocument(Path file, Class<T> type, T whenMissing, UnaryOperator<T> change) {
+        return FileLocks.locked(lockFile(), () -> {
+            T updated = change.apply(read(file, type, whenMissing));
+            write(file, updated);
+            return updated;
+        });
+    }
+
+    /** Replaces a file of this directory under the lock (atomic, mode 0600). */
+    public void replaceFile(Path file, byte[] content) {
+        FileLocks.locked(lockFile(), () -> {
+            AtomicFiles.write(file, content, true);
+            return null;
+        });
     }
 
     void writeConfig(ApplianceConfig config) {

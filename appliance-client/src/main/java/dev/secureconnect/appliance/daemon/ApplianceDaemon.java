@@ -91,7 +91,8 @@ public final class ApplianceDaemon implements AutoCloseable {
             ApplianceState state = directory.state();
             AuditLog audit = new AuditLog(directory, clock);
             group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-appliance-link", true));
-            supervisor = LinkSupervisor.create(group.next(), material, config, version(), audit, directory::writeState, clock);
+            supervisor = LinkSupervisor.create(group.next(), material, config, version(), audit, directory::writeState, clock,
+                    directory);
             AdminServer admin = AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor));
             ApplianceDaemon daemon = new ApplianceDaemon(directory, material.serial(), lockChannel, lock, group, supervisor, admin);
             supervisor.start(state);

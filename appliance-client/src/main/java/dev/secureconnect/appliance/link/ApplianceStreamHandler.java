@@ -8,13 +8,14 @@ import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream the server opened on the link: the hello watch, an admission, or a session {@code CONNECT}; anything
- * else is answered 404. A new instance serves each stream.
+ * One stream the server opened on the link: the hello watch, an admission, a revocation push, or a session request
+ * ({@code CONNECT}, exec, get, put); anything else is answered 404. A new instance serves each stream.
  */
 final class ApplianceStreamHandler extends StreamRequestHandler {
 
@@ -29,9 +30,32 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
         this.link = link;
     }
 
+    /** The request's headers, kept for the CONNECT's session credentials. */
+    private Http2Headers requestHeaders;
+
+    /**
+     * Takes an exec or file request at its HEADERS — its body only follows once it is answered 200 — and hands every
+     * other frame to the control-request handling.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (requestHeaders == null && msg instanceof Http2HeadersFrame frame) {
+            requestHeaders = frame.headers();
+            SessionRequest session = SessionRequest.of(frame.headers());
+            if (session != null) {
+                Http2StreamChannel stream = (Http2StreamChannel) ctx.channel();
+                stream.config().setAutoRead(false);
+                ctx.pipeline().remove(this);
+                supervisor.sessionRequested(link, stream, session);
+                return;
+            }
+        }
+        super.channelRead(ctx, msg);
+    }
+
     @Override
     protected void onConnect(Http2StreamChannel stream, StreamRequest request) {
-        supervisor.streamRequested(link, stream, request);
+        supervisor.sessionRequested(link, stream, SessionRequest.connect(request, requestHeaders));
     }
 
     @Override
@@ -50,6 +74,9 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
                 return;
             }
             supervisor.admission(link, stream, admission);
+        } else if (path != null && LinkProtocol.PATH_REVOCATIONS.contentEquals(path) && method != null
+                && "POST".contentEquals(method)) {
+            supervisor.revocationsReceived(link, stream, body);
         } else {
             respond(stream, 404, "no such request: " + method + " " + path);
         }

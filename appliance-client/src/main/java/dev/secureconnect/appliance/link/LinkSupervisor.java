@@ -3,20 +3,23 @@ package dev.secureconnect.appliance.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.access.Revocations;
+import dev.secureconnect.appliance.access.SessionAuthorizer;
 import dev.secureconnect.appliance.audit.AuditEvent;
 import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.config.ApplianceConfig;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
-import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
@@ -150,6 +153,7 @@ public final class LinkSupervisor {
     private final String softwareVersion;
     private final Duration admissionTimeout;
     private final Sessions sessions;
+    private final SessionRequests sessionRequests;
     private final ReconnectDelay delays;
     private ApplianceConfig config;
 
@@ -166,7 +170,7 @@ public final class LinkSupervisor {
     private boolean closed;
 
     LinkSupervisor(EventLoop loop, LinkConnector connector, ApplianceConfig config, String serial, String softwareVersion,
-            AuditSink audit, StateStore store, Clock clock) {
+            AuditSink audit, StateStore store, Clock clock, ApplianceDirectory directory, TrustMaterial trust) {
         this.loop = requireNonNull(loop, "loop");
         this.connector = requireNonNull(connector, "connector");
         this.config = requireNonNull(config, "config");
@@ -178,6 +182,9 @@ public final class LinkSupervisor {
         this.admissionTimeout = config.timeouts().admission();
         this.delays = new ReconnectDelay(config.backoff().min(), config.backoff().max());
         this.sessions = new Sessions(audit, clock, config.timeouts().service(), serial);
+        Revocations revocations = Revocations.load(directory, clock);
+        this.sessionRequests = new SessionRequests(directory,
+                new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
         this.stateSince = clock.instant();
     }
 
@@ -186,11 +193,14 @@ public final class LinkSupervisor {
      * the link, its streams and their local sockets). Call {@link #start} to begin.
      *
      * @param store where the switch and tickets are persisted on every admin action
+     * @param directory where the pinned token keys, the revocations, the command catalogue and the allowed folders are
+     * @throws dev.secureconnect.appliance.ApplianceException if the persisted revocations cannot be read
      */
     public static LinkSupervisor create(EventLoop loop, Enrolment.Material material, ApplianceConfig config,
-            String softwareVersion, AuditSink audit, StateStore store, Clock clock) {
+            String softwareVersion, AuditSink audit, StateStore store, Clock clock, ApplianceDirectory directory) {
         LinkConnector connector = new LinkConnector(loop, material, config.server(), config.timeouts(), config.linkSettings());
-        return new LinkSupervisor(loop, connector, config, material.serial(), softwareVersion, audit, store, clock);
+        return new LinkSupervisor(loop, connector, config, material.serial(), softwareVersion, audit, store, clock,
+                directory, material.trust());
     }
 
     // ---- the admin's actions (any thread) ------------------------------------------------------------------------
@@ -332,7 +342,7 @@ public final class LinkSupervisor {
     public void reload(ApplianceConfig changed) {
         onLoop(() -> {
             config = changed;
-            sessions.close(session -> changed.serviceOnPort(session.port) == null,
+            sessions.close(session -> session.isConnect() && changed.serviceOnPort(session.port) == null,
                     "its service is no longer allow-listed");
             reconcile();
             return null;
@@ -371,6 +381,7 @@ public final class LinkSupervisor {
             }
             return channel;
         });
+        sessionRequests.close();
         if (closing != null) {
             closing.closeFuture().awaitUninterruptibly(2_000);
         }
@@ -614,9 +625,23 @@ public final class LinkSupervisor {
         reconcile();
     }
 
-    /** A {@code CONNECT} on this link. */
-    void streamRequested(Link attempt, Http2StreamChannel stream, StreamRequest request) {
-        sessions.open(stream, request, () -> policy(attempt));
+    /** A session request on this link: CONNECT, exec, get or put ({@link SessionRequests}). */
+    void sessionRequested(Link attempt, Http2StreamChannel stream, SessionRequest request) {
+        String closedReason = null;
+        if (!enabled) {
+            closedReason = "SecureConnect is disabled";
+        } else if (attempt != link || attempt.intentional || !attempt.up) {
+            closedReason = "this link is closing";
+        }
+        sessionRequests.handle(stream, request, closedReason, number -> {
+            Ticket ticket = tickets.get(number);
+            return attempt == link && ticket != null && ticket.status == TicketStatus.ACCEPTED;
+        }, () -> policy(attempt));
+    }
+
+    /** {@code POST /v1/revocations} on this link. */
+    void revocationsReceived(Link attempt, Http2StreamChannel stream, byte[] body) {
+        sessionRequests.revocations(stream, body);
     }
 
     private StreamPolicy policy(Link attempt) {

@@ -46,8 +46,9 @@ final class Sessions {
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
     static final String SERVER_ACTOR = "server";
 
-    /** One open session: a stream relayed to a local socket. */
+    /** One open session: a stream relayed to a local socket, a command running, or a file being sent or stored. */
     static final class Session {
+        final SessionInfo info;
         final String id;
         final String ticket;
         final String target;
@@ -55,29 +56,43 @@ final class Sessions {
         final Instant opened;
         final Channel stream;
         final Channel socket;
+        final Runnable stop;
         String closeReason;
+        /** For a command or a file get: what sends its output (set on the loop as it starts). */
+        StreamWriter writer;
 
-        Session(String id, String ticket, String target, int port, Instant opened, Channel stream, Channel socket) {
-            this.id = id;
-            this.ticket = ticket;
-            this.target = target;
+        Session(SessionInfo info, int port, Instant opened, Channel stream, Channel socket, Runnable stop) {
+            this.info = info;
+            this.id = info.id();
+            this.ticket = info.ticket();
+            this.target = info.target();
             this.port = port;
             this.opened = opened;
             this.stream = stream;
             this.socket = socket;
+            this.stop = stop;
+        }
+
+        boolean isConnect() {
+            return info.kind() == SessionRequest.Kind.CONNECT;
         }
 
         void close(String reason) {
             if (closeReason == null) {
                 closeReason = reason;
             }
+            if (stop != null) {
+                stop.run();
+            }
             stream.close();
-            socket.close();
+            if (socket != null) {
+                socket.close();
+            }
         }
     }
 
     private final AuditSink audit;
-    private final Clock clock;
+    final Clock clock;
     private final Duration serviceTimeout;
     private final String serial;
     private final Map<Channel, Session> open = new LinkedHashMap<>();
@@ -93,12 +108,10 @@ final class Sessions {
      * Handles a {@code CONNECT}: decide, then dial and relay or refuse. {@code policy} is asked again once the service
      * answered, so a ticket disconnected meanwhile does not get its session.
      */
-    void open(Http2StreamChannel stream, StreamRequest request, Supplier<StreamPolicy> policy) {
-        String session = OneLine.of(request.sessionId());
-        String target = request.authority();
+    void open(Http2StreamChannel stream, StreamRequest request, SessionInfo info, Supplier<StreamPolicy> policy) {
         StreamPolicy.Decision decision = decide(policy.get(), request);
         if (!decision.allowed()) {
-            refuse(stream, request, 403, decision.reason(), AuditEvent.REFUSED);
+            refuse(stream, info, 403, decision.reason(), AuditEvent.REFUSED);
             return;
         }
         new Bootstrap().group(stream.eventLoop()).channel(NioSocketChannel.class)
@@ -109,40 +122,35 @@ final class Sessions {
                 .connect(decision.target())
                 .addListener((ChannelFuture connected) -> {
                     if (!connected.isSuccess()) {
-                        refuse(stream, request, 502, serviceDown(decision, connected.cause()), AuditEvent.FAILURE);
+                        refuse(stream, info, 502, serviceDown(decision, connected.cause()), AuditEvent.FAILURE);
                         return;
                     }
                     Channel socket = connected.channel();
                     if (!stream.isActive()) {
                         socket.close();
-                        audit(AuditEvent.of(EventType.STREAM_REFUSED, SERVER_ACTOR).ticket(request.ticket()).session(session)
-                                .target(target).failed("the server closed the stream before the service answered").build());
+                        audit(info.event(EventType.STREAM_REFUSED)
+                                .failed("the server closed the stream before the service answered").build());
                         return;
                     }
                     StreamPolicy.Decision again = decide(policy.get(), request);
                     if (!again.allowed()) {
                         socket.close();
-                        refuse(stream, request, 403, again.reason(), AuditEvent.REFUSED);
+                        refuse(stream, info, 403, again.reason(), AuditEvent.REFUSED);
                         return;
                     }
-                    relay(stream, socket, request, decision);
+                    relay(stream, socket, request, info, decision);
                 });
     }
 
-    private void relay(Http2StreamChannel stream, Channel socket, StreamRequest request, StreamPolicy.Decision decision) {
-        String session = OneLine.of(request.sessionId());
-        String target = request.authority();
-        try {
-            audit.record(AuditEvent.of(EventType.STREAM_OPENED, SERVER_ACTOR).ticket(request.ticket()).session(session)
-                    .target(target).reason("service " + decision.service()).build());
-        } catch (RuntimeException e) {
-            log.error("appliance {} ticket {} session {}: cannot audit the stream to {}, refusing it: {}", serial,
-                    request.ticket(), session, target, e.getMessage());
+    private void relay(Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info,
+            StreamPolicy.Decision decision) {
+        String session = info.id();
+        String target = info.target();
+        if (!auditOpened(stream, info, "service " + decision.service())) {
             socket.close();
-            StreamRequestHandler.respond(stream, 503, "the appliance cannot write its audit log");
             return;
         }
-        Session opened = new Session(session, request.ticket(), target, request.port(), clock.instant(), stream, socket);
+        Session opened = new Session(info, request.port(), clock.instant(), stream, socket, null);
         open.put(stream, opened);
         log.info("appliance {} ticket {} session {}: stream to {} ({}) opened", serial, request.ticket(), session, target,
                 decision.service());
@@ -155,17 +163,57 @@ final class Sessions {
             long fromService = outcome == null ? 0 : outcome.bytesSecondToFirst();
             log.info("appliance {} ticket {} session {}: stream to {} closed ({}): {} bytes to the service, {} bytes back",
                     serial, request.ticket(), session, target, why, toService, fromService);
-            audit(AuditEvent.of(EventType.STREAM_CLOSED, SERVER_ACTOR).ticket(request.ticket()).session(session)
-                    .target(target).reason(why).bytes(toService, fromService).build());
+            audit(info.event(EventType.STREAM_CLOSED).reason(why).bytes(toService, fromService)
+                    .detail("durationMs", Duration.between(opened.opened, clock.instant()).toMillis()).build());
         });
     }
 
-    private void refuse(Http2StreamChannel stream, StreamRequest request, int status, String reason, String outcome) {
-        String session = OneLine.of(request.sessionId());
-        log.warn("appliance {} ticket {} session {}: stream to {} refused ({}): {}", serial, request.ticket(), session,
-                request.authority(), status, reason);
-        AuditEvent.Builder event = AuditEvent.of(EventType.STREAM_REFUSED, SERVER_ACTOR).ticket(request.ticket())
-                .session(session).target(request.authority());
+    /**
+     * Audits a session's start; when the audit log cannot be written the stream is answered 503 and false returned
+     * (no session without its record).
+     */
+    boolean auditOpened(Http2StreamChannel stream, SessionInfo info, String reason) {
+        try {
+            audit.record(info.event(EventType.STREAM_OPENED).reason(reason).build());
+            return true;
+        } catch (RuntimeException e) {
+            log.error("appliance {}: cannot audit {}, refusing it: {}", serial, info.describe(), e.getMessage());
+            StreamRequestHandler.respond(stream, 503, "the appliance cannot write its audit log");
+            return false;
+        }
+    }
+
+    /**
+     * Registers a session that is not a relay (a command, a file transfer) so the kill switch, a disconnected ticket or
+     * a revoked token close it: {@code stop} is run then (kill the process, abandon the transfer). Closing its stream
+     * closes it too.
+     */
+    Session track(Http2StreamChannel stream, SessionInfo info, Runnable stop) {
+        Session session = new Session(info, 0, clock.instant(), stream, null, stop);
+        open.put(stream, session);
+        stream.closeFuture().addListener(closed -> {
+            if (open.get(stream) == session) {
+                session.close("the stream closed");
+            }
+        });
+        return session;
+    }
+
+    /** A tracked session is over: unregistered and audited ({@code stream.closed}). */
+    void finished(Session session, long toAppliance, long fromAppliance, String reason, boolean complete) {
+        open.remove(session.stream, session);
+        String why = session.closeReason != null ? session.closeReason : reason;
+        log.info("appliance {}: {} ended ({}): {} bytes in, {} bytes out", serial, session.info.describe(), why,
+                toAppliance, fromAppliance);
+        AuditEvent.Builder event = session.info.event(EventType.STREAM_CLOSED).bytes(toAppliance, fromAppliance)
+                .detail("durationMs", Duration.between(session.opened, clock.instant()).toMillis());
+        audit((complete && session.closeReason == null ? event.reason(why) : event.failed(why)).build());
+    }
+
+    /** Refuses a session request: audited ({@code stream.refused}) first, then answered with {@code status}. */
+    void refuse(Http2StreamChannel stream, SessionInfo info, int status, String reason, String outcome) {
+        log.warn("appliance {}: {} refused ({}): {}", serial, info.describe(), status, reason);
+        AuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
         audit(AuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build());
         StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
     }
@@ -189,7 +237,7 @@ final class Sessions {
         return service + " cannot be reached: " + OneLine.of(cause.getMessage());
     }
 
-    private void audit(AuditEvent event) {
+    void audit(AuditEvent event) {
         try {
             audit.record(event);
         } catch (RuntimeException e) {

@@ -5,6 +5,9 @@
  * ({@link dev.secureconnect.appliance.link.ReconnectDelay}); every session stream is first put to a
  * {@link dev.secureconnect.appliance.link.StreamPolicy} that denies by default
  * ({@link dev.secureconnect.appliance.link.AllowListPolicy}: loopback literal, allow-listed port, admitted ticket) and
- * only then is a local service dialled and relayed ({@link dev.secureconnect.appliance.link.Sessions}).
+ * only then is a local service dialled and relayed ({@link dev.secureconnect.appliance.link.Sessions}). Every session
+ * request (CONNECT, exec, get, put) is first checked by {@code access.SessionAuthorizer} in {@code SessionRequests};
+ * commands run in {@code CommandRun}, files move in {@code FileGet} / {@code FilePut}, each on a worker thread with
+ * back-pressure ({@code StreamWriter}).
  */
 package dev.secureconnect.appliance.link;

@@ -81,11 +81,11 @@ class AuditLogTest {
         AuditRecord third = log.records().get(2);
         AuditRecord forged = new AuditRecord(third.seq(), third.time(), third.eventId(), third.event(), third.actor(),
                 third.ticket(), third.session(), "127.0.0.1:22", third.outcome(), third.reason(), null, null,
-                third.prevHash(), null);
+                null, third.prevHash(), null);
         String hash = HashChain.link(third.prevHash(), AuditLog.canonical(forged.body()));
         lines.set(2, dev.secureconnect.appliance.internal.Json.line(new AuditRecord(forged.seq(), forged.time(),
                 forged.eventId(), forged.event(), forged.actor(), forged.ticket(), forged.session(), forged.target(),
-                forged.outcome(), forged.reason(), null, null, forged.prevHash(), hash)));
+                forged.outcome(), forged.reason(), null, null, null, forged.prevHash(), hash)));
         write(lines);
         assertVerifyFails("audit log line 4 (seq 4) does not chain to the line before it");
     }

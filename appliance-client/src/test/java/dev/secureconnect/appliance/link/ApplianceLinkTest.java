@@ -6,6 +6,7 @@ import dev.secureconnect.appliance.audit.AuditRecord;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.ApplianceUnderTest;
+import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.Eventually;
 import dev.secureconnect.appliance.testing.LoopbackService;
 import dev.secureconnect.appliance.testing.TestServer;
@@ -15,6 +16,7 @@ import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkException;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.ServiceEntry;
+import dev.secureconnect.tunnel.link.SessionCredentials;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Future;
@@ -43,12 +45,14 @@ class ApplianceLinkTest {
     private TestServer server;
     private LoopbackService echo;
     private ApplianceUnderTest appliance;
+    private final Engineers engineers = new Engineers();
 
     @BeforeEach
     void setUp() throws Exception {
         server = TestServer.start(work);
         echo = LoopbackService.echo();
         appliance = ApplianceUnderTest.init(work, server.address()).start();
+        appliance.ok("token-key", "--file", engineers.writePublicKeySet(work.resolve("server-keys")).toString());
         appliance.ok("enable");
         appliance.ok("services add", "--name", "echo", "--port", Integer.toString(echo.port()));
     }
@@ -141,7 +145,7 @@ class ApplianceLinkTest {
     @Test
     void aStreamToAnAllowListedLoopbackServiceIsRelayedAndAudited() throws Exception {
         TestServer.ServerLink link = connected();
-        Http2StreamChannel stream = TestServer.connect(link, StreamRequest.loopback(echo.port(), "s-1", TICKET))
+        Http2StreamChannel stream = open(link, StreamRequest.loopback(echo.port(), "s-1", TICKET))
                 .get(10, TimeUnit.SECONDS);
         Eventually.await("one active session", appliance::status, s -> s.connections().get(0).activeSessions() == 1);
 
@@ -176,7 +180,7 @@ class ApplianceLinkTest {
             assertRefused(link, new StreamRequest("localhost", echo.port(), "s-name", TICKET, ""),
                     "host localhost is not this appliance's loopback address: streams may only reach 127.0.0.1 or ::1");
             assertRefused(link, StreamRequest.loopback(echo.port(), "s-ticket", "99999999"),
-                    "ticket 99999999 is not connected on this appliance");
+                    "access token refused: ticket 99999999 is not open and accepted for appliance " + ApplianceUnderTest.SERIAL);
             assertThat(notAllowed.accepted()).as("connections to the port that is not allow-listed").isZero();
             assertThat(echo.accepted()).as("connections to the echo service for refused streams").isZero();
         }
@@ -205,7 +209,7 @@ class ApplianceLinkTest {
     @Test
     void disableClosesTheLinkAndStreamsAtOnceAndStaysDisabledAcrossARestart() throws Exception {
         TestServer.ServerLink link = connected();
-        Http2StreamChannel stream = TestServer.connect(link, StreamRequest.loopback(echo.port(), "s-open", TICKET))
+        Http2StreamChannel stream = open(link, StreamRequest.loopback(echo.port(), "s-open", TICKET))
                 .get(10, TimeUnit.SECONDS);
         Eventually.await("one active session", appliance::status, s -> s.connections().get(0).activeSessions() == 1);
 
@@ -244,7 +248,7 @@ class ApplianceLinkTest {
     @Test
     void disconnectingTheLastTicketClosesItsSessionsAndTheLink() throws Exception {
         TestServer.ServerLink link = connected();
-        Http2StreamChannel stream = TestServer.connect(link, StreamRequest.loopback(echo.port(), "s-1", TICKET))
+        Http2StreamChannel stream = open(link, StreamRequest.loopback(echo.port(), "s-1", TICKET))
                 .get(10, TimeUnit.SECONDS);
         appliance.ok("disconnect", "--ticket", TICKET);
         assertThat(stream.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
@@ -345,8 +349,19 @@ class ApplianceLinkTest {
                 .anyMatch(c -> c.ticket().equals(ticket) && c.status().equals(status)));
     }
 
-    private static void assertRefused(TestServer.ServerLink link, StreamRequest request, String reason) throws Exception {
-        Future<Http2StreamChannel> opened = TestServer.connect(link, request);
+    /** Opens a CONNECT as the server would for engineer alice, with a token for the request's ticket. */
+    private Future<Http2StreamChannel> open(TestServer.ServerLink link, StreamRequest request) {
+        return TestServer.connect(link, request, credentials(request));
+    }
+
+    private SessionCredentials credentials(StreamRequest request) {
+        return new SessionCredentials(request.sessionId(), request.ticket(),
+                engineers.token(engineers.alice, ApplianceUnderTest.SERIAL, request.ticket()).serialize(), "alice",
+                Engineers.base64(engineers.alice.certificate()));
+    }
+
+    private void assertRefused(TestServer.ServerLink link, StreamRequest request, String reason) throws Exception {
+        Future<Http2StreamChannel> opened = TestServer.connect(link, request, credentials(request));
         assertThat(opened.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(opened.isSuccess()).as("stream %s opened", request).isFalse();
         assertThat(opened.cause()).isInstanceOf(LinkException.class).hasMessage(reason);

@@ -15,6 +15,8 @@ import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamOpener;
+import dev.secureconnect.tunnel.link.SessionCredentials;
+import dev.secureconnect.tunnel.link.StreamRefusedException;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -28,13 +30,17 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.EmptyHttp2Headers;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,6 +145,108 @@ public final class TestServer implements AutoCloseable {
     /** Opens a session stream; fails with the appliance's reason when it refuses. */
     public static Future<Http2StreamChannel> connect(ServerLink link, StreamRequest request) {
         return StreamOpener.connect(link.channel(), request, Duration.ofSeconds(10));
+    }
+
+    /** Opens a CONNECT session stream carrying {@code credentials}; fails with the appliance's reason when refused. */
+    public static Future<Http2StreamChannel> connect(ServerLink link, StreamRequest request, SessionCredentials credentials) {
+        Promise<Http2StreamChannel> result = link.channel().eventLoop().newPromise();
+        StreamOpener.open(link.channel(), credentials.addTo(request.toHeaders()), Duration.ofSeconds(10))
+                .addListener(opened -> {
+                    if (opened.isSuccess()) {
+                        result.trySuccess(((StreamOpener.Opened) opened.getNow()).stream());
+                    } else {
+                        result.tryFailure(opened.cause());
+                    }
+                });
+        return result;
+    }
+
+    /**
+     * What the appliance answered a session request: its status and reason (a refusal), the response headers, the
+     * body, and the trailers (empty when it ended with DATA).
+     */
+    public record Response(int status, String reason, Http2Headers headers, byte[] body, Http2Headers trailers) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public String trailer(String name) {
+            CharSequence value = trailers.get(name);
+            return value == null ? null : value.toString();
+        }
+
+        public String header(String name) {
+            CharSequence value = headers.get(name);
+            return value == null ? null : value.toString();
+        }
+    }
+
+    /** Opens a session stream with {@code headers}; completes with the opened stream's 200 headers, or fails. */
+    public static Future<StreamOpener.Opened> open(ServerLink link, Http2Headers headers) {
+        return StreamOpener.open(link.channel(), headers, Duration.ofSeconds(10));
+    }
+
+    /**
+     * A whole session request as the server makes it: HEADERS, then (once answered 200) {@code body} and END_STREAM,
+     * then everything the appliance sends until it ends. A refusal completes with its status and reason.
+     */
+    public static CompletableFuture<Response> request(ServerLink link, Http2Headers headers, byte[] body) {
+        CompletableFuture<Response> response = new CompletableFuture<>();
+        open(link, headers).addListener(done -> {
+            if (!done.isSuccess()) {
+                if (done.cause() instanceof StreamRefusedException refused) {
+                    response.complete(new Response(refused.status(), refused.getMessage(), EmptyHttp2Headers.INSTANCE,
+                            new byte[0], EmptyHttp2Headers.INSTANCE));
+                } else {
+                    response.completeExceptionally(done.cause());
+                }
+                return;
+            }
+            StreamOpener.Opened opened = (StreamOpener.Opened) done.getNow();
+            collect(opened, response);
+            Http2StreamChannel stream = opened.stream();
+            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
+        });
+        return response;
+    }
+
+    /** Reads everything the appliance sends on an opened stream into {@code response}. */
+    public static void collect(StreamOpener.Opened opened, CompletableFuture<Response> response) {
+        Http2StreamChannel stream = opened.stream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                try {
+                    if (msg instanceof Http2DataFrame data) {
+                        bytes.writeBytes(ByteBufUtil.getBytes(data.content()));
+                        if (data.isEndStream()) {
+                            response.complete(new Response(200, null, opened.response(), bytes.toByteArray(),
+                                    EmptyHttp2Headers.INSTANCE));
+                        }
+                    } else if (msg instanceof Http2HeadersFrame trailers && trailers.isEndStream()) {
+                        response.complete(new Response(200, null, opened.response(), bytes.toByteArray(), trailers.headers()));
+                    }
+                } finally {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                response.completeExceptionally(new IOException("stream closed after " + bytes.size() + " bytes"));
+            }
+        });
+        stream.eventLoop().execute(() -> {
+            stream.config().setAutoRead(true);
+            stream.read();
+        });
+    }
+
+    /** {@code POST /v1/revocations}: completes with the appliance's status. */
+    public static int revoke(ServerLink link, byte[] body) throws Exception {
+        return StreamOpener.request(link.channel(), "POST", LinkProtocol.PATH_REVOCATIONS, body, Duration.ofSeconds(10))
+                .get(10, TimeUnit.SECONDS).status();
     }
 
     /**

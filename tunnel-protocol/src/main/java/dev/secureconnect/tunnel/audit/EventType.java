@@ -71,7 +71,8 @@ public enum EventType {
     COMMAND_REMOVED(1801, "command.removed", Severity.NOTICE),
     FOLDER_ALLOWED(1802, "folder.allowed", Severity.NOTICE),
     FOLDER_REMOVED(1803, "folder.removed", Severity.NOTICE),
-    REVOCATIONS_RECEIVED(1804, "token.revocations-received", Severity.INFORMATIONAL);
+    REVOCATIONS_RECEIVED(1804, "token.revocations-received", Severity.INFORMATIONAL),
+    TOKEN_KEY_PINNED(1805, "token-key.pinned", Severity.NOTICE);
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));

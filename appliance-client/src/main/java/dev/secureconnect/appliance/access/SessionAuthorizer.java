@@ -1,0 +1,164 @@
+package dev.secureconnect.appliance.access;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.crypto.tls.TrustMaterial;
+import dev.secureconnect.crypto.token.AccessToken;
+import dev.secureconnect.crypto.token.TokenRefusedException;
+import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.link.SessionCredentials;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The appliance's own check of every session request (CONNECT, exec, files), before its target policy and before
+ * anything is dialled, run or opened — so that even a compromised support server cannot get in without a token
+ * this appliance trusts, for a ticket its admin connected. In this order, the first failure refusing:
+ *
+ * <ol>
+ *   <li>a token key is pinned ({@code DIR/token-keys.json});</li>
+ *   <li>an access token is present;</li>
+ *   <li>the certificate in {@code sc-engineer-certificate} decodes, is an <em>engineer</em> certificate and chains to
+ *       this appliance's CA (the trust anchors it checks the server with; no CRL on the appliance);</li>
+ *   <li>the token verifies ({@code AccessTokenVerifier}): signature with a pinned key, audience = this appliance's
+ *       serial, not expired, holder = that certificate, not revoked, its ticket connected by the admin, admitted by
+ *       the server and not disconnected;</li>
+ *   <li>{@code sc-ticket} is the token's ticket.</li>
+ * </ol>
+ *
+ * <p>A refusal names the audit event it calls for: {@code token.misused} when the token was presented with another
+ * certificate than its holder's, {@code token.refused} otherwise.
+ */
+public final class SessionAuthorizer {
+
+    /** The verdict on one request. */
+    public record Verdict(AccessToken token, X509Certificate engineerCertificate, String reason, String label,
+            EventType event) {
+
+        static Verdict allow(AccessToken token, X509Certificate certificate) {
+            return new Verdict(requireNonNull(token, "token"), certificate, null, null, null);
+        }
+
+        static Verdict refuse(String reason, String label, EventType event, AccessToken token) {
+            return new Verdict(token, null, OneLine.of(reason), label, event);
+        }
+
+        public boolean allowed() {
+            return reason == null;
+        }
+
+        /** The engineer the verified token names, or null when it could not be trusted. */
+        public String engineer() {
+            return token == null ? null : token.engineer();
+        }
+    }
+
+    private final ApplianceDirectory directory;
+    private final String serial;
+    private final TrustMaterial trust;
+    private final Revocations revocations;
+    private final Clock clock;
+
+    /**
+     * @param trust the CAs this appliance trusts (its {@code ca.pem} and chain)
+     */
+    public SessionAuthorizer(ApplianceDirectory directory, String serial, TrustMaterial trust, Revocations revocations,
+            Clock clock) {
+        this.directory = requireNonNull(directory, "directory");
+        this.serial = requireNonNull(serial, "serial");
+        this.trust = requireNonNull(trust, "trust");
+        this.revocations = requireNonNull(revocations, "revocations");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /**
+     * @param ticketAccepted whether a ticket is connected by the admin, admitted by the server and not disconnected
+     */
+    public Verdict authorize(SessionCredentials credentials, Predicate<String> ticketAccepted) {
+        var verifier = TokenKeysOrRefusal.of(directory);
+        if (verifier.refusal != null) {
+            return Verdict.refuse(verifier.refusal, "no-token-key", EventType.TOKEN_REFUSED, null);
+        }
+        if (credentials.token().isEmpty()) {
+            return Verdict.refuse("access token refused: no token was presented", "malformed", EventType.TOKEN_REFUSED, null);
+        }
+        X509Certificate certificate;
+        try {
+            certificate = engineerCertificate(credentials.engineerCertificate());
+        } catch (ApplianceException e) {
+            return Verdict.refuse(e.getMessage(), "bad-certificate", EventType.TOKEN_REFUSED, null);
+        }
+        AccessToken token;
+        try {
+            token = verifier.builder.revoked(revocations::contains).clock(clock).build()
+                    .verify(credentials.token(), serial, certificate, ticketAccepted);
+        } catch (TokenRefusedException e) {
+            EventType event = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER ? EventType.TOKEN_MISUSED
+                    : EventType.TOKEN_REFUSED;
+            return Verdict.refuse(e.getMessage(), e.reason().label(), event, e.token().orElse(null));
+        } catch (CryptoException e) {
+            return Verdict.refuse("access token refused: " + e.getMessage(), "malformed", EventType.TOKEN_REFUSED, null);
+        }
+        if (!token.ticket().equals(credentials.ticket())) {
+            return Verdict.refuse("access token refused: it is for ticket " + token.ticket() + ", the request names ticket "
+                    + OneLine.of(credentials.ticket()), "ticket-mismatch", EventType.TOKEN_REFUSED, token);
+        }
+        return Verdict.allow(token, certificate);
+    }
+
+    private X509Certificate engineerCertificate(String base64) {
+        if (base64.isEmpty()) {
+            throw new ApplianceException("no engineer certificate came with the request");
+        }
+        X509Certificate certificate;
+        try {
+            byte[] der = Base64.getDecoder().decode(base64);
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
+            throw new ApplianceException("the engineer certificate sent with the request is not a base64 DER X.509"
+                    + " certificate", e);
+        }
+        CertificateIdentity identity;
+        try {
+            identity = CertificateIdentity.of(certificate);
+        } catch (CryptoException e) {
+            throw new ApplianceException("the certificate sent with the request is not a SecureConnect certificate: "
+                    + e.getMessage(), e);
+        }
+        if (identity.role() != CertificateRole.ENGINEER) {
+            throw new ApplianceException("the certificate sent with the request is the " + identity.role().label()
+                    + " certificate of " + identity.describe() + ", not an engineer certificate");
+        }
+        try {
+            trust.validator().validate(List.of(certificate), clock.instant());
+        } catch (CryptoException e) {
+            throw new ApplianceException("the certificate of " + identity.describe() + " is not trusted by this appliance: "
+                    + e.getMessage(), e);
+        }
+        return certificate;
+    }
+
+    /** The pinned keys, or why there are none usable. */
+    private record TokenKeysOrRefusal(dev.secureconnect.crypto.token.AccessTokenVerifier.Builder builder, String refusal) {
+        static TokenKeysOrRefusal of(ApplianceDirectory directory) {
+            try {
+                return new TokenKeysOrRefusal(TokenKeys.verifier(directory), null);
+            } catch (ApplianceException e) {
+                return new TokenKeysOrRefusal(null, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.secureconnect.appliance.access;
+
+import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.token.AccessTokenVerifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * {@code DIR/token-keys.json}: the support server's public token-verification key set (a JWK Set of EC P-256 public
+ * keys), pinned by the appliance admin out of band. Without it every session request is refused.
+ */
+public final class TokenKeys {
+
+    private TokenKeys() {}
+
+    /** The one-line refusal when no key is pinned. */
+    public static String missing(ApplianceDirectory directory) {
+        return "no token key on this appliance: run sc-appliance token-key --dir " + directory + " --file F";
+    }
+
+    /**
+     * Checks the JWK Set in {@code file} as a verifier would take it (public EC P-256 keys only, kid = thumbprint).
+     *
+     * @return the key ids it holds
+     * @throws ApplianceException naming what is wrong (a private key, another curve, not a JWK Set, unreadable)
+     */
+    public static Set<String> check(Path file) {
+        try {
+            return AccessTokenVerifier.builder().trustJwkSetFile(file).revoked(id -> false).build().keyIds();
+        } catch (CryptoException e) {
+            throw new ApplianceException(OneLine.of(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Pins the key set in {@code file}, replacing any pinned before (atomic, mode 0600).
+     *
+     * @return the key ids now trusted
+     */
+    public static Set<String> pin(ApplianceDirectory directory, Path file) {
+        Set<String> keyIds = check(file);
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ApplianceException("token key file " + file + " cannot be read: " + OneLine.of(e.getMessage()), e);
+        }
+        directory.replaceFile(directory.tokenKeysFile(), content);
+        return keyIds;
+    }
+
+    /** Whether a key set is pinned. */
+    public static boolean pinned(ApplianceDirectory directory) {
+        return Files.isRegularFile(directory.tokenKeysFile());
+    }
+
+    /**
+     * A verifier builder trusting the pinned keys, read now (so a new pin applies to the next request).
+     *
+     * @throws ApplianceException with {@link #missing} when none is pinned, or what is wrong with the pinned file
+     */
+    static AccessTokenVerifier.Builder verifier(ApplianceDirectory directory) {
+        if (!pinned(directory)) {
+            throw new ApplianceException(missing(directory));
+        }
+        try {
+            return AccessTokenVerifier.builder().trustJwkSetFile(directory.tokenKeysFile());
+        } catch (CryptoException e) {
+            throw new ApplianceException("the pinned token key " + directory.tokenKeysFile() + " cannot be used: "
+                    + OneLine.of(e.getMessage()) + "; pin it again with sc-appliance token-key", e);
+        }
+    }
+}

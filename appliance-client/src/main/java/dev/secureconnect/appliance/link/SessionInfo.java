@@ -1,0 +1,31 @@
+package dev.secureconnect.appliance.link;
+
+import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.crypto.token.AccessToken;
+import dev.secureconnect.tunnel.audit.EventType;
+import java.util.UUID;
+
+/**
+ * Who and what one session is, for its audit records: the server's session id, the ticket, the engineer and token
+ * id (once the token verified), the kind and the target.
+ */
+record SessionInfo(String id, String ticket, String engineer, UUID tokenId, SessionRequest.Kind kind, String target) {
+
+    static SessionInfo of(SessionRequest request, AccessToken token) {
+        return new SessionInfo(OneLine.of(request.credentials().sessionId()), OneLine.of(request.credentials().ticket()),
+                token == null ? null : token.engineer(), token == null ? null : token.id(), request.kind(),
+                OneLine.of(request.target()));
+    }
+
+    /** An audit event about this session: actor the engineer (or {@code server} before the token is trusted). */
+    AuditEvent.Builder event(EventType type) {
+        return AuditEvent.of(type, engineer == null ? Sessions.SERVER_ACTOR : engineer).ticket(ticket).session(id)
+                .target(target).detail("kind", kind.label).detail("tokenId", tokenId == null ? null : tokenId.toString());
+    }
+
+    String describe() {
+        return kind.label + " " + target + " (session " + id + ", ticket " + ticket
+                + (engineer == null ? "" : ", engineer " + engineer) + ")";
+    }
+}

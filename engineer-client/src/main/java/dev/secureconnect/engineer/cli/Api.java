@@ -1,0 +1,35 @@
+package dev.secureconnect.engineer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.engineer.EngineerException;
+import dev.secureconnect.engineer.client.ApiException;
+import dev.secureconnect.engineer.internal.OneLine;
+
+/** JSON API calls with the login session, and reading their answers for tables. */
+final class Api {
+
+    private Api() {}
+
+    /** A request with the session as bearer; a 401 means the server no longer knows the session. */
+    static JsonNode call(LoggedIn loggedIn, String method, String path, Object body) {
+        try {
+            return loggedIn.connection().call(method, path, loggedIn.session().session(), body);
+        } catch (ApiException e) {
+            if (e.status() == 401) {
+                EngineerException notLoggedIn = LoggedIn.notLoggedIn(loggedIn.session());
+                throw new EngineerException(e.getMessage() + ": " + notLoggedIn.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    static JsonNode get(LoggedIn loggedIn, String path) {
+        return call(loggedIn, "GET", path, null);
+    }
+
+    /** A value for a table cell: its text, or "-" when missing. */
+    static String text(JsonNode node, String key) {
+        JsonNode value = node.get(key);
+        return value == null || value.isNull() ? "-" : OneLine.of(value.asText());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.secureconnect.engineer.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.engineer.client.Timeouts;
+import dev.secureconnect.engineer.state.EngineerHome;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * What a command reads and writes outside its arguments: standard input, standard output as bytes ({@code stdout},
+ * for payload: proxy, exec) and as text ({@code out}), standard error, the clock, the state directory, the prompter
+ * for secrets and the network timeouts. Tests pass their own.
+ */
+public record Console(InputStream in, PrintStream stdout, PrintWriter out, PrintWriter err, Clock clock, Path home,
+        Prompter prompter, Timeouts timeouts) {
+
+    public Console {
+        requireNonNull(in, "in");
+        requireNonNull(stdout, "stdout");
+        requireNonNull(out, "out");
+        requireNonNull(err, "err");
+        requireNonNull(clock, "clock");
+        requireNonNull(home, "home");
+        requireNonNull(prompter, "prompter");
+        requireNonNull(timeouts, "timeouts");
+    }
+
+    /** The process's streams, the system clock, {@code $SECURECONNECT_HOME} or {@code ~/.secureconnect}. */
+    public static Console system() {
+        return of(System.in, System.out, new PrintWriter(System.err, true, StandardCharsets.UTF_8), Clock.systemUTC(),
+                EngineerHome.locate(System.getenv(), System.getProperty("user.home")), Prompter.system(),
+                Timeouts.DEFAULT);
+    }
+
+    /** A console whose text output goes to {@code stdout} too. */
+    public static Console of(InputStream in, PrintStream stdout, PrintWriter err, Clock clock, Path home,
+            Prompter prompter, Timeouts timeouts) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        return new Console(in, stdout, out, err, clock, home, prompter, timeouts);
+    }
+
+    /** The engineer's state directory. */
+    EngineerHome engineerHome() {
+        return EngineerHome.at(home);
+    }
+}

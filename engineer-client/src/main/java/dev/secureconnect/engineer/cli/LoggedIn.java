@@ -1,0 +1,59 @@
+package dev.secureconnect.engineer.cli;
+
+import dev.secureconnect.crypto.token.SignedAccessToken;
+import dev.secureconnect.engineer.EngineerException;
+import dev.secureconnect.engineer.client.Identity;
+import dev.secureconnect.engineer.client.ServerAddress;
+import dev.secureconnect.engineer.client.ServerConnection;
+import dev.secureconnect.engineer.client.StreamCredentials;
+import dev.secureconnect.engineer.state.SavedSession;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** A saved session that is still valid, and a connection to its server made with the certificate it is bound to. */
+record LoggedIn(SavedSession session, ServerConnection connection) implements AutoCloseable {
+
+    /** The saved session, if it has not expired. */
+    static SavedSession require(Console console) {
+        Optional<SavedSession> saved = console.engineerHome().session();
+        if (saved.isEmpty() || !saved.get().validAt(console.clock().instant())) {
+            throw notLoggedIn(saved.orElse(null));
+        }
+        return saved.get();
+    }
+
+    /** Opens the identity of the saved session (asking for its passphrase unless a file was given at login) and connects. */
+    static LoggedIn open(Console console) {
+        SavedSession session = require(console);
+        char[] passphrase = Passphrases.identity(session.p12PassphraseFile().orElse(null), session.identity(),
+                console.prompter());
+        Identity identity;
+        try {
+            identity = Identity.load(session.identity(), passphrase, session.ca().orElse(null));
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+        if (!identity.thumbprint().equals(session.thumbprint())) {
+            throw new EngineerException("the certificate in " + session.identity() + " is not the one you logged in"
+                    + " with: run sc-engineer login again");
+        }
+        return new LoggedIn(session, ServerConnection.connect(ServerAddress.parse(session.server()), identity,
+                console.timeouts()));
+    }
+
+    static EngineerException notLoggedIn(SavedSession saved) {
+        String how = saved == null ? "--server HOST:PORT --identity FILE.p12"
+                : "--server " + saved.server() + " --identity " + saved.identity();
+        return new EngineerException("not logged in (or session expired): run sc-engineer login " + how);
+    }
+
+    /** The credentials of a session stream with {@code token}. */
+    StreamCredentials credentials(SignedAccessToken token) {
+        return new StreamCredentials(session.session(), token.serialize(), token.claims().appliance());
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.secureconnect.engineer.internal;
+
+/** Text for one line of output: line breaks and other control characters replaced, long text cut. */
+public final class OneLine {
+
+    private static final int MAX = 400;
+
+    private OneLine() {}
+
+    public static String of(String text) {
+        if (text == null) {
+            return "";
+        }
+        String flat = text.replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", "?").strip();
+        return flat.length() > MAX ? flat.substring(0, MAX) + "…" : flat;
+    }
+}

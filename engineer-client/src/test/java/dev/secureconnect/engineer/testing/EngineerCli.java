@@ -1,0 +1,101 @@
+package dev.secureconnect.engineer.testing;
+
+import dev.secureconnect.engineer.cli.Cli;
+import dev.secureconnect.engineer.cli.Console;
+import dev.secureconnect.engineer.cli.Prompter;
+import dev.secureconnect.engineer.client.Timeouts;
+import dev.secureconnect.engineer.EngineerException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Runs {@code sc-engineer} in-process against a state directory, with captured standard output and error, no terminal
+ * (every secret comes from a file) and short timeouts.
+ */
+public final class EngineerCli {
+
+    public static final Timeouts TEST_TIMEOUTS =
+            new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+    /** Refuses to ask: tests give every secret in a file. */
+    public static final Prompter NO_TERMINAL = (prompt, alternative) -> {
+        throw new EngineerException("there is no terminal to ask for it: " + alternative);
+    };
+
+    private final Path home;
+    private Clock clock = Clock.systemUTC();
+
+    public EngineerCli(Path home) {
+        this.home = home;
+    }
+
+    public EngineerCli withClock(Clock other) {
+        this.clock = other;
+        return this;
+    }
+
+    /** The result of one run. */
+    public record Run(int exitCode, byte[] stdoutBytes, String err) {
+        public String out() {
+            return new String(stdoutBytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\nstdout: " + out() + "\nstderr: " + err;
+        }
+    }
+
+    public Run run(String... args) {
+        return run(new ByteArrayInputStream(new byte[0]), args);
+    }
+
+    public Run run(InputStream stdin, String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        return run(stdin, stdout, args);
+    }
+
+    public Run run(InputStream stdin, ByteArrayOutputStream stdout, String... args) {
+        StringWriter err = new StringWriter();
+        Console console = Console.of(stdin, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintWriter(err, true), clock, home, NO_TERMINAL, TEST_TIMEOUTS);
+        int code = Cli.run(console, args);
+        return new Run(code, stdout.toByteArray(), err.toString());
+    }
+
+    /** Like {@link #run}, with standard error into {@code err} as it is written (for commands that run until stopped). */
+    public int runLive(ByteArrayOutputStream stdout, StringBuffer err, String... args) {
+        Writer writer = new Writer(err);
+        Console console = Console.of(new ByteArrayInputStream(new byte[0]),
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintWriter(writer, true), clock, home,
+                NO_TERMINAL, TEST_TIMEOUTS);
+        return Cli.run(console, args);
+    }
+
+    private static final class Writer extends java.io.Writer {
+        private final StringBuffer target;
+
+        Writer(StringBuffer target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            target.append(buffer, offset, length);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }
+}
