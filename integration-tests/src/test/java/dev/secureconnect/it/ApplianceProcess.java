@@ -19,11 +19,18 @@ final class ApplianceProcess implements AutoCloseable {
     private Process daemon;
 
     ApplianceProcess(Path root, String serial, int serverPort) throws IOException, InterruptedException {
-        this(root, serial, serial, PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial)), serverPort);
+        this(root, serial, serverPort, null);
+    }
+
+    /** @param tokenKey the server's public token key set ({@code sc-server token-key}), or null for none */
+    ApplianceProcess(Path root, String serial, int serverPort, Path tokenKey) throws IOException, InterruptedException {
+        this(root, serial, serial, PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial)),
+                serverPort, tokenKey);
     }
 
     /** An appliance enrolled with existing certificate files (a second box with the same identity: a clone). */
-    ApplianceProcess(Path root, String name, String serial, Path files, int serverPort) throws IOException, InterruptedException {
+    ApplianceProcess(Path root, String name, String serial, Path files, int serverPort, Path tokenKey)
+            throws IOException, InterruptedException {
         this.serial = serial;
         this.dir = root.resolve(name);
         this.log = root.resolve(name + ".log");
@@ -31,6 +38,9 @@ final class ApplianceProcess implements AutoCloseable {
         admin("init", "--server", "localhost:" + serverPort, "--cert", files.resolve("cert.pem").toString(),
                 "--key", files.resolve("key.pem").toString(), "--chain", files.resolve("chain.pem").toString(),
                 "--ca", files.resolve("ca.pem").toString());
+        if (tokenKey != null) {
+            admin("token-key", "--file", tokenKey.toString());
+        }
     }
 
     /** Runs an admin command that must succeed; returns its standard output. */

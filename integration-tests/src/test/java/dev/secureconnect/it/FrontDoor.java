@@ -1,6 +1,8 @@
 package dev.secureconnect.it;
 
-import dev.secureconnect.server.link.ApplianceLinks;
+import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.crypto.token.SignedAccessToken;
+import dev.secureconnect.server.sessions.SessionGate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP listener on 127.0.0.1:0 whose every connection becomes a session stream to one appliance service through
- * the server's internal API ({@link ApplianceLinks#openSession}) — the way engineer streams will reach it.
+ * the server's session gate ({@link SessionGate#openConnect}): every check of an engineer's stream but the login
+ * session, with a token the server issued.
  */
 final class FrontDoor implements AutoCloseable {
 
@@ -24,14 +27,18 @@ final class FrontDoor implements AutoCloseable {
     private final Channel listener;
     final BlockingQueue<Throwable> refusals = new ArrayBlockingQueue<>(1024);
 
-    FrontDoor(ApplianceLinks links, String serial, String ticket, int port) throws InterruptedException {
+    /** Streams for an engineer enrolled on {@code server}, with a token the server issued for the appliance and ticket. */
+    FrontDoor(ServerUnderTest server, String serial, String ticket, int port) throws InterruptedException {
+        TestPki.Issued engineer = server.enrolledEngineer();
+        SignedAccessToken token = server.issueToken(engineer, serial, ticket);
+        SessionGate sessions = server.daemon.sessions();
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        links.openSession(serial, ticket, port, "it", ch).addListener(opened -> {
+                        sessions.openConnect(token, engineer.certificate(), port, ch).addListener(opened -> {
                             if (!opened.isSuccess()) {
                                 refusals.add(opened.cause());
                                 ch.close();

@@ -46,7 +46,8 @@ class LinkIT {
     void connect() throws Exception {
         server = new ServerUnderTest(root);
         services = new LocalServices();
-        appliance = new ApplianceProcess(root, "SN-IT-" + SERIALS.incrementAndGet(), server.appliancePort());
+        appliance = new ApplianceProcess(root, "SN-IT-" + SERIALS.incrementAndGet(), server.appliancePort(),
+                server.publicTokenKey());
         appliance.admin("services add", "--name", "echo", "--port", Integer.toString(services.echo.getLocalPort()));
         appliance.admin("services add", "--name", "sha256", "--port", Integer.toString(services.sha256.getLocalPort()));
         Integer window = Integer.getInteger("it.streamWindow"); // for measuring throughput against window size
@@ -91,7 +92,7 @@ class LinkIT {
 
     @Test
     void oneGibibyteThroughOneStreamArrivesIntact() throws Exception {
-        try (FrontDoor door = new FrontDoor(server.daemon.links(), appliance.serial, ticket, services.sha256.getLocalPort());
+        try (FrontDoor door = new FrontDoor(server, appliance.serial, ticket, services.sha256.getLocalPort());
                 Socket socket = new Socket("127.0.0.1", door.port())) {
             socket.setSoTimeout(300_000);
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
@@ -126,7 +127,7 @@ class LinkIT {
     @Test
     void hundredConcurrentStreamsOnOneLink() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(100);
-        try (FrontDoor door = new FrontDoor(server.daemon.links(), appliance.serial, ticket, services.echo.getLocalPort())) {
+        try (FrontDoor door = new FrontDoor(server, appliance.serial, ticket, services.echo.getLocalPort())) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 int seed = i;
@@ -169,7 +170,7 @@ class LinkIT {
     @Test
     void refusedTargetsAreNeverDialled() throws Exception {
         int trap = services.trap.getLocalPort();
-        try (FrontDoor door = new FrontDoor(server.daemon.links(), appliance.serial, ticket, trap);
+        try (FrontDoor door = new FrontDoor(server, appliance.serial, ticket, trap);
                 Socket socket = new Socket("127.0.0.1", door.port())) {
             socket.setSoTimeout(20_000);
             assertThat(socket.getInputStream().read()).as("the refused stream is closed").isEqualTo(-1);
@@ -186,7 +187,7 @@ class LinkIT {
 
     @Test
     void aSecondLinkWithTheSameCertificateIsRefusedAsAPossibleClone() throws Exception {
-        try (ApplianceProcess clone = new ApplianceProcess(root, "clone", appliance.serial, appliance.files, server.appliancePort())) {
+        try (ApplianceProcess clone = new ApplianceProcess(root, "clone", appliance.serial, appliance.files, server.appliancePort(), null)) {
             clone.start();
             clone.admin("enable");
             clone.admin("connect", "--ticket", ticket);

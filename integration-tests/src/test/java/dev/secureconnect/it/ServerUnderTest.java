@@ -3,19 +3,29 @@ package dev.secureconnect.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.crypto.token.AccessTokenIssuer;
+import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.audit.AuditRecord;
 import dev.secureconnect.server.cli.ScServer;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
+import dev.secureconnect.server.tokens.TokenKeyFile;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A support server in this JVM on 127.0.0.1:0, set up with {@code sc-server init} from test certificates. */
 final class ServerUnderTest implements AutoCloseable {
+
+    private static final AtomicInteger ENGINEERS = new AtomicInteger();
 
     final Path dir;
     final Path crl;
@@ -29,7 +39,7 @@ final class ServerUnderTest implements AutoCloseable {
         int code = ScServer.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "init", "--dir", dir.toString(),
                 "--cert", files.resolve("cert.pem").toString(), "--key", files.resolve("key.pem").toString(),
                 "--chain", files.resolve("chain.pem").toString(), "--ca", files.resolve("ca.pem").toString(),
-                "--crl", crl.toString(), "--appliance-listen", "127.0.0.1:0");
+                "--crl", crl.toString(), "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0");
         assertThat(code).as(err.toString()).isZero();
         start();
     }
@@ -44,7 +54,36 @@ final class ServerUnderTest implements AutoCloseable {
         stop();
         ServerConfig config = ConfigFile.read(dir);
         daemon = ServerDaemon.start(dir, new ServerConfig(config.node(), new ServerConfig.Listener("127.0.0.1", port),
-                config.tls(), config.database(), config.link()), Clock.systemUTC());
+                config.engineerListener(), config.tls(), config.database(), config.link()), Clock.systemUTC());
+    }
+
+    /** The public token key set ({@code sc-server token-key}) in a file, for appliances to pin. */
+    Path publicTokenKey() {
+        Path file = dir.resolveSibling("token-key.json");
+        try {
+            return Files.writeString(file, TokenKeyFile.load(dir).publicJwkSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An engineer certificate, enrolled here ({@code sc-server engineers add}) and enabled. */
+    TestPki.Issued enrolledEngineer() {
+        TestPki.Issued engineer = TestPki.shared().engineer("it-" + ENGINEERS.incrementAndGet());
+        Path files = PkiFiles.write(dir.resolveSibling(engineer.certificate().getSerialNumber().toString(16)), engineer);
+        StringWriter err = new StringWriter();
+        int code = ScServer.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "engineers", "add", "--dir",
+                dir.toString(), "--login", "it-" + ENGINEERS.get(), "--cert", files.resolve("cert.pem").toString());
+        assertThat(code).as(err.toString()).isZero();
+        return engineer;
+    }
+
+    /** A token for {@code engineer}, signed with this server's token key and recorded as issued. */
+    SignedAccessToken issueToken(TestPki.Issued engineer, String serial, String ticket) {
+        SignedAccessToken token = new AccessTokenIssuer(TokenKeyFile.load(dir), ConfigFile.read(dir).node(), Clock.systemUTC())
+                .issue(engineer.certificate(), serial, ticket, Duration.ofHours(1), "integration test");
+        daemon.tokens().recordIssued(token.claims(), "it");
+        return token;
     }
 
     boolean online(String serial, String ticket) {
@@ -59,6 +98,10 @@ final class ServerUnderTest implements AutoCloseable {
 
     void stop() {
         daemon.close();
+    }
+
+    int engineerPort() {
+        return daemon.engineerAddress().getPort();
     }
 
     int appliancePort() {

@@ -8,8 +8,23 @@ import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.config.ServerConfig;
+import dev.secureconnect.crypto.token.AccessTokenIssuer;
+import dev.secureconnect.crypto.token.AccessTokenVerifier;
+import dev.secureconnect.crypto.token.TokenSigningKey;
+import dev.secureconnect.server.engineerapi.EngineerApi;
+import dev.secureconnect.server.engineerapi.EngineerListener;
+import dev.secureconnect.server.engineerapi.LoginSessions;
+import dev.secureconnect.server.engineers.EngineerSettings;
+import dev.secureconnect.server.engineers.EngineerStore;
+import dev.secureconnect.server.engineers.TotpSecretKey;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.link.ApplianceListener;
+import dev.secureconnect.server.sessions.ActiveSessions;
+import dev.secureconnect.server.sessions.SessionGate;
+import dev.secureconnect.server.tokens.RevocationWatcher;
+import dev.secureconnect.server.tokens.TokenIssuance;
+import dev.secureconnect.server.tokens.TokenKeyFile;
+import dev.secureconnect.server.tokens.TokenStore;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.DatabaseSettings;
 import dev.secureconnect.server.tickets.TicketStore;
@@ -32,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running support server: database, audit log, tickets, appliance table, and the appliance listener.
+ * The running support server: database, audit log, tickets, appliance table, access tokens, and the appliance and
+ * engineer listeners.
  * {@code run/listeners.json} in the server directory names the bound addresses while it runs.
  */
 public final class ServerDaemon implements AutoCloseable {
@@ -46,14 +62,21 @@ public final class ServerDaemon implements AutoCloseable {
     private final TicketStore tickets;
     private final ApplianceStore appliances;
     private final ApplianceLinks links;
+    private final TokenStore tokens;
+    private final SessionGate sessions;
     private final ExecutorService blocking;
     private final ScheduledExecutorService timers;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel applianceListener;
+    private final Channel engineerListener;
+
+    /** How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}. */
+    static final long REVOCATION_POLL_MILLIS = 500;
 
     private ServerDaemon(Path dir, ServerConfig config, Clock clock) throws InterruptedException {
         this.dir = dir;
+        TokenSigningKey signingKey = TokenKeyFile.load(dir);
         this.database = Database.open(databaseSettings(dir, config.database()));
         boolean started = false;
         this.blocking = Executors.newFixedThreadPool(4, daemonThreads("sc-server-blocking"));
@@ -75,10 +98,28 @@ public final class ServerDaemon implements AutoCloseable {
             ServerConfig.Link link = config.link();
             LinkSettings settings = new LinkSettings(link.streamWindowBytes(), link.maxConcurrentStreams(),
                     link.keepAliveInterval(), link.deadLinkTimeout());
-            this.links = new ApplianceLinks(tickets, appliances, audit, blocking, settings, link.streamOpenTimeout(), clock);
+            this.tokens = new TokenStore(database, audit, clock);
+            this.links = new ApplianceLinks(tickets, appliances, audit, blocking, settings, link.streamOpenTimeout(), clock,
+                    tokens::revokedUnexpired);
             this.applianceListener = new ApplianceListener(keys, trust, tls.handshakeTimeout(), links, audit, blocking)
                     .bind(boss, workers, config.applianceListener().host(), config.applianceListener().port());
+            EngineerStore engineers = new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults());
+            AccessTokenVerifier verifier = AccessTokenVerifier.builder().trust(signingKey)
+                    .revoked(tokens::isRevoked) // the database, at every stream open: a revocation counts at once
+                    .clock(clock).build();
+            ActiveSessions active = new ActiveSessions();
+            this.sessions = new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock);
+            TokenIssuance issuance = new TokenIssuance(new AccessTokenIssuer(signingKey, config.node(), clock), tokens,
+                    engineers, tickets, links, audit);
+            EngineerApi api = new EngineerApi(engineers, new LoginSessions(clock), links, issuance, sessions, audit, blocking);
+            this.engineerListener = new EngineerListener(keys, trust, tls.handshakeTimeout(), api, audit, blocking)
+                    .bind(boss, workers, config.engineerListener().host(), config.engineerListener().port());
             timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);
+            RevocationWatcher revocations = new RevocationWatcher(tokens, revoked -> {
+                revoked.forEach(id -> active.resetToken(id, "access token " + id + " revoked"));
+                links.pushRevocations();
+            });
+            timers.scheduleWithFixedDelay(() -> watch(revocations), 0, REVOCATION_POLL_MILLIS, TimeUnit.MILLISECONDS);
             writeListeners();
             started = true;
         } finally {
@@ -106,8 +147,21 @@ public final class ServerDaemon implements AutoCloseable {
         return (InetSocketAddress) applianceListener.localAddress();
     }
 
+    public InetSocketAddress engineerAddress() {
+        return (InetSocketAddress) engineerListener.localAddress();
+    }
+
     public ApplianceLinks links() {
         return links;
+    }
+
+    /** The session streams' checks and the internal entry point {@link SessionGate#openConnect}. */
+    public SessionGate sessions() {
+        return sessions;
+    }
+
+    public TokenStore tokens() {
+        return tokens;
     }
 
     public AuditLog audit() {
@@ -130,10 +184,20 @@ public final class ServerDaemon implements AutoCloseable {
         }
     }
 
+    private static void watch(RevocationWatcher revocations) {
+        try {
+            revocations.poll();
+        } catch (RuntimeException e) {
+            LOG.warn("looking for revoked access tokens failed: {}", e.getMessage(), e);
+        }
+    }
+
     private void writeListeners() {
         Map<String, Object> listeners = new LinkedHashMap<>();
         InetSocketAddress appliance = applianceAddress();
         listeners.put("appliance", appliance.getHostString() + ":" + appliance.getPort());
+        InetSocketAddress engineer = engineerAddress();
+        listeners.put("engineer", engineer.getHostString() + ":" + engineer.getPort());
         listeners.put("pid", ProcessHandle.current().pid());
         try {
             Path file = dir.resolve(LISTENERS_FILE);
@@ -151,6 +215,7 @@ public final class ServerDaemon implements AutoCloseable {
         LOG.info("support server stopping");
         links.closeAll("server shutting down");
         applianceListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        engineerListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownResources();
         try {
             Files.deleteIfExists(dir.resolve(LISTENERS_FILE));

@@ -57,7 +57,7 @@ final class ExecCommand implements Callable<Integer> {
         Http2Headers trailers;
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
             StreamOpener.Opened opened = SessionStreams.open(loggedIn,
-                    SessionRequests.exec(loggedIn.connection().server(), name, args, loggedIn.credentials(accessToken)));
+                    SessionRequests.exec(loggedIn.connection().server(), name, args, loggedIn.credentials(accessToken, serial)));
             PrintStream stdout = console.stdout();
             var ended = StreamSink.attach(opened.stream(), bytes -> {
                 bytes.getBytes(bytes.readerIndex(), stdout, bytes.readableBytes());

@@ -38,7 +38,7 @@ final class ForwardCommand implements Callable<Integer> {
         SignedAccessToken accessToken = token.load(console, serial);
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
             LocalForward forward = LocalForward.start(loggedIn.connection(), ports.localPort(),
-                    SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken)),
+                    SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken, serial)),
                     problem -> {
                         console.err().println(Cli.NAME + ": " + serial + ":" + ports.remotePort() + ": " + problem);
                         console.err().flush();

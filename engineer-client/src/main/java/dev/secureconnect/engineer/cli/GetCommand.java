@@ -63,7 +63,7 @@ final class GetCommand implements Callable<Integer> {
         Path temporary = null;
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
             StreamOpener.Opened opened = SessionStreams.open(loggedIn,
-                    SessionRequests.getFile(loggedIn.connection().server(), remote, loggedIn.credentials(accessToken)));
+                    SessionRequests.getFile(loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
             String announcedHash = SessionStreams.header(opened.response(), LinkProtocol.HEADER_FILE_SHA256);
             long announcedSize = size(SessionStreams.header(opened.response(), LinkProtocol.HEADER_FILE_SIZE));
             if (announcedHash == null || announcedSize < 0) {

@@ -48,8 +48,14 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
     }
 
     /** The credentials of a session stream with {@code token}. */
-    StreamCredentials credentials(SignedAccessToken token) {
-        return new StreamCredentials(session.session(), token.serialize(), token.claims().appliance());
+    /**
+     * The credentials of a session stream to appliance {@code serial} as the engineer named it: the token's own
+     * spelling when they differ only in case (ssh lowercases {@code %h}), else {@code serial} itself — a token for
+     * another appliance is sent as it is, for the server to refuse and audit.
+     */
+    StreamCredentials credentials(SignedAccessToken token, String serial) {
+        String audience = token.claims().appliance();
+        return new StreamCredentials(session.session(), token.serialize(), audience.equalsIgnoreCase(serial) ? audience : serial);
     }
 
     @Override

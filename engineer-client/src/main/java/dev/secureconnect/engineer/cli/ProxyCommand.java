@@ -44,7 +44,7 @@ final class ProxyCommand implements Callable<Integer> {
         SignedAccessToken accessToken = token.load(console, serial);
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
             StreamOpener.Opened opened = SessionStreams.open(loggedIn,
-                    SessionRequests.connect(port, loggedIn.credentials(accessToken)));
+                    SessionRequests.connect(port, loggedIn.credentials(accessToken, serial)));
             PrintStream stdout = console.stdout();
             StreamPump pump = StreamPump.on(opened.stream());
             var ended = StreamSink.attach(opened.stream(), bytes -> {

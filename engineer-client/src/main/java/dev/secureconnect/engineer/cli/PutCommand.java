@@ -58,7 +58,7 @@ final class PutCommand implements Callable<Integer> {
         SignedAccessToken accessToken = token.load(console, serial);
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
             StreamOpener.Opened opened = SessionStreams.open(loggedIn,
-                    SessionRequests.putFile(loggedIn.connection().server(), remote, loggedIn.credentials(accessToken)));
+                    SessionRequests.putFile(loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
             StreamPump pump = StreamPump.on(opened.stream());
             var ended = StreamSink.attach(opened.stream(), bytes -> { }); // the answer's body, if any, is not used
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");

@@ -8,6 +8,7 @@ import dev.secureconnect.engineer.internal.AtomicFiles;
 import dev.secureconnect.engineer.internal.Json;
 import dev.secureconnect.engineer.internal.OneLine;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The engineer's state directory: {@value #ENVIRONMENT} if set, else {@code ~/.secureconnect}. It is created with
@@ -66,12 +68,22 @@ public final class EngineerHome {
     }
 
     /**
-     * The file of the token for {@code serial}.
+     * The file of the token for {@code serial}. Serials are matched without regard to case when no file has the exact
+     * name, because ssh lowercases the host name it gives a ProxyCommand ({@code %h}).
      *
      * @throws IllegalArgumentException if {@code serial} is not an appliance serial (letters, digits, '.', '_', '-')
      */
     public Path tokenFile(String serial) {
-        return directory.resolve(TOKENS).resolve(requireSerial(serial) + ".jwe");
+        String name = requireSerial(serial) + ".jwe";
+        Path exact = directory.resolve(TOKENS).resolve(name);
+        if (Files.exists(exact) || !Files.isDirectory(exact.getParent())) {
+            return exact;
+        }
+        try (Stream<Path> files = Files.list(exact.getParent())) {
+            return files.filter(file -> file.getFileName().toString().equalsIgnoreCase(name)).findFirst().orElse(exact);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + exact.getParent() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Checks an appliance serial as the engineer typed it. */

@@ -9,6 +9,7 @@ import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.server.tokens.TokenKeyFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", description = "Creates a server directory: TLS files, server.yaml and the database.")
+@Command(name = "init", description = "Creates a server directory: TLS files, the token-signing key, server.yaml and the"
+        + " database.")
 final class InitCommand implements Callable<Integer> {
 
     @Mixin
@@ -54,6 +56,11 @@ final class InitCommand implements Callable<Integer> {
             description = "Where appliances connect (default ${DEFAULT-VALUE}; port 0 picks a free port).")
     String applianceListen;
 
+    @Option(names = "--engineer-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8444",
+            description = "Where engineers connect: the JSON API and session streams (default ${DEFAULT-VALUE};"
+                    + " port 0 picks a free port).")
+    String engineerListen;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -67,6 +74,7 @@ final class InitCommand implements Callable<Integer> {
             throw new CliException(dir + " is not empty: 'sc-server init' needs a new or empty directory");
         }
         ServerConfig.Listener listener = ServerConfig.Listener.parse(applianceListen);
+        ServerConfig.Listener engineerListener = ServerConfig.Listener.parse(engineerListen);
         KeyMaterial keys = KeyMaterial.load(cert, key, chain);
         CertificateIdentity identity = CertificateIdentity.of(keys.certificate());
         if (identity.role() != CertificateRole.SERVER) {
@@ -89,10 +97,11 @@ final class InitCommand implements Callable<Integer> {
             Files.setPosixFilePermissions(tls.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
             Files.copy(chain, tls.resolve("chain.pem"));
             Files.copy(ca, tls.resolve("ca.pem"));
-            ServerConfig config = new ServerConfig(null, listener,
+            ServerConfig config = new ServerConfig(null, listener, engineerListener,
                     new ServerConfig.Tls(null, null, null, null, crl.toAbsolutePath().normalize().toString(), null), null, null);
             Files.writeString(staging.resolve(ConfigFile.NAME), "# SecureConnect support server; reference: docs/server.md\n"
                     + ConfigFile.render(config), StandardCharsets.UTF_8);
+            TokenKeyFile.generate(staging);
             try (Database database = Database.open(ServerDaemon.databaseSettings(staging, config.database()))) {
                 // opening runs the migrations: the directory is ready to run
             }
@@ -104,6 +113,8 @@ final class InitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("created support server in " + dir + " for " + identity.describe());
         out.println("  appliance listener: " + listener.host() + ":" + listener.port() + "; CRL: " + crl.toAbsolutePath().normalize());
+        out.println("  engineer listener: " + engineerListener.host() + ":" + engineerListener.port()
+                + "; token-signing key: " + TokenKeyFile.in(dir) + " (appliances pin its public part: sc-server token-key)");
         out.println("  start it with: sc-server run --dir " + dir);
         return 0;
     }

@@ -29,8 +29,9 @@ final class RunCommand implements Callable<Integer> {
         }, "sc-server-shutdown"));
         InetSocketAddress appliance = daemon.applianceAddress();
         PrintWriter out = spec.commandLine().getOut();
+        InetSocketAddress engineer = daemon.engineerAddress();
         out.println("sc-server: appliance listener on " + appliance.getHostString() + ":" + appliance.getPort()
-                + " (also in " + server.dir.resolve(ServerDaemon.LISTENERS_FILE) + ")");
+                + ", engineer listener on " + engineer.getHostString() + ":" + engineer.getPort() + " (also in " + server.dir.resolve(ServerDaemon.LISTENERS_FILE) + ")");
         out.flush();
         stopped.await();
         return 0;

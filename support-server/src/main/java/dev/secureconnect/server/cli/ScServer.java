@@ -4,6 +4,7 @@ import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.server.config.ConfigException;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.server.tickets.TicketException;
+import dev.secureconnect.server.tokens.TokenException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
@@ -18,9 +19,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT,
         version = "sc-server 0.1.0",
-        description = "Runs the SecureConnect support server and administers its tickets, appliances and audit log.",
+        description = "Runs the SecureConnect support server and administers its tickets, appliances, engineers, access tokens and audit log.",
         subcommands = {InitCommand.class, RunCommand.class, TicketsCommand.class, AppliancesCommand.class, AuditCommand.class,
-                EngineersCommand.class})
+                EngineersCommand.class,
+                TokensCommand.class, TokenKeyCommand.class})
 public final class ScServer implements Runnable {
 
     @CommandLine.Spec
@@ -63,7 +65,7 @@ public final class ScServer implements Runnable {
 
     static String describe(Exception e) {
         if (e instanceof CryptoException || e instanceof ConfigException || e instanceof StorageException
-                || e instanceof TicketException || e instanceof IllegalArgumentException || e instanceof CliException) {
+                || e instanceof TicketException || e instanceof TokenException || e instanceof IllegalArgumentException || e instanceof CliException) {
             return oneLine(e.getMessage());
         }
         return "unexpected failure: " + oneLine(String.valueOf(e));

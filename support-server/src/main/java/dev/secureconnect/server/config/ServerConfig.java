@@ -1,5 +1,6 @@
 package dev.secureconnect.server.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 
@@ -9,18 +10,30 @@ import java.time.Duration;
  * relative to the server directory unless absolute. Reference: docs/server.md.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ServerConfig(String node, Listener applianceListener, Tls tls, Database database, Link link) {
+public record ServerConfig(String node, Listener applianceListener, Listener engineerListener, Tls tls,
+        Database database, Link link) {
 
+    /**
+     * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
+     *     {@code 0.0.0.0:8444}
+     */
+    @JsonCreator
     public ServerConfig {
         node = node == null || node.isBlank() ? "sc-server" : node;
         applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
+        engineerListener = engineerListener == null ? Listener.DEFAULT_ENGINEER : engineerListener;
         tls = tls == null ? Tls.DEFAULT : tls;
         database = database == null ? Database.DEFAULT : database;
         link = link == null ? Link.DEFAULT : link;
     }
 
+    /** A configuration with the default engineer listener. */
+    public ServerConfig(String node, Listener applianceListener, Tls tls, Database database, Link link) {
+        this(node, applianceListener, null, tls, database, link);
+    }
+
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null);
     }
 
     /**
@@ -32,6 +45,7 @@ public record ServerConfig(String node, Listener applianceListener, Tls tls, Dat
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Listener(String host, Integer port) {
         static final Listener DEFAULT_APPLIANCE = new Listener("0.0.0.0", 8443);
+        static final Listener DEFAULT_ENGINEER = new Listener("0.0.0.0", 8444);
 
         public Listener {
             host = host == null || host.isBlank() ? "0.0.0.0" : host;

@@ -5,6 +5,7 @@ import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.tickets.TicketStore;
+import dev.secureconnect.server.tokens.StoredToken;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
@@ -15,27 +16,23 @@ import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamOpener;
-import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.TicketNumber;
-import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The appliance links this server node holds, by serial, and the server's internal API for session streams.
+ * The appliance links this server node holds, by serial: what engineers may reach, and where session streams are
+ * opened (by {@code sessions.SessionGate}, which runs the checks first).
  *
  * <p>Per link: ask for the hello, admit its tickets against the ticket store, answer with the admission, record
  * the link in the appliance table, and audit it. One link per appliance certificate: a second link for a serial
@@ -58,9 +55,16 @@ public final class ApplianceLinks {
     private final LinkSettings settings;
     private final Duration streamOpenTimeout;
     private final Clock clock;
+    private final Supplier<List<StoredToken.Revocation>> revocations;
 
+    /**
+     * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
+     *     each appliance after every admission and by {@link #pushRevocations()}
+     */
     public ApplianceLinks(TicketStore tickets, ApplianceStore appliances, AuditLog audit, ExecutorService blocking,
-            LinkSettings settings, Duration streamOpenTimeout, Clock clock) {
+            LinkSettings settings, Duration streamOpenTimeout, Clock clock,
+            Supplier<List<StoredToken.Revocation>> revocations) {
+        this.revocations = revocations;
         this.tickets = tickets;
         this.appliances = appliances;
         this.audit = audit;
@@ -138,6 +142,8 @@ public final class ApplianceLinks {
                         LinkCodecs.close(session.channel(), CLONE_REASON);
                     } else if (!sent.isSuccess()) {
                         LinkCodecs.close(session.channel(), "admission not delivered: " + sent.cause().getMessage());
+                    } else {
+                        blocking.execute(() -> pushRevocations(session)); // after every admission
                     }
                 });
     }
@@ -220,57 +226,71 @@ public final class ApplianceLinks {
         return session == null ? Optional.empty() : Optional.of(session.acceptedTickets().stream().sorted().toList());
     }
 
-    /**
-     * Opens a session stream to one of the appliance's services and relays it with {@code client} (a socket or an
-     * HTTP/2 stream with autoRead off). The stream is refused — without asking the appliance — unless the appliance
-     * is connected here and the ticket is accepted on its link. Every outcome is audited; so is the end of the
-     * stream with the bytes moved each way.
-     *
-     * @param actor who asked (engineer login, or "server" for internal use)
-     * @return completes with the relay once the appliance connected to its service
-     */
-    public Future<Relay> openSession(String serial, String ticket, int port, String actor, Channel client) {
-        Promise<Relay> result = client.eventLoop().newPromise();
-        String sessionId = UUID.randomUUID().toString();
-        LinkSession session = links.get(serial);
-        String refusal = session == null ? "appliance " + serial + " is not connected"
-                : !session.acceptedTickets().contains(ticket) ? "ticket " + ticket + " is not active on appliance " + serial
-                : null;
-        if (refusal != null) {
-            streamRefused(serial, ticket, sessionId, port, actor, refusal);
-            result.setFailure(new LinkException(refusal));
-            return result;
-        }
-        StreamOpener.connect(session.channel(), StreamRequest.loopback(port, sessionId, ticket), streamOpenTimeout)
-                .addListener(opened -> {
-                    if (!opened.isSuccess()) {
-                        streamRefused(serial, ticket, sessionId, port, actor, opened.cause().getMessage());
-                        result.tryFailure(opened.cause());
-                        return;
-                    }
-                    Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
-                    blocking.execute(() -> audit.append(AuditEvent.builder(EventType.STREAM_OPENED).appliance(serial)
-                            .ticket(ticket).session(sessionId).actor(actor).source(session.remoteAddress())
-                            .detail("target", "127.0.0.1:" + port).build()));
-                    Relay relay = Relay.start(client, stream);
-                    relay.finished().addListener(done -> {
-                        Relay.Outcome outcome = (Relay.Outcome) done.getNow();
-                        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.STREAM_CLOSED).appliance(serial)
-                                .ticket(ticket).session(sessionId).actor(actor).detail("target", "127.0.0.1:" + port)
-                                .detail("bytesToAppliance", outcome.bytesFirstToSecond())
-                                .detail("bytesFromAppliance", outcome.bytesSecondToFirst())
-                                .detail("reason", outcome.reason()).build()));
-                    });
-                    result.trySuccess(relay);
-                });
-        return result;
+    /** The appliances whose links this node holds, by serial, with what their hello and admission said. */
+    public List<ConnectedAppliance> connectedAppliances() {
+        return links.values().stream()
+                .filter(session -> session.hello() != null && session.channel().isActive())
+                .map(session -> new ConnectedAppliance(session.serial(), session.acceptedTickets().stream().sorted().toList(),
+                        session.hello().services(), session.since(), session.remoteAddress()))
+                .sorted(java.util.Comparator.comparing(ConnectedAppliance::serial))
+                .toList();
     }
 
-    private void streamRefused(String serial, String ticket, String sessionId, int port, String actor, String reason) {
-        LOG.warn("stream to appliance {} port {} (ticket {}, session {}) refused: {}", serial, port, ticket, sessionId, reason);
-        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.STREAM_REFUSED).appliance(serial).ticket(ticket)
-                .session(sessionId).actor(actor).outcome(AuditEvent.Outcome.FAILURE)
-                .detail("target", "127.0.0.1:" + port).detail("reason", reason).build()));
+    /** The link of a connected appliance, for opening session streams on it. */
+    public Optional<Channel> linkChannel(String serial) {
+        LinkSession session = links.get(serial);
+        return session == null || !session.channel().isActive() ? Optional.empty() : Optional.of(session.channel());
+    }
+
+    /** The address a connected appliance's link comes from. */
+    public Optional<String> remoteAddress(String serial) {
+        LinkSession session = links.get(serial);
+        return session == null ? Optional.empty() : Optional.of(session.remoteAddress());
+    }
+
+    /** How long an appliance has to answer a new stream. */
+    public Duration streamOpenTimeout() {
+        return streamOpenTimeout;
+    }
+
+    /**
+     * Sends the current list of revoked, unexpired access tokens ({@code POST /v1/revocations}) to every connected
+     * appliance. Reads the database: call it on a blocking thread.
+     */
+    public void pushRevocations() {
+        byte[] body = revocationsBody();
+        for (LinkSession session : links.values()) {
+            if (session.lastAdmission() != null) {
+                send(session, body);
+            }
+        }
+    }
+
+    private void pushRevocations(LinkSession session) {
+        send(session, revocationsBody());
+    }
+
+    private byte[] revocationsBody() {
+        List<Map<String, String>> revoked = revocations.get().stream()
+                .map(r -> Map.of("id", r.id().toString(), "expiresAt", r.expiresAt().toString()))
+                .toList();
+        return LinkJson.encode(Map.of("revoked", revoked));
+    }
+
+    private void send(LinkSession session, byte[] body) {
+        if (!session.channel().isActive()) {
+            return;
+        }
+        StreamOpener.request(session.channel(), "POST", LinkProtocol.PATH_REVOCATIONS, body, streamOpenTimeout)
+                .addListener(sent -> {
+                    if (!sent.isSuccess()) {
+                        LOG.warn("revocations not delivered to appliance {}: {}", session.serial(), sent.cause().getMessage());
+                    } else if (((StreamOpener.Response) sent.getNow()).status() != 200) {
+                        StreamOpener.Response response = (StreamOpener.Response) sent.getNow();
+                        LOG.warn("appliance {} answered {} to the revocations: {}", session.serial(), response.status(),
+                                response.reason());
+                    }
+                });
     }
 
     /** Closes every link (server shutdown). */

@@ -23,11 +23,12 @@ class DatabaseTest {
         Database database = test.database();
 
         assertThat(database.dialect()).isEqualTo(test.dialect());
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(count(database, "audit_log")).isZero();
         assertThat(count(database, "tickets")).isZero();
         assertThat(count(database, "appliance_links")).isZero();
         assertThat(count(database, "engineers")).isZero();
+        assertThat(count(database, "access_tokens")).isZero();
         String head = database.withConnection(connection -> {
             try (Statement statement = connection.createStatement();
                     ResultSet rs = statement.executeQuery("SELECT id, seq, hash FROM audit_head")) {
@@ -50,7 +51,7 @@ class DatabaseTest {
         });
 
         try (Database again = Database.open(test.settings())) {
-            assertThat(appliedMigrations(again)).containsExactly("1", "2", "3", "4", "5");
+            assertThat(appliedMigrations(again)).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(count(again, "tickets")).isEqualTo(1);
         }
     }

@@ -158,11 +158,21 @@ public final class Relay {
         }
     }
 
+    /**
+     * Closes {@code channel} behind the writes already queued for it. The two sides may run on different event
+     * loops: the last DATA and END_STREAM forwarded from the other side may still wait in this channel's task queue
+     * (queued before the relay saw both ends, so before this call); a close queued on the same loop runs after them,
+     * where closing at once would reset the stream and drop them. An HTTP/2 stream takes no {@link ByteBuf}, so it
+     * is flushed and closed; a socket is closed once an empty write behind its data has completed.
+     */
     private static void closeAfterFlush(Channel channel) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
+        channel.eventLoop().execute(() -> {
+            if (channel instanceof Http2StreamChannel || !channel.isActive()) {
+                channel.flush();
+                channel.close();
+            } else {
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        });
     }
 }

@@ -1,0 +1,411 @@
+package dev.secureconnect.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.secureconnect.crypto.token.AccessTokenIssuer;
+import dev.secureconnect.crypto.token.SignedAccessToken;
+import dev.secureconnect.crypto.token.TokenSigningKey;
+import dev.secureconnect.crypto.token.TokenVault;
+import dev.secureconnect.crypto.totp.OathTool;
+import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.tunnel.audit.EventType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Engineer access end to end, every part real: the support server (in this JVM), an {@code sc-appliance} daemon
+ * process whose service is a real OpenSSH {@code sshd} on 127.0.0.1, and {@code bin/sc-engineer} processes logging
+ * in with a certificate and codes from {@code oathtool}, then {@code ssh} and {@code scp} through
+ * {@code sc-engineer proxy}, {@code exec}, {@code get}/{@code put} — and every bad input refused, audited, with no
+ * byte reaching the service.
+ */
+class EngineerIT {
+
+    private static final Pattern SECRET = Pattern.compile("secret=([A-Z2-7]+)");
+    private static int serials;
+
+    @TempDir
+    Path root;
+
+    ServerUnderTest server;
+    OpenSshd sshd;
+    ApplianceProcess appliance;
+    EngineerProcess bob;
+    String bobSecret;
+    String ticket;
+    Path folder;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = new ServerUnderTest(root);
+        sshd = new OpenSshd(root.resolve("sshd"));
+        Path tokenKey = root.resolve("token-key.json");
+        Launcher.Result exported = Launcher.run("sc-server", "token-key", "--dir", server.dir.toString(), "--out", tokenKey.toString());
+        assertThat(exported.exitCode()).as(exported.describe()).isZero();
+        appliance = new ApplianceProcess(root, "SN-ENG-" + (++serials), server.appliancePort(), tokenKey);
+        appliance.admin("services add", "--name", "ssh", "--port", Integer.toString(sshd.port()));
+        appliance.admin("commands add", "--name", "echo-args", "--allow-args", "--", "/bin/echo", "args:");
+        appliance.admin("commands add", "--name", "fail", "--", "/bin/sh", "-c", "echo failing; exit 3");
+        folder = Files.createDirectories(root.resolve("appliance-files"));
+        Files.writeString(folder.resolve("report.txt"), "appliance report\n");
+        appliance.admin("files allow", "--path", folder.toString(), "--write");
+        appliance.start();
+        appliance.admin("enable");
+        ticket = server.openTicket("engineer access test", appliance.serial);
+        appliance.admin("connect", "--ticket", ticket);
+        Eventually.within(Duration.ofSeconds(10), "the server lists " + appliance.serial + " online with ticket " + ticket,
+                () -> server.online(appliance.serial, ticket));
+        bob = new EngineerProcess(root, "bob");
+        bobSecret = enrol(bob);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (appliance != null) {
+            appliance.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    // ---- the whole flow --------------------------------------------------------------------------------------
+
+    @Test
+    void sshAndScpThroughTheTunnelWithOathtoolCodes() throws Exception {
+        String code = OathTool.totp(bobSecret);
+        assertThat(bob.login(server.engineerPort(), code).exitCode()).isZero();
+        Launcher.Result replay = bob.login(server.engineerPort(), code);
+        assertThat(replay.exitCode()).as(replay.describe()).isNotZero();
+        assertThat(replay.err().strip()).doesNotContain("\n").containsIgnoringCase("already used");
+        assertThat(events(EventType.TOTP_REPLAY)).anyMatch(r -> "bob".equals(r.actor()));
+
+        assertThat(bob.ok("appliances")).contains(appliance.serial).contains(ticket);
+        access(bob, appliance.serial, ticket);
+
+        Launcher.Result ssh = ssh(bob, "echo logged-in-as-$(id -un)");
+        assertThat(ssh.exitCode()).as(ssh.describe()).isZero();
+        assertThat(ssh.out()).contains("logged-in-as-" + sshd.user);
+
+        byte[] payload = new byte[3 * 1024 * 1024 + 17];
+        new Random(5).nextBytes(payload);
+        Path local = Files.write(root.resolve("upload.bin"), payload);
+        Path remote = root.resolve("sshd-side").resolve("uploaded.bin");
+        Files.createDirectories(remote.getParent());
+        Launcher.Result up = scp(bob, local.toString(), sshd.user + "@" + appliance.serial + ":" + remote);
+        assertThat(up.exitCode()).as(up.describe()).isZero();
+        assertThat(sha256(remote)).isEqualTo(sha256(local));
+        Path back = root.resolve("downloaded.bin");
+        Launcher.Result down = scp(bob, sshd.user + "@" + appliance.serial + ":" + remote, back.toString());
+        assertThat(down.exitCode()).as(down.describe()).isZero();
+        assertThat(sha256(back)).isEqualTo(sha256(local));
+
+        Eventually.within(Duration.ofSeconds(10), "the sessions are audited as closed",
+                () -> events(EventType.STREAM_CLOSED).size() >= 3);
+        AuditEvent closed = events(EventType.STREAM_CLOSED).get(1);
+        assertThat(closed.actor()).isEqualTo("bob");
+        assertThat(closed.applianceSerial()).isEqualTo(appliance.serial);
+        assertThat(closed.ticket()).isEqualTo(ticket);
+        assertThat(closed.details()).containsKeys("bytesToAppliance", "bytesFromAppliance", "durationMs");
+        assertThat(events(EventType.TOKEN_ISSUED)).hasSize(1);
+        assertThat(appliance.admin("audit", "--json")).contains("stream.closed");
+    }
+
+    @Test
+    void execStreamsOutputAndReturnsTheExitStatus() throws Exception {
+        loginAndAccess(bob);
+        Launcher.Result echo = bob.withToken("exec", appliance.serial, "echo-args", "one", "two=2");
+        assertThat(echo.exitCode()).as(echo.describe()).isZero();
+        assertThat(echo.out()).isEqualTo("args: one two=2\n");
+        Launcher.Result fail = bob.withToken("exec", appliance.serial, "fail");
+        assertThat(fail.exitCode()).as(fail.describe()).isEqualTo(3);
+        assertThat(fail.out()).isEqualTo("failing\n");
+        Eventually.within(Duration.ofSeconds(10), "both commands audited", () -> events(EventType.COMMAND_RUN).size() == 2);
+        assertThat(events(EventType.COMMAND_RUN).get(1).details()).containsEntry("exitStatus", "3");
+    }
+
+    @Test
+    void filesMoveBothWaysWithMatchingSha256() throws Exception {
+        loginAndAccess(bob);
+        Path got = root.resolve("got-report.txt");
+        Launcher.Result get = bob.withToken("get", appliance.serial, folder.resolve("report.txt").toString(), got.toString());
+        assertThat(get.exitCode()).as(get.describe()).isZero();
+        assertThat(Files.readString(got)).isEqualTo("appliance report\n");
+
+        Path upload = Files.writeString(root.resolve("fix.sh"), "#!/bin/sh\necho fixed\n");
+        Launcher.Result put = bob.withToken("put", appliance.serial, upload.toString(), folder.resolve("fix.sh").toString());
+        assertThat(put.exitCode()).as(put.describe()).isZero();
+        assertThat(sha256(folder.resolve("fix.sh"))).isEqualTo(sha256(upload));
+        Eventually.within(Duration.ofSeconds(10), "file transfers audited",
+                () -> events(EventType.FILE_GET).size() == 1 && events(EventType.FILE_PUT).size() == 1);
+        assertThat(events(EventType.FILE_PUT).get(0).details()).containsEntry("sha256", sha256(upload));
+    }
+
+    // ---- bad input: refused, one line, non-zero, audited, nothing reaches the service ------------------------
+
+    @Test
+    void wrongCodeIsRefusedAndAudited() throws Exception {
+        Launcher.Result wrong = bob.login(server.engineerPort(), wrongCode(bobSecret));
+        refusedInOneLine(wrong, "code");
+        assertThat(events(EventType.LOGIN_FAILED)).anyMatch(r -> "bob".equals(r.actor()));
+    }
+
+    @Test
+    void lockedOutEngineerCannotLogInEvenWithTheRightCode() throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            assertThat(bob.login(server.engineerPort(), wrongCode(bobSecret)).exitCode()).isNotZero();
+        }
+        Launcher.Result locked = bob.login(server.engineerPort(), OathTool.totp(bobSecret));
+        refusedInOneLine(locked, "locked");
+        assertThat(events(EventType.LOGIN_LOCKED)).anyMatch(r -> "bob".equals(r.actor()));
+    }
+
+    @Test
+    void tokenForAnotherApplianceIsRefused() throws Exception {
+        loginAndAccess(bob);
+        Files.copy(bob.tokenFile(appliance.serial), bob.tokenFile("SN-OTHER"));
+        int before = sshd.connections();
+        refusedInOneLine(bob.withToken("exec", "SN-OTHER", "echo-args", "x"), "appliance");
+        assertThat(tokenRefusals("wrong-audience")).isNotEmpty();
+        assertThat(sshd.connections()).isEqualTo(before);
+    }
+
+    @Test
+    void expiredTokenIsRefused() throws Exception {
+        loginAndAccess(bob);
+        Clock twoHoursAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
+        SignedAccessToken expired = new AccessTokenIssuer(serverTokenKey(), "sc-server", twoHoursAgo)
+                .issue(bob.issued.certificate(), appliance.serial, ticket, Duration.ofHours(1), "expired on purpose");
+        new TokenVault().store(bob.tokenFile(appliance.serial), expired, EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
+        refusedThroughSsh(bob, "expired");
+        assertThat(tokenRefusals("expired")).isNotEmpty();
+    }
+
+    @Test
+    void revokedTokenStopsWorkingAtOnceOnServerAndAppliance() throws Exception {
+        loginAndAccess(bob);
+        assertThat(bob.withToken("exec", appliance.serial, "echo-args", "before").exitCode()).isZero();
+        String id = events(EventType.TOKEN_ISSUED).get(0).details().get("tokenId");
+        Launcher.Result revoked = Launcher.run("sc-server", "tokens", "revoke", "--dir", server.dir.toString(), id,
+                "--reason", "engineer left the case");
+        assertThat(revoked.exitCode()).as(revoked.describe()).isZero();
+        refusedInOneLine(bob.withToken("exec", appliance.serial, "echo-args", "after"), "revoked");
+        assertThat(events(EventType.TOKEN_REVOKED)).hasSize(1);
+        assertThat(tokenRefusals("revoked")).isNotEmpty();
+        Eventually.within(Duration.ofSeconds(10), "the appliance received the revocation",
+                () -> applianceAudit().contains("token.revocations-received"));
+    }
+
+    @Test
+    void tokenPresentedWithAnotherEngineersCertificateIsMisuse() throws Exception {
+        loginAndAccess(bob);
+        EngineerProcess carol = new EngineerProcess(root, "carol");
+        String carolSecret = enrol(carol);
+        assertThat(carol.login(server.engineerPort(), OathTool.totp(carolSecret)).exitCode()).isZero();
+        Files.createDirectories(carol.tokenFile(appliance.serial).getParent());
+        Files.copy(bob.tokenFile(appliance.serial), carol.tokenFile(appliance.serial));
+        int before = sshd.connections();
+        refusedThroughSsh(carol, "certificate");
+        assertThat(events(EventType.TOKEN_MISUSED)).anyMatch(r -> "carol".equals(r.actor()));
+        assertThat(sshd.connections()).isEqualTo(before);
+    }
+
+    @Test
+    void tamperedTokenIsRefused() throws Exception {
+        loginAndAccess(bob);
+        SignedAccessToken real = new TokenVault().load(bob.tokenFile(appliance.serial), EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
+        String compact = real.serialize();
+        int last = compact.length() - 5;
+        String tampered = compact.substring(0, last) + (compact.charAt(last) == 'A' ? 'B' : 'A') + compact.substring(last + 1);
+        new TokenVault().store(bob.tokenFile(appliance.serial), SignedAccessToken.parseUnverified(tampered),
+                EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
+        refusedThroughSsh(bob, "signature");
+        assertThat(tokenRefusals("bad-signature")).isNotEmpty();
+    }
+
+    @Test
+    void wrongTokenPassphraseIsRefusedLocally() throws Exception {
+        loginAndAccess(bob);
+        Path wrong = Files.writeString(root.resolve("wrong.pass"), "not the passphrase\n");
+        Launcher.Result result = bob.run("exec", "--token-passphrase-file", wrong.toString(), appliance.serial, "echo-args");
+        refusedInOneLine(result, "passphrase");
+        assertThat(events(EventType.STREAM_OPENED)).isEmpty(); // the token never left the laptop
+    }
+
+    @Test
+    void closedTicketRefusesTokensAndStreams() throws Exception {
+        loginAndAccess(bob);
+        Launcher.Result closed = Launcher.run("sc-server", "tickets", "close", "--dir", server.dir.toString(), ticket);
+        assertThat(closed.exitCode()).as(closed.describe()).isZero();
+        Eventually.within(Duration.ofSeconds(15), "the ticket leaves the link", () -> !server.online(appliance.serial, ticket));
+        int before = sshd.connections();
+        refusedThroughSsh(bob, "ticket");
+        refusedInOneLine(bob.run("access", appliance.serial, "--ticket", ticket, "--token-passphrase-file",
+                bob.tokenPassphrase.toString()), "ticket");
+        assertThat(events(EventType.TOKEN_REFUSED)).isNotEmpty();
+        assertThat(sshd.connections()).isEqualTo(before);
+    }
+
+    @Test
+    void pathTraversalIsRefused() throws Exception {
+        loginAndAccess(bob);
+        Path out = root.resolve("shadow");
+        Launcher.Result result = bob.withToken("get", appliance.serial, folder + "/../../etc/shadow", out.toString());
+        refusedInOneLine(result, "..");
+        assertThat(out).doesNotExist();
+        Eventually.within(Duration.ofSeconds(10), "the refusal is audited on the appliance",
+                () -> applianceAudit().contains("file.refused"));
+    }
+
+    @Test
+    void unknownCommandAndShellSyntaxAreRefused() throws Exception {
+        loginAndAccess(bob);
+        Launcher.Result unknown = bob.withToken("exec", appliance.serial, "rm-rf");
+        assertThat(unknown.exitCode()).isEqualTo(255);
+        assertThat(unknown.err().strip()).doesNotContain("\n").contains("rm-rf");
+        Launcher.Result shell = bob.withToken("exec", appliance.serial, "echo-args", "x; cat /etc/shadow");
+        assertThat(shell.exitCode()).isEqualTo(255);
+        assertThat(shell.out()).isEmpty();
+        assertThat(shell.err().strip()).doesNotContain("\n");
+        Eventually.within(Duration.ofSeconds(10), "both refusals audited on the appliance",
+                () -> count(applianceAudit(), "command.refused") >= 2);
+        assertThat(events(EventType.COMMAND_RUN)).isEmpty();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** Enrols an engineer with {@code sc-server engineers add}; returns the TOTP secret from the otpauth URI. */
+    private String enrol(EngineerProcess engineer) throws IOException, InterruptedException {
+        Launcher.Result added = Launcher.run("sc-server", "engineers", "add", "--dir", server.dir.toString(),
+                "--login", engineer.login, "--cert", engineer.certificatePem.toString());
+        assertThat(added.exitCode()).as(added.describe()).isZero();
+        Matcher secret = SECRET.matcher(added.out());
+        assertThat(secret.find()).as(added.out()).isTrue();
+        return secret.group(1);
+    }
+
+    /** Bob logs in (certificate + current code) and obtains a token for the appliance and the ticket. */
+    private void loginAndAccess(EngineerProcess engineer) throws IOException, InterruptedException {
+        assertThat(engineer).isSameAs(bob);
+        Launcher.Result login = engineer.login(server.engineerPort(), OathTool.totp(bobSecret));
+        assertThat(login.exitCode()).as(login.describe()).isZero();
+        access(engineer, appliance.serial, ticket);
+    }
+
+    private static void access(EngineerProcess engineer, String serial, String ticket) throws IOException, InterruptedException {
+        String out = engineer.ok("access", serial, "--ticket", ticket, "--ttl", "30m", "--reason", "integration test",
+                "--token-passphrase-file", engineer.tokenPassphrase.toString());
+        assertThat(out).contains(serial).doesNotContain("eyJ"); // the token itself is never printed
+    }
+
+    private Launcher.Result ssh(EngineerProcess engineer, String remoteCommand) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of("ssh"));
+        line.addAll(sshd.clientOptions());
+        line.addAll(List.of("-o", "ProxyCommand=" + engineer.proxyCommand(sshd.port()),
+                sshd.user + "@" + appliance.serial, remoteCommand));
+        return external(engineer, line);
+    }
+
+    private Launcher.Result scp(EngineerProcess engineer, String from, String to) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of("scp", "-q"));
+        line.addAll(sshd.clientOptions());
+        line.addAll(List.of("-o", "ProxyCommand=" + engineer.proxyCommand(sshd.port()), from, to));
+        return external(engineer, line);
+    }
+
+    /** Runs ssh or scp (at most 120 s) with the engineer's environment, so its ProxyCommand finds the session. */
+    private static Launcher.Result external(EngineerProcess engineer, List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(engineer.environment());
+        Path out = Files.createTempFile("ssh", ".out");
+        Path err = Files.createTempFile("ssh", ".err");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");
+            }
+            return new Launcher.Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** ssh through the proxy is refused: ssh fails, the proxy's one-line reason (on stderr) names the problem. */
+    private void refusedThroughSsh(EngineerProcess engineer, String reasonPart) throws IOException, InterruptedException {
+        int before = sshd.connections();
+        Launcher.Result ssh = ssh(engineer, "echo should-not-run");
+        assertThat(ssh.exitCode()).as(ssh.describe()).isNotZero();
+        assertThat(ssh.out()).doesNotContain("should-not-run");
+        assertThat(ssh.err()).containsIgnoringCase(reasonPart);
+        assertThat(sshd.connections()).as("connections that reached sshd").isEqualTo(before);
+    }
+
+    private static void refusedInOneLine(Launcher.Result result, String reasonPart) {
+        assertThat(result.exitCode()).as(result.describe()).isNotZero();
+        assertThat(result.err().strip()).as(result.describe()).doesNotContain("\n").containsIgnoringCase(reasonPart);
+    }
+
+    private List<AuditEvent> events(EventType type) {
+        return server.audit().stream().map(r -> r.event()).filter(e -> e.type() == type).toList();
+    }
+
+    private List<AuditEvent> tokenRefusals(String reason) {
+        return server.audit().stream().map(r -> r.event())
+                .filter(e -> e.type() == EventType.TOKEN_REFUSED || e.type() == EventType.TOKEN_MISUSED)
+                .filter(e -> reason.equals(e.details().get("reason")))
+                .toList();
+    }
+
+    private String applianceAudit() {
+        try {
+            return appliance.admin("audit", "--json");
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static int count(String text, String word) {
+        return text.split(Pattern.quote(word), -1).length - 1;
+    }
+
+    private TokenSigningKey serverTokenKey() {
+        return TokenSigningKey.load(server.dir.resolve("keys/token-signing.jwk"));
+    }
+
+    /** A six-digit code that is not the current one (nor the neighbouring steps'). */
+    private static String wrongCode(String secret) {
+        String now = OathTool.totp(secret);
+        String wrong = String.format("%06d", (Integer.parseInt(now) + 500_001) % 1_000_000);
+        return wrong;
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+}

@@ -1,0 +1,184 @@
+package dev.secureconnect.server.engineerapi;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JSON API under {@value #PREFIX}, behind HTTP/1.1 or an HTTP/2 stream (as aggregated {@link FullHttpRequest}s):
+ * finds the {@link Endpoint.Route}, checks the method (405) and the login session (401), runs the endpoint — on the
+ * blocking executor when it uses the database — and writes its answer as JSON. Errors are
+ * {@code {"error": "one line", "reason": "code"}}.
+ */
+@ChannelHandler.Sharable
+final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String PREFIX = "/api/v1/";
+
+    private final List<Endpoint.Route> routes;
+    private final LoginSessions sessions;
+    private final Executor blocking;
+
+    ApiRouter(List<Endpoint.Route> routes, LoginSessions sessions, Executor blocking) {
+        this.routes = List.copyOf(routes);
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.blocking = requireNonNull(blocking, "blocking");
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            send(ctx, false, ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "bad-request", "malformed HTTP request"));
+            return;
+        }
+        EngineerConnection connection = EngineerConnection.of(ctx.channel());
+        if (connection == null) {
+            send(ctx, false, ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "no-certificate",
+                    "no engineer certificate on this connection"));
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        List<Endpoint.Route> matching = routes.stream().filter(route -> (PREFIX + route.path()).equals(path)).toList();
+        if (matching.isEmpty()) {
+            String hint = path.startsWith("/v1/") ? " (session streams need HTTP/2; see docs/engineer-api.md)" : "";
+            send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.NOT_FOUND, "not-found",
+                    "no such endpoint: " + printable(path) + hint));
+            return;
+        }
+        Optional<Endpoint.Route> route = matching.stream().filter(r -> r.method().equals(request.method())).findFirst();
+        if (route.isEmpty()) {
+            String allowed = matching.get(0).method().name();
+            send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                    "method " + printable(request.method().name()) + " not allowed here (expected: " + allowed + ")")
+                    .withHeader("allow", allowed));
+            return;
+        }
+        String bearer = bearer(request);
+        LoginSession session = null;
+        if (route.get().needsSession()) {
+            try {
+                session = session(connection, bearer);
+            } catch (ApiException e) {
+                send(ctx, keepAlive, e.response());
+                return;
+            }
+        }
+        ApiCall call = new ApiCall(connection, request.content().toString(StandardCharsets.UTF_8), bearer, session);
+        Endpoint endpoint = route.get().endpoint();
+        if (!route.get().blocking()) {
+            send(ctx, keepAlive, run(endpoint, call));
+            return;
+        }
+        try {
+            blocking.execute(() -> send(ctx, keepAlive, run(endpoint, call)));
+        } catch (RejectedExecutionException e) {
+            send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS, "busy",
+                    "server busy: try again shortly").withHeader("retry-after", "1"));
+        }
+    }
+
+    /** The live session of {@code bearer}, bound to this connection's certificate; 401 otherwise. */
+    LoginSession session(EngineerConnection connection, String bearer) {
+        if (bearer == null) {
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "no-session",
+                    "missing 'Authorization: Bearer SESSION': log in first");
+        }
+        LoginSession session = sessions.find(bearer).orElseThrow(() -> new ApiException(
+                HttpResponseStatus.UNAUTHORIZED, "session-expired", "session unknown or expired: log in again"));
+        if (!session.boundTo(connection.fingerprint()) || !session.login().equals(connection.login())) {
+            LOG.warn("session of engineer {} presented over a connection with the certificate of {} from {}",
+                    session.login(), connection.login(), connection.source());
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "wrong-certificate",
+                    "session belongs to another certificate");
+        }
+        return session;
+    }
+
+    private static ApiResponse run(Endpoint endpoint, ApiCall call) {
+        try {
+            return endpoint.handle(call);
+        } catch (ApiException e) {
+            return e.response();
+        } catch (RuntimeException e) {
+            LOG.error("engineer API request of {} failed: {}", call.connection().login(), e.toString(), e);
+            return ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal-error",
+                    "internal error; see the server log");
+        }
+    }
+
+    static String bearer(FullHttpRequest request) {
+        return bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+    }
+
+    /** The value of an {@code Authorization: Bearer VALUE} header, or null. */
+    static String bearer(CharSequence header) {
+        if (header == null || header.length() < 7 || !header.toString().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String value = header.toString().substring(7).trim();
+        return value.isEmpty() ? null : value;
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, ApiResponse answer) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> send(ctx, keepAlive, answer));
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(answer.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON answer", e);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            response.headers().set(header.getKey(), header.getValue());
+        }
+        HttpUtil.setContentLength(response, bytes.length);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("engineer API connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    static String printable(String text) {
+        String cut = text.length() > 100 ? text.substring(0, 100) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

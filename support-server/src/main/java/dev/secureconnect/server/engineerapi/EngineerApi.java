@@ -1,0 +1,49 @@
+package dev.secureconnect.server.engineerapi;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.engineers.EngineerStore;
+import dev.secureconnect.server.link.ApplianceLinks;
+import dev.secureconnect.server.sessions.SessionGate;
+import dev.secureconnect.server.tokens.TokenIssuance;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * What the engineer listener serves after the handshake: the JSON API's routes and the session streams. Built once
+ * per server; shared by every connection.
+ */
+public final class EngineerApi {
+
+    private final ApiRouter router;
+    private final LoginSessions sessions;
+    private final SessionGate gate;
+
+    public EngineerApi(EngineerStore engineers, LoginSessions sessions, ApplianceLinks links, TokenIssuance issuance,
+            SessionGate gate, AuditLog audit, Executor blocking) {
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.gate = requireNonNull(gate, "gate");
+        this.router = new ApiRouter(List.of(
+                new Endpoint.Route(HttpMethod.POST, "login", false, true, new LoginEndpoint(engineers, sessions)),
+                new Endpoint.Route(HttpMethod.POST, "logout", true, true, new LogoutEndpoint(sessions, audit)),
+                new Endpoint.Route(HttpMethod.GET, "appliances", true, false, new AppliancesEndpoint(links)),
+                new Endpoint.Route(HttpMethod.POST, "tokens", true, true, new TokensEndpoint(issuance)),
+                new Endpoint.Route(HttpMethod.GET, "sessions", true, false, new SessionsEndpoint(gate.active()))),
+                sessions, blocking);
+    }
+
+    ApiRouter router() {
+        return router;
+    }
+
+    /** A handler for one session stream, given its request headers. */
+    SessionStreamHandler sessionStream() {
+        return new SessionStreamHandler(router, gate);
+    }
+
+    LoginSessions sessions() {
+        return sessions;
+    }
+}

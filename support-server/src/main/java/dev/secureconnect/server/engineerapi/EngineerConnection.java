@@ -1,0 +1,38 @@
+package dev.secureconnect.server.engineerapi;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.pki.CertificateFingerprint;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.security.cert.X509Certificate;
+
+/**
+ * Who is at the other end of an engineer connection, from its TLS handshake.
+ *
+ * @param login the engineer's login in the certificate
+ * @param certificate the certificate the engineer connected with (the holder an access token must be bound to)
+ * @param fingerprint its SHA-256 fingerprint (what a login session is bound to)
+ * @param source the peer's {@code host:port}
+ */
+record EngineerConnection(String login, X509Certificate certificate, CertificateFingerprint fingerprint,
+        String source) {
+
+    static final AttributeKey<EngineerConnection> KEY = AttributeKey.valueOf(EngineerConnection.class.getName());
+
+    EngineerConnection {
+        requireNonNull(login, "login");
+        requireNonNull(certificate, "certificate");
+        requireNonNull(fingerprint, "fingerprint");
+        requireNonNull(source, "source");
+    }
+
+    /** The connection of {@code channel}: the socket's, also for an HTTP/2 stream's child channel. */
+    static EngineerConnection of(Channel channel) {
+        Channel socket = channel;
+        while (socket.parent() != null && !socket.hasAttr(KEY)) {
+            socket = socket.parent();
+        }
+        return socket.attr(KEY).get();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.secureconnect.server.engineerapi;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.tunnel.audit.EventType;
+import java.util.Map;
+
+/** {@code POST /api/v1/logout} (bearer session): ends the session, audited {@code logout}. */
+final class LogoutEndpoint implements Endpoint {
+
+    private final LoginSessions sessions;
+    private final AuditLog audit;
+
+    LogoutEndpoint(LoginSessions sessions, AuditLog audit) {
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.audit = requireNonNull(audit, "audit");
+    }
+
+    @Override
+    public ApiResponse handle(ApiCall call) {
+        sessions.end(call.bearer());
+        audit.append(AuditEvent.builder(EventType.LOGOUT).actor(call.session().login())
+                .source(call.connection().source()).detail("certificate", call.connection().fingerprint().toString())
+                .build());
+        return ApiResponse.ok(Map.of("loggedOut", true));
+    }
+}

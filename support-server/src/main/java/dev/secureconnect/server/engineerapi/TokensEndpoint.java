@@ -1,0 +1,71 @@
+package dev.secureconnect.server.engineerapi;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.crypto.token.SignedAccessToken;
+import dev.secureconnect.server.tokens.TokenIssuance;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/tokens} (bearer session) {@code {"appliance", "ticket", "ttlSeconds"?, "reason"?}}: an access
+ * token for the calling engineer, bound to the certificate of this connection. 200 {@code {"token", "id",
+ * "appliance", "ticket", "expiresAt"}}; 403 or 400 as {@link TokenIssuance} decides (audited there).
+ */
+final class TokensEndpoint implements Endpoint {
+
+    private static final String EXPECTED = "{\"appliance\": SERIAL, \"ticket\": \"12345678\", \"ttlSeconds\": 3600,"
+            + " \"reason\": \"…\"}";
+
+    private final TokenIssuance issuance;
+
+    TokensEndpoint(TokenIssuance issuance) {
+        this.issuance = requireNonNull(issuance, "issuance");
+    }
+
+    @Override
+    public ApiResponse handle(ApiCall call) {
+        JsonNode body = call.json(EXPECTED);
+        TokenIssuance.Request request = new TokenIssuance.Request(text(body, "appliance"), text(body, "ticket"),
+                lifetime(body.get("ttlSeconds")), text(body, "reason"));
+        EngineerConnection connection = call.connection();
+        SignedAccessToken token;
+        try {
+            token = issuance.issue(call.session().login(), connection.certificate(), connection.source(), request);
+        } catch (TokenIssuance.Refused refused) {
+            throw new ApiException(refused.forbidden() ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST,
+                    refused.code(), refused.getMessage());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("token", token.serialize());
+        answer.put("id", token.claims().id().toString());
+        answer.put("appliance", token.claims().appliance());
+        answer.put("ticket", token.claims().ticket());
+        answer.put("expiresAt", token.claims().expiresAt().toString());
+        return ApiResponse.ok(answer);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-request", field + " must be a string: " + EXPECTED);
+        }
+        return value.asText();
+    }
+
+    private static Duration lifetime(JsonNode ttl) {
+        if (ttl == null || ttl.isNull()) {
+            return null;
+        }
+        if (!ttl.canConvertToLong() || !ttl.isIntegralNumber()) {
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-ttl", "ttlSeconds must be a whole number of seconds");
+        }
+        return Duration.ofSeconds(ttl.asLong());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.secureconnect.server.sessions;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The session streams this node relays now, by session id. Thread-safe. */
+public final class ActiveSessions {
+
+    private final Map<String, ActiveSession> sessions = new ConcurrentHashMap<>();
+
+    void add(ActiveSession session) {
+        sessions.put(session.id(), session);
+    }
+
+    void remove(ActiveSession session) {
+        sessions.remove(session.id(), session);
+    }
+
+    /** The engineer's active streams, oldest first. */
+    public List<ActiveSession> ofEngineer(String login) {
+        return sessions.values().stream()
+                .filter(session -> session.engineer().equals(login))
+                .sorted(Comparator.comparing(ActiveSession::startedAt).thenComparing(ActiveSession::id))
+                .toList();
+    }
+
+    /** Every active stream, oldest first. */
+    public List<ActiveSession> all() {
+        return sessions.values().stream()
+                .sorted(Comparator.comparing(ActiveSession::startedAt).thenComparing(ActiveSession::id))
+                .toList();
+    }
+
+    /** Resets every stream opened with the token {@code tokenId}; returns how many. */
+    public int resetToken(UUID tokenId, String reason) {
+        int count = 0;
+        for (ActiveSession session : sessions.values()) {
+            if (session.tokenId().equals(tokenId)) {
+                session.reset(reason);
+                count++;
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.secureconnect.server.sessions;
+
+import dev.secureconnect.crypto.token.AccessToken;
+import dev.secureconnect.crypto.token.TokenRefusedException;
+import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.server.audit.AuditEvent.Outcome;
+import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.link.LinkProtocol;
+import dev.secureconnect.tunnel.relay.Relay;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit events of session streams: {@code stream.opened/closed/refused}, {@code token.refused/misused},
+ * {@code command.run/refused}, {@code file.get/put/refused}. Appends run on the blocking executor. Never records a
+ * token or a login session.
+ */
+final class SessionAudit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionAudit.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final AuditLog audit;
+    private final Executor blocking;
+
+    SessionAudit(AuditLog audit, Executor blocking) {
+        this.audit = audit;
+        this.blocking = blocking;
+    }
+
+    /** A token the verifier refused: {@code token.misused} for another engineer's certificate, else refused. */
+    void tokenRefused(SessionAttempt attempt, String sessionId, TokenRefusedException e) {
+        EventType type = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER
+                ? EventType.TOKEN_MISUSED : EventType.TOKEN_REFUSED;
+        AuditEvent.Builder event = base(type, attempt, sessionId).outcome(Outcome.FAILURE)
+                .detail("reason", e.reason().label()).detail("message", e.getMessage());
+        e.token().ifPresent(token -> event.ticket(token.ticket()).detail("tokenId", token.id().toString())
+                .detail("tokenEngineer", token.engineer()));
+        append(event.build());
+    }
+
+    /** A valid token presented by an engineer other than the one it was issued to. */
+    void tokenMisused(SessionAttempt attempt, String sessionId, AccessToken token, String message) {
+        append(base(EventType.TOKEN_MISUSED, attempt, sessionId).ticket(token.ticket()).outcome(Outcome.FAILURE)
+                .detail("reason", "other-engineer").detail("message", message)
+                .detail("tokenId", token.id().toString()).detail("tokenEngineer", token.engineer()).build());
+    }
+
+    /**
+     * A stream not opened; {@code byAppliance} when the appliance refused it (then exec and file requests also get
+     * {@code command.refused} / {@code file.refused}).
+     */
+    void streamRefused(SessionAttempt attempt, String sessionId, AccessToken token, int status, String reason,
+            boolean byAppliance) {
+        LOG.warn("session stream {} of engineer {} to appliance {} ({} {}) refused ({}): {}", sessionId, attempt.login(),
+                attempt.appliance(), attempt.request().kind().code(), attempt.request().target(), status, reason);
+        append(withToken(base(EventType.STREAM_REFUSED, attempt, sessionId), token).outcome(Outcome.FAILURE)
+                .detail("status", status).detail("reason", reason).build());
+        if (!byAppliance) {
+            return;
+        }
+        SessionRequest request = attempt.request();
+        switch (request.kind()) {
+            case EXEC -> append(withToken(base(EventType.COMMAND_REFUSED, attempt, sessionId), token)
+                    .outcome(Outcome.FAILURE).detail("name", request.command()).detail("args", args(request))
+                    .detail("reason", reason).build());
+            case GET, PUT -> append(withToken(base(EventType.FILE_REFUSED, attempt, sessionId), token)
+                    .outcome(Outcome.FAILURE).detail("path", request.path()).detail("reason", reason).build());
+            case CONNECT -> {
+                // stream.refused says it all
+            }
+        }
+    }
+
+    void refusedBeforeChecks(String login, String source, String appliance, SessionRequest request, int status,
+            String reason) {
+        LOG.warn("session stream of engineer {} from {} refused ({}): {}", login, source, status, reason);
+        append(AuditEvent.builder(EventType.STREAM_REFUSED).actor(login).source(source).appliance(appliance)
+                .outcome(Outcome.FAILURE).detail("kind", request == null ? null : request.kind().code())
+                .detail("target", request == null ? null : request.target()).detail("status", status)
+                .detail("reason", reason).build());
+    }
+
+    void opened(ActiveSession session) {
+        LOG.info("session stream {} opened: engineer {} → appliance {} ({} {})", session.id(), session.engineer(),
+                session.appliance(), session.request().kind().code(), session.request().target());
+        append(session(EventType.STREAM_OPENED, session).build());
+    }
+
+    /** The end of a relayed stream, and what its trailers or response headers say about the command or file. */
+    void closed(ActiveSession session, Relay.Outcome outcome, Http2Headers response, long durationMs) {
+        String reason = session.endReason() != null ? session.endReason() : outcome.reason();
+        LOG.info("session stream {} closed after {} ms: {} bytes to appliance {}, {} back ({})", session.id(), durationMs,
+                outcome.bytesFirstToSecond(), session.appliance(), outcome.bytesSecondToFirst(), reason);
+        append(session(EventType.STREAM_CLOSED, session)
+                .outcome(session.endReason() == null ? Outcome.SUCCESS : Outcome.FAILURE)
+                .detail("bytesToAppliance", outcome.bytesFirstToSecond())
+                .detail("bytesFromAppliance", outcome.bytesSecondToFirst())
+                .detail("durationMs", durationMs).detail("reason", reason).build());
+        SessionRequest request = session.request();
+        Http2Headers trailers = outcome.trailersFromSecond();
+        switch (request.kind()) {
+            case EXEC -> append(session(EventType.COMMAND_RUN, session)
+                    .outcome(text(trailers, LinkProtocol.TRAILER_EXIT_STATUS) == null ? Outcome.FAILURE : Outcome.SUCCESS)
+                    .detail("name", request.command()).detail("args", args(request))
+                    .detail("exitStatus", text(trailers, LinkProtocol.TRAILER_EXIT_STATUS))
+                    .detail("truncated", String.valueOf("true".equals(text(trailers, LinkProtocol.TRAILER_OUTPUT_TRUNCATED))))
+                    .detail("timedOut", String.valueOf("true".equals(text(trailers, LinkProtocol.TRAILER_TIMED_OUT))))
+                    .build());
+            case GET -> append(session(EventType.FILE_GET, session)
+                    .outcome(outcome.complete() ? Outcome.SUCCESS : Outcome.FAILURE)
+                    .detail("path", request.path()).detail("size", text(response, LinkProtocol.HEADER_FILE_SIZE))
+                    .detail("sha256", text(response, LinkProtocol.HEADER_FILE_SHA256)).build());
+            case PUT -> {
+                String refusal = text(trailers, LinkProtocol.HEADER_REASON);
+                if (refusal != null || text(trailers, LinkProtocol.HEADER_FILE_SHA256) == null) {
+                    append(session(EventType.FILE_REFUSED, session).outcome(Outcome.FAILURE)
+                            .detail("path", request.path())
+                            .detail("reason", refusal != null ? refusal : "nothing stored: " + reason).build());
+                } else {
+                    append(session(EventType.FILE_PUT, session).detail("path", request.path())
+                            .detail("size", text(trailers, LinkProtocol.HEADER_FILE_SIZE))
+                            .detail("sha256", text(trailers, LinkProtocol.HEADER_FILE_SHA256)).build());
+                }
+            }
+            case CONNECT -> {
+                // stream.closed says it all
+            }
+        }
+    }
+
+    private static AuditEvent.Builder base(EventType type, SessionAttempt attempt, String sessionId) {
+        return AuditEvent.builder(type).actor(attempt.login()).appliance(attempt.appliance()).session(sessionId)
+                .source(attempt.source()).detail("kind", attempt.request().kind().code())
+                .detail("target", attempt.request().target());
+    }
+
+    private static AuditEvent.Builder withToken(AuditEvent.Builder event, AccessToken token) {
+        return token == null ? event : event.ticket(token.ticket()).detail("tokenId", token.id().toString());
+    }
+
+    private static AuditEvent.Builder session(EventType type, ActiveSession session) {
+        return AuditEvent.builder(type).actor(session.engineer()).appliance(session.appliance()).ticket(session.ticket())
+                .session(session.id()).source(session.source()).detail("tokenId", session.tokenId().toString())
+                .detail("kind", session.request().kind().code()).detail("target", session.request().target());
+    }
+
+    private static String args(SessionRequest request) {
+        try {
+            return request.args().isEmpty() ? null : JSON.writeValueAsString(request.args());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the arguments", e);
+        }
+    }
+
+    private static String text(Http2Headers headers, String name) {
+        CharSequence value = headers == null ? null : headers.get(name);
+        return value == null ? null : value.toString();
+    }
+
+    private void append(AuditEvent event) {
+        blocking.execute(() -> {
+            try {
+                audit.append(event);
+            } catch (RuntimeException e) {
+                LOG.error("cannot append {} to the audit log: {}", event.type().eventName(), e.getMessage(), e);
+            }
+        });
+    }
+}
