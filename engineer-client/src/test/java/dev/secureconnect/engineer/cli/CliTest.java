@@ -93,7 +93,7 @@ class CliTest {
     }
 
     @Test
-    void aStoredTokenOpensOnlyWithItsPassphraseAndWhileValid() throws Exception {
+    void aStoredTokenOpensOnlyWithItsPassphrase() throws Exception {
         EngineerHome home = EngineerHome.at(dir);
         home.save(new SavedSession("localhost:8443", dir.resolve("nowhere.p12"), Optional.empty(), Optional.empty(),
                 "alice", "s", "x".repeat(43), Instant.now().plus(Duration.ofHours(8))));
@@ -114,11 +114,11 @@ class CliTest {
         assertThat(opened.exitCode()).isEqualTo(1);
         assertThat(opened.err()).startsWith("sc-engineer: there is no terminal to ask for it");
 
+        // an expired token is not judged here: it goes to the server, which refuses it and audits the attempt
         EngineerCli.Run expired = new EngineerCli(dir).withClock(Clock.fixed(token.claims().expiresAt(), ZoneOffset.UTC))
                 .run("forward", "--token-passphrase-file", right.toString(), "SN-1", "22");
         assertThat(expired.exitCode()).isEqualTo(1);
-        assertThat(expired.err()).isEqualTo("sc-engineer: the access token for SN-1 expired at "
-                + token.claims().expiresAt() + ": run sc-engineer access SN-1 --ticket 12345678\n");
+        assertThat(expired.err()).startsWith("sc-engineer: there is no terminal to ask for it");
     }
 
     @Test

@@ -4,40 +4,29 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
-import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.tunnel.audit.EventType;
-import io.netty.bootstrap.ServerBootstrap;
+import dev.secureconnect.server.listener.MutualTlsListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import java.net.InetSocketAddress;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,52 +43,34 @@ public final class EngineerListener {
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final EngineerApi api;
-    private final AuditLog audit;
-    private final Executor blocking;
-    private final SslContext sslContext;
-    private final Duration handshakeTimeout;
-    /** Peers whose refusal the trust manager already audited, so the handshake failure is not audited twice. */
-    private final Map<String, Boolean> auditedRefusals = new ConcurrentHashMap<>();
+    private final MutualTlsListener listener;
 
     public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, EngineerApi api,
             AuditLog audit, Executor blocking) {
         this.api = requireNonNull(api, "api");
-        this.audit = requireNonNull(audit, "audit");
-        this.blocking = requireNonNull(blocking, "blocking");
-        this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
-        this.sslContext = SslContexts.server(keys, trust, CertificateRole.ENGINEER,
-                List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1), this::refused);
+        this.listener = new MutualTlsListener("engineer", keys, trust, CertificateRole.ENGINEER,
+                List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1), handshakeTimeout, audit,
+                blocking, this::connected);
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
     public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port) throws InterruptedException {
-        return new ServerBootstrap()
-                .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("tls", SslContexts.serverHandler(sslContext, ch, handshakeTimeout));
-                        ch.pipeline().addLast("handshake", new HandshakeDone());
-                    }
-                })
-                .bind(host, port)
-                .sync()
-                .channel();
+        return listener.bind(boss, workers, host, port);
     }
 
-    private void refused(String peerAddress, String subject, CertificateRejectedException.Reason reason, String message) {
-        auditedRefusals.put(peerAddress, Boolean.TRUE);
-        LOG.warn("engineer handshake from {} refused ({}): {}", peerAddress, reason.label(), message);
-        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peerAddress)
-                .outcome(AuditEvent.Outcome.FAILURE).detail("listener", "engineer").detail("reason", reason.label())
-                .detail("subject", subject).detail("message", message).build()));
-    }
-
-    private static String address(Channel channel) {
-        return channel.remoteAddress() instanceof InetSocketAddress inet
-                ? inet.getHostString() + ":" + inet.getPort()
-                : String.valueOf(channel.remoteAddress());
+    /** A completed handshake: remembers who the engineer is on the connection, then installs HTTP/2 or HTTP/1.1. */
+    private void connected(ChannelHandlerContext ctx, SslHandler tls, String peer) throws SSLPeerUnverifiedException {
+        CertificateIdentity engineer = SslContexts.peerIdentity(tls.engine().getSession());
+        X509Certificate certificate = (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
+        ctx.channel().attr(EngineerConnection.KEY).set(
+                new EngineerConnection(engineer.id(), certificate, CertificateFingerprint.of(certificate), peer));
+        String protocol = tls.applicationProtocol();
+        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            http2(ctx.pipeline());
+        } else {
+            http1(ctx.pipeline()); // http/1.1, or a client that offered no ALPN
+        }
+        LOG.debug("engineer {} connected from {} ({})", engineer.id(), peer, protocol == null ? "no ALPN" : protocol);
     }
 
     /** The HTTP/1.1 pipeline after the handshake. */
@@ -122,50 +93,5 @@ public final class EngineerListener {
                 stream.pipeline().addLast("dispatch", new StreamDispatcher(api));
             }
         }));
-    }
-
-    /** Waits for the end of the handshake: on success installs HTTP, on failure audits and closes. */
-    private final class HandshakeDone extends ChannelInboundHandlerAdapter {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (!(event instanceof SslHandshakeCompletionEvent done)) {
-                super.userEventTriggered(ctx, event);
-                return;
-            }
-            String peer = address(ctx.channel());
-            if (!done.isSuccess()) {
-                if (auditedRefusals.remove(peer) == null) {
-                    String message = done.cause().getMessage() == null ? done.cause().toString() : done.cause().getMessage();
-                    String reason = message.contains("certificate") || message.contains("Empty") ? "no-certificate" : "handshake-failed";
-                    LOG.warn("engineer handshake from {} failed: {}", peer, message);
-                    blocking.execute(() -> audit.append(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
-                            .outcome(AuditEvent.Outcome.FAILURE).detail("listener", "engineer").detail("reason", reason)
-                            .detail("message", message).build()));
-                }
-                ctx.close();
-                return;
-            }
-            SslHandler tls = ctx.pipeline().get(SslHandler.class);
-            CertificateIdentity engineer = SslContexts.peerIdentity(tls.engine().getSession());
-            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
-            CertificateFingerprint fingerprint = CertificateFingerprint.of((X509Certificate) chain[0]);
-            ctx.channel().attr(EngineerConnection.KEY).set(
-                    new EngineerConnection(engineer.id(), (X509Certificate) chain[0], fingerprint, peer));
-            String protocol = tls.applicationProtocol();
-            ChannelPipeline pipeline = ctx.pipeline();
-            pipeline.remove(this);
-            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                http2(pipeline);
-            } else {
-                http1(pipeline); // http/1.1, or a client that offered no ALPN
-            }
-            LOG.debug("engineer {} connected from {} ({})", engineer.id(), peer, protocol == null ? "no ALPN" : protocol);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("engineer connection from {} failed before HTTP was up: {}", address(ctx.channel()), cause.toString());
-            ctx.close();
-        }
     }
 }

@@ -1,0 +1,148 @@
+package dev.secureconnect.server.listener;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.pki.CertificateRejectedException;
+import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.crypto.tls.KeyMaterial;
+import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TrustMaterial;
+import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.tunnel.audit.EventType;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listener that speaks mutual TLS with the SecureConnect policy and accepts one certificate role only. Every refused
+ * handshake is audited once ({@code handshake.refused}, with the listener's name and the reason: revoked, expired,
+ * unknown CA, wrong role, no certificate, …); each completed handshake is handed to {@link Connected}, which installs
+ * the protocol that follows.
+ */
+public final class MutualTlsListener {
+
+    /** What to do with a connection whose handshake completed: set up its protocol, or close it. */
+    @FunctionalInterface
+    public interface Connected {
+        /**
+         * @param ctx the context of the connection's pipeline, the TLS handler in front
+         * @param tls the finished handshake's handler (peer certificates, negotiated ALPN)
+         * @param peer the peer's {@code host:port}
+         */
+        void connected(ChannelHandlerContext ctx, SslHandler tls, String peer) throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(MutualTlsListener.class);
+
+    private final String name;
+    private final AuditLog audit;
+    private final Executor blocking;
+    private final SslContext sslContext;
+    private final Duration handshakeTimeout;
+    private final Connected onConnected;
+    /** Peers whose refusal the trust manager already audited, so the handshake failure is not audited twice. */
+    private final Map<String, Boolean> auditedRefusals = new ConcurrentHashMap<>();
+
+    /**
+     * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
+     * @param role the only certificate role accepted from clients
+     * @param alpn the application protocols offered, most preferred first
+     */
+    public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, CertificateRole role, List<String> alpn,
+            Duration handshakeTimeout, AuditLog audit, Executor blocking, Connected onConnected) {
+        this.name = requireNonNull(name, "name");
+        this.audit = requireNonNull(audit, "audit");
+        this.blocking = requireNonNull(blocking, "blocking");
+        this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
+        this.onConnected = requireNonNull(onConnected, "onConnected");
+        this.sslContext = SslContexts.server(keys, trust, role, alpn, this::refused);
+    }
+
+    /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
+    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port) throws InterruptedException {
+        return new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("tls", SslContexts.serverHandler(sslContext, ch, handshakeTimeout));
+                        ch.pipeline().addLast("handshake", new HandshakeDone());
+                    }
+                })
+                .bind(host, port)
+                .sync()
+                .channel();
+    }
+
+    /** The peer's {@code host:port}, as logs and audit events name it. */
+    public static String address(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress inet
+                ? inet.getHostString() + ":" + inet.getPort()
+                : String.valueOf(channel.remoteAddress());
+    }
+
+    private void refused(String peerAddress, String subject, CertificateRejectedException.Reason reason, String message) {
+        auditedRefusals.put(peerAddress, Boolean.TRUE);
+        LOG.warn("{} handshake from {} refused ({}): {}", name, peerAddress, reason.label(), message);
+        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peerAddress)
+                .outcome(AuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason.label())
+                .detail("subject", subject).detail("message", message).build()));
+    }
+
+    private void failed(String peer, Throwable cause) {
+        if (auditedRefusals.remove(peer) != null) {
+            return; // the trust manager audited it with the precise reason
+        }
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        String reason = message.contains("certificate") || message.contains("Empty") ? "no-certificate" : "handshake-failed";
+        LOG.warn("{} handshake from {} failed: {}", name, peer, message);
+        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
+                .outcome(AuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason)
+                .detail("message", message).build()));
+    }
+
+    /** Waits for the end of the handshake: on success hands the connection on, on failure audits and closes. */
+    private final class HandshakeDone extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (!(event instanceof SslHandshakeCompletionEvent done)) {
+                super.userEventTriggered(ctx, event);
+                return;
+            }
+            String peer = address(ctx.channel());
+            if (!done.isSuccess()) {
+                failed(peer, done.cause());
+                ctx.close();
+                return;
+            }
+            ChannelHandlerContext tlsContext = ctx.pipeline().context(SslHandler.class);
+            ctx.pipeline().remove(this);
+            onConnected.connected(tlsContext, (SslHandler) tlsContext.handler(), peer);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("{} connection from {} failed before its protocol was up: {}", name, address(ctx.channel()),
+                    cause.toString());
+            ctx.close();
+        }
+    }
+}
