@@ -161,7 +161,9 @@ class SessionStreamsTest {
         get.send(new byte[0], true);
         assertThat(get.awaitEnd()).isTrue();
         assertThat(get.wasReset()).as("the server reset the get stream").isFalse();
-        assertThat(get.body()).isEqualTo(FakeAppliance.FILE);
+        String getSession = get.response().get(LinkProtocol.HEADER_SESSION).toString();
+        AuditRecord getClosed = server.awaitAudit(EventType.STREAM_CLOSED, r -> getSession.equals(r.event().sessionId()));
+        assertThat(get.body()).as("get body; the server's record: " + getClosed.event().details()).isEqualTo(FakeAppliance.FILE);
         Http2Headers forwardedGet = appliance.sessionRequests.poll(10, TimeUnit.SECONDS); // exec
         forwardedGet = appliance.sessionRequests.poll(10, TimeUnit.SECONDS);
         assertThat(new io.netty.handler.codec.http.QueryStringDecoder(forwardedGet.path().toString()).parameters()

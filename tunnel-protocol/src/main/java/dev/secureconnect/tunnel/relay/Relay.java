@@ -62,7 +62,9 @@ public final class Relay {
      */
     public static Relay start(Channel first, Channel second) {
         Relay relay = new Relay(first, second);
-        first.eventLoop().execute(relay::install);
+        // each side is set up on its own event loop: its handler is in place before it reads anything
+        first.eventLoop().execute(() -> relay.install(first, second, relay.firstToSecond));
+        second.eventLoop().execute(() -> relay.install(second, first, relay.secondToFirst));
         return relay;
     }
 
@@ -79,19 +81,16 @@ public final class Relay {
         return secondToFirst.get();
     }
 
-    private void install() {
-        if (!first.isActive() || !second.isActive()) {
+    /** Runs on {@code self}'s event loop: adds its relay handler, then lets it read while {@code peer} is writable. */
+    private void install(Channel self, Channel peer, AtomicLong forwarded) {
+        if (!self.isActive() || !peer.isActive()) {
             abort("a side closed before the relay started");
             return;
         }
-        first.pipeline().addLast("relay", new RelayHandler(this, second, firstToSecond));
-        second.pipeline().addLast("relay", new RelayHandler(this, first, secondToFirst));
-        first.closeFuture().addListener(future -> sideClosed());
-        second.closeFuture().addListener(future -> sideClosed());
-        first.config().setAutoRead(second.isWritable());
-        second.config().setAutoRead(first.isWritable());
-        first.read();
-        second.read();
+        self.pipeline().addLast("relay", new RelayHandler(this, peer, forwarded));
+        self.closeFuture().addListener(future -> sideClosed());
+        self.config().setAutoRead(peer.isWritable());
+        self.read();
     }
 
     /**
