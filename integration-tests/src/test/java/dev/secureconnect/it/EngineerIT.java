@@ -248,8 +248,11 @@ class EngineerIT {
         loginAndAccess(bob);
         Path wrong = Files.writeString(root.resolve("wrong.pass"), "not the passphrase\n");
         Launcher.Result result = bob.run("exec", "--token-passphrase-file", wrong.toString(), appliance.serial, "echo-args");
-        refusedInOneLine(result, "passphrase");
+        assertThat(result.exitCode()).as(result.describe()).isNotZero();
+        assertThat(result.err()).as(result.describe()).startsWith("sc-engineer: wrong token passphrase");
         assertThat(events(EventType.STREAM_OPENED)).isEmpty(); // the token never left the laptop
+        assertThat(tokenRefusals("wrong-passphrase")) // but the client reported the failed unlock
+                .anyMatch(e -> "bob".equals(e.actor()) && appliance.serial.equals(e.applianceSerial()));
     }
 
     @Test

@@ -164,7 +164,10 @@ class SessionFlowTest {
         EngineerCli.Run run = cli.run("exec", "--token-passphrase-file", wrong.toString(), "SN-1", "collect-logs");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("sc-engineer: wrong token passphrase for " + home.resolve("tokens/SN-1.jwe") + "\n");
-        assertThat(server.requests()).hasSize(before);
+        // the token stays on the laptop; only the failed unlock is reported, for the server's audit log
+        assertThat(server.requests()).hasSize(before + 1);
+        assertThat(server.requests().get(before).path().toString()).isEqualTo("/api/v1/tokens/unlock-failed");
+        assertThat(server.requests().get(before).toString()).doesNotContain("sc-access-token");
     }
 
     @Test

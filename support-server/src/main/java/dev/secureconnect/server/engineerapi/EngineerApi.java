@@ -30,6 +30,7 @@ public final class EngineerApi {
                 new Endpoint.Route(HttpMethod.POST, "logout", true, true, new LogoutEndpoint(sessions, audit)),
                 new Endpoint.Route(HttpMethod.GET, "appliances", true, false, new AppliancesEndpoint(links)),
                 new Endpoint.Route(HttpMethod.POST, "tokens", true, true, new TokensEndpoint(issuance)),
+                new Endpoint.Route(HttpMethod.POST, "tokens/unlock-failed", true, true, new UnlockFailedEndpoint(audit)),
                 new Endpoint.Route(HttpMethod.GET, "sessions", true, false, new SessionsEndpoint(gate.active()))),
                 sessions, blocking);
     }
