@@ -11,7 +11,9 @@ import io.netty.handler.codec.http2.EmptyHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Promise;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,6 +39,9 @@ public final class Relay {
      */
     public record Outcome(long bytesFirstToSecond, long bytesSecondToFirst, boolean complete, String reason,
             Http2Headers trailersFromFirst, Http2Headers trailersFromSecond) {}
+
+    /** How long a completed relay's HTTP/2 stream may take to send its last frames before it is reset. */
+    static final Duration STREAM_END_GRACE = Duration.ofSeconds(30);
 
     private final Channel first;
     private final Channel second;
@@ -112,7 +117,6 @@ public final class Relay {
             endOutput(first, trailers);
         }
         if (firstEnded && secondEnded) {
-            // both directions done: the stream is already fully closed by END_STREAM both ways; close sockets
             finish(true, "both sides ended");
         }
     }
@@ -129,8 +133,8 @@ public final class Relay {
         if (finished.isDone()) {
             return;
         }
-        closeAfterFlush(first);
-        closeAfterFlush(second);
+        close(first, complete);
+        close(second, complete);
         Outcome outcome = new Outcome(firstToSecond.get(), secondToFirst.get(), complete, reason, trailersFromFirst,
                 trailersFromSecond);
         first.closeFuture().addListener(a -> second.closeFuture().addListener(b -> finished.trySuccess(outcome)));
@@ -150,24 +154,28 @@ public final class Relay {
         } else if (target instanceof Http2StreamChannel) {
             target.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
         } else if (target instanceof DuplexChannel duplex) {
-            target.flush();
-            duplex.shutdownOutput();
+            // shutting the output down drops what is still in the outbound buffer: only once the data is written
+            target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> duplex.shutdownOutput());
         } else {
             target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
     /**
-     * Closes {@code channel} behind the writes already queued for it. The two sides may run on different event
-     * loops: the last DATA and END_STREAM forwarded from the other side may still wait in this channel's task queue
-     * (queued before the relay saw both ends, so before this call); a close queued on the same loop runs after them,
-     * where closing at once would reset the stream and drop them. An HTTP/2 stream takes no {@link ByteBuf}, so it
-     * is flushed and closed; a socket is closed once an empty write behind its data has completed.
+     * Closes one side at the end of the relay. After a complete relay an HTTP/2 stream is left to close itself: it
+     * does once its END_STREAM, which flow control may still hold, has gone out (a close now would reset the stream
+     * and drop it); it is closed after {@link #STREAM_END_GRACE} should the peer never take it. A socket, and any
+     * side of an aborted relay, is closed behind the writes already queued for it: the two sides may run on different
+     * event loops, so the last bytes forwarded from the other side may still wait in this channel's task queue
+     * (queued before the relay saw both ends); a task queued on the same loop runs after them, and a socket closes
+     * once an empty write behind its data has completed.
      */
-    private static void closeAfterFlush(Channel channel) {
+    private static void close(Channel channel, boolean complete) {
         channel.eventLoop().execute(() -> {
-            if (channel instanceof Http2StreamChannel || !channel.isActive()) {
+            if (channel instanceof Http2StreamChannel && complete) {
                 channel.flush();
+                channel.eventLoop().schedule(() -> channel.close(), STREAM_END_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } else if (channel instanceof Http2StreamChannel || !channel.isActive()) {
                 channel.close();
             } else {
                 channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
