@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;

@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.access;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import java.io.IOException;

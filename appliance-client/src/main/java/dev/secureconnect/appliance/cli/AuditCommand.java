@@ -5,6 +5,7 @@ import dev.secureconnect.appliance.audit.AuditLog;
 import dev.secureconnect.appliance.audit.AuditRecord;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.TextTable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.cli;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.daemon.ApplianceDaemon;
-import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.CryptoException;
 import java.lang.reflect.Constructor;
 import picocli.CommandLine;

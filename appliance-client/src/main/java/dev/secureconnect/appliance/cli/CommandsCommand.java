@@ -10,6 +10,7 @@ import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.internal.ByteSizes;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.files.FolderEntry;
 import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.secureconnect.appliance.audit.AuditLog;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.ServiceEntry;
 import java.util.ArrayList;

@@ -10,6 +10,7 @@ import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.appliance.link.ApplianceStatus;
+import dev.secureconnect.cli.TextTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

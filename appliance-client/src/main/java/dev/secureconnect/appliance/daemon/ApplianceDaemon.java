@@ -7,7 +7,7 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
-import dev.secureconnect.appliance.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.appliance.link.LinkSupervisor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;

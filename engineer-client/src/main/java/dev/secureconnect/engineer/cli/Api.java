@@ -3,7 +3,7 @@ package dev.secureconnect.engineer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ApiException;
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 
 /** JSON API calls with the login session, and reading their answers for tables. */
 final class Api {

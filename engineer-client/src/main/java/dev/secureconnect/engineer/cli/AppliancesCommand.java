@@ -1,6 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.engineer.internal.Json;
 import java.util.ArrayList;
 import java.util.List;

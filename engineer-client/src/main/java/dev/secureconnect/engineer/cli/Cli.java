@@ -2,7 +2,7 @@ package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkException;
 import java.lang.reflect.Constructor;
 import picocli.CommandLine;

@@ -6,7 +6,7 @@ import dev.secureconnect.engineer.client.ServerConnection;
 import dev.secureconnect.engineer.client.SessionRequests;
 import dev.secureconnect.engineer.client.StreamSink;
 import dev.secureconnect.engineer.internal.AtomicFiles;
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import io.netty.buffer.Unpooled;

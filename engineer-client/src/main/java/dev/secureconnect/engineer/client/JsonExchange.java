@@ -3,7 +3,7 @@ package dev.secureconnect.engineer.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;

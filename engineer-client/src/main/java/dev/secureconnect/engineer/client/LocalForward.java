@@ -3,7 +3,7 @@ package dev.secureconnect.engineer.client;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRefusedException;
 import dev.secureconnect.tunnel.relay.Relay;

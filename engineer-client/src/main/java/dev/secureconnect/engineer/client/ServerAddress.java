@@ -1,6 +1,6 @@
 package dev.secureconnect.engineer.client;
 
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 
 /**
  * The server's engineer listener, as given with {@code --server HOST:PORT} ({@code [::1]:PORT} for IPv6).

@@ -8,7 +8,7 @@ import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;

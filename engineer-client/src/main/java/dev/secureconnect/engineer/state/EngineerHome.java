@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.AtomicFiles;
 import dev.secureconnect.engineer.internal.Json;
-import dev.secureconnect.engineer.internal.OneLine;
+import dev.secureconnect.cli.OneLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

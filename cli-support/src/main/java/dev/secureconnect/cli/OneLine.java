@@ -1,6 +1,6 @@
-package dev.secureconnect.engineer.internal;
+package dev.secureconnect.cli;
 
-/** Text for one line of output: line breaks and other control characters replaced, long text cut. */
+/** Text for one line of output or audit: line breaks and other control characters replaced, long text cut. */
 public final class OneLine {
 
     private static final int MAX = 400;

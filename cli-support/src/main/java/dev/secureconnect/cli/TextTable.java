@@ -1,19 +1,19 @@
-package dev.secureconnect.engineer.cli;
+package dev.secureconnect.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Left-aligned columns separated by two spaces, for listings. */
-final class TextTable {
+public final class TextTable {
 
     private final List<String[]> rows = new ArrayList<>();
 
-    TextTable(String... header) {
+    public TextTable(String... header) {
         rows.add(header);
     }
 
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         String[] text = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             text[i] = cells[i] == null ? "-" : String.valueOf(cells[i]);
@@ -22,7 +22,7 @@ final class TextTable {
         return this;
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {
