@@ -221,6 +221,7 @@ class SessionStreamsTest {
         }
         AuditRecord misuse = server.awaitAudit(EventType.TOKEN_MISUSED, r -> "bob".equals(r.event().actor()));
         assertThat(misuse.event().details()).containsEntry("reason", "wrong-holder").containsEntry("tokenEngineer", "alice");
+        server.awaitAudit(EventType.STREAM_REFUSED, r -> "bob".equals(r.event().actor())); // written after token.misused
         assertThat(server.audit(EventType.STREAM_REFUSED)).hasSizeGreaterThanOrEqualTo(7);
         assertThat(server.audit(EventType.STREAM_OPENED)).isEmpty();
         assertThat(appliance.sessionRequests).hasSize(1); // only the one the appliance itself refused (port 9)

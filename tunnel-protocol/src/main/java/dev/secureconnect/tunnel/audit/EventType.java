@@ -112,7 +112,23 @@ public enum EventType {
     REVOCATIONS_RECEIVED(1804, "token.revocations-received", Severity.INFORMATIONAL,
             "the appliance received the list of revoked tokens from the server"),
     TOKEN_KEY_PINNED(1805, "token-key.pinned", Severity.NOTICE,
-            "the appliance admin pinned the token-verification key of the server");
+            "the appliance admin pinned the token-verification key of the server"),
+
+    // the audit log and its export 1900-1999
+    AUDIT_CHECKPOINT(1900, "audit.checkpoint", Severity.INFORMATIONAL,
+            "the server signed the chain head with its audit key (this record is the one signed)"),
+    SINK_DELIVERY_FAILING(1910, "sink.delivery-failing", Severity.ERROR,
+            "an export sink or the mail notifier stopped delivering (receiver down, refused, TLS error); retrying"),
+    SINK_DELIVERY_RECOVERED(1911, "sink.delivery-recovered", Severity.NOTICE,
+            "an export sink or the mail notifier delivers again; nothing was lost while it was failing"),
+    SINK_ADDED(1912, "sink.added", Severity.NOTICE,
+            "the operator added or changed an export sink"),
+    SINK_REMOVED(1913, "sink.removed", Severity.NOTICE,
+            "the operator removed an export sink"),
+    SINK_TEST(1914, "sink.test", Severity.INFORMATIONAL,
+            "the operator sent a test event to one export sink"),
+    AUDIT_EXPORTED(1920, "audit.exported", Severity.NOTICE,
+            "the operator exported a range of the audit log as a verifiable bundle");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));
@@ -120,7 +136,8 @@ public enum EventType {
     /** The categories, by the hundreds of the id. */
     private static final Map<Integer, String> CATEGORIES = Map.of(
             10, "tickets", 11, "appliance links", 12, "sessions", 13, "appliance admin", 14, "appliance link",
-            15, "engineers and logins", 16, "access tokens", 17, "commands and files", 18, "appliance access settings");
+            15, "engineers and logins", 16, "access tokens", 17, "commands and files", 18, "appliance access settings",
+            19, "audit and export");
 
     private final int id;
     private final String eventName;
