@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <p>On a file system without POSIX permissions (Windows) the file inherits the directory's access control list.
  */
-final class OwnerOnlyFiles {
+public final class OwnerOnlyFiles {
 
     static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
@@ -34,7 +34,7 @@ final class OwnerOnlyFiles {
     private OwnerOnlyFiles() {}
 
     /** Replaces {@code file} with {@code content}, atomically, mode 0600. */
-    static void write(Path file, byte[] content) throws IOException {
+    public static void write(Path file, byte[] content) throws IOException {
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
         boolean posix = isPosix(directory);
@@ -63,7 +63,7 @@ final class OwnerOnlyFiles {
     }
 
     /** The content of {@code file}, refused when larger than {@link #MAX_SIZE}. */
-    static byte[] read(Path file) throws IOException {
+    public static byte[] read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             if (channel.size() > MAX_SIZE) {
                 throw new IOException("larger than " + MAX_SIZE + " bytes");
@@ -76,7 +76,7 @@ final class OwnerOnlyFiles {
      * Refuses a file that its group or others may access, as OpenSSH refuses such a private key; nothing is checked
      * on a file system without POSIX permissions.
      */
-    static void requireOwnerOnly(Path file, String what) {
+    public static void requireOwnerOnly(Path file, String what) {
         try {
             if (!isPosix(file)) {
                 return;

@@ -47,6 +47,7 @@ public final class AuditLog {
 
     private final Database database;
     private final Clock clock;
+    private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AuditLog(Database database, Clock clock) {
         this.database = requireNonNull(database, "database");
@@ -73,7 +74,7 @@ public final class AuditLog {
      */
     public <T> T inTransaction(AuditedWork<T> work) {
         requireNonNull(work, "work");
-        return database.inTransaction(connection -> {
+        T result = database.inTransaction(connection -> {
             try (Statement lock = connection.createStatement()) {
                 if (lock.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
                     throw new StorageException("database " + database.url() + ": the audit head row is missing;"
@@ -83,6 +84,37 @@ public final class AuditLog {
             Head head = readHead(connection).orElseThrow();
             return work.run(new AuditTransaction(connection, clock, head.seq(), head.hash()));
         });
+        appendListeners.forEach(Runnable::run);
+        return result;
+    }
+
+    /**
+     * Runs {@code listener} after every committed transaction of this process that held the head (so after new
+     * records, at most a few calls too many). For the export sinks, to deliver without polling delay; records
+     * appended by other processes ({@code sc-server} admin commands) are found by their periodic look.
+     * The listener must be quick and must not throw.
+     */
+    public void onAppend(Runnable listener) {
+        appendListeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /** Every record of one session (its session id), oldest first; at most {@link #MAX_LIST_LIMIT}. */
+    public List<AuditRecord> session(String sessionId) {
+        requireNonNull(sessionId, "sessionId");
+        List<AuditRow> rows = database.withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRow.COLUMNS
+                    + " FROM audit_log WHERE session_id = ? ORDER BY seq LIMIT " + MAX_LIST_LIMIT)) {
+                select.setString(1, sessionId);
+                try (ResultSet rs = select.executeQuery()) {
+                    List<AuditRow> found = new ArrayList<>();
+                    while (rs.next()) {
+                        found.add(AuditRow.read(rs));
+                    }
+                    return found;
+                }
+            }
+        });
+        return rows.stream().map(AuditRow::toRecord).toList();
     }
 
     /**
@@ -105,6 +137,11 @@ public final class AuditLog {
         return records;
     }
 
+    /** Records {@code afterSeq+1 .. upToSeq} exactly as stored, oldest first, at most {@code limit}. */
+    List<AuditRow> rows(long afterSeq, long upToSeq, int limit) {
+        return database.withConnection(connection -> rows(connection, afterSeq, upToSeq, limit));
+    }
+
     /** The sequence number of the last record, 0 while the log is empty. */
     public long lastSeq() {
         return database.withConnection(connection -> readHead(connection).map(Head::seq).orElse(0L));
@@ -116,7 +153,19 @@ public final class AuditLog {
      * records appended while it runs are beyond the head it read and are not checked.
      */
     public AuditVerification verify() {
-        AuditVerification result = database.withConnection(this::verify);
+        return verify((AuditPublicKey) null);
+    }
+
+    /**
+     * {@link #verify()}, and then every signed checkpoint up to the first bad record: signed by {@code key}, over
+     * its record's hash, and no {@code audit.checkpoint} record without its signature. The first bad sequence
+     * number reported is the lowest of the chain's and the checkpoints'. With a null key only the chain is checked.
+     */
+    public AuditVerification verify(AuditPublicKey key) {
+        AuditVerification result = database.withConnection(connection -> {
+            AuditVerification chain = verifyChain(connection);
+            return key == null ? chain : withCheckpoints(connection, chain, key);
+        });
         if (result.ok()) {
             LOG.info("{}", result.message());
         } else {
@@ -125,7 +174,28 @@ public final class AuditLog {
         return result;
     }
 
-    private AuditVerification verify(Connection connection) throws SQLException {
+    private static AuditVerification withCheckpoints(Connection connection, AuditVerification chain, AuditPublicKey key)
+            throws SQLException {
+        long upTo = chain.ok() ? chain.headSeq() : chain.firstBadSeq() - 1;
+        Checkpoints.CheckResult checkpoints = Checkpoints.check(connection, key, upTo);
+        if (checkpoints.firstBadSeq() > 0) {
+            return AuditVerification.bad(Problem.BAD_CHECKPOINT, checkpoints.firstBadSeq(),
+                    Math.min(chain.checked(), checkpoints.firstBadSeq() - 1), chain.headSeq(), checkpoints.problem());
+        }
+        if (!chain.ok()) {
+            return chain;
+        }
+        String signed = checkpoints.checked() == 0
+                ? "; no signed checkpoint yet"
+                : "; " + checkpoints.checked() + " checkpoint(s) signed by audit key " + key.keyId()
+                        + " verified, the last at record " + checkpoints.lastSeq()
+                        + (checkpoints.lastSeq() < chain.headSeq()
+                                ? " (records " + (checkpoints.lastSeq() + 1) + ".." + chain.headSeq() + " not signed yet)"
+                                : "");
+        return new AuditVerification(Problem.NONE, 0, chain.checked(), chain.headSeq(), chain.message() + signed);
+    }
+
+    private AuditVerification verifyChain(Connection connection) throws SQLException {
         Optional<Head> maybeHead = readHead(connection);
         if (maybeHead.isEmpty()) {
             return AuditVerification.bad(Problem.HEAD_MISMATCH, 1, 0, 0, "the audit head row is missing");

@@ -29,7 +29,12 @@ public record AuditVerification(Problem problem, long firstBadSeq, long checked,
         /** A record's {@code prev_hash} matches no record: the link itself was changed. */
         BROKEN_CHAIN,
         /** The last record is not the one the head names: records at the end were deleted (or the head edited). */
-        HEAD_MISMATCH
+        HEAD_MISMATCH,
+        /**
+         * A signed checkpoint is wrong: signed by another key, a signature that does not verify, a hash that is not
+         * its record's, or an {@code audit.checkpoint} record whose signature row was deleted.
+         */
+        BAD_CHECKPOINT
     }
 
     public AuditVerification {

@@ -3,6 +3,9 @@ package dev.secureconnect.server.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code DIR/server.yaml}: everything the support server reads at start. Every field has a default, so an empty
@@ -11,7 +14,7 @@ import java.time.Duration;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerConfig(String node, Listener applianceListener, Listener engineerListener, Tls tls,
-        Database database, Link link) {
+        Database database, Link link, Audit audit, List<Sink> sinks, Mail mail, Reports reports) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -25,6 +28,22 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
         tls = tls == null ? Tls.DEFAULT : tls;
         database = database == null ? Database.DEFAULT : database;
         link = link == null ? Link.DEFAULT : link;
+        audit = audit == null ? Audit.DEFAULT : audit;
+        sinks = sinks == null ? List.of() : List.copyOf(sinks);
+        Set<String> names = new HashSet<>();
+        for (Sink sink : sinks) {
+            if (!names.add(sink.name())) {
+                throw new IllegalArgumentException("two sinks are named '" + sink.name() + "': names must be unique");
+            }
+        }
+        mail = mail == null ? Mail.DEFAULT : mail;
+        reports = reports == null ? Reports.DEFAULT : reports;
+    }
+
+    /** A configuration with the default audit, sinks, mail and reports sections. */
+    public ServerConfig(String node, Listener applianceListener, Listener engineerListener, Tls tls, Database database,
+            Link link) {
+        this(node, applianceListener, engineerListener, tls, database, link, null, null, null, null);
     }
 
     /** A configuration with the default engineer listener. */
@@ -34,6 +53,90 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
 
     public static ServerConfig defaults() {
         return new ServerConfig(null, null, null, null, null, null);
+    }
+
+    /** This configuration with {@code sinks} instead of its own. */
+    public ServerConfig withSinks(List<Sink> newSinks) {
+        return new ServerConfig(node, applianceListener, engineerListener, tls, database, link, audit, newSinks, mail,
+                reports);
+    }
+
+    /** This configuration apart from its sinks, to tell whether a change needs a restart. */
+    public ServerConfig withoutSinks() {
+        return withSinks(List.of());
+    }
+
+    /**
+     * The audit log's signed checkpoints and its export sinks' retries.
+     *
+     * @param checkpointEvery sign a checkpoint after this many records, default 1000
+     * @param checkpointInterval or when a record is older than this and unsigned, default PT1M
+     * @param retryInitial a failing sink's first wait before it tries again, default PT1S
+     * @param retryMax the longest wait between tries (the back-off doubles up to it), default PT1M
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Audit(Long checkpointEvery, Duration checkpointInterval, Duration retryInitial, Duration retryMax) {
+        static final Audit DEFAULT = new Audit(null, null, null, null);
+
+        public Audit {
+            checkpointEvery = checkpointEvery == null ? 1000 : checkpointEvery;
+            checkpointInterval = checkpointInterval == null ? Duration.ofMinutes(1) : checkpointInterval;
+            retryInitial = retryInitial == null ? Duration.ofSeconds(1) : retryInitial;
+            retryMax = retryMax == null ? Duration.ofMinutes(1) : retryMax;
+            if (checkpointEvery < 1) {
+                throw new IllegalArgumentException("checkpointEvery must be at least 1");
+            }
+            if (checkpointInterval.isNegative() || checkpointInterval.isZero() || retryInitial.isNegative()
+                    || retryInitial.isZero() || retryMax.compareTo(retryInitial) < 0) {
+                throw new IllegalArgumentException("durations must be positive and retryMax at least retryInitial");
+            }
+        }
+    }
+
+    /**
+     * E-mail notifications to the appliances' contacts (session start and end, with the session report). Off while
+     * {@code host} is empty.
+     *
+     * @param security {@code starttls} (default: required, not opportunistic), {@code smtps} or {@code none}
+     * @param passwordFile a file holding the SMTP password (mode 0600), relative to the server directory
+     * @param ca a CA file to trust for the SMTP server's certificate; default: the JDK's trust store
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Mail(String host, Integer port, String security, String user, String passwordFile, String from,
+            String ca, Duration timeout) {
+        static final Mail DEFAULT = new Mail(null, null, null, null, null, null, null, null);
+
+        public Mail {
+            host = host == null ? "" : host.trim();
+            security = security == null ? "starttls" : security.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!List.of("starttls", "smtps", "none").contains(security)) {
+                throw new IllegalArgumentException("security '" + security + "' is not one of starttls, smtps, none");
+            }
+            port = port == null ? ("smtps".equals(security) ? 465 : 587) : port;
+            timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+            if (!host.isEmpty() && (from == null || from.isBlank())) {
+                throw new IllegalArgumentException("'from' is required when 'host' is set (the sender address)");
+            }
+        }
+
+        public boolean enabled() {
+            return !host.isEmpty();
+        }
+    }
+
+    /**
+     * Session reports.
+     *
+     * @param templates a folder whose {@code session.txt.hbs} / {@code session.html.hbs} replace the shipped
+     *     templates; empty: the shipped ones
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Reports(String templates) {
+        static final Reports DEFAULT = new Reports(null);
+
+        public Reports {
+            templates = templates == null ? "" : templates.trim();
+        }
     }
 
     /**
