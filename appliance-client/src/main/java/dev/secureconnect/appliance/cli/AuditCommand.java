@@ -15,7 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", description = "Lists the appliance's own audit log: every admin action and every link and"
-        + " stream event, so you can see what support did.", subcommands = AuditCommand.Verify.class)
+        + " stream event, so you can see what support did.", subcommands = {AuditCommand.Verify.class,
+            AuditReportCommands.Report.class, AuditReportCommands.Sessions.class})
 final class AuditCommand implements Callable<Integer> {
 
     private final Console console;
