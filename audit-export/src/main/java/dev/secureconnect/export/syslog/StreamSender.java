@@ -11,7 +11,6 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.List;
-import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +19,7 @@ final class StreamSender implements Sender {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamSender.class);
     private static final int BUFFER = 16 * 1024;
+    private static final long CLOSE_WAIT_MILLIS = 1_000;
 
     private final SyslogSettings settings;
     private final TlsLayer tls;
@@ -61,12 +61,15 @@ final class StreamSender implements Sender {
         if (target.isUnresolved()) {
             throw new DeliveryException("unknown host '" + settings.bareHost() + "'");
         }
+        if (tls != null) {
+            tls.prepare();
+        }
         Socket raw = new Socket();
         try {
             raw.connect(target, timeoutMillis(settings.connectTimeout()));
         } catch (ConnectException e) {
             closeQuietly(raw);
-            throw new DeliveryException(e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")
+            throw new DeliveryException(String.valueOf(e.getMessage()).contains("refused")
                     ? "connection refused by " + settings.address()
                     : "cannot connect to " + settings.address() + ": " + reason(e), e);
         } catch (SocketTimeoutException e) {
@@ -116,6 +119,8 @@ final class StreamSender implements Sender {
         closing.watchdog.arm();
         try {
             closing.out.flush();
+            // a TLS socket waits for the receiver's close_notify after sending its own: not for long
+            closing.socket.setSoTimeout((int) Math.min(CLOSE_WAIT_MILLIS, settings.writeTimeout().toMillis()));
             closing.socket.close();
         } catch (IOException | RuntimeException e) {
             LOG.debug("Closing the connection to syslog receiver {}: {}", settings.address(), reason(e));
@@ -228,10 +233,5 @@ final class StreamSender implements Sender {
         public void close() throws IOException {
             out.close();
         }
-    }
-
-    /** For tests and logs: whether a TLS session is up. */
-    boolean connectedWithTls() {
-        return connection != null && connection.socket instanceof SSLSocket;
     }
 }

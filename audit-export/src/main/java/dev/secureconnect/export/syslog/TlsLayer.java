@@ -76,6 +76,11 @@ final class TlsLayer {
         }
     }
 
+    /** Reads the PEM files and builds the TLS context, once; a problem with them fails before any connection. */
+    void prepare() throws DeliveryException {
+        context();
+    }
+
     private SSLContext context() throws DeliveryException {
         if (context == null) {
             try {
@@ -125,7 +130,8 @@ final class TlsLayer {
                 return "the receiver's certificate is not trusted (it does not chain to the configured CA: "
                         + StreamSender.reason(cause) + ")";
             }
-            if (cause instanceof CertificateException && String.valueOf(cause.getMessage()).contains("No subject alternative")) {
+            if (cause instanceof CertificateException && (String.valueOf(cause.getMessage()).contains("No subject alternative")
+                    || String.valueOf(cause.getMessage()).startsWith("No name matching"))) {
                 return "the receiver's certificate does not name the host dialled (" + StreamSender.reason(cause) + ")";
             }
         }
