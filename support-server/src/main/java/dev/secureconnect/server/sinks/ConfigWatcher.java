@@ -1,0 +1,85 @@
+package dev.secureconnect.server.sinks;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.server.config.ConfigException;
+import dev.secureconnect.server.config.ConfigFile;
+import dev.secureconnect.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks at {@code server.yaml} (call {@link #look} about once a second) and applies a change of its {@code sinks}
+ * to the running {@link ExportSinks}, without a restart. A change anywhere else is logged once as needing a
+ * restart; a file that no longer parses, or sinks that cannot be set up, are logged and the running sinks kept.
+ */
+public final class ConfigWatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
+
+    private final Path dir;
+    private final ExportSinks sinks;
+    private final ServerConfig started;
+    private ServerConfig applied;
+    private FileTime seen;
+    private long seenSize;
+    private boolean restartNoted;
+
+    public ConfigWatcher(Path dir, ServerConfig started, ExportSinks sinks) {
+        this.dir = requireNonNull(dir, "dir");
+        this.started = requireNonNull(started, "started");
+        this.applied = started;
+        this.sinks = requireNonNull(sinks, "sinks");
+        stamp();
+    }
+
+    /** Applies a changed {@code server.yaml}; never throws. */
+    public synchronized void look() {
+        Path file = dir.resolve(ConfigFile.NAME);
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            long size = Files.size(file);
+            if (modified.equals(seen) && size == seenSize) {
+                return;
+            }
+            seen = modified;
+            seenSize = size;
+        } catch (IOException e) {
+            return; // being replaced: look again next time
+        }
+        ServerConfig changed;
+        try {
+            changed = ConfigFile.read(dir);
+        } catch (ConfigException e) {
+            LOG.error("{} changed but is not valid, keeping the running sinks: {}", file, e.getMessage());
+            return;
+        }
+        if (!changed.sinks().equals(applied.sinks())) {
+            try {
+                sinks.apply(changed.sinks());
+                LOG.info("{} changed: sinks now {}", file, sinks.names());
+                applied = applied.withSinks(changed.sinks());
+            } catch (RuntimeException e) {
+                LOG.error("{} changed but its sinks cannot be set up, keeping the running ones: {}", file, e.getMessage());
+            }
+        }
+        if (!changed.withoutSinks().equals(started.withoutSinks()) && !restartNoted) {
+            restartNoted = true;
+            LOG.warn("{} changed outside 'sinks': restart sc-server to apply it (sinks apply without a restart)", file);
+        }
+    }
+
+    private void stamp() {
+        try {
+            Path file = dir.resolve(ConfigFile.NAME);
+            seen = Files.getLastModifiedTime(file);
+            seenSize = Files.size(file);
+        } catch (IOException e) {
+            seen = null;
+        }
+    }
+}

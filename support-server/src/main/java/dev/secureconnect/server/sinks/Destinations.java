@@ -1,0 +1,74 @@
+package dev.secureconnect.server.sinks;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.export.Destination;
+import dev.secureconnect.export.ExportOrigin;
+import dev.secureconnect.export.format.MessageFormat;
+import dev.secureconnect.export.format.SyslogFacility;
+import dev.secureconnect.export.syslog.SyslogDestination;
+import dev.secureconnect.export.syslog.SyslogSettings;
+import dev.secureconnect.export.syslog.SyslogTransport;
+import dev.secureconnect.server.config.ServerConfig;
+import dev.secureconnect.server.config.Sink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Makes the {@link Destination} a configured {@link Sink} describes; paths are relative to the server directory. */
+public final class Destinations {
+
+    /** The product version in CEF/LEEF headers and JSON. */
+    public static final String PRODUCT_VERSION = "0.1.0";
+
+    private final Path serverDir;
+    private final ExportOrigin origin;
+
+    public Destinations(Path serverDir, String node) {
+        this.serverDir = requireNonNull(serverDir, "serverDir");
+        this.origin = new ExportOrigin(requireNonNull(node, "node"), "sc-server", PRODUCT_VERSION);
+    }
+
+    public ExportOrigin origin() {
+        return origin;
+    }
+
+    /**
+     * The destination of {@code sink}.
+     *
+     * @throws IllegalArgumentException one line naming the sink, if a file it needs is missing or a setting is
+     *     invalid
+     */
+    public Destination open(Sink sink) {
+        String what = "sink '" + sink.name() + "'";
+        try {
+            return switch (sink.type()) {
+                case "syslog" -> syslog(sink);
+                default -> throw new IllegalArgumentException("type " + sink.type() + " is not supported");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Destination syslog(Sink sink) {
+        ServerConfig.Listener target = ServerConfig.Listener.parse(sink.target());
+        SyslogTransport transport = SyslogTransport.parse(sink.transport());
+        SyslogSettings settings = new SyslogSettings(transport, target.host(), target.port(),
+                MessageFormat.parse(sink.format()), SyslogFacility.parse(sink.facility()).code(),
+                existing(sink.ca(), "ca"), existing(sink.certificate(), "certificate"), existing(sink.key(), "key"),
+                sink.connectTimeout(), sink.timeout());
+        return new SyslogDestination(settings, origin);
+    }
+
+    /** {@code path} resolved against the server directory, which must exist; null stays null. */
+    Path existing(String path, String field) {
+        if (path == null) {
+            return null;
+        }
+        Path resolved = serverDir.resolve(path).normalize();
+        if (!Files.isReadable(resolved)) {
+            throw new IllegalArgumentException(field + " " + resolved + " does not exist or cannot be read");
+        }
+        return resolved;
+    }
+}
