@@ -1,0 +1,76 @@
+package dev.secureconnect.export.mail;
+
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.tls.TlsPolicy;
+import dev.secureconnect.crypto.tls.TrustMaterial;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The Angus Mail session properties for {@link MailSettings}: every timeout set (the library's default is to wait
+ * forever), TLS as the settings ask and never less (STARTTLS required, not opportunistic), the server's name checked
+ * against its certificate, SecureConnect's protocol versions ({@link TlsPolicy#PROTOCOLS}).
+ */
+final class SmtpProperties {
+
+    private SmtpProperties() {}
+
+    /**
+     * @throws IllegalArgumentException when the CA file cannot be used
+     */
+    static Properties of(MailSettings settings) {
+        Properties properties = new Properties();
+        properties.setProperty("mail.transport.protocol", "smtp");
+        properties.setProperty("mail.smtp.host", settings.host());
+        properties.setProperty("mail.smtp.port", Integer.toString(settings.port()));
+        properties.setProperty("mail.smtp.connectiontimeout", Long.toString(settings.connectTimeout().toMillis()));
+        properties.setProperty("mail.smtp.timeout", Long.toString(settings.timeout().toMillis()));
+        properties.setProperty("mail.smtp.writetimeout", Long.toString(settings.timeout().toMillis()));
+        properties.setProperty("mail.smtp.auth", Boolean.toString(settings.user() != null));
+        properties.setProperty("mail.smtp.from", MailAddresses.parse(settings.from(), "from").getAddress());
+        switch (settings.security()) {
+            case NONE -> {
+                properties.setProperty("mail.smtp.starttls.enable", "false");
+                properties.setProperty("mail.smtp.ssl.enable", "false");
+            }
+            case STARTTLS -> {
+                properties.setProperty("mail.smtp.starttls.enable", "true");
+                properties.setProperty("mail.smtp.starttls.required", "true");
+                tls(properties, settings);
+            }
+            case SMTPS -> {
+                properties.setProperty("mail.smtp.ssl.enable", "true");
+                tls(properties, settings);
+            }
+        }
+        return properties;
+    }
+
+    private static void tls(Properties properties, MailSettings settings) {
+        properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+        properties.setProperty("mail.smtp.ssl.protocols", String.join(" ", TlsPolicy.PROTOCOLS));
+        if (settings.ca() != null) {
+            // an object, not a string: the library takes the factory itself from here
+            properties.put("mail.smtp.ssl.socketFactory", socketFactory(settings));
+        }
+    }
+
+    /** A factory trusting the CA certificates of the settings' PEM file (no revocation check: a mail client has no CRL). */
+    private static SSLSocketFactory socketFactory(MailSettings settings) {
+        try {
+            TrustMaterial trust = TrustMaterial.withoutRevocationCheck(Pem.readCertificates(settings.ca()), List.of());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust.validator().trustManager()}, null);
+            return context.getSocketFactory();
+        } catch (CryptoException e) {
+            throw new IllegalArgumentException("ca: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS context: " + e.getMessage(), e);
+        }
+    }
+}
