@@ -6,7 +6,13 @@ import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.appliances.ApplianceStore;
+import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.Checkpoints;
+import dev.secureconnect.server.sinks.ConfigWatcher;
+import dev.secureconnect.server.sinks.Destinations;
+import dev.secureconnect.server.sinks.ExportSinks;
+import dev.secureconnect.server.sinks.SinkCursors;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
@@ -70,6 +76,8 @@ public final class ServerDaemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel applianceListener;
     private final Channel engineerListener;
+    private final Checkpoints checkpoints;
+    private final ExportSinks sinks;
 
     /** How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}. */
     static final long REVOCATION_POLL_MILLIS = 500;
@@ -85,6 +93,11 @@ public final class ServerDaemon implements AutoCloseable {
         this.workers = new NioEventLoopGroup();
         try {
             this.audit = new AuditLog(database, clock);
+            this.checkpoints = new Checkpoints(database, audit, AuditKey.loadOrCreate(dir), config.node(), clock);
+            Destinations destinations = new Destinations(dir, config.node());
+            this.sinks = new ExportSinks(audit, new SinkCursors(database, clock), destinations::open, config.audit(),
+                    clock);
+            sinks.apply(config.sinks());
             this.tickets = new TicketStore(database, audit, clock);
             this.appliances = new ApplianceStore(database, clock, config.node());
             int stale = appliances.markAllOffline();
@@ -120,6 +133,10 @@ public final class ServerDaemon implements AutoCloseable {
                 links.pushRevocations();
             });
             timers.scheduleWithFixedDelay(() -> watch(revocations), 0, REVOCATION_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            ServerConfig.Audit auditSettings = config.audit();
+            timers.scheduleWithFixedDelay(() -> checkpoint(auditSettings), 1, 1, TimeUnit.SECONDS);
+            ConfigWatcher configWatcher = new ConfigWatcher(dir, config, sinks);
+            timers.scheduleWithFixedDelay(configWatcher::look, 1, 1, TimeUnit.SECONDS);
             writeListeners();
             started = true;
         } finally {
@@ -184,6 +201,14 @@ public final class ServerDaemon implements AutoCloseable {
         }
     }
 
+    private void checkpoint(ServerConfig.Audit settings) {
+        try {
+            checkpoints.signIfDue(settings.checkpointEvery(), settings.checkpointInterval());
+        } catch (RuntimeException e) {
+            LOG.warn("signing an audit checkpoint failed: {}", e.getMessage(), e);
+        }
+    }
+
     private static void watch(RevocationWatcher revocations) {
         try {
             revocations.poll();
@@ -216,6 +241,12 @@ public final class ServerDaemon implements AutoCloseable {
         links.closeAll("server shutting down");
         applianceListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         engineerListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        timers.shutdownNow();
+        try {
+            checkpoints.signIfDue(1, java.time.Duration.ZERO); // the last records are signed before the server stops
+        } catch (RuntimeException e) {
+            LOG.warn("signing the last audit checkpoint failed: {}", e.getMessage(), e);
+        }
         shutdownResources();
         try {
             Files.deleteIfExists(dir.resolve(LISTENERS_FILE));
@@ -226,6 +257,9 @@ public final class ServerDaemon implements AutoCloseable {
 
     private void shutdownResources() {
         timers.shutdownNow();
+        if (sinks != null) {
+            sinks.close();
+        }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         blocking.shutdown();

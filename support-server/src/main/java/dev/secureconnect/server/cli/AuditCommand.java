@@ -1,6 +1,16 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.server.audit.AuditBundle;
+import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.AuditPublicKey;
+import dev.secureconnect.server.audit.Checkpoints;
+import dev.secureconnect.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import dev.secureconnect.server.audit.AuditRecord;
 import dev.secureconnect.server.audit.AuditVerification;
 import dev.secureconnect.server.storage.Database;
@@ -14,8 +24,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "audit", description = "Lists and verifies the hash-chained audit log.",
-        subcommands = {AuditCommand.ListRecords.class, AuditCommand.Verify.class})
+@Command(name = "audit", description = "Lists, verifies and exports the hash-chained, signed audit log.",
+        subcommands = {AuditCommand.ListRecords.class, AuditCommand.Verify.class, AuditCommand.Export.class,
+                AuditCommand.Key.class})
 final class AuditCommand implements Runnable {
 
     @CommandLine.Spec
@@ -23,7 +34,7 @@ final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: list or verify");
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: list, verify, export or key");
     }
 
     @Command(name = "list", description = "Lists audit records after a sequence number.")
@@ -66,24 +77,114 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Verifies the hash chain; exit 1 names the first bad sequence number.")
+    @Command(name = "verify", description = "Verifies the hash chain and every signed checkpoint of the log, or an"
+            + " exported bundle; exit 1 names the first bad sequence number.")
     static final class Verify implements Callable<Integer> {
-        @Mixin
-        ServerDir server;
+        @Option(names = "--dir", paramLabel = "DIR", description = "The server directory (holds server.yaml).")
+        Path dir;
+
+        @Option(names = "--bundle", paramLabel = "FILE", description = "Verify this exported bundle instead (no"
+                + " server directory needed).")
+        Path bundle;
+
+        @Option(names = "--key", paramLabel = "FILE", description = "The audit public key (JWK) to require, as"
+                + " 'sc-server audit key' printed it; default: the server's own key, or the bundle's.")
+        Path key;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
+            if ((dir == null) == (bundle == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give --dir DIR or --bundle FILE");
+            }
+            AuditPublicKey pinned = key == null ? null : readKey(key);
             AuditVerification result;
-            try (Database database = server.database()) {
-                result = server.audit(database).verify();
+            if (bundle != null) {
+                result = AuditBundle.verify(bundle, pinned);
+            } else {
+                ServerDir server = ServerDir.of(dir);
+                try (Database database = server.database()) {
+                    AuditPublicKey own = Files.exists(AuditKey.in(dir)) ? AuditKey.load(dir).publicKey() : null;
+                    result = server.audit(database).verify(pinned != null ? pinned : own);
+                }
             }
             if (!result.ok()) {
-                throw new CliException("audit log verification failed at seq " + result.firstBadSeq() + ": " + result.message());
+                throw new CliException((bundle != null ? "bundle" : "audit log") + " verification failed at seq "
+                        + result.firstBadSeq() + ": " + result.message());
             }
-            spec.commandLine().getOut().println("audit log intact: " + result.checked() + " records, head seq " + result.headSeq());
+            spec.commandLine().getOut().println(result.message());
+            return 0;
+        }
+
+        private static AuditPublicKey readKey(Path file) throws IOException {
+            try {
+                return AuditPublicKey.parse(Files.readString(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new CliException("--key " + file + " does not exist");
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--key " + file + " is " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "export", description = "Writes records SEQ..SEQ, with the signed checkpoints covering them and"
+            + " the audit public key, to a bundle that 'audit verify --bundle' checks on any machine.")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        ServerDir server;
+
+        @Option(names = "--from", required = true, paramLabel = "SEQ", description = "The first record.")
+        long from;
+
+        @Option(names = "--to", required = true, paramLabel = "SEQ", description = "The last record.")
+        long to;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The bundle to write (JSON).")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            ServerConfig config = server.config();
+            AuditKey key = AuditKey.loadOrCreate(server.dir);
+            AuditBundle.Exported exported;
+            try (Database database = server.database()) {
+                AuditLog audit = server.audit(database);
+                Checkpoints checkpoints = new Checkpoints(database, audit, key, config.node(), Clock.systemUTC());
+                exported = AuditBundle.export(audit, checkpoints, key, config.node(), ServerDir.actor(), from, to, out);
+            }
+            spec.commandLine().getOut().println("exported records " + exported.from() + ".." + exported.to() + " to "
+                    + out + " (" + exported.records() + " records through the checkpoint at " + exported.signedThrough()
+                    + ", " + exported.checkpoints() + " signature(s), audit key " + exported.keyId() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "key", description = "Prints the audit public key (JWK) that signs checkpoints: pin it where"
+            + " bundles are checked ('audit verify --bundle F --key KEY').")
+    static final class Key implements Callable<Integer> {
+        @Mixin
+        ServerDir server;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the JWK to FILE instead of printing it.")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            server.config();
+            String jwk = AuditKey.loadOrCreate(server.dir).publicKey().json();
+            if (out == null) {
+                spec.commandLine().getOut().println(jwk);
+            } else {
+                Files.writeString(out, jwk + "\n", StandardCharsets.UTF_8);
+            }
             return 0;
         }
     }

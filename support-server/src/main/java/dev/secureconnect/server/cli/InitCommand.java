@@ -9,6 +9,7 @@ import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.tokens.TokenKeyFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -99,9 +100,9 @@ final class InitCommand implements Callable<Integer> {
             Files.copy(ca, tls.resolve("ca.pem"));
             ServerConfig config = new ServerConfig(null, listener, engineerListener,
                     new ServerConfig.Tls(null, null, null, null, crl.toAbsolutePath().normalize().toString(), null), null, null);
-            Files.writeString(staging.resolve(ConfigFile.NAME), "# SecureConnect support server; reference: docs/server.md\n"
-                    + ConfigFile.render(config), StandardCharsets.UTF_8);
+            ConfigFile.write(staging, config);
             TokenKeyFile.generate(staging);
+            AuditKey.loadOrCreate(staging);
             try (Database database = Database.open(ServerDaemon.databaseSettings(staging, config.database()))) {
                 // opening runs the migrations: the directory is ready to run
             }

@@ -16,6 +16,13 @@ final class ServerDir {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The server directory (holds server.yaml).")
     Path dir;
 
+    /** The directory {@code dir}, for a command whose {@code --dir} is optional. */
+    static ServerDir of(Path dir) {
+        ServerDir server = new ServerDir();
+        server.dir = dir;
+        return server;
+    }
+
     ServerConfig config() {
         if (!Files.isDirectory(dir)) {
             throw new CliException(dir + " does not exist: create it with 'sc-server init --dir " + dir + " …'");

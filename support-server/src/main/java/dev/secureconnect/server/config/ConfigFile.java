@@ -63,6 +63,31 @@ public final class ConfigFile {
         }
     }
 
+    /**
+     * Replaces {@code DIR/server.yaml} with {@code config}, atomically (a temporary file beside it, then a rename), so
+     * a running server watching it reads the old file or the new one, never half of it.
+     */
+    public static void write(Path dir, ServerConfig config) {
+        Path file = dir.resolve(NAME);
+        Path temporary = dir.resolve("." + NAME + ".tmp");
+        try {
+            Files.writeString(temporary, HEADER + render(config), java.nio.charset.StandardCharsets.UTF_8);
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ConfigException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                // the rename failed and so may this; the error above is the one that matters
+            }
+        }
+    }
+
+    /** The comment at the top of a written {@code server.yaml}. */
+    public static final String HEADER = "# SecureConnect support server; reference: docs/server.md\n";
+
     public static String render(ServerConfig config) {
         try {
             return YAML.writeValueAsString(config);

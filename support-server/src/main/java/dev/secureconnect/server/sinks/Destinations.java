@@ -11,6 +11,15 @@ import dev.secureconnect.export.syslog.SyslogSettings;
 import dev.secureconnect.export.syslog.SyslogTransport;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.token.OwnerOnlyFiles;
+import dev.secureconnect.export.file.JsonLinesFile;
+import dev.secureconnect.export.file.JsonLinesSettings;
+import dev.secureconnect.export.webhook.WebhookDestination;
+import dev.secureconnect.export.webhook.WebhookSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -43,7 +52,9 @@ public final class Destinations {
         try {
             return switch (sink.type()) {
                 case "syslog" -> syslog(sink);
-                default -> throw new IllegalArgumentException("type " + sink.type() + " is not supported");
+                case "webhook" -> webhook(sink);
+                default -> new JsonLinesFile(new JsonLinesSettings(serverDir.resolve(sink.path()).normalize(),
+                        sink.maxBytes(), sink.keep()), origin);
             };
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
@@ -58,6 +69,22 @@ public final class Destinations {
                 existing(sink.ca(), "ca"), existing(sink.certificate(), "certificate"), existing(sink.key(), "key"),
                 sink.connectTimeout(), sink.timeout());
         return new SyslogDestination(settings, origin);
+    }
+
+    private Destination webhook(Sink sink) {
+        Path secretFile = existing(sink.secretFile(), "secretFile");
+        byte[] secret;
+        try {
+            OwnerOnlyFiles.requireOwnerOnly(secretFile, "webhook secret");
+            secret = new String(OwnerOnlyFiles.read(secretFile), StandardCharsets.UTF_8).strip()
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException | CryptoException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        WebhookSettings settings = WebhookSettings.of(URI.create(sink.url().trim()), secret)
+                .withTimeouts(sink.connectTimeout(), sink.timeout());
+        Path ca = existing(sink.ca(), "ca");
+        return new WebhookDestination(ca == null ? settings : settings.withCa(ca), origin);
     }
 
     /** {@code path} resolved against the server directory, which must exist; null stays null. */
