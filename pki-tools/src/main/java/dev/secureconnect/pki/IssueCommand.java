@@ -19,7 +19,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "issue",
         description = "Issues a certificate with a new key pair.",
-        subcommands = {IssueCommand.Server.class, IssueCommand.Appliance.class, IssueCommand.Engineer.class})
+        subcommands = {
+            IssueCommand.Server.class,
+            IssueCommand.Appliance.class,
+            IssueCommand.Engineer.class,
+            IssueCommand.ApiClient.class
+        })
 final class IssueCommand implements Runnable {
 
     @CommandLine.Spec
@@ -27,7 +32,7 @@ final class IssueCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "say what to issue: server, appliance or engineer");
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to issue: " + LeafRole.CHOICES);
     }
 
     /** The options every {@code issue} subcommand shares. */
@@ -191,6 +196,31 @@ final class IssueCommand implements Runnable {
         @Override
         char[] p12Password() {
             return terminal.secret("identity.p12 password", p12PassphraseFile, "--p12-passphrase-file", P12_ENV, true, 8);
+        }
+    }
+
+    @Command(name = "api-client", description = "Issues an API client's certificate, e.g. for a SIEM connector"
+            + " (EKU clientAuth, SAN urn:secureconnect:api-client:NAME).")
+    static final class ApiClient extends Leaf {
+        @Option(names = "--name", required = true, paramLabel = "NAME",
+                description = "The client's name, e.g. splunk-prod (1 to 64 of A-Z a-z 0-9 . _ -).")
+        String name;
+
+        @Option(names = "--days", paramLabel = "N", defaultValue = "365", description = "Validity in days (default ${DEFAULT-VALUE}).")
+        int days;
+
+        ApiClient(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        CertificateIdentity identity() {
+            return CertificateIdentity.apiClient(name);
+        }
+
+        @Override
+        int days() {
+            return days;
         }
     }
 }

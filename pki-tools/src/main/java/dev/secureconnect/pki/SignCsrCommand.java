@@ -22,13 +22,13 @@ final class SignCsrCommand implements Callable<Integer> {
     CaOptions ca;
 
     @Option(names = "--role", required = true, paramLabel = "ROLE", converter = LeafRole.class,
-            description = "server, appliance or engineer: the CSR's identity must be of this role.")
+            description = "server, appliance, engineer or api-client: the CSR's identity must be of this role.")
     CertificateRole role;
 
     @Option(names = "--csr", required = true, paramLabel = "FILE", description = "The PEM certificate request.")
     Path csr;
 
-    @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: 397 server, 1095 appliance, 365 engineer).")
+    @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: 397 server, 1095 appliance, 365 engineer and api-client).")
     Integer days;
 
     @Option(names = "--renew", description = "Sign even though the appliance already has a valid certificate.")
@@ -61,7 +61,8 @@ final class SignCsrCommand implements Callable<Integer> {
         return switch (role) {
             case SERVER -> 397;
             case APPLIANCE -> 1095;
-            default -> 365;
+            case ENGINEER, API_CLIENT -> 365;
+            case ROOT_CA, ISSUING_CA -> throw new IllegalArgumentException("role: " + role + " (expected: a leaf role)");
         };
     }
 }

@@ -49,6 +49,7 @@ class BadInputTest {
 
         csrs = Files.createDirectories(work.resolve("csrs"));
         CsrFiles.openssl(csrs, "appliance-sn9", "/CN=SN-9", "URI:urn:secureconnect:appliance:SN-9");
+        CsrFiles.openssl(csrs, "api-client-splunk", "/CN=splunk-prod", "URI:urn:secureconnect:api-client:splunk-prod");
         CsrFiles.openssl(csrs, "engineer-bob", "/CN=Bob Builder", "URI:urn:secureconnect:engineer:bob,email:bob@example.com");
         CsrFiles.openssl(csrs, "cn-differs", "/CN=SN-1", "URI:urn:secureconnect:appliance:SN-9");
         CsrFiles.openssl(csrs, "rsa-1024", "/CN=SN-SMALL", "URI:urn:secureconnect:appliance:SN-SMALL");
@@ -114,6 +115,8 @@ class BadInputTest {
                 usage("usage/ca-role-sign-csr", "role 'root-ca' cannot be requested", () -> signCsr("root-ca", "appliance-sn9")),
                 usage("usage/unknown-role-list", "unknown role 'admin'", () -> args("list", "--dir", ca, "--role", "admin")),
                 usage("usage/unknown-issue-role", "Unmatched argument", () -> args("issue", "admin", "--dir", ca, "--out", out("u1"))),
+                usage("usage/missing-api-client-name", "Missing required option: '--name=NAME'",
+                        () -> args("issue", "api-client", "--dir", ca, "--out", out("u4"))),
                 usage("usage/missing-serial", "Missing required option: '--serial=SERIAL'",
                         () -> args("issue", "appliance", "--dir", ca, "--out", out("u2"))),
                 usage("usage/missing-dir", "Missing required option: '--dir=DIR'",
@@ -147,6 +150,13 @@ class BadInputTest {
                         () -> args("issue", "engineer", "--dir", ca, "--login", "bob", "--name", "Bob", "--email",
                                 "bob", "--out", out("i7"))),
 
+                refused("fail/api-client-name-with-space", "API client name 'splunk prod' is not valid",
+                        () -> args("issue", "api-client", "--dir", ca, "--name", "splunk prod", "--out", out("i8"))),
+                refused("fail/api-client-name-with-colon", "API client name 'x:engineer:bob' is not valid",
+                        () -> args("issue", "api-client", "--dir", ca, "--name", "x:engineer:bob", "--out", out("i9"))),
+                refused("fail/api-client-name-with-path", "API client name '../splunk' is not valid",
+                        () -> args("issue", "api-client", "--dir", ca, "--name", "../splunk", "--out", out("i10"))),
+
                 // a second valid certificate for one appliance
                 refused("fail/second-valid-appliance", "appliance SN-TAKEN already has a valid certificate",
                         () -> args("issue", "appliance", "--dir", ca, "--serial", "SN-TAKEN", "--out", out("d1"))),
@@ -160,6 +170,10 @@ class BadInputTest {
                         () -> signCsr("appliance", "engineer-bob")),
                 refused("fail/csr-appliance-as-engineer", "the CSR asks for a appliance SN-9",
                         () -> signCsr("engineer", "appliance-sn9")),
+                refused("fail/csr-api-client-as-engineer", "the CSR asks for a api-client splunk-prod certificate, not a engineer"
+                        + " one: sign it with --role api-client", () -> signCsr("engineer", "api-client-splunk")),
+                refused("fail/csr-engineer-as-api-client", "the CSR asks for a engineer bob",
+                        () -> signCsr("api-client", "engineer-bob")),
                 refused("fail/csr-server-as-appliance", "server support.example.com",
                         () -> signCsr("appliance", "library-server")),
                 refused("fail/csr-cn-differs-from-san", "subject CN=SN-1 does not match SAN urn:secureconnect:appliance:SN-9",

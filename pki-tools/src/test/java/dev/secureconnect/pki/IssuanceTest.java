@@ -155,6 +155,34 @@ class IssuanceTest {
     }
 
     @Test
+    void issueApiClientNamesTheClientInCnAndSanUriWithClientAuthOnly() throws Exception {
+        Path out = work.resolve("api-client-out");
+        PkiCli.Result result = CLI.ok("issue", "api-client", "--dir", ca.toString(), "--name", "splunk-prod",
+                "--out", out.toString());
+
+        X509Certificate cert = assertDelivered(out, true);
+        CertificateIdentity identity = CertificateIdentity.of(cert);
+        assertThat(identity).isEqualTo(CertificateIdentity.apiClient("splunk-prod"));
+        assertThat(identity.role()).isEqualTo(CertificateRole.API_CLIENT);
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=splunk-prod,OU=API Clients,O=Acme");
+        assertThat(sanUris(cert)).containsExactly("urn:secureconnect:api-client:splunk-prod");
+        assertThat(cert.getSubjectAlternativeNames()).hasSize(1);
+        assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(cert.getBasicConstraints()).isEqualTo(-1);
+        assertThat(fileNames(out)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "ca.pem", "key.pem");
+        assertThat(mode(out.resolve("key.pem"))).isEqualTo("rw-------");
+        assertValidity(cert, 365);
+        assertThat(result.out()).contains("issued api-client splunk-prod: serial " + CaDirectory.serialHex(cert));
+
+        assertThat(row(CaDirectory.serialHex(cert)).get("role").asText()).isEqualTo("api-client");
+        assertThat(row(CaDirectory.serialHex(cert)).get("identity").asText()).isEqualTo("splunk-prod");
+        assertThat(CLI.ok("list", "--dir", ca.toString(), "--role", "api-client").out()).contains(CaDirectory.serialHex(cert));
+        assertThat(CLI.ok("show", out.resolve("cert.pem").toString()).out())
+                .containsPattern("role: +api-client")
+                .contains("api-client splunk-prod [urn:secureconnect:api-client:splunk-prod]");
+    }
+
+    @Test
     void issueAcceptsA3072BitKey() throws Exception {
         Path out = work.resolve("server-3072");
         CLI.ok("issue", "server", "--dir", ca.toString(), "--ip", "127.0.0.1", "--key-size", "3072", "--out", out.toString());
@@ -175,6 +203,11 @@ class IssuanceTest {
                 Arguments.of("openssl/engineer", CertificateRole.ENGINEER, "bob", (CsrMaker) folder ->
                         CsrFiles.openssl(folder, "engineer", "/CN=Bob Builder",
                                 "URI:urn:secureconnect:engineer:bob,email:bob@example.com")),
+                Arguments.of("openssl/api-client", CertificateRole.API_CLIENT, "splunk-prod", (CsrMaker) folder ->
+                        CsrFiles.openssl(folder, "api-client", "/CN=splunk-prod",
+                                "URI:urn:secureconnect:api-client:splunk-prod")),
+                Arguments.of("openssl/api-client-cn-only", CertificateRole.API_CLIENT, "elastic-siem", (CsrMaker) folder ->
+                        CsrFiles.openssl(folder, "api-client-cn", "/CN=elastic-siem", null)),
                 Arguments.of("library/server", CertificateRole.SERVER, "lib.example.com", (CsrMaker) folder ->
                         CsrFiles.library(folder, "server", CertificateIdentity.server(List.of("lib.example.com"),
                                 List.of("192.0.2.8")))),
@@ -182,7 +215,9 @@ class IssuanceTest {
                         CsrFiles.library(folder, "appliance", CertificateIdentity.appliance("SN-LIB.7"))),
                 Arguments.of("library/engineer", CertificateRole.ENGINEER, "carol_c", (CsrMaker) folder ->
                         CsrFiles.library(folder, "engineer",
-                                CertificateIdentity.engineer("carol_c", "Carol Clark", "carol@example.com"))));
+                                CertificateIdentity.engineer("carol_c", "Carol Clark", "carol@example.com"))),
+                Arguments.of("library/api-client", CertificateRole.API_CLIENT, "qradar.1", (CsrMaker) folder ->
+                        CsrFiles.library(folder, "api-client", CertificateIdentity.apiClient("qradar.1"))));
     }
 
     interface CsrMaker {

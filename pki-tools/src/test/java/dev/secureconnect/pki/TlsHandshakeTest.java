@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A JDK TLS 1.3 handshake with client authentication on 127.0.0.1 between a server certificate and engineer
- * certificates that sc-pki issued; the server trusts the sc-pki roots through {@link CertificateChainValidator}
+ * A JDK TLS 1.3 handshake with client authentication on 127.0.0.1 between a server certificate and engineer (and
+ * API client) certificates that sc-pki issued; the server trusts the sc-pki roots through {@link CertificateChainValidator}
  * with the CRL that {@code sc-pki revoke} wrote.
  */
 class TlsHandshakeTest {
@@ -69,6 +69,8 @@ class TlsHandshakeTest {
                 work.resolve("server").toString());
         issueEngineer(cli, ca, "alice", "365");
         issueEngineer(cli, ca, "mallory", "365");
+        cli.ok("issue", "api-client", "--dir", ca.toString(), "--name", "splunk-prod", "--out",
+                work.resolve("splunk-prod").toString());
         cli.ok("revoke", "--dir", ca.toString(), "--serial", serialOf("mallory"), "--reason", "keyCompromise");
 
         // a CA made 30 days ago, whose one-day engineer certificate has expired since; its CRL is still current
@@ -95,6 +97,18 @@ class TlsHandshakeTest {
         CertificateIdentity identity = CertificateIdentity.of(peer);
         assertThat(identity.role()).isEqualTo(CertificateRole.ENGINEER);
         assertThat(identity.id()).isEqualTo("alice");
+    }
+
+    @Test
+    void anApiClientCertificateFromItsPemFilesCompletesTheHandshake() throws Exception {
+        Outcome outcome = handshake(work.resolve("splunk-prod"));
+
+        assertThat(outcome.serverFailure()).as("server side").isNull();
+        assertThat(outcome.clientFailure()).as("client side").isNull();
+        assertThat(outcome.acknowledged()).isTrue();
+        CertificateIdentity identity = CertificateIdentity.of((X509Certificate) outcome.peerChain()[0]);
+        assertThat(identity.role()).isEqualTo(CertificateRole.API_CLIENT);
+        assertThat(identity.id()).isEqualTo("splunk-prod");
     }
 
     @Test

@@ -44,9 +44,9 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
  * <p>Profiles: CAs get critical BasicConstraints (the issuing CA with path length 0) and critical KeyUsage
  * keyCertSign + cRLSign; leaves get critical BasicConstraints CA:false, critical KeyUsage digitalSignature
  * (no RSA key transport: SecureConnect only negotiates forward-secret suites), EKU serverAuth (servers) or
- * clientAuth (appliances, engineers), and the SAN of their {@link CertificateIdentity}. Every certificate has a
- * subject key identifier and an authority key identifier, a random positive 128-bit serial number and a
- * SHA-256 with RSA signature.
+ * clientAuth (appliances, engineers, API clients), and the SAN of their {@link CertificateIdentity}. Every
+ * certificate has a subject key identifier and an authority key identifier, a random positive 128-bit serial number
+ * and a SHA-256 with RSA signature.
  */
 public final class CertificateAuthority {
 
@@ -220,7 +220,7 @@ public final class CertificateAuthority {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
                     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 }
-                case SERVER, APPLIANCE, ENGINEER -> {
+                case SERVER, APPLIANCE, ENGINEER, API_CLIENT -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
                     KeyPurposeId purpose = identity.role() == CertificateRole.SERVER

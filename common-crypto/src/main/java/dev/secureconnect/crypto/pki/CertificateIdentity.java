@@ -29,6 +29,8 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
  *   <li>appliance: {@code id} is the serial; SAN URI {@code urn:secureconnect:appliance:<serial>}, CN = serial</li>
  *   <li>engineer: {@code id} is the login; SAN URI {@code urn:secureconnect:engineer:<login>} and the e-mail
  *       address; CN = the person's name</li>
+ *   <li>API client: {@code id} is the client's name (e.g. a SIEM connector, {@code splunk-prod}); SAN URI
+ *       {@code urn:secureconnect:api-client:<name>}, CN = name</li>
  *   <li>server: {@code id} is the first DNS name (or IP address); SAN DNS names and IP addresses</li>
  *   <li>root and issuing CA: {@code id} is the CA's common name</li>
  * </ul>
@@ -83,6 +85,12 @@ public record CertificateIdentity(
         return new CertificateIdentity(CertificateRole.ENGINEER, login, name, email, List.of(), List.of());
     }
 
+    /** A program calling the server's API, e.g. the SIEM connector {@code splunk-prod} pulling audit events. */
+    public static CertificateIdentity apiClient(String name) {
+        IdentityNames.requireId(name, "API client name");
+        return new CertificateIdentity(CertificateRole.API_CLIENT, name, name, "", List.of(), List.of());
+    }
+
     /**
      * Reads the identity back from a certificate: the role from its basic constraints, SAN URI and extended key
      * usage, the names from its subject and SAN. A certificate whose fields contradict each other is refused.
@@ -121,11 +129,12 @@ public record CertificateIdentity(
         }
         SubjectAltNames.Urn urn = urns.get(0);
         if (urn.role() == CertificateRole.APPLIANCE) {
-            if (commonName != null && !commonName.equals(urn.id())) {
-                throw new CryptoException("subject CN=" + IdentityNames.printable(commonName)
-                        + " does not match SAN " + urn + ": an appliance's CN must be its serial");
-            }
+            requireCommonNameIsId(commonName, urn, "an appliance's CN must be its serial");
             return appliance(urn.id());
+        }
+        if (urn.role() == CertificateRole.API_CLIENT) {
+            requireCommonNameIsId(commonName, urn, "an API client's CN must be its name");
+            return apiClient(urn.id());
         }
         if (san.emails().isEmpty()) {
             throw new CryptoException("engineer identity " + urn + " has no e-mail address in its SAN");
@@ -133,11 +142,16 @@ public record CertificateIdentity(
         return engineer(urn.id(), commonName == null ? urn.id() : commonName, san.emails().get(0));
     }
 
-    /** The {@code urn:secureconnect:…} SAN URI of an appliance or engineer; empty for other roles. */
+    private static void requireCommonNameIsId(String commonName, SubjectAltNames.Urn urn, String rule) {
+        if (commonName != null && !commonName.equals(urn.id())) {
+            throw new CryptoException("subject CN=" + IdentityNames.printable(commonName)
+                    + " does not match SAN " + urn + ": " + rule);
+        }
+    }
+
+    /** The {@code urn:secureconnect:…} SAN URI of an appliance, engineer or API client; empty for other roles. */
     public String uri() {
-        return role == CertificateRole.APPLIANCE || role == CertificateRole.ENGINEER
-                ? SubjectAltNames.Urn.of(role, id)
-                : "";
+        return role.isNamedByUrn() ? SubjectAltNames.Urn.of(role, id) : "";
     }
 
     /** A short description for messages and listings, e.g. {@code appliance SN-1234}. */
@@ -165,6 +179,7 @@ public record CertificateIdentity(
             case APPLIANCE -> name.addRDN(BCStyle.OU, "Appliances");
             case ENGINEER -> name.addRDN(BCStyle.OU, "Support Engineers");
             case SERVER -> name.addRDN(BCStyle.OU, "Support Servers");
+            case API_CLIENT -> name.addRDN(BCStyle.OU, "API Clients");
             default -> {
                 // CAs carry only O and CN
             }
@@ -176,7 +191,7 @@ public record CertificateIdentity(
     GeneralNames subjectAltNames() {
         List<GeneralName> names = new ArrayList<>();
         switch (role) {
-            case APPLIANCE -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri()));
+            case APPLIANCE, API_CLIENT -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri()));
             case ENGINEER -> {
                 names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri()));
                 names.add(new GeneralName(GeneralName.rfc822Name, email));

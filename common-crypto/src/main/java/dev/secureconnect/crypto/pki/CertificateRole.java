@@ -10,9 +10,11 @@ public enum CertificateRole {
     ISSUING_CA("issuing-ca"),
     SERVER("server"),
     APPLIANCE("appliance"),
-    ENGINEER("engineer");
+    ENGINEER("engineer"),
+    /** A program that calls the server's API, e.g. a SIEM connector pulling audit events: client-auth only. */
+    API_CLIENT("api-client");
 
-    /** The prefix of the SAN URI that names appliances and engineers: {@code urn:secureconnect:<role>:<id>}. */
+    /** The prefix of the SAN URI naming appliances, engineers, API clients: {@code urn:secureconnect:<role>:<id>}. */
     public static final String URN_PREFIX = "urn:secureconnect:";
 
     private final String label;
@@ -28,6 +30,11 @@ public enum CertificateRole {
 
     public boolean isAuthority() {
         return this == ROOT_CA || this == ISSUING_CA;
+    }
+
+    /** Whether certificates of this role are named by a SAN URI {@code urn:secureconnect:<label>:<id>}. */
+    public boolean isNamedByUrn() {
+        return this == APPLIANCE || this == ENGINEER || this == API_CLIENT;
     }
 
     /** Reads a role name as written on a command line or in an index (case-insensitive). */

@@ -69,13 +69,15 @@ public final class CertificateSigningRequest {
 
     /**
      * Verifies the request's self-signature and key, then reads the identity it asks for, which must be of
-     * {@code role}: the SAN URI {@code urn:secureconnect:<role>:<id>} for appliances and engineers (an
-     * appliance's CN, when present, equal to its serial), DNS names and IP addresses for servers.
+     * {@code role}: the SAN URI {@code urn:secureconnect:<role>:<id>} for appliances, engineers and API clients (an
+     * appliance's or API client's CN, when present, equal to its id; with only a CN, the CN is the id), DNS names and
+     * IP addresses for servers.
      */
     public CertificateIdentity identityFor(CertificateRole role) {
         requireNonNull(role, "role");
         if (role.isAuthority()) {
-            throw new CryptoException("a CSR cannot be signed as a " + role.label() + ": use server, appliance or engineer");
+            throw new CryptoException(
+                    "a CSR cannot be signed as a " + role.label() + ": use server, appliance, engineer or api-client");
         }
         verifySignature();
         RsaKeySize.requireAcceptable(publicKey(), "the CSR's key");
@@ -84,10 +86,12 @@ public final class CertificateSigningRequest {
         if (role == CertificateRole.SERVER && san.dnsNames().isEmpty() && san.ipAddresses().isEmpty() && cn != null) {
             san = new SubjectAltNames(List.of(cn), List.of(), san.uris(), san.emails());
         }
-        if (role == CertificateRole.APPLIANCE && san.secureConnectUrns().isEmpty() && cn != null
+        boolean namedByCn = role == CertificateRole.APPLIANCE || role == CertificateRole.API_CLIENT;
+        if (namedByCn && san.secureConnectUrns().isEmpty() && cn != null
                 && san.dnsNames().isEmpty() && san.ipAddresses().isEmpty()) {
+            String field = role == CertificateRole.APPLIANCE ? "appliance serial (CSR CN)" : "API client name (CSR CN)";
             List<String> uris = new ArrayList<>(san.uris());
-            uris.add(SubjectAltNames.Urn.of(CertificateRole.APPLIANCE, IdentityNames.requireId(cn, "appliance serial (CSR CN)")));
+            uris.add(SubjectAltNames.Urn.of(role, IdentityNames.requireId(cn, field)));
             san = new SubjectAltNames(List.of(), List.of(), uris, List.of());
         }
         if (role == CertificateRole.ENGINEER && san.emails().isEmpty()) {

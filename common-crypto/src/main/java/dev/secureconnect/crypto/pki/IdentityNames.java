@@ -13,7 +13,7 @@ final class IdentityNames {
 
     private IdentityNames() {}
 
-    /** An appliance serial or engineer login: 1 to 64 of {@code [A-Za-z0-9._-]}. */
+    /** An appliance serial, engineer login or API client name: 1 to 64 of {@code [A-Za-z0-9._-]}. */
     static String requireId(String value, String field) {
         if (value == null || !ID.matcher(value).matches()) {
             throw new CryptoException(field + " '" + printable(value)

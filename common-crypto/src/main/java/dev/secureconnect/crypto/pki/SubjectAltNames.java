@@ -56,8 +56,8 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
             CertificateRole role = colon < 0 ? null : urnRole(rest.substring(0, colon));
             if (role == null) {
                 throw new CryptoException("SAN URI '" + IdentityNames.printable(uri)
-                        + "' is not a SecureConnect identity: expected urn:secureconnect:appliance:<serial>"
-                        + " or urn:secureconnect:engineer:<login>");
+                        + "' is not a SecureConnect identity: expected urn:secureconnect:appliance:<serial>,"
+                        + " urn:secureconnect:engineer:<login> or urn:secureconnect:api-client:<name>");
             }
             String id = IdentityNames.requireId(rest.substring(colon + 1), role.label() + " id in SAN URI");
             urns.add(new Urn(role, id));
@@ -66,11 +66,12 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
     }
 
     private static CertificateRole urnRole(String label) {
-        return switch (label) {
-            case "appliance" -> CertificateRole.APPLIANCE;
-            case "engineer" -> CertificateRole.ENGINEER;
-            default -> null;
-        };
+        for (CertificateRole role : CertificateRole.values()) {
+            if (role.isNamedByUrn() && role.label().equals(label)) {
+                return role;
+            }
+        }
+        return null;
     }
 
     private static String text(GeneralName name) {

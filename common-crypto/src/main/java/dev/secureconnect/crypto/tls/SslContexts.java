@@ -53,8 +53,8 @@ public final class SslContexts {
      *
      * @param keys the server's key and certificate chain
      * @param trust what client certificates must chain to; it must check revocation (a CRL)
-     * @param requiredClientRole the one role of client certificate accepted: appliance, engineer or server (the
-     *     link between server nodes)
+     * @param requiredClientRole the one role of client certificate accepted: appliance, engineer, api-client or server
+     *     (the link between server nodes)
      * @param alpn the application protocols the listener speaks, most preferred first (for the link
      *     {@code secureconnect/1}); empty for no ALPN. A client that offers none of them gets no ALPN answer.
      * @param refusals told about every refused client certificate
@@ -67,7 +67,7 @@ public final class SslContexts {
         requireNonNull(refusals, "refusals");
         if (requiredClientRole.isAuthority()) {
             throw new IllegalArgumentException("requiredClientRole: " + requiredClientRole
-                    + " (expected: appliance, engineer or server)");
+                    + " (expected: appliance, engineer, api-client or server)");
         }
         if (!trust.checksRevocation()) {
             throw new CryptoException("a listener must check its clients' certificates against the CA's revocation"

@@ -60,6 +60,7 @@ class CertificateAuthorityTest {
     private static TestPki.Issued server;
     private static TestPki.Issued appliance;
     private static TestPki.Issued engineer;
+    private static TestPki.Issued apiClient;
 
     /** One profile under test: the certificate, the certificate that signed it and the identity it names. */
     record Profile(CertificateRole role, X509Certificate certificate, X509Certificate issuer, CertificateIdentity identity) {}
@@ -70,6 +71,7 @@ class CertificateAuthorityTest {
         server = pki.issue(CertificateIdentity.server(List.of("support.example.com", "localhost"), List.of("127.0.0.1", "10.1.2.3")));
         appliance = pki.appliance("SN-1234");
         engineer = pki.issue(CertificateIdentity.engineer("alice", "Alice Example", "alice@example.com"));
+        apiClient = pki.apiClient("splunk-prod");
     }
 
     static Stream<Arguments> profiles() {
@@ -85,7 +87,9 @@ class CertificateAuthorityTest {
                 profile(new Profile(CertificateRole.APPLIANCE, appliance.certificate(), issuing,
                         CertificateIdentity.appliance("SN-1234"))),
                 profile(new Profile(CertificateRole.ENGINEER, engineer.certificate(), issuing,
-                        CertificateIdentity.engineer("alice", "Alice Example", "alice@example.com"))));
+                        CertificateIdentity.engineer("alice", "Alice Example", "alice@example.com"))),
+                profile(new Profile(CertificateRole.API_CLIENT, apiClient.certificate(), issuing,
+                        CertificateIdentity.apiClient("splunk-prod"))));
     }
 
     private static Arguments profile(Profile profile) {
@@ -130,7 +134,7 @@ class CertificateAuthorityTest {
         switch (p.role()) {
             case ROOT_CA, ISSUING_CA -> assertThat(usages).isNull();
             case SERVER -> assertThat(usages).containsExactly(SERVER_AUTH);
-            case APPLIANCE, ENGINEER -> assertThat(usages).containsExactly(CLIENT_AUTH);
+            case APPLIANCE, ENGINEER, API_CLIENT -> assertThat(usages).containsExactly(CLIENT_AUTH);
         }
     }
 
@@ -182,12 +186,14 @@ class CertificateAuthorityTest {
             case SERVER -> "support.example.com";
             case APPLIANCE -> "SN-1234";
             case ENGINEER -> "Alice Example";
+            case API_CLIENT -> "splunk-prod";
         };
         List<String> ou = switch (p.role()) {
             case ROOT_CA, ISSUING_CA -> List.of();
             case SERVER -> List.of("Support Servers");
             case APPLIANCE -> List.of("Appliances");
             case ENGINEER -> List.of("Support Engineers");
+            case API_CLIENT -> List.of("API Clients");
         };
         assertThat(values(subject, BCStyle.CN)).containsExactly(cn);
         assertThat(values(subject, BCStyle.OU)).isEqualTo(ou);
@@ -222,6 +228,12 @@ class CertificateAuthorityTest {
         assertThat(engineer.certificate().getSubjectAlternativeNames()).containsExactlyInAnyOrder(
                 List.of(SAN_URI, "urn:secureconnect:engineer:alice"),
                 List.of(SAN_RFC822, "alice@example.com"));
+    }
+
+    @Test
+    void apiClientSanIsExactlyItsUrn() throws Exception {
+        assertThat(apiClient.certificate().getSubjectAlternativeNames())
+                .containsExactly(List.of(SAN_URI, "urn:secureconnect:api-client:splunk-prod"));
     }
 
     @Test

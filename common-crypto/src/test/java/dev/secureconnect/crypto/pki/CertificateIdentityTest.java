@@ -66,6 +66,18 @@ class CertificateIdentityTest {
         assertThat(identity.describe()).isEqualTo("engineer alice.b (Alice Bé <alice+sc@support.example.com>)");
     }
 
+    @ParameterizedTest(name = "ok/api-client-name {0}")
+    @CsvSource({"splunk-prod", "elastic_siem.eu-1", "Q"})
+    void apiClientIsNamedByItsName(String name) {
+        CertificateIdentity identity = CertificateIdentity.apiClient(name);
+        assertThat(identity.role()).isEqualTo(CertificateRole.API_CLIENT);
+        assertThat(identity.id()).isEqualTo(name);
+        assertThat(identity.name()).isEqualTo(name);
+        assertThat(identity.email()).isEmpty();
+        assertThat(identity.uri()).isEqualTo("urn:secureconnect:api-client:" + name);
+        assertThat(identity.describe()).isEqualTo("api-client " + name);
+    }
+
     @Test
     void serverIdentityIsNamedByItsFirstDnsNameOrElseItsFirstAddress() {
         CertificateIdentity named = CertificateIdentity.server(List.of("*.example.com", "example.com"), List.of("::1"));
@@ -89,6 +101,12 @@ class CertificateIdentityTest {
                 refused("fail/login-with-at", () -> engineer("bob@corp", "bob@example.com"), "engineer login 'bob@corp' is not valid"),
                 refused("fail/login-with-space", () -> engineer("bob smith", "bob@example.com"), "engineer login"),
                 refused("fail/login-empty", () -> engineer("", "bob@example.com"), "engineer login"),
+                refused("fail/api-client-name-with-space", () -> CertificateIdentity.apiClient("splunk prod"),
+                        "API client name 'splunk prod' is not valid"),
+                refused("fail/api-client-name-with-colon", () -> CertificateIdentity.apiClient("x:engineer:bob"), "API client name"),
+                refused("fail/api-client-name-with-slash", () -> CertificateIdentity.apiClient("../splunk"), "API client name"),
+                refused("fail/api-client-name-empty", () -> CertificateIdentity.apiClient(""), "API client name '' is not valid"),
+                refused("fail/api-client-name-65-chars", () -> CertificateIdentity.apiClient(LONG_65), "use 1 to 64 characters"),
                 refused("fail/email-no-at", () -> engineer("bob", "bob.example.com"), "e-mail address 'bob.example.com' is not valid"),
                 refused("fail/email-no-domain", () -> engineer("bob", "bob@"), "e-mail address"),
                 refused("fail/email-no-local-part", () -> engineer("bob", "@example.com"), "e-mail address"),
@@ -144,6 +162,20 @@ class CertificateIdentityTest {
     }
 
     @Test
+    void handMadeApiClientCertificateIsRead() throws Exception {
+        X509Certificate certificate = handMade("splunk-prod", KeyPurposeId.id_kp_clientAuth,
+                uri("urn:secureconnect:api-client:splunk-prod"));
+        assertThat(CertificateIdentity.of(certificate)).isEqualTo(CertificateIdentity.apiClient("splunk-prod"));
+    }
+
+    @Test
+    void apiClientWithoutCommonNameIsNamedByItsUrn() throws Exception {
+        X509Certificate certificate = handMade(null, KeyPurposeId.id_kp_clientAuth,
+                uri("urn:secureconnect:api-client:splunk-prod"));
+        assertThat(CertificateIdentity.of(certificate)).isEqualTo(CertificateIdentity.apiClient("splunk-prod"));
+    }
+
+    @Test
     void engineerWithoutCommonNameIsNamedByLogin() throws Exception {
         X509Certificate certificate = handMade(null, KeyPurposeId.id_kp_clientAuth,
                 uri("urn:secureconnect:engineer:bob"), email("bob@example.com"));
@@ -159,6 +191,23 @@ class CertificateIdentityTest {
                 Arguments.of("fail/engineer-without-eku",
                         handMade("Bob", null, uri("urn:secureconnect:engineer:bob"), email("bob@example.com")),
                         "lacks the clientAuth extended key usage"),
+                Arguments.of("fail/api-client-with-serverAuth",
+                        handMade("splunk-prod", KeyPurposeId.id_kp_serverAuth, uri("urn:secureconnect:api-client:splunk-prod")),
+                        "certificate for api-client splunk-prod lacks the clientAuth extended key usage"),
+                Arguments.of("fail/api-client-without-eku",
+                        handMade("splunk-prod", null, uri("urn:secureconnect:api-client:splunk-prod")),
+                        "lacks the clientAuth extended key usage"),
+                Arguments.of("fail/api-client-cn-differs-from-name",
+                        handMade("Splunk Prod", KeyPurposeId.id_kp_clientAuth, uri("urn:secureconnect:api-client:splunk-prod")),
+                        "subject CN=Splunk Prod does not match SAN urn:secureconnect:api-client:splunk-prod: an API"
+                                + " client's CN must be its name"),
+                Arguments.of("fail/api-client-and-engineer",
+                        handMade("bob", KeyPurposeId.id_kp_clientAuth, uri("urn:secureconnect:api-client:bob"),
+                                uri("urn:secureconnect:engineer:bob"), email("bob@example.com")),
+                        "names more than one SecureConnect identity"),
+                Arguments.of("fail/api-client-name-with-bad-characters",
+                        handMade("x", KeyPurposeId.id_kp_clientAuth, uri("urn:secureconnect:api-client:a b")),
+                        "api-client id in SAN URI 'a b' is not valid"),
                 Arguments.of("fail/server-with-clientAuth",
                         handMade("example.com", KeyPurposeId.id_kp_clientAuth, dnsName("example.com")),
                         "lacks the serverAuth extended key usage"),
@@ -207,7 +256,8 @@ class CertificateIdentityTest {
     // ---- roles -----------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"root-ca, ROOT_CA", "issuing-ca, ISSUING_CA", "server, SERVER", "' Appliance ', APPLIANCE", "ENGINEER, ENGINEER"})
+    @CsvSource({"root-ca, ROOT_CA", "issuing-ca, ISSUING_CA", "server, SERVER", "' Appliance ', APPLIANCE", "ENGINEER, ENGINEER",
+        "api-client, API_CLIENT", "API-Client, API_CLIENT"})
     void roleLabelsAreRead(String label, CertificateRole role) {
         assertThat(CertificateRole.fromLabel(label)).isEqualTo(role);
         assertThat(CertificateRole.fromLabel(role.label())).isEqualTo(role);
@@ -218,7 +268,13 @@ class CertificateIdentityTest {
     void unknownRoleIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> CertificateRole.fromLabel("admin"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown role 'admin' (expected one of: root-ca, issuing-ca, server, appliance, engineer)");
+                .hasMessage("unknown role 'admin' (expected one of: root-ca, issuing-ca, server, appliance, engineer, api-client)");
+    }
+
+    @Test
+    void leafRolesOtherThanServerAreNamedByUrn() {
+        assertThat(Stream.of(CertificateRole.values()).filter(CertificateRole::isNamedByUrn))
+                .containsExactly(CertificateRole.APPLIANCE, CertificateRole.ENGINEER, CertificateRole.API_CLIENT);
     }
 
     @Test

@@ -35,12 +35,14 @@ class CertificateSigningRequestTest {
     private static final CertificateIdentity APPLIANCE = CertificateIdentity.appliance("SN-1234");
     private static final CertificateIdentity ENGINEER =
             CertificateIdentity.engineer("alice", "Alice Example", "alice@example.com");
+    private static final CertificateIdentity API_CLIENT = CertificateIdentity.apiClient("splunk-prod");
 
     static Stream<Arguments> leafIdentities() {
         return Stream.of(
                 Arguments.of(Named.of("server", SERVER)),
                 Arguments.of(Named.of("appliance", APPLIANCE)),
-                Arguments.of(Named.of("engineer", ENGINEER)));
+                Arguments.of(Named.of("engineer", ENGINEER)),
+                Arguments.of(Named.of("api-client", API_CLIENT)));
     }
 
     @ParameterizedTest(name = "ok/{0}")
@@ -79,7 +81,7 @@ class CertificateSigningRequestTest {
         CertificateSigningRequest csr = CertificateSigningRequest.create(APPLIANCE, TestPki.keyPair("appliance"));
         assertThatThrownBy(() -> csr.identityFor(role))
                 .isInstanceOf(CryptoException.class)
-                .hasMessage("a CSR cannot be signed as a " + role.label() + ": use server, appliance or engineer");
+                .hasMessage("a CSR cannot be signed as a " + role.label() + ": use server, appliance, engineer or api-client");
     }
 
     // ---- altered requests ------------------------------------------------------------------------------------
@@ -132,7 +134,12 @@ class CertificateSigningRequestTest {
                 Arguments.of("fail/appliance-signed-as-engineer", APPLIANCE, CertificateRole.ENGINEER),
                 Arguments.of("fail/appliance-signed-as-server", APPLIANCE, CertificateRole.SERVER),
                 Arguments.of("fail/server-signed-as-appliance", SERVER, CertificateRole.APPLIANCE),
-                Arguments.of("fail/server-signed-as-engineer", SERVER, CertificateRole.ENGINEER));
+                Arguments.of("fail/server-signed-as-engineer", SERVER, CertificateRole.ENGINEER),
+                Arguments.of("fail/api-client-signed-as-engineer", API_CLIENT, CertificateRole.ENGINEER),
+                Arguments.of("fail/api-client-signed-as-appliance", API_CLIENT, CertificateRole.APPLIANCE),
+                Arguments.of("fail/engineer-signed-as-api-client", ENGINEER, CertificateRole.API_CLIENT),
+                Arguments.of("fail/appliance-signed-as-api-client", APPLIANCE, CertificateRole.API_CLIENT),
+                Arguments.of("fail/server-signed-as-api-client", SERVER, CertificateRole.API_CLIENT));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,6 +196,32 @@ class CertificateSigningRequestTest {
         CertificateSigningRequest csr = handMade(subject("CN", "SN-77"), TestPki.keyPair("appliance"));
 
         assertThat(csr.identityFor(CertificateRole.APPLIANCE)).isEqualTo(CertificateIdentity.appliance("SN-77"));
+    }
+
+    @Test
+    void apiClientRequestWithOnlyACommonNameAsksForThatName() throws Exception {
+        CertificateSigningRequest csr = handMade(subject("CN", "splunk-prod"), TestPki.keyPair("api-client"));
+
+        assertThat(csr.identityFor(CertificateRole.API_CLIENT)).isEqualTo(API_CLIENT);
+    }
+
+    @Test
+    void apiClientRequestWithAnInvalidCommonNameIsRefused() throws Exception {
+        CertificateSigningRequest csr = handMade(subject("CN", "Splunk Prod"), TestPki.keyPair("api-client"));
+
+        assertThatThrownBy(() -> csr.identityFor(CertificateRole.API_CLIENT))
+                .isInstanceOf(CryptoException.class)
+                .hasMessageContaining("API client name (CSR CN) 'Splunk Prod' is not valid");
+    }
+
+    @Test
+    void apiClientRequestWhoseCommonNameDiffersFromItsNameIsRefused() throws Exception {
+        CertificateSigningRequest csr = handMade(subject("CN", "elastic"), TestPki.keyPair("api-client"),
+                new GeneralName(GeneralName.uniformResourceIdentifier, "urn:secureconnect:api-client:splunk-prod"));
+
+        assertThatThrownBy(() -> csr.identityFor(CertificateRole.API_CLIENT))
+                .isInstanceOf(CryptoException.class)
+                .hasMessageStartingWith("CSR subject CN=elastic does not match SAN urn:secureconnect:api-client:splunk-prod");
     }
 
     @Test

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A SecureConnect PKI made at test time: a root CA and an issuing CA (RSA 2048, built with
- * {@link CertificateAuthority}), issuing server, appliance and engineer certificates that are valid, expired,
+ * {@link CertificateAuthority}), issuing server, appliance, engineer and API client certificates that are valid, expired,
  * not yet valid, revoked or from an unrelated CA, and the issuing CA's revocation list.
  *
  * <p>RSA key generation is slow, so key pairs are cached per name for the whole JVM ({@link #keyPair}) and
@@ -117,7 +117,7 @@ public final class TestPki {
 
     /**
      * A 2048-bit RSA key pair generated once per {@code name} and JVM. The PKI itself uses "root-ca", "issuing-ca"
-     * and "untrusted-root-ca" for its CAs and the role labels "server", "appliance" and "engineer" for the
+     * and "untrusted-root-ca" for its CAs and the role labels "server", "appliance", "engineer" and "api-client" for the
      * certificates it issues; any other name gives a key of its own.
      */
     public static KeyPair keyPair(String name) {
@@ -181,6 +181,11 @@ public final class TestPki {
 
     public Issued engineer(String login) {
         return issue(engineerIdentity(login));
+    }
+
+    /** A client of the server's API, e.g. the SIEM connector {@code splunk-prod}. */
+    public Issued apiClient(String name) {
+        return issue(CertificateIdentity.apiClient(name));
     }
 
     /** The identity of engineer {@code login}: name "Test Engineer &lt;login&gt;", e-mail login@example.com. */

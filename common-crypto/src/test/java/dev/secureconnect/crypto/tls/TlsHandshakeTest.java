@@ -201,6 +201,41 @@ class TlsHandshakeTest {
         }
     }
 
+    @Test
+    void engineerListenerRefusesApiClients() {
+        TestPki.Issued apiClient = pki.apiClient("tls-splunk");
+        Path crl = publishCrl(dir, pki.revocationList());
+        SslContext engineerListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ENGINEER, List.of(),
+                serverRefusals);
+        try (EchoServer listener = new EchoServer(engineerListener)) {
+            EchoClient.connect(clients, client(apiClient), "localhost", listener.port());
+
+            Refusal refusal = serverRefusals.next();
+            assertThat(refusal.reason()).isEqualTo(Reason.WRONG_ROLE);
+            assertThat(refusal.message()).contains("engineer listener accepts only engineer certificates",
+                    "not the api-client certificate of api-client tls-splunk");
+            assertThat(listener.nextHandshake().succeeded()).isFalse();
+        }
+    }
+
+    @Test
+    void apiClientListenerAcceptsApiClientsOnlyAndReadsTheirIdentity() {
+        TestPki.Issued apiClient = pki.apiClient("tls-elastic");
+        Path crl = publishCrl(dir, pki.revocationList());
+        SslContext apiListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.API_CLIENT, List.of(),
+                serverRefusals);
+        try (EchoServer listener = new EchoServer(apiListener)) {
+            EchoClient.Outcome accepted = EchoClient.connect(clients, client(apiClient), "localhost", listener.port());
+            assertThat(accepted.echoedPing()).isTrue();
+            assertThat(listener.nextHandshake().peer()).isEqualTo(CertificateIdentity.apiClient("tls-elastic"));
+
+            EchoClient.connect(clients, client(pki.engineer("tls-not-an-api-client")), "localhost", listener.port());
+            Refusal refusal = serverRefusals.next();
+            assertThat(refusal.reason()).isEqualTo(Reason.WRONG_ROLE);
+            assertThat(refusal.message()).contains("api-client listener accepts only api-client certificates");
+        }
+    }
+
     // ---- the CRL file is re-read when it changes ----------------------------------------------------------------
 
     static Stream<Arguments> clientKinds() {
@@ -336,7 +371,7 @@ class TlsHandshakeTest {
         assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ROOT_CA, ALPN,
                 serverRefusals))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("requiredClientRole: root-ca (expected: appliance, engineer or server)");
+                .hasMessage("requiredClientRole: root-ca (expected: appliance, engineer, api-client or server)");
     }
 
     @Test

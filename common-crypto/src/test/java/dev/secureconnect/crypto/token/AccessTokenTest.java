@@ -7,7 +7,9 @@ import static dev.secureconnect.crypto.token.TokenFixtures.TICKET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
+import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.token.TokenRefusedException.Reason;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +46,20 @@ class AccessTokenTest {
         assertThat(token.isHeldBy(fx.alice.certificate())).isTrue();
         assertThat(token.isHeldBy(fx.bob.certificate())).isFalse();
         assertThat(token.isHeldBy(null)).isFalse();
+    }
+
+    @Test
+    void onlyAnEngineerCertificateGetsAToken() {
+        TestPki.Issued apiClient = fx.pki.apiClient("token-splunk");
+
+        assertThatThrownBy(() -> AccessToken.of(apiClient.certificate(), SERIAL, TICKET, ISSUER, T0,
+                        AccessToken.DEFAULT_LIFETIME, null))
+                .isInstanceOf(CryptoException.class)
+                .hasMessage("an access token is issued to an engineer certificate, not to api-client token-splunk");
+        assertThatThrownBy(() -> AccessToken.of(fx.appliance.certificate(), SERIAL, TICKET, ISSUER, T0,
+                        AccessToken.DEFAULT_LIFETIME, null))
+                .isInstanceOf(CryptoException.class)
+                .hasMessageContaining("not to appliance " + SERIAL);
     }
 
     @Test

@@ -1,24 +1,102 @@
 package dev.secureconnect.tunnel.audit;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * The event catalogue as a document: {@link EventType} is its one source of truth and {@code docs/events.md} its
- * rendering, which a test keeps equal. Regenerate after adding an event:
+ * rendering, which a test keeps equal. Regenerate after adding an event or a field:
  * {@code java -cp tunnel-protocol/target/classes dev.secureconnect.tunnel.audit.EventCatalogue > docs/events.md}.
  */
 public final class EventCatalogue {
 
+    /**
+     * What each field of {@link EventType#fields()} means, in a few words for a person writing a SIEM rule; sorted
+     * by name. One key means one thing in every event that carries it (where two uses differ, the meaning says
+     * which is which).
+     */
+    public static final Map<String, String> FIELD_MEANINGS = Collections.unmodifiableMap(new TreeMap<>(Map.ofEntries(
+            Map.entry("added", "revoked token ids the appliance did not know yet"),
+            Map.entry("allowArgs", "whether the engineer may pass arguments: true or false"),
+            Map.entry("args", "the command's arguments (a JSON array on the server, a list on the appliance)"),
+            Map.entry("argv", "the command line the appliance runs, as a list"),
+            Map.entry("bytes", "bytes of output sent to the engineer"),
+            Map.entry("bytesFromAppliance", "bytes from the appliance to the engineer (server)"),
+            Map.entry("bytesFromService", "bytes from the local service to the server (appliance)"),
+            Map.entry("bytesToAppliance", "bytes from the engineer to the appliance (server)"),
+            Map.entry("bytesToService", "bytes from the server to the local service (appliance)"),
+            Map.entry("certificate", "SHA-256 fingerprint of the engineer's certificate"),
+            Map.entry("count", "revoked token ids received"),
+            Map.entry("deliveredSeq", "sequence number of the last record the sink delivered"),
+            Map.entry("durationMs", "how long the session lasted, in milliseconds"),
+            Map.entry("email", "the engineer's e-mail address"),
+            Map.entry("engineer", "login of the engineer the event is about"),
+            Map.entry("error", "why delivery fails, in words"),
+            Map.entry("existingLink", "address of the link already up with the same appliance certificate"),
+            Map.entry("exitStatus", "the command's exit status; absent when it did not finish"),
+            Map.entry("expiresAt", "when the access token expires (ISO-8601)"),
+            Map.entry("failedFor", "how long delivery was failing (ISO-8601 duration)"),
+            Map.entry("failures", "failed logins in a row, this one included"),
+            Map.entry("file", "the bundle file written"),
+            Map.entry("format", "the record format the sink sends"),
+            Map.entry("from", "sequence number of the first record exported"),
+            Map.entry("keyId", "the audit key's JWK thumbprint"),
+            Map.entry("keyIds", "JWK thumbprints of the pinned token-verification keys"),
+            Map.entry("kept", "revoked token ids the appliance already knew"),
+            Map.entry("kind", "the session's kind: connect, exec, get or put"),
+            Map.entry("label", "the refusal as a short code, e.g. expired, revoked, wrong-holder (appliance)"),
+            Map.entry("listener", "the server listener that refused the handshake: appliance or engineer"),
+            Map.entry("lockedUntil", "when the lock-out ends (ISO-8601)"),
+            Map.entry("maxOutputBytes", "the command's output limit in bytes"),
+            Map.entry("message", "what was refused and why, in words, as the peer was told"),
+            Map.entry("name", "the command's catalogue name; in engineer.enrolled the engineer's full name"),
+            Map.entry("path", "the file or folder, as an absolute path"),
+            Map.entry("previousCheckpoint", "sequence number of the previous checkpoint, 0 for none"),
+            Map.entry("received", "bytes received before the upload failed"),
+            Map.entry("reason", "why, in words or as a short code; in appliance admin events what was set"),
+            Map.entry("reportedBy", "who reported the refusal: engineer client"),
+            Map.entry("sent", "bytes sent before the download was cut off"),
+            Map.entry("services", "the services the appliance offers, name:port, comma-separated"),
+            Map.entry("sha256", "SHA-256 of the file's content, hex"),
+            Map.entry("sink", "the export sink's name"),
+            Map.entry("size", "the file's size in bytes"),
+            Map.entry("status", "the HTTP status the session request was answered with"),
+            Map.entry("subject", "subject DN of the refused certificate"),
+            Map.entry("target", "what the event acts on: a session's service (127.0.0.1:port), command or path; the"
+                    + " server's address (appliance link events); the entry changed (appliance admin events);"
+                    + " a sink's destination"),
+            Map.entry("tickets", "the tickets the server accepted on the link, comma-separated"),
+            Map.entry("timeStep", "the TOTP time step of the code presented"),
+            Map.entry("timedOut", "whether the command was killed at its timeout: true or false"),
+            Map.entry("timeout", "the command's time limit, e.g. 30s"),
+            Map.entry("title", "the ticket's title"),
+            Map.entry("to", "sequence number of the last record exported"),
+            Map.entry("tokenEngineer", "login of the engineer the access token was issued to"),
+            Map.entry("tokenId", "the access token's id (a UUID)"),
+            Map.entry("truncated", "whether the output was cut at its limit: true or false"),
+            Map.entry("type", "the sink's kind, e.g. syslog or webhook"),
+            Map.entry("version", "the appliance's software version"),
+            Map.entry("write", "whether engineers may store files in the folder: true or false"))));
+
     private EventCatalogue() {}
 
-    /** The catalogue in Markdown: one table, by id, with name, severity (RFC 5424 code), category and meaning. */
+    /**
+     * The catalogue in Markdown: one table, by id, with name, severity (RFC 5424 code), category, meaning and fields;
+     * then the fields every event has, and what each event's own fields mean.
+     */
     public static String markdown() {
         String rows = Arrays.stream(EventType.values())
                 .sorted(Comparator.comparingInt(EventType::id))
                 .map(type -> "| " + type.id() + " | `" + type.eventName() + "` | " + type.severity().name().toLowerCase()
-                        + " (" + type.severity().code() + ") | " + type.category() + " | " + type.description() + " |")
+                        + " (" + type.severity().code() + ") | " + type.category() + " | " + type.description() + " | "
+                        + fields(type) + " |")
+                .collect(Collectors.joining("\n"));
+        String meanings = FIELD_MEANINGS.entrySet().stream()
+                .map(field -> "| `" + field.getKey() + "` | " + field.getValue() + " |")
                 .collect(Collectors.joining("\n"));
         return """
                 # Audit event catalogue
@@ -29,9 +107,29 @@ public final class EventCatalogue {
                 appliance those of its own side in its hash-chained file (`sc-appliance audit`). Severities are RFC 5424
                 (0 = most severe). Generated from `EventType` (tunnel-protocol); do not edit by hand.
 
-                | id | name | severity | category | meaning |
-                | --- | --- | --- | --- | --- |
-                """ + rows + "\n";
+                | id | name | severity | category | meaning | fields |
+                | --- | --- | --- | --- | --- | --- |
+                """ + rows + "\n" + """
+
+                ## Fields
+
+                Every record has, where they apply: who acted (`actor`: an engineer's login, `operator:NAME`, an
+                appliance serial or `system` on the server; the local user, `server` or `appliance` on the appliance),
+                the appliance's serial (server), the ticket, the session id, the peer's address (server) and the outcome (`success` or `failure`; on the appliance also `refused`). The column
+                *fields* above lists what else an event may carry; a field is left out of a record when it does not
+                apply, and an event emitted by both sides may carry some fields on one side only. On the server they
+                are the keys of the record's `details`; on the appliance `target`, `reason`, `bytesToService` and
+                `bytesFromService` are fields of the record itself and the others are in its `details`.
+
+                | field | meaning |
+                | --- | --- |
+                """ + meanings + "\n";
+    }
+
+    private static String fields(EventType type) {
+        return type.fields().isEmpty()
+                ? "—"
+                : type.fields().stream().map(field -> "`" + field + "`").collect(Collectors.joining(", "));
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.secureconnect.tunnel.audit;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -8,33 +9,47 @@ import java.util.stream.Collectors;
 /**
  * The catalogue of audit events the server and the appliance emit. Ids are stable forever: a SIEM rule written
  * against an id keeps working across releases. Add new events with new ids; never renumber or reuse one.
+ *
+ * <p>Each event lists its {@linkplain #fields() fields}: the keys it may carry beyond the ones every event has
+ * (actor, appliance, ticket, session, source address, outcome). A field named here must have a meaning in
+ * {@link EventCatalogue#FIELD_MEANINGS}; code that starts emitting a new key adds it to both.
  */
 public enum EventType {
     // tickets 1000-1099
     TICKET_OPENED(1000, "ticket.opened", Severity.NOTICE,
-            "support opened a ticket (number, title, appliance)"),
+            "support opened a ticket (number, title, appliance)",
+            "title"),
     TICKET_CLOSED(1001, "ticket.closed", Severity.NOTICE,
             "support closed a ticket; links stop carrying it"),
     TICKET_REFUSED(1002, "ticket.refused", Severity.WARNING,
-            "the server refused a ticket an appliance connected with (unknown, closed, for another appliance)"),
+            "the server refused a ticket an appliance connected with (unknown, closed, for another appliance)",
+            "target", "reason"),
 
     // appliance links 1100-1199
     APPLIANCE_CONNECTED(1100, "appliance.connected", Severity.NOTICE,
-            "an appliance link is up (address, version, tickets, services)"),
+            "an appliance link is up (address, version, tickets, services)",
+            "version", "tickets", "services"),
     APPLIANCE_DISCONNECTED(1101, "appliance.disconnected", Severity.NOTICE,
-            "an appliance link is down, with the reason (GOAWAY text, dead link, kill switch)"),
+            "an appliance link is down, with the reason (GOAWAY text, dead link, kill switch)",
+            "reason"),
     APPLIANCE_CLONE_SUSPECTED(1102, "appliance.clone-suspected", Severity.ALERT,
-            "a second link with the certificate of an appliance already connected"),
+            "a second link with the certificate of an appliance already connected",
+            "existingLink", "reason"),
     HANDSHAKE_REFUSED(1103, "handshake.refused", Severity.WARNING,
-            "a TLS handshake refused on a listener (revoked, expired, unknown CA, wrong role, no certificate)"),
+            "a TLS handshake refused on a listener (revoked, expired, unknown CA, wrong role, no certificate)",
+            "listener", "target", "subject", "reason", "message"),
 
     // streams 1200-1299
     STREAM_OPENED(1200, "stream.opened", Severity.NOTICE,
-            "a session started: engineer, appliance, ticket, token id, kind (connect, exec, get, put), target"),
+            "a session started: engineer, appliance, ticket, token id, kind (connect, exec, get, put), target",
+            "kind", "target", "tokenId", "reason"),
     STREAM_REFUSED(1201, "stream.refused", Severity.WARNING,
-            "a session refused by the server or the appliance, with the status and reason"),
+            "a session refused by the server or the appliance, with the status and reason",
+            "kind", "target", "tokenId", "status", "reason"),
     STREAM_CLOSED(1202, "stream.closed", Severity.NOTICE,
-            "a session ended: bytes each way, duration, reason"),
+            "a session ended: bytes each way, duration, reason",
+            "kind", "target", "tokenId", "bytesToAppliance", "bytesFromAppliance", "bytesToService",
+            "bytesFromService", "durationMs", "reason"),
 
     // appliance admin 1300-1399
     SECURECONNECT_ENABLED(1300, "secureconnect.enabled", Severity.NOTICE,
@@ -42,93 +57,131 @@ public enum EventType {
     SECURECONNECT_DISABLED(1301, "secureconnect.disabled", Severity.NOTICE,
             "the appliance admin turned SecureConnect off (kill switch: every stream and the link closed)"),
     TICKET_CONNECTED(1302, "ticket.connected", Severity.NOTICE,
-            "the appliance admin connected a ticket"),
+            "the appliance admin connected a ticket",
+            "reason"),
     TICKET_DISCONNECTED(1303, "ticket.disconnected", Severity.NOTICE,
-            "the appliance admin disconnected a ticket"),
+            "the appliance admin disconnected a ticket",
+            "reason"),
     SERVICE_ALLOWED(1304, "service.allowed", Severity.NOTICE,
-            "the appliance admin allow-listed a loopback service"),
+            "the appliance admin allow-listed a loopback service",
+            "target", "reason"),
     SERVICE_REMOVED(1305, "service.removed", Severity.NOTICE,
-            "the appliance admin removed a service from the allow-list"),
+            "the appliance admin removed a service from the allow-list",
+            "target", "reason"),
 
     // link as the appliance sees it 1400-1499
     LINK_UP(1400, "link.up", Severity.INFORMATIONAL,
-            "the appliance link to the server is up"),
+            "the appliance link to the server is up",
+            "target", "reason"),
     LINK_DOWN(1401, "link.down", Severity.WARNING,
-            "the appliance link to the server is down, with the reason"),
+            "the appliance link to the server is down, with the reason",
+            "target", "reason"),
     LINK_REFUSED(1402, "link.refused", Severity.WARNING,
-            "the server refused the appliance link or a ticket, with its reason"),
+            "the server refused the appliance link or a ticket, with its reason",
+            "target", "reason"),
 
     // engineers: enrolment and login 1500-1599
     ENGINEER_ENROLLED(1500, "engineer.enrolled", Severity.NOTICE,
-            "the operator enrolled an engineer (certificate, TOTP secret issued)"),
+            "the operator enrolled an engineer (certificate, TOTP secret issued)",
+            "engineer", "name", "email", "certificate"),
     ENGINEER_DISABLED(1501, "engineer.disabled", Severity.NOTICE,
-            "the operator disabled an engineer"),
+            "the operator disabled an engineer",
+            "engineer"),
     ENGINEER_ENABLED(1502, "engineer.enabled", Severity.NOTICE,
-            "the operator enabled an engineer again"),
+            "the operator enabled an engineer again",
+            "engineer"),
     TOTP_RESET(1503, "engineer.totp-reset", Severity.NOTICE,
-            "the operator gave an engineer a new TOTP secret"),
+            "the operator gave an engineer a new TOTP secret",
+            "engineer"),
     LOGIN_OK(1510, "login.ok", Severity.INFORMATIONAL,
-            "an engineer logged in (certificate + TOTP)"),
+            "an engineer logged in (certificate + TOTP)",
+            "certificate", "timeStep"),
     LOGIN_FAILED(1511, "login.failed", Severity.WARNING,
-            "a login failed (wrong code, unknown or disabled engineer)"),
+            "a login failed (wrong code, unknown or disabled engineer)",
+            "certificate", "reason", "failures", "timeStep"),
     LOGIN_LOCKED(1512, "login.locked", Severity.WARNING,
-            "a login refused because the engineer is locked out after repeated failures"),
+            "a login refused because the engineer is locked out after repeated failures",
+            "certificate", "reason", "failures", "lockedUntil"),
     TOTP_REPLAY(1513, "login.totp-replay", Severity.WARNING,
-            "a TOTP code (time step) presented a second time"),
+            "a TOTP code (time step) presented a second time",
+            "certificate", "reason", "failures", "timeStep"),
     LOGOUT(1514, "logout", Severity.INFORMATIONAL,
-            "an engineer logged out"),
+            "an engineer logged out",
+            "certificate"),
 
     // access tokens 1600-1699
     TOKEN_ISSUED(1600, "token.issued", Severity.NOTICE,
-            "an access token issued: engineer, appliance, ticket, token id, expiry, reason"),
+            "an access token issued: engineer, appliance, ticket, token id, expiry, reason",
+            "tokenId", "expiresAt", "reason"),
     TOKEN_REFUSED(1601, "token.refused", Severity.WARNING,
-            "an access token refused, at issue or on use, with the reason (expired, revoked, wrong-audience, ...)"),
+            "an access token refused, at issue or on use, with the reason (expired, revoked, wrong-audience, ...)",
+            "kind", "target", "tokenId", "tokenEngineer", "label", "reason", "message", "reportedBy"),
     TOKEN_REVOKED(1602, "token.revoked", Severity.NOTICE,
-            "the operator revoked an access token"),
+            "the operator revoked an access token",
+            "tokenId", "engineer", "expiresAt", "reason"),
     TOKEN_MISUSED(1603, "token.misused", Severity.ALERT,
-            "an access token presented by someone it was not issued to (another engineer certificate)"),
+            "an access token presented by someone it was not issued to (another engineer certificate)",
+            "kind", "target", "tokenId", "tokenEngineer", "label", "reason", "message"),
 
     // commands and files 1700-1799 (sessions themselves are the stream events 1200-1299)
     COMMAND_RUN(1710, "command.run", Severity.NOTICE,
-            "a catalogue command ran for an engineer: name, arguments, exit status, output size"),
+            "a catalogue command ran for an engineer: name, arguments, exit status, output size",
+            "kind", "target", "tokenId", "name", "args", "exitStatus", "bytes", "truncated", "timedOut", "reason"),
     COMMAND_REFUSED(1711, "command.refused", Severity.WARNING,
-            "a command refused (unknown name, arguments not allowed)"),
+            "a command refused (unknown name, arguments not allowed)",
+            "kind", "target", "tokenId", "name", "args", "reason"),
     FILE_GET(1720, "file.get", Severity.NOTICE,
-            "an engineer fetched a file: path, size, SHA-256"),
+            "an engineer fetched a file: path, size, SHA-256",
+            "kind", "target", "tokenId", "path", "size", "sha256", "sent", "reason"),
     FILE_PUT(1721, "file.put", Severity.NOTICE,
-            "an engineer stored a file: path, size, SHA-256"),
+            "an engineer stored a file: path, size, SHA-256",
+            "kind", "target", "tokenId", "path", "size", "sha256"),
     FILE_REFUSED(1722, "file.refused", Severity.WARNING,
-            "a file request refused (outside the allowed folders, traversal, link, not writable)"),
+            "a file request refused (outside the allowed folders, traversal, link, not writable)",
+            "kind", "target", "tokenId", "path", "received", "reason"),
 
     // appliance admin: commands catalogue, file folders, token key 1800-1899
     COMMAND_ALLOWED(1800, "command.allowed", Severity.NOTICE,
-            "the appliance admin added a command to the catalogue"),
+            "the appliance admin added a command to the catalogue",
+            "target", "name", "argv", "timeout", "maxOutputBytes", "allowArgs", "reason"),
     COMMAND_REMOVED(1801, "command.removed", Severity.NOTICE,
-            "the appliance admin removed a command from the catalogue"),
+            "the appliance admin removed a command from the catalogue",
+            "target", "name"),
     FOLDER_ALLOWED(1802, "folder.allowed", Severity.NOTICE,
-            "the appliance admin allowed a folder for file transfers"),
+            "the appliance admin allowed a folder for file transfers",
+            "target", "path", "write", "reason"),
     FOLDER_REMOVED(1803, "folder.removed", Severity.NOTICE,
-            "the appliance admin removed an allowed folder"),
+            "the appliance admin removed an allowed folder",
+            "target", "path"),
     REVOCATIONS_RECEIVED(1804, "token.revocations-received", Severity.INFORMATIONAL,
-            "the appliance received the list of revoked tokens from the server"),
+            "the appliance received the list of revoked tokens from the server",
+            "count", "added", "kept", "reason"),
     TOKEN_KEY_PINNED(1805, "token-key.pinned", Severity.NOTICE,
-            "the appliance admin pinned the token-verification key of the server"),
+            "the appliance admin pinned the token-verification key of the server",
+            "target", "keyIds", "reason"),
 
     // the audit log and its export 1900-1999
     AUDIT_CHECKPOINT(1900, "audit.checkpoint", Severity.INFORMATIONAL,
-            "the server signed the chain head with its audit key (this record is the one signed)"),
+            "the server signed the chain head with its audit key (this record is the one signed)",
+            "previousCheckpoint", "keyId"),
     SINK_DELIVERY_FAILING(1910, "sink.delivery-failing", Severity.ERROR,
-            "an export sink or the mail notifier stopped delivering (receiver down, refused, TLS error); retrying"),
+            "an export sink or the mail notifier stopped delivering (receiver down, refused, TLS error); retrying",
+            "sink", "type", "target", "error", "deliveredSeq"),
     SINK_DELIVERY_RECOVERED(1911, "sink.delivery-recovered", Severity.NOTICE,
-            "an export sink or the mail notifier delivers again; nothing was lost while it was failing"),
+            "an export sink or the mail notifier delivers again; nothing was lost while it was failing",
+            "sink", "type", "target", "deliveredSeq", "failedFor"),
     SINK_ADDED(1912, "sink.added", Severity.NOTICE,
-            "the operator added or changed an export sink"),
+            "the operator added or changed an export sink",
+            "sink", "type", "target", "format"),
     SINK_REMOVED(1913, "sink.removed", Severity.NOTICE,
-            "the operator removed an export sink"),
+            "the operator removed an export sink",
+            "sink"),
     SINK_TEST(1914, "sink.test", Severity.INFORMATIONAL,
-            "the operator sent a test event to one export sink"),
+            "the operator sent a test event to one export sink",
+            "sink"),
     AUDIT_EXPORTED(1920, "audit.exported", Severity.NOTICE,
-            "the operator exported a range of the audit log as a verifiable bundle");
+            "the operator exported a range of the audit log as a verifiable bundle",
+            "from", "to", "file");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));
@@ -143,12 +196,14 @@ public enum EventType {
     private final String eventName;
     private final Severity severity;
     private final String description;
+    private final List<String> fields;
 
-    EventType(int id, String eventName, Severity severity, String description) {
+    EventType(int id, String eventName, Severity severity, String description, String... fields) {
         this.id = id;
         this.eventName = eventName;
         this.severity = severity;
         this.description = description;
+        this.fields = List.of(fields);
     }
 
     public int id() {
@@ -167,6 +222,16 @@ public enum EventType {
     /** What happened, in one line for a person reading a SIEM rule or {@code docs/events.md}. */
     public String description() {
         return description;
+    }
+
+    /**
+     * The keys this event may carry beyond the ones every event has, what the event is about first and why last; a
+     * key is left out of a record when it does not apply. On the server they are the keys of the record's
+     * {@code details}; on the appliance {@code target}, {@code reason}, {@code bytesToService} and
+     * {@code bytesFromService} are fields of the record itself and the others are in its {@code details}.
+     */
+    public List<String> fields() {
+        return fields;
     }
 
     /** The category SIEM filters group events by ({@code sessions}, {@code access tokens}, ...): the id's hundreds. */
