@@ -61,6 +61,17 @@ public final class Destinations {
         }
     }
 
+    /**
+     * Checks that {@code sink} can run here: its filter parses and its destination can be made (files exist,
+     * settings valid). Connects to nothing.
+     *
+     * @throws IllegalArgumentException one line naming the sink and the problem
+     */
+    public void check(Sink sink) {
+        EventFilter.of(sink);
+        open(sink).close();
+    }
+
     private Destination syslog(Sink sink) {
         ServerConfig.Listener target = ServerConfig.Listener.parse(sink.target());
         SyslogTransport transport = SyslogTransport.parse(sink.transport());

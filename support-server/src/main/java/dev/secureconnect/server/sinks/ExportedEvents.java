@@ -5,11 +5,11 @@ import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditRecord;
 
 /** Audit records as the export formats take them. */
-final class ExportedEvents {
+public final class ExportedEvents {
 
     private ExportedEvents() {}
 
-    static ExportedEvent of(AuditRecord record) {
+    public static ExportedEvent of(AuditRecord record) {
         AuditEvent event = record.event();
         return new ExportedEvent(record.seq(), record.time(), event.type(), event.outcome().code(), event.actor(),
                 event.applianceSerial(), event.ticket(), event.sessionId(), event.sourceAddress(), event.details(),

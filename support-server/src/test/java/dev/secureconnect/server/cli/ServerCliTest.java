@@ -147,7 +147,7 @@ class ServerCliTest {
         assertOneLineError(run("tickets", "close", "--dir", dir.toString(), "99999999"), 1, "99999999");
         Result audit = run("audit", "list", "--dir", dir.toString());
         assertThat(audit.out()).contains("ticket.opened").contains("ticket.closed");
-        assertThat(run("audit", "verify", "--dir", dir.toString()).out()).contains("audit log intact: 2 records");
+        assertThat(run("audit", "verify", "--dir", dir.toString()).out()).contains("audit log intact: 2 record(s)");
     }
 
     @Test
@@ -172,6 +172,76 @@ class ServerCliTest {
         }
         Result verify = run("audit", "verify", "--dir", dir.toString());
         assertOneLineError(verify, 1, "seq 2");
+    }
+
+    @Test
+    void sinksAreAddedCheckedListedTestedAndRemovedInServerYaml() throws Exception {
+        assertThat(init().exitCode()).isZero();
+        Path offsite = temp.resolve("offsite/audit.jsonl");
+
+        Result added = run("sinks", "add", "--dir", dir.toString(), "--name", "offsite", "--type", "file", "--path",
+                offsite.toString(), "--min-severity", "notice");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        assertThat(added.out()).contains("added sink offsite: file " + offsite);
+        assertThat(Files.readString(dir.resolve("server.yaml"))).contains("name: offsite").startsWith("# SecureConnect");
+        assertThat(run("sinks", "list", "--dir", dir.toString()).out()).contains("offsite").contains("severity <= notice");
+
+        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "offsite", "--type", "file",
+                "--path", offsite.toString()), 1, "exists already");
+        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "syslog"), 1,
+                "'target' is required");
+        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "syslog",
+                "--target", "127.0.0.1:6514", "--transport", "tls", "--ca", "missing.pem"), 1, "does not exist");
+        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "syslog",
+                "--target", "127.0.0.1:514", "--format", "gelf"), 1, "format 'gelf' is not one of rfc5424, cef, leef, json");
+        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "file",
+                "--path", "x", "--categories", "nonsense"), 1, "category 'nonsense' is unknown");
+
+        Result test = run("sinks", "test", "--dir", dir.toString(), "offsite");
+        assertThat(test.exitCode()).as(test.err()).isZero();
+        assertThat(Files.readString(offsite)).contains("\"event\":\"sink.test\"");
+        Result status = run("sinks", "status", "--dir", dir.toString(), "--json");
+        assertThat(status.out()).contains("\"name\" : \"offsite\"").contains("\"status\" : \"waiting\"");
+
+        Result removed = run("sinks", "remove", "--dir", dir.toString(), "offsite");
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        assertThat(Files.readString(dir.resolve("server.yaml"))).doesNotContain("offsite");
+        assertOneLineError(run("sinks", "remove", "--dir", dir.toString(), "offsite"), 1, "no sink named 'offsite'");
+        assertThat(run("audit", "list", "--dir", dir.toString()).out()).contains("sink.added").contains("sink.test")
+                .contains("sink.removed");
+    }
+
+    @Test
+    void aMalformedSinkInServerYamlIsAClearErrorAtStart() throws Exception {
+        assertThat(init().exitCode()).isZero();
+        Files.writeString(dir.resolve("server.yaml"), "sinks:\n  - name: siem\n    type: syslog\n    transport: carrier-pigeon\n"
+                + "    target: 127.0.0.1:514\n", java.nio.file.StandardOpenOption.APPEND);
+        assertOneLineError(run("sinks", "list", "--dir", dir.toString()), 1, "transport 'carrier-pigeon' is not one of udp, tcp, tls");
+    }
+
+    @Test
+    void anExportedBundleVerifiesElsewhereAndATamperedOneNamesItsFirstBadRecord() throws Exception {
+        assertThat(init().exitCode()).isZero();
+        for (int i = 0; i < 4; i++) {
+            assertThat(run("tickets", "open", "--dir", dir.toString(), "--title", "t" + i).exitCode()).isZero();
+        }
+        Path bundle = temp.resolve("bundle.json");
+        Result exported = run("audit", "export", "--dir", dir.toString(), "--from", "2", "--to", "3", "--out",
+                bundle.toString());
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        Path key = temp.resolve("audit-key.jwk");
+        assertThat(run("audit", "key", "--dir", dir.toString(), "--out", key.toString()).exitCode()).isZero();
+
+        Result verified = run("audit", "verify", "--bundle", bundle.toString(), "--key", key.toString());
+        assertThat(verified.exitCode()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains("bundle intact: records 2..5").contains("(the pinned key)");
+        Result intact = run("audit", "verify", "--dir", dir.toString());
+        assertThat(intact.out()).contains("1 checkpoint(s) signed by audit key");
+
+        Files.writeString(bundle, Files.readString(bundle).replace("t1", "tX"));
+        assertOneLineError(run("audit", "verify", "--bundle", bundle.toString()), 1, "failed at seq 2: record 2 does not match its hash");
+        assertOneLineError(run("audit", "export", "--dir", dir.toString(), "--from", "5", "--to", "99", "--out",
+                bundle.toString()), 1, "is not a range of the log");
     }
 
     @Test
