@@ -23,6 +23,18 @@ public interface Destination extends AutoCloseable {
      */
     void deliver(List<ExportedEvent> events) throws DeliveryException;
 
+    /**
+     * {@code events} if it holds at least one event, as {@link #deliver} expects.
+     *
+     * @throws IllegalArgumentException when it is empty
+     */
+    static List<ExportedEvent> requireEvents(List<ExportedEvent> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("events: none (expected: at least one)");
+        }
+        return events;
+    }
+
     /** The most events one {@link #deliver} call should carry. */
     default int maxBatch() {
         return 500;

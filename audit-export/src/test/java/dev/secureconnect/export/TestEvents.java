@@ -2,9 +2,11 @@ package dev.secureconnect.export;
 
 import dev.secureconnect.tunnel.audit.EventType;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
-/** Events and an origin for the format and destination tests. */
+/** Events and an origin for the format and destination tests of every package: the one set of event fixtures. */
 public final class TestEvents {
 
     public static final ExportOrigin ORIGIN = new ExportOrigin("sc-server-1", "sc-server", "0.1.0");
@@ -26,6 +28,11 @@ public final class TestEvents {
         ExportedEvent e = streamOpened();
         return new ExportedEvent(seq, e.time(), e.type(), e.outcome(), e.actor(), e.applianceSerial(), e.ticket(),
                 e.sessionId(), e.sourceAddress(), e.details(), e.hash());
+    }
+
+    /** Events {@code from} … {@code to}, both included, as {@link #withSeq} makes them. */
+    public static List<ExportedEvent> events(long from, long to) {
+        return LongStream.rangeClosed(from, to).mapToObj(TestEvents::withSeq).toList();
     }
 
     /** An event whose actor and one detail hold {@link #NASTY}, and whose source is IPv6. */

@@ -1,5 +1,6 @@
 package dev.secureconnect.export.file;
 
+import dev.secureconnect.export.OneLine;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -20,12 +21,8 @@ final class IoReason {
                     : e instanceof NotDirectoryException ? "Not a directory"
                     : e.getClass().getSimpleName();
             String file = fs.getFile();
-            return oneLine(file == null || Path.of(file).equals(subject) ? reason : reason + " (" + file + ")");
+            return OneLine.of(file == null || Path.of(file).equals(subject) ? reason : reason + " (" + file + ")");
         }
-        return oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    }
-
-    private static String oneLine(String text) {
-        return text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+        return OneLine.reason(e);
     }
 }

@@ -6,7 +6,7 @@ import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.export.webhook.EventJson;
+import dev.secureconnect.export.format.JsonEventFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Appends events to a JSON-lines file, one {@link EventJson} object and a {@code \n} per event, and forces the file
+ * Appends events to a JSON-lines file, one {@link JsonEventFormat} object and a {@code \n} per event, and forces the file
  * to the device before {@link #deliver} returns: a delivered event is on disk, also on an off-site mount.
  *
  * <p>The file is created with its directories, mode {@code 0640} where POSIX permissions exist. When the next line
@@ -41,12 +41,10 @@ public final class JsonLinesFile implements Destination {
 
     @Override
     public void deliver(List<ExportedEvent> events) throws DeliveryException {
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException("events: none (expected: at least one)");
-        }
+        Destination.requireEvents(events);
         List<byte[]> lines = new ArrayList<>(events.size());
         for (ExportedEvent event : events) {
-            lines.add((EventJson.line(event, origin) + "\n").getBytes(StandardCharsets.UTF_8));
+            lines.add((JsonEventFormat.line(event, origin) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         long batchStart = -1;
         try {

@@ -82,7 +82,11 @@ public final class CefFormat {
         };
     }
 
-    private static void header(StringBuilder cef, String value) {
+    /**
+     * Appends a header field and its closing pipe: {@code \\} and {@code |} escaped, a line break as a space. LEEF
+     * escapes its header the same way.
+     */
+    static void header(StringBuilder cef, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {

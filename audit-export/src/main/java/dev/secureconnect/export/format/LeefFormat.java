@@ -63,10 +63,10 @@ public final class LeefFormat {
         requireNonNull(event, "event");
         requireNonNull(origin, "origin");
         StringBuilder leef = new StringBuilder("LEEF:2.0|");
-        header(leef, ExportOrigin.VENDOR);
-        header(leef, ExportOrigin.PRODUCT);
-        header(leef, origin.productVersion());
-        header(leef, Integer.toString(event.type().id()));
+        CefFormat.header(leef, ExportOrigin.VENDOR);
+        CefFormat.header(leef, ExportOrigin.PRODUCT);
+        CefFormat.header(leef, origin.productVersion());
+        CefFormat.header(leef, Integer.toString(event.type().id()));
         leef.append(DELIMITER_FIELD).append('|');
         Attributes attributes = new Attributes(leef);
         attributes.add("seq", Long.toString(event.seq()));
@@ -105,18 +105,6 @@ public final class LeefFormat {
             key.append(alphanumeric ? c : '_');
         }
         return key.toString();
-    }
-
-    private static void header(StringBuilder leef, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\', '|' -> leef.append('\\').append(c);
-                case '\r', '\n' -> leef.append(' ');
-                default -> leef.append(c);
-            }
-        }
-        leef.append('|');
     }
 
     /** The attributes being written, separated by {@link #DELIMITER}. */

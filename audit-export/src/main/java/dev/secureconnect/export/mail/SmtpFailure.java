@@ -1,6 +1,7 @@
 package dev.secureconnect.export.mail;
 
 import dev.secureconnect.export.DeliveryException;
+import dev.secureconnect.export.OneLine;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.net.ConnectException;
@@ -97,7 +98,7 @@ final class SmtpFailure {
 
     /** One line, without the password even if a server or library echoed it. */
     private String scrub(String message) {
-        String line = message.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+        String line = OneLine.of(message);
         if (settings.password() != null && !settings.password().isEmpty()) {
             line = line.replace(settings.password(), "***");
         }

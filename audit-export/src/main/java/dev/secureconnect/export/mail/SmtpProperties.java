@@ -1,20 +1,14 @@
 package dev.secureconnect.export.mail;
 
-import dev.secureconnect.crypto.CryptoException;
-import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.TlsPolicy;
-import dev.secureconnect.crypto.tls.TrustMaterial;
-import java.security.GeneralSecurityException;
-import java.util.List;
+import dev.secureconnect.export.ReceiverTrust;
 import java.util.Properties;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 
 /**
  * The Angus Mail session properties for {@link MailSettings}: every timeout set (the library's default is to wait
  * forever), TLS as the settings ask and never less (STARTTLS required, not opportunistic), the server's name checked
- * against its certificate, SecureConnect's protocol versions ({@link TlsPolicy#PROTOCOLS}).
+ * against its certificate, SecureConnect's protocol versions ({@link TlsPolicy#PROTOCOLS}), and with a CA file the
+ * trust of {@link ReceiverTrust} (no revocation check: a mail client has no CRL).
  */
 final class SmtpProperties {
 
@@ -56,21 +50,7 @@ final class SmtpProperties {
         properties.setProperty("mail.smtp.ssl.protocols", String.join(" ", TlsPolicy.PROTOCOLS));
         if (settings.ca() != null) {
             // an object, not a string: the library takes the factory itself from here
-            properties.put("mail.smtp.ssl.socketFactory", socketFactory(settings));
-        }
-    }
-
-    /** A factory trusting the CA certificates of the settings' PEM file (no revocation check: a mail client has no CRL). */
-    private static SSLSocketFactory socketFactory(MailSettings settings) {
-        try {
-            TrustMaterial trust = TrustMaterial.withoutRevocationCheck(Pem.readCertificates(settings.ca()), List.of());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trust.validator().trustManager()}, null);
-            return context.getSocketFactory();
-        } catch (CryptoException e) {
-            throw new IllegalArgumentException("ca: " + e.getMessage(), e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK offers no TLS context: " + e.getMessage(), e);
+            properties.put("mail.smtp.ssl.socketFactory", ReceiverTrust.sslContext(settings.ca()).getSocketFactory());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.secureconnect.export.syslog;
 
 import dev.secureconnect.export.DeliveryException;
+import dev.secureconnect.export.OneLine;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ final class StreamSender implements Sender {
                 throw new DeliveryException("timed out writing to " + settings.address() + ": the receiver took"
                         + " nothing for " + settings.writeTimeout(), e);
             }
-            throw new DeliveryException("connection to " + settings.address() + " lost: " + reason(e), e);
+            throw new DeliveryException("connection to " + settings.address() + " lost: " + OneLine.reason(e), e);
         }
     }
 
@@ -71,7 +72,7 @@ final class StreamSender implements Sender {
             closeQuietly(raw);
             throw new DeliveryException(String.valueOf(e.getMessage()).contains("refused")
                     ? "connection refused by " + settings.address()
-                    : "cannot connect to " + settings.address() + ": " + reason(e), e);
+                    : "cannot connect to " + settings.address() + ": " + OneLine.reason(e), e);
         } catch (SocketTimeoutException e) {
             closeQuietly(raw);
             throw new DeliveryException("no answer from " + settings.address() + " within " + settings.connectTimeout()
@@ -81,7 +82,7 @@ final class StreamSender implements Sender {
             throw new DeliveryException("no route to " + settings.address(), e);
         } catch (IOException e) {
             closeQuietly(raw);
-            throw new DeliveryException("cannot connect to " + settings.address() + ": " + reason(e), e);
+            throw new DeliveryException("cannot connect to " + settings.address() + ": " + OneLine.reason(e), e);
         }
         Socket socket = raw;
         if (tls != null) {
@@ -96,7 +97,7 @@ final class StreamSender implements Sender {
         } catch (IOException e) {
             closeQuietly(socket);
             closeQuietly(raw);
-            throw new DeliveryException("connection to " + settings.address() + " lost: " + reason(e), e);
+            throw new DeliveryException("connection to " + settings.address() + " lost: " + OneLine.reason(e), e);
         }
     }
 
@@ -123,7 +124,7 @@ final class StreamSender implements Sender {
             closing.socket.setSoTimeout((int) Math.min(CLOSE_WAIT_MILLIS, settings.writeTimeout().toMillis()));
             closing.socket.close();
         } catch (IOException | RuntimeException e) {
-            LOG.debug("Closing the connection to syslog receiver {}: {}", settings.address(), reason(e));
+            LOG.debug("Closing the connection to syslog receiver {}: {}", settings.address(), OneLine.reason(e));
         } finally {
             closing.watchdog.disarm();
             closeQuietly(closing.raw);
@@ -135,11 +136,6 @@ final class StreamSender implements Sender {
     }
 
     /** The exception's message on one line, or its type when it has none. */
-    static String reason(Throwable e) {
-        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replace('\r', ' ').replace('\n', ' ');
-    }
-
     static void closeQuietly(java.io.Closeable closeable) {
         try {
             closeable.close();

@@ -1,36 +1,29 @@
 package dev.secureconnect.export.syslog;
 
 import dev.secureconnect.crypto.CryptoException;
-import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TlsPolicy;
-import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.export.DeliveryException;
+import dev.secureconnect.export.OneLine;
+import dev.secureconnect.export.ReceiverTrust;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 
 /**
  * TLS for syslog (RFC 5425) on a connected TCP socket: TLS 1.3/1.2 with {@link TlsPolicy}'s cipher suites, trust in
- * the configured CA file (read with {@link Pem}, no revocation check), the receiver's name checked HTTPS-style (an
+ * the configured CA file ({@link ReceiverTrust}, no revocation check), the receiver's name checked HTTPS-style (an
  * IP literal against the certificate's IP address SANs), the client certificate from {@link KeyMaterial#load}
  * when configured. The PEM files are read at the first connection and kept.
  */
@@ -72,7 +65,7 @@ final class TlsLayer {
         } catch (IOException | IllegalArgumentException e) {
             StreamSender.closeQuietly(raw);
             throw new DeliveryException("TLS handshake with " + settings.address() + " failed: "
-                    + StreamSender.reason(e), e);
+                    + OneLine.reason(e), e);
         }
     }
 
@@ -84,37 +77,16 @@ final class TlsLayer {
     private SSLContext context() throws DeliveryException {
         if (context == null) {
             try {
-                List<X509Certificate> cas = Pem.readCertificates(settings.ca());
-                TrustManager trust = TrustMaterial.withoutRevocationCheck(cas, List.of()).validator().trustManager();
-                SSLContext built = SSLContext.getInstance("TLS");
-                built.init(keyManagers(), new TrustManager[] {trust}, null);
-                context = built;
-            } catch (CryptoException e) {
-                throw new DeliveryException("TLS set-up for " + settings.address() + " failed: " + e.getMessage(), e);
-            } catch (GeneralSecurityException e) {
+                KeyMaterial client = settings.certificate() == null
+                        ? null
+                        : KeyMaterial.load(settings.certificate(), settings.key(), null);
+                context = ReceiverTrust.sslContext(settings.ca(), client);
+            } catch (CryptoException | IllegalArgumentException | IllegalStateException e) {
                 throw new DeliveryException("TLS set-up for " + settings.address() + " failed: "
-                        + StreamSender.reason(e), e);
+                        + OneLine.reason(e), e);
             }
         }
         return context;
-    }
-
-    private KeyManager[] keyManagers() throws GeneralSecurityException {
-        if (settings.certificate() == null) {
-            return null;
-        }
-        KeyMaterial keys = KeyMaterial.load(settings.certificate(), settings.key(), null);
-        char[] password = "in-memory".toCharArray();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try {
-            store.load(null, null);
-        } catch (IOException e) {
-            throw new GeneralSecurityException("cannot create an in-memory key store", e);
-        }
-        store.setKeyEntry("client", keys.privateKey(), password, keys.chain().toArray(Certificate[]::new));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        return factory.getKeyManagers();
     }
 
     private static String[] supported(SSLSocket socket, List<String> wanted) {
@@ -128,13 +100,13 @@ final class TlsLayer {
             if (cause instanceof CertPathBuilderException || cause instanceof CertPathValidatorException
                     || cause.getClass().getName().endsWith("ValidatorException")) {
                 return "the receiver's certificate is not trusted (it does not chain to the configured CA: "
-                        + StreamSender.reason(cause) + ")";
+                        + OneLine.reason(cause) + ")";
             }
             if (cause instanceof CertificateException && (String.valueOf(cause.getMessage()).contains("No subject alternative")
                     || String.valueOf(cause.getMessage()).startsWith("No name matching"))) {
-                return "the receiver's certificate does not name the host dialled (" + StreamSender.reason(cause) + ")";
+                return "the receiver's certificate does not name the host dialled (" + OneLine.reason(cause) + ")";
             }
         }
-        return StreamSender.reason(e);
+        return OneLine.reason(e);
     }
 }

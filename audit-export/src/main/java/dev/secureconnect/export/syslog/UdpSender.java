@@ -1,6 +1,7 @@
 package dev.secureconnect.export.syslog;
 
 import dev.secureconnect.export.DeliveryException;
+import dev.secureconnect.export.OneLine;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -41,7 +42,7 @@ final class UdpSender implements Sender {
             throw new DeliveryException("nothing listens on " + settings.address() + " (ICMP port unreachable)", e);
         } catch (IOException e) {
             close();
-            throw new DeliveryException("cannot send to " + settings.address() + ": " + StreamSender.reason(e), e);
+            throw new DeliveryException("cannot send to " + settings.address() + ": " + OneLine.reason(e), e);
         }
     }
 
@@ -56,7 +57,7 @@ final class UdpSender implements Sender {
             LOG.debug("Sending syslog datagrams to {}", settings.address());
             return opened;
         } catch (IOException e) {
-            throw new DeliveryException("cannot send to " + settings.address() + ": " + StreamSender.reason(e), e);
+            throw new DeliveryException("cannot send to " + settings.address() + ": " + OneLine.reason(e), e);
         }
     }
 

@@ -2,13 +2,13 @@ package dev.secureconnect.export.webhook;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
+import dev.secureconnect.export.OneLine;
+import dev.secureconnect.export.ReceiverTrust;
+import dev.secureconnect.export.format.JsonEventFormat;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Posts events to an HTTP(S) webhook, up to {@value #MAX_BATCH} per request, as
- * {@code {"events":[…]}} ({@code application/json}, oldest first, each event as {@link EventJson} writes it).
+ * {@code {"events":[…]}} ({@code application/json}, oldest first, each event as {@link JsonEventFormat} writes it).
  *
  * <p><b>Headers.</b>
  * <ul>
@@ -86,17 +86,15 @@ public final class WebhookDestination implements Destination {
                 .version(https ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.connectTimeout())
-                .sslContext(WebhookTls.context(settings.ca()))
+                .sslContext(ReceiverTrust.sslContext(settings.ca()))
                 .sslParameters(WebhookTls.parameters())
                 .build();
     }
 
     @Override
     public void deliver(List<ExportedEvent> events) throws DeliveryException {
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException("events: none (expected: at least one)");
-        }
-        byte[] body = body(events);
+        Destination.requireEvents(events);
+        byte[] body = JsonEventFormat.batch(events, origin).getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
         long firstSeq = events.get(0).seq();
         long lastSeq = events.get(events.size() - 1).seq();
@@ -118,15 +116,6 @@ public final class WebhookDestination implements Destination {
                     + quote(response.body()));
         }
         log.debug("webhook {} accepted events {}..{} ({} bytes)", address, firstSeq, lastSeq, body.length);
-    }
-
-    private byte[] body(List<ExportedEvent> events) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        ArrayNode array = root.putArray("events");
-        for (ExportedEvent event : events) {
-            array.add(EventJson.node(event, origin));
-        }
-        return EventJson.write(root).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Sends and waits at most the request timeout for the whole answer, body included. */
@@ -167,10 +156,9 @@ public final class WebhookDestination implements Destination {
             return new DeliveryException("webhook " + address + ": TLS failed" + detail(cause), cause);
         }
         if (cause instanceof IOException) {
-            return new DeliveryException("webhook " + address + ": " + oneLine(
-                    cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+            return new DeliveryException("webhook " + address + ": " + OneLine.reason(cause), cause);
         }
-        return new DeliveryException("webhook " + address + ": " + oneLine(String.valueOf(cause)), cause);
+        return new DeliveryException("webhook " + address + ": " + OneLine.of(String.valueOf(cause)), cause);
     }
 
     /** {@code ": <the innermost message>"}, or nothing when no exception in the chain has one. */
@@ -181,19 +169,15 @@ public final class WebhookDestination implements Destination {
                 message = t.getMessage();
             }
         }
-        return message == null ? "" : ": " + oneLine(message);
+        return message == null ? "" : ": " + OneLine.of(message);
     }
 
     private static String quote(String body) {
-        String text = oneLine(body == null ? "" : body);
+        String text = OneLine.of(body == null ? "" : body);
         if (text.isEmpty()) {
             return "";
         }
         return ": " + (text.length() > QUOTED_BODY_CHARS ? text.substring(0, QUOTED_BODY_CHARS) + "…" : text);
-    }
-
-    private static String oneLine(String text) {
-        return text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
     }
 
     /** {@value #MAX_BATCH}. */

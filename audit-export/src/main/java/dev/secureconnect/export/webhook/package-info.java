@@ -1,2 +1,6 @@
-/** Events posted to HTTP(S) webhooks, signed with HMAC-SHA256; and {@link dev.secureconnect.export.webhook.EventJson}, the JSON of one event. */
+/**
+ * Events posted to HTTP(S) webhooks in batches of {@code {"events":[…]}} (each event as
+ * {@link dev.secureconnect.export.format.JsonEventFormat} writes it), signed with HMAC-SHA256 over a timestamp and
+ * the body; {@link dev.secureconnect.export.webhook.WebhookDestination} documents what a receiver checks.
+ */
 package dev.secureconnect.export.webhook;

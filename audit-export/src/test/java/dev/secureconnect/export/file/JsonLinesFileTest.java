@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.export.webhook.TestEvents;
+import dev.secureconnect.export.format.JsonEventFormat;
+import dev.secureconnect.export.TestEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,14 +36,14 @@ class JsonLinesFileTest {
 
         try (JsonLinesFile file = new JsonLinesFile(JsonLinesSettings.of(path), TestEvents.ORIGIN)) {
             file.deliver(TestEvents.events(1, 3));
-            file.deliver(TestEvents.events(4, 4));
+            file.deliver(List.of(TestEvents.nasty())); // line breaks in values stay escaped: still one line
             assertThat(file.describe()).isEqualTo("file " + path);
         }
 
         String text = Files.readString(path, StandardCharsets.UTF_8);
         assertThat(text).endsWith("}\n");
-        assertThat(seqs(path)).containsExactly(1L, 2L, 3L, 4L);
-        assertThat(text.lines().findFirst().orElseThrow()).isEqualTo(json(TestEvents.event(1)));
+        assertThat(seqs(path)).containsExactly(1L, 2L, 3L, 7L);
+        assertThat(text.lines().findFirst().orElseThrow()).isEqualTo(json(TestEvents.withSeq(1)));
     }
 
     @Test
@@ -60,7 +61,7 @@ class JsonLinesFileTest {
     @Test
     void rotationLosesAndSplitsNoLine() throws Exception {
         Path path = dir.resolve("audit.jsonl");
-        long lineBytes = (json(TestEvents.event(100)) + "\n").getBytes(StandardCharsets.UTF_8).length;
+        long lineBytes = (json(TestEvents.withSeq(100)) + "\n").getBytes(StandardCharsets.UTF_8).length;
         long maxBytes = lineBytes * 5 + lineBytes / 2; // five lines fit, the sixth does not
 
         try (JsonLinesFile file = new JsonLinesFile(new JsonLinesSettings(path, maxBytes, 100), TestEvents.ORIGIN)) {
@@ -87,7 +88,7 @@ class JsonLinesFileTest {
     @Test
     void rotationKeepsTheNewestFiles() throws Exception {
         Path path = dir.resolve("audit.jsonl");
-        long lineBytes = (json(TestEvents.event(100)) + "\n").getBytes(StandardCharsets.UTF_8).length;
+        long lineBytes = (json(TestEvents.withSeq(100)) + "\n").getBytes(StandardCharsets.UTF_8).length;
 
         try (JsonLinesFile file = new JsonLinesFile(new JsonLinesSettings(path, lineBytes * 2, 3), TestEvents.ORIGIN)) {
             for (long seq = 100; seq < 120; seq++) {
@@ -107,10 +108,10 @@ class JsonLinesFileTest {
     @Test
     void aLineLongerThanTheLimitGoesAloneIntoAFreshFile() throws Exception {
         Path path = dir.resolve("audit.jsonl");
-        ExportedEvent big = withDetail(TestEvents.event(2), "x".repeat(4000));
+        ExportedEvent big = withDetail(TestEvents.withSeq(2), "x".repeat(4000));
 
         try (JsonLinesFile file = new JsonLinesFile(new JsonLinesSettings(path, 1000, 5), TestEvents.ORIGIN)) {
-            file.deliver(List.of(TestEvents.event(1), big, TestEvents.event(3)));
+            file.deliver(List.of(TestEvents.withSeq(1), big, TestEvents.withSeq(3)));
         }
 
         assertThat(seqs(path.resolveSibling("audit.jsonl.2"))).containsExactly(1L);
@@ -162,7 +163,7 @@ class JsonLinesFileTest {
     }
 
     private static String json(ExportedEvent event) {
-        return dev.secureconnect.export.webhook.EventJson.line(event, TestEvents.ORIGIN);
+        return JsonEventFormat.line(event, TestEvents.ORIGIN);
     }
 
     private static ExportedEvent withDetail(ExportedEvent event, String value) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.export.ExportedEvent;
 import dev.secureconnect.export.TestEvents;
+import dev.secureconnect.tunnel.audit.EventType;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,36 @@ class JsonEventFormatTest {
         assertThat(List.copyOf(iterable(json.fieldNames()))).containsExactly("seq", "time", "eventId", "event",
                 "severity", "severityCode", "category", "outcome", "actor", "appliance", "ticket", "session", "source",
                 "details", "hash", "host", "product", "version");
+    }
+
+    @Test
+    void absentValuesAreNullAndNoDetailsAnEmptyObject() throws Exception {
+        ExportedEvent bare = new ExportedEvent(1, Instant.EPOCH, EventType.LINK_UP, "success", null, null, null, null,
+                null, Map.of(), "00");
+
+        JsonNode json = new ObjectMapper().readTree(JsonEventFormat.line(bare, TestEvents.ORIGIN));
+
+        assertThat(List.copyOf(iterable(json.fieldNames()))).hasSize(18);
+        for (String absent : List.of("actor", "appliance", "ticket", "session", "source")) {
+            assertThat(json.get(absent).isNull()).as(absent).isTrue();
+        }
+        assertThat(json.get("details").isObject()).isTrue();
+        assertThat(json.get("details").size()).isZero();
+        assertThat(json.get("severity").asText()).isEqualTo("informational");
+        assertThat(json.get("time").asText()).isEqualTo("1970-01-01T00:00:00.000Z");
+    }
+
+    @Test
+    void nodeIsTheLineAsATree() {
+        assertThat(JsonEventFormat.node(TestEvents.streamOpened(), TestEvents.ORIGIN).toString())
+                .isEqualTo(JsonEventFormat.line(TestEvents.streamOpened(), TestEvents.ORIGIN));
+    }
+
+    @Test
+    void batchHoldsTheEventsInOrderOnOneLine() {
+        assertThat(JsonEventFormat.batch(TestEvents.events(1, 2), TestEvents.ORIGIN)).isEqualTo("{\"events\":["
+                + JsonEventFormat.line(TestEvents.withSeq(1), TestEvents.ORIGIN) + ","
+                + JsonEventFormat.line(TestEvents.withSeq(2), TestEvents.ORIGIN) + "]}");
     }
 
     @Test

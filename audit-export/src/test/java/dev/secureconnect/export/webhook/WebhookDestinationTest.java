@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.export.DeliveryException;
+import dev.secureconnect.export.TestEvents;
+import dev.secureconnect.export.format.JsonEventFormat;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -63,8 +65,9 @@ class WebhookDestinationTest {
         assertThat(body.get("events").get(0).get("seq").asLong()).isEqualTo(7);
         assertThat(body.get("events").get(2).get("seq").asLong()).isEqualTo(9);
         assertThat(body.get("events").get(1).get("event").asText()).isEqualTo("stream.opened");
-        assertThat(EventJson.write((com.fasterxml.jackson.databind.node.ObjectNode) body.get("events").get(0)))
-                .isEqualTo(EventJson.line(TestEvents.event(7), TestEvents.ORIGIN));
+        assertThat(new String(request.body(), StandardCharsets.UTF_8))
+                .isEqualTo(JsonEventFormat.batch(TestEvents.events(7, 9), TestEvents.ORIGIN))
+                .contains(JsonEventFormat.line(TestEvents.withSeq(7), TestEvents.ORIGIN));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.export.DeliveryException;
+import dev.secureconnect.export.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
