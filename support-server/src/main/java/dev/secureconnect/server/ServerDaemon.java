@@ -6,7 +6,9 @@ import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.appliances.ApplianceStore;
+import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.audit.AuditKey;
+import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.sinks.ConfigWatcher;
@@ -98,6 +100,10 @@ public final class ServerDaemon implements AutoCloseable {
             this.sinks = new ExportSinks(audit, new SinkCursors(database, clock), destinations::open, config.audit(),
                     clock);
             sinks.apply(config.sinks());
+            if (config.mail().enabled()) {
+                sinks.notifyByMail(destinations.mailer(config.mail()), new ApplianceContacts(database, clock),
+                        new SessionReports(audit, templates(dir, config.reports())));
+            }
             this.tickets = new TicketStore(database, audit, clock);
             this.appliances = new ApplianceStore(database, clock, config.node());
             int stale = appliances.markAllOffline();
@@ -199,6 +205,12 @@ public final class ServerDaemon implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("re-checking the tickets of connected appliances failed: {}", e.getMessage(), e);
         }
+    }
+
+    /** The folder overriding the shipped report templates, if {@code server.yaml} names one. */
+    public static java.util.Optional<Path> templates(Path dir, ServerConfig.Reports reports) {
+        return reports.templates().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(dir.resolve(reports.templates()).normalize());
     }
 
     private void checkpoint(ServerConfig.Audit settings) {

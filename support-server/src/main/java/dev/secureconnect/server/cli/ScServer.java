@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
         description = "Runs the SecureConnect support server and administers its tickets, appliances, engineers, access tokens and audit log.",
         subcommands = {InitCommand.class, RunCommand.class, TicketsCommand.class, AppliancesCommand.class, AuditCommand.class,
                 EngineersCommand.class,
-                TokensCommand.class, TokenKeyCommand.class, SinksCommand.class})
+                TokensCommand.class, TokenKeyCommand.class, SinksCommand.class, ReportsCommand.class,
+                ContactsCommand.class})
 public final class ScServer implements Runnable {
 
     @CommandLine.Spec

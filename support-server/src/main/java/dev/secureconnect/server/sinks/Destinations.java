@@ -14,6 +14,9 @@ import dev.secureconnect.server.config.Sink;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.token.OwnerOnlyFiles;
 import dev.secureconnect.export.file.JsonLinesFile;
+import dev.secureconnect.export.mail.MailSecurity;
+import dev.secureconnect.export.mail.MailSettings;
+import dev.secureconnect.export.mail.SmtpMailer;
 import dev.secureconnect.export.file.JsonLinesSettings;
 import dev.secureconnect.export.webhook.WebhookDestination;
 import dev.secureconnect.export.webhook.WebhookSettings;
@@ -82,16 +85,37 @@ public final class Destinations {
         return new SyslogDestination(settings, origin);
     }
 
-    private Destination webhook(Sink sink) {
-        Path secretFile = existing(sink.secretFile(), "secretFile");
-        byte[] secret;
+    /**
+     * The SMTP mailer {@code server.yaml}'s {@code mail} section describes.
+     *
+     * @throws IllegalArgumentException one line, if the password or CA file cannot be read
+     */
+    public SmtpMailer mailer(ServerConfig.Mail mail) {
+        MailSettings settings = MailSettings.of(mail.host(), mail.port(),
+                MailSecurity.valueOf(mail.security().toUpperCase(java.util.Locale.ROOT)), mail.from())
+                .withTimeouts(mail.timeout(), mail.timeout());
+        if (mail.user() != null) {
+            String password = mail.passwordFile() == null ? ""
+                    : secret(existing(mail.passwordFile(), "mail passwordFile"), "SMTP password");
+            settings = settings.withLogin(mail.user(), password);
+        }
+        Path ca = existing(mail.ca(), "mail ca");
+        return new SmtpMailer(ca == null ? settings : settings.withCa(ca));
+    }
+
+    /** The first line of an owner-only secret file. */
+    private static String secret(Path file, String what) {
         try {
-            OwnerOnlyFiles.requireOwnerOnly(secretFile, "webhook secret");
-            secret = new String(OwnerOnlyFiles.read(secretFile), StandardCharsets.UTF_8).strip()
-                    .getBytes(StandardCharsets.UTF_8);
+            OwnerOnlyFiles.requireOwnerOnly(file, what);
+            return new String(OwnerOnlyFiles.read(file), StandardCharsets.UTF_8).strip();
         } catch (IOException | CryptoException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    private Destination webhook(Sink sink) {
+        byte[] secret = secret(existing(sink.secretFile(), "secretFile"), "webhook secret")
+                .getBytes(StandardCharsets.UTF_8);
         WebhookSettings settings = WebhookSettings.of(URI.create(sink.url().trim()), secret)
                 .withTimeouts(sink.connectTimeout(), sink.timeout());
         Path ca = existing(sink.ca(), "ca");

@@ -3,7 +3,10 @@ package dev.secureconnect.server.sinks;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.export.Destination;
+import dev.secureconnect.export.mail.SmtpMailer;
+import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
 import java.time.Clock;
@@ -81,8 +84,14 @@ public final class ExportSinks implements AutoCloseable {
     }
 
     /** Runs an extra consumer of the log under its own cursor, e.g. the mail notifier. */
-    synchronized void run(String name, String target, Destination destination, EventFilter filter) {
-        start(new Prepared(name, target, true, target, filter, destination));
+    /**
+     * Runs the mail notifier: session start and end mails to the appliances' contacts, from the log's
+     * {@code stream.opened}/{@code stream.closed} records under the cursor {@code mail} (a first start begins now).
+     */
+    public synchronized void notifyByMail(SmtpMailer mailer, ApplianceContacts contacts, SessionReports reports) {
+        MailNotifier notifier = new MailNotifier(mailer, contacts, reports);
+        start(new Prepared(MailNotifier.NAME, notifier.describe(), true, notifier.describe(), MailNotifier.EVENTS,
+                notifier));
     }
 
     private void start(Prepared prepared) {
