@@ -23,11 +23,13 @@ class DatabaseTest {
         Database database = test.database();
 
         assertThat(database.dialect()).isEqualTo(test.dialect());
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7");
         assertThat(count(database, "audit_log")).isZero();
         assertThat(count(database, "tickets")).isZero();
         assertThat(count(database, "appliance_links")).isZero();
         assertThat(count(database, "engineers")).isZero();
+        assertThat(count(database, "audit_checkpoints")).isZero();
+        assertThat(count(database, "sink_cursors")).isZero();
         assertThat(count(database, "access_tokens")).isZero();
         String head = database.withConnection(connection -> {
             try (Statement statement = connection.createStatement();
@@ -51,7 +53,7 @@ class DatabaseTest {
         });
 
         try (Database again = Database.open(test.settings())) {
-            assertThat(appliedMigrations(again)).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(appliedMigrations(again)).containsExactly("1", "2", "3", "4", "5", "6", "7");
             assertThat(count(again, "tickets")).isEqualTo(1);
         }
     }

@@ -62,6 +62,7 @@ public final class EventCatalogue {
             Map.entry("sent", "bytes sent before the download was cut off"),
             Map.entry("services", "the services the appliance offers, name:port, comma-separated"),
             Map.entry("sha256", "SHA-256 of the file's content, hex"),
+            Map.entry("signedThrough", "the checkpoint the bundle ends with (records after --to up to it are included)"),
             Map.entry("sink", "the export sink's name"),
             Map.entry("size", "the file's size in bytes"),
             Map.entry("status", "the HTTP status the session request was answered with"),

@@ -181,7 +181,7 @@ public enum EventType {
             "sink"),
     AUDIT_EXPORTED(1920, "audit.exported", Severity.NOTICE,
             "the operator exported a range of the audit log as a verifiable bundle",
-            "from", "to", "file");
+            "from", "to", "signedThrough", "file");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));

@@ -55,7 +55,7 @@ class EventCatalogueTest {
         assertThat(EventType.SINK_ADDED.fields()).containsExactly("sink", "type", "target", "format");
         assertThat(EventType.SINK_REMOVED.fields()).containsExactly("sink");
         assertThat(EventType.SINK_TEST.fields()).containsExactly("sink");
-        assertThat(EventType.AUDIT_EXPORTED.fields()).containsExactly("from", "to", "file");
+        assertThat(EventType.AUDIT_EXPORTED.fields()).containsExactly("from", "to", "signedThrough", "file");
     }
 
     @Test
