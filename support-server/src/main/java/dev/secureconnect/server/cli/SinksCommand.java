@@ -149,9 +149,7 @@ final class SinksCommand implements Runnable {
         public Integer call() {
             ServerConfig config = server.config();
             List<Sink> sinks = new ArrayList<>(config.sinks());
-            if (!sinks.removeIf(sink -> sink.name().equals(name))) {
-                throw new CliException("no sink named '" + name + "' (see 'sc-server sinks list --dir " + server.dir + "')");
-            }
+            sinks.remove(named(config, name, server));
             ConfigFile.write(server.dir, config.withSinks(sinks));
             try (Database database = server.database()) {
                 new SinkCursors(database, Clock.systemUTC()).remove(name);
@@ -278,8 +276,7 @@ final class SinksCommand implements Runnable {
         @Override
         public Integer call() {
             ServerConfig config = server.config();
-            Sink sink = config.sinks().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
-                    new CliException("no sink named '" + name + "' (see 'sc-server sinks list --dir " + server.dir + "')"));
+            Sink sink = named(config, name, server);
             AuditRecord record;
             try (Database database = server.database()) {
                 AuditLog audit = server.audit(database);
@@ -299,4 +296,10 @@ final class SinksCommand implements Runnable {
         }
     }
 
+
+    /** The configured sink called {@code name}. */
+    private static Sink named(ServerConfig config, String name, ServerDir server) {
+        return config.sinks().stream().filter(sink -> sink.name().equals(name)).findFirst().orElseThrow(() ->
+                new CliException("no sink named '" + name + "' (see 'sc-server sinks list --dir " + server.dir + "')"));
+    }
 }
