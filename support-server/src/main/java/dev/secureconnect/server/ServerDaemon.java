@@ -130,7 +130,8 @@ public final class ServerDaemon implements AutoCloseable {
             this.sessions = new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock);
             TokenIssuance issuance = new TokenIssuance(new AccessTokenIssuer(signingKey, config.node(), clock), tokens,
                     engineers, tickets, links, audit);
-            EngineerApi api = new EngineerApi(engineers, new LoginSessions(clock), links, issuance, sessions, audit, blocking);
+            EngineerApi api = new EngineerApi(engineers, new LoginSessions(clock), links, issuance, sessions, audit,
+                    destinations.origin(), blocking);
             this.engineerListener = new EngineerListener(keys, trust, tls.handshakeTimeout(), api, audit, blocking)
                     .bind(boss, workers, config.engineerListener().host(), config.engineerListener().port());
             timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);

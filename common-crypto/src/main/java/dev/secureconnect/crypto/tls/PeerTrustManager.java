@@ -15,7 +15,10 @@ import java.net.SocketAddress;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -23,8 +26,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The trust manager of one listener or client: the peer's chain must validate up to a trusted root with its
- * revocation status known (PKIX, {@link TrustMaterial#validator()}), carry RSA keys of at least 2048 bits and the
- * expected role; a client also has the JDK verify the server's name. Every refusal goes to the
+ * revocation status known (PKIX, {@link TrustMaterial#validator()}), carry RSA keys of at least 2048 bits and one of
+ * the expected roles; a client also has the JDK verify the server's name. Every refusal goes to the
  * {@link HandshakeRefusalListener} before the handshake fails.
  *
  * <p>Resumed sessions are checked again: the JDK does not call a trust manager when a session is resumed, so Netty
@@ -39,15 +42,19 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     private static final String UNKNOWN_PEER = "unknown";
 
     private final TrustMaterial trust;
-    private final CertificateRole expectedRole;
+    /** The roles accepted, in the enum's order. */
+    private final Set<CertificateRole> expectedRoles;
+    /** The roles accepted as messages name them: {@code engineer}, {@code engineer or api-client}. */
+    private final String expected;
     private final String side;
     private final HandshakeRefusalListener refusals;
     private final X509ExtendedTrustManager hostNames;
 
-    private PeerTrustManager(TrustMaterial trust, CertificateRole expectedRole, String side,
+    private PeerTrustManager(TrustMaterial trust, Set<CertificateRole> expectedRoles, String side,
             HandshakeRefusalListener refusals, X509ExtendedTrustManager hostNames) {
         this.trust = requireNonNull(trust, "trust");
-        this.expectedRole = requireNonNull(expectedRole, "expectedRole");
+        this.expectedRoles = Set.copyOf(expectedRoles);
+        this.expected = labels(expectedRoles, " or ");
         this.side = side;
         this.refusals = requireNonNull(refusals, "refusals");
         this.hostNames = hostNames;
@@ -55,12 +62,30 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
 
     /** For a listener: accepts client certificates of {@code clientRole} only. */
     static PeerTrustManager forListener(TrustMaterial trust, CertificateRole clientRole, HandshakeRefusalListener refusals) {
-        return new PeerTrustManager(trust, clientRole, "the " + clientRole.label() + " listener", refusals, null);
+        return forListener(trust, Set.of(requireNonNull(clientRole, "clientRole")), refusals);
+    }
+
+    /**
+     * For a listener: accepts client certificates of any of {@code clientRoles} (at least one), e.g. the engineer
+     * listener's engineers and API clients; what each may do after the handshake is the listener's to decide.
+     */
+    static PeerTrustManager forListener(TrustMaterial trust, Set<CertificateRole> clientRoles,
+            HandshakeRefusalListener refusals) {
+        if (requireNonNull(clientRoles, "clientRoles").isEmpty()) {
+            throw new IllegalArgumentException("clientRoles: [] (expected: at least one role)");
+        }
+        return new PeerTrustManager(trust, clientRoles, "the " + labels(clientRoles, "/") + " listener", refusals, null);
     }
 
     /** For a client: accepts a server certificate naming the host it dialled. */
     static PeerTrustManager forClient(TrustMaterial trust, HandshakeRefusalListener refusals) {
-        return new PeerTrustManager(trust, CertificateRole.SERVER, "this client", refusals, trust.jdkTrustManager());
+        return new PeerTrustManager(trust, Set.of(CertificateRole.SERVER), "this client", refusals,
+                trust.jdkTrustManager());
+    }
+
+    /** The labels of {@code roles} in the enum's order, joined by {@code separator}. */
+    static String labels(Set<CertificateRole> roles, String separator) {
+        return EnumSet.copyOf(roles).stream().map(CertificateRole::label).collect(Collectors.joining(separator));
     }
 
     // ---- the checks ------------------------------------------------------------------------------------------
@@ -168,11 +193,11 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         try {
             identity = CertificateIdentity.of(leaf);
         } catch (CryptoException e) {
-            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expectedRole.label() + " certificates; certificate "
+            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expected + " certificates; certificate "
                     + KeyMaterial.subject(leaf) + " is not one: " + e.getMessage());
         }
-        if (identity.role() != expectedRole) {
-            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expectedRole.label() + " certificates, not the "
+        if (!expectedRoles.contains(identity.role())) {
+            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expected + " certificates, not the "
                     + identity.role().label() + " certificate of " + identity.describe());
         }
         return identity;

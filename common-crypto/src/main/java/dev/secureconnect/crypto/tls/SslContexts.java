@@ -20,7 +20,9 @@ import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -33,8 +35,8 @@ import javax.net.ssl.SSLSession;
  * provider, and the {@link SslHandler}s of their connections.
  *
  * <p>A listener ({@link #server}) requires a client certificate, checks it against its {@link TrustMaterial} and
- * accepts only the one role it serves (an appliance listener only appliance certificates, an engineer listener only
- * engineer certificates). A client ({@link #client}) accepts only a server certificate that names the host it
+ * accepts only the roles it serves (an appliance listener only appliance certificates, an engineer listener engineer
+ * and API-client certificates). A client ({@link #client}) accepts only a server certificate that names the host it
  * dialled. Every refused certificate is reported to the {@link HandshakeRefusalListener}; after a handshake,
  * {@link #peerIdentity} tells who the peer is.
  *
@@ -45,6 +47,9 @@ import javax.net.ssl.SSLSession;
  * }</pre>
  */
 public final class SslContexts {
+
+    /** The roles a listener may accept from its clients, as messages list them. */
+    private static final String LEAF_ROLES = "appliance, engineer, api-client or server";
 
     private SslContexts() {}
 
@@ -61,23 +66,43 @@ public final class SslContexts {
      */
     public static SslContext server(KeyMaterial keys, TrustMaterial trust, CertificateRole requiredClientRole,
             List<String> alpn, HandshakeRefusalListener refusals) {
+        requireNonNull(requiredClientRole, "requiredClientRole");
+        if (requiredClientRole.isAuthority()) {
+            throw new IllegalArgumentException("requiredClientRole: " + requiredClientRole + " (expected: " + LEAF_ROLES + ")");
+        }
+        return server(keys, trust, Set.of(requiredClientRole), alpn, refusals);
+    }
+
+    /**
+     * The TLS context of a listener that accepts client certificates of several roles, e.g. the engineer listener:
+     * engineers and API clients. A certificate of another role is refused at the handshake ({@code wrong-role}, the
+     * message listing the roles allowed); what each accepted role may do afterwards is the listener's to decide.
+     *
+     * @param allowedClientRoles the roles of client certificate accepted, at least one, each of appliance, engineer,
+     *     api-client or server
+     * @see #server(KeyMaterial, TrustMaterial, CertificateRole, List, HandshakeRefusalListener)
+     */
+    public static SslContext server(KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> allowedClientRoles,
+            List<String> alpn, HandshakeRefusalListener refusals) {
         requireNonNull(keys, "keys");
         requireNonNull(trust, "trust");
-        requireNonNull(requiredClientRole, "requiredClientRole");
+        requireNonNull(allowedClientRoles, "allowedClientRoles");
         requireNonNull(refusals, "refusals");
-        if (requiredClientRole.isAuthority()) {
-            throw new IllegalArgumentException("requiredClientRole: " + requiredClientRole
-                    + " (expected: appliance, engineer, api-client or server)");
+        if (allowedClientRoles.isEmpty() || allowedClientRoles.stream().anyMatch(CertificateRole::isAuthority)) {
+            throw new IllegalArgumentException("allowedClientRoles: "
+                    + (allowedClientRoles.isEmpty() ? "[]" : "[" + PeerTrustManager.labels(allowedClientRoles, ", ") + "]")
+                    + " (expected: at least one of " + LEAF_ROLES + ")");
         }
         if (!trust.checksRevocation()) {
             throw new CryptoException("a listener must check its clients' certificates against the CA's revocation"
                     + " list: build its TrustMaterial with withCrl(...)");
         }
-        PeerTrustManager trustManager = PeerTrustManager.forListener(trust, requiredClientRole, refusals);
+        Set<CertificateRole> roles = EnumSet.copyOf(allowedClientRoles);
+        PeerTrustManager trustManager = PeerTrustManager.forListener(trust, roles, refusals);
         SslContextBuilder builder = SslContextBuilder.forServer(keys.privateKey(), keys.chain())
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(trustManager);
-        return build(applyPolicy(builder, alpn), "the " + requiredClientRole.label() + " listener");
+        return build(applyPolicy(builder, alpn), "the " + PeerTrustManager.labels(roles, "/") + " listener");
     }
 
     /**

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -236,6 +237,61 @@ class TlsHandshakeTest {
         }
     }
 
+    // ---- a listener for several roles ----------------------------------------------------------------------------
+
+    static Stream<Arguments> engineerAndApiClientListenerAccepts() {
+        return Stream.of(
+                Arguments.of("ok/engineer", (Supplier<TestPki.Issued>) () -> pki.engineer("tls-multi-alice"),
+                        TestPki.engineerIdentity("tls-multi-alice")),
+                Arguments.of("ok/api-client", (Supplier<TestPki.Issued>) () -> pki.apiClient("tls-multi-splunk"),
+                        CertificateIdentity.apiClient("tls-multi-splunk")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engineerAndApiClientListenerAccepts")
+    void listenerForSeveralRolesAcceptsEachOfThem(String name, Supplier<TestPki.Issued> certificate,
+            CertificateIdentity identity) {
+        try (EchoServer listener = engineerAndApiClientListener()) {
+            EchoClient.Outcome client = EchoClient.connect(clients, client(certificate.get()), "localhost", listener.port());
+
+            EchoServer.Handshake seen = listener.nextHandshake();
+            assertThat(seen.failure()).as("server-side handshake failure").isNull();
+            assertThat(seen.peer()).isEqualTo(identity);
+            assertThat(client.echoedPing()).as("echo of %s", client.echoed()).isTrue();
+        }
+        assertThat(serverRefusals.drain()).isEmpty();
+    }
+
+    static Stream<Arguments> engineerAndApiClientListenerRefuses() {
+        return Stream.of(
+                refused("fail/wrong-role-appliance", () -> pki.appliance("SN-TLS-MULTI"), Reason.WRONG_ROLE),
+                refused("fail/wrong-role-server", () -> pki.server(), Reason.WRONG_ROLE),
+                refused("fail/revoked-api-client", () -> pki.revoked(CertificateIdentity.apiClient("tls-multi-revoked")),
+                        Reason.REVOKED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engineerAndApiClientListenerRefuses")
+    void listenerForSeveralRolesRefusesOthers(String name, Supplier<TestPki.Issued> certificate, Reason reason) {
+        TestPki.Issued client = certificate.get();
+        try (EchoServer listener = engineerAndApiClientListener()) {
+            EchoClient.Outcome outcome = EchoClient.connect(clients, listener.port(),
+                    outsidePolicy(client, TlsPolicy.PROTOCOLS, TlsPolicy.CIPHER_SUITES));
+
+            Refusal refusal = serverRefusals.next();
+            assertThat(refusal.reason()).as(refusal.message()).isEqualTo(reason);
+            if (reason == Reason.WRONG_ROLE) {
+                assertThat(refusal.message())
+                        .startsWith("the engineer/api-client listener accepts only engineer or api-client certificates,"
+                                + " not the ")
+                        .doesNotContain("\n");
+            }
+            assertThat(listener.nextHandshake().succeeded()).isFalse();
+            assertThat(outcome.echoedPing()).as("the refused client got no application data").isFalse();
+        }
+        assertThat(serverRefusals.drain()).as("one report per refusal").isEmpty();
+    }
+
     // ---- the CRL file is re-read when it changes ----------------------------------------------------------------
 
     static Stream<Arguments> clientKinds() {
@@ -375,6 +431,19 @@ class TlsHandshakeTest {
     }
 
     @Test
+    void listenerForNoRoleOrACaRoleAmongSeveralIsRefused() {
+        Path crl = publishCrl(dir, pki.revocationList());
+        assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl), Set.of(), ALPN, serverRefusals))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("allowedClientRoles: [] (expected: at least one of appliance, engineer, api-client or server)");
+        assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl),
+                Set.of(CertificateRole.ENGINEER, CertificateRole.ISSUING_CA), ALPN, serverRefusals))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("allowedClientRoles: [issuing-ca, engineer] (expected: at least one of appliance, engineer,"
+                        + " api-client or server)");
+    }
+
+    @Test
     void clientHandlerChecksItsArguments() {
         SslContext client = client(pki.appliance("SN-TLS-ARGS"));
         ByteBufAllocator allocator = UnpooledByteBufAllocator.DEFAULT;
@@ -405,6 +474,11 @@ class TlsHandshakeTest {
 
     private EchoServer applianceListener(Path crl) {
         return new EchoServer(SslContexts.server(keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN, serverRefusals));
+    }
+
+    private EchoServer engineerAndApiClientListener() {
+        return new EchoServer(SslContexts.server(keys(server), trust(pki, publishCrl(dir, pki.revocationList())),
+                Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT), List.of(), serverRefusals));
     }
 
     /** An appliance's client context as the product builds it: no CRL, server name checked. */

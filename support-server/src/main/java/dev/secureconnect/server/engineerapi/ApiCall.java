@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One request to the JSON API, copied off the event loop's buffers so that an endpoint may run on another thread.
@@ -12,10 +14,28 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * @param body the request body as UTF-8 text (empty when none)
  * @param bearer the {@code Authorization: Bearer} value, or null; never printed
  * @param session the login session, for endpoints that require one (checked by the router), else null
+ * @param query the query string's parameters, decoded
  */
-record ApiCall(EngineerConnection connection, String body, String bearer, LoginSession session) {
+record ApiCall(EngineerConnection connection, String body, String bearer, LoginSession session,
+        Map<String, List<String>> query) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    ApiCall {
+        query = Map.copyOf(query);
+    }
+
+    /** The one value of query parameter {@code name}, or null when absent; a 400 {@link ApiException} if repeated. */
+    String parameter(String name) {
+        List<String> values = query.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-parameter", name + ": given more than once");
+        }
+        return values.get(0);
+    }
 
     /** The body as a JSON object; a 400 {@link ApiException} naming {@code expected} otherwise. */
     JsonNode json(String expected) {

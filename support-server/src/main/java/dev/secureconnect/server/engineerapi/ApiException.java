@@ -16,6 +16,10 @@ final class ApiException extends RuntimeException {
         this.code = code;
     }
 
+    int statusCode() {
+        return status.code();
+    }
+
     ApiResponse response() {
         return ApiResponse.error(status, code, getMessage());
     }

@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.tunnel.audit.EventType;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -29,24 +33,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JSON API under {@value #PREFIX}, behind HTTP/1.1 or an HTTP/2 stream (as aggregated {@link FullHttpRequest}s):
- * finds the {@link Endpoint.Route}, checks the method (405) and the login session (401), runs the endpoint — on the
- * blocking executor when it uses the database — and writes its answer as JSON. Errors are
- * {@code {"error": "one line", "reason": "code"}}.
+ * finds the {@link Endpoint.Route}, checks the certificate's role (403), the method (405) and the login session
+ * (401), runs the endpoint — on the blocking executor when it uses the database — and writes its answer as JSON.
+ * Errors are {@code {"error": "one line", "reason": "code"}}.
+ *
+ * <p>The role check is the one place that decides what each certificate role may call, deny by default: an API
+ * client only the routes of its role ({@code GET /api/v1/events}), nothing else, not even a 404; an engineer only
+ * the routes of its role. A refusal is audited as {@code login.failed} with the reason {@code wrong-role}. Session
+ * streams ask {@link #roleRefusal} too.
  */
 @ChannelHandler.Sharable
 final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WRONG_ROLE = "wrong-role";
     static final String PREFIX = "/api/v1/";
+    /** The answer to an API client calling anything but its own endpoint, or opening a session stream. */
+    static final String API_CLIENT_ONLY = "this certificate is an api-client: it may only read " + PREFIX
+            + EventsEndpoint.PATH;
+    /** The answer to an engineer calling the API clients' endpoint. */
+    static final String API_CLIENT_NEEDED = "reading the audit log needs an api-client certificate";
 
     private final List<Endpoint.Route> routes;
     private final LoginSessions sessions;
+    private final AuditLog audit;
     private final Executor blocking;
 
-    ApiRouter(List<Endpoint.Route> routes, LoginSessions sessions, Executor blocking) {
+    ApiRouter(List<Endpoint.Route> routes, LoginSessions sessions, AuditLog audit, Executor blocking) {
         this.routes = List.copyOf(routes);
         this.sessions = requireNonNull(sessions, "sessions");
+        this.audit = requireNonNull(audit, "audit");
         this.blocking = requireNonNull(blocking, "blocking");
     }
 
@@ -63,15 +80,22 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "no engineer certificate on this connection"));
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
         List<Endpoint.Route> matching = routes.stream().filter(route -> (PREFIX + route.path()).equals(path)).toList();
+        Optional<Endpoint.Route> route = matching.stream().filter(r -> r.method().equals(request.method())).findFirst();
+        ApiException wrongRole = roleRefusal(connection.role(), route.orElse(null));
+        if (wrongRole != null) {
+            refusedRole(connection, request.method().name(), path, wrongRole);
+            send(ctx, keepAlive, wrongRole.response());
+            return;
+        }
         if (matching.isEmpty()) {
             String hint = path.startsWith("/v1/") ? " (session streams need HTTP/2; see docs/engineer-api.md)" : "";
             send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.NOT_FOUND, "not-found",
                     "no such endpoint: " + printable(path) + hint));
             return;
         }
-        Optional<Endpoint.Route> route = matching.stream().filter(r -> r.method().equals(request.method())).findFirst();
         if (route.isEmpty()) {
             String allowed = matching.get(0).method().name();
             send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
@@ -89,7 +113,8 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
         }
-        ApiCall call = new ApiCall(connection, request.content().toString(StandardCharsets.UTF_8), bearer, session);
+        ApiCall call = new ApiCall(connection, request.content().toString(StandardCharsets.UTF_8), bearer, session,
+                uri.parameters());
         Endpoint endpoint = route.get().endpoint();
         if (!route.get().blocking()) {
             send(ctx, keepAlive, run(endpoint, call));
@@ -100,6 +125,41 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RejectedExecutionException e) {
             send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS, "busy",
                     "server busy: try again shortly").withHeader("retry-after", "1"));
+        }
+    }
+
+    /**
+     * Why a certificate of {@code caller}'s role may not call {@code route} (null: no endpoint for this method and
+     * path, or a session stream), as a 403 to answer; null when it may. An API client may call only its own routes;
+     * an engineer only the routes of its role; any other role nothing.
+     */
+    static ApiException roleRefusal(CertificateRole caller, Endpoint.Route route) {
+        if (caller == CertificateRole.API_CLIENT) {
+            return route != null && route.role() == CertificateRole.API_CLIENT ? null
+                    : new ApiException(HttpResponseStatus.FORBIDDEN, WRONG_ROLE, API_CLIENT_ONLY);
+        }
+        if (caller != CertificateRole.ENGINEER) {
+            return new ApiException(HttpResponseStatus.FORBIDDEN, WRONG_ROLE, "this certificate is a " + caller.label()
+                    + " certificate: it may not use this API");
+        }
+        if (route != null && route.role() != caller) {
+            return new ApiException(HttpResponseStatus.FORBIDDEN, WRONG_ROLE, route.role() == CertificateRole.API_CLIENT
+                    ? API_CLIENT_NEEDED : "this endpoint needs a " + route.role().label() + " certificate");
+        }
+        return null;
+    }
+
+    /** Logs and audits a call refused for the certificate's role: {@code login.failed}, reason {@code wrong-role}. */
+    private void refusedRole(EngineerConnection connection, String method, String path, ApiException refusal) {
+        LOG.warn("{} {} from {} refused {} {}: {}", connection.role().label(), connection.login(), connection.source(),
+                printable(method), printable(path), refusal.getMessage());
+        try {
+            blocking.execute(() -> audit.append(AuditEvent.builder(EventType.LOGIN_FAILED).actor(connection.login())
+                    .source(connection.source()).outcome(AuditEvent.Outcome.FAILURE)
+                    .detail("certificate", connection.fingerprint().toString()).detail("reason", WRONG_ROLE).build()));
+        } catch (RejectedExecutionException e) {
+            LOG.error("could not audit the refused call of {} {}: the server is stopping or busy",
+                    connection.role().label(), connection.login());
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.secureconnect.server.engineerapi;
 
+import static dev.secureconnect.crypto.pki.CertificateRole.API_CLIENT;
+import static dev.secureconnect.crypto.pki.CertificateRole.ENGINEER;
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
@@ -12,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * What the engineer listener serves after the handshake: the JSON API's routes and the session streams. Built once
- * per server; shared by every connection.
+ * What the engineer listener serves after the handshake: the JSON API's routes, each for one certificate role, and
+ * the session streams (engineers only). Built once per server; shared by every connection.
  */
 public final class EngineerApi {
 
@@ -21,18 +24,22 @@ public final class EngineerApi {
     private final LoginSessions sessions;
     private final SessionGate gate;
 
+    /** @param origin who the audit events served to API clients say they come from (this node) */
     public EngineerApi(EngineerStore engineers, LoginSessions sessions, ApplianceLinks links, TokenIssuance issuance,
-            SessionGate gate, AuditLog audit, Executor blocking) {
+            SessionGate gate, AuditLog audit, ExportOrigin origin, Executor blocking) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.gate = requireNonNull(gate, "gate");
         this.router = new ApiRouter(List.of(
-                new Endpoint.Route(HttpMethod.POST, "login", false, true, new LoginEndpoint(engineers, sessions)),
-                new Endpoint.Route(HttpMethod.POST, "logout", true, true, new LogoutEndpoint(sessions, audit)),
-                new Endpoint.Route(HttpMethod.GET, "appliances", true, false, new AppliancesEndpoint(links)),
-                new Endpoint.Route(HttpMethod.POST, "tokens", true, true, new TokensEndpoint(issuance)),
-                new Endpoint.Route(HttpMethod.POST, "tokens/unlock-failed", true, true, new UnlockFailedEndpoint(audit)),
-                new Endpoint.Route(HttpMethod.GET, "sessions", true, false, new SessionsEndpoint(gate.active()))),
-                sessions, blocking);
+                new Endpoint.Route(HttpMethod.POST, "login", false, true, ENGINEER, new LoginEndpoint(engineers, sessions)),
+                new Endpoint.Route(HttpMethod.POST, "logout", true, true, ENGINEER, new LogoutEndpoint(sessions, audit)),
+                new Endpoint.Route(HttpMethod.GET, "appliances", true, false, ENGINEER, new AppliancesEndpoint(links)),
+                new Endpoint.Route(HttpMethod.POST, "tokens", true, true, ENGINEER, new TokensEndpoint(issuance)),
+                new Endpoint.Route(HttpMethod.POST, "tokens/unlock-failed", true, true, ENGINEER,
+                        new UnlockFailedEndpoint(audit)),
+                new Endpoint.Route(HttpMethod.GET, "sessions", true, false, ENGINEER, new SessionsEndpoint(gate.active())),
+                new Endpoint.Route(HttpMethod.GET, EventsEndpoint.PATH, false, true, API_CLIENT,
+                        new EventsEndpoint(audit, origin))),
+                sessions, audit, blocking);
     }
 
     ApiRouter router() {

@@ -3,24 +3,28 @@ package dev.secureconnect.server.engineerapi;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
+import dev.secureconnect.crypto.pki.CertificateRole;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.security.cert.X509Certificate;
 
 /**
- * Who is at the other end of an engineer connection, from its TLS handshake.
+ * Who is at the other end of an engineer-listener connection, from its TLS handshake: an engineer or an API client.
  *
- * @param login the engineer's login in the certificate
+ * @param role {@link CertificateRole#ENGINEER} or {@link CertificateRole#API_CLIENT}: what the connection may call
+ *     is decided by the {@link ApiRouter} from this
+ * @param login the engineer's login in the certificate, or the API client's name
  * @param certificate the certificate the engineer connected with (the holder an access token must be bound to)
  * @param fingerprint its SHA-256 fingerprint (what a login session is bound to)
  * @param source the peer's {@code host:port}
  */
-record EngineerConnection(String login, X509Certificate certificate, CertificateFingerprint fingerprint,
+record EngineerConnection(CertificateRole role, String login, X509Certificate certificate, CertificateFingerprint fingerprint,
         String source) {
 
     static final AttributeKey<EngineerConnection> KEY = AttributeKey.valueOf(EngineerConnection.class.getName());
 
     EngineerConnection {
+        requireNonNull(role, "role");
         requireNonNull(login, "login");
         requireNonNull(certificate, "certificate");
         requireNonNull(fingerprint, "fingerprint");

@@ -25,13 +25,15 @@ import io.netty.handler.ssl.SslHandler;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engineer listener: mutual TLS with the SecureConnect policy, engineer certificates only, ALPN {@code h2} then
+ * The engineer listener: mutual TLS with the SecureConnect policy, engineer and API-client certificates only (what
+ * each may call is the {@link ApiRouter}'s to decide), ALPN {@code h2} then
  * {@code http/1.1}; after the handshake the connection speaks HTTP/2 (one child channel per stream: the JSON API or a
  * session stream) or HTTP/1.1 (the JSON API only), both ending in the one {@link ApiRouter}. Every refused handshake
  * is audited with its reason.
@@ -48,7 +50,8 @@ public final class EngineerListener {
     public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, EngineerApi api,
             AuditLog audit, Executor blocking) {
         this.api = requireNonNull(api, "api");
-        this.listener = new MutualTlsListener("engineer", keys, trust, CertificateRole.ENGINEER,
+        this.listener = new MutualTlsListener("engineer", keys, trust,
+                Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT),
                 List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1), handshakeTimeout, audit,
                 blocking, this::connected);
     }
@@ -58,19 +61,23 @@ public final class EngineerListener {
         return listener.bind(boss, workers, host, port);
     }
 
-    /** A completed handshake: remembers who the engineer is on the connection, then installs HTTP/2 or HTTP/1.1. */
+    /**
+     * A completed handshake: remembers who the engineer or API client is on the connection, then installs HTTP/2 or
+     * HTTP/1.1.
+     */
     private void connected(ChannelHandlerContext ctx, SslHandler tls, String peer) throws SSLPeerUnverifiedException {
-        CertificateIdentity engineer = SslContexts.peerIdentity(tls.engine().getSession());
+        CertificateIdentity peerIdentity = SslContexts.peerIdentity(tls.engine().getSession());
         X509Certificate certificate = (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
-        ctx.channel().attr(EngineerConnection.KEY).set(
-                new EngineerConnection(engineer.id(), certificate, CertificateFingerprint.of(certificate), peer));
+        ctx.channel().attr(EngineerConnection.KEY).set(new EngineerConnection(peerIdentity.role(), peerIdentity.id(),
+                certificate, CertificateFingerprint.of(certificate), peer));
         String protocol = tls.applicationProtocol();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             http2(ctx.pipeline());
         } else {
             http1(ctx.pipeline()); // http/1.1, or a client that offered no ALPN
         }
-        LOG.debug("engineer {} connected from {} ({})", engineer.id(), peer, protocol == null ? "no ALPN" : protocol);
+        LOG.debug("{} {} connected from {} ({})", peerIdentity.role().label(), peerIdentity.id(), peer,
+                protocol == null ? "no ALPN" : protocol);
     }
 
     /** The HTTP/1.1 pipeline after the handshake. */

@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One session stream on the engineer listener (HTTP/2 only), from its request HEADERS: checks the login session
- * (401) and the request (400, 401 for a missing token), then hands over to the {@link SessionGate}. Answers the
+ * One session stream on the engineer listener (HTTP/2 only), from its request HEADERS: checks the certificate's role
+ * (403 for an API client, as {@link ApiRouter#roleRefusal} decides), the login session (401) and the request (400, 401
+ * for a missing token), then hands over to the {@link SessionGate}. Answers the
  * engineer 200 with {@code sc-session} (and, for a file get, the appliance's {@code sc-file-size} /
  * {@code sc-file-sha256}) once the appliance answered 200, just before the relay starts; a refusal is a HEADERS frame
  * with END_STREAM, the status and {@code sc-reason}. Reading stays off until the relay turns it on.
@@ -67,9 +68,16 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             refusal = e.getMessage();
         }
+        ApiException wrongRole = ApiRouter.roleRefusal(connection.role(), null);
+        if (wrongRole != null) { // an API client: refused whatever else its request says
+            status = wrongRole.statusCode();
+            refusal = wrongRole.getMessage();
+        }
         CharSequence token = headers.get(LinkProtocol.HEADER_ACCESS_TOKEN);
         try {
-            router.session(connection, ApiRouter.bearer(headers.get("authorization")));
+            if (wrongRole == null) {
+                router.session(connection, ApiRouter.bearer(headers.get("authorization")));
+            }
             if (refusal == null && (token == null || token.length() == 0)) {
                 status = 401;
                 refusal = "missing " + LinkProtocol.HEADER_ACCESS_TOKEN + ": obtain an access token first";

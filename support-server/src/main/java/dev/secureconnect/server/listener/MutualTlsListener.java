@@ -25,13 +25,14 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A listener that speaks mutual TLS with the SecureConnect policy and accepts one certificate role only. Every refused
+ * A listener that speaks mutual TLS with the SecureConnect policy and accepts its certificate roles only. Every refused
  * handshake is audited once ({@code handshake.refused}, with the listener's name and the reason: revoked, expired,
  * unknown CA, wrong role, no certificate, …); each completed handshake is handed to {@link Connected}, which installs
  * the protocol that follows.
@@ -67,12 +68,22 @@ public final class MutualTlsListener {
      */
     public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, CertificateRole role, List<String> alpn,
             Duration handshakeTimeout, AuditLog audit, Executor blocking, Connected onConnected) {
+        this(name, keys, trust, Set.of(role), alpn, handshakeTimeout, audit, blocking, onConnected);
+    }
+
+    /**
+     * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
+     * @param roles the certificate roles accepted from clients; what each may do is {@code onConnected}'s to decide
+     * @param alpn the application protocols offered, most preferred first
+     */
+    public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> roles,
+            List<String> alpn, Duration handshakeTimeout, AuditLog audit, Executor blocking, Connected onConnected) {
         this.name = requireNonNull(name, "name");
         this.audit = requireNonNull(audit, "audit");
         this.blocking = requireNonNull(blocking, "blocking");
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
         this.onConnected = requireNonNull(onConnected, "onConnected");
-        this.sslContext = SslContexts.server(keys, trust, role, alpn, this::refused);
+        this.sslContext = SslContexts.server(keys, trust, roles, alpn, this::refused);
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */

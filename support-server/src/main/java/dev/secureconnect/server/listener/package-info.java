@@ -1,2 +1,2 @@
-/** What the server's listeners share: mutual TLS for one certificate role, with every refused handshake audited. */
+/** What the server's listeners share: mutual TLS for the certificate roles each accepts, with every refused handshake audited. */
 package dev.secureconnect.server.listener;
