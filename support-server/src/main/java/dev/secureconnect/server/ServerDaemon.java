@@ -102,7 +102,7 @@ public final class ServerDaemon implements AutoCloseable {
             sinks.apply(config.sinks());
             if (config.mail().enabled()) {
                 sinks.notifyByMail(destinations.mailer(config.mail()), new ApplianceContacts(database, clock),
-                        new SessionReports(audit, templates(dir, config.reports())));
+                        new SessionReports(audit, config.reports().folder(dir)));
             }
             this.tickets = new TicketStore(database, audit, clock);
             this.appliances = new ApplianceStore(database, clock, config.node());
@@ -206,12 +206,6 @@ public final class ServerDaemon implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("re-checking the tickets of connected appliances failed: {}", e.getMessage(), e);
         }
-    }
-
-    /** The folder overriding the shipped report templates, if {@code server.yaml} names one. */
-    public static java.util.Optional<Path> templates(Path dir, ServerConfig.Reports reports) {
-        return reports.templates().isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(dir.resolve(reports.templates()).normalize());
     }
 
     private void checkpoint(ServerConfig.Audit settings) {

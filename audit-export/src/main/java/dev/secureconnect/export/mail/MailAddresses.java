@@ -4,7 +4,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
 /** E-mail addresses checked strictly (RFC 822 syntax, a domain required). */
-final class MailAddresses {
+public final class MailAddresses {
 
     private MailAddresses() {}
 
@@ -13,7 +13,7 @@ final class MailAddresses {
      *
      * @throws IllegalArgumentException {@code "to: 'bob@' is not an e-mail address (Missing domain)"}
      */
-    static InternetAddress parse(String text, String field) {
+    public static InternetAddress parse(String text, String field) {
         try {
             InternetAddress address = new InternetAddress(text, true);
             if (address.isGroup()) {

@@ -105,13 +105,7 @@ public final class AuditLog {
             try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRow.COLUMNS
                     + " FROM audit_log WHERE session_id = ? ORDER BY seq LIMIT " + MAX_LIST_LIMIT)) {
                 select.setString(1, sessionId);
-                try (ResultSet rs = select.executeQuery()) {
-                    List<AuditRow> found = new ArrayList<>();
-                    while (rs.next()) {
-                        found.add(AuditRow.read(rs));
-                    }
-                    return found;
-                }
+                return read(select);
             }
         });
         return rows.stream().map(AuditRow::toRecord).toList();
@@ -285,13 +279,18 @@ public final class AuditLog {
             select.setLong(1, afterSeq);
             select.setLong(2, upToSeq);
             select.setInt(3, limit);
-            try (ResultSet rs = select.executeQuery()) {
-                List<AuditRow> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(AuditRow.read(rs));
-                }
-                return rows;
+            return read(select);
+        }
+    }
+
+    /** The rows {@code select} (of {@link AuditRow#COLUMNS}) finds, in its order. */
+    private static List<AuditRow> read(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            List<AuditRow> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(AuditRow.read(rs));
             }
+            return rows;
         }
     }
 

@@ -31,6 +31,8 @@ public final class Checkpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SELECT = "SELECT seq, hash, signed_at, key_id, jws FROM audit_checkpoints";
+    private static final String BETWEEN = SELECT + " WHERE seq >= ? AND seq <= ? ORDER BY seq";
 
     private final Database database;
     private final AuditLog audit;
@@ -92,16 +94,13 @@ public final class Checkpoints {
 
     /** The checkpoints with {@code from <= seq <= to}, oldest first. */
     public List<Checkpoint> between(long from, long to) {
-        return database.withConnection(connection -> select(connection,
-                "SELECT seq, hash, signed_at, key_id, jws FROM audit_checkpoints WHERE seq >= ? AND seq <= ? ORDER BY seq",
-                from, to));
+        return database.withConnection(connection -> select(connection, BETWEEN, from, to));
     }
 
     /** The first checkpoint at or after {@code seq}, if any. */
     public Optional<Checkpoint> firstFrom(long seq) {
-        List<Checkpoint> found = database.withConnection(connection -> select(connection,
-                "SELECT seq, hash, signed_at, key_id, jws FROM audit_checkpoints WHERE seq >= ? AND seq <= ?"
-                        + " ORDER BY seq LIMIT 1", seq, Long.MAX_VALUE));
+        List<Checkpoint> found = database.withConnection(connection -> select(connection, BETWEEN + " LIMIT 1", seq,
+                Long.MAX_VALUE));
         return found.stream().findFirst();
     }
 
@@ -155,9 +154,7 @@ public final class Checkpoints {
      * why, or the number checked and the last checkpoint's seq.
      */
     static CheckResult check(Connection connection, AuditPublicKey key, long upTo) throws SQLException {
-        List<Checkpoint> checkpoints = select(connection,
-                "SELECT seq, hash, signed_at, key_id, jws FROM audit_checkpoints WHERE seq >= ? AND seq <= ? ORDER BY seq",
-                0, upTo);
+        List<Checkpoint> checkpoints = select(connection, BETWEEN, 0, upTo);
         Map<Long, String> checkpointRecords = new LinkedHashMap<>(); // audit.checkpoint records: seq -> hash
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT seq, hash FROM audit_log WHERE event_id = ? AND seq <= ? ORDER BY seq")) {
@@ -199,8 +196,7 @@ public final class Checkpoints {
 
     private static Optional<Checkpoint> last(Connection connection) throws SQLException {
         try (Statement select = connection.createStatement();
-                ResultSet rs = select.executeQuery(
-                        "SELECT seq, hash, signed_at, key_id, jws FROM audit_checkpoints ORDER BY seq DESC LIMIT 1")) {
+                ResultSet rs = select.executeQuery(SELECT + " ORDER BY seq DESC LIMIT 1")) {
             return rs.next() ? Optional.of(read(rs)) : Optional.empty();
         }
     }

@@ -1,9 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.export.mail.MailAddresses;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.storage.Database;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,13 +45,7 @@ final class ContactsCommand implements Runnable {
         public Integer call() {
             List<String> addresses = new ArrayList<>();
             for (String email : emails) {
-                try {
-                    InternetAddress address = new InternetAddress(email, true);
-                    address.validate();
-                    addresses.add(address.getAddress());
-                } catch (AddressException e) {
-                    throw new CliException("--email '" + email + "' is not an e-mail address: " + e.getMessage());
-                }
+                addresses.add(MailAddresses.parse(email, "--email").getAddress());
             }
             try (Database database = server.database()) {
                 new ApplianceContacts(database, Clock.systemUTC()).set(serial, addresses);

@@ -2,7 +2,6 @@ package dev.secureconnect.server.cli;
 
 import dev.secureconnect.reports.ReportException;
 import dev.secureconnect.reports.ReportFormat;
-import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.storage.Database;
@@ -52,7 +51,7 @@ final class ReportsCommand implements Runnable {
             String text;
             try (Database database = server.database()) {
                 SessionReports reports = new SessionReports(server.audit(database),
-                        ServerDaemon.templates(server.dir.toAbsolutePath().normalize(), config.reports()));
+                        config.reports().folder(server.dir.toAbsolutePath().normalize()));
                 text = reports.render(reports.report(sessionId), chosen);
             } catch (ReportException e) {
                 throw new CliException(e.getMessage(), e);

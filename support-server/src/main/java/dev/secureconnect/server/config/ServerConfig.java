@@ -137,6 +137,12 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
         public Reports {
             templates = templates == null ? "" : templates.trim();
         }
+
+        /** The folder overriding the shipped templates, resolved against the server directory, if one is named. */
+        public java.util.Optional<java.nio.file.Path> folder(java.nio.file.Path serverDir) {
+            return templates.isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(serverDir.resolve(templates).normalize());
+        }
     }
 
     /**

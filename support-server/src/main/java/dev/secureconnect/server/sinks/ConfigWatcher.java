@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.server.config.ConfigException;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
+import dev.secureconnect.server.config.Sink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,33 +26,26 @@ public final class ConfigWatcher {
     private final Path dir;
     private final ExportSinks sinks;
     private final ServerConfig started;
-    private ServerConfig applied;
-    private FileTime seen;
-    private long seenSize;
+    private List<Sink> appliedSinks;
+    private Stamp seen;
     private boolean restartNoted;
 
     public ConfigWatcher(Path dir, ServerConfig started, ExportSinks sinks) {
         this.dir = requireNonNull(dir, "dir");
         this.started = requireNonNull(started, "started");
-        this.applied = started;
+        this.appliedSinks = started.sinks();
         this.sinks = requireNonNull(sinks, "sinks");
-        stamp();
+        this.seen = Stamp.of(dir.resolve(ConfigFile.NAME));
     }
 
     /** Applies a changed {@code server.yaml}; never throws. */
     public synchronized void look() {
         Path file = dir.resolve(ConfigFile.NAME);
-        try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
-            if (modified.equals(seen) && size == seenSize) {
-                return;
-            }
-            seen = modified;
-            seenSize = size;
-        } catch (IOException e) {
-            return; // being replaced: look again next time
+        Stamp now = Stamp.of(file);
+        if (now == null || now.equals(seen)) {
+            return; // unchanged, or being replaced: look again next time
         }
+        seen = now;
         ServerConfig changed;
         try {
             changed = ConfigFile.read(dir);
@@ -58,11 +53,11 @@ public final class ConfigWatcher {
             LOG.error("{} changed but is not valid, keeping the running sinks: {}", file, e.getMessage());
             return;
         }
-        if (!changed.sinks().equals(applied.sinks())) {
+        if (!changed.sinks().equals(appliedSinks)) {
             try {
                 sinks.apply(changed.sinks());
                 LOG.info("{} changed: sinks now {}", file, sinks.names());
-                applied = applied.withSinks(changed.sinks());
+                appliedSinks = changed.sinks();
             } catch (RuntimeException e) {
                 LOG.error("{} changed but its sinks cannot be set up, keeping the running ones: {}", file, e.getMessage());
             }
@@ -73,13 +68,14 @@ public final class ConfigWatcher {
         }
     }
 
-    private void stamp() {
-        try {
-            Path file = dir.resolve(ConfigFile.NAME);
-            seen = Files.getLastModifiedTime(file);
-            seenSize = Files.size(file);
-        } catch (IOException e) {
-            seen = null;
+    /** What tells a changed file: its modification time and size. */
+    private record Stamp(FileTime modified, long size) {
+        static Stamp of(Path file) {
+            try {
+                return new Stamp(Files.getLastModifiedTime(file), Files.size(file));
+            } catch (IOException e) {
+                return null;
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public final class SinkCursors {
 
+    private static final String SELECT =
+            "SELECT name, delivered_seq, delivered_at, failing_since, last_error, last_error_at FROM sink_cursors";
+
     private final Database database;
     private final Clock clock;
 
@@ -47,8 +50,18 @@ public final class SinkCursors {
 
     /** Moves {@code name} past record {@code seq} (delivered or filtered out) and clears its failure. */
     public void advance(String name, long seq) {
-        update("UPDATE sink_cursors SET delivered_seq = ?, delivered_at = ?, failing_since = NULL WHERE name = ?"
-                + " AND delivered_seq < ?", seq, name);
+        long now = clock.millis();
+        database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE sink_cursors SET delivered_seq = ?,"
+                    + " delivered_at = ?, failing_since = NULL WHERE name = ? AND delivered_seq < ?")) {
+                update.setLong(1, seq);
+                update.setLong(2, now);
+                update.setString(3, name);
+                update.setLong(4, seq);
+                update.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Records a failed delivery; {@code failing_since} keeps the first failure of a streak. */
@@ -83,9 +96,7 @@ public final class SinkCursors {
 
     public List<SinkCursor> all() {
         return database.withConnection(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT name, delivered_seq, delivered_at, failing_since, last_error, last_error_at"
-                            + " FROM sink_cursors ORDER BY name");
+            try (PreparedStatement select = connection.prepareStatement(SELECT + " ORDER BY name");
                     ResultSet rs = select.executeQuery()) {
                 List<SinkCursor> cursors = new ArrayList<>();
                 while (rs.next()) {
@@ -96,24 +107,8 @@ public final class SinkCursors {
         });
     }
 
-    private void update(String sql, long seq, String name) {
-        long now = clock.millis();
-        database.inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
-                update.setLong(1, seq);
-                update.setLong(2, now);
-                update.setString(3, name);
-                update.setLong(4, seq);
-                update.executeUpdate();
-            }
-            return null;
-        });
-    }
-
     private static Optional<SinkCursor> read(Connection connection, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT name, delivered_seq, delivered_at, failing_since, last_error, last_error_at"
-                        + " FROM sink_cursors WHERE name = ?")) {
+        try (PreparedStatement select = connection.prepareStatement(SELECT + " WHERE name = ?")) {
             select.setString(1, name);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();

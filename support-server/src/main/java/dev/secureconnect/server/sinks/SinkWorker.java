@@ -97,7 +97,7 @@ final class SinkWorker implements Runnable {
                     continue;
                 }
                 try {
-                    delivered = deliver(records, delivered);
+                    delivered = deliver(records);
                     if (failingSince != null) {
                         recovered(delivered, failingSince);
                         failingSince = null;
@@ -127,16 +127,14 @@ final class SinkWorker implements Runnable {
     }
 
     /** Delivers the records the filter wants, moving the cursor batch by batch; returns the new cursor. */
-    private long deliver(List<AuditRecord> records, long delivered) throws DeliveryException {
+    private long deliver(List<AuditRecord> records) throws DeliveryException {
         List<ExportedEvent> batch = new ArrayList<>();
-        long cursor = delivered;
         for (AuditRecord record : records) {
             if (filter.passes(record.event().type())) {
                 batch.add(ExportedEvents.of(record));
                 if (batch.size() >= destination.maxBatch()) {
                     destination.deliver(batch);
-                    cursor = record.seq();
-                    cursors.advance(name, cursor);
+                    cursors.advance(name, record.seq());
                     batch.clear();
                 }
             }
@@ -144,9 +142,9 @@ final class SinkWorker implements Runnable {
         if (!batch.isEmpty()) {
             destination.deliver(batch);
         }
-        cursor = records.get(records.size() - 1).seq();
-        cursors.advance(name, cursor);
-        return cursor;
+        long last = records.get(records.size() - 1).seq();
+        cursors.advance(name, last);
+        return last;
     }
 
     private void failing(long delivered, String error) {
