@@ -1,0 +1,48 @@
+package dev.secureconnect.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CI's smoke run of {@code bin/sc-bench --quick}: the harness starts the product and OpenSSH, moves data through both
+ * (every transfer checked against its SHA-256 — a mismatch fails the run), and prints and writes every figure. Only
+ * that it runs and the data arrived intact is checked here; the figures themselves are for docs/performance.md.
+ */
+class BenchSmokeIT {
+
+    /** Every figure a run prints, a ratio to OpenSSH for those OpenSSH has too. */
+    static final List<String> FIGURES = List.of(
+            "throughput_1_stream", "throughput_8_streams", "latency_p50", "latency_p99", "ttfb_p50",
+            "vs_openssh_throughput_1_stream", "vs_openssh_throughput_8_streams", "vs_openssh_latency_p50",
+            "vs_openssh_latency_p99", "vs_openssh_ttfb_p50",
+            "tls_handshakes_per_s", "audit_appends_per_s");
+
+    @Test
+    void theQuickRunMeasuresEveryGroupWithIntactData(@TempDir Path dir) throws Exception {
+        Path results = dir.resolve("results.json");
+        Launcher.Result run = Launcher.run(Duration.ofMinutes(4), Map.of(), "sc-bench", "--quick",
+                "--out", results.toString(), "--work", dir.resolve("work").toString());
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        JsonNode json = new ObjectMapper().readTree(Files.readString(results));
+        assertThat(json.path("run").path("complete").asBoolean()).isTrue();
+        List<String> names = new ArrayList<>();
+        json.path("figures").forEach(figure -> {
+            names.add(figure.path("name").asText());
+            assertThat(figure.path("value").asDouble()).as(figure.toString()).isPositive();
+        });
+        assertThat(names).containsAll(FIGURES);
+        for (String name : FIGURES) {
+            assertThat(run.out()).contains(name + ": ");
+        }
+    }
+}
