@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +38,7 @@ final class LocalServices implements AutoCloseable {
     private final ExecutorService threads;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> firstProblem = new AtomicReference<>();
+    private final AtomicLong sinkBytes = new AtomicLong();
 
     private LocalServices(ServerSocket sink, ServerSocket echo, ServerSocket banner) {
         this.sink = sink;
@@ -54,7 +56,7 @@ final class LocalServices implements AutoCloseable {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         LocalServices services = new LocalServices(new ServerSocket(0, 64, loopback), new ServerSocket(0, 64, loopback),
                 new ServerSocket(0, 64, loopback));
-        services.accept(services.sink, LocalServices::sink);
+        services.accept(services.sink, socket -> sink(socket, services.sinkBytes));
         services.accept(services.echo, LocalServices::echo);
         services.accept(services.banner, LocalServices::banner);
         return services;
@@ -70,6 +72,11 @@ final class LocalServices implements AutoCloseable {
 
     int bannerPort() {
         return banner.getLocalPort();
+    }
+
+    /** The payload bytes the checksum sink has read so far, over all its connections. */
+    long sinkBytes() {
+        return sinkBytes.get();
     }
 
     /** The first connection that ended in an error other than its client going away, or null. */
@@ -111,7 +118,7 @@ final class LocalServices implements AutoCloseable {
     }
 
     /** Length, bytes, SHA-256; then waits for the client to close. A client that closes before the length is done. */
-    static void sink(Socket socket) throws IOException {
+    static void sink(Socket socket, AtomicLong received) throws IOException {
         DataInputStream in = new DataInputStream(socket.getInputStream());
         long length;
         try {
@@ -128,6 +135,7 @@ final class LocalServices implements AutoCloseable {
                 throw new EOFException("the stream ended " + left + " bytes short of " + length);
             }
             digest.update(buffer, 0, read);
+            received.addAndGet(read);
             left -= read;
         }
         OutputStream out = socket.getOutputStream();

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * The traffic drivers, the same for SecureConnect and OpenSSH: bulk transfers into the checksum sink (each checked
@@ -50,10 +51,24 @@ final class Traffic {
     }
 
     /**
-     * Moves every payload to the sink at {@code to}, each on its own connection, all at once; returns the nanoseconds
-     * from the first connect to the last checksum received. A checksum that differs fails the run.
+     * What a transfer achieved: the nanoseconds from the first connect to the last checksum (or to the time limit),
+     * the payload bytes the sink read meanwhile, and whether every stream arrived and was checked.
      */
-    static long transfer(InetSocketAddress to, List<Expected> streams, Duration limit) {
+    record Moved(long nanos, long bytes, boolean complete) {
+
+        double megabytesPerSecond() {
+            return bytes / 1e6 / (nanos / 1e9);
+        }
+    }
+
+    /**
+     * Moves every payload to the sink at {@code to}, each on its own connection, all at once. A checksum that differs
+     * fails the run. When {@code limit} passes first, the run fails too unless {@code incompleteAllowed}: then the
+     * result holds what {@code arrived} (the sink's byte counter) says reached the sink, marked incomplete.
+     */
+    static Moved transfer(InetSocketAddress to, List<Expected> streams, Duration limit, LongSupplier arrived,
+            boolean incompleteAllowed) {
+        long before = arrived.getAsLong();
         ExecutorService threads = Executors.newFixedThreadPool(streams.size());
         Set<Socket> sockets = ConcurrentHashMap.newKeySet();
         CountDownLatch go = new CountDownLatch(1);
@@ -87,8 +102,11 @@ final class Traffic {
                             + HexFormat.of().formatHex(expected) + "): the data did not arrive intact");
                 }
             }
-            return System.nanoTime() - start;
+            return new Moved(System.nanoTime() - start, arrived.getAsLong() - before, true);
         } catch (TimeoutException e) {
+            if (incompleteAllowed) {
+                return new Moved(limit.toNanos(), arrived.getAsLong() - before, false);
+            }
             throw new BenchException("moving " + Expected.total(streams) + " bytes in " + streams.size()
                     + " stream(s) to " + to + " took more than " + limit.toSeconds() + " s", e);
         } catch (ExecutionException e) {
@@ -187,7 +205,7 @@ final class Traffic {
 
     /** A transfer of nothing: the sink must answer the SHA-256 of no bytes. */
     static void checkSink(InetSocketAddress to) {
-        transfer(to, Expected.of(List.of(new Payload(0, 0))), Duration.ofSeconds(60));
+        transfer(to, Expected.of(List.of(new Payload(0, 0))), Duration.ofSeconds(60), () -> 0, false);
     }
 
     /** A few round trips: the echo answers. */
