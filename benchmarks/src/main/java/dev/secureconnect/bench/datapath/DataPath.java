@@ -1,0 +1,175 @@
+package dev.secureconnect.bench.datapath;
+
+import dev.secureconnect.bench.BenchException;
+import dev.secureconnect.bench.BenchRun;
+import dev.secureconnect.bench.FigureGroup;
+import dev.secureconnect.bench.Figures;
+import dev.secureconnect.bench.Installation;
+import dev.secureconnect.bench.openssh.OpenSshPath;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data path beside OpenSSH (issue 7, deliverable 2): throughput of 1 and 8 streams, 1-byte round-trip latency and
+ * the time from a client's start to the first byte of a service, through SecureConnect (server, appliance, engineer
+ * forward/proxy as separate JVMs) and through OpenSSH in the same two-hop topology, with the same traffic drivers and
+ * the same local services. OpenSSH's figures carry the prefix {@code openssh_}; each pair gets its
+ * {@code vs_openssh_} ratio.
+ */
+public final class DataPath implements FigureGroup {
+
+    private static final long GIB = 1L << 30;
+    private static final long MIB = 1L << 20;
+    private static final String SERIAL = "SN-BENCH-0001";
+
+    /** The sizes and counts of a run. */
+    record Plan(long bytes, int latencySamples, int latencyWarmUp, int firstByteRuns, Duration transferLimit) {
+
+        static Plan of(boolean quick) {
+            return quick ? new Plan(32 * MIB, 500, 100, 3, Duration.ofSeconds(60))
+                    : new Plan(GIB, 20_000, 2_000, 20, Duration.ofSeconds(100));
+        }
+    }
+
+    /** One side's way in to the same three services. */
+    private record Route(String prefix, InetSocketAddress sink, InetSocketAddress echo, List<String> firstByteCommand,
+            Map<String, String> env, Path dir, Path firstByteErrors) {}
+
+    @Override
+    public String name() {
+        return "datapath";
+    }
+
+    @Override
+    public void measure(BenchRun run) throws Exception {
+        Plan plan = Plan.of(run.quick());
+        Figures figures = run.figures();
+        try (LocalServices services = LocalServices.start()) {
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            ports.put("sink", services.sinkPort());
+            ports.put("echo", services.echoPort());
+            ports.put("banner", services.bannerPort());
+
+            long start = System.nanoTime();
+            Installation installation = Installation.start(run, run.work().resolve("secureconnect"), SERIAL, ports);
+            Route ours = new Route("", loopback(installation.forward(services.sinkPort())),
+                    loopback(installation.forward(services.echoPort())),
+                    installation.proxyCommand(services.bannerPort()), installation.engineerEnvironment(),
+                    installation.dir(), run.processes().logs().resolve("ttfb-sc-engineer-proxy.err"));
+            check(ours, services);
+            figures.add("setup_s", seconds(System.nanoTime() - start), "s", "sc-pki CA and 3 certificates, sc-server"
+                    + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 2 forwards"
+                    + " (each a JVM from bin/)");
+
+            start = System.nanoTime();
+            OpenSshPath ssh = OpenSshPath.start(run, run.work().resolve("openssh"), ports);
+            Route openSsh = new Route("openssh_", loopback(ssh.forward("sink")), loopback(ssh.forward("echo")),
+                    ssh.firstByteCommand("banner"), Map.of(), ssh.dir(),
+                    run.processes().logs().resolve("ttfb-ssh-W.err"));
+            check(openSsh, services);
+            figures.add("openssh_setup_s", seconds(System.nanoTime() - start), "s", "3 ssh-keygen, sshd, ssh -R"
+                    + " (3 forwards), 2 ssh -L");
+
+            List<Route> routes = List.of(ours, openSsh);
+            throughput(run, plan, routes, services, 1, "throughput_1_stream");
+            throughput(run, plan, routes, services, 8, "throughput_8_streams");
+            latency(run, plan, routes);
+            firstByte(run, plan, routes);
+            if (services.firstProblem() != null) {
+                throw new BenchException("a local service failed: " + services.firstProblem());
+            }
+        }
+    }
+
+    private static void check(Route route, LocalServices services) {
+        Traffic.checkSink(route.sink());
+        Traffic.checkEcho(route.echo());
+        if (services.firstProblem() != null) {
+            throw new BenchException("a local service failed: " + services.firstProblem());
+        }
+    }
+
+    private static void throughput(BenchRun run, Plan plan, List<Route> routes, LocalServices services, int streams,
+            String figure) {
+        List<Traffic.Expected> payloads = Traffic.Expected.of(Payload.split(plan.bytes(), streams));
+        String note = mebibytes(plan.bytes()) + " MiB engineer → checksum sink on the appliance side, " + streams
+                + (streams == 1 ? " connection" : " connections in parallel") + ", SHA-256 checked; MB = 10^6 bytes";
+        double[] values = new double[routes.size()];
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            Traffic.Moved moved = Traffic.transfer(route.sink(), payloads, plan.transferLimit(), services::sinkBytes,
+                    !run.quick());
+            values[i] = moved.megabytesPerSecond();
+            String incomplete = "INCOMPLETE, a lower bound: only " + moved.bytes() + " of " + plan.bytes()
+                    + " bytes reached the sink within the " + plan.transferLimit().toSeconds() + " s limit (not"
+                    + " checksummed); ";
+            if (!moved.complete()) {
+                System.err.println("sc-bench: " + route.prefix() + figure + ": " + incomplete.substring(0,
+                        incomplete.length() - 2));
+            }
+            run.figures().add(route.prefix() + figure, values[i], "MB/s", moved.complete() ? note : incomplete + note);
+        }
+        run.figures().versusOpenSsh(figure, values[0], values[1]);
+    }
+
+    private static void latency(BenchRun run, Plan plan, List<Route> routes) {
+        String note = "1-byte ping-pong with the echo over one connection, " + plan.latencySamples() + " round trips"
+                + " after " + plan.latencyWarmUp() + " unrecorded";
+        Percentiles[] results = new Percentiles[routes.size()];
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            results[i] = Percentiles.of(Traffic.pingPong(route.echo(), plan.latencyWarmUp(), plan.latencySamples(),
+                    Duration.ofSeconds(plan.latencySamples() / 100 + 30)));
+            run.figures().add(route.prefix() + "latency_p50", micros(results[i].at(50)), "us", note);
+            run.figures().add(route.prefix() + "latency_p99", micros(results[i].at(99)), "us", note);
+        }
+        run.figures().versusOpenSsh("latency_p50", micros(results[0].at(50)), micros(results[1].at(50)));
+        run.figures().versusOpenSsh("latency_p99", micros(results[0].at(99)), micros(results[1].at(99)));
+    }
+
+    private static void firstByte(BenchRun run, Plan plan, List<Route> routes) {
+        Percentiles[] results = new Percentiles[routes.size()];
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            String client = route.prefix().isEmpty() ? "bin/sc-engineer proxy" : "ssh -W";
+            Duration limit = Duration.ofSeconds(60);
+            Traffic.firstByte(route.firstByteCommand(), route.env(), route.dir(), route.firstByteErrors(), limit);
+            long[] samples = new long[plan.firstByteRuns()];
+            for (int r = 0; r < samples.length; r++) {
+                samples[r] = Traffic.firstByte(route.firstByteCommand(), route.env(), route.dir(),
+                        route.firstByteErrors(), limit);
+            }
+            results[i] = Percentiles.of(samples);
+            String note = "from starting " + client + " to the first byte of the banner service's line on its stdout, "
+                    + samples.length + " runs after 1 unrecorded";
+            run.figures().add(route.prefix() + "ttfb_p50", millis(results[i].at(50)), "ms", note);
+            run.figures().add(route.prefix() + "ttfb_p99", millis(results[i].at(99)), "ms", note + " (the slowest)");
+        }
+        run.figures().versusOpenSsh("ttfb_p50", millis(results[0].at(50)), millis(results[1].at(50)));
+    }
+
+    private static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static double micros(long nanos) {
+        return nanos / 1e3;
+    }
+
+    private static long mebibytes(long bytes) {
+        return bytes / MIB;
+    }
+}
