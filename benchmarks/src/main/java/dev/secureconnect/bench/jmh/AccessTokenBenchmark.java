@@ -70,7 +70,7 @@ public class AccessTokenBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws CertificateEncodingException {
         folder = BenchmarkPki.newFolder("token");
-        BenchmarkPki pki = new BenchmarkPki();
+        BenchmarkPki pki = BenchmarkPki.shared();
         BenchmarkPki.Issued engineer = pki.engineer("bench-alice");
         engineerCertificate = engineer.certificate();
         AccessTokenIssuer issuer = new AccessTokenIssuer(TokenSigningKey.generate(), "localhost", Clock.systemUTC());

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code -jvmArgsAppend} to measure another disk). Scores in appends per second, one thread and eight threads at once.
  */
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 @BenchmarkMode(Mode.Throughput)

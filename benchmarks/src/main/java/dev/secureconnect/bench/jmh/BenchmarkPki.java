@@ -48,11 +48,21 @@ final class BenchmarkPki {
         }
     }
 
+    private static BenchmarkPki shared; // guarded by BenchmarkPki.class
+
     private final CertificateAuthority root;
     private final CertificateAuthority issuing;
     private final KeyPair leafKeys;
 
-    BenchmarkPki() {
+    /** One PKI per JVM, made on first use: a JMH fork runs one benchmark, the unit test runs them all. */
+    static synchronized BenchmarkPki shared() {
+        if (shared == null) {
+            shared = new BenchmarkPki();
+        }
+        return shared;
+    }
+
+    private BenchmarkPki() {
         root = CertificateAuthority.createRoot(ORGANISATION, rsa(), Duration.ofDays(3650), Clock.systemUTC());
         KeyPair issuingKeys = rsa();
         X509Certificate issuingCertificate =

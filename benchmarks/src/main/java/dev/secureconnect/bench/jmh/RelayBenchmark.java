@@ -80,6 +80,9 @@ public class RelayBenchmark {
     static final int MIB = 1024 * 1024;
     static final int CHUNKS_PER_MIB = MIB / CHUNK_BYTES;
 
+    /** How many MiB {@link #setUp} moves one way before measuring (half as many are echoed). */
+    static final int PRIME_MIB = 32;
+
     /** How long any one operation or set-up step may take before the benchmark fails instead of hanging. */
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -94,10 +97,20 @@ public class RelayBenchmark {
     private ByteBuf ping;
     private volatile String lastRefusal = "none";
 
+    /**
+     * Sets up the topology and primes it with {@link #PRIME_MIB} MiB each way before any measurement: AES-GCM and the
+     * TLS code run interpreted at first (tens of times slower) and, on a busy machine, two short JMH warm-up
+     * iterations are not enough for the JIT to catch up.
+     */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        start(PRIME_MIB);
+    }
+
+    /** Sets up the topology and moves {@code primeMiB} MiB one way, half that echoed, and some pings through it. */
+    void start(int primeMiB) throws Exception {
         folder = BenchmarkPki.newFolder("relay");
-        BenchmarkPki pki = new BenchmarkPki();
+        BenchmarkPki pki = BenchmarkPki.shared();
         BenchmarkPki.Issued server = pki.server();
         HandshakeRefusalListener refusals = (peer, subject, reason, message) -> lastRefusal = reason + ": " + message;
         TlsContexts tls = new TlsContexts(
@@ -114,6 +127,16 @@ public class RelayBenchmark {
         ThreadLocalRandom.current().nextBytes(random);
         chunk = ByteBufAllocator.DEFAULT.directBuffer(CHUNK_BYTES).writeBytes(random);
         ping = ByteBufAllocator.DEFAULT.directBuffer(1).writeByte('p');
+
+        for (int i = 0; i < primeMiB; i++) {
+            oneWayMiB();
+        }
+        for (int i = 0; i < primeMiB / 2; i++) {
+            echoMiB();
+        }
+        for (int i = 0; i < primeMiB * 16; i++) {
+            pingPong();
+        }
     }
 
     @TearDown(Level.Trial)
@@ -174,6 +197,7 @@ public class RelayBenchmark {
         private final Channel frontListener;
         private final Channel client;
         private final Receiver receiver = new Receiver();
+        private final Relay relay;
         private long expected; // benchmark thread only
 
         RelayPath(TlsContexts tls, Supplier<ChannelHandler> farEnd) throws Exception {
@@ -211,7 +235,7 @@ public class RelayBenchmark {
                     .connect(HOST, port(frontListener)).sync().channel();
             awaitHandshake(client, "the client's handshake with the relay");
             try {
-                started.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                relay = started.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("the relay did not start: " + e + " (last refusal: " + lastRefusal + ")", e);
             }
@@ -237,8 +261,10 @@ public class RelayBenchmark {
             return receiver.awaitReceived(total, WAIT);
         }
 
+        /** Closes the client, waits for the relay to see both sides closed, then closes the listeners. */
         void close() throws InterruptedException {
             client.close().await(WAIT.toMillis());
+            relay.finished().await(WAIT.toMillis());
             frontListener.close().await(WAIT.toMillis());
             farListener.close().await(WAIT.toMillis());
         }
