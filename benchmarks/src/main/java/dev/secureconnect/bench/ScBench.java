@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sc-bench}: measures SecureConnect end to end on 127.0.0.1 — the support server, appliances and engineer
@@ -135,7 +134,8 @@ public final class ScBench implements Callable<Integer> {
             + " TOTP check); options are JMH's own, e.g. -f 1 -wi 2 -i 3 -rf json -rff jmh.json.")
     static final class Jmh implements Callable<Integer> {
 
-        @Parameters(arity = "0..*", paramLabel = "JMH-OPTION")
+        /** Everything after {@code jmh}, options included, handed to JMH as it is: picocli knows none of them. */
+        @CommandLine.Unmatched
         List<String> options = new ArrayList<>();
 
         @Override
