@@ -37,7 +37,7 @@ final class ForwardCommand implements Callable<Integer> {
         LoggedIn.require(console);
         // the token's key derivation runs while the connection to the server is made
         TokenOption.Loading loading = token.startLoading(console, serial);
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
+        try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
             SignedAccessToken accessToken = loading.token();
             LocalForward forward = LocalForward.start(loggedIn.connection(), ports.localPort(),
                     SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken, serial)),

@@ -43,7 +43,7 @@ final class ProxyCommand implements Callable<Integer> {
         LoggedIn.require(console);
         // the token's key derivation runs while the connection to the server is made
         TokenOption.Loading loading = token.startLoading(console, serial);
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
+        try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
             SignedAccessToken accessToken = loading.token();
             StreamOpener.Opened opened = SessionStreams.open(loggedIn,
                     SessionRequests.connect(port, loggedIn.credentials(accessToken, serial)));
