@@ -35,8 +35,10 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoggedIn.require(console);
-        SignedAccessToken accessToken = token.load(console, serial);
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
+        // the token's key derivation runs while the connection to the server is made
+        TokenOption.Loading loading = token.startLoading(console, serial);
+        try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
+            SignedAccessToken accessToken = loading.token();
             LocalForward forward = LocalForward.start(loggedIn.connection(), ports.localPort(),
                     SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken, serial)),
                     problem -> {

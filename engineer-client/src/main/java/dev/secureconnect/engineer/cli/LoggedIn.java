@@ -41,6 +41,19 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
                 console.timeouts()));
     }
 
+    /**
+     * {@link #open(Console)} while {@code token} is being opened on its own thread; should both fail, the token's
+     * failure (wrong passphrase, altered file) is the one thrown, as it would be had the token been opened first.
+     */
+    static LoggedIn open(Console console, TokenOption.Loading token) {
+        try {
+            return open(console);
+        } catch (RuntimeException e) {
+            token.token(); // throws the token's own failure, if any
+            throw e;
+        }
+    }
+
     static EngineerException notLoggedIn(SavedSession saved) {
         String how = saved == null ? "--server HOST:PORT --identity FILE.p12"
                 : "--server " + saved.server() + " --identity " + saved.identity();

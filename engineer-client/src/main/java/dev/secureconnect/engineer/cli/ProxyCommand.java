@@ -41,8 +41,10 @@ final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoggedIn.require(console);
-        SignedAccessToken accessToken = token.load(console, serial);
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
+        // the token's key derivation runs while the connection to the server is made
+        TokenOption.Loading loading = token.startLoading(console, serial);
+        try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
+            SignedAccessToken accessToken = loading.token();
             StreamOpener.Opened opened = SessionStreams.open(loggedIn,
                     SessionRequests.connect(port, loggedIn.credentials(accessToken, serial)));
             PrintStream stdout = console.stdout();

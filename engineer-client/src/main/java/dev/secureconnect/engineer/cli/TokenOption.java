@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -31,15 +33,62 @@ final class TokenOption {
      *     altered file
      */
     SignedAccessToken load(Console console, String serial) {
+        return startLoading(console, serial).token();
+    }
+
+    /**
+     * Starts opening the token stored for {@code serial}: the passphrase is read (or asked for) now, on this thread,
+     * and the key derivation (PBKDF2, {@value TokenVault#DEFAULT_ITERATIONS} iterations, the longest step of a
+     * command's start) runs on a thread of its own, so that it overlaps the connection to the server.
+     *
+     * @throws EngineerException at once when there is no token for {@code serial}
+     */
+    Loading startLoading(Console console, String serial) {
         Path file = console.engineerHome().tokenFile(serial);
         if (!Files.exists(file)) {
             throw new EngineerException("no access token for " + serial + " (" + file + "): run sc-engineer access "
                     + serial + " --ticket NUMBER first");
         }
         char[] passphrase = Passphrases.tokenToOpen(passphraseFile, console.prompter());
-        SignedAccessToken token;
+        CompletableFuture<SignedAccessToken> opened = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                opened.complete(open(console, serial, file, passphrase));
+            } catch (RuntimeException | Error e) {
+                opened.completeExceptionally(e);
+            }
+        }, "sc-engineer-token");
+        opener.setDaemon(true);
+        opener.start();
+        return new Loading(opened);
+    }
+
+    /** A token being opened ({@link #startLoading}). */
+    record Loading(CompletableFuture<SignedAccessToken> opened) {
+
+        /**
+         * Waits for the token.
+         *
+         * @throws EngineerException (or the vault's exception) with a one-line reason: wrong passphrase, altered file
+         */
+        SignedAccessToken token() {
+            try {
+                return opened.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static SignedAccessToken open(Console console, String serial, Path file, char[] passphrase) {
         try {
-            token = new TokenVault().load(file, passphrase);
+            return new TokenVault().load(file, passphrase);
         } catch (TokenVaultException e) {
             if (e.problem() == TokenVaultException.Problem.WRONG_PASSPHRASE) {
                 reportUnlockFailure(console, serial);
@@ -48,7 +97,6 @@ final class TokenOption {
         } finally {
             Arrays.fill(passphrase, '\0');
         }
-        return token;
     }
 
     /**

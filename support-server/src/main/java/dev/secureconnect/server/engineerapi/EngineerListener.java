@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
@@ -43,6 +44,14 @@ public final class EngineerListener {
     private static final Logger LOG = LoggerFactory.getLogger(EngineerListener.class);
     /** The largest request body accepted; the API's bodies are a few bytes. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /**
+     * The HTTP/2 receive window of each stream (the connection's is twice this): what an engineer may send on a
+     * session stream before the server acknowledges. HTTP/2's default of 64 KiB caps an upload at 64 KiB per round
+     * trip; this covers a busy machine's round trip at a few hundred MB/s.
+     */
+    static final int STREAM_WINDOW_BYTES = 2 * 1024 * 1024;
+    /** The largest HTTP/2 frame the server accepts: fewer, bigger DATA frames cost less per byte than 16 KiB ones. */
+    static final int MAX_FRAME_BYTES = 64 * 1024;
 
     private final EngineerApi api;
     private final MutualTlsListener listener;
@@ -92,7 +101,9 @@ public final class EngineerListener {
      * {@link StreamDispatcher}, which reads the request headers and makes it a session stream or a JSON API call.
      */
     private void http2(ChannelPipeline pipeline) {
-        pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().build());
+        Http2Settings settings = Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW_BYTES)
+                .maxFrameSize(MAX_FRAME_BYTES);
+        pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
         pipeline.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {

@@ -37,6 +37,12 @@ public final class LinkCodecs {
     /** Why a link was closed by this side (dead link, protocol error), for status and audit. */
     public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("secureconnect.link.closeReason");
 
+    /**
+     * The largest HTTP/2 frame either side accepts: a DATA frame of a 64 KiB socket read goes as one frame rather than
+     * four, which costs less per byte (the TLS records under it are 16 KiB whatever the frame size).
+     */
+    static final int MAX_FRAME_BYTES = 64 * 1024;
+
     /** The longest close reason sent in a GOAWAY frame, in characters. */
     static final int MAX_REASON = 200;
 
@@ -70,7 +76,8 @@ public final class LinkCodecs {
     static Http2Settings http2Settings(LinkSettings settings, boolean client) {
         Http2Settings http2 = Http2Settings.defaultSettings()
                 .initialWindowSize(settings.streamWindowBytes())
-                .maxConcurrentStreams(settings.maxConcurrentStreams());
+                .maxConcurrentStreams(settings.maxConcurrentStreams())
+                .maxFrameSize(MAX_FRAME_BYTES);
         if (client) {
             http2.pushEnabled(false);
         }
