@@ -15,6 +15,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> {@link #append} returns after the commit; with SQLite's {@code synchronous=FULL} (and
  * PostgreSQL's default {@code synchronous_commit=on}) the record is then on disk.
  *
+ * <p><b>Group commit.</b> Within this process the writers take turns ({@link #inTransaction} holds the turn for its
+ * work). An {@link #append} queues its event and waits for the turn; whoever gets it appends every queued event (at
+ * most {@value #MAX_BATCH}, oldest first) in one transaction, so many concurrent appends share one commit and one
+ * disk flush, and hands each waiting caller its record once that transaction has committed. A lone append goes
+ * through at once: nothing waits for company. If the batch's transaction fails it is rolled back and every append
+ * in it throws; none of its records is in the log.
+ *
  * <p>Thread-safe.
  */
 public final class AuditLog {
@@ -45,9 +56,16 @@ public final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int VERIFY_PAGE_SIZE = 1_000;
 
+    /** The most queued appends one transaction takes. */
+    static final int MAX_BATCH = 256;
+
     private final Database database;
     private final Clock clock;
-    private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+    /** This process's turn to write the log: held by the transaction that appends (a batch, or someone's work). */
+    private final ReentrantLock writeTurn = new ReentrantLock();
+    /** Appends waiting for a turn, oldest first. */
+    private final Queue<QueuedAppend> queued = new ConcurrentLinkedQueue<>();
 
     public AuditLog(Database database, Clock clock) {
         this.database = requireNonNull(database, "database");
@@ -61,9 +79,53 @@ public final class AuditLog {
      */
     public AuditRecord append(AuditEvent event) {
         requireNonNull(event, "event");
-        AuditRecord record = inTransaction(transaction -> transaction.append(event));
+        QueuedAppend mine = new QueuedAppend(event);
+        queued.add(mine);
+        boolean committed = false;
+        writeTurn.lock();
+        try {
+            while (!mine.done()) {
+                committed |= appendQueued();
+            }
+        } finally {
+            writeTurn.unlock();
+        }
+        if (committed) {
+            appendListeners.forEach(Runnable::run);
+        }
+        AuditRecord record = mine.record();
         LOG.debug("audit record {} appended: {}", record.seq(), event.type().eventName());
         return record;
+    }
+
+    /**
+     * Appends the oldest queued events (at most {@link #MAX_BATCH}) in one transaction and settles each: its record
+     * once committed, or the failure. Returns whether the transaction committed. Called holding the write turn.
+     */
+    private boolean appendQueued() {
+        List<QueuedAppend> batch = new ArrayList<>();
+        for (QueuedAppend next; batch.size() < MAX_BATCH && (next = queued.poll()) != null; ) {
+            batch.add(next);
+        }
+        List<AuditRecord> records;
+        try {
+            records = holdingHead(transaction -> {
+                List<AuditRecord> appended = new ArrayList<>(batch.size());
+                for (QueuedAppend append : batch) {
+                    appended.add(transaction.append(append.event()));
+                }
+                return appended;
+            });
+        } catch (RuntimeException | Error e) {
+            for (QueuedAppend append : batch) {
+                append.fail(e);
+            }
+            return false;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).succeed(records.get(i));
+        }
+        return true;
     }
 
     /**
@@ -74,7 +136,20 @@ public final class AuditLog {
      */
     public <T> T inTransaction(AuditedWork<T> work) {
         requireNonNull(work, "work");
-        T result = database.inTransaction(connection -> {
+        T result;
+        writeTurn.lock();
+        try {
+            result = holdingHead(work);
+        } finally {
+            writeTurn.unlock();
+        }
+        appendListeners.forEach(Runnable::run);
+        return result;
+    }
+
+    /** Runs {@code work} in one transaction that first locks the audit head (see {@link #inTransaction}). */
+    private <T> T holdingHead(AuditedWork<T> work) {
+        return database.inTransaction(connection -> {
             try (Statement lock = connection.createStatement()) {
                 if (lock.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
                     throw new StorageException("database " + database.url() + ": the audit head row is missing;"
@@ -84,13 +159,11 @@ public final class AuditLog {
             Head head = readHead(connection).orElseThrow();
             return work.run(new AuditTransaction(connection, clock, head.seq(), head.hash()));
         });
-        appendListeners.forEach(Runnable::run);
-        return result;
     }
 
     /**
      * Runs {@code listener} after every committed transaction of this process that held the head (so after new
-     * records, at most a few calls too many). For the export sinks, to deliver without polling delay; records
+     * records, at most a few calls too many; once for a batch of appends committed together). For the export sinks, to deliver without polling delay; records
      * appended by other processes ({@code sc-server} admin commands) are found by their periodic look.
      * The listener must be quick and must not throw.
      */
@@ -325,4 +398,65 @@ public final class AuditLog {
     }
 
     private record Head(long seq, String hash) {}
+
+    /**
+     * The number of appends queued and not yet taken into a transaction: for tests that line appenders up behind a
+     * held turn.
+     */
+    int queuedAppends() {
+        return queued.size();
+    }
+
+    /** One caller's event waiting to be appended, then its record or the failure that stopped it. */
+    private static final class QueuedAppend {
+        private final AuditEvent event;
+        private volatile boolean done;
+        private AuditRecord record;
+        private Throwable failure;
+        private Thread failedIn;
+
+        QueuedAppend(AuditEvent event) {
+            this.event = event;
+        }
+
+        AuditEvent event() {
+            return event;
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        void succeed(AuditRecord appended) {
+            record = appended;
+            done = true;
+        }
+
+        /** Called by the thread that ran the failed transaction. */
+        void fail(Throwable cause) {
+            failure = cause;
+            failedIn = Thread.currentThread();
+            done = true;
+        }
+
+        /**
+         * The committed record, or else the batch's failure: as it was thrown for the caller whose thread ran the
+         * batch; for the others a {@link StorageException} with the same one-line message and the failure as cause,
+         * so that each caller's exception carries its own stack trace.
+         */
+        AuditRecord record() {
+            if (failure == null) {
+                return record;
+            }
+            if (failedIn == Thread.currentThread()) {
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure;
+            }
+            throw new StorageException(failure instanceof StorageException
+                    ? failure.getMessage()
+                    : "audit event " + event.type().eventName() + " not appended: " + failure, failure);
+        }
+    }
 }
