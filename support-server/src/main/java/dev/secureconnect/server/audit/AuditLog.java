@@ -12,11 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> {@link #append} returns after the commit; with SQLite's {@code synchronous=FULL} (and
  * PostgreSQL's default {@code synchronous_commit=on}) the record is then on disk.
  *
- * <p><b>Group commit.</b> Within this process the writers take turns ({@link #inTransaction} holds the turn for its
- * work). An {@link #append} queues its event and waits for the turn; whoever gets it appends every queued event (at
- * most {@value #MAX_BATCH}, oldest first) in one transaction, so many concurrent appends share one commit and one
- * disk flush, and hands each waiting caller its record once that transaction has committed. A lone append goes
- * through at once: nothing waits for company. If the batch's transaction fails it is rolled back and every append
- * in it throws; none of its records is in the log.
+ * <p><b>Group commit.</b> An {@link #append} queues its event. One appender at a time leads: holding this
+ * process's write turn (which {@link #inTransaction} holds for its work too) it appends every queued event (at most
+ * {@value #MAX_BATCH}, oldest first) in one transaction, so that appends arriving together share one commit and one
+ * disk flush, and wakes each of their callers once that transaction has committed; when its own event is committed it
+ * hands the lead to the oldest appender still waiting. A lone append leads at once: nothing waits for company. If a
+ * batch's transaction fails it is rolled back and every append in it throws; none of its records is in the log.
  *
  * <p>Thread-safe.
  */
@@ -64,8 +64,12 @@ public final class AuditLog {
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
     /** This process's turn to write the log: held by the transaction that appends (a batch, or someone's work). */
     private final ReentrantLock writeTurn = new ReentrantLock();
-    /** Appends waiting for a turn, oldest first. */
-    private final Queue<QueuedAppend> queued = new ConcurrentLinkedQueue<>();
+    /** Guards {@link #queued} and {@link #leading}. */
+    private final Object queue = new Object();
+    /** Appends waiting to be taken into a transaction, oldest first. */
+    private final ArrayDeque<QueuedAppend> queued = new ArrayDeque<>();
+    /** Whether one appender leads: appends the queued events batch by batch (the others wait for their record). */
+    private boolean leading;
 
     public AuditLog(Database database, Clock clock) {
         this.database = requireNonNull(database, "database");
@@ -80,18 +84,17 @@ public final class AuditLog {
     public AuditRecord append(AuditEvent event) {
         requireNonNull(event, "event");
         QueuedAppend mine = new QueuedAppend(event);
-        queued.add(mine);
-        boolean committed = false;
-        writeTurn.lock();
-        try {
-            while (!mine.done()) {
-                committed |= appendQueued();
-            }
-        } finally {
-            writeTurn.unlock();
+        boolean lead;
+        synchronized (queue) {
+            queued.add(mine);
+            lead = !leading;
+            leading = true;
         }
-        if (committed) {
-            appendListeners.forEach(Runnable::run);
+        if (!lead) {
+            lead = mine.awaitLeadOrRecord();
+        }
+        if (lead) {
+            lead(mine);
         }
         AuditRecord record = mine.record();
         LOG.debug("audit record {} appended: {}", record.seq(), event.type().eventName());
@@ -99,13 +102,46 @@ public final class AuditLog {
     }
 
     /**
-     * Appends the oldest queued events (at most {@link #MAX_BATCH}) in one transaction and settles each: its record
-     * once committed, or the failure. Returns whether the transaction committed. Called holding the write turn.
+     * Appends the queued events, batch by batch with the write turn, until {@code mine} is among them; then hands the
+     * lead to the oldest appender still waiting (whose event is in the next batch), and wakes the listeners if
+     * anything was committed. Each caller in a batch is woken by itself, so none waits for the others to go first.
      */
-    private boolean appendQueued() {
+    private void lead(QueuedAppend mine) {
+        boolean committed = false;
+        try {
+            while (!mine.done()) {
+                writeTurn.lock();
+                try {
+                    committed |= appendBatch();
+                } finally {
+                    writeTurn.unlock();
+                }
+            }
+        } finally {
+            QueuedAppend next;
+            synchronized (queue) {
+                next = queued.peek();
+                leading = next != null;
+            }
+            if (next != null) {
+                next.lead();
+            }
+        }
+        if (committed) {
+            appendListeners.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Takes the oldest queued events (at most {@link #MAX_BATCH}), appends them in one transaction and settles each:
+     * its record once committed, or the failure. Returns whether the transaction committed. Called holding the turn.
+     */
+    private boolean appendBatch() {
         List<QueuedAppend> batch = new ArrayList<>();
-        for (QueuedAppend next; batch.size() < MAX_BATCH && (next = queued.poll()) != null; ) {
-            batch.add(next);
+        synchronized (queue) {
+            while (batch.size() < MAX_BATCH && !queued.isEmpty()) {
+                batch.add(queued.poll());
+            }
         }
         List<AuditRecord> records;
         try {
@@ -404,12 +440,20 @@ public final class AuditLog {
      * held turn.
      */
     int queuedAppends() {
-        return queued.size();
+        synchronized (queue) {
+            return queued.size();
+        }
     }
 
-    /** One caller's event waiting to be appended, then its record or the failure that stopped it. */
+    /**
+     * One caller's event waiting to be appended, then its record or the failure that stopped it. Its caller waits
+     * until the event is settled or the lead is handed to it, whichever comes first (only one of them can happen while
+     * it waits).
+     */
     private static final class QueuedAppend {
         private final AuditEvent event;
+        private final Thread caller = Thread.currentThread();
+        private final CountDownLatch wake = new CountDownLatch(1);
         private volatile boolean done;
         private AuditRecord record;
         private Throwable failure;
@@ -427,9 +471,34 @@ public final class AuditLog {
             return done;
         }
 
+        /**
+         * Waits, without giving up on an interrupt (the event may be committing; the interrupt is kept for later),
+         * until the event is settled or its caller leads. Returns whether it leads.
+         */
+        boolean awaitLeadOrRecord() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    wake.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                caller.interrupt();
+            }
+            return !done;
+        }
+
+        void lead() {
+            wake.countDown();
+        }
+
         void succeed(AuditRecord appended) {
             record = appended;
             done = true;
+            wake.countDown();
         }
 
         /** Called by the thread that ran the failed transaction. */
@@ -437,6 +506,7 @@ public final class AuditLog {
             failure = cause;
             failedIn = Thread.currentThread();
             done = true;
+            wake.countDown();
         }
 
         /**
@@ -448,7 +518,7 @@ public final class AuditLog {
             if (failure == null) {
                 return record;
             }
-            if (failedIn == Thread.currentThread()) {
+            if (failedIn == caller) {
                 if (failure instanceof Error error) {
                     throw error;
                 }
