@@ -117,7 +117,7 @@ class AuditGroupCommitTest {
         AtomicInteger wakeUps = new AtomicInteger();
         log.onAppend(wakeUps::incrementAndGet);
 
-        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log);
+        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log, QUEUED);
 
         List<Long> seqs = new ArrayList<>();
         for (Future<AuditRecord> append : appends) {
@@ -130,6 +130,26 @@ class AuditGroupCommitTest {
     }
 
     @StorageTest
+    void moreQueuedAppendsThanOneBatchTakesGoInTwoBatches(TestDatabase test) throws Exception {
+        AuditLog log = new AuditLog(test.database(), Clock.systemUTC());
+        AtomicInteger wakeUps = new AtomicInteger();
+        log.onAppend(wakeUps::incrementAndGet);
+        int queued = AuditLog.MAX_BATCH + QUEUED;
+
+        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log, queued);
+
+        List<Long> seqs = new ArrayList<>();
+        for (Future<AuditRecord> append : appends) {
+            seqs.add(append.get(WAIT_SECONDS, TimeUnit.SECONDS).seq());
+        }
+        assertThat(seqs).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(2, queued + 1).boxed().toList());
+        assertThat(wakeUps.get()).as("listener calls: the held transaction's and two batches'").isEqualTo(3);
+        AuditVerification verification = log.verify();
+        assertThat(verification.ok()).as(verification.message()).isTrue();
+        assertThat(verification.checked()).isEqualTo(queued + 1);
+    }
+
+    @StorageTest
     void aBatchWhoseTransactionFailsFailsEveryAppendInItAndLeavesNoneOfItsRecords(TestDatabase test)
             throws Exception {
         AuditLog log = new AuditLog(test.database(), Clock.systemUTC());
@@ -138,7 +158,7 @@ class AuditGroupCommitTest {
         // a row in the way of the batch's third record (seq 4): its insert violates the primary key
         test.tamper("INSERT INTO audit_log (" + AuditRow.COLUMNS + ") VALUES (4, 0, " + EventType.TICKET_OPENED.id()
                 + ", NULL, NULL, NULL, NULL, NULL, 'success', '{}', 'x', 'y')");
-        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log);
+        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log, QUEUED);
 
         List<String> failures = new ArrayList<>();
         for (Future<AuditRecord> append : appends) {
@@ -158,7 +178,7 @@ class AuditGroupCommitTest {
         assertThat(wakeUps.get()).as("the held transaction woke the listener, the failed batch did not").isEqualTo(1);
 
         test.tamper("DELETE FROM audit_log WHERE seq = 4");
-        List<Future<AuditRecord>> again = appendBehindHeldTurn(log);
+        List<Future<AuditRecord>> again = appendBehindHeldTurn(log, QUEUED);
         for (Future<AuditRecord> append : again) {
             append.get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
@@ -171,10 +191,10 @@ class AuditGroupCommitTest {
     }
 
     /**
-     * Holds the write turn in a transaction that appends one record, lines up {@link #QUEUED} appends behind it and
+     * Holds the write turn in a transaction that appends one record, lines up {@code count} appends behind it and
      * lets the transaction commit; returns the appends.
      */
-    private List<Future<AuditRecord>> appendBehindHeldTurn(AuditLog log) throws Exception {
+    private List<Future<AuditRecord>> appendBehindHeldTurn(AuditLog log, int count) throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<AuditRecord> holder = executor.submit(() -> log.inTransaction(transaction -> {
@@ -194,12 +214,12 @@ class AuditGroupCommitTest {
         assertThat(holding.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         int queuedBefore = log.queuedAppends();
         List<Future<AuditRecord>> appends = new ArrayList<>();
-        for (int i = 0; i < QUEUED; i++) {
+        for (int i = 0; i < count; i++) {
             int n = i;
             appends.add(executor.submit(() -> log.append(AuditEvent.builder(EventType.STREAM_OPENED)
                     .actor("queued-" + n).build())));
         }
-        awaitCondition(() -> log.queuedAppends() == queuedBefore + QUEUED, "appends queued behind the turn");
+        awaitCondition(() -> log.queuedAppends() == queuedBefore + count, "appends queued behind the turn");
         release.countDown();
         holder.get(WAIT_SECONDS, TimeUnit.SECONDS);
         return appends;
