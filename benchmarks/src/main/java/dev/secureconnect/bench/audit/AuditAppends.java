@@ -176,7 +176,7 @@ public final class AuditAppends implements FigureGroup {
         return AuditEvent.builder(EventType.STREAM_OPENED)
                 .actor(actor)
                 .appliance("SN-" + (i % 1000))
-                .ticket(String.format("%08d", 10_000_000 + i % 5_000))
+                .ticket(Integer.toString(10_000_000 + i % 5_000))
                 .session("s-" + i)
                 .source("198.51.100." + (i % 250) + ":" + (40_000 + i % 20_000))
                 .detail("target", "127.0.0.1:22")
