@@ -65,7 +65,7 @@ public final class AuditLog {
     /** This process's turn to write the log: held by the transaction that appends (a batch, or someone's work). */
     private final ReentrantLock writeTurn = new ReentrantLock();
     /** Guards {@link #queued} and {@link #leading}. */
-    private final Object queue = new Object();
+    private final Object queueLock = new Object();
     /** Appends waiting to be taken into a transaction, oldest first. */
     private final ArrayDeque<QueuedAppend> queued = new ArrayDeque<>();
     /** Whether one appender leads: appends the queued events batch by batch (the others wait for their record). */
@@ -85,7 +85,7 @@ public final class AuditLog {
         requireNonNull(event, "event");
         QueuedAppend mine = new QueuedAppend(event);
         boolean lead;
-        synchronized (queue) {
+        synchronized (queueLock) {
             queued.add(mine);
             lead = !leading;
             leading = true;
@@ -119,7 +119,7 @@ public final class AuditLog {
             }
         } finally {
             QueuedAppend next;
-            synchronized (queue) {
+            synchronized (queueLock) {
                 next = queued.peek();
                 leading = next != null;
             }
@@ -138,7 +138,7 @@ public final class AuditLog {
      */
     private boolean appendBatch() {
         List<QueuedAppend> batch = new ArrayList<>();
-        synchronized (queue) {
+        synchronized (queueLock) {
             while (batch.size() < MAX_BATCH && !queued.isEmpty()) {
                 batch.add(queued.poll());
             }
@@ -199,8 +199,9 @@ public final class AuditLog {
 
     /**
      * Runs {@code listener} after every committed transaction of this process that held the head (so after new
-     * records, at most a few calls too many; once for a batch of appends committed together). For the export sinks, to deliver without polling delay; records
-     * appended by other processes ({@code sc-server} admin commands) are found by their periodic look.
+     * records, at most a few calls too many; once for a batch of appends committed together). For the export sinks,
+     * to deliver without polling delay; records appended by other processes ({@code sc-server} admin commands) are
+     * found by their periodic look.
      * The listener must be quick and must not throw.
      */
     public void onAppend(Runnable listener) {
@@ -440,7 +441,7 @@ public final class AuditLog {
      * held turn.
      */
     int queuedAppends() {
-        synchronized (queue) {
+        synchronized (queueLock) {
             return queued.size();
         }
     }
