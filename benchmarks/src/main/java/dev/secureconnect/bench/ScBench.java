@@ -1,5 +1,6 @@
 package dev.secureconnect.bench;
 
+import dev.secureconnect.bench.audit.AuditAppends;
 import dev.secureconnect.bench.datapath.DataPath;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -29,7 +30,8 @@ public final class ScBench implements Callable<Integer> {
 
     /** Every figure group, in the order a full run measures them. */
     static final List<FigureGroup> GROUPS = List.of(
-            new DataPath());
+            new DataPath(),
+            new AuditAppends());
 
     @Option(names = "--quick", description = "Small sizes and counts: a smoke run of every group in under 2 minutes.")
     boolean quick;

@@ -12,9 +12,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> {@link #append} returns after the commit; with SQLite's {@code synchronous=FULL} (and
  * PostgreSQL's default {@code synchronous_commit=on}) the record is then on disk.
  *
+ * <p><b>Group commit.</b> An {@link #append} queues its event. One appender at a time leads: holding this
+ * process's write turn (which {@link #inTransaction} holds for its work too) it appends every queued event (at most
+ * {@value #MAX_BATCH}, oldest first) in one transaction, so that appends arriving together share one commit and one
+ * disk flush, and wakes each of their callers once that transaction has committed; when its own event is committed it
+ * hands the lead to the oldest appender still waiting. A lone append leads at once: nothing waits for company. If a
+ * batch's transaction fails it is rolled back and every append in it throws; none of its records is in the log.
+ *
  * <p>Thread-safe.
  */
 public final class AuditLog {
@@ -45,9 +56,20 @@ public final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int VERIFY_PAGE_SIZE = 1_000;
 
+    /** The most queued appends one transaction takes. */
+    static final int MAX_BATCH = 256;
+
     private final Database database;
     private final Clock clock;
-    private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+    /** This process's turn to write the log: held by the transaction that appends (a batch, or someone's work). */
+    private final ReentrantLock writeTurn = new ReentrantLock();
+    /** Guards {@link #queued} and {@link #leading}. */
+    private final Object queueLock = new Object();
+    /** Appends waiting to be taken into a transaction, oldest first. */
+    private final ArrayDeque<QueuedAppend> queued = new ArrayDeque<>();
+    /** Whether one appender leads: appends the queued events batch by batch (the others wait for their record). */
+    private boolean leading;
 
     public AuditLog(Database database, Clock clock) {
         this.database = requireNonNull(database, "database");
@@ -61,9 +83,85 @@ public final class AuditLog {
      */
     public AuditRecord append(AuditEvent event) {
         requireNonNull(event, "event");
-        AuditRecord record = inTransaction(transaction -> transaction.append(event));
+        QueuedAppend mine = new QueuedAppend(event);
+        boolean lead;
+        synchronized (queueLock) {
+            queued.add(mine);
+            lead = !leading;
+            leading = true;
+        }
+        if (!lead) {
+            lead = mine.awaitLeadOrRecord();
+        }
+        if (lead) {
+            lead(mine);
+        }
+        AuditRecord record = mine.record();
         LOG.debug("audit record {} appended: {}", record.seq(), event.type().eventName());
         return record;
+    }
+
+    /**
+     * Appends the queued events, batch by batch with the write turn, until {@code mine} is among them; then hands the
+     * lead to the oldest appender still waiting (whose event is in the next batch), and wakes the listeners if
+     * anything was committed. Each caller in a batch is woken by itself, so none waits for the others to go first.
+     */
+    private void lead(QueuedAppend mine) {
+        boolean committed = false;
+        try {
+            while (!mine.done()) {
+                writeTurn.lock();
+                try {
+                    committed |= appendBatch();
+                } finally {
+                    writeTurn.unlock();
+                }
+            }
+        } finally {
+            QueuedAppend next;
+            synchronized (queueLock) {
+                next = queued.peek();
+                leading = next != null;
+            }
+            if (next != null) {
+                next.lead();
+            }
+        }
+        if (committed) {
+            appendListeners.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Takes the oldest queued events (at most {@link #MAX_BATCH}), appends them in one transaction and settles each:
+     * its record once committed, or the failure. Returns whether the transaction committed. Called holding the turn.
+     */
+    private boolean appendBatch() {
+        List<QueuedAppend> batch = new ArrayList<>();
+        synchronized (queueLock) {
+            while (batch.size() < MAX_BATCH && !queued.isEmpty()) {
+                batch.add(queued.poll());
+            }
+        }
+        List<AuditRecord> records;
+        try {
+            records = holdingHead(transaction -> {
+                List<AuditRecord> appended = new ArrayList<>(batch.size());
+                for (QueuedAppend append : batch) {
+                    appended.add(transaction.append(append.event()));
+                }
+                return appended;
+            });
+        } catch (RuntimeException | Error e) {
+            for (QueuedAppend append : batch) {
+                append.fail(e);
+            }
+            return false;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).succeed(records.get(i));
+        }
+        return true;
     }
 
     /**
@@ -74,7 +172,20 @@ public final class AuditLog {
      */
     public <T> T inTransaction(AuditedWork<T> work) {
         requireNonNull(work, "work");
-        T result = database.inTransaction(connection -> {
+        T result;
+        writeTurn.lock();
+        try {
+            result = holdingHead(work);
+        } finally {
+            writeTurn.unlock();
+        }
+        appendListeners.forEach(Runnable::run);
+        return result;
+    }
+
+    /** Runs {@code work} in one transaction that first locks the audit head (see {@link #inTransaction}). */
+    private <T> T holdingHead(AuditedWork<T> work) {
+        return database.inTransaction(connection -> {
             try (Statement lock = connection.createStatement()) {
                 if (lock.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
                     throw new StorageException("database " + database.url() + ": the audit head row is missing;"
@@ -84,14 +195,13 @@ public final class AuditLog {
             Head head = readHead(connection).orElseThrow();
             return work.run(new AuditTransaction(connection, clock, head.seq(), head.hash()));
         });
-        appendListeners.forEach(Runnable::run);
-        return result;
     }
 
     /**
      * Runs {@code listener} after every committed transaction of this process that held the head (so after new
-     * records, at most a few calls too many). For the export sinks, to deliver without polling delay; records
-     * appended by other processes ({@code sc-server} admin commands) are found by their periodic look.
+     * records, at most a few calls too many; once for a batch of appends committed together). For the export sinks,
+     * to deliver without polling delay; records appended by other processes ({@code sc-server} admin commands) are
+     * found by their periodic look.
      * The listener must be quick and must not throw.
      */
     public void onAppend(Runnable listener) {
@@ -325,4 +435,99 @@ public final class AuditLog {
     }
 
     private record Head(long seq, String hash) {}
+
+    /**
+     * The number of appends queued and not yet taken into a transaction: for tests that line appenders up behind a
+     * held turn.
+     */
+    int queuedAppends() {
+        synchronized (queueLock) {
+            return queued.size();
+        }
+    }
+
+    /**
+     * One caller's event waiting to be appended, then its record or the failure that stopped it. Its caller waits
+     * until the event is settled or the lead is handed to it, whichever comes first (only one of them can happen while
+     * it waits).
+     */
+    private static final class QueuedAppend {
+        private final AuditEvent event;
+        private final Thread caller = Thread.currentThread();
+        private final CountDownLatch wake = new CountDownLatch(1);
+        private volatile boolean done;
+        private AuditRecord record;
+        private Throwable failure;
+        private Thread failedIn;
+
+        QueuedAppend(AuditEvent event) {
+            this.event = event;
+        }
+
+        AuditEvent event() {
+            return event;
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        /**
+         * Waits, without giving up on an interrupt (the event may be committing; the interrupt is kept for later),
+         * until the event is settled or its caller leads. Returns whether it leads.
+         */
+        boolean awaitLeadOrRecord() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    wake.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                caller.interrupt();
+            }
+            return !done;
+        }
+
+        void lead() {
+            wake.countDown();
+        }
+
+        void succeed(AuditRecord appended) {
+            record = appended;
+            done = true;
+            wake.countDown();
+        }
+
+        /** Called by the thread that ran the failed transaction. */
+        void fail(Throwable cause) {
+            failure = cause;
+            failedIn = Thread.currentThread();
+            done = true;
+            wake.countDown();
+        }
+
+        /**
+         * The committed record, or else the batch's failure: as it was thrown for the caller whose thread ran the
+         * batch; for the others a {@link StorageException} with the same one-line message and the failure as cause,
+         * so that each caller's exception carries its own stack trace.
+         */
+        AuditRecord record() {
+            if (failure == null) {
+                return record;
+            }
+            if (failedIn == caller) {
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure;
+            }
+            throw new StorageException(failure instanceof StorageException
+                    ? failure.getMessage()
+                    : "audit event " + event.type().eventName() + " not appended: " + failure, failure);
+        }
+    }
 }
