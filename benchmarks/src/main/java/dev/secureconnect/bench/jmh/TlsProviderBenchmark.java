@@ -108,8 +108,8 @@ public class TlsProviderBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        TlsProvider onListener = TlsProvider.parse("listener", listener).effective();
-        TlsProvider onClient = TlsProvider.parse("client", client).effective();
+        TlsProvider onListener = TlsProvider.parse("listener", listener).onListener();
+        TlsProvider onClient = TlsProvider.parse("client", client).onClient();
         if (onListener == TlsProvider.OPENSSL && onClient == TlsProvider.OPENSSL) {
             throw new IllegalStateException("listener=openssl client=openssl is not measured: BoringSSL on both ends"
                     + " negotiates TLS_AES_128_GCM_SHA256, which the TLS policy refuses");
@@ -289,8 +289,8 @@ public class TlsProviderBenchmark {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         String[][] pairs = {{"jdk", "jdk"}, {"openssl", "jdk"}, {"jdk", "openssl"}};
         for (String[] providers : pairs) {
-            Pair pair = new Pair(TlsProvider.parse("listener", providers[0]).effective(),
-                    TlsProvider.parse("client", providers[1]).effective());
+            Pair pair = new Pair(TlsProvider.parse("listener", providers[0]).onListener(),
+                    TlsProvider.parse("client", providers[1]).onClient());
             pair.connect().close().syncUninterruptibly();
             long heapBefore = heapAfterGc();
             long directBefore = PlatformDependent.usedDirectMemory();

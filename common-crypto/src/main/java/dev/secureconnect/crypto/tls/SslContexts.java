@@ -126,7 +126,8 @@ public final class SslContexts {
         SslContextBuilder builder = SslContextBuilder.forServer(keys.privateKey(), keys.chain())
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(trustManager);
-        return build(applyPolicy(builder, alpn, provider), "the " + PeerTrustManager.labels(roles, "/") + " listener");
+        return build(applyPolicy(builder, alpn, provider.onListener()),
+                "the " + PeerTrustManager.labels(roles, "/") + " listener");
     }
 
     /**
@@ -159,7 +160,7 @@ public final class SslContexts {
                 .keyManager(keys.privateKey(), keys.chain())
                 .trustManager(PeerTrustManager.forClient(trust, refusals))
                 .endpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
-        return build(applyPolicy(builder, alpn, provider), "the client");
+        return build(applyPolicy(builder, alpn, provider.onClient()), "the client");
     }
 
     /**
@@ -228,14 +229,14 @@ public final class SslContexts {
                 || context instanceof ReferenceCountedOpenSslContext ? TlsProvider.OPENSSL : TlsProvider.JDK;
     }
 
-    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn, TlsProvider provider) {
+    /** @param effective {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}, as resolved for the side */
+    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn, TlsProvider effective) {
         List<String> protocols = List.copyOf(requireNonNull(alpn, "alpn"));
         for (String protocol : protocols) {
             if (protocol.isEmpty() || protocol.length() > 255) {
                 throw new IllegalArgumentException("alpn: '" + protocol + "' (expected: 1-255 characters)");
             }
         }
-        TlsProvider effective = provider.effective();
         return builder.sslProvider(effective == TlsProvider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
                 .protocols(TlsPolicy.PROTOCOLS)
                 .ciphers(TlsPolicy.cipherSuites(effective), IdentityCipherSuiteFilter.INSTANCE)

@@ -10,24 +10,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which TLS implementation an endpoint runs {@link TlsPolicy} on: the JDK's own ({@code jdk}) or BoringSSL through
- * netty-tcnative ({@code openssl}); {@code auto}, the default, picks the one measured faster
- * ({@code TlsProviderBenchmark}) that passes every TLS test. Both apply the same policy and the same trust decisions
- * (the product's own trust manager); see {@link TlsPolicy} for what BoringSSL does differently.
+ * netty-tcnative ({@code openssl}). Both apply the same policy and the same trust decisions (the product's own trust
+ * manager); see {@link TlsPolicy} for what BoringSSL does differently.
+ *
+ * <p>{@code auto}, the default, picks per side from {@code TlsProviderBenchmark}: listeners run BoringSSL (full
+ * mutual-TLS handshakes about twice as fast: what a reconnect storm costs the server), clients run the JDK. Not
+ * BoringSSL on both sides: it cannot be told to keep to AES-256 under TLS 1.3, so two BoringSSL ends negotiate
+ * TLS_AES_128_GCM_SHA256, which the trust managers refuse; one JDK end keeps every connection on
+ * TLS_AES_256_GCM_SHA384.
  *
  * <p>Configured as {@code tls.provider: auto | openssl | jdk} (server.yaml, appliance.json) or the environment
  * variable {@code SC_TLS_PROVIDER} (engineer CLI). When BoringSSL cannot be loaded on this machine, {@code auto} and
  * {@code openssl} fall back to the JDK with one log line saying why.
  */
 public enum TlsProvider {
-    /** The faster provider that passes every TLS test: {@link #OPENSSL} when it can be loaded, else {@link #JDK}. */
+    /** The default: {@link #OPENSSL} on listeners when it can be loaded, {@link #JDK} on clients. */
     AUTO,
     /** BoringSSL through netty-tcnative-boringssl-static. */
     OPENSSL,
     /** The JDK's SunJSSE. */
     JDK;
 
-    /** What {@link #AUTO} stands for: the provider that was faster in {@code TlsProviderBenchmark}. */
-    static final TlsProvider FASTER = OPENSSL;
+    /** What {@link #AUTO} stands for on a listener. */
+    static final TlsProvider LISTENER_DEFAULT = OPENSSL;
+
+    /** What {@link #AUTO} stands for on a client. */
+    static final TlsProvider CLIENT_DEFAULT = JDK;
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsProvider.class);
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
@@ -55,12 +63,18 @@ public enum TlsProvider {
         throw new IllegalArgumentException(setting + ": '" + value + "' (expected: auto, openssl or jdk)");
     }
 
-    /**
-     * The provider an endpoint configured with this one actually runs: {@link #JDK} or {@link #OPENSSL}.
-     * {@link #AUTO} is resolved to {@link #FASTER}; {@link #OPENSSL} that cannot be loaded falls back to {@link #JDK}.
-     */
-    public TlsProvider effective() {
-        TlsProvider wanted = this == AUTO ? FASTER : this;
+    /** The provider a listener configured with this one runs: {@link #JDK} or {@link #OPENSSL}. */
+    public TlsProvider onListener() {
+        return available(this == AUTO ? LISTENER_DEFAULT : this);
+    }
+
+    /** The provider a client configured with this one runs: {@link #JDK} or {@link #OPENSSL}. */
+    public TlsProvider onClient() {
+        return available(this == AUTO ? CLIENT_DEFAULT : this);
+    }
+
+    /** {@code wanted}, or {@link #JDK} when it is {@link #OPENSSL} and BoringSSL cannot be loaded here. */
+    private TlsProvider available(TlsProvider wanted) {
         if (wanted == OPENSSL && !OpenSsl.isAvailable()) {
             if (FALLBACK_LOGGED.compareAndSet(false, true)) {
                 Throwable cause = OpenSsl.unavailabilityCause();

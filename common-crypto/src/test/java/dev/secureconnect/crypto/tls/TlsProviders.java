@@ -15,7 +15,8 @@ final class TlsProviders {
             assertThat(OpenSsl.isAvailable()).as("BoringSSL loads here (cause: %s)", OpenSsl.unavailabilityCause())
                     .isTrue();
         }
-        assertThat(provider.effective()).isEqualTo(provider);
+        assertThat(provider.onListener()).isEqualTo(provider);
+        assertThat(provider.onClient()).isEqualTo(provider);
         return provider;
     }
 }
