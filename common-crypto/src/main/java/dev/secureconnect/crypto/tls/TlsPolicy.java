@@ -19,6 +19,11 @@ import java.util.List;
  *       an open connection.</li>
  *   <li>A handshake that has not finished after {@link #HANDSHAKE_TIMEOUT} is abandoned.</li>
  * </ul>
+ *
+ * <p>Both {@link TlsProvider}s apply it. On BoringSSL ({@link TlsProvider#OPENSSL}) there is no DHE, so TLS 1.2 is
+ * ECDHE-RSA only, and the TLS 1.3 suites cannot be restricted: the trust managers refuse any handshake that negotiated
+ * a suite outside {@link #CIPHER_SUITES}, so a peer is never let in over AES-128 or ChaCha20. BoringSSL refuses
+ * renegotiation by itself.
  */
 public final class TlsPolicy {
 
