@@ -29,7 +29,7 @@ class TlsProviderSettingTest {
         Files.writeString(dir.resolve(ConfigFile.NAME), "tls:\n  provider: JDK\n");
         ServerConfig config = ConfigFile.read(dir);
         assertThat(config.tls().tlsProvider()).isEqualTo(TlsProvider.JDK);
-        assertThat(ConfigFile.render(config)).contains("provider: \"jdk\"");
+        assertThat(ConfigFile.render(config)).contains("provider: jdk");
     }
 
     @Test
