@@ -120,7 +120,7 @@ public final class ServerDaemon implements AutoCloseable {
             this.tokens = new TokenStore(database, audit, clock);
             this.links = new ApplianceLinks(tickets, appliances, audit, blocking, settings, link.streamOpenTimeout(), clock,
                     tokens::revokedUnexpired);
-            this.applianceListener = new ApplianceListener(keys, trust, tls.handshakeTimeout(), links, audit, blocking)
+            this.applianceListener = new ApplianceListener(keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), links, audit, blocking)
                     .bind(boss, workers, config.applianceListener().host(), config.applianceListener().port());
             EngineerStore engineers = new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults());
             AccessTokenVerifier verifier = AccessTokenVerifier.builder().trust(signingKey)
@@ -132,7 +132,7 @@ public final class ServerDaemon implements AutoCloseable {
                     engineers, tickets, links, audit);
             EngineerApi api = new EngineerApi(engineers, new LoginSessions(clock), links, issuance, sessions, audit,
                     destinations.origin(), blocking);
-            this.engineerListener = new EngineerListener(keys, trust, tls.handshakeTimeout(), api, audit, blocking)
+            this.engineerListener = new EngineerListener(keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), api, audit, blocking)
                     .bind(boss, workers, config.engineerListener().host(), config.engineerListener().port());
             timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);
             RevocationWatcher revocations = new RevocationWatcher(tokens, revoked -> {

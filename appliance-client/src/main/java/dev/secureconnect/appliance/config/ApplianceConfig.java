@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.ServiceEntry;
 import java.time.Duration;
@@ -30,11 +31,12 @@ import java.util.Set;
  *                   "maxConcurrent": 256 },             // most session streams at once on the link
  *   "services"  : [ { "name": "ssh", "port": 22 } ],    // loopback services streams may reach; default none
  *   "files"     : { "certificate": "tls/cert.pem",      // paths relative to DIR (or absolute)
- *                   "key": "tls/key.pem", "chain": "tls/chain.pem", "ca": "tls/ca.pem" }
+ *                   "key": "tls/key.pem", "chain": "tls/chain.pem", "ca": "tls/ca.pem" },
+ *   "tls"       : { "provider": "auto" }                // auto (default) | openssl (BoringSSL) | jdk
  * }
  * }</pre>
  */
-@JsonPropertyOrder({"server", "keepAlive", "backoff", "timeouts", "streams", "services", "files"})
+@JsonPropertyOrder({"server", "keepAlive", "backoff", "timeouts", "streams", "services", "files", "tls"})
 public record ApplianceConfig(
         ServerAddress server,
         KeepAlive keepAlive,
@@ -42,7 +44,8 @@ public record ApplianceConfig(
         Timeouts timeouts,
         Streams streams,
         List<ServiceEntry> services,
-        Files files) {
+        Files files,
+        Tls tls) {
 
     /** The most services an appliance allow-lists. */
     public static final int MAX_SERVICES = 64;
@@ -57,17 +60,18 @@ public record ApplianceConfig(
         streams = streams == null ? Streams.DEFAULT : streams;
         services = services == null ? List.of() : List.copyOf(services);
         files = files == null ? Files.DEFAULT : files;
+        tls = tls == null ? Tls.DEFAULT : tls;
         requireDistinct(services);
         linkSettings(keepAlive, streams); // validates the combination
     }
 
     /** A fresh configuration: defaults everywhere, no services. */
     public static ApplianceConfig defaults(ServerAddress server) {
-        return new ApplianceConfig(server, null, null, null, null, null, null);
+        return new ApplianceConfig(server, null, null, null, null, null, null, null);
     }
 
     public ApplianceConfig withServices(List<ServiceEntry> newServices) {
-        return new ApplianceConfig(server, keepAlive, backoff, timeouts, streams, newServices, files);
+        return new ApplianceConfig(server, keepAlive, backoff, timeouts, streams, newServices, files, tls);
     }
 
     /** The service allowed on {@code port}, or null. */
@@ -179,6 +183,29 @@ public record ApplianceConfig(
 
         private static String nonEmpty(String value, String fallback) {
             return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+
+    /**
+     * How the appliance runs TLS.
+     *
+     * @param provider {@code auto} (default: the JDK's TLS on this side of the link, see docs/appliance.md),
+     *     {@code openssl} (BoringSSL through netty-tcnative) or {@code jdk}
+     */
+    public record Tls(String provider) {
+        public static final Tls DEFAULT = new Tls(null);
+
+        public Tls {
+            try {
+                provider = provider == null ? TlsProvider.AUTO.label() : TlsProvider.parse("tls.provider", provider).label();
+            } catch (IllegalArgumentException e) {
+                throw new ApplianceException(e.getMessage());
+            }
+        }
+
+        /** {@link #provider()} as the TLS factories take it. */
+        public TlsProvider tlsProvider() {
+            return TlsProvider.parse("tls.provider", provider);
         }
     }
 

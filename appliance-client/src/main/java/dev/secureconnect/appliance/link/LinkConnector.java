@@ -9,6 +9,7 @@ import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
@@ -67,12 +68,13 @@ final class LinkConnector {
     private volatile Events current;
 
     LinkConnector(EventLoop loop, Enrolment.Material material, ServerAddress server, ApplianceConfig.Timeouts timeouts,
-            LinkSettings settings) {
+            LinkSettings settings, TlsProvider provider) {
         this.loop = requireNonNull(loop, "loop");
         this.server = requireNonNull(server, "server");
         this.timeouts = requireNonNull(timeouts, "timeouts");
         this.settings = requireNonNull(settings, "settings");
-        this.tls = SslContexts.client(material.keys(), material.trust(), List.of(LinkProtocol.ALPN), this::refused);
+        this.tls = SslContexts.client(material.keys(), material.trust(), List.of(LinkProtocol.ALPN), this::refused,
+                provider);
     }
 
     ServerAddress server() {

@@ -198,7 +198,8 @@ public final class LinkSupervisor {
      */
     public static LinkSupervisor create(EventLoop loop, Enrolment.Material material, ApplianceConfig config,
             String softwareVersion, AuditSink audit, StateStore store, Clock clock, ApplianceDirectory directory) {
-        LinkConnector connector = new LinkConnector(loop, material, config.server(), config.timeouts(), config.linkSettings());
+        LinkConnector connector = new LinkConnector(loop, material, config.server(), config.timeouts(), config.linkSettings(),
+                config.tls().tlsProvider());
         return new LinkSupervisor(loop, connector, config, material.serial(), softwareVersion, audit, store, clock,
                 directory, material.trust());
     }

@@ -7,6 +7,7 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.daemon.ApplianceDaemon;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.PkiFiles;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,16 @@ class ApplianceConfigTest {
         assertThat(config.streams().maxConcurrent()).isEqualTo(256);
         assertThat(config.services()).isEmpty();
         assertThat(config.files()).isEqualTo(new ApplianceConfig.Files("tls/cert.pem", "tls/key.pem", "tls/chain.pem", "tls/ca.pem"));
+        assertThat(config.tls().provider()).isEqualTo("auto");
+        assertThat(config.tls().tlsProvider()).isEqualTo(TlsProvider.AUTO);
         assertThat(config).isEqualTo(ApplianceConfig.defaults(ServerAddress.parse("support.example.com:8443")));
+    }
+
+    @Test
+    void tlsProviderIsReadIgnoringCase() throws IOException {
+        Path file = Files.writeString(work.resolve("tls-provider.json"), """
+                {"server": "a.example:1", "tls": {"provider": "OpenSSL"}}""");
+        assertThat(read(file).tls().tlsProvider()).isEqualTo(TlsProvider.OPENSSL);
     }
 
     @Test
@@ -71,7 +81,7 @@ class ApplianceConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "fail/unknown-key          | {\"server\": \"a.example:1\", \"sever\": 1}                      | unknown key 'sever' (expected one of: backoff, files, keepAlive, server, services, streams, timeouts)",
+        "fail/unknown-key          | {\"server\": \"a.example:1\", \"sever\": 1}                      | unknown key 'sever' (expected one of: backoff, files, keepAlive, server, services, streams, timeouts, tls)",
         "fail/unknown-nested-key   | {\"server\": \"a.example:1\", \"backoff\": {\"minimum\": \"1s\"}} | unknown key 'minimum' in backoff (expected one of: max, min)",
         "fail/duration-as-number   | {\"server\": \"a.example:1\", \"keepAlive\": {\"interval\": 20}}  | keepAlive.interval: wrong type (expected a duration such as \"20s\")",
         "fail/duration-words       | {\"server\": \"a.example:1\", \"keepAlive\": {\"interval\": \"20 seconds\"}} | keepAlive.interval: '20 seconds' is not a duration (expected e.g. 500ms, 20s, 5m, 1h)",
@@ -86,6 +96,7 @@ class ApplianceConfigTest {
         "fail/server-wrong-type    | {\"server\": 8443}                                               | server: wrong type",
         "fail/not-json             | server = a.example:1                                            | not valid JSON",
         "fail/trailing-data        | {\"server\": \"a.example:1\"} {}                                 | not valid JSON",
+        "fail/tls-provider         | {\"server\": \"a.example:1\", \"tls\": {\"provider\": \"boringssl\"}} | tls.provider: 'boringssl' (expected: auto, openssl or jdk)",
         "fail/duplicate-key        | {\"server\": \"a.example:1\", \"server\": \"b.example:2\"}        | Duplicate field 'server'",
     })
     void badConfigurationIsNamedOnOneLine(String name, String json, String message) throws IOException {

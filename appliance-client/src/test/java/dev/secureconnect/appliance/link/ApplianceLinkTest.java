@@ -312,7 +312,7 @@ class ApplianceLinkTest {
         ApplianceDirectory.open(appliance.dir).updateConfig(c -> new dev.secureconnect.appliance.config.ApplianceConfig(
                 c.server(), c.keepAlive(), c.backoff(), new dev.secureconnect.appliance.config.ApplianceConfig.Timeouts(
                         java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(300),
-                        java.time.Duration.ofSeconds(2)), c.streams(), c.services(), c.files()));
+                        java.time.Duration.ofSeconds(2)), c.streams(), c.services(), c.files(), c.tls()));
         appliance.start();
         server.silent = true;
         appliance.ok("connect", "--ticket", TICKET);

@@ -35,7 +35,7 @@ public final class ApplianceUnderTest implements AutoCloseable {
         ApplianceDirectory.open(dir).updateConfig(config -> new ApplianceConfig(config.server(), config.keepAlive(),
                 new ApplianceConfig.Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
                 new ApplianceConfig.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2)),
-                config.streams(), config.services(), config.files()));
+                config.streams(), config.services(), config.files(), config.tls()));
         return new ApplianceUnderTest(dir);
     }
 

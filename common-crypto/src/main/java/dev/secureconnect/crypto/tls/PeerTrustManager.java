@@ -8,7 +8,9 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
 import dev.secureconnect.crypto.pki.CertificateRole;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
+import io.netty.internal.tcnative.SSL;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -27,7 +29,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The trust manager of one listener or client: the peer's chain must validate up to a trusted root with its
  * revocation status known (PKIX, {@link TrustMaterial#validator()}), carry RSA keys of at least 2048 bits and one of
- * the expected roles; a client also has the JDK verify the server's name. Every refusal goes to the
+ * the expected roles; a client also has the JDK verify the server's name. The handshake must have negotiated a suite
+ * of {@link TlsPolicy#CIPHER_SUITES} (BoringSSL cannot be restricted to them for TLS 1.3). Every refusal goes to the
  * {@link HandshakeRefusalListener} before the handshake fails.
  *
  * <p>Resumed sessions are checked again: the JDK does not call a trust manager when a session is resumed, so Netty
@@ -170,6 +173,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
             if (hostNames != null && !resumed) {
                 verifyHostName(chain, authType, engine, identity);
             }
+            requireAllowedCipherSuite(engine, resumed);
         } catch (CertificateRejectedException e) {
             if (resumed && engine != null) {
                 engine.getSession().invalidate();
@@ -177,6 +181,32 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
             report(peer, subject, e);
             throw new CertificateException(e.getMessage(),
                     e.getCause() instanceof CertPathValidatorException cause ? cause : e);
+        }
+    }
+
+    /**
+     * Refuses a handshake that negotiated a suite outside {@link TlsPolicy#CIPHER_SUITES}: BoringSSL cannot be told
+     * which TLS 1.3 suites to accept (it takes AES-128-GCM and ChaCha20-Poly1305 too), so the policy is enforced
+     * here, on both providers, before the peer is let in.
+     */
+    private static void requireAllowedCipherSuite(SSLEngine engine, boolean resumed) {
+        if (engine == null) {
+            return;
+        }
+        String suite;
+        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            // BoringSSL's session names its suite only once the handshake is done: ask the connection itself
+            synchronized (openSsl) {
+                long ssl = openSsl.sslPointer();
+                suite = ssl == 0 ? null : SSL.getCipherForSSL(ssl);
+            }
+        } else {
+            SSLSession session = resumed ? engine.getSession() : engine.getHandshakeSession();
+            suite = session == null ? null : session.getCipherSuite();
+        }
+        if (!TlsPolicy.allowsCipherSuite(suite)) {
+            throw refusal(Reason.INVALID, "the handshake negotiated cipher suite " + suite + ", which the TLS policy"
+                    + " does not allow (expected: " + String.join(", ", TlsPolicy.CIPHER_SUITES) + ")");
         }
     }
 

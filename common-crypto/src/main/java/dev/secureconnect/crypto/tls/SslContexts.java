@@ -10,6 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.OpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -31,8 +33,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Builds the Netty {@link SslContext}s of SecureConnect's endpoints, all on {@link TlsPolicy} with the JDK's TLS
- * provider, and the {@link SslHandler}s of their connections.
+ * Builds the Netty {@link SslContext}s of SecureConnect's endpoints, all on {@link TlsPolicy}, with the JDK's TLS or
+ * BoringSSL as the {@link TlsProvider} says ({@link TlsProvider#AUTO} where none is given), and the
+ * {@link SslHandler}s of their connections.
  *
  * <p>A listener ({@link #server}) requires a client certificate, checks it against its {@link TrustMaterial} and
  * accepts only the roles it serves (an appliance listener only appliance certificates, an engineer listener engineer
@@ -66,11 +69,21 @@ public final class SslContexts {
      */
     public static SslContext server(KeyMaterial keys, TrustMaterial trust, CertificateRole requiredClientRole,
             List<String> alpn, HandshakeRefusalListener refusals) {
+        return server(keys, trust, requiredClientRole, alpn, refusals, TlsProvider.AUTO);
+    }
+
+    /**
+     * The TLS context of a listener running on {@code provider}.
+     *
+     * @see #server(KeyMaterial, TrustMaterial, CertificateRole, List, HandshakeRefusalListener)
+     */
+    public static SslContext server(KeyMaterial keys, TrustMaterial trust, CertificateRole requiredClientRole,
+            List<String> alpn, HandshakeRefusalListener refusals, TlsProvider provider) {
         requireNonNull(requiredClientRole, "requiredClientRole");
         if (requiredClientRole.isAuthority()) {
             throw new IllegalArgumentException("requiredClientRole: " + requiredClientRole + " (expected: " + LEAF_ROLES + ")");
         }
-        return server(keys, trust, Set.of(requiredClientRole), alpn, refusals);
+        return server(keys, trust, Set.of(requiredClientRole), alpn, refusals, provider);
     }
 
     /**
@@ -84,7 +97,18 @@ public final class SslContexts {
      */
     public static SslContext server(KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> allowedClientRoles,
             List<String> alpn, HandshakeRefusalListener refusals) {
+        return server(keys, trust, allowedClientRoles, alpn, refusals, TlsProvider.AUTO);
+    }
+
+    /**
+     * The TLS context of a listener for several roles running on {@code provider}.
+     *
+     * @see #server(KeyMaterial, TrustMaterial, Set, List, HandshakeRefusalListener)
+     */
+    public static SslContext server(KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> allowedClientRoles,
+            List<String> alpn, HandshakeRefusalListener refusals, TlsProvider provider) {
         requireNonNull(keys, "keys");
+        requireNonNull(provider, "provider");
         requireNonNull(trust, "trust");
         requireNonNull(allowedClientRoles, "allowedClientRoles");
         requireNonNull(refusals, "refusals");
@@ -102,7 +126,8 @@ public final class SslContexts {
         SslContextBuilder builder = SslContextBuilder.forServer(keys.privateKey(), keys.chain())
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(trustManager);
-        return build(applyPolicy(builder, alpn), "the " + PeerTrustManager.labels(roles, "/") + " listener");
+        return build(applyPolicy(builder, alpn, provider.onListener()),
+                "the " + PeerTrustManager.labels(roles, "/") + " listener");
     }
 
     /**
@@ -117,14 +142,25 @@ public final class SslContexts {
      */
     public static SslContext client(KeyMaterial keys, TrustMaterial trust, List<String> alpn,
             HandshakeRefusalListener refusals) {
+        return client(keys, trust, alpn, refusals, TlsProvider.AUTO);
+    }
+
+    /**
+     * The TLS context of a client running on {@code provider}.
+     *
+     * @see #client(KeyMaterial, TrustMaterial, List, HandshakeRefusalListener)
+     */
+    public static SslContext client(KeyMaterial keys, TrustMaterial trust, List<String> alpn,
+            HandshakeRefusalListener refusals, TlsProvider provider) {
         requireNonNull(keys, "keys");
+        requireNonNull(provider, "provider");
         requireNonNull(trust, "trust");
         requireNonNull(refusals, "refusals");
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .keyManager(keys.privateKey(), keys.chain())
                 .trustManager(PeerTrustManager.forClient(trust, refusals))
                 .endpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
-        return build(applyPolicy(builder, alpn), "the client");
+        return build(applyPolicy(builder, alpn, provider.onClient()), "the client");
     }
 
     /**
@@ -187,16 +223,23 @@ public final class SslContexts {
 
     // ---- internals ---------------------------------------------------------------------------------------------
 
-    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn) {
+    /** Which provider {@code context} runs on: {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}. */
+    public static TlsProvider provider(SslContext context) {
+        return requireNonNull(context, "context") instanceof OpenSslContext
+                || context instanceof ReferenceCountedOpenSslContext ? TlsProvider.OPENSSL : TlsProvider.JDK;
+    }
+
+    /** @param effective {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}, as resolved for the side */
+    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn, TlsProvider effective) {
         List<String> protocols = List.copyOf(requireNonNull(alpn, "alpn"));
         for (String protocol : protocols) {
             if (protocol.isEmpty() || protocol.length() > 255) {
                 throw new IllegalArgumentException("alpn: '" + protocol + "' (expected: 1-255 characters)");
             }
         }
-        return builder.sslProvider(SslProvider.JDK)
+        return builder.sslProvider(effective == TlsProvider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
                 .protocols(TlsPolicy.PROTOCOLS)
-                .ciphers(TlsPolicy.CIPHER_SUITES, IdentityCipherSuiteFilter.INSTANCE)
+                .ciphers(TlsPolicy.cipherSuites(effective), IdentityCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(protocols.isEmpty()
                         ? ApplicationProtocolConfig.DISABLED
                         : new ApplicationProtocolConfig(

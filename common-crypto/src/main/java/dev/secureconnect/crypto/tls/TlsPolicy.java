@@ -19,6 +19,11 @@ import java.util.List;
  *       an open connection.</li>
  *   <li>A handshake that has not finished after {@link #HANDSHAKE_TIMEOUT} is abandoned.</li>
  * </ul>
+ *
+ * <p>Both {@link TlsProvider}s apply it. On BoringSSL ({@link TlsProvider#OPENSSL}) there is no DHE, so TLS 1.2 is
+ * ECDHE-RSA only, and the TLS 1.3 suites cannot be restricted: the trust managers refuse any handshake that negotiated
+ * a suite outside {@link #CIPHER_SUITES}, so a peer is never let in over AES-128 or ChaCha20. BoringSSL refuses
+ * renegotiation by itself.
  */
 public final class TlsPolicy {
 
@@ -31,6 +36,20 @@ public final class TlsPolicy {
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
 
+    /**
+     * The suites configured on BoringSSL. For TLS 1.2 ECDHE only: BoringSSL has no DHE key exchange at all. TLS 1.3
+     * suites cannot be chosen there: BoringSSL always offers and accepts AES-128-GCM, AES-256-GCM and
+     * ChaCha20-Poly1305, and turns TLS 1.3 off when none is named, so all three are named, as what it really does.
+     * The trust managers then refuse a handshake that negotiated anything but {@link #CIPHER_SUITES}, see
+     * {@link #allowsCipherSuite}: a peer is let in only over {@code TLS_AES_256_GCM_SHA384} or
+     * {@code TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}.
+     */
+    static final List<String> OPENSSL_CIPHER_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+
     /** How long a handshake may take, by default: a peer that stalls longer is disconnected. */
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -38,6 +57,22 @@ public final class TlsPolicy {
     static final String ENDPOINT_IDENTIFICATION = "HTTPS";
 
     private TlsPolicy() {}
+
+    /** The suites configured on {@code provider} ({@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}). */
+    static List<String> cipherSuites(TlsProvider provider) {
+        return provider == TlsProvider.OPENSSL ? OPENSSL_CIPHER_SUITES : CIPHER_SUITES;
+    }
+
+    /** BoringSSL's names of {@link #CIPHER_SUITES} (TLS 1.3 suites have their IANA names there). */
+    private static final List<String> OPENSSL_NAMES = List.of(
+            "TLS_AES_256_GCM_SHA384",
+            "ECDHE-RSA-AES256-GCM-SHA384",
+            "DHE-RSA-AES256-GCM-SHA384");
+
+    /** Whether a handshake that negotiated {@code suite} (the JDK's name or BoringSSL's) is within the policy. */
+    static boolean allowsCipherSuite(String suite) {
+        return CIPHER_SUITES.contains(suite) || OPENSSL_NAMES.contains(suite);
+    }
 
     /** Checks a configured handshake timeout: at least a millisecond, at most a minute. */
     static Duration requireHandshakeTimeout(Duration timeout) {

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.net.ssl.SSLSession;
 
@@ -61,13 +62,16 @@ final class EchoClient {
     static Outcome connect(EventLoopGroup group, int port, Function<SocketChannel, SslHandler> handlers) {
         CompletableFuture<String> echoed = new CompletableFuture<>();
         StringBuilder received = new StringBuilder();
+        // kept here: a refused connection may be closed, its pipeline emptied, before the test looks at it
+        AtomicReference<SslHandler> tls = new AtomicReference<>();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(handlers.apply(channel), new ChannelInboundHandlerAdapter() {
+                        tls.set(handlers.apply(channel));
+                        channel.pipeline().addLast(tls.get(), new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object message) {
                                 ByteBuf data = (ByteBuf) message;
@@ -96,7 +100,7 @@ final class EchoClient {
         }
         Channel channel = connect.channel();
         try {
-            SslHandler ssl = channel.pipeline().get(SslHandler.class);
+            SslHandler ssl = tls.get();
             Future<Channel> handshake = ssl.handshakeFuture();
             if (!handshake.awaitUninterruptibly(WAIT.toMillis())) {
                 throw new AssertionError("the client's handshake did not finish within " + WAIT);

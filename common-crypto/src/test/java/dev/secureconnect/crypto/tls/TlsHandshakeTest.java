@@ -51,7 +51,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * certificate for localhost and 127.0.0.1, ALPN {@code secureconnect/1}) and clients presenting certificates of the
  * test PKI made at test time.
  */
-class TlsHandshakeTest {
+abstract class TlsHandshakeTest {
+
+    /** The provider of the SecureConnect listeners of this run. */
+    abstract TlsProvider listenerProvider();
+
+    /** The provider of the SecureConnect clients of this run. */
+    abstract TlsProvider clientProvider();
 
     private static final List<String> ALPN = List.of("secureconnect/1");
 
@@ -122,6 +128,10 @@ class TlsHandshakeTest {
         }
     }
 
+    /**
+     * The JDK's listener finds no suite in common and fails the handshake at once. BoringSSL's accepts any TLS 1.3
+     * suite and picks AES-128-GCM: its trust manager then refuses the handshake for the suite, before any data.
+     */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void clientOfferingOnlyAes128OrCbcSuitesIsRefused(String protocol) {
@@ -134,8 +144,41 @@ class TlsHandshakeTest {
             EchoClient.Outcome client = EchoClient.connect(clients, listener.port(),
                     outsidePolicy(appliance, List.of(protocol), weakSuites));
 
-            assertThat(client.handshakeSucceeded()).isFalse();
             assertThat(listener.nextHandshake().succeeded()).isFalse();
+            assertThat(client.echoedPing()).as("the refused client got no application data").isFalse();
+            if (listenerProvider() == TlsProvider.OPENSSL && protocol.equals("TLSv1.3")) {
+                Refusal refusal = serverRefusals.next();
+                assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
+                assertThat(refusal.message()).contains("negotiated cipher suite TLS_AES_128_GCM_SHA256",
+                        "which the TLS policy does not allow");
+            } else {
+                assertThat(client.handshakeSucceeded()).isFalse();
+            }
+        }
+        assertThat(serverRefusals.drain()).isEmpty();
+    }
+
+    /**
+     * A TLS 1.3 client that lists AES-128-GCM before AES-256-GCM (as Go and BoringSSL clients do): the JDK's listener
+     * picks AES-256-GCM from its own list; BoringSSL's takes the client's first choice, which the policy refuses.
+     */
+    @Test
+    void tls13ClientPreferringAes128() {
+        TestPki.Issued appliance = pki.appliance("SN-TLS-AES128-FIRST");
+        try (EchoServer listener = applianceListener()) {
+            EchoClient.Outcome client = EchoClient.connect(clients, listener.port(), outsidePolicy(appliance,
+                    List.of("TLSv1.3"), List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384")));
+
+            EchoServer.Handshake seen = listener.nextHandshake();
+            if (listenerProvider() == TlsProvider.OPENSSL) {
+                assertThat(seen.succeeded()).isFalse();
+                assertThat(serverRefusals.next().message()).contains("negotiated cipher suite TLS_AES_128_GCM_SHA256");
+                assertThat(client.echoedPing()).isFalse();
+            } else {
+                assertThat(seen.failure()).isNull();
+                assertThat(seen.cipherSuite()).isEqualTo("TLS_AES_256_GCM_SHA384");
+                assertThat(client.echoedPing()).isTrue();
+            }
         }
     }
 
@@ -192,7 +235,7 @@ class TlsHandshakeTest {
         TestPki.Issued appliance = pki.appliance("SN-TLS-ON-ENGINEER-PORT");
         Path crl = publishCrl(dir, pki.revocationList());
         SslContext engineerListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ENGINEER, List.of(),
-                serverRefusals);
+                serverRefusals, listenerProvider());
         try (EchoServer listener = new EchoServer(engineerListener)) {
             EchoClient.connect(clients, client(appliance), "localhost", listener.port());
 
@@ -207,7 +250,7 @@ class TlsHandshakeTest {
         TestPki.Issued apiClient = pki.apiClient("tls-splunk");
         Path crl = publishCrl(dir, pki.revocationList());
         SslContext engineerListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ENGINEER, List.of(),
-                serverRefusals);
+                serverRefusals, listenerProvider());
         try (EchoServer listener = new EchoServer(engineerListener)) {
             EchoClient.connect(clients, client(apiClient), "localhost", listener.port());
 
@@ -224,7 +267,7 @@ class TlsHandshakeTest {
         TestPki.Issued apiClient = pki.apiClient("tls-elastic");
         Path crl = publishCrl(dir, pki.revocationList());
         SslContext apiListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.API_CLIENT, List.of(),
-                serverRefusals);
+                serverRefusals, listenerProvider());
         try (EchoServer listener = new EchoServer(apiListener)) {
             EchoClient.Outcome accepted = EchoClient.connect(clients, client(apiClient), "localhost", listener.port());
             assertThat(accepted.echoedPing()).isTrue();
@@ -312,7 +355,7 @@ class TlsHandshakeTest {
         TestPki.Issued appliance = pki.appliance("SN-TLS-LATER-REVOKED");
         Path crl = publishCrl(dir, pki.revocationList());
         SslContext listenerContext = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN,
-                serverRefusals);
+                serverRefusals, listenerProvider());
         SslContext policyClient = client(appliance);
         Function<SocketChannel, SslHandler> plainClient = protocol == null ? null
                 : outsidePolicy(appliance, List.of(protocol), TlsPolicy.CIPHER_SUITES);
@@ -395,7 +438,7 @@ class TlsHandshakeTest {
         TestPki.Issued appliance = pki.appliance("SN-TLS-CAREFUL");
         Path crl = publishCrl(dir, pki.revocationList());
         SslContext impostor = SslContexts.server(keys(serverCertificate.get()), trust(pki, crl), CertificateRole.APPLIANCE,
-                ALPN, serverRefusals);
+                ALPN, serverRefusals, listenerProvider());
         try (EchoServer listener = new EchoServer(impostor)) {
             EchoClient.Outcome client = EchoClient.connect(clients, client(appliance), host, listener.port());
 
@@ -416,7 +459,7 @@ class TlsHandshakeTest {
     @Test
     void listenerWithoutCrlIsRefused() {
         assertThatThrownBy(() -> SslContexts.server(keys(server), trustWithoutCrl(pki), CertificateRole.APPLIANCE, ALPN,
-                serverRefusals))
+                serverRefusals, listenerProvider()))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("revocation list");
     }
@@ -425,7 +468,7 @@ class TlsHandshakeTest {
     void listenerForCaRoleIsRefused() {
         Path crl = publishCrl(dir, pki.revocationList());
         assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ROOT_CA, ALPN,
-                serverRefusals))
+                serverRefusals, listenerProvider()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("requiredClientRole: root-ca (expected: appliance, engineer, api-client or server)");
     }
@@ -433,11 +476,11 @@ class TlsHandshakeTest {
     @Test
     void listenerForNoRoleOrACaRoleAmongSeveralIsRefused() {
         Path crl = publishCrl(dir, pki.revocationList());
-        assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl), Set.of(), ALPN, serverRefusals))
+        assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl), Set.of(), ALPN, serverRefusals, listenerProvider()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedClientRoles: [] (expected: at least one of appliance, engineer, api-client or server)");
         assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl),
-                Set.of(CertificateRole.ENGINEER, CertificateRole.ISSUING_CA), ALPN, serverRefusals))
+                Set.of(CertificateRole.ENGINEER, CertificateRole.ISSUING_CA), ALPN, serverRefusals, listenerProvider()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedClientRoles: [issuing-ca, engineer] (expected: at least one of appliance, engineer,"
                         + " api-client or server)");
@@ -473,17 +516,17 @@ class TlsHandshakeTest {
     }
 
     private EchoServer applianceListener(Path crl) {
-        return new EchoServer(SslContexts.server(keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN, serverRefusals));
+        return new EchoServer(SslContexts.server(keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN, serverRefusals, listenerProvider()));
     }
 
     private EchoServer engineerAndApiClientListener() {
         return new EchoServer(SslContexts.server(keys(server), trust(pki, publishCrl(dir, pki.revocationList())),
-                Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT), List.of(), serverRefusals));
+                Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT), List.of(), serverRefusals, listenerProvider()));
     }
 
     /** An appliance's client context as the product builds it: no CRL, server name checked. */
     private SslContext client(TestPki.Issued identity) {
-        return SslContexts.client(keys(identity), trustWithoutCrl(pki), ALPN, clientRefusals);
+        return SslContexts.client(keys(identity), trustWithoutCrl(pki), ALPN, clientRefusals, clientProvider());
     }
 
     /**

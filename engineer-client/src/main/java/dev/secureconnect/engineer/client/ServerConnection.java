@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
 import dev.secureconnect.cli.OneLine;
@@ -87,6 +88,25 @@ public final class ServerConnection implements AutoCloseable {
         this.channel = channel;
     }
 
+    /** The environment variable that chooses the TLS implementation: {@code auto} (default), {@code openssl}, {@code jdk}. */
+    public static final String TLS_PROVIDER_VARIABLE = "SC_TLS_PROVIDER";
+
+    /**
+     * The TLS implementation {@code SC_TLS_PROVIDER} asks for; {@code auto} when it is unset or empty.
+     *
+     * @throws EngineerException if it names none of auto, openssl, jdk
+     */
+    static TlsProvider tlsProvider(String value) {
+        if (value == null || value.isBlank()) {
+            return TlsProvider.AUTO;
+        }
+        try {
+            return TlsProvider.parse(TLS_PROVIDER_VARIABLE, value);
+        } catch (IllegalArgumentException e) {
+            throw new EngineerException(e.getMessage(), e);
+        }
+    }
+
     /**
      * Connects and completes the TLS handshake (the server's certificate checked against the identity's CA, its role
      * and the host name in {@code server}) and HTTP/2 negotiation, waiting at most the connect and handshake timeouts.
@@ -102,7 +122,8 @@ public final class ServerConnection implements AutoCloseable {
         SslContext tls;
         try {
             tls = SslContexts.client(identity.keys(), identity.trust(), List.of(ApplicationProtocolNames.HTTP_2),
-                    (peer, subject, reason, message) -> refused.compareAndSet(null, refusal(server, reason, message)));
+                    (peer, subject, reason, message) -> refused.compareAndSet(null, refusal(server, reason, message)),
+                    tlsProvider(System.getenv(TLS_PROVIDER_VARIABLE)));
         } catch (CryptoException e) {
             throw new EngineerException(e.getMessage(), e);
         }

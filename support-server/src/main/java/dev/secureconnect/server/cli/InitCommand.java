@@ -99,7 +99,7 @@ final class InitCommand implements Callable<Integer> {
             Files.copy(chain, tls.resolve("chain.pem"));
             Files.copy(ca, tls.resolve("ca.pem"));
             ServerConfig config = new ServerConfig(null, listener, engineerListener,
-                    new ServerConfig.Tls(null, null, null, null, crl.toAbsolutePath().normalize().toString(), null), null, null);
+                    new ServerConfig.Tls(null, null, null, null, crl.toAbsolutePath().normalize().toString(), null, null), null, null);
             ConfigFile.write(staging, config);
             TokenKeyFile.generate(staging);
             AuditKey.loadOrCreate(staging);

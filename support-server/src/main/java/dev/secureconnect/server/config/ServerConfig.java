@@ -2,6 +2,7 @@ package dev.secureconnect.server.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -189,18 +190,27 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
      * @param crl the issuing CA's CRL; re-read whenever it changes on disk, so point it where new CRLs are
      *     published
      * @param handshakeTimeout how long a TLS handshake may take
+     * @param provider the TLS implementation of both listeners: {@code auto} (default: BoringSSL when it loads, else
+     *     the JDK), {@code openssl} (BoringSSL) or {@code jdk}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Tls(String certificate, String key, String chain, String ca, String crl, Duration handshakeTimeout) {
-        static final Tls DEFAULT = new Tls(null, null, null, null, null, null);
+    public record Tls(String certificate, String key, String chain, String ca, String crl, Duration handshakeTimeout,
+            String provider) {
+        static final Tls DEFAULT = new Tls(null, null, null, null, null, null, null);
 
         public Tls {
+            provider = provider == null ? TlsProvider.AUTO.label() : TlsProvider.parse("tls.provider", provider).label();
             certificate = certificate == null ? "tls/cert.pem" : certificate;
             key = key == null ? "tls/key.pem" : key;
             chain = chain == null ? "tls/chain.pem" : chain;
             ca = ca == null ? "tls/ca.pem" : ca;
             crl = crl == null ? "tls/crl.pem" : crl;
             handshakeTimeout = handshakeTimeout == null ? Duration.ofSeconds(10) : handshakeTimeout;
+        }
+
+        /** {@link #provider()} as the TLS factories take it. */
+        public TlsProvider tlsProvider() {
+            return TlsProvider.parse("tls.provider", provider);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.listener.MutualTlsListener;
@@ -58,11 +59,17 @@ public final class EngineerListener {
 
     public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, EngineerApi api,
             AuditLog audit, Executor blocking) {
+        this(keys, trust, handshakeTimeout, TlsProvider.AUTO, api, audit, blocking);
+    }
+
+    /** @param provider the TLS implementation ({@code tls.provider} of server.yaml) */
+    public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, TlsProvider provider,
+            EngineerApi api, AuditLog audit, Executor blocking) {
         this.api = requireNonNull(api, "api");
         this.listener = new MutualTlsListener("engineer", keys, trust,
                 Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT),
-                List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1), handshakeTimeout, audit,
-                blocking, this::connected);
+                List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1), handshakeTimeout, provider,
+                audit, blocking, this::connected);
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */

@@ -4,6 +4,7 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.listener.MutualTlsListener;
@@ -15,6 +16,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -34,9 +36,15 @@ public final class ApplianceListener {
 
     public ApplianceListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, ApplianceLinks links,
             AuditLog audit, ExecutorService blocking) {
+        this(keys, trust, handshakeTimeout, TlsProvider.AUTO, links, audit, blocking);
+    }
+
+    /** @param provider the TLS implementation ({@code tls.provider} of server.yaml) */
+    public ApplianceListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, TlsProvider provider,
+            ApplianceLinks links, AuditLog audit, ExecutorService blocking) {
         this.links = links;
-        this.listener = new MutualTlsListener("appliance", keys, trust, CertificateRole.APPLIANCE,
-                List.of(LinkProtocol.ALPN), handshakeTimeout, audit, blocking, this::connected);
+        this.listener = new MutualTlsListener("appliance", keys, trust, Set.of(CertificateRole.APPLIANCE),
+                List.of(LinkProtocol.ALPN), handshakeTimeout, provider, audit, blocking, this::connected);
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */

@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
@@ -78,12 +79,24 @@ public final class MutualTlsListener {
      */
     public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> roles,
             List<String> alpn, Duration handshakeTimeout, AuditLog audit, Executor blocking, Connected onConnected) {
+        this(name, keys, trust, roles, alpn, handshakeTimeout, TlsProvider.AUTO, audit, blocking, onConnected);
+    }
+
+    /**
+     * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
+     * @param roles the certificate roles accepted from clients; what each may do is {@code onConnected}'s to decide
+     * @param alpn the application protocols offered, most preferred first
+     * @param provider the TLS implementation ({@code tls.provider} of server.yaml)
+     */
+    public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> roles,
+            List<String> alpn, Duration handshakeTimeout, TlsProvider provider, AuditLog audit, Executor blocking,
+            Connected onConnected) {
         this.name = requireNonNull(name, "name");
         this.audit = requireNonNull(audit, "audit");
         this.blocking = requireNonNull(blocking, "blocking");
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
         this.onConnected = requireNonNull(onConnected, "onConnected");
-        this.sslContext = SslContexts.server(keys, trust, roles, alpn, this::refused);
+        this.sslContext = SslContexts.server(keys, trust, roles, alpn, this::refused, provider);
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
