@@ -132,7 +132,7 @@ public final class ServerDaemon implements AutoCloseable {
                     engineers, tickets, links, audit);
             EngineerApi api = new EngineerApi(engineers, new LoginSessions(clock), links, issuance, sessions, audit,
                     destinations.origin(), blocking);
-            this.engineerListener = new EngineerListener(keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), api, audit, blocking)
+            this.engineerListener = new EngineerListener(keys, trust, tls.handshakeTimeout(), tls.engineerListenerProvider(), api, audit, blocking)
                     .bind(boss, workers, config.engineerListener().host(), config.engineerListener().port());
             timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);
             RevocationWatcher revocations = new RevocationWatcher(tokens, revoked -> {

@@ -123,7 +123,7 @@ public final class SslContexts {
         }
         Set<CertificateRole> roles = EnumSet.copyOf(allowedClientRoles);
         PeerTrustManager trustManager = PeerTrustManager.forListener(trust, roles, refusals);
-        SslContextBuilder builder = SslContextBuilder.forServer(keys.privateKey(), keys.chain())
+        SslContextBuilder builder = SslContextBuilder.forServer(new FixedKeyManager(keys))
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(trustManager);
         return build(applyPolicy(builder, alpn, provider.onListener()),
@@ -157,7 +157,7 @@ public final class SslContexts {
         requireNonNull(trust, "trust");
         requireNonNull(refusals, "refusals");
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .keyManager(keys.privateKey(), keys.chain())
+                .keyManager(new FixedKeyManager(keys))
                 .trustManager(PeerTrustManager.forClient(trust, refusals))
                 .endpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
         return build(applyPolicy(builder, alpn, provider.onClient()), "the client");

@@ -190,8 +190,8 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
      * @param crl the issuing CA's CRL; re-read whenever it changes on disk, so point it where new CRLs are
      *     published
      * @param handshakeTimeout how long a TLS handshake may take
-     * @param provider the TLS implementation of both listeners: {@code auto} (default: BoringSSL when it loads, else
-     *     the JDK), {@code openssl} (BoringSSL) or {@code jdk}
+     * @param provider the TLS implementation of the listeners: {@code auto} (default: BoringSSL on the appliance
+     *     listener when it loads, the JDK on the engineer listener), {@code openssl} (BoringSSL) or {@code jdk}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Tls(String certificate, String key, String chain, String ca, String crl, Duration handshakeTimeout,
@@ -208,9 +208,19 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
             handshakeTimeout = handshakeTimeout == null ? Duration.ofSeconds(10) : handshakeTimeout;
         }
 
-        /** {@link #provider()} as the TLS factories take it. */
+        /** {@link #provider()} as the TLS factories take it, for the appliance listener. */
         public TlsProvider tlsProvider() {
             return TlsProvider.parse("tls.provider", provider);
+        }
+
+        /**
+         * The provider of the engineer listener: {@code auto} means the JDK there, whose TLS 1.3 keeps to AES-256-GCM
+         * whatever the client lists first, so third-party API clients that prefer AES-128-GCM (Go's crypto/tls) are
+         * not refused; its few connections do not need BoringSSL's handshake rate or smaller per-connection heap.
+         */
+        public TlsProvider engineerListenerProvider() {
+            TlsProvider configured = tlsProvider();
+            return configured == TlsProvider.AUTO ? TlsProvider.JDK : configured;
         }
     }
 

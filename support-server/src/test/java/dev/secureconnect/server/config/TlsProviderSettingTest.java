@@ -25,6 +25,15 @@ class TlsProviderSettingTest {
     }
 
     @Test
+    void autoKeepsTheEngineerListenerOnTheJdkAndAnExplicitChoiceCoversBothListeners() throws IOException {
+        assertThat(ServerConfig.defaults().tls().engineerListenerProvider()).isEqualTo(TlsProvider.JDK);
+        Files.writeString(dir.resolve(ConfigFile.NAME), "tls:\n  provider: openssl\n");
+        ServerConfig config = ConfigFile.read(dir);
+        assertThat(config.tls().tlsProvider()).isEqualTo(TlsProvider.OPENSSL);
+        assertThat(config.tls().engineerListenerProvider()).isEqualTo(TlsProvider.OPENSSL);
+    }
+
+    @Test
     void providerIsReadIgnoringCaseAndWrittenBack() throws IOException {
         Files.writeString(dir.resolve(ConfigFile.NAME), "tls:\n  provider: JDK\n");
         ServerConfig config = ConfigFile.read(dir);
