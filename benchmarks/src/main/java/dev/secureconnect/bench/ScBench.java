@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 public final class ScBench implements Callable<Integer> {
 
     /** Every figure group, in the order a full run measures them. */
-    static final List<FigureGroup> GROUPS = List.of();
+    static final List<FigureGroup> GROUPS = List.of(
+            new dev.secureconnect.bench.scale.ScaleGroup());
 
     @Option(names = "--quick", description = "Small sizes and counts: a smoke run of every group in under 2 minutes.")
     boolean quick;
