@@ -29,16 +29,19 @@ import java.util.stream.Stream;
  *   <li>{@code tls_handshakes_per_s}: full mutual-TLS handshakes per second the appliance listener completes, the
  *       fleet dialling with a fixed number in flight and no session resumption.</li>
  * </ul>
- * The quick run uses 200 links throughout and a few hundred handshakes.
+ * The quick run uses 200 links throughout and a few hundred handshakes. The baseline is taken at 0 links after a
+ * warm-up of {@value #WARM_UP_HANDSHAKES} handshakes, so one-time costs (class-level caches, the buffer pool's first
+ * chunks) are not counted per link.
  */
 public final class ScaleGroup implements FigureGroup {
 
     /** The server's JVM options, as an operator holding 10,000 links would set them (docs/performance.md). */
-    static final String SERVER_JAVA_OPTS = "";
+    static final String SERVER_JAVA_OPTS = "-Xmx1g";
     /** The fleet's JVM options: 10,000 links with their TLS and HTTP/2 state. */
     private static final List<String> FLEET_JAVA_OPTS = List.of("-Xmx3g", "-XX:+UseParallelGC");
     private static final String PASSPHRASE = "sc-bench scale CA passphrase";
     private static final int HANDSHAKE_CONCURRENCY = 64;
+    static final int WARM_UP_HANDSHAKES = 256;
     private static final Duration STORM_LIMIT = Duration.ofSeconds(150);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,12 +69,14 @@ public final class ScaleGroup implements FigureGroup {
         Process server = startServer(run, env);
         int port = appliancePort(srv, server);
         pinAppliancePort(srv, port);
+        FleetProcess fleet = startFleet(run, env, port, ticket);
+        // warm-up, so that the baseline at 0 links already holds what any first connections leave behind for good
+        // (the TLS and HTTP/2 code's caches, the buffer pool's first chunks) and the per-link figures do not
+        fleet.call("handshakes " + WARM_UP_HANDSHAKES + " " + HANDSHAKE_CONCURRENCY, Duration.ofSeconds(180));
         ServerProbe probe = new ServerProbe(processes, work);
         ServerProbe.Memory baseline = probe.measure(server.pid());
         System.err.println("sc-bench: scale: server baseline heap " + baseline.heapKiB() + " KiB, RSS "
                 + baseline.rssKiB() + " KiB");
-
-        FleetProcess fleet = startFleet(run, env, port, ticket);
         List<Integer> sizes = run.quick() ? List.of(200) : List.of(1_000, 10_000);
         for (int links : sizes) {
             // dialling spread at ~400 new links/s, the rate one server comfortably admits
@@ -81,7 +86,9 @@ public final class ScaleGroup implements FigureGroup {
             double heapPerLink = (held.heapKiB() - baseline.heapKiB()) / (double) links;
             double rssPerLink = (held.rssKiB() - baseline.rssKiB()) / (double) links;
             String note = links + " admitted idle links; (at N - at 0) / N; heap after a full GC (jcmd GC.run,"
-                    + " GC.heap_info), baseline " + baseline.heapKiB() + " KiB heap, " + baseline.rssKiB() + " KiB RSS";
+                    + " GC.heap_info); baseline at 0 links after " + WARM_UP_HANDSHAKES + " warm-up handshakes: "
+                    + baseline.heapKiB() + " KiB heap, " + baseline.rssKiB() + " KiB RSS; server SC_JAVA_OPTS='"
+                    + SERVER_JAVA_OPTS + "'";
             run.figures().add("idle_links_heap_per_link_" + links, round(heapPerLink), "KiB", note);
             run.figures().add("idle_links_rss_per_link_" + links, round(rssPerLink), "KiB", note);
             if (links == sizes.get(sizes.size() - 1)) {

@@ -4,6 +4,7 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.StoredToken;
 import dev.secureconnect.tunnel.audit.EventType;
@@ -21,6 +22,7 @@ import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,8 +180,16 @@ public final class ApplianceLinks {
     }
 
     private Admission.Verdict verdict(LinkSession session, String ticket) {
+        return verdict(session, ticket, null);
+    }
+
+    /** @param read tickets already read in this round, by number (null: read this one now) */
+    private Admission.Verdict verdict(LinkSession session, String ticket, Map<TicketNumber, Optional<Ticket>> read) {
         try {
-            dev.secureconnect.server.tickets.Admission admission = tickets.admit(TicketNumber.parse(ticket), session.serial());
+            TicketNumber number = TicketNumber.parse(ticket);
+            dev.secureconnect.server.tickets.Admission admission = read == null
+                    ? tickets.admit(number, session.serial())
+                    : TicketStore.admit(number, read.computeIfAbsent(number, tickets::find), session.serial());
             return admission.accepted() ? Admission.Verdict.accept(ticket) : Admission.Verdict.refuse(ticket, admission.reason());
         } catch (InvalidTicketNumberException e) {
             return Admission.Verdict.refuse(ticket, e.getMessage());
@@ -203,13 +213,17 @@ public final class ApplianceLinks {
         return events;
     }
 
-    /** Re-checks the tickets of every link (a ticket closed from the CLI ends its admission). */
+    /**
+     * Re-checks the tickets of every link (a ticket closed from the CLI ends its admission). Each ticket is read once
+     * per round, however many links quote it.
+     */
     public void recheckTickets() {
+        Map<TicketNumber, Optional<Ticket>> read = new HashMap<>();
         for (LinkSession session : links.values()) {
             if (session.hello() == null || session.lastAdmission() == null) {
                 continue;
             }
-            List<Admission.Verdict> fresh = session.hello().tickets().stream().map(t -> verdict(session, t)).toList();
+            List<Admission.Verdict> fresh = session.hello().tickets().stream().map(t -> verdict(session, t, read)).toList();
             if (!fresh.equals(session.lastAdmission().verdicts())) {
                 admit(session);
             }
