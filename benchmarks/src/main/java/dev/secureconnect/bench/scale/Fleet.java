@@ -37,7 +37,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The load generator of the {@code scale} group: many appliances in one JVM, all on one event loop group, each with a
@@ -50,6 +52,7 @@ import java.util.stream.IntStream;
  * <ul>
  *   <li>{@code grow N [SPREAD-MS]} — issues certificates up to N appliances and starts dialling the new ones, spread
  *       over SPREAD-MS → {@code ok N}</li>
+ *   <li>{@code issue N} — starts issuing certificates up to N appliances in the background → {@code ok issuing N}</li>
  *   <li>{@code count} → {@code count admitted=A connections=C failures=F handshakeFailures=H refused=R}</li>
  *   <li>{@code stop} — closes every link and stops dialling → {@code ok stopped}</li>
  *   <li>{@code handshakes COUNT CONCURRENCY} — COUNT full mutual-TLS handshakes (no resumption), CONCURRENCY in
@@ -74,6 +77,13 @@ public final class Fleet {
     private final ReconnectDelay delays = new ReconnectDelay(BACKOFF_MIN, BACKOFF_MAX);
     private final List<SimulatedAppliance> appliances = new ArrayList<>();
     private final List<SslContext> contexts = new ArrayList<>();
+    /** Certificates being issued ahead of {@code grow}, by appliance index, on every core. */
+    private final List<CompletableFuture<SslContext>> issued = new ArrayList<>();
+    private final ExecutorService issuer = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+        Thread thread = new Thread(r, "fleet-issuer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final String host;
     private final int port;
     private final String ticket;
@@ -119,6 +129,10 @@ public final class Fleet {
             case "grow" -> {
                 return grow(Integer.parseInt(words[1]), words.length > 2 ? Duration.ofMillis(Long.parseLong(words[2])) : Duration.ZERO);
             }
+            case "issue" -> {
+                issue(Integer.parseInt(words[1]));
+                return "ok issuing " + words[1];
+            }
             case "count" -> {
                 return counts.line();
             }
@@ -145,9 +159,9 @@ public final class Fleet {
         if (total <= from) {
             return "ok " + appliances.size();
         }
-        List<SslContext> fresh = IntStream.range(from, total).parallel().mapToObj(this::context).toList();
+        issue(total);
         for (int i = from; i < total; i++) {
-            SslContext tls = fresh.get(i - from);
+            SslContext tls = issued.get(i).join();
             contexts.add(tls);
             SimulatedAppliance appliance = new SimulatedAppliance(serial(i), tls, loops.next(), counts, delays, ticket,
                     host, port);
@@ -155,6 +169,14 @@ public final class Fleet {
             appliance.start(spread.isZero() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(spread.toMillis()));
         }
         return "ok " + appliances.size();
+    }
+
+    /** Starts issuing the certificates of appliances up to {@code total} in the background. */
+    private void issue(int total) {
+        for (int i = issued.size(); i < total; i++) {
+            int index = i;
+            issued.add(CompletableFuture.supplyAsync(() -> context(index), issuer));
+        }
     }
 
     private SslContext context(int index) {

@@ -70,6 +70,8 @@ public final class ScaleGroup implements FigureGroup {
         int port = appliancePort(srv, server);
         pinAppliancePort(srv, port);
         FleetProcess fleet = startFleet(run, env, port, ticket);
+        List<Integer> sizes = run.quick() ? List.of(200) : List.of(1_000, 10_000);
+        fleet.call("issue " + sizes.get(sizes.size() - 1), Duration.ofSeconds(10)); // in the background from now on
         // warm-up, so that the baseline at 0 links already holds what any first connections leave behind for good
         // (the TLS and HTTP/2 code's caches, the buffer pool's first chunks) and the per-link figures do not
         fleet.call("handshakes " + WARM_UP_HANDSHAKES + " " + HANDSHAKE_CONCURRENCY, Duration.ofSeconds(180));
@@ -77,10 +79,9 @@ public final class ScaleGroup implements FigureGroup {
         ServerProbe.Memory baseline = probe.measure(server.pid());
         System.err.println("sc-bench: scale: server baseline heap " + baseline.heapKiB() + " KiB, RSS "
                 + baseline.rssKiB() + " KiB");
-        List<Integer> sizes = run.quick() ? List.of(200) : List.of(1_000, 10_000);
         for (int links : sizes) {
             // dialling spread at ~400 new links/s, the rate one server comfortably admits
-            fleet.call("grow " + links + " " + links * 1000L / 400, Duration.ofSeconds(180));
+            fleet.call("grow " + links + " " + links * 1000L / 400, Duration.ofSeconds(600));
             awaitAdmitted(fleet, links, Duration.ofSeconds(links >= 10_000 ? 240 : 120),
                     "growing the fleet to " + links + " links");
             ServerProbe.Memory held = probe.measure(server.pid());
