@@ -68,6 +68,8 @@ public final class Fleet {
     static final Duration BACKOFF_MIN = Duration.ofSeconds(1);
     static final Duration BACKOFF_MAX = Duration.ofSeconds(60);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    /** How many of the fleet's identities the handshake measurement takes turns with. */
+    private static final int HANDSHAKE_IDENTITIES = 64;
 
     private final CertificateAuthority ca;
     private final TrustMaterial trust;
@@ -76,7 +78,6 @@ public final class Fleet {
     private final FleetCounts counts = new FleetCounts();
     private final ReconnectDelay delays = new ReconnectDelay(BACKOFF_MIN, BACKOFF_MAX);
     private final List<SimulatedAppliance> appliances = new ArrayList<>();
-    private final List<SslContext> contexts = new ArrayList<>();
     /** Certificates being issued ahead of {@code grow}, by appliance index, on every core. */
     private final List<CompletableFuture<SslContext>> issued = new ArrayList<>();
     private final ExecutorService issuer = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
@@ -162,7 +163,6 @@ public final class Fleet {
         issue(total);
         for (int i = from; i < total; i++) {
             SslContext tls = issued.get(i).join();
-            contexts.add(tls);
             SimulatedAppliance appliance = new SimulatedAppliance(serial(i), tls, loops.next(), counts, delays, ticket,
                     host, port);
             appliances.add(appliance);
@@ -192,13 +192,13 @@ public final class Fleet {
     }
 
     /**
-     * {@code count} full handshakes, {@code concurrency} in flight, each with the next appliance's identity; every
+     * {@code count} full handshakes, {@code concurrency} in flight, taking turns with the first appliances' identities
+     * (without holding their links); every
      * session is invalidated once its handshake is done, so no later handshake can resume it.
      */
     private String handshakes(int count, int concurrency) throws InterruptedException {
-        if (contexts.isEmpty()) {
-            grow(1, Duration.ZERO);
-        }
+        issue(1);
+        int identities = Math.min(HANDSHAKE_IDENTITIES, issued.size());
         Semaphore slots = new Semaphore(concurrency);
         CountDownLatch finished = new CountDownLatch(count);
         AtomicInteger ok = new AtomicInteger();
@@ -210,7 +210,7 @@ public final class Fleet {
                 break;
             }
             attempted++;
-            SslContext tls = contexts.get(i % contexts.size());
+            SslContext tls = issued.get(i % identities).join();
             new Bootstrap().group(loops).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .handler(new ChannelInitializer<SocketChannel>() {
