@@ -2,6 +2,7 @@ package dev.secureconnect.bench;
 
 import dev.secureconnect.bench.audit.AuditAppends;
 import dev.secureconnect.bench.datapath.DataPath;
+import dev.secureconnect.bench.scale.ScaleGroup;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ public final class ScBench implements Callable<Integer> {
     /** Every figure group, in the order a full run measures them. */
     static final List<FigureGroup> GROUPS = List.of(
             new DataPath(),
+            new ScaleGroup(),
             new AuditAppends());
 
     @Option(names = "--quick", description = "Small sizes and counts: a smoke run of every group in under 2 minutes.")

@@ -62,30 +62,44 @@ public final class ApplianceStore {
     /** Records that {@code serial}'s link is up on this node, replacing whatever was recorded for it before. */
     public ApplianceStatus linkUp(
             String serial, String remoteAddress, List<TicketNumber> tickets, List<String> services) {
-        requireNonNull(serial, "serial");
-        List<String> ticketNumbers = tickets.stream().map(TicketNumber::value).toList();
-        List<String> serviceNames = List.copyOf(services);
         long now = clock.millis();
         database.withConnection(connection -> {
-            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO appliance_links (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (serial) DO UPDATE SET"
-                    + " online = excluded.online, since = excluded.since, last_seen = excluded.last_seen,"
-                    + " node = excluded.node, remote_address = excluded.remote_address, tickets = excluded.tickets,"
-                    + " services = excluded.services, down_reason = NULL")) {
-                upsert.setString(1, serial);
-                upsert.setBoolean(2, true);
-                upsert.setLong(3, now);
-                upsert.setLong(4, now);
-                upsert.setString(5, node);
-                setNullable(upsert, 6, remoteAddress);
-                upsert.setString(7, json(ticketNumbers));
-                upsert.setString(8, json(serviceNames));
-                return upsert.executeUpdate();
-            }
+            linkUp(connection, now, serial, remoteAddress, tickets, services);
+            return null;
         });
-        LOG.info("appliance {} linked from {} on node {} with tickets {}", serial, remoteAddress, node, ticketNumbers);
         Instant at = Instant.ofEpochMilli(now);
-        return new ApplianceStatus(serial, true, at, remoteAddress, tickets, serviceNames, at, node, null);
+        return new ApplianceStatus(serial, true, at, remoteAddress, tickets, List.copyOf(services), at, node, null);
+    }
+
+    /**
+     * {@link #linkUp(String, String, List, List)} as part of the caller's transaction on {@code connection} (which the
+     * caller commits), so that many links and their audit records can share one commit.
+     */
+    public void linkUp(Connection connection, String serial, String remoteAddress, List<TicketNumber> tickets,
+            List<String> services) throws SQLException {
+        linkUp(connection, clock.millis(), serial, remoteAddress, tickets, services);
+    }
+
+    private void linkUp(Connection connection, long now, String serial, String remoteAddress, List<TicketNumber> tickets,
+            List<String> services) throws SQLException {
+        requireNonNull(serial, "serial");
+        List<String> ticketNumbers = tickets.stream().map(TicketNumber::value).toList();
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO appliance_links (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (serial) DO UPDATE SET"
+                + " online = excluded.online, since = excluded.since, last_seen = excluded.last_seen,"
+                + " node = excluded.node, remote_address = excluded.remote_address, tickets = excluded.tickets,"
+                + " services = excluded.services, down_reason = NULL")) {
+            upsert.setString(1, serial);
+            upsert.setBoolean(2, true);
+            upsert.setLong(3, now);
+            upsert.setLong(4, now);
+            upsert.setString(5, node);
+            setNullable(upsert, 6, remoteAddress);
+            upsert.setString(7, json(ticketNumbers));
+            upsert.setString(8, json(List.copyOf(services)));
+            upsert.executeUpdate();
+        }
+        LOG.debug("appliance {} linked from {} on node {} with tickets {}", serial, remoteAddress, node, ticketNumbers);
     }
 
     /** Records the tickets now connected on {@code serial}'s link; false if this node holds no link for it. */
@@ -124,20 +138,27 @@ public final class ApplianceStore {
      * @return false if this node held no link for it (already down, or the appliance re-linked through another node)
      */
     public boolean linkDown(String serial, String reason) {
+        return database.withConnection(connection -> linkDown(connection, serial, reason));
+    }
+
+    /**
+     * {@link #linkDown(String, String)} as part of the caller's transaction on {@code connection} (which the caller
+     * commits), so that many links and their audit records can share one commit.
+     */
+    public boolean linkDown(Connection connection, String serial, String reason) throws SQLException {
         requireNonNull(serial, "serial");
         requireNonNull(reason, "reason");
-        boolean changed = database.withConnection(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE appliance_links SET online = FALSE,"
-                    + " since = ?, tickets = '[]', down_reason = ? WHERE serial = ? AND node = ? AND online")) {
-                update.setLong(1, clock.millis());
-                update.setString(2, reason);
-                update.setString(3, serial);
-                update.setString(4, node);
-                return update.executeUpdate() == 1;
-            }
-        });
+        boolean changed;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE appliance_links SET online = FALSE,"
+                + " since = ?, tickets = '[]', down_reason = ? WHERE serial = ? AND node = ? AND online")) {
+            update.setLong(1, clock.millis());
+            update.setString(2, reason);
+            update.setString(3, serial);
+            update.setString(4, node);
+            changed = update.executeUpdate() == 1;
+        }
         if (changed) {
-            LOG.info("appliance {} link down on node {}: {}", serial, node, reason);
+            LOG.debug("appliance {} link down on node {}: {}", serial, node, reason);
         }
         return changed;
     }

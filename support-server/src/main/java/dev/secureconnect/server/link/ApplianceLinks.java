@@ -4,6 +4,7 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.StoredToken;
 import dev.secureconnect.tunnel.audit.EventType;
@@ -21,6 +22,7 @@ import io.netty.channel.Channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * that is already connected is treated as a possible clone — audited, every ticket refused with that reason, and
  * closed; the link that was up first stays (see docs/server.md).
  *
- * <p>Database work runs on {@code blocking}, never on a Netty event loop.
+ * <p>Database work runs on {@code blocking}, never on a Netty event loop. What links do to the appliance table and the
+ * audit log is written in batches ({@link LinkRecords}): a link's admission is sent once its records are committed.
  */
 public final class ApplianceLinks {
 
@@ -56,6 +59,7 @@ public final class ApplianceLinks {
     private final Duration streamOpenTimeout;
     private final Clock clock;
     private final Supplier<List<StoredToken.Revocation>> revocations;
+    private final LinkRecords records;
 
     /**
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
@@ -72,6 +76,7 @@ public final class ApplianceLinks {
         this.settings = settings;
         this.streamOpenTimeout = streamOpenTimeout;
         this.clock = clock;
+        this.records = new LinkRecords(audit, blocking);
     }
 
     LinkSettings settings() {
@@ -81,7 +86,7 @@ public final class ApplianceLinks {
     /** A link whose TLS handshake and HTTP/2 set-up completed: ask for its hello. */
     void linkUp(CertificateIdentity appliance, Channel channel, String remoteAddress) {
         LinkSession session = new LinkSession(appliance, channel, remoteAddress, clock.instant());
-        LOG.info("appliance {} link from {} is up; asking for its hello", appliance.id(), remoteAddress);
+        LOG.debug("appliance {} link from {} is up; asking for its hello", appliance.id(), remoteAddress);
         channel.closeFuture().addListener(closed -> blocking.execute(() -> linkDown(session)));
         StreamOpener.watch(channel, LinkProtocol.PATH_HELLO,
                         bytes -> onHello(session, bytes), streamOpenTimeout)
@@ -109,33 +114,59 @@ public final class ApplianceLinks {
         blocking.execute(() -> admit(session));
     }
 
-    /** Decides on every ticket of the latest hello and tells the appliance. Runs on the blocking executor. */
-    private synchronized void admit(LinkSession session) {
-        Hello hello = session.hello();
-        if (hello == null || !session.channel().isActive()) {
-            return;
+    /**
+     * Decides on every ticket of the latest hello and tells the appliance once the link's records are committed. Runs
+     * on the blocking executor; one session's admissions one at a time, different sessions' side by side (the ticket
+     * look-ups are reads; the writes are batched by {@link LinkRecords}).
+     */
+    private void admit(LinkSession session) {
+        synchronized (session) {
+            Hello hello = session.hello();
+            if (hello == null || !session.channel().isActive()) {
+                return;
+            }
+            LinkSession holder;
+            synchronized (this) {
+                holder = links.get(session.serial());
+                if (holder != null && holder != session && !holder.channel().isActive()) {
+                    linkDown(holder); // the old link closed but its clean-up has not run yet: not a clone, a reconnect
+                }
+                holder = links.putIfAbsent(session.serial(), session);
+            }
+            boolean clone = holder != null && holder != session;
+            List<Admission.Verdict> verdicts = new ArrayList<>();
+            for (String ticket : hello.tickets()) {
+                verdicts.add(clone ? Admission.Verdict.refuse(ticket, CLONE_REASON) : verdict(session, ticket));
+            }
+            Admission admission = new Admission(verdicts);
+            Admission previous = session.lastAdmission();
+            session.admitted(admission);
+            if (clone) {
+                audit.append(AuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED).appliance(session.serial())
+                        .source(session.remoteAddress()).outcome(AuditEvent.Outcome.FAILURE)
+                        .detail("existingLink", holder.remoteAddress()).detail("reason", CLONE_REASON).build());
+                sendAdmission(session, admission, true);
+                return;
+            }
+            List<AuditEvent> events = new ArrayList<>(verdictChanges(session, previous, admission));
+            List<String> services = hello.services().stream().map(s -> s.name() + ":" + s.port()).toList();
+            List<TicketNumber> accepted = session.acceptedTicketNumbers();
+            if (!session.registered()) {
+                session.markRegistered();
+                events.add(AuditEvent.builder(EventType.APPLIANCE_CONNECTED).appliance(session.serial())
+                        .source(session.remoteAddress()).detail("tickets", String.join(",", session.acceptedTickets()))
+                        .detail("services", String.join(",", services)).detail("version", hello.softwareVersion()).build());
+                LOG.info("appliance {} link from {} admitted with tickets {}", session.serial(), session.remoteAddress(),
+                        accepted);
+            }
+            records.submit(new LinkRecords.Change(
+                    connection -> appliances.linkUp(connection, session.serial(), session.remoteAddress(), accepted, services),
+                    events, () -> sendAdmission(session, admission, false),
+                    failure -> LinkCodecs.close(session.channel(), "cannot record the link: " + failure.getMessage())));
         }
-        LinkSession holder = links.get(session.serial());
-        if (holder != null && holder != session && !holder.channel().isActive()) {
-            linkDown(holder); // the old link closed but its clean-up has not run yet: not a clone, a reconnect
-        }
-        holder = links.putIfAbsent(session.serial(), session);
-        boolean clone = holder != null && holder != session;
-        List<Admission.Verdict> verdicts = new ArrayList<>();
-        for (String ticket : hello.tickets()) {
-            verdicts.add(clone ? Admission.Verdict.refuse(ticket, CLONE_REASON) : verdict(session, ticket));
-        }
-        Admission admission = new Admission(verdicts);
-        Admission previous = session.lastAdmission();
-        session.admitted(admission);
-        if (clone) {
-            audit.append(AuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED).appliance(session.serial())
-                    .source(session.remoteAddress()).outcome(AuditEvent.Outcome.FAILURE)
-                    .detail("existingLink", holder.remoteAddress()).detail("reason", CLONE_REASON).build());
-        } else {
-            auditVerdictChanges(session, previous, admission);
-            recordLink(session, hello);
-        }
+    }
+
+    private void sendAdmission(LinkSession session, Admission admission, boolean clone) {
         StreamOpener.request(session.channel(), "POST", LinkProtocol.PATH_ADMISSION, LinkJson.encode(admission), streamOpenTimeout)
                 .addListener(sent -> {
                     if (clone) {
@@ -149,15 +180,24 @@ public final class ApplianceLinks {
     }
 
     private Admission.Verdict verdict(LinkSession session, String ticket) {
+        return verdict(session, ticket, null);
+    }
+
+    /** @param read tickets already read in this round, by number (null: read this one now) */
+    private Admission.Verdict verdict(LinkSession session, String ticket, Map<TicketNumber, Optional<Ticket>> read) {
         try {
-            dev.secureconnect.server.tickets.Admission admission = tickets.admit(TicketNumber.parse(ticket), session.serial());
+            TicketNumber number = TicketNumber.parse(ticket);
+            dev.secureconnect.server.tickets.Admission admission = read == null
+                    ? tickets.admit(number, session.serial())
+                    : TicketStore.admit(number, read.computeIfAbsent(number, tickets::find), session.serial());
             return admission.accepted() ? Admission.Verdict.accept(ticket) : Admission.Verdict.refuse(ticket, admission.reason());
         } catch (InvalidTicketNumberException e) {
             return Admission.Verdict.refuse(ticket, e.getMessage());
         }
     }
 
-    private void auditVerdictChanges(LinkSession session, Admission previous, Admission current) {
+    private static List<AuditEvent> verdictChanges(LinkSession session, Admission previous, Admission current) {
+        List<AuditEvent> events = new ArrayList<>();
         for (Admission.Verdict verdict : current.verdicts()) {
             Optional<Admission.Verdict> before = previous == null ? Optional.empty()
                     : previous.verdicts().stream().filter(v -> v.ticket().equals(verdict.ticket())).findFirst();
@@ -165,39 +205,32 @@ public final class ApplianceLinks {
                 continue;
             }
             if (!verdict.accepted()) {
-                audit.append(AuditEvent.builder(EventType.TICKET_REFUSED).appliance(session.serial()).ticket(verdict.ticket())
+                events.add(AuditEvent.builder(EventType.TICKET_REFUSED).appliance(session.serial()).ticket(verdict.ticket())
                         .source(session.remoteAddress()).outcome(AuditEvent.Outcome.FAILURE)
                         .detail("reason", verdict.reason()).build());
             }
         }
+        return events;
     }
 
-    private void recordLink(LinkSession session, Hello hello) {
-        List<String> services = hello.services().stream().map(s -> s.name() + ":" + s.port()).toList();
-        if (!session.registered()) {
-            session.markRegistered();
-            appliances.linkUp(session.serial(), session.remoteAddress(), session.acceptedTicketNumbers(), services);
-            audit.append(AuditEvent.builder(EventType.APPLIANCE_CONNECTED).appliance(session.serial())
-                    .source(session.remoteAddress()).detail("tickets", String.join(",", session.acceptedTickets()))
-                    .detail("services", String.join(",", services)).detail("version", hello.softwareVersion()).build());
-        } else {
-            appliances.linkUp(session.serial(), session.remoteAddress(), session.acceptedTicketNumbers(), services);
-        }
-    }
-
-    /** Re-checks the tickets of every link (a ticket closed from the CLI ends its admission). */
+    /**
+     * Re-checks the tickets of every link (a ticket closed from the CLI ends its admission). Each ticket is read once
+     * per round, however many links quote it.
+     */
     public void recheckTickets() {
+        Map<TicketNumber, Optional<Ticket>> read = new HashMap<>();
         for (LinkSession session : links.values()) {
             if (session.hello() == null || session.lastAdmission() == null) {
                 continue;
             }
-            List<Admission.Verdict> fresh = session.hello().tickets().stream().map(t -> verdict(session, t)).toList();
+            List<Admission.Verdict> fresh = session.hello().tickets().stream().map(t -> verdict(session, t, read)).toList();
             if (!fresh.equals(session.lastAdmission().verdicts())) {
                 admit(session);
             }
         }
     }
 
+    /** A link ended: forgotten at once, its row and audit record written with the next batch. */
     private synchronized void linkDown(LinkSession session) {
         String reason = session.channel().attr(LinkCodecs.CLOSE_REASON).get();
         if (reason == null) {
@@ -208,9 +241,11 @@ public final class ApplianceLinks {
             return; // a refused clone, or a link that never sent a hello
         }
         if (session.registered()) {
-            appliances.linkDown(session.serial(), reason);
-            audit.append(AuditEvent.builder(EventType.APPLIANCE_DISCONNECTED).appliance(session.serial())
-                    .source(session.remoteAddress()).detail("reason", reason).build());
+            String why = reason;
+            records.submit(new LinkRecords.Change(connection -> appliances.linkDown(connection, session.serial(), why),
+                    List.of(AuditEvent.builder(EventType.APPLIANCE_DISCONNECTED).appliance(session.serial())
+                            .source(session.remoteAddress()).detail("reason", why).build()),
+                    () -> { }, failure -> { })); // a failed write is logged by LinkRecords; the link is gone anyway
         }
         LOG.info("appliance {} link from {} is down: {}", session.serial(), session.remoteAddress(), reason);
     }

@@ -16,6 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * handshake is audited once ({@code handshake.refused}, with the listener's name and the reason: revoked, expired,
  * unknown CA, wrong role, no certificate, …); each completed handshake is handed to {@link Connected}, which installs
  * the protocol that follows.
+ *
+ * <p>At most {@value #MAX_HANDSHAKES} handshakes are in progress at once: past that the listener stops accepting until
+ * one finishes, and new connections wait in the kernel's accept queue. In a reconnect storm the server then finishes
+ * the handshakes it started instead of starting thousands at once and letting them all run into the handshake
+ * time-out.
  */
 public final class MutualTlsListener {
 
@@ -53,6 +60,11 @@ public final class MutualTlsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MutualTlsListener.class);
 
+    /** The most TLS handshakes one listener runs at once. */
+    static final int MAX_HANDSHAKES = 128;
+    /** The accept queue asked of the kernel (capped by {@code net.core.somaxconn}). */
+    static final int ACCEPT_BACKLOG = 4096;
+
     private final String name;
     private final AuditLog audit;
     private final Executor blocking;
@@ -61,6 +73,7 @@ public final class MutualTlsListener {
     private final Connected onConnected;
     /** Peers whose refusal the trust manager already audited, so the handshake failure is not audited twice. */
     private final Map<String, Boolean> auditedRefusals = new ConcurrentHashMap<>();
+    private final AtomicInteger handshakes = new AtomicInteger();
 
     /**
      * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
@@ -104,16 +117,32 @@ public final class MutualTlsListener {
         return new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("tls", SslContexts.serverHandler(sslContext, ch, handshakeTimeout));
+                        SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
+                        handshakeStarted(ch.parent());
+                        tls.handshakeFuture().addListener(done -> handshakeEnded(ch.parent()));
+                        ch.pipeline().addLast("tls", tls);
                         ch.pipeline().addLast("handshake", new HandshakeDone());
                     }
                 })
                 .bind(host, port)
                 .sync()
                 .channel();
+    }
+
+    private void handshakeStarted(Channel listener) {
+        if (handshakes.incrementAndGet() >= MAX_HANDSHAKES && listener.config().isAutoRead()) {
+            listener.config().setAutoRead(false);
+        }
+    }
+
+    private void handshakeEnded(Channel listener) {
+        if (handshakes.decrementAndGet() < MAX_HANDSHAKES && !listener.config().isAutoRead()) {
+            listener.config().setAutoRead(true);
+        }
     }
 
     /** The peer's {@code host:port}, as logs and audit events name it. */

@@ -175,8 +175,16 @@ public final class TicketStore {
      */
     public Admission admit(TicketNumber number, String applianceSerial) {
         requireNonNull(number, "number");
+        return admit(number, find(number), applianceSerial);
+    }
+
+    /**
+     * The verdict on {@code number} for {@code applianceSerial} given the ticket as already read with {@link #find}:
+     * for checking many links against one read of their ticket.
+     */
+    public static Admission admit(TicketNumber number, Optional<Ticket> ticket, String applianceSerial) {
+        requireNonNull(number, "number");
         requireNonNull(applianceSerial, "applianceSerial");
-        Optional<Ticket> ticket = find(number);
         if (ticket.isEmpty()) {
             return Admission.refused(number, Admission.Refusal.UNKNOWN_TICKET);
         }

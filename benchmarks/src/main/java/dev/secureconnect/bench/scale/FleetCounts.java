@@ -1,0 +1,20 @@
+package dev.secureconnect.bench.scale;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the fleet's appliances report, counted across every event loop. */
+final class FleetCounts {
+    /** Links whose ticket the server accepted and that are still up. */
+    final AtomicInteger admitted = new AtomicInteger();
+    /** Connections open or being opened. */
+    final AtomicInteger connections = new AtomicInteger();
+    /** Attempts that ended without the link staying up (each followed by a back-off). */
+    final AtomicInteger failures = new AtomicInteger();
+    final AtomicInteger handshakeFailures = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+
+    String line() {
+        return "count admitted=" + admitted.get() + " connections=" + connections.get() + " failures=" + failures.get()
+                + " handshakeFailures=" + handshakeFailures.get() + " refused=" + refused.get();
+    }
+}
