@@ -4,6 +4,7 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.StoredToken;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * closed; the link that was up first stays (see docs/server.md).
  *
  * <p>Database work runs on {@code blocking}, never on a Netty event loop. What links do to the appliance table and the
- * audit log is written in batches ({@link LinkRecords}): a link's admission is sent once its records are committed.
+ * audit log is written in batches ({@link BatchedRecords}): a link's admission is sent once its records are committed.
  */
 public final class ApplianceLinks {
 
@@ -59,7 +60,7 @@ public final class ApplianceLinks {
     private final Duration streamOpenTimeout;
     private final Clock clock;
     private final Supplier<List<StoredToken.Revocation>> revocations;
-    private final LinkRecords records;
+    private final BatchedRecords records;
 
     /**
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
@@ -76,7 +77,7 @@ public final class ApplianceLinks {
         this.settings = settings;
         this.streamOpenTimeout = streamOpenTimeout;
         this.clock = clock;
-        this.records = new LinkRecords(audit, blocking);
+        this.records = new BatchedRecords(audit, blocking);
     }
 
     LinkSettings settings() {
@@ -117,7 +118,7 @@ public final class ApplianceLinks {
     /**
      * Decides on every ticket of the latest hello and tells the appliance once the link's records are committed. Runs
      * on the blocking executor; one session's admissions one at a time, different sessions' side by side (the ticket
-     * look-ups are reads; the writes are batched by {@link LinkRecords}).
+     * look-ups are reads; the writes are batched by {@link BatchedRecords}).
      */
     private void admit(LinkSession session) {
         synchronized (session) {
@@ -159,7 +160,7 @@ public final class ApplianceLinks {
                 LOG.info("appliance {} link from {} admitted with tickets {}", session.serial(), session.remoteAddress(),
                         accepted);
             }
-            records.submit(new LinkRecords.Change(
+            records.submit(new BatchedRecords.Change(
                     connection -> appliances.linkUp(connection, session.serial(), session.remoteAddress(), accepted, services),
                     events, () -> sendAdmission(session, admission, false),
                     failure -> LinkCodecs.close(session.channel(), "cannot record the link: " + failure.getMessage())));
@@ -242,10 +243,10 @@ public final class ApplianceLinks {
         }
         if (session.registered()) {
             String why = reason;
-            records.submit(new LinkRecords.Change(connection -> appliances.linkDown(connection, session.serial(), why),
+            records.submit(new BatchedRecords.Change(connection -> appliances.linkDown(connection, session.serial(), why),
                     List.of(AuditEvent.builder(EventType.APPLIANCE_DISCONNECTED).appliance(session.serial())
                             .source(session.remoteAddress()).detail("reason", why).build()),
-                    () -> { }, failure -> { })); // a failed write is logged by LinkRecords; the link is gone anyway
+                    () -> { }, failure -> { })); // a failed write is logged by BatchedRecords; the link is gone anyway
         }
         LOG.info("appliance {} link from {} is down: {}", session.serial(), session.remoteAddress(), reason);
     }

@@ -10,6 +10,7 @@ import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.tunnel.audit.EventType;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -66,8 +67,8 @@ public final class MutualTlsListener {
     static final int ACCEPT_BACKLOG = 4096;
 
     private final String name;
-    private final AuditLog audit;
-    private final Executor blocking;
+    /** Refused and failed handshakes, audited in batches so that a storm of them cannot starve the log. */
+    private final BatchedRecords refusals;
     private final SslContext sslContext;
     private final Duration handshakeTimeout;
     private final Connected onConnected;
@@ -105,8 +106,7 @@ public final class MutualTlsListener {
             List<String> alpn, Duration handshakeTimeout, TlsProvider provider, AuditLog audit, Executor blocking,
             Connected onConnected) {
         this.name = requireNonNull(name, "name");
-        this.audit = requireNonNull(audit, "audit");
-        this.blocking = requireNonNull(blocking, "blocking");
+        this.refusals = new BatchedRecords(requireNonNull(audit, "audit"), requireNonNull(blocking, "blocking"));
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
         this.onConnected = requireNonNull(onConnected, "onConnected");
         this.sslContext = SslContexts.server(keys, trust, roles, alpn, this::refused, provider);
@@ -155,9 +155,9 @@ public final class MutualTlsListener {
     private void refused(String peerAddress, String subject, CertificateRejectedException.Reason reason, String message) {
         auditedRefusals.put(peerAddress, Boolean.TRUE);
         LOG.warn("{} handshake from {} refused ({}): {}", name, peerAddress, reason.label(), message);
-        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peerAddress)
+        refusals.submit(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peerAddress)
                 .outcome(AuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason.label())
-                .detail("subject", subject).detail("message", message).build()));
+                .detail("subject", subject).detail("message", message).build());
     }
 
     private void failed(String peer, Throwable cause) {
@@ -167,9 +167,9 @@ public final class MutualTlsListener {
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         String reason = message.contains("certificate") || message.contains("Empty") ? "no-certificate" : "handshake-failed";
         LOG.warn("{} handshake from {} failed: {}", name, peer, message);
-        blocking.execute(() -> audit.append(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
+        refusals.submit(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
                 .outcome(AuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason)
-                .detail("message", message).build()));
+                .detail("message", message).build());
     }
 
     /** Waits for the end of the handshake: on success hands the connection on, on failure audits and closes. */

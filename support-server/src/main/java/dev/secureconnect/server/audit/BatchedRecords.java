@@ -1,9 +1,7 @@
-package dev.secureconnect.server.link;
+package dev.secureconnect.server.audit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -17,27 +15,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes what the links do to the database — the appliance table's rows and their audit records — in batches: whatever
- * queued while the previous batch was being written goes into one transaction, so a thousand appliances linking at
- * once (a reconnect storm) cost a few durable commits instead of two thousand. Changes are written in the order they
+ * Writes changes made from the network's threads — the appliance table's rows and their audit records, refused TLS
+ * handshakes — in batches: whatever queued while the previous batch was being written goes into one transaction, so a
+ * thousand appliances linking at once (a reconnect storm), or a thousand handshakes failing at once, cost a few
+ * durable commits instead of thousands, and cannot starve each other of the log's write turn. Changes are written in the order they
  * were submitted, one batch at a time, on the blocking executor; each change's {@code committed} runs once its batch
  * is on disk, or {@code failed} if the batch could not be written.
  */
-final class LinkRecords {
+public final class BatchedRecords {
 
     /** The most changes one transaction carries. */
-    static final int MAX_BATCH = 500;
+    public static final int MAX_BATCH = 500;
 
-    private static final Logger LOG = LoggerFactory.getLogger(LinkRecords.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BatchedRecords.class);
 
     /** SQL run in the batch's transaction. */
     @FunctionalInterface
-    interface Statement {
+    public interface Statement {
         void run(Connection connection) throws SQLException;
     }
 
     /** One change: its statement, the audit records it adds (may be empty), and what to do once written. */
-    record Change(Statement statement, List<AuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
+    public record Change(Statement statement, List<AuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
         Change {
             requireNonNull(statement, "statement");
             events = List.copyOf(events);
@@ -51,15 +50,20 @@ final class LinkRecords {
     private final Queue<Change> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    LinkRecords(AuditLog audit, Executor blocking) {
+    public BatchedRecords(AuditLog audit, Executor blocking) {
         this.audit = requireNonNull(audit, "audit");
         this.blocking = requireNonNull(blocking, "blocking");
     }
 
     /** Queues a change for the next batch (from any thread). */
-    void submit(Change change) {
+    public void submit(Change change) {
         queue.add(requireNonNull(change, "change"));
         startWriting();
+    }
+
+    /** Queues one audit record for the next batch (from any thread); a batch that fails is logged with its size. */
+    public void submit(AuditEvent event) {
+        submit(new Change(connection -> { }, List.of(event), () -> { }, failure -> { }));
     }
 
     private void startWriting() {
@@ -92,11 +96,11 @@ final class LinkRecords {
                     return null;
                 });
             } catch (RuntimeException e) {
-                LOG.error("cannot record {} link change(s): {}", batch.size(), e.getMessage(), e);
+                LOG.error("cannot record {} change(s): {}", batch.size(), e.getMessage(), e);
                 batch.forEach(change -> change.failed().accept(e));
                 return;
             }
-            LOG.debug("recorded {} link change(s) in one transaction", batch.size());
+            LOG.debug("recorded {} change(s) in one transaction", batch.size());
             batch.forEach(change -> change.committed().run());
         } finally {
             writing.set(false);
