@@ -37,7 +37,7 @@ public final class BatchedRecords {
 
     /** One change: its statement, the audit records it adds (may be empty), and what to do once written. */
     public record Change(Statement statement, List<AuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
-        Change {
+        public Change {
             requireNonNull(statement, "statement");
             events = List.copyOf(events);
             requireNonNull(committed, "committed");
