@@ -34,12 +34,8 @@ public final class Processes implements AutoCloseable {
     /** Starts {@code command} in {@code dir} with {@code env} added; its output goes to {@code logs/NAME.out/.err}. */
     public synchronized Process start(String name, List<String> command, Path dir, Map<String, String> env) {
         String file = name + "-" + (++count);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(logs.resolve(file + ".out").toFile())
-                .redirectError(logs.resolve(file + ".err").toFile());
-        builder.environment().putAll(env);
         try {
-            Process process = builder.start();
+            Process process = builder(command, dir, env, file).start();
             started.push(process);
             return process;
         } catch (IOException e) {
@@ -53,12 +49,8 @@ public final class Processes implements AutoCloseable {
      */
     public String run(String name, List<String> command, Path dir, Map<String, String> env, Duration limit) {
         String file = name + "-" + nextCount();
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(logs.resolve(file + ".out").toFile())
-                .redirectError(logs.resolve(file + ".err").toFile());
-        builder.environment().putAll(env);
         try {
-            Process process = builder.start();
+            Process process = builder(command, dir, env, file).start();
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new BenchException(name + " did not finish within " + limit.toSeconds() + " s: "
@@ -76,6 +68,15 @@ public final class Processes implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted while " + name + " ran", e);
         }
+    }
+
+    /** {@code command} in {@code dir} with {@code env} added, its output to {@code logs/FILE.out} and {@code .err}. */
+    private ProcessBuilder builder(List<String> command, Path dir, Map<String, String> env, String file) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(logs.resolve(file + ".out").toFile())
+                .redirectError(logs.resolve(file + ".err").toFile());
+        builder.environment().putAll(env);
+        return builder;
     }
 
     private synchronized int nextCount() {
