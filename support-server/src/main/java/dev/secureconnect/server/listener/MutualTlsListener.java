@@ -165,11 +165,20 @@ public final class MutualTlsListener {
             return; // the trust manager audited it with the precise reason
         }
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        String reason = message.contains("certificate") || message.contains("Empty") ? "no-certificate" : "handshake-failed";
+        String reason = noCertificate(message) ? "no-certificate" : "handshake-failed";
         LOG.warn("{} handshake from {} failed: {}", name, peer, message);
         refusals.submit(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
                 .outcome(AuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason)
                 .detail("message", message).build());
+    }
+
+    /**
+     * Whether a failed handshake's message says the client sent no certificate: the JDK says "Empty client certificate
+     * chain" or names the certificate, BoringSSL "PEER_DID_NOT_RETURN_A_CERTIFICATE".
+     */
+    static boolean noCertificate(String message) {
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("certificate") || lower.contains("empty");
     }
 
     /** Waits for the end of the handshake: on success hands the connection on, on failure audits and closes. */
