@@ -34,17 +34,14 @@ public final class SinkCursors {
     /** The cursor of {@code name}, created at {@code startSeq} if it has none yet. */
     public SinkCursor open(String name, long startSeq) {
         return database.inTransaction(connection -> {
-            Optional<SinkCursor> existing = read(connection, name);
-            if (existing.isPresent()) {
-                return existing.get();
-            }
+            // the write first, so that on SQLite the transaction waits for the write lock (see Database)
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO sink_cursors (name, delivered_seq) VALUES (?, ?)")) {
+                    "INSERT INTO sink_cursors (name, delivered_seq) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
                 insert.setString(1, name);
                 insert.setLong(2, startSeq);
                 insert.executeUpdate();
             }
-            return new SinkCursor(name, startSeq, null, null, null, null);
+            return read(connection, name).orElseThrow();
         });
     }
 
