@@ -33,7 +33,8 @@ final class TokenOption {
      *     altered file
      */
     SignedAccessToken load(Console console, String serial) {
-        return startLoading(console, serial).token();
+        Path file = storedToken(console, serial);
+        return open(console, serial, file, Passphrases.tokenToOpen(passphraseFile, console.prompter()));
     }
 
     /**
@@ -44,23 +45,23 @@ final class TokenOption {
      * @throws EngineerException at once when there is no token for {@code serial}
      */
     Loading startLoading(Console console, String serial) {
+        Path file = storedToken(console, serial);
+        char[] passphrase = Passphrases.tokenToOpen(passphraseFile, console.prompter());
+        return new Loading(CompletableFuture.supplyAsync(() -> open(console, serial, file, passphrase), task -> {
+            Thread opener = new Thread(task, "sc-engineer-token");
+            opener.setDaemon(true);
+            opener.start();
+        }));
+    }
+
+    /** The file of the token stored for {@code serial}; an {@link EngineerException} when there is none. */
+    private static Path storedToken(Console console, String serial) {
         Path file = console.engineerHome().tokenFile(serial);
         if (!Files.exists(file)) {
             throw new EngineerException("no access token for " + serial + " (" + file + "): run sc-engineer access "
                     + serial + " --ticket NUMBER first");
         }
-        char[] passphrase = Passphrases.tokenToOpen(passphraseFile, console.prompter());
-        CompletableFuture<SignedAccessToken> opened = new CompletableFuture<>();
-        Thread opener = new Thread(() -> {
-            try {
-                opened.complete(open(console, serial, file, passphrase));
-            } catch (RuntimeException | Error e) {
-                opened.completeExceptionally(e);
-            }
-        }, "sc-engineer-token");
-        opener.setDaemon(true);
-        opener.start();
-        return new Loading(opened);
+        return file;
     }
 
     /** A token being opened ({@link #startLoading}). */
