@@ -22,6 +22,7 @@ import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.link.TicketNumber;
+import dev.secureconnect.tunnel.retry.Backoff;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -154,7 +155,7 @@ public final class LinkSupervisor {
     private final Duration admissionTimeout;
     private final Sessions sessions;
     private final SessionRequests sessionRequests;
-    private final ReconnectDelay delays;
+    private final Backoff delays;
     private ApplianceConfig config;
 
     private boolean enabled;
@@ -180,7 +181,7 @@ public final class LinkSupervisor {
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
         this.admissionTimeout = config.timeouts().admission();
-        this.delays = new ReconnectDelay(config.backoff().min(), config.backoff().max());
+        this.delays = new Backoff(config.backoff().min(), config.backoff().max());
         this.sessions = new Sessions(audit, clock, config.timeouts().service(), serial);
         Revocations revocations = Revocations.load(directory, clock);
         this.sessionRequests = new SessionRequests(directory,

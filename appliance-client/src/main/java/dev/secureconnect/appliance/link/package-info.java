@@ -2,7 +2,7 @@
  * The appliance's outbound link: one mutual-TLS connection to the support server (ALPN {@code secureconnect/1}) on
  * which the appliance is the HTTP/2 server. {@link dev.secureconnect.appliance.link.LinkSupervisor} holds it while
  * SecureConnect is enabled and a ticket is connected, reconnecting with jittered exponential back-off
- * ({@link dev.secureconnect.appliance.link.ReconnectDelay}); every session stream is first put to a
+ * ({@link dev.secureconnect.tunnel.retry.Backoff}); every session stream is first put to a
  * {@link dev.secureconnect.appliance.link.StreamPolicy} that denies by default
  * ({@link dev.secureconnect.appliance.link.AllowListPolicy}: loopback literal, allow-listed port, admitted ticket) and
  * only then is a local service dialled and relayed ({@link dev.secureconnect.appliance.link.Sessions}). Every session

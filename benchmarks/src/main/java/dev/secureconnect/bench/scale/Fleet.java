@@ -1,6 +1,5 @@
 package dev.secureconnect.bench.scale;
 
-import dev.secureconnect.appliance.link.ReconnectDelay;
 import dev.secureconnect.crypto.keys.RsaKeyPairs;
 import dev.secureconnect.crypto.keys.RsaKeySize;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
@@ -10,6 +9,7 @@ import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.pki.ca.CaDirectory;
 import dev.secureconnect.tunnel.link.LinkProtocol;
+import dev.secureconnect.tunnel.retry.Backoff;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -76,7 +76,7 @@ public final class Fleet {
     private final KeyPair keys = RsaKeyPairs.generate(RsaKeySize.DEFAULT);
     private final EventLoopGroup loops = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     private final FleetCounts counts = new FleetCounts();
-    private final ReconnectDelay delays = new ReconnectDelay(BACKOFF_MIN, BACKOFF_MAX);
+    private final Backoff delays = new Backoff(BACKOFF_MIN, BACKOFF_MAX);
     private final List<SimulatedAppliance> appliances = new ArrayList<>();
     /** Certificates being issued ahead of {@code grow}, by appliance index, on every core. */
     private final List<CompletableFuture<SslContext>> issued = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.secureconnect.bench.scale;
 
-import dev.secureconnect.appliance.link.ReconnectDelay;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
@@ -11,6 +10,7 @@ import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
+import dev.secureconnect.tunnel.retry.Backoff;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * One appliance of the fleet, doing what {@code appliance-client}'s {@code LinkSupervisor} does for one connected
  * ticket: dial the server (mutual TLS, ALPN {@value LinkProtocol#ALPN}, the appliance side of the link from
  * {@link LinkCodecs}), answer {@code GET /v1/hello} with its hello and keep it open, take {@code POST /v1/admission}
- * and {@code POST /v1/revocations}, and when the link drops dial again after {@link ReconnectDelay}'s full-jitter
+ * and {@code POST /v1/revocations}, and when the link drops dial again after {@link Backoff}'s full-jitter
  * back-off (the appliance default, 1 s doubling to 60 s; reset once a ticket is accepted). All on one event loop.
  */
 final class SimulatedAppliance {
@@ -44,7 +44,7 @@ final class SimulatedAppliance {
     private final SslContext tls;
     private final EventLoop loop;
     private final FleetCounts counts;
-    private final ReconnectDelay delays;
+    private final Backoff delays;
     private final Hello hello;
     private final String host;
     private final int port;
@@ -55,7 +55,7 @@ final class SimulatedAppliance {
     private boolean stopped;
     private int failures;
 
-    SimulatedAppliance(String serial, SslContext tls, EventLoop loop, FleetCounts counts, ReconnectDelay delays,
+    SimulatedAppliance(String serial, SslContext tls, EventLoop loop, FleetCounts counts, Backoff delays,
             String ticket, String host, int port) {
         this.serial = serial;
         this.tls = tls;

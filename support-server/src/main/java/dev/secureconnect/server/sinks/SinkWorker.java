@@ -9,6 +9,7 @@ import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.audit.AuditRecord;
 import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,7 @@ final class SinkWorker implements Runnable {
     private final EventFilter filter;
     private final AuditLog audit;
     private final SinkCursors cursors;
-    private final Duration retryInitial;
-    private final Duration retryMax;
+    private final Backoff backoff;
     private final Clock clock;
     private final Object signal = new Object();
     private boolean woken;
@@ -54,8 +54,7 @@ final class SinkWorker implements Runnable {
         this.filter = requireNonNull(filter, "filter");
         this.audit = requireNonNull(audit, "audit");
         this.cursors = requireNonNull(cursors, "cursors");
-        this.retryInitial = requireNonNull(retryInitial, "retryInitial");
-        this.retryMax = requireNonNull(retryMax, "retryMax");
+        this.backoff = new Backoff(requireNonNull(retryInitial, "retryInitial"), requireNonNull(retryMax, "retryMax"));
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -87,7 +86,7 @@ final class SinkWorker implements Runnable {
         SinkCursor cursor = cursors.get(name).orElseThrow();
         long delivered = cursor.deliveredSeq();
         Instant failingSince = cursor.failingSince();
-        Duration backoff = retryInitial;
+        int failures = 0;
         LOG.info("sink {} ({}) delivering after record {}", name, target, delivered);
         try {
             while (!stopped) {
@@ -102,7 +101,7 @@ final class SinkWorker implements Runnable {
                         recovered(delivered, failingSince);
                         failingSince = null;
                     }
-                    backoff = retryInitial;
+                    failures = 0;
                 } catch (DeliveryException e) {
                     destination.close();
                     if (stopped) {
@@ -113,9 +112,9 @@ final class SinkWorker implements Runnable {
                         failingSince = clock.instant();
                         failing(delivered, e.getMessage());
                     }
-                    LOG.debug("sink {} failed, next try in {}: {}", name, backoff, e.getMessage());
-                    await(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(retryMax) > 0 ? retryMax : backoff.multipliedBy(2);
+                    Duration wait = backoff.ceiling(++failures);
+                    LOG.debug("sink {} failed, next try in {}: {}", name, wait, e.getMessage());
+                    await(wait.toMillis());
                 }
             }
         } catch (RuntimeException e) {

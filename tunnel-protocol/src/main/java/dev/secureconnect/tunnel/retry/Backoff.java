@@ -1,4 +1,4 @@
-package dev.secureconnect.appliance.link;
+package dev.secureconnect.tunnel.retry;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,27 +7,24 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Exponential back-off with full jitter: after the n-th failure in a row the appliance waits a random time between
- * zero and {@code min · 2^(n-1)}, capped at {@code max} — so a fleet of appliances that lost the same server does not
- * come back in step.
+ * Exponential back-off: after the n-th failure in a row the longest wait is {@code min · 2^(n-1)}, capped at
+ * {@code max} ({@link #ceiling}); with full jitter ({@link #next}) the wait is a random time between zero and that
+ * ceiling, so a fleet of appliances that lost the same server does not come back in step.
+ *
+ * @param random uniform in [0, 1)
  */
-public final class ReconnectDelay {
+public record Backoff(Duration min, Duration max, DoubleSupplier random) {
 
-    private final Duration min;
-    private final Duration max;
-    private final DoubleSupplier random;
-
-    /** @param random uniform in [0, 1) */
-    public ReconnectDelay(Duration min, Duration max, DoubleSupplier random) {
-        this.min = requireNonNull(min, "min");
-        this.max = requireNonNull(max, "max");
-        this.random = requireNonNull(random, "random");
+    public Backoff {
+        requireNonNull(min, "min");
+        requireNonNull(max, "max");
+        requireNonNull(random, "random");
         if (min.isZero() || min.isNegative() || max.compareTo(min) < 0) {
             throw new IllegalArgumentException("min " + min + ", max " + max + " (expected: 0 < min <= max)");
         }
     }
 
-    public ReconnectDelay(Duration min, Duration max) {
+    public Backoff(Duration min, Duration max) {
         this(min, max, () -> ThreadLocalRandom.current().nextDouble());
     }
 
@@ -41,7 +38,7 @@ public final class ReconnectDelay {
         return Duration.ofMillis(Math.min(millis, max.toMillis()));
     }
 
-    /** The wait before the next attempt after {@code failures} failures in a row. */
+    /** The wait with full jitter before the next attempt after {@code failures} failures in a row. */
     public Duration next(int failures) {
         return Duration.ofMillis((long) (ceiling(failures).toMillis() * random.getAsDouble()));
     }

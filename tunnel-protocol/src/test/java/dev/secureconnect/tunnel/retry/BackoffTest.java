@@ -1,4 +1,4 @@
-package dev.secureconnect.appliance.link;
+package dev.secureconnect.tunnel.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class ReconnectDelayTest {
+class BackoffTest {
 
     @Test
     void ceilingDoublesFromMinToMax() {
-        ReconnectDelay delays = new ReconnectDelay(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.5);
+        Backoff delays = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.5);
         assertThat(java.util.stream.IntStream.rangeClosed(1, 9).mapToObj(delays::ceiling).map(Duration::toSeconds))
                 .containsExactly(1L, 2L, 4L, 8L, 16L, 32L, 60L, 60L, 60L);
         assertThat(delays.ceiling(10_000)).isEqualTo(Duration.ofSeconds(60));
@@ -19,12 +19,12 @@ class ReconnectDelayTest {
 
     @Test
     void fullJitterSpansZeroToTheCeiling() {
-        assertThat(new ReconnectDelay(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.0).next(3)).isZero();
-        assertThat(new ReconnectDelay(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.999).next(3))
+        assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.0).next(3)).isZero();
+        assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.999).next(3))
                 .isEqualTo(Duration.ofMillis(3996));
-        assertThat(new ReconnectDelay(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.25).next(20))
+        assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.25).next(20))
                 .isEqualTo(Duration.ofSeconds(15));
-        ReconnectDelay real = new ReconnectDelay(Duration.ofSeconds(1), Duration.ofSeconds(60));
+        Backoff real = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
         for (int i = 0; i < 1000; i++) {
             assertThat(real.next(4)).isBetween(Duration.ZERO, Duration.ofSeconds(8));
         }
@@ -32,7 +32,7 @@ class ReconnectDelayTest {
 
     @Test
     void badBoundsAreRefused() {
-        assertThatThrownBy(() -> new ReconnectDelay(Duration.ZERO, Duration.ofSeconds(1))).hasMessageContaining("0 < min <= max");
-        assertThatThrownBy(() -> new ReconnectDelay(Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("min <= max");
+        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).hasMessageContaining("0 < min <= max");
+        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("min <= max");
     }
 }
