@@ -1,10 +1,11 @@
 package dev.secureconnect.pki;
 
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
-import dev.secureconnect.pki.ca.AtomicFile;
 import dev.secureconnect.pki.ca.CaDirectory;
 import dev.secureconnect.pki.ca.PkiException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,11 @@ final class CrlCommand implements Callable<Integer> {
         try (CaDirectory.Lock lock = directory.lock()) {
             CertificateAuthority authority = ca.unlock(terminal, directory);
             X509CRL crl = directory.recordCrl(authority, terminal.actor(), Duration.ofDays(crlDays));
-            AtomicFile.write(out, Pem.crl(crl).getBytes(StandardCharsets.US_ASCII), false);
+            try {
+                DurableFiles.write(out, Pem.crl(crl).getBytes(StandardCharsets.US_ASCII), DurableFiles.Access.READABLE);
+            } catch (IOException e) {
+                throw new PkiException("cannot write " + out + ": " + e.getMessage(), e);
+            }
             terminal.out().println("wrote CRL with " + (crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size())
                     + " revoked certificate(s), next update " + crl.getNextUpdate().toInstant() + ", to " + out);
         }

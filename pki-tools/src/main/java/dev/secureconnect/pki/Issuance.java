@@ -1,12 +1,13 @@
 package dev.secureconnect.pki;
 
+import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.files.DurableFiles.Access;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pem.Pkcs12Bundle;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
-import dev.secureconnect.pki.ca.AtomicFile;
 import dev.secureconnect.pki.ca.CaDirectory;
 import dev.secureconnect.pki.ca.IndexEntry;
 import dev.secureconnect.pki.ca.PkiException;
@@ -101,7 +102,15 @@ final class Issuance {
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             boolean secret = file.getKey().equals(KEY) || file.getKey().equals(P12);
-            AtomicFile.create(out.resolve(file.getKey()), file.getValue(), secret);
+            Path target = out.resolve(file.getKey());
+            if (Files.exists(target)) { // an output folder never overwrites an earlier certificate
+                throw new PkiException(target + " already exists: choose another --out folder or move the old files away");
+            }
+            try {
+                DurableFiles.write(target, file.getValue(), secret ? Access.OWNER_ONLY : Access.READABLE);
+            } catch (IOException e) {
+                throw new PkiException("cannot write " + target + ": " + e.getMessage(), e);
+            }
             written.add(file.getKey());
         }
         terminal.out().println("issued " + identity.describe() + ": serial " + CaDirectory.serialHex(certificate)

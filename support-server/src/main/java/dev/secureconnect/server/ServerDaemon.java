@@ -2,6 +2,7 @@ package dev.secureconnect.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
@@ -232,11 +233,9 @@ public final class ServerDaemon implements AutoCloseable {
         listeners.put("engineer", engineer.getHostString() + ":" + engineer.getPort());
         listeners.put("pid", ProcessHandle.current().pid());
         try {
-            Path file = dir.resolve(LISTENERS_FILE);
-            Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling(".listeners.json.tmp");
-            Files.write(temporary, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(listeners));
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.write(dir.resolve(LISTENERS_FILE),
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(listeners),
+                    DurableFiles.Access.READABLE);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + dir.resolve(LISTENERS_FILE) + ": " + e.getMessage(), e);
         }

@@ -3,10 +3,10 @@ package dev.secureconnect.appliance.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.appliance.internal.AtomicFiles;
 import dev.secureconnect.appliance.internal.FileLocks;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.crypto.chain.HashChain;
+import dev.secureconnect.crypto.files.DurableFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -60,7 +60,13 @@ public final class AuditLog implements AuditSink {
             String hash = HashChain.link(head.hash(), canonical(body));
             AuditRecord record = body.chained(head.hash(), hash);
             appendLine(Json.line(record));
-            AtomicFiles.write(directory.auditHeadFile(), Json.line(new Head(record.seq(), hash)).getBytes(StandardCharsets.UTF_8), true);
+            Path headFile = directory.auditHeadFile();
+            try {
+                DurableFiles.write(headFile, Json.line(new Head(record.seq(), hash)).getBytes(StandardCharsets.UTF_8),
+                        DurableFiles.Access.OWNER_ONLY);
+            } catch (IOException e) {
+                throw new ApplianceException("cannot write " + headFile + ": " + e.getMessage(), e);
+            }
             return record;
         });
     }

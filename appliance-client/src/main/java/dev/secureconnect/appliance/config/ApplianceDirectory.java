@@ -2,10 +2,10 @@ package dev.secureconnect.appliance.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.internal.AtomicFiles;
 import dev.secureconnect.appliance.internal.FileLocks;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.files.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,7 +162,7 @@ public final class ApplianceDirectory {
     /** Replaces a file of this directory under the lock (atomic, mode 0600). */
     public void replaceFile(Path file, byte[] content) {
         FileLocks.locked(lockFile(), () -> {
-            AtomicFiles.write(file, content, true);
+            writeOwnerOnly(file, content);
             return null;
         });
     }
@@ -205,7 +205,15 @@ public final class ApplianceDirectory {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + file.getFileName(), e);
         }
-        AtomicFiles.write(file, bytes, true);
+        writeOwnerOnly(file, bytes);
+    }
+
+    private static void writeOwnerOnly(Path file, byte[] content) {
+        try {
+            DurableFiles.write(file, content, DurableFiles.Access.OWNER_ONLY);
+        } catch (IOException e) {
+            throw new ApplianceException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The directory as the admin named it (for messages). */

@@ -3,8 +3,9 @@ package dev.secureconnect.appliance.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.internal.AtomicFiles;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.files.DurableFiles.Access;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateChainValidator;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
@@ -168,7 +169,7 @@ public final class Enrolment {
             Files.move(staging, tls, StandardCopyOption.ATOMIC_MOVE);
             created.remove(staging);
             created.add(tls);
-            AtomicFiles.forceDirectory(root);
+            DurableFiles.forceDirectory(root);
             created.add(directory.lockFile());
             directory.writeState(ApplianceState.INITIAL);
             created.add(directory.stateFile());
@@ -197,7 +198,7 @@ public final class Enrolment {
     }
 
     private static void copy(Path from, Path to, boolean ownerOnly) throws IOException {
-        AtomicFiles.write(to, Files.readAllBytes(from), ownerOnly);
+        DurableFiles.write(to, Files.readAllBytes(from), ownerOnly ? Access.OWNER_ONLY : Access.READABLE);
     }
 
     private static void deleteTree(Path path) throws IOException {

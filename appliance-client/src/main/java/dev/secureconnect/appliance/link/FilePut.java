@@ -1,8 +1,8 @@
 package dev.secureconnect.appliance.link;
 
 import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.appliance.internal.AtomicFiles;
 import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBuf;
@@ -18,12 +18,10 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -212,12 +210,7 @@ final class FilePut extends ChannelInboundHandlerAdapter {
         if (complete) {
             try {
                 keepMode();
-                try {
-                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-                AtomicFiles.forceDirectory(target.getParent());
+                DurableFiles.move(temporary, target);
             } catch (IOException e) {
                 complete = false;
                 problem = "storing " + target + " failed: " + OneLine.of(describe(e));

@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.files.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -134,7 +135,8 @@ public final class TokenSigningKey {
     /** Writes the key pair as a private JWK to {@code file}: mode 0600, atomically (temporary file + rename). */
     public void save(Path file) {
         try {
-            OwnerOnlyFiles.write(file, (jwk.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8));
+            DurableFiles.write(file, (jwk.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8),
+                    DurableFiles.Access.OWNER_ONLY);
         } catch (IOException e) {
             throw new CryptoException("cannot write the " + WHAT + " to " + file + ": " + e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.PasswordBasedDecrypter;
 import com.nimbusds.jose.crypto.PasswordBasedEncrypter;
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.token.TokenVaultException.Problem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -91,7 +92,8 @@ public final class TokenVault {
             Arrays.fill(secret, (byte) 0);
         }
         try {
-            OwnerOnlyFiles.write(file, (jwe.serialize() + "\n").getBytes(StandardCharsets.US_ASCII));
+            DurableFiles.write(file, (jwe.serialize() + "\n").getBytes(StandardCharsets.US_ASCII),
+                    DurableFiles.Access.OWNER_ONLY);
         } catch (IOException e) {
             throw new TokenVaultException(Problem.IO_ERROR, "cannot write the token to " + file + ": "
                     + e.getMessage(), e);

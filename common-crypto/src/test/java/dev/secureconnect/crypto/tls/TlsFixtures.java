@@ -2,6 +2,7 @@ package dev.secureconnect.crypto.tls;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
 import dev.secureconnect.crypto.testing.TestPki;
@@ -11,7 +12,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -64,9 +64,7 @@ final class TlsFixtures {
     static Path publishCrl(Path dir, X509CRL crl) {
         Path target = dir.resolve("issuing-ca.crl.pem");
         try {
-            Path temporary = Files.createTempFile(dir, "crl-", ".tmp");
-            Files.writeString(temporary, Pem.crl(crl), StandardCharsets.US_ASCII);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.write(target, Pem.crl(crl).getBytes(StandardCharsets.US_ASCII), DurableFiles.Access.READABLE);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

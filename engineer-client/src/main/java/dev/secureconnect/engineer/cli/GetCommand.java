@@ -1,11 +1,11 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ServerConnection;
 import dev.secureconnect.engineer.client.SessionRequests;
 import dev.secureconnect.engineer.client.StreamSink;
-import dev.secureconnect.engineer.internal.AtomicFiles;
 import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamOpener;
@@ -96,7 +96,7 @@ final class GetCommand implements Callable<Integer> {
                         + "; the appliance announced " + announcedSize + " bytes, sha256 "
                         + OneLine.of(announcedHash) + "): nothing was written to " + target);
             }
-            AtomicFiles.move(temporary, target);
+            DurableFiles.move(temporary, target);
             temporary = null;
             console.out().println("got " + remote + " (" + received.get() + " bytes, sha256 " + hash + ")");
             return 0;

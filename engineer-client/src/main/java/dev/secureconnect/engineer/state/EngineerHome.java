@@ -3,8 +3,8 @@ package dev.secureconnect.engineer.state;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.engineer.internal.AtomicFiles;
 import dev.secureconnect.engineer.internal.Json;
 import dev.secureconnect.cli.OneLine;
 import java.io.IOException;
@@ -126,7 +126,8 @@ public final class EngineerHome {
     public void save(SavedSession session) {
         createOwnerOnly(directory);
         try {
-            AtomicFiles.writeOwnerOnly(sessionFile(), Json.PRETTY.writeValueAsBytes(Stored.of(session)));
+            DurableFiles.write(sessionFile(), Json.PRETTY.writeValueAsBytes(Stored.of(session)),
+                    DurableFiles.Access.OWNER_ONLY);
         } catch (IOException e) {
             throw new EngineerException("cannot write " + sessionFile() + ": " + OneLine.of(e.getMessage()), e);
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.files.DurableFiles.Access;
 import dev.secureconnect.crypto.keys.RsaKeyPairs;
 import dev.secureconnect.crypto.keys.RsaKeySize;
 import dev.secureconnect.crypto.pem.Pem;
@@ -117,11 +119,11 @@ public final class CaDirectory {
         }
         try {
             CaDirectory staged = new CaDirectory(staging, clock);
-            AtomicFile.write(staging.resolve(ROOT_CERT), ascii(Pem.certificates(List.of(root.certificate()))), false);
-            AtomicFile.write(staging.resolve(ROOT_KEY), ascii(Pem.encryptedPrivateKey(rootKeys.getPrivate(), passphrase)), true);
-            AtomicFile.write(staging.resolve(ISSUING_CERT), ascii(Pem.certificates(List.of(issuingCert))), false);
-            AtomicFile.write(staging.resolve(ISSUING_KEY), ascii(Pem.encryptedPrivateKey(issuingKeys.getPrivate(), passphrase)), true);
-            AtomicFile.write(staging.resolve(LOCK), new byte[0], false); // so that taking the lock never adds a file
+            write(staging.resolve(ROOT_CERT), ascii(Pem.certificates(List.of(root.certificate()))), Access.READABLE);
+            write(staging.resolve(ROOT_KEY), ascii(Pem.encryptedPrivateKey(rootKeys.getPrivate(), passphrase)), Access.OWNER_ONLY);
+            write(staging.resolve(ISSUING_CERT), ascii(Pem.certificates(List.of(issuingCert))), Access.READABLE);
+            write(staging.resolve(ISSUING_KEY), ascii(Pem.encryptedPrivateKey(issuingKeys.getPrivate(), passphrase)), Access.OWNER_ONLY);
+            write(staging.resolve(LOCK), new byte[0], Access.READABLE); // so that taking the lock never adds a file
             CertificateIndex index = CertificateIndex.empty()
                     .with(entryFor(root.certificate(), clock.instant()))
                     .with(entryFor(issuingCert, clock.instant()));
@@ -246,7 +248,7 @@ public final class CaDirectory {
         new IssuanceLog(dir.resolve(LOG)).append(entry);
         writeIndex(index.withLogHead(entry.seq(), entry.hash()));
         if (crl != null) {
-            AtomicFile.write(dir.resolve(CRL), ascii(Pem.crl(crl)), false);
+            write(dir.resolve(CRL), ascii(Pem.crl(crl)), Access.READABLE);
         }
         return crl;
     }
@@ -259,9 +261,18 @@ public final class CaDirectory {
 
     private void writeIndex(CertificateIndex index) {
         try {
-            AtomicFile.write(dir.resolve(INDEX), JSON.writeValueAsBytes(index), false);
+            write(dir.resolve(INDEX), JSON.writeValueAsBytes(index), Access.READABLE);
         } catch (IOException e) {
             throw new PkiException("cannot encode " + INDEX + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a file of the CA directory with {@link DurableFiles}. */
+    private static void write(Path file, byte[] content, Access access) {
+        try {
+            DurableFiles.write(file, content, access);
+        } catch (IOException e) {
+            throw new PkiException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,13 +83,7 @@ public final class AuditBundle {
         Document document = new Document(FORMAT, node, Instant.now(), from, to, last.seq(),
                 JSON.readTree(key.publicKey().json()), rows, signatures);
         Path target = out.toAbsolutePath();
-        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            JSON.writeValue(temporary.toFile(), document);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        DurableFiles.write(target, JSON.writeValueAsBytes(document), DurableFiles.Access.OWNER_ONLY);
         audit.append(AuditEvent.builder(EventType.AUDIT_EXPORTED).actor(actor).detail("from", from).detail("to", to)
                 .detail("signedThrough", last.seq()).detail("file", target.toString()).build());
         return new Exported(from, to, last.seq(), rows.size(), signatures.size(), key.keyId());

@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.token.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ public final class AuditKey {
         try {
             ECKey generated = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.ES256).generate();
-            OwnerOnlyFiles.write(file, (generated.toJSONString() + "\n").getBytes(UTF_8));
+            DurableFiles.write(file, (generated.toJSONString() + "\n").getBytes(UTF_8), DurableFiles.Access.OWNER_ONLY);
             return new AuditKey(generated);
         } catch (JOSEException | IOException e) {
             throw new CryptoException("cannot create the " + WHAT + " " + file + ": " + e.getMessage(), e);

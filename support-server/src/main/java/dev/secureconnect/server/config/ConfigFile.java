@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.secureconnect.crypto.files.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -64,24 +65,16 @@ public final class ConfigFile {
     }
 
     /**
-     * Replaces {@code DIR/server.yaml} with {@code config}, atomically (a temporary file beside it, then a rename), so
-     * a running server watching it reads the old file or the new one, never half of it.
+     * Replaces {@code DIR/server.yaml} with {@code config}, atomically and durably ({@link DurableFiles}), so a running
+     * server watching it reads the old file or the new one, never half of it.
      */
     public static void write(Path dir, ServerConfig config) {
         Path file = dir.resolve(NAME);
-        Path temporary = dir.resolve("." + NAME + ".tmp");
         try {
-            Files.writeString(temporary, HEADER + render(config), java.nio.charset.StandardCharsets.UTF_8);
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.write(file, (HEADER + render(config)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    DurableFiles.Access.READABLE);
         } catch (IOException e) {
             throw new ConfigException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException e) {
-                // the rename failed and so may this; the error above is the one that matters
-            }
         }
     }
 
