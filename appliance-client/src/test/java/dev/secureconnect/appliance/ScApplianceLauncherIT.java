@@ -2,9 +2,9 @@ package dev.secureconnect.appliance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.appliance.testing.Eventually;
-import dev.secureconnect.appliance.testing.PkiFiles;
 import dev.secureconnect.appliance.testing.TestServer;
+import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

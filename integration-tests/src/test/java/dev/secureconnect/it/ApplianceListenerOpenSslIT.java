@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.testing.PkiFiles;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,9 +38,9 @@ class ApplianceListenerOpenSslIT {
     @BeforeAll
     static void start() throws InterruptedException {
         TestPki pki = TestPki.shared();
-        appliance = PkiFiles.write(root.resolve("appliance"), pki.appliance("SN-OPENSSL"));
-        engineer = PkiFiles.write(root.resolve("engineer"), pki.engineer("eve"));
-        revoked = PkiFiles.write(root.resolve("revoked"), pki.revoked(CertificateIdentity.appliance("SN-REVOKED")));
+        appliance = PkiFiles.write(root.resolve("appliance"), pki.appliance("SN-OPENSSL")).dir();
+        engineer = PkiFiles.write(root.resolve("engineer"), pki.engineer("eve")).dir();
+        revoked = PkiFiles.write(root.resolve("revoked"), pki.revoked(CertificateIdentity.appliance("SN-REVOKED"))).dir();
         server = new ServerUnderTest(root);
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +26,7 @@ final class ApplianceProcess implements AutoCloseable {
 
     /** @param tokenKey the server's public token key set ({@code sc-server token-key}), or null for none */
     ApplianceProcess(Path root, String serial, int serverPort, Path tokenKey) throws IOException, InterruptedException {
-        this(root, serial, serial, PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial)),
+        this(root, serial, serial, PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial)).dir(),
                 serverPort, tokenKey);
     }
 

@@ -8,6 +8,7 @@ import dev.secureconnect.crypto.token.TokenSigningKey;
 import dev.secureconnect.crypto.token.TokenVault;
 import dev.secureconnect.crypto.totp.OathTool;
 import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.IOException;
 import java.nio.file.Files;

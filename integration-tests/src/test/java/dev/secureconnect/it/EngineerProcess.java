@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.pem.Pkcs12Bundle;
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class EngineerProcess {
     EngineerProcess(Path root, String login, TestPki.Issued issued) throws IOException {
         this.login = login;
         this.issued = issued;
-        Path files = PkiFiles.write(root.resolve(login + "-files"), issued);
+        Path files = PkiFiles.write(root.resolve(login + "-files"), issued).dir();
         this.home = Files.createDirectories(root.resolve(login + "-home"));
         this.identity = files.resolve("identity.p12");
         this.certificatePem = files.resolve("cert.pem");

@@ -10,6 +10,8 @@ import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** Runs {@code sc-server init} in {@code root/server} with a TestPki server certificate, listening on port 0. */
     ServerProcess(Path root) throws IOException, InterruptedException {
-        files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server());
+        files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server()).dir();
         Path crl = PkiFiles.writeCrl(files.resolve("crl.pem"));
         dir = root.resolve("server");
         log = root.resolve("server.log");

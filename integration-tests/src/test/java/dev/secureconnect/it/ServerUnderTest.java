@@ -11,6 +11,7 @@ import dev.secureconnect.server.cli.ScServer;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.tokens.TokenKeyFile;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,7 +33,7 @@ final class ServerUnderTest implements AutoCloseable {
     ServerDaemon daemon;
 
     ServerUnderTest(Path root) throws InterruptedException {
-        Path files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server());
+        Path files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server()).dir();
         crl = PkiFiles.writeCrl(files.resolve("crl.pem"));
         dir = root.resolve("server");
         StringWriter err = new StringWriter();
@@ -70,7 +71,7 @@ final class ServerUnderTest implements AutoCloseable {
     /** An engineer certificate, enrolled here ({@code sc-server engineers add}) and enabled. */
     TestPki.Issued enrolledEngineer() {
         TestPki.Issued engineer = TestPki.shared().engineer("it-" + ENGINEERS.incrementAndGet());
-        Path files = PkiFiles.write(dir.resolveSibling(engineer.certificate().getSerialNumber().toString(16)), engineer);
+        Path files = PkiFiles.write(dir.resolveSibling(engineer.certificate().getSerialNumber().toString(16)), engineer).dir();
         StringWriter err = new StringWriter();
         int code = ScServer.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "engineers", "add", "--dir",
                 dir.toString(), "--login", "it-" + ENGINEERS.get(), "--cert", files.resolve("cert.pem").toString());

@@ -7,6 +7,8 @@ import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.testing.PkiFiles;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +66,7 @@ class SiemIT {
     void rsyslogReceivesEveryEventOverTcpAndTls() throws Exception {
         assumeTrue(Rsyslog.tlsInstalled(), "rsyslogd with imtcp and the ossl stream driver is not installed"
                 + " (Debian/Ubuntu packages rsyslog and rsyslog-openssl)");
-        Path receiverFiles = PkiFiles.write(dir.resolve("rsyslog-files"), TestPki.shared().server());
+        Path receiverFiles = PkiFiles.write(dir.resolve("rsyslog-files"), TestPki.shared().server()).dir();
         Path certificateAndChain = Files.writeString(receiverFiles.resolve("cert-and-chain.pem"),
                 Files.readString(receiverFiles.resolve("cert.pem")) + Files.readString(receiverFiles.resolve("chain.pem")));
         rsyslog = Rsyslog.start(dir.resolve("rsyslog"), Rsyslog.Input.tcp("tcp", 0), Rsyslog.Input.tls("tls", 0,

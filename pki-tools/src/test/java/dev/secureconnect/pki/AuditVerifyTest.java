@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.pki.ca.CaDirectory;
+import dev.secureconnect.testing.DirectorySnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

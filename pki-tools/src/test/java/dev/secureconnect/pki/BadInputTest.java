@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.pki.ca.CaDirectory;
+import dev.secureconnect.testing.DirectorySnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

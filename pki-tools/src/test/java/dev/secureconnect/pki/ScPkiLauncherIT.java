@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.testing.DirectorySnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
-import dev.secureconnect.appliance.testing.PkiFiles;
+import dev.secureconnect.testing.PkiFiles;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package dev.secureconnect.appliance.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.appliance.testing.ApplianceCli;
-import dev.secureconnect.appliance.testing.DirectorySnapshot;
-import dev.secureconnect.appliance.testing.PkiFiles;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.testing.DirectorySnapshot;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

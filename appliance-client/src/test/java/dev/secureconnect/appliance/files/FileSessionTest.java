@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.appliance.audit.AuditRecord;
 import dev.secureconnect.appliance.testing.Engineers;
-import dev.secureconnect.appliance.testing.Eventually;
 import dev.secureconnect.appliance.testing.SessionBench;
 import dev.secureconnect.appliance.testing.TestServer;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.SessionCredentials;

@@ -6,6 +6,8 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.daemon.ApplianceDaemon;
 import dev.secureconnect.appliance.link.ApplianceStatus;
+import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.testing.PkiFiles;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.secureconnect.appliance.testing;
 
+import dev.secureconnect.testing.Eventually;
 import java.nio.file.Path;
 
 /**

@@ -8,6 +8,7 @@ import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsPolicy;
 import dev.secureconnect.crypto.tls.TrustMaterial;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkCodecs;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.engineer.testing.EngineerCli;
-import dev.secureconnect.engineer.testing.Eventually;
 import dev.secureconnect.engineer.testing.IdentityFiles;
 import dev.secureconnect.engineer.testing.TestEngineerServer;
+import dev.secureconnect.testing.Eventually;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -265,7 +265,7 @@ class SessionFlowTest {
                     files.tokenPassphrase().toString(), "SN-1", spec)));
             forward.start();
             try {
-                Eventually.waitFor("the forwarding line", Duration.ofSeconds(15),
+                Eventually.within(Duration.ofSeconds(15), "the forwarding line",
                         () -> FORWARDING.matcher(stdout.toString(StandardCharsets.UTF_8)).find() || exit.get() >= 0);
                 Matcher line = FORWARDING.matcher(stdout.toString(StandardCharsets.UTF_8));
                 assertThat(line.matches()).as(stdout + " / " + err).isTrue();
@@ -275,7 +275,7 @@ class SessionFlowTest {
                         socket.setSoTimeout(10_000);
                         assertThat(socket.getInputStream().read()).isEqualTo(-1);
                     }
-                    Eventually.waitFor("the refusal on stderr", Duration.ofSeconds(10), () -> err.length() > 0);
+                    Eventually.within(Duration.ofSeconds(10), "the refusal on stderr", () -> err.length() > 0);
                     assertThat(err.toString()).isEqualTo(
                             "sc-engineer: SN-1:9: refused (403): appliance refused: port 9 is not allow-listed\n");
                     continue;

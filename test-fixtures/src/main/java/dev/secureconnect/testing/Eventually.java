@@ -1,6 +1,7 @@
-package dev.secureconnect.appliance.testing;
+package dev.secureconnect.testing;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.assertj.core.api.Assertions;
@@ -13,10 +14,12 @@ public final class Eventually {
 
     private Eventually() {}
 
+    /** Polls {@code probe} until {@code done} accepts its value, at most {@link #WAIT}; returns that value. */
     public static <T> T await(String what, Supplier<T> probe, Predicate<T> done) {
         return await(what, WAIT, probe, done);
     }
 
+    /** Polls {@code probe} until {@code done} accepts its value, at most {@code bound}; returns that value. */
     public static <T> T await(String what, Duration bound, Supplier<T> probe, Predicate<T> done) {
         long deadline = System.nanoTime() + bound.toNanos();
         T last = null;
@@ -35,5 +38,10 @@ public final class Eventually {
                 return Assertions.fail("interrupted while waiting for %s", what);
             }
         }
+    }
+
+    /** Polls {@code condition} until it holds, at most {@code bound}. */
+    public static void within(Duration bound, String what, BooleanSupplier condition) {
+        await(what, bound, condition::getAsBoolean, done -> done);
     }
 }

@@ -1,4 +1,4 @@
-package dev.secureconnect.pki;
+package dev.secureconnect.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +17,12 @@ import java.util.stream.Stream;
 
 /**
  * Every file and folder under a directory with its bytes and permissions, to show that a refused command left a
- * CA directory exactly as it was.
+ * directory exactly as it was.
  */
-record DirectorySnapshot(Path root, Map<String, Entry> entries) {
+public record DirectorySnapshot(Path root, Map<String, Entry> entries) {
 
     /** One file or folder: its mode and, for a file, its content. */
-    record Entry(String mode, byte[] content) {
+    public record Entry(String mode, byte[] content) {
         boolean sameAs(Entry other) {
             return mode.equals(other.mode) && java.util.Arrays.equals(content, other.content);
         }
@@ -33,7 +33,7 @@ record DirectorySnapshot(Path root, Map<String, Entry> entries) {
         }
     }
 
-    static DirectorySnapshot of(Path root) {
+    public static DirectorySnapshot of(Path root) {
         Map<String, Entry> entries = new TreeMap<>();
         if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> paths = Files.walk(root)) {
@@ -51,7 +51,7 @@ record DirectorySnapshot(Path root, Map<String, Entry> entries) {
     }
 
     /** What changed under the root since this snapshot: one line per added, removed or altered entry. */
-    List<String> changesSince() {
+    public List<String> changesSince() {
         DirectorySnapshot now = of(root);
         List<String> changes = new ArrayList<>();
         Map<String, Entry> sortedBefore = new TreeMap<>(entries);

@@ -1,5 +1,6 @@
-package dev.secureconnect.appliance.testing;
+package dev.secureconnect.testing;
 
+import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.testing.TestPki;
 import java.io.IOException;
@@ -10,10 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Certificate files as {@code sc-pki issue} writes them ({@code cert.pem}, {@code key.pem}, {@code chain.pem} = the
- * issuing CA, {@code ca.pem} = the root), from the shared test PKI.
+ * Certificate files as {@code sc-pki issue} writes them into {@code dir} ({@code cert.pem}, {@code key.pem},
+ * {@code chain.pem} = the issuing CA, {@code ca.pem} = the root), from the shared test PKI.
  */
-public record PkiFiles(Path cert, Path key, Path chain, Path ca) {
+public record PkiFiles(Path dir, Path cert, Path key, Path chain, Path ca) {
 
     public static TestPki pki() {
         return TestPki.shared();
@@ -28,7 +29,7 @@ public record PkiFiles(Path cert, Path key, Path chain, Path ca) {
             Path key = Files.writeString(dir.resolve("key.pem"), Pem.privateKey(issued.privateKey()), StandardCharsets.US_ASCII);
             Path chain = Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(pki.issuingCertificate())), StandardCharsets.US_ASCII);
             Path ca = Files.writeString(dir.resolve("ca.pem"), Pem.certificates(List.of(pki.rootCertificate())), StandardCharsets.US_ASCII);
-            return new PkiFiles(cert, key, chain, ca);
+            return new PkiFiles(dir, cert, key, chain, ca);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,7 +40,18 @@ public record PkiFiles(Path cert, Path key, Path chain, Path ca) {
         return write(dir, pki().appliance(serial));
     }
 
-    /** The {@code init} arguments for these files. */
+    /** (Re)writes the issuing CA's current CRL, listing everything revoked so far, atomically. */
+    public static Path writeCrl(Path file) {
+        try {
+            DurableFiles.write(file, Pem.crl(pki().revocationList()).getBytes(StandardCharsets.US_ASCII),
+                    DurableFiles.Access.READABLE);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code sc-appliance init} arguments for these files. */
     public String[] initArgs(Path applianceDir, String server) {
         return new String[] {"init", "--dir", applianceDir.toString(), "--server", server, "--cert", cert.toString(),
             "--key", key.toString(), "--chain", chain.toString(), "--ca", ca.toString()};
