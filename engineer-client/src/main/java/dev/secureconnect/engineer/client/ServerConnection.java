@@ -10,13 +10,12 @@ import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
 import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.tunnel.link.Http2Connections;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -27,12 +26,10 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
@@ -41,10 +38,6 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -63,12 +56,6 @@ import javax.net.ssl.SSLHandshakeException;
  * the connection (or the process ending) stops them.
  */
 public final class ServerConnection implements AutoCloseable {
-
-    /** The HTTP/2 receive window of every stream and of the connection. */
-    static final int WINDOW_BYTES = 2 * 1024 * 1024;
-
-    /** The largest HTTP/2 frame accepted: fewer, bigger DATA frames cost less per byte than 16 KiB ones. */
-    static final int MAX_FRAME_BYTES = 64 * 1024;
 
     /** The largest JSON answer read. */
     static final int MAX_JSON_BYTES = 1024 * 1024;
@@ -312,14 +299,15 @@ public final class ServerConnection implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            Http2Settings settings = Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(WINDOW_BYTES)
-                    .maxFrameSize(MAX_FRAME_BYTES);
-            ctx.pipeline().addLast("idle", new IdleStateHandler(0, 0, KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS));
+            // the receive window of every stream and of the connection: Http2Connections.ENGINEER_WINDOW_BYTES
+            Http2Settings settings = Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES).pushEnabled(false);
+            ctx.pipeline().addLast("idle", Http2Connections.idleHandler(Duration.ZERO, KEEP_ALIVE));
             ctx.pipeline().addLast("http2", Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
-            ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new RefuseInboundStreams()));
-            ctx.pipeline().addLast("keepalive", new KeepAlive());
+            ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new Http2Connections.RefuseInboundStreams()));
+            ctx.pipeline().addLast("keepalive", new Http2Connections.KeepAlive(Duration.ZERO));
             // the connection's own window starts at 64 KiB: open it as wide as a stream's
-            ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(WINDOW_BYTES - 65_535));
+            ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(
+                    Http2Connections.ENGINEER_WINDOW_BYTES - Http2Connections.INITIAL_CONNECTION_WINDOW_BYTES));
             ctx.channel().closeFuture().addListener(closed -> ready.tryFailure(
                     new EngineerException("the server at " + server + " closed the connection")));
             ready.trySuccess(ctx.channel());
@@ -368,36 +356,6 @@ public final class ServerConnection implements AutoCloseable {
                 return "the connection to the server at " + server + " failed: " + message;
             }
             return "the TLS handshake with the server at " + server + " failed: " + message;
-        }
-    }
-
-    /** PING when the connection has been quiet; PING answers are dropped. */
-    private static final class KeepAlive extends ChannelInboundHandlerAdapter {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE) {
-                ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime()));
-                return;
-            }
-            super.userEventTriggered(ctx, event);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2PingFrame) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            ReferenceCountUtil.release(msg); // GOAWAY, settings acks: nothing to do here
-        }
-    }
-
-    /** The server never opens streams to an engineer; any attempt is closed. */
-    @ChannelHandler.Sharable
-    private static final class RefuseInboundStreams extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.close();
         }
     }
 }

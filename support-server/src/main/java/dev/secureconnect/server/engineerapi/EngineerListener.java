@@ -11,6 +11,7 @@ import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.server.listener.MutualTlsListener;
+import dev.secureconnect.tunnel.link.Http2Connections;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -45,14 +46,6 @@ public final class EngineerListener {
     private static final Logger LOG = LoggerFactory.getLogger(EngineerListener.class);
     /** The largest request body accepted; the API's bodies are a few bytes. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
-    /**
-     * The HTTP/2 receive window of each stream (the connection's is twice this): what an engineer may send on a
-     * session stream before the server acknowledges. HTTP/2's default of 64 KiB caps an upload at 64 KiB per round
-     * trip; this covers a busy machine's round trip at a few hundred MB/s.
-     */
-    static final int STREAM_WINDOW_BYTES = 2 * 1024 * 1024;
-    /** The largest HTTP/2 frame the server accepts: fewer, bigger DATA frames cost less per byte than 16 KiB ones. */
-    static final int MAX_FRAME_BYTES = 64 * 1024;
 
     private final EngineerApi api;
     private final MutualTlsListener listener;
@@ -108,8 +101,8 @@ public final class EngineerListener {
      * {@link StreamDispatcher}, which reads the request headers and makes it a session stream or a JSON API call.
      */
     private void http2(ChannelPipeline pipeline) {
-        Http2Settings settings = Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW_BYTES)
-                .maxFrameSize(MAX_FRAME_BYTES);
+        // each stream's window is Http2Connections.ENGINEER_WINDOW_BYTES; the connection's is twice that
+        Http2Settings settings = Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES);
         pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
         pipeline.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override

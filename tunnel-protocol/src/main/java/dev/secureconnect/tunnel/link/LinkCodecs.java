@@ -5,25 +5,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
-import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Puts the link's HTTP/2 layer on a TLS connection, with roles reversed from the TCP direction: the appliance
@@ -36,12 +27,6 @@ public final class LinkCodecs {
 
     /** Why a link was closed by this side (dead link, protocol error), for status and audit. */
     public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("secureconnect.link.closeReason");
-
-    /**
-     * The largest HTTP/2 frame either side accepts: a DATA frame of a 64 KiB socket read goes as one frame rather than
-     * four, which costs less per byte (the TLS records under it are 16 KiB whatever the frame size).
-     */
-    static final int MAX_FRAME_BYTES = 64 * 1024;
 
     /** The longest close reason sent in a GOAWAY frame, in characters. */
     static final int MAX_REASON = 200;
@@ -62,22 +47,20 @@ public final class LinkCodecs {
         pipeline.addLast("idle", idleHandler(settings));
         pipeline.addLast("http2", Http2FrameCodecBuilder.forServer().initialSettings(http2Settings(settings, false)).build());
         pipeline.addLast("streams", new Http2MultiplexHandler(streamHandler));
-        pipeline.addLast("keepalive", new KeepAlive(settings));
+        pipeline.addLast("keepalive", new Http2Connections.KeepAlive(settings.deadLinkTimeout()));
     }
 
     /** The server side: HTTP/2 client; open streams with {@link StreamOpener}. */
     public static void installServerSide(ChannelPipeline pipeline, LinkSettings settings) {
         pipeline.addLast("idle", idleHandler(settings));
         pipeline.addLast("http2", Http2FrameCodecBuilder.forClient().initialSettings(http2Settings(settings, true)).build());
-        pipeline.addLast("streams", new Http2MultiplexHandler(new RefuseInboundStreams()));
-        pipeline.addLast("keepalive", new KeepAlive(settings));
+        pipeline.addLast("streams", new Http2MultiplexHandler(new Http2Connections.RefuseInboundStreams()));
+        pipeline.addLast("keepalive", new Http2Connections.KeepAlive(settings.deadLinkTimeout()));
     }
 
     static Http2Settings http2Settings(LinkSettings settings, boolean client) {
-        Http2Settings http2 = Http2Settings.defaultSettings()
-                .initialWindowSize(settings.streamWindowBytes())
-                .maxConcurrentStreams(settings.maxConcurrentStreams())
-                .maxFrameSize(MAX_FRAME_BYTES);
+        Http2Settings http2 = Http2Connections.settings(settings.streamWindowBytes())
+                .maxConcurrentStreams(settings.maxConcurrentStreams());
         if (client) {
             http2.pushEnabled(false);
         }
@@ -85,8 +68,7 @@ public final class LinkCodecs {
     }
 
     private static IdleStateHandler idleHandler(LinkSettings settings) {
-        return new IdleStateHandler(settings.deadLinkTimeout().toMillis(), 0, settings.keepAliveInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        return Http2Connections.idleHandler(settings.deadLinkTimeout(), settings.keepAliveInterval());
     }
 
     /**
@@ -103,57 +85,8 @@ public final class LinkCodecs {
         }
     }
 
-    private static String truncate(String reason) {
+    static String truncate(String reason) {
         String line = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ");
         return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
-    }
-
-    /** PING when quiet; close when the peer has sent nothing for the dead-link timeout. */
-    static final class KeepAlive extends ChannelInboundHandlerAdapter {
-        private final LinkSettings settings;
-
-        KeepAlive(LinkSettings settings) {
-            this.settings = settings;
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof IdleStateEvent idle) {
-                if (idle.state() == IdleState.READER_IDLE) {
-                    close(ctx.channel(), "dead link: nothing received for " + settings.deadLinkTimeout().toSeconds() + " s");
-                } else if (idle.state() == IdleState.ALL_IDLE) {
-                    ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime()));
-                }
-                return;
-            }
-            super.userEventTriggered(ctx, event);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2PingFrame) {
-                ReferenceCountUtil.release(msg); // acks are automatic; the read itself reset the idle timer
-                return;
-            }
-            if (msg instanceof Http2GoAwayFrame goAway) {
-                // the peer is closing the link and may say why: keep it as this link's close reason
-                String debug = goAway.content().toString(StandardCharsets.UTF_8);
-                if (!debug.isBlank()) {
-                    ctx.channel().attr(CLOSE_REASON).setIfAbsent("peer: " + truncate(debug));
-                }
-                goAway.release();
-                return;
-            }
-            ctx.fireChannelRead(msg);
-        }
-    }
-
-    /** The appliance never opens streams to the server; any attempt is reset. */
-    @ChannelHandler.Sharable
-    static final class RefuseInboundStreams extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.close();
-        }
     }
 }

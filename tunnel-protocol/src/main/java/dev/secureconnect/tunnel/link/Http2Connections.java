@@ -1,0 +1,109 @@
+package dev.secureconnect.tunnel.link;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2PingFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every HTTP/2 connection of SecureConnect shares — the link between an appliance and the server, and an
+ * engineer's connection to the server, on both sides: the largest frame, the settings built on it, the keep-alive
+ * (PING when the connection is quiet, close when the peer has been silent too long) and the refusal of streams the
+ * peer must not open.
+ */
+public final class Http2Connections {
+
+    /**
+     * The largest HTTP/2 frame either side accepts: a DATA frame of a 64 KiB socket read goes as one frame rather than
+     * four, which costs less per byte (the TLS records under it are 16 KiB whatever the frame size).
+     */
+    public static final int MAX_FRAME_BYTES = 64 * 1024;
+
+    /**
+     * The HTTP/2 receive window of each stream of an engineer's connection to the server, on both sides: what one side
+     * may send on a session stream before the other acknowledges. HTTP/2's default of 64 KiB caps an upload at 64 KiB
+     * per round trip; this covers a busy machine's round trip at a few hundred MB/s.
+     */
+    public static final int ENGINEER_WINDOW_BYTES = 2 * 1024 * 1024;
+
+    /** HTTP/2's initial connection window, which only a WINDOW_UPDATE frame enlarges (RFC 9113, 6.9.2). */
+    public static final int INITIAL_CONNECTION_WINDOW_BYTES = 65_535;
+
+    private Http2Connections() {}
+
+    /** The settings of a connection whose streams receive {@code streamWindowBytes} before an acknowledgement. */
+    public static Http2Settings settings(int streamWindowBytes) {
+        return Http2Settings.defaultSettings().initialWindowSize(streamWindowBytes).maxFrameSize(MAX_FRAME_BYTES);
+    }
+
+    /**
+     * The idle timer the {@link KeepAlive} acts on: a PING after {@code keepAliveInterval} without traffic either way,
+     * the connection closed after {@code deadLinkTimeout} without anything received ({@link Duration#ZERO}: never).
+     */
+    public static IdleStateHandler idleHandler(Duration deadLinkTimeout, Duration keepAliveInterval) {
+        return new IdleStateHandler(deadLinkTimeout.toMillis(), 0, keepAliveInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * PING when quiet; close when the peer has sent nothing for the dead-link timeout. PING answers are dropped, and a
+     * GOAWAY's reason is kept as the connection's {@link LinkCodecs#CLOSE_REASON}.
+     */
+    public static final class KeepAlive extends ChannelInboundHandlerAdapter {
+        private final Duration deadLinkTimeout;
+
+        /** @param deadLinkTimeout as given to {@link #idleHandler} */
+        public KeepAlive(Duration deadLinkTimeout) {
+            this.deadLinkTimeout = deadLinkTimeout;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent idle) {
+                if (idle.state() == IdleState.READER_IDLE) {
+                    LinkCodecs.close(ctx.channel(), "dead link: nothing received for " + deadLinkTimeout.toSeconds() + " s");
+                } else if (idle.state() == IdleState.ALL_IDLE) {
+                    ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime()));
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2PingFrame) {
+                ReferenceCountUtil.release(msg); // acks are automatic; the read itself reset the idle timer
+                return;
+            }
+            if (msg instanceof Http2GoAwayFrame goAway) {
+                // the peer is closing the connection and may say why: keep it as this connection's close reason
+                String debug = goAway.content().toString(StandardCharsets.UTF_8);
+                if (!debug.isBlank()) {
+                    ctx.channel().attr(LinkCodecs.CLOSE_REASON).setIfAbsent("peer: " + LinkCodecs.truncate(debug));
+                }
+                goAway.release();
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** For the side that never accepts a stream from its peer: any stream the peer opens is closed. */
+    @ChannelHandler.Sharable
+    public static final class RefuseInboundStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+    }
+}
