@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -225,12 +227,8 @@ class AuditGroupCommitTest {
         return appends;
     }
 
-    private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() < deadline).as("%s within %d s", what, WAIT_SECONDS).isTrue();
-            Thread.sleep(5);
-        }
+    private static void awaitCondition(BooleanSupplier condition, String what) {
+        Eventually.within(Duration.ofSeconds(WAIT_SECONDS), what, condition);
     }
 
     /** An export sink in miniature: woken by the log, it reads every record after its cursor, once each. */

@@ -16,6 +16,7 @@ import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.TotpSecretKey;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.MutableClock;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -116,15 +117,9 @@ final class RunningServer implements AutoCloseable {
         return daemon.audit().list(0, AuditLog.MAX_LIST_LIMIT).stream().filter(r -> r.event().type() == type).toList();
     }
 
-    /** Waits up to 20 s (polling every 20 ms) for {@code condition}. */
-    static void waitFor(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+    /** Waits up to 20 s for {@code condition}. */
+    static void waitFor(String what, java.util.function.BooleanSupplier condition) {
+        Eventually.within(Duration.ofSeconds(20), what, condition);
     }
 
     @Override

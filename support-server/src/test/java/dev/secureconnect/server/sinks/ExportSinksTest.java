@@ -13,6 +13,7 @@ import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,14 +76,8 @@ class ExportSinksTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Eventually.within(Duration.ofSeconds(20), what, condition);
     }
 
     @StorageTest

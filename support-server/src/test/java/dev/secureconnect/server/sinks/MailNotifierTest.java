@@ -15,6 +15,7 @@ import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.server.storage.testing.StorageTest;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.audit.EventType;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
@@ -49,14 +50,8 @@ class MailNotifierTest {
                 .session(session).detail("kind", "exec").detail("reason", "exit status 3").build());
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        Eventually.within(Duration.ofSeconds(30), what, condition);
     }
 
     @StorageTest
