@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
 import dev.secureconnect.appliance.audit.AuditEvent;
@@ -510,14 +511,19 @@ public final class LinkSupervisor {
     /** A session request on this link: CONNECT, exec, get or put ({@link SessionRequests}). */
     void sessionRequested(LinkAttempt attempt, Http2StreamChannel stream, SessionRequest request) {
         assert loop.inEventLoop();
-        String closedReason = null;
+        sessionRequests.handle(stream, request, gate(attempt), number -> attempt == link && tickets.accepted(number),
+                () -> policy(attempt));
+    }
+
+    /** The first step of the session authorisation: no session while disabled or on a link that is closing. */
+    private AccessVerdict<Void> gate(LinkAttempt attempt) {
         if (!enabled) {
-            closedReason = "SecureConnect is disabled";
-        } else if (!attempt.serving(link)) {
-            closedReason = "this link is closing";
+            return AccessVerdict.deny(403, "disabled", "SecureConnect is disabled");
         }
-        sessionRequests.handle(stream, request, closedReason,
-                number -> attempt == link && tickets.accepted(number), () -> policy(attempt));
+        if (!attempt.serving(link)) {
+            return AccessVerdict.deny(403, "link-closing", "this link is closing");
+        }
+        return AccessVerdict.allow(null);
     }
 
     /** {@code POST /v1/revocations} on this link. */
@@ -527,8 +533,9 @@ public final class LinkSupervisor {
     }
 
     private StreamPolicy policy(LinkAttempt attempt) {
-        if (!enabled || !attempt.serving(link)) {
-            return request -> StreamPolicy.Decision.deny(enabled ? "this link is closing" : "SecureConnect is disabled");
+        AccessVerdict<Void> gate = gate(attempt);
+        if (!gate.allowed()) {
+            return request -> gate.refusal();
         }
         return new AllowListPolicy(config.services(), tickets::accepted);
     }
