@@ -1,11 +1,16 @@
 package dev.secureconnect.appliance.link;
 
 import dev.secureconnect.tunnel.link.Hello;
+import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One attempt at a link, from dialling to closed: what the connector reported, whether it was closed on purpose, and
@@ -78,9 +83,27 @@ final class LinkAttempt implements LinkConnector.Events {
         return true;
     }
 
-    void closeHelloStream() {
+    /**
+     * Closes this link on purpose: the hello stream, then a GOAWAY telling the server why; cut at the socket if it has
+     * not closed after {@code forceAfter} (timed on {@code loop}, the link's).
+     */
+    void closeOnPurpose(String reason, EventLoop loop, Duration forceAfter) {
+        intentional = true;
+        closeReason = reason;
         if (helloStream != null) {
             helloStream.close();
         }
+        Channel closing = channel;
+        LinkCodecs.close(closing, reason); // GOAWAY tells the server why
+        loop.schedule(() -> {
+            if (closing.isOpen()) {
+                ChannelHandlerContext first = closing.pipeline().firstContext();
+                if (first != null) {
+                    first.close(); // below HTTP/2 and TLS: skips their graceful shutdown
+                } else {
+                    closing.close();
+                }
+            }
+        }, forceAfter.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -23,7 +23,6 @@ import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -33,9 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -428,22 +425,7 @@ public final class LinkSupervisor {
 
     /** Closes the current link on purpose: not dialled again unless wanted. */
     private void closeLink(String reason) {
-        LinkAttempt closing = link;
-        closing.intentional = true;
-        closing.closeReason = reason;
-        Channel channel = closing.channel;
-        closing.closeHelloStream();
-        LinkCodecs.close(channel, reason); // GOAWAY tells the server why
-        loop.schedule(() -> {
-            if (channel.isOpen()) {
-                ChannelHandlerContext first = channel.pipeline().firstContext();
-                if (first != null) {
-                    first.close(); // below HTTP/2 and TLS: skips their graceful shutdown
-                } else {
-                    channel.close();
-                }
-            }
-        }, FORCE_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        link.closeOnPurpose(reason, loop, FORCE_CLOSE_AFTER);
         updateShownState();
     }
 
@@ -578,28 +560,6 @@ public final class LinkSupervisor {
     }
 
     private <T> T onLoop(Callable<T> work) {
-        if (loop.inEventLoop()) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        io.netty.util.concurrent.Future<T> result = loop.submit(work);
-        try {
-            return result.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new ApplianceException("the daemon's link did not answer within " + CALL_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApplianceException("interrupted while waiting for the daemon's link");
-        }
+        return LoopCall.call(loop, work, CALL_TIMEOUT);
     }
 }
