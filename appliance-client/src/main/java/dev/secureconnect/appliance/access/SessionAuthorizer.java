@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -38,32 +39,12 @@ import java.util.function.Predicate;
  *   <li>{@code sc-ticket} is the token's ticket.</li>
  * </ol>
  *
- * <p>A refusal names the audit event it calls for: {@code token.misused} when the token was presented with another
- * certificate than its holder's, {@code token.refused} otherwise.
+ * <p>The verdict's value is the verified token. A refusal is answered 403; its reason code is the token refusal's label
+ * ({@code no-token-key}, {@code malformed}, {@code bad-certificate}, {@code expired}, …, {@code ticket-mismatch}) and
+ * it names the audit event it calls for: {@code token.misused} when the token was presented with another certificate
+ * than its holder's, {@code token.refused} otherwise (detail {@code label}: the reason code).
  */
 public final class SessionAuthorizer {
-
-    /** The verdict on one request. */
-    public record Verdict(AccessToken token, X509Certificate engineerCertificate, String reason, String label,
-            EventType event) {
-
-        static Verdict allow(AccessToken token, X509Certificate certificate) {
-            return new Verdict(requireNonNull(token, "token"), certificate, null, null, null);
-        }
-
-        static Verdict refuse(String reason, String label, EventType event, AccessToken token) {
-            return new Verdict(token, null, OneLine.of(reason), label, event);
-        }
-
-        public boolean allowed() {
-            return reason == null;
-        }
-
-        /** The engineer the verified token names, or null when it could not be trusted. */
-        public String engineer() {
-            return token == null ? null : token.engineer();
-        }
-    }
 
     private final ApplianceDirectory directory;
     private final String serial;
@@ -86,19 +67,19 @@ public final class SessionAuthorizer {
     /**
      * @param ticketAccepted whether a ticket is connected by the admin, admitted by the server and not disconnected
      */
-    public Verdict authorize(SessionCredentials credentials, Predicate<String> ticketAccepted) {
+    public AccessVerdict<AccessToken> authorize(SessionCredentials credentials, Predicate<String> ticketAccepted) {
         var verifier = TokenKeysOrRefusal.of(directory);
         if (verifier.refusal != null) {
-            return Verdict.refuse(verifier.refusal, "no-token-key", EventType.TOKEN_REFUSED, null);
+            return refuse(verifier.refusal, "no-token-key", EventType.TOKEN_REFUSED, null);
         }
         if (credentials.token().isEmpty()) {
-            return Verdict.refuse("access token refused: no token was presented", "malformed", EventType.TOKEN_REFUSED, null);
+            return refuse("access token refused: no token was presented", "malformed", EventType.TOKEN_REFUSED, null);
         }
         X509Certificate certificate;
         try {
             certificate = engineerCertificate(credentials.engineerCertificate());
         } catch (ApplianceException e) {
-            return Verdict.refuse(e.getMessage(), "bad-certificate", EventType.TOKEN_REFUSED, null);
+            return refuse(e.getMessage(), "bad-certificate", EventType.TOKEN_REFUSED, null);
         }
         AccessToken token;
         try {
@@ -107,15 +88,20 @@ public final class SessionAuthorizer {
         } catch (TokenRefusedException e) {
             EventType event = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER ? EventType.TOKEN_MISUSED
                     : EventType.TOKEN_REFUSED;
-            return Verdict.refuse(e.getMessage(), e.reason().label(), event, e.token().orElse(null));
+            return refuse(e.getMessage(), e.reason().label(), event, e.token().orElse(null));
         } catch (CryptoException e) {
-            return Verdict.refuse("access token refused: " + e.getMessage(), "malformed", EventType.TOKEN_REFUSED, null);
+            return refuse("access token refused: " + e.getMessage(), "malformed", EventType.TOKEN_REFUSED, null);
         }
         if (!token.ticket().equals(credentials.ticket())) {
-            return Verdict.refuse("access token refused: it is for ticket " + token.ticket() + ", the request names ticket "
+            return refuse("access token refused: it is for ticket " + token.ticket() + ", the request names ticket "
                     + OneLine.of(credentials.ticket()), "ticket-mismatch", EventType.TOKEN_REFUSED, token);
         }
-        return Verdict.allow(token, certificate);
+        return AccessVerdict.allow(token);
+    }
+
+    private static AccessVerdict<AccessToken> refuse(String reason, String code, EventType event, AccessToken token) {
+        return AccessVerdict.<AccessToken>deny(403, code, OneLine.of(reason))
+                .audited(event, Map.of("label", code)).naming(token);
     }
 
     private X509Certificate engineerCertificate(String base64) {

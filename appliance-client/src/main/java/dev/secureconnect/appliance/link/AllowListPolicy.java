@@ -2,6 +2,7 @@ package dev.secureconnect.appliance.link;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.tunnel.link.ServiceEntry;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import io.netty.util.NetUtil;
@@ -21,6 +22,8 @@ import java.util.function.Predicate;
  *   <li>its port is one the appliance admin allow-listed;</li>
  *   <li>its ticket is one the admin connected and the server accepted.</li>
  * </ol>
+ *
+ * <p>Reason codes: {@code not-loopback}, {@code not-allow-listed}, {@code no-ticket}, {@code ticket-not-connected}.
  */
 public final class AllowListPolicy implements StreamPolicy {
 
@@ -44,23 +47,23 @@ public final class AllowListPolicy implements StreamPolicy {
     }
 
     @Override
-    public Decision decide(StreamRequest request) {
+    public AccessVerdict<StreamTarget> decide(StreamRequest request) {
         InetAddress loopback = loopbackLiteral(request.host());
         if (loopback == null) {
-            return Decision.deny("host " + request.host() + " is not this appliance's loopback address: streams may only"
+            return AccessVerdict.deny(403, "not-loopback", "host " + request.host() + " is not this appliance's loopback address: streams may only"
                     + " reach 127.0.0.1 or ::1");
         }
         ServiceEntry service = services.stream().filter(s -> s.port() == request.port()).findFirst().orElse(null);
         if (service == null) {
-            return Decision.deny("port " + request.port() + " is not allow-listed on this appliance");
+            return AccessVerdict.deny(403, "not-allow-listed", "port " + request.port() + " is not allow-listed on this appliance");
         }
         if (request.ticket().isEmpty()) {
-            return Decision.deny("the stream names no ticket");
+            return AccessVerdict.deny(403, "no-ticket", "the stream names no ticket");
         }
         if (!admittedTicket.test(request.ticket())) {
-            return Decision.deny("ticket " + request.ticket() + " is not connected on this appliance");
+            return AccessVerdict.deny(403, "ticket-not-connected", "ticket " + request.ticket() + " is not connected on this appliance");
         }
-        return Decision.allow(new InetSocketAddress(loopback, request.port()), service.name());
+        return AccessVerdict.allow(new StreamTarget(new InetSocketAddress(loopback, request.port()), service.name()));
     }
 
     /** {@code 127.0.0.1} or {@code ::1} as an address (no name lookup), or null for anything else. */

@@ -22,10 +22,10 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(ApplianceStreamHandler.class);
 
     private final LinkSupervisor supervisor;
-    private final LinkSupervisor.Link link;
+    private final LinkAttempt link;
 
     /** @param link the supervisor's record of the link this stream belongs to */
-    ApplianceStreamHandler(LinkSupervisor supervisor, LinkSupervisor.Link link) {
+    ApplianceStreamHandler(LinkSupervisor supervisor, LinkAttempt link) {
         this.supervisor = supervisor;
         this.link = link;
     }
@@ -73,7 +73,8 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
                 respond(stream, 400, e.getMessage());
                 return;
             }
-            supervisor.admission(link, stream, admission);
+            supervisor.admission(link, admission,
+                    status -> respond(stream, status, status == 200 ? null : "this link is closing"));
         } else if (path != null && LinkProtocol.PATH_REVOCATIONS.contentEquals(path) && method != null
                 && "POST".contentEquals(method)) {
             supervisor.revocationsReceived(link, stream, body);

@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
 import dev.secureconnect.appliance.audit.AuditEvent;
@@ -12,37 +13,28 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkCodecs;
-import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import dev.secureconnect.tunnel.retry.Backoff;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +53,11 @@ import org.slf4j.LoggerFactory;
  *       switch is persisted.</li>
  * </ul>
  *
- * <p>All state lives on one event loop (the link's): public methods hop onto it and wait for the answer.
+ * <p>All state lives on one event loop (the link's): public methods hop onto it and wait for the answer; the
+ * package-private ones are called on it (asserted). The concerns live in their own classes: the tickets and the
+ * server's verdicts ({@link Tickets}), one attempt and its hello stream ({@link LinkAttempt}), the back-off
+ * ({@link Redial}), what the admin sees ({@link LinkStatus}), the dialling ({@link LinkConnector}) and the session
+ * requests ({@link SessionRequests}); this class is the state machine that ties them.
  */
 public final class LinkSupervisor {
 
@@ -73,76 +69,12 @@ public final class LinkSupervisor {
     private static final String APPLIANCE = "appliance";
 
     /** The most tickets connected at once. */
-    public static final int MAX_TICKETS = 16;
+    public static final int MAX_TICKETS = Tickets.MAX;
 
     /** Persists the switch and the tickets whenever the admin acts. */
     @FunctionalInterface
     public interface StateStore {
         void save(ApplianceState state);
-    }
-
-    private enum TicketStatus {
-        PENDING("pending"),
-        ACCEPTED("accepted"),
-        REFUSED("refused");
-
-        final String label;
-
-        TicketStatus(String label) {
-            this.label = label;
-        }
-    }
-
-    private static final class Ticket {
-        final String number;
-        Instant connectedAt;
-        TicketStatus status = TicketStatus.PENDING;
-        String refusal;
-        final List<Promise<Void>> waiters = new ArrayList<>();
-
-        Ticket(String number, Instant connectedAt) {
-            this.number = number;
-            this.connectedAt = connectedAt;
-        }
-
-        void settle() {
-            waiters.forEach(waiter -> waiter.trySuccess(null));
-            waiters.clear();
-        }
-    }
-
-    /** One attempt at a link, from dialling to closed. */
-    final class Link implements LinkConnector.Events {
-        Channel channel;
-        boolean up;
-        boolean intentional;
-        String closeReason;
-        String problem;
-        String serverIdentity;
-        Http2StreamChannel helloStream;
-        Hello lastHello;
-        ScheduledFuture<?> admissionTimer;
-
-        @Override
-        public void up(Channel linkChannel, String identity) {
-            linkUp(this, identity);
-        }
-
-        @Override
-        public void problem(String reason) {
-            if (problem == null) {
-                problem = reason;
-            }
-        }
-
-        @Override
-        public void serverRefused(String reason) {
-            problem(reason);
-            if (!reason.equals(lastAuditedProblem)) {
-                audit(AuditEvent.of(EventType.HANDSHAKE_REFUSED, APPLIANCE).target(connector.server().toString())
-                        .refused(reason));
-            }
-        }
     }
 
     private final EventLoop loop;
@@ -155,19 +87,14 @@ public final class LinkSupervisor {
     private final Duration admissionTimeout;
     private final Sessions sessions;
     private final SessionRequests sessionRequests;
-    private final Backoff delays;
+    private final Redial redial;
+    private final LinkStatus status;
     private ApplianceConfig config;
 
     private boolean enabled;
-    private final Map<String, Ticket> tickets = new LinkedHashMap<>();
-    private Link link;
-    private ScheduledFuture<?> retry;
-    private Instant retryAt;
-    private String lastProblem;
+    private Tickets tickets = new Tickets();
+    private LinkAttempt link;
     private String lastAuditedProblem;
-    private int failures;
-    private ApplianceStatus.State shownState;
-    private Instant stateSince;
     private boolean closed;
 
     LinkSupervisor(EventLoop loop, LinkConnector connector, ApplianceConfig config, String serial, String softwareVersion,
@@ -181,12 +108,12 @@ public final class LinkSupervisor {
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
         this.admissionTimeout = config.timeouts().admission();
-        this.delays = new Backoff(config.backoff().min(), config.backoff().max());
+        this.redial = new Redial(loop, clock, new Backoff(config.backoff().min(), config.backoff().max()));
         this.sessions = new Sessions(audit, clock, config.timeouts().service(), serial);
         Revocations revocations = Revocations.load(directory, clock);
         this.sessionRequests = new SessionRequests(directory,
                 new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
-        this.stateSince = clock.instant();
+        this.status = new LinkStatus(clock);
     }
 
     /**
@@ -199,8 +126,8 @@ public final class LinkSupervisor {
      */
     public static LinkSupervisor create(EventLoop loop, Enrolment.Material material, ApplianceConfig config,
             String softwareVersion, AuditSink audit, StateStore store, Clock clock, ApplianceDirectory directory) {
-        LinkConnector connector = new LinkConnector(loop, material, config.server(), config.timeouts(), config.linkSettings(),
-                config.tls().tlsProvider());
+        LinkConnector connector = new TlsLinkConnector(loop, material, config.server(), config.timeouts(),
+                config.linkSettings(), config.tls().tlsProvider());
         return new LinkSupervisor(loop, connector, config, material.serial(), softwareVersion, audit, store, clock,
                 directory, material.trust());
     }
@@ -211,14 +138,7 @@ public final class LinkSupervisor {
     public void start(ApplianceState state) {
         onLoop(() -> {
             enabled = state.enabled();
-            for (ApplianceState.Ticket saved : state.tickets()) {
-                Ticket ticket = new Ticket(saved.number(), parseInstant(saved.connectedAt()));
-                if (saved.refusal() != null) {
-                    ticket.status = TicketStatus.REFUSED;
-                    ticket.refusal = saved.refusal();
-                }
-                tickets.put(ticket.number, ticket);
-            }
+            tickets = Tickets.restore(state);
             log.info("appliance {}: SecureConnect is {}, {} ticket(s) connected, server {}", serial,
                     enabled ? "enabled" : "disabled", tickets.size(), connector.server());
             reconcile();
@@ -256,9 +176,9 @@ public final class LinkSupervisor {
             if (link != null) {
                 closeLink(why);
             }
-            cancelRetry();
+            redial.cancel();
             audit(AuditEvent.of(EventType.SECURECONNECT_DISABLED, actor));
-            for (Ticket ticket : tickets.values()) {
+            for (Tickets.Ticket ticket : tickets.all()) {
                 audit(AuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number).reason(why));
                 ticket.settle();
             }
@@ -281,29 +201,21 @@ public final class LinkSupervisor {
             if (!enabled) {
                 throw new ApplianceException("SecureConnect is disabled: turn it on first with 'sc-appliance enable'");
             }
-            Ticket ticket = tickets.get(number.value());
-            if (ticket != null && ticket.status != TicketStatus.REFUSED) {
-                return "ticket " + number + " is already connected (" + ticket.status.label + ")";
+            Tickets.Ticket known = tickets.get(number.value());
+            if (known != null && known.status != Tickets.Status.REFUSED) {
+                return "ticket " + number + " is already connected (" + known.status.label + ")";
             }
-            if (ticket == null && tickets.size() >= MAX_TICKETS) {
+            if (known == null && tickets.size() >= MAX_TICKETS) {
                 throw new ApplianceException("already " + MAX_TICKETS + " tickets connected: disconnect one first");
             }
-            boolean again = ticket != null;
-            if (ticket == null) {
-                ticket = new Ticket(number.value(), clock.instant());
-                tickets.put(ticket.number, ticket);
-            } else {
-                ticket.status = TicketStatus.PENDING;
-                ticket.refusal = null;
-                ticket.connectedAt = clock.instant();
-            }
+            Tickets.Ticket ticket = tickets.connect(number.value(), clock.instant());
             persist();
             audit(AuditEvent.of(EventType.TICKET_CONNECTED, actor).ticket(ticket.number)
-                    .reason(again ? "connected again after the server refused it" : null));
+                    .reason(known != null ? "connected again after the server refused it" : null));
             log.info("appliance {} ticket {}: connected by {}", serial, ticket.number, actor);
             // the admin acted: no waiting out a back-off
-            cancelRetry();
-            failures = 0;
+            redial.cancel();
+            redial.resetFailures();
             reconcile();
             return "ticket " + number + " connected; " + describeLinkForAdmin();
         });
@@ -312,11 +224,11 @@ public final class LinkSupervisor {
     /** Disconnects one ticket (null: all of them), closing its sessions. */
     public String disconnect(TicketNumber number, String actor) {
         return onLoop(() -> {
-            List<Ticket> leaving = new ArrayList<>();
+            List<Tickets.Ticket> leaving = new ArrayList<>();
             if (number == null) {
-                leaving.addAll(tickets.values());
+                leaving.addAll(tickets.all());
             } else {
-                Ticket ticket = tickets.get(number.value());
+                Tickets.Ticket ticket = tickets.get(number.value());
                 if (ticket == null) {
                     throw new ApplianceException("ticket " + number + " is not connected");
                 }
@@ -325,8 +237,8 @@ public final class LinkSupervisor {
             if (leaving.isEmpty()) {
                 return "no ticket was connected";
             }
-            for (Ticket ticket : leaving) {
-                tickets.remove(ticket.number);
+            for (Tickets.Ticket ticket : leaving) {
+                tickets.remove(ticket);
                 sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number
                         + " disconnected by " + actor);
                 audit(AuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number));
@@ -355,8 +267,8 @@ public final class LinkSupervisor {
     public ApplianceStatus.Connection awaitVerdict(TicketNumber number, Duration wait) {
         Promise<Void> settled = onLoop(() -> {
             Promise<Void> promise = loop.newPromise();
-            Ticket ticket = tickets.get(number.value());
-            if (ticket == null || ticket.status != TicketStatus.PENDING) {
+            Tickets.Ticket ticket = tickets.get(number.value());
+            if (ticket == null || ticket.status != Tickets.Status.PENDING) {
                 promise.trySuccess(null);
             } else {
                 ticket.waiters.add(promise);
@@ -368,14 +280,15 @@ public final class LinkSupervisor {
     }
 
     public ApplianceStatus status() {
-        return onLoop(this::snapshot);
+        return onLoop(() -> status.snapshot(enabled, serial, connector.server().toString(), tickets, link, redial,
+                config.serviceLabels(), sessions::count));
     }
 
     /** Stops: streams and link closed (audited), nothing dialled again. Waits a little for the link to close. */
     public void close() {
         Channel closing = onLoop(() -> {
             closed = true;
-            cancelRetry();
+            redial.cancel();
             sessions.closeAll("the appliance daemon is stopping");
             Channel channel = link == null ? null : link.channel;
             if (link != null) {
@@ -393,16 +306,17 @@ public final class LinkSupervisor {
 
     /** Dials when a link is wanted and none is up or coming; closes the link when none is wanted. */
     private void reconcile() {
+        assert loop.inEventLoop();
         if (closed) {
             return;
         }
         if (!linkWanted()) {
-            cancelRetry();
-            failures = 0;
+            redial.cancel();
+            redial.resetFailures();
             if (link != null && !link.intentional) {
                 closeLink(notWantedReason());
             }
-        } else if (link == null && retry == null) {
+        } else if (link == null && !redial.pending()) {
             dial();
         } else if (link != null && link.up) {
             sendHello(link);
@@ -411,7 +325,7 @@ public final class LinkSupervisor {
     }
 
     private boolean linkWanted() {
-        return enabled && tickets.values().stream().anyMatch(t -> t.status != TicketStatus.REFUSED);
+        return enabled && tickets.anyOffered();
     }
 
     private String notWantedReason() {
@@ -425,14 +339,14 @@ public final class LinkSupervisor {
     }
 
     private void dial() {
-        Link attempt = new Link();
+        LinkAttempt attempt = new LinkAttempt(this);
         link = attempt;
         log.info("appliance {}: connecting to {}", serial, connector.server());
         attempt.channel = connector.connect(attempt, () -> streamInitializer(attempt));
         attempt.channel.closeFuture().addListener(done -> linkClosed(attempt));
     }
 
-    private ChannelHandler streamInitializer(Link attempt) {
+    private ChannelHandler streamInitializer(LinkAttempt attempt) {
         return new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
@@ -441,7 +355,9 @@ public final class LinkSupervisor {
         };
     }
 
-    private void linkUp(Link attempt, String identity) {
+    /** The connector reports {@code attempt} up ({@link LinkAttempt#up}). */
+    void linkUp(LinkAttempt attempt, String identity) {
+        assert loop.inEventLoop();
         if (attempt != link || attempt.intentional) {
             attempt.channel.close();
             return;
@@ -452,7 +368,7 @@ public final class LinkSupervisor {
         audit(AuditEvent.of(EventType.LINK_UP, SERVER).target(connector.server().toString()).reason(identity));
         lastAuditedProblem = null;
         attempt.admissionTimer = loop.schedule(() -> {
-            if (attempt == link && !attempt.intentional && tickets.values().stream().noneMatch(t -> t.status == TicketStatus.ACCEPTED)) {
+            if (attempt == link && !attempt.intentional && !tickets.anyAccepted()) {
                 attempt.problem("the server gave no verdict on the tickets within " + Durations.format(admissionTimeout));
                 attempt.channel.close();
             }
@@ -460,7 +376,17 @@ public final class LinkSupervisor {
         updateShownState();
     }
 
-    private void linkClosed(Link attempt) {
+    /** The connector reports that this appliance refused the server's certificate ({@link LinkAttempt#serverRefused}). */
+    void serverRefused(String reason) {
+        assert loop.inEventLoop();
+        if (!reason.equals(lastAuditedProblem)) {
+            audit(AuditEvent.of(EventType.HANDSHAKE_REFUSED, APPLIANCE).target(connector.server().toString())
+                    .refused(reason));
+        }
+    }
+
+    private void linkClosed(LinkAttempt attempt) {
+        assert loop.inEventLoop();
         if (attempt.admissionTimer != null) {
             attempt.admissionTimer.cancel(false);
         }
@@ -468,11 +394,7 @@ public final class LinkSupervisor {
             return;
         }
         link = null;
-        for (Ticket ticket : tickets.values()) {
-            if (ticket.status == TicketStatus.ACCEPTED) {
-                ticket.status = TicketStatus.PENDING; // admitted again on the next link
-            }
-        }
+        tickets.acceptedToPending(); // admitted again on the next link
         String deadLink = attempt.channel.attr(LinkCodecs.CLOSE_REASON).get();
         if (deadLink != null) {
             attempt.problem(deadLink);
@@ -488,8 +410,7 @@ public final class LinkSupervisor {
         }
         String problem = attempt.problem != null ? attempt.problem
                 : attempt.up ? "the server closed the link" : "the connection closed before the link was up";
-        failures++;
-        lastProblem = problem;
+        redial.failed(problem);
         if (attempt.up || !problem.equals(lastAuditedProblem)) {
             audit(AuditEvent.of(EventType.LINK_DOWN, SERVER).target(connector.server().toString()).failed(problem));
             lastAuditedProblem = problem;
@@ -497,130 +418,73 @@ public final class LinkSupervisor {
         if (closed) {
             return;
         }
-        Duration delay = delays.next(failures);
-        retryAt = clock.instant().plus(delay);
+        Duration delay = redial.schedule(this::reconcile);
         log.warn("appliance {}: link to {} {}: {}; trying again in {} ms", serial, connector.server(),
                 attempt.up ? "lost" : "failed", problem, delay.toMillis());
-        retry = loop.schedule(() -> {
-            retry = null;
-            retryAt = null;
-            reconcile();
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
         reconcile();
     }
 
     /** Closes the current link on purpose: not dialled again unless wanted. */
     private void closeLink(String reason) {
-        Link closing = link;
-        closing.intentional = true;
-        closing.closeReason = reason;
-        Channel channel = closing.channel;
-        if (closing.helloStream != null) {
-            closing.helloStream.close();
-        }
-        LinkCodecs.close(channel, reason); // GOAWAY tells the server why
-        loop.schedule(() -> {
-            if (channel.isOpen()) {
-                ChannelHandlerContext first = channel.pipeline().firstContext();
-                if (first != null) {
-                    first.close(); // below HTTP/2 and TLS: skips their graceful shutdown
-                } else {
-                    channel.close();
-                }
-            }
-        }, FORCE_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        link.closeOnPurpose(reason, loop, FORCE_CLOSE_AFTER);
         updateShownState();
-    }
-
-    private void cancelRetry() {
-        if (retry != null) {
-            retry.cancel(false);
-            retry = null;
-            retryAt = null;
-        }
     }
 
     // ---- the server's requests (event loop) --------------------------------------------------------------------
 
     /** {@code GET /v1/hello}: answer 200, send the hello, keep the stream for later hellos. */
-    void helloRequested(Link attempt, Http2StreamChannel stream) {
-        if (attempt != link || !attempt.up || attempt.intentional) {
+    void helloRequested(LinkAttempt attempt, Http2StreamChannel stream) {
+        assert loop.inEventLoop();
+        if (!attempt.serving(link)) {
             StreamRequestHandler.respond(stream, 503, "this link is closing");
             return;
         }
-        if (attempt.helloStream != null && attempt.helloStream != stream) {
-            attempt.helloStream.close();
-        }
-        attempt.helloStream = stream;
-        attempt.lastHello = null;
-        stream.closeFuture().addListener(done -> {
-            if (attempt.helloStream == stream) {
-                attempt.helloStream = null;
-            }
-        });
-        StreamRequestHandler.respondWith(stream, new byte[0], false);
+        attempt.watchHello(stream);
         sendHello(attempt);
     }
 
-    private void sendHello(Link attempt) {
-        if (attempt.helloStream == null || !attempt.helloStream.isActive()) {
-            return;
+    private void sendHello(LinkAttempt attempt) {
+        Hello hello = new Hello(serial, LinkProtocol.VERSION, softwareVersion, tickets.offered(), config.services());
+        if (attempt.sendHello(hello)) {
+            log.info("appliance {}: hello to {}: tickets {}, services {}", serial, connector.server(), hello.tickets(),
+                    config.serviceLabels());
         }
-        Hello hello = new Hello(serial, LinkProtocol.VERSION, softwareVersion,
-                tickets.values().stream().filter(t -> t.status != TicketStatus.REFUSED).map(t -> t.number).toList(),
-                config.services());
-        if (hello.equals(attempt.lastHello)) {
-            return;
-        }
-        attempt.lastHello = hello;
-        log.info("appliance {}: hello to {}: tickets {}, services {}", serial, connector.server(), hello.tickets(),
-                config.serviceLabels());
-        StreamRequestHandler.send(attempt.helloStream, LinkJson.encode(hello));
     }
 
-    /** {@code POST /v1/admission}: the server's verdict on each ticket. */
-    void admission(Link attempt, Http2StreamChannel stream, Admission admission) {
-        if (attempt != link || !attempt.up || attempt.intentional) {
-            StreamRequestHandler.respond(stream, 503, "this link is closing");
+    /**
+     * {@code POST /v1/admission}: the server's verdict on each ticket.
+     *
+     * @param answer answers the request with its status (200, or 503 when this link is closing), after the verdicts
+     *     are taken and before the link is closed for want of an accepted ticket
+     */
+    void admission(LinkAttempt attempt, Admission admission, IntConsumer answer) {
+        assert loop.inEventLoop();
+        if (!attempt.serving(link)) {
+            answer.accept(503);
             return;
         }
-        boolean changed = false;
-        for (Admission.Verdict verdict : admission.verdicts()) {
-            Ticket ticket = tickets.get(verdict.ticket());
-            if (ticket == null || ticket.status == TicketStatus.REFUSED) {
-                continue;
-            }
-            if (verdict.accepted()) {
-                if (ticket.status != TicketStatus.ACCEPTED) {
-                    ticket.status = TicketStatus.ACCEPTED;
-                    log.info("appliance {} ticket {}: accepted by {}", serial, ticket.number, connector.server());
-                }
-            } else {
-                String reason = verdict.reason().isBlank() ? "refused by the server" : OneLine.of(verdict.reason());
-                ticket.status = TicketStatus.REFUSED;
-                ticket.refusal = reason;
-                changed = true;
-                sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number + " refused");
-                audit(AuditEvent.of(EventType.TICKET_REFUSED, SERVER).ticket(ticket.number)
-                        .target(connector.server().toString()).refused(reason));
-                log.warn("appliance {} ticket {}: refused by {}: {}", serial, ticket.number, connector.server(), reason);
-            }
-            ticket.settle();
+        Tickets.Admitted admitted = tickets.admit(admission);
+        for (Tickets.Ticket ticket : admitted.accepted()) {
+            log.info("appliance {} ticket {}: accepted by {}", serial, ticket.number, connector.server());
         }
-        StreamRequestHandler.respond(stream, 200, null);
-        if (changed) {
+        for (Tickets.Ticket ticket : admitted.refused()) {
+            sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number + " refused");
+            audit(AuditEvent.of(EventType.TICKET_REFUSED, SERVER).ticket(ticket.number)
+                    .target(connector.server().toString()).refused(ticket.refusal));
+            log.warn("appliance {} ticket {}: refused by {}: {}", serial, ticket.number, connector.server(),
+                    ticket.refusal);
+        }
+        answer.accept(200);
+        if (!admitted.refused().isEmpty()) {
             persist();
         }
-        boolean anyAccepted = tickets.values().stream().anyMatch(t -> t.status == TicketStatus.ACCEPTED);
-        boolean anyPending = tickets.values().stream().anyMatch(t -> t.status == TicketStatus.PENDING);
-        if (anyAccepted) {
-            failures = 0;
-            lastProblem = null;
+        if (tickets.anyAccepted()) {
+            redial.succeeded();
             if (attempt.admissionTimer != null) {
                 attempt.admissionTimer.cancel(false);
             }
-        } else if (!anyPending && !tickets.isEmpty()) {
-            String why = refusals();
+        } else if (!tickets.anyPending() && !tickets.isEmpty()) {
+            String why = tickets.refusals();
             audit(AuditEvent.of(EventType.LINK_REFUSED, SERVER).target(connector.server().toString()).refused(why));
             closeLink("the server refused every ticket: " + why);
         }
@@ -628,107 +492,60 @@ public final class LinkSupervisor {
     }
 
     /** A session request on this link: CONNECT, exec, get or put ({@link SessionRequests}). */
-    void sessionRequested(Link attempt, Http2StreamChannel stream, SessionRequest request) {
-        String closedReason = null;
+    void sessionRequested(LinkAttempt attempt, Http2StreamChannel stream, SessionRequest request) {
+        assert loop.inEventLoop();
+        sessionRequests.handle(stream, request, gate(attempt), number -> attempt == link && tickets.accepted(number),
+                () -> policy(attempt));
+    }
+
+    /** The first step of the session authorisation: no session while disabled or on a link that is closing. */
+    private AccessVerdict<Void> gate(LinkAttempt attempt) {
         if (!enabled) {
-            closedReason = "SecureConnect is disabled";
-        } else if (attempt != link || attempt.intentional || !attempt.up) {
-            closedReason = "this link is closing";
+            return AccessVerdict.deny(403, "disabled", "SecureConnect is disabled");
         }
-        sessionRequests.handle(stream, request, closedReason, number -> {
-            Ticket ticket = tickets.get(number);
-            return attempt == link && ticket != null && ticket.status == TicketStatus.ACCEPTED;
-        }, () -> policy(attempt));
+        if (!attempt.serving(link)) {
+            return AccessVerdict.deny(403, "link-closing", "this link is closing");
+        }
+        return AccessVerdict.allow(null);
     }
 
     /** {@code POST /v1/revocations} on this link. */
-    void revocationsReceived(Link attempt, Http2StreamChannel stream, byte[] body) {
+    void revocationsReceived(LinkAttempt attempt, Http2StreamChannel stream, byte[] body) {
+        assert loop.inEventLoop();
         sessionRequests.revocations(stream, body);
     }
 
-    private StreamPolicy policy(Link attempt) {
-        if (!enabled || attempt != link || attempt.intentional || !attempt.up) {
-            return request -> StreamPolicy.Decision.deny(enabled ? "this link is closing" : "SecureConnect is disabled");
+    private StreamPolicy policy(LinkAttempt attempt) {
+        AccessVerdict<Void> gate = gate(attempt);
+        if (!gate.allowed()) {
+            return request -> gate.refusal();
         }
-        return new AllowListPolicy(config.services(), number -> {
-            Ticket ticket = tickets.get(number);
-            return ticket != null && ticket.status == TicketStatus.ACCEPTED;
-        });
+        return new AllowListPolicy(config.services(), tickets::accepted);
     }
 
     // ---- what the admin sees -------------------------------------------------------------------------------------
 
     private ApplianceStatus.State state() {
-        if (!enabled) {
-            return ApplianceStatus.State.DISABLED;
-        }
-        if (tickets.isEmpty()) {
-            return ApplianceStatus.State.IDLE;
-        }
-        if (tickets.values().stream().allMatch(t -> t.status == TicketStatus.REFUSED)) {
-            return ApplianceStatus.State.REFUSED;
-        }
-        if (link != null && link.up && !link.intentional) {
-            return ApplianceStatus.State.CONNECTED;
-        }
-        if (link == null && retry != null) {
-            return ApplianceStatus.State.BACKING_OFF;
-        }
-        return ApplianceStatus.State.CONNECTING;
+        return LinkStatus.of(enabled, tickets, link, redial);
     }
 
     private void updateShownState() {
-        ApplianceStatus.State now = state();
-        if (now != shownState) {
-            shownState = now;
-            stateSince = clock.instant();
-        }
-    }
-
-    private ApplianceStatus snapshot() {
-        updateShownState();
-        ApplianceStatus.State state = state();
-        String reason = switch (state) {
-            case REFUSED -> refusals();
-            case BACKING_OFF -> lastProblem;
-            case DISABLED -> "SecureConnect is off";
-            case IDLE -> "no ticket connected";
-            default -> null;
-        };
-        String server = connector.server().toString();
-        ApplianceStatus.Link linkView = new ApplianceStatus.Link(state.label(), reason, stateSince.toString(),
-                state == ApplianceStatus.State.BACKING_OFF && retryAt != null ? retryAt.toString() : null,
-                state == ApplianceStatus.State.CONNECTED ? link.serverIdentity : null);
-        List<String> services = config.serviceLabels();
-        List<ApplianceStatus.Connection> rows = tickets.values().stream()
-                .map(t -> new ApplianceStatus.Connection(t.number, t.status.label, t.refusal, server, t.connectedAt.toString(),
-                        services, sessions.count(t.number)))
-                .toList();
-        return new ApplianceStatus(enabled, serial, server, linkView, rows, services);
+        status.update(state());
     }
 
     private String describeLinkForAdmin() {
         ApplianceStatus.State state = state();
         return switch (state) {
             case CONNECTED -> "sent to the server at " + connector.server() + " over the open link";
-            case BACKING_OFF -> "the link is backing off until " + retryAt + " (" + lastProblem + ")";
+            case BACKING_OFF -> "the link is backing off until " + redial.at() + " (" + redial.lastProblem() + ")";
             default -> "the link to " + connector.server() + " is " + state.label();
         };
-    }
-
-    private String refusals() {
-        return tickets.values().stream().filter(t -> t.status == TicketStatus.REFUSED)
-                .map(t -> "ticket " + t.number + ": " + t.refusal).collect(Collectors.joining("; "));
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private void persist() {
-        List<ApplianceState.Ticket> saved = tickets.values().stream()
-                .map(t -> new ApplianceState.Ticket(t.number, t.connectedAt.toString(),
-                        t.status == TicketStatus.REFUSED ? t.refusal : null))
-                .toList();
-        store.save(new ApplianceState(enabled, saved));
+        store.save(new ApplianceState(enabled, tickets.saved()));
     }
 
     private void audit(AuditEvent.Builder event) {
@@ -743,37 +560,7 @@ public final class LinkSupervisor {
         }
     }
 
-    private static Instant parseInstant(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (RuntimeException e) {
-            return Instant.EPOCH;
-        }
-    }
-
     private <T> T onLoop(Callable<T> work) {
-        if (loop.inEventLoop()) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        io.netty.util.concurrent.Future<T> result = loop.submit(work);
-        try {
-            return result.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new ApplianceException("the daemon's link did not answer within " + CALL_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApplianceException("interrupted while waiting for the daemon's link");
-        }
+        return LoopCall.call(loop, work, CALL_TIMEOUT);
     }
 }

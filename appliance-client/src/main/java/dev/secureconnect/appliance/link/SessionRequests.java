@@ -3,23 +3,21 @@ package dev.secureconnect.appliance.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
 import dev.secureconnect.appliance.audit.AuditEvent;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.appliance.exec.CommandArguments;
-import dev.secureconnect.appliance.exec.CommandCatalogue;
-import dev.secureconnect.appliance.exec.CommandEntry;
+import dev.secureconnect.appliance.exec.CommandPolicy;
 import dev.secureconnect.appliance.files.FileRequests;
-import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.List;
-import java.util.Optional;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -28,12 +26,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every session request (CONNECT, exec, get, put) passes here, on the link's event loop, as a straight pipeline that
- * denies by default: the {@link SessionAuthorizer} (token, engineer certificate, ticket), then the target's own policy
- * — CONNECT: the allow-list ({@link AllowListPolicy}); exec: the command catalogue and the argument rules; files: the
- * allowed folders — and only then is anything dialled ({@link Sessions}), run ({@link CommandRun}) or opened
- * ({@link FileGet}, {@link FilePut}). Each refusal is answered with its status and {@code sc-reason} after it is
- * audited. Also takes the server's revocation pushes ({@code POST /v1/revocations}).
+ * The appliance's session authorisation: every session request (CONNECT, exec, get, put) passes here, on the link's
+ * event loop, through one straight pipeline of policies that denies by default, each answering with an
+ * {@link AccessVerdict} and the first refusal ending the request:
+ *
+ * <ol>
+ *   <li>the link: SecureConnect enabled and this link neither closing nor replaced (the supervisor's gate);</li>
+ *   <li>the access token, the engineer certificate and the ticket ({@link SessionAuthorizer});</li>
+ *   <li>the target's own policy — CONNECT: the allow-list ({@link AllowListPolicy}, asked again once the service
+ *       answered); exec: the command catalogue and the argument rules ({@link CommandPolicy}); files: the allowed
+ *       folders ({@link FileRequests}).</li>
+ * </ol>
+ *
+ * <p>Only then is anything dialled ({@link Sessions}), run ({@link CommandRun}) or opened ({@link FileGet},
+ * {@link FilePut}). A refusal is audited — the event its verdict calls for, then {@code stream.refused} — and only then
+ * answered with its status and {@code sc-reason} ({@link Sessions#refuse(Http2StreamChannel, SessionInfo,
+ * AccessVerdict)}). Also takes the server's revocation pushes ({@code POST /v1/revocations}).
  */
 final class SessionRequests {
 
@@ -54,85 +62,44 @@ final class SessionRequests {
     }
 
     /**
-     * @param closed why no session may start on this link now (disabled, closing), or null
+     * @param link whether a session may start on this link now (the supervisor's gate: disabled, closing)
      * @param ticketAccepted whether a ticket is connected, admitted and not disconnected
      * @param connectPolicy the CONNECT target policy
      */
-    void handle(Http2StreamChannel stream, SessionRequest request, String closed, Predicate<String> ticketAccepted,
+    void handle(Http2StreamChannel stream, SessionRequest request, AccessVerdict<?> link, Predicate<String> ticketAccepted,
             Supplier<StreamPolicy> connectPolicy) {
-        if (closed != null) {
-            sessions.refuse(stream, SessionInfo.of(request, null), 403, closed, AuditEvent.REFUSED);
-            return;
-        }
-        SessionAuthorizer.Verdict verdict = authorizer.authorize(request.credentials(), ticketAccepted);
-        SessionInfo info = SessionInfo.of(request, verdict.token());
-        if (!verdict.allowed()) {
-            sessions.audit(info.event(verdict.event()).detail("label", verdict.label()).refused(verdict.reason()).build());
-            sessions.refuse(stream, info, 403, verdict.reason(), AuditEvent.REFUSED);
+        assert stream.eventLoop().inEventLoop();
+        AccessVerdict<AccessToken> token = link.allowed() ? authorizer.authorize(request.credentials(), ticketAccepted)
+                : link.refusal();
+        SessionInfo info = SessionInfo.of(request, token.value());
+        if (!token.allowed()) {
+            sessions.refuse(stream, info, token);
             return;
         }
         switch (request.kind()) {
             case CONNECT -> sessions.open(stream, request.connect(), info, connectPolicy);
-            case EXEC -> exec(stream, request, info);
-            case GET, PUT -> file(stream, request, info);
-        }
-    }
-
-    private void exec(Http2StreamChannel stream, SessionRequest request, SessionInfo info) {
-        String name = request.target();
-        List<String> args;
-        try {
-            args = CommandArguments.parse(request.header(LinkProtocol.HEADER_ARGS));
-        } catch (ApplianceException e) {
-            refuseCommand(stream, info, name, List.of(), 403, e.getMessage());
-            return;
-        }
-        Optional<CommandEntry> command;
-        try {
-            command = CommandCatalogue.read(directory).find(name);
-        } catch (ApplianceException e) {
-            refuseCommand(stream, info, name, args, 403, "the command catalogue cannot be read: " + e.getMessage());
-            return;
-        }
-        if (command.isEmpty()) {
-            refuseCommand(stream, info, name, args, 404, name.isEmpty() ? "no command was named (sc-command)"
-                    : "no command named '" + name + "' is in this appliance's catalogue");
-            return;
-        }
-        String refusal = CommandArguments.refusal(command.get(), args);
-        if (refusal != null) {
-            refuseCommand(stream, info, name, args, 403, refusal);
-            return;
-        }
-        CommandRun.start(sessions, stream, info, command.get(), args, workers);
-    }
-
-    private void refuseCommand(Http2StreamChannel stream, SessionInfo info, String name, List<String> args, int status,
-            String reason) {
-        sessions.audit(info.event(EventType.COMMAND_REFUSED).detail("name", name).detail("args", args).refused(reason)
-                .build());
-        sessions.refuse(stream, info, status, reason, AuditEvent.REFUSED);
-    }
-
-    private void file(Http2StreamChannel stream, SessionRequest request, SessionInfo info) {
-        FileRequests.Decision decision;
-        try {
-            FolderList folders = FolderList.read(directory);
-            decision = request.kind() == SessionRequest.Kind.GET ? FileRequests.get(folders, request.target())
-                    : FileRequests.put(folders, request.target());
-        } catch (ApplianceException e) {
-            decision = new FileRequests.Decision(null, 403, "the allowed folders cannot be read: " + e.getMessage());
-        }
-        if (!decision.allowed()) {
-            sessions.audit(info.event(EventType.FILE_REFUSED).detail("path", request.target()).refused(decision.reason())
-                    .build());
-            sessions.refuse(stream, info, decision.status(), decision.reason(), AuditEvent.REFUSED);
-            return;
-        }
-        if (request.kind() == SessionRequest.Kind.GET) {
-            FileGet.start(sessions, stream, info, decision.path(), workers);
-        } else {
-            FilePut.start(sessions, stream, info, decision.path(), workers);
+            case EXEC -> {
+                AccessVerdict<CommandPolicy.Command> command =
+                        CommandPolicy.decide(directory, request.target(), request.header(LinkProtocol.HEADER_ARGS));
+                if (!command.allowed()) {
+                    sessions.refuse(stream, info, command);
+                    return;
+                }
+                CommandRun.start(sessions, stream, info, command.value().entry(), command.value().args(), workers);
+            }
+            case GET, PUT -> {
+                boolean put = request.kind() == SessionRequest.Kind.PUT;
+                AccessVerdict<Path> file = FileRequests.decide(directory, put, request.target());
+                if (!file.allowed()) {
+                    sessions.refuse(stream, info, file);
+                    return;
+                }
+                if (put) {
+                    FilePut.start(sessions, stream, info, file.value(), workers);
+                } else {
+                    FileGet.start(sessions, stream, info, file.value(), workers);
+                }
+            }
         }
     }
 

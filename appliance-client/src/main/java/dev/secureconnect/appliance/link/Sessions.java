@@ -2,6 +2,7 @@ package dev.secureconnect.appliance.link;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.audit.AuditEvent;
 import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.internal.Durations;
@@ -109,20 +110,22 @@ final class Sessions {
      * answered, so a ticket disconnected meanwhile does not get its session.
      */
     void open(Http2StreamChannel stream, StreamRequest request, SessionInfo info, Supplier<StreamPolicy> policy) {
-        StreamPolicy.Decision decision = decide(policy.get(), request);
-        if (!decision.allowed()) {
-            refuse(stream, info, 403, decision.reason(), AuditEvent.REFUSED);
+        assert stream.eventLoop().inEventLoop();
+        AccessVerdict<StreamTarget> verdict = decide(policy.get(), request);
+        if (!verdict.allowed()) {
+            refuse(stream, info, verdict);
             return;
         }
+        StreamTarget allowed = verdict.value();
         new Bootstrap().group(stream.eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) serviceTimeout.toMillis())
                 .handler(new ChannelInboundHandlerAdapter())
-                .connect(decision.target())
+                .connect(allowed.address())
                 .addListener((ChannelFuture connected) -> {
                     if (!connected.isSuccess()) {
-                        refuse(stream, info, 502, serviceDown(decision, connected.cause()), AuditEvent.FAILURE);
+                        refuse(stream, info, 502, serviceDown(allowed, connected.cause()), AuditEvent.FAILURE);
                         return;
                     }
                     Channel socket = connected.channel();
@@ -132,28 +135,28 @@ final class Sessions {
                                 .failed("the server closed the stream before the service answered").build());
                         return;
                     }
-                    StreamPolicy.Decision again = decide(policy.get(), request);
+                    AccessVerdict<StreamTarget> again = decide(policy.get(), request);
                     if (!again.allowed()) {
                         socket.close();
-                        refuse(stream, info, 403, again.reason(), AuditEvent.REFUSED);
+                        refuse(stream, info, again);
                         return;
                     }
-                    relay(stream, socket, request, info, decision);
+                    relay(stream, socket, request, info, allowed);
                 });
     }
 
     private void relay(Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info,
-            StreamPolicy.Decision decision) {
+            StreamTarget allowed) {
         String session = info.id();
         String target = info.target();
-        if (!auditOpened(stream, info, "service " + decision.service())) {
+        if (!auditOpened(stream, info, "service " + allowed.service())) {
             socket.close();
             return;
         }
         Session opened = new Session(info, request.port(), clock.instant(), stream, socket, null);
         open.put(stream, opened);
         log.info("appliance {} ticket {} session {}: stream to {} ({}) opened", serial, request.ticket(), session, target,
-                decision.service());
+                allowed.service());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         Relay.start(stream, socket).finished().addListener(done -> {
             open.remove(stream);
@@ -210,6 +213,19 @@ final class Sessions {
         audit((complete && session.closeReason == null ? event.reason(why) : event.failed(why)).build());
     }
 
+    /**
+     * Refuses a session request on a policy's verdict: the event the verdict calls for (e.g. {@code token.refused}) is
+     * audited, then {@code stream.refused}, then the stream is answered with the verdict's status and reason.
+     */
+    void refuse(Http2StreamChannel stream, SessionInfo info, AccessVerdict<?> verdict) {
+        if (verdict.event() != null) {
+            AuditEvent.Builder event = info.event(verdict.event());
+            verdict.details().forEach(event::detail);
+            audit(event.refused(verdict.reason()).build());
+        }
+        refuse(stream, info, verdict.status(), verdict.reason(), AuditEvent.REFUSED);
+    }
+
     /** Refuses a session request: audited ({@code stream.refused}) first, then answered with {@code status}. */
     void refuse(Http2StreamChannel stream, SessionInfo info, int status, String reason, String outcome) {
         log.warn("appliance {}: {} refused ({}): {}", serial, info.describe(), status, reason);
@@ -218,16 +234,16 @@ final class Sessions {
         StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
     }
 
-    private static StreamPolicy.Decision decide(StreamPolicy policy, StreamRequest request) {
+    private static AccessVerdict<StreamTarget> decide(StreamPolicy policy, StreamRequest request) {
         try {
             return requireNonNull(policy.decide(request), "decision");
         } catch (RuntimeException e) {
-            return StreamPolicy.Decision.deny("the stream policy failed: " + OneLine.of(e.getMessage()));
+            return AccessVerdict.deny(403, "policy-failed", "the stream policy failed: " + OneLine.of(e.getMessage()));
         }
     }
 
-    private String serviceDown(StreamPolicy.Decision decision, Throwable cause) {
-        String service = "service " + decision.service() + " on port " + decision.target().getPort();
+    private String serviceDown(StreamTarget allowed, Throwable cause) {
+        String service = "service " + allowed.service() + " on port " + allowed.address().getPort();
         if (cause instanceof ConnectTimeoutException) {
             return service + " did not answer within " + Durations.format(serviceTimeout);
         }

@@ -2,6 +2,7 @@ package dev.secureconnect.appliance.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.tunnel.link.ServiceEntry;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import java.util.List;
@@ -31,16 +32,16 @@ class AllowListPolicyTest {
         "fail/no-ticket            | 127.0.0.1        | 22    | ''       | false | the stream names no ticket",
     })
     void decides(String name, String host, int port, String ticket, boolean allowed, String detail) {
-        StreamPolicy.Decision decision = POLICY.decide(new StreamRequest(host, port, "s-1", ticket, ""));
+        AccessVerdict<StreamTarget> decision = POLICY.decide(new StreamRequest(host, port, "s-1", ticket, ""));
         assertThat(decision.allowed()).isEqualTo(allowed);
         if (allowed) {
-            assertThat(decision.service()).isEqualTo(detail);
-            assertThat(decision.target().getAddress().isLoopbackAddress()).isTrue();
-            assertThat(decision.target().isUnresolved()).isFalse();
-            assertThat(decision.target().getPort()).isEqualTo(port);
+            assertThat(decision.value().service()).isEqualTo(detail);
+            assertThat(decision.value().address().getAddress().isLoopbackAddress()).isTrue();
+            assertThat(decision.value().address().isUnresolved()).isFalse();
+            assertThat(decision.value().address().getPort()).isEqualTo(port);
         } else {
             assertThat(decision.reason()).startsWith(detail);
-            assertThat(decision.target()).isNull();
+            assertThat(decision.value()).isNull();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.secureconnect.bench.jmh;
 
+import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
 import dev.secureconnect.appliance.access.TokenKeys;
@@ -108,11 +109,11 @@ public class AccessTokenBenchmark {
 
     /** The appliance's whole check of a session request's credentials. */
     @Benchmark
-    public SessionAuthorizer.Verdict authorizeOnAppliance() {
-        SessionAuthorizer.Verdict verdict = authorizer.authorize(credentials, TICKET_CONNECTED);
+    public AccessToken authorizeOnAppliance() {
+        AccessVerdict<AccessToken> verdict = authorizer.authorize(credentials, TICKET_CONNECTED);
         if (!verdict.allowed()) {
             throw new IllegalStateException("the appliance refused the benchmark's token: " + verdict.reason());
         }
-        return verdict;
+        return verdict.value();
     }
 }

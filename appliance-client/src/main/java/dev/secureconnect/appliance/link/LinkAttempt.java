@@ -1,0 +1,109 @@
+package dev.secureconnect.appliance.link;
+
+import dev.secureconnect.tunnel.link.Hello;
+import dev.secureconnect.tunnel.link.LinkCodecs;
+import dev.secureconnect.tunnel.link.LinkJson;
+import dev.secureconnect.tunnel.link.StreamRequestHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One attempt at a link, from dialling to closed: what the connector reported, whether it was closed on purpose, and
+ * the hello stream the server keeps open on it ({@code GET /v1/hello}) with the last hello sent there.
+ *
+ * <p>Used on the link's event loop only; the connector's reports go to the supervisor.
+ */
+final class LinkAttempt implements LinkConnector.Events {
+
+    private final LinkSupervisor supervisor;
+    Channel channel;
+    boolean up;
+    boolean intentional;
+    String closeReason;
+    String problem;
+    String serverIdentity;
+    ScheduledFuture<?> admissionTimer;
+    private Http2StreamChannel helloStream;
+    private Hello lastHello;
+
+    LinkAttempt(LinkSupervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    @Override
+    public void up(Channel linkChannel, String identity) {
+        supervisor.linkUp(this, identity);
+    }
+
+    @Override
+    public void problem(String reason) {
+        if (problem == null) {
+            problem = reason;
+        }
+    }
+
+    @Override
+    public void serverRefused(String reason) {
+        problem(reason);
+        supervisor.serverRefused(reason);
+    }
+
+    /** Up, and neither closing nor replaced: the server's requests on it are served. */
+    boolean serving(LinkAttempt current) {
+        return this == current && up && !intentional;
+    }
+
+    /** Keeps {@code stream} as the hello stream (closing an earlier one); the next {@link #sendHello} goes there. */
+    void watchHello(Http2StreamChannel stream) {
+        if (helloStream != null && helloStream != stream) {
+            helloStream.close();
+        }
+        helloStream = stream;
+        lastHello = null;
+        stream.closeFuture().addListener(done -> {
+            if (helloStream == stream) {
+                helloStream = null;
+            }
+        });
+        StreamRequestHandler.respondWith(stream, new byte[0], false);
+    }
+
+    /** Sends {@code hello} on the hello stream unless it is the last one sent; false when nothing was sent. */
+    boolean sendHello(Hello hello) {
+        if (helloStream == null || !helloStream.isActive() || hello.equals(lastHello)) {
+            return false;
+        }
+        lastHello = hello;
+        StreamRequestHandler.send(helloStream, LinkJson.encode(hello));
+        return true;
+    }
+
+    /**
+     * Closes this link on purpose: the hello stream, then a GOAWAY telling the server why; cut at the socket if it has
+     * not closed after {@code forceAfter} (timed on {@code loop}, the link's).
+     */
+    void closeOnPurpose(String reason, EventLoop loop, Duration forceAfter) {
+        intentional = true;
+        closeReason = reason;
+        if (helloStream != null) {
+            helloStream.close();
+        }
+        Channel closing = channel;
+        LinkCodecs.close(closing, reason); // GOAWAY tells the server why
+        loop.schedule(() -> {
+            if (closing.isOpen()) {
+                ChannelHandlerContext first = closing.pipeline().firstContext();
+                if (first != null) {
+                    first.close(); // below HTTP/2 and TLS: skips their graceful shutdown
+                } else {
+                    closing.close();
+                }
+            }
+        }, forceAfter.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.secureconnect.appliance.link;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.tunnel.retry.Backoff;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The back-off between failed links: counts the failures in a row, keeps the last problem for the status, and
+ * schedules the next attempt after a {@link Backoff}. An admin action or an accepted ticket resets it.
+ *
+ * <p>Used on the link's event loop only.
+ */
+final class Redial {
+
+    private final EventLoop loop;
+    private final Clock clock;
+    private final Backoff delays;
+    private ScheduledFuture<?> retry;
+    private Instant at;
+    private int failures;
+    private String lastProblem;
+
+    Redial(EventLoop loop, Clock clock, Backoff delays) {
+        this.loop = requireNonNull(loop, "loop");
+        this.clock = requireNonNull(clock, "clock");
+        this.delays = requireNonNull(delays, "delays");
+    }
+
+    /** A link failed or was lost with {@code problem}. */
+    void failed(String problem) {
+        failures++;
+        lastProblem = problem;
+    }
+
+    /** Runs {@code then} on the loop after the back-off for the failures so far; returns the delay. */
+    Duration schedule(Runnable then) {
+        assert loop.inEventLoop();
+        Duration delay = delays.next(failures);
+        at = clock.instant().plus(delay);
+        retry = loop.schedule(() -> {
+            retry = null;
+            at = null;
+            then.run();
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        return delay;
+    }
+
+    void cancel() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+            at = null;
+        }
+    }
+
+    /** No waiting out a back-off: the next failure waits the shortest delay again. */
+    void resetFailures() {
+        failures = 0;
+    }
+
+    /** A ticket was accepted: the link works. */
+    void succeeded() {
+        failures = 0;
+        lastProblem = null;
+    }
+
+    boolean pending() {
+        return retry != null;
+    }
+
+    /** When the next attempt is due, or null when none is scheduled. */
+    Instant at() {
+        return at;
+    }
+
+    String lastProblem() {
+        return lastProblem;
+    }
+
+    int failures() {
+        return failures;
+    }
+}
