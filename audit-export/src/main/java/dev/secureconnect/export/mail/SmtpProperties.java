@@ -7,8 +7,9 @@ import java.util.Properties;
 /**
  * The Angus Mail session properties for {@link MailSettings}: every timeout set (the library's default is to wait
  * forever), TLS as the settings ask and never less (STARTTLS required, not opportunistic), the server's name checked
- * against its certificate, SecureConnect's protocol versions ({@link TlsPolicy#PROTOCOLS}), and with a CA file the
- * trust of {@link ReceiverTrust} (no revocation check: a mail client has no CRL).
+ * against its certificate, SecureConnect's {@link TlsPolicy} (protocol versions, cipher suites, signature constraints,
+ * through {@link ReceiverTrust#socketFactory}), and with a CA file the trust of {@link ReceiverTrust} (no revocation
+ * check: a mail client has no CRL).
  */
 final class SmtpProperties {
 
@@ -48,9 +49,9 @@ final class SmtpProperties {
     private static void tls(Properties properties, MailSettings settings) {
         properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
         properties.setProperty("mail.smtp.ssl.protocols", String.join(" ", TlsPolicy.PROTOCOLS));
-        if (settings.ca() != null) {
-            // an object, not a string: the library takes the factory itself from here
-            properties.put("mail.smtp.ssl.socketFactory", ReceiverTrust.sslContext(settings.ca()).getSocketFactory());
-        }
+        properties.setProperty("mail.smtp.ssl.ciphersuites", String.join(" ", TlsPolicy.CIPHER_SUITES));
+        // an object, not a string: the library takes the factory itself from here, and its sockets carry the
+        // policy's signature constraints (with the JDK's default trust when no CA file is configured)
+        properties.put("mail.smtp.ssl.socketFactory", ReceiverTrust.socketFactory(settings.ca(), null));
     }
 }

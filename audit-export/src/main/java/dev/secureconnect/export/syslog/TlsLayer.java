@@ -12,7 +12,6 @@ import java.net.SocketTimeoutException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
@@ -44,8 +43,7 @@ final class TlsLayer {
         try {
             SSLSocket tls = (SSLSocket) context().getSocketFactory().createSocket(raw, host, settings.port(), true);
             SSLParameters parameters = tls.getSSLParameters();
-            parameters.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
-            parameters.setCipherSuites(supported(tls, TlsPolicy.CIPHER_SUITES));
+            TlsPolicy.applyTo(parameters);
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             if (!IP_LITERAL.matcher(host).matches()) {
                 parameters.setServerNames(List.of(new SNIHostName(host)));
@@ -87,11 +85,6 @@ final class TlsLayer {
             }
         }
         return context;
-    }
-
-    private static String[] supported(SSLSocket socket, List<String> wanted) {
-        List<String> available = Arrays.asList(socket.getSupportedCipherSuites());
-        return wanted.stream().filter(available::contains).toArray(String[]::new);
     }
 
     /** Why the handshake failed, in words an operator can act on. */

@@ -1,6 +1,7 @@
 package dev.secureconnect.export.webhook;
 
 import dev.secureconnect.crypto.tls.TlsPolicy;
+import dev.secureconnect.export.ReceiverTrust;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -12,10 +13,8 @@ final class WebhookTls {
 
     private WebhookTls() {}
 
-    /** SecureConnect's protocol versions ({@link TlsPolicy#PROTOCOLS}); the receiver's cipher suites are left to the JDK. */
+    /** {@link TlsPolicy}'s protocol versions, cipher suites and signature constraints. */
     static SSLParameters parameters() {
-        SSLParameters parameters = new SSLParameters();
-        parameters.setProtocols(TlsPolicy.PROTOCOLS.toArray(String[]::new));
-        return parameters;
+        return ReceiverTrust.parameters();
     }
 }

@@ -12,6 +12,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * Presents one key and its chain, held in memory. Netty's {@code keyManager(PrivateKey, chain)} would first build a
  * throw-away PKCS#12 key store and on JDK 17 encrypt and decrypt the key in it (PBES2, 10,000 iterations) — the
  * largest part of a short-lived CLI's start-up before its first handshake.
+ *
+ * <p>For BoringSSL it is {@link #keyless}: it hands over the chain only, and BoringSSL signs through the
+ * {@link PolicySigner}, which holds the key (BoringSSL would sign with a key it holds itself as it likes).
  */
 final class FixedKeyManager extends X509ExtendedKeyManager {
 
@@ -20,9 +23,21 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
     private final PrivateKey key;
     private final X509Certificate[] chain;
 
+    private final boolean keyless;
+
     FixedKeyManager(KeyMaterial keys) {
+        this(keys, false);
+    }
+
+    private FixedKeyManager(KeyMaterial keys, boolean keyless) {
         this.key = keys.privateKey();
         this.chain = keys.chain().toArray(X509Certificate[]::new);
+        this.keyless = keyless;
+    }
+
+    /** Presents the chain of {@code keys} but never its private key: {@link #getPrivateKey} answers null. */
+    static FixedKeyManager keyless(KeyMaterial keys) {
+        return new FixedKeyManager(keys, true);
     }
 
     private String aliasFor(String keyType) {
@@ -71,6 +86,6 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return ALIAS.equals(alias) ? key : null;
+        return ALIAS.equals(alias) && !keyless ? key : null;
     }
 }

@@ -168,6 +168,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
             trust.validator().validate(certificates, trust.clock().instant());
             for (X509Certificate certificate : certificates) {
                 requireStrongKey(certificate);
+                requireStrongSignature(certificate);
             }
             CertificateIdentity identity = requireRole(chain[0]);
             if (hostNames != null && !resumed) {
@@ -193,20 +194,43 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         if (engine == null) {
             return;
         }
-        String suite;
+        String suite = negotiatedCipherSuite(engine, resumed);
+        if (!TlsPolicy.allowsCipherSuite(suite)) {
+            throw refusal(Reason.INVALID, cipherSuiteRefusal(suite));
+        }
+    }
+
+    /** The suite a handshake in progress ({@code resumed}: a resumed one) negotiated, null if none yet. */
+    static String negotiatedCipherSuite(SSLEngine engine, boolean resumed) {
         if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
             // BoringSSL's session names its suite only once the handshake is done: ask the connection itself
             synchronized (openSsl) {
                 long ssl = openSsl.sslPointer();
-                suite = ssl == 0 ? null : SSL.getCipherForSSL(ssl);
+                return ssl == 0 ? null : SSL.getCipherForSSL(ssl);
             }
-        } else {
-            SSLSession session = resumed ? engine.getSession() : engine.getHandshakeSession();
-            suite = session == null ? null : session.getCipherSuite();
         }
-        if (!TlsPolicy.allowsCipherSuite(suite)) {
-            throw refusal(Reason.INVALID, "the handshake negotiated cipher suite " + suite + ", which the TLS policy"
-                    + " does not allow (expected: " + String.join(", ", TlsPolicy.CIPHER_SUITES) + ")");
+        SSLSession session = resumed ? engine.getSession() : engine.getHandshakeSession();
+        return session == null ? null : session.getCipherSuite();
+    }
+
+    /** Why a handshake on {@code suite} is refused, as refusals and the log say it. */
+    static String cipherSuiteRefusal(String suite) {
+        return "the handshake negotiated cipher suite " + suite + ", which the TLS policy does not allow (expected: "
+                + String.join(", ", TlsPolicy.CIPHER_SUITES) + ")";
+    }
+
+    /**
+     * Refuses a certificate signed with MD5, SHA-1 or SHA-224 ({@link TlsPolicy#allowsSignatureAlgorithm}). A
+     * self-signed root is the trust anchor: PKIX does not check its own signature, and neither does this.
+     */
+    private static void requireStrongSignature(X509Certificate certificate) {
+        if (certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+            return;
+        }
+        if (!TlsPolicy.allowsSignatureAlgorithm(certificate.getSigAlgName())) {
+            throw refusal(Reason.INVALID, "certificate " + KeyMaterial.subject(certificate) + " is signed with "
+                    + certificate.getSigAlgName() + ", which the TLS policy does not allow (expected: SHA-256 or"
+                    + " stronger)");
         }
     }
 
@@ -288,7 +312,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         }
     }
 
-    private static String address(SSLEngine engine) {
+    static String address(SSLEngine engine) {
         if (engine == null || engine.getPeerHost() == null) {
             return UNKNOWN_PEER;
         }

@@ -11,7 +11,9 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSslContext;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -123,10 +125,10 @@ public final class SslContexts {
         }
         Set<CertificateRole> roles = EnumSet.copyOf(allowedClientRoles);
         PeerTrustManager trustManager = PeerTrustManager.forListener(trust, roles, refusals);
-        SslContextBuilder builder = SslContextBuilder.forServer(new FixedKeyManager(keys))
+        SslContextBuilder builder = SslContextBuilder.forServer(keyManager(keys, provider.onListener()))
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(trustManager);
-        return build(applyPolicy(builder, alpn, provider.onListener()),
+        return build(applyPolicy(builder, alpn, provider.onListener(), new PolicySigner(keys.privateKey(), true, refusals)),
                 "the " + PeerTrustManager.labels(roles, "/") + " listener");
     }
 
@@ -157,10 +159,11 @@ public final class SslContexts {
         requireNonNull(trust, "trust");
         requireNonNull(refusals, "refusals");
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .keyManager(new FixedKeyManager(keys))
+                .keyManager(keyManager(keys, provider.onClient()))
                 .trustManager(PeerTrustManager.forClient(trust, refusals))
                 .endpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
-        return build(applyPolicy(builder, alpn, provider.onClient()), "the client");
+        return build(applyPolicy(builder, alpn, provider.onClient(), new PolicySigner(keys.privateKey(), false, refusals)),
+                "the client");
     }
 
     /**
@@ -174,6 +177,8 @@ public final class SslContexts {
         SslHandler handler = remote instanceof InetSocketAddress inet
                 ? context.newHandler(channel.alloc(), inet.getHostString(), inet.getPort())
                 : context.newHandler(channel.alloc());
+        SSLEngine engine = handler.engine();
+        engine.setSSLParameters(withSignatureConstraints(engine, engine.getSSLParameters()));
         handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
         return handler;
     }
@@ -202,7 +207,7 @@ public final class SslContexts {
         if (!isIpLiteral(name)) {
             parameters.setServerNames(List.of(new SNIHostName(name)));
         }
-        engine.setSSLParameters(parameters);
+        engine.setSSLParameters(withSignatureConstraints(engine, parameters));
         handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
         return handler;
     }
@@ -229,8 +234,32 @@ public final class SslContexts {
                 || context instanceof ReferenceCountedOpenSslContext ? TlsProvider.OPENSSL : TlsProvider.JDK;
     }
 
-    /** @param effective {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}, as resolved for the side */
-    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn, TlsProvider effective) {
+    /** BoringSSL gets the chain only: it signs through the {@link PolicySigner} that {@link #applyPolicy} sets. */
+    private static FixedKeyManager keyManager(KeyMaterial keys, TlsProvider effective) {
+        return effective == TlsProvider.OPENSSL ? FixedKeyManager.keyless(keys) : new FixedKeyManager(keys);
+    }
+
+    /**
+     * The JDK restricts a connection's signature schemes to those {@link TlsPolicy#SIGNATURE_CONSTRAINTS} allows
+     * (SSLParameters.setSignatureSchemes is Java 19's); BoringSSL's engine takes no constraints and signs through
+     * {@link PolicySigner} instead.
+     */
+    private static SSLParameters withSignatureConstraints(SSLEngine engine, SSLParameters parameters) {
+        if (!(engine instanceof ReferenceCountedOpenSslEngine)) {
+            parameters.setAlgorithmConstraints(TlsPolicy.SIGNATURE_CONSTRAINTS);
+        }
+        return parameters;
+    }
+
+    /**
+     * @param effective {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}, as resolved for the side
+     * @param signer signs BoringSSL's handshakes (unused on the JDK)
+     */
+    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn, TlsProvider effective,
+            PolicySigner signer) {
+        if (effective == TlsProvider.OPENSSL) {
+            builder.option(OpenSslContextOption.PRIVATE_KEY_METHOD, signer);
+        }
         List<String> protocols = List.copyOf(requireNonNull(alpn, "alpn"));
         for (String protocol : protocols) {
             if (protocol.isEmpty() || protocol.length() > 255) {

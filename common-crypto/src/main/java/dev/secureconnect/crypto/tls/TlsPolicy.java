@@ -1,7 +1,14 @@
 package dev.secureconnect.crypto.tls;
 
+import java.security.AlgorithmConstraints;
+import java.security.AlgorithmParameters;
+import java.security.CryptoPrimitive;
+import java.security.Key;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.net.ssl.SSLParameters;
 
 /**
  * SecureConnect's TLS policy, the one place it is written down; every listener and every client takes its
@@ -14,6 +21,10 @@ import java.util.List;
  *       secrecy always, no RSA key exchange, no CBC, no AES-128.</li>
  *   <li>Certificates: RSA keys of at least 2048 bits, on both sides of every connection; the client's certificate
  *       is required by every listener.</li>
+ *   <li>Signatures: no MD5, SHA-1 or SHA-224, neither in the certificates of the peer's chain (its self-signed
+ *       root, which PKIX does not check, aside) nor in the handshake: the TLS 1.2 signature algorithms offered and
+ *       accepted are SHA-256 or stronger (RSA-PSS or PKCS#1 v1.5), and a handshake that would need a weaker one
+ *       fails. See {@link #allowsSignatureAlgorithm}.</li>
  *   <li>Every connection is checked against the CRL as it is when the connection is made, resumed sessions
  *       included (their peer certificate is checked again). No renegotiation: a peer cannot swap its certificate on
  *       an open connection.</li>
@@ -23,7 +34,14 @@ import java.util.List;
  * <p>Both {@link TlsProvider}s apply it. On BoringSSL ({@link TlsProvider#OPENSSL}) there is no DHE, so TLS 1.2 is
  * ECDHE-RSA only, and the TLS 1.3 suites cannot be restricted: the trust managers refuse any handshake that negotiated
  * a suite outside {@link #CIPHER_SUITES}, so a peer is never let in over AES-128 or ChaCha20. BoringSSL refuses
- * renegotiation by itself.
+ * renegotiation by itself. There, the signature algorithms cannot be configured either: the listener and client sign
+ * through {@link PolicySigner}, which signs only with the algorithms of the policy and, on a listener, only once the
+ * handshake has chosen a suite of {@link #CIPHER_SUITES}, so a TLS 1.3 handshake on AES-128 or ChaCha20 fails before
+ * the listener's ServerHello leaves it. On the JDK the handshake's signature schemes are restricted per connection by
+ * {@link #SIGNATURE_CONSTRAINTS} ({@link SSLParameters#setAlgorithmConstraints}).
+ *
+ * <p>Connections SecureConnect makes with the JDK's own sockets and HTTP clients (the audit export transports) take
+ * the same protocols, suites and signature constraints from {@link #applyTo(SSLParameters)}.
  */
 public final class TlsPolicy {
 
@@ -72,6 +90,61 @@ public final class TlsPolicy {
     /** Whether a handshake that negotiated {@code suite} (the JDK's name or BoringSSL's) is within the policy. */
     static boolean allowsCipherSuite(String suite) {
         return CIPHER_SUITES.contains(suite) || OPENSSL_NAMES.contains(suite);
+    }
+
+    /**
+     * The hashes never accepted in a signature, as they appear in the JDK's names ({@code SHA1withRSA}) and the TLS
+     * names ({@code rsa_pkcs1_sha1}, {@code ecdsa_sha224}) once upper-cased and stripped of dashes.
+     */
+    private static final List<String> REFUSED_SIGNATURE_HASHES = List.of("MD2", "MD5", "SHA1", "SHA224");
+
+    /**
+     * Whether a signature algorithm, in the JDK's name ({@code SHA256withRSA}, {@code RSASSA-PSS}) or the TLS name of
+     * a signature scheme ({@code rsa_pss_rsae_sha256}), is within the policy: anything but MD2, MD5, SHA-1 and SHA-224.
+     */
+    public static boolean allowsSignatureAlgorithm(String algorithm) {
+        if (algorithm == null) {
+            return false;
+        }
+        String name = algorithm.toUpperCase(Locale.ROOT).replace("-", "");
+        return REFUSED_SIGNATURE_HASHES.stream().noneMatch(name::contains);
+    }
+
+    /**
+     * The JDK's handshake constraints of the policy: refuses every algorithm {@link #allowsSignatureAlgorithm}
+     * refuses (so the signature schemes offered, chosen and accepted in TLS 1.2 and 1.3, and the certificates the
+     * JDK's own trust manager checks), on top of the JDK's {@code jdk.tls.disabledAlgorithms}, which still apply.
+     * Set on every engine by {@link SslContexts} and on every JDK socket by {@link #applyTo}.
+     */
+    public static final AlgorithmConstraints SIGNATURE_CONSTRAINTS = new AlgorithmConstraints() {
+        @Override
+        public boolean permits(Set<CryptoPrimitive> primitives, String algorithm, AlgorithmParameters parameters) {
+            return allowsSignatureAlgorithm(algorithm);
+        }
+
+        @Override
+        public boolean permits(Set<CryptoPrimitive> primitives, Key key) {
+            return true;
+        }
+
+        @Override
+        public boolean permits(Set<CryptoPrimitive> primitives, String algorithm, Key key, AlgorithmParameters parameters) {
+            return allowsSignatureAlgorithm(algorithm);
+        }
+    };
+
+    /**
+     * Applies the policy to the parameters of a JDK socket or engine SecureConnect opens outside Netty (the audit
+     * export transports): {@link #PROTOCOLS}, {@link #CIPHER_SUITES} and {@link #SIGNATURE_CONSTRAINTS}. Host name
+     * verification and trust stay the caller's.
+     *
+     * @return {@code parameters}
+     */
+    public static SSLParameters applyTo(SSLParameters parameters) {
+        parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
+        parameters.setCipherSuites(CIPHER_SUITES.toArray(String[]::new));
+        parameters.setAlgorithmConstraints(SIGNATURE_CONSTRAINTS);
+        return parameters;
     }
 
     /** Checks a configured handshake timeout: at least a millisecond, at most a minute. */

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code auto}, the default, picks per side from {@code TlsProviderBenchmark}: listeners run BoringSSL (full
  * mutual-TLS handshakes about twice as fast: what a reconnect storm costs the server), clients run the JDK. Not
  * BoringSSL on both sides: it cannot be told to keep to AES-256 under TLS 1.3, so two BoringSSL ends negotiate
- * TLS_AES_128_GCM_SHA256, which the trust managers refuse; one JDK end keeps every connection on
+ * TLS_AES_128_GCM_SHA256, which the listener refuses; one JDK end keeps every connection on
  * TLS_AES_256_GCM_SHA384.
  *
  * <p>Configured as {@code tls.provider: auto | openssl | jdk} (server.yaml, appliance.json) or the environment

@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.pem.Pkcs12Bundle;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
 import dev.secureconnect.crypto.pki.CertificateChainValidator;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.pki.CertificateSigner;
 import dev.secureconnect.crypto.pki.RevocationReason;
 import dev.secureconnect.crypto.pki.RevokedCertificate;
 import dev.secureconnect.crypto.pki.SoftwareKeySigner;
@@ -16,6 +17,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -28,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A SecureConnect PKI made at test time: a root CA and an issuing CA (RSA 2048, built with
@@ -212,6 +217,32 @@ public final class TestPki {
     public Issued notYetValid(CertificateIdentity identity) {
         CertificateAuthority future = issuing.withClock(Clock.fixed(Instant.now().plus(Duration.ofDays(30)), ZoneOffset.UTC));
         return issued(future, identity, keyPair(identity.role().label()), Duration.ofDays(1));
+    }
+
+    /**
+     * A certificate from the real issuing CA, with its real key, but signed with {@code signatureAlgorithm} (e.g.
+     * {@code SHA1withRSA}) instead of SHA-256: valid for PKIX, refused by the TLS policy.
+     */
+    public Issued weaklySigned(CertificateIdentity identity, String signatureAlgorithm) {
+        KeyPair issuingKeys = keyPair("issuing-ca");
+        CertificateSigner weak = new CertificateSigner() {
+            @Override
+            public PublicKey publicKey() {
+                return issuingKeys.getPublic();
+            }
+
+            @Override
+            public ContentSigner contentSigner() {
+                try {
+                    return new JcaContentSignerBuilder(signatureAlgorithm).build(issuingKeys.getPrivate());
+                } catch (OperatorCreationException e) {
+                    throw new IllegalStateException("cannot sign with " + signatureAlgorithm, e);
+                }
+            }
+        };
+        CertificateAuthority ca = new CertificateAuthority(issuing.certificate(), List.of(root.certificate()), weak,
+                Clock.systemUTC());
+        return issued(ca, identity, keyPair(identity.role().label()), LEAF_VALIDITY);
     }
 
     /** A certificate that is otherwise valid but listed from now on in {@link #revocationList()}. */

@@ -206,6 +206,71 @@ abstract class OpenSslInteropTest {
     }
 
     /**
+     * A TLS 1.2 client that offers only SHA-1 (or SHA-224) signature algorithms, with a valid appliance certificate
+     * (and OpenSSL's security level lowered so that it offers them at all): the listener has nothing within the policy
+     * to sign its key exchange with, and the handshake fails before any application data.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"RSA+SHA1", "RSA+SHA224", "RSA+SHA1:RSA+SHA224:ECDSA+SHA1"})
+    void tls12ClientOfferingOnlyWeakSignatureAlgorithmsFailsTheHandshake(String sigalgs) {
+        TestPki.Issued appliance = pki.appliance("SN-OPENSSL-SIGALGS");
+        try (EchoServer listener = applianceListener()) {
+            OpenSslClient.Result result = OpenSslClient.run(listener.port(), args(appliance, "-tls1_2", "-ign_eof",
+                    "-sigalgs", sigalgs, "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-GCM-SHA384@SECLEVEL=0"),
+                    marker + "\n");
+
+            assertThat(result.exitCode()).as("s_client exit code; it printed:%n%s", result.output()).isNotZero();
+            assertThat(result.output()).contains("Cipher is (NONE)").doesNotContain(marker);
+            assertThat(listener.nextHandshake().succeeded()).isFalse();
+        }
+    }
+
+    /** The same client offering SHA-256 as well is let in, and the listener signs with SHA-256. */
+    @Test
+    void tls12ClientOfferingSha1AndSha256GetsSha256() {
+        TestPki.Issued appliance = pki.appliance("SN-OPENSSL-SIGALGS-OK");
+        try (EchoServer listener = applianceListener()) {
+            OpenSslClient.Result result = OpenSslClient.run(listener.port(), args(appliance, "-tls1_2", "-ign_eof",
+                    "-sigalgs", "RSA+SHA1:RSA+SHA256", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384@SECLEVEL=0"),
+                    marker + "\n");
+
+            assertThat(result.output()).contains("Peer signing digest: SHA256").contains(marker);
+            assertThat(listener.nextHandshake().succeeded()).isTrue();
+        }
+        assertThat(refusals.drain()).isEmpty();
+    }
+
+    /**
+     * An appliance certificate the real issuing CA signed with SHA-1: PKIX accepts it, the policy refuses it. The
+     * JDK's TLS 1.3 listener says so already in its certificate request (no SHA-1 in signature_algorithms_cert), so
+     * s_client sends no certificate at all there and the handshake fails for want of one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"-tls1_3", "-tls1_2"})
+    void clientCertificateSignedWithSha1IsRefused(String protocol) {
+        TestPki.Issued appliance = pki.weaklySigned(CertificateIdentity.appliance("SN-OPENSSL-SHA1"), "SHA1withRSA");
+        assertThat(appliance.certificate().getSigAlgName()).isEqualTo("SHA1withRSA");
+        try (EchoServer listener = applianceListener()) {
+            OpenSslClient.Result result = OpenSslClient.run(listener.port(),
+                    args(appliance, protocol, "-ign_eof", "-cipher", "DEFAULT@SECLEVEL=0"), marker + "\n");
+
+            if (provider() == TlsProvider.JDK && protocol.equals("-tls1_3")) {
+                EchoServer.Handshake seen = listener.nextHandshake();
+                assertThat(seen.succeeded()).isFalse();
+                assertThat(seen.failure()).hasStackTraceContaining("Empty client certificate chain");
+                assertThat(result.output()).doesNotContain(marker);
+                return;
+            }
+            Refusal refusal = refusals.next();
+            assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
+            assertThat(refusal.message()).contains("is signed with SHA1withRSA, which the TLS policy does not allow");
+            assertThat(refusal.subject()).isEqualTo(appliance.certificate().getSubjectX500Principal().getName());
+            assertThat(listener.nextHandshake().succeeded()).isFalse();
+            assertThat(result.output()).doesNotContain(marker);
+        }
+    }
+
+    /**
      * s_client saves the session of a first connection and offers it on a second one, after the appliance's
      * certificate was revoked: the listener resumes the session (s_client prints "Reused") but checks the
      * certificate against the new CRL and drops the connection.

@@ -56,8 +56,8 @@ class TlsProviderTest {
 
     /**
      * Why {@code auto} keeps one end on the JDK: BoringSSL cannot be restricted to AES-256 under TLS 1.3, and the
-     * BoringSSL client lists AES-128-GCM first, so two BoringSSL ends negotiate it and the client's trust manager
-     * refuses the connection.
+     * BoringSSL client lists AES-128-GCM first, so two BoringSSL ends negotiate it and the listener refuses the
+     * connection at its first signature (PolicySigner), before it sends its certificate: the client never gets one.
      */
     @Test
     void boringSslOnBothEndsNegotiatesAes128AndIsRefused() {
@@ -74,10 +74,11 @@ class TlsProviderTest {
             EchoClient.Outcome outcome = EchoClient.connect(clients, clientContext, "localhost", listener.port());
 
             assertThat(outcome.handshakeSucceeded()).isFalse();
-            Refusal refusal = clientRefusals.next();
+            Refusal refusal = serverRefusals.next();
             assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
             assertThat(refusal.message()).contains("negotiated cipher suite TLS_AES_128_GCM_SHA256");
             assertThat(listener.nextHandshake().succeeded()).isFalse();
+            assertThat(clientRefusals.drain()).isEmpty();
         } finally {
             clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(TlsFixtures.WAIT.toMillis());
         }
