@@ -17,15 +17,27 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import dev.secureconnect.tunnel.retry.Backoff;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code DIR/audit.log}: append-only JSON lines, SHA-256 hash-chained. Appends and reads hold {@code DIR/.audit.lock},
- * so the daemon and admin commands (which may run while it runs) append in turn and a reader never sees half a line.
- * Each append is forced to disk before it returns. {@code DIR/audit.head} keeps the last sequence number and hash, so
- * {@link #verify} also notices lines cut off the end.
+ * {@code DIR/audit.log}: append-only JSON lines, SHA-256 hash-chained. Appends hold {@code DIR/.audit.lock}, so the
+ * daemon and admin commands (which may run while it runs) append in turn. Each append is forced to disk before it
+ * counts as written. {@code DIR/audit.head} keeps the last sequence number and hash, so {@link #verify} also notices
+ * lines cut off the end.
+ *
+ * <p>Two ways to append: {@link #append} writes on the caller's thread (the admin commands), {@link #submit} and
+ * {@link #submitRetried} hand the record to this log's writer thread and return at once (the daemon, whose event loop
+ * never waits for the disk). The writer commits what has queued up as one group: one lock, one write, one fsync and
+ * one {@code audit.head} for the whole batch; each record's future completes once it is durable. A batch that cannot
+ * be written is cut back off the log, so it is either all there or not at all.
+ *
+ * <p>Readers ({@link #records}, {@link #verify}) hold the lock only to note how long the log and what its head is,
+ * then read that much without it: an append never waits for a listing of the whole log.
  */
 public final class AuditLog implements AuditSink {
 
@@ -37,12 +49,23 @@ public final class AuditLog implements AuditSink {
     /** More than any record's line: reasons are cut to one short line. */
     private static final int TAIL_BYTES = 64 * 1024;
 
+    /** How many records that must follow an action may wait for a log that cannot be written (see {@link #submitRetried}). */
+    static final int DEFAULT_BACKLOG_LIMIT = 10_000;
+    /** The most records committed as one group. */
+    private static final int MAX_BATCH = 512;
+
     private final ApplianceDirectory directory;
     private final Clock clock;
+    private final AuditWriter writer;
 
     public AuditLog(ApplianceDirectory directory, Clock clock) {
+        this(directory, clock, DEFAULT_BACKLOG_LIMIT, AuditWriter.RETRY);
+    }
+
+    AuditLog(ApplianceDirectory directory, Clock clock, int backlogLimit, Backoff retry) {
         this.directory = directory;
         this.clock = clock;
+        this.writer = new AuditWriter(this::write, backlogLimit, retry, MAX_BATCH);
     }
 
     @Override
@@ -50,24 +73,76 @@ public final class AuditLog implements AuditSink {
         append(event);
     }
 
-    /** Numbers, chains and appends one event; returns the line written. */
+    /** Numbers, chains and appends one event on this thread; returns the line written once it is durable. */
     public AuditRecord append(AuditEvent event) {
+        return write(List.of(event)).get(0);
+    }
+
+    /**
+     * Appends on the writer thread without waiting: the future completes once the record is durable, or fails when
+     * it cannot be written now (it is then not retried: what it was to allow must not happen).
+     */
+    @Override
+    public CompletableFuture<AuditRecord> submit(AuditEvent event) {
+        return writer.submit(event, false);
+    }
+
+    /**
+     * Appends on the writer thread, retrying with back-off until it is durable, in order with the records submitted
+     * after it: for a record that follows an action already done ({@code stream.closed}), which must never be lost.
+     * While the log cannot be written such records wait in memory; past the backlog limit the
+     * {@link #whenBacklogFull} action runs (once per outage).
+     */
+    @Override
+    public CompletableFuture<AuditRecord> submitRetried(AuditEvent event) {
+        return writer.submit(event, true);
+    }
+
+    /** What to do when too many records wait for the log (the daemon closes every session: none may go unaudited). */
+    public void whenBacklogFull(Runnable action) {
+        writer.whenBacklogFull(action);
+    }
+
+    /** Records waiting for the writer thread. */
+    public int backlog() {
+        return writer.backlog();
+    }
+
+    /** Stops the writer thread once what was submitted is written, waiting at most {@code timeout}. */
+    public void close(Duration timeout) {
+        writer.close(timeout);
+    }
+
+    /**
+     * Numbers, chains and appends a group of events under the lock: one write, one fsync, one head for all of them.
+     * When any of it fails the log is cut back to where it was and nothing counts as written.
+     */
+    private List<AuditRecord> write(List<AuditEvent> events) {
         return FileLocks.locked(directory.auditLockFile(), () -> {
             Head head = lastHead();
-            AuditRecord.Body body = new AuditRecord.Body(head.seq() + 1, clock.instant().toString(), event.type().id(),
-                    event.type().eventName(), event.actor(), event.ticket(), event.session(), event.target(),
-                    event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService(), event.details());
-            String hash = HashChain.link(head.hash(), canonical(body));
-            AuditRecord record = body.chained(head.hash(), hash);
-            appendLine(Json.line(record));
+            List<AuditRecord> records = new ArrayList<>(events.size());
+            StringBuilder lines = new StringBuilder();
+            for (AuditEvent event : events) {
+                AuditRecord.Body body = new AuditRecord.Body(head.seq() + 1, clock.instant().toString(),
+                        event.type().id(), event.type().eventName(), event.actor(), event.ticket(), event.session(),
+                        event.target(), event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService(),
+                        event.details());
+                String hash = HashChain.link(head.hash(), canonical(body));
+                AuditRecord record = body.chained(head.hash(), hash);
+                records.add(record);
+                lines.append(Json.line(record)).append('\n');
+                head = new Head(record.seq(), hash);
+            }
+            long before = appendLines(lines.toString());
             Path headFile = directory.auditHeadFile();
             try {
-                DurableFiles.write(headFile, Json.line(new Head(record.seq(), hash)).getBytes(StandardCharsets.UTF_8),
+                DurableFiles.write(headFile, Json.line(head).getBytes(StandardCharsets.UTF_8),
                         DurableFiles.Access.OWNER_ONLY);
             } catch (IOException e) {
+                cutBack(before);
                 throw new ApplianceException("cannot write " + headFile + ": " + e.getMessage(), e);
             }
-            return record;
+            return records;
         });
     }
 
@@ -77,7 +152,7 @@ public final class AuditLog implements AuditSink {
      * @throws ApplianceException if a line cannot be read as a record (see {@link #verify})
      */
     public List<AuditRecord> records() {
-        List<String> lines = FileLocks.locked(directory.auditLockFile(), this::lines);
+        List<String> lines = lines(FileLocks.locked(directory.auditLockFile(), this::length));
         List<AuditRecord> records = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             records.add(parse(lines.get(i), i + 1));
@@ -94,36 +169,37 @@ public final class AuditLog implements AuditSink {
      * @throws ApplianceException naming the first line that is wrong and what is wrong with it
      */
     public int verify() {
-        return FileLocks.locked(directory.auditLockFile(), () -> {
-            List<String> lines = lines();
-            long seq = 0;
-            String previous = HashChain.GENESIS;
-            for (int i = 0; i < lines.size(); i++) {
-                int lineNumber = i + 1;
-                AuditRecord record = parse(lines.get(i), lineNumber);
-                if (record.seq() != seq + 1) {
-                    throw new ApplianceException("audit log line " + lineNumber + " has seq " + record.seq() + " where "
-                            + (seq + 1) + " was expected: a line was removed or reordered");
-                }
-                if (!previous.equals(record.prevHash())) {
-                    throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
-                            + ") does not chain to the line before it: a line was removed, reordered or edited");
-                }
-                String hash = HashChain.link(previous, canonical(record.body()));
-                if (!hash.equals(record.hash())) {
-                    throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
-                            + ") was edited: its hash does not match its content");
-                }
-                seq = record.seq();
-                previous = hash;
+        record Snapshot(long length, Head head) {}
+        // the head and the length it belongs to are noted together; the lines up to it are read without the lock
+        Snapshot snapshot = FileLocks.locked(directory.auditLockFile(), () -> new Snapshot(length(), recordedHead()));
+        List<String> lines = lines(snapshot.length());
+        long seq = 0;
+        String previous = HashChain.GENESIS;
+        for (int i = 0; i < lines.size(); i++) {
+            int lineNumber = i + 1;
+            AuditRecord record = parse(lines.get(i), lineNumber);
+            if (record.seq() != seq + 1) {
+                throw new ApplianceException("audit log line " + lineNumber + " has seq " + record.seq() + " where "
+                        + (seq + 1) + " was expected: a line was removed or reordered");
             }
-            Head recorded = recordedHead();
-            if (recorded != null && (recorded.seq() > seq || (recorded.seq() == seq && !recorded.hash().equals(previous)))) {
-                throw new ApplianceException("audit log ends at seq " + seq + " but " + directory.auditHeadFile().getFileName()
-                        + " records seq " + recorded.seq() + " as its last line: lines were removed from the end");
+            if (!previous.equals(record.prevHash())) {
+                throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+                        + ") does not chain to the line before it: a line was removed, reordered or edited");
             }
-            return lines.size();
-        });
+            String hash = HashChain.link(previous, canonical(record.body()));
+            if (!hash.equals(record.hash())) {
+                throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+                        + ") was edited: its hash does not match its content");
+            }
+            seq = record.seq();
+            previous = hash;
+        }
+        Head recorded = snapshot.head();
+        if (recorded != null && (recorded.seq() > seq || (recorded.seq() == seq && !recorded.hash().equals(previous)))) {
+            throw new ApplianceException("audit log ends at seq " + seq + " but " + directory.auditHeadFile().getFileName()
+                    + " records seq " + recorded.seq() + " as its last line: lines were removed from the end");
+        }
+        return lines.size();
     }
 
     private static AuditRecord parse(String line, int lineNumber) {
@@ -206,10 +282,32 @@ public final class AuditLog implements AuditSink {
         }
     }
 
-    private List<String> lines() {
+    /** The log's length in bytes (zero when missing); under the lock, every line up to it is whole. */
+    private long length() {
         try {
+            return Files.size(directory.auditFile());
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new ApplianceException("cannot read the audit log " + directory.auditFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lines in the first {@code length} bytes of the log: appends only add after them, so no lock is needed. */
+    private List<String> lines(long length) {
+        if (length == 0) {
+            return List.of();
+        }
+        try (FileChannel channel = FileChannel.open(directory.auditFile(), StandardOpenOption.READ)) {
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new ApplianceException("the audit log " + directory.auditFile() + " is too large to read at once");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) length);
+            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
+                // read until the noted length
+            }
             List<String> lines = new ArrayList<>();
-            for (String line : Files.readAllLines(directory.auditFile(), StandardCharsets.UTF_8)) {
+            for (String line : new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).split("\r?\n")) {
                 if (!line.isBlank()) {
                     lines.add(line);
                 }
@@ -222,17 +320,45 @@ public final class AuditLog implements AuditSink {
         }
     }
 
-    private void appendLine(String line) {
+    /** Appends {@code lines} and forces them to disk; returns the log's length before them. Cut back on failure. */
+    private long appendLines(String lines) {
         Path file = directory.auditFile();
         try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer buffer = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            long before = channel.size();
+            try {
+                ByteBuffer buffer = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            } catch (IOException e) {
+                truncate(channel, before, e);
+                throw e;
             }
-            channel.force(true);
+            return before;
         } catch (IOException e) {
             throw new ApplianceException("cannot append to the audit log " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Cuts the log back to {@code length} after the rest of its batch could not be made durable. */
+    private void cutBack(long length) {
+        try (FileChannel channel = FileChannel.open(directory.auditFile(), StandardOpenOption.WRITE)) {
+            channel.truncate(length);
+            channel.force(true);
+        } catch (IOException e) {
+            throw new ApplianceException("cannot cut the audit log " + directory.auditFile() + " back to " + length
+                    + " bytes after a failed append: " + e.getMessage(), e);
+        }
+    }
+
+    private static void truncate(FileChannel channel, long length, IOException failure) {
+        try {
+            channel.truncate(length);
+            channel.force(true);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.audit;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Receives the appliance's audit events; {@link AuditLog} writes them to {@code DIR/audit.log}. */
 @FunctionalInterface
 public interface AuditSink {
@@ -10,4 +12,27 @@ public interface AuditSink {
      * @throws dev.secureconnect.appliance.ApplianceException if it cannot be recorded
      */
     void record(AuditEvent event);
+
+    /**
+     * Records one event without making an event loop wait for the disk: the future completes once it is durable, or
+     * fails if it cannot be recorded now (nothing is retried: what the record was to allow must not happen). This
+     * default records on the caller's thread.
+     */
+    default CompletableFuture<?> submit(AuditEvent event) {
+        try {
+            record(event);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Records an event that follows an action already done ({@code stream.closed}, {@code command.run}): it is retried
+     * until it is durable and never dropped. The future completes once it is. This default records on the caller's
+     * thread and does not retry.
+     */
+    default CompletableFuture<?> submitRetried(AuditEvent event) {
+        return submit(event);
+    }
 }

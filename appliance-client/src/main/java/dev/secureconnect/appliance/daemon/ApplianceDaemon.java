@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class ApplianceDaemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApplianceDaemon.class);
+    /** How long a stopping daemon waits for its last audit records to be written. */
+    private static final java.time.Duration AUDIT_DRAIN = java.time.Duration.ofSeconds(10);
 
     private final ApplianceDirectory directory;
     private final String serial;
@@ -47,11 +49,12 @@ public final class ApplianceDaemon implements AutoCloseable {
     private final EventLoopGroup group;
     private final LinkSupervisor supervisor;
     private final AdminServer admin;
+    private final AuditLog audit;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private ApplianceDaemon(ApplianceDirectory directory, String serial, FileChannel lockChannel, FileLock lock,
-            EventLoopGroup group, LinkSupervisor supervisor, AdminServer admin) {
+            EventLoopGroup group, LinkSupervisor supervisor, AdminServer admin, AuditLog audit) {
         this.directory = directory;
         this.serial = serial;
         this.lockChannel = lockChannel;
@@ -59,6 +62,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         this.group = group;
         this.supervisor = supervisor;
         this.admin = admin;
+        this.audit = audit;
     }
 
     /**
@@ -93,8 +97,11 @@ public final class ApplianceDaemon implements AutoCloseable {
             group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-appliance-link", true));
             supervisor = LinkSupervisor.create(group.next(), material, config, version(), audit, directory::writeState, clock,
                     directory);
+            LinkSupervisor running = supervisor;
+            audit.whenBacklogFull(() -> running.closeSessions("the audit log cannot be written"));
             AdminServer admin = AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor));
-            ApplianceDaemon daemon = new ApplianceDaemon(directory, material.serial(), lockChannel, lock, group, supervisor, admin);
+            ApplianceDaemon daemon = new ApplianceDaemon(directory, material.serial(), lockChannel, lock, group, supervisor, admin,
+                    audit);
             supervisor.start(state);
             log.info("appliance {}: daemon running for {} (server {}, admin socket {})", material.serial(), directory,
                     config.server(), run.resolve(directory.adminSocket().getFileName()));
@@ -165,6 +172,7 @@ public final class ApplianceDaemon implements AutoCloseable {
             supervisor.close();
             admin.close();
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10_000);
+            audit.close(AUDIT_DRAIN); // the sessions' closing records are written before the daemon lock goes
             release(lock, lockChannel);
             log.info("appliance {}: daemon stopped", serial);
         } finally {

@@ -6,6 +6,7 @@ import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
+import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -70,6 +71,19 @@ final class CommandRun {
 
     private void run() {
         EventLoop loop = stream.eventLoop();
+        // nothing runs before its stream.opened is durable
+        CompletableFuture<Boolean> audited = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (!stream.isActive()) {
+                audited.complete(false);
+                return;
+            }
+            sessions.openAudited(stream, info, "command " + command.name(), () -> audited.complete(true),
+                    () -> audited.complete(false));
+        });
+        if (!await(audited, false)) {
+            return;
+        }
         List<String> argv = new ArrayList<>(command.argv());
         argv.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(argv)
@@ -86,18 +100,14 @@ final class CommandRun {
             String reason = "command " + command.name() + " cannot be started: " + OneLine.of(e.getMessage());
             loop.execute(() -> {
                 sessions.audit(refused(reason).build());
-                sessions.refuse(stream, info, 502, reason, AuditEvent.FAILURE);
+                sessions.audit(info.event(EventType.STREAM_CLOSED).detail("status", 502).failed(reason).build());
+                StreamRequestHandler.respond(stream, 502, reason);
             });
             return;
         }
         CompletableFuture<Sessions.Session> started = new CompletableFuture<>();
         loop.execute(() -> started.complete(answer()));
-        Sessions.Session session;
-        try {
-            session = started.get();
-        } catch (InterruptedException | ExecutionException e) {
-            session = null;
-        }
+        Sessions.Session session = await(started, null);
         if (session == null) {
             kill();
             return;
@@ -145,12 +155,10 @@ final class CommandRun {
         finish(session, writer, sent, exitStatus, truncated, problem);
     }
 
-    /** On the loop: registers the session, audits it and answers 200; null when the stream is already gone. */
+    /** On the loop, once audited: registers the session and answers 200; null when the stream is already gone. */
     private Sessions.Session answer() {
         if (!stream.isActive()) {
-            return null;
-        }
-        if (!sessions.auditOpened(stream, info, "command " + command.name())) {
+            sessions.closedBeforeOpened(info);
             return null;
         }
         Sessions.Session session = sessions.track(stream, info, this::kill);
@@ -186,6 +194,18 @@ final class CommandRun {
                 writer.end(trailers); // after finished: the stream closing now is no longer a reason to kill
             }
         });
+    }
+
+    /** The worker waits for the loop's answer; {@code otherwise} when interrupted (the appliance is stopping). */
+    private static <T> T await(CompletableFuture<T> answer, T otherwise) {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return otherwise;
+        } catch (ExecutionException e) {
+            return otherwise;
+        }
     }
 
     private int awaitExit() {

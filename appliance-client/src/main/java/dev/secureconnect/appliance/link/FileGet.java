@@ -60,7 +60,7 @@ final class FileGet {
             String hash = HexFormat.of().formatHex(sha256.digest());
             long length = size;
             CompletableFuture<Sessions.Session> started = new CompletableFuture<>();
-            stream.eventLoop().execute(() -> started.complete(answer(length, hash)));
+            stream.eventLoop().execute(() -> answer(length, hash, started));
             Sessions.Session session = started.get();
             if (session == null) {
                 return;
@@ -105,8 +105,19 @@ final class FileGet {
         }
     }
 
-    private Sessions.Session answer(long size, String hash) {
-        if (!stream.isActive() || !sessions.auditOpened(stream, info, "file " + file)) {
+    /** On the loop: audits the start, then registers the session and answers 200; null when refused or gone. */
+    private void answer(long size, String hash, CompletableFuture<Sessions.Session> started) {
+        if (!stream.isActive()) {
+            started.complete(null);
+            return;
+        }
+        sessions.openAudited(stream, info, "file " + file, () -> started.complete(opened(size, hash)),
+                () -> started.complete(null));
+    }
+
+    private Sessions.Session opened(long size, String hash) {
+        if (!stream.isActive()) {
+            sessions.closedBeforeOpened(info);
             return null;
         }
         Sessions.Session session = sessions.track(stream, info, null);

@@ -87,18 +87,25 @@ final class FilePut extends ChannelInboundHandlerAdapter {
             }
             FilePut put = new FilePut(sessions, stream, info, target, temporary);
             stream.eventLoop().execute(() -> {
-                if (!put.begin()) {
+                if (!stream.isActive()) {
                     put.deleteTemporary();
                     return;
                 }
-                workers.execute(put::store);
+                sessions.openAudited(stream, info, "file " + target, () -> {
+                    if (!put.begin()) {
+                        sessions.closedBeforeOpened(info);
+                        put.deleteTemporary();
+                        return;
+                    }
+                    workers.execute(put::store);
+                }, put::deleteTemporary);
             });
         });
     }
 
-    /** On the loop: registers, audits, answers 200 and starts reading. */
+    /** On the loop, once audited: registers, answers 200 and starts reading; false when the stream is gone. */
     private boolean begin() {
-        if (!stream.isActive() || !sessions.auditOpened(stream, info, "file " + target)) {
+        if (!stream.isActive()) {
             return false;
         }
         session = sessions.track(stream, info, () -> abort("the session was closed"));

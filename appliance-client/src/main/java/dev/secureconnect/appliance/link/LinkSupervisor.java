@@ -33,7 +33,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,8 @@ public final class LinkSupervisor {
 
     private static final Logger log = LoggerFactory.getLogger(LinkSupervisor.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+    /** How long an admin's command waits for its audit records to be durable before it answers anyway. */
+    private static final Duration AUDIT_WAIT = Duration.ofSeconds(5);
     /** A link closed on purpose that has not closed after this long is cut at the socket. */
     private static final Duration FORCE_CLOSE_AFTER = Duration.ofMillis(500);
     private static final String SERVER = Sessions.SERVER_ACTOR;
@@ -96,6 +101,8 @@ public final class LinkSupervisor {
     private LinkAttempt link;
     private String lastAuditedProblem;
     private boolean closed;
+    /** The last record handed to the audit log (written on the loop, read by the admin's thread after its call). */
+    private volatile CompletableFuture<?> lastAudit = CompletableFuture.completedFuture(null);
 
     LinkSupervisor(EventLoop loop, LinkConnector connector, ApplianceConfig config, String serial, String softwareVersion,
             AuditSink audit, StateStore store, Clock clock, ApplianceDirectory directory, TrustMaterial trust) {
@@ -494,7 +501,7 @@ public final class LinkSupervisor {
     /** A session request on this link: CONNECT, exec, get or put ({@link SessionRequests}). */
     void sessionRequested(LinkAttempt attempt, Http2StreamChannel stream, SessionRequest request) {
         assert loop.inEventLoop();
-        sessionRequests.handle(stream, request, gate(attempt), number -> attempt == link && tickets.accepted(number),
+        sessionRequests.handle(stream, request, () -> gate(attempt), number -> attempt == link && tickets.accepted(number),
                 () -> policy(attempt));
     }
 
@@ -552,15 +559,42 @@ public final class LinkSupervisor {
         audit(event.build());
     }
 
+    /**
+     * Hands an event to the audit log's writer: retried until durable, never dropped, and the loop does not wait for
+     * the disk. An admin's action answers once its records are durable ({@link #onLoop}).
+     */
     private void audit(AuditEvent event) {
-        try {
-            audit.record(event);
-        } catch (RuntimeException e) {
-            log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(), e.getMessage());
-        }
+        assert loop.inEventLoop();
+        lastAudit = audit.submitRetried(event).whenComplete((written, failure) -> {
+            if (failure != null) {
+                log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(),
+                        failure.getMessage());
+            }
+        });
     }
 
+    /**
+     * Runs an admin's action on the loop, then waits (off the loop, at most {@link #AUDIT_WAIT}) until what it audited
+     * is durable, so the admin's command returns with its record in the log. The writer keeps order, so the last record
+     * is enough. The action itself never waits for the audit log: the kill switch works while the log cannot be written.
+     */
     private <T> T onLoop(Callable<T> work) {
-        return LoopCall.call(loop, work, CALL_TIMEOUT);
+        T result = LoopCall.call(loop, work, CALL_TIMEOUT);
+        try {
+            lastAudit.get(AUDIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("appliance {}: the audit log has not yet written the last record: {}", serial, e.getMessage());
+        }
+        return result;
+    }
+
+    /**
+     * Closes every session (from any thread): the audit log could not be written for too long, and a session must not
+     * run without its records.
+     */
+    public void closeSessions(String reason) {
+        loop.execute(() -> sessions.closeAll(reason));
     }
 }

@@ -17,7 +17,13 @@ import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.channel.EventLoop;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -26,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The appliance's session authorisation: every session request (CONNECT, exec, get, put) passes here, on the link's
- * event loop, through one straight pipeline of policies that denies by default, each answering with an
+ * The appliance's session authorisation: every session request (CONNECT, exec, get, put) passes here (on the link's
+ * event loop; the checks that read files on a worker), through one straight pipeline of policies that denies by default, each answering with an
  * {@link AccessVerdict} and the first refusal ending the request:
  *
  * <ol>
@@ -46,13 +52,20 @@ import org.slf4j.LoggerFactory;
 final class SessionRequests {
 
     private static final Logger log = LoggerFactory.getLogger(SessionRequests.class);
+    /** How long a worker waits for the loop to say whether a ticket is accepted. */
+    private static final Duration LOOP_ANSWER = Duration.ofSeconds(10);
 
     private final ApplianceDirectory directory;
     private final SessionAuthorizer authorizer;
     private final Revocations revocations;
     private final Sessions sessions;
+    /** The revoked tokens as of the last push handled on the loop (loop only). */
+    private Set<UUID> revoked = Set.of();
     private final ExecutorService workers =
             Executors.newCachedThreadPool(new DefaultThreadFactory("sc-appliance-session", true));
+    /** Reads the policy files (token keys, catalogue, folders) and the revocations off the link's event loop. */
+    private final ExecutorService policyReader =
+            Executors.newFixedThreadPool(2, new DefaultThreadFactory("sc-appliance-policy", true));
 
     SessionRequests(ApplianceDirectory directory, SessionAuthorizer authorizer, Revocations revocations, Sessions sessions) {
         this.directory = requireNonNull(directory, "directory");
@@ -62,15 +75,63 @@ final class SessionRequests {
     }
 
     /**
+     * Takes a session request on the stream's loop. The checks that read files (the pinned token keys, the command
+     * catalogue, the allowed folders and the file itself) run on a worker; the request carries on on the loop once they
+     * are done, the link's gate asked again there (a kill switch meanwhile wins).
+     *
      * @param link whether a session may start on this link now (the supervisor's gate: disabled, closing)
-     * @param ticketAccepted whether a ticket is connected, admitted and not disconnected
+     * @param ticketAccepted whether a ticket is connected, admitted and not disconnected (asked on the loop)
      * @param connectPolicy the CONNECT target policy
      */
-    void handle(Http2StreamChannel stream, SessionRequest request, AccessVerdict<?> link, Predicate<String> ticketAccepted,
+    void handle(Http2StreamChannel stream, SessionRequest request, Supplier<AccessVerdict<?>> link,
+            Predicate<String> ticketAccepted, Supplier<StreamPolicy> connectPolicy) {
+        EventLoop loop = stream.eventLoop();
+        assert loop.inEventLoop();
+        AccessVerdict<?> gate = link.get();
+        if (!gate.allowed()) {
+            sessions.refuse(stream, SessionInfo.of(request, null), gate.refusal());
+            return;
+        }
+        Predicate<String> acceptedOnLoop = number -> LoopCall.call(loop, () -> ticketAccepted.test(number), LOOP_ANSWER);
+        CompletableFuture.supplyAsync(() -> decide(request, acceptedOnLoop), policyReader)
+                .whenComplete((decision, failure) -> loop.execute(() -> {
+                    if (failure != null) {
+                        String reason = "the session request could not be checked: "
+                                + OneLine.of(String.valueOf(failure.getMessage()));
+                        log.error("appliance: {}", reason, failure);
+                        sessions.refuse(stream, SessionInfo.of(request, null), 500, reason, AuditEvent.FAILURE);
+                        return;
+                    }
+                    proceed(stream, request, link.get(), decision, connectPolicy);
+                }));
+    }
+
+    /** What the file-reading checks decided: the token, and for exec and files the target's verdict. */
+    private record Decision(AccessVerdict<AccessToken> token, AccessVerdict<?> target) {}
+
+    /** On a worker: the checks that read files. */
+    private Decision decide(SessionRequest request, Predicate<String> ticketAccepted) {
+        AccessVerdict<AccessToken> token = authorizer.authorize(request.credentials(), ticketAccepted);
+        if (!token.allowed()) {
+            return new Decision(token, null);
+        }
+        return new Decision(token, switch (request.kind()) {
+            case CONNECT -> null;
+            case EXEC -> CommandPolicy.decide(directory, request.target(), request.header(LinkProtocol.HEADER_ARGS));
+            case GET, PUT -> FileRequests.decide(directory, request.kind() == SessionRequest.Kind.PUT, request.target());
+        });
+    }
+
+    /** Back on the loop: the first refusal ends the request, else the session starts. */
+    @SuppressWarnings("unchecked")
+    private void proceed(Http2StreamChannel stream, SessionRequest request, AccessVerdict<?> link, Decision decision,
             Supplier<StreamPolicy> connectPolicy) {
         assert stream.eventLoop().inEventLoop();
-        AccessVerdict<AccessToken> token = link.allowed() ? authorizer.authorize(request.credentials(), ticketAccepted)
-                : link.refusal();
+        AccessVerdict<AccessToken> token = link.allowed() ? decision.token() : link.refusal();
+        if (token.allowed() && revoked.contains(token.value().id())) {
+            token = AccessVerdict.<AccessToken>deny(403, "revoked", "access token refused: it was revoked")
+                    .audited(EventType.TOKEN_REFUSED, java.util.Map.of("label", "revoked")).naming(token.value());
+        }
         SessionInfo info = SessionInfo.of(request, token.value());
         if (!token.allowed()) {
             sessions.refuse(stream, info, token);
@@ -79,8 +140,7 @@ final class SessionRequests {
         switch (request.kind()) {
             case CONNECT -> sessions.open(stream, request.connect(), info, connectPolicy);
             case EXEC -> {
-                AccessVerdict<CommandPolicy.Command> command =
-                        CommandPolicy.decide(directory, request.target(), request.header(LinkProtocol.HEADER_ARGS));
+                AccessVerdict<CommandPolicy.Command> command = (AccessVerdict<CommandPolicy.Command>) decision.target();
                 if (!command.allowed()) {
                     sessions.refuse(stream, info, command);
                     return;
@@ -88,13 +148,12 @@ final class SessionRequests {
                 CommandRun.start(sessions, stream, info, command.value().entry(), command.value().args(), workers);
             }
             case GET, PUT -> {
-                boolean put = request.kind() == SessionRequest.Kind.PUT;
-                AccessVerdict<Path> file = FileRequests.decide(directory, put, request.target());
+                AccessVerdict<Path> file = (AccessVerdict<Path>) decision.target();
                 if (!file.allowed()) {
                     sessions.refuse(stream, info, file);
                     return;
                 }
-                if (put) {
+                if (request.kind() == SessionRequest.Kind.PUT) {
                     FilePut.start(sessions, stream, info, file.value(), workers);
                 } else {
                     FileGet.start(sessions, stream, info, file.value(), workers);
@@ -103,25 +162,37 @@ final class SessionRequests {
         }
     }
 
-    /** {@code POST /v1/revocations}: kept, persisted, audited; sessions on a revoked token close at once. */
+    /**
+     * {@code POST /v1/revocations}: kept and persisted (on a worker), audited; sessions on a revoked token close at
+     * once, and a request checked before the push arrived does not start on one.
+     */
     void revocations(Http2StreamChannel stream, byte[] body) {
-        Revocations.Merge merge;
-        try {
-            merge = revocations.merge(Revocations.parse(body));
-        } catch (ApplianceException e) {
-            log.warn("appliance: revocation list from the server refused: {}", e.getMessage());
-            StreamRequestHandler.respond(stream, 400, OneLine.of(e.getMessage()));
-            return;
-        }
-        sessions.audit(AuditEvent.of(EventType.REVOCATIONS_RECEIVED, Sessions.SERVER_ACTOR)
-                .reason(merge.received() + " revoked token(s) received, " + merge.added() + " new, " + merge.kept() + " kept")
-                .detail("count", merge.received()).detail("added", merge.added()).detail("kept", merge.kept()).build());
-        sessions.close(session -> session.info.tokenId() != null && merge.all().contains(session.info.tokenId()),
-                "its access token was revoked");
-        StreamRequestHandler.respond(stream, 200, null);
+        EventLoop loop = stream.eventLoop();
+        assert loop.inEventLoop();
+        CompletableFuture.supplyAsync(() -> revocations.merge(Revocations.parse(body)), policyReader)
+                .whenComplete((merge, failure) -> loop.execute(() -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        log.warn("appliance: revocation list from the server refused: {}", cause.getMessage());
+                        StreamRequestHandler.respond(stream, cause instanceof ApplianceException ? 400 : 500,
+                                OneLine.of(String.valueOf(cause.getMessage())));
+                        return;
+                    }
+                    revoked = merge.all();
+                    sessions.audit(AuditEvent.of(EventType.REVOCATIONS_RECEIVED, Sessions.SERVER_ACTOR)
+                            .reason(merge.received() + " revoked token(s) received, " + merge.added() + " new, "
+                                    + merge.kept() + " kept")
+                            .detail("count", merge.received()).detail("added", merge.added()).detail("kept", merge.kept())
+                            .build());
+                    sessions.close(session -> session.info.tokenId() != null && merge.all().contains(session.info.tokenId()),
+                            "its access token was revoked");
+                    StreamRequestHandler.respond(stream, 200, null);
+                }));
     }
 
     void close() {
+        policyReader.shutdownNow();
         workers.shutdownNow();
     }
 }

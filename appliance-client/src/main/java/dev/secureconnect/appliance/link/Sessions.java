@@ -46,6 +46,8 @@ final class Sessions {
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
     static final String SERVER_ACTOR = "server";
+    /** The reason a session is refused when its opening record cannot be written. */
+    static final String AUDIT_UNAVAILABLE = "audit log unavailable";
 
     /** One open session: a stream relayed to a local socket, a command running, or a file being sent or stored. */
     static final class Session {
@@ -147,12 +149,22 @@ final class Sessions {
 
     private void relay(Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info,
             StreamTarget allowed) {
+        // the service is connected but not a byte is read from either side until stream.opened is durable
+        openAudited(stream, info, "service " + allowed.service(), () -> {
+            if (!stream.isActive()) {
+                socket.close();
+                closedBeforeOpened(info);
+                return;
+            }
+            relayAudited(stream, socket, request, info, allowed);
+        }, socket::close);
+    }
+
+    private void relayAudited(Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info,
+            StreamTarget allowed) {
+        assert stream.eventLoop().inEventLoop();
         String session = info.id();
         String target = info.target();
-        if (!auditOpened(stream, info, "service " + allowed.service())) {
-            socket.close();
-            return;
-        }
         Session opened = new Session(info, request.port(), clock.instant(), stream, socket, null);
         open.put(stream, opened);
         log.info("appliance {} ticket {} session {}: stream to {} ({}) opened", serial, request.ticket(), session, target,
@@ -172,18 +184,34 @@ final class Sessions {
     }
 
     /**
-     * Audits a session's start; when the audit log cannot be written the stream is answered 503 and false returned
-     * (no session without its record).
+     * Audits a session's start without blocking the loop, then runs {@code opened} on the stream's loop once
+     * {@code stream.opened} is durable. When the audit log cannot be written the stream is answered 503
+     * ({@value #AUDIT_UNAVAILABLE}) and {@code refused} run instead: no session without its record.
      */
-    boolean auditOpened(Http2StreamChannel stream, SessionInfo info, String reason) {
-        try {
-            audit.record(info.event(EventType.STREAM_OPENED).reason(reason).build());
-            return true;
-        } catch (RuntimeException e) {
-            log.error("appliance {}: cannot audit {}, refusing it: {}", serial, info.describe(), e.getMessage());
-            StreamRequestHandler.respond(stream, 503, "the appliance cannot write its audit log");
-            return false;
-        }
+    void openAudited(Http2StreamChannel stream, SessionInfo info, String reason, Runnable opened, Runnable refused) {
+        audit.submit(info.event(EventType.STREAM_OPENED).reason(reason).build()).whenComplete((written, failure) ->
+                stream.eventLoop().execute(() -> {
+                    if (failure == null) {
+                        opened.run();
+                        return;
+                    }
+                    log.error("appliance {}: cannot audit {}, refusing it: {}", serial, info.describe(),
+                            OneLine.of(String.valueOf(unwrap(failure).getMessage())));
+                    refused.run();
+                    audit(info.event(EventType.STREAM_REFUSED).detail("status", 503).failed(AUDIT_UNAVAILABLE).build());
+                    StreamRequestHandler.respond(stream, 503, AUDIT_UNAVAILABLE);
+                }));
+    }
+
+    /** A session whose stream.opened was written but whose stream closed before it started: audited as closed. */
+    void closedBeforeOpened(SessionInfo info) {
+        audit(info.event(EventType.STREAM_CLOSED).failed("the server closed the stream before the session started")
+                .build());
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
     }
 
     /**
@@ -226,12 +254,20 @@ final class Sessions {
         refuse(stream, info, verdict.status(), verdict.reason(), AuditEvent.REFUSED);
     }
 
-    /** Refuses a session request: audited ({@code stream.refused}) first, then answered with {@code status}. */
+    /**
+     * Refuses a session request: audited ({@code stream.refused}) first, then answered with {@code status} once the
+     * record is durable (or could not be written now: it is then retried, and the refusal is not held back).
+     */
     void refuse(Http2StreamChannel stream, SessionInfo info, int status, String reason, String outcome) {
         log.warn("appliance {}: {} refused ({}): {}", serial, info.describe(), status, reason);
         AuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
-        audit(AuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build());
-        StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
+        AuditEvent refusal = AuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build();
+        audit.submit(refusal).whenComplete((written, failure) -> stream.eventLoop().execute(() -> {
+            if (failure != null) {
+                audit(refusal);
+            }
+            StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
+        }));
     }
 
     private static AccessVerdict<StreamTarget> decide(StreamPolicy policy, StreamRequest request) {
@@ -253,12 +289,17 @@ final class Sessions {
         return service + " cannot be reached: " + OneLine.of(cause.getMessage());
     }
 
+    /**
+     * Audits an event that follows what happened (a session closed, a command run, a refusal): handed to the audit
+     * log's writer, retried until it is durable, never dropped; the loop does not wait for it.
+     */
     void audit(AuditEvent event) {
-        try {
-            audit.record(event);
-        } catch (RuntimeException e) {
-            log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(), e.getMessage());
-        }
+        audit.submitRetried(event).whenComplete((written, failure) -> {
+            if (failure != null) {
+                log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(),
+                        unwrap(failure).getMessage());
+            }
+        });
     }
 
     int count(String ticket) {
