@@ -144,11 +144,14 @@ final class AuditWriter {
                     for (Pending pending : batch) {
                         if (pending.retried) {
                             kept.add(pending);
-                        } else {
-                            pending.durable.completeExceptionally(e);
                         }
                     }
                     keptSize = kept.size();
+                    for (Pending pending : batch) {
+                        if (!pending.retried) {
+                            pending.durable.completeExceptionally(e);
+                        }
+                    }
                     if (failures == 1) {
                         log.error("cannot write the audit log, {} record(s) kept to retry: {}", kept.size(), e.getMessage());
                     }

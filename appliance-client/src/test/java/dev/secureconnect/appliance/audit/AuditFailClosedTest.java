@@ -1,0 +1,101 @@
+package dev.secureconnect.appliance.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.secureconnect.appliance.testing.ApplianceCli;
+import dev.secureconnect.appliance.testing.Engineers;
+import dev.secureconnect.appliance.testing.LoopbackService;
+import dev.secureconnect.appliance.testing.SessionBench;
+import dev.secureconnect.appliance.testing.TestServer;
+import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.tunnel.link.LinkException;
+import dev.secureconnect.tunnel.link.SessionCredentials;
+import dev.secureconnect.tunnel.link.StreamRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.Future;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The appliance fails closed: while its audit log cannot be written no session starts (503 {@code audit log
+ * unavailable}, no command run, no stream relayed), and the records that follow are written once it can be again.
+ */
+class AuditFailClosedTest {
+
+    @TempDir
+    Path work;
+
+    private SessionBench bench;
+    private LoopbackService echo;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        bench = SessionBench.start(work);
+        echo = LoopbackService.echo();
+        bench.appliance.ok("services add", "--name", "echo", "--port", Integer.toString(echo.port()));
+        bench.connect();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        bench.close();
+        echo.close();
+    }
+
+    @Test
+    void noSessionStartsWhileTheAuditLogCannotBeWrittenAndItsRecordsFollowOnceItCan() throws Exception {
+        Path marker = work.resolve("the-command-ran");
+        bench.appliance.ok("commands add", "--name", "mark", "--", "touch", marker.toString());
+        Path log = bench.appliance.dir.resolve("audit.log");
+        Path aside = work.resolve("audit.log.aside");
+        int before = bench.appliance.audit(EventType.STREAM_OPENED).size();
+
+        // the fault: the log's path is a folder, so nothing can be appended (root ignores file modes)
+        Files.move(log, aside);
+        Files.createDirectory(log);
+
+        TestServer.Response exec = exec("mark");
+        assertThat(exec.status()).isEqualTo(503);
+        assertThat(exec.reason()).isEqualTo("audit log unavailable");
+        assertThat(marker).as("the command ran without its record").doesNotExist();
+
+        Future<Http2StreamChannel> connect = TestServer.connect(bench.link, StreamRequest.loopback(echo.port(), "s-c",
+                SessionBench.TICKET), credentials("s-c"));
+        assertThat(connect.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(connect.isSuccess()).isFalse();
+        assertThat(connect.cause()).isInstanceOf(LinkException.class).hasMessage("audit log unavailable");
+        assertThat(bench.link.channel().isActive()).as("the link stays up").isTrue();
+
+        // the log comes back: the refusals, retried meanwhile, are written in order, and sessions start again
+        Files.delete(log);
+        Files.move(aside, log);
+        List<AuditRecord> refused = Eventually.await("the refusals written once the log is back",
+                () -> bench.appliance.audit(EventType.STREAM_REFUSED), r -> r.stream()
+                        .filter(record -> "audit log unavailable".equals(record.reason())).count() == 2);
+        assertThat(refused).filteredOn(r -> "audit log unavailable".equals(r.reason()))
+                .allSatisfy(r -> assertThat(r.details()).containsEntry("status", 503));
+        assertThat(bench.appliance.audit(EventType.STREAM_OPENED)).hasSize(before);
+        assertThat(exec("mark").status()).isEqualTo(200);
+        assertThat(marker).exists();
+        assertThat(ApplianceCli.ok("audit", "verify", "--dir", bench.appliance.dir.toString()).out()).contains("is intact");
+    }
+
+    private TestServer.Response exec(String command) throws Exception {
+        return TestServer.request(bench.link, Engineers.exec(command, List.of(), credentials("s-" + command)),
+                new byte[0]).get(20, TimeUnit.SECONDS);
+    }
+
+    private SessionCredentials credentials(String session) {
+        SessionCredentials credentials = bench.engineers.credentials(bench.engineers.alice, SessionBench.SERIAL,
+                SessionBench.TICKET);
+        return new SessionCredentials(session, credentials.ticket(), credentials.token(), credentials.engineer(),
+                credentials.engineerCertificate());
+    }
+}
