@@ -189,6 +189,7 @@ final class Sessions {
      * ({@value #AUDIT_UNAVAILABLE}) and {@code refused} run instead: no session without its record.
      */
     void openAudited(Http2StreamChannel stream, SessionInfo info, String reason, Runnable opened, Runnable refused) {
+        assert stream.eventLoop().inEventLoop();
         audit.submit(info.event(EventType.STREAM_OPENED).reason(reason).build()).whenComplete((written, failure) ->
                 stream.eventLoop().execute(() -> {
                     if (failure == null) {
@@ -220,6 +221,7 @@ final class Sessions {
      * closes it too.
      */
     Session track(Http2StreamChannel stream, SessionInfo info, Runnable stop) {
+        assert stream.eventLoop().inEventLoop();
         Session session = new Session(info, 0, clock.instant(), stream, null, stop);
         open.put(stream, session);
         stream.closeFuture().addListener(closed -> {
@@ -232,6 +234,7 @@ final class Sessions {
 
     /** A tracked session is over: unregistered and audited ({@code stream.closed}). */
     void finished(Session session, long toAppliance, long fromAppliance, String reason, boolean complete) {
+        assert session.stream.eventLoop().inEventLoop();
         open.remove(session.stream, session);
         String why = session.closeReason != null ? session.closeReason : reason;
         log.info("appliance {}: {} ended ({}): {} bytes in, {} bytes out", serial, session.info.describe(), why,
@@ -246,6 +249,7 @@ final class Sessions {
      * audited, then {@code stream.refused}, then the stream is answered with the verdict's status and reason.
      */
     void refuse(Http2StreamChannel stream, SessionInfo info, AccessVerdict<?> verdict) {
+        assert stream.eventLoop().inEventLoop();
         if (verdict.event() != null) {
             AuditEvent.Builder event = info.event(verdict.event());
             verdict.details().forEach(event::detail);
