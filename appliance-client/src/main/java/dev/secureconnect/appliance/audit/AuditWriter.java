@@ -33,7 +33,7 @@ final class AuditWriter {
 
     private record Pending(AuditEvent event, boolean retried, CompletableFuture<AuditRecord> durable) {}
 
-    /** Stops the writer thread once everything before it is written. */
+    /** Stops the writer thread once everything before it is written (the one pending without an event). */
     private static final Pending STOP = new Pending(null, false, new CompletableFuture<>());
 
     private final Function<List<AuditEvent>, List<AuditRecord>> write;

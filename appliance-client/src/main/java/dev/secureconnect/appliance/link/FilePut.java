@@ -88,17 +88,17 @@ final class FilePut extends ChannelInboundHandlerAdapter {
             FilePut put = new FilePut(sessions, stream, info, target, temporary);
             stream.eventLoop().execute(() -> {
                 if (!stream.isActive()) {
-                    put.deleteTemporary();
+                    workers.execute(put::deleteTemporary);
                     return;
                 }
                 sessions.openAudited(stream, info, "file " + target, () -> {
                     if (!put.begin()) {
                         sessions.closedBeforeOpened(info);
-                        put.deleteTemporary();
+                        workers.execute(put::deleteTemporary);
                         return;
                     }
                     workers.execute(put::store);
-                }, put::deleteTemporary);
+                }, () -> workers.execute(put::deleteTemporary));
             });
         });
     }

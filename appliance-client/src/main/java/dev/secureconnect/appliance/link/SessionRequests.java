@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -172,8 +171,7 @@ final class SessionRequests {
         CompletableFuture.supplyAsync(() -> revocations.merge(Revocations.parse(body)), policyReader)
                 .whenComplete((merge, failure) -> loop.execute(() -> {
                     if (failure != null) {
-                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure;
+                        Throwable cause = Sessions.unwrap(failure);
                         log.warn("appliance: revocation list from the server refused: {}", cause.getMessage());
                         StreamRequestHandler.respond(stream, cause instanceof ApplianceException ? 400 : 500,
                                 OneLine.of(String.valueOf(cause.getMessage())));

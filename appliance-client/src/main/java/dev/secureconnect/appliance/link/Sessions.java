@@ -210,7 +210,8 @@ final class Sessions {
                 .build());
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    /** What failed inside a {@link java.util.concurrent.CompletionException}. */
+    static Throwable unwrap(Throwable failure) {
         return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
     }
