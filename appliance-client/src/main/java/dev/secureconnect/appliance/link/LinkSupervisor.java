@@ -155,7 +155,7 @@ public final class LinkSupervisor {
 
     /** Turns SecureConnect on (persisted); a connected ticket then brings the link up. */
     public String enable(String actor) {
-        return onLoop(() -> {
+        return onLoopAudited(() -> {
             if (enabled) {
                 return "SecureConnect is already enabled";
             }
@@ -173,7 +173,7 @@ public final class LinkSupervisor {
      * {@link #enable}.
      */
     public String disable(String actor) {
-        return onLoop(() -> {
+        return onLoopAudited(() -> {
             if (!enabled) {
                 return "SecureConnect is already disabled";
             }
@@ -204,7 +204,7 @@ public final class LinkSupervisor {
      * again offers it again.
      */
     public String connect(TicketNumber number, String actor) {
-        return onLoop(() -> {
+        return onLoopAudited(() -> {
             if (!enabled) {
                 throw new ApplianceException("SecureConnect is disabled: turn it on first with 'sc-appliance enable'");
             }
@@ -230,7 +230,7 @@ public final class LinkSupervisor {
 
     /** Disconnects one ticket (null: all of them), closing its sessions. */
     public String disconnect(TicketNumber number, String actor) {
-        return onLoop(() -> {
+        return onLoopAudited(() -> {
             List<Tickets.Ticket> leaving = new ArrayList<>();
             if (number == null) {
                 leaving.addAll(tickets.all());
@@ -561,7 +561,7 @@ public final class LinkSupervisor {
 
     /**
      * Hands an event to the audit log's writer: retried until durable, never dropped, and the loop does not wait for
-     * the disk. An admin's action answers once its records are durable ({@link #onLoop}).
+     * the disk. An admin's action answers once its records are durable ({@link #onLoopAudited}).
      */
     private void audit(AuditEvent event) {
         assert loop.inEventLoop();
@@ -574,12 +574,12 @@ public final class LinkSupervisor {
     }
 
     /**
-     * Runs an admin's action on the loop, then waits (off the loop, at most {@link #AUDIT_WAIT}) until what it audited
+     * Runs an admin's action (enable, disable, connect, disconnect) on the loop, then waits (off the loop, at most {@link #AUDIT_WAIT}) until what it audited
      * is durable, so the admin's command returns with its record in the log. The writer keeps order, so the last record
      * is enough. The action itself never waits for the audit log: the kill switch works while the log cannot be written.
      */
-    private <T> T onLoop(Callable<T> work) {
-        T result = LoopCall.call(loop, work, CALL_TIMEOUT);
+    private <T> T onLoopAudited(Callable<T> work) {
+        T result = onLoop(work);
         try {
             lastAudit.get(AUDIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -588,6 +588,10 @@ public final class LinkSupervisor {
             log.warn("appliance {}: the audit log has not yet written the last record: {}", serial, e.getMessage());
         }
         return result;
+    }
+
+    private <T> T onLoop(Callable<T> work) {
+        return LoopCall.call(loop, work, CALL_TIMEOUT);
     }
 
     /**

@@ -16,7 +16,10 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.secureconnect.appliance.internal.FileLocks;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +88,44 @@ class AuditFailClosedTest {
         assertThat(exec("mark").status()).isEqualTo(200);
         assertThat(marker).exists();
         assertThat(ApplianceCli.ok("audit", "verify", "--dir", bench.appliance.dir.toString()).out()).contains("is intact");
+    }
+
+    @Test
+    void theLinkAndItsRelaysGoOnWhileTheAuditLogIsHeld() throws Exception {
+        String echoSession = "s-before";
+        Http2StreamChannel open = TestServer.connect(bench.link, StreamRequest.loopback(echo.port(), echoSession,
+                SessionBench.TICKET), credentials(echoSession)).get(10, TimeUnit.SECONDS);
+        Path lock = bench.appliance.dir.resolve(".audit.lock");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // someone holds the audit log's lock (as 'sc-appliance audit' reading a long log used to, for the whole read)
+        Thread holder = new Thread(() -> FileLocks.locked(lock, () -> {
+            held.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), "audit-lock-holder");
+        holder.start();
+        try {
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            // a new session's stream.opened waits for the lock, on the audit writer, not on the link's loop
+            Future<Http2StreamChannel> waiting = TestServer.connect(bench.link, StreamRequest.loopback(echo.port(),
+                    "s-waiting", SessionBench.TICKET), credentials("s-waiting"));
+            byte[] payload = "still relayed".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(TestServer.exchange(open, payload).get(5, TimeUnit.SECONDS)).as("the open relay").isEqualTo(payload);
+            assertThat(CompletableFuture.supplyAsync(bench.appliance::status).get(5, TimeUnit.SECONDS).enabled())
+                    .as("the daemon answers its admin").isTrue();
+            assertThat(waiting.isDone()).as("no session before its record").isFalse();
+            release.countDown();
+            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(waiting.isSuccess()).as("the session opens once its record is written").isTrue();
+            waiting.getNow().close();
+        } finally {
+            release.countDown();
+            holder.join(10_000);
+        }
     }
 
     private TestServer.Response exec(String command) throws Exception {
