@@ -10,10 +10,8 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrame;
@@ -34,32 +32,22 @@ import org.junit.jupiter.api.Test;
  */
 class StreamOpenerTest {
 
+    private final Queue<Http2StreamFrame> peerFrames = new ArrayDeque<>();
+    private EmbeddedHttp2 http2;
     private EmbeddedChannel link;
     private EmbeddedChannel peer;
-    private final Queue<Http2StreamFrame> peerFrames = new ArrayDeque<>();
 
     @BeforeEach
     void connect() {
-        link = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(),
-                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-        peer = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof Http2StreamFrame frame) {
-                    peerFrames.add(frame);
-                } else {
-                    ReferenceCountUtil.release(msg);
-                }
-            }
-        });
-        pump();
+        http2 = new EmbeddedHttp2(peerFrames::add);
+        link = http2.link;
+        peer = http2.peer;
     }
 
     @AfterEach
     void close() {
         peerFrames.forEach(ReferenceCountUtil::release);
-        link.finishAndReleaseAll();
-        peer.finishAndReleaseAll();
+        http2.close();
     }
 
     @Test
@@ -127,24 +115,7 @@ class StreamOpenerTest {
         assertThat(peerFrames.poll()).as("the abandoned stream is reset").isInstanceOf(Http2ResetFrame.class);
     }
 
-    /** Moves bytes both ways until neither side has anything more to send. */
     private void pump() {
-        for (int round = 0; round < 50; round++) {
-            link.runPendingTasks();
-            peer.runPendingTasks();
-            boolean moved = false;
-            for (Object out; (out = link.readOutbound()) != null; moved = true) {
-                peer.writeInbound(out);
-            }
-            for (Object out; (out = peer.readOutbound()) != null; moved = true) {
-                link.writeInbound(out);
-            }
-            link.flushOutbound();
-            peer.flushOutbound();
-            if (!moved && link.outboundMessages().isEmpty() && peer.outboundMessages().isEmpty()) {
-                return;
-            }
-        }
-        throw new AssertionError("the HTTP/2 exchange did not settle within 50 rounds");
+        http2.pump();
     }
 }

@@ -2,21 +2,18 @@ package dev.secureconnect.tunnel.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.tunnel.link.EmbeddedHttp2;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -38,6 +35,7 @@ class RelayFlowControlTest {
 
     private static final int CHUNK = 16 * 1024;
 
+    private EmbeddedHttp2 http2;
     private EmbeddedChannel link;
     private EmbeddedChannel peer;
     private EmbeddedChannel socket;
@@ -49,23 +47,17 @@ class RelayFlowControlTest {
 
     @BeforeEach
     void relay() {
-        link = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(),
-                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-        peer = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof Http2DataFrame data) {
-                    peerReceived += data.content().readableBytes();
-                    peerSawEnd |= data.isEndStream();
-                    ReferenceCountUtil.release(msg); // the window is given back only when the test says so
-                } else if (msg instanceof Http2StreamFrame frame) {
-                    peerFrames.add(frame);
-                } else {
-                    ReferenceCountUtil.release(msg);
-                }
+        http2 = new EmbeddedHttp2(frame -> {
+            if (frame instanceof Http2DataFrame data) {
+                peerReceived += data.content().readableBytes();
+                peerSawEnd |= data.isEndStream();
+                ReferenceCountUtil.release(frame); // the window is given back only when the test says so
+            } else {
+                peerFrames.add(frame);
             }
         });
-        pump();
+        link = http2.link;
+        peer = http2.peer;
         Future<Http2StreamChannel> opened = StreamOpener.connect(link, StreamRequest.loopback(22, "s-1", "12345678"),
                 Duration.ofSeconds(10));
         pump();
@@ -75,6 +67,7 @@ class RelayFlowControlTest {
         stream = opened.getNow();
         socket = new EmbeddedChannel();
         socket.config().setAutoRead(false);
+        http2.alsoRun(socket);
         Relay.start(socket, stream);
         pump();
     }
@@ -82,9 +75,7 @@ class RelayFlowControlTest {
     @AfterEach
     void close() {
         peerFrames.forEach(ReferenceCountUtil::release);
-        socket.finishAndReleaseAll();
-        link.finishAndReleaseAll();
-        peer.finishAndReleaseAll();
+        http2.close();
     }
 
     @Test
@@ -139,24 +130,6 @@ class RelayFlowControlTest {
     }
 
     private void pump() {
-        for (int round = 0; round < 200; round++) {
-            link.runPendingTasks();
-            peer.runPendingTasks();
-            if (socket != null) {
-                socket.runPendingTasks();
-            }
-            boolean moved = false;
-            for (Object out; (out = link.readOutbound()) != null; moved = true) {
-                peer.writeInbound(out);
-            }
-            for (Object out; (out = peer.readOutbound()) != null; moved = true) {
-                link.writeInbound(out);
-            }
-            if (!moved && !link.hasPendingTasks() && !peer.hasPendingTasks()
-                    && (socket == null || !socket.hasPendingTasks())) {
-                return;
-            }
-        }
-        throw new AssertionError("the exchange did not settle within 200 rounds");
+        http2.pump();
     }
 }
