@@ -1,5 +1,6 @@
 package dev.secureconnect.tunnel.link;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
 /**
  * A link on {@link EmbeddedChannel}s speaking real HTTP/2, with no sockets or threads: {@link #link} is the side that
  * opens streams (frame codec and multiplexer, as the server's end of a link), {@link #peer} answers them (a frame codec
- * whose stream frames go to the test). {@link #pump} moves the bytes both ways and runs every channel's tasks until
+ * whose stream frames go to the test, or a multiplexer serving each stream as the appliance does). {@link #pump} moves the bytes both ways and runs every channel's tasks until
  * nothing moves.
  */
 public final class EmbeddedHttp2 implements AutoCloseable {
@@ -25,9 +26,7 @@ public final class EmbeddedHttp2 implements AutoCloseable {
 
     /** @param peerFrames takes each stream frame the peer receives (and must release it) */
     public EmbeddedHttp2(Consumer<Http2StreamFrame> peerFrames) {
-        link = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(),
-                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-        peer = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(), new ChannelInboundHandlerAdapter() {
+        this(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof Http2StreamFrame frame) {
@@ -37,6 +36,13 @@ public final class EmbeddedHttp2 implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** @param peerHandler what follows the peer's frame codec (e.g. a multiplexer serving each stream) */
+    public EmbeddedHttp2(ChannelHandler peerHandler) {
+        link = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(),
+                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        peer = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(), peerHandler);
         pump();
     }
 
