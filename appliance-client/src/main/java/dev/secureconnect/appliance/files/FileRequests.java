@@ -133,7 +133,7 @@ public final class FileRequests {
             }
         }
         try {
-            Path.of(requested);
+            var unused = Path.of(requested); // only to refuse a path the file system cannot name
         } catch (InvalidPathException e) {
             return Decision.refuse(403, "path " + requested + " is not valid");
         }
