@@ -2,6 +2,7 @@ package dev.secureconnect.crypto.tls;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SecureConnect's TLS policy, the one place it is written down; every listener and every client takes its
@@ -70,7 +71,7 @@ public final class TlsPolicy {
             "DHE-RSA-AES256-GCM-SHA384");
 
     /** Whether a handshake that negotiated {@code suite} (the JDK's name or BoringSSL's) is within the policy. */
-    static boolean allowsCipherSuite(String suite) {
+    static boolean allowsCipherSuite(@Nullable String suite) {
         return CIPHER_SUITES.contains(suite) || OPENSSL_NAMES.contains(suite);
     }
 

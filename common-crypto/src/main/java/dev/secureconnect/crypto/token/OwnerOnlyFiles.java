@@ -36,7 +36,7 @@ public final class OwnerOnlyFiles {
     /** Replaces {@code file} with {@code content}, atomically, mode 0600. */
     public static void write(Path file, byte[] content) throws IOException {
         Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
+        Path directory = java.util.Objects.requireNonNull(target.getParent(), "a file has a folder");
         boolean posix = isPosix(directory);
         if (!Files.isDirectory(directory)) {
             try {
