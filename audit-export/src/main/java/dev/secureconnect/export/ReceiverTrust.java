@@ -14,6 +14,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TLS context with which a destination dials its receiver (a syslog server, a webhook, a mail server): trust in
@@ -34,7 +35,7 @@ public final class ReceiverTrust {
      *
      * @throws IllegalArgumentException {@code ca: } and one line naming the file and what is wrong with it
      */
-    public static SSLContext sslContext(Path caFile) {
+    public static SSLContext sslContext(@Nullable Path caFile) {
         return sslContext(caFile, null);
     }
 
@@ -46,7 +47,7 @@ public final class ReceiverTrust {
      * @param clientKeys the client's key and certificate chain, or null to present none
      * @throws IllegalArgumentException {@code ca: } and one line naming the file and what is wrong with it
      */
-    public static SSLContext sslContext(Path caFile, KeyMaterial clientKeys) {
+    public static SSLContext sslContext(@Nullable Path caFile, @Nullable KeyMaterial clientKeys) {
         try {
             if (caFile == null && clientKeys == null) {
                 return SSLContext.getDefault();
@@ -59,7 +60,7 @@ public final class ReceiverTrust {
         }
     }
 
-    private static TrustManager[] trustManagers(Path caFile) {
+    private static TrustManager @Nullable [] trustManagers(@Nullable Path caFile) {
         if (caFile == null) {
             return null; // the JDK's default trust
         }
@@ -67,11 +68,11 @@ public final class ReceiverTrust {
             TrustMaterial trust = TrustMaterial.withoutRevocationCheck(Pem.readCertificates(caFile), List.of());
             return new TrustManager[] {trust.validator().trustManager()};
         } catch (CryptoException e) {
-            throw new IllegalArgumentException("ca: " + OneLine.of(e.getMessage()), e);
+            throw new IllegalArgumentException("ca: " + OneLine.of(String.valueOf(e.getMessage())), e);
         }
     }
 
-    private static KeyManager[] keyManagers(KeyMaterial keys) throws GeneralSecurityException {
+    private static KeyManager @Nullable [] keyManagers(@Nullable KeyMaterial keys) throws GeneralSecurityException {
         if (keys == null) {
             return null;
         }
