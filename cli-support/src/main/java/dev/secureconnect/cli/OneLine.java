@@ -1,5 +1,7 @@
 package dev.secureconnect.cli;
 
+import org.jspecify.annotations.Nullable;
+
 /** Text for one line of output or audit: line breaks and other control characters replaced, long text cut. */
 public final class OneLine {
 
@@ -7,7 +9,7 @@ public final class OneLine {
 
     private OneLine() {}
 
-    public static String of(String text) {
+    public static String of(@Nullable String text) {
         if (text == null) {
             return "";
         }

@@ -3,6 +3,7 @@ package dev.secureconnect.pki;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.pki.ca.PkiException;
 import java.lang.reflect.Constructor;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -70,7 +71,7 @@ public final class ScPki implements Runnable {
         return "unexpected failure: " + oneLine(String.valueOf(e)) + " (nothing further was written)";
     }
 
-    static String oneLine(String message) {
+    static String oneLine(@Nullable String message) {
         return message == null ? "" : message.replaceAll("\\s*\\R\\s*", "; ");
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one-line summary of an action, from its details: {@code command.run collect-logs --since 1h → exit 3},
@@ -107,7 +108,7 @@ final class ActionSummaries {
     }
 
     /** A JSON array of strings as the list it is; anything else as one argument; nothing when absent. */
-    static List<String> args(String json) {
+    static List<String> args(@Nullable String json) {
         if (json == null || json.isBlank()) {
             return List.of();
         }
@@ -128,7 +129,7 @@ final class ActionSummaries {
         return "'" + arg.replace("'", "'\\''") + "'";
     }
 
-    private static void append(StringBuilder line, String before, String value, String after) {
+    private static void append(StringBuilder line, String before, @Nullable String value, String after) {
         if (value != null && !value.isBlank()) {
             line.append(before).append(value).append(after);
         }

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a {@link SessionReport} with Handlebars: {@code session.txt.hbs} for {@link ReportFormat#TEXT} (nothing
@@ -84,7 +85,7 @@ public final class ReportRenderer {
         requireNonNull(report, "report");
         requireNonNull(format, "format");
         try {
-            return templates.get(format).apply(model(report));
+            return requireNonNull(templates.get(format), "template").apply(model(report));
         } catch (HandlebarsException e) {
             throw new ReportException(describe(origins.get(format), e, "cannot be rendered"), e);
         } catch (IOException e) {
@@ -140,7 +141,7 @@ public final class ReportRenderer {
     }
 
     /** {@code template /x/session.txt.hbs does not compile: line 3, column 7: found '}}', expected …}. */
-    private static String describe(String origin, HandlebarsException e, String problem) {
+    private static String describe(@Nullable String origin, HandlebarsException e, String problem) {
         HandlebarsError error = e.getError();
         String where = error == null ? "" : "line " + error.line + ", column " + error.column + ": ";
         String reason = error == null ? String.valueOf(e.getMessage()) : error.reason;

@@ -151,7 +151,7 @@ public final class FileRequests {
             }
         }
         try {
-            Path.of(requested);
+            var unused = Path.of(requested); // only to refuse a path the file system cannot name
         } catch (InvalidPathException e) {
             return refuse(403, BAD_PATH, "path " + requested + " is not valid");
         }

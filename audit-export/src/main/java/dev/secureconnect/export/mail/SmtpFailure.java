@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what Angus Mail throws into a one-line {@link DeliveryException} that names the server and, where the
@@ -65,7 +66,7 @@ final class SmtpFailure {
     }
 
     /** The first server reply in the chain (a failed recipient's reply comes nested in the send failure). */
-    private static String reply(List<Throwable> chain) {
+    private static @Nullable String reply(List<Throwable> chain) {
         for (Throwable t : chain) {
             String message = t.getMessage();
             if (message != null && REPLY.matcher(message.strip()).matches()) {

@@ -10,6 +10,7 @@ import java.net.PortUnreachableException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ final class UdpSender implements Sender {
 
     private final SyslogSettings settings;
     private final int maxDatagram;
-    private DatagramSocket socket;
+    private @Nullable DatagramSocket socket;
 
     UdpSender(SyslogSettings settings, int maxDatagram) {
         this.settings = settings;

@@ -3,6 +3,7 @@ package dev.secureconnect.crypto.pki;
 import dev.secureconnect.crypto.CryptoException;
 import java.util.regex.Pattern;
 import org.bouncycastle.util.IPAddress;
+import org.jspecify.annotations.Nullable;
 
 /** The syntax rules for the names that go into certificates; each check fails with a message naming the field. */
 final class IdentityNames {
@@ -49,7 +50,7 @@ final class IdentityNames {
         return value;
     }
 
-    static String requireDisplayName(String value, String field) {
+    static String requireDisplayName(@Nullable String value, String field) {
         if (value == null || value.isBlank() || value.length() > 128 || value.chars().anyMatch(Character::isISOControl)) {
             throw new CryptoException(field + " must be 1 to 128 printable characters");
         }

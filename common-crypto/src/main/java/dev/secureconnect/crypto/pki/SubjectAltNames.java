@@ -9,6 +9,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.jspecify.annotations.Nullable;
 
 /** The subject alternative names of a certificate or request, sorted by kind. */
 record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<String> uris, List<String> emails) {
@@ -22,7 +23,7 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
         emails = List.copyOf(emails);
     }
 
-    static SubjectAltNames from(GeneralNames names) {
+    static SubjectAltNames from(@Nullable GeneralNames names) {
         if (names == null) {
             return NONE;
         }
@@ -65,7 +66,7 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
         return urns;
     }
 
-    private static CertificateRole urnRole(String label) {
+    private static @Nullable CertificateRole urnRole(String label) {
         for (CertificateRole role : CertificateRole.values()) {
             if (role.isNamedByUrn() && role.label().equals(label)) {
                 return role;

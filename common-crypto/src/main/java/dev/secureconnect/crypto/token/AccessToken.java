@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The claims of a SecureConnect access token: one engineer, one appliance, one ticket, for a limited time, usable only
@@ -126,7 +127,7 @@ public record AccessToken(
             String issuer,
             Instant issuedAt,
             Duration lifetime,
-            String reason) {
+            @Nullable String reason) {
         requireNonNull(engineerCertificate, "engineerCertificate");
         requireLifetime(requireNonNull(lifetime, "lifetime"));
         CertificateIdentity identity = CertificateIdentity.of(engineerCertificate);
@@ -239,7 +240,7 @@ public record AccessToken(
         return value;
     }
 
-    private static TokenRefusedException malformed(Reason reason, String detail, Throwable cause) {
+    private static TokenRefusedException malformed(Reason reason, String detail, @Nullable Throwable cause) {
         return new TokenRefusedException(reason, "access token refused: " + detail, cause);
     }
 

@@ -10,6 +10,7 @@ import dev.secureconnect.crypto.CryptoException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues access tokens on the support server: signs an {@link AccessToken}'s claims as a compact JWS.
@@ -68,7 +69,7 @@ public final class AccessTokenIssuer {
      * @throws CryptoException if the certificate is not an engineer's, or signing fails
      */
     public SignedAccessToken issue(
-            X509Certificate engineerCertificate, String appliance, String ticket, Duration lifetime, String reason) {
+            X509Certificate engineerCertificate, String appliance, String ticket, Duration lifetime, @Nullable String reason) {
         AccessToken claims =
                 AccessToken.of(engineerCertificate, appliance, ticket, issuer, clock.instant(), lifetime, reason);
         JWSHeader header = new JWSHeader.Builder(TokenSigningKey.ALGORITHM)

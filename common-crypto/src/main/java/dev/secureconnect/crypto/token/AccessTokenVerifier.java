@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks an access token, on the support server at every stream open and again on the appliance. A token is accepted
@@ -91,7 +92,7 @@ public final class AccessTokenVerifier {
             }
         });
         this.verifiers = Map.copyOf(byKeyId);
-        this.revoked = builder.revoked;
+        this.revoked = requireNonNull(builder.revoked, "revoked");
         this.clock = builder.clock;
         this.clockSkew = builder.clockSkew;
     }
@@ -242,7 +243,7 @@ public final class AccessTokenVerifier {
                 || name.equalsIgnoreCase("application/" + AccessTokenIssuer.TYPE);
     }
 
-    private static TokenRefusedException refused(Reason reason, String detail, AccessToken token) {
+    private static TokenRefusedException refused(Reason reason, String detail, @Nullable AccessToken token) {
         return new TokenRefusedException(reason, REFUSED + detail, token, null);
     }
 
@@ -270,7 +271,7 @@ public final class AccessTokenVerifier {
     public static final class Builder {
 
         private final Map<String, ECKey> keys = new LinkedHashMap<>();
-        private Predicate<UUID> revoked;
+        private @Nullable Predicate<UUID> revoked;
         private Clock clock = Clock.systemUTC();
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
 

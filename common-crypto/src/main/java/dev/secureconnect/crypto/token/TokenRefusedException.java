@@ -2,6 +2,7 @@ package dev.secureconnect.crypto.token;
 
 import dev.secureconnect.crypto.CryptoException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An access token that was refused, with a stable {@link Reason} for the audit log and a one-line message that is
@@ -50,17 +51,17 @@ public final class TokenRefusedException extends CryptoException {
     private static final int MAX_QUOTED = 80;
 
     private final Reason reason;
-    private final transient AccessToken token;
+    private final transient @Nullable AccessToken token;
 
     public TokenRefusedException(Reason reason, String message) {
         this(reason, message, null, null);
     }
 
-    public TokenRefusedException(Reason reason, String message, Throwable cause) {
+    public TokenRefusedException(Reason reason, String message, @Nullable Throwable cause) {
         this(reason, message, null, cause);
     }
 
-    TokenRefusedException(Reason reason, String message, AccessToken token, Throwable cause) {
+    TokenRefusedException(Reason reason, String message, @Nullable AccessToken token, @Nullable Throwable cause) {
         super(oneLine(message), cause);
         this.reason = java.util.Objects.requireNonNull(reason, "reason");
         this.token = token;

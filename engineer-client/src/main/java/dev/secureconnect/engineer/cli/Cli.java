@@ -49,7 +49,7 @@ public final class Cli implements Runnable {
     /** Runs one command line against {@code console}; returns the exit code. */
     public static int run(Console console, String... args) {
         CommandLine cli = new CommandLine(Cli.class, new ConsoleFactory(console));
-        cli.getSubcommands().get("exec").setStopAtPositional(true); // ARGS may look like options
+        java.util.Objects.requireNonNull(cli.getSubcommands().get("exec"), "exec").setStopAtPositional(true); // ARGS may look like options
         cli.setOut(console.out());
         cli.setErr(console.err());
         cli.setParameterExceptionHandler((e, arguments) -> {

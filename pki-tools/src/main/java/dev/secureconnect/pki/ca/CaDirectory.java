@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CA directory: the root and issuing CA certificates and their passphrase-encrypted keys, the current CRL, the
@@ -159,7 +160,7 @@ public final class CaDirectory {
         try {
             key = Pem.readPrivateKey(dir.resolve(ISSUING_KEY), passphrase);
         } catch (CryptoException e) {
-            if (e.getMessage().startsWith("wrong passphrase")) {
+            if (String.valueOf(e.getMessage()).startsWith("wrong passphrase")) {
                 throw new PkiException("wrong CA passphrase for " + dir + " (the issuing CA key cannot be decrypted)", e);
             }
             throw e;
@@ -219,7 +220,7 @@ public final class CaDirectory {
     }
 
     /** Marks a certificate revoked and publishes a new CRL; returns the CRL. */
-    public X509CRL recordRevoked(CertificateAuthority ca, IndexEntry entry, RevocationReason reason, String actor, Duration crlValidity) {
+    public @Nullable X509CRL recordRevoked(CertificateAuthority ca, IndexEntry entry, RevocationReason reason, String actor, Duration crlValidity) {
         Instant now = clock.instant();
         CertificateIndex index = index().replacing(entry.revoke(now, reason.label()));
         return record(ca, index, new LogEntry.Body(0, now.toString(), actor, "revoke", entry.role(), entry.serial(),
@@ -229,16 +230,16 @@ public final class CaDirectory {
     /** Publishes a fresh CRL of the current revocations (new number, new nextUpdate); returns it. */
     public X509CRL recordCrl(CertificateAuthority ca, String actor, Duration crlValidity) {
         Instant now = clock.instant();
-        return record(ca, index(), new LogEntry.Body(0, now.toString(), actor, "crl", "issuing-ca",
+        return java.util.Objects.requireNonNull(record(ca, index(), new LogEntry.Body(0, now.toString(), actor, "crl", "issuing-ca",
                 serialHex(ca.certificate()), CertificateIdentity.of(ca.certificate()).id(),
-                "valid " + crlValidity.toDays() + " days"), crlValidity);
+                "valid " + crlValidity.toDays() + " days"), crlValidity), "crl"); // a CRL is made whenever crlValidity is given
     }
 
     /**
      * Appends {@code body} to the log, then writes {@code index} (with the new log head and, when
      * {@code crlValidity} is given, the new CRL number), then the CRL.
      */
-    private X509CRL record(CertificateAuthority ca, CertificateIndex index, LogEntry.Body body, Duration crlValidity) {
+    private @Nullable X509CRL record(CertificateAuthority ca, CertificateIndex index, LogEntry.Body body, @Nullable Duration crlValidity) {
         X509CRL crl = null;
         if (crlValidity != null) {
             index = index.withCrlNumber(index.crlNumber() + 1);
@@ -281,7 +282,7 @@ public final class CaDirectory {
         for (IndexEntry entry : index.certificates()) {
             if (entry.revoked()) {
                 revoked.add(new RevokedCertificate(new BigInteger(entry.serial(), 16), Instant.parse(entry.revokedAt()),
-                        RevocationReason.fromLabel(entry.reason())));
+                        RevocationReason.fromLabel(java.util.Objects.requireNonNull(entry.reason(), "reason"))));
             }
         }
         return revoked;

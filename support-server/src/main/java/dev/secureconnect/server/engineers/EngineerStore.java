@@ -184,7 +184,7 @@ public final class EngineerStore {
                 update.setString(3, engineer);
                 update.setString(4, Engineer.Status.ENABLED.code());
                 if (update.executeUpdate() == 0) {
-                    find(connection, engineer).orElseThrow(() -> unknown(engineer));
+                    var unused = find(connection, engineer).orElseThrow(() -> unknown(engineer));
                     throw new EngineerException(EngineerException.Reason.ALREADY_DISABLED,
                             "engineer " + engineer + " is disabled already");
                 }
@@ -220,7 +220,7 @@ public final class EngineerStore {
                 update.setString(4, Engineer.Status.ENABLED.code());
                 update.setLong(5, now.toEpochMilli());
                 if (update.executeUpdate() == 0) {
-                    find(connection, engineer).orElseThrow(() -> unknown(engineer));
+                    var unused = find(connection, engineer).orElseThrow(() -> unknown(engineer));
                     throw new EngineerException(EngineerException.Reason.ALREADY_ENABLED,
                             "engineer " + engineer + " is enabled already and not locked out");
                 }
