@@ -1,5 +1,6 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateChainValidator;
@@ -127,13 +128,13 @@ final class EngineersCommand implements Runnable {
                 out.println(Json.write(engineers.stream().map(engineer -> row(engineer, now)).toList()));
                 return 0;
             }
-            String format = "%-20s  %-8s  %-24s  %-28s  %-32s  %s%n";
-            out.printf(format, "LOGIN", "STATUS", "LOCKED UNTIL", "NAME", "E-MAIL", "CERTIFICATE SHA-256");
+            TextTable table = new TextTable("LOGIN", "STATUS", "LOCKED UNTIL", "NAME", "E-MAIL", "CERTIFICATE SHA-256");
             for (Engineer engineer : engineers) {
-                out.printf(format, engineer.login(), engineer.status().code(),
+                table.row(engineer.login(), engineer.status().code(),
                         engineer.isLockedAt(now) ? engineer.lockedUntil().toString() : "-", engineer.fullName(),
                         engineer.email(), engineer.certificate().colonHex());
             }
+            table.print(out);
             return 0;
         }
     }
