@@ -1,12 +1,10 @@
 package dev.secureconnect.pki;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.pki.ca.IndexEntry;
-import dev.secureconnect.pki.ca.PkiException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,11 +70,7 @@ final class ListCommand implements Callable<Integer> {
             }
             return row;
         }).toList();
-        try {
-            terminal.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
-        } catch (JsonProcessingException e) {
-            throw new PkiException("cannot print the listing as JSON: " + e.getMessage(), e);
-        }
+        JsonOutput.print(terminal.out(), Mappers.json(), rows);
     }
 
     private void printTable(List<IndexEntry> entries, Instant now) {

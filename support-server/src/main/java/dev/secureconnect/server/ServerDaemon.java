@@ -1,7 +1,6 @@
 package dev.secureconnect.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
@@ -235,7 +234,7 @@ public final class ServerDaemon implements AutoCloseable {
             Path file = dir.resolve(LISTENERS_FILE);
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(".listeners.json.tmp");
-            Files.write(temporary, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(listeners));
+            Files.write(temporary, Mappers.indentedJson().writeValueAsBytes(listeners));
             Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + dir.resolve(LISTENERS_FILE) + ": " + e.getMessage(), e);

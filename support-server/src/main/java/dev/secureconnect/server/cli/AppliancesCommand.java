@@ -1,6 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.appliances.ApplianceStatus;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.storage.Database;
@@ -36,7 +38,7 @@ final class AppliancesCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(appliances.stream().map(AppliancesCommand::row).toList()));
+            JsonOutput.print(out, Mappers.json(), appliances.stream().map(AppliancesCommand::row).toList());
             return 0;
         }
         TextTable table = new TextTable("SERIAL", "STATE", "TICKETS", "SINCE", "ADDRESS", "SERVICES");

@@ -1,7 +1,9 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateChainValidator;
 import dev.secureconnect.crypto.totp.TotpQrCode;
@@ -125,7 +127,7 @@ final class EngineersCommand implements Runnable {
             Instant now = Instant.now();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(engineers.stream().map(engineer -> row(engineer, now)).toList()));
+                JsonOutput.print(out, Mappers.json(), engineers.stream().map(engineer -> row(engineer, now)).toList());
                 return 0;
             }
             TextTable table = new TextTable("LOGIN", "STATUS", "LOCKED UNTIL", "NAME", "E-MAIL", "CERTIFICATE SHA-256");

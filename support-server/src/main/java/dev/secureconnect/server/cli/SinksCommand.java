@@ -1,6 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.server.audit.AuditEvent;
@@ -178,7 +180,7 @@ final class SinksCommand implements Runnable {
             List<Sink> sinks = server.config().sinks();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(sinks));
+                JsonOutput.print(out, Mappers.json(), sinks);
                 return 0;
             }
             TextTable table = new TextTable("NAME", "DESTINATION", "FILTER");
@@ -233,7 +235,7 @@ final class SinksCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(rows));
+                JsonOutput.print(out, Mappers.json(), rows);
                 return 0;
             }
             TextTable table = new TextTable("NAME", "DESTINATION", "DELIVERED", "LAG", "STATUS", "LAST ERROR");

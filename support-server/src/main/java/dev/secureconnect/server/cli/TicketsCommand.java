@@ -1,6 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
@@ -76,7 +78,7 @@ final class TicketsCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(tickets.stream().map(TicketsCommand::row).toList()));
+                JsonOutput.print(out, Mappers.json(), tickets.stream().map(TicketsCommand::row).toList());
                 return 0;
             }
             TextTable table = new TextTable("TICKET", "STATUS", "APPLIANCE", "OPENED", "TITLE");

@@ -1,6 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.tokens.StoredToken;
 import dev.secureconnect.server.tokens.TokenStore;
@@ -56,7 +58,7 @@ final class TokensCommand implements Runnable {
             Instant now = Instant.now();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(tokens.stream().map(token -> row(token, now)).toList()));
+                JsonOutput.print(out, Mappers.json(), tokens.stream().map(token -> row(token, now)).toList());
                 return 0;
             }
             TextTable table = new TextTable("ID", "STATUS", "ENGINEER", "APPLIANCE", "TICKET", "EXPIRES", "REASON");
