@@ -2,6 +2,7 @@ package dev.secureconnect.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.PrintWriter;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.secureconnect.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.PrintWriter;
 
 /** What {@code --json} prints, alike in every sc-* tool: the value as one indented JSON document and a line break. */

@@ -1,5 +1,6 @@
 package dev.secureconnect.cli;
 
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;

@@ -5,7 +5,7 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.internal.AtomicFiles;
 import dev.secureconnect.appliance.internal.FileLocks;
 import dev.secureconnect.appliance.internal.Json;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.files;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

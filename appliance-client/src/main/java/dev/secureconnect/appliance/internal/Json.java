@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.crypto.text.OneLine;
 import java.util.stream.Collectors;
 
 /**

@@ -12,7 +12,7 @@ import dev.secureconnect.appliance.exec.CommandCatalogue;
 import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.files.FileRequests;
 import dev.secureconnect.appliance.files.FolderList;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;

@@ -1,5 +1,6 @@
 package dev.secureconnect.tunnel.link;
 
+import dev.secureconnect.crypto.text.OneLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -104,8 +105,7 @@ public final class LinkCodecs {
     }
 
     private static String truncate(String reason) {
-        String line = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ");
-        return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
+        return OneLine.clipped(OneLine.folded(reason), MAX_REASON);
     }
 
     /** PING when quiet; close when the peer has sent nothing for the dead-link timeout. */
