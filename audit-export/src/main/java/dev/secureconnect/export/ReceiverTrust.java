@@ -2,6 +2,7 @@ package dev.secureconnect.export;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TlsPolicy;
 import dev.secureconnect.crypto.tls.TrustMaterial;
@@ -93,7 +94,7 @@ public final class ReceiverTrust {
             TrustMaterial trust = TrustMaterial.withoutRevocationCheck(Pem.readCertificates(caFile), List.of());
             return new TrustManager[] {trust.validator().trustManager()};
         } catch (CryptoException e) {
-            throw new IllegalArgumentException("ca: " + OneLine.of(String.valueOf(e.getMessage())), e);
+            throw new IllegalArgumentException("ca: " + OneLine.folded(e.getMessage()), e);
         }
     }
 

@@ -13,6 +13,7 @@ import com.github.jknack.handlebars.io.CompositeTemplateLoader;
 import com.github.jknack.handlebars.io.FileTemplateLoader;
 import com.github.jknack.handlebars.io.TemplateLoader;
 import com.github.jknack.handlebars.io.TemplateSource;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,11 +150,7 @@ public final class ReportRenderer {
         if (cause != null && cause.getMessage() != null && (error == null || reason.contains(cause.getMessage()))) {
             reason = cause.getMessage(); // a helper's own message, without the exception's class
         }
-        return origin + " " + problem + ": " + where + oneLine(reason);
-    }
-
-    private static String oneLine(String text) {
-        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+        return origin + " " + problem + ": " + where + OneLine.folded(reason);
     }
 
     private static Map<String, Object> model(SessionReport report) {

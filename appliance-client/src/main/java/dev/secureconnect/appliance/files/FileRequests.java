@@ -3,8 +3,10 @@ package dev.secureconnect.appliance.files;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -1,7 +1,7 @@
 package dev.secureconnect.export.mail;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.DeliveryException;
-import dev.secureconnect.export.OneLine;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.net.ConnectException;
@@ -99,7 +99,7 @@ final class SmtpFailure {
 
     /** One line, without the password even if a server or library echoed it. */
     private String scrub(String message) {
-        String line = OneLine.of(message);
+        String line = OneLine.folded(message);
         if (settings.password() != null && !settings.password().isEmpty()) {
             line = line.replace(settings.password(), "***");
         }

@@ -1,10 +1,10 @@
 package dev.secureconnect.export.syslog;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TlsPolicy;
 import dev.secureconnect.export.DeliveryException;
-import dev.secureconnect.export.OneLine;
 import dev.secureconnect.export.ReceiverTrust;
 import java.io.IOException;
 import java.net.Socket;

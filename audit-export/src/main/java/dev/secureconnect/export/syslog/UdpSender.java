@@ -1,7 +1,7 @@
 package dev.secureconnect.export.syslog;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.DeliveryException;
-import dev.secureconnect.export.OneLine;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -3,6 +3,7 @@ package dev.secureconnect.crypto.pki;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -145,7 +146,7 @@ public record CertificateIdentity(
 
     private static void requireCommonNameIsId(@Nullable String commonName, SubjectAltNames.Urn urn, String rule) {
         if (commonName != null && !commonName.equals(urn.id())) {
-            throw new CryptoException("subject CN=" + IdentityNames.printable(commonName)
+            throw new CryptoException("subject CN=" + OneLine.quoted(commonName)
                     + " does not match SAN " + urn + ": " + rule);
         }
     }

@@ -1,6 +1,7 @@
 package dev.secureconnect.crypto.pki;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
             int colon = rest.indexOf(':');
             CertificateRole role = colon < 0 ? null : urnRole(rest.substring(0, colon));
             if (role == null) {
-                throw new CryptoException("SAN URI '" + IdentityNames.printable(uri)
+                throw new CryptoException("SAN URI '" + OneLine.quoted(uri)
                         + "' is not a SecureConnect identity: expected urn:secureconnect:appliance:<serial>,"
                         + " urn:secureconnect:engineer:<login> or urn:secureconnect:api-client:<name>");
             }

@@ -7,6 +7,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class AccessTokenIssuer {
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
         if (issuer.isBlank() || issuer.length() > 253 || issuer.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("issuer: '" + TokenRefusedException.quoted(issuer)
+            throw new IllegalArgumentException("issuer: '" + OneLine.quoted(issuer)
                     + "' (expected: 1 to 253 printable characters)");
         }
     }

@@ -18,6 +18,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.TokenRefusedException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +124,7 @@ public final class AccessTokenVerifier {
         JOSEObjectType type = jwt.getHeader().getType();
         if (!isAccessTokenType(type)) {
             throw refused(Reason.WRONG_TYPE, "its type (typ) is "
-                    + (type == null ? "missing" : "'" + TokenRefusedException.quoted(type.getType()) + "'")
+                    + (type == null ? "missing" : "'" + OneLine.quoted(type.getType()) + "'")
                     + ", expected " + AccessTokenIssuer.TYPE, null);
         }
         JWTClaimsSet claims;
@@ -136,7 +137,7 @@ public final class AccessTokenVerifier {
 
         if (!verified.appliance().equals(appliance)) {
             throw refused(Reason.WRONG_AUDIENCE, "it is for appliance " + verified.appliance() + ", not "
-                    + TokenRefusedException.quoted(appliance), verified);
+                    + OneLine.quoted(appliance), verified);
         }
         Instant now = clock.instant();
         Instant validFrom = verified.issuedAt();
@@ -198,7 +199,7 @@ public final class AccessTokenVerifier {
         }
         if (!(header instanceof JWSHeader jwsHeader) || !TokenSigningKey.ALGORITHM.equals(algorithm)) {
             throw refused(Reason.BAD_SIGNATURE, "algorithm "
-                    + TokenRefusedException.quoted(algorithm == null ? "(none)" : algorithm.getName())
+                    + OneLine.quoted(algorithm == null ? "(none)" : algorithm.getName())
                     + " is not accepted; only ES256 is", null);
         }
         if (jwsHeader.getCriticalParams() != null && !jwsHeader.getCriticalParams().isEmpty()
@@ -212,7 +213,7 @@ public final class AccessTokenVerifier {
         ECDSAVerifier verifier = verifiers.get(kid);
         if (verifier == null) {
             throw refused(Reason.UNKNOWN_KEY, "it is signed by an unknown key (kid "
-                    + TokenRefusedException.quoted(kid) + ")", null);
+                    + OneLine.quoted(kid) + ")", null);
         }
         SignedJWT jwt;
         try {
@@ -344,7 +345,7 @@ public final class AccessTokenVerifier {
             }
             String thumbprint = TokenSigningKey.thumbprint(key);
             if (key.getKeyID() != null && !key.getKeyID().equals(thumbprint)) {
-                throw new CryptoException(origin + ": kid " + TokenRefusedException.quoted(key.getKeyID())
+                throw new CryptoException(origin + ": kid " + OneLine.quoted(key.getKeyID())
                         + " is not the key's RFC 7638 thumbprint " + thumbprint);
             }
             keys.put(thumbprint, new ECKey.Builder(key).keyID(thumbprint).keyUse(KeyUse.SIGNATURE)

@@ -1,6 +1,7 @@
 package dev.secureconnect.crypto.token;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -48,7 +49,6 @@ public final class TokenRefusedException extends CryptoException {
         }
     }
 
-    private static final int MAX_QUOTED = 80;
 
     private final Reason reason;
     private final transient @Nullable AccessToken token;
@@ -80,19 +80,7 @@ public final class TokenRefusedException extends CryptoException {
         return Optional.ofNullable(token);
     }
 
-    /** A value as a refusal may quote it: control characters replaced, at most 80 characters. */
-    static String quoted(String value) {
-        if (value == null) {
-            return "";
-        }
-        String shown = value.codePoints()
-                .map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return shown.length() > MAX_QUOTED ? shown.substring(0, MAX_QUOTED) + "…" : shown;
-    }
-
     private static String oneLine(String message) {
-        return message == null ? "access token refused" : message.replaceAll("\\p{Cntrl}", " ");
+        return message == null ? "access token refused" : OneLine.folded(message);
     }
 }

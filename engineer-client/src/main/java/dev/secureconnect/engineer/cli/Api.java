@@ -1,9 +1,9 @@
 package dev.secureconnect.engineer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ApiException;
-import dev.secureconnect.cli.OneLine;
 import org.jspecify.annotations.Nullable;
 
 /** JSON API calls with the login session, and reading their answers for tables. */

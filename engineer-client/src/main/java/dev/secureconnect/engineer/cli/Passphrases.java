@@ -1,8 +1,8 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.TokenVault;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.cli.OneLine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

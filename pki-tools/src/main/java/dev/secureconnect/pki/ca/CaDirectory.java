@@ -1,11 +1,10 @@
 package dev.secureconnect.pki.ca;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.files.DurableFiles.Access;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.keys.RsaKeyPairs;
 import dev.secureconnect.crypto.keys.RsaKeySize;
 import dev.secureconnect.crypto.pem.Pem;
@@ -65,9 +64,7 @@ public final class CaDirectory {
     public static final String LOG = "issuance.log";
     static final String LOCK = ".lock";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    private static final ObjectMapper JSON = Mappers.indentedJson();
 
     private final Path dir;
     private final Clock clock;
