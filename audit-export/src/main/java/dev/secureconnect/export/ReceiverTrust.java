@@ -2,6 +2,7 @@ package dev.secureconnect.export;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TlsPolicy;
 import dev.secureconnect.crypto.tls.TrustMaterial;
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TLS context with which a destination dials its receiver (a syslog server, a webhook, a mail server): trust in
@@ -42,7 +44,7 @@ public final class ReceiverTrust {
      *
      * @throws IllegalArgumentException {@code ca: } and one line naming the file and what is wrong with it
      */
-    public static SSLContext sslContext(Path caFile) {
+    public static SSLContext sslContext(@Nullable Path caFile) {
         return sslContext(caFile, null);
     }
 
@@ -54,7 +56,7 @@ public final class ReceiverTrust {
      * @param clientKeys the client's key and certificate chain, or null to present none
      * @throws IllegalArgumentException {@code ca: } and one line naming the file and what is wrong with it
      */
-    public static SSLContext sslContext(Path caFile, KeyMaterial clientKeys) {
+    public static SSLContext sslContext(@Nullable Path caFile, @Nullable KeyMaterial clientKeys) {
         try {
             if (caFile == null && clientKeys == null) {
                 return SSLContext.getDefault();
@@ -80,11 +82,11 @@ public final class ReceiverTrust {
      * applied ({@link #parameters()}) before its handshake: for the transports that open their own sockets
      * (syslog over TLS, the mail library).
      */
-    public static SSLSocketFactory socketFactory(Path caFile, KeyMaterial clientKeys) {
+    public static SSLSocketFactory socketFactory(@Nullable Path caFile, @Nullable KeyMaterial clientKeys) {
         return new PolicySocketFactory(sslContext(caFile, clientKeys).getSocketFactory());
     }
 
-    private static TrustManager[] trustManagers(Path caFile) {
+    private static TrustManager @Nullable [] trustManagers(@Nullable Path caFile) {
         if (caFile == null) {
             return null; // the JDK's default trust
         }
@@ -92,11 +94,11 @@ public final class ReceiverTrust {
             TrustMaterial trust = TrustMaterial.withoutRevocationCheck(Pem.readCertificates(caFile), List.of());
             return new TrustManager[] {trust.validator().trustManager()};
         } catch (CryptoException e) {
-            throw new IllegalArgumentException("ca: " + OneLine.of(e.getMessage()), e);
+            throw new IllegalArgumentException("ca: " + OneLine.folded(e.getMessage()), e);
         }
     }
 
-    private static KeyManager[] keyManagers(KeyMaterial keys) throws GeneralSecurityException {
+    private static KeyManager @Nullable [] keyManagers(@Nullable KeyMaterial keys) throws GeneralSecurityException {
         if (keys == null) {
             return null;
         }

@@ -1,8 +1,7 @@
 package dev.secureconnect.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.json.Mappers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -73,7 +72,7 @@ public final class Figures {
         }
         json.put("figures", list);
         try {
-            DurableFiles.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json),
+            DurableFiles.write(file, Mappers.indentedJson().writeValueAsBytes(json),
                     DurableFiles.Access.READABLE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + file + ": " + e.getMessage(), e);

@@ -3,11 +3,11 @@ package dev.secureconnect.bench;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.samstevens.totp.code.DefaultCodeGenerator;
 import dev.samstevens.totp.code.HashingAlgorithm;
 import dev.samstevens.totp.exceptions.CodeGenerationException;
 import dev.samstevens.totp.time.SystemTimeProvider;
+import dev.secureconnect.crypto.json.Mappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,7 +201,7 @@ public final class Installation {
             return null;
         }
         try {
-            return new ObjectMapper().readTree(file.toFile());
+            return Mappers.json().readTree(file.toFile());
         } catch (IOException e) {
             return null; // being written: read again on the next poll
         }

@@ -1,5 +1,7 @@
 package dev.secureconnect.crypto;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A key, certificate, request or revocation list that cannot be used, with a message a person can act on.
  *
@@ -12,7 +14,7 @@ public class CryptoException extends RuntimeException {
         super(message);
     }
 
-    public CryptoException(String message, Throwable cause) {
+    public CryptoException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

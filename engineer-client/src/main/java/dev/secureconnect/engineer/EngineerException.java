@@ -1,5 +1,7 @@
 package dev.secureconnect.engineer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Something the engineer asked for that cannot be done, with a one-line message that says what was wrong and, where
  * it helps, what to do. The message is safe to print: it never holds a session value, a token or a passphrase. The
@@ -11,7 +13,7 @@ public class EngineerException extends RuntimeException {
         super(message);
     }
 
-    public EngineerException(String message, Throwable cause) {
+    public EngineerException(@Nullable String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -37,7 +37,7 @@ final class CrlCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Days.requirePositive(crlDays, "--crl-days");
-        Path folder = out.toAbsolutePath().getParent();
+        Path folder = java.util.Objects.requireNonNull(out.toAbsolutePath().getParent(), "a file has a folder");
         if (!Files.isDirectory(folder) || !Files.isWritable(folder)) {
             throw new PkiException("cannot write " + out + ": " + folder + " is not a writable folder");
         }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues one leaf certificate from an unlocked CA and hands it over: checks first (duplicates, output folder),
@@ -83,8 +84,8 @@ final class Issuance {
      * @param privateKey the subject's key to write as key.pem, or null when the subject keeps it (CSR)
      * @param p12Password for identity.p12, or null for no bundle
      */
-    X509Certificate issue(CertificateIdentity identity, PublicKey publicKey, PrivateKey privateKey, int days, String action,
-            Path out, char[] p12Password) {
+    X509Certificate issue(CertificateIdentity identity, PublicKey publicKey, @Nullable PrivateKey privateKey, int days, String action,
+            Path out, char @Nullable [] p12Password) {
         X509Certificate certificate = authority.issue(identity, publicKey, Duration.ofDays(days));
         directory.recordIssued(authority, certificate, action, terminal.actor(), describe(identity, days));
 
@@ -96,7 +97,7 @@ final class Issuance {
             files.put(KEY, ascii(Pem.privateKey(privateKey)));
         }
         if (p12Password != null) {
-            files.put(P12, new Pkcs12Bundle(privateKey, List.of(certificate, authority.certificate(), authority.root()))
+            files.put(P12, new Pkcs12Bundle(java.util.Objects.requireNonNull(privateKey, "privateKey"), List.of(certificate, authority.certificate(), authority.root()))
                     .encode(p12Password));
         }
         List<String> written = new ArrayList<>();

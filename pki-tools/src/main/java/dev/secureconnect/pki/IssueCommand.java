@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +70,7 @@ final class IssueCommand implements Runnable {
         }
 
         /** The password of identity.p12, or null when no bundle is written. */
-        char[] p12Password() {
+        char @Nullable [] p12Password() {
             return null;
         }
 
@@ -194,7 +195,7 @@ final class IssueCommand implements Runnable {
         }
 
         @Override
-        char[] p12Password() {
+        char @Nullable [] p12Password() {
             return terminal.secret("identity.p12 password", p12PassphraseFile, "--p12-passphrase-file", P12_ENV, true, 8);
         }
     }

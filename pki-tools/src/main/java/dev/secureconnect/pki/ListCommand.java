@@ -1,11 +1,10 @@
 package dev.secureconnect.pki;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.pki.ca.IndexEntry;
-import dev.secureconnect.pki.ca.PkiException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,23 +70,19 @@ final class ListCommand implements Callable<Integer> {
             }
             return row;
         }).toList();
-        try {
-            terminal.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
-        } catch (JsonProcessingException e) {
-            throw new PkiException("cannot print the listing as JSON: " + e.getMessage(), e);
-        }
+        JsonOutput.print(terminal.out(), Mappers.json(), rows);
     }
 
     private void printTable(List<IndexEntry> entries, Instant now) {
-        String format = "%-32s  %-10s  %-24s  %-20s  %s%n";
-        terminal.out().printf(format, "SERIAL", "ROLE", "IDENTITY", "NOT AFTER", "STATUS");
+        TextTable table = new TextTable("SERIAL", "ROLE", "IDENTITY", "NOT AFTER", "STATUS");
         for (IndexEntry entry : entries) {
             String state = entry.statusAt(now);
             if (entry.revoked()) {
                 state += " (" + entry.reason() + ")";
             }
-            terminal.out().printf(format, entry.serial(), entry.role(), entry.identity(), entry.notAfter(), state);
+            table.row(entry.serial(), entry.role(), entry.identity(), entry.notAfter(), state);
         }
+        table.print(terminal.out());
     }
 
     static final class StatusConverter implements CommandLine.ITypeConverter<String> {

@@ -12,12 +12,13 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a command reads from and writes to outside its arguments: the environment, the interactive console
  * (absent when not on a terminal), standard output and error, and the clock. Tests pass their own.
  */
-public record Terminal(Map<String, String> env, Console console, PrintWriter out, PrintWriter err, Clock clock) {
+public record Terminal(Map<String, String> env, @Nullable Console console, PrintWriter out, PrintWriter err, Clock clock) {
 
     public Terminal {
         env = Map.copyOf(env);
@@ -60,7 +61,7 @@ public record Terminal(Map<String, String> env, Console console, PrintWriter out
     }
 
     private char[] prompt(String what, boolean confirm) {
-        char[] first = console.readPassword("%s: ", what);
+        char[] first = java.util.Objects.requireNonNull(console, "console").readPassword("%s: ", what);
         if (first == null) {
             throw new PkiException("no " + what + " entered");
         }

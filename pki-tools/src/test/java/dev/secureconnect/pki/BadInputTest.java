@@ -266,6 +266,24 @@ class BadInputTest {
     }
 
     @Test
+    void anUnknownCommandIsAUsageErrorEvenWithHelp() {
+        for (String[] args : new String[][] {{"nosuch"}, {"nosuch", "--help"}, {"--help", "nosuch"}}) {
+            PkiCli.Result result = CLI.run(args);
+            assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(result.out()).isEmpty();
+            assertThat(result.errLines()).singleElement().asString()
+                    .startsWith("sc-pki: Unmatched argument").contains("'nosuch'");
+        }
+    }
+
+    @Test
+    void debugIsTakenByEveryCommandAndARefusalStaysOneLine() {
+        PkiCli.Result result = CLI.run("list", "--debug", "--dir", ca.resolveSibling("no-such-ca").toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).singleElement().asString().startsWith("sc-pki: ").doesNotContain("unexpected");
+    }
+
+    @Test
     void aSecondApplianceCertificateIsIssuedWithRenew() {
         CLI.ok("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-RENEW", "--out", work.resolve("renew-1").toString());
         DirectorySnapshot before = DirectorySnapshot.of(ca);

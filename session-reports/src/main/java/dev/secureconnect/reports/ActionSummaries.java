@@ -2,8 +2,10 @@ package dev.secureconnect.reports;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one-line summary of an action, from its details: {@code command.run collect-logs --since 1h → exit 3},
@@ -12,7 +14,7 @@ import java.util.List;
  */
 final class ActionSummaries {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
     private static final int SHA256_SHOWN = 12;
 
     private ActionSummaries() {}
@@ -107,7 +109,7 @@ final class ActionSummaries {
     }
 
     /** A JSON array of strings as the list it is; anything else as one argument; nothing when absent. */
-    static List<String> args(String json) {
+    static List<String> args(@Nullable String json) {
         if (json == null || json.isBlank()) {
             return List.of();
         }
@@ -128,7 +130,7 @@ final class ActionSummaries {
         return "'" + arg.replace("'", "'\\''") + "'";
     }
 
-    private static void append(StringBuilder line, String before, String value, String after) {
+    private static void append(StringBuilder line, String before, @Nullable String value, String after) {
         if (value != null && !value.isBlank()) {
             line.append(before).append(value).append(after);
         }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** How reports show times, durations and byte counts; the templates' helpers use the same. */
 final class Display {
@@ -51,7 +52,7 @@ final class Display {
     }
 
     /** A detail that should be a whole number, or null when it is absent or not one. */
-    static Long parseLong(String text) {
+    static @Nullable Long parseLong(@Nullable String text) {
         if (text == null) {
             return null;
         }

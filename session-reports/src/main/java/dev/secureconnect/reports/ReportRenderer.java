@@ -13,6 +13,7 @@ import com.github.jknack.handlebars.io.CompositeTemplateLoader;
 import com.github.jknack.handlebars.io.FileTemplateLoader;
 import com.github.jknack.handlebars.io.TemplateLoader;
 import com.github.jknack.handlebars.io.TemplateSource;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a {@link SessionReport} with Handlebars: {@code session.txt.hbs} for {@link ReportFormat#TEXT} (nothing
@@ -84,7 +86,7 @@ public final class ReportRenderer {
         requireNonNull(report, "report");
         requireNonNull(format, "format");
         try {
-            return templates.get(format).apply(model(report));
+            return requireNonNull(templates.get(format), "template").apply(model(report));
         } catch (HandlebarsException e) {
             throw new ReportException(describe(origins.get(format), e, "cannot be rendered"), e);
         } catch (IOException e) {
@@ -140,7 +142,7 @@ public final class ReportRenderer {
     }
 
     /** {@code template /x/session.txt.hbs does not compile: line 3, column 7: found '}}', expected …}. */
-    private static String describe(String origin, HandlebarsException e, String problem) {
+    private static String describe(@Nullable String origin, HandlebarsException e, String problem) {
         HandlebarsError error = e.getError();
         String where = error == null ? "" : "line " + error.line + ", column " + error.column + ": ";
         String reason = error == null ? String.valueOf(e.getMessage()) : error.reason;
@@ -148,11 +150,7 @@ public final class ReportRenderer {
         if (cause != null && cause.getMessage() != null && (error == null || reason.contains(cause.getMessage()))) {
             reason = cause.getMessage(); // a helper's own message, without the exception's class
         }
-        return origin + " " + problem + ": " + where + oneLine(reason);
-    }
-
-    private static String oneLine(String text) {
-        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+        return origin + " " + problem + ": " + where + OneLine.folded(reason);
     }
 
     private static Map<String, Object> model(SessionReport report) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One audit record of a session, as both the server's and the appliance's log can supply it.
@@ -63,7 +64,7 @@ public record SessionEntry(
     }
 
     /** One detail, or null when the record does not carry it. */
-    public String detail(String key) {
+    public @Nullable String detail(String key) {
         return details.get(key);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One support session as the audit log tells it: who, on which appliance and ticket, what kind of session to which
@@ -34,19 +35,19 @@ import java.util.function.Predicate;
  */
 public record SessionReport(
         String sessionId,
-        String engineer,
-        String applianceSerial,
-        String ticket,
-        String kind,
-        String target,
-        String sourceAddress,
+        @Nullable String engineer,
+        @Nullable String applianceSerial,
+        @Nullable String ticket,
+        @Nullable String kind,
+        @Nullable String target,
+        @Nullable String sourceAddress,
         Instant start,
-        Instant end,
-        Duration duration,
-        String outcome,
-        String endReason,
-        Long bytesToAppliance,
-        Long bytesFromAppliance,
+        @Nullable Instant end,
+        @Nullable Duration duration,
+        @Nullable String outcome,
+        @Nullable String endReason,
+        @Nullable Long bytesToAppliance,
+        @Nullable Long bytesFromAppliance,
         List<Action> actions) {
 
     /**
@@ -125,16 +126,16 @@ public record SessionReport(
         return entry -> entry.type() == type;
     }
 
-    private static SessionEntry first(List<SessionEntry> entries, Predicate<SessionEntry> which) {
+    private static @Nullable SessionEntry first(List<SessionEntry> entries, Predicate<SessionEntry> which) {
         return entries.stream().filter(which).findFirst().orElse(null);
     }
 
-    private static String firstValue(List<SessionEntry> entries, Function<SessionEntry, String> field) {
+    private static @Nullable String firstValue(List<SessionEntry> entries, Function<SessionEntry, @Nullable String> field) {
         return entries.stream().map(field).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** {@code stream.opened}'s detail, else the first record's that names it. */
-    private static String detail(SessionEntry opened, List<SessionEntry> entries, String key) {
+    private static @Nullable String detail(@Nullable SessionEntry opened, List<SessionEntry> entries, String key) {
         if (opened != null && opened.detail(key) != null) {
             return opened.detail(key);
         }
@@ -142,7 +143,7 @@ public record SessionReport(
     }
 
     /** The byte count of the last record that gives one ({@code stream.closed}). */
-    private static Long bytes(List<SessionEntry> entries, String key) {
+    private static @Nullable Long bytes(List<SessionEntry> entries, String key) {
         Long bytes = null;
         for (SessionEntry entry : entries) {
             Long value = Display.parseLong(entry.detail(key));

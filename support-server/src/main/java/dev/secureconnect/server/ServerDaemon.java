@@ -1,8 +1,7 @@
 package dev.secureconnect.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
@@ -234,7 +233,7 @@ public final class ServerDaemon implements AutoCloseable {
         listeners.put("pid", ProcessHandle.current().pid());
         try {
             DurableFiles.write(dir.resolve(LISTENERS_FILE),
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(listeners),
+                    Mappers.indentedJson().writeValueAsBytes(listeners),
                     DurableFiles.Access.READABLE);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + dir.resolve(LISTENERS_FILE) + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.secureconnect.testing;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
 public record DirectorySnapshot(Path root, Map<String, Entry> entries) {
 
     /** One file or folder: its mode and, for a file, its content. */
-    public record Entry(String mode, byte[] content) {
+    public record Entry(String mode, byte @Nullable [] content) {
         boolean sameAs(Entry other) {
             return mode.equals(other.mode) && java.util.Arrays.equals(content, other.content);
         }

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;

@@ -2,8 +2,8 @@ package dev.secureconnect.appliance.access;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.internal.Json;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

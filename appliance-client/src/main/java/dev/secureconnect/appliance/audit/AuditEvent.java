@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.audit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -5,6 +5,7 @@ import dev.secureconnect.appliance.audit.AuditLog;
 import dev.secureconnect.appliance.audit.AuditRecord;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         List<AuditRecord> records = new AuditLog(ApplianceDirectory.open(dir), console.clock()).records();
         if (json) {
-            console.out().println(Json.PRETTY.writeValueAsString(records));
+            JsonOutput.print(console.out(), Json.COMPACT, records);
             return 0;
         }
         if (records.isEmpty()) {

@@ -10,6 +10,7 @@ import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.internal.ByteSizes;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.time.Duration;
@@ -139,7 +140,7 @@ final class CommandsCommand implements Runnable {
         public Integer call() throws JsonProcessingException {
             List<CommandEntry> commands = CommandCatalogue.read(dir.open()).commands();
             if (json) {
-                console.out().println(Json.PRETTY.writeValueAsString(commands));
+                JsonOutput.print(console.out(), Json.COMPACT, commands);
             } else if (commands.isEmpty()) {
                 console.out().println("no command is in the catalogue: add one with 'sc-appliance commands add --dir "
                         + dir.dir + " --name NAME -- PROGRAM [ARGS…]'");

@@ -8,6 +8,7 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.files.FolderEntry;
 import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ final class FilesCommand implements Runnable {
         public Integer call() throws JsonProcessingException {
             List<FolderEntry> folders = FolderList.read(dir.open()).folders();
             if (json) {
-                console.out().println(Json.PRETTY.writeValueAsString(folders));
+                JsonOutput.print(console.out(), Json.COMPACT, folders);
             } else if (folders.isEmpty()) {
                 console.out().println("no folder is allowed: allow one with 'sc-appliance files allow --dir " + dir.dir
                         + " --path FOLDER [--write]'");

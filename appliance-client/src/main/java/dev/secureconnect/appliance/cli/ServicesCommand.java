@@ -9,6 +9,7 @@ import dev.secureconnect.appliance.audit.AuditLog;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.ServiceEntry;
@@ -139,7 +140,7 @@ final class ServicesCommand implements Runnable {
         public Integer call() throws JsonProcessingException {
             List<ServiceEntry> services = dir.open().config().services();
             if (json) {
-                console.out().println(Json.PRETTY.writeValueAsString(services));
+                JsonOutput.print(console.out(), Json.COMPACT, services);
             } else if (services.isEmpty()) {
                 console.out().println("no service is allow-listed: add one with 'sc-appliance services add --dir " + dir.dir
                         + " --name NAME --port PORT'");

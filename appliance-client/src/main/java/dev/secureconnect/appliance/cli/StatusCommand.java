@@ -10,6 +10,7 @@ import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.appliance.link.ApplianceStatus;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
         ApplianceDirectory directory = dir.open();
         ApplianceStatus status = Daemon.request(directory, AdminRequest.of("status")).status();
         if (json) {
-            console.out().println(Json.PRETTY.writeValueAsString(status));
+            JsonOutput.print(console.out(), Json.COMPACT, status);
         } else {
             print(status, access(directory), console.out());
         }

@@ -3,7 +3,7 @@ package dev.secureconnect.appliance.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import io.netty.util.NetUtil;
 import java.util.Objects;
 import javax.net.ssl.SNIHostName;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.internal.ByteSizes;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

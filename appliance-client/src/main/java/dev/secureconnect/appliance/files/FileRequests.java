@@ -3,8 +3,10 @@ package dev.secureconnect.appliance.files;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -151,7 +153,7 @@ public final class FileRequests {
             }
         }
         try {
-            Path.of(requested);
+            var unused = Path.of(requested); // only to refuse a path the file system cannot name
         } catch (InvalidPathException e) {
             return refuse(403, BAD_PATH, "path " + requested + " is not valid");
         }

@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.files;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import java.nio.file.Path;
 
 /**

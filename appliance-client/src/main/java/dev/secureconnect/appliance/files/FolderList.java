@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.files;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,18 +1,14 @@
 package dev.secureconnect.appliance.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.crypto.text.OneLine;
 import java.util.stream.Collectors;
 
 /**
@@ -22,23 +18,11 @@ import java.util.stream.Collectors;
 public final class Json {
 
     /** For files people read: indented. */
-    public static final ObjectMapper PRETTY = mapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper PRETTY = Mappers.indentedStrictJson(Durations.jacksonModule());
     /** For one-line messages: audit lines, the admin socket. */
-    public static final ObjectMapper COMPACT = mapper();
+    public static final ObjectMapper COMPACT = Mappers.strictJson(Durations.jacksonModule());
 
     private Json() {}
-
-    private static ObjectMapper mapper() {
-        return JsonMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .addModule(Durations.jacksonModule())
-                .build();
-    }
 
     /** Encodes on one line. */
     public static String line(Object value) {

@@ -3,7 +3,7 @@ package dev.secureconnect.appliance.link;
 import dev.secureconnect.appliance.audit.AuditEvent;
 import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;

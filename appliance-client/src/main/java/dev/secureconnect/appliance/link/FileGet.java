@@ -1,7 +1,7 @@
 package dev.secureconnect.appliance.link;
 
 import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBuf;

@@ -1,8 +1,8 @@
 package dev.secureconnect.appliance.link;
 
 import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBuf;

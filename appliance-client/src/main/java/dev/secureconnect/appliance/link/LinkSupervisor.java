@@ -13,6 +13,7 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.Admission;

@@ -1,7 +1,7 @@
 package dev.secureconnect.appliance.link;
 
 import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.util.UUID;

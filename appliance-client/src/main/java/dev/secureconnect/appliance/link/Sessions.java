@@ -6,7 +6,7 @@ import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.audit.AuditEvent;
 import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.audit.EventType;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;

@@ -1,7 +1,7 @@
 package dev.secureconnect.appliance.link;
 
 import dev.secureconnect.appliance.config.ApplianceState;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.link.Admission;
 import io.netty.util.concurrent.Promise;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;

@@ -1,6 +1,6 @@
 package dev.secureconnect.export.file;
 
-import dev.secureconnect.export.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -21,7 +21,7 @@ final class IoReason {
                     : e instanceof NotDirectoryException ? "Not a directory"
                     : e.getClass().getSimpleName();
             String file = fs.getFile();
-            return OneLine.of(file == null || Path.of(file).equals(subject) ? reason : reason + " (" + file + ")");
+            return OneLine.folded(file == null || Path.of(file).equals(subject) ? reason : reason + " (" + file + ")");
         }
         return OneLine.reason(e);
     }

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ final class RotatingFile implements AutoCloseable {
 
     private final Path path;
     private final int keep;
-    private FileChannel channel;
+    private @Nullable FileChannel channel;
 
     RotatingFile(Path path, int keep) {
         this.path = path.toAbsolutePath();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
 import dev.secureconnect.tunnel.audit.Severity;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ArcSight Common Event Format, version 0:
@@ -107,14 +108,14 @@ public final class CefFormat {
             this.cef = cef;
         }
 
-        void labelled(int number, String label, String value) {
+        void labelled(int number, String label, @Nullable String value) {
             if (value != null) {
                 add("cs" + number, value);
                 add("cs" + number + "Label", label);
             }
         }
 
-        void add(String key, String value) {
+        void add(String key, @Nullable String value) {
             if (value == null) {
                 return;
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
 import java.time.ZoneOffset;
@@ -34,7 +35,7 @@ import java.util.Map;
  */
 public final class JsonEventFormat {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.json();
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 

@@ -7,6 +7,7 @@ import dev.secureconnect.export.ExportedEvent;
 import dev.secureconnect.tunnel.audit.Severity;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * IBM QRadar Log Event Extended Format, version 2.0:
@@ -116,7 +117,7 @@ public final class LeefFormat {
             this.leef = leef;
         }
 
-        void add(String key, String value) {
+        void add(String key, @Nullable String value) {
             if (value == null) {
                 return;
             }

@@ -1,9 +1,10 @@
 package dev.secureconnect.export.format;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** An event's {@code sourceAddress} split into an IP literal and a port, when it is one ({@code ip:port}). */
-record SourceAddress(String ip, Integer port) {
+record SourceAddress(String ip, @Nullable Integer port) {
 
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
@@ -13,7 +14,7 @@ record SourceAddress(String ip, Integer port) {
      * {@code 192.0.2.1:443}, {@code [2001:db8::1]:443}, a bare IPv4 or IPv6 literal; null for anything else (a host
      * name, garbage), which the caller then carries as text.
      */
-    static SourceAddress parse(String text) {
+    static @Nullable SourceAddress parse(@Nullable String text) {
         if (text == null || text.isEmpty()) {
             return null;
         }
@@ -44,7 +45,7 @@ record SourceAddress(String ip, Integer port) {
         return null;
     }
 
-    private static Integer port(String digits) {
+    private static @Nullable Integer port(String digits) {
         if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.secureconnect.export.mail;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One e-mail: plain text, or text and HTML as {@code multipart/alternative}.
@@ -12,7 +13,7 @@ import java.util.List;
  * @param text the plain-text body
  * @param html the HTML body, or null for a text-only mail
  */
-public record MailMessage(List<String> to, String subject, String text, String html) {
+public record MailMessage(List<String> to, String subject, String text, @Nullable String html) {
 
     public MailMessage {
         to = List.copyOf(requireNonNull(to, "to"));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SMTP server a {@link SmtpMailer} hands mail to.
@@ -19,8 +20,8 @@ import java.time.Duration;
  * @param connectTimeout how long connecting may take
  * @param timeout how long any one read or write on the connection may take
  */
-public record MailSettings(String host, int port, MailSecurity security, String user, String password, String from,
-        Path ca, Duration connectTimeout, Duration timeout) {
+public record MailSettings(String host, int port, MailSecurity security, @Nullable String user, @Nullable String password, String from,
+        @Nullable Path ca, Duration connectTimeout, Duration timeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);

@@ -1,7 +1,7 @@
 package dev.secureconnect.export.mail;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.DeliveryException;
-import dev.secureconnect.export.OneLine;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.net.ConnectException;
@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what Angus Mail throws into a one-line {@link DeliveryException} that names the server and, where the
@@ -65,7 +66,7 @@ final class SmtpFailure {
     }
 
     /** The first server reply in the chain (a failed recipient's reply comes nested in the send failure). */
-    private static String reply(List<Throwable> chain) {
+    private static @Nullable String reply(List<Throwable> chain) {
         for (Throwable t : chain) {
             String message = t.getMessage();
             if (message != null && REPLY.matcher(message.strip()).matches()) {
@@ -98,7 +99,7 @@ final class SmtpFailure {
 
     /** One line, without the password even if a server or library echoed it. */
     private String scrub(String message) {
-        String line = OneLine.of(message);
+        String line = OneLine.folded(message);
         if (settings.password() != null && !settings.password().isEmpty()) {
             line = line.replace(settings.password(), "***");
         }

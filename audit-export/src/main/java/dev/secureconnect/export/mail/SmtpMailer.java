@@ -8,6 +8,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class SmtpMailer {
         return "smtp " + settings.security().name().toLowerCase(java.util.Locale.ROOT) + " " + settings.server();
     }
 
-    private void closeQuietly(Transport transport) {
+    private void closeQuietly(@Nullable Transport transport) {
         if (transport == null) {
             return;
         }

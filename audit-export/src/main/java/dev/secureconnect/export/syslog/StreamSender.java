@@ -1,7 +1,7 @@
 package dev.secureconnect.export.syslog;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.DeliveryException;
-import dev.secureconnect.export.OneLine;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +12,7 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,11 @@ final class StreamSender implements Sender {
     private static final long CLOSE_WAIT_MILLIS = 1_000;
 
     private final SyslogSettings settings;
-    private final TlsLayer tls;
-    private Connection connection;
+    private final @Nullable TlsLayer tls;
+    private @Nullable Connection connection;
 
     /** @param tls null for plain TCP */
-    StreamSender(SyslogSettings settings, TlsLayer tls) {
+    StreamSender(SyslogSettings settings, @Nullable TlsLayer tls) {
         this.settings = settings;
         this.tls = tls;
     }

@@ -6,6 +6,7 @@ import dev.secureconnect.export.format.MessageFormat;
 import dev.secureconnect.export.format.SyslogFacility;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how a {@link SyslogDestination} sends.
@@ -28,7 +29,7 @@ import java.time.Duration;
  *     {@link #DEFAULT_WRITE_TIMEOUT}
  */
 public record SyslogSettings(SyslogTransport transport, String host, int port, MessageFormat format, int facility,
-        Path ca, Path certificate, Path key, Duration connectTimeout, Duration writeTimeout) {
+        @Nullable Path ca, @Nullable Path certificate, @Nullable Path key, Duration connectTimeout, Duration writeTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
@@ -64,7 +65,7 @@ public record SyslogSettings(SyslogTransport transport, String host, int port, M
     /** Plain TCP or UDP with the default facility and timeouts. */
     public static SyslogSettings of(SyslogTransport transport, String host, int port, MessageFormat format) {
         return new SyslogSettings(transport, host, port, format, SyslogFacility.DEFAULT.code(), null, null, null,
-                null, null);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
     }
 
     /** The host without IPv6 brackets, as sockets and certificate checks want it. */

@@ -1,10 +1,10 @@
 package dev.secureconnect.export.syslog;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TlsPolicy;
 import dev.secureconnect.export.DeliveryException;
-import dev.secureconnect.export.OneLine;
 import dev.secureconnect.export.ReceiverTrust;
 import java.io.IOException;
 import java.net.Socket;
@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS for syslog (RFC 5425) on a connected TCP socket: TLS 1.3/1.2 with {@link TlsPolicy}'s cipher suites, trust in
@@ -31,7 +32,7 @@ final class TlsLayer {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
 
     private final SyslogSettings settings;
-    private SSLContext context;
+    private @Nullable SSLContext context;
 
     TlsLayer(SyslogSettings settings) {
         this.settings = settings;
@@ -77,7 +78,7 @@ final class TlsLayer {
             try {
                 KeyMaterial client = settings.certificate() == null
                         ? null
-                        : KeyMaterial.load(settings.certificate(), settings.key(), null);
+                        : KeyMaterial.load(settings.certificate(), java.util.Objects.requireNonNull(settings.key(), "key"), null);
                 context = ReceiverTrust.sslContext(settings.ca(), client);
             } catch (CryptoException | IllegalArgumentException | IllegalStateException e) {
                 throw new DeliveryException("TLS set-up for " + settings.address() + " failed: "

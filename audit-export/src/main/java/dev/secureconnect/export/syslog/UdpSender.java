@@ -1,7 +1,7 @@
 package dev.secureconnect.export.syslog;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.DeliveryException;
-import dev.secureconnect.export.OneLine;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -10,6 +10,7 @@ import java.net.PortUnreachableException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ final class UdpSender implements Sender {
 
     private final SyslogSettings settings;
     private final int maxDatagram;
-    private DatagramSocket socket;
+    private @Nullable DatagramSocket socket;
 
     UdpSender(SyslogSettings settings, int maxDatagram) {
         this.settings = settings;

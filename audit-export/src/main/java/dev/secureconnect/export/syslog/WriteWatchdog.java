@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds blocking writes: while armed, it closes the connection's socket once the deadline passes, which makes a
@@ -18,7 +19,7 @@ final class WriteWatchdog {
     private final Closeable socket;
     private final Duration timeout;
     private volatile boolean expired;
-    private ScheduledFuture<?> pending;
+    private @Nullable ScheduledFuture<?> pending;
 
     WriteWatchdog(Closeable socket, Duration timeout) {
         this.socket = socket;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response body read up to a limit and no further: a webhook's answer is only quoted in an error, and a receiver
@@ -19,7 +20,7 @@ final class BoundedBody implements BodySubscriber<String> {
     private final int limit;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final CompletableFuture<String> body = new CompletableFuture<>();
-    private Flow.Subscription subscription;
+    private Flow.@Nullable Subscription subscription;
 
     BoundedBody(int limit) {
         this.limit = limit;
@@ -38,6 +39,7 @@ final class BoundedBody implements BodySubscriber<String> {
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
+        Flow.Subscription subscription = java.util.Objects.requireNonNull(this.subscription, "subscription");
         for (ByteBuffer buffer : buffers) {
             int take = Math.min(buffer.remaining(), limit - bytes.size());
             byte[] chunk = new byte[take];

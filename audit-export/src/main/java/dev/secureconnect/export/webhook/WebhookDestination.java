@@ -2,11 +2,11 @@ package dev.secureconnect.export.webhook;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.export.OneLine;
 import dev.secureconnect.export.ReceiverTrust;
 import dev.secureconnect.export.format.JsonEventFormat;
 import java.io.IOException;
@@ -158,7 +158,7 @@ public final class WebhookDestination implements Destination {
         if (cause instanceof IOException) {
             return new DeliveryException("webhook " + address + ": " + OneLine.reason(cause), cause);
         }
-        return new DeliveryException("webhook " + address + ": " + OneLine.of(String.valueOf(cause)), cause);
+        return new DeliveryException("webhook " + address + ": " + OneLine.folded(String.valueOf(cause)), cause);
     }
 
     /** {@code ": <the innermost message>"}, or nothing when no exception in the chain has one. */
@@ -169,11 +169,11 @@ public final class WebhookDestination implements Destination {
                 message = t.getMessage();
             }
         }
-        return message == null ? "" : ": " + OneLine.of(message);
+        return message == null ? "" : ": " + OneLine.folded(message);
     }
 
     private static String quote(String body) {
-        String text = OneLine.of(body == null ? "" : body);
+        String text = OneLine.folded(body == null ? "" : body);
         if (text.isEmpty()) {
             return "";
         }

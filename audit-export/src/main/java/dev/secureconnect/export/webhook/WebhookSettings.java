@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how a {@link WebhookDestination} posts.
@@ -19,7 +20,7 @@ import java.util.Locale;
  * @param connectTimeout how long a connection may take
  * @param requestTimeout how long the whole request may take, answer included: a receiver that hangs fails then
  */
-public record WebhookSettings(URI url, byte[] secret, Path ca, Duration connectTimeout, Duration requestTimeout) {
+public record WebhookSettings(URI url, byte[] secret, @Nullable Path ca, Duration connectTimeout, Duration requestTimeout) {
 
     /** The shortest HMAC key accepted. */
     static final int MIN_SECRET_BYTES = 16;

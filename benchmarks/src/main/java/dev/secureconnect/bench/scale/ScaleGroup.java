@@ -6,6 +6,7 @@ import dev.secureconnect.bench.BenchException;
 import dev.secureconnect.bench.BenchRun;
 import dev.secureconnect.bench.FigureGroup;
 import dev.secureconnect.bench.Processes;
+import dev.secureconnect.crypto.json.Mappers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public final class ScaleGroup implements FigureGroup {
     private static final int HANDSHAKE_CONCURRENCY = 64;
     static final int WARM_UP_HANDSHAKES = 256;
     private static final Duration STORM_LIMIT = Duration.ofSeconds(150);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     @Override
     public String name() {

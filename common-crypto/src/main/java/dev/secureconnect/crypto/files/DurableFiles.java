@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a file completely or not at all, and durably: the content goes to a temporary file beside the target
@@ -35,9 +36,9 @@ public final class DurableFiles {
         READABLE("rw-r--r--", null);
 
         private final Set<PosixFilePermission> fileMode;
-        private final Set<PosixFilePermission> folderMode;
+        private final @Nullable Set<PosixFilePermission> folderMode;
 
-        Access(String fileMode, String folderMode) {
+        Access(String fileMode, @Nullable String folderMode) {
             this.fileMode = PosixFilePermissions.fromString(fileMode);
             this.folderMode = folderMode == null ? null : PosixFilePermissions.fromString(folderMode);
         }
@@ -50,7 +51,7 @@ public final class DurableFiles {
         requireNonNull(content, "content");
         requireNonNull(access, "access");
         Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
+        Path directory = requireNonNull(target.getParent(), "an absolute file has a folder");
         boolean posix = isPosix(directory);
         if (!Files.isDirectory(directory)) {
             try {
@@ -82,7 +83,7 @@ public final class DurableFiles {
      */
     public static void move(Path source, Path target) throws IOException {
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(target.toAbsolutePath().getParent());
+        forceDirectory(requireNonNull(target.toAbsolutePath().getParent(), "an absolute file has a folder"));
     }
 
     /**

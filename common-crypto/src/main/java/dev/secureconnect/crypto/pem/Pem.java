@@ -37,6 +37,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.io.pem.PemGenerationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PEM (RFC 7468) text for certificates, CRLs, CSRs and PKCS#8 private keys, as OpenSSL reads and writes it.
@@ -159,7 +160,7 @@ public final class Pem {
      *
      * @param passphrase for an encrypted key; may be null for a plain one
      */
-    public static PrivateKey readPrivateKey(Path file, char[] passphrase) {
+    public static PrivateKey readPrivateKey(Path file, char @Nullable [] passphrase) {
         for (Object object : parse(file)) {
             try {
                 if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {

@@ -36,6 +36,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A certificate authority of the SecureConnect PKI: the root CA (kept offline) or the issuing CA below it.
@@ -189,7 +190,7 @@ public final class CertificateAuthority {
         }
     }
 
-    private String organisation() {
+    private @Nullable String organisation() {
         RDN[] o = CertificateIdentity.holder(certificate).getSubject().getRDNs(BCStyle.O);
         return o.length == 0 ? null : IETFUtils.valueToString(o[0].getFirst().getValue());
     }

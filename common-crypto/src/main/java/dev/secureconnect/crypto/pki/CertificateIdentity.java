@@ -3,6 +3,7 @@ package dev.secureconnect.crypto.pki;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -20,6 +21,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who or what a certificate names, and in which role: the one place that turns names into certificate fields
@@ -53,12 +55,12 @@ public record CertificateIdentity(
         ipAddresses = List.copyOf(ipAddresses);
     }
 
-    public static CertificateIdentity rootCa(String commonName) {
+    public static CertificateIdentity rootCa(@Nullable String commonName) {
         String cn = IdentityNames.requireDisplayName(commonName, "CA name");
         return new CertificateIdentity(CertificateRole.ROOT_CA, cn, cn, "", List.of(), List.of());
     }
 
-    public static CertificateIdentity issuingCa(String commonName) {
+    public static CertificateIdentity issuingCa(@Nullable String commonName) {
         String cn = IdentityNames.requireDisplayName(commonName, "CA name");
         return new CertificateIdentity(CertificateRole.ISSUING_CA, cn, cn, "", List.of(), List.of());
     }
@@ -115,7 +117,7 @@ public record CertificateIdentity(
     }
 
     /** The leaf identity named by a subject common name and SAN, with no role given in advance. */
-    static CertificateIdentity fromNames(String commonName, SubjectAltNames san) {
+    static CertificateIdentity fromNames(@Nullable String commonName, SubjectAltNames san) {
         List<SubjectAltNames.Urn> urns = san.secureConnectUrns();
         if (urns.size() > 1) {
             throw new CryptoException("names more than one SecureConnect identity: " + urns);
@@ -142,9 +144,9 @@ public record CertificateIdentity(
         return engineer(urn.id(), commonName == null ? urn.id() : commonName, san.emails().get(0));
     }
 
-    private static void requireCommonNameIsId(String commonName, SubjectAltNames.Urn urn, String rule) {
+    private static void requireCommonNameIsId(@Nullable String commonName, SubjectAltNames.Urn urn, String rule) {
         if (commonName != null && !commonName.equals(urn.id())) {
-            throw new CryptoException("subject CN=" + IdentityNames.printable(commonName)
+            throw new CryptoException("subject CN=" + OneLine.quoted(commonName)
                     + " does not match SAN " + urn + ": " + rule);
         }
     }
@@ -170,7 +172,7 @@ public record CertificateIdentity(
     }
 
     /** The subject DN, most general first as X.500 orders it: O, OU, CN. */
-    X500Name subject(String organisation) {
+    X500Name subject(@Nullable String organisation) {
         X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
         if (organisation != null && !organisation.isBlank()) {
             name.addRDN(BCStyle.O, organisation);
@@ -188,7 +190,7 @@ public record CertificateIdentity(
         return name.build();
     }
 
-    GeneralNames subjectAltNames() {
+    @Nullable GeneralNames subjectAltNames() {
         List<GeneralName> names = new ArrayList<>();
         switch (role) {
             case APPLIANCE, API_CLIENT -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri()));
@@ -215,7 +217,7 @@ public record CertificateIdentity(
         }
     }
 
-    static String commonName(X500Name subject) {
+    static @Nullable String commonName(X500Name subject) {
         RDN[] cns = subject.getRDNs(BCStyle.CN);
         if (cns.length == 0) {
             return null;

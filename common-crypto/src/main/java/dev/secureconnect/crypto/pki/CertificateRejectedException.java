@@ -1,6 +1,7 @@
 package dev.secureconnect.crypto.pki;
 
 import dev.secureconnect.crypto.CryptoException;
+import org.jspecify.annotations.Nullable;
 
 /** A certificate chain that did not validate, with the reason in a form an audit event can record. */
 public final class CertificateRejectedException extends CryptoException {
@@ -28,7 +29,7 @@ public final class CertificateRejectedException extends CryptoException {
 
     private final Reason reason;
 
-    public CertificateRejectedException(Reason reason, String message, Throwable cause) {
+    public CertificateRejectedException(Reason reason, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }

@@ -24,6 +24,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A PKCS#10 certificate signing request: made on the machine that keeps the key, signed by the CA after
@@ -128,7 +129,7 @@ public final class CertificateSigningRequest {
         }
     }
 
-    private GeneralNames requestedAltNames() {
+    private @Nullable GeneralNames requestedAltNames() {
         for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
             Extensions extensions = Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
             GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
@@ -139,7 +140,7 @@ public final class CertificateSigningRequest {
         return null;
     }
 
-    private String subjectEmail() {
+    private @Nullable String subjectEmail() {
         RDN[] emails = request.getSubject().getRDNs(BCStyle.EmailAddress);
         return emails.length == 0 ? null : emails[0].getFirst().getValue().toString();
     }

@@ -1,6 +1,7 @@
 package dev.secureconnect.crypto.pki;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.jspecify.annotations.Nullable;
 
 /** The subject alternative names of a certificate or request, sorted by kind. */
 record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<String> uris, List<String> emails) {
@@ -22,7 +24,7 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
         emails = List.copyOf(emails);
     }
 
-    static SubjectAltNames from(GeneralNames names) {
+    static SubjectAltNames from(@Nullable GeneralNames names) {
         if (names == null) {
             return NONE;
         }
@@ -55,7 +57,7 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
             int colon = rest.indexOf(':');
             CertificateRole role = colon < 0 ? null : urnRole(rest.substring(0, colon));
             if (role == null) {
-                throw new CryptoException("SAN URI '" + IdentityNames.printable(uri)
+                throw new CryptoException("SAN URI '" + OneLine.quoted(uri)
                         + "' is not a SecureConnect identity: expected urn:secureconnect:appliance:<serial>,"
                         + " urn:secureconnect:engineer:<login> or urn:secureconnect:api-client:<name>");
             }
@@ -65,7 +67,7 @@ record SubjectAltNames(List<String> dnsNames, List<String> ipAddresses, List<Str
         return urns;
     }
 
-    private static CertificateRole urnRole(String label) {
+    private static @Nullable CertificateRole urnRole(String label) {
         for (CertificateRole role : CertificateRole.values()) {
             if (role.isNamedByUrn() && role.label().equals(label)) {
                 return role;

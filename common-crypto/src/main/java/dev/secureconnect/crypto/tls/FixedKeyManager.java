@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Presents one key and its chain, held in memory. Netty's {@code keyManager(PrivateKey, chain)} would first build a
@@ -40,52 +41,52 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
         return new FixedKeyManager(keys, true);
     }
 
-    private String aliasFor(String keyType) {
+    private @Nullable String aliasFor(String keyType) {
         return key.getAlgorithm().equalsIgnoreCase(keyType) ? ALIAS : null;
     }
 
-    private String aliasForAny(String[] keyTypes) {
+    private @Nullable String aliasForAny(String @Nullable [] keyTypes) {
         return keyTypes == null ? null
                 : Arrays.stream(keyTypes).map(this::aliasFor).filter(a -> a != null).findFirst().orElse(null);
     }
 
     @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
+    public String @Nullable [] getClientAliases(String keyType, Principal[] issuers) {
         return aliasFor(keyType) == null ? null : new String[] {ALIAS};
     }
 
     @Override
-    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+    public @Nullable String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
         return aliasForAny(keyTypes);
     }
 
     @Override
-    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+    public @Nullable String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
         return aliasForAny(keyTypes);
     }
 
     @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
+    public String @Nullable [] getServerAliases(String keyType, Principal[] issuers) {
         return getClientAliases(keyType, issuers);
     }
 
     @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+    public @Nullable String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         return aliasFor(keyType);
     }
 
     @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+    public @Nullable String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
         return aliasFor(keyType);
     }
 
     @Override
-    public X509Certificate[] getCertificateChain(String alias) {
+    public X509Certificate @Nullable [] getCertificateChain(String alias) {
         return ALIAS.equals(alias) ? chain.clone() : null;
     }
 
     @Override
-    public PrivateKey getPrivateKey(String alias) {
+    public @Nullable PrivateKey getPrivateKey(String alias) {
         return ALIAS.equals(alias) && !keyless ? key : null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.secureconnect.crypto.tls;
 
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told about every peer certificate an endpoint refuses during a TLS handshake, so the server can audit "handshake
@@ -18,5 +19,5 @@ public interface HandshakeRefusalListener {
      * @param reason why it was refused
      * @param message what was wrong, in a sentence fit for an audit record; never contains key material
      */
-    void refused(String peerAddress, String subject, CertificateRejectedException.Reason reason, String message);
+    void refused(String peerAddress, @Nullable String subject, CertificateRejectedException.Reason reason, @Nullable String message);
 }

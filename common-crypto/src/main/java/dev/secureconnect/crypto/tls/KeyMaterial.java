@@ -14,6 +14,7 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an endpoint proves its identity with in a TLS handshake: its private key and its certificate chain, leaf
@@ -60,7 +61,7 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
      *     regular file, unreadable, not PEM, holding no certificate or key, a key that does not belong to the
      *     certificate, an RSA key under 2048 bits
      */
-    public static KeyMaterial load(Path certificateFile, Path keyFile, Path chainFile) {
+    public static KeyMaterial load(Path certificateFile, Path keyFile, @Nullable Path chainFile) {
         List<X509Certificate> chain = new ArrayList<>(Pem.readCertificates(requireReadable(certificateFile, "certificate")));
         if (chainFile != null) {
             for (X509Certificate ca : Pem.readCertificates(requireReadable(chainFile, "certificate chain"))) {

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The trust manager of one listener or client: the peer's chain must validate up to a trusted root with its
@@ -51,10 +52,10 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     private final String expected;
     private final String side;
     private final HandshakeRefusalListener refusals;
-    private final X509ExtendedTrustManager hostNames;
+    private final @Nullable X509ExtendedTrustManager hostNames;
 
     private PeerTrustManager(TrustMaterial trust, Set<CertificateRole> expectedRoles, String side,
-            HandshakeRefusalListener refusals, X509ExtendedTrustManager hostNames) {
+            HandshakeRefusalListener refusals, @Nullable X509ExtendedTrustManager hostNames) {
         this.trust = requireNonNull(trust, "trust");
         this.expectedRoles = Set.copyOf(expectedRoles);
         this.expected = labels(expectedRoles, " or ");
@@ -153,7 +154,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         return new X509Certificate[0];
     }
 
-    private void check(X509Certificate[] chain, String authType, SSLEngine engine, String peer, boolean resumed)
+    private void check(X509Certificate[] chain, @Nullable String authType, @Nullable SSLEngine engine, String peer, boolean resumed)
             throws CertificateException {
         String subject = chain == null || chain.length == 0 ? "" : chain[0].getSubjectX500Principal().getName();
         try {
@@ -190,7 +191,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
      * which TLS 1.3 suites to accept (it takes AES-128-GCM and ChaCha20-Poly1305 too), so the policy is enforced
      * here, on both providers, before the peer is let in.
      */
-    private static void requireAllowedCipherSuite(SSLEngine engine, boolean resumed) {
+    private static void requireAllowedCipherSuite(@Nullable SSLEngine engine, boolean resumed) {
         if (engine == null) {
             return;
         }
@@ -201,7 +202,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     }
 
     /** The suite a handshake in progress ({@code resumed}: a resumed one) negotiated, null if none yet. */
-    static String negotiatedCipherSuite(SSLEngine engine, boolean resumed) {
+    static @Nullable String negotiatedCipherSuite(SSLEngine engine, boolean resumed) {
         if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
             // BoringSSL's session names its suite only once the handshake is done: ask the connection itself
             synchronized (openSsl) {
@@ -214,7 +215,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     }
 
     /** Why a handshake on {@code suite} is refused, as refusals and the log say it. */
-    static String cipherSuiteRefusal(String suite) {
+    static String cipherSuiteRefusal(@Nullable String suite) {
         return "the handshake negotiated cipher suite " + suite + ", which the TLS policy does not allow (expected: "
                 + String.join(", ", TlsPolicy.CIPHER_SUITES) + ")";
     }
@@ -258,7 +259,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     }
 
     /** Lets the JDK check the server's name against the host this client dialled (RFC 2818 / RFC 6125). */
-    private void verifyHostName(X509Certificate[] chain, String authType, SSLEngine engine, CertificateIdentity identity) {
+    private void verifyHostName(X509Certificate[] chain, @Nullable String authType, @Nullable SSLEngine engine, CertificateIdentity identity) {
         if (engine == null) {
             throw refusal(Reason.INVALID, "the server's name cannot be verified outside an SSLEngine handshake");
         }
@@ -269,14 +270,14 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
                     + host + ", endpoint identification " + algorithm + "): create it with SslContexts.clientHandler");
         }
         try {
-            hostNames.checkServerTrusted(chain, authType, engine);
+            requireNonNull(hostNames, "hostNames").checkServerTrusted(chain, authType, engine);
         } catch (CertificateException e) {
             throw refusal(Reason.INVALID, "the certificate of " + identity.describe() + " does not match the host "
                     + host + " this client dialled: " + e.getMessage());
         }
     }
 
-    private void report(String peer, String subject, CertificateRejectedException e) {
+    private void report(String peer, @Nullable String subject, CertificateRejectedException e) {
         try {
             refusals.refused(peer, subject, e.reason(), e.getMessage());
         } catch (RuntimeException listenerFailure) {
@@ -284,8 +285,8 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         }
     }
 
-    private static CertificateRejectedException refusal(Reason reason, String message) {
-        return new CertificateRejectedException(reason, message, null);
+    private static CertificateRejectedException refusal(Reason reason, @Nullable String message) {
+        return new CertificateRejectedException(reason, String.valueOf(message), null);
     }
 
     private static boolean hasEstablishedSession(SSLEngine engine) {

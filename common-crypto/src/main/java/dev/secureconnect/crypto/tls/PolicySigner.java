@@ -1,6 +1,7 @@
 package dev.secureconnect.crypto.tls;
 
 import static java.util.Objects.requireNonNull;
+import org.jspecify.annotations.Nullable;
 
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
 import io.netty.handler.ssl.OpenSslPrivateKeyMethod;
@@ -71,7 +72,7 @@ final class PolicySigner implements OpenSslPrivateKeyMethod {
     }
 
     /** A fresh JCA signature for a TLS signature algorithm of the policy, null for any other. */
-    private static Signature signature(int algorithm) throws GeneralSecurityException {
+    private static @Nullable Signature signature(int algorithm) throws GeneralSecurityException {
         // netty-tcnative reads these numbers from BoringSSL at run time: not constants a switch can take
         if (algorithm == SSL_SIGN_RSA_PKCS1_SHA256) {
             return Signature.getInstance("SHA256withRSA");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SecureConnect's TLS policy, the one place it is written down; every listener and every client takes its
@@ -88,7 +89,7 @@ public final class TlsPolicy {
             "DHE-RSA-AES256-GCM-SHA384");
 
     /** Whether a handshake that negotiated {@code suite} (the JDK's name or BoringSSL's) is within the policy. */
-    static boolean allowsCipherSuite(String suite) {
+    static boolean allowsCipherSuite(@Nullable String suite) {
         return CIPHER_SUITES.contains(suite) || OPENSSL_NAMES.contains(suite);
     }
 

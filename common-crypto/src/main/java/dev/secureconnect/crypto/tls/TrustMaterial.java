@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an endpoint trusts when it checks its peer's certificate: the SecureConnect root CA(s), the CA certificates
@@ -45,14 +46,14 @@ public final class TrustMaterial {
 
     private final List<X509Certificate> roots;
     private final List<X509Certificate> intermediates;
-    private final Path crlFile;
+    private final @Nullable Path crlFile;
     private final Clock clock;
     private final CertificateChainValidator withoutRevocation;
     private final Object reloadLock = new Object();
-    private volatile LoadedCrl loaded;
+    private volatile @Nullable LoadedCrl loaded;
 
     private TrustMaterial(
-            List<X509Certificate> roots, List<X509Certificate> intermediates, Path crlFile, Clock clock) {
+            List<X509Certificate> roots, List<X509Certificate> intermediates, @Nullable Path crlFile, Clock clock) {
         this.roots = requireCas(roots, "trusted root");
         this.intermediates = requireCas(intermediates, "intermediate");
         if (this.roots.isEmpty()) {
@@ -103,6 +104,7 @@ public final class TrustMaterial {
      * @throws CertificateRejectedException with reason {@code REVOCATION_STATUS_UNKNOWN} when the CRL file cannot be
      *     used or is out of date: no peer can be accepted then
      */
+    @SuppressWarnings("NullAway") // loaded is set whenever crlFile is; crl and validator whenever problem is null
     public CertificateChainValidator validator() {
         if (crlFile == null) {
             return withoutRevocation;
@@ -164,7 +166,7 @@ public final class TrustMaterial {
     // ---- the CRL file --------------------------------------------------------------------------------------------
 
     /** What the CRL file looked like when it was read: enough to notice that it changed, without reading it. */
-    private record FileStamp(FileTime modified, long size, Object fileKey, String problem) {
+    private record FileStamp(@Nullable FileTime modified, long size, @Nullable Object fileKey, @Nullable String problem) {
         static FileStamp of(Path file) {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -178,7 +180,7 @@ public final class TrustMaterial {
     }
 
     /** The CRL as last read, with the validator built on it, or why it cannot be used. */
-    private record LoadedCrl(FileStamp stamp, X509CRL crl, CertificateChainValidator validator, String problem) {}
+    private record LoadedCrl(FileStamp stamp, @Nullable X509CRL crl, @Nullable CertificateChainValidator validator, @Nullable String problem) {}
 
     private LoadedCrl load(FileStamp stamp) {
         if (stamp.problem() != null) {
@@ -186,7 +188,7 @@ public final class TrustMaterial {
         }
         X509CRL crl;
         try {
-            crl = Pem.readCrl(KeyMaterial.requireReadable(crlFile, "revocation list"));
+            crl = Pem.readCrl(KeyMaterial.requireReadable(requireNonNull(crlFile, "crlFile"), "revocation list"));
         } catch (CryptoException e) {
             return failed(stamp, "the revocation list cannot be used: " + e.getMessage());
         }
@@ -202,7 +204,7 @@ public final class TrustMaterial {
         return new LoadedCrl(stamp, null, null, problem);
     }
 
-    private X509Certificate issuerOf(X509CRL crl) {
+    private @Nullable X509Certificate issuerOf(X509CRL crl) {
         List<X509Certificate> cas = new ArrayList<>(roots);
         cas.addAll(intermediates);
         for (X509Certificate ca : cas) {

@@ -7,6 +7,7 @@ import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.TokenRefusedException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The claims of a SecureConnect access token: one engineer, one appliance, one ticket, for a limited time, usable only
@@ -87,14 +89,14 @@ public record AccessToken(
         requireId(appliance, "appliance");
         if (ticket == null || !TICKET.matcher(ticket).matches()) {
             throw new IllegalArgumentException(
-                    "ticket: '" + TokenRefusedException.quoted(ticket) + "' (expected: exactly 8 digits)");
+                    "ticket: '" + OneLine.quoted(ticket) + "' (expected: exactly 8 digits)");
         }
         if (holderThumbprint == null || !THUMBPRINT.matcher(holderThumbprint).matches()) {
-            throw new IllegalArgumentException("holderThumbprint: '" + TokenRefusedException.quoted(holderThumbprint)
+            throw new IllegalArgumentException("holderThumbprint: '" + OneLine.quoted(holderThumbprint)
                     + "' (expected: base64url SHA-256, 43 characters)");
         }
         if (issuer == null || issuer.isBlank() || issuer.length() > 253 || hasControl(issuer)) {
-            throw new IllegalArgumentException("issuer: '" + TokenRefusedException.quoted(issuer)
+            throw new IllegalArgumentException("issuer: '" + OneLine.quoted(issuer)
                     + "' (expected: 1 to 253 printable characters)");
         }
         requireNonNull(id, "id");
@@ -126,7 +128,7 @@ public record AccessToken(
             String issuer,
             Instant issuedAt,
             Duration lifetime,
-            String reason) {
+            @Nullable String reason) {
         requireNonNull(engineerCertificate, "engineerCertificate");
         requireLifetime(requireNonNull(lifetime, "lifetime"));
         CertificateIdentity identity = CertificateIdentity.of(engineerCertificate);
@@ -229,7 +231,7 @@ public record AccessToken(
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new IllegalArgumentException("jti: '" + TokenRefusedException.quoted(jti) + "' (expected: a UUID)");
+        throw new IllegalArgumentException("jti: '" + OneLine.quoted(jti) + "' (expected: a UUID)");
     }
 
     private static <T> T required(T value, String claim) {
@@ -239,7 +241,7 @@ public record AccessToken(
         return value;
     }
 
-    private static TokenRefusedException malformed(Reason reason, String detail, Throwable cause) {
+    private static TokenRefusedException malformed(Reason reason, String detail, @Nullable Throwable cause) {
         return new TokenRefusedException(reason, "access token refused: " + detail, cause);
     }
 
@@ -278,7 +280,7 @@ public record AccessToken(
 
     private static void requireId(String value, String field) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw new IllegalArgumentException(field + ": '" + TokenRefusedException.quoted(value)
+            throw new IllegalArgumentException(field + ": '" + OneLine.quoted(value)
                     + "' (expected: 1 to 64 characters from A-Z a-z 0-9 . _ -)");
         }
     }

@@ -7,9 +7,11 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues access tokens on the support server: signs an {@link AccessToken}'s claims as a compact JWS.
@@ -45,7 +47,7 @@ public final class AccessTokenIssuer {
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
         if (issuer.isBlank() || issuer.length() > 253 || issuer.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("issuer: '" + TokenRefusedException.quoted(issuer)
+            throw new IllegalArgumentException("issuer: '" + OneLine.quoted(issuer)
                     + "' (expected: 1 to 253 printable characters)");
         }
     }
@@ -68,7 +70,7 @@ public final class AccessTokenIssuer {
      * @throws CryptoException if the certificate is not an engineer's, or signing fails
      */
     public SignedAccessToken issue(
-            X509Certificate engineerCertificate, String appliance, String ticket, Duration lifetime, String reason) {
+            X509Certificate engineerCertificate, String appliance, String ticket, Duration lifetime, @Nullable String reason) {
         AccessToken claims =
                 AccessToken.of(engineerCertificate, appliance, ticket, issuer, clock.instant(), lifetime, reason);
         JWSHeader header = new JWSHeader.Builder(TokenSigningKey.ALGORITHM)

@@ -18,6 +18,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.TokenRefusedException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks an access token, on the support server at every stream open and again on the appliance. A token is accepted
@@ -91,7 +93,7 @@ public final class AccessTokenVerifier {
             }
         });
         this.verifiers = Map.copyOf(byKeyId);
-        this.revoked = builder.revoked;
+        this.revoked = requireNonNull(builder.revoked, "revoked");
         this.clock = builder.clock;
         this.clockSkew = builder.clockSkew;
     }
@@ -122,7 +124,7 @@ public final class AccessTokenVerifier {
         JOSEObjectType type = jwt.getHeader().getType();
         if (!isAccessTokenType(type)) {
             throw refused(Reason.WRONG_TYPE, "its type (typ) is "
-                    + (type == null ? "missing" : "'" + TokenRefusedException.quoted(type.getType()) + "'")
+                    + (type == null ? "missing" : "'" + OneLine.quoted(type.getType()) + "'")
                     + ", expected " + AccessTokenIssuer.TYPE, null);
         }
         JWTClaimsSet claims;
@@ -135,7 +137,7 @@ public final class AccessTokenVerifier {
 
         if (!verified.appliance().equals(appliance)) {
             throw refused(Reason.WRONG_AUDIENCE, "it is for appliance " + verified.appliance() + ", not "
-                    + TokenRefusedException.quoted(appliance), verified);
+                    + OneLine.quoted(appliance), verified);
         }
         Instant now = clock.instant();
         Instant validFrom = verified.issuedAt();
@@ -197,7 +199,7 @@ public final class AccessTokenVerifier {
         }
         if (!(header instanceof JWSHeader jwsHeader) || !TokenSigningKey.ALGORITHM.equals(algorithm)) {
             throw refused(Reason.BAD_SIGNATURE, "algorithm "
-                    + TokenRefusedException.quoted(algorithm == null ? "(none)" : algorithm.getName())
+                    + OneLine.quoted(algorithm == null ? "(none)" : algorithm.getName())
                     + " is not accepted; only ES256 is", null);
         }
         if (jwsHeader.getCriticalParams() != null && !jwsHeader.getCriticalParams().isEmpty()
@@ -211,7 +213,7 @@ public final class AccessTokenVerifier {
         ECDSAVerifier verifier = verifiers.get(kid);
         if (verifier == null) {
             throw refused(Reason.UNKNOWN_KEY, "it is signed by an unknown key (kid "
-                    + TokenRefusedException.quoted(kid) + ")", null);
+                    + OneLine.quoted(kid) + ")", null);
         }
         SignedJWT jwt;
         try {
@@ -242,7 +244,7 @@ public final class AccessTokenVerifier {
                 || name.equalsIgnoreCase("application/" + AccessTokenIssuer.TYPE);
     }
 
-    private static TokenRefusedException refused(Reason reason, String detail, AccessToken token) {
+    private static TokenRefusedException refused(Reason reason, String detail, @Nullable AccessToken token) {
         return new TokenRefusedException(reason, REFUSED + detail, token, null);
     }
 
@@ -270,7 +272,7 @@ public final class AccessTokenVerifier {
     public static final class Builder {
 
         private final Map<String, ECKey> keys = new LinkedHashMap<>();
-        private Predicate<UUID> revoked;
+        private @Nullable Predicate<UUID> revoked;
         private Clock clock = Clock.systemUTC();
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
 
@@ -343,7 +345,7 @@ public final class AccessTokenVerifier {
             }
             String thumbprint = TokenSigningKey.thumbprint(key);
             if (key.getKeyID() != null && !key.getKeyID().equals(thumbprint)) {
-                throw new CryptoException(origin + ": kid " + TokenRefusedException.quoted(key.getKeyID())
+                throw new CryptoException(origin + ": kid " + OneLine.quoted(key.getKeyID())
                         + " is not the key's RFC 7638 thumbprint " + thumbprint);
             }
             keys.put(thumbprint, new ECKey.Builder(key).keyID(thumbprint).keyUse(KeyUse.SIGNATURE)

@@ -1,7 +1,9 @@
 package dev.secureconnect.crypto.token;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An access token that was refused, with a stable {@link Reason} for the audit log and a one-line message that is
@@ -47,20 +49,19 @@ public final class TokenRefusedException extends CryptoException {
         }
     }
 
-    private static final int MAX_QUOTED = 80;
 
     private final Reason reason;
-    private final transient AccessToken token;
+    private final transient @Nullable AccessToken token;
 
     public TokenRefusedException(Reason reason, String message) {
         this(reason, message, null, null);
     }
 
-    public TokenRefusedException(Reason reason, String message, Throwable cause) {
+    public TokenRefusedException(Reason reason, String message, @Nullable Throwable cause) {
         this(reason, message, null, cause);
     }
 
-    TokenRefusedException(Reason reason, String message, AccessToken token, Throwable cause) {
+    TokenRefusedException(Reason reason, String message, @Nullable AccessToken token, @Nullable Throwable cause) {
         super(oneLine(message), cause);
         this.reason = java.util.Objects.requireNonNull(reason, "reason");
         this.token = token;
@@ -79,19 +80,7 @@ public final class TokenRefusedException extends CryptoException {
         return Optional.ofNullable(token);
     }
 
-    /** A value as a refusal may quote it: control characters replaced, at most 80 characters. */
-    static String quoted(String value) {
-        if (value == null) {
-            return "";
-        }
-        String shown = value.codePoints()
-                .map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return shown.length() > MAX_QUOTED ? shown.substring(0, MAX_QUOTED) + "…" : shown;
-    }
-
     private static String oneLine(String message) {
-        return message == null ? "access token refused" : message.replaceAll("\\p{Cntrl}", " ");
+        return message == null ? "access token refused" : OneLine.folded(message);
     }
 }

@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -122,7 +123,7 @@ public final class TokenSigningKey {
         }
         String thumbprint = thumbprint(jwk);
         if (jwk.getKeyID() != null && !jwk.getKeyID().equals(thumbprint)) {
-            throw new CryptoException(file + ": kid " + TokenRefusedException.quoted(jwk.getKeyID())
+            throw new CryptoException(file + ": kid " + OneLine.quoted(jwk.getKeyID())
                     + " is not the key's RFC 7638 thumbprint " + thumbprint);
         }
         try {

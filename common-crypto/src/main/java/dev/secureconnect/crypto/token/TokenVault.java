@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps an access token on the engineer's disk, encrypted under the engineer's passphrase.
@@ -156,11 +157,11 @@ public final class TokenVault {
         return jwe;
     }
 
-    private static TokenVaultException wrongPassphrase(Path file, Throwable cause) {
+    private static TokenVaultException wrongPassphrase(Path file, @Nullable Throwable cause) {
         return new TokenVaultException(Problem.WRONG_PASSPHRASE, "wrong token passphrase for " + file, cause);
     }
 
-    private static TokenVaultException corrupted(Path file, String why, Throwable cause) {
+    private static TokenVaultException corrupted(Path file, String why, @Nullable Throwable cause) {
         return new TokenVaultException(Problem.CORRUPTED, file + " is not an intact token file (corrupted or"
                 + " truncated: " + why + "); ask for a new token", cause);
     }

@@ -1,6 +1,7 @@
 package dev.secureconnect.crypto.token;
 
 import dev.secureconnect.crypto.CryptoException;
+import org.jspecify.annotations.Nullable;
 
 /** A token vault file that cannot be written or read back, with a one-line message naming the file. */
 public final class TokenVaultException extends CryptoException {
@@ -21,7 +22,7 @@ public final class TokenVaultException extends CryptoException {
 
     private final Problem problem;
 
-    TokenVaultException(Problem problem, String message, Throwable cause) {
+    TokenVaultException(Problem problem, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.problem = problem;
     }

@@ -1,9 +1,10 @@
 package dev.secureconnect.engineer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ApiException;
-import dev.secureconnect.cli.OneLine;
+import org.jspecify.annotations.Nullable;
 
 /** JSON API calls with the login session, and reading their answers for tables. */
 final class Api {
@@ -11,7 +12,7 @@ final class Api {
     private Api() {}
 
     /** A request with the session as bearer; a 401 means the server no longer knows the session. */
-    static JsonNode call(LoggedIn loggedIn, String method, String path, Object body) {
+    static JsonNode call(LoggedIn loggedIn, String method, String path, @Nullable Object body) {
         try {
             return loggedIn.connection().call(method, path, loggedIn.session().session(), body);
         } catch (ApiException e) {

@@ -1,6 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.engineer.internal.Json;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class AppliancesCommand implements Callable<Integer> {
             answer = Api.get(loggedIn, PATH);
         }
         if (json) {
-            console.out().println(Json.PRETTY.writeValueAsString(answer));
+            JsonOutput.print(console.out(), Json.MAPPER, answer);
             return 0;
         }
         TextTable table = new TextTable("SERIAL", "TICKETS", "SERVICES", "SINCE", "ADDRESS");

@@ -1,7 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.client.ServerAddress;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.engineer.state.EngineerHome;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;

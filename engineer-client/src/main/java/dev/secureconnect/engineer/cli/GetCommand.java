@@ -1,12 +1,12 @@
 package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ServerConnection;
 import dev.secureconnect.engineer.client.SessionRequests;
 import dev.secureconnect.engineer.client.StreamSink;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import io.netty.buffer.Unpooled;
@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -123,7 +124,7 @@ final class GetCommand implements Callable<Integer> {
         return target;
     }
 
-    private static long size(String text) {
+    private static long size(@Nullable String text) {
         try {
             return text == null ? -1 : Long.parseLong(text.strip());
         } catch (NumberFormatException e) {

@@ -9,6 +9,7 @@ import dev.secureconnect.engineer.client.StreamCredentials;
 import dev.secureconnect.engineer.state.SavedSession;
 import java.util.Arrays;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** A saved session that is still valid, and a connection to its server made with the certificate it is bound to. */
 record LoggedIn(SavedSession session, ServerConnection connection) implements AutoCloseable {
@@ -54,7 +55,7 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
         }
     }
 
-    static EngineerException notLoggedIn(SavedSession saved) {
+    static EngineerException notLoggedIn(@Nullable SavedSession saved) {
         String how = saved == null ? "--server HOST:PORT --identity FILE.p12"
                 : "--server " + saved.server() + " --identity " + saved.identity();
         return new EngineerException("not logged in (or session expired): run sc-engineer login " + how);

@@ -1,8 +1,8 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.TokenVault;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.cli.OneLine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Passphrases: read from a file (its first line, without the line break) or asked for on the terminal. Nothing here
@@ -70,7 +71,7 @@ final class Passphrases {
     }
 
     /** The passphrase of the engineer's PKCS#12 file: from {@code file} if given, else asked for. */
-    static char[] identity(Path file, Path p12, Prompter prompter) {
+    static char[] identity(@Nullable Path file, Path p12, Prompter prompter) {
         if (file != null) {
             return fromFile(file, "PKCS#12 passphrase");
         }

@@ -1,6 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
-import dev.secureconnect.cli.OneLine;
+import dev.secureconnect.crypto.text.OneLine;
+
 
 /**
  * {@code [LOCALPORT:]REMOTEPORT} of {@code forward}: the local port on 127.0.0.1 (0 = any free port) and the port of

@@ -1,12 +1,12 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ServerConnection;
 import dev.secureconnect.engineer.client.SessionRequests;
 import dev.secureconnect.engineer.client.StreamPump;
 import dev.secureconnect.engineer.client.StreamSink;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import io.netty.handler.codec.http2.Http2Headers;

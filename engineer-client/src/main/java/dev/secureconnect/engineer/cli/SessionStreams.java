@@ -1,11 +1,12 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRefusedException;
 import io.netty.handler.codec.http2.Http2Headers;
+import org.jspecify.annotations.Nullable;
 
 /** Opening a session stream and reading its answer's headers and trailers. */
 final class SessionStreams {
@@ -31,13 +32,13 @@ final class SessionStreams {
     }
 
     /** A header's value, or null. */
-    static String header(Http2Headers headers, String name) {
+    static @Nullable String header(Http2Headers headers, String name) {
         CharSequence value = headers.get(name);
         return value == null ? null : value.toString();
     }
 
     /** The {@value LinkProtocol#HEADER_REASON} of trailers, or null. */
-    static String reason(Http2Headers trailers) {
+    static @Nullable String reason(Http2Headers trailers) {
         String reason = header(trailers, LinkProtocol.HEADER_REASON);
         return reason == null || reason.isBlank() ? null : OneLine.of(reason);
     }

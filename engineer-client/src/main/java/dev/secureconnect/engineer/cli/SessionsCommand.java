@@ -1,6 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.engineer.internal.Json;
 import java.util.concurrent.Callable;
@@ -29,7 +30,7 @@ final class SessionsCommand implements Callable<Integer> {
             answer = Api.get(loggedIn, PATH);
         }
         if (json) {
-            console.out().println(Json.PRETTY.writeValueAsString(answer));
+            JsonOutput.print(console.out(), Json.MAPPER, answer);
             return 0;
         }
         TextTable table = new TextTable("ID", "APPLIANCE", "TICKET", "KIND", "TARGET", "STARTED", "TO-APPLIANCE",

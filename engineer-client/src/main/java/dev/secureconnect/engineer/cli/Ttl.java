@@ -1,7 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessToken;
-import dev.secureconnect.cli.OneLine;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engineer's side of the TLS handshake: the key and certificate chain from the engineer's PKCS#12 file, and the
@@ -34,7 +35,7 @@ public record Identity(KeyMaterial keys, TrustMaterial trust) {
      * @param caFile a PEM file of CA certificates to trust instead of those in the PKCS#12 chain, or null
      * @throws EngineerException with a one-line message: missing file, wrong passphrase, no root CA, …
      */
-    public static Identity load(Path p12, char[] passphrase, Path caFile) {
+    public static Identity load(Path p12, char[] passphrase, @Nullable Path caFile) {
         requireNonNull(p12, "p12");
         if (!Files.isRegularFile(p12)) {
             throw new EngineerException("identity file " + p12 + " does not exist or is not a file");

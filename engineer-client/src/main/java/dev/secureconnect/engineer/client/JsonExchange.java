@@ -1,9 +1,9 @@
 package dev.secureconnect.engineer.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /** Collects the answer to one JSON API request on its stream: status, {@code sc-reason} and the body, bounded. */
 final class JsonExchange extends ChannelInboundHandlerAdapter {
@@ -39,7 +40,7 @@ final class JsonExchange extends ChannelInboundHandlerAdapter {
             throw new ApiException(status, reason, OneLine.of(message));
         }
 
-        private JsonNode parse() {
+        private @Nullable JsonNode parse() {
             if (body.length == 0) {
                 return null;
             }

@@ -2,8 +2,8 @@ package dev.secureconnect.engineer.client;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRefusedException;
 import dev.secureconnect.tunnel.relay.Relay;

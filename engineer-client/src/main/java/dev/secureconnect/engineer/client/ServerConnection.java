@@ -5,11 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
-import dev.secureconnect.cli.OneLine;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import io.netty.bootstrap.Bootstrap;
@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLHandshakeException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One mutual-TLS HTTP/2 connection to the server's engineer listener. JSON API requests ({@link #call}) and session
@@ -171,7 +172,7 @@ public final class ServerConnection implements AutoCloseable {
      * @throws ApiException for any other status, with the server's {@code error} message
      * @throws EngineerException when the connection fails or the answer takes longer than the request timeout
      */
-    public JsonNode call(String method, String path, String bearer, Object body) {
+    public JsonNode call(String method, String path, @Nullable String bearer, @Nullable Object body) {
         Http2Headers headers = new DefaultHttp2Headers().method(method).path(path).scheme("https")
                 .authority(server.toString());
         headers.set("accept", "application/json");
@@ -273,7 +274,7 @@ public final class ServerConnection implements AutoCloseable {
                 cause == null ? null : cause.getMessage())), cause);
     }
 
-    private static String refusal(ServerAddress server, CertificateRejectedException.Reason reason, String message) {
+    private static String refusal(ServerAddress server, CertificateRejectedException.Reason reason, @Nullable String message) {
         return "refused the certificate of the server at " + server + " (" + reason.label() + "): "
                 + OneLine.of(message);
     }

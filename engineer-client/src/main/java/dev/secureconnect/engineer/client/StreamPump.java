@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends a blocking {@link InputStream} (standard input, a file) as DATA frames on a session stream from the calling
@@ -56,7 +57,7 @@ public final class StreamPump {
      * @throws IOException if reading {@code in} fails
      * @throws EngineerException if the stream closes or a write fails before the end
      */
-    public long pump(InputStream in, MessageDigest digest) throws IOException {
+    public long pump(InputStream in, @Nullable MessageDigest digest) throws IOException {
         byte[] chunk = new byte[CHUNK_BYTES];
         long sent = 0;
         ChannelFuture last = null;
@@ -77,7 +78,7 @@ public final class StreamPump {
         return sent;
     }
 
-    private void awaitWritable(ChannelFuture last) {
+    private void awaitWritable(@Nullable ChannelFuture last) {
         synchronized (lock) {
             while (true) {
                 if (last != null && last.isDone() && !last.isSuccess()) {

@@ -1,10 +1,8 @@
 package dev.secureconnect.engineer.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.secureconnect.crypto.json.Mappers;
 
 /**
  * The engineer client's JSON. Server answers are read leniently (a newer server may add keys); the client's own
@@ -13,12 +11,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Json {
 
     /** For the server's answers and the client's requests. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    public static final ObjectMapper MAPPER = Mappers.lenientJson();
 
     /** For files people read. */
-    public static final ObjectMapper PRETTY = MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper PRETTY = Mappers.indentedLenientJson();
 
     private Json() {}
 

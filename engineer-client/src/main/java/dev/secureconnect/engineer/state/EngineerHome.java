@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
-import dev.secureconnect.cli.OneLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engineer's state directory: {@value #ENVIRONMENT} if set, else {@code ~/.secureconnect}. It is created with
@@ -76,7 +77,7 @@ public final class EngineerHome {
     public Path tokenFile(String serial) {
         String name = requireSerial(serial) + ".jwe";
         Path exact = directory.resolve(TOKENS).resolve(name);
-        if (Files.exists(exact) || !Files.isDirectory(exact.getParent())) {
+        if (Files.exists(exact) || !Files.isDirectory(java.util.Objects.requireNonNull(exact.getParent(), "tokens folder"))) {
             return exact;
         }
         try (Stream<Path> files = Files.list(exact.getParent())) {
@@ -161,7 +162,7 @@ public final class EngineerHome {
     }
 
     /** {@code session.json} as written. */
-    record Stored(String server, String identity, String ca, String p12PassphraseFile, String login, String session,
+    record Stored(String server, String identity, @Nullable String ca, @Nullable String p12PassphraseFile, String login, String session,
             String thumbprint, String expiresAt) {
 
         static Stored of(SavedSession session) {

@@ -57,6 +57,26 @@ class CliTest {
     }
 
     @Test
+    void anUnknownCommandIsAUsageErrorEvenWithHelp() {
+        EngineerCli cli = new EngineerCli(dir);
+        for (String[] args : new String[][] {{"agent"}, {"agent", "--help"}, {"--help", "agent"}}) {
+            EngineerCli.Run run = cli.run(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err().lines().toList()).singleElement().asString()
+                    .startsWith("sc-engineer: Unmatched argument").contains("'agent'");
+        }
+    }
+
+    @Test
+    void debugIsTakenByEveryCommand() {
+        EngineerCli.Run run = new EngineerCli(dir).run("sessions", "--debug");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().lines().toList()).singleElement().asString().startsWith("sc-engineer: ")
+                .doesNotContain("unexpected");
+    }
+
+    @Test
     void helpIsInheritedBySubcommands() {
         EngineerCli.Run help = new EngineerCli(dir).run("forward", "--help");
         assertThat(help.exitCode()).isZero();

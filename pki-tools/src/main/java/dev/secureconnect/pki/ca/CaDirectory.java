@@ -1,11 +1,10 @@
 package dev.secureconnect.pki.ca;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.files.DurableFiles.Access;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.keys.RsaKeyPairs;
 import dev.secureconnect.crypto.keys.RsaKeySize;
 import dev.secureconnect.crypto.pem.Pem;
@@ -35,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CA directory: the root and issuing CA certificates and their passphrase-encrypted keys, the current CRL, the
@@ -64,9 +64,7 @@ public final class CaDirectory {
     public static final String LOG = "issuance.log";
     static final String LOCK = ".lock";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    private static final ObjectMapper JSON = Mappers.indentedJson();
 
     private final Path dir;
     private final Clock clock;
@@ -159,7 +157,7 @@ public final class CaDirectory {
         try {
             key = Pem.readPrivateKey(dir.resolve(ISSUING_KEY), passphrase);
         } catch (CryptoException e) {
-            if (e.getMessage().startsWith("wrong passphrase")) {
+            if (String.valueOf(e.getMessage()).startsWith("wrong passphrase")) {
                 throw new PkiException("wrong CA passphrase for " + dir + " (the issuing CA key cannot be decrypted)", e);
             }
             throw e;
@@ -219,7 +217,7 @@ public final class CaDirectory {
     }
 
     /** Marks a certificate revoked and publishes a new CRL; returns the CRL. */
-    public X509CRL recordRevoked(CertificateAuthority ca, IndexEntry entry, RevocationReason reason, String actor, Duration crlValidity) {
+    public @Nullable X509CRL recordRevoked(CertificateAuthority ca, IndexEntry entry, RevocationReason reason, String actor, Duration crlValidity) {
         Instant now = clock.instant();
         CertificateIndex index = index().replacing(entry.revoke(now, reason.label()));
         return record(ca, index, new LogEntry.Body(0, now.toString(), actor, "revoke", entry.role(), entry.serial(),
@@ -229,16 +227,16 @@ public final class CaDirectory {
     /** Publishes a fresh CRL of the current revocations (new number, new nextUpdate); returns it. */
     public X509CRL recordCrl(CertificateAuthority ca, String actor, Duration crlValidity) {
         Instant now = clock.instant();
-        return record(ca, index(), new LogEntry.Body(0, now.toString(), actor, "crl", "issuing-ca",
+        return java.util.Objects.requireNonNull(record(ca, index(), new LogEntry.Body(0, now.toString(), actor, "crl", "issuing-ca",
                 serialHex(ca.certificate()), CertificateIdentity.of(ca.certificate()).id(),
-                "valid " + crlValidity.toDays() + " days"), crlValidity);
+                "valid " + crlValidity.toDays() + " days"), crlValidity), "crl"); // a CRL is made whenever crlValidity is given
     }
 
     /**
      * Appends {@code body} to the log, then writes {@code index} (with the new log head and, when
      * {@code crlValidity} is given, the new CRL number), then the CRL.
      */
-    private X509CRL record(CertificateAuthority ca, CertificateIndex index, LogEntry.Body body, Duration crlValidity) {
+    private @Nullable X509CRL record(CertificateAuthority ca, CertificateIndex index, LogEntry.Body body, @Nullable Duration crlValidity) {
         X509CRL crl = null;
         if (crlValidity != null) {
             index = index.withCrlNumber(index.crlNumber() + 1);
@@ -281,7 +279,7 @@ public final class CaDirectory {
         for (IndexEntry entry : index.certificates()) {
             if (entry.revoked()) {
                 revoked.add(new RevokedCertificate(new BigInteger(entry.serial(), 16), Instant.parse(entry.revokedAt()),
-                        RevocationReason.fromLabel(entry.reason())));
+                        RevocationReason.fromLabel(java.util.Objects.requireNonNull(entry.reason(), "reason"))));
             }
         }
         return revoked;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One certificate the CA issued, as recorded in {@code index.json}.
@@ -23,8 +24,8 @@ public record IndexEntry(
         String notAfter,
         String fingerprint,
         String issuedAt,
-        String revokedAt,
-        String reason) {
+        @Nullable String revokedAt,
+        @Nullable String reason) {
 
     public static final String VALID = "valid";
     public static final String REVOKED = "revoked";

@@ -1,9 +1,9 @@
 package dev.secureconnect.pki.ca;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.chain.HashChain;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateSigner;
 import java.io.OutputStream;
 import org.bouncycastle.operator.ContentSigner;
@@ -28,7 +28,7 @@ import java.util.List;
 final class IssuanceLog {
 
     private static final ObjectMapper JSON =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            Mappers.json();
     private static final String SIGNATURE_ALGORITHM = "SHA256withRSA";
 
     private final Path file;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
 import java.sql.PreparedStatement;
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 public final class ApplianceContacts {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
     private final Database database;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.tunnel.link.TicketNumber;
@@ -38,7 +39,7 @@ public final class ApplianceStore {
     public static final String SERVER_RESTARTED = "server restarted";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplianceStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
     private static final String COLUMNS =
             "serial, online, since, last_seen, node, remote_address, tickets, services, down_reason";

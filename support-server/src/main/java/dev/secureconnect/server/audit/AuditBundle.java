@@ -3,12 +3,11 @@ package dev.secureconnect.server.audit;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.IOException;
@@ -36,10 +35,7 @@ public final class AuditBundle {
 
     static final String FORMAT = "secureconnect-audit-bundle-v1";
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = Mappers.indentedJson(new JavaTimeModule());
 
     private AuditBundle() {}
 

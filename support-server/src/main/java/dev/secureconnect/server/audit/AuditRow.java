@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.secureconnect.crypto.chain.HashChain;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +42,7 @@ record AuditRow(
     /** First line of every canonical encoding; a future format would change it. */
     static final String FORMAT = "secureconnect-audit-v1";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper JSON = Mappers.sortedJson();
     private static final TypeReference<TreeMap<String, String>> DETAILS = new TypeReference<>() {};
 
     /** The row for {@code event} appended as record {@code seq} at {@code time}, chained to {@code prevHash}. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.tunnel.audit.EventType;
 import java.sql.Connection;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Checkpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
     private static final String SELECT = "SELECT seq, hash, signed_at, key_id, jws FROM audit_checkpoints";
     private static final String BETWEEN = SELECT + " WHERE seq >= ? AND seq <= ? ORDER BY seq";
 

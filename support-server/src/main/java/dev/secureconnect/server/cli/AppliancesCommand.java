@@ -1,5 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.appliances.ApplianceStatus;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.storage.Database;
@@ -35,16 +38,16 @@ final class AppliancesCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(appliances.stream().map(AppliancesCommand::row).toList()));
+            JsonOutput.print(out, Mappers.json(), appliances.stream().map(AppliancesCommand::row).toList());
             return 0;
         }
-        String format = "%-20s  %-7s  %-20s  %-24s  %-22s  %s%n";
-        out.printf(format, "SERIAL", "STATE", "TICKETS", "SINCE", "ADDRESS", "SERVICES");
+        TextTable table = new TextTable("SERIAL", "STATE", "TICKETS", "SINCE", "ADDRESS", "SERVICES");
         for (ApplianceStatus appliance : appliances) {
-            out.printf(format, appliance.serial(), appliance.online() ? "online" : "offline",
+            table.row(appliance.serial(), appliance.online() ? "online" : "offline",
                     String.join(",", appliance.tickets().stream().map(TicketNumber::value).toList()), appliance.since(),
                     appliance.remoteAddress() == null ? "" : appliance.remoteAddress(), String.join(",", appliance.services()));
         }
+        table.print(out);
         return 0;
     }
 

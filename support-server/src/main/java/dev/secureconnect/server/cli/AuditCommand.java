@@ -1,5 +1,7 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.audit.AuditBundle;
 import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.audit.AuditLog;
@@ -65,7 +67,7 @@ final class AuditCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(records.stream().map(AuditCommand::row).toList()));
+                JsonOutput.print(out, Mappers.json(), records.stream().map(AuditCommand::row).toList());
                 return 0;
             }
             for (AuditRecord record : records) {

@@ -1,6 +1,9 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateChainValidator;
 import dev.secureconnect.crypto.totp.TotpQrCode;
@@ -124,16 +127,16 @@ final class EngineersCommand implements Runnable {
             Instant now = Instant.now();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(engineers.stream().map(engineer -> row(engineer, now)).toList()));
+                JsonOutput.print(out, Mappers.json(), engineers.stream().map(engineer -> row(engineer, now)).toList());
                 return 0;
             }
-            String format = "%-20s  %-8s  %-24s  %-28s  %-32s  %s%n";
-            out.printf(format, "LOGIN", "STATUS", "LOCKED UNTIL", "NAME", "E-MAIL", "CERTIFICATE SHA-256");
+            TextTable table = new TextTable("LOGIN", "STATUS", "LOCKED UNTIL", "NAME", "E-MAIL", "CERTIFICATE SHA-256");
             for (Engineer engineer : engineers) {
-                out.printf(format, engineer.login(), engineer.status().code(),
+                table.row(engineer.login(), engineer.status().code(),
                         engineer.isLockedAt(now) ? engineer.lockedUntil().toString() : "-", engineer.fullName(),
                         engineer.email(), engineer.certificate().colonHex());
             }
+            table.print(out);
             return 0;
         }
     }

@@ -1,5 +1,9 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.Failures;
+import dev.secureconnect.cli.LoggingDefaults;
+import dev.secureconnect.cli.ManifestVersion;
+import dev.secureconnect.cli.ToolCommandLine;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.server.config.ConfigException;
 import dev.secureconnect.server.storage.StorageException;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Command;
         name = "sc-server",
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT,
-        version = "sc-server 0.1.0",
+        versionProvider = ManifestVersion.class,
         description = "Runs the SecureConnect support server and administers its tickets, appliances, engineers, access tokens and audit log.",
         subcommands = {InitCommand.class, RunCommand.class, TicketsCommand.class, AppliancesCommand.class, AuditCommand.class,
                 EngineersCommand.class,
@@ -29,10 +33,14 @@ public final class ScServer implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static final Failures FAILURES = Failures.of("sc-server", CryptoException.class, ConfigException.class,
+            StorageException.class, TicketException.class, TokenException.class, IllegalArgumentException.class,
+            CliException.class);
+
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("run")) {
             // admin commands print their result; operator logging is for the daemon
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            LoggingDefaults.command();
         }
         System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
@@ -43,36 +51,11 @@ public final class ScServer implements Runnable {
         CommandLine cli = new CommandLine(new ScServer());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setParameterExceptionHandler((e, arguments) -> {
-            err.println("sc-server: " + oneLine(e.getMessage()) + " (see '"
-                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-            err.flush();
-            return CommandLine.ExitCode.USAGE;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            err.println("sc-server: " + describe(e));
-            err.flush();
-            return 1;
-        });
-        int code = cli.execute(args);
-        out.flush();
-        return code;
+        return ToolCommandLine.execute(cli, FAILURES, args);
     }
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
-    }
-
-    static String describe(Exception e) {
-        if (e instanceof CryptoException || e instanceof ConfigException || e instanceof StorageException
-                || e instanceof TicketException || e instanceof TokenException || e instanceof IllegalArgumentException || e instanceof CliException) {
-            return oneLine(e.getMessage());
-        }
-        return "unexpected failure: " + oneLine(String.valueOf(e));
-    }
-
-    static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", "; ");
     }
 }

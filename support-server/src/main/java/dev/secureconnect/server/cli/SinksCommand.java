@@ -1,5 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.server.audit.AuditEvent;
@@ -177,14 +180,14 @@ final class SinksCommand implements Runnable {
             List<Sink> sinks = server.config().sinks();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(sinks));
+                JsonOutput.print(out, Mappers.json(), sinks);
                 return 0;
             }
-            String format = "%-16s  %-48s  %s%n";
-            out.printf(format, "NAME", "DESTINATION", "FILTER");
+            TextTable table = new TextTable("NAME", "DESTINATION", "FILTER");
             for (Sink sink : sinks) {
-                out.printf(format, sink.name(), sink.describe(), filter(sink));
+                table.row(sink.name(), sink.describe(), filter(sink));
             }
+            table.print(out);
             return 0;
         }
 
@@ -232,16 +235,16 @@ final class SinksCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(rows));
+                JsonOutput.print(out, Mappers.json(), rows);
                 return 0;
             }
-            String format = "%-16s  %-40s  %-9s  %-9s  %-8s  %s%n";
-            out.printf(format, "NAME", "DESTINATION", "DELIVERED", "LAG", "STATUS", "LAST ERROR");
+            TextTable table = new TextTable("NAME", "DESTINATION", "DELIVERED", "LAG", "STATUS", "LAST ERROR");
             for (Map<String, Object> row : rows) {
-                out.printf(format, row.get("name"), row.get("destination"), row.get("deliveredSeq"), row.get("lag"),
+                table.row(row.get("name"), row.get("destination"), row.get("deliveredSeq"), row.get("lag"),
                         row.get("status"), row.get("lastError") == null ? "" : row.get("lastErrorAt") + " "
                                 + row.get("lastError"));
             }
+            table.print(out);
             return 0;
         }
 

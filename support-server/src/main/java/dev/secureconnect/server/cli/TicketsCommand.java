@@ -1,5 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
@@ -75,15 +78,15 @@ final class TicketsCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(tickets.stream().map(TicketsCommand::row).toList()));
+                JsonOutput.print(out, Mappers.json(), tickets.stream().map(TicketsCommand::row).toList());
                 return 0;
             }
-            String format = "%-8s  %-6s  %-16s  %-24s  %s%n";
-            out.printf(format, "TICKET", "STATUS", "APPLIANCE", "OPENED", "TITLE");
+            TextTable table = new TextTable("TICKET", "STATUS", "APPLIANCE", "OPENED", "TITLE");
             for (Ticket ticket : tickets) {
-                out.printf(format, ticket.number().value(), ticket.status().code(),
+                table.row(ticket.number().value(), ticket.status().code(),
                         ticket.applianceSerial() == null ? "any" : ticket.applianceSerial(), ticket.openedAt(), ticket.title());
             }
+            table.print(out);
             return 0;
         }
     }

@@ -1,5 +1,8 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.tokens.StoredToken;
 import dev.secureconnect.server.tokens.TokenStore;
@@ -55,15 +58,15 @@ final class TokensCommand implements Runnable {
             Instant now = Instant.now();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(tokens.stream().map(token -> row(token, now)).toList()));
+                JsonOutput.print(out, Mappers.json(), tokens.stream().map(token -> row(token, now)).toList());
                 return 0;
             }
-            String format = "%-36s  %-7s  %-16s  %-16s  %-8s  %-20s  %s%n";
-            out.printf(format, "ID", "STATUS", "ENGINEER", "APPLIANCE", "TICKET", "EXPIRES", "REASON");
+            TextTable table = new TextTable("ID", "STATUS", "ENGINEER", "APPLIANCE", "TICKET", "EXPIRES", "REASON");
             for (StoredToken token : tokens) {
-                out.printf(format, token.id(), token.status(now), token.engineer(), token.appliance(), token.ticket(),
+                table.row(token.id(), token.status(now), token.engineer(), token.appliance(), token.ticket(),
                         token.expiresAt(), token.reason() == null ? "" : token.reason());
             }
+            table.print(out);
             return 0;
         }
     }

@@ -3,6 +3,7 @@ package dev.secureconnect.server.engineerapi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Map;
 record ApiCall(EngineerConnection connection, String body, String bearer, LoginSession session,
         Map<String, List<String>> query) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     ApiCall {
         query = Map.copyOf(query);

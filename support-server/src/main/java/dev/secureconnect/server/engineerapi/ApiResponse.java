@@ -2,6 +2,7 @@ package dev.secureconnect.server.engineerapi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.crypto.text.OneLine;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,7 @@ record ApiResponse(HttpResponseStatus status, Object body, Map<String, String> h
     /** {@code {"error": message, "reason": code}} plus {@code extra} fields. */
     static ApiResponse error(HttpResponseStatus status, String code, String message, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", oneLine(message));
+        body.put("error", OneLine.of(message));
         body.put("reason", code);
         body.putAll(extra);
         Map<String, String> headers = status.equals(HttpResponseStatus.UNAUTHORIZED)
@@ -42,10 +43,5 @@ record ApiResponse(HttpResponseStatus status, Object body, Map<String, String> h
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new ApiResponse(status, body, more);
-    }
-
-    private static String oneLine(String message) {
-        String text = message == null ? "" : message.replaceAll("\\s*\\R\\s*", "; ");
-        return text.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.server.audit.AuditEvent;
 import dev.secureconnect.server.audit.AuditLog;
 import dev.secureconnect.tunnel.audit.EventType;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
     private static final String WRONG_ROLE = "wrong-role";
     static final String PREFIX = "/api/v1/";
     /** The answer to an API client calling anything but its own endpoint, or opening a session stream. */
@@ -93,13 +95,13 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (matching.isEmpty()) {
             String hint = path.startsWith("/v1/") ? " (session streams need HTTP/2; see docs/engineer-api.md)" : "";
             send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.NOT_FOUND, "not-found",
-                    "no such endpoint: " + printable(path) + hint));
+                    "no such endpoint: " + OneLine.quoted(path, 100) + hint));
             return;
         }
         if (route.isEmpty()) {
             String allowed = matching.get(0).method().name();
             send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-                    "method " + printable(request.method().name()) + " not allowed here (expected: " + allowed + ")")
+                    "method " + OneLine.quoted(request.method().name(), 100) + " not allowed here (expected: " + allowed + ")")
                     .withHeader("allow", allowed));
             return;
         }
@@ -152,7 +154,7 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Logs and audits a call refused for the certificate's role: {@code login.failed}, reason {@code wrong-role}. */
     private void refusedRole(EngineerConnection connection, String method, String path, ApiException refusal) {
         LOG.warn("{} {} from {} refused {} {}: {}", connection.role().label(), connection.login(), connection.source(),
-                printable(method), printable(path), refusal.getMessage());
+                OneLine.quoted(method, 100), OneLine.quoted(path, 100), refusal.getMessage());
         try {
             blocking.execute(() -> audit.append(AuditEvent.builder(EventType.LOGIN_FAILED).actor(connection.login())
                     .source(connection.source()).outcome(AuditEvent.Outcome.FAILURE)
@@ -235,10 +237,5 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("engineer API connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
-    }
-
-    static String printable(String text) {
-        String cut = text.length() > 100 ? text.substring(0, 100) + "…" : text;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -3,6 +3,7 @@ package dev.secureconnect.server.engineerapi;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.format.JsonEventFormat;
 import dev.secureconnect.server.audit.AuditLog;
@@ -74,6 +75,6 @@ final class EventsEndpoint implements Endpoint {
         }
         String range = max == Long.MAX_VALUE ? ">= " + min : min + ".." + max;
         throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-parameter",
-                name + ": '" + ApiRouter.printable(text) + "' (expected: a whole number " + range + ")");
+                name + ": '" + OneLine.quoted(text, 100) + "' (expected: a whole number " + range + ")");
     }
 }

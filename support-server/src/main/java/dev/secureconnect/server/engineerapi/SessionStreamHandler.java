@@ -2,6 +2,7 @@ package dev.secureconnect.server.engineerapi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.server.sessions.SessionAttempt;
 import dev.secureconnect.server.sessions.SessionGate;
 import dev.secureconnect.server.sessions.SessionRefusedException;
@@ -88,7 +89,7 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
         }
         if (refusal != null) {
             gate.refusedBeforeChecks(connection.login(), connection.source(),
-                    appliance == null ? null : ApiRouter.printable(appliance.toString()), request, status, refusal);
+                    appliance == null ? null : OneLine.quoted(appliance.toString(), 100), request, status, refusal);
             refuse(stream, status, refusal);
             return;
         }

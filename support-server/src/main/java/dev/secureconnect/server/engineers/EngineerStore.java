@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.totp.OtpAuthUri;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
@@ -184,7 +185,7 @@ public final class EngineerStore {
                 update.setString(3, engineer);
                 update.setString(4, Engineer.Status.ENABLED.code());
                 if (update.executeUpdate() == 0) {
-                    find(connection, engineer).orElseThrow(() -> unknown(engineer));
+                    var unused = find(connection, engineer).orElseThrow(() -> unknown(engineer));
                     throw new EngineerException(EngineerException.Reason.ALREADY_DISABLED,
                             "engineer " + engineer + " is disabled already");
                 }
@@ -220,7 +221,7 @@ public final class EngineerStore {
                 update.setString(4, Engineer.Status.ENABLED.code());
                 update.setLong(5, now.toEpochMilli());
                 if (update.executeUpdate() == 0) {
-                    find(connection, engineer).orElseThrow(() -> unknown(engineer));
+                    var unused = find(connection, engineer).orElseThrow(() -> unknown(engineer));
                     throw new EngineerException(EngineerException.Reason.ALREADY_ENABLED,
                             "engineer " + engineer + " is enabled already and not locked out");
                 }
@@ -291,7 +292,7 @@ public final class EngineerStore {
             String login, String code, CertificateFingerprint certificate, String source) {
         requireNonNull(login, "login");
         requireNonNull(certificate, "certificate");
-        String actor = printable(login);
+        String actor = OneLine.clipped(login, MAX_LOGIN_LENGTH);
         try {
             return audit.inTransaction(transaction -> check(transaction, actor, code, certificate, source));
         } catch (UnreadableSecret e) {
@@ -519,15 +520,6 @@ public final class EngineerStore {
                     name + " must be one line of text, without control characters");
         }
         return stripped;
-    }
-
-    /** A login from a peer, fit for the audit log: control characters replaced, at most 64 characters. */
-    private static String printable(String login) {
-        String shown = login.codePoints()
-                .map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return shown.length() > MAX_LOGIN_LENGTH ? shown.substring(0, MAX_LOGIN_LENGTH) : shown;
     }
 
     /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.QueryStringEncoder;
@@ -27,7 +28,7 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
     /** At most this many exec arguments. */
     static final int MAX_ARGS = 64;
     private static final int MAX_TEXT = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     public SessionRequest {
         requireNonNull(kind, "kind");

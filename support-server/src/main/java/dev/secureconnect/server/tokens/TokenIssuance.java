@@ -3,6 +3,7 @@ package dev.secureconnect.server.tokens;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.SignedAccessToken;
@@ -182,7 +183,6 @@ public final class TokenIssuance {
         if (text == null) {
             return null;
         }
-        String shown = text.length() > 64 ? text.substring(0, 64) : text;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        return OneLine.clipped(text, 64);
     }
 }

@@ -83,6 +83,24 @@ class ServerCliTest {
     }
 
     @Test
+    void anUnknownCommandIsAUsageErrorEvenWithHelp() {
+        for (String[] args : new String[][] {{"nosuch"}, {"engineers", "update-cert", "--help"},
+                {"engineers", "update-cert"}}) {
+            Result result = run(args);
+            assertOneLineError(result, 2, "Unmatched argument");
+            assertThat(result.out()).isEmpty();
+        }
+        assertOneLineError(run("engineers", "update-cert", "--help"), 2, "'update-cert' (see 'sc-server engineers --help')");
+    }
+
+    @Test
+    void debugIsTakenByEveryCommandAndARefusalStaysOneLine() {
+        Result result = run("tickets", "list", "--debug", "--dir", dir.toString());
+        assertOneLineError(result, 1, "");
+        assertThat(result.err()).doesNotContain("unexpected failure");
+    }
+
+    @Test
     void initCreatesAReadyDirectory() throws IOException {
         Result result = init();
         assertThat(result.exitCode()).as(result.err()).isZero();

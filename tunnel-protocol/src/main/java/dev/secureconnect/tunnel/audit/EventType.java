@@ -235,6 +235,7 @@ public enum EventType {
     }
 
     /** The category SIEM filters group events by ({@code sessions}, {@code access tokens}, ...): the id's hundreds. */
+    @SuppressWarnings("NullAway") // CATEGORIES names the hundreds of every id
     public String category() {
         return CATEGORIES.get(id / 100);
     }

@@ -1,5 +1,7 @@
 package dev.secureconnect.tunnel.link;
 
+import org.jspecify.annotations.Nullable;
+import dev.secureconnect.crypto.text.OneLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -85,8 +87,7 @@ public final class LinkCodecs {
         }
     }
 
-    static String truncate(String reason) {
-        String line = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ");
-        return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
+    static String truncate(@Nullable String reason) {
+        return OneLine.clipped(OneLine.folded(reason), MAX_REASON);
     }
 }

@@ -1,8 +1,8 @@
 package dev.secureconnect.tunnel.link;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.json.Mappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 public final class LinkJson {
 
     private static final ObjectMapper JSON =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            Mappers.json();
 
     private LinkJson() {}
 

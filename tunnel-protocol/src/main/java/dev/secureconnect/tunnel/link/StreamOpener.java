@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's side of opening streams on a link: session streams ({@code CONNECT}), one-shot control requests
@@ -101,7 +102,7 @@ public final class StreamOpener {
     }
 
     private static void open(Channel link, ChannelInboundHandlerAdapter handler, Http2HeadersFrame headers,
-            Http2DataFrame body, Promise<?> result) {
+            @Nullable Http2DataFrame body, Promise<?> result) {
         new Http2StreamChannelBootstrap(link)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(handler)
@@ -139,7 +140,6 @@ public final class StreamOpener {
     private abstract static class ResponseHandler<T> extends ChannelInboundHandlerAdapter {
         final Promise<T> result;
         private final Duration timeout;
-        private ScheduledFuture<?> timer;
 
         ResponseHandler(Promise<T> result, Duration timeout) {
             this.result = result;
@@ -148,7 +148,7 @@ public final class StreamOpener {
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            timer = ctx.executor().schedule(() -> {
+            ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
                 if (result.tryFailure(new LinkException("the peer did not answer within " + timeout.toSeconds() + " s"))) {
                     ctx.close();
                 }
@@ -186,10 +186,10 @@ public final class StreamOpener {
 
     /** Completes with the stream on 200; with a watch consumer, then feeds it the newline-delimited body. */
     private static final class AwaitResponse extends ResponseHandler<Opened> {
-        private final Consumer<byte[]> onMessage;
+        private final @Nullable Consumer<byte[]> onMessage;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-        AwaitResponse(Promise<Opened> result, Consumer<byte[]> onMessage, Duration timeout) {
+        AwaitResponse(Promise<Opened> result, @Nullable Consumer<byte[]> onMessage, Duration timeout) {
             super(result, timeout);
             this.onMessage = onMessage;
         }
@@ -233,7 +233,7 @@ public final class StreamOpener {
             while (content.isReadable()) {
                 byte b = content.readByte();
                 if (b == '\n') {
-                    if (line.size() > 0) {
+                    if (line.size() > 0 && onMessage != null) {
                         onMessage.accept(line.toByteArray());
                     }
                     line.reset();

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The appliance's side of one stream the server opened: a {@code CONNECT} is handed over at once (reading is
@@ -21,7 +22,7 @@ import java.io.ByteArrayOutputStream;
  */
 public abstract class StreamRequestHandler extends ChannelInboundHandlerAdapter {
 
-    private Http2Headers request;
+    private @Nullable Http2Headers request;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
     /** A session stream: connect to the service (or refuse with {@link #respond}); reading is off until then. */
@@ -68,7 +69,7 @@ public abstract class StreamRequestHandler extends ChannelInboundHandlerAdapter 
     }
 
     /** Answers with a status and no body, ending the stream; a non-200 status carries the reason header. */
-    public static void respond(Http2StreamChannel stream, int status, String reason) {
+    public static void respond(Http2StreamChannel stream, int status, @Nullable String reason) {
         Http2Headers headers = new DefaultHttp2Headers().status(Integer.toString(status));
         if (reason != null && !reason.isEmpty()) {
             headers.set(LinkProtocol.HEADER_REASON, reason.replaceAll("\\p{Cntrl}", " "));

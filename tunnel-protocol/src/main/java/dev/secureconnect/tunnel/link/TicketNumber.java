@@ -1,5 +1,7 @@
 package dev.secureconnect.tunnel.link;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A support ticket number: exactly 8 ASCII digits, leading zeros allowed. The server hands them out, the appliance
  * admin types them and the link carries them.
@@ -58,7 +60,7 @@ public record TicketNumber(String value) {
         return true;
     }
 
-    private static InvalidTicketNumberException invalid(String text) {
+    private static InvalidTicketNumberException invalid(@Nullable String text) {
         String what =
                 text == null ? "ticket number is missing" : "ticket number '" + printable(text) + "' is not valid";
         return new InvalidTicketNumberException(what + ": expected exactly 8 digits");

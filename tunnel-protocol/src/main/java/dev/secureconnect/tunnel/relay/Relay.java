@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Relays bytes both ways between two channels until both directions have ended, with back-pressure and no
@@ -102,7 +103,7 @@ public final class Relay {
      * Called when {@code from} has ended its direction, with the trailers it ended with (null for none). Trailers
      * are passed on when the other side is an HTTP/2 stream too; a socket cannot carry them.
      */
-    synchronized void ended(Channel from, Http2Headers trailers) {
+    synchronized void ended(Channel from, @Nullable Http2Headers trailers) {
         if (from == first) {
             firstEnded = true;
             if (trailers != null) {
@@ -148,7 +149,7 @@ public final class Relay {
         }
     }
 
-    private static void endOutput(Channel target, Http2Headers trailers) {
+    private static void endOutput(Channel target, @Nullable Http2Headers trailers) {
         if (target instanceof Http2StreamChannel && trailers != null) {
             target.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
         } else if (target instanceof Http2StreamChannel) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One side of a {@link Relay}: forwards what its channel reads to the peer, stops reading while the peer is not
@@ -109,7 +110,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         relay.abort(cause.getClass().getSimpleName() + ": " + cause.getMessage());
     }
 
-    private void end(ChannelHandlerContext ctx, Http2Headers trailers) {
+    private void end(ChannelHandlerContext ctx, @Nullable Http2Headers trailers) {
         if (!ended) {
             ended = true;
             peer.flush();

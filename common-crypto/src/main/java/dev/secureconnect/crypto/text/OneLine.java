@@ -1,0 +1,78 @@
+package dev.secureconnect.crypto.text;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Text from outside (a peer, a user, a library, the operating system) made safe for one line of output, of a log or
+ * of the audit: no line breaks or other control characters, a bounded length. The one home of these rules; a format
+ * with rules of its own (syslog's PRINTUSASCII, quoting for a shell) applies them after these.
+ */
+public final class OneLine {
+
+    /** How much of a message {@link #of} keeps. */
+    public static final int MAX = 400;
+    /** How much of a value {@link #quoted(String)} keeps. */
+    public static final int MAX_QUOTED = 80;
+
+    private OneLine() {}
+
+    /**
+     * A message on one line: each line break, with the white space around it, becomes {@code "; "}, any other control
+     * character {@code ?}, the ends stripped, at most {@link #MAX} characters ({@code …} marks a cut); {@code ""} for
+     * null.
+     */
+    public static String of(@Nullable String text) {
+        if (text == null) {
+            return "";
+        }
+        String flat = text.replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", "?").strip();
+        return flat.length() > MAX ? flat.substring(0, MAX) + "…" : flat;
+    }
+
+    /** {@link #quoted(String, int)} with at most {@link #MAX_QUOTED} characters. */
+    public static String quoted(@Nullable String value) {
+        return quoted(value, MAX_QUOTED);
+    }
+
+    /**
+     * A value as a message may quote it: control characters replaced by {@code ?}, at most {@code max} characters,
+     * {@code …} marking a cut; {@code ""} for null.
+     */
+    public static String quoted(@Nullable String value, int max) {
+        if (value == null) {
+            return "";
+        }
+        String shown = replaced(value);
+        return shown.length() > max ? shown.substring(0, max) + "…" : shown;
+    }
+
+    /**
+     * A value for a field of bounded width (a column, an audit field): control characters replaced by {@code ?}, at
+     * most {@code max} characters, cut without a mark; {@code ""} for null.
+     */
+    public static String clipped(@Nullable String value, int max) {
+        if (value == null) {
+            return "";
+        }
+        String shown = replaced(value);
+        return shown.length() > max ? shown.substring(0, max) : shown;
+    }
+
+    /** Every run of white space and control characters (line breaks included) folded into one space, ends stripped. */
+    public static String folded(@Nullable String text) {
+        return text == null ? "" : text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+    }
+
+    /** What {@code e} says, {@link #folded}; its class's simple name when it says nothing. */
+    public static String reason(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : folded(message);
+    }
+
+    private static String replaced(String value) {
+        return value.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.secureconnect.crypto.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class OneLineTest {
+
+    @Test
+    void ofJoinsLinesWithSemicolonsAndReplacesOtherControlCharacters() {
+        assertThat(OneLine.of(" first line \r\n  second\tthird\u0000 ")).isEqualTo("first line; second?third?");
+        assertThat(OneLine.of(null)).isEmpty();
+        assertThat(OneLine.of("x".repeat(OneLine.MAX + 1))).isEqualTo("x".repeat(OneLine.MAX) + "…");
+    }
+
+    @Test
+    void quotedReplacesControlCharactersAndMarksACut() {
+        assertThat(OneLine.quoted("a\nb\u0085c")).isEqualTo("a?b?c");
+        assertThat(OneLine.quoted(null)).isEmpty();
+        assertThat(OneLine.quoted("y".repeat(81))).isEqualTo("y".repeat(80) + "…");
+        assertThat(OneLine.quoted("y".repeat(80))).isEqualTo("y".repeat(80));
+        assertThat(OneLine.quoted("abcdef", 3)).isEqualTo("abc…");
+    }
+
+    @Test
+    void clippedCutsWithoutAMark() {
+        assertThat(OneLine.clipped("ab\ncdef", 4)).isEqualTo("ab?c");
+        assertThat(OneLine.clipped(null, 4)).isEmpty();
+    }
+
+    @Test
+    void foldsLineBreaksAndControlCharacters() {
+        assertThat(OneLine.folded(" a\r\n\t b\u0000c ")).isEqualTo("a b c");
+        assertThat(OneLine.folded(null)).isEmpty();
+    }
+
+    @Test
+    void reasonFallsBackToTheClassName() {
+        assertThat(OneLine.reason(new IOException("disk\nfull"))).isEqualTo("disk full");
+        assertThat(OneLine.reason(new IOException(" "))).isEqualTo("IOException");
+        assertThat(OneLine.reason(new IllegalStateException())).isEqualTo("IllegalStateException");
+    }
+}
