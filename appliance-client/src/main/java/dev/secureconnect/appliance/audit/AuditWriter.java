@@ -31,12 +31,12 @@ final class AuditWriter {
     /** Retrying a log that cannot be written: soon at first, then every few seconds. */
     static final Backoff RETRY = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
 
-    private record Pending(AuditEvent event, boolean retried, CompletableFuture<AuditRecord> durable) {}
+    private record Pending(ApplianceAuditEvent event, boolean retried, CompletableFuture<ApplianceAuditRecord> durable) {}
 
     /** Stops the writer thread once everything before it is written (the one pending without an event). */
     private static final Pending STOP = new Pending(null, false, new CompletableFuture<>());
 
-    private final Function<List<AuditEvent>, List<AuditRecord>> write;
+    private final Function<List<ApplianceAuditEvent>, List<ApplianceAuditRecord>> write;
     private final int backlogLimit;
     private final Backoff retry;
     private final int maxBatch;
@@ -48,14 +48,14 @@ final class AuditWriter {
     private Thread thread; // guarded by this
     private boolean stopped; // guarded by this
 
-    AuditWriter(Function<List<AuditEvent>, List<AuditRecord>> write, int backlogLimit, Backoff retry, int maxBatch) {
+    AuditWriter(Function<List<ApplianceAuditEvent>, List<ApplianceAuditRecord>> write, int backlogLimit, Backoff retry, int maxBatch) {
         this.write = write;
         this.backlogLimit = backlogLimit;
         this.retry = retry;
         this.maxBatch = maxBatch;
     }
 
-    CompletableFuture<AuditRecord> submit(AuditEvent event, boolean retried) {
+    CompletableFuture<ApplianceAuditRecord> submit(ApplianceAuditEvent event, boolean retried) {
         Pending pending = new Pending(Objects.requireNonNull(event, "event"), retried, new CompletableFuture<>());
         synchronized (this) {
             if (stopped) {
@@ -129,7 +129,7 @@ final class AuditWriter {
                     }
                 }
                 try {
-                    List<AuditRecord> records = write.apply(batch.stream().map(Pending::event).toList());
+                    List<ApplianceAuditRecord> records = write.apply(batch.stream().map(Pending::event).toList());
                     for (int i = 0; i < batch.size(); i++) {
                         batch.get(i).durable.complete(records.get(i));
                     }

@@ -3,11 +3,11 @@ package dev.secureconnect.appliance.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.access.AccessVerdict;
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.relay.Relay;
@@ -127,7 +127,7 @@ final class Sessions {
                 .connect(allowed.address())
                 .addListener((ChannelFuture connected) -> {
                     if (!connected.isSuccess()) {
-                        refuse(stream, info, 502, serviceDown(allowed, connected.cause()), AuditEvent.FAILURE);
+                        refuse(stream, info, 502, serviceDown(allowed, connected.cause()), ApplianceAuditEvent.FAILURE);
                         return;
                     }
                     Channel socket = connected.channel();
@@ -240,7 +240,7 @@ final class Sessions {
         String why = session.closeReason != null ? session.closeReason : reason;
         log.info("appliance {}: {} ended ({}): {} bytes in, {} bytes out", serial, session.info.describe(), why,
                 toAppliance, fromAppliance);
-        AuditEvent.Builder event = session.info.event(EventType.STREAM_CLOSED).bytes(toAppliance, fromAppliance)
+        ApplianceAuditEvent.Builder event = session.info.event(EventType.STREAM_CLOSED).bytes(toAppliance, fromAppliance)
                 .detail("durationMs", Duration.between(session.opened, clock.instant()).toMillis());
         audit((complete && session.closeReason == null ? event.reason(why) : event.failed(why)).build());
     }
@@ -252,11 +252,11 @@ final class Sessions {
     void refuse(Http2StreamChannel stream, SessionInfo info, AccessVerdict<?> verdict) {
         assert stream.eventLoop().inEventLoop();
         if (verdict.event() != null) {
-            AuditEvent.Builder event = info.event(verdict.event());
+            ApplianceAuditEvent.Builder event = info.event(verdict.event());
             verdict.details().forEach(event::detail);
             audit(event.refused(verdict.reason()).build());
         }
-        refuse(stream, info, verdict.status(), verdict.reason(), AuditEvent.REFUSED);
+        refuse(stream, info, verdict.status(), verdict.reason(), ApplianceAuditEvent.REFUSED);
     }
 
     /**
@@ -265,8 +265,8 @@ final class Sessions {
      */
     void refuse(Http2StreamChannel stream, SessionInfo info, int status, String reason, String outcome) {
         log.warn("appliance {}: {} refused ({}): {}", serial, info.describe(), status, reason);
-        AuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
-        AuditEvent refusal = AuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build();
+        ApplianceAuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
+        ApplianceAuditEvent refusal = ApplianceAuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build();
         audit.submit(refusal).whenComplete((written, failure) -> stream.eventLoop().execute(() -> {
             if (failure != null) {
                 audit(refusal);
@@ -298,7 +298,7 @@ final class Sessions {
      * Audits an event that follows what happened (a session closed, a command run, a refusal): handed to the audit
      * log's writer, retried until it is durable, never dropped; the loop does not wait for it.
      */
-    void audit(AuditEvent event) {
+    void audit(ApplianceAuditEvent event) {
         audit.submitRetried(event).whenComplete((written, failure) -> {
             if (failure != null) {
                 log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(),

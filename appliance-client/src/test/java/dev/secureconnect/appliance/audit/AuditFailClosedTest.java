@@ -8,7 +8,7 @@ import dev.secureconnect.appliance.testing.LoopbackService;
 import dev.secureconnect.appliance.testing.SessionBench;
 import dev.secureconnect.appliance.testing.TestServer;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkException;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import dev.secureconnect.tunnel.link.StreamRequest;
@@ -79,7 +79,7 @@ class AuditFailClosedTest {
         // the log comes back: the refusals, retried meanwhile, are written in order, and sessions start again
         Files.delete(log);
         Files.move(aside, log);
-        List<AuditRecord> refused = Eventually.await("the refusals written once the log is back",
+        List<ApplianceAuditRecord> refused = Eventually.await("the refusals written once the log is back",
                 () -> bench.appliance.audit(EventType.STREAM_REFUSED), r -> r.stream()
                         .filter(record -> "audit log unavailable".equals(record.reason())).count() == 2);
         assertThat(refused).filteredOn(r -> "audit log unavailable".equals(r.reason()))

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.retry.Backoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +30,13 @@ class AuditWriterTest {
     Path work;
 
     private Path dir;
-    private AuditLog log;
+    private ApplianceAuditLog log;
 
     @BeforeEach
     void appliance() {
         dir = work.resolve("appliance");
         ApplianceCli.ok(PkiFiles.appliance(work.resolve("issued"), "SN-AUDIT-2").initArgs(dir, "a.example:1"));
-        log = new AuditLog(ApplianceDirectory.open(dir), Clock.systemUTC(), 3,
+        log = new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.systemUTC(), 3,
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)));
     }
 
@@ -47,13 +47,13 @@ class AuditWriterTest {
 
     @Test
     void submittedRecordsAreDurableInOrderWhenTheirFuturesComplete() throws Exception {
-        List<CompletableFuture<AuditRecord>> written = new ArrayList<>();
+        List<CompletableFuture<ApplianceAuditRecord>> written = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            AuditEvent event = AuditEvent.of(EventType.STREAM_OPENED, "server").session("s-" + i).build();
+            ApplianceAuditEvent event = ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server").session("s-" + i).build();
             written.add(i % 2 == 0 ? log.submit(event) : log.submitRetried(event));
         }
         for (int i = 0; i < written.size(); i++) {
-            AuditRecord record = written.get(i).get(10, TimeUnit.SECONDS);
+            ApplianceAuditRecord record = written.get(i).get(10, TimeUnit.SECONDS);
             assertThat(record.seq()).isEqualTo(i + 1);
             assertThat(record.session()).isEqualTo("s-" + i);
         }
@@ -63,16 +63,16 @@ class AuditWriterTest {
 
     @Test
     void anOpeningRecordFailsAtOnceWhileAClosingRecordWaitsUntilTheLogIsBack() throws Exception {
-        log.append(AuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
+        log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
         Path file = dir.resolve("audit.log");
         Path aside = work.resolve("audit.log.aside");
         Files.move(file, aside);
         Files.createDirectory(file); // root ignores file modes: a folder in its place cannot be appended to
 
-        CompletableFuture<AuditRecord> closing =
-                log.submitRetried(AuditEvent.of(EventType.STREAM_CLOSED, "server").session("s-1").build());
-        CompletableFuture<AuditRecord> opening =
-                log.submit(AuditEvent.of(EventType.STREAM_OPENED, "server").session("s-2").build());
+        CompletableFuture<ApplianceAuditRecord> closing =
+                log.submitRetried(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server").session("s-1").build());
+        CompletableFuture<ApplianceAuditRecord> opening =
+                log.submit(ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server").session("s-2").build());
         assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("audit log");
         assertThat(closing).isNotDone();
@@ -81,7 +81,7 @@ class AuditWriterTest {
         Files.delete(file);
         Files.move(aside, file);
         assertThat(closing.get(10, TimeUnit.SECONDS).seq()).isEqualTo(2);
-        assertThat(log.records()).extracting(AuditRecord::event).containsExactly(
+        assertThat(log.records()).extracting(ApplianceAuditRecord::event).containsExactly(
                 EventType.SECURECONNECT_ENABLED.eventName(), "stream.closed");
         assertThat(log.verify()).isEqualTo(2);
     }
@@ -96,9 +96,9 @@ class AuditWriterTest {
         });
         Path file = dir.resolve("audit.log");
         Files.createDirectory(file);
-        List<CompletableFuture<AuditRecord>> waiting = new ArrayList<>();
+        List<CompletableFuture<ApplianceAuditRecord>> waiting = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            waiting.add(log.submitRetried(AuditEvent.of(EventType.STREAM_CLOSED, "server").session("s-" + i).build()));
+            waiting.add(log.submitRetried(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server").session("s-" + i).build()));
         }
         assertThat(full.await(10, TimeUnit.SECONDS)).isTrue();
         Files.delete(file);

@@ -39,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Readers ({@link #records}, {@link #verify}) hold the lock only to note how long the log and what its head is,
  * then read that much without it: an append never waits for a listing of the whole log.
  */
-public final class AuditLog implements AuditSink {
+public final class ApplianceAuditLog implements AuditSink {
 
     /** The head of the chain: the last record's sequence number and hash. */
     record Head(long seq, String hash) {
@@ -58,23 +58,23 @@ public final class AuditLog implements AuditSink {
     private final Clock clock;
     private final AuditWriter writer;
 
-    public AuditLog(ApplianceDirectory directory, Clock clock) {
+    public ApplianceAuditLog(ApplianceDirectory directory, Clock clock) {
         this(directory, clock, DEFAULT_BACKLOG_LIMIT, AuditWriter.RETRY);
     }
 
-    AuditLog(ApplianceDirectory directory, Clock clock, int backlogLimit, Backoff retry) {
+    ApplianceAuditLog(ApplianceDirectory directory, Clock clock, int backlogLimit, Backoff retry) {
         this.directory = directory;
         this.clock = clock;
         this.writer = new AuditWriter(this::write, backlogLimit, retry, MAX_BATCH);
     }
 
     @Override
-    public void record(AuditEvent event) {
+    public void record(ApplianceAuditEvent event) {
         append(event);
     }
 
     /** Numbers, chains and appends one event on this thread; returns the line written once it is durable. */
-    public AuditRecord append(AuditEvent event) {
+    public ApplianceAuditRecord append(ApplianceAuditEvent event) {
         return write(List.of(event)).get(0);
     }
 
@@ -83,7 +83,7 @@ public final class AuditLog implements AuditSink {
      * it cannot be written now (it is then not retried: what it was to allow must not happen).
      */
     @Override
-    public CompletableFuture<AuditRecord> submit(AuditEvent event) {
+    public CompletableFuture<ApplianceAuditRecord> submit(ApplianceAuditEvent event) {
         return writer.submit(event, false);
     }
 
@@ -94,7 +94,7 @@ public final class AuditLog implements AuditSink {
      * {@link #whenBacklogFull} action runs (once per outage).
      */
     @Override
-    public CompletableFuture<AuditRecord> submitRetried(AuditEvent event) {
+    public CompletableFuture<ApplianceAuditRecord> submitRetried(ApplianceAuditEvent event) {
         return writer.submit(event, true);
     }
 
@@ -117,18 +117,18 @@ public final class AuditLog implements AuditSink {
      * Numbers, chains and appends a group of events under the lock: one write, one fsync, one head for all of them.
      * When any of it fails the log is cut back to where it was and nothing counts as written.
      */
-    private List<AuditRecord> write(List<AuditEvent> events) {
+    private List<ApplianceAuditRecord> write(List<ApplianceAuditEvent> events) {
         return FileLocks.locked(directory.auditLockFile(), () -> {
             Head head = lastHead();
-            List<AuditRecord> records = new ArrayList<>(events.size());
+            List<ApplianceAuditRecord> records = new ArrayList<>(events.size());
             StringBuilder lines = new StringBuilder();
-            for (AuditEvent event : events) {
-                AuditRecord.Body body = new AuditRecord.Body(head.seq() + 1, clock.instant().toString(),
+            for (ApplianceAuditEvent event : events) {
+                ApplianceAuditRecord.Body body = new ApplianceAuditRecord.Body(head.seq() + 1, clock.instant().toString(),
                         event.type().id(), event.type().eventName(), event.actor(), event.ticket(), event.session(),
                         event.target(), event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService(),
                         event.details());
                 String hash = HashChain.link(head.hash(), canonical(body));
-                AuditRecord record = body.chained(head.hash(), hash);
+                ApplianceAuditRecord record = body.chained(head.hash(), hash);
                 records.add(record);
                 lines.append(Json.line(record)).append('\n');
                 head = new Head(record.seq(), hash);
@@ -151,9 +151,9 @@ public final class AuditLog implements AuditSink {
      *
      * @throws ApplianceException if a line cannot be read as a record (see {@link #verify})
      */
-    public List<AuditRecord> records() {
+    public List<ApplianceAuditRecord> records() {
         List<String> lines = lines(FileLocks.locked(directory.auditLockFile(), this::length));
-        List<AuditRecord> records = new ArrayList<>(lines.size());
+        List<ApplianceAuditRecord> records = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             records.add(parse(lines.get(i), i + 1));
         }
@@ -177,7 +177,7 @@ public final class AuditLog implements AuditSink {
         String previous = HashChain.GENESIS;
         for (int i = 0; i < lines.size(); i++) {
             int lineNumber = i + 1;
-            AuditRecord record = parse(lines.get(i), lineNumber);
+            ApplianceAuditRecord record = parse(lines.get(i), lineNumber);
             if (record.seq() != seq + 1) {
                 throw new ApplianceException("audit log line " + lineNumber + " has seq " + record.seq() + " where "
                         + (seq + 1) + " was expected: a line was removed or reordered");
@@ -202,9 +202,9 @@ public final class AuditLog implements AuditSink {
         return lines.size();
     }
 
-    private static AuditRecord parse(String line, int lineNumber) {
+    private static ApplianceAuditRecord parse(String line, int lineNumber) {
         try {
-            AuditRecord record = Json.COMPACT.readValue(line, AuditRecord.class);
+            ApplianceAuditRecord record = Json.COMPACT.readValue(line, ApplianceAuditRecord.class);
             if (record.prevHash() == null || record.hash() == null || record.event() == null) {
                 throw new ApplianceException("audit log line " + lineNumber + " lacks its hashes: it was edited or corrupted");
             }
@@ -215,7 +215,7 @@ public final class AuditLog implements AuditSink {
         }
     }
 
-    static byte[] canonical(AuditRecord.Body body) {
+    static byte[] canonical(ApplianceAuditRecord.Body body) {
         return Json.line(body).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -231,7 +231,7 @@ public final class AuditLog implements AuditSink {
             }
             return Head.EMPTY;
         }
-        AuditRecord record;
+        ApplianceAuditRecord record;
         try {
             record = parse(last, -1);
         } catch (ApplianceException e) {
