@@ -1,6 +1,6 @@
 package dev.secureconnect.export;
 
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.testing.TestPki;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,13 +81,13 @@ class ApplianceListenerOpenSslIT {
                 "-cert_chain", folder.resolve("chain.pem").toString());
     }
 
-    static Optional<AuditRecord> refusalAfter(long seq, String reason) throws InterruptedException {
+    static Optional<ServerAuditRecord> refusalAfter(long seq, String reason) throws InterruptedException {
         Eventually.within(java.time.Duration.ofSeconds(10), "a handshake.refused record with reason " + reason,
                 () -> refusal(seq, reason).isPresent());
         return refusal(seq, reason);
     }
 
-    private static Optional<AuditRecord> refusal(long seq, String reason) {
+    private static Optional<ServerAuditRecord> refusal(long seq, String reason) {
         return server.audit().stream()
                 .filter(r -> r.seq() > seq && r.event().type() == EventType.HANDSHAKE_REFUSED)
                 .filter(r -> reason.equals(r.event().details().get("reason")))
@@ -95,7 +95,7 @@ class ApplianceListenerOpenSslIT {
     }
 
     static long lastSeq() {
-        return server.audit().stream().mapToLong(AuditRecord::seq).max().orElse(0);
+        return server.audit().stream().mapToLong(ServerAuditRecord::seq).max().orElse(0);
     }
 
     @Test

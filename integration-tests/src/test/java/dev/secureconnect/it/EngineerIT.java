@@ -7,9 +7,9 @@ import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenSigningKey;
 import dev.secureconnect.crypto.token.TokenVault;
 import dev.secureconnect.crypto.totp.OathTool;
-import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +123,7 @@ class EngineerIT {
 
         Eventually.within(Duration.ofSeconds(10), "the sessions are audited as closed",
                 () -> events(EventType.STREAM_CLOSED).size() >= 3);
-        AuditEvent closed = events(EventType.STREAM_CLOSED).get(1);
+        ServerAuditEvent closed = events(EventType.STREAM_CLOSED).get(1);
         assertThat(closed.actor()).isEqualTo("bob");
         assertThat(closed.applianceSerial()).isEqualTo(appliance.serial);
         assertThat(closed.ticket()).isEqualTo(ticket);
@@ -371,11 +371,11 @@ class EngineerIT {
         assertThat(result.err().strip()).as(result.describe()).doesNotContain("\n").containsIgnoringCase(reasonPart);
     }
 
-    private List<AuditEvent> events(EventType type) {
+    private List<ServerAuditEvent> events(EventType type) {
         return server.audit().stream().map(r -> r.event()).filter(e -> e.type() == type).toList();
     }
 
-    private List<AuditEvent> tokenRefusals(String reason) {
+    private List<ServerAuditEvent> tokenRefusals(String reason) {
         return server.audit().stream().map(r -> r.event())
                 .filter(e -> e.type() == EventType.TOKEN_REFUSED || e.type() == EventType.TOKEN_MISUSED)
                 .filter(e -> reason.equals(e.details().get("reason")))

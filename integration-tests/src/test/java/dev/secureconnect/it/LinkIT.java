@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -230,7 +230,7 @@ class LinkIT {
         throw new AssertionError(serial + " not in " + rows);
     }
 
-    static long count(List<AuditRecord> records, EventType type) {
+    static long count(List<ServerAuditRecord> records, EventType type) {
         return records.stream().filter(r -> r.event().type() == type).count();
     }
 }

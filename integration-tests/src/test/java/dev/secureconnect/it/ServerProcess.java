@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.server.ServerDaemon;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
@@ -118,7 +118,7 @@ final class ServerProcess implements AutoCloseable {
     /** The audit log's last sequence number now. */
     long lastSeq() {
         try (Database database = openDatabase()) {
-            return new AuditLog(database, Clock.systemUTC()).lastSeq();
+            return new ServerAuditLog(database, Clock.systemUTC()).lastSeq();
         }
     }
 

@@ -6,7 +6,7 @@ import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.server.ServerDaemon;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.cli.ScServer;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
@@ -113,7 +113,7 @@ final class ServerUnderTest implements AutoCloseable {
         return daemon.tickets().open(title, appliance, "it").number().value();
     }
 
-    List<AuditRecord> audit() {
+    List<ServerAuditRecord> audit() {
         return daemon.audit().list(0, 10_000);
     }
 

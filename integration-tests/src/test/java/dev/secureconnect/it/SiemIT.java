@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.secureconnect.crypto.testing.TestPki;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -142,13 +142,13 @@ class SiemIT {
     /** Appends {@code count} events from this JVM, {@value #EVENTS_PER_TRANSACTION} to a transaction. */
     private void append(int count, int first) {
         try (Database database = server.openDatabase()) {
-            AuditLog audit = new AuditLog(database, Clock.systemUTC());
+            ServerAuditLog audit = new ServerAuditLog(database, Clock.systemUTC());
             for (int done = 0; done < count; done += EVENTS_PER_TRANSACTION) {
                 int from = first + done;
                 int to = first + Math.min(count, done + EVENTS_PER_TRANSACTION);
                 audit.inTransaction(transaction -> {
                     for (int n = from; n < to; n++) {
-                        transaction.append(AuditEvent.builder(EventType.TICKET_OPENED).actor("siem-it")
+                        transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("siem-it")
                                 .detail("n", n).build());
                     }
                     return null;

@@ -2,7 +2,7 @@ package dev.secureconnect.reports;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.secureconnect.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

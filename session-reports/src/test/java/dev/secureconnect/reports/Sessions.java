@@ -1,6 +1,6 @@
 package dev.secureconnect.reports;
 
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -9,7 +9,7 @@ import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.reports.SessionReports;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.sinks.ConfigWatcher;
 import dev.secureconnect.server.sinks.Destinations;
@@ -66,7 +66,7 @@ public final class ServerDaemon implements AutoCloseable {
 
     private final Path dir;
     private final Database database;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final TicketStore tickets;
     private final ApplianceStore appliances;
     private final ApplianceLinks links;
@@ -94,7 +94,7 @@ public final class ServerDaemon implements AutoCloseable {
         this.boss = new NioEventLoopGroup(1);
         this.workers = new NioEventLoopGroup();
         try {
-            this.audit = new AuditLog(database, clock);
+            this.audit = new ServerAuditLog(database, clock);
             this.checkpoints = new Checkpoints(database, audit, AuditKey.loadOrCreate(dir), config.node(), clock);
             Destinations destinations = new Destinations(dir, config.node());
             this.sinks = new ExportSinks(audit, new SinkCursors(database, clock), destinations::open, config.audit(),
@@ -188,7 +188,7 @@ public final class ServerDaemon implements AutoCloseable {
         return tokens;
     }
 
-    public AuditLog audit() {
+    public ServerAuditLog audit() {
         return audit;
     }
 

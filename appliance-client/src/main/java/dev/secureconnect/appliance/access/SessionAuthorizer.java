@@ -11,7 +11,7 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;

@@ -1,6 +1,6 @@
 package dev.secureconnect.appliance.audit;
 
-/** Receives the appliance's audit events; {@link AuditLog} writes them to {@code DIR/audit.log}. */
+/** Receives the appliance's audit events; {@link ApplianceAuditLog} writes them to {@code DIR/audit.log}. */
 @FunctionalInterface
 public interface AuditSink {
 
@@ -9,5 +9,5 @@ public interface AuditSink {
      *
      * @throws dev.secureconnect.appliance.ApplianceException if it cannot be recorded
      */
-    void record(AuditEvent event);
+    void record(ApplianceAuditEvent event);
 }

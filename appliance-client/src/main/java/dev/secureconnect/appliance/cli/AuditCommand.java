@@ -1,8 +1,8 @@
 package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.secureconnect.appliance.audit.AuditLog;
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
@@ -41,7 +41,7 @@ final class AuditCommand implements Callable<Integer> {
         if (dir == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=DIR'");
         }
-        List<AuditRecord> records = new AuditLog(ApplianceDirectory.open(dir), console.clock()).records();
+        List<ApplianceAuditRecord> records = new ApplianceAuditLog(ApplianceDirectory.open(dir), console.clock()).records();
         if (json) {
             JsonOutput.print(console.out(), Json.COMPACT, records);
             return 0;
@@ -51,7 +51,7 @@ final class AuditCommand implements Callable<Integer> {
             return 0;
         }
         TextTable table = new TextTable("SEQ", "TIME", "EVENT", "ACTOR", "TICKET", "SESSION", "TARGET", "OUTCOME", "DETAIL");
-        for (AuditRecord record : records) {
+        for (ApplianceAuditRecord record : records) {
             String detail = record.reason() == null ? "" : record.reason();
             if (record.bytesToService() != null) {
                 detail = (detail.isEmpty() ? "" : detail + "; ") + record.bytesToService() + " bytes to the service, "
@@ -84,7 +84,7 @@ final class AuditCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            int records = new AuditLog(directory, console.clock()).verify();
+            int records = new ApplianceAuditLog(directory, console.clock()).verify();
             console.out().println("audit log " + directory.auditFile() + " is intact: " + records
                     + " records, hash chain verified");
             return 0;

@@ -2,8 +2,8 @@ package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.audit.AuditLog;
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.TextTable;
@@ -15,7 +15,7 @@ import dev.secureconnect.reports.ReportFormat;
 import dev.secureconnect.reports.ReportRenderer;
 import dev.secureconnect.reports.SessionEntry;
 import dev.secureconnect.reports.SessionReport;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -116,7 +116,7 @@ final class AuditReportCommands {
     static List<SessionEntry> entries(ApplianceDirectory directory, Console console) {
         String serial = serial(directory);
         List<SessionEntry> entries = new ArrayList<>();
-        for (AuditRecord record : new AuditLog(directory, console.clock()).records()) {
+        for (ApplianceAuditRecord record : new ApplianceAuditLog(directory, console.clock()).records()) {
             if (record.session() != null) {
                 entries.add(entry(record, serial));
             }
@@ -129,7 +129,7 @@ final class AuditReportCommands {
      * would carry ({@code bytesToService} is what came from the server, so to the appliance), lists become JSON arrays.
      * The appliance's log names neither the appliance (it is this one) nor the engineer's address.
      */
-    static SessionEntry entry(AuditRecord record, String serial) {
+    static SessionEntry entry(ApplianceAuditRecord record, String serial) {
         Map<String, String> details = new LinkedHashMap<>();
         if (record.details() != null) {
             record.details().forEach((key, value) -> details.put(key, text(value)));

@@ -2,8 +2,8 @@ package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.appliance.audit.AuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.exec.CommandCatalogue;
 import dev.secureconnect.appliance.exec.CommandEntry;
@@ -12,7 +12,7 @@ import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +83,7 @@ final class CommandsCommand implements Runnable {
             CommandEntry entry = CommandEntry.resolve(name, argv, timeout, cap, allowArgs);
             directory.updateDocument(directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
                 CommandCatalogue changed = catalogue.with(entry);
-                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.COMMAND_ALLOWED, console.user())
+                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.COMMAND_ALLOWED, console.user())
                         .target(entry.name()).reason(entry.describe()).detail("name", entry.name())
                         .detail("argv", entry.argv()).detail("timeout", Durations.format(entry.timeout()))
                         .detail("maxOutputBytes", entry.maxOutputBytes()).detail("allowArgs", entry.allowArgs()).build());
@@ -113,7 +113,7 @@ final class CommandsCommand implements Runnable {
             ApplianceDirectory directory = dir.open();
             directory.updateDocument(directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
                 CommandCatalogue changed = catalogue.without(name);
-                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.COMMAND_REMOVED, console.user())
+                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.COMMAND_REMOVED, console.user())
                         .target(name).detail("name", name).build());
                 return changed;
             });

@@ -2,15 +2,15 @@ package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.appliance.audit.AuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.files.FolderEntry;
 import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -68,7 +68,7 @@ final class FilesCommand implements Runnable {
             FolderEntry entry = new FolderEntry(real.toString(), write);
             directory.updateDocument(directory.foldersFile(), FolderList.class, FolderList.EMPTY, folders -> {
                 FolderList changed = folders.with(entry);
-                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.FOLDER_ALLOWED, console.user())
+                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.FOLDER_ALLOWED, console.user())
                         .target(entry.path()).reason(entry.access()).detail("path", entry.path())
                         .detail("write", entry.write()).build());
                 return changed;
@@ -100,7 +100,7 @@ final class FilesCommand implements Runnable {
                 removed[0] = folders.find(path).orElseThrow(() -> new ApplianceException("folder " + path
                         + " is not allowed"));
                 FolderList changed = folders.without(removed[0]);
-                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.FOLDER_REMOVED, console.user())
+                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.FOLDER_REMOVED, console.user())
                         .target(removed[0].path()).detail("path", removed[0].path()).build());
                 return changed;
             });

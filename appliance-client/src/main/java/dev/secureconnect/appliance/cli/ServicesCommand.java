@@ -4,14 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminRequest;
 import dev.secureconnect.appliance.admin.DaemonNotRunningException;
-import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.appliance.audit.AuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.ServiceEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +78,7 @@ final class ServicesCommand implements Runnable {
                 List<ServiceEntry> services = new ArrayList<>(config.services());
                 services.add(entry);
                 ApplianceConfig changed = config.withServices(services);
-                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.SERVICE_ALLOWED, console.user())
+                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.SERVICE_ALLOWED, console.user())
                         .target("127.0.0.1:" + entry.port()).reason("service " + entry.name()).build());
                 return changed;
             });
@@ -112,7 +112,7 @@ final class ServicesCommand implements Runnable {
                         () -> new ApplianceException("no service named '" + name + "' is allow-listed"));
                 services.remove(removed[0]);
                 ApplianceConfig changed = config.withServices(services);
-                new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.SERVICE_REMOVED, console.user())
+                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.SERVICE_REMOVED, console.user())
                         .target("127.0.0.1:" + removed[0].port()).reason("service " + removed[0].name()).build());
                 return changed;
             });

@@ -1,10 +1,10 @@
 package dev.secureconnect.appliance.cli;
 
 import dev.secureconnect.appliance.access.TokenKeys;
-import dev.secureconnect.appliance.audit.AuditEvent;
-import dev.secureconnect.appliance.audit.AuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -43,7 +43,7 @@ final class TokenKeyCommand implements Callable<Integer> {
     /** Pins the key set in {@code file} and audits it; returns its key ids. */
     static Set<String> pin(ApplianceDirectory directory, Path file, Console console) {
         Set<String> keyIds = TokenKeys.pin(directory, file);
-        new AuditLog(directory, console.clock()).append(AuditEvent.of(EventType.TOKEN_KEY_PINNED, console.user())
+        new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.TOKEN_KEY_PINNED, console.user())
                 .target("token-key").reason("token key pinned: " + String.join(", ", keyIds))
                 .detail("keyIds", java.util.List.copyOf(keyIds)).build());
         return keyIds;

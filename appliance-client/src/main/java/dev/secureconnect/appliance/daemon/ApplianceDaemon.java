@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.daemon;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminServer;
-import dev.secureconnect.appliance.audit.AuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
@@ -89,7 +89,7 @@ public final class ApplianceDaemon implements AutoCloseable {
             ApplianceConfig config = directory.config();
             Enrolment.Material material = Enrolment.load(directory, config, clock);
             ApplianceState state = directory.state();
-            AuditLog audit = new AuditLog(directory, clock);
+            ApplianceAuditLog audit = new ApplianceAuditLog(directory, clock);
             group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-appliance-link", true));
             supervisor = LinkSupervisor.create(group.next(), material, config, version(), audit, directory::writeState, clock,
                     directory);

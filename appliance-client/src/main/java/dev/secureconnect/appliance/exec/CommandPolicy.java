@@ -3,7 +3,7 @@ package dev.secureconnect.appliance.exec;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.secureconnect.appliance.files;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.text.OneLine;

@@ -1,10 +1,10 @@
 package dev.secureconnect.appliance.link;
 
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -86,7 +86,7 @@ final class CommandRun {
             String reason = "command " + command.name() + " cannot be started: " + OneLine.of(e.getMessage());
             loop.execute(() -> {
                 sessions.audit(refused(reason).build());
-                sessions.refuse(stream, info, 502, reason, AuditEvent.FAILURE);
+                sessions.refuse(stream, info, 502, reason, ApplianceAuditEvent.FAILURE);
             });
             return;
         }
@@ -172,7 +172,7 @@ final class CommandRun {
         stream.eventLoop().execute(() -> {
             boolean delivered = problem == null && session.closeReason == null && writer.isOpen();
             String outcome = problem != null ? problem : session.closeReason;
-            AuditEvent.Builder run = info.event(EventType.COMMAND_RUN).detail("name", command.name())
+            ApplianceAuditEvent.Builder run = info.event(EventType.COMMAND_RUN).detail("name", command.name())
                     .detail("args", args).detail("exitStatus", exitStatus).detail("bytes", sent)
                     .detail("truncated", truncated).detail("timedOut", timedOut.get());
             if (timedOut.get()) {
@@ -215,7 +215,7 @@ final class CommandRun {
         running.destroyForcibly();
     }
 
-    private AuditEvent.Builder refused(String reason) {
+    private ApplianceAuditEvent.Builder refused(String reason) {
         return info.event(EventType.COMMAND_REFUSED).detail("name", command.name()).detail("args", args).failed(reason);
     }
 }

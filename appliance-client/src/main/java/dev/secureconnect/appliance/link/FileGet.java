@@ -1,8 +1,8 @@
 package dev.secureconnect.appliance.link;
 
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -137,7 +137,7 @@ final class FileGet {
     private void refuseLater(String reason) {
         stream.eventLoop().execute(() -> {
             sessions.audit(info.event(EventType.FILE_REFUSED).detail("path", info.target()).failed(reason).build());
-            sessions.refuse(stream, info, 403, reason, AuditEvent.FAILURE);
+            sessions.refuse(stream, info, 403, reason, ApplianceAuditEvent.FAILURE);
         });
     }
 

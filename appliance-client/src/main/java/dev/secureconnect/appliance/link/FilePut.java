@@ -1,9 +1,9 @@
 package dev.secureconnect.appliance.link;
 
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -81,7 +81,7 @@ final class FilePut extends ChannelInboundHandlerAdapter {
                 stream.eventLoop().execute(() -> {
                     sessions.audit(info.event(EventType.FILE_REFUSED).detail("path", target.toString()).refused(reason)
                             .build());
-                    sessions.refuse(stream, info, 403, reason, AuditEvent.REFUSED);
+                    sessions.refuse(stream, info, 403, reason, ApplianceAuditEvent.REFUSED);
                 });
                 return;
             }

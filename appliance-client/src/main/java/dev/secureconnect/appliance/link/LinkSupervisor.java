@@ -6,7 +6,7 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
@@ -15,7 +15,7 @@ import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkCodecs;
@@ -155,7 +155,7 @@ public final class LinkSupervisor {
             }
             enabled = true;
             persist();
-            audit(AuditEvent.of(EventType.SECURECONNECT_ENABLED, actor));
+            audit(ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, actor));
             log.info("appliance {}: SecureConnect enabled by {}", serial, actor);
             reconcile();
             return "SecureConnect enabled: connect a ticket with 'sc-appliance connect --ticket NUMBER'";
@@ -178,9 +178,9 @@ public final class LinkSupervisor {
                 closeLink(why);
             }
             redial.cancel();
-            audit(AuditEvent.of(EventType.SECURECONNECT_DISABLED, actor));
+            audit(ApplianceAuditEvent.of(EventType.SECURECONNECT_DISABLED, actor));
             for (Tickets.Ticket ticket : tickets.all()) {
-                audit(AuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number).reason(why));
+                audit(ApplianceAuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number).reason(why));
                 ticket.settle();
             }
             int dropped = tickets.size();
@@ -211,7 +211,7 @@ public final class LinkSupervisor {
             }
             Tickets.Ticket ticket = tickets.connect(number.value(), clock.instant());
             persist();
-            audit(AuditEvent.of(EventType.TICKET_CONNECTED, actor).ticket(ticket.number)
+            audit(ApplianceAuditEvent.of(EventType.TICKET_CONNECTED, actor).ticket(ticket.number)
                     .reason(known != null ? "connected again after the server refused it" : null));
             log.info("appliance {} ticket {}: connected by {}", serial, ticket.number, actor);
             // the admin acted: no waiting out a back-off
@@ -242,7 +242,7 @@ public final class LinkSupervisor {
                 tickets.remove(ticket);
                 sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number
                         + " disconnected by " + actor);
-                audit(AuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number));
+                audit(ApplianceAuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number));
                 log.info("appliance {} ticket {}: disconnected by {}", serial, ticket.number, actor);
                 ticket.settle();
             }
@@ -366,7 +366,7 @@ public final class LinkSupervisor {
         attempt.up = true;
         attempt.serverIdentity = identity;
         log.info("appliance {}: link to {} ({}) is up", serial, connector.server(), identity);
-        audit(AuditEvent.of(EventType.LINK_UP, SERVER).target(connector.server().toString()).reason(identity));
+        audit(ApplianceAuditEvent.of(EventType.LINK_UP, SERVER).target(connector.server().toString()).reason(identity));
         lastAuditedProblem = null;
         attempt.admissionTimer = loop.schedule(() -> {
             if (attempt == link && !attempt.intentional && !tickets.anyAccepted()) {
@@ -381,7 +381,7 @@ public final class LinkSupervisor {
     void serverRefused(String reason) {
         assert loop.inEventLoop();
         if (!reason.equals(lastAuditedProblem)) {
-            audit(AuditEvent.of(EventType.HANDSHAKE_REFUSED, APPLIANCE).target(connector.server().toString())
+            audit(ApplianceAuditEvent.of(EventType.HANDSHAKE_REFUSED, APPLIANCE).target(connector.server().toString())
                     .refused(reason));
         }
     }
@@ -402,7 +402,7 @@ public final class LinkSupervisor {
         }
         if (attempt.intentional) {
             if (attempt.up) {
-                audit(AuditEvent.of(EventType.LINK_DOWN, APPLIANCE).target(connector.server().toString())
+                audit(ApplianceAuditEvent.of(EventType.LINK_DOWN, APPLIANCE).target(connector.server().toString())
                         .reason(attempt.closeReason));
             }
             log.info("appliance {}: link to {} closed: {}", serial, connector.server(), attempt.closeReason);
@@ -413,7 +413,7 @@ public final class LinkSupervisor {
                 : attempt.up ? "the server closed the link" : "the connection closed before the link was up";
         redial.failed(problem);
         if (attempt.up || !problem.equals(lastAuditedProblem)) {
-            audit(AuditEvent.of(EventType.LINK_DOWN, SERVER).target(connector.server().toString()).failed(problem));
+            audit(ApplianceAuditEvent.of(EventType.LINK_DOWN, SERVER).target(connector.server().toString()).failed(problem));
             lastAuditedProblem = problem;
         }
         if (closed) {
@@ -470,7 +470,7 @@ public final class LinkSupervisor {
         }
         for (Tickets.Ticket ticket : admitted.refused()) {
             sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number + " refused");
-            audit(AuditEvent.of(EventType.TICKET_REFUSED, SERVER).ticket(ticket.number)
+            audit(ApplianceAuditEvent.of(EventType.TICKET_REFUSED, SERVER).ticket(ticket.number)
                     .target(connector.server().toString()).refused(ticket.refusal));
             log.warn("appliance {} ticket {}: refused by {}: {}", serial, ticket.number, connector.server(),
                     ticket.refusal);
@@ -486,7 +486,7 @@ public final class LinkSupervisor {
             }
         } else if (!tickets.anyPending() && !tickets.isEmpty()) {
             String why = tickets.refusals();
-            audit(AuditEvent.of(EventType.LINK_REFUSED, SERVER).target(connector.server().toString()).refused(why));
+            audit(ApplianceAuditEvent.of(EventType.LINK_REFUSED, SERVER).target(connector.server().toString()).refused(why));
             closeLink("the server refused every ticket: " + why);
         }
         reconcile();
@@ -549,11 +549,11 @@ public final class LinkSupervisor {
         store.save(new ApplianceState(enabled, tickets.saved()));
     }
 
-    private void audit(AuditEvent.Builder event) {
+    private void audit(ApplianceAuditEvent.Builder event) {
         audit(event.build());
     }
 
-    private void audit(AuditEvent event) {
+    private void audit(ApplianceAuditEvent event) {
         try {
             audit.record(event);
         } catch (RuntimeException e) {

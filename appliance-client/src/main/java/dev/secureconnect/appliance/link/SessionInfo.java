@@ -1,9 +1,9 @@
 package dev.secureconnect.appliance.link;
 
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessToken;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.util.UUID;
 
 /**
@@ -19,8 +19,8 @@ record SessionInfo(String id, String ticket, String engineer, UUID tokenId, Sess
     }
 
     /** An audit event about this session: actor the engineer (or {@code server} before the token is trusted). */
-    AuditEvent.Builder event(EventType type) {
-        return AuditEvent.of(type, engineer == null ? Sessions.SERVER_ACTOR : engineer).ticket(ticket).session(id)
+    ApplianceAuditEvent.Builder event(EventType type) {
+        return ApplianceAuditEvent.of(type, engineer == null ? Sessions.SERVER_ACTOR : engineer).ticket(ticket).session(id)
                 .target(target).detail("kind", kind.label).detail("tokenId", tokenId == null ? null : tokenId.toString());
     }
 

@@ -6,14 +6,14 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.exec.CommandPolicy;
 import dev.secureconnect.appliance.files.FileRequests;
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -114,7 +114,7 @@ final class SessionRequests {
             StreamRequestHandler.respond(stream, 400, OneLine.of(e.getMessage()));
             return;
         }
-        sessions.audit(AuditEvent.of(EventType.REVOCATIONS_RECEIVED, Sessions.SERVER_ACTOR)
+        sessions.audit(ApplianceAuditEvent.of(EventType.REVOCATIONS_RECEIVED, Sessions.SERVER_ACTOR)
                 .reason(merge.received() + " revoked token(s) received, " + merge.added() + " new, " + merge.kept() + " kept")
                 .detail("count", merge.received()).detail("added", merge.added()).detail("kept", merge.kept()).build());
         sessions.close(session -> session.info.tokenId() != null && merge.all().contains(session.info.tokenId()),

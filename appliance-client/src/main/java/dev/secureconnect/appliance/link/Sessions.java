@@ -3,11 +3,11 @@ package dev.secureconnect.appliance.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.access.AccessVerdict;
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.relay.Relay;
@@ -125,7 +125,7 @@ final class Sessions {
                 .connect(allowed.address())
                 .addListener((ChannelFuture connected) -> {
                     if (!connected.isSuccess()) {
-                        refuse(stream, info, 502, serviceDown(allowed, connected.cause()), AuditEvent.FAILURE);
+                        refuse(stream, info, 502, serviceDown(allowed, connected.cause()), ApplianceAuditEvent.FAILURE);
                         return;
                     }
                     Channel socket = connected.channel();
@@ -208,7 +208,7 @@ final class Sessions {
         String why = session.closeReason != null ? session.closeReason : reason;
         log.info("appliance {}: {} ended ({}): {} bytes in, {} bytes out", serial, session.info.describe(), why,
                 toAppliance, fromAppliance);
-        AuditEvent.Builder event = session.info.event(EventType.STREAM_CLOSED).bytes(toAppliance, fromAppliance)
+        ApplianceAuditEvent.Builder event = session.info.event(EventType.STREAM_CLOSED).bytes(toAppliance, fromAppliance)
                 .detail("durationMs", Duration.between(session.opened, clock.instant()).toMillis());
         audit((complete && session.closeReason == null ? event.reason(why) : event.failed(why)).build());
     }
@@ -219,18 +219,18 @@ final class Sessions {
      */
     void refuse(Http2StreamChannel stream, SessionInfo info, AccessVerdict<?> verdict) {
         if (verdict.event() != null) {
-            AuditEvent.Builder event = info.event(verdict.event());
+            ApplianceAuditEvent.Builder event = info.event(verdict.event());
             verdict.details().forEach(event::detail);
             audit(event.refused(verdict.reason()).build());
         }
-        refuse(stream, info, verdict.status(), verdict.reason(), AuditEvent.REFUSED);
+        refuse(stream, info, verdict.status(), verdict.reason(), ApplianceAuditEvent.REFUSED);
     }
 
     /** Refuses a session request: audited ({@code stream.refused}) first, then answered with {@code status}. */
     void refuse(Http2StreamChannel stream, SessionInfo info, int status, String reason, String outcome) {
         log.warn("appliance {}: {} refused ({}): {}", serial, info.describe(), status, reason);
-        AuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
-        audit(AuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build());
+        ApplianceAuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
+        audit(ApplianceAuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build());
         StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
     }
 
@@ -253,7 +253,7 @@ final class Sessions {
         return service + " cannot be reached: " + OneLine.of(cause.getMessage());
     }
 
-    void audit(AuditEvent event) {
+    void audit(ApplianceAuditEvent event) {
         try {
             audit.record(event);
         } catch (RuntimeException e) {

@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.LoopbackService;
@@ -12,7 +12,7 @@ import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,7 @@ class SessionAccessTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.text()).isEqualTo("ping");
         assertThat(service.accepted()).isEqualTo(1);
-        AuditRecord opened = bench.appliance.audit(EventType.STREAM_OPENED).get(0);
+        ApplianceAuditRecord opened = bench.appliance.audit(EventType.STREAM_OPENED).get(0);
         assertThat(opened.actor()).isEqualTo("alice");
         assertThat(opened.session()).isEqualTo(credentials.sessionId());
         assertThat(opened.details()).containsEntry("kind", "connect").containsKey("tokenId");
@@ -104,7 +104,7 @@ class SessionAccessTest {
                 .contains(token.claims().id().toString()).doesNotContain("00000000-0000-4000-8000-000000000001");
         assertThat(bench.appliance.audit(EventType.REVOCATIONS_RECEIVED)).singleElement()
                 .satisfies(r -> assertThat(r.details()).containsEntry("count", 2).containsEntry("kept", 1));
-        AuditRecord closed = Eventually.await("stream.closed", () -> bench.appliance.audit(EventType.STREAM_CLOSED),
+        ApplianceAuditRecord closed = Eventually.await("stream.closed", () -> bench.appliance.audit(EventType.STREAM_CLOSED),
                 r -> r.size() == 1).get(0);
         assertThat(closed.reason()).isEqualTo("its access token was revoked");
 
@@ -224,7 +224,7 @@ class SessionAccessTest {
         assertThat(response.reason()).isEqualTo(reason);
         assertThat(service.accepted()).as("connections that reached the service").isEqualTo(acceptedBefore);
         assertAudited(event, label, reason);
-        List<AuditRecord> refused = bench.appliance.audit(EventType.STREAM_REFUSED);
+        List<ApplianceAuditRecord> refused = bench.appliance.audit(EventType.STREAM_REFUSED);
         assertThat(refused.get(refused.size() - 1)).satisfies(r -> {
             assertThat(r.session()).isEqualTo(credentials.sessionId());
             assertThat(r.reason()).isEqualTo(reason);
@@ -234,9 +234,9 @@ class SessionAccessTest {
     }
 
     private void assertAudited(EventType event, String label, String reason) {
-        List<AuditRecord> records = bench.appliance.audit(event);
+        List<ApplianceAuditRecord> records = bench.appliance.audit(event);
         assertThat(records).isNotEmpty();
-        AuditRecord last = records.get(records.size() - 1);
+        ApplianceAuditRecord last = records.get(records.size() - 1);
         assertThat(last.details()).containsEntry("label", label).containsEntry("kind", "connect");
         assertThat(last.reason()).isEqualTo(reason);
         assertThat(last.outcome()).isEqualTo("refused");

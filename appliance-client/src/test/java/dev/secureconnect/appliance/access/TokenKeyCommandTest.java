@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.secureconnect.appliance.audit.AuditLog;
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.Engineers;
@@ -44,7 +44,7 @@ class TokenKeyCommandTest {
         assertThat(ApplianceCli.ok("token-key", "--dir", dir.toString(), "--file", nextFile.toString()).out())
                 .startsWith("token key " + next.keyId() + " replaces the pinned key");
         assertThat(Files.readString(pinned)).isEqualTo(next.publicJwkSet());
-        List<AuditRecord> records = new AuditLog(ApplianceDirectory.open(dir), Clock.systemUTC()).records();
+        List<ApplianceAuditRecord> records = new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.systemUTC()).records();
         assertThat(records).filteredOn(r -> "token-key".equals(r.target())).hasSize(2)
                 .last().satisfies(r -> assertThat(r.details()).containsEntry("keyIds", List.of(next.keyId())));
     }

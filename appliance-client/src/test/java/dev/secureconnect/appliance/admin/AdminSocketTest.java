@@ -9,7 +9,7 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.daemon.ApplianceDaemon;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.ApplianceUnderTest;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +37,8 @@ class AuditReportCommandTest {
     void applianceWithSessions() {
         dir = work.resolve("appliance");
         ApplianceCli.ok(PkiFiles.appliance(work.resolve("issued"), SERIAL).initArgs(dir, "a.example:1"));
-        append(0, AuditEvent.of(EventType.SECURECONNECT_ENABLED, ApplianceCli.USER).build());
-        append(1, AuditEvent.of(EventType.TICKET_CONNECTED, ApplianceCli.USER).ticket(TICKET).build());
+        append(0, ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, ApplianceCli.USER).build());
+        append(1, ApplianceAuditEvent.of(EventType.TICKET_CONNECTED, ApplianceCli.USER).ticket(TICKET).build());
         // an ssh session relayed for 2m 05s
         append(10, session(EventType.STREAM_OPENED, "alice", "s-ssh", "connect", "127.0.0.1:22").reason("service ssh")
                 .build());
@@ -58,7 +58,7 @@ class AuditReportCommandTest {
         append(201, session(EventType.FILE_GET, "bob", "s-get", "get", "/var/log/<app>.log")
                 .detail("path", "/var/log/<app>.log").detail("size", 1234L)
                 .detail("sha256", "ab12cd34ef567890ab12cd34ef567890ab12cd34ef567890ab12cd34ef567890").build());
-        append(300, AuditEvent.of(EventType.STREAM_REFUSED, "server").ticket(TICKET).session("s-refused")
+        append(300, ApplianceAuditEvent.of(EventType.STREAM_REFUSED, "server").ticket(TICKET).session("s-refused")
                 .target("10.0.0.1:22").detail("kind", "connect").detail("status", 403)
                 .refused("host 10.0.0.1 is not this appliance's loopback address").build());
     }
@@ -163,12 +163,12 @@ class AuditReportCommandTest {
                 .isEqualTo("the audit log records no support session\n");
     }
 
-    private static AuditEvent.Builder session(EventType type, String engineer, String id, String kind, String target) {
-        return AuditEvent.of(type, engineer).ticket(TICKET).session(id).target(target).detail("kind", kind)
+    private static ApplianceAuditEvent.Builder session(EventType type, String engineer, String id, String kind, String target) {
+        return ApplianceAuditEvent.of(type, engineer).ticket(TICKET).session(id).target(target).detail("kind", kind)
                 .detail("tokenId", TOKEN);
     }
 
-    private void append(int second, AuditEvent event) {
-        new AuditLog(ApplianceDirectory.open(dir), Clock.fixed(T0.plusSeconds(second), ZoneOffset.UTC)).append(event);
+    private void append(int second, ApplianceAuditEvent event) {
+        new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.fixed(T0.plusSeconds(second), ZoneOffset.UTC)).append(event);
     }
 }

@@ -2,13 +2,13 @@ package dev.secureconnect.appliance.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.SessionBench;
 import dev.secureconnect.appliance.testing.TestServer;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -49,7 +49,7 @@ class ExecSessionTest {
         assertThat(response.trailer(LinkProtocol.TRAILER_EXIT_STATUS)).isEqualTo("0");
         assertThat(response.trailer(LinkProtocol.TRAILER_OUTPUT_TRUNCATED)).isNull();
         assertThat(response.trailer(LinkProtocol.TRAILER_TIMED_OUT)).isNull();
-        AuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
+        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
                 r -> r.size() == 1).get(0);
         assertThat(run.actor()).isEqualTo("alice");
         assertThat(run.outcome()).isEqualTo("success");
@@ -96,7 +96,7 @@ class ExecSessionTest {
         }
         assertRefused("say", java.util.Collections.nCopies(33, "x"), 403, "33 arguments given to command say (at most 32)");
         assertRefused("say", List.of("x".repeat(257)), 403, "argument 1 is 257 characters long (at most 256)");
-        List<AuditRecord> refused = bench.appliance.audit(EventType.COMMAND_REFUSED);
+        List<ApplianceAuditRecord> refused = bench.appliance.audit(EventType.COMMAND_REFUSED);
         assertThat(refused).hasSize(12).allSatisfy(r -> assertThat(r.outcome()).isEqualTo("refused"));
         assertThat(refused.get(1).details()).containsEntry("name", "say").containsEntry("args", List.of("ok", "a;reboot"));
         assertThat(bench.appliance.audit(EventType.COMMAND_RUN)).hasSize(1);
@@ -117,7 +117,7 @@ class ExecSessionTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
         assertThat(response.trailer(LinkProtocol.TRAILER_TIMED_OUT)).isEqualTo("true");
         assertThat(response.trailer(LinkProtocol.TRAILER_EXIT_STATUS)).isEqualTo("137");
-        AuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
+        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
                 r -> r.size() == 1).get(0);
         assertThat(run.details()).containsEntry("timedOut", true);
     }
@@ -129,7 +129,7 @@ class ExecSessionTest {
         assertThat(response.body()).hasSize(100 * 1024);
         assertThat(response.trailer(LinkProtocol.TRAILER_OUTPUT_TRUNCATED)).isEqualTo("true");
         assertThat(response.trailer(LinkProtocol.TRAILER_EXIT_STATUS)).isNotEqualTo("0");
-        AuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
+        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
                 r -> r.size() == 1).get(0);
         assertThat(run.details()).containsEntry("truncated", true).containsEntry("bytes", 100 * 1024);
     }
@@ -144,7 +144,7 @@ class ExecSessionTest {
         Eventually.await("sleep 47.125 running", () -> sleepers(), n -> n == 1);
         stream.close().sync();
         Eventually.await("sleep 47.125 gone", () -> sleepers(), n -> n == 0);
-        AuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
+        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
                 r -> r.size() == 1).get(0);
         assertThat(run.outcome()).isEqualTo("failure");
         assertThat(run.reason()).startsWith("killed: ");

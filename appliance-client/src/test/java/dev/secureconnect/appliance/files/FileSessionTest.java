@@ -2,12 +2,12 @@ package dev.secureconnect.appliance.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.SessionBench;
 import dev.secureconnect.appliance.testing.TestServer;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import io.netty.buffer.Unpooled;
@@ -64,7 +64,7 @@ class FileSessionTest {
         assertThat(response.header(LinkProtocol.HEADER_FILE_SIZE)).isEqualTo("300000");
         assertThat(response.header(LinkProtocol.HEADER_FILE_SHA256)).isEqualTo(sha256(content));
         assertThat(response.body()).isEqualTo(content);
-        AuditRecord get = Eventually.await("file.get", () -> bench.appliance.audit(EventType.FILE_GET), r -> r.size() == 1)
+        ApplianceAuditRecord get = Eventually.await("file.get", () -> bench.appliance.audit(EventType.FILE_GET), r -> r.size() == 1)
                 .get(0);
         assertThat(get.actor()).isEqualTo("alice");
         assertThat(get.details()).containsEntry("path", readOnly.resolve("app.log").toString())
@@ -82,7 +82,7 @@ class FileSessionTest {
         assertThat(response.trailer(LinkProtocol.HEADER_REASON)).isNull();
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
         assertThat(listing(shared)).containsExactly("upload.bin");
-        AuditRecord put = Eventually.await("file.put", () -> bench.appliance.audit(EventType.FILE_PUT), r -> r.size() == 1)
+        ApplianceAuditRecord put = Eventually.await("file.put", () -> bench.appliance.audit(EventType.FILE_PUT), r -> r.size() == 1)
                 .get(0);
         assertThat(put.details()).containsEntry("path", target.toString()).containsEntry("size", 2_500_000)
                 .containsEntry("sha256", sha256(content));
@@ -149,7 +149,7 @@ class FileSessionTest {
         stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(random(200_000)), false)).sync();
         Eventually.await("the temporary file", () -> listing(shared), names -> names.size() == 1);
         stream.close().sync(); // RST_STREAM
-        AuditRecord refused = Eventually.await("file.refused", () -> bench.appliance.audit(EventType.FILE_REFUSED),
+        ApplianceAuditRecord refused = Eventually.await("file.refused", () -> bench.appliance.audit(EventType.FILE_REFUSED),
                 r -> r.size() == 1).get(0);
         assertThat(refused.outcome()).isEqualTo("failure");
         assertThat(refused.reason()).startsWith("nothing was stored: ");
@@ -186,7 +186,7 @@ class FileSessionTest {
         TestServer.Response response = request(method, path, new byte[0]);
         assertThat(response.status()).as("%s %s", method, path).isEqualTo(status);
         assertThat(response.reason()).isEqualTo(reason);
-        AuditRecord last = bench.appliance.audit(EventType.FILE_REFUSED).get(bench.appliance.audit(EventType.FILE_REFUSED)
+        ApplianceAuditRecord last = bench.appliance.audit(EventType.FILE_REFUSED).get(bench.appliance.audit(EventType.FILE_REFUSED)
                 .size() - 1);
         assertThat(last.reason()).isEqualTo(reason);
     }

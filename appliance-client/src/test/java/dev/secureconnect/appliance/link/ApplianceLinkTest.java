@@ -2,7 +2,7 @@ package dev.secureconnect.appliance.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.ApplianceUnderTest;
@@ -10,7 +10,7 @@ import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.LoopbackService;
 import dev.secureconnect.appliance.testing.TestServer;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkException;
@@ -90,8 +90,8 @@ class ApplianceLinkTest {
 
         assertThat(appliance.audit(EventType.LINK_UP)).singleElement()
                 .satisfies(r -> assertThat(r.target()).isEqualTo(server.address()));
-        assertThat(appliance.audit(EventType.TICKET_CONNECTED)).extracting(AuditRecord::ticket).containsExactly(TICKET, "87654321");
-        assertThat(appliance.audit(EventType.SERVICE_ALLOWED)).extracting(AuditRecord::actor).containsOnly(ApplianceCli.USER);
+        assertThat(appliance.audit(EventType.TICKET_CONNECTED)).extracting(ApplianceAuditRecord::ticket).containsExactly(TICKET, "87654321");
+        assertThat(appliance.audit(EventType.SERVICE_ALLOWED)).extracting(ApplianceAuditRecord::actor).containsOnly(ApplianceCli.USER);
     }
 
     @Test
@@ -154,7 +154,7 @@ class ApplianceLinkTest {
         byte[] back = TestServer.exchange(stream, payload).get(20, TimeUnit.SECONDS);
         assertThat(back).isEqualTo(payload);
 
-        AuditRecord closed = Eventually.await("stream.closed in the audit log", () -> appliance.audit(EventType.STREAM_CLOSED),
+        ApplianceAuditRecord closed = Eventually.await("stream.closed in the audit log", () -> appliance.audit(EventType.STREAM_CLOSED),
                 records -> records.size() == 1).get(0);
         assertThat(closed.session()).isEqualTo("s-1");
         assertThat(closed.ticket()).isEqualTo(TICKET);
@@ -184,8 +184,8 @@ class ApplianceLinkTest {
             assertThat(notAllowed.accepted()).as("connections to the port that is not allow-listed").isZero();
             assertThat(echo.accepted()).as("connections to the echo service for refused streams").isZero();
         }
-        List<AuditRecord> refusals = appliance.audit(EventType.STREAM_REFUSED);
-        assertThat(refusals).extracting(AuditRecord::session).containsExactly("s-port", "s-host", "s-name", "s-ticket");
+        List<ApplianceAuditRecord> refusals = appliance.audit(EventType.STREAM_REFUSED);
+        assertThat(refusals).extracting(ApplianceAuditRecord::session).containsExactly("s-port", "s-host", "s-name", "s-ticket");
         assertThat(refusals).allSatisfy(r -> assertThat(r.outcome()).isEqualTo("refused"));
         assertThat(refusals.get(1).target()).isEqualTo("10.0.0.1:" + echo.port());
         assertThat(refusals.get(1).reason()).startsWith("host 10.0.0.1 is not");
@@ -223,11 +223,11 @@ class ApplianceLinkTest {
         assertThat(status.enabled()).isFalse();
         assertThat(status.link().state()).isEqualTo("disabled");
         assertThat(status.connections()).isEmpty();
-        AuditRecord streamClosed = Eventually.await("stream.closed", () -> appliance.audit(EventType.STREAM_CLOSED),
+        ApplianceAuditRecord streamClosed = Eventually.await("stream.closed", () -> appliance.audit(EventType.STREAM_CLOSED),
                 r -> r.size() == 1).get(0);
         assertThat(streamClosed.reason()).startsWith("SecureConnect disabled by ");
         assertThat(appliance.audit(EventType.SECURECONNECT_DISABLED)).hasSize(1);
-        assertThat(appliance.audit(EventType.TICKET_DISCONNECTED)).extracting(AuditRecord::ticket).containsExactly(TICKET);
+        assertThat(appliance.audit(EventType.TICKET_DISCONNECTED)).extracting(ApplianceAuditRecord::ticket).containsExactly(TICKET);
         Eventually.await("link.down", () -> appliance.audit(EventType.LINK_DOWN), r -> r.size() == 1);
 
         appliance.stop();
@@ -254,7 +254,7 @@ class ApplianceLinkTest {
         assertThat(stream.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(link.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(appliance.status().link().state()).isEqualTo("idle");
-        AuditRecord closed = Eventually.await("stream.closed", () -> appliance.audit(EventType.STREAM_CLOSED),
+        ApplianceAuditRecord closed = Eventually.await("stream.closed", () -> appliance.audit(EventType.STREAM_CLOSED),
                 r -> r.size() == 1).get(0);
         assertThat(closed.reason()).startsWith("ticket " + TICKET + " disconnected by ");
     }

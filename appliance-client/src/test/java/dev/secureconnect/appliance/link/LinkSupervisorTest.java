@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.audit.AuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
@@ -12,7 +12,7 @@ import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
@@ -67,7 +67,7 @@ class LinkSupervisorTest {
 
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final FakeConnector connector = new FakeConnector();
-    private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+    private final List<ApplianceAuditEvent> audit = new CopyOnWriteArrayList<>();
     private final List<ApplianceState> saved = new CopyOnWriteArrayList<>();
     private LinkSupervisor supervisor;
 
@@ -156,8 +156,8 @@ class LinkSupervisorTest {
             assertThat(backingOff.link().reason()).isEqualTo("cannot reach the server");
             assertThat(backingOff.link().retryAt()).isNotNull();
         }
-        AuditEvent down = audit.stream().filter(e -> e.type() == EventType.LINK_DOWN).findFirst().orElseThrow();
-        assertThat(down.outcome()).isEqualTo(AuditEvent.FAILURE);
+        ApplianceAuditEvent down = audit.stream().filter(e -> e.type() == EventType.LINK_DOWN).findFirst().orElseThrow();
+        assertThat(down.outcome()).isEqualTo(ApplianceAuditEvent.FAILURE);
         assertThat(down.reason()).isEqualTo("cannot reach the server");
 
         Eventually.await("the link dialled again", () -> connector.attempts.size(), n -> n == 2);
@@ -268,6 +268,6 @@ class LinkSupervisorTest {
     }
 
     private List<EventType> types() {
-        return audit.stream().map(AuditEvent::type).toList();
+        return audit.stream().map(ApplianceAuditEvent::type).toList();
     }
 }

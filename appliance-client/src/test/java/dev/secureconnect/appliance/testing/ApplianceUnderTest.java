@@ -1,14 +1,14 @@
 package dev.secureconnect.appliance.testing;
 
-import dev.secureconnect.appliance.audit.AuditLog;
-import dev.secureconnect.appliance.audit.AuditRecord;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.daemon.ApplianceDaemon;
 import dev.secureconnect.appliance.link.ApplianceStatus;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,12 +81,12 @@ public final class ApplianceUnderTest implements AutoCloseable {
         return all;
     }
 
-    public List<AuditRecord> audit() {
-        return new AuditLog(ApplianceDirectory.open(dir), Clock.systemUTC()).records();
+    public List<ApplianceAuditRecord> audit() {
+        return new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.systemUTC()).records();
     }
 
     /** The audit records of one event type. */
-    public List<AuditRecord> audit(EventType type) {
+    public List<ApplianceAuditRecord> audit(EventType type) {
         return audit().stream().filter(r -> r.eventId() == type.id()).toList();
     }
 

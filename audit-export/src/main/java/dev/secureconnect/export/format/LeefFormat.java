@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.tunnel.audit.Severity;
+import dev.secureconnect.events.Severity;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;

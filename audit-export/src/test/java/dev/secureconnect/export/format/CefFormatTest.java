@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.TestEvents;
-import dev.secureconnect.tunnel.audit.Severity;
+import dev.secureconnect.events.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

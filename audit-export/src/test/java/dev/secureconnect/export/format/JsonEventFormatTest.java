@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.export.ExportedEvent;
 import dev.secureconnect.export.TestEvents;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.TestEvents;
-import dev.secureconnect.tunnel.audit.Severity;
+import dev.secureconnect.events.Severity;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

@@ -4,14 +4,14 @@ import dev.secureconnect.bench.BenchException;
 import dev.secureconnect.bench.BenchRun;
 import dev.secureconnect.bench.FigureGroup;
 import dev.secureconnect.server.ServerDaemon;
-import dev.secureconnect.server.audit.AuditEvent;
+import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.AuditKey;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Figure group {@code audit}: durable audit appends per second into a fresh server database made by
- * {@code sc-server init} (SQLite, WAL, {@code synchronous=FULL}), through the server's own {@link AuditLog} in this
+ * {@code sc-server init} (SQLite, WAL, {@code synchronous=FULL}), through the server's own {@link ServerAuditLog} in this
  * JVM, from 32 concurrent appenders and from one, while checkpoints are signed as the daemon signs them (every
  * second when due). Each log is then checked by {@code sc-server audit verify} in its own process, so a fast but
  * broken log fails the run.
@@ -86,7 +86,7 @@ public final class AuditAppends implements FigureGroup {
         ServerConfig config = ConfigFile.read(dir);
         double perSecond;
         try (Database database = Database.open(ServerDaemon.databaseSettings(dir, config.database()))) {
-            AuditLog audit = new AuditLog(database, Clock.systemUTC());
+            ServerAuditLog audit = new ServerAuditLog(database, Clock.systemUTC());
             Checkpoints checkpoints =
                     new Checkpoints(database, audit, AuditKey.load(dir), config.node(), Clock.systemUTC());
             ScheduledExecutorService signer = Executors.newSingleThreadScheduledExecutor();
@@ -121,7 +121,7 @@ public final class AuditAppends implements FigureGroup {
      * committed, and returns events per second from the start to the last commit. Every sequence number handed out
      * must be distinct.
      */
-    private static double timedAppends(AuditLog audit, int appenders, int events) throws Exception {
+    private static double timedAppends(ServerAuditLog audit, int appenders, int events) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(appenders);
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger claimed = new AtomicInteger();
@@ -172,8 +172,8 @@ public final class AuditAppends implements FigureGroup {
     }
 
     /** A typical record: a stream opened by an engineer on an appliance, with a session, a source and details. */
-    private static AuditEvent event(String actor, int i) {
-        return AuditEvent.builder(EventType.STREAM_OPENED)
+    private static ServerAuditEvent event(String actor, int i) {
+        return ServerAuditEvent.builder(EventType.STREAM_OPENED)
                 .actor(actor)
                 .appliance("SN-" + (i % 1000))
                 .ticket(Integer.toString(10_000_000 + i % 5_000))

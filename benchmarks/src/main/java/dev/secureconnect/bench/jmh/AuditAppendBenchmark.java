@@ -1,11 +1,11 @@
 package dev.secureconnect.bench.jmh;
 
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.DatabaseSettings;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +24,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: durable appends to the server's hash-chained audit log, {@link AuditLog#append}, on a SQLite file opened by
+ * JMH: durable appends to the server's hash-chained audit log, {@link ServerAuditLog#append}, on a SQLite file opened by
  * the server's own {@link Database} (Flyway schema, HikariCP pool, WAL, {@code synchronous=FULL}): each append has
- * returned only once its record is committed to disk. Only AuditLog's public API is used, so whatever batching
- * (group commit) AuditLog does inside counts.
+ * returned only once its record is committed to disk. Only ServerAuditLog's public API is used, so whatever batching
+ * (group commit) ServerAuditLog does inside counts.
  *
  * <p>The file is in a new folder under {@code java.io.tmpdir} (set {@code -Djava.io.tmpdir} in the JMH options'
  * {@code -jvmArgsAppend} to measure another disk). Scores in appends per second, one thread and eight threads at once.
@@ -42,15 +42,15 @@ public class AuditAppendBenchmark {
 
     private Path folder;
     private Database database;
-    private AuditLog audit;
-    private AuditEvent event;
+    private ServerAuditLog audit;
+    private ServerAuditEvent event;
 
     @Setup(Level.Trial)
     public void setUp() {
         folder = BenchmarkPki.newFolder("audit");
         database = Database.open(DatabaseSettings.sqlite(folder));
-        audit = new AuditLog(database, Clock.systemUTC());
-        event = AuditEvent.builder(EventType.STREAM_OPENED)
+        audit = new ServerAuditLog(database, Clock.systemUTC());
+        event = ServerAuditEvent.builder(EventType.STREAM_OPENED)
                 .actor("bench-alice")
                 .appliance("SN-BENCH-1")
                 .ticket("12345678")
@@ -71,14 +71,14 @@ public class AuditAppendBenchmark {
 
     /** One appender. */
     @Benchmark
-    public AuditRecord appendOneThread() {
+    public ServerAuditRecord appendOneThread() {
         return audit.append(event);
     }
 
     /** Eight appenders at once, as a busy server's event loops and workers append. */
     @Benchmark
     @Threads(8)
-    public AuditRecord appendEightThreads() {
+    public ServerAuditRecord appendEightThreads() {
         return audit.append(event);
     }
 }

@@ -3,7 +3,7 @@ package dev.secureconnect.bench.jmh;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.engineers.EngineerSettings;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.SecondFactorResult;
@@ -75,7 +75,7 @@ public class TotpBenchmark {
         database = Database.open(DatabaseSettings.sqlite(folder));
         TotpSecretKey key = TotpSecretKey.in(folder);
         key.loadOrCreate();
-        engineers = new EngineerStore(database, new AuditLog(database, clock), clock, key, EngineerSettings.defaults());
+        engineers = new EngineerStore(database, new ServerAuditLog(database, clock), clock, key, EngineerSettings.defaults());
         secret = engineers.add(LOGIN, engineer.certificate(), "bench").secret();
 
         Clock fixed = Clock.fixed(Instant.parse("2030-01-15T10:00:00Z"), ZoneOffset.UTC);

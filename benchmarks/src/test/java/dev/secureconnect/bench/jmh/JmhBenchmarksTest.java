@@ -2,7 +2,7 @@ package dev.secureconnect.bench.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +42,8 @@ class JmhBenchmarksTest {
         AuditAppendBenchmark audit = new AuditAppendBenchmark();
         try {
             audit.setUp();
-            AuditRecord first = audit.appendOneThread();
-            AuditRecord second = audit.appendEightThreads();
+            ServerAuditRecord first = audit.appendOneThread();
+            ServerAuditRecord second = audit.appendEightThreads();
             assertThat(second.seq()).isEqualTo(first.seq() + 1);
             assertThat(second.prevHash()).isEqualTo(first.hash());
         } finally {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +29,7 @@ import java.util.Optional;
  *
  * <p>Format: one JSON document, {@value #FORMAT}: {@code {"format", "node", "exportedAt", "from", "to",
  * "signedThrough", "auditKey" (public JWK), "records" [the audit_log columns], "checkpoints" [seq, hash, signedAt,
- * keyId, jws]}}. Hashes are recomputed from the records with the canonical encoding of {@code AuditLog}.
+ * keyId, jws]}}. Hashes are recomputed from the records with the canonical encoding of {@code ServerAuditLog}.
  */
 public final class AuditBundle {
 
@@ -52,7 +52,7 @@ public final class AuditBundle {
      * @throws IllegalArgumentException one line, for a range outside {@code 1..head}, or a log whose chain or
      *     checkpoints do not verify (export what is intact, after finding out why)
      */
-    public static Exported export(AuditLog audit, Checkpoints checkpoints, AuditKey key, String node, String actor,
+    public static Exported export(ServerAuditLog audit, Checkpoints checkpoints, AuditKey key, String node, String actor,
             long from, long to, Path out) throws IOException {
         requireNonNull(out, "out");
         long head = audit.lastSeq();
@@ -68,7 +68,7 @@ public final class AuditBundle {
         Checkpoint last = checkpoints.firstFrom(to).orElseGet(checkpoints::sign);
         List<AuditRow> rows = new ArrayList<>();
         for (long after = from - 1; after < last.seq(); ) {
-            List<AuditRow> page = audit.rows(after, last.seq(), AuditLog.MAX_LIST_LIMIT);
+            List<AuditRow> page = audit.rows(after, last.seq(), ServerAuditLog.MAX_LIST_LIMIT);
             if (page.isEmpty()) {
                 throw new IllegalStateException("records " + (after + 1) + ".." + last.seq() + " vanished during export");
             }
@@ -80,7 +80,7 @@ public final class AuditBundle {
                 JSON.readTree(key.publicKey().json()), rows, signatures);
         Path target = out.toAbsolutePath();
         DurableFiles.write(target, JSON.writeValueAsBytes(document), DurableFiles.Access.OWNER_ONLY);
-        audit.append(AuditEvent.builder(EventType.AUDIT_EXPORTED).actor(actor).detail("from", from).detail("to", to)
+        audit.append(ServerAuditEvent.builder(EventType.AUDIT_EXPORTED).actor(actor).detail("from", from).detail("to", to)
                 .detail("signedThrough", last.seq()).detail("file", target.toString()).build());
         return new Exported(from, to, last.seq(), rows.size(), signatures.size(), key.keyId());
     }

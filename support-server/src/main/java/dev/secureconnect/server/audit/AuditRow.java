@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.ByteArrayOutputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * One row of {@code audit_log} exactly as stored, and the canonical encoding its hash covers. Verification works on
- * rows, not on {@link AuditRecord}s, so that a row edited into something unreadable is still reported precisely.
+ * rows, not on {@link ServerAuditRecord}s, so that a row edited into something unreadable is still reported precisely.
  */
 record AuditRow(
         long seq,
@@ -46,7 +46,7 @@ record AuditRow(
     private static final TypeReference<TreeMap<String, String>> DETAILS = new TypeReference<>() {};
 
     /** The row for {@code event} appended as record {@code seq} at {@code time}, chained to {@code prevHash}. */
-    static AuditRow of(long seq, Instant time, AuditEvent event, String prevHash) {
+    static AuditRow of(long seq, Instant time, ServerAuditEvent event, String prevHash) {
         AuditRow unhashed = new AuditRow(
                 seq,
                 time.toEpochMilli(),
@@ -145,18 +145,18 @@ record AuditRow(
      *
      * @throws StorageException if a column no longer decodes (an unknown event id, outcome or malformed details)
      */
-    AuditRecord toRecord() {
+    ServerAuditRecord toRecord() {
         try {
-            AuditEvent event = new AuditEvent(
+            ServerAuditEvent event = new ServerAuditEvent(
                     EventType.byId(eventId),
                     actor,
                     applianceSerial,
                     ticket,
                     sessionId,
                     sourceAddress,
-                    AuditEvent.Outcome.ofCode(outcome),
+                    ServerAuditEvent.Outcome.ofCode(outcome),
                     JSON.readValue(details, DETAILS));
-            return new AuditRecord(seq, Instant.ofEpochMilli(occurredAt), event, prevHash, hash);
+            return new ServerAuditRecord(seq, Instant.ofEpochMilli(occurredAt), event, prevHash, hash);
         } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
             throw new StorageException("audit record " + seq + " cannot be read (" + firstLine(e.getMessage())
                     + "); run 'sc-server audit verify'", e);

@@ -11,7 +11,7 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * A database transaction that holds the audit head: SQL run on {@link #connection()} and records added with
- * {@link #append} commit together or not at all. Valid only inside {@link AuditLog#inTransaction}.
+ * {@link #append} commit together or not at all. Valid only inside {@link ServerAuditLog#inTransaction}.
  */
 public final class AuditTransaction {
 
@@ -33,7 +33,7 @@ public final class AuditTransaction {
     }
 
     /** Appends {@code event} as the next record of the chain (visible to others once the transaction commits). */
-    public AuditRecord append(AuditEvent event) throws SQLException {
+    public ServerAuditRecord append(ServerAuditEvent event) throws SQLException {
         requireNonNull(event, "event");
         Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         AuditRow row = AuditRow.of(headSeq + 1, time, event, headHash);
@@ -50,6 +50,6 @@ public final class AuditTransaction {
         }
         headSeq = row.seq();
         headHash = row.hash();
-        return new AuditRecord(row.seq(), time, event, row.prevHash(), row.hash());
+        return new ServerAuditRecord(row.seq(), time, event, row.prevHash(), row.hash());
     }
 }

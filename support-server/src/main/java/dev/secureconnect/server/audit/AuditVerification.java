@@ -3,7 +3,7 @@ package dev.secureconnect.server.audit;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What {@link AuditLog#verify()} found: either an intact chain, or the first bad sequence number and what is wrong
+ * What {@link ServerAuditLog#verify()} found: either an intact chain, or the first bad sequence number and what is wrong
  * with it.
  *
  * @param problem {@link Problem#NONE} when the log is intact

@@ -4,7 +4,7 @@ import java.sql.SQLException;
 
 /**
  * Database work that must commit together with the audit records it appends, run by
- * {@link AuditLog#inTransaction}.
+ * {@link ServerAuditLog#inTransaction}.
  *
  * @param <T> what the work returns
  */

@@ -36,7 +36,7 @@ public final class BatchedRecords {
     }
 
     /** One change: its statement, the audit records it adds (may be empty), and what to do once written. */
-    public record Change(Statement statement, List<AuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
+    public record Change(Statement statement, List<ServerAuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
         public Change {
             requireNonNull(statement, "statement");
             events = List.copyOf(events);
@@ -45,12 +45,12 @@ public final class BatchedRecords {
         }
     }
 
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final Executor blocking;
     private final Queue<Change> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    public BatchedRecords(AuditLog audit, Executor blocking) {
+    public BatchedRecords(ServerAuditLog audit, Executor blocking) {
         this.audit = requireNonNull(audit, "audit");
         this.blocking = requireNonNull(blocking, "blocking");
     }
@@ -62,7 +62,7 @@ public final class BatchedRecords {
     }
 
     /** Queues one audit record for the next batch (from any thread); a batch that fails is logged with its size. */
-    public void submit(AuditEvent event) {
+    public void submit(ServerAuditEvent event) {
         submit(new Change(connection -> { }, List.of(event), () -> { }, failure -> { }));
     }
 
@@ -89,7 +89,7 @@ public final class BatchedRecords {
                 audit.inTransaction(transaction -> {
                     for (Change change : batch) {
                         change.statement().run(transaction.connection());
-                        for (AuditEvent event : change.events()) {
+                        for (ServerAuditEvent event : change.events()) {
                             transaction.append(event);
                         }
                     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,12 +36,12 @@ public final class Checkpoints {
     private static final String BETWEEN = SELECT + " WHERE seq >= ? AND seq <= ? ORDER BY seq";
 
     private final Database database;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final AuditKey key;
     private final String node;
     private final Clock clock;
 
-    public Checkpoints(Database database, AuditLog audit, AuditKey key, String node, Clock clock) {
+    public Checkpoints(Database database, ServerAuditLog audit, AuditKey key, String node, Clock clock) {
         this.database = requireNonNull(database, "database");
         this.audit = requireNonNull(audit, "audit");
         this.key = requireNonNull(key, "key");
@@ -68,7 +68,7 @@ public final class Checkpoints {
     public Checkpoint sign() {
         Checkpoint checkpoint = audit.inTransaction(transaction -> {
             long previous = last(transaction.connection()).map(Checkpoint::seq).orElse(0L);
-            AuditRecord record = transaction.append(AuditEvent.builder(EventType.AUDIT_CHECKPOINT).actor("sc-server")
+            ServerAuditRecord record = transaction.append(ServerAuditEvent.builder(EventType.AUDIT_CHECKPOINT).actor("sc-server")
                     .detail("previousCheckpoint", previous).detail("keyId", key.keyId()).build());
             Instant signedAt = clock.instant();
             String jws = key.sign(claims(record.seq(), record.hash(), signedAt));

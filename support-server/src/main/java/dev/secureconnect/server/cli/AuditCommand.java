@@ -4,7 +4,7 @@ import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.audit.AuditBundle;
 import dev.secureconnect.server.audit.AuditKey;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.AuditPublicKey;
 import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.config.ServerConfig;
@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.audit.AuditVerification;
 import dev.secureconnect.server.storage.Database;
 import java.io.PrintWriter;
@@ -58,10 +58,10 @@ final class AuditCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (after < 0 || limit < 1 || limit > AuditLog.MAX_LIST_LIMIT) {
-                throw new CliException("--after must be ≥ 0 and --limit between 1 and " + AuditLog.MAX_LIST_LIMIT);
+            if (after < 0 || limit < 1 || limit > ServerAuditLog.MAX_LIST_LIMIT) {
+                throw new CliException("--after must be ≥ 0 and --limit between 1 and " + ServerAuditLog.MAX_LIST_LIMIT);
             }
-            List<AuditRecord> records;
+            List<ServerAuditRecord> records;
             try (Database database = server.database()) {
                 records = server.audit(database).list(after, limit);
             }
@@ -70,7 +70,7 @@ final class AuditCommand implements Runnable {
                 JsonOutput.print(out, Mappers.json(), records.stream().map(AuditCommand::row).toList());
                 return 0;
             }
-            for (AuditRecord record : records) {
+            for (ServerAuditRecord record : records) {
                 var event = record.event();
                 out.printf("%6d  %s  %-4d %-26s %-7s %s%n", record.seq(), record.time(), event.type().id(),
                         event.type().eventName(), event.outcome().code(), context(record));
@@ -155,7 +155,7 @@ final class AuditCommand implements Runnable {
             AuditKey key = AuditKey.loadOrCreate(server.dir);
             AuditBundle.Exported exported;
             try (Database database = server.database()) {
-                AuditLog audit = server.audit(database);
+                ServerAuditLog audit = server.audit(database);
                 Checkpoints checkpoints = new Checkpoints(database, audit, key, config.node(), Clock.systemUTC());
                 exported = AuditBundle.export(audit, checkpoints, key, config.node(), ServerDir.actor(), from, to, out);
             }
@@ -191,7 +191,7 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    private static String context(AuditRecord record) {
+    private static String context(ServerAuditRecord record) {
         var event = record.event();
         StringBuilder text = new StringBuilder();
         append(text, "actor", event.actor());
@@ -209,7 +209,7 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    static Map<String, Object> row(AuditRecord record) {
+    static Map<String, Object> row(ServerAuditRecord record) {
         var event = record.event();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("seq", record.seq());

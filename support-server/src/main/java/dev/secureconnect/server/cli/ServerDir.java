@@ -1,7 +1,7 @@
 package dev.secureconnect.server.cli;
 
 import dev.secureconnect.server.ServerDaemon;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
@@ -35,8 +35,8 @@ final class ServerDir {
         return Database.open(ServerDaemon.databaseSettings(dir.toAbsolutePath().normalize(), config().database()));
     }
 
-    AuditLog audit(Database database) {
-        return new AuditLog(database, Clock.systemUTC());
+    ServerAuditLog audit(Database database) {
+        return new ServerAuditLog(database, Clock.systemUTC());
     }
 
     /** Who runs an admin command, as the audit log records it. */

@@ -5,9 +5,9 @@ import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
@@ -16,7 +16,7 @@ import dev.secureconnect.server.sinks.ExportedEvents;
 import dev.secureconnect.server.sinks.SinkCursor;
 import dev.secureconnect.server.sinks.SinkCursors;
 import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -127,7 +127,7 @@ final class SinksCommand implements Runnable {
             sinks.add(sink);
             ConfigFile.write(server.dir, config.withSinks(sinks));
             try (Database database = server.database()) {
-                server.audit(database).append(AuditEvent.builder(EventType.SINK_ADDED).actor(ServerDir.actor())
+                server.audit(database).append(ServerAuditEvent.builder(EventType.SINK_ADDED).actor(ServerDir.actor())
                         .detail("sink", name).detail("type", sink.type()).detail("target", sink.describe())
                         .detail("format", sink.format()).build());
             }
@@ -156,7 +156,7 @@ final class SinksCommand implements Runnable {
             ConfigFile.write(server.dir, config.withSinks(sinks));
             try (Database database = server.database()) {
                 new SinkCursors(database, Clock.systemUTC()).remove(name);
-                server.audit(database).append(AuditEvent.builder(EventType.SINK_REMOVED).actor(ServerDir.actor())
+                server.audit(database).append(ServerAuditEvent.builder(EventType.SINK_REMOVED).actor(ServerDir.actor())
                         .detail("sink", name).build());
             }
             spec.commandLine().getOut().println("removed sink " + name + "; " + PICKED_UP);
@@ -280,10 +280,10 @@ final class SinksCommand implements Runnable {
         public Integer call() {
             ServerConfig config = server.config();
             Sink sink = named(config, name, server);
-            AuditRecord record;
+            ServerAuditRecord record;
             try (Database database = server.database()) {
-                AuditLog audit = server.audit(database);
-                record = audit.append(AuditEvent.builder(EventType.SINK_TEST).actor(ServerDir.actor())
+                ServerAuditLog audit = server.audit(database);
+                record = audit.append(ServerAuditEvent.builder(EventType.SINK_TEST).actor(ServerDir.actor())
                         .detail("sink", name).build());
             }
             try (Destination destination = new Destinations(server.dir.toAbsolutePath().normalize(), config.node())

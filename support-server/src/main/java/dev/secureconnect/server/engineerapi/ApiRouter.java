@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.events.EventType;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -59,10 +59,10 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final List<Endpoint.Route> routes;
     private final LoginSessions sessions;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final Executor blocking;
 
-    ApiRouter(List<Endpoint.Route> routes, LoginSessions sessions, AuditLog audit, Executor blocking) {
+    ApiRouter(List<Endpoint.Route> routes, LoginSessions sessions, ServerAuditLog audit, Executor blocking) {
         this.routes = List.copyOf(routes);
         this.sessions = requireNonNull(sessions, "sessions");
         this.audit = requireNonNull(audit, "audit");
@@ -156,8 +156,8 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         LOG.warn("{} {} from {} refused {} {}: {}", connection.role().label(), connection.login(), connection.source(),
                 OneLine.quoted(method, 100), OneLine.quoted(path, 100), refusal.getMessage());
         try {
-            blocking.execute(() -> audit.append(AuditEvent.builder(EventType.LOGIN_FAILED).actor(connection.login())
-                    .source(connection.source()).outcome(AuditEvent.Outcome.FAILURE)
+            blocking.execute(() -> audit.append(ServerAuditEvent.builder(EventType.LOGIN_FAILED).actor(connection.login())
+                    .source(connection.source()).outcome(ServerAuditEvent.Outcome.FAILURE)
                     .detail("certificate", connection.fingerprint().toString()).detail("reason", WRONG_ROLE).build()));
         } catch (RejectedExecutionException e) {
             LOG.error("could not audit the refused call of {} {}: the server is stopping or busy",

@@ -5,7 +5,7 @@ import static dev.secureconnect.crypto.pki.CertificateRole.ENGINEER;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.export.ExportOrigin;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.sessions.SessionGate;
@@ -26,7 +26,7 @@ public final class EngineerApi {
 
     /** @param origin who the audit events served to API clients say they come from (this node) */
     public EngineerApi(EngineerStore engineers, LoginSessions sessions, ApplianceLinks links, TokenIssuance issuance,
-            SessionGate gate, AuditLog audit, ExportOrigin origin, Executor blocking) {
+            SessionGate gate, ServerAuditLog audit, ExportOrigin origin, Executor blocking) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.gate = requireNonNull(gate, "gate");
         this.router = new ApiRouter(List.of(

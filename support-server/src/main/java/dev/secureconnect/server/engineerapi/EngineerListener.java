@@ -9,7 +9,7 @@ import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.listener.MutualTlsListener;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import io.netty.channel.Channel;
@@ -51,13 +51,13 @@ public final class EngineerListener {
     private final MutualTlsListener listener;
 
     public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, EngineerApi api,
-            AuditLog audit, Executor blocking) {
+            ServerAuditLog audit, Executor blocking) {
         this(keys, trust, handshakeTimeout, TlsProvider.AUTO, api, audit, blocking);
     }
 
     /** @param provider the TLS implementation ({@code tls.provider} of server.yaml) */
     public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, TlsProvider provider,
-            EngineerApi api, AuditLog audit, Executor blocking) {
+            EngineerApi api, ServerAuditLog audit, Executor blocking) {
         this.api = requireNonNull(api, "api");
         this.listener = new MutualTlsListener("engineer", keys, trust,
                 Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT),

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.format.JsonEventFormat;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.sinks.ExportedEvents;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.LinkedHashMap;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/v1/events?after=SEQ&limit=N} (API-client certificate, no session): the audit records after
  * {@code after} (default 0), oldest first, at most {@code limit} (default {@value #DEFAULT_LIMIT}, at most
- * {@link AuditLog#MAX_LIST_LIMIT}), for a SIEM that polls. 200 {@code {"events": [...], "next": SEQ, "head": SEQ}}: each
+ * {@link ServerAuditLog#MAX_LIST_LIMIT}), for a SIEM that polls. 200 {@code {"events": [...], "next": SEQ, "head": SEQ}}: each
  * event as the JSON export formats it, {@code next} the last sequence number returned (or {@code after} when none),
  * from which the SIEM resumes, and {@code head} the last sequence number in the log. 400 for a bad parameter.
  *
@@ -33,10 +33,10 @@ final class EventsEndpoint implements Endpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoint.class);
 
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final ExportOrigin origin;
 
-    EventsEndpoint(AuditLog audit, ExportOrigin origin) {
+    EventsEndpoint(ServerAuditLog audit, ExportOrigin origin) {
         this.audit = requireNonNull(audit, "audit");
         this.origin = requireNonNull(origin, "origin");
     }
@@ -44,8 +44,8 @@ final class EventsEndpoint implements Endpoint {
     @Override
     public ApiResponse handle(ApiCall call) {
         long after = number(call, "after", 0, 0, Long.MAX_VALUE);
-        int limit = (int) number(call, "limit", DEFAULT_LIMIT, 1, AuditLog.MAX_LIST_LIMIT);
-        List<AuditRecord> records = audit.list(after, limit);
+        int limit = (int) number(call, "limit", DEFAULT_LIMIT, 1, ServerAuditLog.MAX_LIST_LIMIT);
+        List<ServerAuditRecord> records = audit.list(after, limit);
         long head = audit.lastSeq(); // read after the page: never behind the records returned
         List<ObjectNode> events = records.stream()
                 .map(record -> JsonEventFormat.node(ExportedEvents.of(record), origin)).toList();

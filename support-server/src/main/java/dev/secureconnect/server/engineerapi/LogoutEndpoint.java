@@ -2,18 +2,18 @@ package dev.secureconnect.server.engineerapi;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.events.EventType;
 import java.util.Map;
 
 /** {@code POST /api/v1/logout} (bearer session): ends the session, audited {@code logout}. */
 final class LogoutEndpoint implements Endpoint {
 
     private final LoginSessions sessions;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
 
-    LogoutEndpoint(LoginSessions sessions, AuditLog audit) {
+    LogoutEndpoint(LoginSessions sessions, ServerAuditLog audit) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.audit = requireNonNull(audit, "audit");
     }
@@ -21,7 +21,7 @@ final class LogoutEndpoint implements Endpoint {
     @Override
     public ApiResponse handle(ApiCall call) {
         sessions.end(call.bearer());
-        audit.append(AuditEvent.builder(EventType.LOGOUT).actor(call.session().login())
+        audit.append(ServerAuditEvent.builder(EventType.LOGOUT).actor(call.session().login())
                 .source(call.connection().source()).detail("certificate", call.connection().fingerprint().toString())
                 .build());
         return ApiResponse.ok(Map.of("loggedOut", true));

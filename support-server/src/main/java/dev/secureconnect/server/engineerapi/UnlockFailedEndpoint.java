@@ -3,9 +3,9 @@ package dev.secureconnect.server.engineerapi;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.events.EventType;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -24,9 +24,9 @@ final class UnlockFailedEndpoint implements Endpoint {
     private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String EXPECTED = "{\"appliance\": SERIAL}";
 
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
 
-    UnlockFailedEndpoint(AuditLog audit) {
+    UnlockFailedEndpoint(ServerAuditLog audit) {
         this.audit = requireNonNull(audit, "audit");
     }
 
@@ -39,8 +39,8 @@ final class UnlockFailedEndpoint implements Endpoint {
         String login = call.session().login();
         LOG.warn("engineer {} could not open the stored access token for appliance {} (wrong token passphrase, reported"
                 + " from {})", login, appliance.asText(), call.connection().source());
-        audit.append(AuditEvent.builder(EventType.TOKEN_REFUSED).actor(login).appliance(appliance.asText())
-                .source(call.connection().source()).outcome(AuditEvent.Outcome.FAILURE)
+        audit.append(ServerAuditEvent.builder(EventType.TOKEN_REFUSED).actor(login).appliance(appliance.asText())
+                .source(call.connection().source()).outcome(ServerAuditEvent.Outcome.FAILURE)
                 .detail("reason", "wrong-passphrase").detail("reportedBy", "engineer client")
                 .detail("message", "the stored access token could not be opened: wrong token passphrase").build());
         return ApiResponse.ok(Map.of("recorded", true));

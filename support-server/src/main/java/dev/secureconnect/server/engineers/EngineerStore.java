@@ -10,14 +10,14 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.totp.OtpAuthUri;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditEvent.Outcome;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditEvent.Outcome;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.AuditTransaction;
 import dev.secureconnect.server.engineers.SecondFactorResult.Reason;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * the login as associated data, and hands it back once in an {@link Enrolment}.
  *
  * <p><b>Second factor.</b> {@link #checkSecondFactor} runs as one transaction holding the audit head (see
- * {@link AuditLog#inTransaction}), which every writer of the log takes first: checks of the same engineer, from any
+ * {@link ServerAuditLog#inTransaction}), which every writer of the log takes first: checks of the same engineer, from any
  * connection or process, therefore run one after the other. A code is accepted only if its TOTP time step is later
  * than the last step accepted for that engineer, and that step is stored in the same transaction, so a code is
  * accepted at most once, across restarts, and of two logins racing with the same code exactly one wins (the update
@@ -69,13 +69,13 @@ public final class EngineerStore {
             + " failed_attempts, locked_until, created_at, updated_at";
 
     private final Database database;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final Clock clock;
     private final TotpSecretKey key;
     private final EngineerSettings settings;
     private final TotpVerifier verifier;
 
-    public EngineerStore(Database database, AuditLog audit, Clock clock, TotpSecretKey key, EngineerSettings settings) {
+    public EngineerStore(Database database, ServerAuditLog audit, Clock clock, TotpSecretKey key, EngineerSettings settings) {
         this.database = requireNonNull(database, "database");
         this.audit = requireNonNull(audit, "audit");
         this.clock = requireNonNull(clock, "clock");
@@ -133,7 +133,7 @@ public final class EngineerStore {
                 insert.setLong(8, now.toEpochMilli());
                 insert.executeUpdate();
             }
-            transaction.append(AuditEvent.builder(EventType.ENGINEER_ENROLLED)
+            transaction.append(ServerAuditEvent.builder(EventType.ENGINEER_ENROLLED)
                     .actor(by)
                     .detail("engineer", wanted)
                     .detail("name", identity.name())
@@ -190,7 +190,7 @@ public final class EngineerStore {
                             "engineer " + engineer + " is disabled already");
                 }
             }
-            transaction.append(AuditEvent.builder(EventType.ENGINEER_DISABLED)
+            transaction.append(ServerAuditEvent.builder(EventType.ENGINEER_DISABLED)
                     .actor(by)
                     .detail("engineer", engineer)
                     .build());
@@ -226,7 +226,7 @@ public final class EngineerStore {
                             "engineer " + engineer + " is enabled already and not locked out");
                 }
             }
-            transaction.append(AuditEvent.builder(EventType.ENGINEER_ENABLED)
+            transaction.append(ServerAuditEvent.builder(EventType.ENGINEER_ENABLED)
                     .actor(by)
                     .detail("engineer", engineer)
                     .build());
@@ -260,7 +260,7 @@ public final class EngineerStore {
                     throw unknown(engineer);
                 }
             }
-            transaction.append(AuditEvent.builder(EventType.TOTP_RESET)
+            transaction.append(ServerAuditEvent.builder(EventType.TOTP_RESET)
                     .actor(by)
                     .detail("engineer", engineer)
                     .build());
@@ -391,7 +391,7 @@ public final class EngineerStore {
             update.setString(3, engineer.login());
             update.executeUpdate();
         }
-        AuditEvent.Builder event = loginEvent(reason == Reason.REPLAY ? EventType.TOTP_REPLAY : EventType.LOGIN_FAILED,
+        ServerAuditEvent.Builder event = loginEvent(reason == Reason.REPLAY ? EventType.TOTP_REPLAY : EventType.LOGIN_FAILED,
                 engineer.login(), certificate, source)
                 .outcome(Outcome.FAILURE)
                 .detail("reason", reason.code())
@@ -412,9 +412,9 @@ public final class EngineerStore {
         return SecondFactorResult.refused(engineer.login(), reason, lockedUntil);
     }
 
-    private static AuditEvent.Builder loginEvent(
+    private static ServerAuditEvent.Builder loginEvent(
             EventType type, String login, CertificateFingerprint certificate, String source) {
-        return AuditEvent.builder(type)
+        return ServerAuditEvent.builder(type)
                 .actor(login)
                 .source(source)
                 .detail("certificate", certificate.toString());

@@ -2,13 +2,13 @@ package dev.secureconnect.server.link;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.server.appliances.ApplianceStore;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.StoredToken;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
@@ -54,7 +54,7 @@ public final class ApplianceLinks {
     private final Map<String, LinkSession> links = new ConcurrentHashMap<>();
     private final TicketStore tickets;
     private final ApplianceStore appliances;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final ExecutorService blocking;
     private final LinkSettings settings;
     private final Duration streamOpenTimeout;
@@ -66,7 +66,7 @@ public final class ApplianceLinks {
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
      *     each appliance after every admission and by {@link #pushRevocations()}
      */
-    public ApplianceLinks(TicketStore tickets, ApplianceStore appliances, AuditLog audit, ExecutorService blocking,
+    public ApplianceLinks(TicketStore tickets, ApplianceStore appliances, ServerAuditLog audit, ExecutorService blocking,
             LinkSettings settings, Duration streamOpenTimeout, Clock clock,
             Supplier<List<StoredToken.Revocation>> revocations) {
         this.revocations = revocations;
@@ -143,18 +143,18 @@ public final class ApplianceLinks {
             Admission previous = session.lastAdmission();
             session.admitted(admission);
             if (clone) {
-                audit.append(AuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED).appliance(session.serial())
-                        .source(session.remoteAddress()).outcome(AuditEvent.Outcome.FAILURE)
+                audit.append(ServerAuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED).appliance(session.serial())
+                        .source(session.remoteAddress()).outcome(ServerAuditEvent.Outcome.FAILURE)
                         .detail("existingLink", holder.remoteAddress()).detail("reason", CLONE_REASON).build());
                 sendAdmission(session, admission, true);
                 return;
             }
-            List<AuditEvent> events = new ArrayList<>(verdictChanges(session, previous, admission));
+            List<ServerAuditEvent> events = new ArrayList<>(verdictChanges(session, previous, admission));
             List<String> services = hello.services().stream().map(s -> s.name() + ":" + s.port()).toList();
             List<TicketNumber> accepted = session.acceptedTicketNumbers();
             if (!session.registered()) {
                 session.markRegistered();
-                events.add(AuditEvent.builder(EventType.APPLIANCE_CONNECTED).appliance(session.serial())
+                events.add(ServerAuditEvent.builder(EventType.APPLIANCE_CONNECTED).appliance(session.serial())
                         .source(session.remoteAddress()).detail("tickets", String.join(",", session.acceptedTickets()))
                         .detail("services", String.join(",", services)).detail("version", hello.softwareVersion()).build());
                 LOG.info("appliance {} link from {} admitted with tickets {}", session.serial(), session.remoteAddress(),
@@ -197,8 +197,8 @@ public final class ApplianceLinks {
         }
     }
 
-    private static List<AuditEvent> verdictChanges(LinkSession session, Admission previous, Admission current) {
-        List<AuditEvent> events = new ArrayList<>();
+    private static List<ServerAuditEvent> verdictChanges(LinkSession session, Admission previous, Admission current) {
+        List<ServerAuditEvent> events = new ArrayList<>();
         for (Admission.Verdict verdict : current.verdicts()) {
             Optional<Admission.Verdict> before = previous == null ? Optional.empty()
                     : previous.verdicts().stream().filter(v -> v.ticket().equals(verdict.ticket())).findFirst();
@@ -206,8 +206,8 @@ public final class ApplianceLinks {
                 continue;
             }
             if (!verdict.accepted()) {
-                events.add(AuditEvent.builder(EventType.TICKET_REFUSED).appliance(session.serial()).ticket(verdict.ticket())
-                        .source(session.remoteAddress()).outcome(AuditEvent.Outcome.FAILURE)
+                events.add(ServerAuditEvent.builder(EventType.TICKET_REFUSED).appliance(session.serial()).ticket(verdict.ticket())
+                        .source(session.remoteAddress()).outcome(ServerAuditEvent.Outcome.FAILURE)
                         .detail("reason", verdict.reason()).build());
             }
         }
@@ -244,7 +244,7 @@ public final class ApplianceLinks {
         if (session.registered()) {
             String why = reason;
             records.submit(new BatchedRecords.Change(connection -> appliances.linkDown(connection, session.serial(), why),
-                    List.of(AuditEvent.builder(EventType.APPLIANCE_DISCONNECTED).appliance(session.serial())
+                    List.of(ServerAuditEvent.builder(EventType.APPLIANCE_DISCONNECTED).appliance(session.serial())
                             .source(session.remoteAddress()).detail("reason", why).build()),
                     () -> { }, failure -> { })); // a failed write is logged by BatchedRecords; the link is gone anyway
         }

@@ -6,7 +6,7 @@ import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.listener.MutualTlsListener;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkProtocol;
@@ -35,13 +35,13 @@ public final class ApplianceListener {
     private final MutualTlsListener listener;
 
     public ApplianceListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, ApplianceLinks links,
-            AuditLog audit, ExecutorService blocking) {
+            ServerAuditLog audit, ExecutorService blocking) {
         this(keys, trust, handshakeTimeout, TlsProvider.AUTO, links, audit, blocking);
     }
 
     /** @param provider the TLS implementation ({@code tls.provider} of server.yaml) */
     public ApplianceListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, TlsProvider provider,
-            ApplianceLinks links, AuditLog audit, ExecutorService blocking) {
+            ApplianceLinks links, ServerAuditLog audit, ExecutorService blocking) {
         this.links = links;
         this.listener = new MutualTlsListener("appliance", keys, trust, Set.of(CertificateRole.APPLIANCE),
                 List.of(LinkProtocol.ALPN), handshakeTimeout, provider, audit, blocking, this::connected);

@@ -8,10 +8,10 @@ import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.BatchedRecords;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -82,7 +82,7 @@ public final class MutualTlsListener {
      * @param alpn the application protocols offered, most preferred first
      */
     public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, CertificateRole role, List<String> alpn,
-            Duration handshakeTimeout, AuditLog audit, Executor blocking, Connected onConnected) {
+            Duration handshakeTimeout, ServerAuditLog audit, Executor blocking, Connected onConnected) {
         this(name, keys, trust, Set.of(role), alpn, handshakeTimeout, audit, blocking, onConnected);
     }
 
@@ -92,7 +92,7 @@ public final class MutualTlsListener {
      * @param alpn the application protocols offered, most preferred first
      */
     public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> roles,
-            List<String> alpn, Duration handshakeTimeout, AuditLog audit, Executor blocking, Connected onConnected) {
+            List<String> alpn, Duration handshakeTimeout, ServerAuditLog audit, Executor blocking, Connected onConnected) {
         this(name, keys, trust, roles, alpn, handshakeTimeout, TlsProvider.AUTO, audit, blocking, onConnected);
     }
 
@@ -103,7 +103,7 @@ public final class MutualTlsListener {
      * @param provider the TLS implementation ({@code tls.provider} of server.yaml)
      */
     public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> roles,
-            List<String> alpn, Duration handshakeTimeout, TlsProvider provider, AuditLog audit, Executor blocking,
+            List<String> alpn, Duration handshakeTimeout, TlsProvider provider, ServerAuditLog audit, Executor blocking,
             Connected onConnected) {
         this.name = requireNonNull(name, "name");
         this.refusals = new BatchedRecords(requireNonNull(audit, "audit"), requireNonNull(blocking, "blocking"));
@@ -155,8 +155,8 @@ public final class MutualTlsListener {
     private void refused(String peerAddress, String subject, CertificateRejectedException.Reason reason, String message) {
         auditedRefusals.put(peerAddress, Boolean.TRUE);
         LOG.warn("{} handshake from {} refused ({}): {}", name, peerAddress, reason.label(), message);
-        refusals.submit(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peerAddress)
-                .outcome(AuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason.label())
+        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peerAddress)
+                .outcome(ServerAuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason.label())
                 .detail("subject", subject).detail("message", message).build());
     }
 
@@ -167,8 +167,8 @@ public final class MutualTlsListener {
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         String reason = noCertificate(message) ? "no-certificate" : "handshake-failed";
         LOG.warn("{} handshake from {} failed: {}", name, peer, message);
-        refusals.submit(AuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
-                .outcome(AuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason)
+        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
+                .outcome(ServerAuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason)
                 .detail("message", message).build());
     }
 

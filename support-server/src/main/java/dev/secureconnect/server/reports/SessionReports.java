@@ -6,9 +6,9 @@ import dev.secureconnect.reports.ReportFormat;
 import dev.secureconnect.reports.ReportRenderer;
 import dev.secureconnect.reports.SessionEntry;
 import dev.secureconnect.reports.SessionReport;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +19,14 @@ import java.util.Optional;
  */
 public final class SessionReports {
 
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final ReportRenderer renderer;
 
     /**
      * @param templates a folder overriding the shipped templates, or empty
      * @throws dev.secureconnect.reports.ReportException one line naming the file, if an override does not compile
      */
-    public SessionReports(AuditLog audit, Optional<Path> templates) {
+    public SessionReports(ServerAuditLog audit, Optional<Path> templates) {
         this.audit = requireNonNull(audit, "audit");
         this.renderer = ReportRenderer.of(templates);
     }
@@ -45,8 +45,8 @@ public final class SessionReports {
         return renderer.render(report, format);
     }
 
-    static SessionEntry entry(AuditRecord record) {
-        AuditEvent event = record.event();
+    static SessionEntry entry(ServerAuditRecord record) {
+        ServerAuditEvent event = record.event();
         return new SessionEntry(record.seq(), record.time(), event.type(), event.outcome().code(), event.actor(),
                 event.applianceSerial(), event.ticket(), event.sessionId(), event.sourceAddress(), event.details());
     }

@@ -2,10 +2,10 @@ package dev.secureconnect.server.sessions;
 
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditEvent.Outcome;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditEvent.Outcome;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -23,10 +23,10 @@ final class SessionAudit {
     private static final Logger LOG = LoggerFactory.getLogger(SessionAudit.class);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final Executor blocking;
 
-    SessionAudit(AuditLog audit, Executor blocking) {
+    SessionAudit(ServerAuditLog audit, Executor blocking) {
         this.audit = audit;
         this.blocking = blocking;
     }
@@ -35,7 +35,7 @@ final class SessionAudit {
     void tokenRefused(SessionAttempt attempt, String sessionId, TokenRefusedException e) {
         EventType type = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER
                 ? EventType.TOKEN_MISUSED : EventType.TOKEN_REFUSED;
-        AuditEvent.Builder event = base(type, attempt, sessionId).outcome(Outcome.FAILURE)
+        ServerAuditEvent.Builder event = base(type, attempt, sessionId).outcome(Outcome.FAILURE)
                 .detail("reason", e.reason().label()).detail("message", e.getMessage());
         e.token().ifPresent(token -> event.ticket(token.ticket()).detail("tokenId", token.id().toString())
                 .detail("tokenEngineer", token.engineer()));
@@ -78,7 +78,7 @@ final class SessionAudit {
     void refusedBeforeChecks(String login, String source, String appliance, SessionRequest request, int status,
             String reason) {
         LOG.warn("session stream of engineer {} from {} refused ({}): {}", login, source, status, reason);
-        append(AuditEvent.builder(EventType.STREAM_REFUSED).actor(login).source(source).appliance(appliance)
+        append(ServerAuditEvent.builder(EventType.STREAM_REFUSED).actor(login).source(source).appliance(appliance)
                 .outcome(Outcome.FAILURE).detail("kind", request == null ? null : request.kind().code())
                 .detail("target", request == null ? null : request.target()).detail("status", status)
                 .detail("reason", reason).build());
@@ -132,18 +132,18 @@ final class SessionAudit {
         }
     }
 
-    private static AuditEvent.Builder base(EventType type, SessionAttempt attempt, String sessionId) {
-        return AuditEvent.builder(type).actor(attempt.login()).appliance(attempt.appliance()).session(sessionId)
+    private static ServerAuditEvent.Builder base(EventType type, SessionAttempt attempt, String sessionId) {
+        return ServerAuditEvent.builder(type).actor(attempt.login()).appliance(attempt.appliance()).session(sessionId)
                 .source(attempt.source()).detail("kind", attempt.request().kind().code())
                 .detail("target", attempt.request().target());
     }
 
-    private static AuditEvent.Builder withToken(AuditEvent.Builder event, AccessToken token) {
+    private static ServerAuditEvent.Builder withToken(ServerAuditEvent.Builder event, AccessToken token) {
         return token == null ? event : event.ticket(token.ticket()).detail("tokenId", token.id().toString());
     }
 
-    private static AuditEvent.Builder session(EventType type, ActiveSession session) {
-        return AuditEvent.builder(type).actor(session.engineer()).appliance(session.appliance()).ticket(session.ticket())
+    private static ServerAuditEvent.Builder session(EventType type, ActiveSession session) {
+        return ServerAuditEvent.builder(type).actor(session.engineer()).appliance(session.appliance()).ticket(session.ticket())
                 .session(session.id()).source(session.source()).detail("tokenId", session.tokenId().toString())
                 .detail("kind", session.request().kind().code()).detail("target", session.request().target());
     }
@@ -161,7 +161,7 @@ final class SessionAudit {
         return value == null ? null : value.toString();
     }
 
-    private void append(AuditEvent event) {
+    private void append(ServerAuditEvent event) {
         blocking.execute(() -> {
             try {
                 audit.append(event);

@@ -68,7 +68,7 @@ public final class SessionGate {
      * @param verifier the server's token verifier; its revocation check must read the database
      */
     public SessionGate(AccessTokenVerifier verifier, TicketStore tickets, EngineerStore engineers, ApplianceLinks links,
-            ActiveSessions active, dev.secureconnect.server.audit.AuditLog audit, Executor blocking, Clock clock) {
+            ActiveSessions active, dev.secureconnect.server.audit.ServerAuditLog audit, Executor blocking, Clock clock) {
         this.verifier = requireNonNull(verifier, "verifier");
         this.tickets = requireNonNull(tickets, "tickets");
         this.engineers = requireNonNull(engineers, "engineers");

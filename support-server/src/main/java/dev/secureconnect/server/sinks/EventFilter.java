@@ -1,8 +1,8 @@
 package dev.secureconnect.server.sinks;
 
 import dev.secureconnect.server.config.Sink;
-import dev.secureconnect.tunnel.audit.EventType;
-import dev.secureconnect.tunnel.audit.Severity;
+import dev.secureconnect.events.EventType;
+import dev.secureconnect.events.Severity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

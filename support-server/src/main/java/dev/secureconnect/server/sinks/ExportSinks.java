@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.mail.SmtpMailer;
 import dev.secureconnect.server.appliances.ApplianceContacts;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
@@ -29,7 +29,7 @@ public final class ExportSinks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExportSinks.class);
     private static final long STOP_MILLIS = 5_000;
 
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final SinkCursors cursors;
     private final Function<Sink, Destination> destinations;
     private final ServerConfig.Audit retry;
@@ -42,7 +42,7 @@ public final class ExportSinks implements AutoCloseable {
     private record Prepared(String name, String target, boolean startAtNow, Object config, EventFilter filter,
             Destination destination) {}
 
-    public ExportSinks(AuditLog audit, SinkCursors cursors, Function<Sink, Destination> destinations,
+    public ExportSinks(ServerAuditLog audit, SinkCursors cursors, Function<Sink, Destination> destinations,
             ServerConfig.Audit retry, Clock clock) {
         this.audit = requireNonNull(audit, "audit");
         this.cursors = requireNonNull(cursors, "cursors");

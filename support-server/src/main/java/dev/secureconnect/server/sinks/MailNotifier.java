@@ -12,7 +12,7 @@ import dev.secureconnect.reports.ReportFormat;
 import dev.secureconnect.reports.SessionReport;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.reports.SessionReports;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class MailNotifier implements Destination {
 
     static final String NAME = "mail";
-    static final EventFilter EVENTS = new EventFilter(dev.secureconnect.tunnel.audit.Severity.DEBUG,
+    static final EventFilter EVENTS = new EventFilter(dev.secureconnect.events.Severity.DEBUG,
             List.of(new EventFilter.IdRange(EventType.STREAM_OPENED.id(), EventType.STREAM_OPENED.id()),
                     new EventFilter.IdRange(EventType.STREAM_CLOSED.id(), EventType.STREAM_CLOSED.id())),
             Set.of());

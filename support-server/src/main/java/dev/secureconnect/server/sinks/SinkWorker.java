@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +38,7 @@ final class SinkWorker implements Runnable {
     private final String target;
     private final Destination destination;
     private final EventFilter filter;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final SinkCursors cursors;
     private final Backoff backoff;
     private final Clock clock;
@@ -46,7 +46,7 @@ final class SinkWorker implements Runnable {
     private boolean woken;
     private volatile boolean stopped;
 
-    SinkWorker(String name, String target, Destination destination, EventFilter filter, AuditLog audit,
+    SinkWorker(String name, String target, Destination destination, EventFilter filter, ServerAuditLog audit,
             SinkCursors cursors, Duration retryInitial, Duration retryMax, Clock clock) {
         this.name = requireNonNull(name, "name");
         this.target = requireNonNull(target, "target");
@@ -90,7 +90,7 @@ final class SinkWorker implements Runnable {
         LOG.info("sink {} ({}) delivering after record {}", name, target, delivered);
         try {
             while (!stopped) {
-                List<AuditRecord> records = audit.list(delivered, READ_BATCH);
+                List<ServerAuditRecord> records = audit.list(delivered, READ_BATCH);
                 if (records.isEmpty()) {
                     await(IDLE_LOOK_MILLIS);
                     continue;
@@ -126,9 +126,9 @@ final class SinkWorker implements Runnable {
     }
 
     /** Delivers the records the filter wants, moving the cursor batch by batch; returns the new cursor. */
-    private long deliver(List<AuditRecord> records) throws DeliveryException {
+    private long deliver(List<ServerAuditRecord> records) throws DeliveryException {
         List<ExportedEvent> batch = new ArrayList<>();
-        for (AuditRecord record : records) {
+        for (ServerAuditRecord record : records) {
             if (filter.passes(record.event().type())) {
                 batch.add(ExportedEvents.of(record));
                 if (batch.size() >= destination.maxBatch()) {
@@ -148,15 +148,15 @@ final class SinkWorker implements Runnable {
 
     private void failing(long delivered, String error) {
         LOG.warn("sink {} ({}) is failing after record {}: {}; retrying", name, target, delivered, error);
-        audit.append(AuditEvent.builder(EventType.SINK_DELIVERY_FAILING).actor("sc-server")
-                .outcome(AuditEvent.Outcome.FAILURE).detail("sink", name).detail("target", target)
+        audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_FAILING).actor("sc-server")
+                .outcome(ServerAuditEvent.Outcome.FAILURE).detail("sink", name).detail("target", target)
                 .detail("error", error).detail("deliveredSeq", delivered).build());
     }
 
     private void recovered(long delivered, Instant failingSince) {
         Duration failedFor = Duration.between(failingSince, clock.instant());
         LOG.info("sink {} ({}) delivers again after {}, at record {}", name, target, failedFor, delivered);
-        audit.append(AuditEvent.builder(EventType.SINK_DELIVERY_RECOVERED).actor("sc-server").detail("sink", name)
+        audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_RECOVERED).actor("sc-server").detail("sink", name)
                 .detail("target", target).detail("deliveredSeq", delivered)
                 .detail("failedFor", failedFor.withNanos(0).toString()).build());
     }

@@ -2,11 +2,11 @@ package dev.secureconnect.server.tickets;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The support tickets in the database.
  *
  * <p>Opening and closing a ticket append {@code ticket.opened} / {@code ticket.closed} to the audit log <em>in the
- * same transaction</em> as the change (through {@link AuditLog#inTransaction}): a ticket never exists, or closes,
+ * same transaction</em> as the change (through {@link ServerAuditLog#inTransaction}): a ticket never exists, or closes,
  * without its audit record, and a crash between the two cannot leave one without the other. The price is that
  * ticket changes queue behind the audit head like every other append, which at ticket rates costs nothing.
  *
@@ -55,15 +55,15 @@ public final class TicketStore {
     private static final Logger LOG = LoggerFactory.getLogger(TicketStore.class);
 
     private final Database database;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final Clock clock;
     private final RandomGenerator random;
 
-    public TicketStore(Database database, AuditLog audit, Clock clock) {
+    public TicketStore(Database database, ServerAuditLog audit, Clock clock) {
         this(database, audit, clock, new SecureRandom());
     }
 
-    TicketStore(Database database, AuditLog audit, Clock clock, RandomGenerator random) {
+    TicketStore(Database database, ServerAuditLog audit, Clock clock, RandomGenerator random) {
         this.database = requireNonNull(database, "database");
         this.audit = requireNonNull(audit, "audit");
         this.clock = requireNonNull(clock, "clock");
@@ -97,7 +97,7 @@ public final class TicketStore {
                 insert.setString(6, openedBy);
                 insert.executeUpdate();
             }
-            transaction.append(AuditEvent.builder(EventType.TICKET_OPENED)
+            transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED)
                     .actor(openedBy)
                     .ticket(number.value())
                     .appliance(serial)
@@ -136,7 +136,7 @@ public final class TicketStore {
                 }
             }
             Ticket closed = find(connection, number).orElseThrow(() -> unknown(number));
-            transaction.append(AuditEvent.builder(EventType.TICKET_CLOSED)
+            transaction.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED)
                     .actor(closedBy)
                     .ticket(number.value())
                     .appliance(closed.applianceSerial())

@@ -8,14 +8,14 @@ import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.engineers.Engineer;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -44,10 +44,10 @@ public final class TokenIssuance {
     private final EngineerStore engineers;
     private final TicketStore tickets;
     private final ApplianceLinks links;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
 
     public TokenIssuance(AccessTokenIssuer issuer, TokenStore tokens, EngineerStore engineers, TicketStore tickets,
-            ApplianceLinks links, AuditLog audit) {
+            ApplianceLinks links, ServerAuditLog audit) {
         this.issuer = requireNonNull(issuer, "issuer");
         this.tokens = requireNonNull(tokens, "tokens");
         this.engineers = requireNonNull(engineers, "engineers");
@@ -105,12 +105,12 @@ public final class TokenIssuance {
                     login, token.claims().appliance(), token.claims().ticket(), token.claims().expiresAt());
             return token;
         } catch (Refused refused) {
-            audit.append(AuditEvent.builder(EventType.TOKEN_REFUSED)
+            audit.append(ServerAuditEvent.builder(EventType.TOKEN_REFUSED)
                     .actor(login)
                     .appliance(printable(request.appliance()))
                     .ticket(printable(request.ticket()))
                     .source(source)
-                    .outcome(AuditEvent.Outcome.FAILURE)
+                    .outcome(ServerAuditEvent.Outcome.FAILURE)
                     .detail("reason", refused.code())
                     .detail("message", refused.getMessage())
                     .build());

@@ -3,11 +3,11 @@ package dev.secureconnect.server.tokens;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.token.AccessToken;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +25,7 @@ import java.util.UUID;
  * The access tokens issued by this server (table {@code access_tokens}): their claims, never the signed tokens.
  *
  * <p>Recording an issue and revoking append {@code token.issued} / {@code token.revoked} in the same transaction as
- * the change (through {@link AuditLog#inTransaction}). A revocation is visible to every reader — the daemon's stream
+ * the change (through {@link ServerAuditLog#inTransaction}). A revocation is visible to every reader — the daemon's stream
  * checks and its {@link RevocationWatcher} — as soon as {@link #revoke} returns.
  *
  * <p>Thread-safe.
@@ -39,10 +39,10 @@ public final class TokenStore {
             + " revoked_by, revoke_reason";
 
     private final Database database;
-    private final AuditLog audit;
+    private final ServerAuditLog audit;
     private final Clock clock;
 
-    public TokenStore(Database database, AuditLog audit, Clock clock) {
+    public TokenStore(Database database, ServerAuditLog audit, Clock clock) {
         this.database = requireNonNull(database, "database");
         this.audit = requireNonNull(audit, "audit");
         this.clock = requireNonNull(clock, "clock");
@@ -73,7 +73,7 @@ public final class TokenStore {
                 }
                 insert.executeUpdate();
             }
-            return transaction.append(AuditEvent.builder(EventType.TOKEN_ISSUED)
+            return transaction.append(ServerAuditEvent.builder(EventType.TOKEN_ISSUED)
                     .actor(token.engineer())
                     .appliance(token.appliance())
                     .ticket(token.ticket())
@@ -119,7 +119,7 @@ public final class TokenStore {
                 }
             }
             StoredToken revoked = find(connection, token).orElseThrow();
-            transaction.append(AuditEvent.builder(EventType.TOKEN_REVOKED)
+            transaction.append(ServerAuditEvent.builder(EventType.TOKEN_REVOKED)
                     .actor(actor)
                     .appliance(revoked.appliance())
                     .ticket(revoked.ticket())

@@ -2,7 +2,7 @@ package dev.secureconnect.server.audit;
 
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.DatabaseSettings;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Clock;
 
 /**
@@ -16,10 +16,10 @@ public final class AppendingProcess {
     public static void main(String[] args) {
         int count = Integer.parseInt(args[1]);
         try (Database database = Database.open(DatabaseSettings.of(args[0]).withMaximumPoolSize(2))) {
-            AuditLog log = new AuditLog(database, Clock.systemUTC());
+            ServerAuditLog log = new ServerAuditLog(database, Clock.systemUTC());
             StringBuilder seqs = new StringBuilder();
             for (int i = 0; i < count; i++) {
-                AuditRecord record = log.append(AuditEvent.builder(EventType.TICKET_OPENED)
+                ServerAuditRecord record = log.append(ServerAuditEvent.builder(EventType.TICKET_OPENED)
                         .actor(args[2])
                         .detail("i", i)
                         .build());

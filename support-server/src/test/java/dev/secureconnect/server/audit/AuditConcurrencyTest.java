@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,10 +28,10 @@ class AuditConcurrencyTest {
 
     @StorageTest
     void concurrentAppendsThroughTwoPoolsFormOneUnbrokenChain(TestDatabase test) throws Exception {
-        List<AuditLog> logs = new ArrayList<>();
+        List<ServerAuditLog> logs = new ArrayList<>();
         for (int pool = 0; pool < POOLS; pool++) {
             Database database = pool == 0 ? test.database() : test.open();
-            logs.add(new AuditLog(database, Clock.systemUTC()));
+            logs.add(new ServerAuditLog(database, Clock.systemUTC()));
         }
         int threads = POOLS * THREADS_PER_POOL;
         ExecutorService executor = Executors.newFixedThreadPool(threads);
@@ -39,13 +39,13 @@ class AuditConcurrencyTest {
         List<Future<List<Long>>> results = new ArrayList<>();
         try {
             for (int t = 0; t < threads; t++) {
-                AuditLog log = logs.get(t % POOLS);
+                ServerAuditLog log = logs.get(t % POOLS);
                 String actor = "writer-" + t;
                 Callable<List<Long>> writer = () -> {
                     start.await();
                     List<Long> seqs = new ArrayList<>();
                     for (int i = 0; i < APPENDS_PER_THREAD; i++) {
-                        seqs.add(log.append(AuditEvent.builder(EventType.STREAM_OPENED)
+                        seqs.add(log.append(ServerAuditEvent.builder(EventType.STREAM_OPENED)
                                         .actor(actor)
                                         .detail("i", i)
                                         .build())
@@ -68,9 +68,9 @@ class AuditConcurrencyTest {
         }
 
         int total = threads * APPENDS_PER_THREAD;
-        AuditLog reader = logs.get(0);
+        ServerAuditLog reader = logs.get(0);
         assertThat(reader.list(0, total + 1))
-                .extracting(AuditRecord::seq)
+                .extracting(ServerAuditRecord::seq)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
         AuditVerification verification = reader.verify();
         assertThat(verification.ok()).as(verification.message()).isTrue();

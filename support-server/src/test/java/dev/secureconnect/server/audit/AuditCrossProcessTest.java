@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,10 +37,10 @@ class AuditCrossProcessTest {
                     .redirectErrorStream(true)
                     .start());
         }
-        AuditLog log = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog log = new ServerAuditLog(test.database(), Clock.systemUTC());
         Set<Long> seqs = new HashSet<>();
         for (int i = 0; i < APPENDS_EACH; i++) {
-            seqs.add(log.append(AuditEvent.builder(EventType.TICKET_CLOSED).actor("parent").build()).seq());
+            seqs.add(log.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED).actor("parent").build()).seq());
         }
         for (Process child : children) {
             String output = new String(child.getInputStream().readAllBytes(), UTF_8);

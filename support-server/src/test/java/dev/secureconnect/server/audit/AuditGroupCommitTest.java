@@ -6,7 +6,7 @@ import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,21 +53,21 @@ class AuditGroupCommitTest {
     @StorageTest
     void concurrentAppendsAreEachCommittedOnceInOrderWithCheckpointsAndListenersSeeEveryRecord(TestDatabase test)
             throws Exception {
-        AuditLog log = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog log = new ServerAuditLog(test.database(), Clock.systemUTC());
         AuditKey key = AuditKey.loadOrCreate(keyDir);
         Checkpoints checkpoints = new Checkpoints(test.database(), log, key, "node-1", Clock.systemUTC());
         Follower follower = new Follower(log);
         log.onAppend(follower::look);
 
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<List<AuditRecord>>> appenders = new ArrayList<>();
+        List<Future<List<ServerAuditRecord>>> appenders = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             String actor = "writer-" + t;
             appenders.add(executor.submit(() -> {
                 start.await();
-                List<AuditRecord> mine = new ArrayList<>();
+                List<ServerAuditRecord> mine = new ArrayList<>();
                 for (int i = 0; i < APPENDS_PER_THREAD; i++) {
-                    mine.add(log.append(AuditEvent.builder(EventType.STREAM_OPENED).actor(actor).detail("i", i)
+                    mine.add(log.append(ServerAuditEvent.builder(EventType.STREAM_OPENED).actor(actor).detail("i", i)
                             .build()));
                 }
                 return mine;
@@ -83,27 +83,27 @@ class AuditGroupCommitTest {
         });
         start.countDown();
 
-        List<AuditRecord> returned = new ArrayList<>();
-        for (Future<List<AuditRecord>> appender : appenders) {
-            List<AuditRecord> mine = appender.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(mine).extracting(AuditRecord::seq).as("one thread's records, in the order it appended them")
+        List<ServerAuditRecord> returned = new ArrayList<>();
+        for (Future<List<ServerAuditRecord>> appender : appenders) {
+            List<ServerAuditRecord> mine = appender.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(mine).extracting(ServerAuditRecord::seq).as("one thread's records, in the order it appended them")
                     .isSorted();
             returned.addAll(mine);
         }
         List<Checkpoint> signed = signer.get(WAIT_SECONDS, TimeUnit.SECONDS);
 
         int total = THREADS * APPENDS_PER_THREAD + signed.size();
-        List<AuditRecord> stored = log.list(0, AuditLog.MAX_LIST_LIMIT);
-        assertThat(stored).extracting(AuditRecord::seq)
+        List<ServerAuditRecord> stored = log.list(0, ServerAuditLog.MAX_LIST_LIMIT);
+        assertThat(stored).extracting(ServerAuditRecord::seq)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
         assertThat(stored).containsAll(returned);
         Set<String> events = new HashSet<>();
-        for (AuditRecord record : returned) {
+        for (ServerAuditRecord record : returned) {
             assertThat(events.add(record.event().actor() + "/" + record.event().details().get("i")))
                     .as("%s appended once", record).isTrue();
         }
         assertThat(stored).filteredOn(r -> r.event().type() == EventType.AUDIT_CHECKPOINT)
-                .extracting(AuditRecord::seq)
+                .extracting(ServerAuditRecord::seq)
                 .containsExactlyElementsOf(signed.stream().map(Checkpoint::seq).toList());
         AuditVerification verification = log.verify(key.publicKey());
         assertThat(verification.ok()).as(verification.message()).isTrue();
@@ -115,14 +115,14 @@ class AuditGroupCommitTest {
 
     @StorageTest
     void appendsQueuedBehindABusyWriterShareOneTransaction(TestDatabase test) throws Exception {
-        AuditLog log = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog log = new ServerAuditLog(test.database(), Clock.systemUTC());
         AtomicInteger wakeUps = new AtomicInteger();
         log.onAppend(wakeUps::incrementAndGet);
 
-        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log, QUEUED);
+        List<Future<ServerAuditRecord>> appends = appendBehindHeldTurn(log, QUEUED);
 
         List<Long> seqs = new ArrayList<>();
-        for (Future<AuditRecord> append : appends) {
+        for (Future<ServerAuditRecord> append : appends) {
             seqs.add(append.get(WAIT_SECONDS, TimeUnit.SECONDS).seq());
         }
         assertThat(seqs).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(2, QUEUED + 1).boxed().toList());
@@ -133,15 +133,15 @@ class AuditGroupCommitTest {
 
     @StorageTest
     void moreQueuedAppendsThanOneBatchTakesGoInTwoBatches(TestDatabase test) throws Exception {
-        AuditLog log = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog log = new ServerAuditLog(test.database(), Clock.systemUTC());
         AtomicInteger wakeUps = new AtomicInteger();
         log.onAppend(wakeUps::incrementAndGet);
-        int queued = AuditLog.MAX_BATCH + QUEUED;
+        int queued = ServerAuditLog.MAX_BATCH + QUEUED;
 
-        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log, queued);
+        List<Future<ServerAuditRecord>> appends = appendBehindHeldTurn(log, queued);
 
         List<Long> seqs = new ArrayList<>();
-        for (Future<AuditRecord> append : appends) {
+        for (Future<ServerAuditRecord> append : appends) {
             seqs.add(append.get(WAIT_SECONDS, TimeUnit.SECONDS).seq());
         }
         assertThat(seqs).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(2, queued + 1).boxed().toList());
@@ -154,16 +154,16 @@ class AuditGroupCommitTest {
     @StorageTest
     void aBatchWhoseTransactionFailsFailsEveryAppendInItAndLeavesNoneOfItsRecords(TestDatabase test)
             throws Exception {
-        AuditLog log = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog log = new ServerAuditLog(test.database(), Clock.systemUTC());
         AtomicInteger wakeUps = new AtomicInteger();
         log.onAppend(wakeUps::incrementAndGet);
         // a row in the way of the batch's third record (seq 4): its insert violates the primary key
         test.tamper("INSERT INTO audit_log (" + AuditRow.COLUMNS + ") VALUES (4, 0, " + EventType.TICKET_OPENED.id()
                 + ", NULL, NULL, NULL, NULL, NULL, 'success', '{}', 'x', 'y')");
-        List<Future<AuditRecord>> appends = appendBehindHeldTurn(log, QUEUED);
+        List<Future<ServerAuditRecord>> appends = appendBehindHeldTurn(log, QUEUED);
 
         List<String> failures = new ArrayList<>();
-        for (Future<AuditRecord> append : appends) {
+        for (Future<ServerAuditRecord> append : appends) {
             try {
                 append.get(WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
@@ -180,14 +180,14 @@ class AuditGroupCommitTest {
         assertThat(wakeUps.get()).as("the held transaction woke the listener, the failed batch did not").isEqualTo(1);
 
         test.tamper("DELETE FROM audit_log WHERE seq = 4");
-        List<Future<AuditRecord>> again = appendBehindHeldTurn(log, QUEUED);
-        for (Future<AuditRecord> append : again) {
+        List<Future<ServerAuditRecord>> again = appendBehindHeldTurn(log, QUEUED);
+        for (Future<ServerAuditRecord> append : again) {
             append.get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
         AuditVerification verification = log.verify();
         assertThat(verification.ok()).as(verification.message()).isTrue();
         assertThat(verification.checked()).isEqualTo(QUEUED + 2);
-        assertThat(log.list(0, 100)).extracting(AuditRecord::seq)
+        assertThat(log.list(0, 100)).extracting(ServerAuditRecord::seq)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, QUEUED + 2).boxed().toList());
         assertThat(wakeUps.get()).isEqualTo(3);
     }
@@ -196,11 +196,11 @@ class AuditGroupCommitTest {
      * Holds the write turn in a transaction that appends one record, lines up {@code count} appends behind it and
      * lets the transaction commit; returns the appends.
      */
-    private List<Future<AuditRecord>> appendBehindHeldTurn(AuditLog log, int count) throws Exception {
+    private List<Future<ServerAuditRecord>> appendBehindHeldTurn(ServerAuditLog log, int count) throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<AuditRecord> holder = executor.submit(() -> log.inTransaction(transaction -> {
-            AuditRecord record = transaction.append(AuditEvent.builder(EventType.TICKET_OPENED).build());
+        Future<ServerAuditRecord> holder = executor.submit(() -> log.inTransaction(transaction -> {
+            ServerAuditRecord record = transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).build());
             holding.countDown();
             try {
                 if (!release.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -215,10 +215,10 @@ class AuditGroupCommitTest {
         }));
         assertThat(holding.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         int queuedBefore = log.queuedAppends();
-        List<Future<AuditRecord>> appends = new ArrayList<>();
+        List<Future<ServerAuditRecord>> appends = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int n = i;
-            appends.add(executor.submit(() -> log.append(AuditEvent.builder(EventType.STREAM_OPENED)
+            appends.add(executor.submit(() -> log.append(ServerAuditEvent.builder(EventType.STREAM_OPENED)
                     .actor("queued-" + n).build())));
         }
         awaitCondition(() -> log.queuedAppends() == queuedBefore + count, "appends queued behind the turn");
@@ -233,16 +233,16 @@ class AuditGroupCommitTest {
 
     /** An export sink in miniature: woken by the log, it reads every record after its cursor, once each. */
     private static final class Follower {
-        private final AuditLog log;
+        private final ServerAuditLog log;
         private final List<Long> seen = new ArrayList<>();
         private long cursor;
 
-        Follower(AuditLog log) {
+        Follower(ServerAuditLog log) {
             this.log = log;
         }
 
         synchronized void look() {
-            for (AuditRecord record : log.list(cursor, AuditLog.MAX_LIST_LIMIT)) {
+            for (ServerAuditRecord record : log.list(cursor, ServerAuditLog.MAX_LIST_LIMIT)) {
                 seen.add(record.seq());
                 cursor = record.seq();
             }

@@ -4,13 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.chain.HashChain;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class AuditRowTest {
 
-    private static final AuditEvent OPENED = AuditEvent.builder(EventType.TICKET_OPENED)
+    private static final ServerAuditEvent OPENED = ServerAuditEvent.builder(EventType.TICKET_OPENED)
             .actor("alice")
             .ticket("12345678")
             .detail("title", "disk array alarm")
@@ -39,10 +39,10 @@ class AuditRowTest {
 
     @Test
     void valuesAreLengthPrefixedSoNullEmptyAndEmbeddedNewlinesCannotCollide() {
-        AuditEvent nullActor = AuditEvent.builder(EventType.TICKET_OPENED).build();
-        AuditEvent emptyActor = AuditEvent.builder(EventType.TICKET_OPENED).actor("").build();
-        AuditEvent sneaky = AuditEvent.builder(EventType.TICKET_OPENED).actor("x\nappliance=1:y").build();
-        AuditEvent plain = AuditEvent.builder(EventType.TICKET_OPENED).actor("x").appliance("y").build();
+        ServerAuditEvent nullActor = ServerAuditEvent.builder(EventType.TICKET_OPENED).build();
+        ServerAuditEvent emptyActor = ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("").build();
+        ServerAuditEvent sneaky = ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("x\nappliance=1:y").build();
+        ServerAuditEvent plain = ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("x").appliance("y").build();
         Instant time = Instant.EPOCH;
 
         assertThat(AuditRow.of(1, time, nullActor, HashChain.GENESIS).hash())
@@ -58,6 +58,6 @@ class AuditRowTest {
         Instant time = Instant.parse("2026-01-01T00:00:00.123Z");
         AuditRow row = AuditRow.of(7, time, OPENED, "c".repeat(64));
 
-        assertThat(row.toRecord()).isEqualTo(new AuditRecord(7, time, OPENED, "c".repeat(64), row.hash()));
+        assertThat(row.toRecord()).isEqualTo(new ServerAuditRecord(7, time, OPENED, "c".repeat(64), row.hash()));
     }
 }

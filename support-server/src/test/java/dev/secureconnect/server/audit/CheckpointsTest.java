@@ -7,7 +7,7 @@ import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,19 +23,19 @@ class CheckpointsTest {
     @TempDir
     Path elsewhere;
 
-    private Checkpoints checkpoints(AuditLog log, TestDatabase test) {
+    private Checkpoints checkpoints(ServerAuditLog log, TestDatabase test) {
         return new Checkpoints(test.database(), log, AuditKey.loadOrCreate(dir), "node-1", clock);
     }
 
-    private static void append(AuditLog log, int count) {
+    private static void append(ServerAuditLog log, int count) {
         for (int i = 0; i < count; i++) {
-            log.append(AuditEvent.builder(EventType.TICKET_OPENED).actor("operator:root").detail("n", i).build());
+            log.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("operator:root").detail("n", i).build());
         }
     }
 
     @StorageTest
     void aCheckpointIsSignedEveryNRecordsOrAfterTheIntervalAndNeverForAQuietLog(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         Checkpoints checkpoints = checkpoints(log, test);
 
         assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1))).as("empty log").isEmpty();
@@ -61,7 +61,7 @@ class CheckpointsTest {
 
     @StorageTest
     void verifyChecksEveryCheckpointSignatureAndReportsItsSeq(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         Checkpoints checkpoints = checkpoints(log, test);
         append(log, 3);
         checkpoints.sign(); // 4
@@ -77,7 +77,7 @@ class CheckpointsTest {
 
     @StorageTest
     void aCheckpointSignedWithAnotherKeyIsRefused(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         append(log, 3);
         checkpoints(log, test).sign(); // 4, the server's key
         append(log, 2);
@@ -96,7 +96,7 @@ class CheckpointsTest {
 
     @StorageTest
     void aForgedSignatureADeletedSignatureAndAMovedCheckpointAreRefused(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         Checkpoints checkpoints = checkpoints(log, test);
         append(log, 2);
         Checkpoint first = checkpoints.sign(); // 3
@@ -127,7 +127,7 @@ class CheckpointsTest {
 
     @StorageTest
     void anEditedRecordBeforeACheckpointIsReportedAtTheRecord(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         append(log, 4);
         checkpoints(log, test).sign();
         test.tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2");
@@ -140,7 +140,7 @@ class CheckpointsTest {
 
     @StorageTest
     void anExportedBundleVerifiesOnItsOwnAndAnyChangeToItIsFound(TestDatabase test) throws Exception {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         Checkpoints checkpoints = checkpoints(log, test);
         AuditKey key = AuditKey.load(dir);
         append(log, 5);

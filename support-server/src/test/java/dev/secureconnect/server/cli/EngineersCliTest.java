@@ -10,7 +10,7 @@ import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.totp.OathTool;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.cli.ServerCliTest.Result;
 import dev.secureconnect.server.engineers.EngineerSettings;
 import dev.secureconnect.server.engineers.EngineerStore;
@@ -102,7 +102,7 @@ class EngineersCliTest {
     /** Logs alice in through the store of the server directory, as the engineer listener will. */
     SecondFactorResult login(String code) {
         try (Database database = Database.open(DatabaseSettings.sqlite(dir))) {
-            EngineerStore store = new EngineerStore(database, new AuditLog(database, Clock.systemUTC()),
+            EngineerStore store = new EngineerStore(database, new ServerAuditLog(database, Clock.systemUTC()),
                     Clock.systemUTC(), TotpSecretKey.in(dir), EngineerSettings.defaults());
             CertificateFingerprint certificate = CertificateFingerprint.of(alice.certificate());
             return store.checkSecondFactor("alice", code, certificate, "127.0.0.1:1");

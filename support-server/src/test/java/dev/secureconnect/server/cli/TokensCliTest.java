@@ -15,7 +15,7 @@ import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.server.ServerDaemon;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.cli.ServerCliTest.Result;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.storage.Database;
@@ -64,7 +64,7 @@ class TokensCliTest {
         SignedAccessToken token = new AccessTokenIssuer(TokenKeyFile.load(dir), "sc-server", Clock.systemUTC())
                 .issue(alice.certificate(), "SN-1", "12345678", lifetime, "disk full");
         try (Database database = Database.open(ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()))) {
-            new TokenStore(database, new AuditLog(database, Clock.systemUTC()), Clock.systemUTC())
+            new TokenStore(database, new ServerAuditLog(database, Clock.systemUTC()), Clock.systemUTC())
                     .recordIssued(token.claims(), null);
         }
         return token;

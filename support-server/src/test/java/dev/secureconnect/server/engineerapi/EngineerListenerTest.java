@@ -3,9 +3,9 @@ package dev.secureconnect.server.engineerapi;
 import static dev.secureconnect.server.engineerapi.RunningServer.SERIAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -150,7 +150,7 @@ class EngineerListenerTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        AuditRecord refused = server.awaitAudit(EventType.HANDSHAKE_REFUSED,
+        ServerAuditRecord refused = server.awaitAudit(EventType.HANDSHAKE_REFUSED,
                 r -> "engineer".equals(r.event().details().get("listener")));
         assertThat(refused.event().details().get("reason")).isEqualTo("wrong-role");
     }
@@ -171,7 +171,7 @@ class EngineerListenerTest {
             assertThat(issued.text("token")).contains(".");
             assertThat(issued.text("appliance")).isEqualTo(SERIAL);
             assertThat(issued.text("ticket")).isEqualTo(ticket);
-            AuditRecord audited = server.awaitAudit(EventType.TOKEN_ISSUED, r -> true);
+            ServerAuditRecord audited = server.awaitAudit(EventType.TOKEN_ISSUED, r -> true);
             assertThat(audited.event().details()).containsEntry("tokenId", issued.text("id"))
                     .containsEntry("expiresAt", issued.text("expiresAt")).containsEntry("reason", "disk full");
             assertThat(audited.event().actor()).isEqualTo("alice");

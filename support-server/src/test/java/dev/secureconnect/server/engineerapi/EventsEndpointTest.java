@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.crypto.testing.TestPki;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import java.net.http.HttpClient;
@@ -54,7 +54,7 @@ class EventsEndpointTest {
     @Test
     void anApiClientPagesThroughTheAuditLogAndResumesFromNext() throws Exception {
         for (int i = 0; i < 5; i++) {
-            server.daemon.audit().append(AuditEvent.builder(EventType.TICKET_OPENED).actor("op")
+            server.daemon.audit().append(ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("op")
                     .appliance(SERIAL).detail("title", "poll " + i).build());
         }
         long head = server.daemon.audit().lastSeq();
@@ -83,7 +83,7 @@ class EventsEndpointTest {
         Answer all = http.get("events", null); // after 0, limit 500
         assertThat(all.body().path("events").size()).isEqualTo((int) head);
         JsonNode last = all.body().path("events").get((int) head - 1);
-        AuditRecord stored = server.daemon.audit().list(head - 1, 1).get(0);
+        ServerAuditRecord stored = server.daemon.audit().list(head - 1, 1).get(0);
         assertThat(last.path("event").asText()).isEqualTo("ticket.opened");
         assertThat(last.path("eventId").asInt()).isEqualTo(EventType.TICKET_OPENED.id());
         assertThat(last.path("details").path("title").asText()).isEqualTo("poll 4");
@@ -136,7 +136,7 @@ class EventsEndpointTest {
             assertThat(answer.text("reason")).isEqualTo("wrong-role");
             assertThat(answer.text("error")).isEqualTo("this certificate is an api-client: it may only read /api/v1/events");
         });
-        AuditRecord audited = server.awaitAudit(EventType.LOGIN_FAILED, r -> "splunk-prod".equals(r.event().actor()));
+        ServerAuditRecord audited = server.awaitAudit(EventType.LOGIN_FAILED, r -> "splunk-prod".equals(r.event().actor()));
         assertThat(audited.event().details()).containsEntry("reason", "wrong-role").containsKey("certificate");
         assertThat(audited.event().sourceAddress()).startsWith("127.0.0.1:");
         RunningServer.waitFor("every refusal audited", () -> server.audit(EventType.LOGIN_FAILED).stream()

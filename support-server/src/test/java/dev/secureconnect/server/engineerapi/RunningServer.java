@@ -7,8 +7,8 @@ import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
 import dev.secureconnect.server.ServerDaemon;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.cli.ScServer;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.engineers.EngineerSettings;
@@ -17,7 +17,7 @@ import dev.secureconnect.server.engineers.TotpSecretKey;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ final class RunningServer implements AutoCloseable {
             "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0"};
         assertThat(sc(init)).isZero();
         try (Database database = Database.open(ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()))) {
-            EngineerStore engineers = new EngineerStore(database, new AuditLog(database, clock), clock,
+            EngineerStore engineers = new EngineerStore(database, new ServerAuditLog(database, clock), clock,
                     TotpSecretKey.in(dir), EngineerSettings.defaults());
             aliceSecret = engineers.add("alice", alice.certificate(), "test").secret();
             bobSecret = engineers.add("bob", bob.certificate(), "test").secret();
@@ -102,10 +102,10 @@ final class RunningServer implements AutoCloseable {
     }
 
     /** The first audit record of {@code type} matching {@code filter}, waiting for it (appends are asynchronous). */
-    AuditRecord awaitAudit(EventType type, Predicate<AuditRecord> filter) throws InterruptedException {
-        AuditRecord[] found = new AuditRecord[1];
+    ServerAuditRecord awaitAudit(EventType type, Predicate<ServerAuditRecord> filter) throws InterruptedException {
+        ServerAuditRecord[] found = new ServerAuditRecord[1];
         waitFor("audit record " + type.eventName(), () -> {
-            Optional<AuditRecord> record = daemon.audit().list(0, AuditLog.MAX_LIST_LIMIT).stream()
+            Optional<ServerAuditRecord> record = daemon.audit().list(0, ServerAuditLog.MAX_LIST_LIMIT).stream()
                     .filter(r -> r.event().type() == type).filter(filter).findFirst();
             record.ifPresent(r -> found[0] = r);
             return record.isPresent();
@@ -113,8 +113,8 @@ final class RunningServer implements AutoCloseable {
         return found[0];
     }
 
-    List<AuditRecord> audit(EventType type) {
-        return daemon.audit().list(0, AuditLog.MAX_LIST_LIMIT).stream().filter(r -> r.event().type() == type).toList();
+    List<ServerAuditRecord> audit(EventType type) {
+        return daemon.audit().list(0, ServerAuditLog.MAX_LIST_LIMIT).stream().filter(r -> r.event().type() == type).toList();
     }
 
     /** Waits up to 20 s for {@code condition}. */

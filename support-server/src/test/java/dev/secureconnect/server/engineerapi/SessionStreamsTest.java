@@ -4,9 +4,9 @@ import static dev.secureconnect.server.engineerapi.RunningServer.SERIAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.token.SignedAccessToken;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.bootstrap.ServerBootstrap;
@@ -126,13 +126,13 @@ class SessionStreamsTest {
 
         stream.send(new byte[0], true);
         assertThat(stream.awaitEnd()).isTrue();
-        AuditRecord opened = server.awaitAudit(EventType.STREAM_OPENED, r -> sessionId.equals(r.event().sessionId()));
+        ServerAuditRecord opened = server.awaitAudit(EventType.STREAM_OPENED, r -> sessionId.equals(r.event().sessionId()));
         assertThat(opened.event().actor()).isEqualTo("alice");
         assertThat(opened.event().applianceSerial()).isEqualTo(SERIAL);
         assertThat(opened.event().ticket()).isEqualTo(ticket);
         assertThat(opened.event().details()).containsEntry("tokenId", token.text("id")).containsEntry("kind", "connect")
                 .containsEntry("target", "127.0.0.1:22");
-        AuditRecord closed = server.awaitAudit(EventType.STREAM_CLOSED, r -> sessionId.equals(r.event().sessionId()));
+        ServerAuditRecord closed = server.awaitAudit(EventType.STREAM_CLOSED, r -> sessionId.equals(r.event().sessionId()));
         assertThat(closed.event().details()).containsEntry("bytesToAppliance", "4")
                 .containsEntry("bytesFromAppliance", "4").containsKeys("durationMs", "reason");
     }
@@ -148,7 +148,7 @@ class SessionStreamsTest {
         assertThat(exec.awaitEnd()).isTrue();
         assertThat(new String(exec.body(), StandardCharsets.UTF_8)).isEqualTo("ran collect-logs [\"--since\",\"1h\"]\n");
         assertThat(exec.trailers().get(LinkProtocol.TRAILER_EXIT_STATUS).toString()).isEqualTo("3");
-        AuditRecord run = server.awaitAudit(EventType.COMMAND_RUN, r -> true);
+        ServerAuditRecord run = server.awaitAudit(EventType.COMMAND_RUN, r -> true);
         assertThat(run.event().details()).containsEntry("name", "collect-logs").containsEntry("exitStatus", "3")
                 .containsEntry("args", "[\"--since\",\"1h\"]").containsEntry("truncated", "false")
                 .containsEntry("timedOut", "false");
@@ -162,13 +162,13 @@ class SessionStreamsTest {
         assertThat(get.awaitEnd()).isTrue();
         assertThat(get.wasReset()).as("the server reset the get stream").isFalse();
         String getSession = get.response().get(LinkProtocol.HEADER_SESSION).toString();
-        AuditRecord getClosed = server.awaitAudit(EventType.STREAM_CLOSED, r -> getSession.equals(r.event().sessionId()));
+        ServerAuditRecord getClosed = server.awaitAudit(EventType.STREAM_CLOSED, r -> getSession.equals(r.event().sessionId()));
         assertThat(get.body()).as("get body; the server's record: " + getClosed.event().details()).isEqualTo(FakeAppliance.FILE);
         Http2Headers forwardedGet = appliance.sessionRequests.poll(10, TimeUnit.SECONDS); // exec
         forwardedGet = appliance.sessionRequests.poll(10, TimeUnit.SECONDS);
         assertThat(new io.netty.handler.codec.http.QueryStringDecoder(forwardedGet.path().toString()).parameters()
                 .get("path")).containsExactly("/var/log/app one.log");
-        AuditRecord fileGet = server.awaitAudit(EventType.FILE_GET, r -> true);
+        ServerAuditRecord fileGet = server.awaitAudit(EventType.FILE_GET, r -> true);
         assertThat(fileGet.event().details()).containsEntry("path", "/var/log/app one.log")
                 .containsEntry("size", Integer.toString(FakeAppliance.FILE.length))
                 .containsEntry("sha256", FakeAppliance.sha256(FakeAppliance.FILE));
@@ -181,7 +181,7 @@ class SessionStreamsTest {
         assertThat(put.awaitEnd()).isTrue();
         assertThat(appliance.stored.poll(10, TimeUnit.SECONDS)).isEqualTo(upload);
         assertThat(put.trailers().get(LinkProtocol.HEADER_FILE_SHA256).toString()).isEqualTo(FakeAppliance.sha256(upload));
-        AuditRecord filePut = server.awaitAudit(EventType.FILE_PUT, r -> true);
+        ServerAuditRecord filePut = server.awaitAudit(EventType.FILE_PUT, r -> true);
         assertThat(filePut.event().details()).containsEntry("path", "/tmp/new.conf")
                 .containsEntry("size", Integer.toString(upload.length)).containsEntry("sha256", FakeAppliance.sha256(upload));
     }
@@ -219,7 +219,7 @@ class SessionStreamsTest {
             assertThat(misused.status()).isEqualTo("403");
             assertThat(misused.reason()).contains("issued to engineer alice");
         }
-        AuditRecord misuse = server.awaitAudit(EventType.TOKEN_MISUSED, r -> "bob".equals(r.event().actor()));
+        ServerAuditRecord misuse = server.awaitAudit(EventType.TOKEN_MISUSED, r -> "bob".equals(r.event().actor()));
         assertThat(misuse.event().details()).containsEntry("reason", "wrong-holder").containsEntry("tokenEngineer", "alice");
         server.awaitAudit(EventType.STREAM_REFUSED, r -> "bob".equals(r.event().actor())); // written after token.misused
         assertThat(server.audit(EventType.STREAM_REFUSED)).hasSizeGreaterThanOrEqualTo(7);
@@ -250,12 +250,12 @@ class SessionStreamsTest {
         RunningServer.waitFor("the stream closed", () -> !stream.isOpen());
         String pushed = appliance.revocations.poll(10, TimeUnit.SECONDS);
         assertThat(pushed).contains(token.text("id")).contains(token.text("expiresAt"));
-        AuditRecord revoked = server.awaitAudit(EventType.TOKEN_REVOKED, r -> true);
+        ServerAuditRecord revoked = server.awaitAudit(EventType.TOKEN_REVOKED, r -> true);
         assertThat(revoked.event().details()).containsEntry("tokenId", token.text("id"))
                 .containsEntry("reason", "laptop lost");
-        AuditRecord closed = server.awaitAudit(EventType.STREAM_CLOSED, r -> true);
+        ServerAuditRecord closed = server.awaitAudit(EventType.STREAM_CLOSED, r -> true);
         assertThat(closed.event().details().get("reason")).contains("revoked");
-        assertThat(closed.event().outcome()).isEqualTo(dev.secureconnect.server.audit.AuditEvent.Outcome.FAILURE);
+        assertThat(closed.event().outcome()).isEqualTo(dev.secureconnect.server.audit.ServerAuditEvent.Outcome.FAILURE);
         server.awaitAudit(EventType.TOKEN_REFUSED, r -> "revoked".equals(r.event().details().get("reason")));
     }
 

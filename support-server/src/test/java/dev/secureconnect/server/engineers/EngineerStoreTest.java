@@ -8,16 +8,16 @@ import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditEvent.Outcome;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditEvent.Outcome;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.engineers.SecondFactorResult.Reason;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,11 +61,11 @@ class EngineerStoreTest {
     }
 
     EngineerStore store(Database database, EngineerSettings settings) {
-        return new EngineerStore(database, new AuditLog(database, clock), clock, TotpSecretKey.in(serverDir), settings);
+        return new EngineerStore(database, new ServerAuditLog(database, clock), clock, TotpSecretKey.in(serverDir), settings);
     }
 
-    AuditLog audit(TestDatabase test) {
-        return new AuditLog(test.database(), clock);
+    ServerAuditLog audit(TestDatabase test) {
+        return new ServerAuditLog(test.database(), clock);
     }
 
     String codeNow(TotpSecret secret) {
@@ -77,8 +77,8 @@ class EngineerStoreTest {
     }
 
     /** The records appended after {@code afterSeq}. */
-    static List<AuditEvent> eventsAfter(AuditLog audit, long afterSeq) {
-        return audit.list(afterSeq, 1000).stream().map(AuditRecord::event).toList();
+    static List<ServerAuditEvent> eventsAfter(ServerAuditLog audit, long afterSeq) {
+        return audit.list(afterSeq, 1000).stream().map(ServerAuditRecord::event).toList();
     }
 
     // ---- enrolment ---------------------------------------------------------------------------------------
@@ -99,9 +99,9 @@ class EngineerStoreTest {
                 .contains("issuer=SecureConnect");
         assertThat(enrolment.toString()).doesNotContain(enrolment.secret().base32());
 
-        List<AuditEvent> events = eventsAfter(audit(test), 0);
+        List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
         assertThat(events).hasSize(1);
-        AuditEvent enrolled = events.get(0);
+        ServerAuditEvent enrolled = events.get(0);
         assertThat(enrolled.type()).isEqualTo(EventType.ENGINEER_ENROLLED);
         assertThat(enrolled.type().id()).isEqualTo(1500);
         assertThat(enrolled.actor()).isEqualTo(OPERATOR);
@@ -186,11 +186,11 @@ class EngineerStoreTest {
                     "engineer nobody is not enrolled");
         }
 
-        List<AuditEvent> events = eventsAfter(audit(test), 0);
-        assertThat(events).extracting(AuditEvent::type).containsExactly(EventType.ENGINEER_ENROLLED,
+        List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
+        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(EventType.ENGINEER_ENROLLED,
                 EventType.ENGINEER_DISABLED, EventType.ENGINEER_ENABLED, EventType.TOTP_RESET);
         assertThat(events).extracting(event -> event.type().id()).containsExactly(1500, 1501, 1502, 1503);
-        for (AuditEvent event : events.subList(1, 4)) {
+        for (ServerAuditEvent event : events.subList(1, 4)) {
             assertThat(event.actor()).isEqualTo(OPERATOR);
             assertThat(event.details()).containsExactly(Map.entry("engineer", "alice"));
         }
@@ -223,9 +223,9 @@ class EngineerStoreTest {
         assertThat(result).isEqualTo(new SecondFactorResult("alice", null, null));
         assertThat(result.ok()).isTrue();
         assertThat(result.message()).isEqualTo("accepted");
-        List<AuditEvent> events = eventsAfter(audit(test), before);
+        List<ServerAuditEvent> events = eventsAfter(audit(test), before);
         assertThat(events).hasSize(1);
-        AuditEvent ok = events.get(0);
+        ServerAuditEvent ok = events.get(0);
         assertThat(ok.type()).isEqualTo(EventType.LOGIN_OK);
         assertThat(ok.type().id()).isEqualTo(1510);
         assertThat(ok.outcome()).isEqualTo(Outcome.SUCCESS);
@@ -262,8 +262,8 @@ class EngineerStoreTest {
         assertThat(login(store, null).reason()).isEqualTo(Reason.BAD_CODE);
         assertThat(store.find("alice").orElseThrow().failedAttempts()).isEqualTo(3);
 
-        List<AuditEvent> events = eventsAfter(audit(test), before);
-        assertThat(events).extracting(AuditEvent::type).containsOnly(EventType.LOGIN_FAILED).hasSize(3);
+        List<ServerAuditEvent> events = eventsAfter(audit(test), before);
+        assertThat(events).extracting(ServerAuditEvent::type).containsOnly(EventType.LOGIN_FAILED).hasSize(3);
         assertThat(events.get(0).type().id()).isEqualTo(1511);
         assertThat(events.get(0).outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(events.get(0).actor()).isEqualTo("alice");
@@ -293,8 +293,8 @@ class EngineerStoreTest {
         assertThat(login(store, TotpVerifier.code(secret, step - 1)).reason())
                 .as("an older step, never used, is refused too").isEqualTo(Reason.REPLAY);
 
-        List<AuditEvent> events = eventsAfter(audit(test), before);
-        assertThat(events).extracting(AuditEvent::type).containsExactly(EventType.TOTP_REPLAY, EventType.TOTP_REPLAY);
+        List<ServerAuditEvent> events = eventsAfter(audit(test), before);
+        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(EventType.TOTP_REPLAY, EventType.TOTP_REPLAY);
         assertThat(events.get(0).type().id()).isEqualTo(1513);
         assertThat(events.get(0).outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(events.get(0).actor()).isEqualTo("alice");
@@ -345,7 +345,7 @@ class EngineerStoreTest {
             threads.shutdownNow();
             assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(eventsAfter(audit(test), 1)).extracting(AuditEvent::type)
+        assertThat(eventsAfter(audit(test), 1)).extracting(ServerAuditEvent::type)
                 .filteredOn(type -> type == EventType.LOGIN_OK).hasSize(5);
     }
 
@@ -381,12 +381,12 @@ class EngineerStoreTest {
         assertThat(store.find("alice").orElseThrow().lockedUntil()).isNull();
         assertThat(store.find("alice").orElseThrow().failedAttempts()).isZero();
 
-        List<AuditEvent> events = eventsAfter(audit(test), before);
-        assertThat(events).extracting(AuditEvent::type).containsExactly(
+        List<ServerAuditEvent> events = eventsAfter(audit(test), before);
+        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(
                 EventType.LOGIN_FAILED, EventType.LOGIN_FAILED, EventType.LOGIN_FAILED, EventType.LOGIN_FAILED,
                 EventType.LOGIN_FAILED, EventType.LOGIN_LOCKED, EventType.LOGIN_LOCKED, EventType.LOGIN_LOCKED,
                 EventType.LOGIN_OK);
-        AuditEvent lockout = events.get(5);
+        ServerAuditEvent lockout = events.get(5);
         assertThat(lockout.type().id()).isEqualTo(1512);
         assertThat(lockout.actor()).isEqualTo("alice");
         assertThat(lockout.sourceAddress()).isEqualTo(SOURCE);
@@ -442,7 +442,7 @@ class EngineerStoreTest {
         assertThat(refused.reason()).isEqualTo(Reason.DISABLED);
         assertThat(refused.message()).isEqualTo("engineer disabled");
         assertThat(store.find("alice").orElseThrow().failedAttempts()).isZero();
-        AuditEvent failed = eventsAfter(audit(test), before).get(0);
+        ServerAuditEvent failed = eventsAfter(audit(test), before).get(0);
         assertThat(failed.type()).isEqualTo(EventType.LOGIN_FAILED);
         assertThat(failed.details()).containsEntry("reason", "disabled");
 
@@ -459,7 +459,7 @@ class EngineerStoreTest {
 
         SecondFactorResult refused = store.checkSecondFactor("alice", codeNow(secret), other, SOURCE);
         assertThat(refused.reason()).isEqualTo(Reason.WRONG_CERTIFICATE);
-        AuditEvent failed = eventsAfter(audit(test), before).get(0);
+        ServerAuditEvent failed = eventsAfter(audit(test), before).get(0);
         assertThat(failed.type()).isEqualTo(EventType.LOGIN_FAILED);
         assertThat(failed.details()).containsEntry("reason", "wrong-certificate")
                 .containsEntry("certificate", other.toString());
@@ -475,8 +475,8 @@ class EngineerStoreTest {
         SecondFactorResult odd = store.checkSecondFactor("mal\nlory", "123456", aliceCertificate, null);
         assertThat(odd.reason()).isEqualTo(Reason.UNKNOWN);
 
-        List<AuditEvent> events = eventsAfter(audit(test), 0);
-        assertThat(events).extracting(AuditEvent::type).containsExactly(EventType.LOGIN_FAILED, EventType.LOGIN_FAILED);
+        List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
+        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(EventType.LOGIN_FAILED, EventType.LOGIN_FAILED);
         assertThat(events.get(0).actor()).isEqualTo("mallory");
         assertThat(events.get(0).details()).containsEntry("reason", "unknown");
         assertThat(events.get(1).actor()).isEqualTo("mal?lory");
@@ -501,12 +501,12 @@ class EngineerStoreTest {
         login(store, right);                        // disabled
         TotpSecret reset = store.resetTotp("alice", OPERATOR).secret();
 
-        List<AuditEvent> events = eventsAfter(audit(test), 0);
-        assertThat(events).extracting(AuditEvent::type).contains(EventType.LOGIN_OK, EventType.TOTP_REPLAY,
+        List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
+        assertThat(events).extracting(ServerAuditEvent::type).contains(EventType.LOGIN_OK, EventType.TOTP_REPLAY,
                 EventType.LOGIN_FAILED, EventType.LOGIN_LOCKED, EventType.TOTP_RESET);
         Set<String> allowedKeys = Set.of("certificate", "email", "engineer", "failures", "lockedUntil", "name",
                 "reason", "timeStep");
-        for (AuditEvent event : events) {
+        for (ServerAuditEvent event : events) {
             assertThat(allowedKeys).containsAll(event.details().keySet());
             List<String> fields = new ArrayList<>(event.details().values());
             fields.add(event.actor());
@@ -549,7 +549,7 @@ class EngineerStoreTest {
                 .hasMessageContaining("the TOTP secret of engineer bob does not decrypt")
                 .hasMessageContaining("reset-totp bob")
                 .hasMessageNotContaining("\n");
-        List<AuditEvent> events = eventsAfter(audit(test), before);
+        List<ServerAuditEvent> events = eventsAfter(audit(test), before);
         assertThat(events).hasSize(1);
         assertThat(events.get(0).type()).isEqualTo(EventType.LOGIN_FAILED);
         assertThat(events.get(0).actor()).isEqualTo("bob");

@@ -6,15 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +60,7 @@ class ExportSinksTest {
 
     private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
 
-    private ExportSinks sinks(AuditLog audit, TestDatabase test) {
+    private ExportSinks sinks(ServerAuditLog audit, TestDatabase test) {
         return new ExportSinks(audit, new SinkCursors(test.database(), Clock.systemUTC()),
                 sink -> receivers.computeIfAbsent(sink.name(), name -> new Receiver()), FAST_RETRY, Clock.systemUTC());
     }
@@ -70,9 +70,9 @@ class ExportSinksTest {
                 null, null, minSeverity, null, null, null, null, null);
     }
 
-    private static void append(AuditLog audit, int count, EventType type) {
+    private static void append(ServerAuditLog audit, int count, EventType type) {
         for (int i = 0; i < count; i++) {
-            audit.append(AuditEvent.builder(type).actor("alice").detail("n", i).build());
+            audit.append(ServerAuditEvent.builder(type).actor("alice").detail("n", i).build());
         }
     }
 
@@ -82,7 +82,7 @@ class ExportSinksTest {
 
     @StorageTest
     void aSinkGetsTheWholeLogInOrderAndItsCursorFollows(TestDatabase test) throws Exception {
-        AuditLog audit = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         append(audit, 30, EventType.TICKET_OPENED);
         try (ExportSinks sinks = sinks(audit, test)) {
             sinks.apply(List.of(file("siem", null)));
@@ -97,7 +97,7 @@ class ExportSinksTest {
 
     @StorageTest
     void aFailingReceiverLosesNothingAndFailureAndRecoveryAreAuditedOnce(TestDatabase test) throws Exception {
-        AuditLog audit = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         SinkCursors cursors = new SinkCursors(test.database(), Clock.systemUTC());
         Receiver receiver = receivers.computeIfAbsent("siem", name -> new Receiver());
         receiver.down = true;
@@ -118,7 +118,7 @@ class ExportSinksTest {
             assertThat(receiver.seqs).doesNotHaveDuplicates()
                     .containsAll(java.util.stream.LongStream.rangeClosed(1, head).boxed().toList());
             assertThat(records(audit, EventType.SINK_DELIVERY_FAILING)).hasSize(1);
-            AuditRecord recovered = records(audit, EventType.SINK_DELIVERY_RECOVERED).get(0);
+            ServerAuditRecord recovered = records(audit, EventType.SINK_DELIVERY_RECOVERED).get(0);
             assertThat(recovered.event().details()).containsEntry("sink", "siem").containsKey("failedFor");
             await("no longer failing", () -> !cursors.get("siem").orElseThrow().failing());
         }
@@ -126,7 +126,7 @@ class ExportSinksTest {
 
     @StorageTest
     void aFilterPassesOnlyWhatItWantsButTheCursorMovesOverEverything(TestDatabase test) throws Exception {
-        AuditLog audit = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         append(audit, 5, EventType.LOGIN_OK); // informational
         append(audit, 3, EventType.LOGIN_FAILED); // warning
         append(audit, 2, EventType.TOKEN_MISUSED); // alert
@@ -141,7 +141,7 @@ class ExportSinksTest {
     @StorageTest
     void applyKeepsUnchangedSinksRestartsChangedOnesFromTheirCursorAndStopsRemovedOnes(TestDatabase test)
             throws Exception {
-        AuditLog audit = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         append(audit, 10, EventType.TICKET_OPENED);
         try (ExportSinks sinks = sinks(audit, test)) {
             sinks.apply(List.of(file("a", null), file("b", null)));
@@ -164,7 +164,7 @@ class ExportSinksTest {
 
     @StorageTest
     void aSinkWithABadFilterIsRefusedAndTheRunningOnesStay(TestDatabase test) throws Exception {
-        AuditLog audit = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         try (ExportSinks sinks = sinks(audit, test)) {
             sinks.apply(List.of(file("a", null)));
             Sink bad = new Sink("b", "file", null, null, null, null, null, null, null, null, null, "/tmp/b", null, null,
@@ -175,7 +175,7 @@ class ExportSinksTest {
         }
     }
 
-    private static List<AuditRecord> records(AuditLog audit, EventType type) {
+    private static List<ServerAuditRecord> records(ServerAuditLog audit, EventType type) {
         return audit.list(0, 10_000).stream().filter(r -> r.event().type() == type).toList();
     }
 }

@@ -9,14 +9,14 @@ import dev.secureconnect.export.mail.MailSecurity;
 import dev.secureconnect.export.mail.MailSettings;
 import dev.secureconnect.export.mail.SmtpMailer;
 import dev.secureconnect.server.appliances.ApplianceContacts;
-import dev.secureconnect.server.audit.AuditEvent;
-import dev.secureconnect.server.audit.AuditLog;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,14 +39,14 @@ class MailNotifierTest {
                 "secureconnect@vendor.example").withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
-    private static void session(AuditLog audit, String session) {
-        audit.append(AuditEvent.builder(EventType.STREAM_OPENED).actor("alice").appliance("SN-MAIL-1").ticket("12345678")
+    private static void session(ServerAuditLog audit, String session) {
+        audit.append(ServerAuditEvent.builder(EventType.STREAM_OPENED).actor("alice").appliance("SN-MAIL-1").ticket("12345678")
                 .session(session).source("198.51.100.7:50123").detail("kind", "exec")
                 .detail("target", "collect-logs").build());
-        audit.append(AuditEvent.builder(EventType.COMMAND_RUN).actor("alice").appliance("SN-MAIL-1").ticket("12345678")
+        audit.append(ServerAuditEvent.builder(EventType.COMMAND_RUN).actor("alice").appliance("SN-MAIL-1").ticket("12345678")
                 .session(session).detail("name", "collect-logs").detail("args", "[\"--since\",\"1h\"]")
                 .detail("exitStatus", "3").build());
-        audit.append(AuditEvent.builder(EventType.STREAM_CLOSED).actor("alice").appliance("SN-MAIL-1").ticket("12345678")
+        audit.append(ServerAuditEvent.builder(EventType.STREAM_CLOSED).actor("alice").appliance("SN-MAIL-1").ticket("12345678")
                 .session(session).detail("kind", "exec").detail("reason", "exit status 3").build());
     }
 
@@ -56,7 +56,7 @@ class MailNotifierTest {
 
     @StorageTest
     void theContactsGetAConnectMailAndAnEndMailWithTheSessionReport(TestDatabase test) throws Exception {
-        AuditLog audit = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         new ApplianceContacts(test.database(), Clock.systemUTC()).set("SN-MAIL-1", List.of("admin@customer.example",
                 "security@customer.example"));
         try (ExportSinks sinks = new ExportSinks(audit, new SinkCursors(test.database(), Clock.systemUTC()),
@@ -64,7 +64,7 @@ class MailNotifierTest {
             sinks.notifyByMail(mailer(), new ApplianceContacts(test.database(), Clock.systemUTC()),
                     new SessionReports(audit, Optional.empty()));
             session(audit, "s-mail-1");
-            audit.append(AuditEvent.builder(EventType.STREAM_OPENED).actor("bob").appliance("SN-NO-CONTACTS")
+            audit.append(ServerAuditEvent.builder(EventType.STREAM_OPENED).actor("bob").appliance("SN-NO-CONTACTS")
                     .session("s-other").build());
 
             await("4 mails (2 per contact)", () -> SMTP.getReceivedMessages().length >= 4);
@@ -86,7 +86,7 @@ class MailNotifierTest {
 
     @StorageTest
     void aMailServerThatIsDownDelaysTheMailsLosesNoneAndIsAudited(TestDatabase test) throws Exception {
-        AuditLog audit = new AuditLog(test.database(), Clock.systemUTC());
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         new ApplianceContacts(test.database(), Clock.systemUTC()).set("SN-MAIL-1", List.of("admin@customer.example"));
         int closedPort;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -3,13 +3,13 @@ package dev.secureconnect.server.tickets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +24,7 @@ class TicketStoreTest {
 
     @StorageTest
     void openHandsOutARandomEightDigitNumberAndAuditsIt(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TicketStore store = new TicketStore(test.database(), audit, clock);
 
         Ticket ticket = store.open("  Disk array alarm  ", "SN-1234", "operator:root");
@@ -33,7 +33,7 @@ class TicketStoreTest {
         assertThat(ticket).isEqualTo(new Ticket(ticket.number(), "Disk array alarm", "SN-1234", Ticket.Status.OPEN,
                 clock.instant(), null, "operator:root", null));
         assertThat(store.find(ticket.number())).contains(ticket);
-        List<AuditRecord> records = audit.list(0, 10);
+        List<ServerAuditRecord> records = audit.list(0, 10);
         assertThat(records).hasSize(1);
         assertThat(records.get(0).event().type()).isEqualTo(EventType.TICKET_OPENED);
         assertThat(records.get(0).event().ticket()).isEqualTo(ticket.number().value());
@@ -44,7 +44,7 @@ class TicketStoreTest {
 
     @StorageTest
     void listShowsEveryTicketOldestFirst(TestDatabase test) {
-        TicketStore store = new TicketStore(test.database(), new AuditLog(test.database(), clock), clock);
+        TicketStore store = new TicketStore(test.database(), new ServerAuditLog(test.database(), clock), clock);
         Ticket first = store.open("first", null, "alice");
         clock.advance(Duration.ofMinutes(1));
         Ticket second = store.open("second", "SN-2", "bob");
@@ -55,7 +55,7 @@ class TicketStoreTest {
 
     @StorageTest
     void closeClosesAnOpenTicketOnceAndAuditsIt(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TicketStore store = new TicketStore(test.database(), audit, clock);
         Ticket ticket = store.open("t", "SN-1", "alice");
         clock.advance(Duration.ofHours(2));
@@ -66,7 +66,7 @@ class TicketStoreTest {
         assertThat(closed.closedAt()).isEqualTo(clock.instant());
         assertThat(closed.closedBy()).isEqualTo("bob");
         assertThat(store.find(ticket.number())).contains(closed);
-        AuditRecord last = audit.list(1, 10).get(0);
+        ServerAuditRecord last = audit.list(1, 10).get(0);
         assertThat(last.event().type()).isEqualTo(EventType.TICKET_CLOSED);
         assertThat(last.event().ticket()).isEqualTo(ticket.number().value());
         assertThat(last.event().actor()).isEqualTo("bob");
@@ -82,7 +82,7 @@ class TicketStoreTest {
 
     @StorageTest
     void closingAnUnknownTicketIsRefusedAndAuditsNothing(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TicketStore store = new TicketStore(test.database(), audit, clock);
 
         assertThatThrownBy(() -> store.close(new TicketNumber("87654321"), "bob"))
@@ -96,7 +96,7 @@ class TicketStoreTest {
 
     @StorageTest
     void admitAcceptsOpenTicketsForTheirApplianceAndRefusesTheRestWithAReason(TestDatabase test) {
-        TicketStore store = new TicketStore(test.database(), new AuditLog(test.database(), clock), clock);
+        TicketStore store = new TicketStore(test.database(), new ServerAuditLog(test.database(), clock), clock);
         TicketNumber anyAppliance = store.open("any", null, "alice").number();
         TicketNumber forSn1 = store.open("bound", "SN-1", "alice").number();
         TicketNumber closed = store.open("done", "SN-1", "alice").number();
@@ -115,7 +115,7 @@ class TicketStoreTest {
 
     @StorageTest
     void aNumberThatIsTakenIsDrawnAgain(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TicketStore store = new TicketStore(test.database(), audit, clock, draws(12345678, 12345678, 23456789));
 
         Ticket first = store.open("first", null, "alice");
@@ -127,7 +127,7 @@ class TicketStoreTest {
 
     @StorageTest
     void drawingIsBoundedAndGivesUpWithAClearMessage(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TicketStore store = new TicketStore(test.database(), audit, clock, draws(12345678));
         store.open("first", null, "alice");
 
@@ -140,7 +140,7 @@ class TicketStoreTest {
 
     @StorageTest
     void badTitlesSerialsAndActorsAreRefusedBeforeAnythingIsWritten(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TicketStore store = new TicketStore(test.database(), audit, clock);
 
         assertThatThrownBy(() -> store.open(" ", null, "alice")).hasMessage("title is missing");
@@ -157,8 +157,8 @@ class TicketStoreTest {
     @StorageTest
     void ticketsOpenedThroughTwoPoolsAtOnceGetDistinctNumbersAndOneChain(TestDatabase test) throws Exception {
         Database second = test.open();
-        TicketStore a = new TicketStore(test.database(), new AuditLog(test.database(), clock), clock);
-        TicketStore b = new TicketStore(second, new AuditLog(second, clock), clock);
+        TicketStore a = new TicketStore(test.database(), new ServerAuditLog(test.database(), clock), clock);
+        TicketStore b = new TicketStore(second, new ServerAuditLog(second, clock), clock);
         FutureTask<Void> other = new FutureTask<>(() -> {
             for (int i = 0; i < 10; i++) {
                 b.open("b" + i, null, "bob");
@@ -172,7 +172,7 @@ class TicketStoreTest {
         other.get(60, TimeUnit.SECONDS);
 
         assertThat(a.list()).hasSize(20).extracting(Ticket::number).doesNotHaveDuplicates();
-        assertThat(new AuditLog(test.database(), clock).verify().checked()).isEqualTo(20);
+        assertThat(new ServerAuditLog(test.database(), clock).verify().checked()).isEqualTo(20);
     }
 
     /** A random source that yields the given numbers in turn, repeating the last one. */

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secureconnect.crypto.token.AccessToken;
-import dev.secureconnect.server.audit.AuditLog;
-import dev.secureconnect.server.audit.AuditRecord;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +27,7 @@ class TokenStoreTest {
 
     @StorageTest
     void issuedTokensAreRecordedListedAndAudited(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TokenStore store = new TokenStore(test.database(), audit, clock);
         AccessToken first = token("alice", Duration.ofHours(1), "disk full");
         store.recordIssued(first, "127.0.0.1:5000");
@@ -44,7 +44,7 @@ class TokenStoreTest {
         assertThat(store.list(true)).hasSize(2);
         assertThat(store.find(second.id()).orElseThrow().status(clock.instant())).isEqualTo("expired");
 
-        AuditRecord issued = audit.list(0, 10).get(0);
+        ServerAuditRecord issued = audit.list(0, 10).get(0);
         assertThat(issued.event().type()).isEqualTo(EventType.TOKEN_ISSUED);
         assertThat(issued.event().actor()).isEqualTo("alice");
         assertThat(issued.event().applianceSerial()).isEqualTo("SN-1");
@@ -56,7 +56,7 @@ class TokenStoreTest {
 
     @StorageTest
     void revokeMarksTheTokenOnceAndAuditsIt(TestDatabase test) {
-        AuditLog audit = new AuditLog(test.database(), clock);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         TokenStore store = new TokenStore(test.database(), audit, clock);
         AccessToken token = token("alice", Duration.ofHours(1), null);
         store.recordIssued(token, null);
@@ -70,8 +70,8 @@ class TokenStoreTest {
         assertThat(store.isRevoked(token.id())).isTrue();
         assertThat(store.revokedUnexpired()).containsExactly(new StoredToken.Revocation(token.id(), token.expiresAt()));
         assertThat(store.list(false)).isEmpty();
-        List<AuditRecord> records = audit.list(0, 10);
-        AuditRecord last = records.get(records.size() - 1);
+        List<ServerAuditRecord> records = audit.list(0, 10);
+        ServerAuditRecord last = records.get(records.size() - 1);
         assertThat(last.event().type()).isEqualTo(EventType.TOKEN_REVOKED);
         assertThat(last.event().details()).containsEntry("tokenId", token.id().toString())
                 .containsEntry("engineer", "alice").containsEntry("reason", "laptop lost");

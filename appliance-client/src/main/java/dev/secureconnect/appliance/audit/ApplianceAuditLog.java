@@ -27,7 +27,7 @@ import java.util.List;
  * Each append is forced to disk before it returns. {@code DIR/audit.head} keeps the last sequence number and hash, so
  * {@link #verify} also notices lines cut off the end.
  */
-public final class AuditLog implements AuditSink {
+public final class ApplianceAuditLog implements AuditSink {
 
     /** The head of the chain: the last record's sequence number and hash. */
     record Head(long seq, String hash) {
@@ -40,25 +40,25 @@ public final class AuditLog implements AuditSink {
     private final ApplianceDirectory directory;
     private final Clock clock;
 
-    public AuditLog(ApplianceDirectory directory, Clock clock) {
+    public ApplianceAuditLog(ApplianceDirectory directory, Clock clock) {
         this.directory = directory;
         this.clock = clock;
     }
 
     @Override
-    public void record(AuditEvent event) {
+    public void record(ApplianceAuditEvent event) {
         append(event);
     }
 
     /** Numbers, chains and appends one event; returns the line written. */
-    public AuditRecord append(AuditEvent event) {
+    public ApplianceAuditRecord append(ApplianceAuditEvent event) {
         return FileLocks.locked(directory.auditLockFile(), () -> {
             Head head = lastHead();
-            AuditRecord.Body body = new AuditRecord.Body(head.seq() + 1, clock.instant().toString(), event.type().id(),
+            ApplianceAuditRecord.Body body = new ApplianceAuditRecord.Body(head.seq() + 1, clock.instant().toString(), event.type().id(),
                     event.type().eventName(), event.actor(), event.ticket(), event.session(), event.target(),
                     event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService(), event.details());
             String hash = HashChain.link(head.hash(), canonical(body));
-            AuditRecord record = body.chained(head.hash(), hash);
+            ApplianceAuditRecord record = body.chained(head.hash(), hash);
             appendLine(Json.line(record));
             Path headFile = directory.auditHeadFile();
             try {
@@ -76,9 +76,9 @@ public final class AuditLog implements AuditSink {
      *
      * @throws ApplianceException if a line cannot be read as a record (see {@link #verify})
      */
-    public List<AuditRecord> records() {
+    public List<ApplianceAuditRecord> records() {
         List<String> lines = FileLocks.locked(directory.auditLockFile(), this::lines);
-        List<AuditRecord> records = new ArrayList<>(lines.size());
+        List<ApplianceAuditRecord> records = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             records.add(parse(lines.get(i), i + 1));
         }
@@ -100,7 +100,7 @@ public final class AuditLog implements AuditSink {
             String previous = HashChain.GENESIS;
             for (int i = 0; i < lines.size(); i++) {
                 int lineNumber = i + 1;
-                AuditRecord record = parse(lines.get(i), lineNumber);
+                ApplianceAuditRecord record = parse(lines.get(i), lineNumber);
                 if (record.seq() != seq + 1) {
                     throw new ApplianceException("audit log line " + lineNumber + " has seq " + record.seq() + " where "
                             + (seq + 1) + " was expected: a line was removed or reordered");
@@ -126,9 +126,9 @@ public final class AuditLog implements AuditSink {
         });
     }
 
-    private static AuditRecord parse(String line, int lineNumber) {
+    private static ApplianceAuditRecord parse(String line, int lineNumber) {
         try {
-            AuditRecord record = Json.COMPACT.readValue(line, AuditRecord.class);
+            ApplianceAuditRecord record = Json.COMPACT.readValue(line, ApplianceAuditRecord.class);
             if (record.prevHash() == null || record.hash() == null || record.event() == null) {
                 throw new ApplianceException("audit log line " + lineNumber + " lacks its hashes: it was edited or corrupted");
             }
@@ -139,7 +139,7 @@ public final class AuditLog implements AuditSink {
         }
     }
 
-    static byte[] canonical(AuditRecord.Body body) {
+    static byte[] canonical(ApplianceAuditRecord.Body body) {
         return Json.line(body).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -155,7 +155,7 @@ public final class AuditLog implements AuditSink {
             }
             return Head.EMPTY;
         }
-        AuditRecord record;
+        ApplianceAuditRecord record;
         try {
             record = parse(last, -1);
         } catch (ApplianceException e) {

@@ -1,4 +1,4 @@
-package dev.secureconnect.tunnel.audit;
+package dev.secureconnect.events;
 
 /** RFC 5424 severities, as audit events and syslog export use them. */
 public enum Severity {

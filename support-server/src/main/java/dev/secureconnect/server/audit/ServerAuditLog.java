@@ -48,12 +48,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class AuditLog {
+public final class ServerAuditLog {
 
     /** The most records one {@link #list} call returns. */
     public static final int MAX_LIST_LIMIT = 10_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ServerAuditLog.class);
     private static final int VERIFY_PAGE_SIZE = 1_000;
 
     /** The most queued appends one transaction takes. */
@@ -71,7 +71,7 @@ public final class AuditLog {
     /** Whether one appender leads: appends the queued events batch by batch (the others wait for their record). */
     private boolean leading;
 
-    public AuditLog(Database database, Clock clock) {
+    public ServerAuditLog(Database database, Clock clock) {
         this.database = requireNonNull(database, "database");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -81,7 +81,7 @@ public final class AuditLog {
      *
      * @throws StorageException if the database fails; nothing is appended then
      */
-    public AuditRecord append(AuditEvent event) {
+    public ServerAuditRecord append(ServerAuditEvent event) {
         requireNonNull(event, "event");
         QueuedAppend mine = new QueuedAppend(event);
         boolean lead;
@@ -96,7 +96,7 @@ public final class AuditLog {
         if (lead) {
             lead(mine);
         }
-        AuditRecord record = mine.record();
+        ServerAuditRecord record = mine.record();
         LOG.debug("audit record {} appended: {}", record.seq(), event.type().eventName());
         return record;
     }
@@ -143,10 +143,10 @@ public final class AuditLog {
                 batch.add(queued.poll());
             }
         }
-        List<AuditRecord> records;
+        List<ServerAuditRecord> records;
         try {
             records = holdingHead(transaction -> {
-                List<AuditRecord> appended = new ArrayList<>(batch.size());
+                List<ServerAuditRecord> appended = new ArrayList<>(batch.size());
                 for (QueuedAppend append : batch) {
                     appended.add(transaction.append(append.event()));
                 }
@@ -209,7 +209,7 @@ public final class AuditLog {
     }
 
     /** Every record of one session (its session id), oldest first; at most {@link #MAX_LIST_LIMIT}. */
-    public List<AuditRecord> session(String sessionId) {
+    public List<ServerAuditRecord> session(String sessionId) {
         requireNonNull(sessionId, "sessionId");
         List<AuditRow> rows = database.withConnection(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRow.COLUMNS
@@ -226,7 +226,7 @@ public final class AuditLog {
      *
      * @throws StorageException if a record no longer decodes (the log was tampered with)
      */
-    public List<AuditRecord> list(long afterSeq, int limit) {
+    public List<ServerAuditRecord> list(long afterSeq, int limit) {
         if (afterSeq < 0) {
             throw new IllegalArgumentException("afterSeq: " + afterSeq + " (expected: >= 0)");
         }
@@ -234,7 +234,7 @@ public final class AuditLog {
             throw new IllegalArgumentException("limit: " + limit + " (expected: 1.." + MAX_LIST_LIMIT + ")");
         }
         List<AuditRow> rows = database.withConnection(connection -> rows(connection, afterSeq, Long.MAX_VALUE, limit));
-        List<AuditRecord> records = new ArrayList<>(rows.size());
+        List<ServerAuditRecord> records = new ArrayList<>(rows.size());
         for (AuditRow row : rows) {
             records.add(row.toRecord());
         }
@@ -452,19 +452,19 @@ public final class AuditLog {
      * it waits).
      */
     private static final class QueuedAppend {
-        private final AuditEvent event;
+        private final ServerAuditEvent event;
         private final Thread caller = Thread.currentThread();
         private final CountDownLatch wake = new CountDownLatch(1);
         private volatile boolean done;
-        private AuditRecord record;
+        private ServerAuditRecord record;
         private Throwable failure;
         private Thread failedIn;
 
-        QueuedAppend(AuditEvent event) {
+        QueuedAppend(ServerAuditEvent event) {
             this.event = event;
         }
 
-        AuditEvent event() {
+        ServerAuditEvent event() {
             return event;
         }
 
@@ -496,7 +496,7 @@ public final class AuditLog {
             wake.countDown();
         }
 
-        void succeed(AuditRecord appended) {
+        void succeed(ServerAuditRecord appended) {
             record = appended;
             done = true;
             wake.countDown();
@@ -515,7 +515,7 @@ public final class AuditLog {
          * batch; for the others a {@link StorageException} with the same one-line message and the failure as cause,
          * so that each caller's exception carries its own stack trace.
          */
-        AuditRecord record() {
+        ServerAuditRecord record() {
             if (failure == null) {
                 return record;
             }

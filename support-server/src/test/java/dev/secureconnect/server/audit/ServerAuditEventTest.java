@@ -3,22 +3,22 @@ package dev.secureconnect.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class AuditEventTest {
+class ServerAuditEventTest {
 
     @Test
     void theBuilderDefaultsToSuccessAndSortsDetails() {
-        AuditEvent event = AuditEvent.builder(EventType.STREAM_OPENED)
+        ServerAuditEvent event = ServerAuditEvent.builder(EventType.STREAM_OPENED)
                 .detail("target", "127.0.0.1:22")
                 .detail("bytes", 10)
                 .detail("absent", null)
                 .build();
 
-        assertThat(event.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
+        assertThat(event.outcome()).isEqualTo(ServerAuditEvent.Outcome.SUCCESS);
         assertThat(event.details().keySet()).containsExactly("bytes", "target");
         assertThat(event.actor()).isNull();
     }
@@ -26,8 +26,8 @@ class AuditEventTest {
     @Test
     void detailsAreACopyThatCannotBeChanged() {
         Map<String, String> details = new HashMap<>(Map.of("reason", "revoked"));
-        AuditEvent event = new AuditEvent(EventType.HANDSHAKE_REFUSED, null, null, null, null, "198.51.100.1:4000",
-                AuditEvent.Outcome.FAILURE, details);
+        ServerAuditEvent event = new ServerAuditEvent(EventType.HANDSHAKE_REFUSED, null, null, null, null, "198.51.100.1:4000",
+                ServerAuditEvent.Outcome.FAILURE, details);
         details.put("reason", "changed");
 
         assertThat(event.details()).containsExactly(Map.entry("reason", "revoked"));
@@ -36,13 +36,13 @@ class AuditEventTest {
 
     @Test
     void typeAndOutcomeAreRequired() {
-        assertThatThrownBy(() -> AuditEvent.builder(null)).hasMessage("type");
-        assertThatThrownBy(() -> AuditEvent.builder(EventType.LINK_UP).outcome(null)).hasMessage("outcome");
+        assertThatThrownBy(() -> ServerAuditEvent.builder(null)).hasMessage("type");
+        assertThatThrownBy(() -> ServerAuditEvent.builder(EventType.LINK_UP).outcome(null)).hasMessage("outcome");
     }
 
     @Test
     void outcomesHaveLowerCaseCodes() {
-        assertThat(AuditEvent.Outcome.FAILURE.code()).isEqualTo("failure");
-        assertThat(AuditEvent.Outcome.ofCode("success")).isEqualTo(AuditEvent.Outcome.SUCCESS);
+        assertThat(ServerAuditEvent.Outcome.FAILURE.code()).isEqualTo("failure");
+        assertThat(ServerAuditEvent.Outcome.ofCode("success")).isEqualTo(ServerAuditEvent.Outcome.SUCCESS);
     }
 }

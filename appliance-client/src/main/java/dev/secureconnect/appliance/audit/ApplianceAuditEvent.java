@@ -3,7 +3,7 @@ package dev.secureconnect.appliance.audit;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.Map;
  * @param details what else the event names, in order (token id, command and arguments, exit status, file size and
  *     SHA-256, …): strings, numbers, booleans or lists of strings; null when none. Never a token or a secret.
  */
-public record AuditEvent(
+public record ApplianceAuditEvent(
         EventType type,
         String actor,
         String ticket,
@@ -37,7 +37,7 @@ public record AuditEvent(
     public static final String REFUSED = "refused";
     public static final String FAILURE = "failure";
 
-    public AuditEvent {
+    public ApplianceAuditEvent {
         requireNonNull(type, "type");
         requireNonNull(actor, "actor");
         outcome = outcome == null ? SUCCESS : outcome;
@@ -117,8 +117,8 @@ public record AuditEvent(
             return this;
         }
 
-        public AuditEvent build() {
-            return new AuditEvent(type, actor, ticket, session, target, outcome, reason, bytesToService, bytesFromService,
+        public ApplianceAuditEvent build() {
+            return new ApplianceAuditEvent(type, actor, ticket, session, target, outcome, reason, bytesToService, bytesFromService,
                     details);
         }
     }

@@ -8,7 +8,7 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,36 +26,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The appliance's audit log: chained appends, listing, and {@code audit verify} catching every kind of tampering. */
-class AuditLogTest {
+class ApplianceAuditLogTest {
 
     @TempDir
     Path work;
 
     private Path dir;
-    private AuditLog log;
+    private ApplianceAuditLog log;
 
     @BeforeEach
     void appliance() {
         dir = work.resolve("appliance");
         ApplianceCli.ok(PkiFiles.appliance(work.resolve("issued"), "SN-AUDIT-1").initArgs(dir, "a.example:1"));
-        log = new AuditLog(ApplianceDirectory.open(dir), Clock.systemUTC());
-        log.append(AuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
-        log.append(AuditEvent.of(EventType.TICKET_CONNECTED, "alice").ticket("12345678").build());
-        log.append(AuditEvent.of(EventType.STREAM_REFUSED, "server").ticket("12345678").session("s-1")
+        log = new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.systemUTC());
+        log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
+        log.append(ApplianceAuditEvent.of(EventType.TICKET_CONNECTED, "alice").ticket("12345678").build());
+        log.append(ApplianceAuditEvent.of(EventType.STREAM_REFUSED, "server").ticket("12345678").session("s-1")
                 .target("10.0.0.1:22").refused("host 10.0.0.1 is not this appliance's loopback address").build());
-        log.append(AuditEvent.of(EventType.STREAM_CLOSED, "server").ticket("12345678").session("s-2")
+        log.append(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server").ticket("12345678").session("s-2")
                 .target("127.0.0.1:22").reason("both sides ended").bytes(100, 2000).build());
     }
 
     @Test
     void recordsAreNumberedChainedAndPrivate() throws IOException {
-        List<AuditRecord> records = log.records();
-        assertThat(records).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L, 4L);
+        List<ApplianceAuditRecord> records = log.records();
+        assertThat(records).extracting(ApplianceAuditRecord::seq).containsExactly(1L, 2L, 3L, 4L);
         assertThat(records.get(0).prevHash()).isEqualTo(HashChain.GENESIS);
         for (int i = 1; i < records.size(); i++) {
             assertThat(records.get(i).prevHash()).isEqualTo(records.get(i - 1).hash());
         }
-        AuditRecord refused = records.get(2);
+        ApplianceAuditRecord refused = records.get(2);
         assertThat(refused.eventId()).isEqualTo(1201);
         assertThat(refused.event()).isEqualTo("stream.refused");
         assertThat(refused.outcome()).isEqualTo("refused");
@@ -78,12 +78,12 @@ class AuditLogTest {
     @Test
     void anEditedLineWithARecomputedHashBreaksTheNextLink() throws IOException {
         List<String> lines = lines();
-        AuditRecord third = log.records().get(2);
-        AuditRecord forged = new AuditRecord(third.seq(), third.time(), third.eventId(), third.event(), third.actor(),
+        ApplianceAuditRecord third = log.records().get(2);
+        ApplianceAuditRecord forged = new ApplianceAuditRecord(third.seq(), third.time(), third.eventId(), third.event(), third.actor(),
                 third.ticket(), third.session(), "127.0.0.1:22", third.outcome(), third.reason(), null, null,
                 null, third.prevHash(), null);
-        String hash = HashChain.link(third.prevHash(), AuditLog.canonical(forged.body()));
-        lines.set(2, dev.secureconnect.appliance.internal.Json.line(new AuditRecord(forged.seq(), forged.time(),
+        String hash = HashChain.link(third.prevHash(), ApplianceAuditLog.canonical(forged.body()));
+        lines.set(2, dev.secureconnect.appliance.internal.Json.line(new ApplianceAuditRecord(forged.seq(), forged.time(),
                 forged.eventId(), forged.event(), forged.actor(), forged.ticket(), forged.session(), forged.target(),
                 forged.outcome(), forged.reason(), null, null, null, forged.prevHash(), hash)));
         write(lines);
@@ -148,7 +148,7 @@ class AuditLogTest {
             List<Future<?>> writes = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String session = "s-" + i;
-                writes.add(pool.submit(() -> log.append(AuditEvent.of(EventType.STREAM_OPENED, "server").session(session).build())));
+                writes.add(pool.submit(() -> log.append(ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server").session(session).build())));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -164,7 +164,7 @@ class AuditLogTest {
         List<String> lines = lines();
         lines.set(3, "garbage");
         write(lines);
-        assertThatThrownBy(() -> log.append(AuditEvent.of(EventType.SECURECONNECT_DISABLED, "alice").build()))
+        assertThatThrownBy(() -> log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_DISABLED, "alice").build()))
                 .isInstanceOf(ApplianceException.class).hasMessageContaining("is damaged: run 'sc-appliance audit verify");
     }
 

@@ -1,4 +1,4 @@
-package dev.secureconnect.tunnel.audit;
+package dev.secureconnect.events;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 /**
  * The event catalogue as a document: {@link EventType} is its one source of truth and {@code docs/events.md} its
  * rendering, which a test keeps equal. Regenerate after adding an event or a field:
- * {@code java -cp tunnel-protocol/target/classes dev.secureconnect.tunnel.audit.EventCatalogue > docs/events.md}.
+ * {@code java -cp event-catalogue/target/classes dev.secureconnect.events.EventCatalogue > docs/events.md}.
  */
 public final class EventCatalogue {
 

@@ -2,7 +2,7 @@ package dev.secureconnect.server.audit;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * sorted by key.
  *
  * <pre>{@code
- * AuditEvent.builder(EventType.TICKET_REFUSED)
+ * ServerAuditEvent.builder(EventType.TICKET_REFUSED)
  *         .appliance("SN-1234").ticket("12345678").source("203.0.113.7:50412")
  *         .outcome(Outcome.FAILURE).detail("reason", "ticket closed")
  *         .build();
@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * @param outcome whether the action succeeded
  * @param details further facts, never secrets; unmodifiable and sorted by key (entries with a null value are left out)
  */
-public record AuditEvent(
+public record ServerAuditEvent(
         EventType type,
         String actor,
         String applianceSerial,
@@ -60,7 +60,7 @@ public record AuditEvent(
         }
     }
 
-    public AuditEvent {
+    public ServerAuditEvent {
         requireNonNull(type, "type");
         requireNonNull(outcome, "outcome");
         TreeMap<String, String> sorted = new TreeMap<>();
@@ -79,7 +79,7 @@ public record AuditEvent(
         return new Builder(type);
     }
 
-    /** Builds an {@link AuditEvent}; every setter may be left out. */
+    /** Builds an {@link ServerAuditEvent}; every setter may be left out. */
     public static final class Builder {
         private final EventType type;
         private String actor;
@@ -143,8 +143,8 @@ public record AuditEvent(
             return detail(key, Long.toString(value));
         }
 
-        public AuditEvent build() {
-            return new AuditEvent(type, actor, applianceSerial, ticket, sessionId, sourceAddress, outcome, details);
+        public ServerAuditEvent build() {
+            return new ServerAuditEvent(type, actor, applianceSerial, ticket, sessionId, sourceAddress, outcome, details);
         }
     }
 }

@@ -9,7 +9,7 @@ import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.tunnel.audit.EventType;
+import dev.secureconnect.events.EventType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -18,21 +18,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-class AuditLogTest {
+class ServerAuditLogTest {
 
     private final MutableClock clock = MutableClock.atNewYear2026();
 
     @StorageTest
     void appendedRecordsAreNumberedTimedAndChainedFromGenesis(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
 
-        List<AuditRecord> appended = appendSome(log, 3);
+        List<ServerAuditRecord> appended = appendSome(log, 3);
 
-        assertThat(appended).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L);
+        assertThat(appended).extracting(ServerAuditRecord::seq).containsExactly(1L, 2L, 3L);
         assertThat(appended.get(0).prevHash()).isEqualTo(HashChain.GENESIS);
         assertThat(appended.get(1).prevHash()).isEqualTo(appended.get(0).hash());
         assertThat(appended.get(2).prevHash()).isEqualTo(appended.get(1).hash());
-        assertThat(appended).extracting(AuditRecord::time).containsExactly(
+        assertThat(appended).extracting(ServerAuditRecord::time).containsExactly(
                 Instant.parse("2026-01-01T00:00:01Z"),
                 Instant.parse("2026-01-01T00:00:02Z"),
                 Instant.parse("2026-01-01T00:00:03Z"));
@@ -41,8 +41,8 @@ class AuditLogTest {
 
     @StorageTest
     void listReturnsTheRecordsAfterASequenceNumberExactlyAsAppended(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
-        List<AuditRecord> appended = appendSome(log, 5);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
+        List<ServerAuditRecord> appended = appendSome(log, 5);
 
         assertThat(log.list(0, 100)).isEqualTo(appended);
         assertThat(log.list(1, 2)).isEqualTo(appended.subList(1, 3));
@@ -51,24 +51,24 @@ class AuditLogTest {
 
     @StorageTest
     void everyFieldRoundTripsIncludingNullsNewlinesAndNonAscii(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         clock.set(Instant.parse("2026-03-04T05:06:07.123456789Z"));
-        AuditEvent full = AuditEvent.builder(EventType.STREAM_CLOSED)
+        ServerAuditEvent full = ServerAuditEvent.builder(EventType.STREAM_CLOSED)
                 .actor("alice")
                 .appliance("SN-1234")
                 .ticket("12345678")
                 .session("s-1")
                 .source("203.0.113.7:50412")
-                .outcome(AuditEvent.Outcome.FAILURE)
+                .outcome(ServerAuditEvent.Outcome.FAILURE)
                 .detail("reason", "line one\nline two")
                 .detail("bytesToAppliance", 1_073_741_824L)
                 .detail("note", "Grüße, 東京 ✓")
                 .detail("omitted", null)
                 .build();
-        AuditEvent bare = AuditEvent.builder(EventType.TICKET_OPENED).build();
+        ServerAuditEvent bare = ServerAuditEvent.builder(EventType.TICKET_OPENED).build();
 
-        AuditRecord first = log.append(full);
-        AuditRecord second = log.append(bare);
+        ServerAuditRecord first = log.append(full);
+        ServerAuditRecord second = log.append(bare);
 
         assertThat(first.time()).isEqualTo(Instant.parse("2026-03-04T05:06:07.123Z"));
         assertThat(log.list(0, 10)).containsExactly(first, second);
@@ -78,13 +78,13 @@ class AuditLogTest {
                         Map.entry("note", "Grüße, 東京 ✓"),
                         Map.entry("reason", "line one\nline two"));
         assertThat(second.event().actor()).isNull();
-        assertThat(second.event().outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
+        assertThat(second.event().outcome()).isEqualTo(ServerAuditEvent.Outcome.SUCCESS);
         assertThat(log.verify().ok()).isTrue();
     }
 
     @StorageTest
     void verifyAcceptsAnEmptyLogAndAnIntactChain(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
 
         assertThat(log.verify()).isEqualTo(new AuditVerification(
                 Problem.NONE, 0, 0, 0, "audit log intact: 0 record(s), head at 0"));
@@ -100,7 +100,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsAnEditedRow(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
 
         test.tamper("UPDATE audit_log SET details = '{\"title\":\"nothing to see here\"}' WHERE seq = 3");
@@ -111,7 +111,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsARowEditedAndReHashed(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
         AuditRow original = row(test, 3);
         AuditRow forged = new AuditRow(original.seq(), original.occurredAt(), original.eventId(), "mallory",
@@ -129,7 +129,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsADeletedMiddleRow(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
 
         test.tamper("DELETE FROM audit_log WHERE seq = 3");
@@ -140,7 +140,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsDeletedFirstRows(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
 
         test.tamper("DELETE FROM audit_log WHERE seq <= 2");
@@ -151,7 +151,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsADeletedLastRowAsAHeadMismatch(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
 
         test.tamper("DELETE FROM audit_log WHERE seq = 5");
@@ -162,7 +162,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsTwoSwappedRows(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
 
         test.tamper(
@@ -176,7 +176,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsAChangedLink(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
 
         test.tamper("UPDATE audit_log SET prev_hash = '" + "f".repeat(64) + "' WHERE seq = 4");
@@ -187,7 +187,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsAChangedHashColumn(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
 
         test.tamper("UPDATE audit_log SET hash = '" + "a".repeat(64) + "' WHERE seq = 3");
@@ -198,7 +198,7 @@ class AuditLogTest {
 
     @StorageTest
     void verifyDetectsAnEditedHead(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 3);
 
         test.tamper("UPDATE audit_head SET hash = '" + "b".repeat(64) + "'");
@@ -210,7 +210,7 @@ class AuditLogTest {
 
     @StorageTest
     void aRowEditedIntoSomethingUnreadableFailsListingButVerifyStillNamesIt(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 3);
 
         test.tamper("UPDATE audit_log SET event_id = 9999 WHERE seq = 2");
@@ -225,39 +225,39 @@ class AuditLogTest {
 
     @StorageTest
     void workAndItsRecordsCommitTogetherOrNotAtAll(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
 
         assertThatThrownBy(() -> log.inTransaction(transaction -> {
-                    transaction.append(AuditEvent.builder(EventType.TICKET_OPENED).build());
+                    transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).build());
                     throw new IllegalStateException("abandoned");
                 }))
                 .hasMessage("abandoned");
         assertThat(log.lastSeq()).isZero();
         assertThat(log.list(0, 10)).isEmpty();
 
-        List<AuditRecord> both = log.inTransaction(transaction -> List.of(
-                transaction.append(AuditEvent.builder(EventType.TICKET_OPENED).build()),
-                transaction.append(AuditEvent.builder(EventType.TICKET_CLOSED).build())));
+        List<ServerAuditRecord> both = log.inTransaction(transaction -> List.of(
+                transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).build()),
+                transaction.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED).build())));
 
-        assertThat(both).extracting(AuditRecord::seq).containsExactly(1L, 2L);
+        assertThat(both).extracting(ServerAuditRecord::seq).containsExactly(1L, 2L);
         assertThat(both.get(1).prevHash()).isEqualTo(both.get(0).hash());
         assertThat(log.verify().ok()).isTrue();
     }
 
     @StorageTest
     void listRefusesOutOfRangeArguments(TestDatabase test) {
-        AuditLog log = new AuditLog(test.database(), clock);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock);
 
         assertThatThrownBy(() -> log.list(-1, 10)).hasMessage("afterSeq: -1 (expected: >= 0)");
         assertThatThrownBy(() -> log.list(0, 0)).hasMessage("limit: 0 (expected: 1..10000)");
         assertThatThrownBy(() -> log.list(0, 10_001)).hasMessage("limit: 10001 (expected: 1..10000)");
     }
 
-    private List<AuditRecord> appendSome(AuditLog log, int count) {
-        List<AuditRecord> records = new ArrayList<>();
+    private List<ServerAuditRecord> appendSome(ServerAuditLog log, int count) {
+        List<ServerAuditRecord> records = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             clock.advance(Duration.ofSeconds(1));
-            records.add(log.append(AuditEvent.builder(i % 2 == 1 ? EventType.TICKET_OPENED : EventType.TICKET_CLOSED)
+            records.add(log.append(ServerAuditEvent.builder(i % 2 == 1 ? EventType.TICKET_OPENED : EventType.TICKET_CLOSED)
                     .actor("operator:root")
                     .ticket(String.valueOf(10_000_000 + i))
                     .detail("title", "ticket " + i)

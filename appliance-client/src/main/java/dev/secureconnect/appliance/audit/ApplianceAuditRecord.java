@@ -12,14 +12,14 @@ import java.util.Map;
  * @param time ISO-8601 instant
  * @param eventId the stable id of the event in the catalogue
  * @param event the event's dotted name, e.g. {@code stream.opened}
- * @param details further fields of the event (see {@link AuditEvent#details()}); absent when none
+ * @param details further fields of the event (see {@link ApplianceAuditEvent#details()}); absent when none
  * @param prevHash the hash of the line before (64 zeros for the first)
  * @param hash {@code HashChain.link(prevHash, canonical JSON of the fields before prevHash)}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"seq", "time", "eventId", "event", "actor", "ticket", "session", "target", "outcome", "reason",
     "bytesToService", "bytesFromService", "details", "prevHash", "hash"})
-public record AuditRecord(
+public record ApplianceAuditRecord(
         long seq,
         String time,
         int eventId,
@@ -61,8 +61,8 @@ public record AuditRecord(
             Long bytesFromService,
             Map<String, Object> details) {
 
-        AuditRecord chained(String prevHash, String hash) {
-            return new AuditRecord(seq, time, eventId, event, actor, ticket, session, target, outcome, reason,
+        ApplianceAuditRecord chained(String prevHash, String hash) {
+            return new ApplianceAuditRecord(seq, time, eventId, event, actor, ticket, session, target, outcome, reason,
                     bytesToService, bytesFromService, details, prevHash, hash);
         }
     }

@@ -1,4 +1,4 @@
-package dev.secureconnect.tunnel.audit;
+package dev.secureconnect.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,8 +80,8 @@ class EventCatalogueTest {
     void docsEventsMdIsTheRenderingOfTheCatalogue() throws Exception {
         Path doc = Path.of("").toAbsolutePath().getParent().resolve("docs/events.md");
         assertThat(Files.readString(doc, StandardCharsets.UTF_8))
-                .as("docs/events.md is stale: regenerate it with 'java -cp tunnel-protocol/target/classes "
-                        + "dev.secureconnect.tunnel.audit.EventCatalogue > docs/events.md'")
+                .as("docs/events.md is stale: regenerate it with 'java -cp event-catalogue/target/classes "
+                        + "dev.secureconnect.events.EventCatalogue > docs/events.md'")
                 .isEqualTo(EventCatalogue.markdown());
     }
 }

@@ -1,4 +1,4 @@
-package dev.secureconnect.tunnel.audit;
+package dev.secureconnect.events;
 
 import java.util.Arrays;
 import java.util.List;
