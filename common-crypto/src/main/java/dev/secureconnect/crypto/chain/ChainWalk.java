@@ -1,5 +1,6 @@
 package dev.secureconnect.crypto.chain;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 
 /**
@@ -26,9 +27,9 @@ public final class ChainWalk {
     }
 
     private long expectedSeq;
-    private String previousHash;
+    private @Nullable String previousHash;
 
-    private ChainWalk(long firstSeq, String previousHash) {
+    private ChainWalk(long firstSeq, @Nullable String previousHash) {
         this.expectedSeq = firstSeq;
         this.previousHash = previousHash;
     }
@@ -83,7 +84,7 @@ public final class ChainWalk {
      * The hash of the last record linked: {@link HashChain#GENESIS} before the first record of a whole chain, null
      * before the first record of an excerpt.
      */
-    public String lastHash() {
+    public @Nullable String lastHash() {
         return previousHash;
     }
 }
