@@ -106,7 +106,7 @@ public final class EventCatalogue {
                 against an id or a name keeps working across releases (ids are never renumbered or reused). The
                 server records the events it witnesses in its hash-chained database log (`sc-server audit list`), the
                 appliance those of its own side in its hash-chained file (`sc-appliance audit`). Severities are RFC 5424
-                (0 = most severe). Generated from `EventType` (tunnel-protocol); do not edit by hand.
+                (0 = most severe). Generated from `EventType` (event-catalogue); do not edit by hand.
 
                 | id | name | severity | category | meaning | fields |
                 | --- | --- | --- | --- | --- | --- |

@@ -5,6 +5,7 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.FileLocks;
 import dev.secureconnect.appliance.internal.Json;
+import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.files.DurableFiles;
 import java.io.IOException;
@@ -173,27 +174,22 @@ public final class ApplianceAuditLog implements AuditSink {
         // the head and the length it belongs to are noted together; the lines up to it are read without the lock
         Snapshot snapshot = FileLocks.locked(directory.auditLockFile(), () -> new Snapshot(length(), recordedHead()));
         List<String> lines = lines(snapshot.length());
-        long seq = 0;
-        String previous = HashChain.GENESIS;
+        ChainWalk chain = ChainWalk.fromGenesis();
         for (int i = 0; i < lines.size(); i++) {
             int lineNumber = i + 1;
             ApplianceAuditRecord record = parse(lines.get(i), lineNumber);
-            if (record.seq() != seq + 1) {
-                throw new ApplianceException("audit log line " + lineNumber + " has seq " + record.seq() + " where "
-                        + (seq + 1) + " was expected: a line was removed or reordered");
-            }
-            if (!previous.equals(record.prevHash())) {
-                throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+            switch (chain.next(record.seq(), record.prevHash(), record.hash(), canonical(record.body()))) {
+                case LINKED -> {}
+                case OUT_OF_SEQUENCE -> throw new ApplianceException("audit log line " + lineNumber + " has seq "
+                        + record.seq() + " where " + chain.expectedSeq() + " was expected: a line was removed or reordered");
+                case BROKEN_LINK -> throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
                         + ") does not chain to the line before it: a line was removed, reordered or edited");
-            }
-            String hash = HashChain.link(previous, canonical(record.body()));
-            if (!hash.equals(record.hash())) {
-                throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+                case HASH_MISMATCH -> throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
                         + ") was edited: its hash does not match its content");
             }
-            seq = record.seq();
-            previous = hash;
         }
+        long seq = chain.lastSeq();
+        String previous = chain.lastHash();
         Head recorded = snapshot.head();
         if (recorded != null && (recorded.seq() > seq || (recorded.seq() == seq && !recorded.hash().equals(previous)))) {
             throw new ApplianceException("audit log ends at seq " + seq + " but " + directory.auditHeadFile().getFileName()

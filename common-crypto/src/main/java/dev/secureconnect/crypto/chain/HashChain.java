@@ -11,7 +11,12 @@ import java.util.Objects;
  * it.
  *
  * <p>{@code hash(n) = SHA-256(hex(hash(n-1)) || 0x0A || canonical(n))}, hashes written as lower-case hex, the
- * first record chained to {@link #GENESIS}.
+ * first record chained to {@link #GENESIS}. {@link ChainWalk} checks a chain record by record.
+ *
+ * <p>The canonical bytes are each log's own and stay so, since changing them would change the hashes of records
+ * already stored: the server's audit log hashes {@code secureconnect-audit-v1} {@code name=value} lines with
+ * length-prefixed text (one per database column), the appliance's audit log the compact JSON of its line without
+ * {@code prevHash} and {@code hash}.
  */
 public final class HashChain {
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
@@ -107,28 +108,28 @@ public final class AuditBundle {
         }
         List<AuditRow> rows = bundle.records();
         Map<Long, AuditRow> bySeq = new HashMap<>();
-        long expected = first;
-        String previousHash = null;
+        ChainWalk chain = ChainWalk.from(first);
         for (AuditRow row : rows) {
+            long expected = chain.expectedSeq();
             long checked = expected - first;
-            if (row.seq() != expected) {
-                return AuditVerification.bad(row.seq() > expected ? Problem.MISSING_RECORD : Problem.REORDERED, expected,
-                        checked, bundle.signedThrough(), "record " + expected + " is missing or out of place (found "
-                                + row.seq() + " instead)");
+            switch (chain.next(row.seq(), row.prevHash(), row.hash(), row.canonical())) {
+                case LINKED -> bySeq.put(row.seq(), row);
+                case OUT_OF_SEQUENCE -> {
+                    return AuditVerification.bad(row.seq() > expected ? Problem.MISSING_RECORD : Problem.REORDERED,
+                            expected, checked, bundle.signedThrough(), "record " + expected
+                                    + " is missing or out of place (found " + row.seq() + " instead)");
+                }
+                case BROKEN_LINK -> {
+                    return AuditVerification.bad(Problem.BROKEN_CHAIN, row.seq(), checked, bundle.signedThrough(),
+                            "record " + row.seq() + " does not chain to record " + (row.seq() - 1));
+                }
+                case HASH_MISMATCH -> {
+                    return AuditVerification.bad(Problem.EDITED_RECORD, row.seq(), checked, bundle.signedThrough(),
+                            "record " + row.seq() + " does not match its hash: it was changed");
+                }
             }
-            if (previousHash != null && !row.prevHash().equals(previousHash)) {
-                return AuditVerification.bad(Problem.BROKEN_CHAIN, row.seq(), checked, bundle.signedThrough(),
-                        "record " + row.seq() + " does not chain to record " + (row.seq() - 1));
-            }
-            if (!row.computeHash().equals(row.hash())) {
-                return AuditVerification.bad(Problem.EDITED_RECORD, row.seq(), checked, bundle.signedThrough(),
-                        "record " + row.seq() + " does not match its hash: it was changed");
-            }
-            bySeq.put(row.seq(), row);
-            previousHash = row.hash();
-            expected++;
         }
-        long last = expected - 1;
+        long last = chain.lastSeq();
         Map<Long, Checkpoint> signatures = new HashMap<>();
         for (Checkpoint checkpoint : bundle.checkpoints()) {
             AuditRow row = bySeq.get(checkpoint.seq());

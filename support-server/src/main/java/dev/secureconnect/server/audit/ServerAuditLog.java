@@ -2,6 +2,7 @@ package dev.secureconnect.server.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.server.storage.Database;
@@ -305,31 +306,31 @@ public final class ServerAuditLog {
             return AuditVerification.bad(Problem.HEAD_MISMATCH, 1, 0, 0, "the audit head row is missing");
         }
         Head head = maybeHead.get();
-        long expectedSeq = 1;
-        String previousHash = HashChain.GENESIS;
+        ChainWalk chain = ChainWalk.fromGenesis();
         while (true) {
-            List<AuditRow> page = rows(connection, expectedSeq - 1, head.seq(), VERIFY_PAGE_SIZE);
+            List<AuditRow> page = rows(connection, chain.lastSeq(), head.seq(), VERIFY_PAGE_SIZE);
             if (page.isEmpty()) {
                 break;
             }
             for (AuditRow row : page) {
-                long checked = expectedSeq - 1;
-                if (row.seq() != expectedSeq) {
-                    return AuditVerification.bad(Problem.MISSING_RECORD, expectedSeq, checked, head.seq(),
-                            missing(expectedSeq, row.seq() - 1) + " (deleted)");
+                long checked = chain.lastSeq();
+                switch (chain.next(row.seq(), row.prevHash(), row.hash(), row.canonical())) {
+                    case LINKED -> { }
+                    case OUT_OF_SEQUENCE -> {
+                        return AuditVerification.bad(Problem.MISSING_RECORD, chain.expectedSeq(), checked, head.seq(),
+                                missing(chain.expectedSeq(), row.seq() - 1) + " (deleted)");
+                    }
+                    case BROKEN_LINK -> {
+                        return brokenLink(connection, row, checked, head);
+                    }
+                    case HASH_MISMATCH -> {
+                        return hashMismatch(connection, row, row.computeHash(), checked, head);
+                    }
                 }
-                if (!row.prevHash().equals(previousHash)) {
-                    return brokenLink(connection, row, checked, head);
-                }
-                String computed = row.computeHash();
-                if (!computed.equals(row.hash())) {
-                    return hashMismatch(connection, row, computed, checked, head);
-                }
-                previousHash = row.hash();
-                expectedSeq++;
             }
         }
-        long last = expectedSeq - 1;
+        long last = chain.lastSeq();
+        String previousHash = chain.lastHash();
         if (last != head.seq()) {
             return AuditVerification.bad(Problem.HEAD_MISMATCH, last + 1, last, head.seq(),
                     "the log ends at record " + last + " but its head records " + head.seq() + ": "
