@@ -8,6 +8,7 @@ import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.tunnel.retry.Backoff;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -18,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import dev.secureconnect.tunnel.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,9 +124,19 @@ public final class ApplianceAuditLog implements AuditSink {
             List<ApplianceAuditRecord> records = new ArrayList<>(events.size());
             StringBuilder lines = new StringBuilder();
             for (ApplianceAuditEvent event : events) {
-                ApplianceAuditRecord.Body body = new ApplianceAuditRecord.Body(head.seq() + 1, clock.instant().toString(),
-                        event.type().id(), event.type().eventName(), event.actor(), event.ticket(), event.session(),
-                        event.target(), event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService(),
+                ApplianceAuditRecord.Body body = new ApplianceAuditRecord.Body(
+                        head.seq() + 1,
+                        clock.instant().toString(),
+                        event.type().id(),
+                        event.type().eventName(),
+                        event.actor(),
+                        event.ticket(),
+                        event.session(),
+                        event.target(),
+                        event.outcome(),
+                        event.reason(),
+                        event.bytesToService(),
+                        event.bytesFromService(),
                         event.details());
                 String hash = HashChain.link(head.hash(), canonical(body));
                 ApplianceAuditRecord record = body.chained(head.hash(), hash);
@@ -137,8 +147,8 @@ public final class ApplianceAuditLog implements AuditSink {
             long before = appendLines(lines.toString());
             Path headFile = directory.auditHeadFile();
             try {
-                DurableFiles.write(headFile, Json.line(head).getBytes(StandardCharsets.UTF_8),
-                        DurableFiles.Access.OWNER_ONLY);
+                DurableFiles.write(
+                        headFile, Json.line(head).getBytes(StandardCharsets.UTF_8), DurableFiles.Access.OWNER_ONLY);
             } catch (IOException e) {
                 cutBack(before);
                 throw new ApplianceException("cannot write " + headFile + ": " + e.getMessage(), e);
@@ -180,20 +190,26 @@ public final class ApplianceAuditLog implements AuditSink {
             ApplianceAuditRecord record = parse(lines.get(i), lineNumber);
             switch (chain.next(record.seq(), record.prevHash(), record.hash(), canonical(record.body()))) {
                 case LINKED -> {}
-                case OUT_OF_SEQUENCE -> throw new ApplianceException("audit log line " + lineNumber + " has seq "
-                        + record.seq() + " where " + chain.expectedSeq() + " was expected: a line was removed or reordered");
-                case BROKEN_LINK -> throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
-                        + ") does not chain to the line before it: a line was removed, reordered or edited");
-                case HASH_MISMATCH -> throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
-                        + ") was edited: its hash does not match its content");
+                case OUT_OF_SEQUENCE ->
+                    throw new ApplianceException("audit log line " + lineNumber + " has seq " + record.seq() + " where "
+                            + chain.expectedSeq() + " was expected: a line was removed or reordered");
+                case BROKEN_LINK ->
+                    throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+                            + ") does not chain to the line before it: a line was removed, reordered or edited");
+                case HASH_MISMATCH ->
+                    throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+                            + ") was edited: its hash does not match its content");
             }
         }
         long seq = chain.lastSeq();
         String previous = chain.lastHash();
         Head recorded = snapshot.head();
-        if (recorded != null && (recorded.seq() > seq || (recorded.seq() == seq && !recorded.hash().equals(previous)))) {
-            throw new ApplianceException("audit log ends at seq " + seq + " but " + directory.auditHeadFile().getFileName()
-                    + " records seq " + recorded.seq() + " as its last line: lines were removed from the end");
+        if (recorded != null
+                && (recorded.seq() > seq
+                        || (recorded.seq() == seq && !recorded.hash().equals(previous)))) {
+            throw new ApplianceException("audit log ends at seq " + seq + " but "
+                    + directory.auditHeadFile().getFileName() + " records seq " + recorded.seq()
+                    + " as its last line: lines were removed from the end");
         }
         return lines.size();
     }
@@ -202,12 +218,15 @@ public final class ApplianceAuditLog implements AuditSink {
         try {
             ApplianceAuditRecord record = Json.COMPACT.readValue(line, ApplianceAuditRecord.class);
             if (record.prevHash() == null || record.hash() == null || record.event() == null) {
-                throw new ApplianceException("audit log line " + lineNumber + " lacks its hashes: it was edited or corrupted");
+                throw new ApplianceException(
+                        "audit log line " + lineNumber + " lacks its hashes: it was edited or corrupted");
             }
             return record;
         } catch (JsonProcessingException e) {
-            throw new ApplianceException("audit log line " + lineNumber + " is not a valid record (" + Json.problem(e)
-                    + "): it was edited or corrupted", e);
+            throw new ApplianceException(
+                    "audit log line " + lineNumber + " is not a valid record (" + Json.problem(e)
+                            + "): it was edited or corrupted",
+                    e);
         }
     }
 
@@ -231,8 +250,10 @@ public final class ApplianceAuditLog implements AuditSink {
         try {
             record = parse(last, -1);
         } catch (ApplianceException e) {
-            throw new ApplianceException("the last line of the audit log " + directory.auditFile()
-                    + " is damaged: run 'sc-appliance audit verify --dir " + directory + "'", e);
+            throw new ApplianceException(
+                    "the last line of the audit log " + directory.auditFile()
+                            + " is damaged: run 'sc-appliance audit verify --dir " + directory + "'",
+                    e);
         }
         return new Head(record.seq(), record.hash());
     }
@@ -285,7 +306,8 @@ public final class ApplianceAuditLog implements AuditSink {
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException e) {
-            throw new ApplianceException("cannot read the audit log " + directory.auditFile() + ": " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "cannot read the audit log " + directory.auditFile() + ": " + e.getMessage(), e);
         }
     }
 
@@ -296,14 +318,16 @@ public final class ApplianceAuditLog implements AuditSink {
         }
         try (FileChannel channel = FileChannel.open(directory.auditFile(), StandardOpenOption.READ)) {
             if (length > Integer.MAX_VALUE - 8) {
-                throw new ApplianceException("the audit log " + directory.auditFile() + " is too large to read at once");
+                throw new ApplianceException(
+                        "the audit log " + directory.auditFile() + " is too large to read at once");
             }
             ByteBuffer buffer = ByteBuffer.allocate((int) length);
             while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
                 // read until the noted length
             }
             List<String> lines = new ArrayList<>();
-            for (String line : new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).split("\r?\n")) {
+            for (String line :
+                    new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).split("\r?\n")) {
                 if (!line.isBlank()) {
                     lines.add(line);
                 }
@@ -312,15 +336,18 @@ public final class ApplianceAuditLog implements AuditSink {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new ApplianceException("cannot read the audit log " + directory.auditFile() + ": " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "cannot read the audit log " + directory.auditFile() + ": " + e.getMessage(), e);
         }
     }
 
     /** Appends {@code lines} and forces them to disk; returns the log's length before them. Cut back on failure. */
     private long appendLines(String lines) {
         Path file = directory.auditFile();
-        try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        try (FileChannel channel = FileChannel.open(
+                file,
+                java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             long before = channel.size();
             try {
                 ByteBuffer buffer = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
@@ -344,8 +371,10 @@ public final class ApplianceAuditLog implements AuditSink {
             channel.truncate(length);
             channel.force(true);
         } catch (IOException e) {
-            throw new ApplianceException("cannot cut the audit log " + directory.auditFile() + " back to " + length
-                    + " bytes after a failed append: " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "cannot cut the audit log " + directory.auditFile() + " back to " + length
+                            + " bytes after a failed append: " + e.getMessage(),
+                    e);
         }
     }
 

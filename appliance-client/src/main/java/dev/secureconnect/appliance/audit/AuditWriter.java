@@ -31,7 +31,8 @@ final class AuditWriter {
     /** Retrying a log that cannot be written: soon at first, then every few seconds. */
     static final Backoff RETRY = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
 
-    private record Pending(ApplianceAuditEvent event, boolean retried, CompletableFuture<ApplianceAuditRecord> durable) {}
+    private record Pending(
+            ApplianceAuditEvent event, boolean retried, CompletableFuture<ApplianceAuditRecord> durable) {}
 
     /** Stops the writer thread once everything before it is written (the one pending without an event). */
     private static final Pending STOP = new Pending(null, false, new CompletableFuture<>());
@@ -43,12 +44,17 @@ final class AuditWriter {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Writer thread only: events kept after a failed batch, oldest first. */
     private final Deque<Pending> kept = new ArrayDeque<>();
+
     private volatile Runnable backlogFull = () -> {};
     private volatile int keptSize;
     private Thread thread; // guarded by this
     private boolean stopped; // guarded by this
 
-    AuditWriter(Function<List<ApplianceAuditEvent>, List<ApplianceAuditRecord>> write, int backlogLimit, Backoff retry, int maxBatch) {
+    AuditWriter(
+            Function<List<ApplianceAuditEvent>, List<ApplianceAuditRecord>> write,
+            int backlogLimit,
+            Backoff retry,
+            int maxBatch) {
         this.write = write;
         this.backlogLimit = backlogLimit;
         this.retry = retry;
@@ -129,7 +135,8 @@ final class AuditWriter {
                     }
                 }
                 try {
-                    List<ApplianceAuditRecord> records = write.apply(batch.stream().map(Pending::event).toList());
+                    List<ApplianceAuditRecord> records =
+                            write.apply(batch.stream().map(Pending::event).toList());
                     for (int i = 0; i < batch.size(); i++) {
                         batch.get(i).durable.complete(records.get(i));
                     }
@@ -153,7 +160,10 @@ final class AuditWriter {
                         }
                     }
                     if (failures == 1) {
-                        log.error("cannot write the audit log, {} record(s) kept to retry: {}", kept.size(), e.getMessage());
+                        log.error(
+                                "cannot write the audit log, {} record(s) kept to retry: {}",
+                                kept.size(),
+                                e.getMessage());
                     }
                     if (kept.size() > backlogLimit && !overflowing) {
                         overflowing = true;
@@ -174,7 +184,8 @@ final class AuditWriter {
                 }
             }
         } catch (InterruptedException e) {
-            ApplianceException closed = new ApplianceException("the audit log was closed before the record was written");
+            ApplianceException closed =
+                    new ApplianceException("the audit log was closed before the record was written");
             failAll(kept, closed);
             List<Pending> left = new ArrayList<>();
             queue.drainTo(left);

@@ -10,15 +10,14 @@ import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.exec.CommandPolicy;
 import dev.secureconnect.appliance.files.FileRequests;
-import dev.secureconnect.crypto.token.AccessToken;
-import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.channel.EventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -61,13 +60,15 @@ final class SessionRequests {
     private final Sessions sessions;
     /** The revoked tokens as of the last push handled on the loop (loop only). */
     private Set<UUID> revoked = Set.of();
+
     private final ExecutorService workers =
             Executors.newCachedThreadPool(new DefaultThreadFactory("sc-appliance-session", true));
     /** Reads the policy files (token keys, catalogue, folders) and the revocations off the link's event loop. */
     private final ExecutorService policyReader =
             Executors.newFixedThreadPool(2, new DefaultThreadFactory("sc-appliance-policy", true));
 
-    SessionRequests(ApplianceDirectory directory, SessionAuthorizer authorizer, Revocations revocations, Sessions sessions) {
+    SessionRequests(
+            ApplianceDirectory directory, SessionAuthorizer authorizer, Revocations revocations, Sessions sessions) {
         this.directory = requireNonNull(directory, "directory");
         this.authorizer = requireNonNull(authorizer, "authorizer");
         this.revocations = requireNonNull(revocations, "revocations");
@@ -83,8 +84,12 @@ final class SessionRequests {
      * @param ticketAccepted whether a ticket is connected, admitted and not disconnected (asked on the loop)
      * @param connectPolicy the CONNECT target policy
      */
-    void handle(Http2StreamChannel stream, SessionRequest request, Supplier<AccessVerdict<?>> link,
-            Predicate<String> ticketAccepted, Supplier<StreamPolicy> connectPolicy) {
+    void handle(
+            Http2StreamChannel stream,
+            SessionRequest request,
+            Supplier<AccessVerdict<?>> link,
+            Predicate<String> ticketAccepted,
+            Supplier<StreamPolicy> connectPolicy) {
         EventLoop loop = stream.eventLoop();
         assert loop.inEventLoop();
         AccessVerdict<?> gate = link.get();
@@ -92,14 +97,16 @@ final class SessionRequests {
             sessions.refuse(stream, SessionInfo.of(request, null), gate.refusal());
             return;
         }
-        Predicate<String> acceptedOnLoop = number -> LoopCall.call(loop, () -> ticketAccepted.test(number), LOOP_ANSWER);
+        Predicate<String> acceptedOnLoop =
+                number -> LoopCall.call(loop, () -> ticketAccepted.test(number), LOOP_ANSWER);
         CompletableFuture.supplyAsync(() -> decide(request, acceptedOnLoop), policyReader)
                 .whenComplete((decision, failure) -> loop.execute(() -> {
                     if (failure != null) {
                         String reason = "the session request could not be checked: "
                                 + OneLine.of(String.valueOf(failure.getMessage()));
                         log.error("appliance: {}", reason, failure);
-                        sessions.refuse(stream, SessionInfo.of(request, null), 500, reason, ApplianceAuditEvent.FAILURE);
+                        sessions.refuse(
+                                stream, SessionInfo.of(request, null), 500, reason, ApplianceAuditEvent.FAILURE);
                         return;
                     }
                     proceed(stream, request, link.get(), decision, connectPolicy);
@@ -115,22 +122,31 @@ final class SessionRequests {
         if (!token.allowed()) {
             return new Decision(token, null);
         }
-        return new Decision(token, switch (request.kind()) {
-            case CONNECT -> null;
-            case EXEC -> CommandPolicy.decide(directory, request.target(), request.header(LinkProtocol.HEADER_ARGS));
-            case GET, PUT -> FileRequests.decide(directory, request.kind() == SessionRequest.Kind.PUT, request.target());
-        });
+        return new Decision(
+                token,
+                switch (request.kind()) {
+                    case CONNECT -> null;
+                    case EXEC ->
+                        CommandPolicy.decide(directory, request.target(), request.header(LinkProtocol.HEADER_ARGS));
+                    case GET, PUT ->
+                        FileRequests.decide(directory, request.kind() == SessionRequest.Kind.PUT, request.target());
+                });
     }
 
     /** Back on the loop: the first refusal ends the request, else the session starts. */
     @SuppressWarnings("unchecked")
-    private void proceed(Http2StreamChannel stream, SessionRequest request, AccessVerdict<?> link, Decision decision,
+    private void proceed(
+            Http2StreamChannel stream,
+            SessionRequest request,
+            AccessVerdict<?> link,
+            Decision decision,
             Supplier<StreamPolicy> connectPolicy) {
         assert stream.eventLoop().inEventLoop();
         AccessVerdict<AccessToken> token = link.allowed() ? decision.token() : link.refusal();
         if (token.allowed() && revoked.contains(token.value().id())) {
             token = AccessVerdict.<AccessToken>deny(403, "revoked", "access token refused: it was revoked")
-                    .audited(EventType.TOKEN_REFUSED, java.util.Map.of("label", "revoked")).naming(token.value());
+                    .audited(EventType.TOKEN_REFUSED, java.util.Map.of("label", "revoked"))
+                    .naming(token.value());
         }
         SessionInfo info = SessionInfo.of(request, token.value());
         if (!token.allowed()) {
@@ -145,7 +161,13 @@ final class SessionRequests {
                     sessions.refuse(stream, info, command);
                     return;
                 }
-                CommandRun.start(sessions, stream, info, command.value().entry(), command.value().args(), workers);
+                CommandRun.start(
+                        sessions,
+                        stream,
+                        info,
+                        command.value().entry(),
+                        command.value().args(),
+                        workers);
             }
             case GET, PUT -> {
                 AccessVerdict<Path> file = (AccessVerdict<Path>) decision.target();
@@ -174,7 +196,9 @@ final class SessionRequests {
                     if (failure != null) {
                         Throwable cause = Sessions.unwrap(failure);
                         log.warn("appliance: revocation list from the server refused: {}", cause.getMessage());
-                        StreamRequestHandler.respond(stream, cause instanceof ApplianceException ? 400 : 500,
+                        StreamRequestHandler.respond(
+                                stream,
+                                cause instanceof ApplianceException ? 400 : 500,
                                 OneLine.of(String.valueOf(cause.getMessage())));
                         return;
                     }
@@ -182,9 +206,13 @@ final class SessionRequests {
                     sessions.audit(ApplianceAuditEvent.of(EventType.REVOCATIONS_RECEIVED, Sessions.SERVER_ACTOR)
                             .reason(merge.received() + " revoked token(s) received, " + merge.added() + " new, "
                                     + merge.kept() + " kept")
-                            .detail("count", merge.received()).detail("added", merge.added()).detail("kept", merge.kept())
+                            .detail("count", merge.received())
+                            .detail("added", merge.added())
+                            .detail("kept", merge.kept())
                             .build());
-                    sessions.close(session -> session.info.tokenId() != null && merge.all().contains(session.info.tokenId()),
+                    sessions.close(
+                            session -> session.info.tokenId() != null
+                                    && merge.all().contains(session.info.tokenId()),
                             "its access token was revoked");
                     StreamRequestHandler.respond(stream, 200, null);
                 }));

@@ -119,7 +119,9 @@ final class Sessions {
             return;
         }
         StreamTarget allowed = verdict.value();
-        new Bootstrap().group(stream.eventLoop()).channel(NioSocketChannel.class)
+        new Bootstrap()
+                .group(stream.eventLoop())
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) serviceTimeout.toMillis())
@@ -134,7 +136,8 @@ final class Sessions {
                     if (!stream.isActive()) {
                         socket.close();
                         audit(info.event(EventType.STREAM_REFUSED)
-                                .failed("the server closed the stream before the service answered").build());
+                                .failed("the server closed the stream before the service answered")
+                                .build());
                         return;
                     }
                     AccessVerdict<StreamTarget> again = decide(policy.get(), request);
@@ -147,27 +150,37 @@ final class Sessions {
                 });
     }
 
-    private void relay(Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info,
-            StreamTarget allowed) {
+    private void relay(
+            Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info, StreamTarget allowed) {
         // the service is connected but not a byte is read from either side until stream.opened is durable
-        openAudited(stream, info, "service " + allowed.service(), () -> {
-            if (!stream.isActive()) {
-                socket.close();
-                closedBeforeOpened(info);
-                return;
-            }
-            relayAudited(stream, socket, request, info, allowed);
-        }, socket::close);
+        openAudited(
+                stream,
+                info,
+                "service " + allowed.service(),
+                () -> {
+                    if (!stream.isActive()) {
+                        socket.close();
+                        closedBeforeOpened(info);
+                        return;
+                    }
+                    relayAudited(stream, socket, request, info, allowed);
+                },
+                socket::close);
     }
 
-    private void relayAudited(Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info,
-            StreamTarget allowed) {
+    private void relayAudited(
+            Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info, StreamTarget allowed) {
         assert stream.eventLoop().inEventLoop();
         String session = info.id();
         String target = info.target();
         Session opened = new Session(info, request.port(), clock.instant(), stream, socket, null);
         open.put(stream, opened);
-        log.info("appliance {} ticket {} session {}: stream to {} ({}) opened", serial, request.ticket(), session, target,
+        log.info(
+                "appliance {} ticket {} session {}: stream to {} ({}) opened",
+                serial,
+                request.ticket(),
+                session,
+                target,
                 allowed.service());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         Relay.start(stream, socket).finished().addListener(done -> {
@@ -176,10 +189,22 @@ final class Sessions {
             String why = opened.closeReason != null ? opened.closeReason : outcome.reason();
             long toService = outcome == null ? 0 : outcome.bytesFirstToSecond();
             long fromService = outcome == null ? 0 : outcome.bytesSecondToFirst();
-            log.info("appliance {} ticket {} session {}: stream to {} closed ({}): {} bytes to the service, {} bytes back",
-                    serial, request.ticket(), session, target, why, toService, fromService);
-            audit(info.event(EventType.STREAM_CLOSED).reason(why).bytes(toService, fromService)
-                    .detail("durationMs", Duration.between(opened.opened, clock.instant()).toMillis()).build());
+            log.info(
+                    "appliance {} ticket {} session {}: stream to {} closed ({}): {} bytes to the service, {} bytes back",
+                    serial,
+                    request.ticket(),
+                    session,
+                    target,
+                    why,
+                    toService,
+                    fromService);
+            audit(info.event(EventType.STREAM_CLOSED)
+                    .reason(why)
+                    .bytes(toService, fromService)
+                    .detail(
+                            "durationMs",
+                            Duration.between(opened.opened, clock.instant()).toMillis())
+                    .build());
         });
     }
 
@@ -190,30 +215,38 @@ final class Sessions {
      */
     void openAudited(Http2StreamChannel stream, SessionInfo info, String reason, Runnable opened, Runnable refused) {
         assert stream.eventLoop().inEventLoop();
-        audit.submit(info.event(EventType.STREAM_OPENED).reason(reason).build()).whenComplete((written, failure) ->
-                stream.eventLoop().execute(() -> {
+        audit.submit(info.event(EventType.STREAM_OPENED).reason(reason).build())
+                .whenComplete((written, failure) -> stream.eventLoop().execute(() -> {
                     if (failure == null) {
                         opened.run();
                         return;
                     }
-                    log.error("appliance {}: cannot audit {}, refusing it: {}", serial, info.describe(),
+                    log.error(
+                            "appliance {}: cannot audit {}, refusing it: {}",
+                            serial,
+                            info.describe(),
                             OneLine.of(String.valueOf(unwrap(failure).getMessage())));
                     refused.run();
-                    audit(info.event(EventType.STREAM_REFUSED).detail("status", 503).failed(AUDIT_UNAVAILABLE).build());
+                    audit(info.event(EventType.STREAM_REFUSED)
+                            .detail("status", 503)
+                            .failed(AUDIT_UNAVAILABLE)
+                            .build());
                     StreamRequestHandler.respond(stream, 503, AUDIT_UNAVAILABLE);
                 }));
     }
 
     /** A session whose stream.opened was written but whose stream closed before it started: audited as closed. */
     void closedBeforeOpened(SessionInfo info) {
-        audit(info.event(EventType.STREAM_CLOSED).failed("the server closed the stream before the session started")
+        audit(info.event(EventType.STREAM_CLOSED)
+                .failed("the server closed the stream before the session started")
                 .build());
     }
 
     /** What failed inside a {@link java.util.concurrent.CompletionException}. */
     static Throwable unwrap(Throwable failure) {
         return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+                ? failure.getCause()
+                : failure;
     }
 
     /**
@@ -238,10 +271,19 @@ final class Sessions {
         assert session.stream.eventLoop().inEventLoop();
         open.remove(session.stream, session);
         String why = session.closeReason != null ? session.closeReason : reason;
-        log.info("appliance {}: {} ended ({}): {} bytes in, {} bytes out", serial, session.info.describe(), why,
-                toAppliance, fromAppliance);
-        ApplianceAuditEvent.Builder event = session.info.event(EventType.STREAM_CLOSED).bytes(toAppliance, fromAppliance)
-                .detail("durationMs", Duration.between(session.opened, clock.instant()).toMillis());
+        log.info(
+                "appliance {}: {} ended ({}): {} bytes in, {} bytes out",
+                serial,
+                session.info.describe(),
+                why,
+                toAppliance,
+                fromAppliance);
+        ApplianceAuditEvent.Builder event = session.info
+                .event(EventType.STREAM_CLOSED)
+                .bytes(toAppliance, fromAppliance)
+                .detail(
+                        "durationMs",
+                        Duration.between(session.opened, clock.instant()).toMillis());
         audit((complete && session.closeReason == null ? event.reason(why) : event.failed(why)).build());
     }
 
@@ -266,13 +308,16 @@ final class Sessions {
     void refuse(Http2StreamChannel stream, SessionInfo info, int status, String reason, String outcome) {
         log.warn("appliance {}: {} refused ({}): {}", serial, info.describe(), status, reason);
         ApplianceAuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
-        ApplianceAuditEvent refusal = ApplianceAuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build();
-        audit.submit(refusal).whenComplete((written, failure) -> stream.eventLoop().execute(() -> {
-            if (failure != null) {
-                audit(refusal);
-            }
-            StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
-        }));
+        ApplianceAuditEvent refusal = ApplianceAuditEvent.FAILURE.equals(outcome)
+                ? event.failed(reason).build()
+                : event.refused(reason).build();
+        audit.submit(refusal)
+                .whenComplete((written, failure) -> stream.eventLoop().execute(() -> {
+                    if (failure != null) {
+                        audit(refusal);
+                    }
+                    StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
+                }));
     }
 
     private static AccessVerdict<StreamTarget> decide(StreamPolicy policy, StreamRequest request) {
@@ -284,7 +329,8 @@ final class Sessions {
     }
 
     private String serviceDown(StreamTarget allowed, Throwable cause) {
-        String service = "service " + allowed.service() + " on port " + allowed.address().getPort();
+        String service =
+                "service " + allowed.service() + " on port " + allowed.address().getPort();
         if (cause instanceof ConnectTimeoutException) {
             return service + " did not answer within " + Durations.format(serviceTimeout);
         }
@@ -301,7 +347,10 @@ final class Sessions {
     void audit(ApplianceAuditEvent event) {
         audit.submitRetried(event).whenComplete((written, failure) -> {
             if (failure != null) {
-                log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(),
+                log.error(
+                        "appliance {}: cannot write the audit event {}: {}",
+                        serial,
+                        event.type().eventName(),
                         unwrap(failure).getMessage());
             }
         });

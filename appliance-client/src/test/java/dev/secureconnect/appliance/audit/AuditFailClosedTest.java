@@ -2,13 +2,14 @@ package dev.secureconnect.appliance.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.appliance.internal.FileLocks;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.LoopbackService;
 import dev.secureconnect.appliance.testing.SessionBench;
 import dev.secureconnect.appliance.testing.TestServer;
-import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.LinkException;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import dev.secureconnect.tunnel.link.StreamRequest;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.secureconnect.appliance.internal.FileLocks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -69,8 +69,8 @@ class AuditFailClosedTest {
         assertThat(exec.reason()).isEqualTo("audit log unavailable");
         assertThat(marker).as("the command ran without its record").doesNotExist();
 
-        Future<Http2StreamChannel> connect = TestServer.connect(bench.link, StreamRequest.loopback(echo.port(), "s-c",
-                SessionBench.TICKET), credentials("s-c"));
+        Future<Http2StreamChannel> connect = TestServer.connect(
+                bench.link, StreamRequest.loopback(echo.port(), "s-c", SessionBench.TICKET), credentials("s-c"));
         assertThat(connect.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(connect.isSuccess()).isFalse();
         assertThat(connect.cause()).isInstanceOf(LinkException.class).hasMessage("audit log unavailable");
@@ -79,48 +79,69 @@ class AuditFailClosedTest {
         // the log comes back: the refusals, retried meanwhile, are written in order, and sessions start again
         Files.delete(log);
         Files.move(aside, log);
-        List<ApplianceAuditRecord> refused = Eventually.await("the refusals written once the log is back",
-                () -> bench.appliance.audit(EventType.STREAM_REFUSED), r -> r.stream()
-                        .filter(record -> "audit log unavailable".equals(record.reason())).count() == 2);
-        assertThat(refused).filteredOn(r -> "audit log unavailable".equals(r.reason()))
+        List<ApplianceAuditRecord> refused = Eventually.await(
+                "the refusals written once the log is back",
+                () -> bench.appliance.audit(EventType.STREAM_REFUSED),
+                r -> r.stream()
+                                .filter(record -> "audit log unavailable".equals(record.reason()))
+                                .count()
+                        == 2);
+        assertThat(refused)
+                .filteredOn(r -> "audit log unavailable".equals(r.reason()))
                 .allSatisfy(r -> assertThat(r.details()).containsEntry("status", 503));
         assertThat(bench.appliance.audit(EventType.STREAM_OPENED)).hasSize(before);
         assertThat(exec("mark").status()).isEqualTo(200);
         assertThat(marker).exists();
-        assertThat(ApplianceCli.ok("audit", "verify", "--dir", bench.appliance.dir.toString()).out()).contains("is intact");
+        assertThat(ApplianceCli.ok("audit", "verify", "--dir", bench.appliance.dir.toString())
+                        .out())
+                .contains("is intact");
     }
 
     @Test
     void theLinkAndItsRelaysGoOnWhileTheAuditLogIsHeld() throws Exception {
         String echoSession = "s-before";
-        Http2StreamChannel open = TestServer.connect(bench.link, StreamRequest.loopback(echo.port(), echoSession,
-                SessionBench.TICKET), credentials(echoSession)).get(10, TimeUnit.SECONDS);
+        Http2StreamChannel open = TestServer.connect(
+                        bench.link,
+                        StreamRequest.loopback(echo.port(), echoSession, SessionBench.TICKET),
+                        credentials(echoSession))
+                .get(10, TimeUnit.SECONDS);
         Path lock = bench.appliance.dir.resolve(".audit.lock");
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // someone holds the audit log's lock (as 'sc-appliance audit' reading a long log used to, for the whole read)
-        Thread holder = new Thread(() -> FileLocks.locked(lock, () -> {
-            held.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }), "audit-lock-holder");
+        Thread holder = new Thread(
+                () -> FileLocks.locked(lock, () -> {
+                    held.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }),
+                "audit-lock-holder");
         holder.start();
         try {
             assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
             // a new session's stream.opened waits for the lock, on the audit writer, not on the link's loop
-            Future<Http2StreamChannel> waiting = TestServer.connect(bench.link, StreamRequest.loopback(echo.port(),
-                    "s-waiting", SessionBench.TICKET), credentials("s-waiting"));
+            Future<Http2StreamChannel> waiting = TestServer.connect(
+                    bench.link,
+                    StreamRequest.loopback(echo.port(), "s-waiting", SessionBench.TICKET),
+                    credentials("s-waiting"));
             byte[] payload = "still relayed".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(TestServer.exchange(open, payload).get(5, TimeUnit.SECONDS)).as("the open relay").isEqualTo(payload);
-            assertThat(CompletableFuture.supplyAsync(bench.appliance::status).get(5, TimeUnit.SECONDS).enabled())
-                    .as("the daemon answers its admin").isTrue();
+            assertThat(TestServer.exchange(open, payload).get(5, TimeUnit.SECONDS))
+                    .as("the open relay")
+                    .isEqualTo(payload);
+            assertThat(CompletableFuture.supplyAsync(bench.appliance::status)
+                            .get(5, TimeUnit.SECONDS)
+                            .enabled())
+                    .as("the daemon answers its admin")
+                    .isTrue();
             assertThat(waiting.isDone()).as("no session before its record").isFalse();
             release.countDown();
             assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(waiting.isSuccess()).as("the session opens once its record is written").isTrue();
+            assertThat(waiting.isSuccess())
+                    .as("the session opens once its record is written")
+                    .isTrue();
             waiting.getNow().close();
         } finally {
             release.countDown();
@@ -129,14 +150,19 @@ class AuditFailClosedTest {
     }
 
     private TestServer.Response exec(String command) throws Exception {
-        return TestServer.request(bench.link, Engineers.exec(command, List.of(), credentials("s-" + command)),
-                new byte[0]).get(20, TimeUnit.SECONDS);
+        return TestServer.request(
+                        bench.link, Engineers.exec(command, List.of(), credentials("s-" + command)), new byte[0])
+                .get(20, TimeUnit.SECONDS);
     }
 
     private SessionCredentials credentials(String session) {
-        SessionCredentials credentials = bench.engineers.credentials(bench.engineers.alice, SessionBench.SERIAL,
-                SessionBench.TICKET);
-        return new SessionCredentials(session, credentials.ticket(), credentials.token(), credentials.engineer(),
+        SessionCredentials credentials =
+                bench.engineers.credentials(bench.engineers.alice, SessionBench.SERIAL, SessionBench.TICKET);
+        return new SessionCredentials(
+                session,
+                credentials.ticket(),
+                credentials.token(),
+                credentials.engineer(),
                 credentials.engineerCertificate());
     }
 }

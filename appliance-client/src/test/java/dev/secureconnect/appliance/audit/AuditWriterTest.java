@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
-import dev.secureconnect.testing.PkiFiles;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.testing.PkiFiles;
 import dev.secureconnect.tunnel.retry.Backoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,10 @@ class AuditWriterTest {
     void appliance() {
         dir = work.resolve("appliance");
         ApplianceCli.ok(PkiFiles.appliance(work.resolve("issued"), "SN-AUDIT-2").initArgs(dir, "a.example:1"));
-        log = new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.systemUTC(), 3,
+        log = new ApplianceAuditLog(
+                ApplianceDirectory.open(dir),
+                Clock.systemUTC(),
+                3,
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(20)));
     }
 
@@ -49,7 +52,9 @@ class AuditWriterTest {
     void submittedRecordsAreDurableInOrderWhenTheirFuturesComplete() throws Exception {
         List<CompletableFuture<ApplianceAuditRecord>> written = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            ApplianceAuditEvent event = ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server").session("s-" + i).build();
+            ApplianceAuditEvent event = ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server")
+                    .session("s-" + i)
+                    .build();
             written.add(i % 2 == 0 ? log.submit(event) : log.submitRetried(event));
         }
         for (int i = 0; i < written.size(); i++) {
@@ -63,17 +68,23 @@ class AuditWriterTest {
 
     @Test
     void anOpeningRecordFailsAtOnceWhileAClosingRecordWaitsUntilTheLogIsBack() throws Exception {
-        log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
+        log.append(
+                ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
         Path file = dir.resolve("audit.log");
         Path aside = work.resolve("audit.log.aside");
         Files.move(file, aside);
         Files.createDirectory(file); // root ignores file modes: a folder in its place cannot be appended to
 
         CompletableFuture<ApplianceAuditRecord> closing =
-                log.submitRetried(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server").session("s-1").build());
+                log.submitRetried(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server")
+                        .session("s-1")
+                        .build());
         CompletableFuture<ApplianceAuditRecord> opening =
-                log.submit(ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server").session("s-2").build());
-        assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                log.submit(ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server")
+                        .session("s-2")
+                        .build());
+        assertThatThrownBy(() -> opening.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("audit log");
         assertThat(closing).isNotDone();
         assertThat(log.backlog()).isEqualTo(1);
@@ -81,8 +92,9 @@ class AuditWriterTest {
         Files.delete(file);
         Files.move(aside, file);
         assertThat(closing.get(10, TimeUnit.SECONDS).seq()).isEqualTo(2);
-        assertThat(log.records()).extracting(ApplianceAuditRecord::event).containsExactly(
-                EventType.SECURECONNECT_ENABLED.eventName(), "stream.closed");
+        assertThat(log.records())
+                .extracting(ApplianceAuditRecord::event)
+                .containsExactly(EventType.SECURECONNECT_ENABLED.eventName(), "stream.closed");
         assertThat(log.verify()).isEqualTo(2);
     }
 
@@ -98,7 +110,9 @@ class AuditWriterTest {
         Files.createDirectory(file);
         List<CompletableFuture<ApplianceAuditRecord>> waiting = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            waiting.add(log.submitRetried(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server").session("s-" + i).build()));
+            waiting.add(log.submitRetried(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server")
+                    .session("s-" + i)
+                    .build()));
         }
         assertThat(full.await(10, TimeUnit.SECONDS)).isTrue();
         Files.delete(file);

@@ -40,7 +40,8 @@ public final class EmbeddedHttp2 implements AutoCloseable {
 
     /** @param peerHandler what follows the peer's frame codec (e.g. a multiplexer serving each stream) */
     public EmbeddedHttp2(ChannelHandler peerHandler) {
-        link = new EmbeddedChannel(Http2FrameCodecBuilder.forClient().build(),
+        link = new EmbeddedChannel(
+                Http2FrameCodecBuilder.forClient().build(),
                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         peer = new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(), peerHandler);
         pump();
@@ -64,7 +65,9 @@ public final class EmbeddedHttp2 implements AutoCloseable {
             for (Object out; (out = peer.readOutbound()) != null; moved = true) {
                 link.writeInbound(out);
             }
-            if (!moved && !link.hasPendingTasks() && !peer.hasPendingTasks()
+            if (!moved
+                    && !link.hasPendingTasks()
+                    && !peer.hasPendingTasks()
                     && others.stream().noneMatch(EmbeddedChannel::hasPendingTasks)) {
                 return;
             }

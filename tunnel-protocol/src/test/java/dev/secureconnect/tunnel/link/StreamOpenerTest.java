@@ -52,8 +52,8 @@ class StreamOpenerTest {
 
     @Test
     void aConnectCompletesOnTwoHundredWithReadingOffAndNothingLost() {
-        Future<Http2StreamChannel> opened = StreamOpener.connect(link, StreamRequest.loopback(22, "s-1", "12345678"),
-                Duration.ofSeconds(10));
+        Future<Http2StreamChannel> opened =
+                StreamOpener.connect(link, StreamRequest.loopback(22, "s-1", "12345678"), Duration.ofSeconds(10));
         pump();
         Http2HeadersFrame request = (Http2HeadersFrame) peerFrames.poll();
         assertThat(request.headers().method().toString()).isEqualTo("CONNECT");
@@ -68,7 +68,9 @@ class StreamOpenerTest {
         pump();
         assertThat(opened.isSuccess()).isTrue();
         Http2StreamChannel channel = opened.getNow();
-        assertThat(channel.config().isAutoRead()).as("reading stays off until the relay turns it on").isFalse();
+        assertThat(channel.config().isAutoRead())
+                .as("reading stays off until the relay turns it on")
+                .isFalse();
 
         // whoever takes the stream over next reads the early bytes: they waited, they were not dropped
         StringBuilder read = new StringBuilder();
@@ -88,12 +90,16 @@ class StreamOpenerTest {
 
     @Test
     void aRefusalFailsWithThePeersStatusAndReason() {
-        Future<Http2StreamChannel> opened = StreamOpener.connect(link, StreamRequest.loopback(23, "s-2", "12345678"),
-                Duration.ofSeconds(10));
+        Future<Http2StreamChannel> opened =
+                StreamOpener.connect(link, StreamRequest.loopback(23, "s-2", "12345678"), Duration.ofSeconds(10));
         pump();
         Http2HeadersFrame request = (Http2HeadersFrame) peerFrames.poll();
-        peer.writeOutbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("503")
-                .set(LinkProtocol.HEADER_REASON, "audit log unavailable"), true).stream(request.stream()));
+        peer.writeOutbound(new DefaultHttp2HeadersFrame(
+                        new DefaultHttp2Headers()
+                                .status("503")
+                                .set(LinkProtocol.HEADER_REASON, "audit log unavailable"),
+                        true)
+                .stream(request.stream()));
         pump();
         assertThat(opened.isSuccess()).isFalse();
         assertThat(opened.cause()).isInstanceOf(StreamRefusedException.class).hasMessage("audit log unavailable");
@@ -102,8 +108,8 @@ class StreamOpenerTest {
 
     @Test
     void noAnswerWithinTheTimeoutFailsAndResetsTheStream() {
-        Future<Http2StreamChannel> opened = StreamOpener.connect(link, StreamRequest.loopback(24, "s-3", "12345678"),
-                Duration.ofSeconds(10));
+        Future<Http2StreamChannel> opened =
+                StreamOpener.connect(link, StreamRequest.loopback(24, "s-3", "12345678"), Duration.ofSeconds(10));
         pump();
         Http2HeadersFrame request = (Http2HeadersFrame) peerFrames.poll();
         assertThat(request).isNotNull();

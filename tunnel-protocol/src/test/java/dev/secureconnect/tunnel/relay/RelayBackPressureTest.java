@@ -39,23 +39,33 @@ class RelayBackPressureTest {
 
     @Test
     void readingStopsWhileThePeerIsUnwritableAndResumesWhenItDrains() {
-        assertThat(first.config().isAutoRead()).as("reading once the relay is in place").isTrue();
+        assertThat(first.config().isAutoRead())
+                .as("reading once the relay is in place")
+                .isTrue();
         assertThat(second.config().isAutoRead()).isTrue();
 
         unwritable(second, true);
         runTasks();
-        assertThat(first.config().isAutoRead()).as("the peer is full: the first side stops reading").isFalse();
-        assertThat(second.config().isAutoRead()).as("the other direction is not held back").isTrue();
+        assertThat(first.config().isAutoRead())
+                .as("the peer is full: the first side stops reading")
+                .isFalse();
+        assertThat(second.config().isAutoRead())
+                .as("the other direction is not held back")
+                .isTrue();
 
         // what the first side had already read is forwarded, not lost
         first.writeInbound(bytes("in flight"));
         runTasks();
         assertThat(text(second.readOutbound())).isEqualTo("in flight");
-        assertThat(first.config().isAutoRead()).as("a read completing does not turn reading back on").isFalse();
+        assertThat(first.config().isAutoRead())
+                .as("a read completing does not turn reading back on")
+                .isFalse();
 
         unwritable(second, false);
         runTasks();
-        assertThat(first.config().isAutoRead()).as("the peer drained: reading again").isTrue();
+        assertThat(first.config().isAutoRead())
+                .as("the peer drained: reading again")
+                .isTrue();
         first.writeInbound(bytes("after"));
         runTasks();
         assertThat(text(second.readOutbound())).isEqualTo("after");

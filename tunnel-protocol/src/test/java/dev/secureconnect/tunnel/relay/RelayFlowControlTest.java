@@ -7,7 +7,6 @@ import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
@@ -58,11 +57,12 @@ class RelayFlowControlTest {
         });
         link = http2.link;
         peer = http2.peer;
-        Future<Http2StreamChannel> opened = StreamOpener.connect(link, StreamRequest.loopback(22, "s-1", "12345678"),
-                Duration.ofSeconds(10));
+        Future<Http2StreamChannel> opened =
+                StreamOpener.connect(link, StreamRequest.loopback(22, "s-1", "12345678"), Duration.ofSeconds(10));
         pump();
         peerStream = ((Http2HeadersFrame) peerFrames.poll()).stream();
-        peer.writeOutbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false).stream(peerStream));
+        peer.writeOutbound(
+                new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false).stream(peerStream));
         pump();
         stream = opened.getNow();
         socket = new EmbeddedChannel();
@@ -88,7 +88,9 @@ class RelayFlowControlTest {
             sent += CHUNK;
             pump();
         }
-        assertThat(socket.config().isAutoRead()).as("reading stopped while the peer grants no window").isFalse();
+        assertThat(socket.config().isAutoRead())
+                .as("reading stopped while the peer grants no window")
+                .isFalse();
         assertThat(sent).isLessThan(1 << 20);
         assertThat(peerReceived).isEqualTo(65_535);
 
@@ -97,7 +99,9 @@ class RelayFlowControlTest {
         for (int round = 0; round < 100 && !socket.config().isAutoRead(); round++) {
             grant((int) (peerReceived - granted));
         }
-        assertThat(socket.config().isAutoRead()).as("reading again once the stream drained").isTrue();
+        assertThat(socket.config().isAutoRead())
+                .as("reading again once the stream drained")
+                .isTrue();
         assertThat(peerReceived).isEqualTo(sent);
     }
 
