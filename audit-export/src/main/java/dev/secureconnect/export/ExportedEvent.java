@@ -23,8 +23,17 @@ import java.util.TreeMap;
  * @param details the event's own fields, sorted by name
  * @param hash the record's hash in the audit chain (hex)
  */
-public record ExportedEvent(long seq, Instant time, EventType type, String outcome, String actor,
-        String applianceSerial, String ticket, String sessionId, String sourceAddress, Map<String, String> details,
+public record ExportedEvent(
+        long seq,
+        Instant time,
+        EventType type,
+        String outcome,
+        String actor,
+        String applianceSerial,
+        String ticket,
+        String sessionId,
+        String sourceAddress,
+        Map<String, String> details,
         String hash) {
 
     public ExportedEvent {

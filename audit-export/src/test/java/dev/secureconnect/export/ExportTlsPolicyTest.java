@@ -43,7 +43,8 @@ class ExportTlsPolicyTest {
 
     private static final TestPki PKI = TestPki.shared();
     private static final char[] PASSWORD = "test".toCharArray();
-    private static final CertificateIdentity LOCALHOST = CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1"));
+    private static final CertificateIdentity LOCALHOST =
+            CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1"));
     private static final String[] AES_128 = {"TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
     private static final String[] AES_256 = {"TLS_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"};
 
@@ -68,9 +69,19 @@ class ExportTlsPolicyTest {
     @MethodSource("weakReceivers")
     void syslogOverTlsRefusesTheReceiver(String name, TestPki.Issued identity, String[] suites) throws Exception {
         try (Receiver receiver = new Receiver(identity, suites);
-                SyslogDestination syslog = new SyslogDestination(new SyslogSettings(SyslogTransport.TLS, "127.0.0.1",
-                        receiver.port(), MessageFormat.CEF, 13, ca, null, null, Duration.ofSeconds(5),
-                        Duration.ofSeconds(5)), TestEvents.ORIGIN)) {
+                SyslogDestination syslog = new SyslogDestination(
+                        new SyslogSettings(
+                                SyslogTransport.TLS,
+                                "127.0.0.1",
+                                receiver.port(),
+                                MessageFormat.CEF,
+                                13,
+                                ca,
+                                null,
+                                null,
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(5)),
+                        TestEvents.ORIGIN)) {
             assertThatThrownBy(() -> syslog.deliver(List.of(TestEvents.streamOpened())))
                     .isInstanceOf(DeliveryException.class)
                     .hasMessageStartingWith("TLS handshake with 127.0.0.1:" + receiver.port() + " failed");
@@ -82,8 +93,9 @@ class ExportTlsPolicyTest {
     @MethodSource("weakReceivers")
     void webhookRefusesTheReceiver(String name, TestPki.Issued identity, String[] suites) throws Exception {
         try (Receiver receiver = new Receiver(identity, suites);
-                WebhookDestination webhook = new WebhookDestination(WebhookSettings.of(
-                        URI.create("https://127.0.0.1:" + receiver.port() + "/hook"), new byte[32]).withCa(ca),
+                WebhookDestination webhook = new WebhookDestination(
+                        WebhookSettings.of(URI.create("https://127.0.0.1:" + receiver.port() + "/hook"), new byte[32])
+                                .withCa(ca),
                         TestEvents.ORIGIN)) {
             assertThatThrownBy(() -> webhook.deliver(TestEvents.events(1, 1))).isInstanceOf(DeliveryException.class);
             assertThat(receiver.handshakeSucceeded()).isFalse();
@@ -127,8 +139,8 @@ class ExportTlsPolicyTest {
             keys.init(identity.keyStore(PASSWORD), PASSWORD);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, null);
-            server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 10,
-                    InetAddress.getLoopbackAddress());
+            server = (SSLServerSocket)
+                    context.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getLoopbackAddress());
             server.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
             server.setEnabledCipherSuites(suites);
             Thread accept = new Thread(this::serve, "export-tls-policy-receiver");
@@ -161,7 +173,9 @@ class ExportTlsPolicyTest {
         /** Whether the first connection's handshake succeeded, as the receiver saw it. */
         boolean handshakeSucceeded() throws InterruptedException {
             Boolean succeeded = handshakes.poll(10, TimeUnit.SECONDS);
-            assertThat(succeeded).as("the receiver saw a connection within 10 s").isNotNull();
+            assertThat(succeeded)
+                    .as("the receiver saw a connection within 10 s")
+                    .isNotNull();
             return succeeded;
         }
 

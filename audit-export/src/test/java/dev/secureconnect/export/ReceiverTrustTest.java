@@ -25,8 +25,10 @@ class ReceiverTrustTest {
 
     @Test
     void aCaFileGivesItsOwnContext() throws Exception {
-        Path ca = Files.writeString(dir.resolve("ca.pem"),
-                Pem.certificates(List.of(TestPki.shared().rootCertificate())), StandardCharsets.US_ASCII);
+        Path ca = Files.writeString(
+                dir.resolve("ca.pem"),
+                Pem.certificates(List.of(TestPki.shared().rootCertificate())),
+                StandardCharsets.US_ASCII);
 
         SSLContext context = ReceiverTrust.sslContext(ca);
 

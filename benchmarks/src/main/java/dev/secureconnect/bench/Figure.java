@@ -20,7 +20,8 @@ public record Figure(String name, double value, String unit, String note) {
     /** The line sc-bench prints: {@code name: value unit}. */
     public String line() {
         String shown = value == Math.rint(value) && Math.abs(value) < 1e15
-                ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.3f", value);
+                ? Long.toString((long) value)
+                : String.format(java.util.Locale.ROOT, "%.3f", value);
         return unit.isEmpty() ? name + ": " + shown : name + ": " + shown + " " + unit;
     }
 }

@@ -72,8 +72,7 @@ public final class Figures {
         }
         json.put("figures", list);
         try {
-            DurableFiles.write(file, Mappers.indentedJson().writeValueAsBytes(json),
-                    DurableFiles.Access.READABLE);
+            DurableFiles.write(file, Mappers.indentedJson().writeValueAsBytes(json), DurableFiles.Access.READABLE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + file + ": " + e.getMessage(), e);
         }

@@ -67,15 +67,55 @@ public final class Installation {
         Installation partial = new Installation(run, dir, serial, null, env);
 
         partial.call("sc-pki", "init", "--dir", "ca", "--name", "Bench Vendor");
-        partial.call("sc-pki", "issue", "server", "--dir", "ca", "--dns", "localhost", "--ip", "127.0.0.1",
-                "--out", "server");
+        partial.call(
+                "sc-pki",
+                "issue",
+                "server",
+                "--dir",
+                "ca",
+                "--dns",
+                "localhost",
+                "--ip",
+                "127.0.0.1",
+                "--out",
+                "server");
         partial.call("sc-pki", "issue", "appliance", "--dir", "ca", "--serial", serial, "--out", "appliance");
-        partial.call("sc-pki", "issue", "engineer", "--dir", "ca", "--login", "bench", "--name", "Bench Engineer",
-                "--email", "bench@example.com", "--p12-passphrase-file", "p12.pass", "--out", "engineer");
+        partial.call(
+                "sc-pki",
+                "issue",
+                "engineer",
+                "--dir",
+                "ca",
+                "--login",
+                "bench",
+                "--name",
+                "Bench Engineer",
+                "--email",
+                "bench@example.com",
+                "--p12-passphrase-file",
+                "p12.pass",
+                "--out",
+                "engineer");
 
-        partial.call("sc-server", "init", "--dir", "srv", "--cert", "server/cert.pem", "--key", "server/key.pem",
-                "--chain", "server/chain.pem", "--ca", "server/ca.pem", "--crl", "ca/crl.pem",
-                "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0");
+        partial.call(
+                "sc-server",
+                "init",
+                "--dir",
+                "srv",
+                "--cert",
+                "server/cert.pem",
+                "--key",
+                "server/key.pem",
+                "--chain",
+                "server/chain.pem",
+                "--ca",
+                "server/ca.pem",
+                "--crl",
+                "ca/crl.pem",
+                "--appliance-listen",
+                "127.0.0.1:0",
+                "--engineer-listen",
+                "127.0.0.1:0");
         Process server = partial.daemon("sc-server", "run", "--dir", "srv");
         Path listeners = dir.resolve("srv/run/listeners.json");
         JsonNode[] bound = {null};
@@ -88,22 +128,45 @@ public final class Installation {
         int engineerPort = portOf(bound[0].path("engineer").asText());
 
         partial.call("sc-server", "token-key", "--dir", "srv", "--out", "token-key.json");
-        String enrolment = partial.call("sc-server", "engineers", "add", "--dir", "srv", "--login", "bench",
-                "--cert", "engineer/cert.pem");
+        String enrolment = partial.call(
+                "sc-server", "engineers", "add", "--dir", "srv", "--login", "bench", "--cert", "engineer/cert.pem");
         Matcher secret = TOTP_SECRET.matcher(enrolment);
         if (!secret.find()) {
             throw new BenchException("sc-server engineers add printed no TOTP secret (otpauth URI)");
         }
-        String ticket = partial.call("sc-server", "tickets", "open", "--dir", "srv", "--title", "sc-bench",
-                "--appliance", serial).strip();
+        String ticket = partial.call(
+                        "sc-server", "tickets", "open", "--dir", "srv", "--title", "sc-bench", "--appliance", serial)
+                .strip();
         Installation installation = new Installation(run, dir, serial, ticket, env);
 
-        installation.call("sc-appliance", "init", "--dir", "appl", "--server", "localhost:" + appliancePort,
-                "--cert", "appliance/cert.pem", "--key", "appliance/key.pem", "--chain", "appliance/chain.pem",
-                "--ca", "appliance/ca.pem", "--token-key", "token-key.json");
+        installation.call(
+                "sc-appliance",
+                "init",
+                "--dir",
+                "appl",
+                "--server",
+                "localhost:" + appliancePort,
+                "--cert",
+                "appliance/cert.pem",
+                "--key",
+                "appliance/key.pem",
+                "--chain",
+                "appliance/chain.pem",
+                "--ca",
+                "appliance/ca.pem",
+                "--token-key",
+                "token-key.json");
         for (Map.Entry<String, Integer> service : services.entrySet()) {
-            installation.call("sc-appliance", "services", "add", "--dir", "appl", "--name", service.getKey(),
-                    "--port", Integer.toString(service.getValue()));
+            installation.call(
+                    "sc-appliance",
+                    "services",
+                    "add",
+                    "--dir",
+                    "appl",
+                    "--name",
+                    service.getKey(),
+                    "--port",
+                    Integer.toString(service.getValue()));
         }
         Process appliance = installation.daemon("sc-appliance", "run", "--dir", "appl");
         Path socket = dir.resolve("appl/run/admin.sock");
@@ -114,10 +177,29 @@ public final class Installation {
         installation.call("sc-appliance", "enable", "--dir", "appl");
         installation.call("sc-appliance", "connect", "--dir", "appl", "--ticket", ticket, "--wait", "60s");
 
-        installation.call("sc-engineer", "login", "--server", "127.0.0.1:" + engineerPort, "--identity",
-                "engineer/identity.p12", "--p12-passphrase-file", "p12.pass", "--totp-code", totpCode(secret.group(1)));
-        installation.call("sc-engineer", "access", serial, "--ticket", ticket, "--ttl", "2h", "--reason", "sc-bench",
-                "--token-passphrase-file", "token.pass");
+        installation.call(
+                "sc-engineer",
+                "login",
+                "--server",
+                "127.0.0.1:" + engineerPort,
+                "--identity",
+                "engineer/identity.p12",
+                "--p12-passphrase-file",
+                "p12.pass",
+                "--totp-code",
+                totpCode(secret.group(1)));
+        installation.call(
+                "sc-engineer",
+                "access",
+                serial,
+                "--ticket",
+                ticket,
+                "--ttl",
+                "2h",
+                "--reason",
+                "sc-bench",
+                "--token-passphrase-file",
+                "token.pass");
         return installation;
     }
 
@@ -127,8 +209,17 @@ public final class Installation {
      */
     public int forward(int servicePort) {
         String name = "sc-engineer-forward-" + servicePort + "-" + forwards.incrementAndGet();
-        Process forward = run.processes().start(name, engineerCommand("forward", "--token-passphrase-file",
-                dir.resolve("token.pass").toString(), serial, "0:" + servicePort), dir, env);
+        Process forward = run.processes()
+                .start(
+                        name,
+                        engineerCommand(
+                                "forward",
+                                "--token-passphrase-file",
+                                dir.resolve("token.pass").toString(),
+                                serial,
+                                "0:" + servicePort),
+                        dir,
+                        env);
         int[] port = {0};
         Await.until(STEP, "sc-engineer forward's listening line", () -> {
             Matcher matcher = FORWARDING.matcher(read(log(run.processes(), name, ".out")));
@@ -144,7 +235,11 @@ public final class Installation {
 
     /** The command line of {@code sc-engineer proxy SERIAL PORT}: the service's bytes on its standard output. */
     public List<String> proxyCommand(int servicePort) {
-        return engineerCommand("proxy", "--token-passphrase-file", dir.resolve("token.pass").toString(), serial,
+        return engineerCommand(
+                "proxy",
+                "--token-passphrase-file",
+                dir.resolve("token.pass").toString(),
+                serial,
                 Integer.toString(servicePort));
     }
 
@@ -220,8 +315,9 @@ public final class Installation {
     static Path log(Processes processes, String name, String extension) {
         Pattern file = Pattern.compile(Pattern.quote(name) + "-(\\d+)" + Pattern.quote(extension));
         try (Stream<Path> logs = Files.list(processes.logs())) {
-            List<Path> matching = new ArrayList<>(logs.filter(p -> file.matcher(p.getFileName().toString()).matches())
-                    .toList());
+            List<Path> matching = new ArrayList<>(
+                    logs.filter(p -> file.matcher(p.getFileName().toString()).matches())
+                            .toList());
             matching.sort((a, b) -> Integer.compare(count(file, a), count(file, b)));
             if (matching.isEmpty()) {
                 throw new BenchException("no log of " + name + " in " + processes.logs());

@@ -30,8 +30,11 @@ final class Machine {
 
     private static String firstLine(Path file, String prefix) {
         try {
-            return Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst()
-                    .map(String::strip).orElse("unknown");
+            return Files.readAllLines(file).stream()
+                    .filter(l -> l.startsWith(prefix))
+                    .findFirst()
+                    .map(String::strip)
+                    .orElse("unknown");
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }

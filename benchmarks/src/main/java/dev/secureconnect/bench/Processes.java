@@ -39,7 +39,8 @@ public final class Processes implements AutoCloseable {
             started.push(process);
             return process;
         } catch (IOException e) {
-            throw new BenchException("cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
+            throw new BenchException(
+                    "cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
         }
     }
 
@@ -53,8 +54,8 @@ public final class Processes implements AutoCloseable {
             Process process = builder(command, dir, env, file).start();
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new BenchException(name + " did not finish within " + limit.toSeconds() + " s: "
-                        + String.join(" ", command));
+                throw new BenchException(
+                        name + " did not finish within " + limit.toSeconds() + " s: " + String.join(" ", command));
             }
             String out = Files.readString(logs.resolve(file + ".out"), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
@@ -72,7 +73,8 @@ public final class Processes implements AutoCloseable {
 
     /** {@code command} in {@code dir} with {@code env} added, its output to {@code logs/FILE.out} and {@code .err}. */
     private ProcessBuilder builder(List<String> command, Path dir, Map<String, String> env, String file) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
                 .redirectOutput(logs.resolve(file + ".out").toFile())
                 .redirectError(logs.resolve(file + ".err").toFile());
         builder.environment().putAll(env);
@@ -137,7 +139,8 @@ public final class Processes implements AutoCloseable {
     /** What {@code command} prints of its own version (first line of stdout or stderr), or "not found". */
     static String versionOf(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             process.waitFor(10, TimeUnit.SECONDS);
             return text.isEmpty() ? "unknown" : text.lines().findFirst().orElse("unknown");

@@ -24,40 +24,50 @@ import picocli.CommandLine.Option;
  * ({@code name: value unit}, and {@code vs_openssh_<figure>: R} where OpenSSH has the same figure) plus a JSON file.
  * {@code sc-bench jmh [JMH options]} runs the JMH benchmarks of the hot paths.
  */
-@Command(name = "sc-bench", mixinStandardHelpOptions = true, version = "sc-bench 0.1.0",
+@Command(
+        name = "sc-bench",
+        mixinStandardHelpOptions = true,
+        version = "sc-bench 0.1.0",
         subcommands = ScBench.Jmh.class,
         description = "Measures SecureConnect beside OpenSSH on this machine; see docs/performance.md.")
 public final class ScBench implements Callable<Integer> {
 
     /** Every figure group, in the order a full run measures them. */
-    static final List<FigureGroup> GROUPS = List.of(
-            new DataPath(),
-            new ScaleGroup(),
-            new AuditAppends());
+    static final List<FigureGroup> GROUPS = List.of(new DataPath(), new ScaleGroup(), new AuditAppends());
 
     @Option(names = "--quick", description = "Small sizes and counts: a smoke run of every group in under 2 minutes.")
     boolean quick;
 
-    @Option(names = "--out", defaultValue = "sc-bench-results.json", paramLabel = "FILE",
+    @Option(
+            names = "--out",
+            defaultValue = "sc-bench-results.json",
+            paramLabel = "FILE",
             description = "Where to write the figures as JSON (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--work", paramLabel = "DIR",
+    @Option(
+            names = "--work",
+            paramLabel = "DIR",
             description = "Folder for the run's certificates, databases and logs (default: a new temporary folder).")
     Path work;
 
     @Option(names = "--keep", description = "Keep the run's folder (its logs) after a successful run.")
     boolean keep;
 
-    @Option(names = "--only", split = ",", paramLabel = "GROUP",
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "GROUP",
             description = "Measure only these groups (default: all).")
     List<String> only;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ScBench()).setExecutionExceptionHandler((e, cli, parsed) -> {
-            cli.getErr().println("sc-bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        }).execute(args));
+        System.exit(new CommandLine(new ScBench())
+                .setExecutionExceptionHandler((e, cli, parsed) -> {
+                    cli.getErr().println("sc-bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return 1;
+                })
+                .execute(args));
     }
 
     @Override
@@ -99,9 +109,13 @@ public final class ScBench implements Callable<Integer> {
         }
         List<FigureGroup> chosen = new ArrayList<>();
         for (String name : only) {
-            chosen.add(GROUPS.stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow(() ->
-                    new CommandLine.ParameterException(new CommandLine(this), "--only " + name + ": no such group"
-                            + " (expected one of " + GROUPS.stream().map(FigureGroup::name).toList() + ")")));
+            chosen.add(GROUPS.stream()
+                    .filter(g -> g.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new CommandLine.ParameterException(
+                            new CommandLine(this),
+                            "--only " + name + ": no such group" + " (expected one of "
+                                    + GROUPS.stream().map(FigureGroup::name).toList() + ")")));
         }
         return chosen;
     }
@@ -113,7 +127,11 @@ public final class ScBench implements Callable<Integer> {
             return Path.of(property).toAbsolutePath();
         }
         try {
-            Path jar = Path.of(ScBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(ScBench.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             Path root = jar.getParent().getParent().getParent();
             if (!Files.isRegularFile(root.resolve("bin/sc-server"))) {
                 throw new BenchException("cannot find bin/sc-server above " + jar
@@ -134,8 +152,10 @@ public final class ScBench implements Callable<Integer> {
     }
 
     /** {@code sc-bench jmh [JMH options]}: the JMH benchmarks of the hot paths ({@code -h} lists JMH's options). */
-    @Command(name = "jmh", description = "Runs the JMH benchmarks (relay over TLS, access-token check, audit append,"
-            + " TOTP check); options are JMH's own, e.g. -f 1 -wi 2 -i 3 -rf json -rff jmh.json.")
+    @Command(
+            name = "jmh",
+            description = "Runs the JMH benchmarks (relay over TLS, access-token check, audit append,"
+                    + " TOTP check); options are JMH's own, e.g. -f 1 -wi 2 -i 3 -rf json -rff jmh.json.")
     static final class Jmh implements Callable<Integer> {
 
         /** Everything after {@code jmh}, options included, handed to JMH as it is: picocli knows none of them. */

@@ -8,7 +8,6 @@ public final class DebugOption {
 
     public static final String NAME = "--debug";
 
-    @Option(names = NAME, scope = ScopeType.INHERIT,
-            description = "Print the stack trace of an unexpected failure.")
+    @Option(names = NAME, scope = ScopeType.INHERIT, description = "Print the stack trace of an unexpected failure.")
     boolean debug;
 }

@@ -58,7 +58,8 @@ public final class ToolCommandLine {
         for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
             List<String> unmatched = command.unmatched();
             if (!unmatched.isEmpty()) {
-                throw new CommandLine.UnmatchedArgumentException(command.commandSpec().commandLine(), unmatched);
+                throw new CommandLine.UnmatchedArgumentException(
+                        command.commandSpec().commandLine(), unmatched);
             }
         }
     }

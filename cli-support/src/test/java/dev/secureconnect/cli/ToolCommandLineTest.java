@@ -10,8 +10,12 @@ import picocli.CommandLine.Command;
 
 class ToolCommandLineTest {
 
-    @Command(name = "sc-test", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
-            versionProvider = ManifestVersion.class, subcommands = {Parent.class, Fail.class})
+    @Command(
+            name = "sc-test",
+            mixinStandardHelpOptions = true,
+            scope = CommandLine.ScopeType.INHERIT,
+            versionProvider = ManifestVersion.class,
+            subcommands = {Parent.class, Fail.class})
     static final class Root implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -89,13 +93,15 @@ class ToolCommandLineTest {
     void anUnexpectedFailureIsOneLineWithoutDebug() {
         assertThat(run("fail")).isEqualTo(1);
         assertThat(err.toString())
-                .isEqualTo("sc-test: unexpected failure: java.lang.IllegalStateException: broken" + System.lineSeparator());
+                .isEqualTo("sc-test: unexpected failure: java.lang.IllegalStateException: broken"
+                        + System.lineSeparator());
     }
 
     @Test
     void debugPrintsTheStackTraceOfAnUnexpectedFailure() {
         assertThat(run("fail", "--debug")).isEqualTo(1);
-        assertThat(err.toString()).startsWith("sc-test: unexpected failure: java.lang.IllegalStateException: broken")
+        assertThat(err.toString())
+                .startsWith("sc-test: unexpected failure: java.lang.IllegalStateException: broken")
                 .contains("\tat dev.secureconnect.cli.ToolCommandLineTest$Fail.run");
         err.getBuffer().setLength(0);
         assertThat(run("--debug", "fail")).isEqualTo(1);

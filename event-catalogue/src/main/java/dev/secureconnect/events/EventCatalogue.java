@@ -62,14 +62,17 @@ public final class EventCatalogue {
             Map.entry("sent", "bytes sent before the download was cut off"),
             Map.entry("services", "the services the appliance offers, name:port, comma-separated"),
             Map.entry("sha256", "SHA-256 of the file's content, hex"),
-            Map.entry("signedThrough", "the checkpoint the bundle ends with (records after --to up to it are included)"),
+            Map.entry(
+                    "signedThrough", "the checkpoint the bundle ends with (records after --to up to it are included)"),
             Map.entry("sink", "the export sink's name"),
             Map.entry("size", "the file's size in bytes"),
             Map.entry("status", "the HTTP status the session request was answered with"),
             Map.entry("subject", "subject DN of the refused certificate"),
-            Map.entry("target", "what the event acts on: a session's service (127.0.0.1:port), command or path; the"
-                    + " server's address (appliance link events); the entry changed (appliance admin events);"
-                    + " a sink's destination"),
+            Map.entry(
+                    "target",
+                    "what the event acts on: a session's service (127.0.0.1:port), command or path; the"
+                            + " server's address (appliance link events); the entry changed (appliance admin events);"
+                            + " a sink's destination"),
             Map.entry("tickets", "the tickets the server accepted on the link, comma-separated"),
             Map.entry("timeStep", "the TOTP time step of the code presented"),
             Map.entry("timedOut", "whether the command was killed at its timeout: true or false"),
@@ -92,7 +95,8 @@ public final class EventCatalogue {
     public static String markdown() {
         String rows = Arrays.stream(EventType.values())
                 .sorted(Comparator.comparingInt(EventType::id))
-                .map(type -> "| " + type.id() + " | `" + type.eventName() + "` | " + type.severity().name().toLowerCase()
+                .map(type -> "| " + type.id() + " | `" + type.eventName() + "` | "
+                        + type.severity().name().toLowerCase()
                         + " (" + type.severity().code() + ") | " + type.category() + " | " + type.description() + " | "
                         + fields(type) + " |")
                 .collect(Collectors.joining("\n"));

@@ -14,9 +14,16 @@ import org.junit.jupiter.api.Test;
 class EventCatalogueTest {
 
     /** What every record has in fields of its own: no event lists these among its fields. */
-    private static final Set<String> COMMON_FIELDS =
-            Set.of("actor", "appliance", "applianceSerial", "ticket", "session", "sessionId", "source", "sourceAddress",
-                    "outcome");
+    private static final Set<String> COMMON_FIELDS = Set.of(
+            "actor",
+            "appliance",
+            "applianceSerial",
+            "ticket",
+            "session",
+            "sessionId",
+            "source",
+            "sourceAddress",
+            "outcome");
 
     @Test
     void idsAndNamesAreUniqueAndEveryEventIsDescribedAndCategorised() {
@@ -25,7 +32,10 @@ class EventCatalogueTest {
         assertThat(Arrays.stream(all).map(EventType::eventName).distinct()).hasSize(all.length);
         assertThat(all).allSatisfy(type -> {
             assertThat(type.category()).as(type + " category").isNotBlank();
-            assertThat(type.description()).as(type + " description").isNotBlank().doesNotContain("|", "\n");
+            assertThat(type.description())
+                    .as(type + " description")
+                    .isNotBlank()
+                    .doesNotContain("|", "\n");
             assertThat(EventType.byId(type.id())).isSameAs(type);
         });
     }
@@ -33,15 +43,21 @@ class EventCatalogueTest {
     @Test
     void everyFieldIsDocumentedAndEveryDocumentedFieldIsUsed() {
         assertThat(EventType.values()).allSatisfy(type -> {
-            assertThat(type.fields()).as(type + " fields").doesNotHaveDuplicates()
+            assertThat(type.fields())
+                    .as(type + " fields")
+                    .doesNotHaveDuplicates()
                     .allSatisfy(field -> assertThat(field).matches("[a-z][A-Za-z0-9]*"))
                     .doesNotContainAnyElementsOf(COMMON_FIELDS);
-            assertThat(EventCatalogue.FIELD_MEANINGS.keySet()).as(type + " fields without a meaning in the dictionary")
+            assertThat(EventCatalogue.FIELD_MEANINGS.keySet())
+                    .as(type + " fields without a meaning in the dictionary")
                     .containsAll(type.fields());
         });
-        Set<String> used = Arrays.stream(EventType.values()).flatMap(type -> type.fields().stream())
+        Set<String> used = Arrays.stream(EventType.values())
+                .flatMap(type -> type.fields().stream())
                 .collect(Collectors.toSet());
-        assertThat(EventCatalogue.FIELD_MEANINGS.keySet()).as("meanings of fields no event has").isSubsetOf(used);
+        assertThat(EventCatalogue.FIELD_MEANINGS.keySet())
+                .as("meanings of fields no event has")
+                .isSubsetOf(used);
         assertThat(EventCatalogue.FIELD_MEANINGS.values())
                 .allSatisfy(meaning -> assertThat(meaning).isNotBlank().doesNotContain("|", "\n"));
     }
@@ -49,7 +65,8 @@ class EventCatalogueTest {
     @Test
     void eventsNotYetEmittedListTheFieldsAgreedForThem() {
         assertThat(EventType.AUDIT_CHECKPOINT.fields()).containsExactly("previousCheckpoint", "keyId");
-        assertThat(EventType.SINK_DELIVERY_FAILING.fields()).containsExactly("sink", "type", "target", "error", "deliveredSeq");
+        assertThat(EventType.SINK_DELIVERY_FAILING.fields())
+                .containsExactly("sink", "type", "target", "error", "deliveredSeq");
         assertThat(EventType.SINK_DELIVERY_RECOVERED.fields())
                 .containsExactly("sink", "type", "target", "deliveredSeq", "failedFor");
         assertThat(EventType.SINK_ADDED.fields()).containsExactly("sink", "type", "target", "format");

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +38,11 @@ class ApplianceListenerOpenSslIT {
     @BeforeAll
     static void start() throws InterruptedException {
         TestPki pki = TestPki.shared();
-        appliance = PkiFiles.write(root.resolve("appliance"), pki.appliance("SN-OPENSSL")).dir();
+        appliance = PkiFiles.write(root.resolve("appliance"), pki.appliance("SN-OPENSSL"))
+                .dir();
         engineer = PkiFiles.write(root.resolve("engineer"), pki.engineer("eve")).dir();
-        revoked = PkiFiles.write(root.resolve("revoked"), pki.revoked(CertificateIdentity.appliance("SN-REVOKED"))).dir();
+        revoked = PkiFiles.write(root.resolve("revoked"), pki.revoked(CertificateIdentity.appliance("SN-REVOKED")))
+                .dir();
         server = new ServerUnderTest(root);
     }
 
@@ -55,8 +57,17 @@ class ApplianceListenerOpenSslIT {
 
     /** Runs s_client, keeps its input open for a moment so the server's post-handshake verdict arrives, then quits. */
     static SClient sClient(List<String> extra) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + server.appliancePort(),
-                "-servername", "localhost", "-CAfile", appliance.resolve("ca.pem").toString(), "-alpn", "secureconnect/1"));
+        List<String> command = new ArrayList<>(List.of(
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + server.appliancePort(),
+                "-servername",
+                "localhost",
+                "-CAfile",
+                appliance.resolve("ca.pem").toString(),
+                "-alpn",
+                "secureconnect/1"));
         command.addAll(extra);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (OutputStream in = process.getOutputStream()) {
@@ -73,16 +84,24 @@ class ApplianceListenerOpenSslIT {
             process.destroyForcibly();
             throw new AssertionError("openssl s_client did not finish within 20 s");
         }
-        return new SClient(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return new SClient(
+                process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     static List<String> identity(Path folder) {
-        return List.of("-cert", folder.resolve("cert.pem").toString(), "-key", folder.resolve("key.pem").toString(),
-                "-cert_chain", folder.resolve("chain.pem").toString());
+        return List.of(
+                "-cert",
+                folder.resolve("cert.pem").toString(),
+                "-key",
+                folder.resolve("key.pem").toString(),
+                "-cert_chain",
+                folder.resolve("chain.pem").toString());
     }
 
     static Optional<ServerAuditRecord> refusalAfter(long seq, String reason) throws InterruptedException {
-        Eventually.within(java.time.Duration.ofSeconds(10), "a handshake.refused record with reason " + reason,
+        Eventually.within(
+                java.time.Duration.ofSeconds(10),
+                "a handshake.refused record with reason " + reason,
                 () -> refusal(seq, reason).isPresent());
         return refusal(seq, reason);
     }
@@ -102,10 +121,15 @@ class ApplianceListenerOpenSslIT {
     void validApplianceNegotiatesTls13WithAes256Gcm() throws Exception {
         long before = lastSeq();
         SClient result = sClient(concat(identity(appliance), "-tls1_3"));
-        assertThat(result.output()).contains("TLSv1.3").contains("TLS_AES_256_GCM_SHA384")
-                .contains("ALPN protocol: secureconnect/1").contains("Verify return code: 0 (ok)");
-        assertThat(server.audit().stream().filter(r -> r.seq() > before)
-                .anyMatch(r -> r.event().type() == EventType.HANDSHAKE_REFUSED)).isFalse();
+        assertThat(result.output())
+                .contains("TLSv1.3")
+                .contains("TLS_AES_256_GCM_SHA384")
+                .contains("ALPN protocol: secureconnect/1")
+                .contains("Verify return code: 0 (ok)");
+        assertThat(server.audit().stream()
+                        .filter(r -> r.seq() > before)
+                        .anyMatch(r -> r.event().type() == EventType.HANDSHAKE_REFUSED))
+                .isFalse();
     }
 
     @Test
@@ -134,7 +158,8 @@ class ApplianceListenerOpenSslIT {
 
     @Test
     void tls12WithOnlyAes128SuitesFailsTheHandshake() throws Exception {
-        SClient result = sClient(concat(identity(appliance), "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256:AES128-SHA"));
+        SClient result = sClient(concat(
+                identity(appliance), "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256:AES128-SHA"));
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).containsIgnoringCase("handshake failure").doesNotContain("Cipher is AES128");
     }

@@ -26,8 +26,14 @@ final class ApplianceProcess implements AutoCloseable {
 
     /** @param tokenKey the server's public token key set ({@code sc-server token-key}), or null for none */
     ApplianceProcess(Path root, String serial, int serverPort, Path tokenKey) throws IOException, InterruptedException {
-        this(root, serial, serial, PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial)).dir(),
-                serverPort, tokenKey);
+        this(
+                root,
+                serial,
+                serial,
+                PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial))
+                        .dir(),
+                serverPort,
+                tokenKey);
     }
 
     /** An appliance enrolled with existing certificate files (a second box with the same identity: a clone). */
@@ -37,9 +43,18 @@ final class ApplianceProcess implements AutoCloseable {
         this.dir = root.resolve(name);
         this.log = root.resolve(name + ".log");
         this.files = files;
-        admin("init", "--server", "localhost:" + serverPort, "--cert", files.resolve("cert.pem").toString(),
-                "--key", files.resolve("key.pem").toString(), "--chain", files.resolve("chain.pem").toString(),
-                "--ca", files.resolve("ca.pem").toString());
+        admin(
+                "init",
+                "--server",
+                "localhost:" + serverPort,
+                "--cert",
+                files.resolve("cert.pem").toString(),
+                "--key",
+                files.resolve("key.pem").toString(),
+                "--chain",
+                files.resolve("chain.pem").toString(),
+                "--ca",
+                files.resolve("ca.pem").toString());
         if (tokenKey != null) {
             admin("token-key", "--file", tokenKey.toString());
         }
@@ -48,7 +63,9 @@ final class ApplianceProcess implements AutoCloseable {
     /** Runs an admin command that must succeed; returns its standard output. */
     String admin(String command, String... args) throws IOException, InterruptedException {
         Launcher.Result result = tryAdmin(command, args);
-        assertThat(result.exitCode()).as("sc-appliance " + command + ": " + result.describe()).isZero();
+        assertThat(result.exitCode())
+                .as("sc-appliance " + command + ": " + result.describe())
+                .isZero();
         return result.out();
     }
 
@@ -69,7 +86,8 @@ final class ApplianceProcess implements AutoCloseable {
     void streamWindow(int bytes) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Path config = dir.resolve("appliance.json");
-        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
         ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("streams")).put("windowBytes", bytes);
         json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), root);
     }

@@ -22,16 +22,31 @@ class BenchSmokeIT {
 
     /** Every figure a run prints, a ratio to OpenSSH for those OpenSSH has too. */
     static final List<String> FIGURES = List.of(
-            "throughput_1_stream", "throughput_8_streams", "latency_p50", "latency_p99", "ttfb_p50",
-            "vs_openssh_throughput_1_stream", "vs_openssh_throughput_8_streams", "vs_openssh_latency_p50",
-            "vs_openssh_latency_p99", "vs_openssh_ttfb_p50",
-            "tls_handshakes_per_s", "audit_appends_per_s");
+            "throughput_1_stream",
+            "throughput_8_streams",
+            "latency_p50",
+            "latency_p99",
+            "ttfb_p50",
+            "vs_openssh_throughput_1_stream",
+            "vs_openssh_throughput_8_streams",
+            "vs_openssh_latency_p50",
+            "vs_openssh_latency_p99",
+            "vs_openssh_ttfb_p50",
+            "tls_handshakes_per_s",
+            "audit_appends_per_s");
 
     @Test
     void theQuickRunMeasuresEveryGroupWithIntactData(@TempDir Path dir) throws Exception {
         Path results = dir.resolve("results.json");
-        Launcher.Result run = Launcher.run(Duration.ofMinutes(4), Map.of(), "sc-bench", "--quick",
-                "--out", results.toString(), "--work", dir.resolve("work").toString());
+        Launcher.Result run = Launcher.run(
+                Duration.ofMinutes(4),
+                Map.of(),
+                "sc-bench",
+                "--quick",
+                "--out",
+                results.toString(),
+                "--work",
+                dir.resolve("work").toString());
         assertThat(run.exitCode()).as(run.describe()).isZero();
         JsonNode json = new ObjectMapper().readTree(Files.readString(results));
         assertThat(json.path("run").path("complete").asBoolean()).isTrue();

@@ -7,9 +7,9 @@ import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenSigningKey;
 import dev.secureconnect.crypto.token.TokenVault;
 import dev.secureconnect.crypto.totp.OathTool;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,8 @@ class EngineerIT {
         server = new ServerUnderTest(root);
         sshd = new OpenSshd(root.resolve("sshd"));
         Path tokenKey = root.resolve("token-key.json");
-        Launcher.Result exported = Launcher.run("sc-server", "token-key", "--dir", server.dir.toString(), "--out", tokenKey.toString());
+        Launcher.Result exported =
+                Launcher.run("sc-server", "token-key", "--dir", server.dir.toString(), "--out", tokenKey.toString());
         assertThat(exported.exitCode()).as(exported.describe()).isZero();
         appliance = new ApplianceProcess(root, "SN-ENG-" + (++serials), server.appliancePort(), tokenKey);
         appliance.admin("services add", "--name", "ssh", "--port", Integer.toString(sshd.port()));
@@ -71,7 +72,9 @@ class EngineerIT {
         appliance.admin("enable");
         ticket = server.openTicket("engineer access test", appliance.serial);
         appliance.admin("connect", "--ticket", ticket);
-        Eventually.within(Duration.ofSeconds(10), "the server lists " + appliance.serial + " online with ticket " + ticket,
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "the server lists " + appliance.serial + " online with ticket " + ticket,
                 () -> server.online(appliance.serial, ticket));
         bob = new EngineerProcess(root, "bob");
         bobSecret = enrol(bob);
@@ -121,7 +124,9 @@ class EngineerIT {
         assertThat(down.exitCode()).as(down.describe()).isZero();
         assertThat(sha256(back)).isEqualTo(sha256(local));
 
-        Eventually.within(Duration.ofSeconds(10), "the sessions are audited as closed",
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "the sessions are audited as closed",
                 () -> events(EventType.STREAM_CLOSED).size() >= 3);
         ServerAuditEvent closed = events(EventType.STREAM_CLOSED).get(1);
         assertThat(closed.actor()).isEqualTo("bob");
@@ -141,7 +146,10 @@ class EngineerIT {
         Launcher.Result fail = bob.withToken("exec", appliance.serial, "fail");
         assertThat(fail.exitCode()).as(fail.describe()).isEqualTo(3);
         assertThat(fail.out()).isEqualTo("failing\n");
-        Eventually.within(Duration.ofSeconds(10), "both commands audited", () -> events(EventType.COMMAND_RUN).size() == 2);
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "both commands audited",
+                () -> events(EventType.COMMAND_RUN).size() == 2);
         assertThat(events(EventType.COMMAND_RUN).get(1).details()).containsEntry("exitStatus", "3");
     }
 
@@ -149,16 +157,24 @@ class EngineerIT {
     void filesMoveBothWaysWithMatchingSha256() throws Exception {
         loginAndAccess(bob);
         Path got = root.resolve("got-report.txt");
-        Launcher.Result get = bob.withToken("get", appliance.serial, folder.resolve("report.txt").toString(), got.toString());
+        Launcher.Result get = bob.withToken(
+                "get", appliance.serial, folder.resolve("report.txt").toString(), got.toString());
         assertThat(get.exitCode()).as(get.describe()).isZero();
         assertThat(Files.readString(got)).isEqualTo("appliance report\n");
 
         Path upload = Files.writeString(root.resolve("fix.sh"), "#!/bin/sh\necho fixed\n");
-        Launcher.Result put = bob.withToken("put", appliance.serial, upload.toString(), folder.resolve("fix.sh").toString());
+        Launcher.Result put = bob.withToken(
+                "put",
+                appliance.serial,
+                upload.toString(),
+                folder.resolve("fix.sh").toString());
         assertThat(put.exitCode()).as(put.describe()).isZero();
         assertThat(sha256(folder.resolve("fix.sh"))).isEqualTo(sha256(upload));
-        Eventually.within(Duration.ofSeconds(10), "file transfers audited",
-                () -> events(EventType.FILE_GET).size() == 1 && events(EventType.FILE_PUT).size() == 1);
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "file transfers audited",
+                () -> events(EventType.FILE_GET).size() == 1
+                        && events(EventType.FILE_PUT).size() == 1);
         assertThat(events(EventType.FILE_PUT).get(0).details()).containsEntry("sha256", sha256(upload));
     }
 
@@ -174,7 +190,8 @@ class EngineerIT {
     @Test
     void lockedOutEngineerCannotLogInEvenWithTheRightCode() throws Exception {
         for (int attempt = 0; attempt < 5; attempt++) {
-            assertThat(bob.login(server.engineerPort(), wrongCode(bobSecret)).exitCode()).isNotZero();
+            assertThat(bob.login(server.engineerPort(), wrongCode(bobSecret)).exitCode())
+                    .isNotZero();
         }
         Launcher.Result locked = bob.login(server.engineerPort(), OathTool.totp(bobSecret));
         refusedInOneLine(locked, "locked");
@@ -197,7 +214,8 @@ class EngineerIT {
         Clock twoHoursAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
         SignedAccessToken expired = new AccessTokenIssuer(serverTokenKey(), "sc-server", twoHoursAgo)
                 .issue(bob.issued.certificate(), appliance.serial, ticket, Duration.ofHours(1), "expired on purpose");
-        new TokenVault().store(bob.tokenFile(appliance.serial), expired, EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
+        new TokenVault()
+                .store(bob.tokenFile(appliance.serial), expired, EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
         refusedThroughSsh(bob, "expired");
         assertThat(tokenRefusals("expired")).isNotEmpty();
     }
@@ -205,16 +223,25 @@ class EngineerIT {
     @Test
     void revokedTokenStopsWorkingAtOnceOnServerAndAppliance() throws Exception {
         loginAndAccess(bob);
-        assertThat(bob.withToken("exec", appliance.serial, "echo-args", "before").exitCode()).isZero();
+        assertThat(bob.withToken("exec", appliance.serial, "echo-args", "before")
+                        .exitCode())
+                .isZero();
         String id = events(EventType.TOKEN_ISSUED).get(0).details().get("tokenId");
-        Launcher.Result revoked = Launcher.run("sc-server", "tokens", "revoke", "--dir", server.dir.toString(), id,
-                "--reason", "engineer left the case");
+        Launcher.Result revoked = Launcher.run(
+                "sc-server",
+                "tokens",
+                "revoke",
+                "--dir",
+                server.dir.toString(),
+                id,
+                "--reason",
+                "engineer left the case");
         assertThat(revoked.exitCode()).as(revoked.describe()).isZero();
         refusedInOneLine(bob.withToken("exec", appliance.serial, "echo-args", "after"), "revoked");
         assertThat(events(EventType.TOKEN_REVOKED)).hasSize(1);
         assertThat(tokenRefusals("revoked")).isNotEmpty();
-        Eventually.within(Duration.ofSeconds(10), "the appliance received the revocation",
-                () -> applianceAudit().contains("token.revocations-received"));
+        Eventually.within(Duration.ofSeconds(10), "the appliance received the revocation", () -> applianceAudit()
+                .contains("token.revocations-received"));
     }
 
     @Test
@@ -222,7 +249,9 @@ class EngineerIT {
         loginAndAccess(bob);
         EngineerProcess carol = new EngineerProcess(root, "carol");
         String carolSecret = enrol(carol);
-        assertThat(carol.login(server.engineerPort(), OathTool.totp(carolSecret)).exitCode()).isZero();
+        assertThat(carol.login(server.engineerPort(), OathTool.totp(carolSecret))
+                        .exitCode())
+                .isZero();
         Files.createDirectories(carol.tokenFile(appliance.serial).getParent());
         Files.copy(bob.tokenFile(appliance.serial), carol.tokenFile(appliance.serial));
         int before = sshd.connections();
@@ -234,12 +263,17 @@ class EngineerIT {
     @Test
     void tamperedTokenIsRefused() throws Exception {
         loginAndAccess(bob);
-        SignedAccessToken real = new TokenVault().load(bob.tokenFile(appliance.serial), EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
+        SignedAccessToken real =
+                new TokenVault().load(bob.tokenFile(appliance.serial), EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
         String compact = real.serialize();
         int last = compact.length() - 5;
-        String tampered = compact.substring(0, last) + (compact.charAt(last) == 'A' ? 'B' : 'A') + compact.substring(last + 1);
-        new TokenVault().store(bob.tokenFile(appliance.serial), SignedAccessToken.parseUnverified(tampered),
-                EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
+        String tampered =
+                compact.substring(0, last) + (compact.charAt(last) == 'A' ? 'B' : 'A') + compact.substring(last + 1);
+        new TokenVault()
+                .store(
+                        bob.tokenFile(appliance.serial),
+                        SignedAccessToken.parseUnverified(tampered),
+                        EngineerProcess.TOKEN_PASSPHRASE.toCharArray());
         refusedThroughSsh(bob, "signature");
         assertThat(tokenRefusals("bad-signature")).isNotEmpty();
     }
@@ -248,7 +282,8 @@ class EngineerIT {
     void wrongTokenPassphraseIsRefusedLocally() throws Exception {
         loginAndAccess(bob);
         Path wrong = Files.writeString(root.resolve("wrong.pass"), "not the passphrase\n");
-        Launcher.Result result = bob.run("exec", "--token-passphrase-file", wrong.toString(), appliance.serial, "echo-args");
+        Launcher.Result result =
+                bob.run("exec", "--token-passphrase-file", wrong.toString(), appliance.serial, "echo-args");
         assertThat(result.exitCode()).as(result.describe()).isNotZero();
         assertThat(result.err()).as(result.describe()).startsWith("sc-engineer: wrong token passphrase");
         assertThat(events(EventType.STREAM_OPENED)).isEmpty(); // the token never left the laptop
@@ -261,11 +296,19 @@ class EngineerIT {
         loginAndAccess(bob);
         Launcher.Result closed = Launcher.run("sc-server", "tickets", "close", "--dir", server.dir.toString(), ticket);
         assertThat(closed.exitCode()).as(closed.describe()).isZero();
-        Eventually.within(Duration.ofSeconds(15), "the ticket leaves the link", () -> !server.online(appliance.serial, ticket));
+        Eventually.within(
+                Duration.ofSeconds(15), "the ticket leaves the link", () -> !server.online(appliance.serial, ticket));
         int before = sshd.connections();
         refusedThroughSsh(bob, "ticket");
-        refusedInOneLine(bob.run("access", appliance.serial, "--ticket", ticket, "--token-passphrase-file",
-                bob.tokenPassphrase.toString()), "ticket");
+        refusedInOneLine(
+                bob.run(
+                        "access",
+                        appliance.serial,
+                        "--ticket",
+                        ticket,
+                        "--token-passphrase-file",
+                        bob.tokenPassphrase.toString()),
+                "ticket");
         assertThat(events(EventType.TOKEN_REFUSED)).isNotEmpty();
         assertThat(sshd.connections()).isEqualTo(before);
     }
@@ -277,8 +320,8 @@ class EngineerIT {
         Launcher.Result result = bob.withToken("get", appliance.serial, folder + "/../../etc/shadow", out.toString());
         refusedInOneLine(result, "..");
         assertThat(out).doesNotExist();
-        Eventually.within(Duration.ofSeconds(10), "the refusal is audited on the appliance",
-                () -> applianceAudit().contains("file.refused"));
+        Eventually.within(Duration.ofSeconds(10), "the refusal is audited on the appliance", () -> applianceAudit()
+                .contains("file.refused"));
     }
 
     @Test
@@ -291,7 +334,9 @@ class EngineerIT {
         assertThat(shell.exitCode()).isEqualTo(255);
         assertThat(shell.out()).isEmpty();
         assertThat(shell.err().strip()).doesNotContain("\n");
-        Eventually.within(Duration.ofSeconds(10), "both refusals audited on the appliance",
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "both refusals audited on the appliance",
                 () -> count(applianceAudit(), "command.refused") >= 2);
         assertThat(events(EventType.COMMAND_RUN)).isEmpty();
     }
@@ -300,8 +345,16 @@ class EngineerIT {
 
     /** Enrols an engineer with {@code sc-server engineers add}; returns the TOTP secret from the otpauth URI. */
     private String enrol(EngineerProcess engineer) throws IOException, InterruptedException {
-        Launcher.Result added = Launcher.run("sc-server", "engineers", "add", "--dir", server.dir.toString(),
-                "--login", engineer.login, "--cert", engineer.certificatePem.toString());
+        Launcher.Result added = Launcher.run(
+                "sc-server",
+                "engineers",
+                "add",
+                "--dir",
+                server.dir.toString(),
+                "--login",
+                engineer.login,
+                "--cert",
+                engineer.certificatePem.toString());
         assertThat(added.exitCode()).as(added.describe()).isZero();
         Matcher secret = SECRET.matcher(added.out());
         assertThat(secret.find()).as(added.out()).isTrue();
@@ -316,21 +369,36 @@ class EngineerIT {
         access(engineer, appliance.serial, ticket);
     }
 
-    private static void access(EngineerProcess engineer, String serial, String ticket) throws IOException, InterruptedException {
-        String out = engineer.ok("access", serial, "--ticket", ticket, "--ttl", "30m", "--reason", "integration test",
-                "--token-passphrase-file", engineer.tokenPassphrase.toString());
+    private static void access(EngineerProcess engineer, String serial, String ticket)
+            throws IOException, InterruptedException {
+        String out = engineer.ok(
+                "access",
+                serial,
+                "--ticket",
+                ticket,
+                "--ttl",
+                "30m",
+                "--reason",
+                "integration test",
+                "--token-passphrase-file",
+                engineer.tokenPassphrase.toString());
         assertThat(out).contains(serial).doesNotContain("eyJ"); // the token itself is never printed
     }
 
-    private Launcher.Result ssh(EngineerProcess engineer, String remoteCommand) throws IOException, InterruptedException {
+    private Launcher.Result ssh(EngineerProcess engineer, String remoteCommand)
+            throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of("ssh"));
         line.addAll(sshd.clientOptions());
-        line.addAll(List.of("-o", "ProxyCommand=" + engineer.proxyCommand(sshd.port()),
-                sshd.user + "@" + appliance.serial, remoteCommand));
+        line.addAll(List.of(
+                "-o",
+                "ProxyCommand=" + engineer.proxyCommand(sshd.port()),
+                sshd.user + "@" + appliance.serial,
+                remoteCommand));
         return external(engineer, line);
     }
 
-    private Launcher.Result scp(EngineerProcess engineer, String from, String to) throws IOException, InterruptedException {
+    private Launcher.Result scp(EngineerProcess engineer, String from, String to)
+            throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of("scp", "-q"));
         line.addAll(sshd.clientOptions());
         line.addAll(List.of("-o", "ProxyCommand=" + engineer.proxyCommand(sshd.port()), from, to));
@@ -338,12 +406,15 @@ class EngineerIT {
     }
 
     /** Runs ssh or scp (at most 120 s) with the engineer's environment, so its ProxyCommand finds the session. */
-    private static Launcher.Result external(EngineerProcess engineer, List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    private static Launcher.Result external(EngineerProcess engineer, List<String> command)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(engineer.environment());
         Path out = Files.createTempFile("ssh", ".out");
         Path err = Files.createTempFile("ssh", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -357,7 +428,8 @@ class EngineerIT {
     }
 
     /** ssh through the proxy is refused: ssh fails, the proxy's one-line reason (on stderr) names the problem. */
-    private void refusedThroughSsh(EngineerProcess engineer, String reasonPart) throws IOException, InterruptedException {
+    private void refusedThroughSsh(EngineerProcess engineer, String reasonPart)
+            throws IOException, InterruptedException {
         int before = sshd.connections();
         Launcher.Result ssh = ssh(engineer, "echo should-not-run");
         assertThat(ssh.exitCode()).as(ssh.describe()).isNotZero();
@@ -368,15 +440,22 @@ class EngineerIT {
 
     private static void refusedInOneLine(Launcher.Result result, String reasonPart) {
         assertThat(result.exitCode()).as(result.describe()).isNotZero();
-        assertThat(result.err().strip()).as(result.describe()).doesNotContain("\n").containsIgnoringCase(reasonPart);
+        assertThat(result.err().strip())
+                .as(result.describe())
+                .doesNotContain("\n")
+                .containsIgnoringCase(reasonPart);
     }
 
     private List<ServerAuditEvent> events(EventType type) {
-        return server.audit().stream().map(r -> r.event()).filter(e -> e.type() == type).toList();
+        return server.audit().stream()
+                .map(r -> r.event())
+                .filter(e -> e.type() == type)
+                .toList();
     }
 
     private List<ServerAuditEvent> tokenRefusals(String reason) {
-        return server.audit().stream().map(r -> r.event())
+        return server.audit().stream()
+                .map(r -> r.event())
                 .filter(e -> e.type() == EventType.TOKEN_REFUSED || e.type() == EventType.TOKEN_MISUSED)
                 .filter(e -> reason.equals(e.details().get("reason")))
                 .toList();
@@ -411,5 +490,4 @@ class EngineerIT {
     static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
-
 }

@@ -41,9 +41,12 @@ final class EngineerProcess {
         this.home = Files.createDirectories(root.resolve(login + "-home"));
         this.identity = files.resolve("identity.p12");
         this.certificatePem = files.resolve("cert.pem");
-        Files.write(identity, new Pkcs12Bundle(issued.privateKey(), issued.chain()).encode(P12_PASSPHRASE.toCharArray()));
-        this.p12Passphrase = Files.writeString(files.resolve("p12.pass"), P12_PASSPHRASE + "\n", StandardCharsets.UTF_8);
-        this.tokenPassphrase = Files.writeString(files.resolve("token.pass"), TOKEN_PASSPHRASE + "\n", StandardCharsets.UTF_8);
+        Files.write(
+                identity, new Pkcs12Bundle(issued.privateKey(), issued.chain()).encode(P12_PASSPHRASE.toCharArray()));
+        this.p12Passphrase =
+                Files.writeString(files.resolve("p12.pass"), P12_PASSPHRASE + "\n", StandardCharsets.UTF_8);
+        this.tokenPassphrase =
+                Files.writeString(files.resolve("token.pass"), TOKEN_PASSPHRASE + "\n", StandardCharsets.UTF_8);
     }
 
     Map<String, String> environment() {
@@ -58,13 +61,23 @@ final class EngineerProcess {
     /** Runs {@code sc-engineer args…}, which must succeed; returns its standard output. */
     String ok(String... args) throws IOException, InterruptedException {
         Launcher.Result result = run(args);
-        assertThat(result.exitCode()).as("sc-engineer " + String.join(" ", args) + ": " + result.describe()).isZero();
+        assertThat(result.exitCode())
+                .as("sc-engineer " + String.join(" ", args) + ": " + result.describe())
+                .isZero();
         return result.out();
     }
 
     Launcher.Result login(int serverPort, String totpCode) throws IOException, InterruptedException {
-        return run("login", "--server", "localhost:" + serverPort, "--identity", identity.toString(),
-                "--p12-passphrase-file", p12Passphrase.toString(), "--totp-code", totpCode);
+        return run(
+                "login",
+                "--server",
+                "localhost:" + serverPort,
+                "--identity",
+                identity.toString(),
+                "--p12-passphrase-file",
+                p12Passphrase.toString(),
+                "--totp-code",
+                totpCode);
     }
 
     /** Runs a token-using command ({@code forward}, {@code exec}, …) with the token passphrase file. */

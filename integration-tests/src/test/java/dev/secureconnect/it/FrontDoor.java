@@ -32,21 +32,26 @@ final class FrontDoor implements AutoCloseable {
         TestPki.Issued engineer = server.enrolledEngineer();
         SignedAccessToken token = server.issueToken(engineer, serial, ticket);
         SessionGate sessions = server.daemon.sessions();
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        listener = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        sessions.openConnect(token, engineer.certificate(), port, ch).addListener(opened -> {
-                            if (!opened.isSuccess()) {
-                                refusals.add(opened.cause());
-                                ch.close();
-                            }
-                        });
+                        sessions.openConnect(token, engineer.certificate(), port, ch)
+                                .addListener(opened -> {
+                                    if (!opened.isSuccess()) {
+                                        refusals.add(opened.cause());
+                                        ch.close();
+                                    }
+                                });
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     int port() {

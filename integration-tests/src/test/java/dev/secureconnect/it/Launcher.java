@@ -24,7 +24,9 @@ final class Launcher {
 
     static Path root() {
         String configured = System.getProperty("secureconnect.root");
-        Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+        Path root = configured != null
+                ? Path.of(configured)
+                : Path.of("").toAbsolutePath().getParent();
         if (!Files.isExecutable(root.resolve("bin/sc-server"))) {
             throw new IllegalStateException("cannot find the repository root (bin/sc-server) from " + root);
         }
@@ -36,7 +38,8 @@ final class Launcher {
     }
 
     /** Runs a launcher to completion (at most 60 s), capturing its output. */
-    static Result run(Map<String, String> env, String launcher, String... args) throws IOException, InterruptedException {
+    static Result run(Map<String, String> env, String launcher, String... args)
+            throws IOException, InterruptedException {
         return run(Duration.ofSeconds(60), env, launcher, args);
     }
 
@@ -46,7 +49,8 @@ final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(bin(launcher).toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(env);
         Path out = Files.createTempFile("launcher", ".out");
         Path err = Files.createTempFile("launcher", ".err");
@@ -55,9 +59,13 @@ final class Launcher {
         try {
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError(launcher + " " + String.join(" ", args) + " did not finish within " + limit.toSeconds() + " s");
+                throw new AssertionError(
+                        launcher + " " + String.join(" ", args) + " did not finish within " + limit.toSeconds() + " s");
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

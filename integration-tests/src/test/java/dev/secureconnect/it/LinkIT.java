@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.events.EventType;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -47,8 +47,8 @@ class LinkIT {
     void connect() throws Exception {
         server = new ServerUnderTest(root);
         services = new LocalServices();
-        appliance = new ApplianceProcess(root, "SN-IT-" + SERIALS.incrementAndGet(), server.appliancePort(),
-                server.publicTokenKey());
+        appliance = new ApplianceProcess(
+                root, "SN-IT-" + SERIALS.incrementAndGet(), server.appliancePort(), server.publicTokenKey());
         appliance.admin("services add", "--name", "echo", "--port", Integer.toString(services.echo.getLocalPort()));
         appliance.admin("services add", "--name", "sha256", "--port", Integer.toString(services.sha256.getLocalPort()));
         Integer window = Integer.getInteger("it.streamWindow"); // for measuring throughput against window size
@@ -59,7 +59,9 @@ class LinkIT {
         appliance.admin("enable");
         ticket = server.openTicket("link test", appliance.serial);
         appliance.admin("connect", "--ticket", ticket);
-        Eventually.within(Duration.ofSeconds(5), "the server lists " + appliance.serial + " online with ticket " + ticket,
+        Eventually.within(
+                Duration.ofSeconds(5),
+                "the server lists " + appliance.serial + " online with ticket " + ticket,
                 () -> server.online(appliance.serial, ticket));
     }
 
@@ -116,13 +118,18 @@ class LinkIT {
             socket.shutdownOutput();
             byte[] received = socket.getInputStream().readNBytes(32);
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("1 GiB through one stream: %.1f s, %.1f MB/s (appliance stream window %s)%n", seconds,
-                    total / 1e6 / seconds, Integer.getInteger("it.streamWindow", 1 << 20));
-            assertThat(received).as("SHA-256 computed by the appliance-side service").isEqualTo(sent.digest());
+            System.out.printf(
+                    "1 GiB through one stream: %.1f s, %.1f MB/s (appliance stream window %s)%n",
+                    seconds, total / 1e6 / seconds, Integer.getInteger("it.streamWindow", 1 << 20));
+            assertThat(received)
+                    .as("SHA-256 computed by the appliance-side service")
+                    .isEqualTo(sent.digest());
         }
-        Eventually.within(Duration.ofSeconds(10), "stream.closed audited with the byte counts", () -> server.audit().stream()
-                .anyMatch(r -> r.event().type() == EventType.STREAM_CLOSED
-                        && String.valueOf(1L << 30).equals(r.event().details().get("bytesToAppliance"))));
+        Eventually.within(
+                Duration.ofSeconds(10), "stream.closed audited with the byte counts", () -> server.audit().stream()
+                        .anyMatch(r -> r.event().type() == EventType.STREAM_CLOSED
+                                && String.valueOf(1L << 30)
+                                        .equals(r.event().details().get("bytesToAppliance"))));
     }
 
     @Test
@@ -145,19 +152,29 @@ class LinkIT {
     @Test
     void applianceComesBackByItselfAfterAServerRestart() throws Exception {
         server.restartOnSamePort();
-        Eventually.within(Duration.ofSeconds(90), "the appliance reconnects to the restarted server and it is audited",
-                () -> server.online(appliance.serial, ticket) && server.audit().stream()
-                        .filter(r -> r.event().type() == EventType.APPLIANCE_CONNECTED)
-                        .filter(r -> appliance.serial.equals(r.event().applianceSerial())).count() >= 2);
+        Eventually.within(
+                Duration.ofSeconds(90),
+                "the appliance reconnects to the restarted server and it is audited",
+                () -> server.online(appliance.serial, ticket)
+                        && server.audit().stream()
+                                        .filter(r -> r.event().type() == EventType.APPLIANCE_CONNECTED)
+                                        .filter(r -> appliance.serial.equals(
+                                                r.event().applianceSerial()))
+                                        .count()
+                                >= 2);
     }
 
     @Test
     void disableIsAKillSwitchThatSurvivesARestart() throws Exception {
         appliance.admin("disable");
-        Eventually.within(Duration.ofSeconds(2), "the server shows the appliance offline", () -> server.offline(appliance.serial));
+        Eventually.within(
+                Duration.ofSeconds(2),
+                "the server shows the appliance offline",
+                () -> server.offline(appliance.serial));
         Eventually.within(Duration.ofSeconds(5), "the server audits why the link ended", () -> server.audit().stream()
                 .anyMatch(r -> r.event().type() == EventType.APPLIANCE_DISCONNECTED
-                        && String.valueOf(r.event().details().get("reason")).startsWith("peer: SecureConnect disabled by ")));
+                        && String.valueOf(r.event().details().get("reason"))
+                                .startsWith("peer: SecureConnect disabled by ")));
         appliance.stop();
         appliance.start();
         JsonNode status = appliance.status();
@@ -174,21 +191,30 @@ class LinkIT {
         try (FrontDoor door = new FrontDoor(server, appliance.serial, ticket, trap);
                 Socket socket = new Socket("127.0.0.1", door.port())) {
             socket.setSoTimeout(20_000);
-            assertThat(socket.getInputStream().read()).as("the refused stream is closed").isEqualTo(-1);
+            assertThat(socket.getInputStream().read())
+                    .as("the refused stream is closed")
+                    .isEqualTo(-1);
             Throwable refusal = door.nextRefusal();
             assertThat(refusal).isNotNull();
             assertThat(refusal.getMessage()).containsIgnoringCase(Integer.toString(trap));
         }
-        assertThat(services.trapConnections.get()).as("connections the trap port received").isZero();
+        assertThat(services.trapConnections.get())
+                .as("connections the trap port received")
+                .isZero();
         Eventually.within(Duration.ofSeconds(10), "stream.refused audited on the server", () -> server.audit().stream()
-                .anyMatch(r -> r.event().type() == EventType.STREAM_REFUSED && appliance.serial.equals(r.event().applianceSerial())));
+                .anyMatch(r -> r.event().type() == EventType.STREAM_REFUSED
+                        && appliance.serial.equals(r.event().applianceSerial())));
         String applianceAudit = appliance.admin("audit", "--json");
-        assertThat(applianceAudit).contains("stream").containsIgnoringCase("refused").contains(Integer.toString(trap));
+        assertThat(applianceAudit)
+                .contains("stream")
+                .containsIgnoringCase("refused")
+                .contains(Integer.toString(trap));
     }
 
     @Test
     void aSecondLinkWithTheSameCertificateIsRefusedAsAPossibleClone() throws Exception {
-        try (ApplianceProcess clone = new ApplianceProcess(root, "clone", appliance.serial, appliance.files, server.appliancePort(), null)) {
+        try (ApplianceProcess clone =
+                new ApplianceProcess(root, "clone", appliance.serial, appliance.files, server.appliancePort(), null)) {
             clone.start();
             clone.admin("enable");
             clone.admin("connect", "--ticket", ticket);
@@ -199,9 +225,13 @@ class LinkIT {
                     return false;
                 }
             });
-            assertThat(server.audit().stream().anyMatch(r -> r.event().type() == EventType.APPLIANCE_CLONE_SUSPECTED
-                    && appliance.serial.equals(r.event().applianceSerial()))).isTrue();
-            assertThat(server.online(appliance.serial, ticket)).as("the first link stays").isTrue();
+            assertThat(server.audit().stream()
+                            .anyMatch(r -> r.event().type() == EventType.APPLIANCE_CLONE_SUSPECTED
+                                    && appliance.serial.equals(r.event().applianceSerial())))
+                    .isTrue();
+            assertThat(server.online(appliance.serial, ticket))
+                    .as("the first link stays")
+                    .isTrue();
             assertThat(appliance.linkState()).isEqualTo("connected");
         }
     }

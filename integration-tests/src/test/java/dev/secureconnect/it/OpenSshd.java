@@ -50,19 +50,23 @@ final class OpenSshd implements AutoCloseable {
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString());
         Files.copy(clientKey.resolveSibling("client_ed25519.pub"), dir.resolve("authorized_keys"));
         Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory sshd insists on
-        Files.writeString(dir.resolve("sshd_config"), String.join("\n",
-                "HostKey " + hostKey,
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "PubkeyAuthentication yes",
-                "PermitRootLogin prohibit-password",
-                "StrictModes no",
-                "UsePAM no",
-                "PidFile none",
-                "LogLevel ERROR",
-                "Subsystem sftp internal-sftp",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("sshd_config"),
+                String.join(
+                        "\n",
+                        "HostKey " + hostKey,
+                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                        "PasswordAuthentication no",
+                        "KbdInteractiveAuthentication no",
+                        "PubkeyAuthentication yes",
+                        "PermitRootLogin prohibit-password",
+                        "StrictModes no",
+                        "UsePAM no",
+                        "PidFile none",
+                        "LogLevel ERROR",
+                        "Subsystem sftp internal-sftp",
+                        ""),
+                StandardCharsets.UTF_8);
         run(SSHD.toString(), "-t", "-f", dir.resolve("sshd_config").toString());
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::accept);
@@ -79,9 +83,23 @@ final class OpenSshd implements AutoCloseable {
 
     /** The {@code ssh}/{@code scp} options that log in to this sshd with the test key. */
     List<String> clientOptions() {
-        return List.of("-F", "/dev/null", "-i", clientKey.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=" + knownHosts,
-                "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30");
+        return List.of(
+                "-F",
+                "/dev/null",
+                "-i",
+                clientKey.toString(),
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=accept-new",
+                "-o",
+                "UserKnownHostsFile=" + knownHosts,
+                "-o",
+                "LogLevel=ERROR",
+                "-o",
+                "ConnectTimeout=30");
     }
 
     private void accept() {
@@ -94,8 +112,14 @@ final class OpenSshd implements AutoCloseable {
             }
             connections.incrementAndGet();
             try {
-                Process sshd = new ProcessBuilder(SSHD.toString(), "-i", "-e", "-f", dir.resolve("sshd_config").toString())
-                        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
+                Process sshd = new ProcessBuilder(
+                                SSHD.toString(),
+                                "-i",
+                                "-e",
+                                "-f",
+                                dir.resolve("sshd_config").toString())
+                        .redirectError(ProcessBuilder.Redirect.appendTo(
+                                dir.resolve("sshd.log").toFile()))
                         .start();
                 synchronized (processes) {
                     processes.add(sshd);
@@ -110,7 +134,8 @@ final class OpenSshd implements AutoCloseable {
     }
 
     private static void pumpInput(Socket socket, Process sshd) {
-        try (InputStream in = socket.getInputStream(); OutputStream out = sshd.getOutputStream()) {
+        try (InputStream in = socket.getInputStream();
+                OutputStream out = sshd.getOutputStream()) {
             copyFlushing(in, out); // the process's stdin is buffered: each chunk must reach sshd as it comes
         } catch (IOException e) {
             // the connection or sshd ended: nothing more to pass on

@@ -29,8 +29,11 @@ final class Rsyslog implements AutoCloseable {
     /** How long rsyslogd has to write its listening ports. */
     static final Duration STARTUP = Duration.ofSeconds(30);
     /** Where distributions put rsyslog's loadable modules ({@code imtcp.so}, {@code lmnsd_ossl.so}). */
-    private static final List<String> MODULE_DIRS = List.of("/usr/lib/x86_64-linux-gnu/rsyslog",
-            "/usr/lib/aarch64-linux-gnu/rsyslog", "/usr/lib64/rsyslog", "/usr/lib/rsyslog");
+    private static final List<String> MODULE_DIRS = List.of(
+            "/usr/lib/x86_64-linux-gnu/rsyslog",
+            "/usr/lib/aarch64-linux-gnu/rsyslog",
+            "/usr/lib64/rsyslog",
+            "/usr/lib/rsyslog");
 
     /** One listener: a name (its files are named after it), the port (0: any) and, for TLS, its certificate. */
     record Input(String name, int port, Tls tls) {
@@ -71,10 +74,16 @@ final class Rsyslog implements AutoCloseable {
         this.dir = Files.createDirectories(dir);
         inputs.forEach(input -> this.inputs.put(input.name(), input));
         Path conf = Files.writeString(dir.resolve("rsyslog.conf"), config(), StandardCharsets.UTF_8);
-        process = new ProcessBuilder(RSYSLOGD.toString(), "-n", "-f", conf.toString(), "-i",
-                dir.resolve("rsyslogd.pid").toString())
+        process = new ProcessBuilder(
+                        RSYSLOGD.toString(),
+                        "-n",
+                        "-f",
+                        conf.toString(),
+                        "-i",
+                        dir.resolve("rsyslogd.pid").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("rsyslogd.out").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("rsyslogd.out").toFile()))
                 .start();
         try {
             for (Input input : inputs) {
@@ -159,13 +168,21 @@ final class Rsyslog implements AutoCloseable {
         lines.add("template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")");
         for (Input input : inputs.values()) {
             StringBuilder line = new StringBuilder("input(type=\"imtcp\" address=\"127.0.0.1\" port=\"")
-                    .append(input.port()).append("\" listenPortFileName=\"").append(portFile(input))
-                    .append("\" ruleset=\"").append(input.name()).append('"');
+                    .append(input.port())
+                    .append("\" listenPortFileName=\"")
+                    .append(portFile(input))
+                    .append("\" ruleset=\"")
+                    .append(input.name())
+                    .append('"');
             if (input.tls() != null) {
                 line.append(" streamDriver.name=\"ossl\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\"")
-                        .append(" streamDriver.CAFile=\"").append(input.tls().ca())
-                        .append("\" streamDriver.CertFile=\"").append(input.tls().certificateAndChain())
-                        .append("\" streamDriver.KeyFile=\"").append(input.tls().key()).append('"');
+                        .append(" streamDriver.CAFile=\"")
+                        .append(input.tls().ca())
+                        .append("\" streamDriver.CertFile=\"")
+                        .append(input.tls().certificateAndChain())
+                        .append("\" streamDriver.KeyFile=\"")
+                        .append(input.tls().key())
+                        .append('"');
             }
             lines.add(line.append(')').toString());
             lines.add("ruleset(name=\"" + input.name() + "\") {");

@@ -38,14 +38,30 @@ final class ServerProcess implements AutoCloseable {
 
     /** Runs {@code sc-server init} in {@code root/server} with a TestPki server certificate, listening on port 0. */
     ServerProcess(Path root) throws IOException, InterruptedException {
-        files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server()).dir();
+        files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server())
+                .dir();
         Path crl = PkiFiles.writeCrl(files.resolve("crl.pem"));
         dir = root.resolve("server");
         log = root.resolve("server.log");
-        Launcher.Result init = Launcher.run("sc-server", "init", "--dir", dir.toString(),
-                "--cert", files.resolve("cert.pem").toString(), "--key", files.resolve("key.pem").toString(),
-                "--chain", files.resolve("chain.pem").toString(), "--ca", files.resolve("ca.pem").toString(),
-                "--crl", crl.toString(), "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0");
+        Launcher.Result init = Launcher.run(
+                "sc-server",
+                "init",
+                "--dir",
+                dir.toString(),
+                "--cert",
+                files.resolve("cert.pem").toString(),
+                "--key",
+                files.resolve("key.pem").toString(),
+                "--chain",
+                files.resolve("chain.pem").toString(),
+                "--ca",
+                files.resolve("ca.pem").toString(),
+                "--crl",
+                crl.toString(),
+                "--appliance-listen",
+                "127.0.0.1:0",
+                "--engineer-listen",
+                "127.0.0.1:0");
         assertThat(init.exitCode()).as("sc-server init: " + init.describe()).isZero();
     }
 
@@ -53,11 +69,20 @@ final class ServerProcess implements AutoCloseable {
     void sinkRetryMax(Duration retryMax) {
         ServerConfig config = ConfigFile.read(dir);
         ServerConfig.Audit audit = config.audit();
-        ConfigFile.write(dir, new ServerConfig(config.node(), config.applianceListener(), config.engineerListener(),
-                config.tls(), config.database(), config.link(),
-                new ServerConfig.Audit(audit.checkpointEvery(), audit.checkpointInterval(), audit.retryInitial(),
-                        retryMax),
-                config.sinks(), config.mail(), config.reports()));
+        ConfigFile.write(
+                dir,
+                new ServerConfig(
+                        config.node(),
+                        config.applianceListener(),
+                        config.engineerListener(),
+                        config.tls(),
+                        config.database(),
+                        config.link(),
+                        new ServerConfig.Audit(
+                                audit.checkpointEvery(), audit.checkpointInterval(), audit.retryInitial(), retryMax),
+                        config.sinks(),
+                        config.mail(),
+                        config.reports()));
     }
 
     /** Starts {@code sc-server run} and waits (bounded) until it has written {@code run/listeners.json}. */
@@ -81,14 +106,18 @@ final class ServerProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         if (daemon != null && daemon.isAlive()) {
             daemon.destroyForcibly();
-            assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).as("sc-server ended after SIGKILL").isTrue();
+            assertThat(daemon.waitFor(10, TimeUnit.SECONDS))
+                    .as("sc-server ended after SIGKILL")
+                    .isTrue();
         }
     }
 
     /** Runs an admin command ({@code "sinks add"}, …) that must succeed; returns its standard output. */
     String admin(String command, String... args) throws IOException, InterruptedException {
         Launcher.Result result = tryAdmin(command, args);
-        assertThat(result.exitCode()).as("sc-server " + command + ": " + result.describe()).isZero();
+        assertThat(result.exitCode())
+                .as("sc-server " + command + ": " + result.describe())
+                .isZero();
         return result.out();
     }
 
@@ -112,7 +141,8 @@ final class ServerProcess implements AutoCloseable {
 
     /** Opens the server's database from this JVM, as the admin commands do. */
     Database openDatabase() {
-        return Database.open(ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()));
+        return Database.open(
+                ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()));
     }
 
     /** The audit log's last sequence number now. */

@@ -33,14 +33,32 @@ final class ServerUnderTest implements AutoCloseable {
     ServerDaemon daemon;
 
     ServerUnderTest(Path root) throws InterruptedException {
-        Path files = PkiFiles.write(root.resolve("server-files"), TestPki.shared().server()).dir();
+        Path files = PkiFiles.write(
+                        root.resolve("server-files"), TestPki.shared().server())
+                .dir();
         crl = PkiFiles.writeCrl(files.resolve("crl.pem"));
         dir = root.resolve("server");
         StringWriter err = new StringWriter();
-        int code = ScServer.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "init", "--dir", dir.toString(),
-                "--cert", files.resolve("cert.pem").toString(), "--key", files.resolve("key.pem").toString(),
-                "--chain", files.resolve("chain.pem").toString(), "--ca", files.resolve("ca.pem").toString(),
-                "--crl", crl.toString(), "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0");
+        int code = ScServer.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "init",
+                "--dir",
+                dir.toString(),
+                "--cert",
+                files.resolve("cert.pem").toString(),
+                "--key",
+                files.resolve("key.pem").toString(),
+                "--chain",
+                files.resolve("chain.pem").toString(),
+                "--ca",
+                files.resolve("ca.pem").toString(),
+                "--crl",
+                crl.toString(),
+                "--appliance-listen",
+                "127.0.0.1:0",
+                "--engineer-listen",
+                "127.0.0.1:0");
         assertThat(code).as(err.toString()).isZero();
         start();
     }
@@ -54,8 +72,16 @@ final class ServerUnderTest implements AutoCloseable {
         int port = appliancePort();
         stop();
         ServerConfig config = ConfigFile.read(dir);
-        daemon = ServerDaemon.start(dir, new ServerConfig(config.node(), new ServerConfig.Listener("127.0.0.1", port),
-                config.engineerListener(), config.tls(), config.database(), config.link()), Clock.systemUTC());
+        daemon = ServerDaemon.start(
+                dir,
+                new ServerConfig(
+                        config.node(),
+                        new ServerConfig.Listener("127.0.0.1", port),
+                        config.engineerListener(),
+                        config.tls(),
+                        config.database(),
+                        config.link()),
+                Clock.systemUTC());
     }
 
     /** The public token key set ({@code sc-server token-key}) in a file, for appliances to pin. */
@@ -71,25 +97,41 @@ final class ServerUnderTest implements AutoCloseable {
     /** An engineer certificate, enrolled here ({@code sc-server engineers add}) and enabled. */
     TestPki.Issued enrolledEngineer() {
         TestPki.Issued engineer = TestPki.shared().engineer("it-" + ENGINEERS.incrementAndGet());
-        Path files = PkiFiles.write(dir.resolveSibling(engineer.certificate().getSerialNumber().toString(16)), engineer).dir();
+        Path files = PkiFiles.write(
+                        dir.resolveSibling(
+                                engineer.certificate().getSerialNumber().toString(16)),
+                        engineer)
+                .dir();
         StringWriter err = new StringWriter();
-        int code = ScServer.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "engineers", "add", "--dir",
-                dir.toString(), "--login", "it-" + ENGINEERS.get(), "--cert", files.resolve("cert.pem").toString());
+        int code = ScServer.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "engineers",
+                "add",
+                "--dir",
+                dir.toString(),
+                "--login",
+                "it-" + ENGINEERS.get(),
+                "--cert",
+                files.resolve("cert.pem").toString());
         assertThat(code).as(err.toString()).isZero();
         return engineer;
     }
 
     /** A token for {@code engineer}, signed with this server's token key and recorded as issued. */
     SignedAccessToken issueToken(TestPki.Issued engineer, String serial, String ticket) {
-        SignedAccessToken token = new AccessTokenIssuer(TokenKeyFile.load(dir), ConfigFile.read(dir).node(), Clock.systemUTC())
+        SignedAccessToken token = new AccessTokenIssuer(
+                        TokenKeyFile.load(dir), ConfigFile.read(dir).node(), Clock.systemUTC())
                 .issue(engineer.certificate(), serial, ticket, Duration.ofHours(1), "integration test");
         daemon.tokens().recordIssued(token.claims(), "it");
         return token;
     }
 
     boolean online(String serial, String ticket) {
-        return daemon.appliances().find(serial)
-                .filter(status -> status.online() && status.tickets().stream().anyMatch(t -> t.value().equals(ticket)))
+        return daemon.appliances()
+                .find(serial)
+                .filter(status -> status.online()
+                        && status.tickets().stream().anyMatch(t -> t.value().equals(ticket)))
                 .isPresent();
     }
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -40,6 +40,7 @@ class SiemIT {
     /** An RFC 5424 header (PRI, version 1, timestamp, host, app, procid, msgid) and the SecureConnect element. */
     private static final Pattern RFC5424 = Pattern.compile("^<(\\d{1,3})>1 (\\S+) \\S{1,255} \\S{1,48} \\S{1,128}"
             + " \\S{1,32} \\[secureconnect@32473 seq=\"(\\d+)\"[^\\]]*\\]( .*)?$");
+
     private static final int EVENTS_PER_TRANSACTION = 100;
 
     @TempDir
@@ -64,21 +65,56 @@ class SiemIT {
 
     @Test
     void rsyslogReceivesEveryEventOverTcpAndTls() throws Exception {
-        assumeTrue(Rsyslog.tlsInstalled(), "rsyslogd with imtcp and the ossl stream driver is not installed"
-                + " (Debian/Ubuntu packages rsyslog and rsyslog-openssl)");
-        Path receiverFiles = PkiFiles.write(dir.resolve("rsyslog-files"), TestPki.shared().server()).dir();
-        Path certificateAndChain = Files.writeString(receiverFiles.resolve("cert-and-chain.pem"),
-                Files.readString(receiverFiles.resolve("cert.pem")) + Files.readString(receiverFiles.resolve("chain.pem")));
-        rsyslog = Rsyslog.start(dir.resolve("rsyslog"), Rsyslog.Input.tcp("tcp", 0), Rsyslog.Input.tls("tls", 0,
-                new Rsyslog.Tls(certificateAndChain, receiverFiles.resolve("key.pem"), receiverFiles.resolve("ca.pem"))));
+        assumeTrue(
+                Rsyslog.tlsInstalled(),
+                "rsyslogd with imtcp and the ossl stream driver is not installed"
+                        + " (Debian/Ubuntu packages rsyslog and rsyslog-openssl)");
+        Path receiverFiles = PkiFiles.write(
+                        dir.resolve("rsyslog-files"), TestPki.shared().server())
+                .dir();
+        Path certificateAndChain = Files.writeString(
+                receiverFiles.resolve("cert-and-chain.pem"),
+                Files.readString(receiverFiles.resolve("cert.pem"))
+                        + Files.readString(receiverFiles.resolve("chain.pem")));
+        rsyslog = Rsyslog.start(
+                dir.resolve("rsyslog"),
+                Rsyslog.Input.tcp("tcp", 0),
+                Rsyslog.Input.tls(
+                        "tls",
+                        0,
+                        new Rsyslog.Tls(
+                                certificateAndChain,
+                                receiverFiles.resolve("key.pem"),
+                                receiverFiles.resolve("ca.pem"))));
         server = new ServerProcess(dir);
         server.start();
 
-        server.admin("sinks add", "--name", "siem-tcp", "--type", "syslog", "--transport", "tcp",
-                "--target", "127.0.0.1:" + rsyslog.port("tcp"), "--format", "rfc5424");
-        server.admin("sinks add", "--name", "siem-tls", "--type", "syslog", "--transport", "tls",
-                "--target", "127.0.0.1:" + rsyslog.port("tls"), "--format", "rfc5424",
-                "--ca", server.files.resolve("ca.pem").toString());
+        server.admin(
+                "sinks add",
+                "--name",
+                "siem-tcp",
+                "--type",
+                "syslog",
+                "--transport",
+                "tcp",
+                "--target",
+                "127.0.0.1:" + rsyslog.port("tcp"),
+                "--format",
+                "rfc5424");
+        server.admin(
+                "sinks add",
+                "--name",
+                "siem-tls",
+                "--type",
+                "syslog",
+                "--transport",
+                "tls",
+                "--target",
+                "127.0.0.1:" + rsyslog.port("tls"),
+                "--format",
+                "rfc5424",
+                "--ca",
+                server.files.resolve("ca.pem").toString());
         for (int i = 1; i <= 3; i++) {
             server.admin("tickets open", "--title", "SIEM ticket " + i);
         }
@@ -92,8 +128,9 @@ class SiemIT {
             assertThat(seqs(lines)).as("seqs received over " + input).containsAll(range(head));
             assertThat(lines).as(input).anySatisfy(line -> assertThat(line).contains("event=\"ticket.opened\""));
         }
-        System.out.printf("SiemIT tcp+tls: %d events, tcp %d lines, tls %d lines, all arrived within %.1f s%n", head,
-                rsyslog.lines("tcp").size(), rsyslog.lines("tls").size(), seconds(started));
+        System.out.printf(
+                "SiemIT tcp+tls: %d events, tcp %d lines, tls %d lines, all arrived within %.1f s%n",
+                head, rsyslog.lines("tcp").size(), rsyslog.lines("tls").size(), seconds(started));
     }
 
     @Test
@@ -107,13 +144,23 @@ class SiemIT {
 
         server = new ServerProcess(dir);
         server.sinkRetryMax(Duration.ofSeconds(2));
-        server.admin("sinks add", "--name", "siem", "--type", "syslog", "--transport", "tcp",
-                "--target", "127.0.0.1:" + port, "--format", "rfc5424");
+        server.admin(
+                "sinks add",
+                "--name",
+                "siem",
+                "--type",
+                "syslog",
+                "--transport",
+                "tcp",
+                "--target",
+                "127.0.0.1:" + port,
+                "--format",
+                "rfc5424");
         server.start();
         long started = System.nanoTime();
         append(5_000, 0);
-        Eventually.within(Duration.ofSeconds(60), "the sink reports that it is failing", () -> "failing".equals(
-                status("siem")));
+        Eventually.within(
+                Duration.ofSeconds(60), "the sink reports that it is failing", () -> "failing".equals(status("siem")));
 
         server.kill();
         append(5_000, 5_000);
@@ -130,13 +177,16 @@ class SiemIT {
         assertThat(lines).allSatisfy(SiemIT::assertRfc5424);
         long duplicates = lines.size() - received.size();
         double seconds = seconds(started);
-        Eventually.within(Duration.ofSeconds(30), "the sink reports that it delivers again", () -> "ok".equals(
-                status("siem")));
+        Eventually.within(
+                Duration.ofSeconds(30), "the sink reports that it delivers again", () -> "ok".equals(status("siem")));
         Launcher.Result verify = server.tryAdmin("audit verify");
-        assertThat(verify.exitCode()).as("sc-server audit verify: " + verify.describe()).isZero();
-        System.out.printf("SiemIT kill -9: log head %d when rsyslog came back, %d distinct seqs and %d lines"
-                + " received, %d duplicates; every seq 1..%d delivered %.1f s after the first append%n", head,
-                received.size(), lines.size(), duplicates, head, seconds);
+        assertThat(verify.exitCode())
+                .as("sc-server audit verify: " + verify.describe())
+                .isZero();
+        System.out.printf(
+                "SiemIT kill -9: log head %d when rsyslog came back, %d distinct seqs and %d lines"
+                        + " received, %d duplicates; every seq 1..%d delivered %.1f s after the first append%n",
+                head, received.size(), lines.size(), duplicates, head, seconds);
     }
 
     /** Appends {@code count} events from this JVM, {@value #EVENTS_PER_TRANSACTION} to a transaction. */
@@ -148,8 +198,10 @@ class SiemIT {
                 int to = first + Math.min(count, done + EVENTS_PER_TRANSACTION);
                 audit.inTransaction(transaction -> {
                     for (int n = from; n < to; n++) {
-                        transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("siem-it")
-                                .detail("n", n).build());
+                        transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED)
+                                .actor("siem-it")
+                                .detail("n", n)
+                                .build());
                     }
                     return null;
                 });
@@ -173,12 +225,18 @@ class SiemIT {
             List<String> missing = new ArrayList<>();
             for (String input : inputs) {
                 TreeSet<Long> received = seqs(rsyslog.lines(input));
-                long absent = expected.stream().filter(seq -> !received.contains(seq)).count();
-                missing.add(input + ": " + absent + " missing, first " + expected.stream()
-                        .filter(seq -> !received.contains(seq)).findFirst().orElse(null));
+                long absent =
+                        expected.stream().filter(seq -> !received.contains(seq)).count();
+                missing.add(input + ": " + absent + " missing, first "
+                        + expected.stream()
+                                .filter(seq -> !received.contains(seq))
+                                .findFirst()
+                                .orElse(null));
             }
-            throw new AssertionError(e.getMessage() + ": " + missing + "\nrsyslogd: " + rsyslog.output()
-                    + "\nsc-server: " + server.logText(), e);
+            throw new AssertionError(
+                    e.getMessage() + ": " + missing + "\nrsyslogd: " + rsyslog.output() + "\nsc-server: "
+                            + server.logText(),
+                    e);
         }
     }
 
@@ -195,7 +253,9 @@ class SiemIT {
 
     private static void assertRfc5424(String line) {
         Matcher matcher = RFC5424.matcher(line);
-        assertThat(matcher.matches()).as("an RFC 5424 message with the secureconnect@32473 element: %s", line).isTrue();
+        assertThat(matcher.matches())
+                .as("an RFC 5424 message with the secureconnect@32473 element: %s", line)
+                .isTrue();
         assertThat(Integer.parseInt(matcher.group(1))).as("PRI of %s", line).isBetween(0, 191);
         assertThat(Instant.parse(matcher.group(2))).as("timestamp of %s", line).isNotNull();
     }

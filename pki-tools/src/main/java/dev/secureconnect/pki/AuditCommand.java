@@ -18,7 +18,10 @@ final class AuditCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: verify");
     }
 
-    @Command(name = "verify", description = "Verifies the issuance log's hash chain, signatures and head; exit 1 names the first bad entry.")
+    @Command(
+            name = "verify",
+            description =
+                    "Verifies the issuance log's hash chain, signatures and head; exit 1 names the first bad entry.")
     static final class Verify implements Callable<Integer> {
         private final Terminal terminal;
 
@@ -32,8 +35,9 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             int entries = CaDirectory.open(dir, terminal.clock()).verifyLog();
-            terminal.out().println("issuance log of " + dir + " is intact: " + entries
-                    + " entries, hash chain and issuing CA signatures verified");
+            terminal.out()
+                    .println("issuance log of " + dir + " is intact: " + entries
+                            + " entries, hash chain and issuing CA signatures verified");
             return 0;
         }
     }

@@ -15,8 +15,11 @@ final class CaOptions {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The CA directory.")
     Path dir;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "File whose first line is the CA passphrase (else env " + PASSPHRASE_ENV + ", else a prompt).")
+    @Option(
+            names = "--passphrase-file",
+            paramLabel = "FILE",
+            description =
+                    "File whose first line is the CA passphrase (else env " + PASSPHRASE_ENV + ", else a prompt).")
     Path passphraseFile;
 
     CaDirectory open(Terminal terminal) {
@@ -24,7 +27,12 @@ final class CaOptions {
     }
 
     char[] passphrase(Terminal terminal, boolean confirm) {
-        return terminal.secret("CA passphrase", passphraseFile, "--passphrase-file", PASSPHRASE_ENV, confirm,
+        return terminal.secret(
+                "CA passphrase",
+                passphraseFile,
+                "--passphrase-file",
+                PASSPHRASE_ENV,
+                confirm,
                 confirm ? MINIMUM_PASSPHRASE : 1);
     }
 

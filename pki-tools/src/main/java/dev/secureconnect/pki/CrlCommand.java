@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "crl", description = "Signs a fresh CRL (new number and nextUpdate) and writes it to FILE and DIR/crl.pem.")
+@Command(
+        name = "crl",
+        description = "Signs a fresh CRL (new number and nextUpdate) and writes it to FILE and DIR/crl.pem.")
 final class CrlCommand implements Callable<Integer> {
 
     private final Terminal terminal;
@@ -27,7 +29,11 @@ final class CrlCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the CRL (PEM).")
     Path out;
 
-    @Option(names = "--crl-days", paramLabel = "N", defaultValue = "30", description = "Validity of the CRL in days (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--crl-days",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "Validity of the CRL in days (default ${DEFAULT-VALUE}).")
     int crlDays;
 
     CrlCommand(Terminal terminal) {
@@ -50,8 +56,12 @@ final class CrlCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new PkiException("cannot write " + out + ": " + e.getMessage(), e);
             }
-            terminal.out().println("wrote CRL with " + (crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size())
-                    + " revoked certificate(s), next update " + crl.getNextUpdate().toInstant() + ", to " + out);
+            terminal.out()
+                    .println("wrote CRL with "
+                            + (crl.getRevokedCertificates() == null
+                                    ? 0
+                                    : crl.getRevokedCertificates().size()) + " revoked certificate(s), next update "
+                            + crl.getNextUpdate().toInstant() + ", to " + out);
         }
         return 0;
     }

@@ -17,20 +17,39 @@ final class InitCommand implements Callable<Integer> {
     @Mixin
     CaOptions ca;
 
-    @Option(names = "--name", required = true, paramLabel = "NAME",
+    @Option(
+            names = "--name",
+            required = true,
+            paramLabel = "NAME",
             description = "Organisation name; the CAs are called \"NAME Root CA\" and \"NAME Issuing CA\".")
     String name;
 
-    @Option(names = "--key-size", paramLabel = "BITS", defaultValue = "2048", description = "RSA key size: 2048, 3072 or 4096 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--key-size",
+            paramLabel = "BITS",
+            defaultValue = "2048",
+            description = "RSA key size: 2048, 3072 or 4096 (default ${DEFAULT-VALUE}).")
     int keySize;
 
-    @Option(names = "--root-days", paramLabel = "N", defaultValue = "7300", description = "Root CA validity in days (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--root-days",
+            paramLabel = "N",
+            defaultValue = "7300",
+            description = "Root CA validity in days (default ${DEFAULT-VALUE}).")
     int rootDays;
 
-    @Option(names = "--issuing-days", paramLabel = "N", defaultValue = "3650", description = "Issuing CA validity in days (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--issuing-days",
+            paramLabel = "N",
+            defaultValue = "3650",
+            description = "Issuing CA validity in days (default ${DEFAULT-VALUE}).")
     int issuingDays;
 
-    @Option(names = "--crl-days", paramLabel = "N", defaultValue = "30", description = "Validity of the first CRL in days (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--crl-days",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "Validity of the first CRL in days (default ${DEFAULT-VALUE}).")
     int crlDays;
 
     InitCommand(Terminal terminal) {
@@ -46,14 +65,24 @@ final class InitCommand implements Callable<Integer> {
         char[] passphrase = ca.passphrase(terminal, true);
         CaDirectory directory;
         try {
-            directory = CaDirectory.initialize(ca.dir, new CaDirectory.Setup(name, size, Duration.ofDays(rootDays),
-                    Duration.ofDays(issuingDays), Duration.ofDays(crlDays)), passphrase, terminal.actor(), terminal.clock());
+            directory = CaDirectory.initialize(
+                    ca.dir,
+                    new CaDirectory.Setup(
+                            name,
+                            size,
+                            Duration.ofDays(rootDays),
+                            Duration.ofDays(issuingDays),
+                            Duration.ofDays(crlDays)),
+                    passphrase,
+                    terminal.actor(),
+                    terminal.clock());
         } finally {
             Arrays.fill(passphrase, '\0');
         }
         terminal.out().println("created CA \"" + name + "\" in " + directory.path());
-        terminal.out().println("  root CA:    " + CaDirectory.ROOT_CERT + " (key " + CaDirectory.ROOT_KEY
-                + ": needed only to renew the issuing CA; keep it offline)");
+        terminal.out()
+                .println("  root CA:    " + CaDirectory.ROOT_CERT + " (key " + CaDirectory.ROOT_KEY
+                        + ": needed only to renew the issuing CA; keep it offline)");
         terminal.out().println("  issuing CA: " + CaDirectory.ISSUING_CERT + ", CRL: " + CaDirectory.CRL);
         return 0;
     }

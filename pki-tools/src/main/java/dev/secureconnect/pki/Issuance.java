@@ -53,7 +53,8 @@ final class Issuance {
             return;
         }
         for (IndexEntry entry : directory.index().certificates()) {
-            if (entry.role().equals(CertificateRole.APPLIANCE.label()) && entry.identity().equals(identity.id())
+            if (entry.role().equals(CertificateRole.APPLIANCE.label())
+                    && entry.identity().equals(identity.id())
                     && entry.statusAt(terminal.clock().instant()).equals(IndexEntry.VALID)) {
                 throw new PkiException("appliance " + identity.id() + " already has a valid certificate (serial "
                         + entry.serial() + ", until " + entry.notAfter() + "): revoke it first or pass --renew");
@@ -73,7 +74,8 @@ final class Issuance {
         }
         for (String name : names) {
             if (Files.exists(out.resolve(name))) {
-                throw new PkiException(out.resolve(name) + " already exists: choose another --out folder or move the old files away");
+                throw new PkiException(
+                        out.resolve(name) + " already exists: choose another --out folder or move the old files away");
             }
         }
     }
@@ -84,8 +86,14 @@ final class Issuance {
      * @param privateKey the subject's key to write as key.pem, or null when the subject keeps it (CSR)
      * @param p12Password for identity.p12, or null for no bundle
      */
-    X509Certificate issue(CertificateIdentity identity, PublicKey publicKey, @Nullable PrivateKey privateKey, int days, String action,
-            Path out, char @Nullable [] p12Password) {
+    X509Certificate issue(
+            CertificateIdentity identity,
+            PublicKey publicKey,
+            @Nullable PrivateKey privateKey,
+            int days,
+            String action,
+            Path out,
+            char @Nullable [] p12Password) {
         X509Certificate certificate = authority.issue(identity, publicKey, Duration.ofDays(days));
         directory.recordIssued(authority, certificate, action, terminal.actor(), describe(identity, days));
 
@@ -97,15 +105,20 @@ final class Issuance {
             files.put(KEY, ascii(Pem.privateKey(privateKey)));
         }
         if (p12Password != null) {
-            files.put(P12, new Pkcs12Bundle(java.util.Objects.requireNonNull(privateKey, "privateKey"), List.of(certificate, authority.certificate(), authority.root()))
-                    .encode(p12Password));
+            files.put(
+                    P12,
+                    new Pkcs12Bundle(
+                                    java.util.Objects.requireNonNull(privateKey, "privateKey"),
+                                    List.of(certificate, authority.certificate(), authority.root()))
+                            .encode(p12Password));
         }
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             boolean secret = file.getKey().equals(KEY) || file.getKey().equals(P12);
             Path target = out.resolve(file.getKey());
             if (Files.exists(target)) { // an output folder never overwrites an earlier certificate
-                throw new PkiException(target + " already exists: choose another --out folder or move the old files away");
+                throw new PkiException(
+                        target + " already exists: choose another --out folder or move the old files away");
             }
             try {
                 DurableFiles.write(target, file.getValue(), secret ? Access.OWNER_ONLY : Access.READABLE);
@@ -114,15 +127,18 @@ final class Issuance {
             }
             written.add(file.getKey());
         }
-        terminal.out().println("issued " + identity.describe() + ": serial " + CaDirectory.serialHex(certificate)
-                + ", valid until " + certificate.getNotAfter().toInstant());
-        terminal.out().println("  SHA-256 " + CertificateFingerprint.of(certificate).colonHex());
+        terminal.out()
+                .println("issued " + identity.describe() + ": serial " + CaDirectory.serialHex(certificate)
+                        + ", valid until " + certificate.getNotAfter().toInstant());
+        terminal.out()
+                .println("  SHA-256 " + CertificateFingerprint.of(certificate).colonHex());
         terminal.out().println("  wrote " + String.join(", ", written) + " to " + out);
         return certificate;
     }
 
     private static String describe(CertificateIdentity identity, int days) {
-        StringBuilder detail = new StringBuilder(identity.describe()).append(", ").append(days).append(" days");
+        StringBuilder detail =
+                new StringBuilder(identity.describe()).append(", ").append(days).append(" days");
         if (!identity.uri().isEmpty()) {
             detail.append(", ").append(identity.uri());
         }

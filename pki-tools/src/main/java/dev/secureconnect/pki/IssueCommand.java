@@ -41,11 +41,17 @@ final class IssueCommand implements Runnable {
         @Mixin
         CaOptions ca;
 
-        @Option(names = "--key-size", paramLabel = "BITS", defaultValue = "2048",
+        @Option(
+                names = "--key-size",
+                paramLabel = "BITS",
+                defaultValue = "2048",
                 description = "RSA key size: 2048, 3072 or 4096 (default ${DEFAULT-VALUE}).")
         int keySize;
 
-        @Option(names = "--out", required = true, paramLabel = "OUT",
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "OUT",
                 description = "Folder to write cert.pem, chain.pem, ca.pem and key.pem into (created if absent).")
         Path out;
     }
@@ -86,7 +92,8 @@ final class IssueCommand implements Runnable {
                 issuance.requireNoValidAppliance(identity, renew());
                 char[] p12 = p12Password();
                 try {
-                    List<String> files = new ArrayList<>(List.of(Issuance.CERT, Issuance.CHAIN, Issuance.CA, Issuance.KEY));
+                    List<String> files =
+                            new ArrayList<>(List.of(Issuance.CERT, Issuance.CHAIN, Issuance.CA, Issuance.KEY));
                     if (p12 != null) {
                         files.add(Issuance.P12);
                     }
@@ -103,7 +110,9 @@ final class IssueCommand implements Runnable {
         }
     }
 
-    @Command(name = "server", description = "Issues a server certificate (EKU serverAuth, SAN DNS names and IP addresses).")
+    @Command(
+            name = "server",
+            description = "Issues a server certificate (EKU serverAuth, SAN DNS names and IP addresses).")
     static final class Server extends Leaf {
         @Option(names = "--dns", paramLabel = "NAME", description = "A DNS name of the server (repeatable).")
         List<String> dnsNames = new ArrayList<>();
@@ -111,7 +120,11 @@ final class IssueCommand implements Runnable {
         @Option(names = "--ip", paramLabel = "ADDR", description = "An IP address of the server (repeatable).")
         List<String> ipAddresses = new ArrayList<>();
 
-        @Option(names = "--days", paramLabel = "N", defaultValue = "397", description = "Validity in days (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--days",
+                paramLabel = "N",
+                defaultValue = "397",
+                description = "Validity in days (default ${DEFAULT-VALUE}).")
         int days;
 
         Server(Terminal terminal) {
@@ -129,12 +142,22 @@ final class IssueCommand implements Runnable {
         }
     }
 
-    @Command(name = "appliance", description = "Issues an appliance certificate (EKU clientAuth, SAN urn:secureconnect:appliance:SERIAL).")
+    @Command(
+            name = "appliance",
+            description = "Issues an appliance certificate (EKU clientAuth, SAN urn:secureconnect:appliance:SERIAL).")
     static final class Appliance extends Leaf {
-        @Option(names = "--serial", required = true, paramLabel = "SERIAL", description = "The appliance's serial number.")
+        @Option(
+                names = "--serial",
+                required = true,
+                paramLabel = "SERIAL",
+                description = "The appliance's serial number.")
         String serial;
 
-        @Option(names = "--days", paramLabel = "N", defaultValue = "1095", description = "Validity in days (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--days",
+                paramLabel = "N",
+                defaultValue = "1095",
+                description = "Validity in days (default ${DEFAULT-VALUE}).")
         int days;
 
         @Option(names = "--renew", description = "Issue even though the appliance already has a valid certificate.")
@@ -160,7 +183,10 @@ final class IssueCommand implements Runnable {
         }
     }
 
-    @Command(name = "engineer", description = "Issues a support engineer's certificate (EKU clientAuth, SAN urn:secureconnect:engineer:LOGIN and e-mail) and identity.p12.")
+    @Command(
+            name = "engineer",
+            description =
+                    "Issues a support engineer's certificate (EKU clientAuth, SAN urn:secureconnect:engineer:LOGIN and e-mail) and identity.p12.")
     static final class Engineer extends Leaf {
         static final String P12_ENV = "SC_PKI_P12_PASSPHRASE";
 
@@ -173,11 +199,18 @@ final class IssueCommand implements Runnable {
         @Option(names = "--email", required = true, paramLabel = "ADDR", description = "The engineer's e-mail address.")
         String email;
 
-        @Option(names = "--days", paramLabel = "N", defaultValue = "365", description = "Validity in days (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--days",
+                paramLabel = "N",
+                defaultValue = "365",
+                description = "Validity in days (default ${DEFAULT-VALUE}).")
         int days;
 
-        @Option(names = "--p12-passphrase-file", paramLabel = "FILE",
-                description = "File whose first line is the password of identity.p12 (else env " + P12_ENV + ", else a prompt).")
+        @Option(
+                names = "--p12-passphrase-file",
+                paramLabel = "FILE",
+                description = "File whose first line is the password of identity.p12 (else env " + P12_ENV
+                        + ", else a prompt).")
         Path p12PassphraseFile;
 
         Engineer(Terminal terminal) {
@@ -196,18 +229,28 @@ final class IssueCommand implements Runnable {
 
         @Override
         char @Nullable [] p12Password() {
-            return terminal.secret("identity.p12 password", p12PassphraseFile, "--p12-passphrase-file", P12_ENV, true, 8);
+            return terminal.secret(
+                    "identity.p12 password", p12PassphraseFile, "--p12-passphrase-file", P12_ENV, true, 8);
         }
     }
 
-    @Command(name = "api-client", description = "Issues an API client's certificate, e.g. for a SIEM connector"
-            + " (EKU clientAuth, SAN urn:secureconnect:api-client:NAME).")
+    @Command(
+            name = "api-client",
+            description = "Issues an API client's certificate, e.g. for a SIEM connector"
+                    + " (EKU clientAuth, SAN urn:secureconnect:api-client:NAME).")
     static final class ApiClient extends Leaf {
-        @Option(names = "--name", required = true, paramLabel = "NAME",
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
                 description = "The client's name, e.g. splunk-prod (1 to 64 of A-Z a-z 0-9 . _ -).")
         String name;
 
-        @Option(names = "--days", paramLabel = "N", defaultValue = "365", description = "Validity in days (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--days",
+                paramLabel = "N",
+                defaultValue = "365",
+                description = "Validity in days (default ${DEFAULT-VALUE}).")
         int days;
 
         ApiClient(Terminal terminal) {

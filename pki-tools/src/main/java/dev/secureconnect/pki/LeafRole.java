@@ -18,7 +18,8 @@ final class LeafRole implements CommandLine.ITypeConverter<CertificateRole> {
             throw new CommandLine.TypeConversionException("unknown role '" + value + "' (expected " + CHOICES + ")");
         }
         if (role.isAuthority()) {
-            throw new CommandLine.TypeConversionException("role '" + value + "' cannot be requested (expected " + CHOICES + ")");
+            throw new CommandLine.TypeConversionException(
+                    "role '" + value + "' cannot be requested (expected " + CHOICES + ")");
         }
         return role;
     }

@@ -22,11 +22,17 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The CA directory.")
     java.nio.file.Path dir;
 
-    @Option(names = "--role", paramLabel = "ROLE", converter = LeafRole.Any.class,
+    @Option(
+            names = "--role",
+            paramLabel = "ROLE",
+            converter = LeafRole.Any.class,
             description = "Only this role: root-ca, issuing-ca, server, appliance or engineer.")
     CertificateRole role;
 
-    @Option(names = "--status", paramLabel = "STATUS", converter = StatusConverter.class,
+    @Option(
+            names = "--status",
+            paramLabel = "STATUS",
+            converter = StatusConverter.class,
             description = "Only this status: valid, revoked or expired.")
     String status;
 
@@ -40,10 +46,11 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Instant now = terminal.clock().instant();
-        List<IndexEntry> entries = dev.secureconnect.pki.ca.CaDirectory.open(dir, terminal.clock()).index().certificates().stream()
-                .filter(entry -> role == null || entry.role().equals(role.label()))
-                .filter(entry -> status == null || entry.statusAt(now).equals(status))
-                .toList();
+        List<IndexEntry> entries =
+                dev.secureconnect.pki.ca.CaDirectory.open(dir, terminal.clock()).index().certificates().stream()
+                        .filter(entry -> role == null || entry.role().equals(role.label()))
+                        .filter(entry -> status == null || entry.statusAt(now).equals(status))
+                        .toList();
         if (json) {
             printJson(entries, now);
         } else {
@@ -53,23 +60,25 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private void printJson(List<IndexEntry> entries, Instant now) {
-        List<Map<String, Object>> rows = entries.stream().map(entry -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("serial", entry.serial());
-            row.put("role", entry.role());
-            row.put("identity", entry.identity());
-            row.put("subject", entry.subject());
-            row.put("notBefore", entry.notBefore());
-            row.put("notAfter", entry.notAfter());
-            row.put("status", entry.statusAt(now));
-            row.put("fingerprint", entry.fingerprint());
-            row.put("issuedAt", entry.issuedAt());
-            if (entry.revoked()) {
-                row.put("revokedAt", entry.revokedAt());
-                row.put("reason", entry.reason());
-            }
-            return row;
-        }).toList();
+        List<Map<String, Object>> rows = entries.stream()
+                .map(entry -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("serial", entry.serial());
+                    row.put("role", entry.role());
+                    row.put("identity", entry.identity());
+                    row.put("subject", entry.subject());
+                    row.put("notBefore", entry.notBefore());
+                    row.put("notAfter", entry.notAfter());
+                    row.put("status", entry.statusAt(now));
+                    row.put("fingerprint", entry.fingerprint());
+                    row.put("issuedAt", entry.issuedAt());
+                    if (entry.revoked()) {
+                        row.put("revokedAt", entry.revokedAt());
+                        row.put("reason", entry.reason());
+                    }
+                    return row;
+                })
+                .toList();
         JsonOutput.print(terminal.out(), Mappers.json(), rows);
     }
 
@@ -88,8 +97,10 @@ final class ListCommand implements Callable<Integer> {
     static final class StatusConverter implements CommandLine.ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            if (!List.of(IndexEntry.VALID, IndexEntry.REVOKED, IndexEntry.EXPIRED).contains(value)) {
-                throw new CommandLine.TypeConversionException("unknown status '" + value + "' (expected valid, revoked or expired)");
+            if (!List.of(IndexEntry.VALID, IndexEntry.REVOKED, IndexEntry.EXPIRED)
+                    .contains(value)) {
+                throw new CommandLine.TypeConversionException(
+                        "unknown status '" + value + "' (expected valid, revoked or expired)");
             }
             return value;
         }

@@ -22,15 +22,27 @@ final class RevokeCommand implements Callable<Integer> {
     @Mixin
     CaOptions ca;
 
-    @Option(names = "--serial", required = true, paramLabel = "HEX", description = "Serial number in hex (as 'sc-pki list' shows it).")
+    @Option(
+            names = "--serial",
+            required = true,
+            paramLabel = "HEX",
+            description = "Serial number in hex (as 'sc-pki list' shows it).")
     String serial;
 
-    @Option(names = "--reason", paramLabel = "REASON", defaultValue = "unspecified", converter = ReasonConverter.class,
+    @Option(
+            names = "--reason",
+            paramLabel = "REASON",
+            defaultValue = "unspecified",
+            converter = ReasonConverter.class,
             description = "keyCompromise, superseded, cessationOfOperation, affiliationChanged, privilegeWithdrawn,"
                     + " certificateHold, cACompromise or unspecified (default).")
     RevocationReason reason;
 
-    @Option(names = "--crl-days", paramLabel = "N", defaultValue = "30", description = "Validity of the new CRL in days (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--crl-days",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "Validity of the new CRL in days (default ${DEFAULT-VALUE}).")
     int crlDays;
 
     RevokeCommand(Terminal terminal) {
@@ -43,8 +55,11 @@ final class RevokeCommand implements Callable<Integer> {
         String wanted = normalise(serial);
         CaDirectory directory = ca.open(terminal);
         try (CaDirectory.Lock lock = directory.lock()) {
-            IndexEntry entry = directory.index().find(wanted).orElseThrow(() -> new PkiException(
-                    "no certificate with serial " + wanted + " in " + directory.path() + " (see 'sc-pki list')"));
+            IndexEntry entry = directory
+                    .index()
+                    .find(wanted)
+                    .orElseThrow(() -> new PkiException("no certificate with serial " + wanted + " in "
+                            + directory.path() + " (see 'sc-pki list')"));
             if (CertificateRole.fromLabel(entry.role()).isAuthority()) {
                 throw new PkiException("serial " + wanted + " is the " + entry.role()
                         + " certificate: a CA is replaced with a new 'sc-pki init', not revoked through its own CRL");
@@ -55,8 +70,10 @@ final class RevokeCommand implements Callable<Integer> {
             }
             CertificateAuthority authority = ca.unlock(terminal, directory);
             directory.recordRevoked(authority, entry, reason, terminal.actor(), Duration.ofDays(crlDays));
-            terminal.out().println("revoked " + entry.role() + " " + entry.identity() + " (serial " + entry.serial()
-                    + ", " + reason.label() + "); new CRL written to " + directory.path().resolve(CaDirectory.CRL));
+            terminal.out()
+                    .println("revoked " + entry.role() + " " + entry.identity() + " (serial " + entry.serial() + ", "
+                            + reason.label() + "); new CRL written to "
+                            + directory.path().resolve(CaDirectory.CRL));
         }
         return 0;
     }

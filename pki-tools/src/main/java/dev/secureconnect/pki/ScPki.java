@@ -33,9 +33,9 @@ public final class ScPki implements Runnable {
 
     static final int EXIT_REFUSED = 1;
 
-    private static final Failures FAILURES =
-            Failures.of("sc-pki", PkiException.class, CryptoException.class, IllegalArgumentException.class)
-                    .noteOnUnexpected("(nothing further was written)");
+    private static final Failures FAILURES = Failures.of(
+                    "sc-pki", PkiException.class, CryptoException.class, IllegalArgumentException.class)
+            .noteOnUnexpected("(nothing further was written)");
 
     public static void main(String[] args) {
         System.exit(run(Terminal.system(), args));
@@ -56,5 +56,4 @@ public final class ScPki implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
-
 }

@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "show", description = "Shows a certificate: role, identity, validity, fingerprint, issuer, key size, status.")
+@Command(
+        name = "show",
+        description = "Shows a certificate: role, identity, validity, fingerprint, issuer, key size, status.")
 final class ShowCommand implements Callable<Integer> {
 
     private final Terminal terminal;
@@ -43,9 +45,11 @@ final class ShowCommand implements Callable<Integer> {
         print("serial", serial);
         print("valid from", certificate.getNotBefore().toInstant().toString());
         print("valid until", certificate.getNotAfter().toInstant().toString());
-        print("key", certificate.getPublicKey() instanceof RSAPublicKey rsa
-                ? "RSA " + rsa.getModulus().bitLength() + " bits"
-                : certificate.getPublicKey().getAlgorithm());
+        print(
+                "key",
+                certificate.getPublicKey() instanceof RSAPublicKey rsa
+                        ? "RSA " + rsa.getModulus().bitLength() + " bits"
+                        : certificate.getPublicKey().getAlgorithm());
         print("sha256", CertificateFingerprint.of(certificate).colonHex());
         print("status", status(certificate, serial, now));
         return 0;
@@ -53,7 +57,8 @@ final class ShowCommand implements Callable<Integer> {
 
     private String status(X509Certificate certificate, String serial, Instant now) {
         if (dir != null) {
-            Optional<IndexEntry> entry = CaDirectory.open(dir, terminal.clock()).index().find(serial);
+            Optional<IndexEntry> entry =
+                    CaDirectory.open(dir, terminal.clock()).index().find(serial);
             if (entry.isEmpty()) {
                 return "unknown to " + dir + " (not issued by this CA)";
             }

@@ -21,20 +21,31 @@ final class SignCsrCommand implements Callable<Integer> {
     @Mixin
     CaOptions ca;
 
-    @Option(names = "--role", required = true, paramLabel = "ROLE", converter = LeafRole.class,
+    @Option(
+            names = "--role",
+            required = true,
+            paramLabel = "ROLE",
+            converter = LeafRole.class,
             description = "server, appliance, engineer or api-client: the CSR's identity must be of this role.")
     CertificateRole role;
 
     @Option(names = "--csr", required = true, paramLabel = "FILE", description = "The PEM certificate request.")
     Path csr;
 
-    @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: 397 server, 1095 appliance, 365 engineer and api-client).")
+    @Option(
+            names = "--days",
+            paramLabel = "N",
+            description = "Validity in days (default: 397 server, 1095 appliance, 365 engineer and api-client).")
     Integer days;
 
     @Option(names = "--renew", description = "Sign even though the appliance already has a valid certificate.")
     boolean renew;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Folder to write cert.pem, chain.pem and ca.pem into.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "OUT",
+            description = "Folder to write cert.pem, chain.pem and ca.pem into.")
     Path out;
 
     SignCsrCommand(Terminal terminal) {
@@ -62,7 +73,8 @@ final class SignCsrCommand implements Callable<Integer> {
             case SERVER -> 397;
             case APPLIANCE -> 1095;
             case ENGINEER, API_CLIENT -> 365;
-            case ROOT_CA, ISSUING_CA -> throw new IllegalArgumentException("role: " + role + " (expected: a leaf role)");
+            case ROOT_CA, ISSUING_CA ->
+                throw new IllegalArgumentException("role: " + role + " (expected: a leaf role)");
         };
     }
 }

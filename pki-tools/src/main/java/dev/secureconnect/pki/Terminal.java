@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * What a command reads from and writes to outside its arguments: the environment, the interactive console
  * (absent when not on a terminal), standard output and error, and the clock. Tests pass their own.
  */
-public record Terminal(Map<String, String> env, @Nullable Console console, PrintWriter out, PrintWriter err, Clock clock) {
+public record Terminal(
+        Map<String, String> env, @Nullable Console console, PrintWriter out, PrintWriter err, Clock clock) {
 
     public Terminal {
         env = Map.copyOf(env);
@@ -28,9 +29,12 @@ public record Terminal(Map<String, String> env, @Nullable Console console, Print
     }
 
     public static Terminal system() {
-        return new Terminal(System.getenv(), System.console(),
+        return new Terminal(
+                System.getenv(),
+                System.console(),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8), Clock.systemUTC());
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                Clock.systemUTC());
     }
 
     /**
@@ -41,11 +45,14 @@ public record Terminal(Map<String, String> env, @Nullable Console console, Print
      * @param fileOption the option that names the file, for the error message
      * @param confirm ask twice when prompting (for a new secret)
      */
-    public char[] secret(String what, Path file, String fileOption, String envName, boolean confirm, int minimumLength) {
+    public char[] secret(
+            String what, Path file, String fileOption, String envName, boolean confirm, int minimumLength) {
         char[] secret;
         if (file != null) {
             secret = readFirstLine(file, what);
-        } else if (envName != null && env.get(envName) != null && !env.get(envName).isEmpty()) {
+        } else if (envName != null
+                && env.get(envName) != null
+                && !env.get(envName).isEmpty()) {
             secret = env.get(envName).toCharArray();
         } else if (console != null) {
             secret = prompt(what, confirm);

@@ -30,8 +30,18 @@ final class CsrFiles {
      */
     static Path openssl(Path folder, String name, String subject, String san) {
         Path csr = folder.resolve(name + ".csr");
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("req", "-new", "-newkey", "rsa:2048",
-                "-nodes", "-keyout", folder.resolve(name + ".key").toString(), "-out", csr.toString(), "-subj", subject));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "req",
+                "-new",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                folder.resolve(name + ".key").toString(),
+                "-out",
+                csr.toString(),
+                "-subj",
+                subject));
         if (san != null) {
             args.addAll(java.util.List.of("-addext", "subjectAltName=" + san));
         }
@@ -42,7 +52,8 @@ final class CsrFiles {
 
     /** A request made with {@link CertificateSigningRequest#create} for {@code identity} over a new RSA key. */
     static Path library(Path folder, String name, CertificateIdentity identity, int keyBits) {
-        CertificateSigningRequest request = CertificateSigningRequest.create(identity, RsaKeyPairs.generate(RsaKeySize.of(keyBits)));
+        CertificateSigningRequest request =
+                CertificateSigningRequest.create(identity, RsaKeyPairs.generate(RsaKeySize.of(keyBits)));
         return write(folder.resolve(name + ".csr"), Pem.csr(request));
     }
 
@@ -62,7 +73,8 @@ final class CsrFiles {
 
     /** Writes {@code der} as a PEM request. */
     static Path writeDer(Path file, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return write(file, BEGIN + "\n" + body + "\n" + END + "\n");
     }
 

@@ -59,33 +59,43 @@ class IssuanceTest {
 
     @Test
     void initCreatesRootAndIssuingCaWithEncryptedKeys() throws Exception {
-        assertThat(ca).isDirectoryContaining("glob:**/ca.pem").isDirectoryContaining("glob:**/ca-key.pem")
-                .isDirectoryContaining("glob:**/issuing-ca.pem").isDirectoryContaining("glob:**/issuing-ca-key.pem")
-                .isDirectoryContaining("glob:**/crl.pem").isDirectoryContaining("glob:**/index.json")
+        assertThat(ca)
+                .isDirectoryContaining("glob:**/ca.pem")
+                .isDirectoryContaining("glob:**/ca-key.pem")
+                .isDirectoryContaining("glob:**/issuing-ca.pem")
+                .isDirectoryContaining("glob:**/issuing-ca-key.pem")
+                .isDirectoryContaining("glob:**/crl.pem")
+                .isDirectoryContaining("glob:**/index.json")
                 .isDirectoryContaining("glob:**/issuance.log");
         assertThat(mode(ca)).isEqualTo("rwx------");
         assertThat(mode(ca.resolve("ca-key.pem"))).isEqualTo("rw-------");
         assertThat(mode(ca.resolve("issuing-ca-key.pem"))).isEqualTo("rw-------");
-        assertThat(Files.readString(ca.resolve("issuing-ca-key.pem"))).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        assertThat(Files.readString(ca.resolve("issuing-ca-key.pem")))
+                .startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
         assertThat(Files.readString(ca.resolve("ca-key.pem"))).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
 
         X509Certificate root = Pem.readCertificate(ca.resolve("ca.pem"));
         X509Certificate issuing = Pem.readCertificate(ca.resolve("issuing-ca.pem"));
         root.verify(root.getPublicKey());
         issuing.verify(root.getPublicKey());
-        assertThat(root.getSubjectX500Principal().getName()).contains("CN=Acme Root CA").contains("O=Acme");
+        assertThat(root.getSubjectX500Principal().getName())
+                .contains("CN=Acme Root CA")
+                .contains("O=Acme");
         assertThat(issuing.getSubjectX500Principal().getName()).contains("CN=Acme Issuing CA");
         assertThat(root.getBasicConstraints()).isEqualTo(Integer.MAX_VALUE);
         assertThat(issuing.getBasicConstraints()).isZero();
-        assertThat(((RSAPublicKey) issuing.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
+        assertThat(((RSAPublicKey) issuing.getPublicKey()).getModulus().bitLength())
+                .isEqualTo(2048);
 
         PrivateKey issuingKey = Pem.readPrivateKey(ca.resolve("issuing-ca-key.pem"), PkiCli.PASSPHRASE.toCharArray());
-        assertThat(((RSAPrivateCrtKey) issuingKey).getModulus()).isEqualTo(((RSAPublicKey) issuing.getPublicKey()).getModulus());
+        assertThat(((RSAPrivateCrtKey) issuingKey).getModulus())
+                .isEqualTo(((RSAPublicKey) issuing.getPublicKey()).getModulus());
 
         firstCrl.verify(issuing.getPublicKey());
         assertThat(firstCrl.getRevokedCertificates()).isNull();
         assertThat(crlNumber(firstCrl)).isEqualTo(BigInteger.ONE);
-        assertThat(firstCrl.getNextUpdate().toInstant()).isCloseTo(Instant.now().plus(Duration.ofDays(30)), within(1, ChronoUnit.MINUTES));
+        assertThat(firstCrl.getNextUpdate().toInstant())
+                .isCloseTo(Instant.now().plus(Duration.ofDays(30)), within(1, ChronoUnit.MINUTES));
     }
 
     // ---- issue ---------------------------------------------------------------------------------------------
@@ -93,8 +103,19 @@ class IssuanceTest {
     @Test
     void issueServerWritesTheLeafChainRootAndKey() throws Exception {
         Path out = work.resolve("server-out");
-        PkiCli.Result result = CLI.ok("issue", "server", "--dir", ca.toString(), "--dns", "support.example.com",
-                "--dns", "relay.example.com", "--ip", "192.0.2.10", "--out", out.toString());
+        PkiCli.Result result = CLI.ok(
+                "issue",
+                "server",
+                "--dir",
+                ca.toString(),
+                "--dns",
+                "support.example.com",
+                "--dns",
+                "relay.example.com",
+                "--ip",
+                "192.0.2.10",
+                "--out",
+                out.toString());
 
         X509Certificate cert = assertDelivered(out, true);
         CertificateIdentity identity = CertificateIdentity.of(cert);
@@ -103,9 +124,11 @@ class IssuanceTest {
         assertThat(identity.ipAddresses()).containsExactly("192.0.2.10");
         assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
         assertThat(fileNames(out)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "ca.pem", "key.pem");
-        assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
+        assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength())
+                .isEqualTo(2048);
         assertValidity(cert, 397);
-        assertThat(result.out()).contains("issued server support.example.com,relay.example.com,192.0.2.10")
+        assertThat(result.out())
+                .contains("issued server support.example.com,relay.example.com,192.0.2.10")
                 .contains("serial " + CaDirectory.serialHex(cert))
                 .contains(CertificateFingerprint.of(cert).colonHex());
     }
@@ -113,7 +136,17 @@ class IssuanceTest {
     @Test
     void issueApplianceNamesTheSerialInCnAndSanUri() throws Exception {
         Path out = work.resolve("appliance-out");
-        CLI.ok("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-1001", "--days", "30", "--out", out.toString());
+        CLI.ok(
+                "issue",
+                "appliance",
+                "--dir",
+                ca.toString(),
+                "--serial",
+                "SN-1001",
+                "--days",
+                "30",
+                "--out",
+                out.toString());
 
         X509Certificate cert = assertDelivered(out, true);
         assertThat(CertificateIdentity.of(cert)).satisfies(identity -> {
@@ -124,7 +157,8 @@ class IssuanceTest {
         assertThat(sanUris(cert)).containsExactly("urn:secureconnect:appliance:SN-1001");
         assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
         assertThat(fileNames(out)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "ca.pem", "key.pem");
-        assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
+        assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength())
+                .isEqualTo(2048);
         assertValidity(cert, 30);
     }
 
@@ -132,9 +166,22 @@ class IssuanceTest {
     void issueEngineerAlsoWritesAnIdentityP12() throws Exception {
         Path out = work.resolve("engineer-out");
         Path p12Password = Files.writeString(work.resolve("engineer-p12.txt"), "another p12 password\n");
-        CLI.withEnv(IssueCommand.Engineer.P12_ENV, null).ok("issue", "engineer", "--dir", ca.toString(),
-                "--login", "alice", "--name", "Alice Example", "--email", "alice@example.com",
-                "--p12-passphrase-file", p12Password.toString(), "--out", out.toString());
+        CLI.withEnv(IssueCommand.Engineer.P12_ENV, null)
+                .ok(
+                        "issue",
+                        "engineer",
+                        "--dir",
+                        ca.toString(),
+                        "--login",
+                        "alice",
+                        "--name",
+                        "Alice Example",
+                        "--email",
+                        "alice@example.com",
+                        "--p12-passphrase-file",
+                        p12Password.toString(),
+                        "--out",
+                        out.toString());
 
         X509Certificate cert = assertDelivered(out, true);
         CertificateIdentity identity = CertificateIdentity.of(cert);
@@ -145,11 +192,15 @@ class IssuanceTest {
         assertThat(sanUris(cert)).containsExactly("urn:secureconnect:engineer:alice");
         assertValidity(cert, 365);
 
-        assertThat(fileNames(out)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "ca.pem", "key.pem", "identity.p12");
+        assertThat(fileNames(out))
+                .containsExactlyInAnyOrder("cert.pem", "chain.pem", "ca.pem", "key.pem", "identity.p12");
         assertThat(mode(out.resolve("identity.p12"))).isEqualTo("rw-------");
         Pkcs12Bundle bundle = Pkcs12Bundle.read(out.resolve("identity.p12"), "another p12 password".toCharArray());
-        assertThat(bundle.chain()).containsExactly(cert, Pem.readCertificate(ca.resolve("issuing-ca.pem")),
-                Pem.readCertificate(ca.resolve("ca.pem")));
+        assertThat(bundle.chain())
+                .containsExactly(
+                        cert,
+                        Pem.readCertificate(ca.resolve("issuing-ca.pem")),
+                        Pem.readCertificate(ca.resolve("ca.pem")));
         assertThat(bundle.privateKey().getEncoded())
                 .isEqualTo(Pem.readPrivateKey(out.resolve("key.pem"), null).getEncoded());
     }
@@ -157,8 +208,8 @@ class IssuanceTest {
     @Test
     void issueApiClientNamesTheClientInCnAndSanUriWithClientAuthOnly() throws Exception {
         Path out = work.resolve("api-client-out");
-        PkiCli.Result result = CLI.ok("issue", "api-client", "--dir", ca.toString(), "--name", "splunk-prod",
-                "--out", out.toString());
+        PkiCli.Result result =
+                CLI.ok("issue", "api-client", "--dir", ca.toString(), "--name", "splunk-prod", "--out", out.toString());
 
         X509Certificate cert = assertDelivered(out, true);
         CertificateIdentity identity = CertificateIdentity.of(cert);
@@ -176,7 +227,9 @@ class IssuanceTest {
 
         assertThat(row(CaDirectory.serialHex(cert)).get("role").asText()).isEqualTo("api-client");
         assertThat(row(CaDirectory.serialHex(cert)).get("identity").asText()).isEqualTo("splunk-prod");
-        assertThat(CLI.ok("list", "--dir", ca.toString(), "--role", "api-client").out()).contains(CaDirectory.serialHex(cert));
+        assertThat(CLI.ok("list", "--dir", ca.toString(), "--role", "api-client")
+                        .out())
+                .contains(CaDirectory.serialHex(cert));
         assertThat(CLI.ok("show", out.resolve("cert.pem").toString()).out())
                 .containsPattern("role: +api-client")
                 .contains("api-client splunk-prod [urn:secureconnect:api-client:splunk-prod]");
@@ -185,39 +238,59 @@ class IssuanceTest {
     @Test
     void issueAcceptsA3072BitKey() throws Exception {
         Path out = work.resolve("server-3072");
-        CLI.ok("issue", "server", "--dir", ca.toString(), "--ip", "127.0.0.1", "--key-size", "3072", "--out", out.toString());
+        CLI.ok(
+                "issue",
+                "server",
+                "--dir",
+                ca.toString(),
+                "--ip",
+                "127.0.0.1",
+                "--key-size",
+                "3072",
+                "--out",
+                out.toString());
 
         X509Certificate cert = assertDelivered(out, true);
-        assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength()).isEqualTo(3072);
+        assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength())
+                .isEqualTo(3072);
     }
 
     // ---- sign-csr ------------------------------------------------------------------------------------------
 
     static Stream<Arguments> requests() {
         return Stream.of(
-                Arguments.of("openssl/server", CertificateRole.SERVER, "support.example.com", (CsrMaker) folder ->
-                        CsrFiles.openssl(folder, "server", "/CN=support.example.com",
-                                "DNS:support.example.com,IP:192.0.2.7")),
+                Arguments.of("openssl/server", CertificateRole.SERVER, "support.example.com", (CsrMaker)
+                        folder -> CsrFiles.openssl(
+                                folder, "server", "/CN=support.example.com", "DNS:support.example.com,IP:192.0.2.7")),
                 Arguments.of("openssl/appliance", CertificateRole.APPLIANCE, "SN-9", (CsrMaker) folder ->
                         CsrFiles.openssl(folder, "appliance", "/CN=SN-9", "URI:urn:secureconnect:appliance:SN-9")),
-                Arguments.of("openssl/engineer", CertificateRole.ENGINEER, "bob", (CsrMaker) folder ->
-                        CsrFiles.openssl(folder, "engineer", "/CN=Bob Builder",
-                                "URI:urn:secureconnect:engineer:bob,email:bob@example.com")),
-                Arguments.of("openssl/api-client", CertificateRole.API_CLIENT, "splunk-prod", (CsrMaker) folder ->
-                        CsrFiles.openssl(folder, "api-client", "/CN=splunk-prod",
+                Arguments.of("openssl/engineer", CertificateRole.ENGINEER, "bob", (CsrMaker) folder -> CsrFiles.openssl(
+                        folder,
+                        "engineer",
+                        "/CN=Bob Builder",
+                        "URI:urn:secureconnect:engineer:bob,email:bob@example.com")),
+                Arguments.of("openssl/api-client", CertificateRole.API_CLIENT, "splunk-prod", (CsrMaker)
+                        folder -> CsrFiles.openssl(
+                                folder,
+                                "api-client",
+                                "/CN=splunk-prod",
                                 "URI:urn:secureconnect:api-client:splunk-prod")),
-                Arguments.of("openssl/api-client-cn-only", CertificateRole.API_CLIENT, "elastic-siem", (CsrMaker) folder ->
-                        CsrFiles.openssl(folder, "api-client-cn", "/CN=elastic-siem", null)),
-                Arguments.of("library/server", CertificateRole.SERVER, "lib.example.com", (CsrMaker) folder ->
-                        CsrFiles.library(folder, "server", CertificateIdentity.server(List.of("lib.example.com"),
-                                List.of("192.0.2.8")))),
-                Arguments.of("library/appliance", CertificateRole.APPLIANCE, "SN-LIB.7", (CsrMaker) folder ->
-                        CsrFiles.library(folder, "appliance", CertificateIdentity.appliance("SN-LIB.7"))),
-                Arguments.of("library/engineer", CertificateRole.ENGINEER, "carol_c", (CsrMaker) folder ->
-                        CsrFiles.library(folder, "engineer",
+                Arguments.of("openssl/api-client-cn-only", CertificateRole.API_CLIENT, "elastic-siem", (CsrMaker)
+                        folder -> CsrFiles.openssl(folder, "api-client-cn", "/CN=elastic-siem", null)),
+                Arguments.of("library/server", CertificateRole.SERVER, "lib.example.com", (CsrMaker)
+                        folder -> CsrFiles.library(
+                                folder,
+                                "server",
+                                CertificateIdentity.server(List.of("lib.example.com"), List.of("192.0.2.8")))),
+                Arguments.of("library/appliance", CertificateRole.APPLIANCE, "SN-LIB.7", (CsrMaker)
+                        folder -> CsrFiles.library(folder, "appliance", CertificateIdentity.appliance("SN-LIB.7"))),
+                Arguments.of(
+                        "library/engineer", CertificateRole.ENGINEER, "carol_c", (CsrMaker) folder -> CsrFiles.library(
+                                folder,
+                                "engineer",
                                 CertificateIdentity.engineer("carol_c", "Carol Clark", "carol@example.com"))),
-                Arguments.of("library/api-client", CertificateRole.API_CLIENT, "qradar.1", (CsrMaker) folder ->
-                        CsrFiles.library(folder, "api-client", CertificateIdentity.apiClient("qradar.1"))));
+                Arguments.of("library/api-client", CertificateRole.API_CLIENT, "qradar.1", (CsrMaker)
+                        folder -> CsrFiles.library(folder, "api-client", CertificateIdentity.apiClient("qradar.1"))));
     }
 
     interface CsrMaker {
@@ -232,8 +305,16 @@ class IssuanceTest {
         Path csr = maker.make(folder);
         Path out = folder.resolve("out");
 
-        PkiCli.Result result = CLI.ok("sign-csr", "--dir", ca.toString(), "--role", role.label(), "--csr", csr.toString(),
-                "--out", out.toString());
+        PkiCli.Result result = CLI.ok(
+                "sign-csr",
+                "--dir",
+                ca.toString(),
+                "--role",
+                role.label(),
+                "--csr",
+                csr.toString(),
+                "--out",
+                out.toString());
 
         X509Certificate cert = assertDelivered(out, false);
         assertThat(fileNames(out)).containsExactlyInAnyOrder("cert.pem", "chain.pem", "ca.pem");
@@ -244,7 +325,8 @@ class IssuanceTest {
         assertThat(cert.getPublicKey()).isEqualTo(request.publicKey());
         assertValidity(cert, SignCsrCommand.defaultDays(role));
         assertThat(result.out()).contains("wrote cert.pem, chain.pem, ca.pem to");
-        assertThat(listJson("--role", role.label()).stream().map(row -> row.get("serial").asText()))
+        assertThat(listJson("--role", role.label()).stream()
+                        .map(row -> row.get("serial").asText()))
                 .contains(CaDirectory.serialHex(cert));
     }
 
@@ -258,20 +340,31 @@ class IssuanceTest {
         String serial = CaDirectory.serialHex(cert);
         BigInteger crlNumberBefore = crlNumber(Pem.readCrl(ca.resolve("crl.pem")));
 
-        PkiCli.Result result = CLI.ok("revoke", "--dir", ca.toString(), "--serial", serial.toLowerCase(java.util.Locale.ROOT),
-                "--reason", "keyCompromise");
+        PkiCli.Result result = CLI.ok(
+                "revoke",
+                "--dir",
+                ca.toString(),
+                "--serial",
+                serial.toLowerCase(java.util.Locale.ROOT),
+                "--reason",
+                "keyCompromise");
 
-        assertThat(result.out()).contains("revoked appliance SN-REVOKE").contains(serial).contains("keyCompromise");
+        assertThat(result.out())
+                .contains("revoked appliance SN-REVOKE")
+                .contains(serial)
+                .contains("keyCompromise");
         X509CRL crl = Pem.readCrl(ca.resolve("crl.pem"));
         crl.verify(Pem.readCertificate(ca.resolve("issuing-ca.pem")).getPublicKey());
         X509CRLEntry entry = crl.getRevokedCertificate(cert.getSerialNumber());
         assertThat(entry).as("CRL entry for %s", serial).isNotNull();
         assertThat(entry.getRevocationReason()).isEqualTo(java.security.cert.CRLReason.KEY_COMPROMISE);
         assertThat(crlNumber(crl)).isEqualTo(crlNumberBefore.add(BigInteger.ONE));
-        assertThat(crl.getNextUpdate().toInstant()).isCloseTo(Instant.now().plus(Duration.ofDays(30)), within(1, ChronoUnit.MINUTES));
+        assertThat(crl.getNextUpdate().toInstant())
+                .isCloseTo(Instant.now().plus(Duration.ofDays(30)), within(1, ChronoUnit.MINUTES));
         assertThat(row(serial).get("status").asText()).isEqualTo("revoked");
         assertThat(row(serial).get("reason").asText()).isEqualTo("keyCompromise");
-        assertThat(CLI.ok("show", out.resolve("cert.pem").toString(), "--dir", ca.toString()).out())
+        assertThat(CLI.ok("show", out.resolve("cert.pem").toString(), "--dir", ca.toString())
+                        .out())
                 .containsPattern("status: +revoked .*\\(keyCompromise\\)");
     }
 
@@ -286,7 +379,8 @@ class IssuanceTest {
         X509CRL published = Pem.readCrl(out);
         published.verify(Pem.readCertificate(ca.resolve("issuing-ca.pem")).getPublicKey());
         assertThat(crlNumber(published)).isGreaterThan(before);
-        assertThat(published.getNextUpdate().toInstant()).isCloseTo(Instant.now().plus(Duration.ofDays(7)), within(1, ChronoUnit.MINUTES));
+        assertThat(published.getNextUpdate().toInstant())
+                .isCloseTo(Instant.now().plus(Duration.ofDays(7)), within(1, ChronoUnit.MINUTES));
         assertThat(Files.readString(ca.resolve("crl.pem"))).isEqualTo(Files.readString(out));
         int revokedInIndex = (int) listJson("--status", "revoked").size();
         Collection<? extends X509CRLEntry> entries = published.getRevokedCertificates();
@@ -298,8 +392,19 @@ class IssuanceTest {
     @Test
     void listPrintsATableFilteredByRoleAndStatus() {
         Path out = work.resolve("list-engineer");
-        CLI.ok("issue", "engineer", "--dir", ca.toString(), "--login", "dave", "--name", "Dave D", "--email",
-                "dave@example.com", "--out", out.toString());
+        CLI.ok(
+                "issue",
+                "engineer",
+                "--dir",
+                ca.toString(),
+                "--login",
+                "dave",
+                "--name",
+                "Dave D",
+                "--email",
+                "dave@example.com",
+                "--out",
+                out.toString());
         String serial = CaDirectory.serialHex(Pem.readCertificate(out.resolve("cert.pem")));
 
         List<String> all = CLI.ok("list", "--dir", ca.toString()).outLines();
@@ -308,20 +413,26 @@ class IssuanceTest {
         assertThat(all).anySatisfy(line -> assertThat(line).contains("root-ca", "Acme Root CA"));
         assertThat(all).anySatisfy(line -> assertThat(line).contains("issuing-ca", "Acme Issuing CA"));
 
-        List<String> engineers = CLI.ok("list", "--dir", ca.toString(), "--role", "engineer").outLines();
-        assertThat(engineers.subList(1, engineers.size())).isNotEmpty()
+        List<String> engineers =
+                CLI.ok("list", "--dir", ca.toString(), "--role", "engineer").outLines();
+        assertThat(engineers.subList(1, engineers.size()))
+                .isNotEmpty()
                 .allSatisfy(line -> assertThat(line.split(" +")[1]).isEqualTo("engineer"))
                 .anySatisfy(line -> assertThat(line).startsWith(serial));
 
-        List<String> valid = CLI.ok("list", "--dir", ca.toString(), "--status", "valid").outLines();
-        assertThat(valid.subList(1, valid.size())).isNotEmpty().allSatisfy(line -> assertThat(line).endsWith("valid"));
+        List<String> valid =
+                CLI.ok("list", "--dir", ca.toString(), "--status", "valid").outLines();
+        assertThat(valid.subList(1, valid.size())).isNotEmpty().allSatisfy(line -> assertThat(line)
+                .endsWith("valid"));
 
         CLI.ok("revoke", "--dir", ca.toString(), "--serial", serial, "--reason", "superseded");
-        List<String> revoked = CLI.ok("list", "--dir", ca.toString(), "--status", "revoked", "--role", "engineer").outLines();
+        List<String> revoked = CLI.ok("list", "--dir", ca.toString(), "--status", "revoked", "--role", "engineer")
+                .outLines();
         assertThat(revoked.subList(1, revoked.size()))
                 .allSatisfy(line -> assertThat(line).contains("engineer", "revoked"))
                 .anySatisfy(line -> assertThat(line).startsWith(serial).endsWith("revoked (superseded)"));
-        assertThat(CLI.ok("list", "--dir", ca.toString(), "--status", "valid").out()).doesNotContain(serial);
+        assertThat(CLI.ok("list", "--dir", ca.toString(), "--status", "valid").out())
+                .doesNotContain(serial);
     }
 
     @Test
@@ -330,7 +441,8 @@ class IssuanceTest {
         CLI.ok("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-JSON", "--out", out.toString());
         X509Certificate cert = Pem.readCertificate(out.resolve("cert.pem"));
 
-        JsonNode rows = new ObjectMapper().readTree(CLI.ok("list", "--dir", ca.toString(), "--json").out());
+        JsonNode rows = new ObjectMapper()
+                .readTree(CLI.ok("list", "--dir", ca.toString(), "--json").out());
 
         assertThat(rows.isArray()).isTrue();
         List<String> roles = new ArrayList<>();
@@ -341,13 +453,17 @@ class IssuanceTest {
         assertThat(row.get("identity").asText()).isEqualTo("SN-JSON");
         assertThat(row.get("status").asText()).isEqualTo("valid");
         assertThat(row.get("subject").asText()).contains("CN=SN-JSON");
-        assertThat(Instant.parse(row.get("notAfter").asText())).isEqualTo(cert.getNotAfter().toInstant());
-        assertThat(Instant.parse(row.get("notBefore").asText())).isEqualTo(cert.getNotBefore().toInstant());
-        assertThat(row.get("fingerprint").asText()).isEqualTo(CertificateFingerprint.of(cert).colonHex());
+        assertThat(Instant.parse(row.get("notAfter").asText()))
+                .isEqualTo(cert.getNotAfter().toInstant());
+        assertThat(Instant.parse(row.get("notBefore").asText()))
+                .isEqualTo(cert.getNotBefore().toInstant());
+        assertThat(row.get("fingerprint").asText())
+                .isEqualTo(CertificateFingerprint.of(cert).colonHex());
         assertThat(Instant.parse(row.get("issuedAt").asText())).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
         assertThat(row.has("revokedAt")).isFalse();
 
-        assertThat(listJson("--role", "appliance")).isNotEmpty()
+        assertThat(listJson("--role", "appliance"))
+                .isNotEmpty()
                 .allSatisfy(r -> assertThat(r.get("role").asText()).isEqualTo("appliance"));
         assertThat(listJson("--status", "expired")).isEmpty();
     }
@@ -358,9 +474,11 @@ class IssuanceTest {
         CLI.ok("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-SHOW", "--out", out.toString());
         X509Certificate cert = Pem.readCertificate(out.resolve("cert.pem"));
 
-        String shown = CLI.ok("show", out.resolve("cert.pem").toString(), "--dir", ca.toString()).out();
+        String shown = CLI.ok("show", out.resolve("cert.pem").toString(), "--dir", ca.toString())
+                .out();
 
-        assertThat(shown).containsPattern("role: +appliance")
+        assertThat(shown)
+                .containsPattern("role: +appliance")
                 .containsPattern("identity: +appliance SN-SHOW \\[urn:secureconnect:appliance:SN-SHOW\\]")
                 .containsPattern("issuer: +.*CN=Acme Issuing CA")
                 .containsPattern("serial: +" + CaDirectory.serialHex(cert))
@@ -398,8 +516,11 @@ class IssuanceTest {
         cert.checkValidity();
         assertThat(cert.getBasicConstraints()).isEqualTo(-1);
         assertThat(cert.getKeyUsage()[0]).as("digitalSignature").isTrue();
-        assertThat(cert.getNonCriticalExtensionOIDs()).contains(Extension.subjectKeyIdentifier.getId(),
-                Extension.authorityKeyIdentifier.getId(), Extension.subjectAlternativeName.getId());
+        assertThat(cert.getNonCriticalExtensionOIDs())
+                .contains(
+                        Extension.subjectKeyIdentifier.getId(),
+                        Extension.authorityKeyIdentifier.getId(),
+                        Extension.subjectAlternativeName.getId());
         assertThat(cert.getSerialNumber().bitLength()).isEqualTo(128);
         assertThat(row(CaDirectory.serialHex(cert)).get("status").asText()).isEqualTo("valid");
         if (withKey) {
@@ -415,9 +536,12 @@ class IssuanceTest {
     }
 
     private static void assertValidity(X509Certificate cert, int days) {
-        Duration validity = Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
-        assertThat(validity).isBetween(Duration.ofDays(days), Duration.ofDays(days).plusMinutes(10));
-        assertThat(cert.getNotAfter().toInstant()).isCloseTo(Instant.now().plus(Duration.ofDays(days)), within(1, ChronoUnit.MINUTES));
+        Duration validity = Duration.between(
+                cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
+        assertThat(validity)
+                .isBetween(Duration.ofDays(days), Duration.ofDays(days).plusMinutes(10));
+        assertThat(cert.getNotAfter().toInstant())
+                .isCloseTo(Instant.now().plus(Duration.ofDays(days)), within(1, ChronoUnit.MINUTES));
     }
 
     private static List<JsonNode> listJson(String... filters) {
@@ -425,7 +549,9 @@ class IssuanceTest {
         args.addAll(List.of(filters));
         try {
             List<JsonNode> rows = new ArrayList<>();
-            new ObjectMapper().readTree(CLI.ok(args.toArray(String[]::new)).out()).forEach(rows::add);
+            new ObjectMapper()
+                    .readTree(CLI.ok(args.toArray(String[]::new)).out())
+                    .forEach(rows::add);
             return rows;
         } catch (IOException e) {
             throw new AssertionError("list --json printed something that is not JSON", e);
@@ -433,14 +559,17 @@ class IssuanceTest {
     }
 
     private static JsonNode row(String serial) {
-        return listJson().stream().filter(r -> r.get("serial").asText().equals(serial)).findFirst()
+        return listJson().stream()
+                .filter(r -> r.get("serial").asText().equals(serial))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("serial " + serial + " is not in 'sc-pki list'"));
     }
 
     private static BigInteger crlNumber(X509CRL crl) {
         byte[] value = crl.getExtensionValue(Extension.cRLNumber.getId());
         return org.bouncycastle.asn1.ASN1Integer.getInstance(
-                org.bouncycastle.asn1.ASN1OctetString.getInstance(value).getOctets()).getValue();
+                        org.bouncycastle.asn1.ASN1OctetString.getInstance(value).getOctets())
+                .getValue();
     }
 
     static List<String> sanUris(X509Certificate cert) throws Exception {

@@ -32,11 +32,17 @@ final class PkiCli {
 
     /** A PKI admin whose environment holds the CA passphrase and the identity.p12 password. */
     static PkiCli admin() {
-        return new PkiCli(Map.of(
-                CaOptions.PASSPHRASE_ENV, PASSPHRASE,
-                IssueCommand.Engineer.P12_ENV, P12_PASSWORD,
-                "USER", "pki-admin",
-                "HOSTNAME", "test-host"), Clock.systemUTC());
+        return new PkiCli(
+                Map.of(
+                        CaOptions.PASSPHRASE_ENV,
+                        PASSPHRASE,
+                        IssueCommand.Engineer.P12_ENV,
+                        P12_PASSWORD,
+                        "USER",
+                        "pki-admin",
+                        "HOSTNAME",
+                        "test-host"),
+                Clock.systemUTC());
     }
 
     PkiCli withClock(Clock other) {
@@ -57,7 +63,8 @@ final class PkiCli {
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = ScPki.run(new Terminal(env, null, new PrintWriter(out, true), new PrintWriter(err, true), clock), args);
+        int code =
+                ScPki.run(new Terminal(env, null, new PrintWriter(out, true), new PrintWriter(err, true), clock), args);
         return new Result(code, out.toString(), err.toString());
     }
 

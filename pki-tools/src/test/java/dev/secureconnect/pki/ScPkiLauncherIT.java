@@ -33,7 +33,9 @@ class ScPkiLauncherIT {
         Path repository = Path.of("").toAbsolutePath().getParent();
         launcher = repository.resolve("bin").resolve("sc-pki");
         assertThat(launcher).as("the launcher").isExecutable();
-        assertThat(repository.resolve("pki-tools/target/sc-pki.jar")).as("the jar 'mvn package' builds").isRegularFile();
+        assertThat(repository.resolve("pki-tools/target/sc-pki.jar"))
+                .as("the jar 'mvn package' builds")
+                .isRegularFile();
     }
 
     @Test
@@ -46,11 +48,12 @@ class ScPkiLauncherIT {
         assertThat(init.err()).isEmpty();
         assertThat(init.out()).contains("created CA \"Launcher Test\" in " + ca);
 
-        ExternalCommand.Result issue = scPki("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-IT-1", "--out",
-                out.toString());
+        ExternalCommand.Result issue =
+                scPki("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-IT-1", "--out", out.toString());
         assertThat(issue.exitCode()).as("%s", issue).isZero();
         assertThat(issue.err()).isEmpty();
-        assertThat(issue.out()).contains("issued appliance SN-IT-1: serial ")
+        assertThat(issue.out())
+                .contains("issued appliance SN-IT-1: serial ")
                 .contains("wrote cert.pem, chain.pem, ca.pem, key.pem to " + out);
         CertificateIdentity identity = CertificateIdentity.of(Pem.readCertificate(out.resolve("cert.pem")));
         assertThat(identity.role()).isEqualTo(CertificateRole.APPLIANCE);
@@ -64,26 +67,53 @@ class ScPkiLauncherIT {
     @Test
     void aKeySizeUnder2048IsRefusedWithOneLineAndExitCode1() {
         Path ca = work.resolve("ca-small");
-        assertThat(scPki("init", "--dir", ca.toString(), "--name", "Launcher Test").exitCode()).isZero();
+        assertThat(scPki("init", "--dir", ca.toString(), "--name", "Launcher Test")
+                        .exitCode())
+                .isZero();
         DirectorySnapshot before = DirectorySnapshot.of(ca);
 
-        ExternalCommand.Result result = scPki("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-IT-2",
-                "--key-size", "1024", "--out", work.resolve("small").toString());
+        ExternalCommand.Result result = scPki(
+                "issue",
+                "appliance",
+                "--dir",
+                ca.toString(),
+                "--serial",
+                "SN-IT-2",
+                "--key-size",
+                "1024",
+                "--out",
+                work.resolve("small").toString());
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
-        assertThat(result.err().lines().toList()).as("%s", result).singleElement().asString()
-                .isEqualTo("sc-pki: key size 1024 bits is too small: RSA keys must be at least 2048 bits (use 2048, 3072 or 4096)");
+        assertThat(result.err().lines().toList())
+                .as("%s", result)
+                .singleElement()
+                .asString()
+                .isEqualTo(
+                        "sc-pki: key size 1024 bits is too small: RSA keys must be at least 2048 bits (use 2048, 3072 or 4096)");
         assertThat(result.out()).isEmpty();
         assertThat(before.changesSince()).isEmpty();
     }
 
     @Test
     void aUsageErrorExitsWith2() {
-        ExternalCommand.Result result = scPki("sign-csr", "--dir", work.toString(), "--role", "admin", "--csr", "x.csr",
-                "--out", work.resolve("x").toString());
+        ExternalCommand.Result result = scPki(
+                "sign-csr",
+                "--dir",
+                work.toString(),
+                "--role",
+                "admin",
+                "--csr",
+                "x.csr",
+                "--out",
+                work.resolve("x").toString());
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
-        assertThat(result.err().lines().toList()).singleElement().asString().startsWith("sc-pki: ").contains("unknown role 'admin'");
+        assertThat(result.err().lines().toList())
+                .singleElement()
+                .asString()
+                .startsWith("sc-pki: ")
+                .contains("unknown role 'admin'");
     }
 
     private static ExternalCommand.Result scPki(String... args) {

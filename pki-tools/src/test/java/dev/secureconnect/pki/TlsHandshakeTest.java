@@ -65,11 +65,27 @@ class TlsHandshakeTest {
     static void issueServerAndEngineerCertificates() {
         PkiCli cli = PkiCli.admin();
         ca = cli.init(work.resolve("ca"));
-        cli.ok("issue", "server", "--dir", ca.toString(), "--dns", "localhost", "--ip", "127.0.0.1", "--out",
+        cli.ok(
+                "issue",
+                "server",
+                "--dir",
+                ca.toString(),
+                "--dns",
+                "localhost",
+                "--ip",
+                "127.0.0.1",
+                "--out",
                 work.resolve("server").toString());
         issueEngineer(cli, ca, "alice", "365");
         issueEngineer(cli, ca, "mallory", "365");
-        cli.ok("issue", "api-client", "--dir", ca.toString(), "--name", "splunk-prod", "--out",
+        cli.ok(
+                "issue",
+                "api-client",
+                "--dir",
+                ca.toString(),
+                "--name",
+                "splunk-prod",
+                "--out",
                 work.resolve("splunk-prod").toString());
         cli.ok("revoke", "--dir", ca.toString(), "--serial", serialOf("mallory"), "--reason", "keyCompromise");
 
@@ -117,7 +133,9 @@ class TlsHandshakeTest {
 
         assertThat(outcome.serverFailure()).as("server side").isNull();
         assertThat(outcome.acknowledged()).isTrue();
-        assertThat(CertificateIdentity.of((X509Certificate) outcome.peerChain()[0]).id()).isEqualTo("oscar");
+        assertThat(CertificateIdentity.of((X509Certificate) outcome.peerChain()[0])
+                        .id())
+                .isEqualTo("oscar");
     }
 
     @Test
@@ -135,8 +153,13 @@ class TlsHandshakeTest {
     void anExpiredEngineerCertificateIsRefused() throws Exception {
         X509Certificate olga = Pem.readCertificate(work.resolve("olga").resolve("cert.pem"));
         assertThat(olga.getNotAfter().toInstant()).isBefore(Instant.now());
-        assertThat(Pem.readCertificate(pastCa.resolve("issuing-ca.pem")).getNotAfter().toInstant()).isAfter(Instant.now());
-        assertThat(PkiCli.admin().ok("list", "--dir", pastCa.toString(), "--status", "expired").out())
+        assertThat(Pem.readCertificate(pastCa.resolve("issuing-ca.pem"))
+                        .getNotAfter()
+                        .toInstant())
+                .isAfter(Instant.now());
+        assertThat(PkiCli.admin()
+                        .ok("list", "--dir", pastCa.toString(), "--status", "expired")
+                        .out())
                 .contains(CaDirectory.serialHex(olga), "olga");
 
         Outcome outcome = handshake(work.resolve("olga"));
@@ -152,7 +175,12 @@ class TlsHandshakeTest {
     // ---- the handshake -------------------------------------------------------------------------------------
 
     /** What each side saw: the server's failure or the client chain it accepted, and the client's result. */
-    record Outcome(Throwable serverFailure, Certificate[] peerChain, Throwable clientFailure, String protocol, boolean acknowledged) {}
+    record Outcome(
+            Throwable serverFailure,
+            Certificate[] peerChain,
+            Throwable clientFailure,
+            String protocol,
+            boolean acknowledged) {}
 
     /**
      * Runs one handshake: the server (needClientAuth, TLSv1.3 only) accepts on an executor, sends one byte after
@@ -165,8 +193,8 @@ class TlsHandshakeTest {
         clientContext.init(keyManagers(engineer), new TrustManager[] {clientTrust}, null);
 
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (SSLServerSocket server = (SSLServerSocket) serverContext.getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket server = (SSLServerSocket)
+                serverContext.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             server.setEnabledProtocols(new String[] {"TLSv1.3"});
             server.setNeedClientAuth(true);
             server.setSoTimeout(TIMEOUT_MILLIS);
@@ -186,7 +214,8 @@ class TlsHandshakeTest {
             boolean acknowledged = false;
             try (SSLSocket client = (SSLSocket) clientContext.getSocketFactory().createSocket()) {
                 client.setEnabledProtocols(new String[] {"TLSv1.3"});
-                client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), TIMEOUT_MILLIS);
+                client.connect(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), TIMEOUT_MILLIS);
                 client.setSoTimeout(TIMEOUT_MILLIS);
                 client.startHandshake();
                 protocol = client.getSession().getProtocol();
@@ -205,13 +234,17 @@ class TlsHandshakeTest {
             }
         } finally {
             executor.shutdownNow();
-            assertThat(executor.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)).as("server thread ended").isTrue();
+            assertThat(executor.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
+                    .as("server thread ended")
+                    .isTrue();
         }
     }
 
     private static CertPathValidatorException validationFailure(Throwable failure) {
-        return causes(failure).stream().filter(CertPathValidatorException.class::isInstance)
-                .map(CertPathValidatorException.class::cast).findFirst()
+        return causes(failure).stream()
+                .filter(CertPathValidatorException.class::isInstance)
+                .map(CertPathValidatorException.class::cast)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no CertPathValidatorException behind " + failure, failure));
     }
 
@@ -226,8 +259,21 @@ class TlsHandshakeTest {
     // ---- fixtures ------------------------------------------------------------------------------------------
 
     private static void issueEngineer(PkiCli cli, Path dir, String login, String days) {
-        cli.ok("issue", "engineer", "--dir", dir.toString(), "--login", login, "--name", "Engineer " + login, "--email",
-                login + "@example.com", "--days", days, "--out", work.resolve(login).toString());
+        cli.ok(
+                "issue",
+                "engineer",
+                "--dir",
+                dir.toString(),
+                "--login",
+                login,
+                "--name",
+                "Engineer " + login,
+                "--email",
+                login + "@example.com",
+                "--days",
+                days,
+                "--out",
+                work.resolve(login).toString());
     }
 
     private static String serialOf(String folder) {
@@ -238,8 +284,12 @@ class TlsHandshakeTest {
     private static CertificateChainValidator validator(Path... dirs) {
         List<Path> all = List.of(dirs);
         return new CertificateChainValidator(
-                all.stream().map(dir -> Pem.readCertificate(dir.resolve("ca.pem"))).toList(),
-                all.stream().map(dir -> Pem.readCertificate(dir.resolve("issuing-ca.pem"))).toList(),
+                all.stream()
+                        .map(dir -> Pem.readCertificate(dir.resolve("ca.pem")))
+                        .toList(),
+                all.stream()
+                        .map(dir -> Pem.readCertificate(dir.resolve("issuing-ca.pem")))
+                        .toList(),
                 all.stream().map(dir -> Pem.readCrl(dir.resolve("crl.pem"))).toList());
     }
 

@@ -58,8 +58,10 @@ final class ActionSummaries {
         Long out = Display.parseLong(entry.detail(SessionEntry.BYTES_FROM_APPLIANCE));
         if (in != null || out != null) {
             line.append(durationMs != null ? ", " : " ");
-            line.append(in == null ? "?" : Display.bytes(in)).append(" in, ")
-                    .append(out == null ? "?" : Display.bytes(out)).append(" out");
+            line.append(in == null ? "?" : Display.bytes(in))
+                    .append(" in, ")
+                    .append(out == null ? "?" : Display.bytes(out))
+                    .append(" out");
         }
     }
 
@@ -102,7 +104,8 @@ final class ActionSummaries {
             line.append(bytes == null ? size : Display.bytes(bytes));
         }
         if (sha256 != null) {
-            line.append(size == null ? "" : ", ").append("sha256 ")
+            line.append(size == null ? "" : ", ")
+                    .append("sha256 ")
                     .append(sha256.length() > SHA256_SHOWN ? sha256.substring(0, SHA256_SHOWN) + "…" : sha256);
         }
         line.append(')');

@@ -36,7 +36,9 @@ public enum ReportFormat {
             }
         }
         throw new ReportException("unknown report format '" + name + "' (expected: "
-                + Arrays.stream(values()).map(f -> f.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(" or "))
+                + Arrays.stream(values())
+                        .map(f -> f.name().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.joining(" or "))
                 + ")");
     }
 

@@ -68,8 +68,10 @@ public final class ReportRenderer {
         Map<ReportFormat, Template> templates = new EnumMap<>(ReportFormat.class);
         Map<ReportFormat, String> origins = new EnumMap<>(ReportFormat.class);
         for (ReportFormat format : ReportFormat.values()) {
-            String origin = overrides.map(folder -> folder.resolve(format.templateFile()))
-                    .filter(Files::isRegularFile).map(file -> "template " + file)
+            String origin = overrides
+                    .map(folder -> folder.resolve(format.templateFile()))
+                    .filter(Files::isRegularFile)
+                    .map(file -> "template " + file)
                     .orElse("shipped template " + format.templateFile());
             origins.put(format, origin);
             templates.put(format, compile(handlebars(format, overrides), format, origin));
@@ -105,8 +107,10 @@ public final class ReportRenderer {
 
     private static Handlebars handlebars(ReportFormat format, Optional<Path> overrides) {
         TemplateLoader shipped = new ClassPathTemplateLoader(SHIPPED_FOLDER, TEMPLATE_SUFFIX);
-        TemplateLoader loader = overrides.<TemplateLoader>map(folder -> new CompositeTemplateLoader(
-                new FileTemplateLoader(folder.toFile(), TEMPLATE_SUFFIX), shipped)).orElse(shipped);
+        TemplateLoader loader = overrides
+                .<TemplateLoader>map(folder ->
+                        new CompositeTemplateLoader(new FileTemplateLoader(folder.toFile(), TEMPLATE_SUFFIX), shipped))
+                .orElse(shipped);
         Handlebars handlebars = new Handlebars(loader).prettyPrint(true);
         if (format == ReportFormat.TEXT) {
             handlebars.with(EscapingStrategy.NOOP);

@@ -94,8 +94,10 @@ public record SessionReport(
      */
     public static SessionReport of(String sessionId, List<SessionEntry> entries) {
         requireNonNull(sessionId, "sessionId");
-        List<SessionEntry> mine = entries.stream().filter(entry -> sessionId.equals(entry.sessionId()))
-                .sorted(Comparator.comparingLong(SessionEntry::seq)).toList();
+        List<SessionEntry> mine = entries.stream()
+                .filter(entry -> sessionId.equals(entry.sessionId()))
+                .sorted(Comparator.comparingLong(SessionEntry::seq))
+                .toList();
         if (mine.isEmpty()) {
             throw new ReportException("no audit record carries session " + sessionId);
         }
@@ -104,7 +106,8 @@ public record SessionReport(
         if (ending == null && opened == null) {
             ending = first(mine, type(EventType.STREAM_REFUSED));
         }
-        String engineer = opened != null && opened.actor() != null ? opened.actor() : firstValue(mine, SessionEntry::actor);
+        String engineer =
+                opened != null && opened.actor() != null ? opened.actor() : firstValue(mine, SessionEntry::actor);
         Instant start = opened != null ? opened.time() : mine.get(0).time();
         Instant end = ending == null ? null : ending.time();
         Duration duration = null;
@@ -112,14 +115,25 @@ public record SessionReport(
             Long durationMs = Display.parseLong(ending.detail(SessionEntry.DURATION_MS));
             duration = durationMs != null ? Duration.ofMillis(durationMs) : Duration.between(start, end);
         }
-        return new SessionReport(sessionId, engineer, firstValue(mine, SessionEntry::applianceSerial),
-                firstValue(mine, SessionEntry::ticket), detail(opened, mine, SessionEntry.KIND),
-                detail(opened, mine, SessionEntry.TARGET), firstValue(mine, SessionEntry::sourceAddress), start, end,
-                duration, ending == null ? null : ending.outcome(),
+        return new SessionReport(
+                sessionId,
+                engineer,
+                firstValue(mine, SessionEntry::applianceSerial),
+                firstValue(mine, SessionEntry::ticket),
+                detail(opened, mine, SessionEntry.KIND),
+                detail(opened, mine, SessionEntry.TARGET),
+                firstValue(mine, SessionEntry::sourceAddress),
+                start,
+                end,
+                duration,
+                ending == null ? null : ending.outcome(),
                 ending == null ? null : ending.detail(SessionEntry.REASON),
-                bytes(mine, SessionEntry.BYTES_TO_APPLIANCE), bytes(mine, SessionEntry.BYTES_FROM_APPLIANCE),
-                mine.stream().map(entry -> new Action(entry.seq(), entry.time(), entry.type(), entry.outcome(),
-                        ActionSummaries.of(entry))).toList());
+                bytes(mine, SessionEntry.BYTES_TO_APPLIANCE),
+                bytes(mine, SessionEntry.BYTES_FROM_APPLIANCE),
+                mine.stream()
+                        .map(entry -> new Action(
+                                entry.seq(), entry.time(), entry.type(), entry.outcome(), ActionSummaries.of(entry)))
+                        .toList());
     }
 
     private static Predicate<SessionEntry> type(EventType type) {
@@ -130,7 +144,8 @@ public record SessionReport(
         return entries.stream().filter(which).findFirst().orElse(null);
     }
 
-    private static @Nullable String firstValue(List<SessionEntry> entries, Function<SessionEntry, @Nullable String> field) {
+    private static @Nullable String firstValue(
+            List<SessionEntry> entries, Function<SessionEntry, @Nullable String> field) {
         return entries.stream().map(field).filter(Objects::nonNull).findFirst().orElse(null);
     }
 

@@ -34,9 +34,11 @@ class SessionReportTest {
         assertThat(report.endReason()).isEqualTo("the engineer closed the stream");
         assertThat(report.bytesToAppliance()).isEqualTo(1234L);
         assertThat(report.bytesFromAppliance()).isEqualTo(56789L);
-        assertThat(report.actions()).extracting(SessionReport.Action::summary).containsExactly(
-                "stream.opened connect 127.0.0.1:22",
-                "stream.closed after 2m 05s, 1,234 bytes in, 56,789 bytes out — the engineer closed the stream");
+        assertThat(report.actions())
+                .extracting(SessionReport.Action::summary)
+                .containsExactly(
+                        "stream.opened connect 127.0.0.1:22",
+                        "stream.closed after 2m 05s, 1,234 bytes in, 56,789 bytes out — the engineer closed the stream");
     }
 
     @Test
@@ -48,7 +50,8 @@ class SessionReportTest {
         assertThat(report.endReason()).isEqualTo("exit status 3");
         assertThat(report.bytesToAppliance()).isZero();
         assertThat(report.bytesFromAppliance()).isEqualTo(2048L);
-        assertThat(report.actions()).extracting(SessionReport.Action::event)
+        assertThat(report.actions())
+                .extracting(SessionReport.Action::event)
                 .containsExactly("stream.opened", "command.run", "stream.closed");
         assertThat(report.actions().get(1).summary())
                 .isEqualTo("command.run collect-logs --since 1h → exit 3 (2,048 bytes of output)");
@@ -63,10 +66,12 @@ class SessionReportTest {
         assertThat(report.duration()).isNull();
         assertThat(report.outcome()).isNull();
         assertThat(report.bytesToAppliance()).isNull();
-        assertThat(report.actions()).extracting(SessionReport.Action::summary).containsExactly(
-                "stream.opened get /var/log/app.log",
-                "file.get /var/log/app.log (1,234 bytes, sha256 ab12cd34ef56…)",
-                "file.refused /etc/shadow — /etc/shadow is outside the allowed folders");
+        assertThat(report.actions())
+                .extracting(SessionReport.Action::summary)
+                .containsExactly(
+                        "stream.opened get /var/log/app.log",
+                        "file.get /var/log/app.log (1,234 bytes, sha256 ab12cd34ef56…)",
+                        "file.refused /etc/shadow — /etc/shadow is outside the allowed folders");
         assertThat(report.actions().get(2).succeeded()).isFalse();
     }
 
@@ -80,9 +85,12 @@ class SessionReportTest {
         assertThat(report.duration()).isEqualTo(Duration.ZERO);
         assertThat(report.outcome()).isEqualTo("failure");
         assertThat(report.endReason()).isEqualTo("host 10.0.0.1 is not this appliance's loopback address");
-        assertThat(report.actions()).singleElement().extracting(SessionReport.Action::summary).isEqualTo(
-                "stream.refused connect 10.0.0.1:22 (status 403) — host 10.0.0.1 is not this appliance's loopback"
-                        + " address");
+        assertThat(report.actions())
+                .singleElement()
+                .extracting(SessionReport.Action::summary)
+                .isEqualTo(
+                        "stream.refused connect 10.0.0.1:22 (status 403) — host 10.0.0.1 is not this appliance's loopback"
+                                + " address");
     }
 
     @Test
@@ -96,25 +104,46 @@ class SessionReportTest {
     void withoutStreamOpenedTheFirstActorAndRecordStandIn() {
         Instant time = Instant.parse("2025-03-04T11:00:00Z");
         List<SessionEntry> entries = List.of(
-                new SessionEntry(7, time, EventType.TOKEN_REFUSED, "refused", null, null, null, "s-9", null,
+                new SessionEntry(
+                        7,
+                        time,
+                        EventType.TOKEN_REFUSED,
+                        "refused",
+                        null,
+                        null,
+                        null,
+                        "s-9",
+                        null,
                         Sessions.details("label", "expired", "reason", "the token expired")),
-                new SessionEntry(8, time.plusSeconds(1), EventType.COMMAND_REFUSED, "refused", "dave", null, "87654321",
-                        "s-9", null, Sessions.details("name", "reboot", "args", "[\"now\", \"a b\"]")));
+                new SessionEntry(
+                        8,
+                        time.plusSeconds(1),
+                        EventType.COMMAND_REFUSED,
+                        "refused",
+                        "dave",
+                        null,
+                        "87654321",
+                        "s-9",
+                        null,
+                        Sessions.details("name", "reboot", "args", "[\"now\", \"a b\"]")));
         SessionReport report = SessionReport.of("s-9", entries);
         assertThat(report.engineer()).isEqualTo("dave");
         assertThat(report.ticket()).isEqualTo("87654321");
         assertThat(report.applianceSerial()).isNull();
         assertThat(report.start()).isEqualTo(time);
         assertThat(report.isOpen()).isTrue();
-        assertThat(report.actions()).extracting(SessionReport.Action::summary).containsExactly(
-                "token.refused (expired) — the token expired", "command.refused reboot now 'a b'");
+        assertThat(report.actions())
+                .extracting(SessionReport.Action::summary)
+                .containsExactly("token.refused (expired) — the token expired", "command.refused reboot now 'a b'");
     }
 
     @Test
     void anUnknownSessionIsAnError() {
-        assertThatThrownBy(() -> SessionReport.of("s-nope", log)).isInstanceOf(ReportException.class)
+        assertThatThrownBy(() -> SessionReport.of("s-nope", log))
+                .isInstanceOf(ReportException.class)
                 .hasMessage("no audit record carries session s-nope");
-        assertThatThrownBy(() -> SessionReport.of("s-nope", List.of())).isInstanceOf(ReportException.class)
+        assertThatThrownBy(() -> SessionReport.of("s-nope", List.of()))
+                .isInstanceOf(ReportException.class)
                 .hasMessage("no audit record carries session s-nope");
     }
 

@@ -5,20 +5,15 @@ import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.server.appliances.ApplianceStore;
-import dev.secureconnect.server.appliances.ApplianceContacts;
-import dev.secureconnect.server.audit.AuditKey;
-import dev.secureconnect.server.reports.SessionReports;
-import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.server.audit.Checkpoints;
-import dev.secureconnect.server.sinks.ConfigWatcher;
-import dev.secureconnect.server.sinks.Destinations;
-import dev.secureconnect.server.sinks.ExportSinks;
-import dev.secureconnect.server.sinks.SinkCursors;
-import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import dev.secureconnect.crypto.token.TokenSigningKey;
+import dev.secureconnect.server.appliances.ApplianceContacts;
+import dev.secureconnect.server.appliances.ApplianceStore;
+import dev.secureconnect.server.audit.AuditKey;
+import dev.secureconnect.server.audit.Checkpoints;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineerapi.EngineerApi;
 import dev.secureconnect.server.engineerapi.EngineerListener;
 import dev.secureconnect.server.engineerapi.LoginSessions;
@@ -27,15 +22,20 @@ import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.TotpSecretKey;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.link.ApplianceListener;
+import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.sessions.ActiveSessions;
 import dev.secureconnect.server.sessions.SessionGate;
+import dev.secureconnect.server.sinks.ConfigWatcher;
+import dev.secureconnect.server.sinks.Destinations;
+import dev.secureconnect.server.sinks.ExportSinks;
+import dev.secureconnect.server.sinks.SinkCursors;
+import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.server.storage.DatabaseSettings;
+import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.RevocationWatcher;
 import dev.secureconnect.server.tokens.TokenIssuance;
 import dev.secureconnect.server.tokens.TokenKeyFile;
 import dev.secureconnect.server.tokens.TokenStore;
-import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.server.storage.DatabaseSettings;
-import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.tunnel.link.LinkSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -97,11 +97,13 @@ public final class ServerDaemon implements AutoCloseable {
             this.audit = new ServerAuditLog(database, clock);
             this.checkpoints = new Checkpoints(database, audit, AuditKey.loadOrCreate(dir), config.node(), clock);
             Destinations destinations = new Destinations(dir, config.node());
-            this.sinks = new ExportSinks(audit, new SinkCursors(database, clock), destinations::open, config.audit(),
-                    clock);
+            this.sinks =
+                    new ExportSinks(audit, new SinkCursors(database, clock), destinations::open, config.audit(), clock);
             sinks.apply(config.sinks());
             if (config.mail().enabled()) {
-                sinks.notifyByMail(destinations.mailer(config.mail()), new ApplianceContacts(database, clock),
+                sinks.notifyByMail(
+                        destinations.mailer(config.mail()),
+                        new ApplianceContacts(database, clock),
                         new SessionReports(audit, config.reports().folder(dir)));
             }
             this.tickets = new TicketStore(database, audit, clock);
@@ -111,29 +113,62 @@ public final class ServerDaemon implements AutoCloseable {
                 LOG.info("marked {} appliance link(s) of node {} offline after a restart", stale, config.node());
             }
             ServerConfig.Tls tls = config.tls();
-            KeyMaterial keys = KeyMaterial.load(dir.resolve(tls.certificate()), dir.resolve(tls.key()), dir.resolve(tls.chain()));
-            TrustMaterial trust = TrustMaterial.withCrl(Pem.readCertificates(dir.resolve(tls.ca())),
-                    Pem.readCertificates(dir.resolve(tls.chain())), dir.resolve(tls.crl()));
+            KeyMaterial keys =
+                    KeyMaterial.load(dir.resolve(tls.certificate()), dir.resolve(tls.key()), dir.resolve(tls.chain()));
+            TrustMaterial trust = TrustMaterial.withCrl(
+                    Pem.readCertificates(dir.resolve(tls.ca())),
+                    Pem.readCertificates(dir.resolve(tls.chain())),
+                    dir.resolve(tls.crl()));
             ServerConfig.Link link = config.link();
-            LinkSettings settings = new LinkSettings(link.streamWindowBytes(), link.maxConcurrentStreams(),
-                    link.keepAliveInterval(), link.deadLinkTimeout());
+            LinkSettings settings = new LinkSettings(
+                    link.streamWindowBytes(),
+                    link.maxConcurrentStreams(),
+                    link.keepAliveInterval(),
+                    link.deadLinkTimeout());
             this.tokens = new TokenStore(database, audit, clock);
-            this.links = new ApplianceLinks(tickets, appliances, audit, blocking, settings, link.streamOpenTimeout(), clock,
+            this.links = new ApplianceLinks(
+                    tickets,
+                    appliances,
+                    audit,
+                    blocking,
+                    settings,
+                    link.streamOpenTimeout(),
+                    clock,
                     tokens::revokedUnexpired);
-            this.applianceListener = new ApplianceListener(keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), links, audit, blocking)
-                    .bind(boss, workers, config.applianceListener().host(), config.applianceListener().port());
-            EngineerStore engineers = new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults());
-            AccessTokenVerifier verifier = AccessTokenVerifier.builder().trust(signingKey)
+            this.applianceListener = new ApplianceListener(
+                            keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), links, audit, blocking)
+                    .bind(
+                            boss,
+                            workers,
+                            config.applianceListener().host(),
+                            config.applianceListener().port());
+            EngineerStore engineers =
+                    new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults());
+            AccessTokenVerifier verifier = AccessTokenVerifier.builder()
+                    .trust(signingKey)
                     .revoked(tokens::isRevoked) // the database, at every stream open: a revocation counts at once
-                    .clock(clock).build();
+                    .clock(clock)
+                    .build();
             ActiveSessions active = new ActiveSessions();
             this.sessions = new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock);
-            TokenIssuance issuance = new TokenIssuance(new AccessTokenIssuer(signingKey, config.node(), clock), tokens,
-                    engineers, tickets, links, audit);
-            EngineerApi api = new EngineerApi(engineers, new LoginSessions(clock), links, issuance, sessions, audit,
-                    destinations.origin(), blocking);
-            this.engineerListener = new EngineerListener(keys, trust, tls.handshakeTimeout(), tls.engineerListenerProvider(), api, audit, blocking)
-                    .bind(boss, workers, config.engineerListener().host(), config.engineerListener().port());
+            TokenIssuance issuance = new TokenIssuance(
+                    new AccessTokenIssuer(signingKey, config.node(), clock), tokens, engineers, tickets, links, audit);
+            EngineerApi api = new EngineerApi(
+                    engineers,
+                    new LoginSessions(clock),
+                    links,
+                    issuance,
+                    sessions,
+                    audit,
+                    destinations.origin(),
+                    blocking);
+            this.engineerListener = new EngineerListener(
+                            keys, trust, tls.handshakeTimeout(), tls.engineerListenerProvider(), api, audit, blocking)
+                    .bind(
+                            boss,
+                            workers,
+                            config.engineerListener().host(),
+                            config.engineerListener().port());
             timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);
             RevocationWatcher revocations = new RevocationWatcher(tokens, revoked -> {
                 revoked.forEach(id -> active.resetToken(id, "access token " + id + " revoked"));
@@ -160,7 +195,8 @@ public final class ServerDaemon implements AutoCloseable {
 
     /** The database of a server directory: SQLite in the directory unless the configuration names a URL. */
     public static DatabaseSettings databaseSettings(Path dir, ServerConfig.Database database) {
-        DatabaseSettings settings = database.url().isEmpty() ? DatabaseSettings.sqlite(dir) : DatabaseSettings.of(database.url());
+        DatabaseSettings settings =
+                database.url().isEmpty() ? DatabaseSettings.sqlite(dir) : DatabaseSettings.of(database.url());
         if (database.user() != null) {
             settings = settings.withCredentials(database.user(), database.password());
         }
@@ -232,7 +268,8 @@ public final class ServerDaemon implements AutoCloseable {
         listeners.put("engineer", engineer.getHostString() + ":" + engineer.getPort());
         listeners.put("pid", ProcessHandle.current().pid());
         try {
-            DurableFiles.write(dir.resolve(LISTENERS_FILE),
+            DurableFiles.write(
+                    dir.resolve(LISTENERS_FILE),
                     Mappers.indentedJson().writeValueAsBytes(listeners),
                     DurableFiles.Access.READABLE);
         } catch (IOException e) {

@@ -1,6 +1,5 @@
 package dev.secureconnect.testing;
 
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every file and folder under a directory with its bytes and permissions, to show that a refused command left a
@@ -30,7 +30,9 @@ public record DirectorySnapshot(Path root, Map<String, Entry> entries) {
 
         @Override
         public String toString() {
-            return content == null ? "folder " + mode : mode + " " + content.length + " bytes, sha256 " + sha256(content);
+            return content == null
+                    ? "folder " + mode
+                    : mode + " " + content.length + " bytes, sha256 " + sha256(content);
         }
     }
 
@@ -39,10 +41,16 @@ public record DirectorySnapshot(Path root, Map<String, Entry> entries) {
         if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> paths = Files.walk(root)) {
                 for (Path path : paths.toList()) {
-                    String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+                    String mode = PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
                     String name = root.relativize(path).toString();
-                    entries.put(name.isEmpty() ? "." : name,
-                            new Entry(mode, Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? null : Files.readAllBytes(path)));
+                    entries.put(
+                            name.isEmpty() ? "." : name,
+                            new Entry(
+                                    mode,
+                                    Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                                            ? null
+                                            : Files.readAllBytes(path)));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -74,7 +82,9 @@ public record DirectorySnapshot(Path root, Map<String, Entry> entries) {
 
     private static String sha256(byte[] content) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)).substring(0, 16);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content))
+                    .substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -25,10 +25,18 @@ public record PkiFiles(Path dir, Path cert, Path key, Path chain, Path ca) {
         TestPki pki = pki();
         try {
             Files.createDirectories(dir);
-            Path cert = Files.writeString(dir.resolve("cert.pem"), Pem.certificates(List.of(issued.certificate())), StandardCharsets.US_ASCII);
-            Path key = Files.writeString(dir.resolve("key.pem"), Pem.privateKey(issued.privateKey()), StandardCharsets.US_ASCII);
-            Path chain = Files.writeString(dir.resolve("chain.pem"), Pem.certificates(List.of(pki.issuingCertificate())), StandardCharsets.US_ASCII);
-            Path ca = Files.writeString(dir.resolve("ca.pem"), Pem.certificates(List.of(pki.rootCertificate())), StandardCharsets.US_ASCII);
+            Path cert = Files.writeString(
+                    dir.resolve("cert.pem"),
+                    Pem.certificates(List.of(issued.certificate())),
+                    StandardCharsets.US_ASCII);
+            Path key = Files.writeString(
+                    dir.resolve("key.pem"), Pem.privateKey(issued.privateKey()), StandardCharsets.US_ASCII);
+            Path chain = Files.writeString(
+                    dir.resolve("chain.pem"),
+                    Pem.certificates(List.of(pki.issuingCertificate())),
+                    StandardCharsets.US_ASCII);
+            Path ca = Files.writeString(
+                    dir.resolve("ca.pem"), Pem.certificates(List.of(pki.rootCertificate())), StandardCharsets.US_ASCII);
             return new PkiFiles(dir, cert, key, chain, ca);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -43,7 +51,9 @@ public record PkiFiles(Path dir, Path cert, Path key, Path chain, Path ca) {
     /** (Re)writes the issuing CA's current CRL, listing everything revoked so far, atomically. */
     public static Path writeCrl(Path file) {
         try {
-            DurableFiles.write(file, Pem.crl(pki().revocationList()).getBytes(StandardCharsets.US_ASCII),
+            DurableFiles.write(
+                    file,
+                    Pem.crl(pki().revocationList()).getBytes(StandardCharsets.US_ASCII),
                     DurableFiles.Access.READABLE);
             return file;
         } catch (IOException e) {
@@ -53,7 +63,20 @@ public record PkiFiles(Path dir, Path cert, Path key, Path chain, Path ca) {
 
     /** The {@code sc-appliance init} arguments for these files. */
     public String[] initArgs(Path applianceDir, String server) {
-        return new String[] {"init", "--dir", applianceDir.toString(), "--server", server, "--cert", cert.toString(),
-            "--key", key.toString(), "--chain", chain.toString(), "--ca", ca.toString()};
+        return new String[] {
+            "init",
+            "--dir",
+            applianceDir.toString(),
+            "--server",
+            server,
+            "--cert",
+            cert.toString(),
+            "--key",
+            key.toString(),
+            "--chain",
+            chain.toString(),
+            "--ca",
+            ca.toString()
+        };
     }
 }

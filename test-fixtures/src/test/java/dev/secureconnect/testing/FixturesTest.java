@@ -19,14 +19,16 @@ class FixturesTest {
     @Test
     void eventuallyReturnsTheFirstValueThatIsDone() {
         AtomicInteger probes = new AtomicInteger();
-        assertThat(Eventually.await("three probes", probes::incrementAndGet, n -> n == 3)).isEqualTo(3);
+        assertThat(Eventually.await("three probes", probes::incrementAndGet, n -> n == 3))
+                .isEqualTo(3);
         Eventually.within(Duration.ofSeconds(5), "four probes", () -> probes.incrementAndGet() == 4);
     }
 
     @Test
     void eventuallyFailsNamingWhatDidNotHappen() {
         assertThatThrownBy(() -> Eventually.within(Duration.ofMillis(50), "the impossible", () -> false))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("the impossible did not happen within");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("the impossible did not happen within");
     }
 
     @Test
@@ -39,8 +41,11 @@ class FixturesTest {
         Files.writeString(work.resolve("altered"), "after");
         Files.delete(work.resolve("removed"));
         Files.writeString(work.resolve("added"), "new");
-        assertThat(before.changesSince()).hasSize(3).anySatisfy(c -> assertThat(c).startsWith("changed altered"))
-                .contains("removed removed").anySatisfy(c -> assertThat(c).startsWith("added added"));
+        assertThat(before.changesSince())
+                .hasSize(3)
+                .anySatisfy(c -> assertThat(c).startsWith("changed altered"))
+                .contains("removed removed")
+                .anySatisfy(c -> assertThat(c).startsWith("added added"));
     }
 
     @Test

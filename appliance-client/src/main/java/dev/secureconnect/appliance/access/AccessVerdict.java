@@ -25,8 +25,8 @@ import java.util.Map;
  * @param details that event's details, in order
  * @param <T> what is granted
  */
-public record AccessVerdict<T>(T value, int status, String code, String reason, EventType event,
-        Map<String, Object> details) {
+public record AccessVerdict<T>(
+        T value, int status, String code, String reason, EventType event, Map<String, Object> details) {
 
     public AccessVerdict {
         details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
@@ -41,8 +41,8 @@ public record AccessVerdict<T>(T value, int status, String code, String reason, 
         if (status < 400) {
             throw new IllegalArgumentException("a refusal's status is 4xx or 5xx, not " + status);
         }
-        return new AccessVerdict<>(null, status, requireNonNull(code, "code"), requireNonNull(reason, "reason"), null,
-                Map.of());
+        return new AccessVerdict<>(
+                null, status, requireNonNull(code, "code"), requireNonNull(reason, "reason"), null, Map.of());
     }
 
     /** This refusal, audited first as {@code event} with {@code eventDetails} (in their order). */

@@ -43,8 +43,10 @@ public final class Revocations {
             try {
                 Instant.parse(expiresAt);
             } catch (java.time.format.DateTimeParseException e) {
-                throw new ApplianceException("revoked: entry " + id + " has expiresAt '" + expiresAt
-                        + "' (expected an ISO-8601 instant such as 2030-01-01T00:00:00Z)", e);
+                throw new ApplianceException(
+                        "revoked: entry " + id + " has expiresAt '" + expiresAt
+                                + "' (expected an ISO-8601 instant such as 2030-01-01T00:00:00Z)",
+                        e);
             }
         }
 
@@ -71,7 +73,8 @@ public final class Revocations {
      * @throws ApplianceException if the file is damaged: the daemon does not start without knowing what was revoked
      */
     public static Revocations load(ApplianceDirectory directory, Clock clock) {
-        Revocations revocations = new Revocations(requireNonNull(directory, "directory"), requireNonNull(clock, "clock"));
+        Revocations revocations =
+                new Revocations(requireNonNull(directory, "directory"), requireNonNull(clock, "clock"));
         Document saved = directory.readDocument(directory.revokedTokensFile(), Document.class, new Document(null));
         synchronized (revocations) {
             saved.revoked().forEach(entry -> revocations.revoked.merge(entry.id(), entry.expiry(), Revocations::later));
@@ -112,10 +115,14 @@ public final class Revocations {
         }
         int afterAdd = revoked.size();
         // a token stays usable up to the clock skew past its expiry: keep its revocation that long too
-        revoked.values().removeIf(expiresAt -> expiresAt.plus(AccessTokenVerifier.MAX_CLOCK_SKEW).isBefore(now));
-        List<Entry> entries = revoked.entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue().toString())).toList();
-        directory.updateDocument(directory.revokedTokensFile(), Document.class, new Document(null),
-                old -> new Document(entries));
+        revoked.values()
+                .removeIf(expiresAt ->
+                        expiresAt.plus(AccessTokenVerifier.MAX_CLOCK_SKEW).isBefore(now));
+        List<Entry> entries = revoked.entrySet().stream()
+                .map(e -> new Entry(e.getKey(), e.getValue().toString()))
+                .toList();
+        directory.updateDocument(
+                directory.revokedTokensFile(), Document.class, new Document(null), old -> new Document(entries));
         return new Merge(push.revoked().size(), afterAdd - before, revoked.size(), Set.copyOf(revoked.keySet()));
     }
 

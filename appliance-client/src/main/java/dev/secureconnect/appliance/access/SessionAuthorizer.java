@@ -55,8 +55,8 @@ public final class SessionAuthorizer {
     /**
      * @param trust the CAs this appliance trusts (its {@code ca.pem} and chain)
      */
-    public SessionAuthorizer(ApplianceDirectory directory, String serial, TrustMaterial trust, Revocations revocations,
-            Clock clock) {
+    public SessionAuthorizer(
+            ApplianceDirectory directory, String serial, TrustMaterial trust, Revocations revocations, Clock clock) {
         this.directory = requireNonNull(directory, "directory");
         this.serial = requireNonNull(serial, "serial");
         this.trust = requireNonNull(trust, "trust");
@@ -83,25 +83,34 @@ public final class SessionAuthorizer {
         }
         AccessToken token;
         try {
-            token = verifier.builder.revoked(revocations::contains).clock(clock).build()
+            token = verifier.builder
+                    .revoked(revocations::contains)
+                    .clock(clock)
+                    .build()
                     .verify(credentials.token(), serial, certificate, ticketAccepted);
         } catch (TokenRefusedException e) {
-            EventType event = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER ? EventType.TOKEN_MISUSED
+            EventType event = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER
+                    ? EventType.TOKEN_MISUSED
                     : EventType.TOKEN_REFUSED;
             return refuse(e.getMessage(), e.reason().label(), event, e.token().orElse(null));
         } catch (CryptoException e) {
             return refuse("access token refused: " + e.getMessage(), "malformed", EventType.TOKEN_REFUSED, null);
         }
         if (!token.ticket().equals(credentials.ticket())) {
-            return refuse("access token refused: it is for ticket " + token.ticket() + ", the request names ticket "
-                    + OneLine.of(credentials.ticket()), "ticket-mismatch", EventType.TOKEN_REFUSED, token);
+            return refuse(
+                    "access token refused: it is for ticket " + token.ticket() + ", the request names ticket "
+                            + OneLine.of(credentials.ticket()),
+                    "ticket-mismatch",
+                    EventType.TOKEN_REFUSED,
+                    token);
         }
         return AccessVerdict.allow(token);
     }
 
     private static AccessVerdict<AccessToken> refuse(String reason, String code, EventType event, AccessToken token) {
         return AccessVerdict.<AccessToken>deny(403, code, OneLine.of(reason))
-                .audited(event, Map.of("label", code)).naming(token);
+                .audited(event, Map.of("label", code))
+                .naming(token);
     }
 
     private X509Certificate engineerCertificate(String base64) {
@@ -111,34 +120,38 @@ public final class SessionAuthorizer {
         X509Certificate certificate;
         try {
             byte[] der = Base64.getDecoder().decode(base64);
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            certificate = (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
-            throw new ApplianceException("the engineer certificate sent with the request is not a base64 DER X.509"
-                    + " certificate", e);
+            throw new ApplianceException(
+                    "the engineer certificate sent with the request is not a base64 DER X.509" + " certificate", e);
         }
         CertificateIdentity identity;
         try {
             identity = CertificateIdentity.of(certificate);
         } catch (CryptoException e) {
-            throw new ApplianceException("the certificate sent with the request is not a SecureConnect certificate: "
-                    + e.getMessage(), e);
+            throw new ApplianceException(
+                    "the certificate sent with the request is not a SecureConnect certificate: " + e.getMessage(), e);
         }
         if (identity.role() != CertificateRole.ENGINEER) {
-            throw new ApplianceException("the certificate sent with the request is the " + identity.role().label()
-                    + " certificate of " + identity.describe() + ", not an engineer certificate");
+            throw new ApplianceException("the certificate sent with the request is the "
+                    + identity.role().label() + " certificate of " + identity.describe()
+                    + ", not an engineer certificate");
         }
         try {
             trust.validator().validate(List.of(certificate), clock.instant());
         } catch (CryptoException e) {
-            throw new ApplianceException("the certificate of " + identity.describe() + " is not trusted by this appliance: "
-                    + e.getMessage(), e);
+            throw new ApplianceException(
+                    "the certificate of " + identity.describe() + " is not trusted by this appliance: "
+                            + e.getMessage(),
+                    e);
         }
         return certificate;
     }
 
     /** The pinned keys, or why there are none usable. */
-    private record TokenKeysOrRefusal(dev.secureconnect.crypto.token.AccessTokenVerifier.Builder builder, String refusal) {
+    private record TokenKeysOrRefusal(
+            dev.secureconnect.crypto.token.AccessTokenVerifier.Builder builder, String refusal) {
         static TokenKeysOrRefusal of(ApplianceDirectory directory) {
             try {
                 return new TokenKeysOrRefusal(TokenKeys.verifier(directory), null);

@@ -31,7 +31,11 @@ public final class TokenKeys {
      */
     public static Set<String> check(Path file) {
         try {
-            return AccessTokenVerifier.builder().trustJwkSetFile(file).revoked(id -> false).build().keyIds();
+            return AccessTokenVerifier.builder()
+                    .trustJwkSetFile(file)
+                    .revoked(id -> false)
+                    .build()
+                    .keyIds();
         } catch (CryptoException e) {
             throw new ApplianceException(OneLine.of(e.getMessage()), e);
         }
@@ -48,7 +52,8 @@ public final class TokenKeys {
         try {
             content = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ApplianceException("token key file " + file + " cannot be read: " + OneLine.of(e.getMessage()), e);
+            throw new ApplianceException(
+                    "token key file " + file + " cannot be read: " + OneLine.of(e.getMessage()), e);
         }
         directory.replaceFile(directory.tokenKeysFile(), content);
         return keyIds;
@@ -71,8 +76,10 @@ public final class TokenKeys {
         try {
             return AccessTokenVerifier.builder().trustJwkSetFile(directory.tokenKeysFile());
         } catch (CryptoException e) {
-            throw new ApplianceException("the pinned token key " + directory.tokenKeysFile() + " cannot be used: "
-                    + OneLine.of(e.getMessage()) + "; pin it again with sc-appliance token-key", e);
+            throw new ApplianceException(
+                    "the pinned token key " + directory.tokenKeysFile() + " cannot be used: "
+                            + OneLine.of(e.getMessage()) + "; pin it again with sc-appliance token-key",
+                    e);
         }
     }
 }

@@ -50,13 +50,16 @@ public final class AdminClient {
         } catch (IOException e) {
             throw new ApplianceException("cannot open a Unix domain socket: " + e.getMessage(), e);
         }
-        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing is all we can do
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = DEADLINES.schedule(
+                () -> {
+                    try {
+                        channel.close();
+                    } catch (IOException e) {
+                        // closing is all we can do
+                    }
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         try (channel) {
             try {
                 channel.connect(address);
@@ -79,19 +82,23 @@ public final class AdminClient {
             }
             String line = answer.toString(StandardCharsets.UTF_8).strip();
             if (line.isEmpty()) {
-                throw new ApplianceException("the sc-appliance daemon for " + directory + " closed the connection without"
-                        + " answering");
+                throw new ApplianceException(
+                        "the sc-appliance daemon for " + directory + " closed the connection without" + " answering");
             }
             return Json.COMPACT.readValue(line, AdminResponse.class);
         } catch (JsonProcessingException e) {
-            throw new ApplianceException("the sc-appliance daemon for " + directory + " answered something unreadable: "
-                    + Json.problem(e), e);
+            throw new ApplianceException(
+                    "the sc-appliance daemon for " + directory + " answered something unreadable: " + Json.problem(e),
+                    e);
         } catch (IOException e) {
             if (deadline.isDone()) {
-                throw new ApplianceException("the sc-appliance daemon for " + directory + " did not answer within "
-                        + timeout.toSeconds() + " s", e);
+                throw new ApplianceException(
+                        "the sc-appliance daemon for " + directory + " did not answer within " + timeout.toSeconds()
+                                + " s",
+                        e);
             }
-            throw new ApplianceException("cannot talk to the sc-appliance daemon for " + directory + ": " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "cannot talk to the sc-appliance daemon for " + directory + ": " + e.getMessage(), e);
         } finally {
             deadline.cancel(false);
         }
@@ -100,7 +107,8 @@ public final class AdminClient {
     /** Whether a daemon answers on the directory's admin socket. */
     public static boolean daemonRunning(ApplianceDirectory directory) {
         try {
-            return send(directory, AdminRequest.of("status"), Duration.ofSeconds(5)).ok();
+            return send(directory, AdminRequest.of("status"), Duration.ofSeconds(5))
+                    .ok();
         } catch (DaemonNotRunningException e) {
             return false;
         }

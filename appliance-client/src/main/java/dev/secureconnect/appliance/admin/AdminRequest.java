@@ -16,7 +16,8 @@ import java.util.List;
 @JsonPropertyOrder({"command", "ticket", "all", "waitFor"})
 public record AdminRequest(String command, String ticket, Boolean all, String waitFor) {
 
-    public static final List<String> COMMANDS = List.of("status", "enable", "disable", "connect", "disconnect", "reload");
+    public static final List<String> COMMANDS =
+            List.of("status", "enable", "disable", "connect", "disconnect", "reload");
 
     public static AdminRequest of(String command) {
         return new AdminRequest(command, null, null, null);

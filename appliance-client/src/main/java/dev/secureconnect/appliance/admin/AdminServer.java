@@ -60,11 +60,18 @@ public final class AdminServer implements AutoCloseable {
         this.server = server;
         this.handler = handler;
         AtomicInteger count = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32), runnable -> {
-            Thread thread = new Thread(runnable, "sc-appliance-admin-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        this.workers = new ThreadPoolExecutor(
+                WORKERS,
+                WORKERS,
+                30,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(32),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "sc-appliance-admin-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
         this.workers.allowCoreThreadTimeOut(true);
         this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sc-appliance-admin-deadlines");
@@ -88,7 +95,8 @@ public final class AdminServer implements AutoCloseable {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
-            throw new ApplianceException("cannot open the admin socket " + socket + ": " + OneLine.of(e.getMessage()), e);
+            throw new ApplianceException(
+                    "cannot open the admin socket " + socket + ": " + OneLine.of(e.getMessage()), e);
         }
         AdminServer admin = new AdminServer(socket, server, handler);
         admin.acceptor.start();
@@ -124,8 +132,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(client), REQUEST_TIMEOUT.toMillis(),
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline =
+                deadlines.schedule(() -> closeQuietly(client), REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try (client) {
             String line = readLine(client);
             deadline.cancel(false);
@@ -199,7 +207,9 @@ public final class AdminServer implements AutoCloseable {
     /** The user on the other end of the socket, from its peer credentials. */
     private static String actor(SocketChannel client) {
         try {
-            return client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+            return client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED)
+                    .user()
+                    .getName();
         } catch (IOException | RuntimeException e) {
             return "local admin";
         }

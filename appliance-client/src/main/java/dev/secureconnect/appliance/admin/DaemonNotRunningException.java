@@ -6,6 +6,9 @@ import dev.secureconnect.appliance.ApplianceException;
 public final class DaemonNotRunningException extends ApplianceException {
 
     public DaemonNotRunningException(Object dir, Throwable cause) {
-        super("sc-appliance daemon is not running for " + dir + ": start it with 'sc-appliance run --dir " + dir + "'", cause);
+        super(
+                "sc-appliance daemon is not running for " + dir + ": start it with 'sc-appliance run --dir " + dir
+                        + "'",
+                cause);
     }
 }

@@ -42,7 +42,8 @@ public record ApplianceAuditEvent(
         requireNonNull(actor, "actor");
         outcome = outcome == null ? SUCCESS : outcome;
         reason = reason == null ? null : OneLine.of(reason);
-        details = details == null || details.isEmpty() ? null : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        details =
+                details == null || details.isEmpty() ? null : Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     public static Builder of(EventType type, String actor) {
@@ -110,7 +111,11 @@ public record ApplianceAuditEvent(
             if (value instanceof String text) {
                 details.put(key, OneLine.of(text));
             } else if (value instanceof List<?> list) {
-                details.put(key, list.stream().map(item -> OneLine.of(String.valueOf(item))).toList());
+                details.put(
+                        key,
+                        list.stream()
+                                .map(item -> OneLine.of(String.valueOf(item)))
+                                .toList());
             } else if (value != null) {
                 details.put(key, value);
             }
@@ -118,8 +123,8 @@ public record ApplianceAuditEvent(
         }
 
         public ApplianceAuditEvent build() {
-            return new ApplianceAuditEvent(type, actor, ticket, session, target, outcome, reason, bytesToService, bytesFromService,
-                    details);
+            return new ApplianceAuditEvent(
+                    type, actor, ticket, session, target, outcome, reason, bytesToService, bytesFromService, details);
         }
     }
 }

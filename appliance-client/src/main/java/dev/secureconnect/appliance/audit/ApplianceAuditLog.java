@@ -55,15 +55,28 @@ public final class ApplianceAuditLog implements AuditSink {
     public ApplianceAuditRecord append(ApplianceAuditEvent event) {
         return FileLocks.locked(directory.auditLockFile(), () -> {
             Head head = lastHead();
-            ApplianceAuditRecord.Body body = new ApplianceAuditRecord.Body(head.seq() + 1, clock.instant().toString(), event.type().id(),
-                    event.type().eventName(), event.actor(), event.ticket(), event.session(), event.target(),
-                    event.outcome(), event.reason(), event.bytesToService(), event.bytesFromService(), event.details());
+            ApplianceAuditRecord.Body body = new ApplianceAuditRecord.Body(
+                    head.seq() + 1,
+                    clock.instant().toString(),
+                    event.type().id(),
+                    event.type().eventName(),
+                    event.actor(),
+                    event.ticket(),
+                    event.session(),
+                    event.target(),
+                    event.outcome(),
+                    event.reason(),
+                    event.bytesToService(),
+                    event.bytesFromService(),
+                    event.details());
             String hash = HashChain.link(head.hash(), canonical(body));
             ApplianceAuditRecord record = body.chained(head.hash(), hash);
             appendLine(Json.line(record));
             Path headFile = directory.auditHeadFile();
             try {
-                DurableFiles.write(headFile, Json.line(new Head(record.seq(), hash)).getBytes(StandardCharsets.UTF_8),
+                DurableFiles.write(
+                        headFile,
+                        Json.line(new Head(record.seq(), hash)).getBytes(StandardCharsets.UTF_8),
                         DurableFiles.Access.OWNER_ONLY);
             } catch (IOException e) {
                 throw new ApplianceException("cannot write " + headFile + ": " + e.getMessage(), e);
@@ -102,21 +115,27 @@ public final class ApplianceAuditLog implements AuditSink {
                 int lineNumber = i + 1;
                 ApplianceAuditRecord record = parse(lines.get(i), lineNumber);
                 switch (chain.next(record.seq(), record.prevHash(), record.hash(), canonical(record.body()))) {
-                    case LINKED -> { }
-                    case OUT_OF_SEQUENCE -> throw new ApplianceException("audit log line " + lineNumber + " has seq "
-                            + record.seq() + " where " + chain.expectedSeq() + " was expected: a line was removed or reordered");
-                    case BROKEN_LINK -> throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
-                            + ") does not chain to the line before it: a line was removed, reordered or edited");
-                    case HASH_MISMATCH -> throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
-                            + ") was edited: its hash does not match its content");
+                    case LINKED -> {}
+                    case OUT_OF_SEQUENCE ->
+                        throw new ApplianceException("audit log line " + lineNumber + " has seq " + record.seq()
+                                + " where " + chain.expectedSeq() + " was expected: a line was removed or reordered");
+                    case BROKEN_LINK ->
+                        throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+                                + ") does not chain to the line before it: a line was removed, reordered or edited");
+                    case HASH_MISMATCH ->
+                        throw new ApplianceException("audit log line " + lineNumber + " (seq " + record.seq()
+                                + ") was edited: its hash does not match its content");
                 }
             }
             long seq = chain.lastSeq();
             String previous = chain.lastHash();
             Head recorded = recordedHead();
-            if (recorded != null && (recorded.seq() > seq || (recorded.seq() == seq && !recorded.hash().equals(previous)))) {
-                throw new ApplianceException("audit log ends at seq " + seq + " but " + directory.auditHeadFile().getFileName()
-                        + " records seq " + recorded.seq() + " as its last line: lines were removed from the end");
+            if (recorded != null
+                    && (recorded.seq() > seq
+                            || (recorded.seq() == seq && !recorded.hash().equals(previous)))) {
+                throw new ApplianceException("audit log ends at seq " + seq + " but "
+                        + directory.auditHeadFile().getFileName() + " records seq " + recorded.seq()
+                        + " as its last line: lines were removed from the end");
             }
             return lines.size();
         });
@@ -126,12 +145,15 @@ public final class ApplianceAuditLog implements AuditSink {
         try {
             ApplianceAuditRecord record = Json.COMPACT.readValue(line, ApplianceAuditRecord.class);
             if (record.prevHash() == null || record.hash() == null || record.event() == null) {
-                throw new ApplianceException("audit log line " + lineNumber + " lacks its hashes: it was edited or corrupted");
+                throw new ApplianceException(
+                        "audit log line " + lineNumber + " lacks its hashes: it was edited or corrupted");
             }
             return record;
         } catch (JsonProcessingException e) {
-            throw new ApplianceException("audit log line " + lineNumber + " is not a valid record (" + Json.problem(e)
-                    + "): it was edited or corrupted", e);
+            throw new ApplianceException(
+                    "audit log line " + lineNumber + " is not a valid record (" + Json.problem(e)
+                            + "): it was edited or corrupted",
+                    e);
         }
     }
 
@@ -155,8 +177,10 @@ public final class ApplianceAuditLog implements AuditSink {
         try {
             record = parse(last, -1);
         } catch (ApplianceException e) {
-            throw new ApplianceException("the last line of the audit log " + directory.auditFile()
-                    + " is damaged: run 'sc-appliance audit verify --dir " + directory + "'", e);
+            throw new ApplianceException(
+                    "the last line of the audit log " + directory.auditFile()
+                            + " is damaged: run 'sc-appliance audit verify --dir " + directory + "'",
+                    e);
         }
         return new Head(record.seq(), record.hash());
     }
@@ -214,14 +238,17 @@ public final class ApplianceAuditLog implements AuditSink {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new ApplianceException("cannot read the audit log " + directory.auditFile() + ": " + e.getMessage(), e);
+            throw new ApplianceException(
+                    "cannot read the audit log " + directory.auditFile() + ": " + e.getMessage(), e);
         }
     }
 
     private void appendLine(String line) {
         Path file = directory.auditFile();
-        try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        try (FileChannel channel = FileChannel.open(
+                file,
+                java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             ByteBuffer buffer = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -17,8 +17,23 @@ import java.util.Map;
  * @param hash {@code HashChain.link(prevHash, canonical JSON of the fields before prevHash)}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"seq", "time", "eventId", "event", "actor", "ticket", "session", "target", "outcome", "reason",
-    "bytesToService", "bytesFromService", "details", "prevHash", "hash"})
+@JsonPropertyOrder({
+    "seq",
+    "time",
+    "eventId",
+    "event",
+    "actor",
+    "ticket",
+    "session",
+    "target",
+    "outcome",
+    "reason",
+    "bytesToService",
+    "bytesFromService",
+    "details",
+    "prevHash",
+    "hash"
+})
 public record ApplianceAuditRecord(
         long seq,
         String time,
@@ -39,13 +54,38 @@ public record ApplianceAuditRecord(
     /** The fields the hash covers, in a fixed order. */
     @JsonIgnore
     Body body() {
-        return new Body(seq, time, eventId, event, actor, ticket, session, target, outcome, reason, bytesToService,
-                bytesFromService, details);
+        return new Body(
+                seq,
+                time,
+                eventId,
+                event,
+                actor,
+                ticket,
+                session,
+                target,
+                outcome,
+                reason,
+                bytesToService,
+                bytesFromService,
+                details);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"seq", "time", "eventId", "event", "actor", "ticket", "session", "target", "outcome", "reason",
-        "bytesToService", "bytesFromService", "details"})
+    @JsonPropertyOrder({
+        "seq",
+        "time",
+        "eventId",
+        "event",
+        "actor",
+        "ticket",
+        "session",
+        "target",
+        "outcome",
+        "reason",
+        "bytesToService",
+        "bytesFromService",
+        "details"
+    })
     record Body(
             long seq,
             String time,
@@ -62,8 +102,22 @@ public record ApplianceAuditRecord(
             Map<String, Object> details) {
 
         ApplianceAuditRecord chained(String prevHash, String hash) {
-            return new ApplianceAuditRecord(seq, time, eventId, event, actor, ticket, session, target, outcome, reason,
-                    bytesToService, bytesFromService, details, prevHash, hash);
+            return new ApplianceAuditRecord(
+                    seq,
+                    time,
+                    eventId,
+                    event,
+                    actor,
+                    ticket,
+                    session,
+                    target,
+                    outcome,
+                    reason,
+                    bytesToService,
+                    bytesFromService,
+                    details,
+                    prevHash,
+                    hash);
         }
     }
 }

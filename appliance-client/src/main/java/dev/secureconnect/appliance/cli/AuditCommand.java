@@ -15,9 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "audit", description = "Lists the appliance's own audit log: every admin action and every link and"
-        + " stream event, so you can see what support did.", subcommands = {AuditCommand.Verify.class,
-            AuditReportCommands.Report.class, AuditReportCommands.Sessions.class})
+@Command(
+        name = "audit",
+        description = "Lists the appliance's own audit log: every admin action and every link and"
+                + " stream event, so you can see what support did.",
+        subcommands = {AuditCommand.Verify.class, AuditReportCommands.Report.class, AuditReportCommands.Sessions.class})
 final class AuditCommand implements Callable<Integer> {
 
     private final Console console;
@@ -41,7 +43,8 @@ final class AuditCommand implements Callable<Integer> {
         if (dir == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=DIR'");
         }
-        List<ApplianceAuditRecord> records = new ApplianceAuditLog(ApplianceDirectory.open(dir), console.clock()).records();
+        List<ApplianceAuditRecord> records =
+                new ApplianceAuditLog(ApplianceDirectory.open(dir), console.clock()).records();
         if (json) {
             JsonOutput.print(console.out(), Json.COMPACT, records);
             return 0;
@@ -50,7 +53,8 @@ final class AuditCommand implements Callable<Integer> {
             console.out().println("the audit log is empty");
             return 0;
         }
-        TextTable table = new TextTable("SEQ", "TIME", "EVENT", "ACTOR", "TICKET", "SESSION", "TARGET", "OUTCOME", "DETAIL");
+        TextTable table =
+                new TextTable("SEQ", "TIME", "EVENT", "ACTOR", "TICKET", "SESSION", "TARGET", "OUTCOME", "DETAIL");
         for (ApplianceAuditRecord record : records) {
             String detail = record.reason() == null ? "" : record.reason();
             if (record.bytesToService() != null) {
@@ -58,19 +62,30 @@ final class AuditCommand implements Callable<Integer> {
                         + record.bytesFromService() + " bytes back";
             }
             if (record.details() != null) {
-                String details = record.details().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                String details = record.details().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
                         .collect(java.util.stream.Collectors.joining(" "));
                 detail = (detail.isEmpty() ? "" : detail + "; ") + details;
             }
-            table.row(record.seq(), record.time(), record.event() + " (" + record.eventId() + ")", record.actor(),
-                    record.ticket(), record.session(), record.target(), record.outcome(), detail.isEmpty() ? null : detail);
+            table.row(
+                    record.seq(),
+                    record.time(),
+                    record.event() + " (" + record.eventId() + ")",
+                    record.actor(),
+                    record.ticket(),
+                    record.session(),
+                    record.target(),
+                    record.outcome(),
+                    detail.isEmpty() ? null : detail);
         }
         table.print(console.out());
         return 0;
     }
 
-    @Command(name = "verify", description = "Verifies the audit log's hash chain; exit 1 names the first edited, removed"
-            + " or reordered line.")
+    @Command(
+            name = "verify",
+            description = "Verifies the audit log's hash chain; exit 1 names the first edited, removed"
+                    + " or reordered line.")
     static final class Verify implements Callable<Integer> {
         private final Console console;
 
@@ -85,8 +100,9 @@ final class AuditCommand implements Callable<Integer> {
         public Integer call() {
             ApplianceDirectory directory = dir.open();
             int records = new ApplianceAuditLog(directory, console.clock()).verify();
-            console.out().println("audit log " + directory.auditFile() + " is intact: " + records
-                    + " records, hash chain verified");
+            console.out()
+                    .println("audit log " + directory.auditFile() + " is intact: " + records
+                            + " records, hash chain verified");
             return 0;
         }
     }

@@ -10,12 +10,12 @@ import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.reports.ReportException;
 import dev.secureconnect.reports.ReportFormat;
 import dev.secureconnect.reports.ReportRenderer;
 import dev.secureconnect.reports.SessionEntry;
 import dev.secureconnect.reports.SessionReport;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,8 +39,10 @@ final class AuditReportCommands {
 
     private AuditReportCommands() {}
 
-    @Command(name = "report", description = "Shows one support session from the audit log: the engineer, ticket, start,"
-            + " end and duration, and every action in it, as text or HTML.")
+    @Command(
+            name = "report",
+            description = "Shows one support session from the audit log: the engineer, ticket, start,"
+                    + " end and duration, and every action in it, as text or HTML.")
     static final class Report implements Callable<Integer> {
         private final Console console;
 
@@ -50,12 +52,18 @@ final class AuditReportCommands {
         @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session's id (see 'audit sessions').")
         String sessionId;
 
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = FormatConverter.class,
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "text",
+                converter = FormatConverter.class,
                 description = "text (the default) or html.")
         ReportFormat format;
 
-        @Option(names = "--templates", paramLabel = "FOLDER", description = "A folder whose session.txt.hbs or"
-                + " session.html.hbs replaces the shipped template.")
+        @Option(
+                names = "--templates",
+                paramLabel = "FOLDER",
+                description = "A folder whose session.txt.hbs or" + " session.html.hbs replaces the shipped template.")
         Path templates;
 
         Report(Console console) {
@@ -69,11 +77,14 @@ final class AuditReportCommands {
             try {
                 report = SessionReport.of(sessionId, entries(directory, console));
             } catch (ReportException e) {
-                throw new ApplianceException(e.getMessage() + " in " + directory.auditFile()
-                        + ": 'sc-appliance audit sessions --dir " + directory + "' lists the sessions it records", e);
+                throw new ApplianceException(
+                        e.getMessage() + " in " + directory.auditFile() + ": 'sc-appliance audit sessions --dir "
+                                + directory + "' lists the sessions it records",
+                        e);
             }
             try {
-                console.out().print(ReportRenderer.of(Optional.ofNullable(templates)).render(report, format));
+                console.out()
+                        .print(ReportRenderer.of(Optional.ofNullable(templates)).render(report, format));
             } catch (ReportException e) {
                 throw new ApplianceException(e.getMessage(), e);
             }
@@ -81,8 +92,10 @@ final class AuditReportCommands {
         }
     }
 
-    @Command(name = "sessions", description = "Lists the support sessions in the audit log: id, start, engineer, ticket,"
-            + " kind, target and whether each is still open.")
+    @Command(
+            name = "sessions",
+            description = "Lists the support sessions in the audit log: id, start, engineer, ticket,"
+                    + " kind, target and whether each is still open.")
     static final class Sessions implements Callable<Integer> {
         private final Console console;
 
@@ -96,7 +109,8 @@ final class AuditReportCommands {
         @Override
         public Integer call() {
             List<SessionEntry> entries = entries(dir.open(), console);
-            List<String> ids = entries.stream().map(SessionEntry::sessionId).distinct().toList();
+            List<String> ids =
+                    entries.stream().map(SessionEntry::sessionId).distinct().toList();
             if (ids.isEmpty()) {
                 console.out().println("the audit log records no support session");
                 return 0;
@@ -104,8 +118,14 @@ final class AuditReportCommands {
             TextTable table = new TextTable("SESSION", "STARTED", "ENGINEER", "TICKET", "KIND", "TARGET", "STATUS");
             for (String id : ids) {
                 SessionReport report = SessionReport.of(id, entries);
-                table.row(id, report.start().truncatedTo(ChronoUnit.SECONDS), report.engineer(), report.ticket(),
-                        report.kind(), report.target(), report.isOpen() ? "open" : "ended: " + report.outcome());
+                table.row(
+                        id,
+                        report.start().truncatedTo(ChronoUnit.SECONDS),
+                        report.engineer(),
+                        report.ticket(),
+                        report.kind(),
+                        report.target(),
+                        report.isOpen() ? "open" : "ended: " + report.outcome());
             }
             table.print(console.out());
             return 0;
@@ -137,13 +157,24 @@ final class AuditReportCommands {
         details.putIfAbsent(SessionEntry.TARGET, record.target());
         details.putIfAbsent(SessionEntry.REASON, record.reason());
         if (record.bytesToService() != null) {
-            details.putIfAbsent(SessionEntry.BYTES_TO_APPLIANCE, record.bytesToService().toString());
+            details.putIfAbsent(
+                    SessionEntry.BYTES_TO_APPLIANCE, record.bytesToService().toString());
         }
         if (record.bytesFromService() != null) {
-            details.putIfAbsent(SessionEntry.BYTES_FROM_APPLIANCE, record.bytesFromService().toString());
+            details.putIfAbsent(
+                    SessionEntry.BYTES_FROM_APPLIANCE, record.bytesFromService().toString());
         }
-        return new SessionEntry(record.seq(), Instant.parse(record.time()), EventType.byId(record.eventId()),
-                record.outcome(), record.actor(), serial, record.ticket(), record.session(), null, details);
+        return new SessionEntry(
+                record.seq(),
+                Instant.parse(record.time()),
+                EventType.byId(record.eventId()),
+                record.outcome(),
+                record.actor(),
+                serial,
+                record.ticket(),
+                record.session(),
+                null,
+                details);
     }
 
     private static String text(Object value) {

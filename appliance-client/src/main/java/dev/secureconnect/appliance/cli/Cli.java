@@ -64,5 +64,4 @@ public final class Cli implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
-
 }

@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
  * fixed argv run without a shell. Changes are made under the directory's lock and audited; the daemon reads the
  * catalogue on every exec request, so no reload is needed.
  */
-@Command(name = "commands", description = "Lists and changes the commands support may run (default: none).",
+@Command(
+        name = "commands",
+        description = "Lists and changes the commands support may run (default: none).",
         subcommands = {CommandsCommand.Add.class, CommandsCommand.Remove.class, CommandsCommand.ListCommands.class})
 final class CommandsCommand implements Runnable {
 
@@ -40,28 +42,43 @@ final class CommandsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: add, remove or list");
     }
 
-    @Command(name = "add", description = "Adds a command: NAME runs exactly ARGV (after --), no shell; the program is an"
-            + " absolute path or a name looked up now on " + CommandEntry.PATH + ".")
+    @Command(
+            name = "add",
+            description = "Adds a command: NAME runs exactly ARGV (after --), no shell; the program is an"
+                    + " absolute path or a name looked up now on " + CommandEntry.PATH + ".")
     static final class Add implements Callable<Integer> {
         private final Console console;
 
         @Mixin
         DirOption dir;
 
-        @Option(names = "--name", required = true, paramLabel = "NAME", description = "e.g. collect-logs: 1 to 32 of"
-                + " A-Z a-z 0-9 . _ -")
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
+                description = "e.g. collect-logs: 1 to 32 of" + " A-Z a-z 0-9 . _ -")
         String name;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.Wait.class,
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "60s",
+                converter = Converters.Wait.class,
                 description = "Killed after this long (default ${DEFAULT-VALUE}; at most 24h).")
         Duration timeout;
 
-        @Option(names = "--max-output", paramLabel = "SIZE", defaultValue = "64MiB", description = "Output beyond this is"
-                + " cut off and the command killed (default ${DEFAULT-VALUE}; e.g. 512KiB, 1GiB).")
+        @Option(
+                names = "--max-output",
+                paramLabel = "SIZE",
+                defaultValue = "64MiB",
+                description = "Output beyond this is"
+                        + " cut off and the command killed (default ${DEFAULT-VALUE}; e.g. 512KiB, 1GiB).")
         String maxOutput;
 
-        @Option(names = "--allow-args", description = "Let the engineer add arguments (each checked: at most 32, 256"
-                + " characters, only A-Z a-z 0-9 . _ / : = @ % + , -).")
+        @Option(
+                names = "--allow-args",
+                description = "Let the engineer add arguments (each checked: at most 32, 256"
+                        + " characters, only A-Z a-z 0-9 . _ / : = @ % + , -).")
         boolean allowArgs;
 
         @Parameters(paramLabel = "ARGV", arity = "1..*", description = "The program and its fixed arguments, after --.")
@@ -81,14 +98,21 @@ final class CommandsCommand implements Runnable {
                 throw new ApplianceException("max-output: " + e.getMessage(), e);
             }
             CommandEntry entry = CommandEntry.resolve(name, argv, timeout, cap, allowArgs);
-            directory.updateDocument(directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
-                CommandCatalogue changed = catalogue.with(entry);
-                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.COMMAND_ALLOWED, console.user())
-                        .target(entry.name()).reason(entry.describe()).detail("name", entry.name())
-                        .detail("argv", entry.argv()).detail("timeout", Durations.format(entry.timeout()))
-                        .detail("maxOutputBytes", entry.maxOutputBytes()).detail("allowArgs", entry.allowArgs()).build());
-                return changed;
-            });
+            directory.updateDocument(
+                    directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
+                        CommandCatalogue changed = catalogue.with(entry);
+                        new ApplianceAuditLog(directory, console.clock())
+                                .append(ApplianceAuditEvent.of(EventType.COMMAND_ALLOWED, console.user())
+                                        .target(entry.name())
+                                        .reason(entry.describe())
+                                        .detail("name", entry.name())
+                                        .detail("argv", entry.argv())
+                                        .detail("timeout", Durations.format(entry.timeout()))
+                                        .detail("maxOutputBytes", entry.maxOutputBytes())
+                                        .detail("allowArgs", entry.allowArgs())
+                                        .build());
+                        return changed;
+                    });
             console.out().println("command " + entry.name() + " added: " + entry.describe());
             return 0;
         }
@@ -111,12 +135,16 @@ final class CommandsCommand implements Runnable {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            directory.updateDocument(directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
-                CommandCatalogue changed = catalogue.without(name);
-                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.COMMAND_REMOVED, console.user())
-                        .target(name).detail("name", name).build());
-                return changed;
-            });
+            directory.updateDocument(
+                    directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
+                        CommandCatalogue changed = catalogue.without(name);
+                        new ApplianceAuditLog(directory, console.clock())
+                                .append(ApplianceAuditEvent.of(EventType.COMMAND_REMOVED, console.user())
+                                        .target(name)
+                                        .detail("name", name)
+                                        .build());
+                        return changed;
+                    });
             console.out().println("command " + name + " removed from the catalogue");
             return 0;
         }
@@ -142,12 +170,17 @@ final class CommandsCommand implements Runnable {
             if (json) {
                 JsonOutput.print(console.out(), Json.COMPACT, commands);
             } else if (commands.isEmpty()) {
-                console.out().println("no command is in the catalogue: add one with 'sc-appliance commands add --dir "
-                        + dir.dir + " --name NAME -- PROGRAM [ARGS…]'");
+                console.out()
+                        .println("no command is in the catalogue: add one with 'sc-appliance commands add --dir "
+                                + dir.dir + " --name NAME -- PROGRAM [ARGS…]'");
             } else {
                 TextTable table = new TextTable("NAME", "ARGV", "TIMEOUT", "MAX OUTPUT", "ARGS");
-                commands.forEach(c -> table.row(c.name(), String.join(" ", c.argv()), Durations.format(c.timeout()),
-                        ByteSizes.format(c.maxOutputBytes()), c.allowArgs() ? "allowed" : "none"));
+                commands.forEach(c -> table.row(
+                        c.name(),
+                        String.join(" ", c.argv()),
+                        Durations.format(c.timeout()),
+                        ByteSizes.format(c.maxOutputBytes()),
+                        c.allowArgs() ? "allowed" : "none"));
                 table.print(console.out());
             }
             return 0;

@@ -20,8 +20,10 @@ public record Console(PrintWriter out, PrintWriter err, Clock clock, String user
     }
 
     public static Console system() {
-        return new Console(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8), Clock.systemUTC(),
+        return new Console(
+                new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                Clock.systemUTC(),
                 System.getProperty("user.name", "unknown"));
     }
 }

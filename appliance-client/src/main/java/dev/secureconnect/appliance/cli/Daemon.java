@@ -17,7 +17,8 @@ final class Daemon {
     static AdminResponse request(ApplianceDirectory directory, AdminRequest request, Duration extraWait) {
         AdminResponse response = AdminClient.send(directory, request, ANSWER_TIMEOUT.plus(extraWait));
         if (!response.ok()) {
-            throw new ApplianceException(response.error() == null ? "the daemon refused the request" : response.error());
+            throw new ApplianceException(
+                    response.error() == null ? "the daemon refused the request" : response.error());
         }
         return response;
     }

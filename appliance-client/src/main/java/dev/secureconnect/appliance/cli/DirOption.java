@@ -7,7 +7,11 @@ import picocli.CommandLine.Option;
 /** {@code --dir DIR}: the appliance directory. */
 final class DirOption {
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The appliance directory (set up by 'init').")
+    @Option(
+            names = "--dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "The appliance directory (set up by 'init').")
     Path dir;
 
     ApplianceDirectory open() {

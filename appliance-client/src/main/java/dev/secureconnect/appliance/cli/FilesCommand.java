@@ -24,8 +24,11 @@ import picocli.CommandLine.Option;
  * kept in {@code DIR/folders.json} as real paths. Changes are made under the directory's lock and audited; the daemon
  * reads the list on every file request, so no reload is needed.
  */
-@Command(name = "files", description = "Lists and changes the folders support may get files from or put files into"
-        + " (default: none).", subcommands = {FilesCommand.Allow.class, FilesCommand.Remove.class, FilesCommand.ListFolders.class})
+@Command(
+        name = "files",
+        description =
+                "Lists and changes the folders support may get files from or put files into" + " (default: none).",
+        subcommands = {FilesCommand.Allow.class, FilesCommand.Remove.class, FilesCommand.ListFolders.class})
 final class FilesCommand implements Runnable {
 
     @CommandLine.Spec
@@ -36,8 +39,10 @@ final class FilesCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: allow, remove or list");
     }
 
-    @Command(name = "allow", description = "Allows a folder (and everything below it, as resolved by its real path);"
-            + " read-only unless --write. Allowing a folder again changes its access.")
+    @Command(
+            name = "allow",
+            description = "Allows a folder (and everything below it, as resolved by its real path);"
+                    + " read-only unless --write. Allowing a folder again changes its access.")
     static final class Allow implements Callable<Integer> {
         private final Console console;
 
@@ -68,9 +73,13 @@ final class FilesCommand implements Runnable {
             FolderEntry entry = new FolderEntry(real.toString(), write);
             directory.updateDocument(directory.foldersFile(), FolderList.class, FolderList.EMPTY, folders -> {
                 FolderList changed = folders.with(entry);
-                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.FOLDER_ALLOWED, console.user())
-                        .target(entry.path()).reason(entry.access()).detail("path", entry.path())
-                        .detail("write", entry.write()).build());
+                new ApplianceAuditLog(directory, console.clock())
+                        .append(ApplianceAuditEvent.of(EventType.FOLDER_ALLOWED, console.user())
+                                .target(entry.path())
+                                .reason(entry.access())
+                                .detail("path", entry.path())
+                                .detail("write", entry.write())
+                                .build());
                 return changed;
             });
             console.out().println("folder " + real + " allowed " + entry.access());
@@ -97,11 +106,14 @@ final class FilesCommand implements Runnable {
             ApplianceDirectory directory = dir.open();
             FolderEntry[] removed = new FolderEntry[1];
             directory.updateDocument(directory.foldersFile(), FolderList.class, FolderList.EMPTY, folders -> {
-                removed[0] = folders.find(path).orElseThrow(() -> new ApplianceException("folder " + path
-                        + " is not allowed"));
+                removed[0] = folders.find(path)
+                        .orElseThrow(() -> new ApplianceException("folder " + path + " is not allowed"));
                 FolderList changed = folders.without(removed[0]);
-                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.FOLDER_REMOVED, console.user())
-                        .target(removed[0].path()).detail("path", removed[0].path()).build());
+                new ApplianceAuditLog(directory, console.clock())
+                        .append(ApplianceAuditEvent.of(EventType.FOLDER_REMOVED, console.user())
+                                .target(removed[0].path())
+                                .detail("path", removed[0].path())
+                                .build());
                 return changed;
             });
             console.out().println("folder " + removed[0].path() + " removed");
@@ -129,8 +141,9 @@ final class FilesCommand implements Runnable {
             if (json) {
                 JsonOutput.print(console.out(), Json.COMPACT, folders);
             } else if (folders.isEmpty()) {
-                console.out().println("no folder is allowed: allow one with 'sc-appliance files allow --dir " + dir.dir
-                        + " --path FOLDER [--write]'");
+                console.out()
+                        .println("no folder is allowed: allow one with 'sc-appliance files allow --dir " + dir.dir
+                                + " --path FOLDER [--write]'");
             } else {
                 TextTable table = new TextTable("FOLDER", "ACCESS");
                 folders.forEach(f -> table.row(f.path(), f.access()));

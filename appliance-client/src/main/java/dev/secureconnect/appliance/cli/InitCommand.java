@@ -9,8 +9,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", description = "Sets up an appliance directory: checks the appliance's certificate, key, chain and"
-        + " CA, copies them in (the key mode 0600) and writes appliance.json; SecureConnect starts disabled.")
+@Command(
+        name = "init",
+        description = "Sets up an appliance directory: checks the appliance's certificate, key, chain and"
+                + " CA, copies them in (the key mode 0600) and writes appliance.json; SecureConnect starts disabled.")
 final class InitCommand implements Callable<Integer> {
 
     private final Console console;
@@ -18,7 +20,11 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The appliance directory to create.")
     Path dir;
 
-    @Option(names = "--server", required = true, paramLabel = "HOST:PORT", converter = Converters.Server.class,
+    @Option(
+            names = "--server",
+            required = true,
+            paramLabel = "HOST:PORT",
+            converter = Converters.Server.class,
             description = "The support server's appliance listener; its certificate must name HOST.")
     ServerAddress server;
 
@@ -28,14 +34,21 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "Its private key (PEM, unencrypted).")
     Path key;
 
-    @Option(names = "--chain", required = true, paramLabel = "FILE", description = "The issuing CA certificate(s) (PEM).")
+    @Option(
+            names = "--chain",
+            required = true,
+            paramLabel = "FILE",
+            description = "The issuing CA certificate(s) (PEM).")
     Path chain;
 
     @Option(names = "--ca", required = true, paramLabel = "FILE", description = "The root CA certificate (PEM).")
     Path ca;
 
-    @Option(names = "--token-key", paramLabel = "FILE", description = "The support server's public token key set"
-            + " ('sc-server token-key --out FILE'); can be given later with 'sc-appliance token-key'.")
+    @Option(
+            names = "--token-key",
+            paramLabel = "FILE",
+            description = "The support server's public token key set"
+                    + " ('sc-server token-key --out FILE'); can be given later with 'sc-appliance token-key'.")
     Path tokenKey;
 
     InitCommand(Console console) {
@@ -47,15 +60,19 @@ final class InitCommand implements Callable<Integer> {
         if (tokenKey != null) {
             TokenKeys.check(tokenKey); // before anything is written: a refused init leaves nothing behind
         }
-        String serial = Enrolment.init(new Enrolment.Request(dir, server, certificate, key, chain, ca), console.clock());
+        String serial =
+                Enrolment.init(new Enrolment.Request(dir, server, certificate, key, chain, ca), console.clock());
         if (tokenKey != null) {
             TokenKeyCommand.pin(ApplianceDirectory.open(dir), tokenKey, console);
         }
-        console.out().println("appliance " + serial + " set up in " + dir + " for server " + server
-                + "; SecureConnect is disabled: start the daemon with 'sc-appliance run --dir " + dir
-                + "', then 'sc-appliance enable --dir " + dir + "'"
-                + (tokenKey == null ? "; no token key is pinned yet: every support session is refused until"
-                        + " 'sc-appliance token-key --dir " + dir + " --file FILE'" : "; token key pinned"));
+        console.out()
+                .println("appliance " + serial + " set up in " + dir + " for server " + server
+                        + "; SecureConnect is disabled: start the daemon with 'sc-appliance run --dir " + dir
+                        + "', then 'sc-appliance enable --dir " + dir + "'"
+                        + (tokenKey == null
+                                ? "; no token key is pinned yet: every support session is refused until"
+                                        + " 'sc-appliance token-key --dir " + dir + " --file FILE'"
+                                : "; token key pinned"));
         return 0;
     }
 }

@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  * {@code appliance.json}. Changes are made to the file under its lock and audited, whether or not the daemon runs; a
  * running daemon is then told to reload, closes streams to a removed service and sends the server a new hello.
  */
-@Command(name = "services", description = "Lists and changes the loopback services support may reach (default: none).",
+@Command(
+        name = "services",
+        description = "Lists and changes the loopback services support may reach (default: none).",
         subcommands = {ServicesCommand.Add.class, ServicesCommand.Remove.class, ServicesCommand.ListServices.class})
 final class ServicesCommand implements Runnable {
 
@@ -45,7 +47,11 @@ final class ServicesCommand implements Runnable {
         @Mixin
         DirOption dir;
 
-        @Option(names = "--name", required = true, paramLabel = "NAME", description = "e.g. ssh or web: 1 to 32 of A-Z a-z 0-9 . _ -")
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
+                description = "e.g. ssh or web: 1 to 32 of A-Z a-z 0-9 . _ -")
         String name;
 
         @Option(names = "--port", required = true, paramLabel = "PORT", description = "The local port, 1 to 65535.")
@@ -67,23 +73,27 @@ final class ServicesCommand implements Runnable {
             directory.updateConfig(config -> {
                 for (ServiceEntry existing : config.services()) {
                     if (existing.name().equals(entry.name())) {
-                        throw new ApplianceException("a service named '" + entry.name() + "' is already allow-listed (port "
-                                + existing.port() + "): remove it first");
+                        throw new ApplianceException("a service named '" + entry.name()
+                                + "' is already allow-listed (port " + existing.port() + "): remove it first");
                     }
                     if (existing.port() == entry.port()) {
-                        throw new ApplianceException("port " + entry.port() + " is already allow-listed as '"
-                                + existing.name() + "'");
+                        throw new ApplianceException(
+                                "port " + entry.port() + " is already allow-listed as '" + existing.name() + "'");
                     }
                 }
                 List<ServiceEntry> services = new ArrayList<>(config.services());
                 services.add(entry);
                 ApplianceConfig changed = config.withServices(services);
-                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.SERVICE_ALLOWED, console.user())
-                        .target("127.0.0.1:" + entry.port()).reason("service " + entry.name()).build());
+                new ApplianceAuditLog(directory, console.clock())
+                        .append(ApplianceAuditEvent.of(EventType.SERVICE_ALLOWED, console.user())
+                                .target("127.0.0.1:" + entry.port())
+                                .reason("service " + entry.name())
+                                .build());
                 return changed;
             });
-            console.out().println("service " + entry.name() + " (127.0.0.1:" + entry.port() + ") allow-listed; "
-                    + notifyDaemon(directory));
+            console.out()
+                    .println("service " + entry.name() + " (127.0.0.1:" + entry.port() + ") allow-listed; "
+                            + notifyDaemon(directory));
             return 0;
         }
     }
@@ -108,16 +118,22 @@ final class ServicesCommand implements Runnable {
             ServiceEntry[] removed = new ServiceEntry[1];
             directory.updateConfig(config -> {
                 List<ServiceEntry> services = new ArrayList<>(config.services());
-                removed[0] = services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(
-                        () -> new ApplianceException("no service named '" + name + "' is allow-listed"));
+                removed[0] = services.stream()
+                        .filter(s -> s.name().equals(name))
+                        .findFirst()
+                        .orElseThrow(() -> new ApplianceException("no service named '" + name + "' is allow-listed"));
                 services.remove(removed[0]);
                 ApplianceConfig changed = config.withServices(services);
-                new ApplianceAuditLog(directory, console.clock()).append(ApplianceAuditEvent.of(EventType.SERVICE_REMOVED, console.user())
-                        .target("127.0.0.1:" + removed[0].port()).reason("service " + removed[0].name()).build());
+                new ApplianceAuditLog(directory, console.clock())
+                        .append(ApplianceAuditEvent.of(EventType.SERVICE_REMOVED, console.user())
+                                .target("127.0.0.1:" + removed[0].port())
+                                .reason("service " + removed[0].name())
+                                .build());
                 return changed;
             });
-            console.out().println("service " + removed[0].name() + " (127.0.0.1:" + removed[0].port()
-                    + ") removed from the allow-list; " + notifyDaemon(directory));
+            console.out()
+                    .println("service " + removed[0].name() + " (127.0.0.1:" + removed[0].port()
+                            + ") removed from the allow-list; " + notifyDaemon(directory));
             return 0;
         }
     }
@@ -142,8 +158,9 @@ final class ServicesCommand implements Runnable {
             if (json) {
                 JsonOutput.print(console.out(), Json.COMPACT, services);
             } else if (services.isEmpty()) {
-                console.out().println("no service is allow-listed: add one with 'sc-appliance services add --dir " + dir.dir
-                        + " --name NAME --port PORT'");
+                console.out()
+                        .println("no service is allow-listed: add one with 'sc-appliance services add --dir " + dir.dir
+                                + " --name NAME --port PORT'");
             } else {
                 TextTable table = new TextTable("NAME", "PORT", "TARGET");
                 services.forEach(s -> table.row(s.name(), s.port(), "127.0.0.1:" + s.port() + ", [::1]:" + s.port()));
@@ -161,8 +178,10 @@ final class ServicesCommand implements Runnable {
         } catch (DaemonNotRunningException e) {
             return "the daemon is not running: it reads the list when it starts";
         } catch (ApplianceException e) {
-            throw new ApplianceException("the allow-list in " + directory.configFile() + " was changed, but the running"
-                    + " daemon did not reload it: " + e.getMessage() + " (restart the daemon)", e);
+            throw new ApplianceException(
+                    "the allow-list in " + directory.configFile() + " was changed, but the running"
+                            + " daemon did not reload it: " + e.getMessage() + " (restart the daemon)",
+                    e);
         }
     }
 }

@@ -20,9 +20,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "Shows whether SecureConnect is on, the link's state (connecting, connected,"
-        + " refused and why, backing off until when) and the open connections: ticket, server, since, services, active"
-        + " sessions.")
+@Command(
+        name = "status",
+        description = "Shows whether SecureConnect is on, the link's state (connecting, connected,"
+                + " refused and why, backing off until when) and the open connections: ticket, server, since, services, active"
+                + " sessions.")
 final class StatusCommand implements Callable<Integer> {
 
     private final Console console;
@@ -40,7 +42,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         ApplianceDirectory directory = dir.open();
-        ApplianceStatus status = Daemon.request(directory, AdminRequest.of("status")).status();
+        ApplianceStatus status =
+                Daemon.request(directory, AdminRequest.of("status")).status();
         if (json) {
             JsonOutput.print(console.out(), Json.COMPACT, status);
         } else {
@@ -52,17 +55,23 @@ final class StatusCommand implements Callable<Integer> {
     /** What support may use besides services: the token key, the commands, the folders (read from DIR). */
     static List<String> access(ApplianceDirectory directory) {
         List<String> lines = new ArrayList<>();
-        lines.add("token key:     " + (TokenKeys.pinned(directory) ? "pinned (" + directory.tokenKeysFile().getFileName() + ")"
-                : "none: every support session is refused until 'sc-appliance token-key --dir " + directory + " --file F'"));
+        lines.add("token key:     "
+                + (TokenKeys.pinned(directory)
+                        ? "pinned (" + directory.tokenKeysFile().getFileName() + ")"
+                        : "none: every support session is refused until 'sc-appliance token-key --dir " + directory
+                                + " --file F'"));
         try {
-            List<String> commands = CommandCatalogue.read(directory).commands().stream().map(CommandEntry::name).toList();
+            List<String> commands = CommandCatalogue.read(directory).commands().stream()
+                    .map(CommandEntry::name)
+                    .toList();
             lines.add("commands:      " + (commands.isEmpty() ? "none" : String.join(", ", commands)));
         } catch (ApplianceException e) {
             lines.add("commands:      unreadable: " + e.getMessage());
         }
         try {
             List<String> folders = FolderList.read(directory).folders().stream()
-                    .map(f -> f.path() + (f.write() ? " (read-write)" : " (read-only)")).toList();
+                    .map(f -> f.path() + (f.write() ? " (read-write)" : " (read-only)"))
+                    .toList();
             lines.add("folders:       " + (folders.isEmpty() ? "none" : String.join(", ", folders)));
         } catch (ApplianceException e) {
             lines.add("folders:       unreadable: " + e.getMessage());
@@ -75,7 +84,8 @@ final class StatusCommand implements Callable<Integer> {
         out.println("appliance:     " + status.serial());
         out.println("server:        " + status.server());
         out.println("link:          " + describe(status.link()));
-        out.println("services:      " + (status.services().isEmpty() ? "none allow-listed" : String.join(", ", status.services())));
+        out.println("services:      "
+                + (status.services().isEmpty() ? "none allow-listed" : String.join(", ", status.services())));
         access.forEach(out::println);
         if (status.connections().isEmpty()) {
             out.println("connections:   none");
@@ -85,8 +95,13 @@ final class StatusCommand implements Callable<Integer> {
         TextTable table = new TextTable("TICKET", "STATUS", "SERVER", "SINCE", "SERVICES", "SESSIONS");
         for (ApplianceStatus.Connection row : status.connections()) {
             String state = row.reason() == null ? row.status() : row.status() + ": " + row.reason();
-            table.row(row.ticket(), state, row.server(), row.since(),
-                    row.services().isEmpty() ? "none" : String.join(",", row.services()), row.activeSessions());
+            table.row(
+                    row.ticket(),
+                    state,
+                    row.server(),
+                    row.since(),
+                    row.services().isEmpty() ? "none" : String.join(",", row.services()),
+                    row.activeSessions());
         }
         table.print(out);
     }
@@ -94,10 +109,14 @@ final class StatusCommand implements Callable<Integer> {
     private static String describe(ApplianceStatus.Link link) {
         StringBuilder text = new StringBuilder(link.state());
         switch (link.state()) {
-            case "backing-off" -> text.append(" until ").append(link.retryAt()).append(": ").append(link.reason());
-            case "refused" -> text.append(": ").append(link.reason()).append(" (not retried until you connect a ticket again)");
-            case "connected" -> text.append(" since ").append(link.since())
-                    .append(link.serverIdentity() == null ? "" : " (" + link.serverIdentity() + ")");
+            case "backing-off" ->
+                text.append(" until ").append(link.retryAt()).append(": ").append(link.reason());
+            case "refused" ->
+                text.append(": ").append(link.reason()).append(" (not retried until you connect a ticket again)");
+            case "connected" ->
+                text.append(" since ")
+                        .append(link.since())
+                        .append(link.serverIdentity() == null ? "" : " (" + link.serverIdentity() + ")");
             case "connecting" -> text.append(" since ").append(link.since());
             default -> {
                 if (link.reason() != null) {

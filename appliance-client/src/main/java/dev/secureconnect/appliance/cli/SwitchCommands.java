@@ -23,13 +23,17 @@ final class SwitchCommands {
 
         @Override
         public Integer call() {
-            console.out().println(Daemon.request(dir.open(), AdminRequest.of("enable")).message());
+            console.out()
+                    .println(Daemon.request(dir.open(), AdminRequest.of("enable"))
+                            .message());
             return 0;
         }
     }
 
-    @Command(name = "disable", description = "The kill switch: closes every support stream and the link at once,"
-            + " disconnects every ticket and keeps SecureConnect off, across daemon restarts, until 'enable'.")
+    @Command(
+            name = "disable",
+            description = "The kill switch: closes every support stream and the link at once,"
+                    + " disconnects every ticket and keeps SecureConnect off, across daemon restarts, until 'enable'.")
     static final class Disable implements Callable<Integer> {
         private final Console console;
 
@@ -42,7 +46,9 @@ final class SwitchCommands {
 
         @Override
         public Integer call() {
-            console.out().println(Daemon.request(dir.open(), AdminRequest.of("disable")).message());
+            console.out()
+                    .println(Daemon.request(dir.open(), AdminRequest.of("disable"))
+                            .message());
             return 0;
         }
     }

@@ -15,20 +15,30 @@ final class TicketCommands {
 
     private TicketCommands() {}
 
-    @Command(name = "connect", description = "Connects a support ticket: the daemon offers it to the server (dialling if"
-            + " needed); a ticket the server refused is offered again.")
+    @Command(
+            name = "connect",
+            description = "Connects a support ticket: the daemon offers it to the server (dialling if"
+                    + " needed); a ticket the server refused is offered again.")
     static final class Connect implements Callable<Integer> {
         private final Console console;
 
         @Mixin
         DirOption dir;
 
-        @Option(names = "--ticket", required = true, paramLabel = "NUMBER", converter = Converters.Ticket.class,
+        @Option(
+                names = "--ticket",
+                required = true,
+                paramLabel = "NUMBER",
+                converter = Converters.Ticket.class,
                 description = "The 8-digit ticket number support gave you.")
         TicketNumber ticket;
 
-        @Option(names = "--wait", paramLabel = "DURATION", converter = Converters.Wait.class,
-                description = "Wait up to this long (e.g. 10s, at most 2m) for the server's verdict; a refusal exits 1.")
+        @Option(
+                names = "--wait",
+                paramLabel = "DURATION",
+                converter = Converters.Wait.class,
+                description =
+                        "Wait up to this long (e.g. 10s, at most 2m) for the server's verdict; a refusal exits 1.")
         Duration waitFor;
 
         Connect(Console console) {
@@ -37,9 +47,11 @@ final class TicketCommands {
 
         @Override
         public Integer call() {
-            AdminRequest request = new AdminRequest("connect", ticket.value(), null,
-                    waitFor == null ? null : Durations.format(waitFor));
-            console.out().println(Daemon.request(dir.open(), request, waitFor == null ? Duration.ZERO : waitFor).message());
+            AdminRequest request = new AdminRequest(
+                    "connect", ticket.value(), null, waitFor == null ? null : Durations.format(waitFor));
+            console.out()
+                    .println(Daemon.request(dir.open(), request, waitFor == null ? Duration.ZERO : waitFor)
+                            .message());
             return 0;
         }
     }
@@ -55,7 +67,10 @@ final class TicketCommands {
         Which which;
 
         static final class Which {
-            @Option(names = "--ticket", paramLabel = "NUMBER", converter = Converters.Ticket.class,
+            @Option(
+                    names = "--ticket",
+                    paramLabel = "NUMBER",
+                    converter = Converters.Ticket.class,
                     description = "The ticket to disconnect.")
             TicketNumber ticket;
 
@@ -69,7 +84,8 @@ final class TicketCommands {
 
         @Override
         public Integer call() {
-            AdminRequest request = which.all ? new AdminRequest("disconnect", null, true, null)
+            AdminRequest request = which.all
+                    ? new AdminRequest("disconnect", null, true, null)
                     : new AdminRequest("disconnect", which.ticket.value(), null, null);
             console.out().println(Daemon.request(dir.open(), request).message());
             return 0;

@@ -85,19 +85,23 @@ public record ApplianceConfig(
 
     private static LinkSettings linkSettings(KeepAlive keepAlive, Streams streams) {
         try {
-            return new LinkSettings(streams.windowBytes(), streams.maxConcurrent(), keepAlive.interval(), keepAlive.deadAfter());
+            return new LinkSettings(
+                    streams.windowBytes(), streams.maxConcurrent(), keepAlive.interval(), keepAlive.deadAfter());
         } catch (IllegalArgumentException e) {
-            throw new ApplianceException(e.getMessage()
-                    .replace("streamWindowBytes", "streams.windowBytes")
-                    .replace("maxConcurrentStreams", "streams.maxConcurrent")
-                    .replace("deadLinkTimeout", "keepAlive.deadAfter")
-                    .replace("keepAliveInterval", "keepAlive.interval"), e);
+            throw new ApplianceException(
+                    e.getMessage()
+                            .replace("streamWindowBytes", "streams.windowBytes")
+                            .replace("maxConcurrentStreams", "streams.maxConcurrent")
+                            .replace("deadLinkTimeout", "keepAlive.deadAfter")
+                            .replace("keepAliveInterval", "keepAlive.interval"),
+                    e);
         }
     }
 
     private static void requireDistinct(List<ServiceEntry> services) {
         if (services.size() > MAX_SERVICES) {
-            throw new ApplianceException("services: " + services.size() + " entries (expected: at most " + MAX_SERVICES + ")");
+            throw new ApplianceException(
+                    "services: " + services.size() + " entries (expected: at most " + MAX_SERVICES + ")");
         }
         Set<String> names = new HashSet<>();
         Set<Integer> ports = new HashSet<>();
@@ -197,7 +201,9 @@ public record ApplianceConfig(
 
         public Tls {
             try {
-                provider = provider == null ? TlsProvider.AUTO.label() : TlsProvider.parse("tls.provider", provider).label();
+                provider = provider == null
+                        ? TlsProvider.AUTO.label()
+                        : TlsProvider.parse("tls.provider", provider).label();
             } catch (IllegalArgumentException e) {
                 throw new ApplianceException(e.getMessage());
             }

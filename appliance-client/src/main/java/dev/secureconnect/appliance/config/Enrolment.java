@@ -94,10 +94,12 @@ public final class Enrolment {
             try {
                 identity = CertificateIdentity.of(keys.certificate());
             } catch (CryptoException e) {
-                throw new ApplianceException(certificate + " is not a SecureConnect appliance certificate: " + e.getMessage(), e);
+                throw new ApplianceException(
+                        certificate + " is not a SecureConnect appliance certificate: " + e.getMessage(), e);
             }
             if (identity.role() != CertificateRole.APPLIANCE) {
-                throw new ApplianceException(certificate + " is the " + identity.role().label() + " certificate of "
+                throw new ApplianceException(certificate + " is the "
+                        + identity.role().label() + " certificate of "
                         + identity.describe() + ", not an appliance certificate: give the certificate sc-pki issued"
                         + " for this appliance");
             }
@@ -108,9 +110,11 @@ public final class Enrolment {
                 throw new ApplianceException(ca + " or " + chain + ": " + e.getMessage(), e);
             }
             try {
-                CertificateChainValidator.withoutRevocationCheck(roots, intermediates).validate(keys.chain(), clock.instant());
+                CertificateChainValidator.withoutRevocationCheck(roots, intermediates)
+                        .validate(keys.chain(), clock.instant());
             } catch (CryptoException e) {
-                throw new ApplianceException(certificate + " does not chain to the CA in " + ca + ": " + e.getMessage(), e);
+                throw new ApplianceException(
+                        certificate + " does not chain to the CA in " + ca + ": " + e.getMessage(), e);
             }
             return new Material(keys, trust, identity);
         } catch (ApplianceException e) {
@@ -123,8 +127,12 @@ public final class Enrolment {
     /** The material named in an initialised directory's {@code appliance.json}, checked as {@code init} checked it. */
     public static Material load(ApplianceDirectory directory, ApplianceConfig config, Clock clock) {
         ApplianceConfig.Files files = config.files();
-        return check(directory.resolve(files.certificate()), directory.resolve(files.key()),
-                directory.resolve(files.chain()), directory.resolve(files.ca()), clock);
+        return check(
+                directory.resolve(files.certificate()),
+                directory.resolve(files.key()),
+                directory.resolve(files.chain()),
+                directory.resolve(files.ca()),
+                clock);
     }
 
     private static void requireReadable(Path file, String what) {
@@ -135,8 +143,8 @@ public final class Enrolment {
             throw new ApplianceException("the " + what + " file " + file + " is not a regular file");
         }
         if (!Files.isReadable(file)) {
-            throw new ApplianceException("the " + what + " file " + file + " cannot be read by this user: check its owner"
-                    + " and permissions");
+            throw new ApplianceException("the " + what + " file " + file
+                    + " cannot be read by this user: check its owner" + " and permissions");
         }
     }
 
@@ -147,17 +155,18 @@ public final class Enrolment {
             if (!Files.exists(root)) {
                 Path parent = root.getParent();
                 if (parent != null && !Files.isDirectory(parent)) {
-                    throw new ApplianceException("cannot create " + request.dir() + ": its parent folder " + parent
-                            + " does not exist");
+                    throw new ApplianceException(
+                            "cannot create " + request.dir() + ": its parent folder " + parent + " does not exist");
                 }
-                Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 created.add(root);
             }
             ApplianceConfig config = ApplianceConfig.defaults(request.server());
             ApplianceConfig.Files files = config.files();
             Path tls = directory.resolve(files.certificate()).getParent();
-            Path staging = Files.createTempDirectory(root, ".tls-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path staging = Files.createTempDirectory(
+                    root, ".tls-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             created.add(staging);
             copy(request.certificate(), staging.resolve(fileName(files.certificate())), false);
             copy(request.key(), staging.resolve(fileName(files.key())), true);
@@ -186,10 +195,11 @@ public final class Enrolment {
                 throw refusal;
             }
             if (e instanceof FileAlreadyExistsException) {
-                throw new ApplianceException("cannot set up " + request.dir() + ": " + e.getMessage() + " already exists", e);
+                throw new ApplianceException(
+                        "cannot set up " + request.dir() + ": " + e.getMessage() + " already exists", e);
             }
-            throw new ApplianceException("cannot set up " + request.dir() + ": " + e.getMessage()
-                    + " (nothing was left behind)", e);
+            throw new ApplianceException(
+                    "cannot set up " + request.dir() + ": " + e.getMessage() + " (nothing was left behind)", e);
         }
     }
 

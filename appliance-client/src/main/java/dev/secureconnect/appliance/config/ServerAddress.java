@@ -63,11 +63,13 @@ public record ServerAddress(String host, int port) {
                 throw new ApplianceException(quoted + ": the host is missing");
             }
             if (!NetUtil.isValidIpV4Address(host) && !isDnsName(host)) {
-                throw new ApplianceException(quoted + ": '" + OneLine.of(host) + "' is not a DNS name or an IP address");
+                throw new ApplianceException(
+                        quoted + ": '" + OneLine.of(host) + "' is not a DNS name or an IP address");
             }
         }
         if (!port.matches("\\d{1,5}")) {
-            throw new ApplianceException(quoted + ": the port '" + OneLine.of(port) + "' is not a number from 1 to 65535");
+            throw new ApplianceException(
+                    quoted + ": the port '" + OneLine.of(port) + "' is not a number from 1 to 65535");
         }
         int number = Integer.parseInt(port);
         if (number < 1 || number > 65_535) {

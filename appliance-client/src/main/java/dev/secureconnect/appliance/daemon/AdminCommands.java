@@ -47,11 +47,13 @@ final class AdminCommands implements AdminServer.Handler {
             case "reload" -> {
                 ApplianceConfig config = directory.config();
                 supervisor.reload(config);
-                yield done("the daemon reloaded the services from " + directory.configFile().getFileName()
-                        + " (" + (config.services().isEmpty() ? "none" : String.join(", ", config.serviceLabels())) + ")");
+                yield done("the daemon reloaded the services from "
+                        + directory.configFile().getFileName() + " ("
+                        + (config.services().isEmpty() ? "none" : String.join(", ", config.serviceLabels())) + ")");
             }
-            default -> AdminResponse.failed("unknown command '" + command + "' (expected one of: "
-                    + String.join(", ", AdminRequest.COMMANDS) + ")");
+            default ->
+                AdminResponse.failed("unknown command '" + command + "' (expected one of: "
+                        + String.join(", ", AdminRequest.COMMANDS) + ")");
         };
     }
 
@@ -68,10 +70,12 @@ final class AdminCommands implements AdminServer.Handler {
         }
         return switch (row.status()) {
             case "accepted" -> done("ticket " + ticket + " accepted by the server at " + row.server());
-            case "refused" -> throw new ApplianceException("ticket " + ticket + " refused by the server at " + row.server()
-                    + ": " + row.reason());
-            default -> done(message + "; no verdict from the server within " + Durations.format(wait)
-                    + ": see 'sc-appliance status'");
+            case "refused" ->
+                throw new ApplianceException(
+                        "ticket " + ticket + " refused by the server at " + row.server() + ": " + row.reason());
+            default ->
+                done(message + "; no verdict from the server within " + Durations.format(wait)
+                        + ": see 'sc-appliance status'");
         };
     }
 

@@ -50,8 +50,14 @@ public final class ApplianceDaemon implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
-    private ApplianceDaemon(ApplianceDirectory directory, String serial, FileChannel lockChannel, FileLock lock,
-            EventLoopGroup group, LinkSupervisor supervisor, AdminServer admin) {
+    private ApplianceDaemon(
+            ApplianceDirectory directory,
+            String serial,
+            FileChannel lockChannel,
+            FileLock lock,
+            EventLoopGroup group,
+            LinkSupervisor supervisor,
+            AdminServer admin) {
         this.directory = directory;
         this.serial = serial;
         this.lockChannel = lockChannel;
@@ -76,8 +82,10 @@ public final class ApplianceDaemon implements AutoCloseable {
         EventLoopGroup group = null;
         LinkSupervisor supervisor = null;
         try {
-            lockChannel = FileChannel.open(directory.daemonLockFile(), java.util.Set.of(StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            lockChannel = FileChannel.open(
+                    directory.daemonLockFile(),
+                    java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
                 lock = lockChannel.tryLock();
             } catch (OverlappingFileLockException e) {
@@ -91,13 +99,18 @@ public final class ApplianceDaemon implements AutoCloseable {
             ApplianceState state = directory.state();
             ApplianceAuditLog audit = new ApplianceAuditLog(directory, clock);
             group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-appliance-link", true));
-            supervisor = LinkSupervisor.create(group.next(), material, config, version(), audit, directory::writeState, clock,
-                    directory);
+            supervisor = LinkSupervisor.create(
+                    group.next(), material, config, version(), audit, directory::writeState, clock, directory);
             AdminServer admin = AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor));
-            ApplianceDaemon daemon = new ApplianceDaemon(directory, material.serial(), lockChannel, lock, group, supervisor, admin);
+            ApplianceDaemon daemon =
+                    new ApplianceDaemon(directory, material.serial(), lockChannel, lock, group, supervisor, admin);
             supervisor.start(state);
-            log.info("appliance {}: daemon running for {} (server {}, admin socket {})", material.serial(), directory,
-                    config.server(), run.resolve(directory.adminSocket().getFileName()));
+            log.info(
+                    "appliance {}: daemon running for {} (server {}, admin socket {})",
+                    material.serial(),
+                    directory,
+                    config.server(),
+                    run.resolve(directory.adminSocket().getFileName()));
             return daemon;
         } catch (IOException | RuntimeException e) {
             if (supervisor != null) {
@@ -119,7 +132,8 @@ public final class ApplianceDaemon implements AutoCloseable {
         Path run = directory.runDir();
         try {
             if (!Files.isDirectory(run)) {
-                Files.createDirectory(run, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        run, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
             return run;

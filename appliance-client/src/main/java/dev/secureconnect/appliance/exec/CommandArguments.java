@@ -60,7 +60,8 @@ public final class CommandArguments {
                 return "argument " + (i + 1) + " is " + arg.length() + " characters long (at most " + MAX_LENGTH + ")";
             }
             if (!SAFE.matcher(arg).matches()) {
-                return "argument " + (i + 1) + " '" + shown(arg) + "' has a character outside A-Z a-z 0-9 . _ / : = @ % + , -";
+                return "argument " + (i + 1) + " '" + shown(arg)
+                        + "' has a character outside A-Z a-z 0-9 . _ / : = @ % + , -";
             }
         }
         return null;

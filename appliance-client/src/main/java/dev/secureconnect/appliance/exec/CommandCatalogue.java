@@ -20,7 +20,8 @@ public record CommandCatalogue(List<CommandEntry> commands) {
     public CommandCatalogue {
         commands = commands == null ? List.of() : List.copyOf(commands);
         if (commands.size() > MAX_COMMANDS) {
-            throw new ApplianceException("commands: " + commands.size() + " entries (expected: at most " + MAX_COMMANDS + ")");
+            throw new ApplianceException(
+                    "commands: " + commands.size() + " entries (expected: at most " + MAX_COMMANDS + ")");
         }
         Set<String> names = new HashSet<>();
         for (CommandEntry entry : commands) {
@@ -41,8 +42,8 @@ public record CommandCatalogue(List<CommandEntry> commands) {
     /** This catalogue with {@code entry} added; refused when its name is taken. */
     public CommandCatalogue with(CommandEntry entry) {
         if (find(entry.name()).isPresent()) {
-            throw new ApplianceException("a command named '" + entry.name() + "' is already in the catalogue: remove it"
-                    + " first");
+            throw new ApplianceException(
+                    "a command named '" + entry.name() + "' is already in the catalogue: remove it" + " first");
         }
         List<CommandEntry> changed = new ArrayList<>(commands);
         changed.add(entry);
@@ -51,8 +52,8 @@ public record CommandCatalogue(List<CommandEntry> commands) {
 
     /** This catalogue without command {@code name}; refused when there is none. */
     public CommandCatalogue without(String name) {
-        CommandEntry entry = find(name).orElseThrow(() -> new ApplianceException("no command named '" + name
-                + "' is in the catalogue"));
+        CommandEntry entry = find(name)
+                .orElseThrow(() -> new ApplianceException("no command named '" + name + "' is in the catalogue"));
         List<CommandEntry> changed = new ArrayList<>(commands);
         changed.remove(entry);
         return new CommandCatalogue(changed);

@@ -43,8 +43,8 @@ public record CommandEntry(String name, List<String> argv, Duration timeout, Lon
         }
         argv = List.copyOf(argv);
         if (!argv.get(0).startsWith("/")) {
-            throw new ApplianceException("command " + name + ": program '" + OneLine.of(argv.get(0))
-                    + "' is not an absolute path");
+            throw new ApplianceException(
+                    "command " + name + ": program '" + OneLine.of(argv.get(0)) + "' is not an absolute path");
         }
         for (String word : argv) {
             if (word.indexOf('\0') >= 0) {
@@ -67,10 +67,11 @@ public record CommandEntry(String name, List<String> argv, Duration timeout, Lon
      * A new entry, its program resolved now: an absolute path must be an executable file; a bare name is looked up
      * on {@value #PATH}; anything else (a relative path) is refused.
      */
-    public static CommandEntry resolve(String name, List<String> argv, Duration timeout, Long maxOutputBytes,
-            boolean allowArgs) {
+    public static CommandEntry resolve(
+            String name, List<String> argv, Duration timeout, Long maxOutputBytes, boolean allowArgs) {
         if (argv == null || argv.isEmpty()) {
-            throw new ApplianceException("command " + name + " has no program: give it after --, e.g. -- tar czf - /var/log");
+            throw new ApplianceException(
+                    "command " + name + " has no program: give it after --, e.g. -- tar czf - /var/log");
         }
         List<String> resolved = new ArrayList<>(argv);
         resolved.set(0, program(argv.get(0)));

@@ -44,8 +44,14 @@ public final class CommandPolicy {
             return refuse(name, args, 403, "no-catalogue", "the command catalogue cannot be read: " + e.getMessage());
         }
         if (command.isEmpty()) {
-            return refuse(name, args, 404, "unknown-command", name.isEmpty() ? "no command was named (sc-command)"
-                    : "no command named '" + name + "' is in this appliance's catalogue");
+            return refuse(
+                    name,
+                    args,
+                    404,
+                    "unknown-command",
+                    name.isEmpty()
+                            ? "no command was named (sc-command)"
+                            : "no command named '" + name + "' is in this appliance's catalogue");
         }
         String refusal = CommandArguments.refusal(command.get(), args);
         if (refusal != null) {
@@ -54,7 +60,8 @@ public final class CommandPolicy {
         return AccessVerdict.allow(new Command(command.get(), args));
     }
 
-    private static AccessVerdict<Command> refuse(String name, List<String> args, int status, String code, String reason) {
+    private static AccessVerdict<Command> refuse(
+            String name, List<String> args, int status, String code, String reason) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", name);
         details.put("args", args);

@@ -3,10 +3,8 @@ package dev.secureconnect.appliance.files;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
-import dev.secureconnect.events.EventType;
-import static java.util.Objects.requireNonNull;
-
 import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -35,6 +33,7 @@ public final class FileRequests {
 
     /** The reason codes of a refusal. */
     static final String BAD_PATH = "bad-path";
+
     static final String NOT_FOUND = "not-found";
     static final String NOT_ALLOWED = "not-allowed";
     static final String READ_ONLY = "read-only";
@@ -74,7 +73,8 @@ public final class FileRequests {
         try {
             real = given.toRealPath();
         } catch (NoSuchFileException e) {
-            return under(folders, given.getParent()) ? refuse(404, NOT_FOUND, "no such file " + requested)
+            return under(folders, given.getParent())
+                    ? refuse(404, NOT_FOUND, "no such file " + requested)
                     : notAllowed(requested);
         } catch (IOException e) {
             return refuse(403, UNREADABLE, requested + " cannot be resolved: " + OneLine.of(e.getMessage()));
@@ -102,7 +102,8 @@ public final class FileRequests {
         try {
             parent = given.getParent().toRealPath();
         } catch (IOException e) {
-            return under(folders, given.getParent()) ? refuse(404, NOT_FOUND, "folder " + given.getParent() + " does not exist")
+            return under(folders, given.getParent())
+                    ? refuse(404, NOT_FOUND, "folder " + given.getParent() + " does not exist")
                     : notAllowed(requested);
         }
         Path target = parent.resolve(given.getFileName());
@@ -121,7 +122,8 @@ public final class FileRequests {
             return refuse(403, READ_ONLY, requested + " is in a folder this appliance allows read-only");
         }
         try {
-            BasicFileAttributes existing = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes existing =
+                    Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (existing.isSymbolicLink()) {
                 return refuse(403, NOT_A_FILE, requested + " is a symbolic link: it is not written through");
             }
@@ -148,8 +150,11 @@ public final class FileRequests {
         }
         for (String segment : requested.split("/")) {
             if (segment.equals("..") || segment.equals(".")) {
-                return refuse(403, BAD_PATH, "path " + requested + " has a '" + segment + "' segment: name the file by its"
-                        + " absolute path");
+                return refuse(
+                        403,
+                        BAD_PATH,
+                        "path " + requested + " has a '" + segment + "' segment: name the file by its"
+                                + " absolute path");
             }
         }
         try {
@@ -162,7 +167,8 @@ public final class FileRequests {
 
     /** Whether {@code folder} (not necessarily existing) lies, lexically, inside an allowed folder. */
     private static boolean under(FolderList folders, Path folder) {
-        return folder != null && folders.folders().stream().anyMatch(f -> folder.normalize().startsWith(f.folder()));
+        return folder != null
+                && folders.folders().stream().anyMatch(f -> folder.normalize().startsWith(f.folder()));
     }
 
     private static AccessVerdict<Path> refuse(int status, String code, String reason) {

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 public record FolderEntry(String path, Boolean write) {
 
     public FolderEntry {
-        if (path == null || !path.startsWith("/") || !Path.of(path).normalize().toString().equals(path)) {
+        if (path == null
+                || !path.startsWith("/")
+                || !Path.of(path).normalize().toString().equals(path)) {
             throw new ApplianceException("folder '" + OneLine.of(path) + "' is not an absolute normalised path");
         }
         write = write != null && write;

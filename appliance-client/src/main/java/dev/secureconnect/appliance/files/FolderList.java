@@ -24,7 +24,8 @@ public record FolderList(List<FolderEntry> folders) {
     public FolderList {
         folders = folders == null ? List.of() : List.copyOf(folders);
         if (folders.size() > MAX_FOLDERS) {
-            throw new ApplianceException("folders: " + folders.size() + " entries (expected: at most " + MAX_FOLDERS + ")");
+            throw new ApplianceException(
+                    "folders: " + folders.size() + " entries (expected: at most " + MAX_FOLDERS + ")");
         }
     }
 
@@ -56,7 +57,8 @@ public record FolderList(List<FolderEntry> folders) {
 
     /** This list with {@code entry}, replacing an entry for the same folder (so its access can change). */
     public FolderList with(FolderEntry entry) {
-        List<FolderEntry> changed = new ArrayList<>(folders.stream().filter(f -> !f.path().equals(entry.path())).toList());
+        List<FolderEntry> changed = new ArrayList<>(
+                folders.stream().filter(f -> !f.path().equals(entry.path())).toList());
         changed.add(entry);
         return new FolderList(changed);
     }
@@ -71,7 +73,9 @@ public record FolderList(List<FolderEntry> folders) {
             // the folder is gone: match what was stored
         }
         String resolved = real;
-        return folders.stream().filter(f -> f.path().equals(resolved) || f.path().equals(literal)).findFirst();
+        return folders.stream()
+                .filter(f -> f.path().equals(resolved) || f.path().equals(literal))
+                .findFirst();
     }
 
     public FolderList without(FolderEntry entry) {

@@ -15,19 +15,21 @@ public final class ByteSizes {
     public static long parse(String text) {
         Matcher m = SIZE.matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a size (expected e.g. 65536, 512KiB, 64MiB, 1GiB)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a size (expected e.g. 65536, 512KiB, 64MiB, 1GiB)");
         }
         long amount = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2);
-        long factor = switch (unit) {
-            case "kib", "k" -> 1L << 10;
-            case "mib", "m" -> 1L << 20;
-            case "gib", "g" -> 1L << 30;
-            case "kb" -> 1_000L;
-            case "mb" -> 1_000_000L;
-            case "gb" -> 1_000_000_000L;
-            default -> 1L;
-        };
+        long factor =
+                switch (unit) {
+                    case "kib", "k" -> 1L << 10;
+                    case "mib", "m" -> 1L << 20;
+                    case "gib", "g" -> 1L << 30;
+                    case "kb" -> 1_000L;
+                    case "mb" -> 1_000_000L;
+                    case "gb" -> 1_000_000_000L;
+                    default -> 1L;
+                };
         try {
             return Math.multiplyExact(amount, factor);
         } catch (ArithmeticException e) {

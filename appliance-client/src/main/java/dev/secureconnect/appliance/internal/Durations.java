@@ -76,14 +76,14 @@ public final class Durations {
             @Override
             public Duration deserialize(JsonParser in, DeserializationContext context) throws IOException {
                 if (in.currentToken() != JsonToken.VALUE_STRING) {
-                    return (Duration) context.handleUnexpectedToken(Duration.class, in.currentToken(), in,
-                            "expected a duration as a string such as \"20s\"");
+                    return (Duration) context.handleUnexpectedToken(
+                            Duration.class, in.currentToken(), in, "expected a duration as a string such as \"20s\"");
                 }
                 try {
                     return parse(in.getText());
                 } catch (IllegalArgumentException e) {
-                    throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(in, e.getMessage(), in.getText(),
-                            Duration.class);
+                    throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(
+                            in, e.getMessage(), in.getText(), Duration.class);
                 }
             }
         });

@@ -33,7 +33,8 @@ public final class FileLocks {
             if (lock.getHoldCount() > 1) {
                 return work.get(); // this thread already holds the file lock
             }
-            try (FileChannel channel = open(key); FileLock ignored = channel.lock()) {
+            try (FileChannel channel = open(key);
+                    FileLock ignored = channel.lock()) {
                 return work.get();
             } catch (IOException e) {
                 throw new ApplianceException("cannot lock " + key + ": " + e.getMessage(), e);

@@ -40,8 +40,12 @@ public final class Json {
     public static String problem(JsonProcessingException e) {
         String where = e instanceof JsonMappingException mapping ? path(mapping) : "";
         if (e instanceof UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            String known = unknown.getKnownPropertyIds() == null
+                    ? ""
+                    : unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
             String parent = where.contains(".") ? where.substring(0, where.lastIndexOf('.')) : "";
             return "unknown key '" + unknown.getPropertyName() + "'" + (parent.isEmpty() ? "" : " in " + parent)
                     + (known.isEmpty() ? "" : " (expected one of: " + known + ")");
@@ -52,10 +56,16 @@ public final class Json {
         }
         if (e instanceof InvalidFormatException format) {
             String original = OneLine.of(format.getOriginalMessage());
-            return prefix(where) + (original.startsWith("'") ? original : "'" + OneLine.of(String.valueOf(format.getValue()))
-                    + "' is not valid" + (format.getTargetType() == null ? "" : " (expected " + describe(format.getTargetType()) + ")"));
+            return prefix(where)
+                    + (original.startsWith("'")
+                            ? original
+                            : "'" + OneLine.of(String.valueOf(format.getValue())) + "' is not valid"
+                                    + (format.getTargetType() == null
+                                            ? ""
+                                            : " (expected " + describe(format.getTargetType()) + ")"));
         }
-        if (e instanceof MismatchedInputException mismatch && String.valueOf(mismatch.getOriginalMessage()).startsWith("Trailing token")) {
+        if (e instanceof MismatchedInputException mismatch
+                && String.valueOf(mismatch.getOriginalMessage()).startsWith("Trailing token")) {
             return "not valid JSON: there is more after the end of the document";
         }
         if (e instanceof MismatchedInputException mismatch) {

@@ -50,18 +50,26 @@ public final class AllowListPolicy implements StreamPolicy {
     public AccessVerdict<StreamTarget> decide(StreamRequest request) {
         InetAddress loopback = loopbackLiteral(request.host());
         if (loopback == null) {
-            return AccessVerdict.deny(403, "not-loopback", "host " + request.host() + " is not this appliance's loopback address: streams may only"
-                    + " reach 127.0.0.1 or ::1");
+            return AccessVerdict.deny(
+                    403,
+                    "not-loopback",
+                    "host " + request.host() + " is not this appliance's loopback address: streams may only"
+                            + " reach 127.0.0.1 or ::1");
         }
-        ServiceEntry service = services.stream().filter(s -> s.port() == request.port()).findFirst().orElse(null);
+        ServiceEntry service = services.stream()
+                .filter(s -> s.port() == request.port())
+                .findFirst()
+                .orElse(null);
         if (service == null) {
-            return AccessVerdict.deny(403, "not-allow-listed", "port " + request.port() + " is not allow-listed on this appliance");
+            return AccessVerdict.deny(
+                    403, "not-allow-listed", "port " + request.port() + " is not allow-listed on this appliance");
         }
         if (request.ticket().isEmpty()) {
             return AccessVerdict.deny(403, "no-ticket", "the stream names no ticket");
         }
         if (!admittedTicket.test(request.ticket())) {
-            return AccessVerdict.deny(403, "ticket-not-connected", "ticket " + request.ticket() + " is not connected on this appliance");
+            return AccessVerdict.deny(
+                    403, "ticket-not-connected", "ticket " + request.ticket() + " is not connected on this appliance");
         }
         return AccessVerdict.allow(new StreamTarget(new InetSocketAddress(loopback, request.port()), service.name()));
     }

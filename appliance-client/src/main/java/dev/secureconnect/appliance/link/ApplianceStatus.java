@@ -11,8 +11,8 @@ import java.util.List;
  * @param services the allow-listed services as {@code name:port}
  */
 @JsonPropertyOrder({"enabled", "serial", "server", "link", "connections", "services"})
-public record ApplianceStatus(boolean enabled, String serial, String server, Link link, List<Connection> connections,
-        List<String> services) {
+public record ApplianceStatus(
+        boolean enabled, String serial, String server, Link link, List<Connection> connections, List<String> services) {
 
     public ApplianceStatus {
         connections = List.copyOf(connections);
@@ -62,8 +62,14 @@ public record ApplianceStatus(boolean enabled, String serial, String server, Lin
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"ticket", "status", "reason", "server", "since", "services", "activeSessions"})
-    public record Connection(String ticket, String status, String reason, String server, String since,
-            List<String> services, int activeSessions) {
+    public record Connection(
+            String ticket,
+            String status,
+            String reason,
+            String server,
+            String since,
+            List<String> services,
+            int activeSessions) {
         public Connection {
             services = List.copyOf(services);
         }

@@ -62,9 +62,14 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
     protected void onRequest(Http2StreamChannel stream, Http2Headers headers, byte[] body) {
         CharSequence method = headers.method();
         CharSequence path = headers.path();
-        if (path != null && LinkProtocol.PATH_HELLO.contentEquals(path) && method != null && "GET".contentEquals(method)) {
+        if (path != null
+                && LinkProtocol.PATH_HELLO.contentEquals(path)
+                && method != null
+                && "GET".contentEquals(method)) {
             supervisor.helloRequested(link, stream);
-        } else if (path != null && LinkProtocol.PATH_ADMISSION.contentEquals(path) && method != null
+        } else if (path != null
+                && LinkProtocol.PATH_ADMISSION.contentEquals(path)
+                && method != null
                 && "POST".contentEquals(method)) {
             Admission admission;
             try {
@@ -73,9 +78,11 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
                 respond(stream, 400, e.getMessage());
                 return;
             }
-            supervisor.admission(link, admission,
-                    status -> respond(stream, status, status == 200 ? null : "this link is closing"));
-        } else if (path != null && LinkProtocol.PATH_REVOCATIONS.contentEquals(path) && method != null
+            supervisor.admission(
+                    link, admission, status -> respond(stream, status, status == 200 ? null : "this link is closing"));
+        } else if (path != null
+                && LinkProtocol.PATH_REVOCATIONS.contentEquals(path)
+                && method != null
                 && "POST".contentEquals(method)) {
             supervisor.revocationsReceived(link, stream, body);
         } else {

@@ -52,8 +52,8 @@ final class CommandRun {
     private final AtomicBoolean killed = new AtomicBoolean();
     private volatile Process process;
 
-    private CommandRun(Sessions sessions, Http2StreamChannel stream, SessionInfo info, CommandEntry command,
-            List<String> args) {
+    private CommandRun(
+            Sessions sessions, Http2StreamChannel stream, SessionInfo info, CommandEntry command, List<String> args) {
         this.sessions = sessions;
         this.stream = stream;
         this.info = info;
@@ -62,8 +62,13 @@ final class CommandRun {
     }
 
     /** Starts the command on a worker thread; called on the stream's event loop once every check passed. */
-    static void start(Sessions sessions, Http2StreamChannel stream, SessionInfo info, CommandEntry command,
-            List<String> args, Executor workers) {
+    static void start(
+            Sessions sessions,
+            Http2StreamChannel stream,
+            SessionInfo info,
+            CommandEntry command,
+            List<String> args,
+            Executor workers) {
         CommandRun run = new CommandRun(sessions, stream, info, command, args);
         workers.execute(run::run);
     }
@@ -102,10 +107,13 @@ final class CommandRun {
             kill();
             return;
         }
-        ScheduledFuture<?> timer = loop.schedule(() -> {
-            timedOut.set(true);
-            kill();
-        }, command.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = loop.schedule(
+                () -> {
+                    timedOut.set(true);
+                    kill();
+                },
+                command.timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         long sent = 0;
         boolean truncated = false;
         String problem = null;
@@ -156,13 +164,23 @@ final class CommandRun {
         Sessions.Session session = sessions.track(stream, info, this::kill);
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         session.writer = StreamWriter.install(stream);
-        log.info("appliance: {} running {} with {} argument(s)", info.describe(), command.argv().get(0), args.size());
+        log.info(
+                "appliance: {} running {} with {} argument(s)",
+                info.describe(),
+                command.argv().get(0),
+                args.size());
         return session;
     }
 
-    private void finish(Sessions.Session session, StreamWriter writer, long sent, int exitStatus, boolean truncated,
+    private void finish(
+            Sessions.Session session,
+            StreamWriter writer,
+            long sent,
+            int exitStatus,
+            boolean truncated,
             String problem) {
-        Http2Headers trailers = new DefaultHttp2Headers().set(LinkProtocol.TRAILER_EXIT_STATUS, Integer.toString(exitStatus));
+        Http2Headers trailers =
+                new DefaultHttp2Headers().set(LinkProtocol.TRAILER_EXIT_STATUS, Integer.toString(exitStatus));
         if (truncated) {
             trailers.set(LinkProtocol.TRAILER_OUTPUT_TRUNCATED, "true");
         }
@@ -172,16 +190,21 @@ final class CommandRun {
         stream.eventLoop().execute(() -> {
             boolean delivered = problem == null && session.closeReason == null && writer.isOpen();
             String outcome = problem != null ? problem : session.closeReason;
-            ApplianceAuditEvent.Builder run = info.event(EventType.COMMAND_RUN).detail("name", command.name())
-                    .detail("args", args).detail("exitStatus", exitStatus).detail("bytes", sent)
-                    .detail("truncated", truncated).detail("timedOut", timedOut.get());
+            ApplianceAuditEvent.Builder run = info.event(EventType.COMMAND_RUN)
+                    .detail("name", command.name())
+                    .detail("args", args)
+                    .detail("exitStatus", exitStatus)
+                    .detail("bytes", sent)
+                    .detail("truncated", truncated)
+                    .detail("timedOut", timedOut.get());
             if (timedOut.get()) {
                 run.reason("killed after its timeout of " + Durations.format(command.timeout()));
             } else if (truncated) {
                 run.reason("killed: its output exceeded " + command.maxOutputBytes() + " bytes");
             }
             sessions.audit((outcome == null ? run : run.failed("killed: " + outcome)).build());
-            sessions.finished(session, 0, sent, delivered ? "exit status " + exitStatus : "killed: " + outcome, delivered);
+            sessions.finished(
+                    session, 0, sent, delivered ? "exit status " + exitStatus : "killed: " + outcome, delivered);
             if (delivered) {
                 writer.end(trailers); // after finished: the stream closing now is no longer a reason to kill
             }
@@ -191,7 +214,10 @@ final class CommandRun {
     private int awaitExit() {
         Process running = process;
         try {
-            if (!running.waitFor(timedOut.get() || killed.get() ? EXIT_WAIT_SECONDS : command.timeout().toSeconds() + 1,
+            if (!running.waitFor(
+                    timedOut.get() || killed.get()
+                            ? EXIT_WAIT_SECONDS
+                            : command.timeout().toSeconds() + 1,
                     TimeUnit.SECONDS)) {
                 kill();
                 running.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -216,6 +242,9 @@ final class CommandRun {
     }
 
     private ApplianceAuditEvent.Builder refused(String reason) {
-        return info.event(EventType.COMMAND_REFUSED).detail("name", command.name()).detail("args", args).failed(reason);
+        return info.event(EventType.COMMAND_REFUSED)
+                .detail("name", command.name())
+                .detail("args", args)
+                .failed(reason);
     }
 }

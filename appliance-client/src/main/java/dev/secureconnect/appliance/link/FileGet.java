@@ -110,8 +110,12 @@ final class FileGet {
             return null;
         }
         Sessions.Session session = sessions.track(stream, info, null);
-        stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
-                .set(LinkProtocol.HEADER_FILE_SIZE, Long.toString(size)).set(LinkProtocol.HEADER_FILE_SHA256, hash), false));
+        stream.writeAndFlush(new DefaultHttp2HeadersFrame(
+                new DefaultHttp2Headers()
+                        .status("200")
+                        .set(LinkProtocol.HEADER_FILE_SIZE, Long.toString(size))
+                        .set(LinkProtocol.HEADER_FILE_SHA256, hash),
+                false));
         session.writer = StreamWriter.install(stream);
         return session;
     }
@@ -120,15 +124,23 @@ final class FileGet {
         stream.eventLoop().execute(() -> {
             String why = problem != null ? problem : session.closeReason;
             if (why == null && session.writer.isOpen()) {
-                sessions.audit(info.event(EventType.FILE_GET).detail("path", file.toString()).detail("size", size)
-                        .detail("sha256", hash).build());
+                sessions.audit(info.event(EventType.FILE_GET)
+                        .detail("path", file.toString())
+                        .detail("size", size)
+                        .detail("sha256", hash)
+                        .build());
                 sessions.finished(session, 0, sent, "file sent", true); // before the end: closing is not a cut-off then
                 session.writer.end(null);
             } else {
                 why = why == null ? "the stream closed" : why;
                 stream.close();
-                sessions.audit(info.event(EventType.FILE_GET).detail("path", file.toString()).detail("size", size)
-                        .detail("sha256", hash).detail("sent", sent).failed("cut off: " + why).build());
+                sessions.audit(info.event(EventType.FILE_GET)
+                        .detail("path", file.toString())
+                        .detail("size", size)
+                        .detail("sha256", hash)
+                        .detail("sent", sent)
+                        .failed("cut off: " + why)
+                        .build());
                 sessions.finished(session, 0, sent, "cut off: " + why, false);
             }
         });
@@ -136,7 +148,10 @@ final class FileGet {
 
     private void refuseLater(String reason) {
         stream.eventLoop().execute(() -> {
-            sessions.audit(info.event(EventType.FILE_REFUSED).detail("path", info.target()).failed(reason).build());
+            sessions.audit(info.event(EventType.FILE_REFUSED)
+                    .detail("path", info.target())
+                    .failed(reason)
+                    .build());
             sessions.refuse(stream, info, 403, reason, ApplianceAuditEvent.FAILURE);
         });
     }

@@ -74,12 +74,17 @@ final class FilePut extends ChannelInboundHandlerAdapter {
         workers.execute(() -> {
             Path temporary;
             try {
-                temporary = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".sc-put",
+                temporary = Files.createTempFile(
+                        target.getParent(),
+                        "." + target.getFileName() + ".",
+                        ".sc-put",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (IOException | UnsupportedOperationException e) {
                 String reason = "cannot write in " + target.getParent() + ": " + OneLine.of(describe(e));
                 stream.eventLoop().execute(() -> {
-                    sessions.audit(info.event(EventType.FILE_REFUSED).detail("path", target.toString()).refused(reason)
+                    sessions.audit(info.event(EventType.FILE_REFUSED)
+                            .detail("path", target.toString())
+                            .refused(reason)
                             .build());
                     sessions.refuse(stream, info, 403, reason, ApplianceAuditEvent.REFUSED);
                 });
@@ -231,21 +236,28 @@ final class FilePut extends ChannelInboundHandlerAdapter {
         ended = true;
         drain();
         if (complete) {
-            sessions.audit(info.event(EventType.FILE_PUT).detail("path", target.toString()).detail("size", size)
-                    .detail("sha256", hash).build());
+            sessions.audit(info.event(EventType.FILE_PUT)
+                    .detail("path", target.toString())
+                    .detail("size", size)
+                    .detail("sha256", hash)
+                    .build());
             sessions.finished(session, size, 0, "file stored", true); // before the end: closing is not a cut-off then
-            Http2Headers trailers = new DefaultHttp2Headers().set(LinkProtocol.HEADER_FILE_SIZE, Long.toString(size))
+            Http2Headers trailers = new DefaultHttp2Headers()
+                    .set(LinkProtocol.HEADER_FILE_SIZE, Long.toString(size))
                     .set(LinkProtocol.HEADER_FILE_SHA256, hash);
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
             return;
         }
         String reason = "nothing was stored: " + problem;
-        sessions.audit(info.event(EventType.FILE_REFUSED).detail("path", target.toString()).detail("received", size)
-                .failed(reason).build());
+        sessions.audit(info.event(EventType.FILE_REFUSED)
+                .detail("path", target.toString())
+                .detail("received", size)
+                .failed(reason)
+                .build());
         sessions.finished(session, size, 0, reason, false);
         if (stream.isActive()) {
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
-                    .set(LinkProtocol.HEADER_REASON, reason), true));
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(
+                    new DefaultHttp2Headers().set(LinkProtocol.HEADER_REASON, reason), true));
             stream.read(); // drop the rest of what the engineer sends
         }
     }

@@ -95,15 +95,18 @@ final class LinkAttempt implements LinkConnector.Events {
         }
         Channel closing = channel;
         LinkCodecs.close(closing, reason); // GOAWAY tells the server why
-        loop.schedule(() -> {
-            if (closing.isOpen()) {
-                ChannelHandlerContext first = closing.pipeline().firstContext();
-                if (first != null) {
-                    first.close(); // below HTTP/2 and TLS: skips their graceful shutdown
-                } else {
-                    closing.close();
-                }
-            }
-        }, forceAfter.toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(
+                () -> {
+                    if (closing.isOpen()) {
+                        ChannelHandlerContext first = closing.pipeline().firstContext();
+                        if (first != null) {
+                            first.close(); // below HTTP/2 and TLS: skips their graceful shutdown
+                        } else {
+                            closing.close();
+                        }
+                    }
+                },
+                forceAfter.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 }

@@ -60,23 +60,42 @@ final class LinkStatus {
      *
      * @param sessions the open sessions of a ticket
      */
-    ApplianceStatus snapshot(boolean enabled, String serial, String server, Tickets tickets, LinkAttempt link,
-            Redial redial, List<String> services, ToIntFunction<String> sessions) {
+    ApplianceStatus snapshot(
+            boolean enabled,
+            String serial,
+            String server,
+            Tickets tickets,
+            LinkAttempt link,
+            Redial redial,
+            List<String> services,
+            ToIntFunction<String> sessions) {
         ApplianceStatus.State state = of(enabled, tickets, link, redial);
         update(state);
-        String reason = switch (state) {
-            case REFUSED -> tickets.refusals();
-            case BACKING_OFF -> redial.lastProblem();
-            case DISABLED -> "SecureConnect is off";
-            case IDLE -> "no ticket connected";
-            default -> null;
-        };
-        ApplianceStatus.Link linkView = new ApplianceStatus.Link(state.label(), reason, since.toString(),
-                state == ApplianceStatus.State.BACKING_OFF && redial.at() != null ? redial.at().toString() : null,
+        String reason =
+                switch (state) {
+                    case REFUSED -> tickets.refusals();
+                    case BACKING_OFF -> redial.lastProblem();
+                    case DISABLED -> "SecureConnect is off";
+                    case IDLE -> "no ticket connected";
+                    default -> null;
+                };
+        ApplianceStatus.Link linkView = new ApplianceStatus.Link(
+                state.label(),
+                reason,
+                since.toString(),
+                state == ApplianceStatus.State.BACKING_OFF && redial.at() != null
+                        ? redial.at().toString()
+                        : null,
                 state == ApplianceStatus.State.CONNECTED ? link.serverIdentity : null);
         List<ApplianceStatus.Connection> rows = tickets.all().stream()
-                .map(t -> new ApplianceStatus.Connection(t.number, t.status.label, t.refusal, server, t.connectedAt.toString(),
-                        services, sessions.applyAsInt(t.number)))
+                .map(t -> new ApplianceStatus.Connection(
+                        t.number,
+                        t.status.label,
+                        t.refusal,
+                        server,
+                        t.connectedAt.toString(),
+                        services,
+                        sessions.applyAsInt(t.number)))
                 .toList();
         return new ApplianceStatus(enabled, serial, server, linkView, rows, services);
     }

@@ -13,7 +13,6 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.Admission;
@@ -66,6 +65,7 @@ public final class LinkSupervisor {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
     /** A link closed on purpose that has not closed after this long is cut at the socket. */
     private static final Duration FORCE_CLOSE_AFTER = Duration.ofMillis(500);
+
     private static final String SERVER = Sessions.SERVER_ACTOR;
     private static final String APPLIANCE = "appliance";
 
@@ -98,8 +98,17 @@ public final class LinkSupervisor {
     private String lastAuditedProblem;
     private boolean closed;
 
-    LinkSupervisor(EventLoop loop, LinkConnector connector, ApplianceConfig config, String serial, String softwareVersion,
-            AuditSink audit, StateStore store, Clock clock, ApplianceDirectory directory, TrustMaterial trust) {
+    LinkSupervisor(
+            EventLoop loop,
+            LinkConnector connector,
+            ApplianceConfig config,
+            String serial,
+            String softwareVersion,
+            AuditSink audit,
+            StateStore store,
+            Clock clock,
+            ApplianceDirectory directory,
+            TrustMaterial trust) {
         this.loop = requireNonNull(loop, "loop");
         this.connector = requireNonNull(connector, "connector");
         this.config = requireNonNull(config, "config");
@@ -109,11 +118,14 @@ public final class LinkSupervisor {
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
         this.admissionTimeout = config.timeouts().admission();
-        this.redial = new Redial(loop, clock, new Backoff(config.backoff().min(), config.backoff().max()));
+        this.redial = new Redial(
+                loop,
+                clock,
+                new Backoff(config.backoff().min(), config.backoff().max()));
         this.sessions = new Sessions(audit, clock, config.timeouts().service(), serial);
         Revocations revocations = Revocations.load(directory, clock);
-        this.sessionRequests = new SessionRequests(directory,
-                new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
+        this.sessionRequests = new SessionRequests(
+                directory, new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
         this.status = new LinkStatus(clock);
     }
 
@@ -125,12 +137,33 @@ public final class LinkSupervisor {
      * @param directory where the pinned token keys, the revocations, the command catalogue and the allowed folders are
      * @throws dev.secureconnect.appliance.ApplianceException if the persisted revocations cannot be read
      */
-    public static LinkSupervisor create(EventLoop loop, Enrolment.Material material, ApplianceConfig config,
-            String softwareVersion, AuditSink audit, StateStore store, Clock clock, ApplianceDirectory directory) {
-        LinkConnector connector = new TlsLinkConnector(loop, material, config.server(), config.timeouts(),
-                config.linkSettings(), config.tls().tlsProvider());
-        return new LinkSupervisor(loop, connector, config, material.serial(), softwareVersion, audit, store, clock,
-                directory, material.trust());
+    public static LinkSupervisor create(
+            EventLoop loop,
+            Enrolment.Material material,
+            ApplianceConfig config,
+            String softwareVersion,
+            AuditSink audit,
+            StateStore store,
+            Clock clock,
+            ApplianceDirectory directory) {
+        LinkConnector connector = new TlsLinkConnector(
+                loop,
+                material,
+                config.server(),
+                config.timeouts(),
+                config.linkSettings(),
+                config.tls().tlsProvider());
+        return new LinkSupervisor(
+                loop,
+                connector,
+                config,
+                material.serial(),
+                softwareVersion,
+                audit,
+                store,
+                clock,
+                directory,
+                material.trust());
     }
 
     // ---- the admin's actions (any thread) ------------------------------------------------------------------------
@@ -140,8 +173,12 @@ public final class LinkSupervisor {
         onLoop(() -> {
             enabled = state.enabled();
             tickets = Tickets.restore(state);
-            log.info("appliance {}: SecureConnect is {}, {} ticket(s) connected, server {}", serial,
-                    enabled ? "enabled" : "disabled", tickets.size(), connector.server());
+            log.info(
+                    "appliance {}: SecureConnect is {}, {} ticket(s) connected, server {}",
+                    serial,
+                    enabled ? "enabled" : "disabled",
+                    tickets.size(),
+                    connector.server());
             reconcile();
             return null;
         });
@@ -180,7 +217,9 @@ public final class LinkSupervisor {
             redial.cancel();
             audit(ApplianceAuditEvent.of(EventType.SECURECONNECT_DISABLED, actor));
             for (Tickets.Ticket ticket : tickets.all()) {
-                audit(ApplianceAuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number).reason(why));
+                audit(ApplianceAuditEvent.of(EventType.TICKET_DISCONNECTED, actor)
+                        .ticket(ticket.number)
+                        .reason(why));
                 ticket.settle();
             }
             int dropped = tickets.size();
@@ -211,7 +250,8 @@ public final class LinkSupervisor {
             }
             Tickets.Ticket ticket = tickets.connect(number.value(), clock.instant());
             persist();
-            audit(ApplianceAuditEvent.of(EventType.TICKET_CONNECTED, actor).ticket(ticket.number)
+            audit(ApplianceAuditEvent.of(EventType.TICKET_CONNECTED, actor)
+                    .ticket(ticket.number)
                     .reason(known != null ? "connected again after the server refused it" : null));
             log.info("appliance {} ticket {}: connected by {}", serial, ticket.number, actor);
             // the admin acted: no waiting out a back-off
@@ -240,15 +280,18 @@ public final class LinkSupervisor {
             }
             for (Tickets.Ticket ticket : leaving) {
                 tickets.remove(ticket);
-                sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number
-                        + " disconnected by " + actor);
-                audit(ApplianceAuditEvent.of(EventType.TICKET_DISCONNECTED, actor).ticket(ticket.number));
+                sessions.close(
+                        session -> session.ticket.equals(ticket.number),
+                        "ticket " + ticket.number + " disconnected by " + actor);
+                audit(ApplianceAuditEvent.of(EventType.TICKET_DISCONNECTED, actor)
+                        .ticket(ticket.number));
                 log.info("appliance {} ticket {}: disconnected by {}", serial, ticket.number, actor);
                 ticket.settle();
             }
             persist();
             reconcile();
-            return leaving.size() == 1 ? "ticket " + leaving.get(0).number + " disconnected"
+            return leaving.size() == 1
+                    ? "ticket " + leaving.get(0).number + " disconnected"
                     : leaving.size() + " tickets disconnected";
         });
     }
@@ -257,7 +300,8 @@ public final class LinkSupervisor {
     public void reload(ApplianceConfig changed) {
         onLoop(() -> {
             config = changed;
-            sessions.close(session -> session.isConnect() && changed.serviceOnPort(session.port) == null,
+            sessions.close(
+                    session -> session.isConnect() && changed.serviceOnPort(session.port) == null,
                     "its service is no longer allow-listed");
             reconcile();
             return null;
@@ -277,12 +321,22 @@ public final class LinkSupervisor {
             return promise;
         });
         settled.awaitUninterruptibly(wait.toMillis());
-        return status().connections().stream().filter(c -> c.ticket().equals(number.value())).findFirst().orElse(null);
+        return status().connections().stream()
+                .filter(c -> c.ticket().equals(number.value()))
+                .findFirst()
+                .orElse(null);
     }
 
     public ApplianceStatus status() {
-        return onLoop(() -> status.snapshot(enabled, serial, connector.server().toString(), tickets, link, redial,
-                config.serviceLabels(), sessions::count));
+        return onLoop(() -> status.snapshot(
+                enabled,
+                serial,
+                connector.server().toString(),
+                tickets,
+                link,
+                redial,
+                config.serviceLabels(),
+                sessions::count));
     }
 
     /** Stops: streams and link closed (audited), nothing dialled again. Waits a little for the link to close. */
@@ -366,14 +420,20 @@ public final class LinkSupervisor {
         attempt.up = true;
         attempt.serverIdentity = identity;
         log.info("appliance {}: link to {} ({}) is up", serial, connector.server(), identity);
-        audit(ApplianceAuditEvent.of(EventType.LINK_UP, SERVER).target(connector.server().toString()).reason(identity));
+        audit(ApplianceAuditEvent.of(EventType.LINK_UP, SERVER)
+                .target(connector.server().toString())
+                .reason(identity));
         lastAuditedProblem = null;
-        attempt.admissionTimer = loop.schedule(() -> {
-            if (attempt == link && !attempt.intentional && !tickets.anyAccepted()) {
-                attempt.problem("the server gave no verdict on the tickets within " + Durations.format(admissionTimeout));
-                attempt.channel.close();
-            }
-        }, admissionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        attempt.admissionTimer = loop.schedule(
+                () -> {
+                    if (attempt == link && !attempt.intentional && !tickets.anyAccepted()) {
+                        attempt.problem("the server gave no verdict on the tickets within "
+                                + Durations.format(admissionTimeout));
+                        attempt.channel.close();
+                    }
+                },
+                admissionTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         updateShownState();
     }
 
@@ -381,7 +441,8 @@ public final class LinkSupervisor {
     void serverRefused(String reason) {
         assert loop.inEventLoop();
         if (!reason.equals(lastAuditedProblem)) {
-            audit(ApplianceAuditEvent.of(EventType.HANDSHAKE_REFUSED, APPLIANCE).target(connector.server().toString())
+            audit(ApplianceAuditEvent.of(EventType.HANDSHAKE_REFUSED, APPLIANCE)
+                    .target(connector.server().toString())
                     .refused(reason));
         }
     }
@@ -402,26 +463,35 @@ public final class LinkSupervisor {
         }
         if (attempt.intentional) {
             if (attempt.up) {
-                audit(ApplianceAuditEvent.of(EventType.LINK_DOWN, APPLIANCE).target(connector.server().toString())
+                audit(ApplianceAuditEvent.of(EventType.LINK_DOWN, APPLIANCE)
+                        .target(connector.server().toString())
                         .reason(attempt.closeReason));
             }
             log.info("appliance {}: link to {} closed: {}", serial, connector.server(), attempt.closeReason);
             reconcile();
             return;
         }
-        String problem = attempt.problem != null ? attempt.problem
+        String problem = attempt.problem != null
+                ? attempt.problem
                 : attempt.up ? "the server closed the link" : "the connection closed before the link was up";
         redial.failed(problem);
         if (attempt.up || !problem.equals(lastAuditedProblem)) {
-            audit(ApplianceAuditEvent.of(EventType.LINK_DOWN, SERVER).target(connector.server().toString()).failed(problem));
+            audit(ApplianceAuditEvent.of(EventType.LINK_DOWN, SERVER)
+                    .target(connector.server().toString())
+                    .failed(problem));
             lastAuditedProblem = problem;
         }
         if (closed) {
             return;
         }
         Duration delay = redial.schedule(this::reconcile);
-        log.warn("appliance {}: link to {} {}: {}; trying again in {} ms", serial, connector.server(),
-                attempt.up ? "lost" : "failed", problem, delay.toMillis());
+        log.warn(
+                "appliance {}: link to {} {}: {}; trying again in {} ms",
+                serial,
+                connector.server(),
+                attempt.up ? "lost" : "failed",
+                problem,
+                delay.toMillis());
         reconcile();
     }
 
@@ -447,7 +517,11 @@ public final class LinkSupervisor {
     private void sendHello(LinkAttempt attempt) {
         Hello hello = new Hello(serial, LinkProtocol.VERSION, softwareVersion, tickets.offered(), config.services());
         if (attempt.sendHello(hello)) {
-            log.info("appliance {}: hello to {}: tickets {}, services {}", serial, connector.server(), hello.tickets(),
+            log.info(
+                    "appliance {}: hello to {}: tickets {}, services {}",
+                    serial,
+                    connector.server(),
+                    hello.tickets(),
                     config.serviceLabels());
         }
     }
@@ -470,9 +544,15 @@ public final class LinkSupervisor {
         }
         for (Tickets.Ticket ticket : admitted.refused()) {
             sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number + " refused");
-            audit(ApplianceAuditEvent.of(EventType.TICKET_REFUSED, SERVER).ticket(ticket.number)
-                    .target(connector.server().toString()).refused(ticket.refusal));
-            log.warn("appliance {} ticket {}: refused by {}: {}", serial, ticket.number, connector.server(),
+            audit(ApplianceAuditEvent.of(EventType.TICKET_REFUSED, SERVER)
+                    .ticket(ticket.number)
+                    .target(connector.server().toString())
+                    .refused(ticket.refusal));
+            log.warn(
+                    "appliance {} ticket {}: refused by {}: {}",
+                    serial,
+                    ticket.number,
+                    connector.server(),
                     ticket.refusal);
         }
         answer.accept(200);
@@ -486,7 +566,9 @@ public final class LinkSupervisor {
             }
         } else if (!tickets.anyPending() && !tickets.isEmpty()) {
             String why = tickets.refusals();
-            audit(ApplianceAuditEvent.of(EventType.LINK_REFUSED, SERVER).target(connector.server().toString()).refused(why));
+            audit(ApplianceAuditEvent.of(EventType.LINK_REFUSED, SERVER)
+                    .target(connector.server().toString())
+                    .refused(why));
             closeLink("the server refused every ticket: " + why);
         }
         reconcile();
@@ -495,7 +577,11 @@ public final class LinkSupervisor {
     /** A session request on this link: CONNECT, exec, get or put ({@link SessionRequests}). */
     void sessionRequested(LinkAttempt attempt, Http2StreamChannel stream, SessionRequest request) {
         assert loop.inEventLoop();
-        sessionRequests.handle(stream, request, gate(attempt), number -> attempt == link && tickets.accepted(number),
+        sessionRequests.handle(
+                stream,
+                request,
+                gate(attempt),
+                number -> attempt == link && tickets.accepted(number),
                 () -> policy(attempt));
     }
 
@@ -557,7 +643,11 @@ public final class LinkSupervisor {
         try {
             audit.record(event);
         } catch (RuntimeException e) {
-            log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(), e.getMessage());
+            log.error(
+                    "appliance {}: cannot write the audit event {}: {}",
+                    serial,
+                    event.type().eventName(),
+                    e.getMessage());
         }
     }
 

@@ -43,11 +43,14 @@ final class Redial {
         assert loop.inEventLoop();
         Duration delay = delays.next(failures);
         at = clock.instant().plus(delay);
-        retry = loop.schedule(() -> {
-            retry = null;
-            at = null;
-            then.run();
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        retry = loop.schedule(
+                () -> {
+                    retry = null;
+                    at = null;
+                    then.run();
+                },
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
         return delay;
     }
 

@@ -13,15 +13,23 @@ import java.util.UUID;
 record SessionInfo(String id, String ticket, String engineer, UUID tokenId, SessionRequest.Kind kind, String target) {
 
     static SessionInfo of(SessionRequest request, AccessToken token) {
-        return new SessionInfo(OneLine.of(request.credentials().sessionId()), OneLine.of(request.credentials().ticket()),
-                token == null ? null : token.engineer(), token == null ? null : token.id(), request.kind(),
+        return new SessionInfo(
+                OneLine.of(request.credentials().sessionId()),
+                OneLine.of(request.credentials().ticket()),
+                token == null ? null : token.engineer(),
+                token == null ? null : token.id(),
+                request.kind(),
                 OneLine.of(request.target()));
     }
 
     /** An audit event about this session: actor the engineer (or {@code server} before the token is trusted). */
     ApplianceAuditEvent.Builder event(EventType type) {
-        return ApplianceAuditEvent.of(type, engineer == null ? Sessions.SERVER_ACTOR : engineer).ticket(ticket).session(id)
-                .target(target).detail("kind", kind.label).detail("tokenId", tokenId == null ? null : tokenId.toString());
+        return ApplianceAuditEvent.of(type, engineer == null ? Sessions.SERVER_ACTOR : engineer)
+                .ticket(ticket)
+                .session(id)
+                .target(target)
+                .detail("kind", kind.label)
+                .detail("tokenId", tokenId == null ? null : tokenId.toString());
     }
 
     String describe() {

@@ -14,8 +14,8 @@ import java.util.List;
  *
  * @param connect the CONNECT request, for {@link Kind#CONNECT} only
  */
-record SessionRequest(Kind kind, String target, SessionCredentials credentials, Http2Headers headers,
-        StreamRequest connect) {
+record SessionRequest(
+        Kind kind, String target, SessionCredentials credentials, Http2Headers headers, StreamRequest connect) {
 
     /** The kinds of session, as audit records and the server's session list name them. */
     enum Kind {
@@ -32,7 +32,8 @@ record SessionRequest(Kind kind, String target, SessionCredentials credentials, 
     }
 
     static SessionRequest connect(StreamRequest request, Http2Headers headers) {
-        return new SessionRequest(Kind.CONNECT, request.authority(), SessionCredentials.from(headers), headers, request);
+        return new SessionRequest(
+                Kind.CONNECT, request.authority(), SessionCredentials.from(headers), headers, request);
     }
 
     /**
@@ -47,13 +48,21 @@ record SessionRequest(Kind kind, String target, SessionCredentials credentials, 
         String text = path.toString();
         if ("POST".contentEquals(method) && text.equals(LinkProtocol.PATH_EXEC)) {
             CharSequence command = headers.get(LinkProtocol.HEADER_COMMAND);
-            return new SessionRequest(Kind.EXEC, command == null ? "" : command.toString(), SessionCredentials.from(headers),
-                    headers, null);
+            return new SessionRequest(
+                    Kind.EXEC,
+                    command == null ? "" : command.toString(),
+                    SessionCredentials.from(headers),
+                    headers,
+                    null);
         }
         boolean files = text.equals(LinkProtocol.PATH_FILES) || text.startsWith(LinkProtocol.PATH_FILES + "?");
         if (files && ("GET".contentEquals(method) || "PUT".contentEquals(method))) {
-            return new SessionRequest("GET".contentEquals(method) ? Kind.GET : Kind.PUT, filePath(text),
-                    SessionCredentials.from(headers), headers, null);
+            return new SessionRequest(
+                    "GET".contentEquals(method) ? Kind.GET : Kind.PUT,
+                    filePath(text),
+                    SessionCredentials.from(headers),
+                    headers,
+                    null);
         }
         return null;
     }
@@ -61,7 +70,8 @@ record SessionRequest(Kind kind, String target, SessionCredentials credentials, 
     /** The decoded {@code path} query parameter, or empty when there is none (or more than one). */
     private static String filePath(String path) {
         try {
-            List<String> values = new QueryStringDecoder(path, StandardCharsets.UTF_8).parameters()
+            List<String> values = new QueryStringDecoder(path, StandardCharsets.UTF_8)
+                    .parameters()
                     .get(LinkProtocol.QUERY_PATH);
             return values == null || values.size() != 1 ? "" : values.get(0);
         } catch (IllegalArgumentException e) {

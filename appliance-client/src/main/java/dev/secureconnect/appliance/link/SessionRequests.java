@@ -10,9 +10,8 @@ import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.exec.CommandPolicy;
 import dev.secureconnect.appliance.files.FileRequests;
-import dev.secureconnect.crypto.token.AccessToken;
-import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
@@ -55,7 +54,8 @@ final class SessionRequests {
     private final ExecutorService workers =
             Executors.newCachedThreadPool(new DefaultThreadFactory("sc-appliance-session", true));
 
-    SessionRequests(ApplianceDirectory directory, SessionAuthorizer authorizer, Revocations revocations, Sessions sessions) {
+    SessionRequests(
+            ApplianceDirectory directory, SessionAuthorizer authorizer, Revocations revocations, Sessions sessions) {
         this.directory = requireNonNull(directory, "directory");
         this.authorizer = requireNonNull(authorizer, "authorizer");
         this.revocations = requireNonNull(revocations, "revocations");
@@ -67,11 +67,15 @@ final class SessionRequests {
      * @param ticketAccepted whether a ticket is connected, admitted and not disconnected
      * @param connectPolicy the CONNECT target policy
      */
-    void handle(Http2StreamChannel stream, SessionRequest request, AccessVerdict<?> link, Predicate<String> ticketAccepted,
+    void handle(
+            Http2StreamChannel stream,
+            SessionRequest request,
+            AccessVerdict<?> link,
+            Predicate<String> ticketAccepted,
             Supplier<StreamPolicy> connectPolicy) {
         assert stream.eventLoop().inEventLoop();
-        AccessVerdict<AccessToken> token = link.allowed() ? authorizer.authorize(request.credentials(), ticketAccepted)
-                : link.refusal();
+        AccessVerdict<AccessToken> token =
+                link.allowed() ? authorizer.authorize(request.credentials(), ticketAccepted) : link.refusal();
         SessionInfo info = SessionInfo.of(request, token.value());
         if (!token.allowed()) {
             sessions.refuse(stream, info, token);
@@ -86,7 +90,13 @@ final class SessionRequests {
                     sessions.refuse(stream, info, command);
                     return;
                 }
-                CommandRun.start(sessions, stream, info, command.value().entry(), command.value().args(), workers);
+                CommandRun.start(
+                        sessions,
+                        stream,
+                        info,
+                        command.value().entry(),
+                        command.value().args(),
+                        workers);
             }
             case GET, PUT -> {
                 boolean put = request.kind() == SessionRequest.Kind.PUT;
@@ -115,9 +125,14 @@ final class SessionRequests {
             return;
         }
         sessions.audit(ApplianceAuditEvent.of(EventType.REVOCATIONS_RECEIVED, Sessions.SERVER_ACTOR)
-                .reason(merge.received() + " revoked token(s) received, " + merge.added() + " new, " + merge.kept() + " kept")
-                .detail("count", merge.received()).detail("added", merge.added()).detail("kept", merge.kept()).build());
-        sessions.close(session -> session.info.tokenId() != null && merge.all().contains(session.info.tokenId()),
+                .reason(merge.received() + " revoked token(s) received, " + merge.added() + " new, " + merge.kept()
+                        + " kept")
+                .detail("count", merge.received())
+                .detail("added", merge.added())
+                .detail("kept", merge.kept())
+                .build());
+        sessions.close(
+                session -> session.info.tokenId() != null && merge.all().contains(session.info.tokenId()),
                 "its access token was revoked");
         StreamRequestHandler.respond(stream, 200, null);
     }

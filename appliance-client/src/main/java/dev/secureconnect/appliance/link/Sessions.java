@@ -117,7 +117,9 @@ final class Sessions {
             return;
         }
         StreamTarget allowed = verdict.value();
-        new Bootstrap().group(stream.eventLoop()).channel(NioSocketChannel.class)
+        new Bootstrap()
+                .group(stream.eventLoop())
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) serviceTimeout.toMillis())
@@ -132,7 +134,8 @@ final class Sessions {
                     if (!stream.isActive()) {
                         socket.close();
                         audit(info.event(EventType.STREAM_REFUSED)
-                                .failed("the server closed the stream before the service answered").build());
+                                .failed("the server closed the stream before the service answered")
+                                .build());
                         return;
                     }
                     AccessVerdict<StreamTarget> again = decide(policy.get(), request);
@@ -145,8 +148,8 @@ final class Sessions {
                 });
     }
 
-    private void relay(Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info,
-            StreamTarget allowed) {
+    private void relay(
+            Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info, StreamTarget allowed) {
         String session = info.id();
         String target = info.target();
         if (!auditOpened(stream, info, "service " + allowed.service())) {
@@ -155,7 +158,12 @@ final class Sessions {
         }
         Session opened = new Session(info, request.port(), clock.instant(), stream, socket, null);
         open.put(stream, opened);
-        log.info("appliance {} ticket {} session {}: stream to {} ({}) opened", serial, request.ticket(), session, target,
+        log.info(
+                "appliance {} ticket {} session {}: stream to {} ({}) opened",
+                serial,
+                request.ticket(),
+                session,
+                target,
                 allowed.service());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         Relay.start(stream, socket).finished().addListener(done -> {
@@ -164,10 +172,22 @@ final class Sessions {
             String why = opened.closeReason != null ? opened.closeReason : outcome.reason();
             long toService = outcome == null ? 0 : outcome.bytesFirstToSecond();
             long fromService = outcome == null ? 0 : outcome.bytesSecondToFirst();
-            log.info("appliance {} ticket {} session {}: stream to {} closed ({}): {} bytes to the service, {} bytes back",
-                    serial, request.ticket(), session, target, why, toService, fromService);
-            audit(info.event(EventType.STREAM_CLOSED).reason(why).bytes(toService, fromService)
-                    .detail("durationMs", Duration.between(opened.opened, clock.instant()).toMillis()).build());
+            log.info(
+                    "appliance {} ticket {} session {}: stream to {} closed ({}): {} bytes to the service, {} bytes back",
+                    serial,
+                    request.ticket(),
+                    session,
+                    target,
+                    why,
+                    toService,
+                    fromService);
+            audit(info.event(EventType.STREAM_CLOSED)
+                    .reason(why)
+                    .bytes(toService, fromService)
+                    .detail(
+                            "durationMs",
+                            Duration.between(opened.opened, clock.instant()).toMillis())
+                    .build());
         });
     }
 
@@ -206,10 +226,19 @@ final class Sessions {
     void finished(Session session, long toAppliance, long fromAppliance, String reason, boolean complete) {
         open.remove(session.stream, session);
         String why = session.closeReason != null ? session.closeReason : reason;
-        log.info("appliance {}: {} ended ({}): {} bytes in, {} bytes out", serial, session.info.describe(), why,
-                toAppliance, fromAppliance);
-        ApplianceAuditEvent.Builder event = session.info.event(EventType.STREAM_CLOSED).bytes(toAppliance, fromAppliance)
-                .detail("durationMs", Duration.between(session.opened, clock.instant()).toMillis());
+        log.info(
+                "appliance {}: {} ended ({}): {} bytes in, {} bytes out",
+                serial,
+                session.info.describe(),
+                why,
+                toAppliance,
+                fromAppliance);
+        ApplianceAuditEvent.Builder event = session.info
+                .event(EventType.STREAM_CLOSED)
+                .bytes(toAppliance, fromAppliance)
+                .detail(
+                        "durationMs",
+                        Duration.between(session.opened, clock.instant()).toMillis());
         audit((complete && session.closeReason == null ? event.reason(why) : event.failed(why)).build());
     }
 
@@ -230,7 +259,10 @@ final class Sessions {
     void refuse(Http2StreamChannel stream, SessionInfo info, int status, String reason, String outcome) {
         log.warn("appliance {}: {} refused ({}): {}", serial, info.describe(), status, reason);
         ApplianceAuditEvent.Builder event = info.event(EventType.STREAM_REFUSED).detail("status", status);
-        audit(ApplianceAuditEvent.FAILURE.equals(outcome) ? event.failed(reason).build() : event.refused(reason).build());
+        audit(
+                ApplianceAuditEvent.FAILURE.equals(outcome)
+                        ? event.failed(reason).build()
+                        : event.refused(reason).build());
         StreamRequestHandler.respond(stream, status, reason); // after the audit record is written
     }
 
@@ -243,7 +275,8 @@ final class Sessions {
     }
 
     private String serviceDown(StreamTarget allowed, Throwable cause) {
-        String service = "service " + allowed.service() + " on port " + allowed.address().getPort();
+        String service =
+                "service " + allowed.service() + " on port " + allowed.address().getPort();
         if (cause instanceof ConnectTimeoutException) {
             return service + " did not answer within " + Durations.format(serviceTimeout);
         }
@@ -257,7 +290,11 @@ final class Sessions {
         try {
             audit.record(event);
         } catch (RuntimeException e) {
-            log.error("appliance {}: cannot write the audit event {}: {}", serial, event.type().eventName(), e.getMessage());
+            log.error(
+                    "appliance {}: cannot write the audit event {}: {}",
+                    serial,
+                    event.type().eventName(),
+                    e.getMessage());
         }
     }
 

@@ -22,6 +22,7 @@ final class StreamWriter extends ChannelInboundHandlerAdapter {
 
     /** The largest chunk sent at once. */
     static final int CHUNK = 32 * 1024;
+
     private static final int IN_FLIGHT = 4;
     private static final long POLL_MILLIS = 100;
 

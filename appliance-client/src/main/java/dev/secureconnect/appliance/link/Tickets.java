@@ -78,8 +78,8 @@ final class Tickets {
     /** As persisted: number, when connected, and the server's refusal if any. */
     List<ApplianceState.Ticket> saved() {
         return tickets.values().stream()
-                .map(t -> new ApplianceState.Ticket(t.number, t.connectedAt.toString(),
-                        t.status == Status.REFUSED ? t.refusal : null))
+                .map(t -> new ApplianceState.Ticket(
+                        t.number, t.connectedAt.toString(), t.status == Status.REFUSED ? t.refusal : null))
                 .toList();
     }
 
@@ -129,7 +129,10 @@ final class Tickets {
 
     /** The tickets offered in the hello: every one not refused. */
     List<String> offered() {
-        return tickets.values().stream().filter(t -> t.status != Status.REFUSED).map(t -> t.number).toList();
+        return tickets.values().stream()
+                .filter(t -> t.status != Status.REFUSED)
+                .map(t -> t.number)
+                .toList();
     }
 
     boolean anyOffered() {
@@ -186,8 +189,10 @@ final class Tickets {
 
     /** The refused tickets with the server's reasons, for the status and the audit log. */
     String refusals() {
-        return tickets.values().stream().filter(t -> t.status == Status.REFUSED)
-                .map(t -> "ticket " + t.number + ": " + t.refusal).collect(Collectors.joining("; "));
+        return tickets.values().stream()
+                .filter(t -> t.status == Status.REFUSED)
+                .map(t -> "ticket " + t.number + ": " + t.refusal)
+                .collect(Collectors.joining("; "));
     }
 
     private static Instant parseInstant(String text) {

@@ -6,8 +6,8 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.appliance.internal.Durations;
-import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.tunnel.link.LinkCodecs;
@@ -55,14 +55,19 @@ final class TlsLinkConnector implements LinkConnector {
     private final SslContext tls;
     private volatile Events current;
 
-    TlsLinkConnector(EventLoop loop, Enrolment.Material material, ServerAddress server, ApplianceConfig.Timeouts timeouts,
-            LinkSettings settings, TlsProvider provider) {
+    TlsLinkConnector(
+            EventLoop loop,
+            Enrolment.Material material,
+            ServerAddress server,
+            ApplianceConfig.Timeouts timeouts,
+            LinkSettings settings,
+            TlsProvider provider) {
         this.loop = requireNonNull(loop, "loop");
         this.server = requireNonNull(server, "server");
         this.timeouts = requireNonNull(timeouts, "timeouts");
         this.settings = requireNonNull(settings, "settings");
-        this.tls = SslContexts.client(material.keys(), material.trust(), List.of(LinkProtocol.ALPN), this::refused,
-                provider);
+        this.tls = SslContexts.client(
+                material.keys(), material.trust(), List.of(LinkProtocol.ALPN), this::refused, provider);
     }
 
     @Override
@@ -73,14 +78,17 @@ final class TlsLinkConnector implements LinkConnector {
     @Override
     public Channel connect(Events events, Supplier<ChannelHandler> streams) {
         current = events;
-        ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeouts.connect().toMillis())
+        ChannelFuture connecting = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        timeouts.connect().toMillis())
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        SslHandler handler = SslContexts.clientHandler(tls, channel.alloc(), server.host(), server.port(),
-                                timeouts.handshake());
+                        SslHandler handler = SslContexts.clientHandler(
+                                tls, channel.alloc(), server.host(), server.port(), timeouts.handshake());
                         handler.handshakeFuture().addListener(handshake -> {
                             if (!handshake.isSuccess()) {
                                 events.problem(handshakeProblem(handshake.cause()));
@@ -93,7 +101,8 @@ final class TlsLinkConnector implements LinkConnector {
                 .connect(server.host(), server.port());
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
-                events.problem("cannot reach the server at " + server + ": " + OneLine.of(done.cause().getMessage()));
+                events.problem("cannot reach the server at " + server + ": "
+                        + OneLine.of(done.cause().getMessage()));
             }
         });
         return connecting.channel();
@@ -133,7 +142,9 @@ final class TlsLinkConnector implements LinkConnector {
             }
             String identity;
             try {
-                identity = SslContexts.peerIdentity(ctx.pipeline().get(SslHandler.class).engine().getSession()).describe();
+                identity = SslContexts.peerIdentity(
+                                ctx.pipeline().get(SslHandler.class).engine().getSession())
+                        .describe();
             } catch (SSLException | RuntimeException e) {
                 identity = "server " + server.host();
             }
@@ -172,7 +183,8 @@ final class TlsLinkConnector implements LinkConnector {
     }
 
     private String handshakeProblem(Throwable failure) {
-        Throwable cause = failure instanceof DecoderException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof DecoderException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof NotSslRecordException) {
             return "the server at " + server + " does not speak TLS";
         }
@@ -185,7 +197,8 @@ final class TlsLinkConnector implements LinkConnector {
         }
         String message = OneLine.of(String.valueOf(cause.getMessage()));
         if (cause instanceof SSLHandshakeException && message.contains("Received fatal alert")) {
-            return "the server at " + server + " refused the TLS handshake (" + message.replace("Received fatal alert: ", "alert ")
+            return "the server at " + server + " refused the TLS handshake ("
+                    + message.replace("Received fatal alert: ", "alert ")
                     + "): check that this appliance's certificate is valid, not revoked, and issued by the server's CA";
         }
         return "the TLS handshake with the server at " + server + " failed: " + message;

@@ -11,8 +11,8 @@ import dev.secureconnect.appliance.testing.TestServer;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.SignedAccessToken;
-import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.nio.charset.StandardCharsets;
@@ -61,12 +61,16 @@ class SessionAccessTest {
     @Test
     void aValidTokenIsRelayedAndTheSessionAuditedWithTheEngineer() throws Exception {
         SessionCredentials credentials = engineers.credentials(engineers.alice, SERIAL, TICKET);
-        TestServer.Response response = TestServer.request(bench.link, Engineers.connect(service.port(), credentials),
-                "ping".getBytes(StandardCharsets.US_ASCII)).get(10, TimeUnit.SECONDS);
+        TestServer.Response response = TestServer.request(
+                        bench.link,
+                        Engineers.connect(service.port(), credentials),
+                        "ping".getBytes(StandardCharsets.US_ASCII))
+                .get(10, TimeUnit.SECONDS);
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.text()).isEqualTo("ping");
         assertThat(service.accepted()).isEqualTo(1);
-        ApplianceAuditRecord opened = bench.appliance.audit(EventType.STREAM_OPENED).get(0);
+        ApplianceAuditRecord opened =
+                bench.appliance.audit(EventType.STREAM_OPENED).get(0);
         assertThat(opened.actor()).isEqualTo("alice");
         assertThat(opened.session()).isEqualTo(credentials.sessionId());
         assertThat(opened.details()).containsEntry("kind", "connect").containsKey("tokenId");
@@ -75,51 +79,73 @@ class SessionAccessTest {
 
     @Test
     void aTokenForAnotherApplianceIsRefused() throws Exception {
-        assertRefused(engineers.credentials(engineers.alice, "SN-OTHER", TICKET),
-                "access token refused: it is for appliance SN-OTHER, not " + SERIAL, EventType.TOKEN_REFUSED, "wrong-audience");
+        assertRefused(
+                engineers.credentials(engineers.alice, "SN-OTHER", TICKET),
+                "access token refused: it is for appliance SN-OTHER, not " + SERIAL,
+                EventType.TOKEN_REFUSED,
+                "wrong-audience");
     }
 
     @Test
     void anExpiredTokenIsRefused() throws Exception {
-        AccessTokenIssuer yesterday = new AccessTokenIssuer(engineers.key, "support.test",
-                Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
+        AccessTokenIssuer yesterday = new AccessTokenIssuer(
+                engineers.key, "support.test", Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
         SignedAccessToken token = Engineers.token(yesterday, engineers.alice, SERIAL, TICKET, Duration.ofHours(1));
-        assertRefused(Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate()),
+        assertRefused(
+                Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate()),
                 "access token refused: it expired at " + token.claims().expiresAt() + "; ask for a new one",
-                EventType.TOKEN_REFUSED, "expired");
+                EventType.TOKEN_REFUSED,
+                "expired");
     }
 
     @Test
     void aRevokedTokenIsRefusedAndItsOpenSessionClosedAtOnce() throws Exception {
         SignedAccessToken token = engineers.token(engineers.alice, SERIAL, TICKET);
-        SessionCredentials credentials = Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate());
-        Http2StreamChannel open = TestServer.open(bench.link, Engineers.connect(service.port(), credentials))
-                .get(10, TimeUnit.SECONDS).stream();
+        SessionCredentials credentials =
+                Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate());
+        Http2StreamChannel open =
+                TestServer.open(bench.link, Engineers.connect(service.port(), credentials))
+                        .get(10, TimeUnit.SECONDS)
+                        .stream();
 
-        String push = "{\"revoked\":[{\"id\":\"" + token.claims().id() + "\",\"expiresAt\":\"" + token.claims().expiresAt()
+        String push = "{\"revoked\":[{\"id\":\"" + token.claims().id() + "\",\"expiresAt\":\""
+                + token.claims().expiresAt()
                 + "\"},{\"id\":\"00000000-0000-4000-8000-000000000001\",\"expiresAt\":\"2000-01-01T00:00:00Z\"}]}";
-        assertThat(TestServer.revoke(bench.link, push.getBytes(StandardCharsets.UTF_8))).isEqualTo(200);
-        assertThat(open.closeFuture().await(5, TimeUnit.SECONDS)).as("the session on the revoked token closed").isTrue();
+        assertThat(TestServer.revoke(bench.link, push.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(200);
+        assertThat(open.closeFuture().await(5, TimeUnit.SECONDS))
+                .as("the session on the revoked token closed")
+                .isTrue();
         assertThat(Files.readString(bench.appliance.dir.resolve("revoked-tokens.json")))
-                .contains(token.claims().id().toString()).doesNotContain("00000000-0000-4000-8000-000000000001");
-        assertThat(bench.appliance.audit(EventType.REVOCATIONS_RECEIVED)).singleElement()
-                .satisfies(r -> assertThat(r.details()).containsEntry("count", 2).containsEntry("kept", 1));
-        ApplianceAuditRecord closed = Eventually.await("stream.closed", () -> bench.appliance.audit(EventType.STREAM_CLOSED),
-                r -> r.size() == 1).get(0);
+                .contains(token.claims().id().toString())
+                .doesNotContain("00000000-0000-4000-8000-000000000001");
+        assertThat(bench.appliance.audit(EventType.REVOCATIONS_RECEIVED))
+                .singleElement()
+                .satisfies(
+                        r -> assertThat(r.details()).containsEntry("count", 2).containsEntry("kept", 1));
+        ApplianceAuditRecord closed = Eventually.await(
+                        "stream.closed", () -> bench.appliance.audit(EventType.STREAM_CLOSED), r -> r.size() == 1)
+                .get(0);
         assertThat(closed.reason()).isEqualTo("its access token was revoked");
 
         int before = service.accepted();
-        assertRefused(Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate()),
-                "access token refused: token " + token.claims().id() + " has been revoked", EventType.TOKEN_REFUSED,
-                "revoked", before);
+        assertRefused(
+                Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate()),
+                "access token refused: token " + token.claims().id() + " has been revoked",
+                EventType.TOKEN_REFUSED,
+                "revoked",
+                before);
 
         // persisted: a restarted daemon still refuses it
         bench.appliance.stop();
         bench.appliance.start();
         bench.connect();
-        assertRefused(Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate()),
-                "access token refused: token " + token.claims().id() + " has been revoked", EventType.TOKEN_REFUSED,
-                "revoked", before);
+        assertRefused(
+                Engineers.credentials(token.serialize(), TICKET, engineers.alice.certificate()),
+                "access token refused: token " + token.claims().id() + " has been revoked",
+                EventType.TOKEN_REFUSED,
+                "revoked",
+                before);
     }
 
     @Test
@@ -127,17 +153,22 @@ class SessionAccessTest {
         String token = engineers.token(engineers.alice, SERIAL, TICKET).serialize();
         int at = token.lastIndexOf('.') + 5;
         String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
-        assertRefused(Engineers.credentials(tampered, TICKET, engineers.alice.certificate()),
+        assertRefused(
+                Engineers.credentials(tampered, TICKET, engineers.alice.certificate()),
                 "access token refused: its signature does not verify with key " + engineers.key.keyId()
-                        + " (altered or forged)", EventType.TOKEN_REFUSED, "bad-signature");
+                        + " (altered or forged)",
+                EventType.TOKEN_REFUSED,
+                "bad-signature");
     }
 
     @Test
     void aTokenPresentedWithAnotherEngineersCertificateIsMisuse() throws Exception {
         String token = engineers.token(engineers.alice, SERIAL, TICKET).serialize();
-        assertRefused(Engineers.credentials(token, TICKET, engineers.bob.certificate()),
+        assertRefused(
+                Engineers.credentials(token, TICKET, engineers.bob.certificate()),
                 "access token refused: it was issued to engineer alice's certificate, not to the certificate presented",
-                EventType.TOKEN_MISUSED, "wrong-holder");
+                EventType.TOKEN_MISUSED,
+                "wrong-holder");
     }
 
     @Test
@@ -145,7 +176,8 @@ class SessionAccessTest {
         TestPki.Issued mallory = TestPki.shared().untrusted(TestPki.engineerIdentity("mallory"));
         String token = engineers.token(mallory, SERIAL, TICKET).serialize();
         TestServer.Response response = refusedWith(Engineers.credentials(token, TICKET, mallory.certificate()));
-        assertThat(response.reason()).startsWith("the certificate of engineer mallory")
+        assertThat(response.reason())
+                .startsWith("the certificate of engineer mallory")
                 .contains("is not trusted by this appliance");
         assertAudited(EventType.TOKEN_REFUSED, "bad-certificate", response.reason());
     }
@@ -160,29 +192,38 @@ class SessionAccessTest {
 
     @Test
     void aTicketTheAdminDidNotConnectIsRefused() throws Exception {
-        assertRefused(engineers.credentials(engineers.alice, SERIAL, "99999999"),
+        assertRefused(
+                engineers.credentials(engineers.alice, SERIAL, "99999999"),
                 "access token refused: ticket 99999999 is not open and accepted for appliance " + SERIAL,
-                EventType.TOKEN_REFUSED, "ticket-not-accepted");
+                EventType.TOKEN_REFUSED,
+                "ticket-not-accepted");
         // and once the admin disconnects it, the connected ticket's token stops working too
         bench.appliance.ok("connect", "--ticket", "87654321", "--wait", "10s");
         bench.appliance.ok("disconnect", "--ticket", TICKET);
         TestServer.Response response = refusedWith(engineers.credentials(engineers.alice, SERIAL, TICKET));
-        assertThat(response.reason()).isEqualTo("access token refused: ticket " + TICKET
-                + " is not open and accepted for appliance " + SERIAL);
+        assertThat(response.reason())
+                .isEqualTo(
+                        "access token refused: ticket " + TICKET + " is not open and accepted for appliance " + SERIAL);
     }
 
     @Test
     void aRequestNamingAnotherTicketThanItsTokenIsRefused() throws Exception {
         String token = engineers.token(engineers.alice, SERIAL, TICKET).serialize();
-        assertRefused(new SessionCredentials("s-x", "87654321", token, "alice", Engineers.base64(engineers.alice.certificate())),
+        assertRefused(
+                new SessionCredentials(
+                        "s-x", "87654321", token, "alice", Engineers.base64(engineers.alice.certificate())),
                 "access token refused: it is for ticket " + TICKET + ", the request names ticket 87654321",
-                EventType.TOKEN_REFUSED, "ticket-mismatch");
+                EventType.TOKEN_REFUSED,
+                "ticket-mismatch");
     }
 
     @Test
     void noTokenIsRefused() throws Exception {
-        assertRefused(new SessionCredentials("s-none", TICKET, "", "alice", Engineers.base64(engineers.alice.certificate())),
-                "access token refused: no token was presented", EventType.TOKEN_REFUSED, "malformed");
+        assertRefused(
+                new SessionCredentials("s-none", TICKET, "", "alice", Engineers.base64(engineers.alice.certificate())),
+                "access token refused: no token was presented",
+                EventType.TOKEN_REFUSED,
+                "malformed");
     }
 
     @Test
@@ -190,24 +231,31 @@ class SessionAccessTest {
         try (SessionBench bare = SessionBench.withoutTokenKey(work.resolve("bare"))) {
             bare.connect();
             SessionCredentials credentials = engineers.credentials(engineers.alice, SERIAL, TICKET);
-            TestServer.Response response = TestServer.request(bare.link, Engineers.connect(service.port(), credentials),
-                    new byte[0]).get(10, TimeUnit.SECONDS);
+            TestServer.Response response = TestServer.request(
+                            bare.link, Engineers.connect(service.port(), credentials), new byte[0])
+                    .get(10, TimeUnit.SECONDS);
             assertThat(response.status()).isEqualTo(403);
-            assertThat(response.reason()).isEqualTo("no token key on this appliance: run sc-appliance token-key --dir "
-                    + bare.appliance.dir + " --file F");
+            assertThat(response.reason())
+                    .isEqualTo("no token key on this appliance: run sc-appliance token-key --dir " + bare.appliance.dir
+                            + " --file F");
             assertThat(service.accepted()).isZero();
-            assertThat(bare.appliance.audit(EventType.TOKEN_REFUSED)).singleElement()
+            assertThat(bare.appliance.audit(EventType.TOKEN_REFUSED))
+                    .singleElement()
                     .satisfies(r -> assertThat(r.details()).containsEntry("label", "no-token-key"));
             assertThat(bare.appliance.audit(EventType.STREAM_REFUSED)).hasSize(1);
-            assertThat(bare.appliance.ok("status").out()).contains("token key:     none: every support session is refused");
+            assertThat(bare.appliance.ok("status").out())
+                    .contains("token key:     none: every support session is refused");
         }
     }
 
     private TestServer.Response refusedWith(SessionCredentials credentials) throws Exception {
-        TestServer.Response response = TestServer.request(bench.link, Engineers.connect(service.port(), credentials),
-                new byte[0]).get(10, TimeUnit.SECONDS);
+        TestServer.Response response = TestServer.request(
+                        bench.link, Engineers.connect(service.port(), credentials), new byte[0])
+                .get(10, TimeUnit.SECONDS);
         assertThat(response.status()).as("refused: %s", response.reason()).isEqualTo(403);
-        assertThat(service.accepted()).as("connections that reached the service").isZero();
+        assertThat(service.accepted())
+                .as("connections that reached the service")
+                .isZero();
         return response;
     }
 
@@ -216,13 +264,17 @@ class SessionAccessTest {
         assertRefused(credentials, reason, event, label, 0);
     }
 
-    private void assertRefused(SessionCredentials credentials, String reason, EventType event, String label,
-            int acceptedBefore) throws Exception {
-        TestServer.Response response = TestServer.request(bench.link, Engineers.connect(service.port(), credentials),
-                new byte[0]).get(10, TimeUnit.SECONDS);
+    private void assertRefused(
+            SessionCredentials credentials, String reason, EventType event, String label, int acceptedBefore)
+            throws Exception {
+        TestServer.Response response = TestServer.request(
+                        bench.link, Engineers.connect(service.port(), credentials), new byte[0])
+                .get(10, TimeUnit.SECONDS);
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.reason()).isEqualTo(reason);
-        assertThat(service.accepted()).as("connections that reached the service").isEqualTo(acceptedBefore);
+        assertThat(service.accepted())
+                .as("connections that reached the service")
+                .isEqualTo(acceptedBefore);
         assertAudited(event, label, reason);
         List<ApplianceAuditRecord> refused = bench.appliance.audit(EventType.STREAM_REFUSED);
         assertThat(refused.get(refused.size() - 1)).satisfies(r -> {
@@ -230,7 +282,9 @@ class SessionAccessTest {
             assertThat(r.reason()).isEqualTo(reason);
             assertThat(r.outcome()).isEqualTo("refused");
         });
-        assertThat(ApplianceCli.ok("audit", "verify", "--dir", bench.appliance.dir.toString()).out()).contains("intact");
+        assertThat(ApplianceCli.ok("audit", "verify", "--dir", bench.appliance.dir.toString())
+                        .out())
+                .contains("intact");
     }
 
     private void assertAudited(EventType event, String label, String reason) {

@@ -52,8 +52,10 @@ class AdminSocketTest {
     void theSocketIsTheOwnersAlone() throws IOException {
         appliance.start();
         Path run = appliance.dir.resolve("run");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run.resolve("admin.sock")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run.resolve("admin.sock"))))
+                .isEqualTo("rw-------");
         appliance.stop();
         assertThat(run.resolve("admin.sock")).doesNotExist();
     }
@@ -67,38 +69,51 @@ class AdminSocketTest {
         assertThat(status.at("/status/serial").asText()).isEqualTo(ApplianceUnderTest.SERIAL);
         assertThat(status.at("/status/link/state").asText()).isEqualTo("disabled");
 
-        assertThat(request("{\"command\":\"connect\",\"ticket\":\"12345678\"}").get("error").asText())
+        assertThat(request("{\"command\":\"connect\",\"ticket\":\"12345678\"}")
+                        .get("error")
+                        .asText())
                 .isEqualTo("SecureConnect is disabled: turn it on first with 'sc-appliance enable'");
         JsonNode enabled = request("{\"command\":\"enable\"}");
         assertThat(enabled.get("ok").asBoolean()).isTrue();
         assertThat(enabled.get("message").asText()).startsWith("SecureConnect enabled");
         assertThat(enabled.at("/status/link/state").asText()).isEqualTo("idle");
-        assertThat(request("{\"command\":\"enable\"}").get("message").asText()).isEqualTo("SecureConnect is already enabled");
+        assertThat(request("{\"command\":\"enable\"}").get("message").asText())
+                .isEqualTo("SecureConnect is already enabled");
 
-        assertThat(request("{\"command\":\"connect\",\"ticket\":\"123\"}").get("error").asText())
+        assertThat(request("{\"command\":\"connect\",\"ticket\":\"123\"}")
+                        .get("error")
+                        .asText())
                 .isEqualTo("ticket number '123' is not valid: expected exactly 8 digits");
-        assertThat(request("{\"command\":\"disconnect\",\"ticket\":\"12345678\"}").get("error").asText())
+        assertThat(request("{\"command\":\"disconnect\",\"ticket\":\"12345678\"}")
+                        .get("error")
+                        .asText())
                 .isEqualTo("ticket 12345678 is not connected");
         assertThat(request("{\"command\":\"disconnect\"}").get("error").asText())
                 .isEqualTo("disconnect needs either a ticket or all");
         assertThat(request("{\"command\":\"reboot\"}").get("error").asText())
-                .isEqualTo("unknown command 'reboot' (expected one of: status, enable, disable, connect, disconnect, reload)");
+                .isEqualTo(
+                        "unknown command 'reboot' (expected one of: status, enable, disable, connect, disconnect, reload)");
         assertThat(request("{\"command\":\"status\",\"extra\":1}").get("error").asText())
                 .startsWith("malformed admin request: unknown key 'extra'");
-        assertThat(request("status please").get("error").asText()).startsWith("malformed admin request: not valid JSON");
-        assertThat(request("{\"command\":\"" + "x".repeat(AdminServer.MAX_REQUEST_BYTES) + "\"}").get("error").asText())
+        assertThat(request("status please").get("error").asText())
+                .startsWith("malformed admin request: not valid JSON");
+        assertThat(request("{\"command\":\"" + "x".repeat(AdminServer.MAX_REQUEST_BYTES) + "\"}")
+                        .get("error")
+                        .asText())
                 .isEqualTo("admin request exceeds 65536 bytes");
 
         // the actor of an admin action is the user at the other end of the socket
-        assertThat(appliance.audit(EventType.SECURECONNECT_ENABLED)).singleElement()
+        assertThat(appliance.audit(EventType.SECURECONNECT_ENABLED))
+                .singleElement()
                 .satisfies(record -> assertThat(record.actor()).isEqualTo(System.getProperty("user.name")));
     }
 
     @Test
     void theCommandsSayWhenNoDaemonRuns() {
         String dir = appliance.dir.toString();
-        for (String[] command : new String[][] {{"status"}, {"enable"}, {"disable"}, {"connect", "--ticket", "12345678"},
-            {"disconnect", "--all"}}) {
+        for (String[] command : new String[][] {
+            {"status"}, {"enable"}, {"disable"}, {"connect", "--ticket", "12345678"}, {"disconnect", "--all"}
+        }) {
             String[] args = new String[command.length + 2];
             args[0] = command[0];
             args[1] = "--dir";
@@ -106,8 +121,9 @@ class AdminSocketTest {
             System.arraycopy(command, 1, args, 3, command.length - 1);
             ApplianceCli.Result result = ApplianceCli.run(args);
             assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(1);
-            assertThat(result.error()).isEqualTo("sc-appliance daemon is not running for " + dir
-                    + ": start it with 'sc-appliance run --dir " + dir + "'");
+            assertThat(result.error())
+                    .isEqualTo("sc-appliance daemon is not running for " + dir
+                            + ": start it with 'sc-appliance run --dir " + dir + "'");
         }
     }
 
@@ -122,7 +138,8 @@ class AdminSocketTest {
         assertThat(ApplianceCli.run("status", "--dir", appliance.dir.toString()).error())
                 .startsWith("sc-appliance daemon is not running for");
         appliance.start();
-        assertThat(ApplianceCli.ok("status", "--dir", appliance.dir.toString()).out()).contains("SecureConnect: disabled");
+        assertThat(ApplianceCli.ok("status", "--dir", appliance.dir.toString()).out())
+                .contains("SecureConnect: disabled");
     }
 
     @Test
@@ -132,7 +149,9 @@ class AdminSocketTest {
                 .isInstanceOf(ApplianceException.class)
                 .hasMessage("an sc-appliance daemon is already running for " + appliance.dir);
         // the first one is unharmed
-        assertThat(ApplianceCli.ok("status", "--dir", appliance.dir.toString(), "--json").out()).contains("\"enabled\" : false");
+        assertThat(ApplianceCli.ok("status", "--dir", appliance.dir.toString(), "--json")
+                        .out())
+                .contains("\"enabled\" : false");
     }
 
     @Test
@@ -144,12 +163,24 @@ class AdminSocketTest {
         assertThat(connected.out()).startsWith("ticket 12345678 connected;");
         // the link goes back and forth between connecting and backing-off: read each view while it backs off
         String text = whileBackingOff("status", "link:          backing-off until ");
-        assertThat(text).contains("SecureConnect: enabled", "appliance:     " + ApplianceUnderTest.SERIAL,
-                "server:        127.0.0.1:1", "link:          backing-off until ", "cannot reach the server at 127.0.0.1:1",
-                "services:      ssh:22", "TICKET    STATUS   SERVER       SINCE", "12345678  pending  127.0.0.1:1");
+        assertThat(text)
+                .contains(
+                        "SecureConnect: enabled",
+                        "appliance:     " + ApplianceUnderTest.SERIAL,
+                        "server:        127.0.0.1:1",
+                        "link:          backing-off until ",
+                        "cannot reach the server at 127.0.0.1:1",
+                        "services:      ssh:22",
+                        "TICKET    STATUS   SERVER       SINCE",
+                        "12345678  pending  127.0.0.1:1");
         String json = whileBackingOff("status --json", "\"state\" : \"backing-off\"");
-        assertThat(json).contains("\"state\" : \"backing-off\"", "\"retryAt\" :", "\"ticket\" : \"12345678\"",
-                "\"activeSessions\" : 0", "\"services\" : [ \"ssh:22\" ]");
+        assertThat(json)
+                .contains(
+                        "\"state\" : \"backing-off\"",
+                        "\"retryAt\" :",
+                        "\"ticket\" : \"12345678\"",
+                        "\"activeSessions\" : 0",
+                        "\"services\" : [ \"ssh:22\" ]");
         ApplianceCli.Result all = appliance.ok("disconnect", "--all");
         assertThat(all.out()).isEqualTo("ticket 12345678 disconnected\n");
         assertThat(appliance.status().link().state()).isEqualTo("idle");

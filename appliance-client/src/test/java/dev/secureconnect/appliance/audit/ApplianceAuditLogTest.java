@@ -7,8 +7,8 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.crypto.chain.HashChain;
-import dev.secureconnect.testing.PkiFiles;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,12 +39,24 @@ class ApplianceAuditLogTest {
         dir = work.resolve("appliance");
         ApplianceCli.ok(PkiFiles.appliance(work.resolve("issued"), "SN-AUDIT-1").initArgs(dir, "a.example:1"));
         log = new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.systemUTC());
-        log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
-        log.append(ApplianceAuditEvent.of(EventType.TICKET_CONNECTED, "alice").ticket("12345678").build());
-        log.append(ApplianceAuditEvent.of(EventType.STREAM_REFUSED, "server").ticket("12345678").session("s-1")
-                .target("10.0.0.1:22").refused("host 10.0.0.1 is not this appliance's loopback address").build());
-        log.append(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server").ticket("12345678").session("s-2")
-                .target("127.0.0.1:22").reason("both sides ended").bytes(100, 2000).build());
+        log.append(
+                ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "alice").build());
+        log.append(ApplianceAuditEvent.of(EventType.TICKET_CONNECTED, "alice")
+                .ticket("12345678")
+                .build());
+        log.append(ApplianceAuditEvent.of(EventType.STREAM_REFUSED, "server")
+                .ticket("12345678")
+                .session("s-1")
+                .target("10.0.0.1:22")
+                .refused("host 10.0.0.1 is not this appliance's loopback address")
+                .build());
+        log.append(ApplianceAuditEvent.of(EventType.STREAM_CLOSED, "server")
+                .ticket("12345678")
+                .session("s-2")
+                .target("127.0.0.1:22")
+                .reason("both sides ended")
+                .bytes(100, 2000)
+                .build());
     }
 
     @Test
@@ -63,8 +75,11 @@ class ApplianceAuditLogTest {
         assertThat(records.get(3).bytesToService()).isEqualTo(100);
         assertThat(records.get(3).bytesFromService()).isEqualTo(2000);
         assertThat(log.verify()).isEqualTo(4);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("audit.log")))).isEqualTo("rw-------");
-        assertThat(Files.readAllLines(dir.resolve("audit.log"))).hasSize(4).allMatch(line -> line.startsWith("{\"seq\":"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("audit.log"))))
+                .isEqualTo("rw-------");
+        assertThat(Files.readAllLines(dir.resolve("audit.log")))
+                .hasSize(4)
+                .allMatch(line -> line.startsWith("{\"seq\":"));
     }
 
     @Test
@@ -79,13 +94,41 @@ class ApplianceAuditLogTest {
     void anEditedLineWithARecomputedHashBreaksTheNextLink() throws IOException {
         List<String> lines = lines();
         ApplianceAuditRecord third = log.records().get(2);
-        ApplianceAuditRecord forged = new ApplianceAuditRecord(third.seq(), third.time(), third.eventId(), third.event(), third.actor(),
-                third.ticket(), third.session(), "127.0.0.1:22", third.outcome(), third.reason(), null, null,
-                null, third.prevHash(), null);
+        ApplianceAuditRecord forged = new ApplianceAuditRecord(
+                third.seq(),
+                third.time(),
+                third.eventId(),
+                third.event(),
+                third.actor(),
+                third.ticket(),
+                third.session(),
+                "127.0.0.1:22",
+                third.outcome(),
+                third.reason(),
+                null,
+                null,
+                null,
+                third.prevHash(),
+                null);
         String hash = HashChain.link(third.prevHash(), ApplianceAuditLog.canonical(forged.body()));
-        lines.set(2, dev.secureconnect.appliance.internal.Json.line(new ApplianceAuditRecord(forged.seq(), forged.time(),
-                forged.eventId(), forged.event(), forged.actor(), forged.ticket(), forged.session(), forged.target(),
-                forged.outcome(), forged.reason(), null, null, null, forged.prevHash(), hash)));
+        lines.set(
+                2,
+                dev.secureconnect.appliance.internal.Json.line(new ApplianceAuditRecord(
+                        forged.seq(),
+                        forged.time(),
+                        forged.eventId(),
+                        forged.event(),
+                        forged.actor(),
+                        forged.ticket(),
+                        forged.session(),
+                        forged.target(),
+                        forged.outcome(),
+                        forged.reason(),
+                        null,
+                        null,
+                        null,
+                        forged.prevHash(),
+                        hash)));
         write(lines);
         assertVerifyFails("audit log line 4 (seq 4) does not chain to the line before it");
     }
@@ -110,8 +153,9 @@ class ApplianceAuditLogTest {
     void linesCutOffTheEndAreFound() throws IOException {
         List<String> lines = lines();
         write(lines.subList(0, 2));
-        assertVerifyFails("audit log ends at seq 2 but audit.head records seq 4 as its last line: lines were removed from"
-                + " the end");
+        assertVerifyFails(
+                "audit log ends at seq 2 but audit.head records seq 4 as its last line: lines were removed from"
+                        + " the end");
     }
 
     @Test
@@ -125,10 +169,12 @@ class ApplianceAuditLogTest {
     @Test
     void verifyAndListThroughTheCommandLine() throws IOException {
         ApplianceCli.Result ok = ApplianceCli.ok("audit", "verify", "--dir", dir.toString());
-        assertThat(ok.out()).isEqualTo("audit log " + dir.toAbsolutePath() + "/audit.log is intact: 4 records, hash chain"
-                + " verified\n");
+        assertThat(ok.out())
+                .isEqualTo("audit log " + dir.toAbsolutePath() + "/audit.log is intact: 4 records, hash chain"
+                        + " verified\n");
         ApplianceCli.Result listing = ApplianceCli.ok("audit", "--dir", dir.toString());
-        assertThat(listing.out()).contains("stream.refused (1201)", "10.0.0.1:22", "100 bytes to the service, 2000 bytes back");
+        assertThat(listing.out())
+                .contains("stream.refused (1201)", "10.0.0.1:22", "100 bytes to the service, 2000 bytes back");
         ApplianceCli.Result json = ApplianceCli.ok("audit", "--dir", dir.toString(), "--json");
         assertThat(json.out()).contains("\"event\" : \"stream.closed\"", "\"bytesFromService\" : 2000");
 
@@ -138,7 +184,8 @@ class ApplianceAuditLogTest {
         ApplianceCli.Result tampered = ApplianceCli.run("audit", "verify", "--dir", dir.toString());
         assertThat(tampered.exitCode()).isEqualTo(1);
         assertThat(tampered.out()).isEmpty();
-        assertThat(tampered.error()).isEqualTo("audit log line 2 (seq 2) was edited: its hash does not match its content");
+        assertThat(tampered.error())
+                .isEqualTo("audit log line 2 (seq 2) was edited: its hash does not match its content");
     }
 
     @Test
@@ -148,7 +195,9 @@ class ApplianceAuditLogTest {
             List<Future<?>> writes = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 String session = "s-" + i;
-                writes.add(pool.submit(() -> log.append(ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server").session(session).build())));
+                writes.add(pool.submit(() -> log.append(ApplianceAuditEvent.of(EventType.STREAM_OPENED, "server")
+                        .session(session)
+                        .build())));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -164,8 +213,10 @@ class ApplianceAuditLogTest {
         List<String> lines = lines();
         lines.set(3, "garbage");
         write(lines);
-        assertThatThrownBy(() -> log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_DISABLED, "alice").build()))
-                .isInstanceOf(ApplianceException.class).hasMessageContaining("is damaged: run 'sc-appliance audit verify");
+        assertThatThrownBy(() -> log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_DISABLED, "alice")
+                        .build()))
+                .isInstanceOf(ApplianceException.class)
+                .hasMessageContaining("is damaged: run 'sc-appliance audit verify");
     }
 
     private void assertVerifyFails(String message) {

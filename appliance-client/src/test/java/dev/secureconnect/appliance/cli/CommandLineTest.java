@@ -25,7 +25,8 @@ class CommandLineTest {
 
     @Test
     void debugIsTakenByEveryCommandAndARefusalStaysOneLine() {
-        ApplianceCli.Result result = ApplianceCli.run("status", "--debug", "--dir", dir.resolve("none").toString());
+        ApplianceCli.Result result = ApplianceCli.run(
+                "status", "--debug", "--dir", dir.resolve("none").toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.error()).doesNotContain("unexpected failure");
     }

@@ -48,14 +48,19 @@ class InitTest {
         good = PkiFiles.appliance(work.resolve("good"), "SN-INIT-1");
         server = PkiFiles.write(work.resolve("server"), pki.server());
         engineer = PkiFiles.write(work.resolve("engineer"), pki.engineer("alice"));
-        untrusted = PkiFiles.write(work.resolve("untrusted"), pki.untrusted(CertificateIdentity.appliance("SN-INIT-2")));
+        untrusted =
+                PkiFiles.write(work.resolve("untrusted"), pki.untrusted(CertificateIdentity.appliance("SN-INIT-2")));
         // its own CA as the chain: in order, but not under the trusted root given with --ca
-        Files.writeString(untrusted.chain(), dev.secureconnect.crypto.pem.Pem.certificates(
-                List.of(pki.untrustedCa().certificate())), StandardCharsets.US_ASCII);
+        Files.writeString(
+                untrusted.chain(),
+                dev.secureconnect.crypto.pem.Pem.certificates(
+                        List.of(pki.untrustedCa().certificate())),
+                StandardCharsets.US_ASCII);
         expired = PkiFiles.write(work.resolve("expired"), pki.expired(CertificateIdentity.appliance("SN-INIT-3")));
         files = Files.createDirectories(work.resolve("files"));
         Files.writeString(files.resolve("garbage.pem"), "this is not a certificate\n");
-        Files.writeString(files.resolve("corrupted.pem"),
+        Files.writeString(
+                files.resolve("corrupted.pem"),
                 "-----BEGIN CERTIFICATE-----\nMIIB!!!! not base64 @@@\n-----END CERTIFICATE-----\n");
         String key = Files.readString(good.key(), StandardCharsets.US_ASCII);
         Files.writeString(files.resolve("truncated-key.pem"), key.substring(0, key.length() / 2));
@@ -68,7 +73,8 @@ class InitTest {
         Path dir = work.resolve("ok").resolve("appliance");
         Files.createDirectories(dir.getParent());
         ApplianceCli.Result result = ApplianceCli.ok(good.initArgs(dir, "support.example.com:8443"));
-        assertThat(result.out()).startsWith("appliance SN-INIT-1 set up in " + dir + " for server support.example.com:8443;");
+        assertThat(result.out())
+                .startsWith("appliance SN-INIT-1 set up in " + dir + " for server support.example.com:8443;");
 
         assertThat(mode(dir)).isEqualTo("rwx------");
         assertThat(mode(dir.resolve("tls/key.pem"))).isEqualTo("rw-------");
@@ -84,58 +90,126 @@ class InitTest {
         assertThat(directory.state()).isEqualTo(ApplianceState.INITIAL);
         assertThat(directory.state().enabled()).isFalse();
         try (Stream<Path> left = Files.list(dir)) {
-            assertThat(left.map(p -> p.getFileName().toString())).doesNotContain(".tls-").allMatch(n -> !n.endsWith(".tmp"));
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .doesNotContain(".tls-")
+                    .allMatch(n -> !n.endsWith(".tmp"));
         }
     }
 
     static Stream<Arguments> badInputs() {
         List<Arguments> cases = new ArrayList<>();
-        cases.add(bad("fail/missing-certificate", REFUSED, "the certificate file " + files("nothere.pem") + " does not exist",
+        cases.add(bad(
+                "fail/missing-certificate",
+                REFUSED,
+                "the certificate file " + files("nothere.pem") + " does not exist",
                 f -> args(f, "--cert", files("nothere.pem"))));
-        cases.add(bad("fail/missing-key", REFUSED, "the private key file " + files("nothere.pem") + " does not exist",
+        cases.add(bad(
+                "fail/missing-key",
+                REFUSED,
+                "the private key file " + files("nothere.pem") + " does not exist",
                 f -> args(f, "--key", files("nothere.pem"))));
-        cases.add(bad("fail/missing-chain", REFUSED, "the certificate chain file " + files("nothere.pem") + " does not exist",
+        cases.add(bad(
+                "fail/missing-chain",
+                REFUSED,
+                "the certificate chain file " + files("nothere.pem") + " does not exist",
                 f -> args(f, "--chain", files("nothere.pem"))));
-        cases.add(bad("fail/missing-ca", REFUSED, "the CA certificate file " + files("nothere.pem") + " does not exist",
+        cases.add(bad(
+                "fail/missing-ca",
+                REFUSED,
+                "the CA certificate file " + files("nothere.pem") + " does not exist",
                 f -> args(f, "--ca", files("nothere.pem"))));
-        cases.add(bad("fail/certificate-is-a-folder", REFUSED, "is not a regular file",
+        cases.add(bad(
+                "fail/certificate-is-a-folder",
+                REFUSED,
+                "is not a regular file",
                 f -> args(f, "--cert", files("a-folder"))));
-        cases.add(bad("fail/certificate-not-pem", REFUSED, files("garbage.pem") + " holds no PEM block",
+        cases.add(bad(
+                "fail/certificate-not-pem",
+                REFUSED,
+                files("garbage.pem") + " holds no PEM block",
                 f -> args(f, "--cert", files("garbage.pem"))));
-        cases.add(bad("fail/certificate-corrupted", REFUSED, files("corrupted.pem") + " is not valid PEM (corrupted or truncated)",
+        cases.add(bad(
+                "fail/certificate-corrupted",
+                REFUSED,
+                files("corrupted.pem") + " is not valid PEM (corrupted or truncated)",
                 f -> args(f, "--cert", files("corrupted.pem"))));
-        cases.add(bad("fail/ca-corrupted", REFUSED, files("corrupted.pem") + " is not valid PEM",
+        cases.add(bad(
+                "fail/ca-corrupted",
+                REFUSED,
+                files("corrupted.pem") + " is not valid PEM",
                 f -> args(f, "--ca", files("corrupted.pem"))));
-        cases.add(bad("fail/key-truncated", REFUSED, files("truncated-key.pem"),
+        cases.add(bad(
+                "fail/key-truncated",
+                REFUSED,
+                files("truncated-key.pem"),
                 f -> args(f, "--key", files("truncated-key.pem"))));
-        cases.add(bad("fail/key-of-another-certificate", REFUSED, "the private key does not belong to certificate CN=SN-INIT-1",
+        cases.add(bad(
+                "fail/key-of-another-certificate",
+                REFUSED,
+                "the private key does not belong to certificate CN=SN-INIT-1",
                 f -> args(f, "--key", server.key().toString())));
-        cases.add(bad("fail/server-certificate", REFUSED, "is the server certificate of server localhost,127.0.0.1, not an"
-                + " appliance certificate", f -> args(server, null, null)));
-        cases.add(bad("fail/engineer-certificate", REFUSED, "is the engineer certificate of engineer alice",
+        cases.add(bad(
+                "fail/server-certificate",
+                REFUSED,
+                "is the server certificate of server localhost,127.0.0.1, not an" + " appliance certificate",
+                f -> args(server, null, null)));
+        cases.add(bad(
+                "fail/engineer-certificate",
+                REFUSED,
+                "is the engineer certificate of engineer alice",
                 f -> args(engineer, null, null)));
-        cases.add(bad("fail/untrusted-ca", REFUSED, "does not chain to the CA in " + untrusted.ca() + ": certificate CN=SN-INIT-2,OU=Appliances,O=Untrusted Test refused (unknown-ca)",
+        cases.add(bad(
+                "fail/untrusted-ca",
+                REFUSED,
+                "does not chain to the CA in " + untrusted.ca()
+                        + ": certificate CN=SN-INIT-2,OU=Appliances,O=Untrusted Test refused (unknown-ca)",
                 f -> args(untrusted, null, null)));
         cases.add(bad("fail/expired", REFUSED, "refused (expired)", f -> args(expired, null, null)));
-        cases.add(bad("fail/ca-is-not-a-ca", REFUSED, "is not a CA certificate",
+        cases.add(bad(
+                "fail/ca-is-not-a-ca",
+                REFUSED,
+                "is not a CA certificate",
                 f -> args(f, "--ca", good.cert().toString())));
-        cases.add(bad("fail/dir-is-a-file", REFUSED, "exists and is not a directory",
+        cases.add(bad(
+                "fail/dir-is-a-file",
+                REFUSED,
+                "exists and is not a directory",
                 f -> replace(args(f, null, null), "--dir", files("dir-is-a-file"))));
-        cases.add(bad("fail/dir-parent-missing", REFUSED, "its parent folder",
-                f -> replace(args(f, null, null), "--dir", work.resolve("no/such/parent/dir").toString())));
-        cases.add(bad("usage/server-without-port", USAGE, "Invalid value for option '--server': server 'example.com' is"
-                + " not HOST:PORT: the port is missing", f -> args(f, "--server", "example.com")));
-        cases.add(bad("usage/server-url", USAGE, "without a scheme", f -> args(f, "--server", "https://example.com:443/x")));
-        cases.add(bad("usage/missing-option", USAGE, "Missing required option: '--ca=FILE'",
-                f -> List.of("init", "--dir", work.resolve("target").toString(), "--server", "a.example:1", "--cert",
-                        f.cert().toString(), "--key", f.key().toString(), "--chain", f.chain().toString()).toArray(String[]::new)));
+        cases.add(bad(
+                "fail/dir-parent-missing",
+                REFUSED,
+                "its parent folder",
+                f -> replace(
+                        args(f, null, null),
+                        "--dir",
+                        work.resolve("no/such/parent/dir").toString())));
+        cases.add(bad(
+                "usage/server-without-port",
+                USAGE,
+                "Invalid value for option '--server': server 'example.com' is" + " not HOST:PORT: the port is missing",
+                f -> args(f, "--server", "example.com")));
+        cases.add(bad(
+                "usage/server-url", USAGE, "without a scheme", f -> args(f, "--server", "https://example.com:443/x")));
+        cases.add(bad("usage/missing-option", USAGE, "Missing required option: '--ca=FILE'", f -> List.of(
+                        "init",
+                        "--dir",
+                        work.resolve("target").toString(),
+                        "--server",
+                        "a.example:1",
+                        "--cert",
+                        f.cert().toString(),
+                        "--key",
+                        f.key().toString(),
+                        "--chain",
+                        f.chain().toString())
+                .toArray(String[]::new)));
         return cases.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
-    void badInputIsRefusedOnOneLineAndNothingIsWritten(String name, int exitCode, String message,
-            Function<PkiFiles, String[]> args) {
+    void badInputIsRefusedOnOneLineAndNothingIsWritten(
+            String name, int exitCode, String message, Function<PkiFiles, String[]> args) {
         DirectorySnapshot before = DirectorySnapshot.of(work);
         ApplianceCli.Result result = ApplianceCli.run(args.apply(good));
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isEqualTo(exitCode);
@@ -152,15 +226,16 @@ class InitTest {
         DirectorySnapshot before = DirectorySnapshot.of(dir);
         ApplianceCli.Result again = ApplianceCli.run(good.initArgs(dir, "b.example:2"));
         assertThat(again.exitCode()).isEqualTo(REFUSED);
-        assertThat(again.error()).isEqualTo(dir + " is already set up (it has appliance.json): choose another --dir or remove"
-                + " the old one first");
+        assertThat(again.error())
+                .isEqualTo(dir + " is already set up (it has appliance.json): choose another --dir or remove"
+                        + " the old one first");
         assertThat(before.changesSince()).isEmpty();
     }
 
     @Test
     void anUnreadableKeyIsNamed() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
-                "root reads every file");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                "root".equals(System.getProperty("user.name")), "root reads every file");
         Path key = Files.copy(good.key(), work.resolve("unreadable-key.pem"));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("---------"));
         ApplianceCli.Result result = ApplianceCli.run(replace(args(good, null, null), "--key", key.toString()));

@@ -7,8 +7,8 @@ import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.SessionBench;
 import dev.secureconnect.appliance.testing.TestServer;
-import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.SessionCredentials;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -49,16 +49,23 @@ class ExecSessionTest {
         assertThat(response.trailer(LinkProtocol.TRAILER_EXIT_STATUS)).isEqualTo("0");
         assertThat(response.trailer(LinkProtocol.TRAILER_OUTPUT_TRUNCATED)).isNull();
         assertThat(response.trailer(LinkProtocol.TRAILER_TIMED_OUT)).isNull();
-        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
-                r -> r.size() == 1).get(0);
+        ApplianceAuditRecord run = Eventually.await(
+                        "command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN), r -> r.size() == 1)
+                .get(0);
         assertThat(run.actor()).isEqualTo("alice");
         assertThat(run.outcome()).isEqualTo("success");
-        assertThat(run.details()).containsEntry("name", "hello").containsEntry("args", List.of())
-                .containsEntry("exitStatus", 0).containsEntry("bytes", 12).containsEntry("truncated", false)
-                .containsEntry("timedOut", false).containsEntry("kind", "exec");
+        assertThat(run.details())
+                .containsEntry("name", "hello")
+                .containsEntry("args", List.of())
+                .containsEntry("exitStatus", 0)
+                .containsEntry("bytes", 12)
+                .containsEntry("truncated", false)
+                .containsEntry("timedOut", false)
+                .containsEntry("kind", "exec");
         assertThat(bench.appliance.audit(EventType.STREAM_OPENED)).hasSize(1);
         Eventually.await("stream.closed", () -> bench.appliance.audit(EventType.STREAM_CLOSED), r -> r.size() == 1);
-        assertThat(bench.appliance.ok("audit").out()).contains("command.run (1710)")
+        assertThat(bench.appliance.ok("audit").out())
+                .contains("command.run (1710)")
                 .contains("name=hello args=[] exitStatus=0 bytes=12 truncated=false timedOut=false");
     }
 
@@ -75,8 +82,8 @@ class ExecSessionTest {
     void theEnvironmentIsMinimalAndTheWorkingFolderIsRoot() throws Exception {
         bench.appliance.ok("commands add", "--name", "env", "--", "/usr/bin/env");
         bench.appliance.ok("commands add", "--name", "pwd", "--", "/bin/pwd");
-        assertThat(exec("env", null).text().lines().sorted().toList()).containsExactly("LANG=C",
-                "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+        assertThat(exec("env", null).text().lines().sorted().toList())
+                .containsExactly("LANG=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
         assertThat(exec("pwd", null).text()).isEqualTo("/\n");
     }
 
@@ -88,24 +95,31 @@ class ExecSessionTest {
         assertThat(allowed.text()).isEqualTo("a=b /var/log/app.log user@host:1,2%+\n");
 
         assertRefused("fixed", List.of("x"), 403, "command fixed takes no arguments on this appliance");
-        for (String bad : List.of("a;reboot", "a|b", "$(id)", "`id`", "'quoted'", "two words", "line\nbreak", "a&b", "*")) {
+        for (String bad :
+                List.of("a;reboot", "a|b", "$(id)", "`id`", "'quoted'", "two words", "line\nbreak", "a&b", "*")) {
             TestServer.Response refused = exec("say", List.of("ok", bad));
             assertThat(refused.status()).as(bad).isEqualTo(403);
-            assertThat(refused.reason()).as(bad).startsWith("argument 2 '")
+            assertThat(refused.reason())
+                    .as(bad)
+                    .startsWith("argument 2 '")
                     .endsWith("' has a character outside A-Z a-z 0-9 . _ / : = @ % + , -");
         }
-        assertRefused("say", java.util.Collections.nCopies(33, "x"), 403, "33 arguments given to command say (at most 32)");
+        assertRefused(
+                "say", java.util.Collections.nCopies(33, "x"), 403, "33 arguments given to command say (at most 32)");
         assertRefused("say", List.of("x".repeat(257)), 403, "argument 1 is 257 characters long (at most 256)");
         List<ApplianceAuditRecord> refused = bench.appliance.audit(EventType.COMMAND_REFUSED);
         assertThat(refused).hasSize(12).allSatisfy(r -> assertThat(r.outcome()).isEqualTo("refused"));
-        assertThat(refused.get(1).details()).containsEntry("name", "say").containsEntry("args", List.of("ok", "a;reboot"));
+        assertThat(refused.get(1).details())
+                .containsEntry("name", "say")
+                .containsEntry("args", List.of("ok", "a;reboot"));
         assertThat(bench.appliance.audit(EventType.COMMAND_RUN)).hasSize(1);
     }
 
     @Test
     void anUnknownCommandIs404() throws Exception {
         assertRefused("nope", null, 404, "no command named 'nope' is in this appliance's catalogue");
-        assertThat(bench.appliance.audit(EventType.COMMAND_REFUSED)).singleElement()
+        assertThat(bench.appliance.audit(EventType.COMMAND_REFUSED))
+                .singleElement()
                 .satisfies(r -> assertThat(r.details()).containsEntry("name", "nope"));
     }
 
@@ -117,8 +131,9 @@ class ExecSessionTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
         assertThat(response.trailer(LinkProtocol.TRAILER_TIMED_OUT)).isEqualTo("true");
         assertThat(response.trailer(LinkProtocol.TRAILER_EXIT_STATUS)).isEqualTo("137");
-        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
-                r -> r.size() == 1).get(0);
+        ApplianceAuditRecord run = Eventually.await(
+                        "command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN), r -> r.size() == 1)
+                .get(0);
         assertThat(run.details()).containsEntry("timedOut", true);
     }
 
@@ -129,59 +144,92 @@ class ExecSessionTest {
         assertThat(response.body()).hasSize(100 * 1024);
         assertThat(response.trailer(LinkProtocol.TRAILER_OUTPUT_TRUNCATED)).isEqualTo("true");
         assertThat(response.trailer(LinkProtocol.TRAILER_EXIT_STATUS)).isNotEqualTo("0");
-        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
-                r -> r.size() == 1).get(0);
+        ApplianceAuditRecord run = Eventually.await(
+                        "command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN), r -> r.size() == 1)
+                .get(0);
         assertThat(run.details()).containsEntry("truncated", true).containsEntry("bytes", 100 * 1024);
     }
 
     @Test
     void closingTheStreamKillsTheProcess() throws Exception {
         bench.appliance.ok("commands add", "--name", "wait", "--allow-args", "--", "sleep");
-        SessionCredentials credentials = bench.engineers.credentials(bench.engineers.alice, SessionBench.SERIAL,
-                SessionBench.TICKET);
+        SessionCredentials credentials =
+                bench.engineers.credentials(bench.engineers.alice, SessionBench.SERIAL, SessionBench.TICKET);
         Http2StreamChannel stream = TestServer.open(bench.link, Engineers.exec("wait", List.of("47.125"), credentials))
-                .get(10, TimeUnit.SECONDS).stream();
+                .get(10, TimeUnit.SECONDS)
+                .stream();
         Eventually.await("sleep 47.125 running", () -> sleepers(), n -> n == 1);
         stream.close().sync();
         Eventually.await("sleep 47.125 gone", () -> sleepers(), n -> n == 0);
-        ApplianceAuditRecord run = Eventually.await("command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN),
-                r -> r.size() == 1).get(0);
+        ApplianceAuditRecord run = Eventually.await(
+                        "command.run", () -> bench.appliance.audit(EventType.COMMAND_RUN), r -> r.size() == 1)
+                .get(0);
         assertThat(run.outcome()).isEqualTo("failure");
         assertThat(run.reason()).startsWith("killed: ");
     }
 
     @Test
     void theCatalogueIsKeptAndListed() throws Exception {
-        bench.appliance.ok("commands add", "--name", "logs", "--timeout", "2m", "--max-output", "1MiB", "--", "tar",
-                "czf", "-", "/var/log");
-        assertThat(bench.appliance.ok("commands list").out()).contains("logs").contains("/usr/bin/tar czf - /var/log")
-                .contains("2m").contains("1MiB");
+        bench.appliance.ok(
+                "commands add",
+                "--name",
+                "logs",
+                "--timeout",
+                "2m",
+                "--max-output",
+                "1MiB",
+                "--",
+                "tar",
+                "czf",
+                "-",
+                "/var/log");
+        assertThat(bench.appliance.ok("commands list").out())
+                .contains("logs")
+                .contains("/usr/bin/tar czf - /var/log")
+                .contains("2m")
+                .contains("1MiB");
         assertThat(bench.appliance.ok("commands list", "--json").out()).contains("\"maxOutputBytes\" : 1048576");
-        assertThat(bench.appliance.run("commands add", "--name", "logs", "--", "true").error())
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "logs", "--", "true")
+                        .error())
                 .isEqualTo("a command named 'logs' is already in the catalogue: remove it first");
-        assertThat(bench.appliance.run("commands add", "--name", "rel", "--", "bin/ls").error())
-                .isEqualTo("program 'bin/ls' is neither an absolute path nor a name to look up on " + CommandEntry.PATH);
-        assertThat(bench.appliance.run("commands add", "--name", "gone", "--", "no-such-program-here").error())
-                .isEqualTo("program no-such-program-here is not found on " + CommandEntry.PATH + ": give its absolute path");
-        assertThat(bench.appliance.run("commands add", "--name", "bad name", "--", "true").error())
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "rel", "--", "bin/ls")
+                        .error())
+                .isEqualTo(
+                        "program 'bin/ls' is neither an absolute path nor a name to look up on " + CommandEntry.PATH);
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "gone", "--", "no-such-program-here")
+                        .error())
+                .isEqualTo("program no-such-program-here is not found on " + CommandEntry.PATH
+                        + ": give its absolute path");
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "bad name", "--", "true")
+                        .error())
                 .startsWith("command name 'bad name' is not valid");
         bench.appliance.ok("commands remove", "--name", "logs");
         assertThat(bench.appliance.run("commands remove", "--name", "logs").error())
                 .isEqualTo("no command named 'logs' is in the catalogue");
-        assertThat(bench.appliance.audit(EventType.COMMAND_ALLOWED)).singleElement()
+        assertThat(bench.appliance.audit(EventType.COMMAND_ALLOWED))
+                .singleElement()
                 .satisfies(r -> assertThat(r.actor()).isEqualTo(ApplianceCli.USER));
         assertThat(bench.appliance.audit(EventType.COMMAND_REMOVED)).hasSize(1);
-        assertThat(Files.readString(bench.appliance.dir.resolve("commands.json"))).contains("\"commands\"");
+        assertThat(Files.readString(bench.appliance.dir.resolve("commands.json")))
+                .contains("\"commands\"");
     }
 
     private static long sleepers() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains("47.125"))
-                .orElse(false)).count();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains("47.125"))
+                        .orElse(false))
+                .count();
     }
 
     private TestServer.Response exec(String command, List<String> args) throws Exception {
-        SessionCredentials credentials = bench.engineers.credentials(bench.engineers.alice, SessionBench.SERIAL,
-                SessionBench.TICKET);
+        SessionCredentials credentials =
+                bench.engineers.credentials(bench.engineers.alice, SessionBench.SERIAL, SessionBench.TICKET);
         return TestServer.request(bench.link, Engineers.exec(command, args, credentials), new byte[0])
                 .get(20, TimeUnit.SECONDS);
     }

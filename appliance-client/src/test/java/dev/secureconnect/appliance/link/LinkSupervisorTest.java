@@ -9,10 +9,10 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.ServerAddress;
-import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
@@ -74,12 +74,29 @@ class LinkSupervisorTest {
     @BeforeEach
     void setUp() throws Exception {
         Files.writeString(dir.resolve(ApplianceDirectory.CONFIG_FILE), "{}");
-        ApplianceConfig config = new ApplianceConfig(connector.server(), null,
-                new ApplianceConfig.Backoff(Duration.ofMillis(20), Duration.ofMillis(40)), null, null, null, null, null);
-        TrustMaterial trust = TrustMaterial.withoutRevocationCheck(List.of(TestPki.shared().rootCertificate()),
+        ApplianceConfig config = new ApplianceConfig(
+                connector.server(),
+                null,
+                new ApplianceConfig.Backoff(Duration.ofMillis(20), Duration.ofMillis(40)),
+                null,
+                null,
+                null,
+                null,
+                null);
+        TrustMaterial trust = TrustMaterial.withoutRevocationCheck(
+                List.of(TestPki.shared().rootCertificate()),
                 List.of(TestPki.shared().issuingCertificate()));
-        supervisor = new LinkSupervisor(loop, connector, config, "SN-TEST", "test", audit::add, saved::add,
-                Clock.systemUTC(), ApplianceDirectory.open(dir), trust);
+        supervisor = new LinkSupervisor(
+                loop,
+                connector,
+                config,
+                "SN-TEST",
+                "test",
+                audit::add,
+                saved::add,
+                Clock.systemUTC(),
+                ApplianceDirectory.open(dir),
+                trust);
         supervisor.start(ApplianceState.INITIAL);
     }
 
@@ -92,7 +109,8 @@ class LinkSupervisorTest {
     @Test
     void connectAdmitRefuseConnectAgainAndDisable() throws Exception {
         assertThat(state()).isEqualTo("disabled");
-        assertThatThrownBy(() -> supervisor.connect(TICKET, "admin")).isInstanceOf(ApplianceException.class)
+        assertThatThrownBy(() -> supervisor.connect(TICKET, "admin"))
+                .isInstanceOf(ApplianceException.class)
                 .hasMessageContaining("SecureConnect is disabled");
 
         supervisor.enable("admin");
@@ -102,7 +120,8 @@ class LinkSupervisorTest {
         supervisor.connect(TICKET, "admin");
         assertThat(connector.attempts).hasSize(1);
         assertThat(state()).isEqualTo("connecting");
-        assertThat(saved.get(saved.size() - 1).tickets()).extracting(ApplianceState.Ticket::number)
+        assertThat(saved.get(saved.size() - 1).tickets())
+                .extracting(ApplianceState.Ticket::number)
                 .containsExactly(TICKET.value());
 
         up(0);
@@ -113,14 +132,17 @@ class LinkSupervisorTest {
         assertThat(admit(0, Admission.Verdict.accept(TICKET.value()))).isEqualTo(200);
         assertThat(ticketStatus(TICKET)).isEqualTo("accepted");
 
-        assertThat(admit(0, Admission.Verdict.refuse(TICKET.value(), "ticket closed\nby the engineer"))).isEqualTo(200);
+        assertThat(admit(0, Admission.Verdict.refuse(TICKET.value(), "ticket closed\nby the engineer")))
+                .isEqualTo(200);
         ApplianceStatus refused = supervisor.status();
         assertThat(refused.link().state()).isEqualTo("refused");
         assertThat(refused.link().reason()).isEqualTo("ticket 12345678: ticket closed; by the engineer");
         assertThat(connector.channels.get(0).isOpen()).isFalse();
         assertThat(types()).contains(EventType.TICKET_REFUSED, EventType.LINK_REFUSED, EventType.LINK_DOWN);
         assertThat(saved.get(saved.size() - 1).tickets().get(0).refusal()).isEqualTo("ticket closed; by the engineer");
-        assertThat(connector.attempts).as("a refused ticket is not dialled again").hasSize(1);
+        assertThat(connector.attempts)
+                .as("a refused ticket is not dialled again")
+                .hasSize(1);
 
         // a late admission on the closed link is answered 503 and changes nothing
         assertThat(admit(0, Admission.Verdict.accept(TICKET.value()))).isEqualTo(503);
@@ -156,7 +178,10 @@ class LinkSupervisorTest {
             assertThat(backingOff.link().reason()).isEqualTo("cannot reach the server");
             assertThat(backingOff.link().retryAt()).isNotNull();
         }
-        ApplianceAuditEvent down = audit.stream().filter(e -> e.type() == EventType.LINK_DOWN).findFirst().orElseThrow();
+        ApplianceAuditEvent down = audit.stream()
+                .filter(e -> e.type() == EventType.LINK_DOWN)
+                .findFirst()
+                .orElseThrow();
         assertThat(down.outcome()).isEqualTo(ApplianceAuditEvent.FAILURE);
         assertThat(down.reason()).isEqualTo("cannot reach the server");
 
@@ -203,7 +228,8 @@ class LinkSupervisorTest {
         supervisor.disconnect(null, "admin");
         assertThat(state()).isEqualTo("idle");
         assertThat(connector.channels.get(1).isOpen()).isFalse();
-        assertThat(audit.stream().filter(e -> e.type() == EventType.TICKET_DISCONNECTED)).hasSize(2);
+        assertThat(audit.stream().filter(e -> e.type() == EventType.TICKET_DISCONNECTED))
+                .hasSize(2);
         assertThat(connector.attempts).hasSize(2);
     }
 
@@ -215,17 +241,24 @@ class LinkSupervisorTest {
         admit(0, Admission.Verdict.refuse(TICKET.value(), "unknown ticket"));
         ApplianceState persisted = saved.get(saved.size() - 1);
 
-        LinkSupervisor restarted = new LinkSupervisor(loop, new FakeConnector(),
-                ApplianceConfig.defaults(connector.server()), "SN-TEST", "test", audit::add, saved::add,
-                Clock.systemUTC(), ApplianceDirectory.open(dir), TrustMaterial.withoutRevocationCheck(
-                        List.of(TestPki.shared().rootCertificate()), List.of()));
+        LinkSupervisor restarted = new LinkSupervisor(
+                loop,
+                new FakeConnector(),
+                ApplianceConfig.defaults(connector.server()),
+                "SN-TEST",
+                "test",
+                audit::add,
+                saved::add,
+                Clock.systemUTC(),
+                ApplianceDirectory.open(dir),
+                TrustMaterial.withoutRevocationCheck(List.of(TestPki.shared().rootCertificate()), List.of()));
         try {
             restarted.start(persisted);
             ApplianceStatus status = restarted.status();
             assertThat(status.enabled()).isTrue();
             assertThat(status.link().state()).isEqualTo("refused");
-            assertThat(status.connections()).singleElement()
-                    .satisfies(row -> assertThat(row.reason()).isEqualTo("unknown ticket"));
+            assertThat(status.connections()).singleElement().satisfies(row -> assertThat(row.reason())
+                    .isEqualTo("unknown ticket"));
         } finally {
             restarted.close();
         }
@@ -243,7 +276,9 @@ class LinkSupervisorTest {
     private int admit(int attempt, Admission.Verdict verdict) {
         int[] answer = {0};
         onLoop(() -> {
-            supervisor.admission((LinkAttempt) connector.attempts.get(attempt), new Admission(List.of(verdict)),
+            supervisor.admission(
+                    (LinkAttempt) connector.attempts.get(attempt),
+                    new Admission(List.of(verdict)),
                     status -> answer[0] = status);
             return null;
         });
@@ -263,8 +298,11 @@ class LinkSupervisorTest {
     }
 
     private String ticketStatus(TicketNumber number) {
-        return supervisor.status().connections().stream().filter(c -> c.ticket().equals(number.value())).findFirst()
-                .orElseThrow().status();
+        return supervisor.status().connections().stream()
+                .filter(c -> c.ticket().equals(number.value()))
+                .findFirst()
+                .orElseThrow()
+                .status();
     }
 
     private List<EventType> types() {

@@ -20,8 +20,10 @@ class TicketsTest {
         tickets.connect("22222222", NOW);
         tickets.connect("33333333", NOW);
 
-        Tickets.Admitted admitted = tickets.admit(new Admission(List.of(Admission.Verdict.accept("11111111"),
-                Admission.Verdict.refuse("22222222", " "), Admission.Verdict.refuse("99999999", "unknown"))));
+        Tickets.Admitted admitted = tickets.admit(new Admission(List.of(
+                Admission.Verdict.accept("11111111"),
+                Admission.Verdict.refuse("22222222", " "),
+                Admission.Verdict.refuse("99999999", "unknown"))));
 
         assertThat(admitted.accepted()).extracting(t -> t.number).containsExactly("11111111");
         assertThat(admitted.refused()).extracting(t -> t.number).containsExactly("22222222");
@@ -33,8 +35,8 @@ class TicketsTest {
         assertThat(tickets.refusals()).isEqualTo("ticket 22222222: refused by the server");
 
         // accepted again: no change reported; a refused ticket stays refused until connected again
-        Tickets.Admitted again = tickets.admit(new Admission(List.of(Admission.Verdict.accept("11111111"),
-                Admission.Verdict.accept("22222222"))));
+        Tickets.Admitted again = tickets.admit(
+                new Admission(List.of(Admission.Verdict.accept("11111111"), Admission.Verdict.accept("22222222"))));
         assertThat(again.accepted()).isEmpty();
         assertThat(tickets.get("22222222").status).isEqualTo(Tickets.Status.REFUSED);
 
@@ -51,19 +53,24 @@ class TicketsTest {
         Tickets tickets = new Tickets();
         tickets.connect("11111111", NOW);
         tickets.connect("22222222", NOW);
-        tickets.admit(new Admission(List.of(Admission.Verdict.accept("11111111"),
-                Admission.Verdict.refuse("22222222", "ticket closed"))));
+        tickets.admit(new Admission(
+                List.of(Admission.Verdict.accept("11111111"), Admission.Verdict.refuse("22222222", "ticket closed"))));
 
         List<ApplianceState.Ticket> saved = tickets.saved();
-        assertThat(saved).containsExactly(new ApplianceState.Ticket("11111111", NOW.toString(), null),
-                new ApplianceState.Ticket("22222222", NOW.toString(), "ticket closed"));
+        assertThat(saved)
+                .containsExactly(
+                        new ApplianceState.Ticket("11111111", NOW.toString(), null),
+                        new ApplianceState.Ticket("22222222", NOW.toString(), "ticket closed"));
 
         Tickets restored = Tickets.restore(new ApplianceState(true, saved));
         assertThat(restored.get("11111111").status).isEqualTo(Tickets.Status.PENDING);
         assertThat(restored.get("22222222").status).isEqualTo(Tickets.Status.REFUSED);
         assertThat(restored.saved()).isEqualTo(saved);
-        assertThat(Tickets.restore(new ApplianceState(true, List.of(new ApplianceState.Ticket("33333333", "garbled",
-                null)))).get("33333333").connectedAt).isEqualTo(Instant.EPOCH);
+        assertThat(Tickets.restore(new ApplianceState(
+                                true, List.of(new ApplianceState.Ticket("33333333", "garbled", null))))
+                        .get("33333333")
+                        .connectedAt)
+                .isEqualTo(Instant.EPOCH);
     }
 
     @Test

@@ -19,7 +19,9 @@ public final class ApplianceCli {
     public record Result(int exitCode, String out, String err) {
         /** The one error line, without the {@code sc-appliance: } prefix. */
         public String error() {
-            assertThat(err.lines().count()).as("stderr has exactly one line: %s", err).isEqualTo(1);
+            assertThat(err.lines().count())
+                    .as("stderr has exactly one line: %s", err)
+                    .isEqualTo(1);
             assertThat(err).startsWith("sc-appliance: ");
             return err.strip().substring("sc-appliance: ".length());
         }
@@ -28,7 +30,8 @@ public final class ApplianceCli {
     public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cli.run(new Console(new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC(), USER), args);
+        int code = Cli.run(
+                new Console(new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC(), USER), args);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -6,9 +6,9 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.daemon.ApplianceDaemon;
 import dev.secureconnect.appliance.link.ApplianceStatus;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,10 +34,20 @@ public final class ApplianceUnderTest implements AutoCloseable {
         PkiFiles files = PkiFiles.appliance(work.resolve("issued"), SERIAL);
         Path dir = work.resolve("appliance");
         ApplianceCli.ok(files.initArgs(dir, server));
-        ApplianceDirectory.open(dir).updateConfig(config -> new ApplianceConfig(config.server(), config.keepAlive(),
-                new ApplianceConfig.Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
-                new ApplianceConfig.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2)),
-                config.streams(), config.services(), config.files(), config.tls()));
+        ApplianceDirectory.open(dir)
+                .updateConfig(config -> new ApplianceConfig(
+                        config.server(),
+                        config.keepAlive(),
+                        new ApplianceConfig.Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
+                        new ApplianceConfig.Timeouts(
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(2)),
+                        config.streams(),
+                        config.services(),
+                        config.files(),
+                        config.tls()));
         return new ApplianceUnderTest(dir);
     }
 
@@ -92,7 +102,8 @@ public final class ApplianceUnderTest implements AutoCloseable {
 
     /** Waits until the link is in {@code state}. */
     public ApplianceStatus awaitState(String state) {
-        return Eventually.await("link state " + state, this::status, s -> s.link().state().equals(state));
+        return Eventually.await(
+                "link state " + state, this::status, s -> s.link().state().equals(state));
     }
 
     @Override

@@ -50,8 +50,8 @@ public final class Engineers {
     }
 
     /** A token issued by {@code issuing} (e.g. with another clock or key). */
-    public static SignedAccessToken token(AccessTokenIssuer issuing, TestPki.Issued engineer, String serial, String ticket,
-            Duration lifetime) {
+    public static SignedAccessToken token(
+            AccessTokenIssuer issuing, TestPki.Issued engineer, String serial, String ticket, Duration lifetime) {
         return issuing.issue(engineer.certificate(), serial, ticket, lifetime, null);
     }
 
@@ -73,23 +73,35 @@ public final class Engineers {
     }
 
     public static Http2Headers connect(int port, SessionCredentials credentials) {
-        return credentials.addTo(StreamRequest.loopback(port, credentials.sessionId(), credentials.ticket()).toHeaders());
+        return credentials.addTo(StreamRequest.loopback(port, credentials.sessionId(), credentials.ticket())
+                .toHeaders());
     }
 
     public static Http2Headers exec(String command, List<String> args, SessionCredentials credentials) {
-        Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("https").path(LinkProtocol.PATH_EXEC)
-                .authority("appliance").set(LinkProtocol.HEADER_COMMAND, command);
+        Http2Headers headers = new DefaultHttp2Headers()
+                .method("POST")
+                .scheme("https")
+                .path(LinkProtocol.PATH_EXEC)
+                .authority("appliance")
+                .set(LinkProtocol.HEADER_COMMAND, command);
         if (args != null) {
-            headers.set(LinkProtocol.HEADER_ARGS, "[" + String.join(",", args.stream().map(Engineers::jsonString).toList())
-                    + "]");
+            headers.set(
+                    LinkProtocol.HEADER_ARGS,
+                    "["
+                            + String.join(
+                                    ",",
+                                    args.stream().map(Engineers::jsonString).toList()) + "]");
         }
         return credentials.addTo(headers);
     }
 
     public static Http2Headers file(String method, String path, SessionCredentials credentials) {
-        return credentials.addTo(new DefaultHttp2Headers().method(method).scheme("https").authority("appliance")
-                .path(LinkProtocol.PATH_FILES + "?" + LinkProtocol.QUERY_PATH + "=" + URLEncoder.encode(path,
-                        StandardCharsets.UTF_8)));
+        return credentials.addTo(new DefaultHttp2Headers()
+                .method(method)
+                .scheme("https")
+                .authority("appliance")
+                .path(LinkProtocol.PATH_FILES + "?" + LinkProtocol.QUERY_PATH + "="
+                        + URLEncoder.encode(path, StandardCharsets.UTF_8)));
     }
 
     private static String jsonString(String text) {

@@ -21,7 +21,10 @@ public final class SessionBench implements AutoCloseable {
         server = TestServer.start(java.nio.file.Files.createDirectories(work));
         appliance = ApplianceUnderTest.init(work, server.address());
         if (pinKey) {
-            appliance.ok("token-key", "--file", engineers.writePublicKeySet(work.resolve("server-keys")).toString());
+            appliance.ok(
+                    "token-key",
+                    "--file",
+                    engineers.writePublicKeySet(work.resolve("server-keys")).toString());
         }
         appliance.start();
         appliance.ok("enable");

@@ -15,8 +15,8 @@ import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
-import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.SessionCredentials;
+import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRefusedException;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import io.netty.bootstrap.ServerBootstrap;
@@ -89,18 +89,26 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SslContext tls = SslContexts.server(new KeyMaterial(serverCertificate.privateKey(), serverCertificate.chain()),
+        SslContext tls = SslContexts.server(
+                new KeyMaterial(serverCertificate.privateKey(), serverCertificate.chain()),
                 TrustMaterial.withCrl(List.of(pki.rootCertificate()), List.of(pki.issuingCertificate()), crl),
-                CertificateRole.APPLIANCE, List.of(LinkProtocol.ALPN), (peer, subject, reason, message) -> {});
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                CertificateRole.APPLIANCE,
+                List.of(LinkProtocol.ALPN),
+                (peer, subject, reason, message) -> {});
+        listener = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(SslContexts.serverHandler(tls, channel, TlsPolicy.HANDSHAKE_TIMEOUT));
+                        channel.pipeline()
+                                .addLast(SslContexts.serverHandler(tls, channel, TlsPolicy.HANDSHAKE_TIMEOUT));
                         channel.pipeline().addLast(new Negotiation());
                     }
                 })
-                .bind("127.0.0.1", port).sync().channel();
+                .bind("127.0.0.1", port)
+                .sync()
+                .channel();
     }
 
     /** A server for {@code localhost} / {@code 127.0.0.1} on a fresh port. */
@@ -115,7 +123,8 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose certificate names only {@code dnsName}. */
     public static TestServer startNamed(String dnsName, Path crlDir) throws InterruptedException {
-        return new TestServer(TestPki.shared().issue(CertificateIdentity.server(List.of(dnsName), List.of())), 0, crlDir);
+        return new TestServer(
+                TestPki.shared().issue(CertificateIdentity.server(List.of(dnsName), List.of())), 0, crlDir);
     }
 
     public int port() {
@@ -149,7 +158,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Opens a CONNECT session stream carrying {@code credentials}; fails with the appliance's reason when refused. */
-    public static Future<Http2StreamChannel> connect(ServerLink link, StreamRequest request, SessionCredentials credentials) {
+    public static Future<Http2StreamChannel> connect(
+            ServerLink link, StreamRequest request, SessionCredentials credentials) {
         Promise<Http2StreamChannel> result = link.channel().eventLoop().newPromise();
         StreamOpener.open(link.channel(), credentials.addTo(request.toHeaders()), Duration.ofSeconds(10))
                 .addListener(opened -> {
@@ -196,8 +206,12 @@ public final class TestServer implements AutoCloseable {
         open(link, headers).addListener(done -> {
             if (!done.isSuccess()) {
                 if (done.cause() instanceof StreamRefusedException refused) {
-                    response.complete(new Response(refused.status(), refused.getMessage(), EmptyHttp2Headers.INSTANCE,
-                            new byte[0], EmptyHttp2Headers.INSTANCE));
+                    response.complete(new Response(
+                            refused.status(),
+                            refused.getMessage(),
+                            EmptyHttp2Headers.INSTANCE,
+                            new byte[0],
+                            EmptyHttp2Headers.INSTANCE));
                 } else {
                     response.completeExceptionally(done.cause());
                 }
@@ -222,11 +236,12 @@ public final class TestServer implements AutoCloseable {
                     if (msg instanceof Http2DataFrame data) {
                         bytes.writeBytes(ByteBufUtil.getBytes(data.content()));
                         if (data.isEndStream()) {
-                            response.complete(new Response(200, null, opened.response(), bytes.toByteArray(),
-                                    EmptyHttp2Headers.INSTANCE));
+                            response.complete(new Response(
+                                    200, null, opened.response(), bytes.toByteArray(), EmptyHttp2Headers.INSTANCE));
                         }
                     } else if (msg instanceof Http2HeadersFrame trailers && trailers.isEndStream()) {
-                        response.complete(new Response(200, null, opened.response(), bytes.toByteArray(), trailers.headers()));
+                        response.complete(
+                                new Response(200, null, opened.response(), bytes.toByteArray(), trailers.headers()));
                     }
                 } finally {
                     ReferenceCountUtil.release(msg);
@@ -247,7 +262,8 @@ public final class TestServer implements AutoCloseable {
     /** {@code POST /v1/revocations}: completes with the appliance's status. */
     public static int revoke(ServerLink link, byte[] body) throws Exception {
         return StreamOpener.request(link.channel(), "POST", LinkProtocol.PATH_REVOCATIONS, body, Duration.ofSeconds(10))
-                .get(10, TimeUnit.SECONDS).status();
+                .get(10, TimeUnit.SECONDS)
+                .status();
     }
 
     /**
@@ -311,20 +327,33 @@ public final class TestServer implements AutoCloseable {
             }
             Channel link = ctx.channel();
             LinkCodecs.installServerSide(ctx.pipeline(), LinkSettings.DEFAULT);
-            String serial = SslContexts.peerIdentity(ctx.pipeline().get(SslHandler.class).engine().getSession()).id();
+            String serial = SslContexts.peerIdentity(
+                            ctx.pipeline().get(SslHandler.class).engine().getSession())
+                    .id();
             ServerLink accepted = new ServerLink(link, serial);
             everyLink.add(accepted);
             links.add(accepted);
-            StreamOpener.watch(link, LinkProtocol.PATH_HELLO, bytes -> {
-                Hello hello = LinkJson.decode(bytes, Hello.class);
-                hellos.add(hello);
-                if (silent) {
-                    return;
-                }
-                Admission admission = new Admission(hello.tickets().stream().map(t -> verdicts.apply(t)).toList());
-                admissions.add(admission);
-                StreamOpener.request(link, "POST", LinkProtocol.PATH_ADMISSION, LinkJson.encode(admission), Duration.ofSeconds(10));
-            }, Duration.ofSeconds(10));
+            StreamOpener.watch(
+                    link,
+                    LinkProtocol.PATH_HELLO,
+                    bytes -> {
+                        Hello hello = LinkJson.decode(bytes, Hello.class);
+                        hellos.add(hello);
+                        if (silent) {
+                            return;
+                        }
+                        Admission admission = new Admission(hello.tickets().stream()
+                                .map(t -> verdicts.apply(t))
+                                .toList());
+                        admissions.add(admission);
+                        StreamOpener.request(
+                                link,
+                                "POST",
+                                LinkProtocol.PATH_ADMISSION,
+                                LinkJson.encode(admission),
+                                Duration.ofSeconds(10));
+                    },
+                    Duration.ofSeconds(10));
         }
 
         @Override

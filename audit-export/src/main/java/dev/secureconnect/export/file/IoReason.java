@@ -15,11 +15,15 @@ final class IoReason {
 
     static String of(IOException e, Path subject) {
         if (e instanceof FileSystemException fs) {
-            String reason = fs.getReason() != null ? fs.getReason()
-                    : e instanceof NoSuchFileException ? "No such file or directory"
-                    : e instanceof AccessDeniedException ? "Permission denied"
-                    : e instanceof NotDirectoryException ? "Not a directory"
-                    : e.getClass().getSimpleName();
+            String reason = fs.getReason() != null
+                    ? fs.getReason()
+                    : e instanceof NoSuchFileException
+                            ? "No such file or directory"
+                            : e instanceof AccessDeniedException
+                                    ? "Permission denied"
+                                    : e instanceof NotDirectoryException
+                                            ? "Not a directory"
+                                            : e.getClass().getSimpleName();
             String file = fs.getFile();
             return OneLine.folded(file == null || Path.of(file).equals(subject) ? reason : reason + " (" + file + ")");
         }

@@ -2,9 +2,9 @@ package dev.secureconnect.export.format;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.events.Severity;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.events.Severity;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -2,9 +2,9 @@ package dev.secureconnect.export.format;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.events.Severity;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.events.Severity;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +79,8 @@ public final class LeefFormat {
         SourceAddress source = SourceAddress.parse(event.sourceAddress());
         if (source != null) {
             attributes.add("src", source.ip());
-            attributes.add("srcPort", source.port() == null ? null : source.port().toString());
+            attributes.add(
+                    "srcPort", source.port() == null ? null : source.port().toString());
         }
         attributes.add("eventName", event.type().eventName());
         attributes.add("outcome", event.outcome());

@@ -65,7 +65,8 @@ public final class Rfc5424Format {
     public static String header(ExportedEvent event, ExportOrigin origin, int facility) {
         requireNonNull(event, "event");
         requireNonNull(origin, "origin");
-        int pri = SyslogFacility.of(facility).code() * 8 + event.type().severity().code();
+        int pri =
+                SyslogFacility.of(facility).code() * 8 + event.type().severity().code();
         return "<" + pri + ">1 " + TIMESTAMP.format(event.time()) + " " + printable(origin.hostname(), HOSTNAME_MAX)
                 + " " + printable(origin.appName(), APP_NAME_MAX) + " - "
                 + printable(event.type().eventName(), MSGID_MAX);
@@ -128,7 +129,8 @@ public final class Rfc5424Format {
     }
 
     private static String summary(ExportedEvent event) {
-        StringBuilder msg = new StringBuilder(event.type().eventName()).append(' ').append(event.outcome());
+        StringBuilder msg =
+                new StringBuilder(event.type().eventName()).append(' ').append(event.outcome());
         append(msg, "actor", event.actor());
         append(msg, "appliance", event.applianceSerial());
         append(msg, "ticket", event.ticket());

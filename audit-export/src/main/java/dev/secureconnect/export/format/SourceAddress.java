@@ -34,11 +34,14 @@ record SourceAddress(String ip, @Nullable Integer port) {
             Integer port = rest.startsWith(":") ? port(rest.substring(1)) : null;
             return port == null ? null : new SourceAddress(ip, port);
         }
-        if (IPV4.matcher(text).matches() || (IPV6.matcher(text).matches() && text.indexOf(':') != text.lastIndexOf(':'))) {
+        if (IPV4.matcher(text).matches()
+                || (IPV6.matcher(text).matches() && text.indexOf(':') != text.lastIndexOf(':'))) {
             return new SourceAddress(text, null);
         }
         int colon = text.lastIndexOf(':');
-        if (colon > 0 && text.indexOf(':') == colon && IPV4.matcher(text.substring(0, colon)).matches()) {
+        if (colon > 0
+                && text.indexOf(':') == colon
+                && IPV4.matcher(text.substring(0, colon)).matches()) {
             Integer port = port(text.substring(colon + 1));
             return port == null ? null : new SourceAddress(text.substring(0, colon), port);
         }

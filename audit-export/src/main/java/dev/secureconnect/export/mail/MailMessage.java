@@ -13,7 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param text the plain-text body
  * @param html the HTML body, or null for a text-only mail
  */
-public record MailMessage(List<String> to, String subject, String text, @Nullable String html) {
+public record MailMessage(
+        List<String> to,
+        String subject,
+        String text,
+        @Nullable String html) {
 
     public MailMessage {
         to = List.copyOf(requireNonNull(to, "to"));

@@ -20,8 +20,16 @@ import org.jspecify.annotations.Nullable;
  * @param connectTimeout how long connecting may take
  * @param timeout how long any one read or write on the connection may take
  */
-public record MailSettings(String host, int port, MailSecurity security, @Nullable String user, @Nullable String password, String from,
-        @Nullable Path ca, Duration connectTimeout, Duration timeout) {
+public record MailSettings(
+        String host,
+        int port,
+        MailSecurity security,
+        @Nullable String user,
+        @Nullable String password,
+        String from,
+        @Nullable Path ca,
+        Duration connectTimeout,
+        Duration timeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -61,8 +69,8 @@ public record MailSettings(String host, int port, MailSecurity security, @Nullab
 
     /** These settings trusting the CA certificate(s) in {@code caFile}. */
     public MailSettings withCa(Path caFile) {
-        return new MailSettings(host, port, security, user, password, from, requireNonNull(caFile, "caFile"),
-                connectTimeout, timeout);
+        return new MailSettings(
+                host, port, security, user, password, from, requireNonNull(caFile, "caFile"), connectTimeout, timeout);
     }
 
     /** These settings with other timeouts. */

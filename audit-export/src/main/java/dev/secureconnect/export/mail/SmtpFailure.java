@@ -33,8 +33,10 @@ final class SmtpFailure {
         List<Throwable> chain = chain(e);
         String reply = reply(chain);
         if (e instanceof AuthenticationFailedException) {
-            return failure(server + " refused the login as " + settings.user()
-                    + (reply == null ? (e.getMessage() == null ? "" : ": " + e.getMessage()) : ": " + reply), e);
+            return failure(
+                    server + " refused the login as " + settings.user()
+                            + (reply == null ? (e.getMessage() == null ? "" : ": " + e.getMessage()) : ": " + reply),
+                    e);
         }
         if (reply != null) {
             return failure(server + " refused the message: " + reply, e);
@@ -47,15 +49,19 @@ final class SmtpFailure {
                 return failure(server + ": unknown host", e);
             }
             if (t instanceof SocketTimeoutException) {
-                return failure(server + " did not answer within "
-                        + (e.getMessage() != null && e.getMessage().startsWith("Couldn't connect")
-                                ? settings.connectTimeout() : settings.timeout()), e);
+                return failure(
+                        server + " did not answer within "
+                                + (e.getMessage() != null && e.getMessage().startsWith("Couldn't connect")
+                                        ? settings.connectTimeout()
+                                        : settings.timeout()),
+                        e);
             }
             if (t instanceof SSLException) {
                 return failure("TLS with " + server + " failed: " + innermostMessage(t), e);
             }
         }
-        if (settings.security() == MailSecurity.STARTTLS && String.valueOf(e.getMessage()).contains("STARTTLS")) {
+        if (settings.security() == MailSecurity.STARTTLS
+                && String.valueOf(e.getMessage()).contains("STARTTLS")) {
             return failure(server + " does not offer STARTTLS, which the settings require", e);
         }
         return failure(server + ": " + innermostMessage(e), e);
@@ -81,7 +87,8 @@ final class SmtpFailure {
         for (Throwable t = e; t != null && !chain.contains(t) && chain.size() < 16; ) {
             chain.add(t);
             Throwable next = t instanceof MessagingException m && m.getNextException() != null
-                    ? m.getNextException() : t.getCause();
+                    ? m.getNextException()
+                    : t.getCause();
             t = next;
         }
         return chain;

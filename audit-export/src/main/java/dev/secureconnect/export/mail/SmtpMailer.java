@@ -63,7 +63,10 @@ public final class SmtpMailer {
             transport = session.getTransport("smtp");
             transport.connect(settings.host(), settings.port(), settings.user(), settings.password());
             transport.sendMessage(mime, mime.getAllRecipients());
-            log.debug("SMTP server {} accepted {} for {} recipient(s)", settings.server(), mime.getMessageID(),
+            log.debug(
+                    "SMTP server {} accepted {} for {} recipient(s)",
+                    settings.server(),
+                    mime.getMessageID(),
                     message.to().size());
         } catch (MessagingException e) {
             throw failures.of(e);

@@ -23,11 +23,16 @@ final class SmtpProperties {
         properties.setProperty("mail.transport.protocol", "smtp");
         properties.setProperty("mail.smtp.host", settings.host());
         properties.setProperty("mail.smtp.port", Integer.toString(settings.port()));
-        properties.setProperty("mail.smtp.connectiontimeout", Long.toString(settings.connectTimeout().toMillis()));
-        properties.setProperty("mail.smtp.timeout", Long.toString(settings.timeout().toMillis()));
-        properties.setProperty("mail.smtp.writetimeout", Long.toString(settings.timeout().toMillis()));
+        properties.setProperty(
+                "mail.smtp.connectiontimeout",
+                Long.toString(settings.connectTimeout().toMillis()));
+        properties.setProperty(
+                "mail.smtp.timeout", Long.toString(settings.timeout().toMillis()));
+        properties.setProperty(
+                "mail.smtp.writetimeout", Long.toString(settings.timeout().toMillis()));
         properties.setProperty("mail.smtp.auth", Boolean.toString(settings.user() != null));
-        properties.setProperty("mail.smtp.from", MailAddresses.parse(settings.from(), "from").getAddress());
+        properties.setProperty(
+                "mail.smtp.from", MailAddresses.parse(settings.from(), "from").getAddress());
         switch (settings.security()) {
             case NONE -> {
                 properties.setProperty("mail.smtp.starttls.enable", "false");

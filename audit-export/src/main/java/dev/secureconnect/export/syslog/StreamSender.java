@@ -51,8 +51,10 @@ final class StreamSender implements Sender {
             boolean timedOut = connection.watchdog.expired();
             abort();
             if (timedOut) {
-                throw new DeliveryException("timed out writing to " + settings.address() + ": the receiver took"
-                        + " nothing for " + settings.writeTimeout(), e);
+                throw new DeliveryException(
+                        "timed out writing to " + settings.address() + ": the receiver took" + " nothing for "
+                                + settings.writeTimeout(),
+                        e);
             }
             throw new DeliveryException("connection to " + settings.address() + " lost: " + OneLine.reason(e), e);
         }
@@ -71,13 +73,17 @@ final class StreamSender implements Sender {
             raw.connect(target, timeoutMillis(settings.connectTimeout()));
         } catch (ConnectException e) {
             closeQuietly(raw);
-            throw new DeliveryException(String.valueOf(e.getMessage()).contains("refused")
-                    ? "connection refused by " + settings.address()
-                    : "cannot connect to " + settings.address() + ": " + OneLine.reason(e), e);
+            throw new DeliveryException(
+                    String.valueOf(e.getMessage()).contains("refused")
+                            ? "connection refused by " + settings.address()
+                            : "cannot connect to " + settings.address() + ": " + OneLine.reason(e),
+                    e);
         } catch (SocketTimeoutException e) {
             closeQuietly(raw);
-            throw new DeliveryException("no answer from " + settings.address() + " within " + settings.connectTimeout()
-                    + " (connect timeout)", e);
+            throw new DeliveryException(
+                    "no answer from " + settings.address() + " within " + settings.connectTimeout()
+                            + " (connect timeout)",
+                    e);
         } catch (NoRouteToHostException e) {
             closeQuietly(raw);
             throw new DeliveryException("no route to " + settings.address(), e);
@@ -92,8 +98,12 @@ final class StreamSender implements Sender {
         try {
             raw.setTcpNoDelay(true);
             WriteWatchdog watchdog = new WriteWatchdog(raw, settings.writeTimeout());
-            OutputStream out = new BufferedOutputStream(new DeadlineOutputStream(socket.getOutputStream(), watchdog), BUFFER);
-            LOG.debug("Connected to syslog receiver {} over {}", settings.address(), settings.transport().label());
+            OutputStream out =
+                    new BufferedOutputStream(new DeadlineOutputStream(socket.getOutputStream(), watchdog), BUFFER);
+            LOG.debug(
+                    "Connected to syslog receiver {} over {}",
+                    settings.address(),
+                    settings.transport().label());
             return new Connection(raw, socket, socket.getInputStream(), out, watchdog);
         } catch (IOException e) {
             closeQuietly(socket);
@@ -122,7 +132,8 @@ final class StreamSender implements Sender {
         try {
             closing.out.flush();
             // a TLS socket waits for the receiver's close_notify after sending its own: not for long
-            closing.socket.setSoTimeout((int) Math.min(CLOSE_WAIT_MILLIS, settings.writeTimeout().toMillis()));
+            closing.socket.setSoTimeout(
+                    (int) Math.min(CLOSE_WAIT_MILLIS, settings.writeTimeout().toMillis()));
             closing.socket.close();
         } catch (IOException | RuntimeException e) {
             LOG.debug("Closing the connection to syslog receiver {}: {}", settings.address(), OneLine.reason(e));

@@ -50,7 +50,8 @@ public final class SyslogDestination implements Destination {
         this.origin = requireNonNull(origin, "origin");
         this.sender = settings.transport() == SyslogTransport.UDP
                 ? new UdpSender(settings, MAX_DATAGRAM)
-                : new StreamSender(settings, settings.transport() == SyslogTransport.TLS ? new TlsLayer(settings) : null);
+                : new StreamSender(
+                        settings, settings.transport() == SyslogTransport.TLS ? new TlsLayer(settings) : null);
     }
 
     @Override
@@ -67,7 +68,8 @@ public final class SyslogDestination implements Destination {
     /** {@code syslog tls 127.0.0.1:6514 cef}. */
     @Override
     public String describe() {
-        return "syslog " + settings.transport().label() + " " + settings.address() + " " + settings.format().label();
+        return "syslog " + settings.transport().label() + " " + settings.address() + " "
+                + settings.format().label();
     }
 
     @Override

@@ -28,8 +28,17 @@ import org.jspecify.annotations.Nullable;
  * @param writeTimeout how long a write may stay blocked because the receiver reads nothing; null for
  *     {@link #DEFAULT_WRITE_TIMEOUT}
  */
-public record SyslogSettings(SyslogTransport transport, String host, int port, MessageFormat format, int facility,
-        @Nullable Path ca, @Nullable Path certificate, @Nullable Path key, Duration connectTimeout, Duration writeTimeout) {
+public record SyslogSettings(
+        SyslogTransport transport,
+        String host,
+        int port,
+        MessageFormat format,
+        int facility,
+        @Nullable Path ca,
+        @Nullable Path certificate,
+        @Nullable Path key,
+        Duration connectTimeout,
+        Duration writeTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
@@ -64,8 +73,17 @@ public record SyslogSettings(SyslogTransport transport, String host, int port, M
 
     /** Plain TCP or UDP with the default facility and timeouts. */
     public static SyslogSettings of(SyslogTransport transport, String host, int port, MessageFormat format) {
-        return new SyslogSettings(transport, host, port, format, SyslogFacility.DEFAULT.code(), null, null, null,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_WRITE_TIMEOUT);
+        return new SyslogSettings(
+                transport,
+                host,
+                port,
+                format,
+                SyslogFacility.DEFAULT.code(),
+                null,
+                null,
+                null,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_WRITE_TIMEOUT);
     }
 
     /** The host without IPv6 brackets, as sockets and certificate checks want it. */

@@ -56,15 +56,16 @@ final class TlsLayer {
             return tls;
         } catch (SSLHandshakeException e) {
             StreamSender.closeQuietly(raw);
-            throw new DeliveryException("TLS handshake with " + settings.address() + " failed: " + handshakeReason(e), e);
+            throw new DeliveryException(
+                    "TLS handshake with " + settings.address() + " failed: " + handshakeReason(e), e);
         } catch (SocketTimeoutException e) {
             StreamSender.closeQuietly(raw);
-            throw new DeliveryException("TLS handshake with " + settings.address() + " timed out after "
-                    + settings.connectTimeout(), e);
+            throw new DeliveryException(
+                    "TLS handshake with " + settings.address() + " timed out after " + settings.connectTimeout(), e);
         } catch (IOException | IllegalArgumentException e) {
             StreamSender.closeQuietly(raw);
-            throw new DeliveryException("TLS handshake with " + settings.address() + " failed: "
-                    + OneLine.reason(e), e);
+            throw new DeliveryException(
+                    "TLS handshake with " + settings.address() + " failed: " + OneLine.reason(e), e);
         }
     }
 
@@ -78,11 +79,12 @@ final class TlsLayer {
             try {
                 KeyMaterial client = settings.certificate() == null
                         ? null
-                        : KeyMaterial.load(settings.certificate(), java.util.Objects.requireNonNull(settings.key(), "key"), null);
+                        : KeyMaterial.load(
+                                settings.certificate(), java.util.Objects.requireNonNull(settings.key(), "key"), null);
                 context = ReceiverTrust.sslContext(settings.ca(), client);
             } catch (CryptoException | IllegalArgumentException | IllegalStateException e) {
-                throw new DeliveryException("TLS set-up for " + settings.address() + " failed: "
-                        + OneLine.reason(e), e);
+                throw new DeliveryException(
+                        "TLS set-up for " + settings.address() + " failed: " + OneLine.reason(e), e);
             }
         }
         return context;
@@ -91,13 +93,15 @@ final class TlsLayer {
     /** Why the handshake failed, in words an operator can act on. */
     static String handshakeReason(SSLHandshakeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CertPathBuilderException || cause instanceof CertPathValidatorException
+            if (cause instanceof CertPathBuilderException
+                    || cause instanceof CertPathValidatorException
                     || cause.getClass().getName().endsWith("ValidatorException")) {
                 return "the receiver's certificate is not trusted (it does not chain to the configured CA: "
                         + OneLine.reason(cause) + ")";
             }
-            if (cause instanceof CertificateException && (String.valueOf(cause.getMessage()).contains("No subject alternative")
-                    || String.valueOf(cause.getMessage()).startsWith("No name matching"))) {
+            if (cause instanceof CertificateException
+                    && (String.valueOf(cause.getMessage()).contains("No subject alternative")
+                            || String.valueOf(cause.getMessage()).startsWith("No name matching"))) {
                 return "the receiver's certificate does not name the host dialled (" + OneLine.reason(cause) + ")";
             }
         }

@@ -143,8 +143,8 @@ public final class WebhookDestination implements Destination {
 
     private DeliveryException failed(Throwable cause) {
         if (cause instanceof HttpConnectTimeoutException) {
-            return new DeliveryException("webhook " + address + ": no connection within "
-                    + settings.connectTimeout(), cause);
+            return new DeliveryException(
+                    "webhook " + address + ": no connection within " + settings.connectTimeout(), cause);
         }
         if (cause instanceof HttpTimeoutException) {
             return noAnswer((Exception) cause);

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param connectTimeout how long a connection may take
  * @param requestTimeout how long the whole request may take, answer included: a receiver that hangs fails then
  */
-public record WebhookSettings(URI url, byte[] secret, @Nullable Path ca, Duration connectTimeout, Duration requestTimeout) {
+public record WebhookSettings(
+        URI url, byte[] secret, @Nullable Path ca, Duration connectTimeout, Duration requestTimeout) {
 
     /** The shortest HMAC key accepted. */
     static final int MIN_SECRET_BYTES = 16;
@@ -32,7 +33,8 @@ public record WebhookSettings(URI url, byte[] secret, @Nullable Path ca, Duratio
         requireNonNull(url, "url");
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new IllegalArgumentException("url: " + WebhookAddress.display(url) + " (expected: https://… or http://…)");
+            throw new IllegalArgumentException(
+                    "url: " + WebhookAddress.display(url) + " (expected: https://… or http://…)");
         }
         if (url.getHost() == null) {
             throw new IllegalArgumentException("url: " + WebhookAddress.display(url) + " (expected: a host name)");
@@ -86,8 +88,9 @@ public record WebhookSettings(URI url, byte[] secret, @Nullable Path ca, Duratio
     /** Without the secret, and without the URL's query and user info, which may hold secrets too. */
     @Override
     public String toString() {
-        return "WebhookSettings[url=" + WebhookAddress.display(url) + ", secret=***, ca=" + (ca == null ? "default" : ca)
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+        return "WebhookSettings[url=" + WebhookAddress.display(url) + ", secret=***, ca="
+                + (ca == null ? "default" : ca) + ", connectTimeout=" + connectTimeout + ", requestTimeout="
+                + requestTimeout + "]";
     }
 
     private static void requirePositive(Duration timeout, String name) {

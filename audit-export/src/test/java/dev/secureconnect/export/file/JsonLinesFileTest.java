@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.ExportedEvent;
-import dev.secureconnect.export.format.JsonEventFormat;
 import dev.secureconnect.export.TestEvents;
+import dev.secureconnect.export.format.JsonEventFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +55,8 @@ class JsonLinesFileTest {
             file.deliver(TestEvents.events(1, 1));
         }
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-r-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                .isEqualTo("rw-r-----");
     }
 
     @Test
@@ -80,7 +81,9 @@ class JsonLinesFileTest {
             }
         }
         all.addAll(seqs(path));
-        assertThat(all).containsExactlyElementsOf(LongStream.rangeClosed(100, 190).boxed().toList());
+        assertThat(all)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(100, 190).boxed().toList());
         assertThat(path.resolveSibling("audit.jsonl.18")).exists();
         assertThat(path.resolveSibling("audit.jsonl.19")).doesNotExist();
     }
@@ -167,9 +170,18 @@ class JsonLinesFileTest {
     }
 
     private static ExportedEvent withDetail(ExportedEvent event, String value) {
-        return new ExportedEvent(event.seq(), event.time(), event.type(), event.outcome(), event.actor(),
-                event.applianceSerial(), event.ticket(), event.sessionId(), event.sourceAddress(),
-                Map.of("padding", value), event.hash());
+        return new ExportedEvent(
+                event.seq(),
+                event.time(),
+                event.type(),
+                event.outcome(),
+                event.actor(),
+                event.applianceSerial(),
+                event.ticket(),
+                event.sessionId(),
+                event.sourceAddress(),
+                Map.of("padding", value),
+                event.hash());
     }
 
     /** The seq of every line, each line parsed as one JSON object. */

@@ -3,9 +3,9 @@ package dev.secureconnect.export.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.events.Severity;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.TestEvents;
-import dev.secureconnect.events.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +16,8 @@ class CefFormatTest {
 
     @Test
     void golden() {
-        assertThat(CefFormat.line(TestEvents.streamOpened(), TestEvents.ORIGIN)).isEqualTo(
-                "CEF:0|SecureConnect|SecureConnect Server|0.1.0|1200|stream.opened|3|seq=42 rt=1795428000123"
+        assertThat(CefFormat.line(TestEvents.streamOpened(), TestEvents.ORIGIN))
+                .isEqualTo("CEF:0|SecureConnect|SecureConnect Server|0.1.0|1200|stream.opened|3|seq=42 rt=1795428000123"
                         + " cat=sessions outcome=success suser=alice src=192.0.2.10 spt=51515 dvchost=sc-server-1"
                         + " cs1=SC-0001 cs1Label=appliance cs2=T-1001 cs2Label=ticket cs3=s-7f3a cs3Label=session"
                         + " cs4={\"kind\":\"connect\",\"target\":\"127.0.0.1:22\"} cs4Label=details"
@@ -31,12 +31,19 @@ class CefFormatTest {
         assertThat(line).doesNotContain("\r", "\n");
 
         Parsed cef = parse(line);
-        assertThat(cef.header()).containsExactly("CEF:0", "SecureConnect", "SecureConnect Server", "0.1.0", "1511",
-                "login.failed", "5");
+        assertThat(cef.header())
+                .containsExactly(
+                        "CEF:0", "SecureConnect", "SecureConnect Server", "0.1.0", "1511", "login.failed", "5");
         assertThat(cef.extension().keySet()).first().isEqualTo("seq");
-        assertThat(cef.extension()).containsEntry("seq", "7").containsEntry("suser", TestEvents.NASTY)
-                .containsEntry("src", "2001:db8::5").containsEntry("spt", "443").containsEntry("outcome", "failure")
-                .containsEntry("cs6", "abc123").containsEntry("cs6Label", "hash").doesNotContainKey("cs1");
+        assertThat(cef.extension())
+                .containsEntry("seq", "7")
+                .containsEntry("suser", TestEvents.NASTY)
+                .containsEntry("src", "2001:db8::5")
+                .containsEntry("spt", "443")
+                .containsEntry("outcome", "failure")
+                .containsEntry("cs6", "abc123")
+                .containsEntry("cs6Label", "hash")
+                .doesNotContainKey("cs1");
         Map<?, ?> details = new ObjectMapper().readValue(cef.extension().get("cs4"), Map.class);
         assertThat(details).isEqualTo(Map.of("reason", TestEvents.NASTY, "code", "wrong-code"));
         assertThat(cef.extension().keySet()).allMatch(key -> key.matches("[A-Za-z0-9]+"));
@@ -55,17 +62,17 @@ class CefFormatTest {
     @Test
     void sourceThatIsNotAnIpLiteralIsKeptAsText() {
         var event = TestEvents.streamOpened();
-        var named = new dev.secureconnect.export.ExportedEvent(1, event.time(), event.type(), "success", null, null,
-                null, null, "gateway.example:22", Map.of(), "h");
+        var named = new dev.secureconnect.export.ExportedEvent(
+                1, event.time(), event.type(), "success", null, null, null, null, "gateway.example:22", Map.of(), "h");
         assertThat(parse(CefFormat.line(named, TestEvents.ORIGIN)).extension())
-                .containsEntry("cs5", "gateway.example:22").containsEntry("cs5Label", "source")
+                .containsEntry("cs5", "gateway.example:22")
+                .containsEntry("cs5Label", "source")
                 .doesNotContainKeys("src", "spt", "cs4");
     }
 
     @Test
     void severityScale() {
-        assertThat(List.of(Severity.values())).extracting(CefFormat::severity)
-                .containsExactly(10, 9, 8, 7, 5, 3, 1, 0);
+        assertThat(List.of(Severity.values())).extracting(CefFormat::severity).containsExactly(10, 9, 8, 7, 5, 3, 1, 0);
     }
 
     record Parsed(List<String> header, Map<String, String> extension) {}
@@ -118,12 +125,13 @@ class CefFormatTest {
             char c = value.charAt(i);
             if (c == '\\') {
                 char next = value.charAt(++i);
-                out.append(switch (next) {
-                    case 'r' -> '\r';
-                    case 'n' -> '\n';
-                    case '\\', '=' -> next;
-                    default -> throw new AssertionError("unknown escape \\" + next + " in " + value);
-                });
+                out.append(
+                        switch (next) {
+                            case 'r' -> '\r';
+                            case 'n' -> '\n';
+                            case '\\', '=' -> next;
+                            default -> throw new AssertionError("unknown escape \\" + next + " in " + value);
+                        });
             } else {
                 out.append(c);
             }

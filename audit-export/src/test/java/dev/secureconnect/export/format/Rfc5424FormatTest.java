@@ -3,10 +3,10 @@ package dev.secureconnect.export.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.ExportedEvent;
 import dev.secureconnect.export.TestEvents;
-import dev.secureconnect.events.EventType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,21 +22,33 @@ class Rfc5424FormatTest {
 
     @Test
     void golden() {
-        assertThat(Rfc5424Format.message(TestEvents.streamOpened(), TestEvents.ORIGIN, 13)).isEqualTo(
-                "<109>1 2026-11-23T10:00:00.123Z sc-server-1 sc-server - stream.opened [secureconnect@32473 seq=\"42\""
-                        + " eventId=\"1200\" event=\"stream.opened\" outcome=\"success\" actor=\"alice\""
-                        + " appliance=\"SC-0001\" ticket=\"T-1001\" session=\"s-7f3a\" source=\"192.0.2.10:51515\""
-                        + " hash=\"9f86d081884c7d65\" kind=\"connect\" target=\"127.0.0.1:22\"] stream.opened success"
-                        + " actor=alice appliance=SC-0001 ticket=T-1001 session=s-7f3a source=192.0.2.10:51515");
+        assertThat(Rfc5424Format.message(TestEvents.streamOpened(), TestEvents.ORIGIN, 13))
+                .isEqualTo(
+                        "<109>1 2026-11-23T10:00:00.123Z sc-server-1 sc-server - stream.opened [secureconnect@32473 seq=\"42\""
+                                + " eventId=\"1200\" event=\"stream.opened\" outcome=\"success\" actor=\"alice\""
+                                + " appliance=\"SC-0001\" ticket=\"T-1001\" session=\"s-7f3a\" source=\"192.0.2.10:51515\""
+                                + " hash=\"9f86d081884c7d65\" kind=\"connect\" target=\"127.0.0.1:22\"] stream.opened success"
+                                + " actor=alice appliance=SC-0001 ticket=T-1001 session=s-7f3a source=192.0.2.10:51515");
     }
 
     @Test
     void priIsFacilityTimesEightPlusSeverity() {
-        ExportedEvent alert = new ExportedEvent(1, Instant.EPOCH, EventType.APPLIANCE_CLONE_SUSPECTED, "failure", null,
-                null, null, null, null, Map.of(), "h");
+        ExportedEvent alert = new ExportedEvent(
+                1,
+                Instant.EPOCH,
+                EventType.APPLIANCE_CLONE_SUSPECTED,
+                "failure",
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                "h");
         assertThat(Rfc5424Format.header(alert, TestEvents.ORIGIN, 4)).startsWith("<33>1 1970-01-01T00:00:00.000Z ");
         assertThat(Rfc5424Format.header(alert, TestEvents.ORIGIN, 23)).startsWith("<185>1 ");
-        assertThat(Rfc5424Format.header(TestEvents.streamOpened(), TestEvents.ORIGIN, 0)).startsWith("<5>1 ");
+        assertThat(Rfc5424Format.header(TestEvents.streamOpened(), TestEvents.ORIGIN, 0))
+                .startsWith("<5>1 ");
         assertThatThrownBy(() -> Rfc5424Format.header(alert, TestEvents.ORIGIN, 24))
                 .hasMessage("facility: 24 (expected: 0-23)");
     }
@@ -48,7 +60,8 @@ class Rfc5424FormatTest {
         assertThat(message).doesNotContain("\r", "\n");
         assertThat(message).contains(" actor=\"a|b=c\\\\d\\\"e\\]f g h\ti é€😀\"");
         Map<String, String> params = parseStructuredData(sd(message));
-        assertThat(params).containsEntry("actor", TestEvents.NASTY.replace('\r', ' ').replace('\n', ' '))
+        assertThat(params)
+                .containsEntry("actor", TestEvents.NASTY.replace('\r', ' ').replace('\n', ' '))
                 .containsEntry("reason", TestEvents.NASTY.replace('\r', ' ').replace('\n', ' '))
                 .containsEntry("source", "[2001:db8::5]:443")
                 .containsEntry("seq", "7")
@@ -57,13 +70,26 @@ class Rfc5424FormatTest {
 
     @Test
     void detailNamesBecomeValidSdNames() {
-        ExportedEvent event = new ExportedEvent(3, Instant.EPOCH, EventType.STREAM_CLOSED, "success", null, null,
-                null, null, null, Map.of("bytes in", "1", "a=b]\"c", "2", "seq", "3", "x".repeat(40), "4", "ké", "5"),
+        ExportedEvent event = new ExportedEvent(
+                3,
+                Instant.EPOCH,
+                EventType.STREAM_CLOSED,
+                "success",
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of("bytes in", "1", "a=b]\"c", "2", "seq", "3", "x".repeat(40), "4", "ké", "5"),
                 "h");
         Map<String, String> params = parseStructuredData(sd(Rfc5424Format.message(event, TestEvents.ORIGIN, 13)));
 
-        assertThat(params).containsEntry("bytes_in", "1").containsEntry("a_b__c", "2")
-                .containsEntry("detail-seq", "3").containsEntry("x".repeat(32), "4").containsEntry("k_", "5")
+        assertThat(params)
+                .containsEntry("bytes_in", "1")
+                .containsEntry("a_b__c", "2")
+                .containsEntry("detail-seq", "3")
+                .containsEntry("x".repeat(32), "4")
+                .containsEntry("k_", "5")
                 .containsEntry("seq", "3");
         assertThat(params.keySet()).allMatch(name -> name.matches("[!-~&&[^= \\]\"]]{1,32}"));
     }
@@ -82,11 +108,12 @@ class Rfc5424FormatTest {
     @Test
     void everyEventTypeGivesAValidHeader() {
         for (EventType type : EventType.values()) {
-            ExportedEvent event = new ExportedEvent(1, Instant.EPOCH, type, "success", null, null, null, null, null,
-                    Map.of(), "h");
+            ExportedEvent event =
+                    new ExportedEvent(1, Instant.EPOCH, type, "success", null, null, null, null, null, Map.of(), "h");
             Matcher m = SYSLOG.matcher(Rfc5424Format.message(event, TestEvents.ORIGIN, 13));
             assertThat(m.matches()).as(type.eventName()).isTrue();
-            assertThat(Integer.parseInt(m.group(1))).isEqualTo(13 * 8 + type.severity().code());
+            assertThat(Integer.parseInt(m.group(1)))
+                    .isEqualTo(13 * 8 + type.severity().code());
         }
     }
 

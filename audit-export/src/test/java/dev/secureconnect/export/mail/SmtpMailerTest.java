@@ -29,16 +29,19 @@ class SmtpMailerTest {
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("sc@example.com", "sc", PASSWORD));
 
     private static MailSettings settings(String password) {
-        return MailSettings.of("127.0.0.1", SMTP.getSmtp().getPort(), MailSecurity.NONE,
-                        "SecureConnect <sc@example.com>")
+        return MailSettings.of(
+                        "127.0.0.1", SMTP.getSmtp().getPort(), MailSecurity.NONE, "SecureConnect <sc@example.com>")
                 .withLogin("sc", password)
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
     @Test
     void sendsATextMail() throws Exception {
-        new SmtpMailer(settings(PASSWORD)).send(MailMessage.text(List.of("soc@example.com", "Ops <ops@example.org>"),
-                "appliance.clone-suspected SC-0001 – café", "Two links with the certificate of SC-0001.\n"));
+        new SmtpMailer(settings(PASSWORD))
+                .send(MailMessage.text(
+                        List.of("soc@example.com", "Ops <ops@example.org>"),
+                        "appliance.clone-suspected SC-0001 – café",
+                        "Two links with the certificate of SC-0001.\n"));
 
         MimeMessage[] received = SMTP.getReceivedMessages();
         assertThat(received).hasSize(2); // one copy per recipient mailbox
@@ -56,8 +59,12 @@ class SmtpMailerTest {
 
     @Test
     void sendsTextAndHtmlAsAlternatives() throws Exception {
-        new SmtpMailer(settings(PASSWORD)).send(new MailMessage(List.of("soc@example.com"), "login.locked alice",
-                "alice is locked out", "<p><b>alice</b> is locked out</p>"));
+        new SmtpMailer(settings(PASSWORD))
+                .send(new MailMessage(
+                        List.of("soc@example.com"),
+                        "login.locked alice",
+                        "alice is locked out",
+                        "<p><b>alice</b> is locked out</p>"));
 
         MimeMessage mail = SMTP.getReceivedMessages()[0];
         assertThat(mail.isMimeType("multipart/alternative")).isTrue();
@@ -76,8 +83,8 @@ class SmtpMailerTest {
 
         assertThatThrownBy(() -> mailer.send(MailMessage.text(List.of("soc@example.com"), "s", "t")))
                 .isInstanceOf(DeliveryException.class)
-                .hasMessageStartingWith("SMTP server 127.0.0.1:" + SMTP.getSmtp().getPort()
-                        + " refused the login as sc: 535")
+                .hasMessageStartingWith(
+                        "SMTP server 127.0.0.1:" + SMTP.getSmtp().getPort() + " refused the login as sc: 535")
                 .hasMessageNotContaining(wrong)
                 .hasMessageNotContaining("\n");
         assertThat(SMTP.getReceivedMessages()).isEmpty();
@@ -89,7 +96,8 @@ class SmtpMailerTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        SmtpMailer mailer = new SmtpMailer(MailSettings.of("127.0.0.1", closedPort, MailSecurity.NONE, "sc@example.com"));
+        SmtpMailer mailer =
+                new SmtpMailer(MailSettings.of("127.0.0.1", closedPort, MailSecurity.NONE, "sc@example.com"));
 
         assertThatThrownBy(() -> mailer.send(MailMessage.text(List.of("soc@example.com"), "s", "t")))
                 .isInstanceOf(DeliveryException.class)
@@ -99,8 +107,9 @@ class SmtpMailerTest {
     @Test
     void starttlsIsRequiredNotOpportunistic() {
         // GreenMail's SMTP has no STARTTLS: a mailer that requires it must refuse to send in clear
-        SmtpMailer mailer = new SmtpMailer(MailSettings.of("127.0.0.1", SMTP.getSmtp().getPort(),
-                MailSecurity.STARTTLS, "sc@example.com").withLogin("sc", PASSWORD));
+        SmtpMailer mailer = new SmtpMailer(
+                MailSettings.of("127.0.0.1", SMTP.getSmtp().getPort(), MailSecurity.STARTTLS, "sc@example.com")
+                        .withLogin("sc", PASSWORD));
 
         assertThatThrownBy(() -> mailer.send(MailMessage.text(List.of("soc@example.com"), "s", "t")))
                 .isInstanceOf(DeliveryException.class)

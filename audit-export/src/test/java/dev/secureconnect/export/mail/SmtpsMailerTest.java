@@ -39,8 +39,8 @@ class SmtpsMailerTest {
                 TestPki.shared().server().keyStore(KEY_STORE_PASSWORD).store(out, KEY_STORE_PASSWORD);
             }
             System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY, keyStore.toString());
-            System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY,
-                    new String(KEY_STORE_PASSWORD));
+            System.setProperty(
+                    DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY, new String(KEY_STORE_PASSWORD));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -61,7 +61,9 @@ class SmtpsMailerTest {
     }
 
     private Path caFile() throws IOException {
-        return Files.writeString(dir.resolve("ca.pem"), Pem.certificates(List.of(TestPki.shared().rootCertificate())),
+        return Files.writeString(
+                dir.resolve("ca.pem"),
+                Pem.certificates(List.of(TestPki.shared().rootCertificate())),
                 StandardCharsets.US_ASCII);
     }
 
@@ -80,7 +82,8 @@ class SmtpsMailerTest {
 
         assertThatThrownBy(() -> mailer.send(MailMessage.text(List.of("soc@example.com"), "s", "t")))
                 .isInstanceOf(DeliveryException.class)
-                .hasMessageStartingWith("TLS with SMTP server localhost:" + SMTPS.getSmtps().getPort() + " failed: ")
+                .hasMessageStartingWith(
+                        "TLS with SMTP server localhost:" + SMTPS.getSmtps().getPort() + " failed: ")
                 .hasMessageNotContaining("\n");
         assertThat(SMTPS.getReceivedMessages()).isEmpty();
     }

@@ -51,7 +51,8 @@ final class FrameReceiver implements AutoCloseable {
 
     /** A TLS receiver that requires a client certificate when {@code needClientAuth}. */
     static FrameReceiver tls(SSLContext context, boolean needClientAuth) throws IOException {
-        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+        SSLServerSocket server =
+                (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         server.setNeedClientAuth(needClientAuth);
         return new FrameReceiver(server);
@@ -112,8 +113,10 @@ final class FrameReceiver implements AutoCloseable {
             if (socket instanceof SSLSocket tls) {
                 tls.startHandshake();
                 if (tls.getNeedClientAuth()) {
-                    clientSubjects.add(((java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0])
-                            .getSubjectX500Principal().getName());
+                    clientSubjects.add(((java.security.cert.X509Certificate)
+                                    tls.getSession().getPeerCertificates()[0])
+                            .getSubjectX500Principal()
+                            .getName());
                 }
             }
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));

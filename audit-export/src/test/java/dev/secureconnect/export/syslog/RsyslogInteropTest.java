@@ -32,30 +32,42 @@ class RsyslogInteropTest {
         assumeTrue(Files.isExecutable(RSYSLOGD), "rsyslogd is not installed");
         Path portFile = dir.resolve("imtcp.port");
         Path out = dir.resolve("received.log");
-        Path conf = Files.writeString(dir.resolve("rsyslog.conf"), String.join("\n",
-                "global(workDirectory=\"" + dir + "\")",
-                "module(load=\"imtcp\")",
-                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"0\" listenPortFileName=\"" + portFile
-                        + "\" ruleset=\"export\")",
-                "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")",
-                "ruleset(name=\"export\") {",
-                "  action(type=\"omfile\" file=\"" + out + "\" template=\"raw\" flushOnTXEnd=\"on\")",
-                "}", ""));
-        rsyslogd = new ProcessBuilder(RSYSLOGD.toString(), "-n", "-f", conf.toString(), "-i",
-                dir.resolve("rsyslogd.pid").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
+        Path conf = Files.writeString(
+                dir.resolve("rsyslog.conf"),
+                String.join(
+                        "\n",
+                        "global(workDirectory=\"" + dir + "\")",
+                        "module(load=\"imtcp\")",
+                        "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"0\" listenPortFileName=\"" + portFile
+                                + "\" ruleset=\"export\")",
+                        "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")",
+                        "ruleset(name=\"export\") {",
+                        "  action(type=\"omfile\" file=\"" + out + "\" template=\"raw\" flushOnTXEnd=\"on\")",
+                        "}",
+                        ""));
+        rsyslogd = new ProcessBuilder(
+                        RSYSLOGD.toString(),
+                        "-n",
+                        "-f",
+                        conf.toString(),
+                        "-i",
+                        dir.resolve("rsyslogd.pid").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("rsyslogd.out").toFile())
+                .start();
         String port = waitFor(portFile, text -> !text.isBlank()).trim();
 
-        SyslogSettings settings = SyslogSettings.of(SyslogTransport.TCP, "127.0.0.1", Integer.parseInt(port),
-                MessageFormat.RFC5424);
+        SyslogSettings settings =
+                SyslogSettings.of(SyslogTransport.TCP, "127.0.0.1", Integer.parseInt(port), MessageFormat.RFC5424);
         try (SyslogDestination destination = new SyslogDestination(settings, TestEvents.ORIGIN)) {
             destination.deliver(List.of(TestEvents.withSeq(1), TestEvents.withSeq(2), TestEvents.nasty()));
         }
 
-        List<String> lines = waitFor(out, text -> text.lines().count() >= 3).lines().toList();
+        List<String> lines =
+                waitFor(out, text -> text.lines().count() >= 3).lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).isEqualTo(
-                MessageFormat.RFC5424.syslogMessage(TestEvents.withSeq(1), TestEvents.ORIGIN, 13));
+        assertThat(lines.get(0))
+                .isEqualTo(MessageFormat.RFC5424.syslogMessage(TestEvents.withSeq(1), TestEvents.ORIGIN, 13));
         assertThat(lines.get(1)).contains("seq=\"2\"");
         assertThat(lines.get(2)).contains("seq=\"7\"").contains("login.failed");
     }
@@ -81,11 +93,14 @@ class RsyslogInteropTest {
                 }
             }
             if (!rsyslogd.isAlive()) {
-                fail("rsyslogd exited with %d: %s", rsyslogd.exitValue(), Files.readString(dir.resolve("rsyslogd.out")));
+                fail(
+                        "rsyslogd exited with %d: %s",
+                        rsyslogd.exitValue(), Files.readString(dir.resolve("rsyslogd.out")));
             }
             Thread.sleep(50);
         }
-        return fail("%s not ready within %s; rsyslogd said: %s", file, FrameReceiver.WAIT,
-                Files.readString(dir.resolve("rsyslogd.out")));
+        return fail(
+                "%s not ready within %s; rsyslogd said: %s",
+                file, FrameReceiver.WAIT, Files.readString(dir.resolve("rsyslogd.out")));
     }
 }

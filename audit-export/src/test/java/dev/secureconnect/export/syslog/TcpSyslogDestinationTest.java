@@ -24,16 +24,16 @@ class TcpSyslogDestinationTest {
     @Test
     void sendsOctetCountedMessagesInOrder() throws Exception {
         try (FrameReceiver receiver = FrameReceiver.tcp();
-                SyslogDestination destination = new SyslogDestination(
-                        settings(receiver.port(), MessageFormat.RFC5424), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), MessageFormat.RFC5424), TestEvents.ORIGIN)) {
             destination.deliver(List.of(TestEvents.withSeq(1), TestEvents.nasty(), TestEvents.withSeq(3)));
 
             List<String> messages = receiver.take(3);
-            assertThat(messages.get(0)).isEqualTo(
-                    MessageFormat.RFC5424.syslogMessage(TestEvents.withSeq(1), TestEvents.ORIGIN, 13));
+            assertThat(messages.get(0))
+                    .isEqualTo(MessageFormat.RFC5424.syslogMessage(TestEvents.withSeq(1), TestEvents.ORIGIN, 13));
             // multi-byte characters: the frame length counts octets, or the receiver would split wrongly
-            assertThat(messages.get(1)).isEqualTo(
-                    MessageFormat.RFC5424.syslogMessage(TestEvents.nasty(), TestEvents.ORIGIN, 13));
+            assertThat(messages.get(1))
+                    .isEqualTo(MessageFormat.RFC5424.syslogMessage(TestEvents.nasty(), TestEvents.ORIGIN, 13));
             assertThat(messages.get(2)).contains("seq=\"3\"");
         }
     }
@@ -41,19 +41,21 @@ class TcpSyslogDestinationTest {
     @Test
     void cefOverSyslog() throws Exception {
         try (FrameReceiver receiver = FrameReceiver.tcp();
-                SyslogDestination destination = new SyslogDestination(
-                        settings(receiver.port(), MessageFormat.CEF), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), MessageFormat.CEF), TestEvents.ORIGIN)) {
             destination.deliver(List.of(TestEvents.nasty()));
 
-            assertThat(receiver.take(1).get(0)).startsWith("<108>1 2026-11-23T10:00:00.000Z sc-server-1 sc-server -"
-                    + " login.failed - CEF:0|SecureConnect|SecureConnect Server|0.1.0|1511|login.failed|5|seq=7 ");
+            assertThat(receiver.take(1).get(0))
+                    .startsWith(
+                            "<108>1 2026-11-23T10:00:00.000Z sc-server-1 sc-server -"
+                                    + " login.failed - CEF:0|SecureConnect|SecureConnect Server|0.1.0|1511|login.failed|5|seq=7 ");
         }
     }
 
     @Test
     void describesItself() {
-        try (SyslogDestination destination = new SyslogDestination(
-                settings(6514, MessageFormat.LEEF), TestEvents.ORIGIN)) {
+        try (SyslogDestination destination =
+                new SyslogDestination(settings(6514, MessageFormat.LEEF), TestEvents.ORIGIN)) {
             assertThat(destination.describe()).isEqualTo("syslog tcp 127.0.0.1:6514 leef");
         }
     }
@@ -64,7 +66,8 @@ class TcpSyslogDestinationTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = closed.getLocalPort();
         }
-        try (SyslogDestination destination = new SyslogDestination(settings(port, MessageFormat.JSON), TestEvents.ORIGIN)) {
+        try (SyslogDestination destination =
+                new SyslogDestination(settings(port, MessageFormat.JSON), TestEvents.ORIGIN)) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> destination.deliver(List.of(TestEvents.streamOpened())))
                     .isInstanceOf(DeliveryException.class)
@@ -89,8 +92,17 @@ class TcpSyslogDestinationTest {
             acceptor.setDaemon(true);
             acceptor.start();
             Duration writeTimeout = Duration.ofSeconds(1);
-            SyslogSettings settings = new SyslogSettings(SyslogTransport.TCP, "127.0.0.1", blackHole.getLocalPort(),
-                    MessageFormat.JSON, 13, null, null, null, Duration.ofSeconds(5), writeTimeout);
+            SyslogSettings settings = new SyslogSettings(
+                    SyslogTransport.TCP,
+                    "127.0.0.1",
+                    blackHole.getLocalPort(),
+                    MessageFormat.JSON,
+                    13,
+                    null,
+                    null,
+                    null,
+                    Duration.ofSeconds(5),
+                    writeTimeout);
             List<ExportedEvent> batch = bigBatch(500, 20_000); // ~10 MB, far beyond the socket buffers
             try (SyslogDestination destination = new SyslogDestination(settings, TestEvents.ORIGIN)) {
                 long start = System.nanoTime();
@@ -110,16 +122,16 @@ class TcpSyslogDestinationTest {
     @Test
     void reconnectsWhenTheReceiverClosedTheConnectionBetweenBatches() throws Exception {
         try (FrameReceiver receiver = FrameReceiver.tcp();
-                SyslogDestination destination = new SyslogDestination(
-                        settings(receiver.port(), MessageFormat.RFC5424), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), MessageFormat.RFC5424), TestEvents.ORIGIN)) {
             destination.deliver(List.of(TestEvents.withSeq(1), TestEvents.withSeq(2)));
             assertThat(receiver.take(2)).hasSize(2);
 
             receiver.dropConnections();
             destination.deliver(List.of(TestEvents.withSeq(3), TestEvents.withSeq(4)));
 
-            assertThat(receiver.take(2)).satisfiesExactly(
-                    m -> assertThat(m).contains("seq=\"3\""), m -> assertThat(m).contains("seq=\"4\""));
+            assertThat(receiver.take(2)).satisfiesExactly(m -> assertThat(m).contains("seq=\"3\""), m -> assertThat(m)
+                    .contains("seq=\"4\""));
             assertThat(receiver.connectionsAccepted()).isEqualTo(2);
         }
     }
@@ -127,8 +139,8 @@ class TcpSyslogDestinationTest {
     @Test
     void keepsOneConnectionWhileTheReceiverDoes() throws Exception {
         try (FrameReceiver receiver = FrameReceiver.tcp();
-                SyslogDestination destination = new SyslogDestination(
-                        settings(receiver.port(), MessageFormat.LEEF), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), MessageFormat.LEEF), TestEvents.ORIGIN)) {
             for (long seq = 1; seq <= 3; seq++) {
                 destination.deliver(List.of(TestEvents.withSeq(seq)));
             }
@@ -146,8 +158,18 @@ class TcpSyslogDestinationTest {
         List<ExportedEvent> batch = new ArrayList<>();
         LongStream.rangeClosed(1, events).forEach(seq -> {
             ExportedEvent e = TestEvents.withSeq(seq);
-            batch.add(new ExportedEvent(seq, e.time(), e.type(), e.outcome(), e.actor(), e.applianceSerial(),
-                    e.ticket(), e.sessionId(), e.sourceAddress(), Map.of("filler", filler), e.hash()));
+            batch.add(new ExportedEvent(
+                    seq,
+                    e.time(),
+                    e.type(),
+                    e.outcome(),
+                    e.actor(),
+                    e.applianceSerial(),
+                    e.ticket(),
+                    e.sessionId(),
+                    e.sourceAddress(),
+                    Map.of("filler", filler),
+                    e.hash()));
         });
         return batch;
     }

@@ -31,12 +31,14 @@ class TlsSyslogDestinationTest {
     @Test
     void sendsOverTlsPresentingTheClientCertificate() throws Exception {
         try (FrameReceiver receiver = FrameReceiver.tls(receiverContext(PKI.server()), true);
-                SyslogDestination destination = new SyslogDestination(settings(receiver.port(), true), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), true), TestEvents.ORIGIN)) {
             destination.deliver(List.of(TestEvents.withSeq(1), TestEvents.nasty()));
 
-            assertThat(receiver.take(2)).containsExactly(
-                    MessageFormat.CEF.syslogMessage(TestEvents.withSeq(1), TestEvents.ORIGIN, 13),
-                    MessageFormat.CEF.syslogMessage(TestEvents.nasty(), TestEvents.ORIGIN, 13));
+            assertThat(receiver.take(2))
+                    .containsExactly(
+                            MessageFormat.CEF.syslogMessage(TestEvents.withSeq(1), TestEvents.ORIGIN, 13),
+                            MessageFormat.CEF.syslogMessage(TestEvents.nasty(), TestEvents.ORIGIN, 13));
             assertThat(receiver.clientSubject()).contains("CN=Test Engineer syslog-client");
             assertThat(destination.describe()).isEqualTo("syslog tls 127.0.0.1:" + receiver.port() + " cef");
         }
@@ -45,7 +47,8 @@ class TlsSyslogDestinationTest {
     @Test
     void reconnectsOverTlsAfterTheReceiverClosed() throws Exception {
         try (FrameReceiver receiver = FrameReceiver.tls(receiverContext(PKI.server()), false);
-                SyslogDestination destination = new SyslogDestination(settings(receiver.port(), false), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), false), TestEvents.ORIGIN)) {
             destination.deliver(List.of(TestEvents.withSeq(1)));
             assertThat(receiver.take(1)).hasSize(1);
 
@@ -61,7 +64,8 @@ class TlsSyslogDestinationTest {
     void receiverWithACertificateFromAnotherCaIsNotTrusted() throws Exception {
         TestPki.Issued stranger = PKI.untrusted(CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1")));
         try (FrameReceiver receiver = FrameReceiver.tls(receiverContext(stranger), false);
-                SyslogDestination destination = new SyslogDestination(settings(receiver.port(), false), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), false), TestEvents.ORIGIN)) {
             assertThatThrownBy(() -> destination.deliver(List.of(TestEvents.streamOpened())))
                     .isInstanceOf(DeliveryException.class)
                     .hasMessageStartingWith("TLS handshake with 127.0.0.1:" + receiver.port()
@@ -72,9 +76,11 @@ class TlsSyslogDestinationTest {
 
     @Test
     void receiverWhoseCertificateDoesNotNameTheAddressIsRefused() throws Exception {
-        TestPki.Issued elsewhere = PKI.issue(CertificateIdentity.server(List.of("syslog.example"), List.of("192.0.2.1")));
+        TestPki.Issued elsewhere =
+                PKI.issue(CertificateIdentity.server(List.of("syslog.example"), List.of("192.0.2.1")));
         try (FrameReceiver receiver = FrameReceiver.tls(receiverContext(elsewhere), false);
-                SyslogDestination destination = new SyslogDestination(settings(receiver.port(), false), TestEvents.ORIGIN)) {
+                SyslogDestination destination =
+                        new SyslogDestination(settings(receiver.port(), false), TestEvents.ORIGIN)) {
             assertThatThrownBy(() -> destination.deliver(List.of(TestEvents.streamOpened())))
                     .isInstanceOf(DeliveryException.class)
                     .hasMessageStartingWith("TLS handshake with 127.0.0.1:" + receiver.port()
@@ -85,8 +91,17 @@ class TlsSyslogDestinationTest {
     @Test
     void unreadableCaFileIsReportedWithItsName() throws Exception {
         Path missing = dir.resolve("missing-ca.pem");
-        SyslogSettings settings = new SyslogSettings(SyslogTransport.TLS, "127.0.0.1", 6514, MessageFormat.CEF, 13,
-                missing, null, null, Duration.ofSeconds(2), Duration.ofSeconds(2));
+        SyslogSettings settings = new SyslogSettings(
+                SyslogTransport.TLS,
+                "127.0.0.1",
+                6514,
+                MessageFormat.CEF,
+                13,
+                missing,
+                null,
+                null,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2));
         try (SyslogDestination destination = new SyslogDestination(settings, TestEvents.ORIGIN)) {
             assertThatThrownBy(() -> destination.deliver(List.of(TestEvents.streamOpened())))
                     .isInstanceOf(DeliveryException.class)
@@ -104,8 +119,17 @@ class TlsSyslogDestinationTest {
             certificate = Files.writeString(dir.resolve("client.pem"), Pem.certificates(client.chain()));
             key = Files.writeString(dir.resolve("client.key"), Pem.privateKey(client.privateKey()));
         }
-        return new SyslogSettings(SyslogTransport.TLS, "127.0.0.1", port, MessageFormat.CEF, 13, ca, certificate, key,
-                Duration.ofSeconds(5), Duration.ofSeconds(5));
+        return new SyslogSettings(
+                SyslogTransport.TLS,
+                "127.0.0.1",
+                port,
+                MessageFormat.CEF,
+                13,
+                ca,
+                certificate,
+                key,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
     }
 
     /** A receiver's TLS: {@code identity}'s key and chain; trusts the test PKI's root for client certificates. */

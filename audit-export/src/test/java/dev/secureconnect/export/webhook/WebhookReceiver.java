@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -93,7 +93,8 @@ final class WebhookReceiver implements BeforeEachCallback, AfterEachCallback {
     }
 
     URI url(String path) {
-        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:"
+                + server.getAddress().getPort() + path);
     }
 
     Received take(Duration wait) throws InterruptedException {
@@ -112,8 +113,11 @@ final class WebhookReceiver implements BeforeEachCallback, AfterEachCallback {
         }
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), body));
+            received.add(new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    body));
             answer.answer(exchange);
         });
         executor = Executors.newCachedThreadPool();

@@ -47,9 +47,12 @@ class WebhookTlsTest {
 
     @Test
     void postsOverHttpsTrustingTheCaFile() throws Exception {
-        Path ca = Files.writeString(dir.resolve("ca.pem"),
-                Pem.certificates(List.of(TestPki.shared().rootCertificate())), StandardCharsets.US_ASCII);
-        WebhookSettings settings = WebhookSettings.of(receiver.url("/hook"), SECRET).withCa(ca);
+        Path ca = Files.writeString(
+                dir.resolve("ca.pem"),
+                Pem.certificates(List.of(TestPki.shared().rootCertificate())),
+                StandardCharsets.US_ASCII);
+        WebhookSettings settings =
+                WebhookSettings.of(receiver.url("/hook"), SECRET).withCa(ca);
 
         try (WebhookDestination webhook = new WebhookDestination(settings, TestEvents.ORIGIN)) {
             webhook.deliver(TestEvents.events(1, 2));
@@ -74,7 +77,8 @@ class WebhookTlsTest {
     @Test
     void anUnusableCaFileIsAConfigurationError() throws Exception {
         Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
-        WebhookSettings settings = WebhookSettings.of(receiver.url("/hook"), SECRET).withCa(notPem);
+        WebhookSettings settings =
+                WebhookSettings.of(receiver.url("/hook"), SECRET).withCa(notPem);
 
         assertThatThrownBy(() -> new WebhookDestination(settings, TestEvents.ORIGIN))
                 .isInstanceOf(IllegalArgumentException.class)

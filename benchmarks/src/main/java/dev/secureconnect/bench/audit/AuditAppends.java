@@ -3,15 +3,15 @@ package dev.secureconnect.bench.audit;
 import dev.secureconnect.bench.BenchException;
 import dev.secureconnect.bench.BenchRun;
 import dev.secureconnect.bench.FigureGroup;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.ServerDaemon;
-import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.AuditKey;
-import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.Checkpoints;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,29 +60,70 @@ public final class AuditAppends implements FigureGroup {
         int oneThread = run.quick() ? QUICK_EVENTS_ONE_THREAD : EVENTS_ONE_THREAD;
         int concurrent = run.quick() ? QUICK_EVENTS : EVENTS;
         double single = appendsPerSecond(run, "srv-1-thread", 1, oneThread);
-        run.figures().add("audit_appends_per_s_1_thread", single, "events/s",
-                oneThread + " events from 1 appender, each waiting for its commit; SQLite WAL synchronous=FULL");
+        run.figures()
+                .add(
+                        "audit_appends_per_s_1_thread",
+                        single,
+                        "events/s",
+                        oneThread
+                                + " events from 1 appender, each waiting for its commit; SQLite WAL synchronous=FULL");
         double many = appendsPerSecond(run, "srv-" + APPENDERS + "-threads", APPENDERS, concurrent);
-        run.figures().add("audit_appends_per_s", many, "events/s",
-                concurrent + " events from " + APPENDERS + " concurrent appenders, each waiting for its commit;"
-                        + " SQLite WAL synchronous=FULL; target >= 5000");
+        run.figures()
+                .add(
+                        "audit_appends_per_s",
+                        many,
+                        "events/s",
+                        concurrent + " events from " + APPENDERS + " concurrent appenders, each waiting for its commit;"
+                                + " SQLite WAL synchronous=FULL; target >= 5000");
     }
 
     private static void createCa(BenchRun run) {
         Map<String, String> env = Map.of("SC_PKI_PASSPHRASE", PASSPHRASE);
-        run.processes().run("sc-pki-init", run.launcher("sc-pki", "init", "--dir", "ca", "--name", "sc-bench audit"),
-                run.work(), env, COMMAND_LIMIT);
-        run.processes().run("sc-pki-issue-server", run.launcher("sc-pki", "issue", "server", "--dir", "ca", "--dns",
-                "localhost", "--out", "server"), run.work(), env, COMMAND_LIMIT);
+        run.processes()
+                .run(
+                        "sc-pki-init",
+                        run.launcher("sc-pki", "init", "--dir", "ca", "--name", "sc-bench audit"),
+                        run.work(),
+                        env,
+                        COMMAND_LIMIT);
+        run.processes()
+                .run(
+                        "sc-pki-issue-server",
+                        run.launcher(
+                                "sc-pki", "issue", "server", "--dir", "ca", "--dns", "localhost", "--out", "server"),
+                        run.work(),
+                        env,
+                        COMMAND_LIMIT);
     }
 
     /** Appends {@code events} from {@code appenders} threads into a new server's log, verifies it, returns the rate. */
     private static double appendsPerSecond(BenchRun run, String server, int appenders, int events) throws Exception {
         Path dir = run.work().resolve(server);
-        run.processes().run("sc-server-init", run.launcher("sc-server", "init", "--dir", server, "--cert",
-                "server/cert.pem", "--key", "server/key.pem", "--chain", "server/chain.pem", "--ca", "server/ca.pem",
-                "--crl", "ca/crl.pem", "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0"),
-                run.work(), Map.of(), COMMAND_LIMIT);
+        run.processes()
+                .run(
+                        "sc-server-init",
+                        run.launcher(
+                                "sc-server",
+                                "init",
+                                "--dir",
+                                server,
+                                "--cert",
+                                "server/cert.pem",
+                                "--key",
+                                "server/key.pem",
+                                "--chain",
+                                "server/chain.pem",
+                                "--ca",
+                                "server/ca.pem",
+                                "--crl",
+                                "ca/crl.pem",
+                                "--appliance-listen",
+                                "127.0.0.1:0",
+                                "--engineer-listen",
+                                "127.0.0.1:0"),
+                        run.work(),
+                        Map.of(),
+                        COMMAND_LIMIT);
         ServerConfig config = ConfigFile.read(dir);
         double perSecond;
         try (Database database = Database.open(ServerDaemon.databaseSettings(dir, config.database()))) {
@@ -92,8 +133,11 @@ public final class AuditAppends implements FigureGroup {
             ScheduledExecutorService signer = Executors.newSingleThreadScheduledExecutor();
             try {
                 ServerConfig.Audit settings = config.audit();
-                ScheduledFuture<?> signing = signer.scheduleWithFixedDelay(() -> checkpoints.signIfDue(
-                        settings.checkpointEvery(), settings.checkpointInterval()), 1, 1, TimeUnit.SECONDS);
+                ScheduledFuture<?> signing = signer.scheduleWithFixedDelay(
+                        () -> checkpoints.signIfDue(settings.checkpointEvery(), settings.checkpointInterval()),
+                        1,
+                        1,
+                        TimeUnit.SECONDS);
                 perSecond = timedAppends(audit, appenders, events);
                 if (signing.isDone()) {
                     try {
@@ -110,8 +154,13 @@ public final class AuditAppends implements FigureGroup {
             }
             checkpoints.signIfDue(1, Duration.ZERO); // as the daemon does when it stops
         }
-        String verified = run.processes().run("sc-server-audit-verify",
-                run.launcher("sc-server", "audit", "verify", "--dir", server), run.work(), Map.of(), COMMAND_LIMIT);
+        String verified = run.processes()
+                .run(
+                        "sc-server-audit-verify",
+                        run.launcher("sc-server", "audit", "verify", "--dir", server),
+                        run.work(),
+                        Map.of(),
+                        COMMAND_LIMIT);
         System.err.println("sc-bench: audit " + server + ": " + verified.strip());
         return perSecond;
     }
@@ -161,8 +210,8 @@ public final class AuditAppends implements FigureGroup {
         } catch (ExecutionException e) {
             throw new BenchException("audit: an append failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new BenchException("audit: " + events + " appends did not finish within " + LIMIT.toMinutes()
-                    + " minutes", e);
+            throw new BenchException(
+                    "audit: " + events + " appends did not finish within " + LIMIT.toMinutes() + " minutes", e);
         } finally {
             pool.shutdownNow();
             if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {

@@ -28,18 +28,30 @@ public final class DataPath implements FigureGroup {
     private static final String SERIAL = "SN-BENCH-0001";
 
     /** The sizes and counts of a run. */
-    record Plan(long bytes, long warmUpBytes, int latencySamples, int latencyWarmUp, int firstByteRuns,
+    record Plan(
+            long bytes,
+            long warmUpBytes,
+            int latencySamples,
+            int latencyWarmUp,
+            int firstByteRuns,
             Duration transferLimit) {
 
         static Plan of(boolean quick) {
-            return quick ? new Plan(32 * MIB, 0, 500, 100, 3, Duration.ofSeconds(60))
+            return quick
+                    ? new Plan(32 * MIB, 0, 500, 100, 3, Duration.ofSeconds(60))
                     : new Plan(GIB, 256 * MIB, 20_000, 2_000, 20, Duration.ofSeconds(100));
         }
     }
 
     /** One side's way in to the same three services. */
-    private record Route(String prefix, InetSocketAddress sink, InetSocketAddress echo, List<String> firstByteCommand,
-            Map<String, String> env, Path dir, Path firstByteErrors) {}
+    private record Route(
+            String prefix,
+            InetSocketAddress sink,
+            InetSocketAddress echo,
+            List<String> firstByteCommand,
+            Map<String, String> env,
+            Path dir,
+            Path firstByteErrors) {}
 
     @Override
     public String name() {
@@ -58,23 +70,39 @@ public final class DataPath implements FigureGroup {
 
             long start = System.nanoTime();
             Installation installation = Installation.start(run, run.work().resolve("secureconnect"), SERIAL, ports);
-            Route ours = new Route("", loopback(installation.forward(services.sinkPort())),
+            Route ours = new Route(
+                    "",
+                    loopback(installation.forward(services.sinkPort())),
                     loopback(installation.forward(services.echoPort())),
-                    installation.proxyCommand(services.bannerPort()), installation.engineerEnvironment(),
-                    installation.dir(), run.processes().logs().resolve("ttfb-sc-engineer-proxy.err"));
+                    installation.proxyCommand(services.bannerPort()),
+                    installation.engineerEnvironment(),
+                    installation.dir(),
+                    run.processes().logs().resolve("ttfb-sc-engineer-proxy.err"));
             check(ours, services);
-            figures.add("setup_s", seconds(System.nanoTime() - start), "s", "sc-pki CA and 3 certificates, sc-server"
-                    + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 2 forwards"
-                    + " (each a JVM from bin/)");
+            figures.add(
+                    "setup_s",
+                    seconds(System.nanoTime() - start),
+                    "s",
+                    "sc-pki CA and 3 certificates, sc-server"
+                            + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 2 forwards"
+                            + " (each a JVM from bin/)");
 
             start = System.nanoTime();
             OpenSshPath ssh = OpenSshPath.start(run, run.work().resolve("openssh"), ports);
-            Route openSsh = new Route("openssh_", loopback(ssh.forward("sink")), loopback(ssh.forward("echo")),
-                    ssh.firstByteCommand("banner"), Map.of(), ssh.dir(),
+            Route openSsh = new Route(
+                    "openssh_",
+                    loopback(ssh.forward("sink")),
+                    loopback(ssh.forward("echo")),
+                    ssh.firstByteCommand("banner"),
+                    Map.of(),
+                    ssh.dir(),
                     run.processes().logs().resolve("ttfb-ssh-W.err"));
             check(openSsh, services);
-            figures.add("openssh_setup_s", seconds(System.nanoTime() - start), "s", "3 ssh-keygen, sshd, ssh -R"
-                    + " (3 forwards), 2 ssh -L");
+            figures.add(
+                    "openssh_setup_s",
+                    seconds(System.nanoTime() - start),
+                    "s",
+                    "3 ssh-keygen, sshd, ssh -R" + " (3 forwards), 2 ssh -L");
 
             List<Route> routes = List.of(ours, openSsh);
             warmUp(plan, routes, services);
@@ -110,8 +138,8 @@ public final class DataPath implements FigureGroup {
         }
     }
 
-    private static void throughput(BenchRun run, Plan plan, List<Route> routes, LocalServices services, int streams,
-            String figure) {
+    private static void throughput(
+            BenchRun run, Plan plan, List<Route> routes, LocalServices services, int streams, String figure) {
         List<Traffic.Expected> payloads = Traffic.Expected.of(Payload.split(plan.bytes(), streams));
         String note = mebibytes(plan.bytes()) + " MiB engineer → checksum sink on the appliance side, " + streams
                 + (streams == 1 ? " connection" : " connections in parallel") + ", SHA-256 checked, after "
@@ -119,15 +147,16 @@ public final class DataPath implements FigureGroup {
         double[] values = new double[routes.size()];
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
-            Traffic.Moved moved = Traffic.transfer(route.sink(), payloads, plan.transferLimit(), services::sinkBytes,
-                    !run.quick());
+            Traffic.Moved moved =
+                    Traffic.transfer(route.sink(), payloads, plan.transferLimit(), services::sinkBytes, !run.quick());
             values[i] = moved.megabytesPerSecond();
             String incomplete = "INCOMPLETE, a lower bound: only " + moved.bytes() + " of " + plan.bytes()
-                    + " bytes reached the sink within the " + plan.transferLimit().toSeconds() + " s limit (not"
+                    + " bytes reached the sink within the "
+                    + plan.transferLimit().toSeconds() + " s limit (not"
                     + " checksummed); ";
             if (!moved.complete()) {
-                System.err.println("sc-bench: " + route.prefix() + figure + ": " + incomplete.substring(0,
-                        incomplete.length() - 2));
+                System.err.println("sc-bench: " + route.prefix() + figure + ": "
+                        + incomplete.substring(0, incomplete.length() - 2));
             }
             run.figures().add(route.prefix() + figure, values[i], "MB/s", moved.complete() ? note : incomplete + note);
         }
@@ -140,7 +169,10 @@ public final class DataPath implements FigureGroup {
         Percentiles[] results = new Percentiles[routes.size()];
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
-            results[i] = Percentiles.of(Traffic.pingPong(route.echo(), plan.latencyWarmUp(), plan.latencySamples(),
+            results[i] = Percentiles.of(Traffic.pingPong(
+                    route.echo(),
+                    plan.latencyWarmUp(),
+                    plan.latencySamples(),
                     Duration.ofSeconds(plan.latencySamples() / 100 + 30)));
             run.figures().add(route.prefix() + "latency_p50", micros(results[i].at(50)), "us", note);
             run.figures().add(route.prefix() + "latency_p99", micros(results[i].at(99)), "us", note);
@@ -158,8 +190,8 @@ public final class DataPath implements FigureGroup {
             Traffic.firstByte(route.firstByteCommand(), route.env(), route.dir(), route.firstByteErrors(), limit);
             long[] samples = new long[plan.firstByteRuns()];
             for (int r = 0; r < samples.length; r++) {
-                samples[r] = Traffic.firstByte(route.firstByteCommand(), route.env(), route.dir(),
-                        route.firstByteErrors(), limit);
+                samples[r] = Traffic.firstByte(
+                        route.firstByteCommand(), route.env(), route.dir(), route.firstByteErrors(), limit);
             }
             results[i] = Percentiles.of(samples);
             String note = "from starting " + client + " to the first byte of the banner service's line on its stdout, "

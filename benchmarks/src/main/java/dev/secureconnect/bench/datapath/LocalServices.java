@@ -54,7 +54,9 @@ final class LocalServices implements AutoCloseable {
 
     static LocalServices start() throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        LocalServices services = new LocalServices(new ServerSocket(0, 64, loopback), new ServerSocket(0, 64, loopback),
+        LocalServices services = new LocalServices(
+                new ServerSocket(0, 64, loopback),
+                new ServerSocket(0, 64, loopback),
                 new ServerSocket(0, 64, loopback));
         services.accept(services.sink, socket -> sink(socket, services.sinkBytes));
         services.accept(services.echo, LocalServices::echo);

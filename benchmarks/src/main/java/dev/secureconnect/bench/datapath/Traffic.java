@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +65,11 @@ final class Traffic {
      * fails the run. When {@code limit} passes first, the run fails too unless {@code incompleteAllowed}: then the
      * result holds what {@code arrived} (the sink's byte counter) says reached the sink, marked incomplete.
      */
-    static Moved transfer(InetSocketAddress to, List<Expected> streams, Duration limit, LongSupplier arrived,
+    static Moved transfer(
+            InetSocketAddress to,
+            List<Expected> streams,
+            Duration limit,
+            LongSupplier arrived,
             boolean incompleteAllowed) {
         long before = arrived.getAsLong();
         ExecutorService threads = Executors.newFixedThreadPool(streams.size());
@@ -107,8 +110,10 @@ final class Traffic {
             if (incompleteAllowed) {
                 return new Moved(limit.toNanos(), arrived.getAsLong() - before, false);
             }
-            throw new BenchException("moving " + Expected.total(streams) + " bytes in " + streams.size()
-                    + " stream(s) to " + to + " took more than " + limit.toSeconds() + " s", e);
+            throw new BenchException(
+                    "moving " + Expected.total(streams) + " bytes in " + streams.size() + " stream(s) to " + to
+                            + " took more than " + limit.toSeconds() + " s",
+                    e);
         } catch (ExecutionException e) {
             throw new BenchException("a stream to " + to + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
@@ -149,8 +154,8 @@ final class Traffic {
                     rounds[i] = end - start;
                 }
                 if (end - deadline > 0) {
-                    throw new BenchException("ping-pong with " + to + " took more than " + limit.toSeconds()
-                            + " s (" + (i + warmUp + 1) + " of " + (warmUp + samples) + " round trips)");
+                    throw new BenchException("ping-pong with " + to + " took more than " + limit.toSeconds() + " s ("
+                            + (i + warmUp + 1) + " of " + (warmUp + samples) + " round trips)");
                 }
             }
             return rounds;
@@ -164,8 +169,8 @@ final class Traffic {
      * line it starts is the banner, then ends the process. Its standard error is appended to {@code errors}.
      */
     static long firstByte(List<String> command, Map<String, String> env, Path dir, Path errors, Duration limit) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectError(Redirect.appendTo(errors.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectError(Redirect.appendTo(errors.toFile()));
         builder.environment().putAll(env);
         ExecutorService reader = Executors.newSingleThreadExecutor();
         Process process = null;
@@ -179,17 +184,19 @@ final class Traffic {
             if (firstByte < 0) {
                 throw new BenchException(String.join(" ", command) + " ended without output: see " + errors);
             }
-            String line = (char) firstByte + reader.submit(() -> readLine(out)).get(limit.toSeconds(), TimeUnit.SECONDS);
+            String line =
+                    (char) firstByte + reader.submit(() -> readLine(out)).get(limit.toSeconds(), TimeUnit.SECONDS);
             if (!line.equals(LocalServices.BANNER)) {
                 throw new BenchException(String.join(" ", command) + " printed '" + line + "', not the banner");
             }
             return elapsed;
         } catch (TimeoutException e) {
-            throw new BenchException(String.join(" ", command) + " printed nothing within " + limit.toSeconds()
-                    + " s: see " + errors, e);
+            throw new BenchException(
+                    String.join(" ", command) + " printed nothing within " + limit.toSeconds() + " s: see " + errors,
+                    e);
         } catch (ExecutionException e) {
-            throw new BenchException("reading the output of " + String.join(" ", command) + ": " + e.getCause(),
-                    e.getCause());
+            throw new BenchException(
+                    "reading the output of " + String.join(" ", command) + ": " + e.getCause(), e.getCause());
         } catch (IOException e) {
             throw new BenchException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

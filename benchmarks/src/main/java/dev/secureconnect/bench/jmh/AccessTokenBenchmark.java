@@ -76,23 +76,42 @@ public class AccessTokenBenchmark {
         engineerCertificate = engineer.certificate();
         AccessTokenIssuer issuer = new AccessTokenIssuer(TokenSigningKey.generate(), "localhost", Clock.systemUTC());
         token = issuer.issue(engineerCertificate, SERIAL, TICKET).serialize();
-        verifier = AccessTokenVerifier.builder().trustJwkSet(issuer.publicJwkSet()).revoked(id -> false).build();
+        verifier = AccessTokenVerifier.builder()
+                .trustJwkSet(issuer.publicJwkSet())
+                .revoked(id -> false)
+                .build();
 
         // an appliance directory as 'sc-appliance init' and 'sc-appliance token-key' leave it
         BenchmarkPki.Issued appliance = pki.appliance(SERIAL);
         BenchmarkPki.write(folder.resolve("cert.pem"), Pem.certificates(List.of(appliance.certificate())));
-        BenchmarkPki.write(folder.resolve("key.pem"), Pem.privateKey(appliance.keyPair().getPrivate()));
+        BenchmarkPki.write(
+                folder.resolve("key.pem"), Pem.privateKey(appliance.keyPair().getPrivate()));
         BenchmarkPki.write(folder.resolve("chain.pem"), Pem.certificates(List.of(pki.issuingCertificate())));
         BenchmarkPki.write(folder.resolve("ca.pem"), Pem.certificates(List.of(pki.rootCertificate())));
         Path dir = folder.resolve("appliance");
-        Enrolment.init(new Enrolment.Request(dir, ServerAddress.parse("localhost:8443"), folder.resolve("cert.pem"),
-                folder.resolve("key.pem"), folder.resolve("chain.pem"), folder.resolve("ca.pem")), Clock.systemUTC());
+        Enrolment.init(
+                new Enrolment.Request(
+                        dir,
+                        ServerAddress.parse("localhost:8443"),
+                        folder.resolve("cert.pem"),
+                        folder.resolve("key.pem"),
+                        folder.resolve("chain.pem"),
+                        folder.resolve("ca.pem")),
+                Clock.systemUTC());
         ApplianceDirectory directory = ApplianceDirectory.open(dir);
         TokenKeys.pin(directory, BenchmarkPki.write(folder.resolve("token-keys.json"), issuer.publicJwkSet()));
         Enrolment.Material material = Enrolment.load(directory, directory.config(), Clock.systemUTC());
-        authorizer = new SessionAuthorizer(directory, material.serial(), material.trust(),
-                Revocations.load(directory, Clock.systemUTC()), Clock.systemUTC());
-        credentials = new SessionCredentials("bench-session", TICKET, token, "bench-alice",
+        authorizer = new SessionAuthorizer(
+                directory,
+                material.serial(),
+                material.trust(),
+                Revocations.load(directory, Clock.systemUTC()),
+                Clock.systemUTC());
+        credentials = new SessionCredentials(
+                "bench-session",
+                TICKET,
+                token,
+                "bench-alice",
                 Base64.getEncoder().encodeToString(engineerCertificate.getEncoded()));
     }
 

@@ -1,11 +1,11 @@
 package dev.secureconnect.bench.jmh;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.DatabaseSettings;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;

@@ -67,8 +67,11 @@ final class BenchmarkPki {
         KeyPair issuingKeys = rsa();
         X509Certificate issuingCertificate =
                 root.createIssuingCa(ORGANISATION, issuingKeys.getPublic(), Duration.ofDays(3000));
-        issuing = new CertificateAuthority(issuingCertificate, List.of(root.certificate()),
-                new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()), Clock.systemUTC());
+        issuing = new CertificateAuthority(
+                issuingCertificate,
+                List.of(root.certificate()),
+                new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()),
+                Clock.systemUTC());
         leafKeys = rsa();
     }
 
@@ -95,7 +98,8 @@ final class BenchmarkPki {
 
     /** Trust in this PKI's root, revocation checked against an empty CRL of the issuing CA written into {@code dir}. */
     TrustMaterial trustWithCrl(Path dir) {
-        Path crl = write(dir.resolve("crl.pem"),
+        Path crl = write(
+                dir.resolve("crl.pem"),
                 Pem.crl(issuing.revocationList(List.of(), BigInteger.ONE, Duration.ofDays(30))));
         return TrustMaterial.withCrl(List.of(rootCertificate()), List.of(issuingCertificate()), crl);
     }

@@ -115,9 +115,11 @@ public class RelayBenchmark {
         HandshakeRefusalListener refusals = (peer, subject, reason, message) -> lastRefusal = reason + ": " + message;
         TlsContexts tls = new TlsContexts(
                 SslContexts.client(pki.engineer("bench-alice").keys(), pki.trustWithoutCrl(), List.of(), refusals),
-                SslContexts.server(server.keys(), pki.trustWithCrl(folder), CertificateRole.ENGINEER, List.of(), refusals),
+                SslContexts.server(
+                        server.keys(), pki.trustWithCrl(folder), CertificateRole.ENGINEER, List.of(), refusals),
                 SslContexts.client(pki.appliance("SN-BENCH-1").keys(), pki.trustWithoutCrl(), List.of(), refusals),
-                SslContexts.server(server.keys(), pki.trustWithCrl(folder), CertificateRole.APPLIANCE, List.of(), refusals));
+                SslContexts.server(
+                        server.keys(), pki.trustWithCrl(folder), CertificateRole.APPLIANCE, List.of(), refusals));
         endpoints = new NioEventLoopGroup(2);
         relays = new NioEventLoopGroup(2);
         sinkPath = new RelayPath(tls, AckPerMib::new);
@@ -201,43 +203,67 @@ public class RelayBenchmark {
         private long expected; // benchmark thread only
 
         RelayPath(TlsContexts tls, Supplier<ChannelHandler> farEnd) throws Exception {
-            farListener = new ServerBootstrap().group(endpoints).channel(NioServerSocketChannel.class)
+            farListener = new ServerBootstrap()
+                    .group(endpoints)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(SslContexts.serverHandler(tls.far(), ch, TlsPolicy.HANDSHAKE_TIMEOUT),
-                                    farEnd.get());
+                            ch.pipeline()
+                                    .addLast(
+                                            SslContexts.serverHandler(tls.far(), ch, TlsPolicy.HANDSHAKE_TIMEOUT),
+                                            farEnd.get());
                         }
                     })
-                    .bind(HOST, 0).sync().channel();
+                    .bind(HOST, 0)
+                    .sync()
+                    .channel();
             int farPort = port(farListener);
 
             CompletableFuture<Relay> started = new CompletableFuture<>();
-            frontListener = new ServerBootstrap().group(relays).channel(NioServerSocketChannel.class)
+            frontListener = new ServerBootstrap()
+                    .group(relays)
+                    .channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(SslContexts.serverHandler(tls.front(), ch, TlsPolicy.HANDSHAKE_TIMEOUT),
-                                    new JoinAfterHandshake(tls.back(), farPort, started));
+                            ch.pipeline()
+                                    .addLast(
+                                            SslContexts.serverHandler(tls.front(), ch, TlsPolicy.HANDSHAKE_TIMEOUT),
+                                            new JoinAfterHandshake(tls.back(), farPort, started));
                         }
                     })
-                    .bind(HOST, 0).sync().channel();
+                    .bind(HOST, 0)
+                    .sync()
+                    .channel();
 
-            client = new Bootstrap().group(endpoints).channel(NioSocketChannel.class)
+            client = new Bootstrap()
+                    .group(endpoints)
+                    .channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(SslContexts.clientHandler(tls.client(), ch.alloc(), HOST,
-                                    port(frontListener), TlsPolicy.HANDSHAKE_TIMEOUT), receiver);
+                            ch.pipeline()
+                                    .addLast(
+                                            SslContexts.clientHandler(
+                                                    tls.client(),
+                                                    ch.alloc(),
+                                                    HOST,
+                                                    port(frontListener),
+                                                    TlsPolicy.HANDSHAKE_TIMEOUT),
+                                            receiver);
                         }
                     })
-                    .connect(HOST, port(frontListener)).sync().channel();
+                    .connect(HOST, port(frontListener))
+                    .sync()
+                    .channel();
             awaitHandshake(client, "the client's handshake with the relay");
             try {
                 relay = started.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("the relay did not start: " + e + " (last refusal: " + lastRefusal + ")", e);
+                throw new IllegalStateException(
+                        "the relay did not start: " + e + " (last refusal: " + lastRefusal + ")", e);
             }
         }
 
@@ -300,13 +326,16 @@ public class RelayBenchmark {
                 return;
             }
             front.config().setAutoRead(false);
-            new Bootstrap().group(relays).channel(NioSocketChannel.class)
+            new Bootstrap()
+                    .group(relays)
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(SslContexts.clientHandler(backTls, ch.alloc(), HOST, farPort,
-                                    TlsPolicy.HANDSHAKE_TIMEOUT));
+                            ch.pipeline()
+                                    .addLast(SslContexts.clientHandler(
+                                            backTls, ch.alloc(), HOST, farPort, TlsPolicy.HANDSHAKE_TIMEOUT));
                         }
                     })
                     .connect(HOST, farPort)
@@ -370,13 +399,13 @@ public class RelayBenchmark {
             long deadline = System.nanoTime() + wait.toNanos();
             while (received < total) {
                 if (failure != null) {
-                    throw new IllegalStateException("relay benchmark: " + failure + " after " + received + " of "
-                            + total + " bytes");
+                    throw new IllegalStateException(
+                            "relay benchmark: " + failure + " after " + received + " of " + total + " bytes");
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IllegalStateException("relay benchmark: only " + received + " of " + total
-                            + " bytes came back within " + wait);
+                    throw new IllegalStateException(
+                            "relay benchmark: only " + received + " of " + total + " bytes came back within " + wait);
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
@@ -424,13 +453,14 @@ public class RelayBenchmark {
     }
 
     private void awaitHandshake(Channel channel, String what) throws InterruptedException {
-        io.netty.util.concurrent.Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
+        io.netty.util.concurrent.Future<Channel> handshake =
+                channel.pipeline().get(SslHandler.class).handshakeFuture();
         if (!handshake.await(WAIT.toMillis())) {
             throw new IllegalStateException(what + " did not finish within " + WAIT);
         }
         if (!handshake.isSuccess()) {
-            throw new IllegalStateException(what + " failed: " + handshake.cause() + " (last refusal: " + lastRefusal + ")",
-                    handshake.cause());
+            throw new IllegalStateException(
+                    what + " failed: " + handshake.cause() + " (last refusal: " + lastRefusal + ")", handshake.cause());
         }
     }
 

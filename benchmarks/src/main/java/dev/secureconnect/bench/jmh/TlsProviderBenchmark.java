@@ -142,8 +142,8 @@ public class TlsProviderBenchmark {
         }
         bulk.flush();
         if (!pair.received.tryAcquire(chunks * CHUNK / 1024, WAIT_SECONDS, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the listener did not receive " + MIB_PER_INVOCATION + " MiB within "
-                    + WAIT_SECONDS + " s");
+            throw new IllegalStateException(
+                    "the listener did not receive " + MIB_PER_INVOCATION + " MiB within " + WAIT_SECONDS + " s");
         }
     }
 
@@ -170,52 +170,78 @@ public class TlsProviderBenchmark {
             Pki pki = new Pki();
             dir = Files.createTempDirectory("tls-provider-bench");
             Path crl = dir.resolve("crl.pem");
-            Files.writeString(crl, Pem.crl(pki.issuing.revocationList(List.of(), BigInteger.ONE, Duration.ofDays(30))),
+            Files.writeString(
+                    crl,
+                    Pem.crl(pki.issuing.revocationList(List.of(), BigInteger.ONE, Duration.ofDays(30))),
                     StandardCharsets.US_ASCII);
             List<X509Certificate> roots = List.of(pki.root.certificate());
             List<X509Certificate> intermediates = List.of(pki.issuing.certificate());
-            SslContext serverContext = SslContexts.server(pki.server, TrustMaterial.withCrl(roots, intermediates, crl),
-                    CertificateRole.APPLIANCE, List.of("secureconnect/1"), (peer, subject, reason, message) -> {
+            SslContext serverContext = SslContexts.server(
+                    pki.server,
+                    TrustMaterial.withCrl(roots, intermediates, crl),
+                    CertificateRole.APPLIANCE,
+                    List.of("secureconnect/1"),
+                    (peer, subject, reason, message) -> {
                         throw new IllegalStateException("refused " + subject + ": " + message);
-                    }, onListener);
-            clientContext = SslContexts.client(pki.appliance, TrustMaterial.withoutRevocationCheck(roots, intermediates),
-                    List.of("secureconnect/1"), (peer, subject, reason, message) -> {
+                    },
+                    onListener);
+            clientContext = SslContexts.client(
+                    pki.appliance,
+                    TrustMaterial.withoutRevocationCheck(roots, intermediates),
+                    List.of("secureconnect/1"),
+                    (peer, subject, reason, message) -> {
                         throw new IllegalStateException("refused " + subject + ": " + message);
-                    }, onClient);
+                    },
+                    onClient);
             if (SslContexts.provider(serverContext) != onListener || SslContexts.provider(clientContext) != onClient) {
                 throw new IllegalStateException("the contexts do not run on the providers asked for");
             }
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            server = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(
-                                    SslContexts.serverHandler(serverContext, channel, TlsPolicy.HANDSHAKE_TIMEOUT),
-                                    new Counter());
+                            channel.pipeline()
+                                    .addLast(
+                                            SslContexts.serverHandler(
+                                                    serverContext, channel, TlsPolicy.HANDSHAKE_TIMEOUT),
+                                            new Counter());
                         }
                     })
-                    .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+                    .bind(InetAddress.getLoopbackAddress(), 0)
+                    .sync()
+                    .channel();
             port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
         }
 
         /** A new connection, its handshake done. */
         Channel connect() {
-            ChannelFuture connect = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            ChannelFuture connect = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(SslContexts.clientHandler(clientContext, channel.alloc(),
-                                    "127.0.0.1", port, TlsPolicy.HANDSHAKE_TIMEOUT));
+                            channel.pipeline()
+                                    .addLast(SslContexts.clientHandler(
+                                            clientContext,
+                                            channel.alloc(),
+                                            "127.0.0.1",
+                                            port,
+                                            TlsPolicy.HANDSHAKE_TIMEOUT));
                         }
                     })
-                    .connect(InetAddress.getLoopbackAddress(), port).syncUninterruptibly();
+                    .connect(InetAddress.getLoopbackAddress(), port)
+                    .syncUninterruptibly();
             Channel channel = connect.channel();
             SslHandler ssl = channel.pipeline().get(SslHandler.class);
             if (!ssl.handshakeFuture().awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS)
                     || !ssl.handshakeFuture().isSuccess()) {
                 channel.close();
-                throw new IllegalStateException("handshake failed", ssl.handshakeFuture().cause());
+                throw new IllegalStateException(
+                        "handshake failed", ssl.handshakeFuture().cause());
             }
             return channel;
         }
@@ -260,10 +286,13 @@ public class TlsProviderBenchmark {
 
         Pki() {
             Clock clock = Clock.systemUTC();
-            root = CertificateAuthority.createRoot("Bench", RsaKeyPairs.generate(RsaKeySize.DEFAULT), Duration.ofDays(30), clock);
+            root = CertificateAuthority.createRoot(
+                    "Bench", RsaKeyPairs.generate(RsaKeySize.DEFAULT), Duration.ofDays(30), clock);
             KeyPair issuingKeys = RsaKeyPairs.generate(RsaKeySize.DEFAULT);
-            issuing = new CertificateAuthority(root.createIssuingCa("Bench", issuingKeys.getPublic(), Duration.ofDays(20)),
-                    List.of(root.certificate()), new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()),
+            issuing = new CertificateAuthority(
+                    root.createIssuingCa("Bench", issuingKeys.getPublic(), Duration.ofDays(20)),
+                    List.of(root.certificate()),
+                    new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()),
                     clock);
             server = issue(CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1")));
             appliance = issue(CertificateIdentity.appliance("SN-BENCH"));
@@ -289,7 +318,8 @@ public class TlsProviderBenchmark {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         String[][] pairs = {{"jdk", "jdk"}, {"openssl", "jdk"}, {"jdk", "openssl"}};
         for (String[] providers : pairs) {
-            Pair pair = new Pair(TlsProvider.parse("listener", providers[0]).onListener(),
+            Pair pair = new Pair(
+                    TlsProvider.parse("listener", providers[0]).onListener(),
                     TlsProvider.parse("client", providers[1]).onClient());
             pair.connect().close().syncUninterruptibly();
             long heapBefore = heapAfterGc();
@@ -302,9 +332,15 @@ public class TlsProviderBenchmark {
             long heap = heapAfterGc() - heapBefore;
             long direct = PlatformDependent.usedDirectMemory() - directBefore;
             long rss = residentBytes() - rssBefore;
-            System.out.printf("listener=%s client=%s connections=%d heap/conn=%.1f KiB direct/conn=%.1f KiB"
-                            + " rss/conn=%.1f KiB%n", providers[0], providers[1], connections,
-                    heap / 1024.0 / connections, direct / 1024.0 / connections, rss / 1024.0 / connections);
+            System.out.printf(
+                    "listener=%s client=%s connections=%d heap/conn=%.1f KiB direct/conn=%.1f KiB"
+                            + " rss/conn=%.1f KiB%n",
+                    providers[0],
+                    providers[1],
+                    connections,
+                    heap / 1024.0 / connections,
+                    direct / 1024.0 / connections,
+                    rss / 1024.0 / connections);
             for (Channel channel : open) {
                 channel.close();
             }

@@ -75,7 +75,8 @@ public class TotpBenchmark {
         database = Database.open(DatabaseSettings.sqlite(folder));
         TotpSecretKey key = TotpSecretKey.in(folder);
         key.loadOrCreate();
-        engineers = new EngineerStore(database, new ServerAuditLog(database, clock), clock, key, EngineerSettings.defaults());
+        engineers = new EngineerStore(
+                database, new ServerAuditLog(database, clock), clock, key, EngineerSettings.defaults());
         secret = engineers.add(LOGIN, engineer.certificate(), "bench").secret();
 
         Clock fixed = Clock.fixed(Instant.parse("2030-01-15T10:00:00Z"), ZoneOffset.UTC);

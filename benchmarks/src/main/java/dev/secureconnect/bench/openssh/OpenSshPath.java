@@ -56,40 +56,68 @@ public final class OpenSshPath {
         Files.createDirectories(dir);
         Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation folder (Debian's tmpfiles.d)
         for (String key : List.of("host_key", "appliance_key", "engineer_key")) {
-            run.processes().run("ssh-keygen", List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
-                    "sc-bench " + key, "-f", dir.resolve(key).toString()), dir, Map.of(), STEP);
+            run.processes()
+                    .run(
+                            "ssh-keygen",
+                            List.of(
+                                    "ssh-keygen",
+                                    "-q",
+                                    "-t",
+                                    "ed25519",
+                                    "-N",
+                                    "",
+                                    "-C",
+                                    "sc-bench " + key,
+                                    "-f",
+                                    dir.resolve(key).toString()),
+                            dir,
+                            Map.of(),
+                            STEP);
         }
-        Files.writeString(dir.resolve("authorized_keys"), Files.readString(dir.resolve("appliance_key.pub"))
-                + Files.readString(dir.resolve("engineer_key.pub")));
+        Files.writeString(
+                dir.resolve("authorized_keys"),
+                Files.readString(dir.resolve("appliance_key.pub")) + Files.readString(dir.resolve("engineer_key.pub")));
         int port = freePort();
         String[] hostKey = Files.readString(dir.resolve("host_key.pub")).strip().split(" ");
-        Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey[0] + " " + hostKey[1]
-                + "\n");
-        Files.writeString(dir.resolve("sshd_config"), String.join("\n",
-                "Port " + port,
-                "ListenAddress 127.0.0.1",
-                "HostKey " + dir.resolve("host_key"),
-                "PidFile " + dir.resolve("sshd.pid"),
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                "PermitRootLogin prohibit-password",
-                "PubkeyAuthentication yes",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "UsePAM no",
-                "StrictModes no",
-                "Ciphers " + CIPHER,
-                "AllowTcpForwarding yes",
-                "GatewayPorts no",
-                "X11Forwarding no",
-                "PermitTTY no",
-                "PrintMotd no",
-                "UseDNS no",
-                "MaxStartups 100",
-                "MaxSessions 100",
-                "LogLevel INFO",
-                ""));
-        Process sshd = run.processes().start("sshd", List.of(SSHD, "-D", "-e", "-f",
-                dir.resolve("sshd_config").toString()), dir, Map.of());
+        Files.writeString(
+                dir.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey[0] + " " + hostKey[1] + "\n");
+        Files.writeString(
+                dir.resolve("sshd_config"),
+                String.join(
+                        "\n",
+                        "Port " + port,
+                        "ListenAddress 127.0.0.1",
+                        "HostKey " + dir.resolve("host_key"),
+                        "PidFile " + dir.resolve("sshd.pid"),
+                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                        "PermitRootLogin prohibit-password",
+                        "PubkeyAuthentication yes",
+                        "PasswordAuthentication no",
+                        "KbdInteractiveAuthentication no",
+                        "UsePAM no",
+                        "StrictModes no",
+                        "Ciphers " + CIPHER,
+                        "AllowTcpForwarding yes",
+                        "GatewayPorts no",
+                        "X11Forwarding no",
+                        "PermitTTY no",
+                        "PrintMotd no",
+                        "UseDNS no",
+                        "MaxStartups 100",
+                        "MaxSessions 100",
+                        "LogLevel INFO",
+                        ""));
+        Process sshd = run.processes()
+                .start(
+                        "sshd",
+                        List.of(
+                                SSHD,
+                                "-D",
+                                "-e",
+                                "-f",
+                                dir.resolve("sshd_config").toString()),
+                        dir,
+                        Map.of());
         Await.until(STEP, "sshd's start on 127.0.0.1:" + port, () -> {
             ensureRunning(sshd, run, "sshd");
             return answersBanner(port);
@@ -104,8 +132,8 @@ public final class OpenSshPath {
             reverse.add("127.0.0.1:" + remote + ":127.0.0.1:" + service.getValue());
         }
         OpenSshPath path = new OpenSshPath(run, dir, port, remotePorts);
-        Process appliance = run.processes().start("ssh-appliance", path.ssh("appliance_key", "-N", reverse), dir,
-                Map.of());
+        Process appliance =
+                run.processes().start("ssh-appliance", path.ssh("appliance_key", "-N", reverse), dir, Map.of());
         for (int remote : remotePorts.values()) {
             Await.until(STEP, "ssh -R's forward on 127.0.0.1:" + remote, () -> {
                 ensureRunning(appliance, run, "ssh-appliance");
@@ -119,8 +147,15 @@ public final class OpenSshPath {
     public int forward(String service) {
         int local = freePort();
         String name = "ssh-forward-" + service + "-" + (++forwards);
-        Process forward = run.processes().start(name, ssh("engineer_key", "-N",
-                List.of("-L", "127.0.0.1:" + local + ":127.0.0.1:" + remotePort(service))), dir, Map.of());
+        Process forward = run.processes()
+                .start(
+                        name,
+                        ssh(
+                                "engineer_key",
+                                "-N",
+                                List.of("-L", "127.0.0.1:" + local + ":127.0.0.1:" + remotePort(service))),
+                        dir,
+                        Map.of());
         Await.until(STEP, "ssh -L's listener on 127.0.0.1:" + local, () -> {
             ensureRunning(forward, run, name);
             return listening(local);
@@ -140,17 +175,39 @@ public final class OpenSshPath {
     private int remotePort(String service) {
         Integer port = remotePorts.get(service);
         if (port == null) {
-            throw new IllegalArgumentException("service: " + service + " (expected one of " + remotePorts.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "service: " + service + " (expected one of " + remotePorts.keySet() + ")");
         }
         return port;
     }
 
     private List<String> ssh(String key, String mode, List<String> modeArgs) {
-        List<String> command = new ArrayList<>(List.of("ssh", "-F", "/dev/null",
-                "-i", dir.resolve(key).toString(), "-o", "IdentitiesOnly=yes",
-                "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"), "-o", "GlobalKnownHostsFile=/dev/null",
-                "-o", "StrictHostKeyChecking=yes", "-c", CIPHER, "-o", "Compression=no", "-o", "BatchMode=yes",
-                "-o", "ExitOnForwardFailure=yes", "-o", "LogLevel=ERROR", "-p", Integer.toString(sshdPort)));
+        List<String> command = new ArrayList<>(List.of(
+                "ssh",
+                "-F",
+                "/dev/null",
+                "-i",
+                dir.resolve(key).toString(),
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "UserKnownHostsFile=" + dir.resolve("known_hosts"),
+                "-o",
+                "GlobalKnownHostsFile=/dev/null",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-c",
+                CIPHER,
+                "-o",
+                "Compression=no",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ExitOnForwardFailure=yes",
+                "-o",
+                "LogLevel=ERROR",
+                "-p",
+                Integer.toString(sshdPort)));
         command.add(mode);
         command.addAll(modeArgs);
         command.add(System.getProperty("user.name") + "@127.0.0.1");

@@ -33,13 +33,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The load generator of the {@code scale} group: many appliances in one JVM, all on one event loop group, each with a
@@ -66,6 +66,7 @@ public final class Fleet {
 
     /** The appliance's default back-off: 1 s doubling to 60 s, full jitter. */
     static final Duration BACKOFF_MIN = Duration.ofSeconds(1);
+
     static final Duration BACKOFF_MAX = Duration.ofSeconds(60);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** How many of the fleet's identities the handshake measurement takes turns with. */
@@ -74,17 +75,20 @@ public final class Fleet {
     private final CertificateAuthority ca;
     private final TrustMaterial trust;
     private final KeyPair keys = RsaKeyPairs.generate(RsaKeySize.DEFAULT);
-    private final EventLoopGroup loops = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    private final EventLoopGroup loops =
+            new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     private final FleetCounts counts = new FleetCounts();
     private final Backoff delays = new Backoff(BACKOFF_MIN, BACKOFF_MAX);
     private final List<SimulatedAppliance> appliances = new ArrayList<>();
     /** Certificates being issued ahead of {@code grow}, by appliance index, on every core. */
     private final List<CompletableFuture<SslContext>> issued = new ArrayList<>();
-    private final ExecutorService issuer = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
-        Thread thread = new Thread(r, "fleet-issuer");
-        thread.setDaemon(true);
-        return thread;
-    });
+
+    private final ExecutorService issuer =
+            Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+                Thread thread = new Thread(r, "fleet-issuer");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final String host;
     private final int port;
     private final String ticket;
@@ -107,7 +111,8 @@ public final class Fleet {
             System.err.println("fleet: SC_PKI_PASSPHRASE is not set");
             System.exit(2);
         }
-        CertificateAuthority ca = CaDirectory.open(Path.of(args[0]), Clock.systemUTC()).unlock(passphrase.toCharArray());
+        CertificateAuthority ca =
+                CaDirectory.open(Path.of(args[0]), Clock.systemUTC()).unlock(passphrase.toCharArray());
         Fleet fleet = new Fleet(ca, args[1], Integer.parseInt(args[2]), args[3]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.println("ready");
@@ -128,7 +133,9 @@ public final class Fleet {
     private String command(String[] words) throws InterruptedException {
         switch (words[0]) {
             case "grow" -> {
-                return grow(Integer.parseInt(words[1]), words.length > 2 ? Duration.ofMillis(Long.parseLong(words[2])) : Duration.ZERO);
+                return grow(
+                        Integer.parseInt(words[1]),
+                        words.length > 2 ? Duration.ofMillis(Long.parseLong(words[2])) : Duration.ZERO);
             }
             case "issue" -> {
                 issue(Integer.parseInt(words[1]));
@@ -138,7 +145,8 @@ public final class Fleet {
                 return counts.line();
             }
             case "stop" -> {
-                List<Future<Void>> stopping = appliances.stream().map(SimulatedAppliance::stop).toList();
+                List<Future<Void>> stopping =
+                        appliances.stream().map(SimulatedAppliance::stop).toList();
                 for (Future<Void> future : stopping) {
                     future.awaitUninterruptibly(10, TimeUnit.SECONDS);
                 }
@@ -163,10 +171,13 @@ public final class Fleet {
         issue(total);
         for (int i = from; i < total; i++) {
             SslContext tls = issued.get(i).join();
-            SimulatedAppliance appliance = new SimulatedAppliance(serial(i), tls, loops.next(), counts, delays, ticket,
-                    host, port);
+            SimulatedAppliance appliance =
+                    new SimulatedAppliance(serial(i), tls, loops.next(), counts, delays, ticket, host, port);
             appliances.add(appliance);
-            appliance.start(spread.isZero() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(spread.toMillis()));
+            appliance.start(
+                    spread.isZero()
+                            ? 0
+                            : java.util.concurrent.ThreadLocalRandom.current().nextLong(spread.toMillis()));
         }
         return "ok " + appliances.size();
     }
@@ -181,10 +192,14 @@ public final class Fleet {
 
     private SslContext context(int index) {
         CertificateIdentity identity = CertificateIdentity.appliance(serial(index));
-        KeyMaterial material = new KeyMaterial(keys.getPrivate(),
-                List.of(ca.issue(identity, keys.getPublic(), Duration.ofDays(2)), ca.certificate()));
-        return SslContexts.client(material, trust, List.of(LinkProtocol.ALPN), (peer, subject, reason, message) ->
-                System.err.println("fleet: server certificate refused (" + reason.label() + "): " + message));
+        KeyMaterial material = new KeyMaterial(
+                keys.getPrivate(), List.of(ca.issue(identity, keys.getPublic(), Duration.ofDays(2)), ca.certificate()));
+        return SslContexts.client(
+                material,
+                trust,
+                List.of(LinkProtocol.ALPN),
+                (peer, subject, reason, message) ->
+                        System.err.println("fleet: server certificate refused (" + reason.label() + "): " + message));
     }
 
     static String serial(int index) {
@@ -211,17 +226,25 @@ public final class Fleet {
             }
             attempted++;
             SslContext tls = issued.get(i % identities).join();
-            new Bootstrap().group(loops).channel(NioSocketChannel.class)
+            new Bootstrap()
+                    .group(loops)
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast("tls", SslContexts.clientHandler(tls, ch.alloc(), host, port,
-                                    HANDSHAKE_TIMEOUT));
+                            ch.pipeline()
+                                    .addLast(
+                                            "tls",
+                                            SslContexts.clientHandler(tls, ch.alloc(), host, port, HANDSHAKE_TIMEOUT));
                             ch.pipeline().addLast("alpn", new ApplicationProtocolNegotiationHandler("(none)") {
                                 @Override
                                 protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-                                    ctx.pipeline().get(SslHandler.class).engine().getSession().invalidate();
+                                    ctx.pipeline()
+                                            .get(SslHandler.class)
+                                            .engine()
+                                            .getSession()
+                                            .invalidate();
                                     if (LinkProtocol.ALPN.equals(protocol)) {
                                         ok.incrementAndGet();
                                     }
@@ -235,13 +258,17 @@ public final class Fleet {
                             });
                         }
                     })
-                    .connect(host, port).channel().closeFuture().addListener(f -> {
+                    .connect(host, port)
+                    .channel()
+                    .closeFuture()
+                    .addListener(f -> {
                         slots.release();
                         finished.countDown();
                     });
         }
         finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return String.format(Locale.ROOT, "handshakes ok=%d failed=%d seconds=%.3f", ok.get(), attempted - ok.get(), seconds);
+        return String.format(
+                Locale.ROOT, "handshakes ok=%d failed=%d seconds=%.3f", ok.get(), attempted - ok.get(), seconds);
     }
 }

@@ -10,6 +10,7 @@ final class FleetCounts {
     final AtomicInteger connections = new AtomicInteger();
     /** Attempts that ended without the link staying up (each followed by a back-off). */
     final AtomicInteger failures = new AtomicInteger();
+
     final AtomicInteger handshakeFailures = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
 

@@ -43,8 +43,10 @@ final class FleetProcess {
             commands.write(command + "\n");
             commands.flush();
         } catch (IOException e) {
-            throw new BenchException("cannot send '" + command + "' to the fleet: " + e.getMessage()
-                    + " (log: " + Processes.tail(errors()) + ")", e);
+            throw new BenchException(
+                    "cannot send '" + command + "' to the fleet: " + e.getMessage() + " (log: "
+                            + Processes.tail(errors()) + ")",
+                    e);
         }
         String answer = readLine(limit);
         if (answer.startsWith("error")) {
@@ -65,8 +67,11 @@ final class FleetProcess {
             int equals = word.indexOf('=');
             if (equals > 0) {
                 String value = word.substring(equals + 1);
-                fields.put(word.substring(0, equals), value.contains(".")
-                        ? (int) Math.round(Double.parseDouble(value) * 1000) : Integer.parseInt(value));
+                fields.put(
+                        word.substring(0, equals),
+                        value.contains(".")
+                                ? (int) Math.round(Double.parseDouble(value) * 1000)
+                                : Integer.parseInt(value));
             }
         }
         return fields;
@@ -86,8 +91,8 @@ final class FleetProcess {
                     }
                 }
                 if (!process.isAlive()) {
-                    throw new BenchException("the fleet exited (" + process.exitValue() + "): "
-                            + Processes.tail(errors()));
+                    throw new BenchException(
+                            "the fleet exited (" + process.exitValue() + "): " + Processes.tail(errors()));
                 }
                 Thread.sleep(20);
             }
@@ -97,8 +102,8 @@ final class FleetProcess {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted while waiting for the fleet", e);
         }
-        throw new BenchException("the fleet did not answer within " + limit.toSeconds() + " s (log: "
-                + Processes.tail(errors()) + ")");
+        throw new BenchException(
+                "the fleet did not answer within " + limit.toSeconds() + " s (log: " + Processes.tail(errors()) + ")");
     }
 
     private Path errors() {
@@ -112,7 +117,8 @@ final class FleetProcess {
             commands.write("quit\n");
             commands.flush();
         } catch (IOException e) {
-            System.err.println("sc-bench: the fleet had gone already (" + e.getMessage() + "); the run ends what is left");
+            System.err.println(
+                    "sc-bench: the fleet had gone already (" + e.getMessage() + "); the run ends what is left");
         }
     }
 }

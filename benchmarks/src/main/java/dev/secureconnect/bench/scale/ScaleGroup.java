@@ -40,6 +40,7 @@ public final class ScaleGroup implements FigureGroup {
     static final String SERVER_JAVA_OPTS = "-Xmx1g";
     /** The fleet's JVM options: 10,000 links with their TLS and HTTP/2 state. */
     private static final List<String> FLEET_JAVA_OPTS = List.of("-Xmx3g", "-XX:+UseParallelGC");
+
     private static final String PASSPHRASE = "sc-bench scale CA passphrase";
     private static final int HANDSHAKE_CONCURRENCY = 64;
     static final int WARM_UP_HANDSHAKES = 256;
@@ -56,15 +57,61 @@ public final class ScaleGroup implements FigureGroup {
         Path work = run.work();
         Map<String, String> env = Map.of("SC_PKI_PASSPHRASE", PASSPHRASE, "SC_JAVA_OPTS", SERVER_JAVA_OPTS);
         Processes processes = run.processes();
-        processes.run("sc-pki", run.launcher("sc-pki", "init", "--dir", "ca", "--name", "Scale Bench"), work, env,
+        processes.run(
+                "sc-pki",
+                run.launcher("sc-pki", "init", "--dir", "ca", "--name", "Scale Bench"),
+                work,
+                env,
                 Duration.ofSeconds(120));
-        processes.run("sc-pki", run.launcher("sc-pki", "issue", "server", "--dir", "ca", "--dns", "localhost", "--ip",
-                "127.0.0.1", "--out", "server"), work, env, Duration.ofSeconds(60));
-        processes.run("sc-server", run.launcher("sc-server", "init", "--dir", "srv", "--cert", "server/cert.pem",
-                "--key", "server/key.pem", "--chain", "server/chain.pem", "--ca", "server/ca.pem", "--crl", "ca/crl.pem",
-                "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0"), work, env, Duration.ofSeconds(60));
-        String ticket = processes.run("sc-server", run.launcher("sc-server", "tickets", "open", "--dir", "srv",
-                "--title", "sc-bench fleet"), work, env, Duration.ofSeconds(60)).strip();
+        processes.run(
+                "sc-pki",
+                run.launcher(
+                        "sc-pki",
+                        "issue",
+                        "server",
+                        "--dir",
+                        "ca",
+                        "--dns",
+                        "localhost",
+                        "--ip",
+                        "127.0.0.1",
+                        "--out",
+                        "server"),
+                work,
+                env,
+                Duration.ofSeconds(60));
+        processes.run(
+                "sc-server",
+                run.launcher(
+                        "sc-server",
+                        "init",
+                        "--dir",
+                        "srv",
+                        "--cert",
+                        "server/cert.pem",
+                        "--key",
+                        "server/key.pem",
+                        "--chain",
+                        "server/chain.pem",
+                        "--ca",
+                        "server/ca.pem",
+                        "--crl",
+                        "ca/crl.pem",
+                        "--appliance-listen",
+                        "127.0.0.1:0",
+                        "--engineer-listen",
+                        "127.0.0.1:0"),
+                work,
+                env,
+                Duration.ofSeconds(60));
+        String ticket = processes
+                .run(
+                        "sc-server",
+                        run.launcher("sc-server", "tickets", "open", "--dir", "srv", "--title", "sc-bench fleet"),
+                        work,
+                        env,
+                        Duration.ofSeconds(60))
+                .strip();
 
         Path srv = work.resolve("srv");
         Process server = startServer(run, env);
@@ -83,7 +130,10 @@ public final class ScaleGroup implements FigureGroup {
         for (int links : sizes) {
             // dialling spread at ~400 new links/s, the rate one server comfortably admits
             fleet.call("grow " + links + " " + links * 1000L / 400, Duration.ofSeconds(600));
-            awaitAdmitted(fleet, links, Duration.ofSeconds(links >= 10_000 ? 240 : 120),
+            awaitAdmitted(
+                    fleet,
+                    links,
+                    Duration.ofSeconds(links >= 10_000 ? 240 : 120),
                     "growing the fleet to " + links + " links");
             ServerProbe.Memory held = probe.measure(server.pid());
             double heapPerLink = (held.heapKiB() - baseline.heapKiB()) / (double) links;
@@ -95,8 +145,13 @@ public final class ScaleGroup implements FigureGroup {
             run.figures().add("idle_links_heap_per_link_" + links, round(heapPerLink), "KiB", note);
             run.figures().add("idle_links_rss_per_link_" + links, round(rssPerLink), "KiB", note);
             if (links == sizes.get(sizes.size() - 1)) {
-                run.figures().add("idle_links_heap_" + links, round(held.heapKiB() / 1024.0), "MiB",
-                        links + " admitted idle links, heap used after a full GC (target at 10,000: <= 1024 MiB)");
+                run.figures()
+                        .add(
+                                "idle_links_heap_" + links,
+                                round(held.heapKiB() / 1024.0),
+                                "MiB",
+                                links
+                                        + " admitted idle links, heap used after a full GC (target at 10,000: <= 1024 MiB)");
             }
         }
 
@@ -105,21 +160,27 @@ public final class ScaleGroup implements FigureGroup {
 
         fleet.call("stop", Duration.ofSeconds(60));
         int count = run.quick() ? 300 : 2_000;
-        Map<String, Integer> done = FleetProcess.fields(fleet.call("handshakes " + count + " " + HANDSHAKE_CONCURRENCY,
-                Duration.ofSeconds(180)));
+        Map<String, Integer> done = FleetProcess.fields(
+                fleet.call("handshakes " + count + " " + HANDSHAKE_CONCURRENCY, Duration.ofSeconds(180)));
         double seconds = done.get("seconds") / 1000.0;
         if (done.get("ok") == 0) {
             throw new BenchException("no TLS handshake completed (" + done + "): see " + processes.logs());
         }
-        run.figures().add("tls_handshakes_per_s", round(done.get("ok") / seconds), "1/s",
-                done.get("ok") + " full mutual-TLS handshakes (RSA-2048 certificates both ways, no resumption) in "
-                        + round(seconds) + " s, " + HANDSHAKE_CONCURRENCY + " in flight, " + done.get("failed")
-                        + " failed; client and server share the machine's cores");
+        run.figures()
+                .add(
+                        "tls_handshakes_per_s",
+                        round(done.get("ok") / seconds),
+                        "1/s",
+                        done.get("ok")
+                                + " full mutual-TLS handshakes (RSA-2048 certificates both ways, no resumption) in "
+                                + round(seconds) + " s, " + HANDSHAKE_CONCURRENCY + " in flight, " + done.get("failed")
+                                + " failed; client and server share the machine's cores");
         fleet.quit();
     }
 
     /** Kills the server with {@code links} links up, starts it again at once, and times until all are back. */
-    private Process storm(BenchRun run, Map<String, String> env, FleetProcess fleet, Process server, int links, Path srv)
+    private Process storm(
+            BenchRun run, Map<String, String> env, FleetProcess fleet, Process server, int links, Path srv)
             throws InterruptedException {
         long killed = System.nanoTime();
         Processes.kill(server);
@@ -130,7 +191,8 @@ public final class ScaleGroup implements FigureGroup {
             throw new BenchException("cannot remove " + listeners + ": " + e.getMessage(), e);
         }
         Process restarted = startServer(run, env);
-        awaitCount(fleet, counts -> counts.get("admitted") < links, Duration.ofSeconds(30), "the fleet noticing the kill");
+        awaitCount(
+                fleet, counts -> counts.get("admitted") < links, Duration.ofSeconds(30), "the fleet noticing the kill");
         long deadline = killed + STORM_LIMIT.toNanos();
         long listening = 0;
         int back = 0;
@@ -149,15 +211,23 @@ public final class ScaleGroup implements FigureGroup {
         if (!restarted.isAlive()) {
             throw new BenchException("the server fell over in the reconnect storm: " + tailOf(run, "sc-server"));
         }
-        String appliances = run.processes().run("sc-server", run.launcher("sc-server", "appliances", "--dir", "srv",
-                "--json"), run.work(), env, Duration.ofSeconds(60));
+        String appliances = run.processes()
+                .run(
+                        "sc-server",
+                        run.launcher("sc-server", "appliances", "--dir", "srv", "--json"),
+                        run.work(),
+                        env,
+                        Duration.ofSeconds(60));
         long online = online(appliances);
         String note = links + " links, server killed (SIGKILL) and restarted at once (listening again after "
-                + (listening == 0 ? "?" : Double.toString(round((listening - killed) / 1e9))) + " s); appliance back-off 1 s doubling to 60 s, full jitter;"
-                + " " + counts.get("failures") + " failed attempts in all; afterwards sc-server appliances --json lists "
+                + (listening == 0 ? "?" : Double.toString(round((listening - killed) / 1e9)))
+                + " s); appliance back-off 1 s doubling to 60 s, full jitter;"
+                + " " + counts.get("failures")
+                + " failed attempts in all; afterwards sc-server appliances --json lists "
                 + online + " online";
         if (back < links) {
-            note = "INCOMPLETE: only " + back + " of " + links + " back within " + STORM_LIMIT.toSeconds() + " s; " + note;
+            note = "INCOMPLETE: only " + back + " of " + links + " back within " + STORM_LIMIT.toSeconds() + " s; "
+                    + note;
         }
         run.figures().add("reconnect_storm_" + links + "_s", round(seconds), "s", note);
         return restarted;
@@ -172,14 +242,21 @@ public final class ScaleGroup implements FigureGroup {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(FLEET_JAVA_OPTS);
-        command.addAll(List.of("-cp", root.resolve("benchmarks/target/sc-bench.jar") + ":"
-                + root.resolve("benchmarks/target/lib") + "/*", Fleet.class.getName(),
-                run.work().resolve("ca").toString(), "127.0.0.1", Integer.toString(port), ticket));
+        command.addAll(List.of(
+                "-cp",
+                root.resolve("benchmarks/target/sc-bench.jar") + ":" + root.resolve("benchmarks/target/lib") + "/*",
+                Fleet.class.getName(),
+                run.work().resolve("ca").toString(),
+                "127.0.0.1",
+                Integer.toString(port),
+                ticket));
         Process process = run.processes().start("fleet", command, run.work(), env);
         Path output;
         try (Stream<Path> logs = Files.list(run.processes().logs())) {
-            output = logs.filter(p -> p.getFileName().toString().matches("fleet-\\d+\\.out")).findFirst()
-                    .orElseThrow(() -> new BenchException("no fleet log in " + run.processes().logs()));
+            output = logs.filter(p -> p.getFileName().toString().matches("fleet-\\d+\\.out"))
+                    .findFirst()
+                    .orElseThrow(() -> new BenchException(
+                            "no fleet log in " + run.processes().logs()));
         }
         FleetProcess fleet = new FleetProcess(process, output);
         fleet.awaitReady(Duration.ofSeconds(60));
@@ -204,8 +281,8 @@ public final class ScaleGroup implements FigureGroup {
     private static void pinAppliancePort(Path srv, int port) throws IOException {
         Path yaml = srv.resolve("server.yaml");
         String text = Files.readString(yaml);
-        String pinned = text.replaceFirst("(?m)(applianceListener:\\s*\\n\\s+host: 127\\.0\\.0\\.1\\s*\\n\\s+port: )0",
-                "$1" + port);
+        String pinned = text.replaceFirst(
+                "(?m)(applianceListener:\\s*\\n\\s+host: 127\\.0\\.0\\.1\\s*\\n\\s+port: )0", "$1" + port);
         if (pinned.equals(text)) {
             throw new BenchException("cannot pin the appliance listener's port in " + yaml);
         }
@@ -217,8 +294,12 @@ public final class ScaleGroup implements FigureGroup {
         awaitCount(fleet, counts -> counts.get("admitted") >= links, limit, what);
     }
 
-    private static void awaitCount(FleetProcess fleet, java.util.function.Predicate<Map<String, Integer>> condition,
-            Duration limit, String what) throws InterruptedException {
+    private static void awaitCount(
+            FleetProcess fleet,
+            java.util.function.Predicate<Map<String, Integer>> condition,
+            Duration limit,
+            String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, Integer> counts = fleet.counts();
         while (!condition.test(counts)) {
@@ -248,8 +329,12 @@ public final class ScaleGroup implements FigureGroup {
 
     private static String tailOf(BenchRun run, String name) {
         try (Stream<Path> logs = Files.list(run.processes().logs())) {
-            return logs.filter(p -> p.getFileName().toString().startsWith(name) && p.toString().endsWith(".err"))
-                    .sorted().reduce((a, b) -> b).map(Processes::tail).orElse("(no log)");
+            return logs.filter(p -> p.getFileName().toString().startsWith(name)
+                            && p.toString().endsWith(".err"))
+                    .sorted()
+                    .reduce((a, b) -> b)
+                    .map(Processes::tail)
+                    .orElse("(no log)");
         } catch (IOException e) {
             return "(cannot list the logs: " + e.getMessage() + ")";
         }

@@ -20,7 +20,8 @@ final class ServerProbe {
     /** One look at the server's memory, in KiB. */
     record Memory(long heapKiB, long rssKiB) {}
 
-    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*(?!Metaspace|class space)[A-Za-z -]+?\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+    private static final Pattern HEAP_USED =
+            Pattern.compile("(?m)^\\s*(?!Metaspace|class space)[A-Za-z -]+?\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
     private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
 
     private final Processes processes;
@@ -43,7 +44,8 @@ final class ServerProbe {
             found = true;
         }
         if (!found) {
-            throw new BenchException("cannot read the heap used from jcmd GC.heap_info: " + info.strip().replace('\n', ' '));
+            throw new BenchException("cannot read the heap used from jcmd GC.heap_info: "
+                    + info.strip().replace('\n', ' '));
         }
         return new Memory(used, rss(pid));
     }
@@ -61,6 +63,7 @@ final class ServerProbe {
     }
 
     private String jcmd(long pid, String command) {
-        return processes.run("jcmd", List.of("jcmd", Long.toString(pid), command), dir, Map.of(), Duration.ofSeconds(60));
+        return processes.run(
+                "jcmd", List.of("jcmd", Long.toString(pid), command), dir, Map.of(), Duration.ofSeconds(60));
     }
 }

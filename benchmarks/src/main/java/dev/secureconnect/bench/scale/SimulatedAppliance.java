@@ -55,8 +55,15 @@ final class SimulatedAppliance {
     private boolean stopped;
     private int failures;
 
-    SimulatedAppliance(String serial, SslContext tls, EventLoop loop, FleetCounts counts, Backoff delays,
-            String ticket, String host, int port) {
+    SimulatedAppliance(
+            String serial,
+            SslContext tls,
+            EventLoop loop,
+            FleetCounts counts,
+            Backoff delays,
+            String ticket,
+            String host,
+            int port) {
         this.serial = serial;
         this.tls = tls;
         this.loop = loop;
@@ -92,16 +99,22 @@ final class SimulatedAppliance {
             return;
         }
         counts.connections.incrementAndGet();
-        Channel channel = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Channel channel = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("tls", SslContexts.clientHandler(tls, ch.alloc(), host, port, HANDSHAKE_TIMEOUT));
+                        ch.pipeline()
+                                .addLast(
+                                        "tls",
+                                        SslContexts.clientHandler(tls, ch.alloc(), host, port, HANDSHAKE_TIMEOUT));
                         ch.pipeline().addLast("alpn", new Negotiation());
                     }
                 })
-                .connect(host, port).channel();
+                .connect(host, port)
+                .channel();
         link = channel;
         channel.closeFuture().addListener(f -> closed(channel));
     }
@@ -156,12 +169,13 @@ final class SimulatedAppliance {
                 ctx.close();
                 return;
             }
-            LinkCodecs.installApplianceSide(ctx.pipeline(), LinkSettings.DEFAULT, new ChannelInitializer<Http2StreamChannel>() {
-                @Override
-                protected void initChannel(Http2StreamChannel stream) {
-                    stream.pipeline().addLast(new Requests());
-                }
-            });
+            LinkCodecs.installApplianceSide(
+                    ctx.pipeline(), LinkSettings.DEFAULT, new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel stream) {
+                            stream.pipeline().addLast(new Requests());
+                        }
+                    });
             ctx.pipeline().addLast("errors", new ChannelInboundHandlerAdapter() {
                 @Override
                 public void exceptionCaught(ChannelHandlerContext errorContext, Throwable cause) {

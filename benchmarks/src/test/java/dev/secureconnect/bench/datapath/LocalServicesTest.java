@@ -11,9 +11,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -54,7 +54,9 @@ class LocalServicesTest {
             byte[] answer = socket.getInputStream().readNBytes(32);
 
             assertThat(answer).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
-            assertThat(socket.getInputStream().read()).as("the sink ends its direction after the answer").isEqualTo(-1);
+            assertThat(socket.getInputStream().read())
+                    .as("the sink ends its direction after the answer")
+                    .isEqualTo(-1);
         }
         assertThat(services.sinkBytes()).isEqualTo(data.length);
         assertThat(services.firstProblem()).isNull();
@@ -63,12 +65,16 @@ class LocalServicesTest {
     @Test
     void payloadsSplitAndArriveIntactOverParallelConnections() {
         List<Payload> payloads = Payload.split(3 * Payload.CHUNK + 5, 4);
-        assertThat(payloads).extracting(Payload::size).containsExactly(
-                (long) (3 * Payload.CHUNK + 5) / 4 + 1, (long) (3 * Payload.CHUNK + 5) / 4,
-                (long) (3 * Payload.CHUNK + 5) / 4, (long) (3 * Payload.CHUNK + 5) / 4);
+        assertThat(payloads)
+                .extracting(Payload::size)
+                .containsExactly(
+                        (long) (3 * Payload.CHUNK + 5) / 4 + 1,
+                        (long) (3 * Payload.CHUNK + 5) / 4,
+                        (long) (3 * Payload.CHUNK + 5) / 4,
+                        (long) (3 * Payload.CHUNK + 5) / 4);
 
-        Traffic.Moved moved = Traffic.transfer(sink(), Traffic.Expected.of(payloads), Duration.ofSeconds(60),
-                services::sinkBytes, false);
+        Traffic.Moved moved = Traffic.transfer(
+                sink(), Traffic.Expected.of(payloads), Duration.ofSeconds(60), services::sinkBytes, false);
 
         assertThat(moved.complete()).isTrue();
         assertThat(moved.bytes()).isEqualTo(3 * Payload.CHUNK + 5);
@@ -96,10 +102,14 @@ class LocalServicesTest {
                 }
             });
 
-            assertThatThrownBy(() -> Traffic.transfer(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    liar.getLocalPort()), Traffic.Expected.of(List.of(new Payload(0, 1000))), Duration.ofSeconds(60),
-                    () -> 0, false))
-                    .isInstanceOf(BenchException.class).hasMessageContaining("did not arrive intact");
+            assertThatThrownBy(() -> Traffic.transfer(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), liar.getLocalPort()),
+                            Traffic.Expected.of(List.of(new Payload(0, 1000))),
+                            Duration.ofSeconds(60),
+                            () -> 0,
+                            false))
+                    .isInstanceOf(BenchException.class)
+                    .hasMessageContaining("did not arrive intact");
         } finally {
             thread.shutdownNow();
             assertThat(thread.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -108,8 +118,11 @@ class LocalServicesTest {
 
     @Test
     void theEchoAnswersEveryByteOfAPingPong() {
-        long[] rounds = Traffic.pingPong(new InetSocketAddress(InetAddress.getLoopbackAddress(), services.echoPort()),
-                10, 200, Duration.ofSeconds(60));
+        long[] rounds = Traffic.pingPong(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), services.echoPort()),
+                10,
+                200,
+                Duration.ofSeconds(60));
 
         assertThat(rounds).hasSize(200);
         assertThat(Arrays.stream(rounds).min().orElseThrow()).isPositive();
@@ -129,8 +142,12 @@ class LocalServicesTest {
     void firstByteReadsTheBannerFromAClientProcess() throws IOException {
         Path errors = Files.createTempFile("first-byte", ".err");
         try {
-            long nanos = Traffic.firstByte(List.of("sh", "-c", "printf '" + LocalServices.BANNER + "\\r\\n'; sleep 30"),
-                    Map.of(), errors.getParent(), errors, Duration.ofSeconds(30));
+            long nanos = Traffic.firstByte(
+                    List.of("sh", "-c", "printf '" + LocalServices.BANNER + "\\r\\n'; sleep 30"),
+                    Map.of(),
+                    errors.getParent(),
+                    errors,
+                    Duration.ofSeconds(30));
 
             assertThat(nanos).isPositive();
         } finally {

@@ -58,10 +58,10 @@ class PercentilesTest {
 
     @Test
     void refusesNoSamplesAndPercentsOutOfRange() {
-        assertThatThrownBy(() -> Percentiles.of(new long[0])).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Percentiles.of(new long[0]))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("samples: none (expected: at least one)");
         assertThatThrownBy(() -> Percentiles.of(new long[] {1}).at(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Percentiles.of(new long[] {1}).at(100.5))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Percentiles.of(new long[] {1}).at(100.5)).isInstanceOf(IllegalArgumentException.class);
     }
 }

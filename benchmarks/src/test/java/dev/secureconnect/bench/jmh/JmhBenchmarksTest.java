@@ -17,7 +17,9 @@ class JmhBenchmarksTest {
         try {
             relay.start(2); // the benchmark primes 32 MiB; 2 is enough to run the priming too
             long echoed = 2 / 2 * RelayBenchmark.MIB + 2 * 16;
-            assertThat(relay.oneWayMiB()).as("acknowledgements of whole MiB at the far end").isEqualTo(3);
+            assertThat(relay.oneWayMiB())
+                    .as("acknowledgements of whole MiB at the far end")
+                    .isEqualTo(3);
             assertThat(relay.echoMiB()).as("bytes echoed back").isEqualTo(echoed + RelayBenchmark.MIB);
             assertThat(relay.pingPong()).as("bytes echoed back").isEqualTo(echoed + RelayBenchmark.MIB + 1);
         } finally {

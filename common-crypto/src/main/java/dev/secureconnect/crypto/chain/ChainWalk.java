@@ -1,7 +1,7 @@
 package dev.secureconnect.crypto.chain;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a {@link HashChain} record by record, oldest first: each record has the next sequence number, links to the

@@ -55,13 +55,17 @@ public final class DurableFiles {
         boolean posix = isPosix(directory);
         if (!Files.isDirectory(directory)) {
             try {
-                Files.createDirectories(directory, posix && access.folderMode != null
-                        ? attributes(access.folderMode) : new FileAttribute<?>[0]);
+                Files.createDirectories(
+                        directory,
+                        posix && access.folderMode != null ? attributes(access.folderMode) : new FileAttribute<?>[0]);
             } catch (FileAlreadyExistsException e) {
                 throw new IOException(directory + " exists and is not a directory", e);
             }
         }
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp",
+        Path temporary = Files.createTempFile(
+                directory,
+                "." + target.getFileName(),
+                ".tmp",
                 posix ? attributes(access.fileMode) : new FileAttribute<?>[0]);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {

@@ -36,13 +36,17 @@ public final class Mappers {
 
     /** Unknown keys ignored: answers of a newer peer, which may add keys. */
     public static ObjectMapper lenientJson() {
-        return builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        return builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
     }
 
     /** {@link #lenientJson} with indented output. */
     public static ObjectMapper indentedLenientJson() {
-        return builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(SerializationFeature.INDENT_OUTPUT).build();
+        return builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .build();
     }
 
     /**
@@ -74,7 +78,8 @@ public final class Mappers {
     }
 
     private static JsonMapper.Builder strict(Module... modules) {
-        return JsonMapper.builder().addModules(modules)
+        return JsonMapper.builder()
+                .addModules(modules)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -15,7 +15,8 @@ public final class RsaKeyPairs {
     public static KeyPair generate(RsaKeySize size) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(new RSAKeyGenParameterSpec(size.bits(), RSAKeyGenParameterSpec.F4), new SecureRandom());
+            generator.initialize(
+                    new RSAKeyGenParameterSpec(size.bits(), RSAKeyGenParameterSpec.F4), new SecureRandom());
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new CryptoException("cannot generate an RSA " + size.bits() + "-bit key pair", e);

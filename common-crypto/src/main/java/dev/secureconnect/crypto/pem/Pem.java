@@ -80,7 +80,8 @@ public final class Pem {
     /** A PKCS#8 {@code ENCRYPTED PRIVATE KEY} under {@code passphrase} (PBKDF2-HMAC-SHA256, AES-256-CBC). */
     public static String encryptedPrivateKey(PrivateKey key, char[] passphrase) {
         try {
-            JceOpenSSLPKCS8EncryptorBuilder builder = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC);
+            JceOpenSSLPKCS8EncryptorBuilder builder =
+                    new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC);
             builder.setProvider(BC);
             builder.setPRF(JcaPKCS8Generator.PRF_HMACSHA256);
             builder.setIterationCount(PBKDF2_ITERATIONS);
@@ -118,7 +119,8 @@ public final class Pem {
                 try {
                     certificates.add(new JcaX509CertificateConverter().getCertificate(holder));
                 } catch (GeneralSecurityException e) {
-                    throw new CryptoException(file + " holds a certificate that cannot be decoded: " + e.getMessage(), e);
+                    throw new CryptoException(
+                            file + " holds a certificate that cannot be decoded: " + e.getMessage(), e);
                 }
             }
         }
@@ -152,7 +154,8 @@ public final class Pem {
                 return new CertificateSigningRequest(request);
             }
         }
-        throw new CryptoException(file + " holds no PEM certificate request (expected -----BEGIN CERTIFICATE REQUEST-----)");
+        throw new CryptoException(
+                file + " holds no PEM certificate request (expected -----BEGIN CERTIFICATE REQUEST-----)");
     }
 
     /**
@@ -167,8 +170,9 @@ public final class Pem {
                     if (passphrase == null) {
                         throw new CryptoException(file + " is encrypted: a passphrase is needed to read it");
                     }
-                    PrivateKeyInfo info = encrypted.decryptPrivateKeyInfo(
-                            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(passphrase));
+                    PrivateKeyInfo info = encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                            .setProvider(BC)
+                            .build(passphrase));
                     return converter().getPrivateKey(info);
                 }
                 if (object instanceof PrivateKeyInfo info) {

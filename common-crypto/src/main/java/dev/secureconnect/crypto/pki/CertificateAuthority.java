@@ -73,8 +73,8 @@ public final class CertificateAuthority {
         this.signer = requireNonNull(signer, "signer");
         this.clock = requireNonNull(clock, "clock");
         if (certificate.getBasicConstraints() < 0) {
-            throw new CryptoException("certificate " + certificate.getSubjectX500Principal().getName()
-                    + " is not a CA certificate");
+            throw new CryptoException(
+                    "certificate " + certificate.getSubjectX500Principal().getName() + " is not a CA certificate");
         }
         if (!certificate.getPublicKey().equals(signer.publicKey())) {
             throw new CryptoException("the CA key does not belong to the CA certificate "
@@ -89,8 +89,15 @@ public final class CertificateAuthority {
         X500Name subject = identity.subject(name);
         Instant now = clock.instant();
         SoftwareKeySigner signer = new SoftwareKeySigner(keys.getPrivate(), keys.getPublic());
-        X509Certificate root = build(subject, keys.getPublic(), subject, keys.getPublic(), signer,
-                now.minus(BACKDATE), now.plus(validity), identity);
+        X509Certificate root = build(
+                subject,
+                keys.getPublic(),
+                subject,
+                keys.getPublic(),
+                signer,
+                now.minus(BACKDATE),
+                now.plus(validity),
+                identity);
         return new CertificateAuthority(root, List.of(), signer, clock);
     }
 
@@ -125,8 +132,15 @@ public final class CertificateAuthority {
                     + ": ask for at most " + Duration.between(now, caNotAfter).toDays() + " days");
         }
         X509CertificateHolder issuer = CertificateIdentity.holder(certificate);
-        return build(identity.subject(organisation()), subjectKey, issuer.getSubject(), signer.publicKey(), signer,
-                now.minus(BACKDATE), notAfter, identity);
+        return build(
+                identity.subject(organisation()),
+                subjectKey,
+                issuer.getSubject(),
+                signer.publicKey(),
+                signer,
+                now.minus(BACKDATE),
+                notAfter,
+                identity);
     }
 
     /**
@@ -136,15 +150,19 @@ public final class CertificateAuthority {
     public X509CRL revocationList(List<RevokedCertificate> revoked, BigInteger crlNumber, Duration validity) {
         Instant now = clock.instant();
         requireValidAt(now);
-        X509v2CRLBuilder crl = new X509v2CRLBuilder(CertificateIdentity.holder(certificate).getSubject(), Date.from(now));
+        X509v2CRLBuilder crl =
+                new X509v2CRLBuilder(CertificateIdentity.holder(certificate).getSubject(), Date.from(now));
         crl.setNextUpdate(Date.from(now.plus(validity)));
         for (RevokedCertificate entry : revoked) {
-            crl.addCRLEntry(entry.serialNumber(), Date.from(entry.revokedAt()), entry.reason().code());
+            crl.addCRLEntry(
+                    entry.serialNumber(),
+                    Date.from(entry.revokedAt()),
+                    entry.reason().code());
         }
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            crl.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensions.createAuthorityKeyIdentifier(certificate));
+            crl.addExtension(
+                    Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
             crl.addExtension(Extension.cRLNumber, false, new CRLNumber(crlNumber));
             return new JcaX509CRLConverter().getCRL(crl.build(signer.contentSigner()));
         } catch (java.security.GeneralSecurityException | CertIOException e) {
@@ -181,12 +199,14 @@ public final class CertificateAuthority {
 
     private void requireValidAt(Instant now) {
         if (now.isAfter(certificate.getNotAfter().toInstant())) {
-            throw new CryptoException("the CA certificate " + certificate.getSubjectX500Principal().getName()
-                    + " expired on " + certificate.getNotAfter().toInstant() + ": it can no longer sign");
+            throw new CryptoException("the CA certificate "
+                    + certificate.getSubjectX500Principal().getName() + " expired on "
+                    + certificate.getNotAfter().toInstant() + ": it can no longer sign");
         }
         if (now.isBefore(certificate.getNotBefore().toInstant())) {
-            throw new CryptoException("the CA certificate " + certificate.getSubjectX500Principal().getName()
-                    + " is not valid before " + certificate.getNotBefore().toInstant() + ": check the clock");
+            throw new CryptoException("the CA certificate "
+                    + certificate.getSubjectX500Principal().getName() + " is not valid before "
+                    + certificate.getNotBefore().toInstant() + ": check the clock");
         }
     }
 
@@ -208,18 +228,20 @@ public final class CertificateAuthority {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                     issuer, randomSerial(), Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    extensions.createSubjectKeyIdentifier(subjectKey));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensions.createAuthorityKeyIdentifier(issuerKey));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKey));
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuerKey));
             switch (identity.role()) {
                 case ROOT_CA -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 }
                 case ISSUING_CA -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-                    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
                 }
                 case SERVER, APPLIANCE, ENGINEER, API_CLIENT -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -234,7 +256,8 @@ public final class CertificateAuthority {
             }
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer.contentSigner()));
         } catch (CertIOException | CertificateException | java.security.NoSuchAlgorithmException e) {
-            throw new CryptoException("cannot build the certificate for " + identity.describe() + ": " + e.getMessage(), e);
+            throw new CryptoException(
+                    "cannot build the certificate for " + identity.describe() + ": " + e.getMessage(), e);
         }
     }
 

@@ -75,7 +75,8 @@ public final class CertificateChainValidator {
         if (trustedRoots.isEmpty()) {
             throw new CryptoException("no trusted root CA certificate given");
         }
-        this.anchors = trustedRoots.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toUnmodifiableSet());
+        this.anchors =
+                trustedRoots.stream().map(root -> new TrustAnchor(root, null)).collect(Collectors.toUnmodifiableSet());
         this.intermediates = List.copyOf(intermediates);
         this.crls = List.copyOf(crls);
     }
@@ -87,7 +88,8 @@ public final class CertificateChainValidator {
      */
     public void validate(List<X509Certificate> chain, Instant at) {
         if (chain.isEmpty()) {
-            throw new CertificateRejectedException(CertificateRejectedException.Reason.INVALID, "no certificate given", null);
+            throw new CertificateRejectedException(
+                    CertificateRejectedException.Reason.INVALID, "no certificate given", null);
         }
         List<X509Certificate> path = new ArrayList<>();
         for (X509Certificate certificate : chain) {
@@ -96,8 +98,10 @@ public final class CertificateChainValidator {
             }
         }
         if (path.size() == 1) {
-            path.addAll(intermediates.stream().filter(ca -> !path.contains(ca)
-                    && ca.getSubjectX500Principal().equals(path.get(0).getIssuerX500Principal())).toList());
+            path.addAll(intermediates.stream()
+                    .filter(ca -> !path.contains(ca)
+                            && ca.getSubjectX500Principal().equals(path.get(0).getIssuerX500Principal()))
+                    .toList());
         }
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
@@ -109,8 +113,10 @@ public final class CertificateChainValidator {
         } catch (CertPathValidatorException e) {
             throw rejected(e, chain.get(0));
         } catch (GeneralSecurityException e) {
-            throw new CertificateRejectedException(CertificateRejectedException.Reason.INVALID,
-                    "certificate chain cannot be validated: " + e.getMessage(), e);
+            throw new CertificateRejectedException(
+                    CertificateRejectedException.Reason.INVALID,
+                    "certificate chain cannot be validated: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -168,7 +174,7 @@ public final class CertificateChainValidator {
         } else {
             reason = CertificateRejectedException.Reason.INVALID;
         }
-        return new CertificateRejectedException(reason,
-                "certificate " + subject + " refused (" + reason.label() + "): " + e.getMessage(), e);
+        return new CertificateRejectedException(
+                reason, "certificate " + subject + " refused (" + reason.label() + "): " + e.getMessage(), e);
     }
 }

@@ -17,7 +17,8 @@ public record CertificateFingerprint(byte[] sha256) {
 
     public static CertificateFingerprint of(X509Certificate certificate) {
         try {
-            return new CertificateFingerprint(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+            return new CertificateFingerprint(
+                    MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
         } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
             throw new CryptoException("cannot compute the certificate's SHA-256 fingerprint", e);
         }

@@ -104,8 +104,8 @@ public record CertificateIdentity(
             boolean selfIssued = holder.getSubject().equals(holder.getIssuer());
             return selfIssued ? rootCa(cn) : issuingCa(cn);
         }
-        SubjectAltNames san = SubjectAltNames.from(GeneralNames.fromExtensions(
-                holder.getExtensions(), Extension.subjectAlternativeName));
+        SubjectAltNames san = SubjectAltNames.from(
+                GeneralNames.fromExtensions(holder.getExtensions(), Extension.subjectAlternativeName));
         List<String> usages = extendedKeyUsages(certificate);
         CertificateIdentity identity = fromNames(cn, san);
         String needed = identity.role() == CertificateRole.SERVER ? OID_SERVER_AUTH : OID_CLIENT_AUTH;
@@ -141,13 +141,16 @@ public record CertificateIdentity(
         if (san.emails().isEmpty()) {
             throw new CryptoException("engineer identity " + urn + " has no e-mail address in its SAN");
         }
-        return engineer(urn.id(), commonName == null ? urn.id() : commonName, san.emails().get(0));
+        return engineer(
+                urn.id(),
+                commonName == null ? urn.id() : commonName,
+                san.emails().get(0));
     }
 
     private static void requireCommonNameIsId(@Nullable String commonName, SubjectAltNames.Urn urn, String rule) {
         if (commonName != null && !commonName.equals(urn.id())) {
-            throw new CryptoException("subject CN=" + OneLine.quoted(commonName)
-                    + " does not match SAN " + urn + ": " + rule);
+            throw new CryptoException(
+                    "subject CN=" + OneLine.quoted(commonName) + " does not match SAN " + urn + ": " + rule);
         }
     }
 
@@ -190,7 +193,8 @@ public record CertificateIdentity(
         return name.build();
     }
 
-    @Nullable GeneralNames subjectAltNames() {
+    @Nullable
+    GeneralNames subjectAltNames() {
         List<GeneralName> names = new ArrayList<>();
         switch (role) {
             case APPLIANCE, API_CLIENT -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri()));

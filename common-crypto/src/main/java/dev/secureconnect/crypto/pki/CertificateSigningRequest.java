@@ -49,8 +49,8 @@ public final class CertificateSigningRequest {
             ExtensionsGenerator extensions = new ExtensionsGenerator();
             extensions.addExtension(Extension.subjectAlternativeName, false, identity.subjectAltNames());
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
-            return new CertificateSigningRequest(
-                    builder.build(new JcaContentSignerBuilder(SoftwareKeySigner.SIGNATURE_ALGORITHM).build(keys.getPrivate())));
+            return new CertificateSigningRequest(builder.build(
+                    new JcaContentSignerBuilder(SoftwareKeySigner.SIGNATURE_ALGORITHM).build(keys.getPrivate())));
         } catch (IOException | OperatorCreationException e) {
             throw new CryptoException("cannot create a signing request for " + identity.describe(), e);
         }
@@ -84,12 +84,18 @@ public final class CertificateSigningRequest {
         RsaKeySize.requireAcceptable(publicKey(), "the CSR's key");
         String cn = CertificateIdentity.commonName(request.getSubject());
         SubjectAltNames san = SubjectAltNames.from(requestedAltNames());
-        if (role == CertificateRole.SERVER && san.dnsNames().isEmpty() && san.ipAddresses().isEmpty() && cn != null) {
+        if (role == CertificateRole.SERVER
+                && san.dnsNames().isEmpty()
+                && san.ipAddresses().isEmpty()
+                && cn != null) {
             san = new SubjectAltNames(List.of(cn), List.of(), san.uris(), san.emails());
         }
         boolean namedByCn = role == CertificateRole.APPLIANCE || role == CertificateRole.API_CLIENT;
-        if (namedByCn && san.secureConnectUrns().isEmpty() && cn != null
-                && san.dnsNames().isEmpty() && san.ipAddresses().isEmpty()) {
+        if (namedByCn
+                && san.secureConnectUrns().isEmpty()
+                && cn != null
+                && san.dnsNames().isEmpty()
+                && san.ipAddresses().isEmpty()) {
             String field = role == CertificateRole.APPLIANCE ? "appliance serial (CSR CN)" : "API client name (CSR CN)";
             List<String> uris = new ArrayList<>(san.uris());
             uris.add(SubjectAltNames.Urn.of(role, IdentityNames.requireId(cn, field)));
@@ -108,8 +114,9 @@ public final class CertificateSigningRequest {
             throw new CryptoException("CSR " + e.getMessage(), e);
         }
         if (identity.role() != role) {
-            throw new CryptoException("the CSR asks for a " + identity.describe() + " certificate, not a "
-                    + role.label() + " one: sign it with --role " + identity.role().label() + " if that is intended");
+            throw new CryptoException(
+                    "the CSR asks for a " + identity.describe() + " certificate, not a " + role.label()
+                            + " one: sign it with --role " + identity.role().label() + " if that is intended");
         }
         if (role == CertificateRole.SERVER && !san.secureConnectUrns().isEmpty()) {
             throw new CryptoException("the CSR names " + san.secureConnectUrns().get(0) + " and cannot be a server");
@@ -120,7 +127,8 @@ public final class CertificateSigningRequest {
     private void verifySignature() {
         boolean valid;
         try {
-            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()));
+            valid = request.isSignatureValid(
+                    new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()));
         } catch (OperatorCreationException | PKCSException | RuntimeException e) {
             throw new CryptoException("the CSR's signature cannot be checked: " + e.getMessage(), e);
         }
@@ -131,7 +139,8 @@ public final class CertificateSigningRequest {
 
     private @Nullable GeneralNames requestedAltNames() {
         for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-            Extensions extensions = Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
+            Extensions extensions =
+                    Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
             GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
             if (names != null) {
                 return names;

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 final class IdentityNames {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+    private static final Pattern EMAIL =
+            Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     private static final Pattern DNS_LABEL = Pattern.compile("(?!-)[A-Za-z0-9-]{1,63}(?<!-)");
 
     private IdentityNames() {}
@@ -26,19 +27,22 @@ final class IdentityNames {
 
     static String requireEmail(String value) {
         if (value == null || value.length() > 254 || !EMAIL.matcher(value).matches()) {
-            throw new CryptoException("e-mail address '" + OneLine.quoted(value) + "' is not valid: expected name@domain");
+            throw new CryptoException(
+                    "e-mail address '" + OneLine.quoted(value) + "' is not valid: expected name@domain");
         }
         return value;
     }
 
     static String requireDnsName(String value) {
         if (value == null || value.isEmpty() || value.length() > 253) {
-            throw new CryptoException("DNS name '" + OneLine.quoted(value) + "' is not valid: expected e.g. support.example.com");
+            throw new CryptoException(
+                    "DNS name '" + OneLine.quoted(value) + "' is not valid: expected e.g. support.example.com");
         }
         String name = value.startsWith("*.") ? value.substring(2) : value;
         for (String label : name.split("\\.", -1)) {
             if (!DNS_LABEL.matcher(label).matches()) {
-                throw new CryptoException("DNS name '" + OneLine.quoted(value) + "' is not valid: expected e.g. support.example.com");
+                throw new CryptoException(
+                        "DNS name '" + OneLine.quoted(value) + "' is not valid: expected e.g. support.example.com");
             }
         }
         return value;
@@ -46,13 +50,17 @@ final class IdentityNames {
 
     static String requireIpAddress(String value) {
         if (value == null || !IPAddress.isValid(value)) {
-            throw new CryptoException("IP address '" + OneLine.quoted(value) + "' is not valid: expected e.g. 127.0.0.1 or ::1");
+            throw new CryptoException(
+                    "IP address '" + OneLine.quoted(value) + "' is not valid: expected e.g. 127.0.0.1 or ::1");
         }
         return value;
     }
 
     static String requireDisplayName(@Nullable String value, String field) {
-        if (value == null || value.isBlank() || value.length() > 128 || value.chars().anyMatch(Character::isISOControl)) {
+        if (value == null
+                || value.isBlank()
+                || value.length() > 128
+                || value.chars().anyMatch(Character::isISOControl)) {
             throw new CryptoException(field + " must be 1 to 128 printable characters");
         }
         return value.strip();

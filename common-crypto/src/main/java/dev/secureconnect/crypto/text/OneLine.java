@@ -25,7 +25,9 @@ public final class OneLine {
         if (text == null) {
             return "";
         }
-        String flat = text.replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", "?").strip();
+        String flat = text.replaceAll("\\s*\\R\\s*", "; ")
+                .replaceAll("\\p{Cntrl}", "?")
+                .strip();
         return flat.length() > MAX ? flat.substring(0, MAX) + "…" : flat;
     }
 

@@ -46,8 +46,13 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
     }
 
     private @Nullable String aliasForAny(String @Nullable [] keyTypes) {
-        return keyTypes == null ? null
-                : Arrays.stream(keyTypes).map(this::aliasFor).filter(a -> a != null).findFirst().orElse(null);
+        return keyTypes == null
+                ? null
+                : Arrays.stream(keyTypes)
+                        .map(this::aliasFor)
+                        .filter(a -> a != null)
+                        .findFirst()
+                        .orElse(null);
     }
 
     @Override

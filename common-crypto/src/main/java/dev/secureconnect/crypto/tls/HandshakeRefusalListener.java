@@ -19,5 +19,9 @@ public interface HandshakeRefusalListener {
      * @param reason why it was refused
      * @param message what was wrong, in a sentence fit for an audit record; never contains key material
      */
-    void refused(String peerAddress, @Nullable String subject, CertificateRejectedException.Reason reason, @Nullable String message);
+    void refused(
+            String peerAddress,
+            @Nullable String subject,
+            CertificateRejectedException.Reason reason,
+            @Nullable String message);
 }

@@ -62,7 +62,8 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
      *     certificate, an RSA key under 2048 bits
      */
     public static KeyMaterial load(Path certificateFile, Path keyFile, @Nullable Path chainFile) {
-        List<X509Certificate> chain = new ArrayList<>(Pem.readCertificates(requireReadable(certificateFile, "certificate")));
+        List<X509Certificate> chain =
+                new ArrayList<>(Pem.readCertificates(requireReadable(certificateFile, "certificate")));
         if (chainFile != null) {
             for (X509Certificate ca : Pem.readCertificates(requireReadable(chainFile, "certificate chain"))) {
                 if (!chain.contains(ca)) {
@@ -86,8 +87,9 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
     /** Names the certificate and the size of the chain; never the key. */
     @Override
     public String toString() {
-        return "KeyMaterial[certificate=" + subject(certificate()) + ", serial=" + certificate().getSerialNumber().toString(16)
-                + ", chain=" + chain.size() + " certificate(s), privateKey=" + privateKey.getAlgorithm() + " (hidden)]";
+        return "KeyMaterial[certificate=" + subject(certificate()) + ", serial="
+                + certificate().getSerialNumber().toString(16) + ", chain=" + chain.size()
+                + " certificate(s), privateKey=" + privateKey.getAlgorithm() + " (hidden)]";
     }
 
     static Path requireReadable(Path file, String what) {
@@ -124,8 +126,10 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
             verifier.update(challenge);
             matches = verifier.verify(signature);
         } catch (GeneralSecurityException e) {
-            throw new CryptoException("the private key cannot be checked against certificate " + subject(certificate)
-                    + ": " + e.getMessage(), e);
+            throw new CryptoException(
+                    "the private key cannot be checked against certificate " + subject(certificate) + ": "
+                            + e.getMessage(),
+                    e);
         }
         if (!matches) {
             throw new CryptoException("the private key does not belong to certificate " + subject(certificate)

@@ -50,12 +50,17 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     private final Set<CertificateRole> expectedRoles;
     /** The roles accepted as messages name them: {@code engineer}, {@code engineer or api-client}. */
     private final String expected;
+
     private final String side;
     private final HandshakeRefusalListener refusals;
     private final @Nullable X509ExtendedTrustManager hostNames;
 
-    private PeerTrustManager(TrustMaterial trust, Set<CertificateRole> expectedRoles, String side,
-            HandshakeRefusalListener refusals, @Nullable X509ExtendedTrustManager hostNames) {
+    private PeerTrustManager(
+            TrustMaterial trust,
+            Set<CertificateRole> expectedRoles,
+            String side,
+            HandshakeRefusalListener refusals,
+            @Nullable X509ExtendedTrustManager hostNames) {
         this.trust = requireNonNull(trust, "trust");
         this.expectedRoles = Set.copyOf(expectedRoles);
         this.expected = labels(expectedRoles, " or ");
@@ -65,7 +70,8 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     }
 
     /** For a listener: accepts client certificates of {@code clientRole} only. */
-    static PeerTrustManager forListener(TrustMaterial trust, CertificateRole clientRole, HandshakeRefusalListener refusals) {
+    static PeerTrustManager forListener(
+            TrustMaterial trust, CertificateRole clientRole, HandshakeRefusalListener refusals) {
         return forListener(trust, Set.of(requireNonNull(clientRole, "clientRole")), refusals);
     }
 
@@ -73,18 +79,19 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
      * For a listener: accepts client certificates of any of {@code clientRoles} (at least one), e.g. the engineer
      * listener's engineers and API clients; what each may do after the handshake is the listener's to decide.
      */
-    static PeerTrustManager forListener(TrustMaterial trust, Set<CertificateRole> clientRoles,
-            HandshakeRefusalListener refusals) {
+    static PeerTrustManager forListener(
+            TrustMaterial trust, Set<CertificateRole> clientRoles, HandshakeRefusalListener refusals) {
         if (requireNonNull(clientRoles, "clientRoles").isEmpty()) {
             throw new IllegalArgumentException("clientRoles: [] (expected: at least one role)");
         }
-        return new PeerTrustManager(trust, clientRoles, "the " + labels(clientRoles, "/") + " listener", refusals, null);
+        return new PeerTrustManager(
+                trust, clientRoles, "the " + labels(clientRoles, "/") + " listener", refusals, null);
     }
 
     /** For a client: accepts a server certificate naming the host it dialled. */
     static PeerTrustManager forClient(TrustMaterial trust, HandshakeRefusalListener refusals) {
-        return new PeerTrustManager(trust, Set.of(CertificateRole.SERVER), "this client", refusals,
-                trust.jdkTrustManager());
+        return new PeerTrustManager(
+                trust, Set.of(CertificateRole.SERVER), "this client", refusals, trust.jdkTrustManager());
     }
 
     /** The labels of {@code roles} in the enum's order, joined by {@code separator}. */
@@ -95,13 +102,15 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     // ---- the checks ------------------------------------------------------------------------------------------
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         requireListener();
         check(chain, authType, engine, address(engine), false);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         requireClient();
         check(chain, authType, engine, address(engine), false);
     }
@@ -121,13 +130,15 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         requireListener();
         check(chain, authType, null, address(socket), false);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         requireClient();
         check(chain, authType, null, address(socket), false);
     }
@@ -154,16 +165,25 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         return new X509Certificate[0];
     }
 
-    private void check(X509Certificate[] chain, @Nullable String authType, @Nullable SSLEngine engine, String peer, boolean resumed)
+    private void check(
+            X509Certificate[] chain,
+            @Nullable String authType,
+            @Nullable SSLEngine engine,
+            String peer,
+            boolean resumed)
             throws CertificateException {
-        String subject = chain == null || chain.length == 0 ? "" : chain[0].getSubjectX500Principal().getName();
+        String subject = chain == null || chain.length == 0
+                ? ""
+                : chain[0].getSubjectX500Principal().getName();
         try {
             if (chain == null || chain.length == 0) {
                 throw refusal(Reason.INVALID, "the peer sent no certificate");
             }
             if (!resumed && engine != null && hasEstablishedSession(engine)) {
-                throw refusal(Reason.INVALID, "the peer tried a second handshake on an open connection (renegotiation)"
-                        + " to present certificate " + subject + ": renegotiation is not allowed");
+                throw refusal(
+                        Reason.INVALID,
+                        "the peer tried a second handshake on an open connection (renegotiation)"
+                                + " to present certificate " + subject + ": renegotiation is not allowed");
             }
             List<X509Certificate> certificates = List.of(chain);
             trust.validator().validate(certificates, trust.clock().instant());
@@ -181,8 +201,8 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
                 engine.getSession().invalidate();
             }
             report(peer, subject, e);
-            throw new CertificateException(e.getMessage(),
-                    e.getCause() instanceof CertPathValidatorException cause ? cause : e);
+            throw new CertificateException(
+                    e.getMessage(), e.getCause() instanceof CertPathValidatorException cause ? cause : e);
         }
     }
 
@@ -229,15 +249,19 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
             return;
         }
         if (!TlsPolicy.allowsSignatureAlgorithm(certificate.getSigAlgName())) {
-            throw refusal(Reason.INVALID, "certificate " + KeyMaterial.subject(certificate) + " is signed with "
-                    + certificate.getSigAlgName() + ", which the TLS policy does not allow (expected: SHA-256 or"
-                    + " stronger)");
+            throw refusal(
+                    Reason.INVALID,
+                    "certificate " + KeyMaterial.subject(certificate) + " is signed with "
+                            + certificate.getSigAlgName()
+                            + ", which the TLS policy does not allow (expected: SHA-256 or"
+                            + " stronger)");
         }
     }
 
     private static void requireStrongKey(X509Certificate certificate) {
         try {
-            RsaKeySize.requireAcceptable(certificate.getPublicKey(), "the key of certificate " + KeyMaterial.subject(certificate));
+            RsaKeySize.requireAcceptable(
+                    certificate.getPublicKey(), "the key of certificate " + KeyMaterial.subject(certificate));
         } catch (CryptoException e) {
             throw refusal(Reason.INVALID, e.getMessage());
         }
@@ -248,32 +272,44 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         try {
             identity = CertificateIdentity.of(leaf);
         } catch (CryptoException e) {
-            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expected + " certificates; certificate "
-                    + KeyMaterial.subject(leaf) + " is not one: " + e.getMessage());
+            throw refusal(
+                    Reason.WRONG_ROLE,
+                    side + " accepts only " + expected + " certificates; certificate " + KeyMaterial.subject(leaf)
+                            + " is not one: " + e.getMessage());
         }
         if (!expectedRoles.contains(identity.role())) {
-            throw refusal(Reason.WRONG_ROLE, side + " accepts only " + expected + " certificates, not the "
-                    + identity.role().label() + " certificate of " + identity.describe());
+            throw refusal(
+                    Reason.WRONG_ROLE,
+                    side + " accepts only " + expected + " certificates, not the "
+                            + identity.role().label() + " certificate of " + identity.describe());
         }
         return identity;
     }
 
     /** Lets the JDK check the server's name against the host this client dialled (RFC 2818 / RFC 6125). */
-    private void verifyHostName(X509Certificate[] chain, @Nullable String authType, @Nullable SSLEngine engine, CertificateIdentity identity) {
+    private void verifyHostName(
+            X509Certificate[] chain,
+            @Nullable String authType,
+            @Nullable SSLEngine engine,
+            CertificateIdentity identity) {
         if (engine == null) {
             throw refusal(Reason.INVALID, "the server's name cannot be verified outside an SSLEngine handshake");
         }
         String host = engine.getPeerHost();
         String algorithm = engine.getSSLParameters().getEndpointIdentificationAlgorithm();
         if (host == null || !TlsPolicy.ENDPOINT_IDENTIFICATION.equalsIgnoreCase(algorithm)) {
-            throw refusal(Reason.INVALID, "the server's name cannot be verified on this connection (host "
-                    + host + ", endpoint identification " + algorithm + "): create it with SslContexts.clientHandler");
+            throw refusal(
+                    Reason.INVALID,
+                    "the server's name cannot be verified on this connection (host " + host
+                            + ", endpoint identification " + algorithm + "): create it with SslContexts.clientHandler");
         }
         try {
             requireNonNull(hostNames, "hostNames").checkServerTrusted(chain, authType, engine);
         } catch (CertificateException e) {
-            throw refusal(Reason.INVALID, "the certificate of " + identity.describe() + " does not match the host "
-                    + host + " this client dialled: " + e.getMessage());
+            throw refusal(
+                    Reason.INVALID,
+                    "the certificate of " + identity.describe() + " does not match the host " + host
+                            + " this client dialled: " + e.getMessage());
         }
     }
 

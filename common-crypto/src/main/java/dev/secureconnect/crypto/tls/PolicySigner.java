@@ -1,7 +1,6 @@
 package dev.secureconnect.crypto.tls;
 
 import static java.util.Objects.requireNonNull;
-import org.jspecify.annotations.Nullable;
 
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
 import io.netty.handler.ssl.OpenSslPrivateKeyMethod;
@@ -12,6 +11,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes BoringSSL's handshake signatures ({@link TlsProvider#OPENSSL}) follow {@link TlsPolicy}, which BoringSSL
@@ -52,9 +52,12 @@ final class PolicySigner implements OpenSslPrivateKeyMethod {
         }
         Signature signature = signature(signatureAlgorithm);
         if (signature == null) {
-            throw refused(engine, "the handshake asked for signature algorithm 0x"
-                    + Integer.toHexString(signatureAlgorithm) + ", which the TLS policy does not allow: the peer"
-                    + " offered no RSA signature over SHA-256 or stronger");
+            throw refused(
+                    engine,
+                    "the handshake asked for signature algorithm 0x"
+                            + Integer.toHexString(signatureAlgorithm)
+                            + ", which the TLS policy does not allow: the peer"
+                            + " offered no RSA signature over SHA-256 or stronger");
         }
         try {
             signature.initSign(key);

@@ -69,8 +69,12 @@ public final class SslContexts {
      *     {@code secureconnect/1}); empty for no ALPN. A client that offers none of them gets no ALPN answer.
      * @param refusals told about every refused client certificate
      */
-    public static SslContext server(KeyMaterial keys, TrustMaterial trust, CertificateRole requiredClientRole,
-            List<String> alpn, HandshakeRefusalListener refusals) {
+    public static SslContext server(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            CertificateRole requiredClientRole,
+            List<String> alpn,
+            HandshakeRefusalListener refusals) {
         return server(keys, trust, requiredClientRole, alpn, refusals, TlsProvider.AUTO);
     }
 
@@ -79,11 +83,17 @@ public final class SslContexts {
      *
      * @see #server(KeyMaterial, TrustMaterial, CertificateRole, List, HandshakeRefusalListener)
      */
-    public static SslContext server(KeyMaterial keys, TrustMaterial trust, CertificateRole requiredClientRole,
-            List<String> alpn, HandshakeRefusalListener refusals, TlsProvider provider) {
+    public static SslContext server(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            CertificateRole requiredClientRole,
+            List<String> alpn,
+            HandshakeRefusalListener refusals,
+            TlsProvider provider) {
         requireNonNull(requiredClientRole, "requiredClientRole");
         if (requiredClientRole.isAuthority()) {
-            throw new IllegalArgumentException("requiredClientRole: " + requiredClientRole + " (expected: " + LEAF_ROLES + ")");
+            throw new IllegalArgumentException(
+                    "requiredClientRole: " + requiredClientRole + " (expected: " + LEAF_ROLES + ")");
         }
         return server(keys, trust, Set.of(requiredClientRole), alpn, refusals, provider);
     }
@@ -97,8 +107,12 @@ public final class SslContexts {
      *     api-client or server
      * @see #server(KeyMaterial, TrustMaterial, CertificateRole, List, HandshakeRefusalListener)
      */
-    public static SslContext server(KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> allowedClientRoles,
-            List<String> alpn, HandshakeRefusalListener refusals) {
+    public static SslContext server(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Set<CertificateRole> allowedClientRoles,
+            List<String> alpn,
+            HandshakeRefusalListener refusals) {
         return server(keys, trust, allowedClientRoles, alpn, refusals, TlsProvider.AUTO);
     }
 
@@ -107,8 +121,13 @@ public final class SslContexts {
      *
      * @see #server(KeyMaterial, TrustMaterial, Set, List, HandshakeRefusalListener)
      */
-    public static SslContext server(KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> allowedClientRoles,
-            List<String> alpn, HandshakeRefusalListener refusals, TlsProvider provider) {
+    public static SslContext server(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Set<CertificateRole> allowedClientRoles,
+            List<String> alpn,
+            HandshakeRefusalListener refusals,
+            TlsProvider provider) {
         requireNonNull(keys, "keys");
         requireNonNull(provider, "provider");
         requireNonNull(trust, "trust");
@@ -116,7 +135,9 @@ public final class SslContexts {
         requireNonNull(refusals, "refusals");
         if (allowedClientRoles.isEmpty() || allowedClientRoles.stream().anyMatch(CertificateRole::isAuthority)) {
             throw new IllegalArgumentException("allowedClientRoles: "
-                    + (allowedClientRoles.isEmpty() ? "[]" : "[" + PeerTrustManager.labels(allowedClientRoles, ", ") + "]")
+                    + (allowedClientRoles.isEmpty()
+                            ? "[]"
+                            : "[" + PeerTrustManager.labels(allowedClientRoles, ", ") + "]")
                     + " (expected: at least one of " + LEAF_ROLES + ")");
         }
         if (!trust.checksRevocation()) {
@@ -128,7 +149,8 @@ public final class SslContexts {
         SslContextBuilder builder = SslContextBuilder.forServer(keyManager(keys, provider.onListener()))
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(trustManager);
-        return build(applyPolicy(builder, alpn, provider.onListener(), new PolicySigner(keys.privateKey(), true, refusals)),
+        return build(
+                applyPolicy(builder, alpn, provider.onListener(), new PolicySigner(keys.privateKey(), true, refusals)),
                 "the " + PeerTrustManager.labels(roles, "/") + " listener");
     }
 
@@ -142,8 +164,8 @@ public final class SslContexts {
      * @param alpn the application protocols offered, most preferred first; empty for no ALPN
      * @param refusals told about every refused server certificate
      */
-    public static SslContext client(KeyMaterial keys, TrustMaterial trust, List<String> alpn,
-            HandshakeRefusalListener refusals) {
+    public static SslContext client(
+            KeyMaterial keys, TrustMaterial trust, List<String> alpn, HandshakeRefusalListener refusals) {
         return client(keys, trust, alpn, refusals, TlsProvider.AUTO);
     }
 
@@ -152,8 +174,12 @@ public final class SslContexts {
      *
      * @see #client(KeyMaterial, TrustMaterial, List, HandshakeRefusalListener)
      */
-    public static SslContext client(KeyMaterial keys, TrustMaterial trust, List<String> alpn,
-            HandshakeRefusalListener refusals, TlsProvider provider) {
+    public static SslContext client(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            List<String> alpn,
+            HandshakeRefusalListener refusals,
+            TlsProvider provider) {
         requireNonNull(keys, "keys");
         requireNonNull(provider, "provider");
         requireNonNull(trust, "trust");
@@ -162,7 +188,8 @@ public final class SslContexts {
                 .keyManager(keyManager(keys, provider.onClient()))
                 .trustManager(PeerTrustManager.forClient(trust, refusals))
                 .endpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
-        return build(applyPolicy(builder, alpn, provider.onClient(), new PolicySigner(keys.privateKey(), false, refusals)),
+        return build(
+                applyPolicy(builder, alpn, provider.onClient(), new PolicySigner(keys.privateKey(), false, refusals)),
                 "the client");
     }
 
@@ -190,8 +217,8 @@ public final class SslContexts {
      *
      * @param host the server's name or IP address as the user gave it, e.g. in {@code --server HOST:PORT}
      */
-    public static SslHandler clientHandler(SslContext context, ByteBufAllocator allocator, String host, int port,
-            Duration handshakeTimeout) {
+    public static SslHandler clientHandler(
+            SslContext context, ByteBufAllocator allocator, String host, int port, Duration handshakeTimeout) {
         if (!requireNonNull(context, "context").isClient()) {
             throw new IllegalArgumentException("context: a listener's context (expected: one from SslContexts.client)");
         }
@@ -231,7 +258,9 @@ public final class SslContexts {
     /** Which provider {@code context} runs on: {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}. */
     public static TlsProvider provider(SslContext context) {
         return requireNonNull(context, "context") instanceof OpenSslContext
-                || context instanceof ReferenceCountedOpenSslContext ? TlsProvider.OPENSSL : TlsProvider.JDK;
+                        || context instanceof ReferenceCountedOpenSslContext
+                ? TlsProvider.OPENSSL
+                : TlsProvider.JDK;
     }
 
     /** BoringSSL gets the chain only: it signs through the {@link PolicySigner} that {@link #applyPolicy} sets. */
@@ -255,8 +284,8 @@ public final class SslContexts {
      * @param effective {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}, as resolved for the side
      * @param signer signs BoringSSL's handshakes (unused on the JDK)
      */
-    private static SslContextBuilder applyPolicy(SslContextBuilder builder, List<String> alpn, TlsProvider effective,
-            PolicySigner signer) {
+    private static SslContextBuilder applyPolicy(
+            SslContextBuilder builder, List<String> alpn, TlsProvider effective, PolicySigner signer) {
         if (effective == TlsProvider.OPENSSL) {
             builder.option(OpenSslContextOption.PRIVATE_KEY_METHOD, signer);
         }
@@ -269,13 +298,14 @@ public final class SslContexts {
         return builder.sslProvider(effective == TlsProvider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
                 .protocols(TlsPolicy.PROTOCOLS)
                 .ciphers(TlsPolicy.cipherSuites(effective), IdentityCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(protocols.isEmpty()
-                        ? ApplicationProtocolConfig.DISABLED
-                        : new ApplicationProtocolConfig(
-                                ApplicationProtocolConfig.Protocol.ALPN,
-                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                                protocols));
+                .applicationProtocolConfig(
+                        protocols.isEmpty()
+                                ? ApplicationProtocolConfig.DISABLED
+                                : new ApplicationProtocolConfig(
+                                        ApplicationProtocolConfig.Protocol.ALPN,
+                                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                        protocols));
     }
 
     private static SslContext build(SslContextBuilder builder, String what) {

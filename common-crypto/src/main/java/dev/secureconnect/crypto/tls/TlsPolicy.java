@@ -51,9 +51,7 @@ public final class TlsPolicy {
 
     /** The cipher suites, in the JDK's (IANA) names, most preferred first. */
     public static final List<String> CIPHER_SUITES = List.of(
-            "TLS_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
+            "TLS_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
 
     /**
      * The suites configured on BoringSSL. For TLS 1.2 ECDHE only: BoringSSL has no DHE key exchange at all. TLS 1.3
@@ -83,10 +81,8 @@ public final class TlsPolicy {
     }
 
     /** BoringSSL's names of {@link #CIPHER_SUITES} (TLS 1.3 suites have their IANA names there). */
-    private static final List<String> OPENSSL_NAMES = List.of(
-            "TLS_AES_256_GCM_SHA384",
-            "ECDHE-RSA-AES256-GCM-SHA384",
-            "DHE-RSA-AES256-GCM-SHA384");
+    private static final List<String> OPENSSL_NAMES =
+            List.of("TLS_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384", "DHE-RSA-AES256-GCM-SHA384");
 
     /** Whether a handshake that negotiated {@code suite} (the JDK's name or BoringSSL's) is within the policy. */
     static boolean allowsCipherSuite(@Nullable String suite) {
@@ -129,7 +125,8 @@ public final class TlsPolicy {
         }
 
         @Override
-        public boolean permits(Set<CryptoPrimitive> primitives, String algorithm, Key key, AlgorithmParameters parameters) {
+        public boolean permits(
+                Set<CryptoPrimitive> primitives, String algorithm, Key key, AlgorithmParameters parameters) {
             return allowsSignatureAlgorithm(algorithm);
         }
     };

@@ -78,8 +78,11 @@ public enum TlsProvider {
         if (wanted == OPENSSL && !OpenSsl.isAvailable()) {
             if (FALLBACK_LOGGED.compareAndSet(false, true)) {
                 Throwable cause = OpenSsl.unavailabilityCause();
-                LOG.warn("TLS provider {}: BoringSSL (netty-tcnative) cannot be loaded here ({}); using the JDK's TLS"
-                        + " instead", label(), cause == null ? "no reason given" : cause.toString().replace('\n', ' '));
+                LOG.warn(
+                        "TLS provider {}: BoringSSL (netty-tcnative) cannot be loaded here ({}); using the JDK's TLS"
+                                + " instead",
+                        label(),
+                        cause == null ? "no reason given" : cause.toString().replace('\n', ' '));
             }
             return JDK;
         }

@@ -81,7 +81,8 @@ public final class TrustMaterial {
      * @param crlFile a PEM CRL signed by one of these CAs
      * @throws CryptoException if a certificate is not a CA certificate or the CRL file cannot be used now
      */
-    public static TrustMaterial withCrl(List<X509Certificate> roots, List<X509Certificate> intermediates, Path crlFile) {
+    public static TrustMaterial withCrl(
+            List<X509Certificate> roots, List<X509Certificate> intermediates, Path crlFile) {
         return new TrustMaterial(roots, intermediates, requireNonNull(crlFile, "crlFile"), Clock.systemUTC());
     }
 
@@ -89,7 +90,8 @@ public final class TrustMaterial {
      * Trust in {@code roots} without any revocation check: only for a client given no CRL (see the class comment).
      * {@link SslContexts#server} refuses it.
      */
-    public static TrustMaterial withoutRevocationCheck(List<X509Certificate> roots, List<X509Certificate> intermediates) {
+    public static TrustMaterial withoutRevocationCheck(
+            List<X509Certificate> roots, List<X509Certificate> intermediates) {
         return new TrustMaterial(roots, intermediates, null, Clock.systemUTC());
     }
 
@@ -121,15 +123,20 @@ public final class TrustMaterial {
             }
         }
         if (current.problem() != null) {
-            throw new CertificateRejectedException(Reason.REVOCATION_STATUS_UNKNOWN,
-                    current.problem() + "; no peer is accepted until it is fixed", null);
+            throw new CertificateRejectedException(
+                    Reason.REVOCATION_STATUS_UNKNOWN,
+                    current.problem() + "; no peer is accepted until it is fixed",
+                    null);
         }
         Instant now = clock.instant();
-        if (current.crl().getNextUpdate() != null && now.isAfter(current.crl().getNextUpdate().toInstant())) {
-            throw new CertificateRejectedException(Reason.REVOCATION_STATUS_UNKNOWN,
+        if (current.crl().getNextUpdate() != null
+                && now.isAfter(current.crl().getNextUpdate().toInstant())) {
+            throw new CertificateRejectedException(
+                    Reason.REVOCATION_STATUS_UNKNOWN,
                     "the revocation list " + crlFile + " is out of date (its next update was due "
                             + current.crl().getNextUpdate().toInstant() + "): publish a fresh CRL; no peer is accepted"
-                            + " until then", null);
+                            + " until then",
+                    null);
         }
         return current.validator();
     }
@@ -138,7 +145,6 @@ public final class TrustMaterial {
     public boolean checksRevocation() {
         return crlFile != null;
     }
-
 
     /**
      * The JDK's own PKIX trust manager over the same roots (revocation off: the caller has checked it), used for
@@ -149,7 +155,8 @@ public final class TrustMaterial {
         if (manager instanceof X509ExtendedTrustManager extended) {
             return extended;
         }
-        throw new CryptoException("the JDK's PKIX trust manager cannot verify host names (" + manager.getClass().getName() + ")");
+        throw new CryptoException("the JDK's PKIX trust manager cannot verify host names ("
+                + manager.getClass().getName() + ")");
     }
 
     Clock clock() {
@@ -166,7 +173,11 @@ public final class TrustMaterial {
     // ---- the CRL file --------------------------------------------------------------------------------------------
 
     /** What the CRL file looked like when it was read: enough to notice that it changed, without reading it. */
-    private record FileStamp(@Nullable FileTime modified, long size, @Nullable Object fileKey, @Nullable String problem) {
+    private record FileStamp(
+            @Nullable FileTime modified,
+            long size,
+            @Nullable Object fileKey,
+            @Nullable String problem) {
         static FileStamp of(Path file) {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -180,7 +191,11 @@ public final class TrustMaterial {
     }
 
     /** The CRL as last read, with the validator built on it, or why it cannot be used. */
-    private record LoadedCrl(FileStamp stamp, @Nullable X509CRL crl, @Nullable CertificateChainValidator validator, @Nullable String problem) {}
+    private record LoadedCrl(
+            FileStamp stamp,
+            @Nullable X509CRL crl,
+            @Nullable CertificateChainValidator validator,
+            @Nullable String problem) {}
 
     private LoadedCrl load(FileStamp stamp) {
         if (stamp.problem() != null) {
@@ -194,8 +209,11 @@ public final class TrustMaterial {
         }
         X509Certificate issuer = issuerOf(crl);
         if (issuer == null) {
-            return failed(stamp, "the revocation list " + crlFile + " is signed by " + crl.getIssuerX500Principal().getName()
-                    + ", which is not a trusted CA here: publish the issuing CA's CRL");
+            return failed(
+                    stamp,
+                    "the revocation list " + crlFile + " is signed by "
+                            + crl.getIssuerX500Principal().getName()
+                            + ", which is not a trusted CA here: publish the issuing CA's CRL");
         }
         return new LoadedCrl(stamp, crl, new CertificateChainValidator(roots, intermediates, List.of(crl)), null);
     }

@@ -88,24 +88,22 @@ public record AccessToken(
         requireId(engineer, "engineer");
         requireId(appliance, "appliance");
         if (ticket == null || !TICKET.matcher(ticket).matches()) {
-            throw new IllegalArgumentException(
-                    "ticket: '" + OneLine.quoted(ticket) + "' (expected: exactly 8 digits)");
+            throw new IllegalArgumentException("ticket: '" + OneLine.quoted(ticket) + "' (expected: exactly 8 digits)");
         }
         if (holderThumbprint == null || !THUMBPRINT.matcher(holderThumbprint).matches()) {
             throw new IllegalArgumentException("holderThumbprint: '" + OneLine.quoted(holderThumbprint)
                     + "' (expected: base64url SHA-256, 43 characters)");
         }
         if (issuer == null || issuer.isBlank() || issuer.length() > 253 || hasControl(issuer)) {
-            throw new IllegalArgumentException("issuer: '" + OneLine.quoted(issuer)
-                    + "' (expected: 1 to 253 printable characters)");
+            throw new IllegalArgumentException(
+                    "issuer: '" + OneLine.quoted(issuer) + "' (expected: 1 to 253 printable characters)");
         }
         requireNonNull(id, "id");
         requireNonNull(reason, "reason");
         reason = reason.map(String::strip).filter(text -> !text.isEmpty());
         if (reason.isPresent() && (reason.get().length() > MAX_REASON_LENGTH || hasControl(reason.get()))) {
-            throw new IllegalArgumentException(
-                    "reason: " + reason.get().length() + " characters (expected: at most " + MAX_REASON_LENGTH
-                            + " printable characters)");
+            throw new IllegalArgumentException("reason: " + reason.get().length() + " characters (expected: at most "
+                    + MAX_REASON_LENGTH + " printable characters)");
         }
         issuedAt = requireNonNull(issuedAt, "issuedAt").truncatedTo(ChronoUnit.SECONDS);
         expiresAt = requireNonNull(expiresAt, "expiresAt").truncatedTo(ChronoUnit.SECONDS);
@@ -133,8 +131,8 @@ public record AccessToken(
         requireLifetime(requireNonNull(lifetime, "lifetime"));
         CertificateIdentity identity = CertificateIdentity.of(engineerCertificate);
         if (identity.role() != CertificateRole.ENGINEER) {
-            throw new CryptoException("an access token is issued to an engineer certificate, not to "
-                    + identity.describe());
+            throw new CryptoException(
+                    "an access token is issued to an engineer certificate, not to " + identity.describe());
         }
         Instant issued = issuedAt.truncatedTo(ChronoUnit.SECONDS);
         return new AccessToken(
@@ -168,7 +166,8 @@ public record AccessToken(
     public String toString() {
         return "access token " + id + " for engineer " + engineer + " on appliance " + appliance + ", ticket " + ticket
                 + ", holder x5t#S256=" + holderThumbprint + ", issued by " + issuer + " at " + issuedAt
-                + ", expires " + expiresAt + reason.map(text -> ", reason '" + text + "'").orElse("");
+                + ", expires " + expiresAt
+                + reason.map(text -> ", reason '" + text + "'").orElse("");
     }
 
     // ---- JWT claims ------------------------------------------------------------------------------------------
@@ -196,8 +195,10 @@ public record AccessToken(
     static AccessToken fromClaims(JWTClaimsSet claims) {
         List<String> audience = claims.getAudience();
         if (audience.size() != 1) {
-            throw malformed(Reason.WRONG_AUDIENCE, "it names " + audience.size()
-                    + " appliances (aud); a token is for exactly one", null);
+            throw malformed(
+                    Reason.WRONG_AUDIENCE,
+                    "it names " + audience.size() + " appliances (aud); a token is for exactly one",
+                    null);
         }
         try {
             String jti = required(claims.getJWTID(), "jti");
@@ -250,8 +251,10 @@ public record AccessToken(
             throw new IllegalArgumentException("lifetime: " + lifetime + " (expected: > 0, expiry after issue)");
         }
         if (lifetime.compareTo(MAX_LIFETIME) > 0) {
-            throw new TokenRefusedException(Reason.TOO_LONG_LIVED, "access token refused: a lifetime of "
-                    + describe(lifetime) + " exceeds the maximum of " + describe(MAX_LIFETIME));
+            throw new TokenRefusedException(
+                    Reason.TOO_LONG_LIVED,
+                    "access token refused: a lifetime of " + describe(lifetime) + " exceeds the maximum of "
+                            + describe(MAX_LIFETIME));
         }
     }
 
@@ -280,8 +283,8 @@ public record AccessToken(
 
     private static void requireId(String value, String field) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw new IllegalArgumentException(field + ": '" + OneLine.quoted(value)
-                    + "' (expected: 1 to 64 characters from A-Z a-z 0-9 . _ -)");
+            throw new IllegalArgumentException(
+                    field + ": '" + OneLine.quoted(value) + "' (expected: 1 to 64 characters from A-Z a-z 0-9 . _ -)");
         }
     }
 

@@ -47,8 +47,8 @@ public final class AccessTokenIssuer {
         this.issuer = requireNonNull(issuer, "issuer");
         this.clock = requireNonNull(clock, "clock");
         if (issuer.isBlank() || issuer.length() > 253 || issuer.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("issuer: '" + OneLine.quoted(issuer)
-                    + "' (expected: 1 to 253 printable characters)");
+            throw new IllegalArgumentException(
+                    "issuer: '" + OneLine.quoted(issuer) + "' (expected: 1 to 253 printable characters)");
         }
     }
 
@@ -70,7 +70,11 @@ public final class AccessTokenIssuer {
      * @throws CryptoException if the certificate is not an engineer's, or signing fails
      */
     public SignedAccessToken issue(
-            X509Certificate engineerCertificate, String appliance, String ticket, Duration lifetime, @Nullable String reason) {
+            X509Certificate engineerCertificate,
+            String appliance,
+            String ticket,
+            Duration lifetime,
+            @Nullable String reason) {
         AccessToken claims =
                 AccessToken.of(engineerCertificate, appliance, ticket, issuer, clock.instant(), lifetime, reason);
         JWSHeader header = new JWSHeader.Builder(TokenSigningKey.ALGORITHM)

@@ -123,9 +123,12 @@ public final class AccessTokenVerifier {
 
         JOSEObjectType type = jwt.getHeader().getType();
         if (!isAccessTokenType(type)) {
-            throw refused(Reason.WRONG_TYPE, "its type (typ) is "
-                    + (type == null ? "missing" : "'" + OneLine.quoted(type.getType()) + "'")
-                    + ", expected " + AccessTokenIssuer.TYPE, null);
+            throw refused(
+                    Reason.WRONG_TYPE,
+                    "its type (typ) is "
+                            + (type == null ? "missing" : "'" + OneLine.quoted(type.getType()) + "'")
+                            + ", expected " + AccessTokenIssuer.TYPE,
+                    null);
         }
         JWTClaimsSet claims;
         try {
@@ -136,8 +139,10 @@ public final class AccessTokenVerifier {
         AccessToken verified = AccessToken.fromClaims(claims);
 
         if (!verified.appliance().equals(appliance)) {
-            throw refused(Reason.WRONG_AUDIENCE, "it is for appliance " + verified.appliance() + ", not "
-                    + OneLine.quoted(appliance), verified);
+            throw refused(
+                    Reason.WRONG_AUDIENCE,
+                    "it is for appliance " + verified.appliance() + ", not " + OneLine.quoted(appliance),
+                    verified);
         }
         Instant now = clock.instant();
         Instant validFrom = verified.issuedAt();
@@ -146,24 +151,31 @@ public final class AccessTokenVerifier {
             validFrom = notBefore.toInstant();
         }
         if (now.plus(clockSkew).isBefore(validFrom)) {
-            throw refused(Reason.NOT_YET_VALID, "it is not valid before " + validFrom + " (now " + now
-                    + "; check the clocks)", verified);
+            throw refused(
+                    Reason.NOT_YET_VALID,
+                    "it is not valid before " + validFrom + " (now " + now + "; check the clocks)",
+                    verified);
         }
         if (!now.isBefore(verified.expiresAt().plus(clockSkew))) {
             throw refused(Reason.EXPIRED, "it expired at " + verified.expiresAt() + "; ask for a new one", verified);
         }
         if (!verified.isHeldBy(presentedCertificate)) {
-            throw refused(Reason.WRONG_HOLDER, presentedCertificate == null
-                    ? "no engineer certificate was presented with it"
-                    : "it was issued to engineer " + verified.engineer()
-                            + "'s certificate, not to the certificate presented", verified);
+            throw refused(
+                    Reason.WRONG_HOLDER,
+                    presentedCertificate == null
+                            ? "no engineer certificate was presented with it"
+                            : "it was issued to engineer " + verified.engineer()
+                                    + "'s certificate, not to the certificate presented",
+                    verified);
         }
         if (revoked.test(verified.id())) {
             throw refused(Reason.REVOKED, "token " + verified.id() + " has been revoked", verified);
         }
         if (!ticketAccepted.test(verified.ticket())) {
-            throw refused(Reason.TICKET_NOT_ACCEPTED, "ticket " + verified.ticket()
-                    + " is not open and accepted for appliance " + verified.appliance(), verified);
+            throw refused(
+                    Reason.TICKET_NOT_ACCEPTED,
+                    "ticket " + verified.ticket() + " is not open and accepted for appliance " + verified.appliance(),
+                    verified);
         }
         return verified;
     }
@@ -174,15 +186,17 @@ public final class AccessTokenVerifier {
             throw refused(Reason.MALFORMED, "no token was presented", null);
         }
         if (token.length() > SignedAccessToken.MAX_LENGTH) {
-            throw refused(Reason.MALFORMED, "it is " + token.length() + " characters long (at most "
-                    + SignedAccessToken.MAX_LENGTH + ")", null);
+            throw refused(
+                    Reason.MALFORMED,
+                    "it is " + token.length() + " characters long (at most " + SignedAccessToken.MAX_LENGTH + ")",
+                    null);
         }
         Base64URL[] parts;
         try {
             parts = JOSEObject.split(token);
         } catch (ParseException e) {
-            throw new TokenRefusedException(Reason.MALFORMED, REFUSED + "it is not a compact JWS"
-                    + " (header.payload.signature)", e);
+            throw new TokenRefusedException(
+                    Reason.MALFORMED, REFUSED + "it is not a compact JWS" + " (header.payload.signature)", e);
         }
         if (parts.length != 3) {
             throw refused(Reason.MALFORMED, "it has " + parts.length + " parts, a signed token has 3", null);
@@ -198,11 +212,15 @@ public final class AccessTokenVerifier {
             throw refused(Reason.BAD_SIGNATURE, "it is unsigned (alg none); only ES256 is accepted", null);
         }
         if (!(header instanceof JWSHeader jwsHeader) || !TokenSigningKey.ALGORITHM.equals(algorithm)) {
-            throw refused(Reason.BAD_SIGNATURE, "algorithm "
-                    + OneLine.quoted(algorithm == null ? "(none)" : algorithm.getName())
-                    + " is not accepted; only ES256 is", null);
+            throw refused(
+                    Reason.BAD_SIGNATURE,
+                    "algorithm "
+                            + OneLine.quoted(algorithm == null ? "(none)" : algorithm.getName())
+                            + " is not accepted; only ES256 is",
+                    null);
         }
-        if (jwsHeader.getCriticalParams() != null && !jwsHeader.getCriticalParams().isEmpty()
+        if (jwsHeader.getCriticalParams() != null
+                        && !jwsHeader.getCriticalParams().isEmpty()
                 || !jwsHeader.isBase64URLEncodePayload()) {
             throw refused(Reason.MALFORMED, "its header has critical or unencoded-payload parameters", null);
         }
@@ -212,8 +230,7 @@ public final class AccessTokenVerifier {
         }
         ECDSAVerifier verifier = verifiers.get(kid);
         if (verifier == null) {
-            throw refused(Reason.UNKNOWN_KEY, "it is signed by an unknown key (kid "
-                    + OneLine.quoted(kid) + ")", null);
+            throw refused(Reason.UNKNOWN_KEY, "it is signed by an unknown key (kid " + OneLine.quoted(kid) + ")", null);
         }
         SignedJWT jwt;
         try {
@@ -228,8 +245,10 @@ public final class AccessTokenVerifier {
             throw new TokenRefusedException(Reason.BAD_SIGNATURE, REFUSED + "its signature cannot be checked", e);
         }
         if (!good) {
-            throw refused(Reason.BAD_SIGNATURE, "its signature does not verify with key " + kid
-                    + " (altered or forged)", null);
+            throw refused(
+                    Reason.BAD_SIGNATURE,
+                    "its signature does not verify with key " + kid + " (altered or forged)",
+                    null);
         }
         return jwt;
     }
@@ -309,8 +328,8 @@ public final class AccessTokenVerifier {
             } catch (NoSuchFileException e) {
                 throw new CryptoException("token verification key file " + file + " does not exist", e);
             } catch (IOException e) {
-                throw new CryptoException("token verification key file " + file + " cannot be read: "
-                        + e.getMessage(), e);
+                throw new CryptoException(
+                        "token verification key file " + file + " cannot be read: " + e.getMessage(), e);
             }
             return trustJwkSet(json, file.toString());
         }
@@ -348,8 +367,13 @@ public final class AccessTokenVerifier {
                 throw new CryptoException(origin + ": kid " + OneLine.quoted(key.getKeyID())
                         + " is not the key's RFC 7638 thumbprint " + thumbprint);
             }
-            keys.put(thumbprint, new ECKey.Builder(key).keyID(thumbprint).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(TokenSigningKey.ALGORITHM).build());
+            keys.put(
+                    thumbprint,
+                    new ECKey.Builder(key)
+                            .keyID(thumbprint)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .algorithm(TokenSigningKey.ALGORITHM)
+                            .build());
             return this;
         }
 

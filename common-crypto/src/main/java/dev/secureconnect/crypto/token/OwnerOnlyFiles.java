@@ -47,7 +47,9 @@ public final class OwnerOnlyFiles {
                 return;
             }
             Set<PosixFilePermission> mode = EnumSet.copyOf(Files.getPosixFilePermissions(file));
-            mode.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            mode.removeAll(EnumSet.of(
+                    PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE,
                     PosixFilePermission.OWNER_EXECUTE));
             if (!mode.isEmpty()) {
                 throw new CryptoException(what + " " + file + " may be read by others (mode "

@@ -32,8 +32,9 @@ public final class SignedAccessToken {
      */
     public static SignedAccessToken parseUnverified(String compact) {
         if (compact == null || compact.isEmpty() || compact.length() > MAX_LENGTH) {
-            throw new TokenRefusedException(Reason.MALFORMED, "access token refused: not a compact JWS of at most "
-                    + MAX_LENGTH + " characters");
+            throw new TokenRefusedException(
+                    Reason.MALFORMED,
+                    "access token refused: not a compact JWS of at most " + MAX_LENGTH + " characters");
         }
         try {
             SignedJWT jwt = SignedJWT.parse(compact);

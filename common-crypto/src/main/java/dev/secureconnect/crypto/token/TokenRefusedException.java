@@ -49,7 +49,6 @@ public final class TokenRefusedException extends CryptoException {
         }
     }
 
-
     private final Reason reason;
     private final transient @Nullable AccessToken token;
 

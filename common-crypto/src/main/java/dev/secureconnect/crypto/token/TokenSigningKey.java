@@ -96,7 +96,8 @@ public final class TokenSigningKey {
         if (!Curve.P_256.equals(Curve.forECParameterSpec(publicKey.getParams()))) {
             throw new CryptoException("a " + WHAT + " must be on curve P-256 (ES256)");
         }
-        ECKey jwk = new ECKey.Builder(Curve.P_256, publicKey).privateKey(privateKey).build();
+        ECKey jwk =
+                new ECKey.Builder(Curve.P_256, publicKey).privateKey(privateKey).build();
         return new TokenSigningKey(withMetadata(jwk));
     }
 
@@ -115,8 +116,8 @@ public final class TokenSigningKey {
         } catch (IOException e) {
             throw new CryptoException(WHAT + " " + file + " cannot be read: " + e.getMessage(), e);
         } catch (ParseException e) {
-            throw new CryptoException(file + " is not a " + WHAT + " (expected an EC P-256 JWK with its private part)",
-                    e);
+            throw new CryptoException(
+                    file + " is not a " + WHAT + " (expected an EC P-256 JWK with its private part)", e);
         }
         if (!jwk.isPrivate() || !Curve.P_256.equals(jwk.getCurve())) {
             throw new CryptoException(file + " is not a " + WHAT + " (expected an EC P-256 JWK with its private part)");
@@ -136,8 +137,8 @@ public final class TokenSigningKey {
     /** Writes the key pair as a private JWK to {@code file}: mode 0600, atomically (temporary file + rename). */
     public void save(Path file) {
         try {
-            DurableFiles.write(file, (jwk.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8),
-                    DurableFiles.Access.OWNER_ONLY);
+            DurableFiles.write(
+                    file, (jwk.toJSONString() + "\n").getBytes(StandardCharsets.UTF_8), DurableFiles.Access.OWNER_ONLY);
         } catch (IOException e) {
             throw new CryptoException("cannot write the " + WHAT + " to " + file + ": " + e.getMessage(), e);
         }
@@ -168,7 +169,8 @@ public final class TokenSigningKey {
 
     /** A JWK Set of the public keys of {@code keys}, e.g. the current and the previous key during a rotation. */
     public static String publicJwkSet(Collection<TokenSigningKey> keys) {
-        List<JWK> publicKeys = keys.stream().<JWK>map(key -> key.jwk.toPublicJWK()).toList();
+        List<JWK> publicKeys =
+                keys.stream().<JWK>map(key -> key.jwk.toPublicJWK()).toList();
         return new JWKSet(publicKeys).toString(true);
     }
 
@@ -195,6 +197,10 @@ public final class TokenSigningKey {
     }
 
     private static ECKey withMetadata(ECKey key) {
-        return new ECKey.Builder(key).keyID(thumbprint(key)).keyUse(KeyUse.SIGNATURE).algorithm(ALGORITHM).build();
+        return new ECKey.Builder(key)
+                .keyID(thumbprint(key))
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(ALGORITHM)
+                .build();
     }
 }

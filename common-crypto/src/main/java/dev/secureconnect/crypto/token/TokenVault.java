@@ -78,26 +78,29 @@ public final class TokenVault {
         requireNonNull(file, "file");
         requireNonNull(token, "token");
         if (passphrase == null || passphrase.length < MIN_PASSPHRASE_LENGTH) {
-            throw new TokenVaultException(Problem.WEAK_PASSPHRASE, "the token passphrase must have at least "
-                    + MIN_PASSPHRASE_LENGTH + " characters", null);
+            throw new TokenVaultException(
+                    Problem.WEAK_PASSPHRASE,
+                    "the token passphrase must have at least " + MIN_PASSPHRASE_LENGTH + " characters",
+                    null);
         }
-        JWEHeader header = new JWEHeader.Builder(ALGORITHM, ENCRYPTION).contentType("JWT").build();
+        JWEHeader header =
+                new JWEHeader.Builder(ALGORITHM, ENCRYPTION).contentType("JWT").build();
         JWEObject jwe = new JWEObject(header, new Payload(token.serialize()));
         byte[] secret = utf8(passphrase);
         try {
             jwe.encrypt(new PasswordBasedEncrypter(secret, SALT_LENGTH, iterations));
         } catch (JOSEException e) {
-            throw new TokenVaultException(Problem.IO_ERROR, "cannot encrypt the token for " + file + ": "
-                    + e.getMessage(), e);
+            throw new TokenVaultException(
+                    Problem.IO_ERROR, "cannot encrypt the token for " + file + ": " + e.getMessage(), e);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
         try {
-            DurableFiles.write(file, (jwe.serialize() + "\n").getBytes(StandardCharsets.US_ASCII),
-                    DurableFiles.Access.OWNER_ONLY);
+            DurableFiles.write(
+                    file, (jwe.serialize() + "\n").getBytes(StandardCharsets.US_ASCII), DurableFiles.Access.OWNER_ONLY);
         } catch (IOException e) {
-            throw new TokenVaultException(Problem.IO_ERROR, "cannot write the token to " + file + ": "
-                    + e.getMessage(), e);
+            throw new TokenVaultException(
+                    Problem.IO_ERROR, "cannot write the token to " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -120,7 +123,9 @@ public final class TokenVault {
         } catch (JOSEException e) {
             // the content key unwraps only with the right passphrase; a GCM tag failure after a good unwrap
             // means the ciphertext itself was altered
-            throw hasCause(e, AEADBadTagException.class) ? corrupted(file, "it was altered", e) : wrongPassphrase(file, e);
+            throw hasCause(e, AEADBadTagException.class)
+                    ? corrupted(file, "it was altered", e)
+                    : wrongPassphrase(file, e);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -151,7 +156,8 @@ public final class TokenVault {
             throw corrupted(file, "it is not encrypted with " + ALGORITHM + " and " + ENCRYPTION, null);
         }
         if (header.getPBES2Count() > PasswordBasedDecrypter.MAX_ALLOWED_ITERATION_COUNT
-                || header.getPBES2Count() < 1 || header.getPBES2Salt() == null) {
+                || header.getPBES2Count() < 1
+                || header.getPBES2Salt() == null) {
             throw corrupted(file, "its PBES2 parameters are not valid", null);
         }
         return jwe;
@@ -162,8 +168,10 @@ public final class TokenVault {
     }
 
     private static TokenVaultException corrupted(Path file, String why, @Nullable Throwable cause) {
-        return new TokenVaultException(Problem.CORRUPTED, file + " is not an intact token file (corrupted or"
-                + " truncated: " + why + "); ask for a new token", cause);
+        return new TokenVaultException(
+                Problem.CORRUPTED,
+                file + " is not an intact token file (corrupted or" + " truncated: " + why + "); ask for a new token",
+                cause);
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

@@ -106,8 +106,11 @@ public final class OtpAuthUri {
 
         private static String name(String field, String value) {
             requireNonNull(value, field);
-            if (value.isBlank() || value.length() > MAX_NAME_LENGTH || value.indexOf(':') >= 0
-                    || value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
+            if (value.isBlank()
+                    || value.length() > MAX_NAME_LENGTH
+                    || value.indexOf(':') >= 0
+                    || value.chars().anyMatch(Character::isISOControl)
+                    || !value.equals(value.strip())) {
                 throw new IllegalArgumentException(field + ": '" + value.replaceAll("\\p{Cntrl}", "?")
                         + "' (expected: 1 to " + MAX_NAME_LENGTH
                         + " characters, no colon, no control characters, no surrounding spaces)");

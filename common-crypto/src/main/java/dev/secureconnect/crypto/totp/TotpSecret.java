@@ -58,8 +58,8 @@ public final class TotpSecret {
         requireNonNull(base32, "base32");
         String upper = base32.toUpperCase(Locale.ROOT);
         if (!BASE32.matcher(upper).matches()) {
-            throw new CryptoException("a TOTP secret must be " + BASE32_LENGTH
-                    + " base32 characters (A-Z, 2-7), got " + base32.length() + " characters that are not");
+            throw new CryptoException("a TOTP secret must be " + BASE32_LENGTH + " base32 characters (A-Z, 2-7), got "
+                    + base32.length() + " characters that are not");
         }
         return new TotpSecret(upper);
     }

@@ -52,8 +52,8 @@ public final class TotpVerifier {
     private TotpVerifier(Clock clock, int allowedSkewSteps) {
         this.clock = requireNonNull(clock, "clock");
         if (allowedSkewSteps < 0 || allowedSkewSteps > MAX_ALLOWED_SKEW_STEPS) {
-            throw new IllegalArgumentException("allowedSkewSteps: " + allowedSkewSteps + " (expected: 0.."
-                    + MAX_ALLOWED_SKEW_STEPS + ")");
+            throw new IllegalArgumentException(
+                    "allowedSkewSteps: " + allowedSkewSteps + " (expected: 0.." + MAX_ALLOWED_SKEW_STEPS + ")");
         }
         this.allowedSkewSteps = allowedSkewSteps;
     }

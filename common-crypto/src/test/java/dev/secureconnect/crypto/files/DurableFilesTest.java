@@ -34,15 +34,18 @@ class DurableFilesTest {
         Path file = work.resolve("new/folder/key.pem");
         DurableFiles.write(file, new byte[] {1, 2, 3}, Access.OWNER_ONLY);
         assertThat(Files.readAllBytes(file)).containsExactly(1, 2, 3);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
     }
 
     @Test
     void readableFilesMayBeReadByOthers() throws IOException {
         Path file = work.resolve("cert.pem");
         DurableFiles.write(file, new byte[0], Access.READABLE);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
     }
 
     @Test
@@ -61,7 +64,8 @@ class DurableFilesTest {
     void aParentThatIsAFileIsRefused() throws IOException {
         Path notAFolder = Files.writeString(work.resolve("plain"), "x");
         assertThatThrownBy(() -> DurableFiles.write(notAFolder.resolve("file"), new byte[] {1}, Access.OWNER_ONLY))
-                .isInstanceOf(IOException.class).hasMessageContaining("is not a directory");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is not a directory");
     }
 
     @Test

@@ -42,7 +42,9 @@ class MappersTest {
         map.put("a", 2);
         assertThat(Mappers.json().writeValueAsString(map)).isEqualTo("{\"b\":1,\"a\":2}");
         assertThat(Mappers.sortedJson().writeValueAsString(map)).isEqualTo("{\"a\":2,\"b\":1}");
-        assertThat(Mappers.indentedJson().writeValueAsString(map)).contains("\n").contains("\"b\" : 1");
+        assertThat(Mappers.indentedJson().writeValueAsString(map))
+                .contains("\n")
+                .contains("\"b\" : 1");
         assertThat(Mappers.indentedStrictJson().writeValueAsString(map)).contains("\n");
     }
 

@@ -14,17 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509CRL;
-import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PBKDF2Params;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +86,8 @@ class PemTest {
         CertificateSigningRequest read = Pem.readCsr(file);
         assertThat(read.request().getEncoded()).isEqualTo(csr.request().getEncoded());
         assertThat(read.identityFor(CertificateRole.APPLIANCE)).isEqualTo(identity);
-        assertThat(OpenSsl.run("req", "-noout", "-verify", "-in", file.toString())).contains("verify OK");
+        assertThat(OpenSsl.run("req", "-noout", "-verify", "-in", file.toString()))
+                .contains("verify OK");
     }
 
     @Test
@@ -109,7 +109,8 @@ class PemTest {
 
         EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(der(pem));
         assertThat(info.getEncryptionAlgorithm().getAlgorithm()).isEqualTo(PKCSObjectIdentifiers.id_PBES2);
-        PBES2Parameters pbes2 = PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters());
+        PBES2Parameters pbes2 =
+                PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters());
         assertThat(pbes2.getEncryptionScheme().getAlgorithm()).isEqualTo(NISTObjectIdentifiers.id_aes256_CBC);
         PBKDF2Params kdf = PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters());
         assertThat(kdf.getPrf().getAlgorithm()).isEqualTo(PKCSObjectIdentifiers.id_hmacWithSHA256);
@@ -121,10 +122,13 @@ class PemTest {
         Path file = write("key.enc.pem", Pem.encryptedPrivateKey(engineer.privateKey(), PASSPHRASE));
         Path passphrase = write("passphrase.txt", new String(PASSPHRASE));
 
-        String modulus = OpenSsl.run("rsa", "-noout", "-modulus", "-in", file.toString(),
-                "-passin", "file:" + passphrase);
-        assertThat(modulus.trim()).isEqualToIgnoringCase(
-                "Modulus=" + ((RSAPrivateCrtKey) engineer.privateKey()).getModulus().toString(16));
+        String modulus =
+                OpenSsl.run("rsa", "-noout", "-modulus", "-in", file.toString(), "-passin", "file:" + passphrase);
+        assertThat(modulus.trim())
+                .isEqualToIgnoringCase("Modulus="
+                        + ((RSAPrivateCrtKey) engineer.privateKey())
+                                .getModulus()
+                                .toString(16));
     }
 
     @Test
@@ -165,7 +169,9 @@ class PemTest {
                 damage("fail/cut-mid-body", pem -> pem.substring(0, pem.length() / 2)),
                 damage("fail/end-line-missing", pem -> pem.substring(0, pem.indexOf("-----END"))),
                 damage("fail/body-lines-removed", pem -> removeBodyLines(pem, 3)),
-                damage("fail/begin-and-end-differ", pem -> pem.replaceFirst("-----END [A-Z ]+-----", "-----END SOMETHING ELSE-----")));
+                damage(
+                        "fail/begin-and-end-differ",
+                        pem -> pem.replaceFirst("-----END [A-Z ]+-----", "-----END SOMETHING ELSE-----")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -243,7 +249,8 @@ class PemTest {
     @Test
     void parseNamesTheOriginOfInMemoryText() {
         assertThat(Pem.parse(Pem.certificates(engineer.chain()), "peer")).hasSize(3);
-        assertThatThrownBy(() -> Pem.parse("-----BEGIN CERTIFICATE-----\nMII*\n-----END CERTIFICATE-----\n", "the peer"))
+        assertThatThrownBy(
+                        () -> Pem.parse("-----BEGIN CERTIFICATE-----\nMII*\n-----END CERTIFICATE-----\n", "the peer"))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageStartingWith("the peer is not valid PEM");
     }

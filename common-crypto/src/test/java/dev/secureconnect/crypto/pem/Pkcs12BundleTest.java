@@ -29,11 +29,13 @@ class Pkcs12BundleTest {
 
     @Test
     void encodedBundleIsReadBackWithItsKeyAndChain() throws Exception {
-        Path file = Files.write(dir.resolve("alice.p12"), new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(PASSWORD));
+        Path file = Files.write(
+                dir.resolve("alice.p12"), new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(PASSWORD));
 
         Pkcs12Bundle read = Pkcs12Bundle.read(file, PASSWORD);
 
-        assertThat(read.privateKey().getEncoded()).isEqualTo(engineer.privateKey().getEncoded());
+        assertThat(read.privateKey().getEncoded())
+                .isEqualTo(engineer.privateKey().getEncoded());
         assertThat(read.chain()).containsExactlyElementsOf(engineer.chain());
         assertThat(read.certificate()).isEqualTo(engineer.certificate());
     }
@@ -50,7 +52,8 @@ class Pkcs12BundleTest {
 
     @Test
     void wrongPasswordIsRefused() throws Exception {
-        Path file = Files.write(dir.resolve("alice.p12"), new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(PASSWORD));
+        Path file = Files.write(
+                dir.resolve("alice.p12"), new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(PASSWORD));
 
         assertThatThrownBy(() -> Pkcs12Bundle.read(file, "not the password".toCharArray()))
                 .isInstanceOf(CryptoException.class)
@@ -59,13 +62,18 @@ class Pkcs12BundleTest {
 
     @Test
     void opensslOpensTheBundleWithoutItsLegacyProvider() throws Exception {
-        Path file = Files.write(dir.resolve("alice.p12"), new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(PASSWORD));
+        Path file = Files.write(
+                dir.resolve("alice.p12"), new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(PASSWORD));
         Path password = Files.writeString(dir.resolve("password.txt"), new String(PASSWORD));
 
         String certificates = OpenSsl.run("pkcs12", "-in", file.toString(), "-passin", "file:" + password, "-nokeys");
         assertThat(Pem.parse(certificates, "openssl output")).hasSize(3);
         String info = OpenSsl.run("pkcs12", "-in", file.toString(), "-passin", "file:" + password, "-info", "-noout");
-        assertThat(info).contains("PBES2").contains("AES-256-CBC").doesNotContain("RC2").doesNotContain("3DES");
+        assertThat(info)
+                .contains("PBES2")
+                .contains("AES-256-CBC")
+                .doesNotContain("RC2")
+                .doesNotContain("3DES");
     }
 
     @Test
@@ -89,6 +97,9 @@ class Pkcs12BundleTest {
         String text = new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).toString();
 
         assertThat(text).contains("private key hidden").contains("p12-alice");
-        assertThat(text).doesNotContain(java.util.Base64.getEncoder().encodeToString(engineer.privateKey().getEncoded()).substring(0, 40));
+        assertThat(text)
+                .doesNotContain(java.util.Base64.getEncoder()
+                        .encodeToString(engineer.privateKey().getEncoded())
+                        .substring(0, 40));
     }
 }

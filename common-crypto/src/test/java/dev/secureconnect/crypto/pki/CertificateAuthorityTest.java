@@ -27,10 +27,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
@@ -63,12 +63,14 @@ class CertificateAuthorityTest {
     private static TestPki.Issued apiClient;
 
     /** One profile under test: the certificate, the certificate that signed it and the identity it names. */
-    record Profile(CertificateRole role, X509Certificate certificate, X509Certificate issuer, CertificateIdentity identity) {}
+    record Profile(
+            CertificateRole role, X509Certificate certificate, X509Certificate issuer, CertificateIdentity identity) {}
 
     @BeforeAll
     static void issueOneOfEachRole() {
         pki = TestPki.shared();
-        server = pki.issue(CertificateIdentity.server(List.of("support.example.com", "localhost"), List.of("127.0.0.1", "10.1.2.3")));
+        server = pki.issue(CertificateIdentity.server(
+                List.of("support.example.com", "localhost"), List.of("127.0.0.1", "10.1.2.3")));
         appliance = pki.appliance("SN-1234");
         engineer = pki.issue(CertificateIdentity.engineer("alice", "Alice Example", "alice@example.com"));
         apiClient = pki.apiClient("splunk-prod");
@@ -78,17 +80,36 @@ class CertificateAuthorityTest {
         X509Certificate root = pki.rootCertificate();
         X509Certificate issuing = pki.issuingCertificate();
         return Stream.of(
-                profile(new Profile(CertificateRole.ROOT_CA, root, root,
+                profile(new Profile(
+                        CertificateRole.ROOT_CA,
+                        root,
+                        root,
                         CertificateIdentity.rootCa(TestPki.ORGANISATION + " Root CA"))),
-                profile(new Profile(CertificateRole.ISSUING_CA, issuing, root,
+                profile(new Profile(
+                        CertificateRole.ISSUING_CA,
+                        issuing,
+                        root,
                         CertificateIdentity.issuingCa(TestPki.ORGANISATION + " Issuing CA"))),
-                profile(new Profile(CertificateRole.SERVER, server.certificate(), issuing,
-                        CertificateIdentity.server(List.of("support.example.com", "localhost"), List.of("127.0.0.1", "10.1.2.3")))),
-                profile(new Profile(CertificateRole.APPLIANCE, appliance.certificate(), issuing,
+                profile(new Profile(
+                        CertificateRole.SERVER,
+                        server.certificate(),
+                        issuing,
+                        CertificateIdentity.server(
+                                List.of("support.example.com", "localhost"), List.of("127.0.0.1", "10.1.2.3")))),
+                profile(new Profile(
+                        CertificateRole.APPLIANCE,
+                        appliance.certificate(),
+                        issuing,
                         CertificateIdentity.appliance("SN-1234"))),
-                profile(new Profile(CertificateRole.ENGINEER, engineer.certificate(), issuing,
+                profile(new Profile(
+                        CertificateRole.ENGINEER,
+                        engineer.certificate(),
+                        issuing,
                         CertificateIdentity.engineer("alice", "Alice Example", "alice@example.com"))),
-                profile(new Profile(CertificateRole.API_CLIENT, apiClient.certificate(), issuing,
+                profile(new Profile(
+                        CertificateRole.API_CLIENT,
+                        apiClient.certificate(),
+                        issuing,
                         CertificateIdentity.apiClient("splunk-prod"))));
     }
 
@@ -102,11 +123,12 @@ class CertificateAuthorityTest {
     @MethodSource("profiles")
     void basicConstraintsAreCriticalAndMatchTheRole(Profile p) {
         assertThat(p.certificate().getCriticalExtensionOIDs()).contains(BASIC_CONSTRAINTS);
-        int expected = switch (p.role()) {
-            case ROOT_CA -> Integer.MAX_VALUE; // CA, no path length limit
-            case ISSUING_CA -> 0; // CA, may only issue leaves
-            default -> -1; // not a CA
-        };
+        int expected =
+                switch (p.role()) {
+                    case ROOT_CA -> Integer.MAX_VALUE; // CA, no path length limit
+                    case ISSUING_CA -> 0; // CA, may only issue leaves
+                    default -> -1; // not a CA
+                };
         assertThat(p.certificate().getBasicConstraints()).isEqualTo(expected);
     }
 
@@ -140,10 +162,13 @@ class CertificateAuthorityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("profiles")
-    void keyIdentifiersArePresentAndTheAuthorityKeyIdentifierIsTheIssuersSubjectKeyIdentifier(Profile p) throws Exception {
+    void keyIdentifiersArePresentAndTheAuthorityKeyIdentifierIsTheIssuersSubjectKeyIdentifier(Profile p)
+            throws Exception {
         byte[] ski = subjectKeyIdentifier(p.certificate());
         byte[] issuerSki = subjectKeyIdentifier(p.issuer());
-        byte[] expectedSki = new JcaX509ExtensionUtils().createSubjectKeyIdentifier(p.certificate().getPublicKey()).getKeyIdentifier();
+        byte[] expectedSki = new JcaX509ExtensionUtils()
+                .createSubjectKeyIdentifier(p.certificate().getPublicKey())
+                .getKeyIdentifier();
 
         assertThat(ski).isEqualTo(expectedSki);
         assertThat(authorityKeyIdentifier(p.certificate())).isNotNull().isEqualTo(issuerSki);
@@ -164,7 +189,8 @@ class CertificateAuthorityTest {
     @MethodSource("profiles")
     void signatureVerifiesWithTheIssuerKeyAndNoOther(Profile p) {
         assertThat(p.certificate().getSigAlgName()).isEqualTo("SHA256withRSA");
-        assertThat(p.certificate().getIssuerX500Principal()).isEqualTo(p.issuer().getSubjectX500Principal());
+        assertThat(p.certificate().getIssuerX500Principal())
+                .isEqualTo(p.issuer().getSubjectX500Principal());
         assertThatCode(() -> p.certificate().verify(p.issuer().getPublicKey())).doesNotThrowAnyException();
         KeyPair other = TestPki.keyPair("spare-ca");
         assertThatThrownBy(() -> p.certificate().verify(other.getPublic())).isInstanceOf(SignatureException.class);
@@ -180,21 +206,23 @@ class CertificateAuthorityTest {
     @MethodSource("profiles")
     void subjectNamesTheRoleAndOrganisation(Profile p) throws Exception {
         X500Name subject = new JcaX509CertificateHolder(p.certificate()).getSubject();
-        String cn = switch (p.role()) {
-            case ROOT_CA -> "SecureConnect Test Root CA";
-            case ISSUING_CA -> "SecureConnect Test Issuing CA";
-            case SERVER -> "support.example.com";
-            case APPLIANCE -> "SN-1234";
-            case ENGINEER -> "Alice Example";
-            case API_CLIENT -> "splunk-prod";
-        };
-        List<String> ou = switch (p.role()) {
-            case ROOT_CA, ISSUING_CA -> List.of();
-            case SERVER -> List.of("Support Servers");
-            case APPLIANCE -> List.of("Appliances");
-            case ENGINEER -> List.of("Support Engineers");
-            case API_CLIENT -> List.of("API Clients");
-        };
+        String cn =
+                switch (p.role()) {
+                    case ROOT_CA -> "SecureConnect Test Root CA";
+                    case ISSUING_CA -> "SecureConnect Test Issuing CA";
+                    case SERVER -> "support.example.com";
+                    case APPLIANCE -> "SN-1234";
+                    case ENGINEER -> "Alice Example";
+                    case API_CLIENT -> "splunk-prod";
+                };
+        List<String> ou =
+                switch (p.role()) {
+                    case ROOT_CA, ISSUING_CA -> List.of();
+                    case SERVER -> List.of("Support Servers");
+                    case APPLIANCE -> List.of("Appliances");
+                    case ENGINEER -> List.of("Support Engineers");
+                    case API_CLIENT -> List.of("API Clients");
+                };
         assertThat(values(subject, BCStyle.CN)).containsExactly(cn);
         assertThat(values(subject, BCStyle.OU)).isEqualTo(ou);
         assertThat(values(subject, BCStyle.O)).containsExactly("SecureConnect Test");
@@ -202,7 +230,9 @@ class CertificateAuthorityTest {
     }
 
     private static List<String> values(X500Name name, ASN1ObjectIdentifier type) {
-        return Stream.of(name.getRDNs(type)).map(rdn -> IETFUtils.valueToString(rdn.getFirst().getValue())).toList();
+        return Stream.of(name.getRDNs(type))
+                .map(rdn -> IETFUtils.valueToString(rdn.getFirst().getValue()))
+                .toList();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -225,9 +255,9 @@ class CertificateAuthorityTest {
 
     @Test
     void engineerSanIsItsUrnAndEmail() throws Exception {
-        assertThat(engineer.certificate().getSubjectAlternativeNames()).containsExactlyInAnyOrder(
-                List.of(SAN_URI, "urn:secureconnect:engineer:alice"),
-                List.of(SAN_RFC822, "alice@example.com"));
+        assertThat(engineer.certificate().getSubjectAlternativeNames())
+                .containsExactlyInAnyOrder(
+                        List.of(SAN_URI, "urn:secureconnect:engineer:alice"), List.of(SAN_RFC822, "alice@example.com"));
     }
 
     @Test
@@ -238,11 +268,12 @@ class CertificateAuthorityTest {
 
     @Test
     void serverSanHasItsDnsNamesAndIpAddresses() throws Exception {
-        assertThat(server.certificate().getSubjectAlternativeNames()).containsExactlyInAnyOrder(
-                List.of(SAN_DNS, "support.example.com"),
-                List.of(SAN_DNS, "localhost"),
-                List.of(SAN_IP, "127.0.0.1"),
-                List.of(SAN_IP, "10.1.2.3"));
+        assertThat(server.certificate().getSubjectAlternativeNames())
+                .containsExactlyInAnyOrder(
+                        List.of(SAN_DNS, "support.example.com"),
+                        List.of(SAN_DNS, "localhost"),
+                        List.of(SAN_IP, "127.0.0.1"),
+                        List.of(SAN_IP, "10.1.2.3"));
     }
 
     @Test
@@ -253,7 +284,8 @@ class CertificateAuthorityTest {
         assertThat(certificate.getSubjectAlternativeNames()).hasSize(1);
         assertThat(CertificateIdentity.of(certificate).role()).isEqualTo(CertificateRole.SERVER);
         assertThat(CertificateIdentity.of(certificate).ipAddresses()).hasSize(1);
-        assertThat(java.net.InetAddress.getByName(CertificateIdentity.of(certificate).ipAddresses().get(0)))
+        assertThat(java.net.InetAddress.getByName(
+                        CertificateIdentity.of(certificate).ipAddresses().get(0)))
                 .isEqualTo(java.net.InetAddress.getByName("::1"));
     }
 
@@ -264,8 +296,10 @@ class CertificateAuthorityTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         CertificateAuthority ca = pki.issuingCa().withClock(Clock.fixed(now, ZoneOffset.UTC));
 
-        X509Certificate certificate = ca.issue(CertificateIdentity.appliance("SN-1"),
-                TestPki.keyPair("appliance").getPublic(), Duration.ofDays(397));
+        X509Certificate certificate = ca.issue(
+                CertificateIdentity.appliance("SN-1"),
+                TestPki.keyPair("appliance").getPublic(),
+                Duration.ofDays(397));
 
         assertThat(certificate.getNotBefore().toInstant()).isEqualTo(now.minus(Duration.ofMinutes(5)));
         assertThat(certificate.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofDays(397)));
@@ -276,8 +310,11 @@ class CertificateAuthorityTest {
         Instant caExpiry = pki.issuingCertificate().getNotAfter().toInstant();
         Duration tooLong = Duration.between(Instant.now(), caExpiry).plusDays(1);
 
-        assertThatThrownBy(() -> pki.issuingCa().issue(CertificateIdentity.appliance("SN-1"),
-                        TestPki.keyPair("appliance").getPublic(), tooLong))
+        assertThatThrownBy(() -> pki.issuingCa()
+                        .issue(
+                                CertificateIdentity.appliance("SN-1"),
+                                TestPki.keyPair("appliance").getPublic(),
+                                tooLong))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("would outlive the issuing-ca certificate")
                 .hasMessageContaining("ask for at most");
@@ -289,17 +326,22 @@ class CertificateAuthorityTest {
         Instant caExpiry = pki.issuingCertificate().getNotAfter().toInstant();
         CertificateAuthority ca = pki.issuingCa().withClock(Clock.fixed(now, ZoneOffset.UTC));
 
-        X509Certificate certificate = ca.issue(CertificateIdentity.appliance("SN-1"),
-                TestPki.keyPair("appliance").getPublic(), Duration.between(now, caExpiry));
+        X509Certificate certificate = ca.issue(
+                CertificateIdentity.appliance("SN-1"),
+                TestPki.keyPair("appliance").getPublic(),
+                Duration.between(now, caExpiry));
 
         assertThat(certificate.getNotAfter().toInstant()).isEqualTo(caExpiry);
     }
 
     @Test
     void issuingCaCannotOutliveTheRoot() {
-        Duration tooLong = Duration.between(Instant.now(), pki.rootCertificate().getNotAfter().toInstant()).plusDays(1);
+        Duration tooLong = Duration.between(
+                        Instant.now(), pki.rootCertificate().getNotAfter().toInstant())
+                .plusDays(1);
 
-        assertThatThrownBy(() -> pki.rootCa().createIssuingCa("Other", TestPki.keyPair("spare-ca").getPublic(), tooLong))
+        assertThatThrownBy(() -> pki.rootCa()
+                        .createIssuingCa("Other", TestPki.keyPair("spare-ca").getPublic(), tooLong))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("would outlive the root-ca certificate");
     }
@@ -307,8 +349,11 @@ class CertificateAuthorityTest {
     @Test
     void validityMustBePositive() {
         for (Duration validity : List.of(Duration.ZERO, Duration.ofDays(-1))) {
-            assertThatThrownBy(() -> pki.issuingCa().issue(CertificateIdentity.appliance("SN-1"),
-                            TestPki.keyPair("appliance").getPublic(), validity))
+            assertThatThrownBy(() -> pki.issuingCa()
+                            .issue(
+                                    CertificateIdentity.appliance("SN-1"),
+                                    TestPki.keyPair("appliance").getPublic(),
+                                    validity))
                     .isInstanceOf(CryptoException.class)
                     .hasMessageContaining("validity must be positive");
         }
@@ -319,8 +364,10 @@ class CertificateAuthorityTest {
         Instant afterExpiry = pki.issuingCertificate().getNotAfter().toInstant().plus(Duration.ofDays(1));
         CertificateAuthority late = pki.issuingCa().withClock(Clock.fixed(afterExpiry, ZoneOffset.UTC));
 
-        assertThatThrownBy(() -> late.issue(CertificateIdentity.appliance("SN-1"),
-                        TestPki.keyPair("appliance").getPublic(), Duration.ofDays(1)))
+        assertThatThrownBy(() -> late.issue(
+                        CertificateIdentity.appliance("SN-1"),
+                        TestPki.keyPair("appliance").getPublic(),
+                        Duration.ofDays(1)))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("expired on")
                 .hasMessageContaining("can no longer sign");
@@ -331,11 +378,14 @@ class CertificateAuthorityTest {
 
     @Test
     void caBeforeItsValidityCannotSign() {
-        Instant beforeStart = pki.issuingCertificate().getNotBefore().toInstant().minus(Duration.ofDays(1));
+        Instant beforeStart =
+                pki.issuingCertificate().getNotBefore().toInstant().minus(Duration.ofDays(1));
         CertificateAuthority early = pki.issuingCa().withClock(Clock.fixed(beforeStart, ZoneOffset.UTC));
 
-        assertThatThrownBy(() -> early.issue(CertificateIdentity.appliance("SN-1"),
-                        TestPki.keyPair("appliance").getPublic(), Duration.ofDays(1)))
+        assertThatThrownBy(() -> early.issue(
+                        CertificateIdentity.appliance("SN-1"),
+                        TestPki.keyPair("appliance").getPublic(),
+                        Duration.ofDays(1)))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("is not valid before")
                 .hasMessageContaining("check the clock");
@@ -345,32 +395,38 @@ class CertificateAuthorityTest {
 
     @Test
     void refusesASmallSubjectKey() {
-        assertThatThrownBy(() -> pki.issuingCa().issue(CertificateIdentity.appliance("SN-1"),
-                        TestPki.weakRsaKeyPair().getPublic(), Duration.ofDays(1)))
+        assertThatThrownBy(() -> pki.issuingCa()
+                        .issue(
+                                CertificateIdentity.appliance("SN-1"),
+                                TestPki.weakRsaKeyPair().getPublic(),
+                                Duration.ofDays(1)))
                 .isInstanceOf(CryptoException.class)
                 .hasMessage("the subject's key is RSA 1024 bits: at least 2048 are required");
     }
 
     @Test
     void refusesASmallRootKey() {
-        assertThatThrownBy(() -> CertificateAuthority.createRoot("Weak", TestPki.weakRsaKeyPair(), Duration.ofDays(1),
-                        Clock.systemUTC()))
+        assertThatThrownBy(() -> CertificateAuthority.createRoot(
+                        "Weak", TestPki.weakRsaKeyPair(), Duration.ofDays(1), Clock.systemUTC()))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("the root CA key is RSA 1024 bits");
     }
 
     @Test
     void onlyTheRootIssuesTheIssuingCa() {
-        assertThatThrownBy(() -> pki.issuingCa().createIssuingCa("Sub", TestPki.keyPair("spare-ca").getPublic(),
-                        Duration.ofDays(1)))
+        assertThatThrownBy(() -> pki.issuingCa()
+                        .createIssuingCa("Sub", TestPki.keyPair("spare-ca").getPublic(), Duration.ofDays(1)))
                 .isInstanceOf(CryptoException.class)
                 .hasMessage("only the root CA issues the issuing CA");
     }
 
     @Test
     void neverIssuesARootCa() {
-        assertThatThrownBy(() -> pki.rootCa().issue(CertificateIdentity.rootCa("Other Root CA"),
-                        TestPki.keyPair("spare-ca").getPublic(), Duration.ofDays(1)))
+        assertThatThrownBy(() -> pki.rootCa()
+                        .issue(
+                                CertificateIdentity.rootCa("Other Root CA"),
+                                TestPki.keyPair("spare-ca").getPublic(),
+                                Duration.ofDays(1)))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("use createRoot");
     }
@@ -378,8 +434,11 @@ class CertificateAuthorityTest {
     @Test
     void refusesALeafCertificateAsCa() {
         KeyPair keys = engineer.keyPair();
-        assertThatThrownBy(() -> new CertificateAuthority(engineer.certificate(), List.of(),
-                        new SoftwareKeySigner(keys.getPrivate(), keys.getPublic()), Clock.systemUTC()))
+        assertThatThrownBy(() -> new CertificateAuthority(
+                        engineer.certificate(),
+                        List.of(),
+                        new SoftwareKeySigner(keys.getPrivate(), keys.getPublic()),
+                        Clock.systemUTC()))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("is not a CA certificate");
     }
@@ -387,8 +446,11 @@ class CertificateAuthorityTest {
     @Test
     void refusesASignerWhoseKeyIsNotTheCas() {
         KeyPair wrong = TestPki.keyPair("root-ca");
-        assertThatThrownBy(() -> new CertificateAuthority(pki.issuingCertificate(), List.of(pki.rootCertificate()),
-                        new SoftwareKeySigner(wrong.getPrivate(), wrong.getPublic()), Clock.systemUTC()))
+        assertThatThrownBy(() -> new CertificateAuthority(
+                        pki.issuingCertificate(),
+                        List.of(pki.rootCertificate()),
+                        new SoftwareKeySigner(wrong.getPrivate(), wrong.getPublic()),
+                        Clock.systemUTC()))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("the CA key does not belong to the CA certificate");
     }
@@ -429,14 +491,19 @@ class CertificateAuthorityTest {
         Instant revokedAt = now.minus(Duration.ofHours(1));
         CertificateAuthority ca = pki.issuingCa().withClock(Clock.fixed(now, ZoneOffset.UTC));
 
-        X509CRL crl = ca.revocationList(List.of(
+        X509CRL crl = ca.revocationList(
+                List.of(
                         new RevokedCertificate(engineer.serialNumber(), revokedAt, RevocationReason.KEY_COMPROMISE),
-                        new RevokedCertificate(appliance.serialNumber(), revokedAt, RevocationReason.CESSATION_OF_OPERATION)),
-                BigInteger.valueOf(42), Duration.ofDays(7));
+                        new RevokedCertificate(
+                                appliance.serialNumber(), revokedAt, RevocationReason.CESSATION_OF_OPERATION)),
+                BigInteger.valueOf(42),
+                Duration.ofDays(7));
 
-        assertThatCode(() -> crl.verify(pki.issuingCertificate().getPublicKey())).doesNotThrowAnyException();
+        assertThatCode(() -> crl.verify(pki.issuingCertificate().getPublicKey()))
+                .doesNotThrowAnyException();
         assertThat(crl.getVersion()).isEqualTo(2);
-        assertThat(crl.getIssuerX500Principal()).isEqualTo(pki.issuingCertificate().getSubjectX500Principal());
+        assertThat(crl.getIssuerX500Principal())
+                .isEqualTo(pki.issuingCertificate().getSubjectX500Principal());
         assertThat(crl.getThisUpdate().toInstant()).isEqualTo(now);
         assertThat(crl.getNextUpdate().toInstant()).isEqualTo(now.plus(Duration.ofDays(7)));
         assertThat(crl.isRevoked(engineer.certificate())).isTrue();
@@ -450,16 +517,21 @@ class CertificateAuthorityTest {
                 .isEqualTo(java.security.cert.CRLReason.CESSATION_OF_OPERATION);
 
         byte[] number = crl.getExtensionValue(Extension.cRLNumber.getId());
-        assertThat(ASN1Integer.getInstance(ASN1OctetString.getInstance(number).getOctets()).getValue())
+        assertThat(ASN1Integer.getInstance(ASN1OctetString.getInstance(number).getOctets())
+                        .getValue())
                 .isEqualTo(BigInteger.valueOf(42));
         byte[] aki = crl.getExtensionValue(Extension.authorityKeyIdentifier.getId());
-        assertThat(AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(aki).getOctets()).getKeyIdentifierOctets())
+        assertThat(AuthorityKeyIdentifier.getInstance(
+                                ASN1OctetString.getInstance(aki).getOctets())
+                        .getKeyIdentifierOctets())
                 .isEqualTo(subjectKeyIdentifier(pki.issuingCertificate()));
     }
 
     @Test
     void revocationReasonCodesAreThoseOfRfc5280() {
-        assertThat(RevocationReason.KEY_COMPROMISE.code()).isEqualTo(CRLReason.keyCompromise).isEqualTo(1);
+        assertThat(RevocationReason.KEY_COMPROMISE.code())
+                .isEqualTo(CRLReason.keyCompromise)
+                .isEqualTo(1);
         assertThat(RevocationReason.PRIVILEGE_WITHDRAWN.code()).isEqualTo(9);
         assertThat(RevocationReason.fromLabel(" keycompromise ")).isEqualTo(RevocationReason.KEY_COMPROMISE);
         assertThatThrownBy(() -> RevocationReason.fromLabel("removeFromCRL"))
@@ -478,22 +550,58 @@ class CertificateAuthorityTest {
         Path appliancePem = write(dir.resolve("appliance.pem"), Pem.certificates(List.of(appliance.certificate())));
 
         for (String[] leaf : new String[][] {
-                {serverPem.toString(), "sslserver"}, {engineerPem.toString(), "sslclient"}, {appliancePem.toString(), "sslclient"}}) {
-            assertThat(OpenSsl.run("verify", "-x509_strict", "-purpose", leaf[1], "-CAfile", root.toString(),
-                    "-untrusted", issuing.toString(), leaf[0])).contains(": OK");
+            {serverPem.toString(), "sslserver"},
+            {engineerPem.toString(), "sslclient"},
+            {appliancePem.toString(), "sslclient"}
+        }) {
+            assertThat(OpenSsl.run(
+                            "verify",
+                            "-x509_strict",
+                            "-purpose",
+                            leaf[1],
+                            "-CAfile",
+                            root.toString(),
+                            "-untrusted",
+                            issuing.toString(),
+                            leaf[0]))
+                    .contains(": OK");
         }
-        OpenSsl.Result wrongPurpose = OpenSsl.tryRun("verify", "-purpose", "sslserver", "-CAfile", root.toString(),
-                "-untrusted", issuing.toString(), engineerPem.toString());
+        OpenSsl.Result wrongPurpose = OpenSsl.tryRun(
+                "verify",
+                "-purpose",
+                "sslserver",
+                "-CAfile",
+                root.toString(),
+                "-untrusted",
+                issuing.toString(),
+                engineerPem.toString());
         assertThat(wrongPurpose.exitCode()).isNotZero();
         assertThat(wrongPurpose.output()).contains("unsuitable certificate purpose");
 
         TestPki.Issued revoked = pki.revoked(TestPki.engineerIdentity("mallory"));
         Path revokedPem = write(dir.resolve("revoked.pem"), Pem.certificates(List.of(revoked.certificate())));
         Path crl = write(dir.resolve("crl.pem"), Pem.crl(pki.revocationList()));
-        assertThat(OpenSsl.run("verify", "-crl_check", "-CRLfile", crl.toString(), "-CAfile", root.toString(),
-                "-untrusted", issuing.toString(), engineerPem.toString())).contains(": OK");
-        OpenSsl.Result refused = OpenSsl.tryRun("verify", "-crl_check", "-CRLfile", crl.toString(),
-                "-CAfile", root.toString(), "-untrusted", issuing.toString(), revokedPem.toString());
+        assertThat(OpenSsl.run(
+                        "verify",
+                        "-crl_check",
+                        "-CRLfile",
+                        crl.toString(),
+                        "-CAfile",
+                        root.toString(),
+                        "-untrusted",
+                        issuing.toString(),
+                        engineerPem.toString()))
+                .contains(": OK");
+        OpenSsl.Result refused = OpenSsl.tryRun(
+                "verify",
+                "-crl_check",
+                "-CRLfile",
+                crl.toString(),
+                "-CAfile",
+                root.toString(),
+                "-untrusted",
+                issuing.toString(),
+                revokedPem.toString());
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.output()).contains("certificate revoked");
     }
@@ -501,13 +609,17 @@ class CertificateAuthorityTest {
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     static byte[] subjectKeyIdentifier(X509Certificate certificate) throws Exception {
-        SubjectKeyIdentifier ski = SubjectKeyIdentifier.fromExtensions(new JcaX509CertificateHolder(certificate).getExtensions());
-        assertThat(ski).as("subject key identifier of %s", certificate.getSubjectX500Principal()).isNotNull();
+        SubjectKeyIdentifier ski =
+                SubjectKeyIdentifier.fromExtensions(new JcaX509CertificateHolder(certificate).getExtensions());
+        assertThat(ski)
+                .as("subject key identifier of %s", certificate.getSubjectX500Principal())
+                .isNotNull();
         return ski.getKeyIdentifier();
     }
 
     static byte[] authorityKeyIdentifier(X509Certificate certificate) throws Exception {
-        AuthorityKeyIdentifier aki = AuthorityKeyIdentifier.fromExtensions(new JcaX509CertificateHolder(certificate).getExtensions());
+        AuthorityKeyIdentifier aki =
+                AuthorityKeyIdentifier.fromExtensions(new JcaX509CertificateHolder(certificate).getExtensions());
         return aki == null ? null : aki.getKeyIdentifierOctets();
     }
 

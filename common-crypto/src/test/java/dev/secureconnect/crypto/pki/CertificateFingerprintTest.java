@@ -20,7 +20,8 @@ class CertificateFingerprintTest {
         TestPki.Issued engineer = TestPki.shared().engineer("fingerprint-alice");
         Path file = Files.writeString(dir.resolve("cert.pem"), Pem.certificates(List.of(engineer.certificate())));
 
-        String output = OpenSsl.run("x509", "-noout", "-fingerprint", "-sha256", "-in", file.toString()).trim();
+        String output = OpenSsl.run("x509", "-noout", "-fingerprint", "-sha256", "-in", file.toString())
+                .trim();
 
         // OpenSSL 3 prints "sha256 Fingerprint=AB:CD:…", OpenSSL 1.1 "SHA256 Fingerprint=AB:CD:…"
         assertThat(output).containsIgnoringCase("sha256 Fingerprint=");
@@ -50,7 +51,9 @@ class CertificateFingerprintTest {
         TestPki pki = TestPki.shared();
         CertificateFingerprint root = CertificateFingerprint.of(pki.rootCertificate());
 
-        assertThat(CertificateFingerprint.of(pki.rootCertificate())).isEqualTo(root).hasSameHashCodeAs(root);
+        assertThat(CertificateFingerprint.of(pki.rootCertificate()))
+                .isEqualTo(root)
+                .hasSameHashCodeAs(root);
         assertThat(CertificateFingerprint.of(pki.issuingCertificate())).isNotEqualTo(root);
     }
 

@@ -60,7 +60,8 @@ class CertificateSigningRequestTest {
     @MethodSource("leafIdentities")
     void theCaIssuesWhatTheRequestAskedFor(CertificateIdentity identity) {
         TestPki pki = TestPki.shared();
-        CertificateSigningRequest csr = CertificateSigningRequest.create(identity, TestPki.keyPair(identity.role().label()));
+        CertificateSigningRequest csr = CertificateSigningRequest.create(
+                identity, TestPki.keyPair(identity.role().label()));
 
         var certificate = pki.issuingCa().issue(csr.identityFor(identity.role()), csr.publicKey(), Duration.ofDays(1));
 
@@ -81,21 +82,25 @@ class CertificateSigningRequestTest {
         CertificateSigningRequest csr = CertificateSigningRequest.create(APPLIANCE, TestPki.keyPair("appliance"));
         assertThatThrownBy(() -> csr.identityFor(role))
                 .isInstanceOf(CryptoException.class)
-                .hasMessage("a CSR cannot be signed as a " + role.label() + ": use server, appliance, engineer or api-client");
+                .hasMessage("a CSR cannot be signed as a " + role.label()
+                        + ": use server, appliance, engineer or api-client");
     }
 
     // ---- altered requests ------------------------------------------------------------------------------------
 
     @Test
     void requestWithAnAlteredSubjectIsRefused() throws Exception {
-        byte[] encoded = CertificateSigningRequest.create(APPLIANCE, TestPki.keyPair("appliance")).request().getEncoded();
+        byte[] encoded = CertificateSigningRequest.create(APPLIANCE, TestPki.keyPair("appliance"))
+                .request()
+                .getEncoded();
         // the subject CN comes before the SAN: change the first "SN-1234" into "SN-9234"
         int at = indexOf(encoded, "SN-1234".getBytes(StandardCharsets.US_ASCII));
         assertThat(at).isPositive();
         encoded[at + 3] = '9';
         CertificateSigningRequest altered = new CertificateSigningRequest(new PKCS10CertificationRequest(encoded));
 
-        assertThat(CertificateIdentity.commonName(altered.request().getSubject())).isEqualTo("SN-9234");
+        assertThat(CertificateIdentity.commonName(altered.request().getSubject()))
+                .isEqualTo("SN-9234");
         assertThatThrownBy(() -> altered.identityFor(CertificateRole.APPLIANCE))
                 .isInstanceOf(CryptoException.class)
                 .hasMessage("the CSR's signature is not valid: it was altered or not signed by its own key");
@@ -103,7 +108,9 @@ class CertificateSigningRequestTest {
 
     @Test
     void requestWithAnAlteredSignatureIsRefused() throws Exception {
-        byte[] encoded = CertificateSigningRequest.create(ENGINEER, TestPki.keyPair("engineer")).request().getEncoded();
+        byte[] encoded = CertificateSigningRequest.create(ENGINEER, TestPki.keyPair("engineer"))
+                .request()
+                .getEncoded();
         encoded[encoded.length - 1] ^= 0x01; // the last byte of the signature
         CertificateSigningRequest altered = new CertificateSigningRequest(new PKCS10CertificationRequest(encoded));
 
@@ -145,7 +152,8 @@ class CertificateSigningRequestTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("wrongRoles")
     void requestForAnotherRoleIsRefused(String name, CertificateIdentity asked, CertificateRole signedAs) {
-        CertificateSigningRequest csr = CertificateSigningRequest.create(asked, TestPki.keyPair(asked.role().label()));
+        CertificateSigningRequest csr = CertificateSigningRequest.create(
+                asked, TestPki.keyPair(asked.role().label()));
 
         assertThatThrownBy(() -> csr.identityFor(signedAs))
                 .isInstanceOf(CryptoException.class)
@@ -166,12 +174,15 @@ class CertificateSigningRequestTest {
 
     @Test
     void applianceRequestWhoseCommonNameDiffersFromItsSerialIsRefused() throws Exception {
-        CertificateSigningRequest csr = handMade(subject("CN", "SN-EVIL"), TestPki.keyPair("appliance"),
+        CertificateSigningRequest csr = handMade(
+                subject("CN", "SN-EVIL"),
+                TestPki.keyPair("appliance"),
                 new GeneralName(GeneralName.uniformResourceIdentifier, "urn:secureconnect:appliance:SN-1234"));
 
         assertThatThrownBy(() -> csr.identityFor(CertificateRole.APPLIANCE))
                 .isInstanceOf(CryptoException.class)
-                .hasMessageStartingWith("CSR subject CN=SN-EVIL does not match SAN urn:secureconnect:appliance:SN-1234");
+                .hasMessageStartingWith(
+                        "CSR subject CN=SN-EVIL does not match SAN urn:secureconnect:appliance:SN-1234");
     }
 
     @Test
@@ -216,12 +227,15 @@ class CertificateSigningRequestTest {
 
     @Test
     void apiClientRequestWhoseCommonNameDiffersFromItsNameIsRefused() throws Exception {
-        CertificateSigningRequest csr = handMade(subject("CN", "elastic"), TestPki.keyPair("api-client"),
+        CertificateSigningRequest csr = handMade(
+                subject("CN", "elastic"),
+                TestPki.keyPair("api-client"),
                 new GeneralName(GeneralName.uniformResourceIdentifier, "urn:secureconnect:api-client:splunk-prod"));
 
         assertThatThrownBy(() -> csr.identityFor(CertificateRole.API_CLIENT))
                 .isInstanceOf(CryptoException.class)
-                .hasMessageStartingWith("CSR subject CN=elastic does not match SAN urn:secureconnect:api-client:splunk-prod");
+                .hasMessageStartingWith(
+                        "CSR subject CN=elastic does not match SAN urn:secureconnect:api-client:splunk-prod");
     }
 
     @Test
@@ -239,7 +253,9 @@ class CertificateSigningRequestTest {
                 .addRDN(BCStyle.CN, "Bob Example")
                 .addRDN(BCStyle.EmailAddress, "bob@example.com")
                 .build();
-        CertificateSigningRequest csr = handMade(subject, TestPki.keyPair("engineer"),
+        CertificateSigningRequest csr = handMade(
+                subject,
+                TestPki.keyPair("engineer"),
                 new GeneralName(GeneralName.uniformResourceIdentifier, "urn:secureconnect:engineer:bob"));
 
         assertThat(csr.identityFor(CertificateRole.ENGINEER))
@@ -248,7 +264,9 @@ class CertificateSigningRequestTest {
 
     @Test
     void engineerRequestWithoutEmailIsRefused() throws Exception {
-        CertificateSigningRequest csr = handMade(subject("CN", "Bob Example"), TestPki.keyPair("engineer"),
+        CertificateSigningRequest csr = handMade(
+                subject("CN", "Bob Example"),
+                TestPki.keyPair("engineer"),
                 new GeneralName(GeneralName.uniformResourceIdentifier, "urn:secureconnect:engineer:bob"));
 
         assertThatThrownBy(() -> csr.identityFor(CertificateRole.ENGINEER))
@@ -268,12 +286,16 @@ class CertificateSigningRequestTest {
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     private static X500Name subject(String type, String value) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.INSTANCE.attrNameToOID(type), value).build();
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.INSTANCE.attrNameToOID(type), value)
+                .build();
     }
 
     /** A request built directly with Bouncy Castle, self-signed, with an extension request for {@code names}. */
-    private static CertificateSigningRequest handMade(X500Name subject, KeyPair keys, GeneralName... names) throws Exception {
-        JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic());
+    private static CertificateSigningRequest handMade(X500Name subject, KeyPair keys, GeneralName... names)
+            throws Exception {
+        JcaPKCS10CertificationRequestBuilder builder =
+                new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic());
         if (names.length > 0) {
             ExtensionsGenerator extensions = new ExtensionsGenerator();
             extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));

@@ -67,7 +67,9 @@ class TrustManagerHandshakeTest {
     @AfterEach
     void stopExecutor() throws InterruptedException {
         executor.shutdownNow();
-        assertThat(executor.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)).as("server thread ended").isTrue();
+        assertThat(executor.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
+                .as("server thread ended")
+                .isTrue();
     }
 
     @Test
@@ -86,11 +88,17 @@ class TrustManagerHandshakeTest {
 
     static Stream<Arguments> refusedClients() {
         return Stream.of(
-                Arguments.of("fail/revoked", (Supplier<TestPki.Issued>) () -> pki.revoked(TestPki.engineerIdentity("tls-mallory")),
+                Arguments.of(
+                        "fail/revoked",
+                        (Supplier<TestPki.Issued>) () -> pki.revoked(TestPki.engineerIdentity("tls-mallory")),
                         "revoked"),
-                Arguments.of("fail/expired", (Supplier<TestPki.Issued>) () -> pki.expired(TestPki.engineerIdentity("tls-old")),
+                Arguments.of(
+                        "fail/expired",
+                        (Supplier<TestPki.Issued>) () -> pki.expired(TestPki.engineerIdentity("tls-old")),
                         "expired"),
-                Arguments.of("fail/untrusted-ca", (Supplier<TestPki.Issued>) () -> pki.untrusted(TestPki.engineerIdentity("tls-rogue")),
+                Arguments.of(
+                        "fail/untrusted-ca",
+                        (Supplier<TestPki.Issued>) () -> pki.untrusted(TestPki.engineerIdentity("tls-rogue")),
                         null));
     }
 
@@ -102,10 +110,14 @@ class TrustManagerHandshakeTest {
 
         assertThat(outcome.serverFailure()).as("server side").isInstanceOf(SSLHandshakeException.class);
         assertThat(outcome.peer()).isNull();
-        assertThat(outcome.clientRead()).as("the client got no application data").isNotEqualTo(42);
+        assertThat(outcome.clientRead())
+                .as("the client got no application data")
+                .isNotEqualTo(42);
         if (validatorReason != null) {
             CertPathValidatorException cause = causeOfType(outcome.serverFailure(), CertPathValidatorException.class);
-            assertThat(cause).as("CertPathValidatorException in %s", outcome.serverFailure()).isNotNull();
+            assertThat(cause)
+                    .as("CertPathValidatorException in %s", outcome.serverFailure())
+                    .isNotNull();
             assertThat(cause.getReason().toString()).isEqualToIgnoringCase(validatorReason);
         }
     }
@@ -113,7 +125,8 @@ class TrustManagerHandshakeTest {
     // ---- one handshake ---------------------------------------------------------------------------------------
 
     /** What each side saw: the server's peer certificate or failure, the byte the client read or its failure. */
-    record Outcome(X509Certificate peer, String protocol, Exception serverFailure, int clientRead, Exception clientFailure) {}
+    record Outcome(
+            X509Certificate peer, String protocol, Exception serverFailure, int clientRead, Exception clientFailure) {}
 
     private record ServerSide(X509Certificate peer, String protocol) {}
 
@@ -122,8 +135,8 @@ class TrustManagerHandshakeTest {
         SSLContext serverContext = context(server, validator);
         SSLContext clientContext = context(client, validator);
 
-        try (SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket listener = (SSLServerSocket)
+                serverContext.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listener.setNeedClientAuth(true);
             listener.setEnabledProtocols(new String[] {TLS_1_3});
             listener.setSoTimeout(TIMEOUT_MILLIS);
@@ -142,7 +155,9 @@ class TrustManagerHandshakeTest {
             int read = -2;
             Exception clientFailure = null;
             try (SSLSocket socket = (SSLSocket) clientContext.getSocketFactory().createSocket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), TIMEOUT_MILLIS);
+                socket.connect(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()),
+                        TIMEOUT_MILLIS);
                 socket.setSoTimeout(TIMEOUT_MILLIS);
                 socket.setEnabledProtocols(new String[] {TLS_1_3});
                 socket.startHandshake();

@@ -22,8 +22,8 @@ public final class OpenSsl {
     public static String run(String... args) {
         Result result = tryRun(args);
         if (result.exitCode() != 0) {
-            throw new AssertionError("openssl " + String.join(" ", args) + " exited with " + result.exitCode()
-                    + ":\n" + result.output());
+            throw new AssertionError("openssl " + String.join(" ", args) + " exited with " + result.exitCode() + ":\n"
+                    + result.output());
         }
         return result.output();
     }
@@ -43,8 +43,8 @@ public final class OpenSsl {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("openssl " + String.join(" ", args) + " did not finish within "
-                        + TIMEOUT_SECONDS + " s");
+                throw new AssertionError(
+                        "openssl " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS + " s");
             }
             return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -85,7 +85,8 @@ public final class TestPki {
             try {
                 KeyStore store = KeyStore.getInstance("PKCS12");
                 store.load(null, null);
-                store.setKeyEntry(Pkcs12Bundle.ALIAS, keyPair.getPrivate(), password, chain.toArray(Certificate[]::new));
+                store.setKeyEntry(
+                        Pkcs12Bundle.ALIAS, keyPair.getPrivate(), password, chain.toArray(Certificate[]::new));
                 return store;
             } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalStateException("cannot build the test key store", e);
@@ -95,14 +96,17 @@ public final class TestPki {
 
     private TestPki() {
         Clock then = Clock.fixed(Instant.now().minus(CA_AGE), ZoneOffset.UTC);
-        CertificateAuthority pastRoot = CertificateAuthority.createRoot(
-                ORGANISATION, keyPair("root-ca"), Duration.ofDays(3650), then);
+        CertificateAuthority pastRoot =
+                CertificateAuthority.createRoot(ORGANISATION, keyPair("root-ca"), Duration.ofDays(3650), then);
         KeyPair issuingKeys = keyPair("issuing-ca");
         X509Certificate issuingCertificate =
                 pastRoot.createIssuingCa(ORGANISATION, issuingKeys.getPublic(), Duration.ofDays(3000));
         root = pastRoot.withClock(Clock.systemUTC());
-        issuing = new CertificateAuthority(issuingCertificate, List.of(root.certificate()),
-                new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()), Clock.systemUTC());
+        issuing = new CertificateAuthority(
+                issuingCertificate,
+                List.of(root.certificate()),
+                new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()),
+                Clock.systemUTC());
     }
 
     /** The PKI shared by all tests of this JVM, made on first use. */
@@ -209,13 +213,15 @@ public final class TestPki {
 
     /** A certificate that was valid for one day, 30 days ago, and expired 29 days ago. */
     public Issued expired(CertificateIdentity identity) {
-        CertificateAuthority past = issuing.withClock(Clock.fixed(Instant.now().minus(Duration.ofDays(30)), ZoneOffset.UTC));
+        CertificateAuthority past =
+                issuing.withClock(Clock.fixed(Instant.now().minus(Duration.ofDays(30)), ZoneOffset.UTC));
         return issued(past, identity, keyPair(identity.role().label()), Duration.ofDays(1));
     }
 
     /** A certificate that becomes valid in 30 days (less the CA's few minutes of backdating). */
     public Issued notYetValid(CertificateIdentity identity) {
-        CertificateAuthority future = issuing.withClock(Clock.fixed(Instant.now().plus(Duration.ofDays(30)), ZoneOffset.UTC));
+        CertificateAuthority future =
+                issuing.withClock(Clock.fixed(Instant.now().plus(Duration.ofDays(30)), ZoneOffset.UTC));
         return issued(future, identity, keyPair(identity.role().label()), Duration.ofDays(1));
     }
 
@@ -240,8 +246,8 @@ public final class TestPki {
                 }
             }
         };
-        CertificateAuthority ca = new CertificateAuthority(issuing.certificate(), List.of(root.certificate()), weak,
-                Clock.systemUTC());
+        CertificateAuthority ca =
+                new CertificateAuthority(issuing.certificate(), List.of(root.certificate()), weak, Clock.systemUTC());
         return issued(ca, identity, keyPair(identity.role().label()), LEAF_VALIDITY);
     }
 
@@ -254,7 +260,8 @@ public final class TestPki {
 
     /** Adds {@code certificate} to the CRL this PKI signs from now on. */
     public synchronized void revoke(Issued certificate, RevocationReason reason) {
-        revoked.add(new RevokedCertificate(certificate.serialNumber(), Instant.now().minusSeconds(1), reason));
+        revoked.add(
+                new RevokedCertificate(certificate.serialNumber(), Instant.now().minusSeconds(1), reason));
     }
 
     /**
@@ -283,7 +290,8 @@ public final class TestPki {
 
     /** A CRL the issuing CA signed 30 days ago with a next update 29 days ago: stale now. */
     public X509CRL staleRevocationList() {
-        CertificateAuthority past = issuing.withClock(Clock.fixed(Instant.now().minus(Duration.ofDays(30)), ZoneOffset.UTC));
+        CertificateAuthority past =
+                issuing.withClock(Clock.fixed(Instant.now().minus(Duration.ofDays(30)), ZoneOffset.UTC));
         return past.revocationList(List.of(), nextCrlNumber(), Duration.ofDays(1));
     }
 
@@ -295,7 +303,8 @@ public final class TestPki {
         return BigInteger.valueOf(crlNumber.incrementAndGet());
     }
 
-    private static Issued issued(CertificateAuthority ca, CertificateIdentity identity, KeyPair keys, Duration validity) {
+    private static Issued issued(
+            CertificateAuthority ca, CertificateIdentity identity, KeyPair keys, Duration validity) {
         X509Certificate certificate = ca.issue(identity, keys.getPublic(), validity);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(certificate);

@@ -39,8 +39,13 @@ final class EchoClient {
      * @param echoed what the server sent back before closing (empty if it refused the client after the client's
      *     side of a TLS 1.3 handshake had finished)
      */
-    record Outcome(Throwable handshakeFailure, CertificateIdentity server, String protocol, String cipherSuite,
-            String applicationProtocol, String echoed) {
+    record Outcome(
+            Throwable handshakeFailure,
+            CertificateIdentity server,
+            String protocol,
+            String cipherSuite,
+            String applicationProtocol,
+            String echoed) {
         boolean handshakeSucceeded() {
             return handshakeFailure == null;
         }
@@ -54,8 +59,11 @@ final class EchoClient {
 
     /** Connects with {@link SslContexts#clientHandler} for {@code host}. */
     static Outcome connect(EventLoopGroup group, SslContext context, String host, int port) {
-        return connect(group, port,
-                channel -> SslContexts.clientHandler(context, channel.alloc(), host, port, TlsPolicy.HANDSHAKE_TIMEOUT));
+        return connect(
+                group,
+                port,
+                channel ->
+                        SslContexts.clientHandler(context, channel.alloc(), host, port, TlsPolicy.HANDSHAKE_TIMEOUT));
     }
 
     /** Connects with a handler of the test's making (a client outside the policy). */
@@ -117,7 +125,8 @@ final class EchoClient {
             }
             channel.writeAndFlush(Unpooled.copiedBuffer(PING, StandardCharsets.UTF_8));
             String back = echoed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return new Outcome(null, server, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), back);
+            return new Outcome(
+                    null, server, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), back);
         } catch (TimeoutException e) {
             throw new AssertionError("the server neither echoed nor closed within " + WAIT, e);
         } catch (InterruptedException e) {

@@ -32,7 +32,11 @@ import javax.net.ssl.SSLSession;
 final class EchoServer implements AutoCloseable {
 
     /** What the server saw of one handshake. */
-    record Handshake(Throwable failure, CertificateIdentity peer, String protocol, String cipherSuite,
+    record Handshake(
+            Throwable failure,
+            CertificateIdentity peer,
+            String protocol,
+            String cipherSuite,
             String applicationProtocol) {
         boolean succeeded() {
             return failure == null;
@@ -50,13 +54,15 @@ final class EchoServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(
-                                SslContexts.serverHandler(context, channel, TlsPolicy.HANDSHAKE_TIMEOUT),
-                                new RecordAndEcho());
+                        channel.pipeline()
+                                .addLast(
+                                        SslContexts.serverHandler(context, channel, TlsPolicy.HANDSHAKE_TIMEOUT),
+                                        new RecordAndEcho());
                     }
                 });
         try {
-            listener = bootstrap.bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+            listener =
+                    bootstrap.bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -86,7 +92,8 @@ final class EchoServer implements AutoCloseable {
     public void close() {
         listener.close().awaitUninterruptibly(WAIT.toMillis());
         assertThat(group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(WAIT.toMillis()))
-                .as("server event loops stopped").isTrue();
+                .as("server event loops stopped")
+                .isTrue();
     }
 
     private final class RecordAndEcho extends ChannelInboundHandlerAdapter {
@@ -104,8 +111,8 @@ final class EchoServer implements AutoCloseable {
                         ctx.close();
                         return;
                     }
-                    handshakes.add(new Handshake(null, peer, session.getProtocol(), session.getCipherSuite(),
-                            ssl.applicationProtocol()));
+                    handshakes.add(new Handshake(
+                            null, peer, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol()));
                 } else {
                     handshakes.add(new Handshake(completion.cause(), null, null, null, null));
                 }

@@ -38,7 +38,8 @@ class KeyMaterialTest {
     void loadsCertificateKeyAndChain() {
         Path cert = write(dir.resolve("cert.pem"), Pem.certificates(List.of(appliance.certificate())));
         Path key = write(dir.resolve("key.pem"), Pem.privateKey(appliance.privateKey()));
-        Path chain = write(dir.resolve("chain.pem"), Pem.certificates(appliance.chain().subList(1, 3)));
+        Path chain = write(
+                dir.resolve("chain.pem"), Pem.certificates(appliance.chain().subList(1, 3)));
 
         KeyMaterial keys = KeyMaterial.load(cert, key, chain);
 
@@ -53,7 +54,9 @@ class KeyMaterialTest {
         Path key = write(dir.resolve("key.pem"), Pem.privateKey(appliance.privateKey()));
 
         assertThat(KeyMaterial.load(full, key, null).chain()).containsExactlyElementsOf(appliance.chain());
-        assertThat(KeyMaterial.load(full, key, full).chain()).as("no duplicates").containsExactlyElementsOf(appliance.chain());
+        assertThat(KeyMaterial.load(full, key, full).chain())
+                .as("no duplicates")
+                .containsExactlyElementsOf(appliance.chain());
     }
 
     @Test
@@ -63,8 +66,11 @@ class KeyMaterialTest {
 
         assertThat(keys.toString())
                 .contains("CN=SN-KEYS-1", "3 certificate(s)", "hidden")
-                .doesNotContain(key.getPrivateExponent().toString(), key.getPrivateExponent().toString(16),
-                        key.getPrimeP().toString(16), Base64.getEncoder().encodeToString(key.getEncoded()).substring(0, 40));
+                .doesNotContain(
+                        key.getPrivateExponent().toString(),
+                        key.getPrivateExponent().toString(16),
+                        key.getPrimeP().toString(16),
+                        Base64.getEncoder().encodeToString(key.getEncoded()).substring(0, 40));
     }
 
     /** The certificate, key and chain files of one case, written into the test's directory. */
@@ -72,35 +78,77 @@ class KeyMaterialTest {
 
     static Stream<Arguments> badFiles() {
         return Stream.of(
-                bad("fail/missing-certificate", d -> new Files3(d.resolve("nope.pem"), key(d), chain(d)),
-                        "the certificate file", "nope.pem does not exist"),
-                bad("fail/missing-key", d -> new Files3(cert(d), d.resolve("nokey.pem"), chain(d)),
-                        "the private key file", "nokey.pem does not exist"),
-                bad("fail/missing-chain", d -> new Files3(cert(d), key(d), d.resolve("nochain.pem")),
-                        "the certificate chain file", "nochain.pem does not exist"),
+                bad(
+                        "fail/missing-certificate",
+                        d -> new Files3(d.resolve("nope.pem"), key(d), chain(d)),
+                        "the certificate file",
+                        "nope.pem does not exist"),
+                bad(
+                        "fail/missing-key",
+                        d -> new Files3(cert(d), d.resolve("nokey.pem"), chain(d)),
+                        "the private key file",
+                        "nokey.pem does not exist"),
+                bad(
+                        "fail/missing-chain",
+                        d -> new Files3(cert(d), key(d), d.resolve("nochain.pem")),
+                        "the certificate chain file",
+                        "nochain.pem does not exist"),
                 bad("fail/key-is-a-directory", d -> new Files3(cert(d), d, chain(d)), "is not a regular file"),
-                bad("fail/corrupted-certificate", d -> new Files3(
-                        write(d.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nAAAA!!!!\n-----END CERTIFICATE-----\n"),
-                        key(d), chain(d)), "cert.pem is not valid PEM (corrupted or truncated)"),
-                bad("fail/truncated-key", d -> {
-                    String pem = Pem.privateKey(appliance.privateKey());
-                    return new Files3(cert(d), write(d.resolve("key.pem"), pem.substring(0, pem.length() / 2)), chain(d));
-                }, "key.pem is not valid PEM"),
-                bad("fail/empty-certificate-file", d -> new Files3(write(d.resolve("cert.pem"), ""), key(d), chain(d)),
+                bad(
+                        "fail/corrupted-certificate",
+                        d -> new Files3(
+                                write(
+                                        d.resolve("cert.pem"),
+                                        "-----BEGIN CERTIFICATE-----\nAAAA!!!!\n-----END CERTIFICATE-----\n"),
+                                key(d),
+                                chain(d)),
+                        "cert.pem is not valid PEM (corrupted or truncated)"),
+                bad(
+                        "fail/truncated-key",
+                        d -> {
+                            String pem = Pem.privateKey(appliance.privateKey());
+                            return new Files3(
+                                    cert(d), write(d.resolve("key.pem"), pem.substring(0, pem.length() / 2)), chain(d));
+                        },
+                        "key.pem is not valid PEM"),
+                bad(
+                        "fail/empty-certificate-file",
+                        d -> new Files3(write(d.resolve("cert.pem"), ""), key(d), chain(d)),
                         "cert.pem holds no PEM block"),
-                bad("fail/certificate-where-key-expected", d -> new Files3(cert(d), cert(d), chain(d)),
+                bad(
+                        "fail/certificate-where-key-expected",
+                        d -> new Files3(cert(d), cert(d), chain(d)),
                         "cert.pem holds no PEM private key"),
-                bad("fail/key-of-another-certificate", d -> new Files3(cert(d),
-                        write(d.resolve("key.pem"), Pem.privateKey(TestPki.keyPair("engineer").getPrivate())), chain(d)),
-                        "the private key does not belong to certificate", "CN=SN-KEYS-1"),
-                bad("fail/chain-out-of-order", d -> new Files3(cert(d), key(d),
-                        write(d.resolve("chain.pem"), Pem.certificates(List.of(pki.rootCertificate(), pki.issuingCertificate())))),
+                bad(
+                        "fail/key-of-another-certificate",
+                        d -> new Files3(
+                                cert(d),
+                                write(
+                                        d.resolve("key.pem"),
+                                        Pem.privateKey(
+                                                TestPki.keyPair("engineer").getPrivate())),
+                                chain(d)),
+                        "the private key does not belong to certificate",
+                        "CN=SN-KEYS-1"),
+                bad(
+                        "fail/chain-out-of-order",
+                        d -> new Files3(
+                                cert(d),
+                                key(d),
+                                write(
+                                        d.resolve("chain.pem"),
+                                        Pem.certificates(List.of(pki.rootCertificate(), pki.issuingCertificate())))),
                         "the certificate chain is out of order"),
-                bad("fail/rsa-1024", d -> {
-                    TestPki.Issued weak = TlsFixtures.weakAppliance(pki, "SN-KEYS-WEAK");
-                    return new Files3(write(d.resolve("cert.pem"), Pem.certificates(List.of(weak.certificate()))),
-                            write(d.resolve("key.pem"), Pem.privateKey(weak.privateKey())), chain(d));
-                }, "is RSA 1024 bits: at least 2048 are required"));
+                bad(
+                        "fail/rsa-1024",
+                        d -> {
+                            TestPki.Issued weak = TlsFixtures.weakAppliance(pki, "SN-KEYS-WEAK");
+                            return new Files3(
+                                    write(d.resolve("cert.pem"), Pem.certificates(List.of(weak.certificate()))),
+                                    write(d.resolve("key.pem"), Pem.privateKey(weak.privateKey())),
+                                    chain(d));
+                        },
+                        "is RSA 1024 bits: at least 2048 are required"));
     }
 
     private static Arguments bad(String name, Function<Path, Files3> files, String... expected) {
@@ -134,6 +182,7 @@ class KeyMaterialTest {
     }
 
     private static Path chain(Path dir) {
-        return write(dir.resolve("chain.pem"), Pem.certificates(appliance.chain().subList(1, 3)));
+        return write(
+                dir.resolve("chain.pem"), Pem.certificates(appliance.chain().subList(1, 3)));
     }
 }

@@ -38,8 +38,11 @@ final class OpenSslClient implements AutoCloseable {
 
     /** Starts {@code openssl s_client -connect 127.0.0.1:port args…}. */
     static OpenSslClient start(int port, List<String> args) {
-        assertThat(Files.isExecutable(OPENSSL)).as("%s is installed (the interoperability tests need it)", OPENSSL).isTrue();
-        List<String> command = new ArrayList<>(List.of(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + port));
+        assertThat(Files.isExecutable(OPENSSL))
+                .as("%s is installed (the interoperability tests need it)", OPENSSL)
+                .isTrue();
+        List<String> command =
+                new ArrayList<>(List.of(OPENSSL.toString(), "s_client", "-connect", "127.0.0.1:" + port));
         command.addAll(args);
         try {
             Path output = Files.createTempFile("s_client-", ".out");

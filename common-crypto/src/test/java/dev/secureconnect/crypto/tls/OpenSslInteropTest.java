@@ -67,8 +67,8 @@ abstract class OpenSslInteropTest {
     void validApplianceOverTls13NegotiatesAes256Gcm() {
         TestPki.Issued appliance = pki.appliance("SN-OPENSSL-OK");
         try (EchoServer listener = applianceListener()) {
-            OpenSslClient.Result result = OpenSslClient.run(listener.port(),
-                    args(appliance, "-tls1_3", "-alpn", "secureconnect/1", "-ign_eof"), marker + "\n");
+            OpenSslClient.Result result = OpenSslClient.run(
+                    listener.port(), args(appliance, "-tls1_3", "-alpn", "secureconnect/1", "-ign_eof"), marker + "\n");
 
             assertThat(result.output()).contains("New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384");
             assertThat(result.output()).contains("ALPN protocol: secureconnect/1");
@@ -119,15 +119,24 @@ abstract class OpenSslInteropTest {
     void tls13ClientPreferringAes128() {
         TestPki.Issued appliance = pki.appliance("SN-OPENSSL-AES128-FIRST");
         try (EchoServer listener = applianceListener()) {
-            OpenSslClient.Result result = OpenSslClient.run(listener.port(), args(appliance, "-tls1_3", "-ign_eof",
-                    "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384"), marker + "\n");
+            OpenSslClient.Result result = OpenSslClient.run(
+                    listener.port(),
+                    args(
+                            appliance,
+                            "-tls1_3",
+                            "-ign_eof",
+                            "-ciphersuites",
+                            "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384"),
+                    marker + "\n");
 
             if (provider() == TlsProvider.OPENSSL) {
                 assertThat(listener.nextHandshake().succeeded()).isFalse();
                 assertThat(refusals.next().message()).contains("negotiated cipher suite TLS_AES_128_GCM_SHA256");
                 assertThat(result.output()).doesNotContain(marker);
             } else {
-                assertThat(result.output()).contains("New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384").contains(marker);
+                assertThat(result.output())
+                        .contains("New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384")
+                        .contains(marker);
                 assertThat(listener.nextHandshake().succeeded()).isTrue();
             }
         }
@@ -137,11 +146,17 @@ abstract class OpenSslInteropTest {
         return Stream.of(
                 Arguments.of("fail/no-client-certificate", null, null),
                 Arguments.of("fail/engineer-certificate", pki().engineer("openssl-eve"), Reason.WRONG_ROLE),
-                Arguments.of("fail/revoked-appliance", pki().revoked(CertificateIdentity.appliance("SN-OPENSSL-REVOKED")),
+                Arguments.of(
+                        "fail/revoked-appliance",
+                        pki().revoked(CertificateIdentity.appliance("SN-OPENSSL-REVOKED")),
                         Reason.REVOKED),
-                Arguments.of("fail/expired-appliance", pki().expired(CertificateIdentity.appliance("SN-OPENSSL-EXPIRED")),
+                Arguments.of(
+                        "fail/expired-appliance",
+                        pki().expired(CertificateIdentity.appliance("SN-OPENSSL-EXPIRED")),
                         Reason.EXPIRED),
-                Arguments.of("fail/unknown-ca", pki().untrusted(CertificateIdentity.appliance("SN-OPENSSL-ROGUE")),
+                Arguments.of(
+                        "fail/unknown-ca",
+                        pki().untrusted(CertificateIdentity.appliance("SN-OPENSSL-ROGUE")),
                         Reason.UNKNOWN_CA));
     }
 
@@ -149,35 +164,51 @@ abstract class OpenSslInteropTest {
     @MethodSource("refusedClients")
     void applianceListenerRefusesOverTls13(String name, TestPki.Issued client, Reason reason) {
         try (EchoServer listener = applianceListener()) {
-            List<String> args = client == null ? args(null, "-tls1_3", "-ign_eof") : args(client, "-tls1_3", "-ign_eof");
+            List<String> args =
+                    client == null ? args(null, "-tls1_3", "-ign_eof") : args(client, "-tls1_3", "-ign_eof");
             OpenSslClient.Result result = OpenSslClient.run(listener.port(), args, marker + "\n");
 
             EchoServer.Handshake seen = listener.nextHandshake();
-            assertThat(seen.succeeded()).as("listener-side handshake; s_client printed:%n%s", result.output()).isFalse();
+            assertThat(seen.succeeded())
+                    .as("listener-side handshake; s_client printed:%n%s", result.output())
+                    .isFalse();
             if (reason == null) {
-                assertThat(seen.failure()).hasStackTraceContaining(provider() == TlsProvider.OPENSSL
-                        ? "PEER_DID_NOT_RETURN_A_CERTIFICATE" : "Empty client certificate chain");
+                assertThat(seen.failure())
+                        .hasStackTraceContaining(
+                                provider() == TlsProvider.OPENSSL
+                                        ? "PEER_DID_NOT_RETURN_A_CERTIFICATE"
+                                        : "Empty client certificate chain");
                 assertThat(result.output()).containsAnyOf("alert bad certificate", "alert certificate required");
             } else {
                 Refusal refusal = refusals.next();
                 assertThat(refusal.reason()).as(refusal.message()).isEqualTo(reason);
-                assertThat(refusal.subject()).isEqualTo(client.certificate().getSubjectX500Principal().getName());
+                assertThat(refusal.subject())
+                        .isEqualTo(
+                                client.certificate().getSubjectX500Principal().getName());
                 // the JDK sends certificate_unknown for every refusal; BoringSSL names revoked and expired
                 // certificates and sends internal_error for the other refusals of the trust manager
-                assertThat(result.output()).containsPattern(provider() == TlsProvider.OPENSSL
-                        ? "alert (certificate revoked|certificate expired|internal error)"
-                        : "alert certificate unknown");
+                assertThat(result.output())
+                        .containsPattern(
+                                provider() == TlsProvider.OPENSSL
+                                        ? "alert (certificate revoked|certificate expired|internal error)"
+                                        : "alert certificate unknown");
             }
-            assertThat(result.output()).as("s_client got no application data back").doesNotContain(marker);
+            assertThat(result.output())
+                    .as("s_client got no application data back")
+                    .doesNotContain(marker);
         }
     }
 
     static Stream<Arguments> weakSuites() {
         return Stream.of(
-                Arguments.of("fail/tls12-aes128-only", List.of("-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256")),
-                Arguments.of("fail/tls12-cbc-and-rsa-kx-only",
+                Arguments.of(
+                        "fail/tls12-aes128-only",
+                        List.of("-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256")),
+                Arguments.of(
+                        "fail/tls12-cbc-and-rsa-kx-only",
                         List.of("-tls1_2", "-cipher", "ECDHE-RSA-AES256-SHA384:AES256-GCM-SHA384:AES256-SHA256")),
-                Arguments.of("fail/tls13-aes128-and-chacha-only",
+                Arguments.of(
+                        "fail/tls13-aes128-and-chacha-only",
                         List.of("-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256")),
                 Arguments.of("fail/tls11", List.of("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")));
     }
@@ -193,13 +224,19 @@ abstract class OpenSslInteropTest {
 
             if (provider() == TlsProvider.OPENSSL && offer.contains("-tls1_3")) {
                 // BoringSSL takes any TLS 1.3 suite: s_client finishes its handshake, the trust manager refuses it
-                assertThat(result.output()).contains("Cipher is TLS_AES_128_GCM_SHA256").doesNotContain(marker);
+                assertThat(result.output())
+                        .contains("Cipher is TLS_AES_128_GCM_SHA256")
+                        .doesNotContain(marker);
                 assertThat(refusals.next().message()).contains("negotiated cipher suite TLS_AES_128_GCM_SHA256");
                 assertThat(listener.nextHandshake().succeeded()).isFalse();
                 return;
             }
-            assertThat(result.exitCode()).as("s_client exit code; it printed:%n%s", result.output()).isNotZero();
-            assertThat(result.output()).contains("CONNECTED", "Cipher is (NONE)").doesNotContain(marker);
+            assertThat(result.exitCode())
+                    .as("s_client exit code; it printed:%n%s", result.output())
+                    .isNotZero();
+            assertThat(result.output())
+                    .contains("CONNECTED", "Cipher is (NONE)")
+                    .doesNotContain(marker);
             assertThat(listener.nextHandshake().succeeded()).isFalse();
         }
         assertThat(refusals.drain()).isEmpty();
@@ -215,11 +252,21 @@ abstract class OpenSslInteropTest {
     void tls12ClientOfferingOnlyWeakSignatureAlgorithmsFailsTheHandshake(String sigalgs) {
         TestPki.Issued appliance = pki.appliance("SN-OPENSSL-SIGALGS");
         try (EchoServer listener = applianceListener()) {
-            OpenSslClient.Result result = OpenSslClient.run(listener.port(), args(appliance, "-tls1_2", "-ign_eof",
-                    "-sigalgs", sigalgs, "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-GCM-SHA384@SECLEVEL=0"),
+            OpenSslClient.Result result = OpenSslClient.run(
+                    listener.port(),
+                    args(
+                            appliance,
+                            "-tls1_2",
+                            "-ign_eof",
+                            "-sigalgs",
+                            sigalgs,
+                            "-cipher",
+                            "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES256-GCM-SHA384@SECLEVEL=0"),
                     marker + "\n");
 
-            assertThat(result.exitCode()).as("s_client exit code; it printed:%n%s", result.output()).isNotZero();
+            assertThat(result.exitCode())
+                    .as("s_client exit code; it printed:%n%s", result.output())
+                    .isNotZero();
             assertThat(result.output()).contains("Cipher is (NONE)").doesNotContain(marker);
             assertThat(listener.nextHandshake().succeeded()).isFalse();
         }
@@ -230,8 +277,16 @@ abstract class OpenSslInteropTest {
     void tls12ClientOfferingSha1AndSha256GetsSha256() {
         TestPki.Issued appliance = pki.appliance("SN-OPENSSL-SIGALGS-OK");
         try (EchoServer listener = applianceListener()) {
-            OpenSslClient.Result result = OpenSslClient.run(listener.port(), args(appliance, "-tls1_2", "-ign_eof",
-                    "-sigalgs", "RSA+SHA1:RSA+SHA256", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384@SECLEVEL=0"),
+            OpenSslClient.Result result = OpenSslClient.run(
+                    listener.port(),
+                    args(
+                            appliance,
+                            "-tls1_2",
+                            "-ign_eof",
+                            "-sigalgs",
+                            "RSA+SHA1:RSA+SHA256",
+                            "-cipher",
+                            "ECDHE-RSA-AES256-GCM-SHA384@SECLEVEL=0"),
                     marker + "\n");
 
             assertThat(result.output()).contains("Peer signing digest: SHA256").contains(marker);
@@ -251,8 +306,10 @@ abstract class OpenSslInteropTest {
         TestPki.Issued appliance = pki.weaklySigned(CertificateIdentity.appliance("SN-OPENSSL-SHA1"), "SHA1withRSA");
         assertThat(appliance.certificate().getSigAlgName()).isEqualTo("SHA1withRSA");
         try (EchoServer listener = applianceListener()) {
-            OpenSslClient.Result result = OpenSslClient.run(listener.port(),
-                    args(appliance, protocol, "-ign_eof", "-cipher", "DEFAULT@SECLEVEL=0"), marker + "\n");
+            OpenSslClient.Result result = OpenSslClient.run(
+                    listener.port(),
+                    args(appliance, protocol, "-ign_eof", "-cipher", "DEFAULT@SECLEVEL=0"),
+                    marker + "\n");
 
             if (provider() == TlsProvider.JDK && protocol.equals("-tls1_3")) {
                 EchoServer.Handshake seen = listener.nextHandshake();
@@ -264,7 +321,8 @@ abstract class OpenSslInteropTest {
             Refusal refusal = refusals.next();
             assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
             assertThat(refusal.message()).contains("is signed with SHA1withRSA, which the TLS policy does not allow");
-            assertThat(refusal.subject()).isEqualTo(appliance.certificate().getSubjectX500Principal().getName());
+            assertThat(refusal.subject())
+                    .isEqualTo(appliance.certificate().getSubjectX500Principal().getName());
             assertThat(listener.nextHandshake().succeeded()).isFalse();
             assertThat(result.output()).doesNotContain(marker);
         }
@@ -281,25 +339,36 @@ abstract class OpenSslInteropTest {
         TestPki.Issued appliance = pki.appliance("SN-OPENSSL-RESUMED");
         Path session = dir.resolve("session.pem");
         try (EchoServer listener = applianceListener()) {
-            OpenSslClient.Result first = OpenSslClient.run(listener.port(),
-                    args(appliance, protocol, "-ign_eof", "-sess_out", session.toString()), marker + "\n");
+            OpenSslClient.Result first = OpenSslClient.run(
+                    listener.port(),
+                    args(appliance, protocol, "-ign_eof", "-sess_out", session.toString()),
+                    marker + "\n");
             assertThat(first.output()).contains(marker);
             assertThat(listener.nextHandshake().succeeded()).isTrue();
 
-            OpenSslClient.Result again = OpenSslClient.run(listener.port(),
-                    args(appliance, protocol, "-ign_eof", "-sess_in", session.toString()), marker + "\n");
-            assertThat(again.output()).as("resumed while valid").contains("Reused, ").contains(marker);
+            OpenSslClient.Result again = OpenSslClient.run(
+                    listener.port(),
+                    args(appliance, protocol, "-ign_eof", "-sess_in", session.toString()),
+                    marker + "\n");
+            assertThat(again.output())
+                    .as("resumed while valid")
+                    .contains("Reused, ")
+                    .contains(marker);
             assertThat(listener.nextHandshake().succeeded()).isTrue();
 
             pki.revoke(appliance, RevocationReason.KEY_COMPROMISE);
             publishCrl(dir, pki.revocationList());
-            OpenSslClient.Result revoked = OpenSslClient.run(listener.port(),
-                    args(appliance, protocol, "-ign_eof", "-sess_in", session.toString()), marker + "\n");
+            OpenSslClient.Result revoked = OpenSslClient.run(
+                    listener.port(),
+                    args(appliance, protocol, "-ign_eof", "-sess_in", session.toString()),
+                    marker + "\n");
 
             assertThat(revoked.output()).contains("Reused, ");
             assertThat(refusals.next().reason()).isEqualTo(Reason.REVOKED);
             assertThat(listener.nextHandshake().succeeded()).isFalse();
-            assertThat(revoked.output()).as("s_client got no application data back").doesNotContain(marker);
+            assertThat(revoked.output())
+                    .as("s_client got no application data back")
+                    .doesNotContain(marker);
         }
     }
 
@@ -341,8 +410,13 @@ abstract class OpenSslInteropTest {
 
     private EchoServer applianceListener() {
         Path crl = publishCrl(dir, pki.revocationList());
-        return new EchoServer(SslContexts.server(keys(server), trust(pki, crl), CertificateRole.APPLIANCE,
-                List.of("secureconnect/1"), refusals, provider()));
+        return new EchoServer(SslContexts.server(
+                keys(server),
+                trust(pki, crl),
+                CertificateRole.APPLIANCE,
+                List.of("secureconnect/1"),
+                refusals,
+                provider()));
     }
 
     /** s_client arguments presenting {@code client} (none if null), verifying the listener against the test root. */
@@ -352,7 +426,9 @@ abstract class OpenSslInteropTest {
             String id = client.certificate().getSerialNumber().toString(16);
             Path cert = write(dir.resolve(id + ".cert.pem"), Pem.certificates(List.of(client.certificate())));
             Path key = write(dir.resolve(id + ".key.pem"), Pem.privateKey(client.privateKey()));
-            Path chain = write(dir.resolve(id + ".chain.pem"), Pem.certificates(client.chain().subList(1, client.chain().size())));
+            Path chain = write(
+                    dir.resolve(id + ".chain.pem"),
+                    Pem.certificates(client.chain().subList(1, client.chain().size())));
             args.addAll(List.of("-cert", cert.toString(), "-key", key.toString(), "-cert_chain", chain.toString()));
         }
         args.addAll(List.of(more));

@@ -91,17 +91,26 @@ final class TlsFixtures {
         Instant now = Instant.now();
         try {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    issuer, BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofMinutes(5))),
-                    Date.from(now.plus(Duration.ofDays(1))), new X500Name("O=" + TestPki.ORGANISATION + ",OU=Appliances,CN=" + serial),
+                    issuer,
+                    BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(Duration.ofDays(1))),
+                    new X500Name("O=" + TestPki.ORGANISATION + ",OU=Appliances,CN=" + serial),
                     keys.getPublic());
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuer));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuer));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                    new GeneralName(GeneralName.uniformResourceIdentifier, "urn:secureconnect:appliance:" + serial)));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(new GeneralName(
+                            GeneralName.uniformResourceIdentifier, "urn:secureconnect:appliance:" + serial)));
             X509Certificate certificate = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(pki.issuingCa().signer().contentSigner()));
             List<X509Certificate> chain = new ArrayList<>();

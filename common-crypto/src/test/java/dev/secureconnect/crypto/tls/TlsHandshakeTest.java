@@ -85,7 +85,8 @@ abstract class TlsHandshakeTest {
     @AfterEach
     void stopClientLoop() {
         assertThat(clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(TlsFixtures.WAIT.toMillis()))
-                .as("client event loop stopped").isTrue();
+                .as("client event loop stopped")
+                .isTrue();
     }
 
     // ---- the listener accepts its own role ----------------------------------------------------------------------
@@ -117,8 +118,8 @@ abstract class TlsHandshakeTest {
     void tls12ClientGetsEcdheAes256Gcm() {
         TestPki.Issued appliance = pki.appliance("SN-TLS-12");
         try (EchoServer listener = applianceListener()) {
-            EchoClient.Outcome client = EchoClient.connect(clients, listener.port(),
-                    outsidePolicy(appliance, List.of("TLSv1.2"), TlsPolicy.CIPHER_SUITES));
+            EchoClient.Outcome client = EchoClient.connect(
+                    clients, listener.port(), outsidePolicy(appliance, List.of("TLSv1.2"), TlsPolicy.CIPHER_SUITES));
 
             EchoServer.Handshake seen = listener.nextHandshake();
             assertThat(seen.failure()).isNull();
@@ -137,20 +138,27 @@ abstract class TlsHandshakeTest {
     void clientOfferingOnlyAes128OrCbcSuitesIsRefused(String protocol) {
         List<String> weakSuites = protocol.equals("TLSv1.3")
                 ? List.of("TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256")
-                : List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256",
-                        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384");
+                : List.of(
+                        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                        "TLS_RSA_WITH_AES_128_GCM_SHA256",
+                        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+                        "TLS_RSA_WITH_AES_256_GCM_SHA384");
         TestPki.Issued appliance = pki.appliance("SN-TLS-WEAK-SUITES");
         try (EchoServer listener = applianceListener()) {
-            EchoClient.Outcome client = EchoClient.connect(clients, listener.port(),
-                    outsidePolicy(appliance, List.of(protocol), weakSuites));
+            EchoClient.Outcome client = EchoClient.connect(
+                    clients, listener.port(), outsidePolicy(appliance, List.of(protocol), weakSuites));
 
             assertThat(listener.nextHandshake().succeeded()).isFalse();
-            assertThat(client.echoedPing()).as("the refused client got no application data").isFalse();
+            assertThat(client.echoedPing())
+                    .as("the refused client got no application data")
+                    .isFalse();
             if (listenerProvider() == TlsProvider.OPENSSL && protocol.equals("TLSv1.3")) {
                 Refusal refusal = serverRefusals.next();
                 assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
-                assertThat(refusal.message()).contains("negotiated cipher suite TLS_AES_128_GCM_SHA256",
-                        "which the TLS policy does not allow");
+                assertThat(refusal.message())
+                        .contains(
+                                "negotiated cipher suite TLS_AES_128_GCM_SHA256",
+                                "which the TLS policy does not allow");
             } else {
                 assertThat(client.handshakeSucceeded()).isFalse();
             }
@@ -166,8 +174,13 @@ abstract class TlsHandshakeTest {
     void tls13ClientPreferringAes128() {
         TestPki.Issued appliance = pki.appliance("SN-TLS-AES128-FIRST");
         try (EchoServer listener = applianceListener()) {
-            EchoClient.Outcome client = EchoClient.connect(clients, listener.port(), outsidePolicy(appliance,
-                    List.of("TLSv1.3"), List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384")));
+            EchoClient.Outcome client = EchoClient.connect(
+                    clients,
+                    listener.port(),
+                    outsidePolicy(
+                            appliance,
+                            List.of("TLSv1.3"),
+                            List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384")));
 
             EchoServer.Handshake seen = listener.nextHandshake();
             if (listenerProvider() == TlsProvider.OPENSSL) {
@@ -188,11 +201,21 @@ abstract class TlsHandshakeTest {
         return Stream.of(
                 refused("fail/wrong-role-engineer", () -> pki.engineer("tls-eve"), Reason.WRONG_ROLE),
                 refused("fail/wrong-role-server", () -> pki.server(), Reason.WRONG_ROLE),
-                refused("fail/revoked", () -> pki.revoked(CertificateIdentity.appliance("SN-TLS-REVOKED")), Reason.REVOKED),
-                refused("fail/expired", () -> pki.expired(CertificateIdentity.appliance("SN-TLS-EXPIRED")), Reason.EXPIRED),
-                refused("fail/not-yet-valid", () -> pki.notYetValid(CertificateIdentity.appliance("SN-TLS-EARLY")),
+                refused(
+                        "fail/revoked",
+                        () -> pki.revoked(CertificateIdentity.appliance("SN-TLS-REVOKED")),
+                        Reason.REVOKED),
+                refused(
+                        "fail/expired",
+                        () -> pki.expired(CertificateIdentity.appliance("SN-TLS-EXPIRED")),
+                        Reason.EXPIRED),
+                refused(
+                        "fail/not-yet-valid",
+                        () -> pki.notYetValid(CertificateIdentity.appliance("SN-TLS-EARLY")),
                         Reason.NOT_YET_VALID),
-                refused("fail/unknown-ca", () -> pki.untrusted(CertificateIdentity.appliance("SN-TLS-ROGUE")),
+                refused(
+                        "fail/unknown-ca",
+                        () -> pki.untrusted(CertificateIdentity.appliance("SN-TLS-ROGUE")),
                         Reason.UNKNOWN_CA),
                 refused("fail/rsa-1024", () -> TlsFixtures.weakAppliance(pki, "SN-TLS-WEAK"), Reason.INVALID));
     }
@@ -207,16 +230,19 @@ abstract class TlsHandshakeTest {
         TestPki.Issued client = certificate.get();
         try (EchoServer listener = applianceListener()) {
             // a client outside the policy: KeyMaterial itself refuses a 1024-bit key
-            EchoClient.Outcome outcome = EchoClient.connect(clients, listener.port(),
-                    outsidePolicy(client, TlsPolicy.PROTOCOLS, TlsPolicy.CIPHER_SUITES));
+            EchoClient.Outcome outcome = EchoClient.connect(
+                    clients, listener.port(), outsidePolicy(client, TlsPolicy.PROTOCOLS, TlsPolicy.CIPHER_SUITES));
 
             Refusal refusal = serverRefusals.next();
             assertThat(refusal.reason()).as(refusal.message()).isEqualTo(reason);
-            assertThat(refusal.subject()).isEqualTo(client.certificate().getSubjectX500Principal().getName());
+            assertThat(refusal.subject())
+                    .isEqualTo(client.certificate().getSubjectX500Principal().getName());
             assertThat(refusal.peerAddress()).startsWith("127.0.0.1:");
             assertThat(refusal.message()).doesNotContain("\n");
             assertThat(listener.nextHandshake().succeeded()).isFalse();
-            assertThat(outcome.echoedPing()).as("the refused client got no application data").isFalse();
+            assertThat(outcome.echoedPing())
+                    .as("the refused client got no application data")
+                    .isFalse();
         }
         assertThat(serverRefusals.drain()).as("one report per refusal").isEmpty();
     }
@@ -225,7 +251,8 @@ abstract class TlsHandshakeTest {
     void weakKeyRefusalSaysWhy() {
         TestPki.Issued weak = TlsFixtures.weakAppliance(pki, "SN-TLS-WEAK-2");
         try (EchoServer listener = applianceListener()) {
-            EchoClient.connect(clients, listener.port(), outsidePolicy(weak, TlsPolicy.PROTOCOLS, TlsPolicy.CIPHER_SUITES));
+            EchoClient.connect(
+                    clients, listener.port(), outsidePolicy(weak, TlsPolicy.PROTOCOLS, TlsPolicy.CIPHER_SUITES));
             assertThat(serverRefusals.next().message()).contains("RSA 1024 bits", "2048");
         }
     }
@@ -234,14 +261,15 @@ abstract class TlsHandshakeTest {
     void engineerListenerRefusesAppliances() {
         TestPki.Issued appliance = pki.appliance("SN-TLS-ON-ENGINEER-PORT");
         Path crl = publishCrl(dir, pki.revocationList());
-        SslContext engineerListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ENGINEER, List.of(),
-                serverRefusals, listenerProvider());
+        SslContext engineerListener = SslContexts.server(
+                keys(server), trust(pki, crl), CertificateRole.ENGINEER, List.of(), serverRefusals, listenerProvider());
         try (EchoServer listener = new EchoServer(engineerListener)) {
             EchoClient.connect(clients, client(appliance), "localhost", listener.port());
 
             Refusal refusal = serverRefusals.next();
             assertThat(refusal.reason()).isEqualTo(Reason.WRONG_ROLE);
-            assertThat(refusal.message()).contains("engineer listener accepts only engineer certificates", "SN-TLS-ON-ENGINEER-PORT");
+            assertThat(refusal.message())
+                    .contains("engineer listener accepts only engineer certificates", "SN-TLS-ON-ENGINEER-PORT");
         }
     }
 
@@ -249,15 +277,17 @@ abstract class TlsHandshakeTest {
     void engineerListenerRefusesApiClients() {
         TestPki.Issued apiClient = pki.apiClient("tls-splunk");
         Path crl = publishCrl(dir, pki.revocationList());
-        SslContext engineerListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ENGINEER, List.of(),
-                serverRefusals, listenerProvider());
+        SslContext engineerListener = SslContexts.server(
+                keys(server), trust(pki, crl), CertificateRole.ENGINEER, List.of(), serverRefusals, listenerProvider());
         try (EchoServer listener = new EchoServer(engineerListener)) {
             EchoClient.connect(clients, client(apiClient), "localhost", listener.port());
 
             Refusal refusal = serverRefusals.next();
             assertThat(refusal.reason()).isEqualTo(Reason.WRONG_ROLE);
-            assertThat(refusal.message()).contains("engineer listener accepts only engineer certificates",
-                    "not the api-client certificate of api-client tls-splunk");
+            assertThat(refusal.message())
+                    .contains(
+                            "engineer listener accepts only engineer certificates",
+                            "not the api-client certificate of api-client tls-splunk");
             assertThat(listener.nextHandshake().succeeded()).isFalse();
         }
     }
@@ -266,8 +296,13 @@ abstract class TlsHandshakeTest {
     void apiClientListenerAcceptsApiClientsOnlyAndReadsTheirIdentity() {
         TestPki.Issued apiClient = pki.apiClient("tls-elastic");
         Path crl = publishCrl(dir, pki.revocationList());
-        SslContext apiListener = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.API_CLIENT, List.of(),
-                serverRefusals, listenerProvider());
+        SslContext apiListener = SslContexts.server(
+                keys(server),
+                trust(pki, crl),
+                CertificateRole.API_CLIENT,
+                List.of(),
+                serverRefusals,
+                listenerProvider());
         try (EchoServer listener = new EchoServer(apiListener)) {
             EchoClient.Outcome accepted = EchoClient.connect(clients, client(apiClient), "localhost", listener.port());
             assertThat(accepted.echoedPing()).isTrue();
@@ -284,18 +319,23 @@ abstract class TlsHandshakeTest {
 
     static Stream<Arguments> engineerAndApiClientListenerAccepts() {
         return Stream.of(
-                Arguments.of("ok/engineer", (Supplier<TestPki.Issued>) () -> pki.engineer("tls-multi-alice"),
+                Arguments.of(
+                        "ok/engineer",
+                        (Supplier<TestPki.Issued>) () -> pki.engineer("tls-multi-alice"),
                         TestPki.engineerIdentity("tls-multi-alice")),
-                Arguments.of("ok/api-client", (Supplier<TestPki.Issued>) () -> pki.apiClient("tls-multi-splunk"),
+                Arguments.of(
+                        "ok/api-client",
+                        (Supplier<TestPki.Issued>) () -> pki.apiClient("tls-multi-splunk"),
                         CertificateIdentity.apiClient("tls-multi-splunk")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("engineerAndApiClientListenerAccepts")
-    void listenerForSeveralRolesAcceptsEachOfThem(String name, Supplier<TestPki.Issued> certificate,
-            CertificateIdentity identity) {
+    void listenerForSeveralRolesAcceptsEachOfThem(
+            String name, Supplier<TestPki.Issued> certificate, CertificateIdentity identity) {
         try (EchoServer listener = engineerAndApiClientListener()) {
-            EchoClient.Outcome client = EchoClient.connect(clients, client(certificate.get()), "localhost", listener.port());
+            EchoClient.Outcome client =
+                    EchoClient.connect(clients, client(certificate.get()), "localhost", listener.port());
 
             EchoServer.Handshake seen = listener.nextHandshake();
             assertThat(seen.failure()).as("server-side handshake failure").isNull();
@@ -309,7 +349,9 @@ abstract class TlsHandshakeTest {
         return Stream.of(
                 refused("fail/wrong-role-appliance", () -> pki.appliance("SN-TLS-MULTI"), Reason.WRONG_ROLE),
                 refused("fail/wrong-role-server", () -> pki.server(), Reason.WRONG_ROLE),
-                refused("fail/revoked-api-client", () -> pki.revoked(CertificateIdentity.apiClient("tls-multi-revoked")),
+                refused(
+                        "fail/revoked-api-client",
+                        () -> pki.revoked(CertificateIdentity.apiClient("tls-multi-revoked")),
                         Reason.REVOKED));
     }
 
@@ -318,8 +360,8 @@ abstract class TlsHandshakeTest {
     void listenerForSeveralRolesRefusesOthers(String name, Supplier<TestPki.Issued> certificate, Reason reason) {
         TestPki.Issued client = certificate.get();
         try (EchoServer listener = engineerAndApiClientListener()) {
-            EchoClient.Outcome outcome = EchoClient.connect(clients, listener.port(),
-                    outsidePolicy(client, TlsPolicy.PROTOCOLS, TlsPolicy.CIPHER_SUITES));
+            EchoClient.Outcome outcome = EchoClient.connect(
+                    clients, listener.port(), outsidePolicy(client, TlsPolicy.PROTOCOLS, TlsPolicy.CIPHER_SUITES));
 
             Refusal refusal = serverRefusals.next();
             assertThat(refusal.reason()).as(refusal.message()).isEqualTo(reason);
@@ -330,7 +372,9 @@ abstract class TlsHandshakeTest {
                         .doesNotContain("\n");
             }
             assertThat(listener.nextHandshake().succeeded()).isFalse();
-            assertThat(outcome.echoedPing()).as("the refused client got no application data").isFalse();
+            assertThat(outcome.echoedPing())
+                    .as("the refused client got no application data")
+                    .isFalse();
         }
         assertThat(serverRefusals.drain()).as("one report per refusal").isEmpty();
     }
@@ -354,11 +398,11 @@ abstract class TlsHandshakeTest {
     void crlReplacedOnDiskRefusesTheNextHandshake(String name, String protocol) {
         TestPki.Issued appliance = pki.appliance("SN-TLS-LATER-REVOKED");
         Path crl = publishCrl(dir, pki.revocationList());
-        SslContext listenerContext = SslContexts.server(keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN,
-                serverRefusals, listenerProvider());
+        SslContext listenerContext = SslContexts.server(
+                keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN, serverRefusals, listenerProvider());
         SslContext policyClient = client(appliance);
-        Function<SocketChannel, SslHandler> plainClient = protocol == null ? null
-                : outsidePolicy(appliance, List.of(protocol), TlsPolicy.CIPHER_SUITES);
+        Function<SocketChannel, SslHandler> plainClient =
+                protocol == null ? null : outsidePolicy(appliance, List.of(protocol), TlsPolicy.CIPHER_SUITES);
         try (EchoServer listener = new EchoServer(listenerContext)) {
             EchoClient.Outcome first = plainClient == null
                     ? EchoClient.connect(clients, policyClient, "localhost", listener.port())
@@ -416,20 +460,46 @@ abstract class TlsHandshakeTest {
 
     static Stream<Arguments> refusedServers() {
         return Stream.of(
-                Arguments.of("fail/other-dns-name", (Supplier<TestPki.Issued>) () -> pki.issue(
-                        CertificateIdentity.server(List.of("support.example.net"), List.of())), "localhost", Reason.INVALID),
-                Arguments.of("fail/other-ip-address", (Supplier<TestPki.Issued>) () -> pki.issue(
-                        CertificateIdentity.server(List.of(), List.of("10.11.12.13"))), "127.0.0.1", Reason.INVALID),
-                Arguments.of("fail/dns-name-only-dialled-by-ip", (Supplier<TestPki.Issued>) () -> pki.issue(
-                        CertificateIdentity.server(List.of("localhost"), List.of())), "127.0.0.1", Reason.INVALID),
-                Arguments.of("fail/appliance-certificate", (Supplier<TestPki.Issued>) () -> pki.appliance("SN-TLS-IMPOSTOR"),
-                        "localhost", Reason.WRONG_ROLE),
-                Arguments.of("fail/engineer-certificate", (Supplier<TestPki.Issued>) () -> pki.engineer("tls-impostor"),
-                        "localhost", Reason.WRONG_ROLE),
-                Arguments.of("fail/unknown-ca", (Supplier<TestPki.Issued>) () -> pki.untrusted(
-                        CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1"))), "localhost", Reason.UNKNOWN_CA),
-                Arguments.of("fail/expired", (Supplier<TestPki.Issued>) () -> pki.expired(
-                        CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1"))), "localhost", Reason.EXPIRED));
+                Arguments.of(
+                        "fail/other-dns-name",
+                        (Supplier<TestPki.Issued>)
+                                () -> pki.issue(CertificateIdentity.server(List.of("support.example.net"), List.of())),
+                        "localhost",
+                        Reason.INVALID),
+                Arguments.of(
+                        "fail/other-ip-address",
+                        (Supplier<TestPki.Issued>)
+                                () -> pki.issue(CertificateIdentity.server(List.of(), List.of("10.11.12.13"))),
+                        "127.0.0.1",
+                        Reason.INVALID),
+                Arguments.of(
+                        "fail/dns-name-only-dialled-by-ip",
+                        (Supplier<TestPki.Issued>)
+                                () -> pki.issue(CertificateIdentity.server(List.of("localhost"), List.of())),
+                        "127.0.0.1",
+                        Reason.INVALID),
+                Arguments.of(
+                        "fail/appliance-certificate",
+                        (Supplier<TestPki.Issued>) () -> pki.appliance("SN-TLS-IMPOSTOR"),
+                        "localhost",
+                        Reason.WRONG_ROLE),
+                Arguments.of(
+                        "fail/engineer-certificate",
+                        (Supplier<TestPki.Issued>) () -> pki.engineer("tls-impostor"),
+                        "localhost",
+                        Reason.WRONG_ROLE),
+                Arguments.of(
+                        "fail/unknown-ca",
+                        (Supplier<TestPki.Issued>) () ->
+                                pki.untrusted(CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1"))),
+                        "localhost",
+                        Reason.UNKNOWN_CA),
+                Arguments.of(
+                        "fail/expired",
+                        (Supplier<TestPki.Issued>) () ->
+                                pki.expired(CertificateIdentity.server(List.of("localhost"), List.of("127.0.0.1"))),
+                        "localhost",
+                        Reason.EXPIRED));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -437,8 +507,13 @@ abstract class TlsHandshakeTest {
     void clientRefusesServer(String name, Supplier<TestPki.Issued> serverCertificate, String host, Reason reason) {
         TestPki.Issued appliance = pki.appliance("SN-TLS-CAREFUL");
         Path crl = publishCrl(dir, pki.revocationList());
-        SslContext impostor = SslContexts.server(keys(serverCertificate.get()), trust(pki, crl), CertificateRole.APPLIANCE,
-                ALPN, serverRefusals, listenerProvider());
+        SslContext impostor = SslContexts.server(
+                keys(serverCertificate.get()),
+                trust(pki, crl),
+                CertificateRole.APPLIANCE,
+                ALPN,
+                serverRefusals,
+                listenerProvider());
         try (EchoServer listener = new EchoServer(impostor)) {
             EchoClient.Outcome client = EchoClient.connect(clients, client(appliance), host, listener.port());
 
@@ -458,8 +533,13 @@ abstract class TlsHandshakeTest {
 
     @Test
     void listenerWithoutCrlIsRefused() {
-        assertThatThrownBy(() -> SslContexts.server(keys(server), trustWithoutCrl(pki), CertificateRole.APPLIANCE, ALPN,
-                serverRefusals, listenerProvider()))
+        assertThatThrownBy(() -> SslContexts.server(
+                        keys(server),
+                        trustWithoutCrl(pki),
+                        CertificateRole.APPLIANCE,
+                        ALPN,
+                        serverRefusals,
+                        listenerProvider()))
                 .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("revocation list");
     }
@@ -467,8 +547,13 @@ abstract class TlsHandshakeTest {
     @Test
     void listenerForCaRoleIsRefused() {
         Path crl = publishCrl(dir, pki.revocationList());
-        assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl), CertificateRole.ROOT_CA, ALPN,
-                serverRefusals, listenerProvider()))
+        assertThatThrownBy(() -> SslContexts.server(
+                        keys(server),
+                        trust(pki, crl),
+                        CertificateRole.ROOT_CA,
+                        ALPN,
+                        serverRefusals,
+                        listenerProvider()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("requiredClientRole: root-ca (expected: appliance, engineer, api-client or server)");
     }
@@ -476,11 +561,18 @@ abstract class TlsHandshakeTest {
     @Test
     void listenerForNoRoleOrACaRoleAmongSeveralIsRefused() {
         Path crl = publishCrl(dir, pki.revocationList());
-        assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl), Set.of(), ALPN, serverRefusals, listenerProvider()))
+        assertThatThrownBy(() -> SslContexts.server(
+                        keys(server), trust(pki, crl), Set.of(), ALPN, serverRefusals, listenerProvider()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("allowedClientRoles: [] (expected: at least one of appliance, engineer, api-client or server)");
-        assertThatThrownBy(() -> SslContexts.server(keys(server), trust(pki, crl),
-                Set.of(CertificateRole.ENGINEER, CertificateRole.ISSUING_CA), ALPN, serverRefusals, listenerProvider()))
+                .hasMessage(
+                        "allowedClientRoles: [] (expected: at least one of appliance, engineer, api-client or server)");
+        assertThatThrownBy(() -> SslContexts.server(
+                        keys(server),
+                        trust(pki, crl),
+                        Set.of(CertificateRole.ENGINEER, CertificateRole.ISSUING_CA),
+                        ALPN,
+                        serverRefusals,
+                        listenerProvider()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedClientRoles: [issuing-ca, engineer] (expected: at least one of appliance, engineer,"
                         + " api-client or server)");
@@ -490,23 +582,27 @@ abstract class TlsHandshakeTest {
     void clientHandlerChecksItsArguments() {
         SslContext client = client(pki.appliance("SN-TLS-ARGS"));
         ByteBufAllocator allocator = UnpooledByteBufAllocator.DEFAULT;
-        assertThatThrownBy(() -> SslContexts.clientHandler(client, allocator, "bad host", 443, TlsPolicy.HANDSHAKE_TIMEOUT))
+        assertThatThrownBy(() ->
+                        SslContexts.clientHandler(client, allocator, "bad host", 443, TlsPolicy.HANDSHAKE_TIMEOUT))
                 .hasMessageStartingWith("host: 'bad host'");
-        assertThatThrownBy(() -> SslContexts.clientHandler(client, allocator, "localhost", 0, TlsPolicy.HANDSHAKE_TIMEOUT))
+        assertThatThrownBy(
+                        () -> SslContexts.clientHandler(client, allocator, "localhost", 0, TlsPolicy.HANDSHAKE_TIMEOUT))
                 .hasMessage("port: 0 (expected: 1-65535)");
         assertThatThrownBy(() -> SslContexts.clientHandler(client, allocator, "localhost", 443, Duration.ZERO))
                 .hasMessageStartingWith("handshakeTimeout: PT0S");
 
         SslHandler byAddress = SslContexts.clientHandler(client, allocator, "[::1]", 443, Duration.ofSeconds(3));
         assertThat(byAddress.getHandshakeTimeoutMillis()).isEqualTo(3000);
-        assertThat(byAddress.engine().getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
-        assertThat(byAddress.engine().getSSLParameters().getServerNames()).as("no SNI for an address").isNullOrEmpty();
+        assertThat(byAddress.engine().getSSLParameters().getEndpointIdentificationAlgorithm())
+                .isEqualTo("HTTPS");
+        assertThat(byAddress.engine().getSSLParameters().getServerNames())
+                .as("no SNI for an address")
+                .isNullOrEmpty();
         assertThat(byAddress.engine().getPeerHost()).isEqualTo("::1");
 
         SslHandler byName = SslContexts.clientHandler(client, allocator, "localhost", 443, TlsPolicy.HANDSHAKE_TIMEOUT);
         assertThat(byName.getHandshakeTimeoutMillis()).isEqualTo(10_000);
-        assertThat(byName.engine().getSSLParameters().getServerNames())
-                .containsExactly(new SNIHostName("localhost"));
+        assertThat(byName.engine().getSSLParameters().getServerNames()).containsExactly(new SNIHostName("localhost"));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
@@ -516,12 +612,18 @@ abstract class TlsHandshakeTest {
     }
 
     private EchoServer applianceListener(Path crl) {
-        return new EchoServer(SslContexts.server(keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN, serverRefusals, listenerProvider()));
+        return new EchoServer(SslContexts.server(
+                keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN, serverRefusals, listenerProvider()));
     }
 
     private EchoServer engineerAndApiClientListener() {
-        return new EchoServer(SslContexts.server(keys(server), trust(pki, publishCrl(dir, pki.revocationList())),
-                Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT), List.of(), serverRefusals, listenerProvider()));
+        return new EchoServer(SslContexts.server(
+                keys(server),
+                trust(pki, publishCrl(dir, pki.revocationList())),
+                Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT),
+                List.of(),
+                serverRefusals,
+                listenerProvider()));
     }
 
     /** An appliance's client context as the product builds it: no CRL, server name checked. */

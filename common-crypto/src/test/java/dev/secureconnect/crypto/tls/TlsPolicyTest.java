@@ -17,14 +17,16 @@ class TlsPolicyTest {
 
     @Test
     void cipherSuitesAreAes256GcmWithForwardSecrecyInOrder() {
-        assertThat(TlsPolicy.CIPHER_SUITES).containsExactly(
-                "TLS_AES_256_GCM_SHA384",
-                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-                "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
-        assertThat(TlsPolicy.CIPHER_SUITES).allSatisfy(suite -> assertThat(suite)
-                .contains("AES_256_GCM")
-                .doesNotContain("CBC", "AES_128", "TLS_RSA_WITH"));
-        assertThat(TlsPolicy.CIPHER_SUITES.subList(1, 3)).allSatisfy(suite -> assertThat(suite).containsPattern("^TLS_(EC)?DHE_RSA_"));
+        assertThat(TlsPolicy.CIPHER_SUITES)
+                .containsExactly(
+                        "TLS_AES_256_GCM_SHA384",
+                        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
+        assertThat(TlsPolicy.CIPHER_SUITES)
+                .allSatisfy(suite ->
+                        assertThat(suite).contains("AES_256_GCM").doesNotContain("CBC", "AES_128", "TLS_RSA_WITH"));
+        assertThat(TlsPolicy.CIPHER_SUITES.subList(1, 3))
+                .allSatisfy(suite -> assertThat(suite).containsPattern("^TLS_(EC)?DHE_RSA_"));
     }
 
     @Test
@@ -39,7 +41,9 @@ class TlsPolicyTest {
     void handshakeTimeoutIsTenSecondsAndChecked() {
         assertThat(TlsPolicy.HANDSHAKE_TIMEOUT).isEqualTo(Duration.ofSeconds(10));
         assertThat(TlsPolicy.requireHandshakeTimeout(Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(1));
-        for (Duration wrong : new Duration[] {Duration.ZERO, Duration.ofNanos(999_999), Duration.ofSeconds(-1), Duration.ofMinutes(2)}) {
+        for (Duration wrong :
+                new Duration[] {Duration.ZERO, Duration.ofNanos(999_999), Duration.ofSeconds(-1), Duration.ofMinutes(2)
+                }) {
             assertThatThrownBy(() -> TlsPolicy.requireHandshakeTimeout(wrong))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("handshakeTimeout: " + wrong);

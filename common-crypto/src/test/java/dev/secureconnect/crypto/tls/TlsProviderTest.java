@@ -36,20 +36,23 @@ class TlsProviderTest {
         assertThatThrownBy(() -> TlsProvider.parse("SC_TLS_PROVIDER", "boringssl"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SC_TLS_PROVIDER: 'boringssl' (expected: auto, openssl or jdk)");
-        assertThatThrownBy(() -> TlsProvider.parse("tls.provider", null)).hasMessageStartingWith("tls.provider: 'null'");
+        assertThatThrownBy(() -> TlsProvider.parse("tls.provider", null))
+                .hasMessageStartingWith("tls.provider: 'null'");
     }
 
     @Test
     void autoIsBoringSslOnListenersAndTheJdkOnClients() {
-        assertThat(OpenSsl.isAvailable()).as("BoringSSL loads here (cause: %s)", OpenSsl.unavailabilityCause()).isTrue();
+        assertThat(OpenSsl.isAvailable())
+                .as("BoringSSL loads here (cause: %s)", OpenSsl.unavailabilityCause())
+                .isTrue();
         assertThat(TlsProvider.AUTO.onListener()).isEqualTo(TlsProvider.OPENSSL);
         assertThat(TlsProvider.AUTO.onClient()).isEqualTo(TlsProvider.JDK);
         TestPki pki = TestPki.shared();
         Path crl = publishCrl(dir, pki.revocationList());
-        SslContext listener = SslContexts.server(keys(pki.server()), trust(pki, crl), CertificateRole.APPLIANCE, List.of(),
-                new Refusals());
-        SslContext client = SslContexts.client(keys(pki.appliance("SN-AUTO")), trustWithoutCrl(pki), List.of(),
-                new Refusals());
+        SslContext listener = SslContexts.server(
+                keys(pki.server()), trust(pki, crl), CertificateRole.APPLIANCE, List.of(), new Refusals());
+        SslContext client =
+                SslContexts.client(keys(pki.appliance("SN-AUTO")), trustWithoutCrl(pki), List.of(), new Refusals());
         assertThat(SslContexts.provider(listener)).isEqualTo(TlsProvider.OPENSSL);
         assertThat(SslContexts.provider(client)).isEqualTo(TlsProvider.JDK);
     }
@@ -65,10 +68,19 @@ class TlsProviderTest {
         Refusals serverRefusals = new Refusals();
         Refusals clientRefusals = new Refusals();
         Path crl = publishCrl(dir, pki.revocationList());
-        SslContext listenerContext = SslContexts.server(keys(pki.server()), trust(pki, crl), CertificateRole.APPLIANCE,
-                List.of(), serverRefusals, TlsProvider.OPENSSL);
-        SslContext clientContext = SslContexts.client(keys(pki.appliance("SN-BORING-BOTH")), trustWithoutCrl(pki),
-                List.of(), clientRefusals, TlsProvider.OPENSSL);
+        SslContext listenerContext = SslContexts.server(
+                keys(pki.server()),
+                trust(pki, crl),
+                CertificateRole.APPLIANCE,
+                List.of(),
+                serverRefusals,
+                TlsProvider.OPENSSL);
+        SslContext clientContext = SslContexts.client(
+                keys(pki.appliance("SN-BORING-BOTH")),
+                trustWithoutCrl(pki),
+                List.of(),
+                clientRefusals,
+                TlsProvider.OPENSSL);
         EventLoopGroup clients = new NioEventLoopGroup(1);
         try (EchoServer listener = new EchoServer(listenerContext)) {
             EchoClient.Outcome outcome = EchoClient.connect(clients, clientContext, "localhost", listener.port());

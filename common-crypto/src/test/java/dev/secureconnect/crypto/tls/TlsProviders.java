@@ -12,7 +12,8 @@ final class TlsProviders {
     /** {@code provider}, failing the test if it would fall back to another one here. */
     static TlsProvider require(TlsProvider provider) {
         if (provider == TlsProvider.OPENSSL) {
-            assertThat(OpenSsl.isAvailable()).as("BoringSSL loads here (cause: %s)", OpenSsl.unavailabilityCause())
+            assertThat(OpenSsl.isAvailable())
+                    .as("BoringSSL loads here (cause: %s)", OpenSsl.unavailabilityCause())
                     .isTrue();
         }
         assertThat(provider.onListener()).isEqualTo(provider);

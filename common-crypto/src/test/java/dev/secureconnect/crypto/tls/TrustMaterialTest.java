@@ -48,7 +48,8 @@ class TrustMaterialTest {
         TrustMaterial trust = trust(pki, publishCrl(dir, pki.revocationList()));
 
         assertThat(trust.checksRevocation()).isTrue();
-        assertThatCode(() -> trust.validator().validate(valid.chain(), Instant.now())).doesNotThrowAnyException();
+        assertThatCode(() -> trust.validator().validate(valid.chain(), Instant.now()))
+                .doesNotThrowAnyException();
         assertRefused(trust, revoked, Reason.REVOKED);
         assertThat(trust.toString()).contains("issuing-ca.crl.pem", "SecureConnect Test Root CA");
     }
@@ -57,7 +58,8 @@ class TrustMaterialTest {
     void changedCrlFileIsReadAgain() {
         TestPki.Issued appliance = pki.appliance("SN-TRUST-LATER");
         TrustMaterial trust = trust(pki, publishCrl(dir, pki.revocationList()));
-        assertThatCode(() -> trust.validator().validate(appliance.chain(), Instant.now())).doesNotThrowAnyException();
+        assertThatCode(() -> trust.validator().validate(appliance.chain(), Instant.now()))
+                .doesNotThrowAnyException();
 
         pki.revoke(appliance, RevocationReason.KEY_COMPROMISE);
         publishCrl(dir, pki.revocationList());
@@ -77,7 +79,8 @@ class TrustMaterialTest {
         Files.writeString(crl, "x".repeat(size), StandardCharsets.US_ASCII);
         Files.setLastModifiedTime(crl, modified);
 
-        assertThatCode(() -> trust.validator().validate(appliance.chain(), Instant.now())).doesNotThrowAnyException();
+        assertThatCode(() -> trust.validator().validate(appliance.chain(), Instant.now()))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -91,11 +94,15 @@ class TrustMaterialTest {
                 .isInstanceOf(CertificateRejectedException.class)
                 .hasMessageContaining(crl + " is not valid PEM")
                 .hasMessageContaining("no peer is accepted until it is fixed")
-                .satisfies(e -> assertThat(((CertificateRejectedException) e).reason()).isEqualTo(Reason.REVOCATION_STATUS_UNKNOWN));
-        assertThatThrownBy(trust::validator).as("still refused: no fall-back").isInstanceOf(CertificateRejectedException.class);
+                .satisfies(e -> assertThat(((CertificateRejectedException) e).reason())
+                        .isEqualTo(Reason.REVOCATION_STATUS_UNKNOWN));
+        assertThatThrownBy(trust::validator)
+                .as("still refused: no fall-back")
+                .isInstanceOf(CertificateRejectedException.class);
 
         publishCrl(dir, pki.revocationList());
-        assertThatCode(() -> trust.validator().validate(appliance.chain(), Instant.now())).doesNotThrowAnyException();
+        assertThatCode(() -> trust.validator().validate(appliance.chain(), Instant.now()))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -158,7 +165,8 @@ class TrustMaterialTest {
 
         assertThat(trust.checksRevocation()).isFalse();
         assertThat(trust.toString()).contains("revocation not checked");
-        assertThatCode(() -> trust.validator().validate(revoked.chain(), Instant.now())).doesNotThrowAnyException();
+        assertThatCode(() -> trust.validator().validate(revoked.chain(), Instant.now()))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -174,6 +182,7 @@ class TrustMaterialTest {
     private static void assertRefused(TrustMaterial trust, TestPki.Issued certificate, Reason reason) {
         assertThatThrownBy(() -> trust.validator().validate(certificate.chain(), Instant.now()))
                 .isInstanceOf(CertificateRejectedException.class)
-                .satisfies(e -> assertThat(((CertificateRejectedException) e).reason()).isEqualTo(reason));
+                .satisfies(e ->
+                        assertThat(((CertificateRejectedException) e).reason()).isEqualTo(reason));
     }
 }

@@ -38,8 +38,9 @@ class AccessTokenIssuerTest {
 
         Map<String, Object> header = JSONObjectUtils.parse(decode(parts[0]));
 
-        assertThat(header).containsOnly(
-                Map.entry("alg", "ES256"), Map.entry("typ", "sc-access+jwt"), Map.entry("kid", fx.key.keyId()));
+        assertThat(header)
+                .containsOnly(
+                        Map.entry("alg", "ES256"), Map.entry("typ", "sc-access+jwt"), Map.entry("kid", fx.key.keyId()));
         assertThat(fx.key.keyId()).isEqualTo(TokenSigningKeyTest.rfc7638Thumbprint(fx.key.publicKey()));
         assertThat(parts[2]).hasSize(86); // 64-byte R || S, base64url
     }
@@ -49,19 +50,27 @@ class AccessTokenIssuerTest {
         SignedAccessToken token =
                 fx.issuer.issue(fx.alice.certificate(), SERIAL, TICKET, Duration.ofHours(2), "disk full");
 
-        Map<String, Object> claims = JSONObjectUtils.parse(decode(token.serialize().split("\\.")[1]));
+        Map<String, Object> claims =
+                JSONObjectUtils.parse(decode(token.serialize().split("\\.")[1]));
 
         assertThat(claims).containsOnlyKeys("iss", "sub", "aud", "iat", "exp", "jti", "ticket", "cnf", "reason");
-        assertThat(claims).contains(
-                Map.entry("iss", ISSUER),
-                Map.entry("sub", "token-alice"),
-                Map.entry("aud", SERIAL),
-                Map.entry("ticket", TICKET),
-                Map.entry("reason", "disk full"),
-                Map.entry("iat", T0.getEpochSecond()),
-                Map.entry("exp", T0.plus(Duration.ofHours(2)).getEpochSecond()),
-                Map.entry("cnf", Map.of("x5t#S256", CertificateFingerprint.of(fx.alice.certificate()).thumbprint())));
-        assertThat(UUID.fromString((String) claims.get("jti"))).isEqualTo(token.claims().id());
+        assertThat(claims)
+                .contains(
+                        Map.entry("iss", ISSUER),
+                        Map.entry("sub", "token-alice"),
+                        Map.entry("aud", SERIAL),
+                        Map.entry("ticket", TICKET),
+                        Map.entry("reason", "disk full"),
+                        Map.entry("iat", T0.getEpochSecond()),
+                        Map.entry("exp", T0.plus(Duration.ofHours(2)).getEpochSecond()),
+                        Map.entry(
+                                "cnf",
+                                Map.of(
+                                        "x5t#S256",
+                                        CertificateFingerprint.of(fx.alice.certificate())
+                                                .thumbprint())));
+        assertThat(UUID.fromString((String) claims.get("jti")))
+                .isEqualTo(token.claims().id());
     }
 
     @Test
@@ -87,7 +96,8 @@ class AccessTokenIssuerTest {
 
     static Stream<Arguments> refusedLifetimes() {
         return Stream.of(
-                Arguments.of("fail/seven-days-and-a-second", Duration.ofDays(7).plusSeconds(1), TokenRefusedException.class),
+                Arguments.of(
+                        "fail/seven-days-and-a-second", Duration.ofDays(7).plusSeconds(1), TokenRefusedException.class),
                 Arguments.of("fail/eight-days", Duration.ofDays(8), TokenRefusedException.class),
                 Arguments.of("fail/zero", Duration.ZERO, IllegalArgumentException.class),
                 Arguments.of("fail/negative", Duration.ofHours(-1), IllegalArgumentException.class));
@@ -103,8 +113,8 @@ class AccessTokenIssuerTest {
     @Test
     void tooLongLifetimeIsRefusedWithReasonAndOneLine() {
         assertThatThrownBy(() -> fx.issuer.issue(fx.alice.certificate(), SERIAL, TICKET, Duration.ofDays(8), null))
-                .isInstanceOfSatisfying(TokenRefusedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LONG_LIVED))
+                .isInstanceOfSatisfying(
+                        TokenRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LONG_LIVED))
                 .hasMessage("access token refused: a lifetime of 8 days exceeds the maximum of 7 days");
     }
 
@@ -123,12 +133,12 @@ class AccessTokenIssuerTest {
         assertThatThrownBy(() -> fx.issuer.issue(fx.alice.certificate(), SERIAL, "1234567"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ticket: '1234567' (expected: exactly 8 digits)");
-        assertThatThrownBy(() -> fx.issuer.issue(fx.alice.certificate(), SERIAL, TICKET, Duration.ofHours(1),
-                        "x".repeat(201)))
+        assertThatThrownBy(() ->
+                        fx.issuer.issue(fx.alice.certificate(), SERIAL, TICKET, Duration.ofHours(1), "x".repeat(201)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("reason: 201 characters");
-        assertThatThrownBy(() -> fx.issuer.issue(fx.alice.certificate(), SERIAL, TICKET, Duration.ofHours(1),
-                        "line\nbreak"))
+        assertThatThrownBy(() ->
+                        fx.issuer.issue(fx.alice.certificate(), SERIAL, TICKET, Duration.ofHours(1), "line\nbreak"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AccessTokenIssuer(fx.key, " ", TokenFixtures.at(T0)))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -165,8 +175,8 @@ class AccessTokenIssuerTest {
         assertThat(parsed.claims()).isEqualTo(token.claims());
         assertThat(parsed.serialize()).isEqualTo(token.serialize());
         assertThatThrownBy(() -> SignedAccessToken.parseUnverified("x.y.z"))
-                .isInstanceOfSatisfying(TokenRefusedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+                .isInstanceOfSatisfying(
+                        TokenRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
     }
 
     @Test
@@ -174,10 +184,15 @@ class AccessTokenIssuerTest {
         Map<String, Object> set = JSONObjectUtils.parse(fx.issuer.publicJwkSet());
 
         assertThat(fx.issuer.publicJwkSet()).doesNotContain("\"d\"");
-        assertThat(JSONObjectUtils.getJSONObjectArray(set, "keys")).singleElement()
-                .satisfies(jwk -> assertThat(jwk).contains(Map.entry("kid", fx.issuer.keyId()),
-                        Map.entry("kty", "EC"), Map.entry("crv", "P-256"), Map.entry("alg", "ES256"),
-                        Map.entry("use", "sig")));
+        assertThat(JSONObjectUtils.getJSONObjectArray(set, "keys"))
+                .singleElement()
+                .satisfies(jwk -> assertThat(jwk)
+                        .contains(
+                                Map.entry("kid", fx.issuer.keyId()),
+                                Map.entry("kty", "EC"),
+                                Map.entry("crv", "P-256"),
+                                Map.entry("alg", "ES256"),
+                                Map.entry("use", "sig")));
     }
 
     private static Supplier<SignedAccessToken> issue(Duration lifetime) {

@@ -59,7 +59,11 @@ final class TokenFixtures {
 
     /** A verifier trusting {@link #key} at {@code now}, nothing revoked. */
     AccessTokenVerifier verifier(Instant now) {
-        return AccessTokenVerifier.builder().trust(key).clock(at(now)).revoked(id -> false).build();
+        return AccessTokenVerifier.builder()
+                .trust(key)
+                .clock(at(now))
+                .revoked(id -> false)
+                .build();
     }
 
     /** The header the issuer writes, to be altered. */

@@ -36,8 +36,9 @@ class TokenSigningKeyTest {
 
     /** RFC 7638 §3.2 for an EC key, computed without nimbus: SHA-256 of {"crv","kty","x","y"} in that order. */
     static String rfc7638Thumbprint(ECPublicKey key) throws Exception {
-        String json = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + coordinate(key.getW().getAffineX())
-                + "\",\"y\":\"" + coordinate(key.getW().getAffineY()) + "\"}";
+        String json = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\""
+                + coordinate(key.getW().getAffineX()) + "\",\"y\":\""
+                + coordinate(key.getW().getAffineY()) + "\"}";
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
@@ -67,12 +68,14 @@ class TokenSigningKeyTest {
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(file.getParent()))
                 .isEqualTo(PosixFilePermissions.fromString("rwx------"));
-        assertThat(Files.readString(file)).contains("\"d\"", "\"kty\":\"EC\"", "\"crv\":\"P-256\"",
-                "\"kid\":\"" + fx.key.keyId() + "\"");
+        assertThat(Files.readString(file))
+                .contains("\"d\"", "\"kty\":\"EC\"", "\"crv\":\"P-256\"", "\"kid\":\"" + fx.key.keyId() + "\"");
         assertThat(loaded.keyId()).isEqualTo(fx.key.keyId());
         String token = new AccessTokenIssuer(loaded, "srv", TokenFixtures.at(T0))
-                .issue(fx.alice.certificate(), SERIAL, TICKET).serialize();
-        assertThat(fx.verifier(T0).verify(token, SERIAL, fx.alice.certificate(), TICKET::equals)).isNotNull();
+                .issue(fx.alice.certificate(), SERIAL, TICKET)
+                .serialize();
+        assertThat(fx.verifier(T0).verify(token, SERIAL, fx.alice.certificate(), TICKET::equals))
+                .isNotNull();
         assertThat(Files.list(file.getParent())).containsExactly(file);
     }
 
@@ -95,8 +98,8 @@ class TokenSigningKeyTest {
 
         assertThatThrownBy(() -> TokenSigningKey.load(file))
                 .isInstanceOf(CryptoException.class)
-                .hasMessage("token-signing key " + file + " may be read by others (mode rw-r-----): run chmod 600 "
-                        + file);
+                .hasMessage(
+                        "token-signing key " + file + " may be read by others (mode rw-r-----): run chmod 600 " + file);
     }
 
     @Test
@@ -108,13 +111,15 @@ class TokenSigningKeyTest {
         Files.setPosixFilePermissions(publicOnly, PosixFilePermissions.fromString("rw-------"));
 
         assertThatThrownBy(() -> TokenSigningKey.load(missing))
-                .isInstanceOf(CryptoException.class).hasMessage("token-signing key " + missing + " does not exist");
+                .isInstanceOf(CryptoException.class)
+                .hasMessage("token-signing key " + missing + " does not exist");
         assertThatThrownBy(() -> TokenSigningKey.load(garbage))
                 .isInstanceOf(CryptoException.class)
                 .hasMessage(garbage + " is not a token-signing key (expected an EC P-256 JWK with its private part)");
         assertThatThrownBy(() -> TokenSigningKey.load(publicOnly))
                 .isInstanceOf(CryptoException.class)
-                .hasMessage(publicOnly + " is not a token-signing key (expected an EC P-256 JWK with its private part)");
+                .hasMessage(
+                        publicOnly + " is not a token-signing key (expected an EC P-256 JWK with its private part)");
     }
 
     @Test
@@ -131,7 +136,8 @@ class TokenSigningKeyTest {
         generator.initialize(new ECGenParameterSpec("secp384r1"));
 
         assertThatThrownBy(() -> TokenSigningKey.of(generator.generateKeyPair()))
-                .isInstanceOf(CryptoException.class).hasMessage("a token-signing key must be on curve P-256 (ES256)");
+                .isInstanceOf(CryptoException.class)
+                .hasMessage("a token-signing key must be on curve P-256 (ES256)");
     }
 
     @Test

@@ -61,8 +61,12 @@ class TokenVaultTest {
 
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(text.strip().split("\\.", -1)).hasSize(5);
-        assertThat(header).containsEntry("alg", "PBES2-HS512+A256KW").containsEntry("enc", "A256GCM")
-                .containsEntry("cty", "JWT").containsEntry("p2c", (long) FAST_ITERATIONS).containsKey("p2s");
+        assertThat(header)
+                .containsEntry("alg", "PBES2-HS512+A256KW")
+                .containsEntry("enc", "A256GCM")
+                .containsEntry("cty", "JWT")
+                .containsEntry("p2c", (long) FAST_ITERATIONS)
+                .containsKey("p2s");
         assertThat(text).doesNotContain(token.serialize().split("\\.")[1]).doesNotContain("token-alice");
     }
 
@@ -86,8 +90,8 @@ class TokenVaultTest {
         Path file = dir.resolve("token.jwe");
         vault.store(file, fx.token(), PASSPHRASE);
 
-        TokenVaultException wrong = catchThrowableOfType(TokenVaultException.class,
-                () -> vault.load(file, "Correct horse battery staple".toCharArray()));
+        TokenVaultException wrong = catchThrowableOfType(
+                TokenVaultException.class, () -> vault.load(file, "Correct horse battery staple".toCharArray()));
         TokenVaultException empty =
                 catchThrowableOfType(TokenVaultException.class, () -> vault.load(file, new char[0]));
 
@@ -106,11 +110,15 @@ class TokenVaultTest {
                 corrupt("fail/tag-altered", text -> alterPart(text, 4)),
                 corrupt("fail/iv-altered", text -> alterPart(text, 2)),
                 corrupt("fail/plain-token-instead", text -> fx.token().serialize()),
-                corrupt("fail/other-algorithm", text -> TokenFixtures.base64url(
-                        "{\"alg\":\"dir\",\"enc\":\"A256GCM\"}") + text.substring(text.indexOf('.'))),
-                corrupt("fail/iteration-count-over-limit", text -> TokenFixtures.base64url(
-                        decode(text.substring(0, text.indexOf('.'))).replace("\"p2c\":1000", "\"p2c\":2000000"))
-                        + text.substring(text.indexOf('.'))));
+                corrupt(
+                        "fail/other-algorithm",
+                        text -> TokenFixtures.base64url("{\"alg\":\"dir\",\"enc\":\"A256GCM\"}")
+                                + text.substring(text.indexOf('.'))),
+                corrupt(
+                        "fail/iteration-count-over-limit",
+                        text -> TokenFixtures.base64url(decode(text.substring(0, text.indexOf('.')))
+                                        .replace("\"p2c\":1000", "\"p2c\":2000000"))
+                                + text.substring(text.indexOf('.'))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -124,7 +132,9 @@ class TokenVaultTest {
 
         assertThat(error).as(name).isNotNull();
         assertThat(error.problem()).as(error.getMessage()).isEqualTo(Problem.CORRUPTED);
-        assertThat(error.getMessage()).startsWith(file + " is not an intact token file").doesNotContain("\n");
+        assertThat(error.getMessage())
+                .startsWith(file + " is not an intact token file")
+                .doesNotContain("\n");
     }
 
     @Test
@@ -139,7 +149,8 @@ class TokenVaultTest {
 
     @Test
     void shortPassphraseIsRefused() {
-        TokenVaultException error = catchThrowableOfType(TokenVaultException.class,
+        TokenVaultException error = catchThrowableOfType(
+                TokenVaultException.class,
                 () -> vault.store(dir.resolve("token.jwe"), fx.token(), "short".toCharArray()));
 
         assertThat(error.problem()).isEqualTo(Problem.WEAK_PASSPHRASE);

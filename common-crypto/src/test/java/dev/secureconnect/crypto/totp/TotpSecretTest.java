@@ -54,14 +54,21 @@ class TotpSecretTest {
     void readsBackWhatItWroteInEitherCase() {
         TotpSecret secret = TotpSecret.generate();
         assertThat(TotpSecret.ofBase32(secret.base32())).isEqualTo(secret);
-        assertThat(TotpSecret.ofBase32(secret.base32().toLowerCase(java.util.Locale.ROOT))).isEqualTo(secret);
+        assertThat(TotpSecret.ofBase32(secret.base32().toLowerCase(java.util.Locale.ROOT)))
+                .isEqualTo(secret);
         assertThat(TotpSecret.generate()).isNotEqualTo(secret);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ", "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQTA",
-            "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ1", "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ=",
-            " AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT"})
+    @ValueSource(
+            strings = {
+                "",
+                "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ",
+                "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQTA",
+                "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ1",
+                "AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ=",
+                " AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT"
+            })
     void malformedSecretsAreRefusedWithoutRepeatingThem(String text) {
         assertThatThrownBy(() -> TotpSecret.ofBase32(text))
                 .isInstanceOf(CryptoException.class)

@@ -55,8 +55,14 @@ class TotpVerifierTest {
     @Test
     void codesAreThoseOathtoolPrints() {
         TotpSecret secret = TotpSecret.generate();
-        List<Instant> times = List.of(Instant.EPOCH, Instant.ofEpochSecond(29), Instant.ofEpochSecond(30),
-                NOW, NOW.plusSeconds(14), NOW.plusSeconds(15), Instant.parse("2038-01-19T03:14:08Z"),
+        List<Instant> times = List.of(
+                Instant.EPOCH,
+                Instant.ofEpochSecond(29),
+                Instant.ofEpochSecond(30),
+                NOW,
+                NOW.plusSeconds(14),
+                NOW.plusSeconds(15),
+                Instant.parse("2038-01-19T03:14:08Z"),
                 Instant.now());
         for (Instant time : times) {
             assertThat(TotpVerifier.code(secret, TotpVerifier.stepAt(time)))
@@ -115,7 +121,8 @@ class TotpVerifierTest {
         long step = TotpVerifier.stepAt(stepStart);
         assertThat(step).isEqualTo(stepStart.getEpochSecond() / 30);
         assertThat(TotpVerifier.stepAt(stepStart.minusMillis(1))).isEqualTo(step - 1);
-        assertThat(TotpVerifier.stepAt(stepStart.plusSeconds(29).plusMillis(999))).isEqualTo(step);
+        assertThat(TotpVerifier.stepAt(stepStart.plusSeconds(29).plusMillis(999)))
+                .isEqualTo(step);
         assertThat(TotpVerifier.startOf(step)).isEqualTo(stepStart);
         assertThat(at(stepStart).currentStep()).isEqualTo(step);
         assertThat(at(stepStart).currentCode(SECRET)).isEqualTo(OathTool.totp(SECRET.base32(), stepStart));
@@ -129,8 +136,7 @@ class TotpVerifierTest {
     }
 
     @ParameterizedTest(name = "''{0}''")
-    @ValueSource(strings = {"", " ", "12345", "1234567", "12345a", "123 456", "+12345", "-12345", "١٢٣٤٥٦",
-            "１２３４５６"})
+    @ValueSource(strings = {"", " ", "12345", "1234567", "12345a", "123 456", "+12345", "-12345", "١٢٣٤٥٦", "１２３４５６"})
     void anythingButSixDigitsIsRefused(String code) {
         assertThat(at(NOW).verify(SECRET, code)).isEmpty();
     }
@@ -154,10 +160,8 @@ class TotpVerifierTest {
 
     @Test
     void theSkewMustBeSmall() {
-        assertThatThrownBy(() -> at(NOW).withAllowedSkewSteps(-1))
-                .hasMessage("allowedSkewSteps: -1 (expected: 0..10)");
-        assertThatThrownBy(() -> at(NOW).withAllowedSkewSteps(11))
-                .hasMessage("allowedSkewSteps: 11 (expected: 0..10)");
+        assertThatThrownBy(() -> at(NOW).withAllowedSkewSteps(-1)).hasMessage("allowedSkewSteps: -1 (expected: 0..10)");
+        assertThatThrownBy(() -> at(NOW).withAllowedSkewSteps(11)).hasMessage("allowedSkewSteps: 11 (expected: 0..10)");
         assertThat(TotpVerifier.of(Clock.systemUTC()).allowedSkewSteps()).isEqualTo(1);
         assertThat(TotpVerifier.TIME_STEP).isEqualTo(Duration.ofSeconds(30));
     }
@@ -170,6 +174,7 @@ class TotpVerifierTest {
         assertThat(at(NOW.minus(TotpVerifier.TIME_STEP)).verify(SECRET, code)).hasValue(step);
         assertThat(at(NOW).verify(SECRET, code)).hasValue(step);
         assertThat(at(NOW.plus(TotpVerifier.TIME_STEP)).verify(SECRET, code)).hasValue(step);
-        assertThat(at(NOW.plus(TotpVerifier.TIME_STEP.multipliedBy(2))).verify(SECRET, code)).isEmpty();
+        assertThat(at(NOW.plus(TotpVerifier.TIME_STEP.multipliedBy(2))).verify(SECRET, code))
+                .isEmpty();
     }
 }

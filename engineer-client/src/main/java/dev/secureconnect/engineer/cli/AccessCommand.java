@@ -22,27 +22,42 @@ import picocli.CommandLine.Parameters;
  * {@code tokens/SERIAL.jwe}, encrypted under the engineer's token passphrase. Prints what the token is for, never the
  * token.
  */
-@Command(name = "access", description = "Gets an access token for one appliance and one open ticket and stores it"
-        + " encrypted under your token passphrase; forward, proxy, exec, get and put use it.")
+@Command(
+        name = "access",
+        description = "Gets an access token for one appliance and one open ticket and stores it"
+                + " encrypted under your token passphrase; forward, proxy, exec, get and put use it.")
 final class AccessCommand implements Callable<Integer> {
 
     static final String PATH = "/api/v1/tokens";
 
     private final Console console;
 
-    @Parameters(index = "0", paramLabel = "SERIAL", converter = Converters.Serial.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "SERIAL",
+            converter = Converters.Serial.class,
             description = "The appliance's serial.")
     String serial;
 
-    @Option(names = "--ticket", required = true, paramLabel = "N", converter = Converters.Ticket.class,
+    @Option(
+            names = "--ticket",
+            required = true,
+            paramLabel = "N",
+            converter = Converters.Ticket.class,
             description = "The 8-digit ticket the appliance's admin connected.")
     TicketNumber ticket;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", converter = Converters.Lifetime.class,
+    @Option(
+            names = "--ttl",
+            paramLabel = "DURATION",
+            converter = Converters.Lifetime.class,
             description = "How long the token works, e.g. 90m, 2h, 7d (at most 7 days); default: the server's (1 h).")
     Duration ttl;
 
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why you need access; kept in the token and the audit.")
+    @Option(
+            names = "--reason",
+            paramLabel = "TEXT",
+            description = "Why you need access; kept in the token and the audit.")
     String reason;
 
     @Mixin
@@ -78,14 +93,17 @@ final class AccessCommand implements Callable<Integer> {
                 throw new EngineerException("the server's answer holds no valid access token", e);
             }
             if (!issued.claims().appliance().equals(serial)) {
-                throw new EngineerException("the server issued a token for appliance " + issued.claims().appliance()
-                        + ", not " + serial + ": it was not stored");
+                throw new EngineerException("the server issued a token for appliance "
+                        + issued.claims().appliance() + ", not " + serial + ": it was not stored");
             }
             console.engineerHome().prepareTokens();
             new TokenVault().store(file, issued, passphrase);
-            console.out().println("token " + issued.claims().id() + " for appliance " + issued.claims().appliance()
-                    + ", ticket " + issued.claims().ticket() + ", expires at " + issued.claims().expiresAt()
-                    + " (stored in " + file + ")");
+            console.out()
+                    .println("token " + issued.claims().id() + " for appliance "
+                            + issued.claims().appliance()
+                            + ", ticket " + issued.claims().ticket() + ", expires at "
+                            + issued.claims().expiresAt()
+                            + " (stored in " + file + ")");
             return 0;
         } finally {
             Arrays.fill(passphrase, '\0');

@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code appliances}: the appliances connected to the server now, with their tickets and services. */
-@Command(name = "appliances", description = "Lists the appliances connected to the server: serial, open tickets,"
-        + " allow-listed services.")
+@Command(
+        name = "appliances",
+        description = "Lists the appliances connected to the server: serial, open tickets," + " allow-listed services.")
 final class AppliancesCommand implements Callable<Integer> {
 
     static final String PATH = "/api/v1/appliances";
@@ -41,10 +42,15 @@ final class AppliancesCommand implements Callable<Integer> {
             List<String> tickets = new ArrayList<>();
             appliance.path("tickets").forEach(ticket -> tickets.add(ticket.asText()));
             List<String> services = new ArrayList<>();
-            appliance.path("services").forEach(service -> services.add(service.path("name").asText()
-                    + ":" + service.path("port").asText()));
-            table.row(appliance.path("serial").asText(), tickets.isEmpty() ? "-" : String.join(",", tickets),
-                    services.isEmpty() ? "-" : String.join(",", services), Api.text(appliance, "since"),
+            appliance
+                    .path("services")
+                    .forEach(service -> services.add(service.path("name").asText() + ":"
+                            + service.path("port").asText()));
+            table.row(
+                    appliance.path("serial").asText(),
+                    tickets.isEmpty() ? "-" : String.join(",", tickets),
+                    services.isEmpty() ? "-" : String.join(",", services),
+                    Api.text(appliance, "since"),
                     Api.text(appliance, "address"));
         }
         table.print(console.out());

@@ -1,12 +1,12 @@
 package dev.secureconnect.engineer.cli;
 
-import dev.secureconnect.crypto.CryptoException;
-import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.cli.Failures;
 import dev.secureconnect.cli.InjectingFactory;
 import dev.secureconnect.cli.LoggingDefaults;
 import dev.secureconnect.cli.ManifestVersion;
 import dev.secureconnect.cli.ToolCommandLine;
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.tunnel.link.LinkException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,8 +39,8 @@ public final class Cli implements Runnable {
 
     static final int EXIT_FAILED = 1;
     static final String NAME = "sc-engineer";
-    private static final Failures FAILURES = Failures.of(NAME, EngineerException.class, CryptoException.class,
-            LinkException.class, IllegalArgumentException.class);
+    private static final Failures FAILURES = Failures.of(
+            NAME, EngineerException.class, CryptoException.class, LinkException.class, IllegalArgumentException.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +54,8 @@ public final class Cli implements Runnable {
     /** Runs one command line against {@code console}; returns the exit code. */
     public static int run(Console console, String... args) {
         CommandLine cli = new CommandLine(Cli.class, new InjectingFactory<>(Console.class, console));
-        java.util.Objects.requireNonNull(cli.getSubcommands().get("exec"), "exec").setStopAtPositional(true); // ARGS may look like options
+        java.util.Objects.requireNonNull(cli.getSubcommands().get("exec"), "exec")
+                .setStopAtPositional(true); // ARGS may look like options
         cli.setOut(console.out());
         cli.setErr(console.err());
         int code = ToolCommandLine.execute(cli, FAILURES, args);
@@ -71,5 +72,4 @@ public final class Cli implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
-
 }

@@ -17,8 +17,15 @@ import java.time.Clock;
  * for payload: proxy, exec) and as text ({@code out}), standard error, the clock, the state directory, the prompter
  * for secrets and the network timeouts. Tests pass their own.
  */
-public record Console(InputStream in, PrintStream stdout, PrintWriter out, PrintWriter err, Clock clock, Path home,
-        Prompter prompter, Timeouts timeouts) {
+public record Console(
+        InputStream in,
+        PrintStream stdout,
+        PrintWriter out,
+        PrintWriter err,
+        Clock clock,
+        Path home,
+        Prompter prompter,
+        Timeouts timeouts) {
 
     public Console {
         requireNonNull(in, "in");
@@ -33,14 +40,25 @@ public record Console(InputStream in, PrintStream stdout, PrintWriter out, Print
 
     /** The process's streams, the system clock, {@code $SECURECONNECT_HOME} or {@code ~/.secureconnect}. */
     public static Console system() {
-        return of(System.in, System.out, new PrintWriter(System.err, true, StandardCharsets.UTF_8), Clock.systemUTC(),
-                EngineerHome.locate(System.getenv(), System.getProperty("user.home")), Prompter.system(),
+        return of(
+                System.in,
+                System.out,
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                Clock.systemUTC(),
+                EngineerHome.locate(System.getenv(), System.getProperty("user.home")),
+                Prompter.system(),
                 Timeouts.DEFAULT);
     }
 
     /** A console whose text output goes to {@code stdout} too. */
-    public static Console of(InputStream in, PrintStream stdout, PrintWriter err, Clock clock, Path home,
-            Prompter prompter, Timeouts timeouts) {
+    public static Console of(
+            InputStream in,
+            PrintStream stdout,
+            PrintWriter err,
+            Clock clock,
+            Path home,
+            Prompter prompter,
+            Timeouts timeouts) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         return new Console(in, stdout, out, err, clock, home, prompter, timeouts);
     }

@@ -76,8 +76,8 @@ final class Converters {
     static String totp(String value) {
         String code = value == null ? "" : value.strip();
         if (!TOTP.matcher(code).matches()) {
-            throw new IllegalArgumentException("TOTP code '" + OneLine.of(value) + "' is not valid: expected the 6 digits"
-                    + " your authenticator app shows");
+            throw new IllegalArgumentException("TOTP code '" + OneLine.of(value)
+                    + "' is not valid: expected the 6 digits" + " your authenticator app shows");
         }
         return code;
     }

@@ -23,9 +23,11 @@ import picocli.CommandLine.Parameters;
  * {@code exec SERIAL NAME [ARGS…]}: runs a command of the appliance's catalogue, streams its output to standard
  * output and exits with its exit status; 255 when it could not be run (refused, unknown, connection failed).
  */
-@Command(name = "exec", description = "Runs command NAME of the appliance's catalogue (with ARGS added to its fixed"
-        + " arguments, no shell), prints its output and exits with its exit status; 255 if it could not be run."
-        + " Options go before SERIAL.")
+@Command(
+        name = "exec",
+        description = "Runs command NAME of the appliance's catalogue (with ARGS added to its fixed"
+                + " arguments, no shell), prints its output and exits with its exit status; 255 if it could not be run."
+                + " Options go before SERIAL.")
 final class ExecCommand implements Callable<Integer> {
 
     /** The exit code when the command could not be run, as ssh has it. */
@@ -33,7 +35,10 @@ final class ExecCommand implements Callable<Integer> {
 
     private final Console console;
 
-    @Parameters(index = "0", paramLabel = "SERIAL", converter = Converters.Serial.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "SERIAL",
+            converter = Converters.Serial.class,
             description = "The appliance's serial.")
     String serial;
 
@@ -56,8 +61,10 @@ final class ExecCommand implements Callable<Integer> {
         SignedAccessToken accessToken = token.load(console, serial);
         Http2Headers trailers;
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            StreamOpener.Opened opened = SessionStreams.open(loggedIn,
-                    SessionRequests.exec(loggedIn.connection().server(), name, args, loggedIn.credentials(accessToken, serial)));
+            StreamOpener.Opened opened = SessionStreams.open(
+                    loggedIn,
+                    SessionRequests.exec(
+                            loggedIn.connection().server(), name, args, loggedIn.credentials(accessToken, serial)));
             PrintStream stdout = console.stdout();
             var ended = StreamSink.attach(opened.stream(), bytes -> {
                 bytes.getBytes(bytes.readerIndex(), stdout, bytes.readableBytes());
@@ -88,8 +95,9 @@ final class ExecCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // below
         }
-        Cli.failed(console, new EngineerException(reason != null ? reason
-                : "the appliance sent no exit status for " + name));
+        Cli.failed(
+                console,
+                new EngineerException(reason != null ? reason : "the appliance sent no exit status for " + name));
         return EXIT_NOT_RUN;
     }
 

@@ -10,18 +10,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code forward SERIAL [LOCALPORT:]REMOTEPORT}: a local listener whose connections reach a service on the appliance. */
-@Command(name = "forward", description = "Listens on 127.0.0.1:LOCALPORT (any free port when 0 or omitted) and relays"
-        + " every connection to port REMOTEPORT on the appliance's loopback, until stopped. Prints"
-        + " 'forwarding 127.0.0.1:PORT -> SERIAL:REMOTEPORT' once listening.")
+@Command(
+        name = "forward",
+        description = "Listens on 127.0.0.1:LOCALPORT (any free port when 0 or omitted) and relays"
+                + " every connection to port REMOTEPORT on the appliance's loopback, until stopped. Prints"
+                + " 'forwarding 127.0.0.1:PORT -> SERIAL:REMOTEPORT' once listening.")
 final class ForwardCommand implements Callable<Integer> {
 
     private final Console console;
 
-    @Parameters(index = "0", paramLabel = "SERIAL", converter = Converters.Serial.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "SERIAL",
+            converter = Converters.Serial.class,
             description = "The appliance's serial.")
     String serial;
 
-    @Parameters(index = "1", paramLabel = "[LOCALPORT:]REMOTEPORT", converter = Converters.Ports.class,
+    @Parameters(
+            index = "1",
+            paramLabel = "[LOCALPORT:]REMOTEPORT",
+            converter = Converters.Ports.class,
             description = "E.g. 2222:22, or 22 for any free local port.")
     PortSpec ports;
 
@@ -39,14 +47,17 @@ final class ForwardCommand implements Callable<Integer> {
         TokenOption.Loading loading = token.startLoading(console, serial);
         try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
             SignedAccessToken accessToken = loading.token();
-            LocalForward forward = LocalForward.start(loggedIn.connection(), ports.localPort(),
+            LocalForward forward = LocalForward.start(
+                    loggedIn.connection(),
+                    ports.localPort(),
                     SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken, serial)),
                     problem -> {
                         console.err().println(Cli.NAME + ": " + serial + ":" + ports.remotePort() + ": " + problem);
                         console.err().flush();
                     });
             try {
-                console.out().println("forwarding 127.0.0.1:" + forward.port() + " -> " + serial + ":" + ports.remotePort());
+                console.out()
+                        .println("forwarding 127.0.0.1:" + forward.port() + " -> " + serial + ":" + ports.remotePort());
                 console.out().flush();
                 forward.closeFuture().await(); // until the process is stopped or the connection closes
             } catch (InterruptedException e) {
@@ -54,8 +65,8 @@ final class ForwardCommand implements Callable<Integer> {
                 forward.close();
                 return 0;
             }
-            throw new EngineerException("the connection to the server at " + loggedIn.session().server()
-                    + " closed: forwarding stopped");
+            throw new EngineerException(
+                    "the connection to the server at " + loggedIn.session().server() + " closed: forwarding stopped");
         }
     }
 }

@@ -32,17 +32,26 @@ import picocli.CommandLine.Parameters;
  * while hashed, checked against the size and SHA-256 the appliance announced, and only then renamed to LOCAL; on any
  * failure nothing is left behind.
  */
-@Command(name = "get", description = "Copies file REMOTE (an absolute path under a folder the appliance's admin"
-        + " allowed) from the appliance to LOCAL (a file, or a folder to put it in), checking its size and SHA-256.")
+@Command(
+        name = "get",
+        description =
+                "Copies file REMOTE (an absolute path under a folder the appliance's admin"
+                        + " allowed) from the appliance to LOCAL (a file, or a folder to put it in), checking its size and SHA-256.")
 final class GetCommand implements Callable<Integer> {
 
     private final Console console;
 
-    @Parameters(index = "0", paramLabel = "SERIAL", converter = Converters.Serial.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "SERIAL",
+            converter = Converters.Serial.class,
             description = "The appliance's serial.")
     String serial;
 
-    @Parameters(index = "1", paramLabel = "REMOTE", converter = Converters.RemotePath.class,
+    @Parameters(
+            index = "1",
+            paramLabel = "REMOTE",
+            converter = Converters.RemotePath.class,
             description = "The absolute path of the file on the appliance.")
     String remote;
 
@@ -63,14 +72,17 @@ final class GetCommand implements Callable<Integer> {
         SignedAccessToken accessToken = token.load(console, serial);
         Path temporary = null;
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            StreamOpener.Opened opened = SessionStreams.open(loggedIn,
-                    SessionRequests.getFile(loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
+            StreamOpener.Opened opened = SessionStreams.open(
+                    loggedIn,
+                    SessionRequests.getFile(
+                            loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
             String announcedHash = SessionStreams.header(opened.response(), LinkProtocol.HEADER_FILE_SHA256);
             long announcedSize = size(SessionStreams.header(opened.response(), LinkProtocol.HEADER_FILE_SIZE));
             if (announcedHash == null || announcedSize < 0) {
                 opened.stream().close();
-                throw new EngineerException("the answer for " + remote + " lacks a valid " + LinkProtocol.HEADER_FILE_SIZE
-                        + " or " + LinkProtocol.HEADER_FILE_SHA256 + ": nothing was written");
+                throw new EngineerException(
+                        "the answer for " + remote + " lacks a valid " + LinkProtocol.HEADER_FILE_SIZE + " or "
+                                + LinkProtocol.HEADER_FILE_SHA256 + ": nothing was written");
             }
             temporary = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
@@ -78,7 +90,8 @@ final class GetCommand implements Callable<Integer> {
             try (FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 var ended = StreamSink.attach(opened.stream(), bytes -> {
                     if (received.addAndGet(bytes.readableBytes()) > announcedSize) {
-                        throw new IOException("the appliance sent more than the " + announcedSize + " bytes it announced");
+                        throw new IOException(
+                                "the appliance sent more than the " + announcedSize + " bytes it announced");
                     }
                     for (ByteBuffer buffer : bytes.nioBuffers()) {
                         sha256.update(buffer.duplicate());
@@ -92,7 +105,8 @@ final class GetCommand implements Callable<Integer> {
                 file.force(true);
             }
             String hash = HexFormat.of().formatHex(sha256.digest());
-            if (received.get() != announcedSize || !hash.equals(announcedHash.strip().toLowerCase(Locale.ROOT))) {
+            if (received.get() != announcedSize
+                    || !hash.equals(announcedHash.strip().toLowerCase(Locale.ROOT))) {
                 throw new EngineerException(remote + " arrived damaged (" + received.get() + " bytes, sha256 " + hash
                         + "; the appliance announced " + announcedSize + " bytes, sha256 "
                         + OneLine.of(announcedHash) + "): nothing was written to " + target);
@@ -112,7 +126,9 @@ final class GetCommand implements Callable<Integer> {
     private Path target() {
         Path target = local.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
-            String name = Path.of(remote).getFileName() == null ? "" : Path.of(remote).getFileName().toString();
+            String name = Path.of(remote).getFileName() == null
+                    ? ""
+                    : Path.of(remote).getFileName().toString();
             if (name.isEmpty()) {
                 throw new EngineerException("remote path " + remote + " names no file");
             }

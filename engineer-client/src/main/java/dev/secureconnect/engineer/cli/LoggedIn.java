@@ -26,11 +26,12 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
     /** Opens the identity of the saved session (asking for its passphrase unless a file was given at login) and connects. */
     static LoggedIn open(Console console) {
         SavedSession session = require(console);
-        char[] passphrase = Passphrases.identity(session.p12PassphraseFile().orElse(null), session.identity(),
-                console.prompter());
+        char[] passphrase =
+                Passphrases.identity(session.p12PassphraseFile().orElse(null), session.identity(), console.prompter());
         Identity identity;
         try {
-            identity = Identity.load(session.identity(), passphrase, session.ca().orElse(null));
+            identity =
+                    Identity.load(session.identity(), passphrase, session.ca().orElse(null));
         } finally {
             Arrays.fill(passphrase, '\0');
         }
@@ -38,8 +39,8 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
             throw new EngineerException("the certificate in " + session.identity() + " is not the one you logged in"
                     + " with: run sc-engineer login again");
         }
-        return new LoggedIn(session, ServerConnection.connect(ServerAddress.parse(session.server()), identity,
-                console.timeouts()));
+        return new LoggedIn(
+                session, ServerConnection.connect(ServerAddress.parse(session.server()), identity, console.timeouts()));
     }
 
     /**
@@ -56,7 +57,8 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
     }
 
     static EngineerException notLoggedIn(@Nullable SavedSession saved) {
-        String how = saved == null ? "--server HOST:PORT --identity FILE.p12"
+        String how = saved == null
+                ? "--server HOST:PORT --identity FILE.p12"
                 : "--server " + saved.server() + " --identity " + saved.identity();
         return new EngineerException("not logged in (or session expired): run sc-engineer login " + how);
     }
@@ -69,7 +71,8 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
      */
     StreamCredentials credentials(SignedAccessToken token, String serial) {
         String audience = token.claims().appliance();
-        return new StreamCredentials(session.session(), token.serialize(), audience.equalsIgnoreCase(serial) ? audience : serial);
+        return new StreamCredentials(
+                session.session(), token.serialize(), audience.equalsIgnoreCase(serial) ? audience : serial);
     }
 
     @Override

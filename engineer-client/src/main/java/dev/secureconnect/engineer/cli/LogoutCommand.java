@@ -9,8 +9,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code logout}: ends the session on the server and forgets it here. */
-@Command(name = "logout", description = "Ends your login session on the server and deletes it from the state"
-        + " directory (stored access tokens stay until they expire).")
+@Command(
+        name = "logout",
+        description = "Ends your login session on the server and deletes it from the state"
+                + " directory (stored access tokens stay until they expire).")
 final class LogoutCommand implements Callable<Integer> {
 
     static final String PATH = "/api/v1/logout";
@@ -34,14 +36,14 @@ final class LogoutCommand implements Callable<Integer> {
         } catch (ApiException e) {
             if (e.status() != 401) {
                 console.engineerHome().forgetSession();
-                throw new EngineerException("the session was deleted here, but the server refused to end it: "
-                        + e.getMessage(), e);
+                throw new EngineerException(
+                        "the session was deleted here, but the server refused to end it: " + e.getMessage(), e);
             }
             // the server had already forgotten it
         } catch (EngineerException e) {
             console.engineerHome().forgetSession();
-            throw new EngineerException("the session was deleted here, but the server could not be told: "
-                    + e.getMessage(), e);
+            throw new EngineerException(
+                    "the session was deleted here, but the server could not be told: " + e.getMessage(), e);
         }
         console.engineerHome().forgetSession();
         console.out().println("logged out " + saved.get().login());

@@ -43,7 +43,8 @@ final class Passphrases {
         } catch (NoSuchFileException e) {
             throw new EngineerException("the " + what + " file " + file + " does not exist", e);
         } catch (IOException e) {
-            throw new EngineerException("cannot read the " + what + " file " + file + ": " + OneLine.of(e.getMessage()), e);
+            throw new EngineerException(
+                    "cannot read the " + what + " file " + file + ": " + OneLine.of(e.getMessage()), e);
         }
         int end = 0;
         while (end < content.length && content[end] != '\n') {
@@ -53,7 +54,8 @@ final class Passphrases {
             end--;
         }
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(content, 0, end));
@@ -95,7 +97,8 @@ final class Passphrases {
         if (file != null) {
             passphrase = fromFile(file, "token passphrase");
         } else {
-            passphrase = prompter.secret("Token passphrase (to protect the token on this disk): ",
+            passphrase = prompter.secret(
+                    "Token passphrase (to protect the token on this disk): ",
                     "give it with --token-passphrase-file FILE");
             char[] again = prompter.secret("Token passphrase again: ", "give it with --token-passphrase-file FILE");
             try {
@@ -109,8 +112,8 @@ final class Passphrases {
         }
         if (passphrase.length < TokenVault.MIN_PASSPHRASE_LENGTH) {
             Arrays.fill(passphrase, '\0');
-            throw new EngineerException("the token passphrase must have at least " + TokenVault.MIN_PASSPHRASE_LENGTH
-                    + " characters");
+            throw new EngineerException(
+                    "the token passphrase must have at least " + TokenVault.MIN_PASSPHRASE_LENGTH + " characters");
         }
         return passphrase;
     }

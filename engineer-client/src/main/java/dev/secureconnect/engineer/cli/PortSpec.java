@@ -2,7 +2,6 @@ package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.text.OneLine;
 
-
 /**
  * {@code [LOCALPORT:]REMOTEPORT} of {@code forward}: the local port on 127.0.0.1 (0 = any free port) and the port of
  * the service on the appliance.

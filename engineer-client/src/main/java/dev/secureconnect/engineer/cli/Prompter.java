@@ -20,12 +20,13 @@ public interface Prompter {
         return (prompt, alternative) -> {
             Console console = System.console();
             if (console == null) {
-                throw new EngineerException("there is no terminal to ask for it (" + prompt.replace(": ", "").strip()
-                        + "): " + alternative);
+                throw new EngineerException("there is no terminal to ask for it ("
+                        + prompt.replace(": ", "").strip() + "): " + alternative);
             }
             char[] typed = console.readPassword("%s", prompt);
             if (typed == null) {
-                throw new EngineerException("nothing was typed (" + prompt.replace(": ", "").strip() + ")");
+                throw new EngineerException(
+                        "nothing was typed (" + prompt.replace(": ", "").strip() + ")");
             }
             return typed;
         };

@@ -25,20 +25,28 @@ import picocli.CommandLine.Parameters;
  * {@code put SERIAL LOCAL REMOTE}: copies a file to the appliance, with back-pressure, and checks the size and SHA-256
  * the appliance reports it stored against what was sent.
  */
-@Command(name = "put", description = "Copies file LOCAL to REMOTE on the appliance (an absolute path under a folder"
-        + " its admin allowed for writing), checking the stored size and SHA-256.")
+@Command(
+        name = "put",
+        description = "Copies file LOCAL to REMOTE on the appliance (an absolute path under a folder"
+                + " its admin allowed for writing), checking the stored size and SHA-256.")
 final class PutCommand implements Callable<Integer> {
 
     private final Console console;
 
-    @Parameters(index = "0", paramLabel = "SERIAL", converter = Converters.Serial.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "SERIAL",
+            converter = Converters.Serial.class,
             description = "The appliance's serial.")
     String serial;
 
     @Parameters(index = "1", paramLabel = "LOCAL", description = "The file to send.")
     Path local;
 
-    @Parameters(index = "2", paramLabel = "REMOTE", converter = Converters.RemotePath.class,
+    @Parameters(
+            index = "2",
+            paramLabel = "REMOTE",
+            converter = Converters.RemotePath.class,
             description = "The absolute path to store it at on the appliance.")
     String remote;
 
@@ -57,10 +65,12 @@ final class PutCommand implements Callable<Integer> {
         LoggedIn.require(console);
         SignedAccessToken accessToken = token.load(console, serial);
         try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            StreamOpener.Opened opened = SessionStreams.open(loggedIn,
-                    SessionRequests.putFile(loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
+            StreamOpener.Opened opened = SessionStreams.open(
+                    loggedIn,
+                    SessionRequests.putFile(
+                            loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
             StreamPump pump = StreamPump.on(opened.stream());
-            var ended = StreamSink.attach(opened.stream(), bytes -> { }); // the answer's body, if any, is not used
+            var ended = StreamSink.attach(opened.stream(), bytes -> {}); // the answer's body, if any, is not used
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             long sent = -1;
             EngineerException sendFailure = null;
@@ -71,7 +81,9 @@ final class PutCommand implements Callable<Integer> {
             }
             Http2Headers trailers;
             try {
-                trailers = ServerConnection.await(ended, loggedIn.connection().timeouts().stream(),
+                trailers = ServerConnection.await(
+                        ended,
+                        loggedIn.connection().timeouts().stream(),
                         "the appliance did not confirm " + remote + " within "
                                 + loggedIn.connection().timeouts().stream().toSeconds() + " s");
             } catch (EngineerException e) {
@@ -90,9 +102,11 @@ final class PutCommand implements Callable<Integer> {
             if (storedHash == null || storedSize == null) {
                 throw new EngineerException("the appliance did not confirm what it stored at " + remote);
             }
-            if (!storedHash.strip().toLowerCase(Locale.ROOT).equals(hash) || !storedSize.strip().equals(Long.toString(sent))) {
-                throw new EngineerException(remote + " was stored damaged (" + OneLine.of(storedSize) + " bytes, sha256 "
-                        + OneLine.of(storedHash) + "; sent " + sent + " bytes, sha256 " + hash + ")");
+            if (!storedHash.strip().toLowerCase(Locale.ROOT).equals(hash)
+                    || !storedSize.strip().equals(Long.toString(sent))) {
+                throw new EngineerException(
+                        remote + " was stored damaged (" + OneLine.of(storedSize) + " bytes, sha256 "
+                                + OneLine.of(storedHash) + "; sent " + sent + " bytes, sha256 " + hash + ")");
             }
             console.out().println("put " + local + " to " + remote + " (" + sent + " bytes, sha256 " + hash + ")");
             return 0;

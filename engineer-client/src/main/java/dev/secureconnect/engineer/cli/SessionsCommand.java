@@ -33,12 +33,18 @@ final class SessionsCommand implements Callable<Integer> {
             JsonOutput.print(console.out(), Json.MAPPER, answer);
             return 0;
         }
-        TextTable table = new TextTable("ID", "APPLIANCE", "TICKET", "KIND", "TARGET", "STARTED", "TO-APPLIANCE",
-                "FROM-APPLIANCE");
+        TextTable table = new TextTable(
+                "ID", "APPLIANCE", "TICKET", "KIND", "TARGET", "STARTED", "TO-APPLIANCE", "FROM-APPLIANCE");
         for (JsonNode session : answer.path("sessions")) {
-            table.row(Api.text(session, "id"), Api.text(session, "appliance"), Api.text(session, "ticket"),
-                    Api.text(session, "kind"), Api.text(session, "target"), Api.text(session, "startedAt"),
-                    Api.text(session, "bytesToAppliance"), Api.text(session, "bytesFromAppliance"));
+            table.row(
+                    Api.text(session, "id"),
+                    Api.text(session, "appliance"),
+                    Api.text(session, "ticket"),
+                    Api.text(session, "kind"),
+                    Api.text(session, "target"),
+                    Api.text(session, "startedAt"),
+                    Api.text(session, "bytesToAppliance"),
+                    Api.text(session, "bytesFromAppliance"));
         }
         table.print(console.out());
         return 0;

@@ -19,7 +19,9 @@ final class TokenOption {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenOption.class);
 
-    @Option(names = "--token-passphrase-file", paramLabel = "FILE",
+    @Option(
+            names = "--token-passphrase-file",
+            paramLabel = "FILE",
             description = "Read the token passphrase from the first line of FILE instead of asking for it.")
     Path passphraseFile;
 

@@ -19,16 +19,17 @@ final class Ttl {
         String value = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         Matcher form = FORM.matcher(value);
         if (!form.matches()) {
-            throw new IllegalArgumentException("ttl '" + OneLine.of(text)
-                    + "' is not valid: expected a number and a unit, e.g. 90m, 2h or 7d");
+            throw new IllegalArgumentException(
+                    "ttl '" + OneLine.of(text) + "' is not valid: expected a number and a unit, e.g. 90m, 2h or 7d");
         }
         long amount = Long.parseLong(form.group(1));
-        Duration ttl = switch (form.group(2)) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        Duration ttl =
+                switch (form.group(2)) {
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
         if (ttl.isZero()) {
             throw new IllegalArgumentException("ttl '" + OneLine.of(text) + "' is not valid: it must be longer than 0");
         }

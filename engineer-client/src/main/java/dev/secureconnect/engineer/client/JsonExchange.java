@@ -32,8 +32,11 @@ final class JsonExchange extends ChannelInboundHandlerAdapter {
                 }
                 return node;
             }
-            String message = node != null && node.hasNonNull("error") ? node.get("error").asText() : headerReason;
-            String reason = node != null && node.hasNonNull("reason") ? node.get("reason").asText() : "";
+            String message =
+                    node != null && node.hasNonNull("error") ? node.get("error").asText() : headerReason;
+            String reason = node != null && node.hasNonNull("reason")
+                    ? node.get("reason").asText()
+                    : "";
             if (message == null || message.isBlank()) {
                 message = "the server answered " + what + " with status " + status;
             }

@@ -40,8 +40,8 @@ public final class LocalForward implements AutoCloseable {
      * @param problems told, on an event loop, why a stream could not be opened (one line)
      * @throws EngineerException if the port cannot be bound (taken, not allowed)
      */
-    public static LocalForward start(ServerConnection connection, int localPort, Http2Headers request,
-            Consumer<String> problems) {
+    public static LocalForward start(
+            ServerConnection connection, int localPort, Http2Headers request, Consumer<String> problems) {
         requireNonNull(connection, "connection");
         requireNonNull(request, "request");
         requireNonNull(problems, "problems");
@@ -54,8 +54,10 @@ public final class LocalForward implements AutoCloseable {
                 .bind("127.0.0.1", localPort)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new EngineerException("cannot listen on 127.0.0.1:" + localPort + ": "
-                    + OneLine.of(String.valueOf(bound.cause().getMessage())), bound.cause());
+            throw new EngineerException(
+                    "cannot listen on 127.0.0.1:" + localPort + ": "
+                            + OneLine.of(String.valueOf(bound.cause().getMessage())),
+                    bound.cause());
         }
         Channel listener = bound.channel();
         connection.channel().closeFuture().addListener(closed -> listener.close());
@@ -106,9 +108,10 @@ public final class LocalForward implements AutoCloseable {
             connection.open(new DefaultHttp2Headers().set(request)).addListener(done -> {
                 if (!done.isSuccess()) {
                     Throwable cause = done.cause();
-                    problems.accept(cause instanceof StreamRefusedException refused
-                            ? "refused (" + refused.status() + "): " + OneLine.of(refused.getMessage())
-                            : OneLine.of(String.valueOf(cause.getMessage())));
+                    problems.accept(
+                            cause instanceof StreamRefusedException refused
+                                    ? "refused (" + refused.status() + "): " + OneLine.of(refused.getMessage())
+                                    : OneLine.of(String.valueOf(cause.getMessage())));
                     socket.close();
                     return;
                 }

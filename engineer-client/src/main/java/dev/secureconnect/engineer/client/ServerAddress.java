@@ -2,7 +2,6 @@ package dev.secureconnect.engineer.client;
 
 import dev.secureconnect.crypto.text.OneLine;
 
-
 /**
  * The server's engineer listener, as given with {@code --server HOST:PORT} ({@code [::1]:PORT} for IPv6).
  *

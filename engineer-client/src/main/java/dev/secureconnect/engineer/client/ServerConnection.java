@@ -109,7 +109,10 @@ public final class ServerConnection implements AutoCloseable {
         AtomicReference<String> refused = new AtomicReference<>();
         SslContext tls;
         try {
-            tls = SslContexts.client(identity.keys(), identity.trust(), List.of(ApplicationProtocolNames.HTTP_2),
+            tls = SslContexts.client(
+                    identity.keys(),
+                    identity.trust(),
+                    List.of(ApplicationProtocolNames.HTTP_2),
                     (peer, subject, reason, message) -> refused.compareAndSet(null, refusal(server, reason, message)),
                     tlsProvider(System.getenv(TLS_PROVIDER_VARIABLE)));
         } catch (CryptoException e) {
@@ -117,27 +120,36 @@ public final class ServerConnection implements AutoCloseable {
         }
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-engineer", true));
         Promise<Channel> ready = group.next().newPromise();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeouts.connect().toMillis())
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        timeouts.connect().toMillis())
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("tls", SslContexts.clientHandler(tls, ch.alloc(), server.host(),
-                                server.port(), timeouts.handshake()));
+                        ch.pipeline()
+                                .addLast(
+                                        "tls",
+                                        SslContexts.clientHandler(
+                                                tls, ch.alloc(), server.host(), server.port(), timeouts.handshake()));
                         ch.pipeline().addLast("alpn", new Negotiation(server, ready, refused));
                     }
                 });
         try {
             bootstrap.connect(server.host(), server.port()).addListener(connecting -> {
                 if (!connecting.isSuccess()) {
-                    ready.tryFailure(new EngineerException("cannot reach the server at " + server + ": "
-                            + OneLine.of(String.valueOf(connecting.cause().getMessage())), connecting.cause()));
+                    ready.tryFailure(new EngineerException(
+                            "cannot reach the server at " + server + ": "
+                                    + OneLine.of(
+                                            String.valueOf(connecting.cause().getMessage())),
+                            connecting.cause()));
                 }
             });
             Duration limit = timeouts.connect().plus(timeouts.handshake()).plusSeconds(1);
-            Channel channel = await(ready, limit, "the server at " + server + " did not answer within "
-                    + limit.toSeconds() + " s");
+            Channel channel = await(
+                    ready, limit, "the server at " + server + " did not answer within " + limit.toSeconds() + " s");
             return new ServerConnection(server, timeouts, group, channel);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -173,7 +185,10 @@ public final class ServerConnection implements AutoCloseable {
      * @throws EngineerException when the connection fails or the answer takes longer than the request timeout
      */
     public JsonNode call(String method, String path, @Nullable String bearer, @Nullable Object body) {
-        Http2Headers headers = new DefaultHttp2Headers().method(method).path(path).scheme("https")
+        Http2Headers headers = new DefaultHttp2Headers()
+                .method(method)
+                .path(path)
+                .scheme("https")
                 .authority(server.toString());
         headers.set("accept", "application/json");
         if (bearer != null) {
@@ -184,7 +199,9 @@ public final class ServerConnection implements AutoCloseable {
             headers.set("content-type", "application/json");
         }
         Promise<JsonExchange.Answer> answer = channel.eventLoop().newPromise();
-        new Http2StreamChannelBootstrap(channel).handler(new JsonExchange(answer, MAX_JSON_BYTES)).open()
+        new Http2StreamChannelBootstrap(channel)
+                .handler(new JsonExchange(answer, MAX_JSON_BYTES))
+                .open()
                 .addListener(opened -> {
                     if (!opened.isSuccess()) {
                         answer.tryFailure(connectionFailed(opened.cause()));
@@ -197,8 +214,11 @@ public final class ServerConnection implements AutoCloseable {
                     }
                     stream.flush();
                 });
-        JsonExchange.Answer result = await(answer, timeouts.request(), "the server did not answer " + method + " "
-                + path + " within " + timeouts.request().toSeconds() + " s");
+        JsonExchange.Answer result = await(
+                answer,
+                timeouts.request(),
+                "the server did not answer " + method + " " + path + " within "
+                        + timeouts.request().toSeconds() + " s");
         return result.json(method + " " + path);
     }
 
@@ -213,8 +233,11 @@ public final class ServerConnection implements AutoCloseable {
 
     /** Opens a session stream and waits for the answer; a refusal or failure throws with its one-line reason. */
     public StreamOpener.Opened openAndWait(Http2Headers request) {
-        return await(open(request), timeouts.stream().plusSeconds(1),
-                "the server did not answer the session request within " + timeouts.stream().toSeconds() + " s");
+        return await(
+                open(request),
+                timeouts.stream().plusSeconds(1),
+                "the server did not answer the session request within "
+                        + timeouts.stream().toSeconds() + " s");
     }
 
     public boolean isOpen() {
@@ -270,11 +293,14 @@ public final class ServerConnection implements AutoCloseable {
     }
 
     private static EngineerException connectionFailed(Throwable cause) {
-        return new EngineerException("the connection to the server failed: " + OneLine.of(String.valueOf(
-                cause == null ? null : cause.getMessage())), cause);
+        return new EngineerException(
+                "the connection to the server failed: "
+                        + OneLine.of(String.valueOf(cause == null ? null : cause.getMessage())),
+                cause);
     }
 
-    private static String refusal(ServerAddress server, CertificateRejectedException.Reason reason, @Nullable String message) {
+    private static String refusal(
+            ServerAddress server, CertificateRejectedException.Reason reason, @Nullable String message) {
         return "refused the certificate of the server at " + server + " (" + reason.label() + "): "
                 + OneLine.of(message);
     }
@@ -301,16 +327,25 @@ public final class ServerConnection implements AutoCloseable {
                 return;
             }
             // the receive window of every stream and of the connection: Http2Connections.ENGINEER_WINDOW_BYTES
-            Http2Settings settings = Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES).pushEnabled(false);
+            Http2Settings settings = Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES)
+                    .pushEnabled(false);
             ctx.pipeline().addLast("idle", Http2Connections.idleHandler(Duration.ZERO, KEEP_ALIVE));
-            ctx.pipeline().addLast("http2", Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
+            ctx.pipeline()
+                    .addLast(
+                            "http2",
+                            Http2FrameCodecBuilder.forClient()
+                                    .initialSettings(settings)
+                                    .build());
             ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new Http2Connections.RefuseInboundStreams()));
             ctx.pipeline().addLast("keepalive", new Http2Connections.KeepAlive(Duration.ZERO));
             // the connection's own window starts at 64 KiB: open it as wide as a stream's
-            ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(
-                    Http2Connections.ENGINEER_WINDOW_BYTES - Http2Connections.INITIAL_CONNECTION_WINDOW_BYTES));
-            ctx.channel().closeFuture().addListener(closed -> ready.tryFailure(
-                    new EngineerException("the server at " + server + " closed the connection")));
+            ctx.channel()
+                    .writeAndFlush(new DefaultHttp2WindowUpdateFrame(
+                            Http2Connections.ENGINEER_WINDOW_BYTES - Http2Connections.INITIAL_CONNECTION_WINDOW_BYTES));
+            ctx.channel()
+                    .closeFuture()
+                    .addListener(closed -> ready.tryFailure(
+                            new EngineerException("the server at " + server + " closed the connection")));
             ready.trySuccess(ctx.channel());
         }
 
@@ -328,8 +363,10 @@ public final class ServerConnection implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            ready.tryFailure(new EngineerException(refused.get() != null ? refused.get()
-                    : "the server at " + server + " closed the connection during the TLS handshake"));
+            ready.tryFailure(new EngineerException(
+                    refused.get() != null
+                            ? refused.get()
+                            : "the server at " + server + " closed the connection during the TLS handshake"));
             super.channelInactive(ctx);
         }
 
@@ -337,7 +374,8 @@ public final class ServerConnection implements AutoCloseable {
             if (refused.get() != null) {
                 return refused.get();
             }
-            Throwable cause = failure instanceof DecoderException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof DecoderException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof NotSslRecordException) {
                 return "the server at " + server + " does not speak TLS";
             }
@@ -349,8 +387,9 @@ public final class ServerConnection implements AutoCloseable {
             }
             String message = OneLine.of(String.valueOf(cause.getMessage()));
             if (cause instanceof SSLHandshakeException && message.contains("Received fatal alert")) {
-                return "the server at " + server + " refused the TLS handshake (" + message.replace("Received fatal alert: ",
-                        "alert ") + "): check that your certificate is valid, not revoked, and an engineer certificate"
+                return "the server at " + server + " refused the TLS handshake ("
+                        + message.replace("Received fatal alert: ", "alert ")
+                        + "): check that your certificate is valid, not revoked, and an engineer certificate"
                         + " of the server's CA";
             }
             if (cause instanceof IOException) {

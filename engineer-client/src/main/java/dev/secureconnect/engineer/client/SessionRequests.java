@@ -30,10 +30,11 @@ public final class SessionRequests {
     }
 
     /** {@code POST /v1/exec} with {@code sc-command} and, when there are arguments, {@code sc-args} (a JSON array). */
-    public static Http2Headers exec(ServerAddress server, String command, List<String> args, StreamCredentials credentials) {
+    public static Http2Headers exec(
+            ServerAddress server, String command, List<String> args, StreamCredentials credentials) {
         requireNonNull(command, "command");
-        Http2Headers headers = request("POST", LinkProtocol.PATH_EXEC, server)
-                .set(LinkProtocol.HEADER_COMMAND, command);
+        Http2Headers headers =
+                request("POST", LinkProtocol.PATH_EXEC, server).set(LinkProtocol.HEADER_COMMAND, command);
         if (args != null && !args.isEmpty()) {
             headers.set(LinkProtocol.HEADER_ARGS, new String(Json.bytes(List.copyOf(args)), StandardCharsets.UTF_8));
         }
@@ -58,7 +59,11 @@ public final class SessionRequests {
     }
 
     private static Http2Headers request(String method, String path, ServerAddress server) {
-        return new DefaultHttp2Headers().method(method).path(path).scheme("https").authority(server.hostForUrl());
+        return new DefaultHttp2Headers()
+                .method(method)
+                .path(path)
+                .scheme("https")
+                .authority(server.hostForUrl());
     }
 
     private static Http2Headers withCredentials(Http2Headers headers, StreamCredentials credentials) {

@@ -82,7 +82,8 @@ public final class StreamPump {
         synchronized (lock) {
             while (true) {
                 if (last != null && last.isDone() && !last.isSuccess()) {
-                    throw new EngineerException("sending failed: " + last.cause().getMessage(), last.cause());
+                    throw new EngineerException(
+                            "sending failed: " + last.cause().getMessage(), last.cause());
                 }
                 if (!stream.isActive()) {
                     throw new EngineerException("the stream closed before everything was sent");

@@ -92,8 +92,8 @@ public final class StreamSink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ended.tryFailure(new EngineerException("the stream failed: " + OneLine.of(String.valueOf(cause.getMessage())),
-                cause));
+        ended.tryFailure(
+                new EngineerException("the stream failed: " + OneLine.of(String.valueOf(cause.getMessage())), cause));
         ctx.close();
     }
 }

@@ -14,8 +14,8 @@ import java.time.Duration;
  */
 public record Timeouts(Duration connect, Duration handshake, Duration request, Duration stream) {
 
-    public static final Timeouts DEFAULT =
-            new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    public static final Timeouts DEFAULT = new Timeouts(
+            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30));
 
     public Timeouts {
         requireNonNull(connect, "connect");

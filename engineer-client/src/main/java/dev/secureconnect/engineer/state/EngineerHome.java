@@ -77,11 +77,14 @@ public final class EngineerHome {
     public Path tokenFile(String serial) {
         String name = requireSerial(serial) + ".jwe";
         Path exact = directory.resolve(TOKENS).resolve(name);
-        if (Files.exists(exact) || !Files.isDirectory(java.util.Objects.requireNonNull(exact.getParent(), "tokens folder"))) {
+        if (Files.exists(exact)
+                || !Files.isDirectory(java.util.Objects.requireNonNull(exact.getParent(), "tokens folder"))) {
             return exact;
         }
         try (Stream<Path> files = Files.list(exact.getParent())) {
-            return files.filter(file -> file.getFileName().toString().equalsIgnoreCase(name)).findFirst().orElse(exact);
+            return files.filter(file -> file.getFileName().toString().equalsIgnoreCase(name))
+                    .findFirst()
+                    .orElse(exact);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + exact.getParent() + ": " + e.getMessage(), e);
         }
@@ -118,8 +121,10 @@ public final class EngineerHome {
             return Optional.of(Json.MAPPER.readValue(content, Stored.class).toSession());
         } catch (IOException | RuntimeException e) {
             String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw new EngineerException(sessionFile() + " is not a valid session file (" + OneLine.of(why)
-                    + "): run sc-engineer login again", e);
+            throw new EngineerException(
+                    sessionFile() + " is not a valid session file (" + OneLine.of(why)
+                            + "): run sc-engineer login again",
+                    e);
         }
     }
 
@@ -127,8 +132,8 @@ public final class EngineerHome {
     public void save(SavedSession session) {
         createOwnerOnly(directory);
         try {
-            DurableFiles.write(sessionFile(), Json.PRETTY.writeValueAsBytes(Stored.of(session)),
-                    DurableFiles.Access.OWNER_ONLY);
+            DurableFiles.write(
+                    sessionFile(), Json.PRETTY.writeValueAsBytes(Stored.of(session)), DurableFiles.Access.OWNER_ONLY);
         } catch (IOException e) {
             throw new EngineerException("cannot write " + sessionFile() + ": " + OneLine.of(e.getMessage()), e);
         }
@@ -162,20 +167,38 @@ public final class EngineerHome {
     }
 
     /** {@code session.json} as written. */
-    record Stored(String server, String identity, @Nullable String ca, @Nullable String p12PassphraseFile, String login, String session,
-            String thumbprint, String expiresAt) {
+    record Stored(
+            String server,
+            String identity,
+            @Nullable String ca,
+            @Nullable String p12PassphraseFile,
+            String login,
+            String session,
+            String thumbprint,
+            String expiresAt) {
 
         static Stored of(SavedSession session) {
-            return new Stored(session.server(), session.identity().toString(),
+            return new Stored(
+                    session.server(),
+                    session.identity().toString(),
                     session.ca().map(Path::toString).orElse(null),
-                    session.p12PassphraseFile().map(Path::toString).orElse(null), session.login(), session.session(),
-                    session.thumbprint(), session.expiresAt().toString());
+                    session.p12PassphraseFile().map(Path::toString).orElse(null),
+                    session.login(),
+                    session.session(),
+                    session.thumbprint(),
+                    session.expiresAt().toString());
         }
 
         SavedSession toSession() {
             try {
-                return new SavedSession(server, Path.of(identity), Optional.ofNullable(ca).map(Path::of),
-                        Optional.ofNullable(p12PassphraseFile).map(Path::of), login, session, thumbprint,
+                return new SavedSession(
+                        server,
+                        Path.of(identity),
+                        Optional.ofNullable(ca).map(Path::of),
+                        Optional.ofNullable(p12PassphraseFile).map(Path::of),
+                        login,
+                        session,
+                        thumbprint,
                         Instant.parse(expiresAt));
             } catch (NullPointerException | DateTimeParseException e) {
                 throw new IllegalArgumentException("a key is missing or not valid: " + e.getMessage(), e);

@@ -19,8 +19,15 @@ import java.util.Optional;
  * @param thumbprint the RFC 8705 thumbprint of the identity's certificate
  * @param expiresAt when the server forgets the session
  */
-public record SavedSession(String server, Path identity, Optional<Path> ca, Optional<Path> p12PassphraseFile,
-        String login, String session, String thumbprint, Instant expiresAt) {
+public record SavedSession(
+        String server,
+        Path identity,
+        Optional<Path> ca,
+        Optional<Path> p12PassphraseFile,
+        String login,
+        String session,
+        String thumbprint,
+        Instant expiresAt) {
 
     public SavedSession {
         requireNonNull(server, "server");

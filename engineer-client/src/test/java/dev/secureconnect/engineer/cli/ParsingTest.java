@@ -20,7 +20,8 @@ class ParsingTest {
     @ParameterizedTest(name = "fail/{0}")
     @ValueSource(strings = {"", "2", "h", "-1h", "1.5h", "2w", "PT1H", "2 h x"})
     void badTtl(String text) {
-        assertThatThrownBy(() -> Ttl.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Ttl.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageEndingWith("is not valid: expected a number and a unit, e.g. 90m, 2h or 7d");
     }
 
@@ -39,7 +40,8 @@ class ParsingTest {
     @ParameterizedTest(name = "fail/{0}")
     @ValueSource(strings = {"", "0", "x", "22:", ":22", "1:2:3", "65536", "70000:22", "-1:22", "22:0"})
     void badPortSpec(String text) {
-        assertThatThrownBy(() -> PortSpec.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PortSpec.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("port spec '" + text + "' is not valid: expected [LOCALPORT:]REMOTEPORT");
     }
 }

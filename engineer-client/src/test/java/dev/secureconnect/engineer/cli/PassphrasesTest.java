@@ -21,7 +21,8 @@ class PassphrasesTest {
 
     @Test
     void readsTheFirstLineOnly() throws Exception {
-        assertThat(Passphrases.fromFile(write("one two  \nsecond line\n"), "token passphrase")).isEqualTo("one two  ".toCharArray());
+        assertThat(Passphrases.fromFile(write("one two  \nsecond line\n"), "token passphrase"))
+                .isEqualTo("one two  ".toCharArray());
         assertThat(Passphrases.fromFile(write("crlf line\r\nnext"), "x")).isEqualTo("crlf line".toCharArray());
         assertThat(Passphrases.fromFile(write("no newline"), "x")).isEqualTo("no newline".toCharArray());
         assertThat(Passphrases.fromFile(write("ünïcödé pass\n"), "x")).isEqualTo("ünïcödé pass".toCharArray());
@@ -31,14 +32,16 @@ class PassphrasesTest {
     @Test
     void refusesMissingLongAndBinaryFiles() throws Exception {
         Path missing = dir.resolve("missing");
-        assertThatThrownBy(() -> Passphrases.fromFile(missing, "token passphrase")).isInstanceOf(EngineerException.class)
+        assertThatThrownBy(() -> Passphrases.fromFile(missing, "token passphrase"))
+                .isInstanceOf(EngineerException.class)
                 .hasMessage("the token passphrase file " + missing + " does not exist");
         Path big = write("x".repeat(5000));
         assertThatThrownBy(() -> Passphrases.fromFile(big, "token passphrase"))
                 .hasMessageContaining("is longer than 4096 bytes");
         Path binary = dir.resolve("binary");
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 'a'});
-        assertThatThrownBy(() -> Passphrases.fromFile(binary, "token passphrase")).hasMessageEndingWith("is not UTF-8 text");
+        assertThatThrownBy(() -> Passphrases.fromFile(binary, "token passphrase"))
+                .hasMessageEndingWith("is not UTF-8 text");
     }
 
     @Test
@@ -51,13 +54,15 @@ class PassphrasesTest {
 
     @Test
     void asksTwiceOnTheTerminalAndTheTwoMustMatch() {
-        assertThat(Passphrases.tokenToStore(null, scripted("long enough", "long enough"))).isEqualTo("long enough".toCharArray());
+        assertThat(Passphrases.tokenToStore(null, scripted("long enough", "long enough")))
+                .isEqualTo("long enough".toCharArray());
         assertThatThrownBy(() -> Passphrases.tokenToStore(null, scripted("long enough", "long enougH")))
                 .hasMessage("the two token passphrases differ: nothing was asked for");
         assertThat(Passphrases.tokenToOpen(null, scripted("anything"))).isEqualTo("anything".toCharArray());
         assertThatThrownBy(() -> Passphrases.tokenToOpen(null, (prompt, alternative) -> {
-            throw new EngineerException("no terminal: " + alternative);
-        })).hasMessage("no terminal: give it with --token-passphrase-file FILE");
+                    throw new EngineerException("no terminal: " + alternative);
+                }))
+                .hasMessage("no terminal: give it with --token-passphrase-file FILE");
     }
 
     private Path write(String content) throws Exception {

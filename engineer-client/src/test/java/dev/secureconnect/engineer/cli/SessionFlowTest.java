@@ -53,12 +53,29 @@ class SessionFlowTest {
         files = IdentityFiles.write(dir.resolve("alice"), "alice");
         home = dir.resolve("home");
         cli = new EngineerCli(home);
-        EngineerCli.Run login = cli.run("login", "--server", server.address(), "--identity", files.p12().toString(),
-                "--totp-code", TestEngineerServer.TOTP, "--p12-passphrase-file", files.p12Passphrase().toString());
+        EngineerCli.Run login = cli.run(
+                "login",
+                "--server",
+                server.address(),
+                "--identity",
+                files.p12().toString(),
+                "--totp-code",
+                TestEngineerServer.TOTP,
+                "--p12-passphrase-file",
+                files.p12Passphrase().toString());
         assertThat(login.exitCode()).as(login.toString()).isZero();
         assertThat(login.out()).startsWith("logged in as alice until ");
-        EngineerCli.Run access = cli.run("access", "SN-1", "--ticket", "12345678", "--ttl", "2h", "--reason", "disk full",
-                "--token-passphrase-file", files.tokenPassphrase().toString());
+        EngineerCli.Run access = cli.run(
+                "access",
+                "SN-1",
+                "--ticket",
+                "12345678",
+                "--ttl",
+                "2h",
+                "--reason",
+                "disk full",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString());
         assertThat(access.exitCode()).as(access.toString()).isZero();
     }
 
@@ -70,12 +87,16 @@ class SessionFlowTest {
     @Test
     void loginSavesTheSessionOwnerOnly() throws Exception {
         Path session = home.resolve("session.json");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session)))
+                .isEqualTo("rw-------");
         JsonNode saved = new ObjectMapper().readTree(session.toFile());
         assertThat(saved.path("server").asText()).isEqualTo(server.address());
-        assertThat(saved.path("identity").asText()).isEqualTo(files.p12().toAbsolutePath().toString());
-        assertThat(saved.path("p12PassphraseFile").asText()).isEqualTo(files.p12Passphrase().toAbsolutePath().toString());
+        assertThat(saved.path("identity").asText())
+                .isEqualTo(files.p12().toAbsolutePath().toString());
+        assertThat(saved.path("p12PassphraseFile").asText())
+                .isEqualTo(files.p12Passphrase().toAbsolutePath().toString());
         assertThat(saved.path("login").asText()).isEqualTo("alice");
         assertThat(saved.path("session").asText()).isEqualTo(TestEngineerServer.SESSION);
         assertThat(saved.path("thumbprint").asText()).hasSize(43);
@@ -88,23 +109,38 @@ class SessionFlowTest {
     @Test
     void accessStoresTheTokenEncryptedAndPrintsNoSecret() throws Exception {
         Path token = home.resolve("tokens/SN-1.jwe");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token.getParent())))
+                .isEqualTo("rwx------");
         assertThat(Files.readString(token)).doesNotContain(server.lastToken());
         Http2Headers tokens = server.last("/api/v1/tokens");
         assertThat(tokens.get("authorization").toString()).isEqualTo("Bearer " + TestEngineerServer.SESSION);
 
-        EngineerCli.Run again = cli.run("access", "SN-1", "--ticket", "12345678", "--token-passphrase-file",
+        EngineerCli.Run again = cli.run(
+                "access",
+                "SN-1",
+                "--ticket",
+                "12345678",
+                "--token-passphrase-file",
                 files.tokenPassphrase().toString());
         assertThat(again.exitCode()).as(again.toString()).isZero();
-        assertThat(again.out()).matches("token [0-9a-f-]{36} for appliance SN-1, ticket 12345678, expires at \\S+"
-                + " \\(stored in .*SN-1.jwe\\)\\n");
-        assertThat(again.out() + again.err()).doesNotContain(server.lastToken()).doesNotContain(TestEngineerServer.SESSION);
+        assertThat(again.out())
+                .matches("token [0-9a-f-]{36} for appliance SN-1, ticket 12345678, expires at \\S+"
+                        + " \\(stored in .*SN-1.jwe\\)\\n");
+        assertThat(again.out() + again.err())
+                .doesNotContain(server.lastToken())
+                .doesNotContain(TestEngineerServer.SESSION);
     }
 
     @Test
     void accessForAClosedTicketIsRefusedWithTheServersReason() {
-        EngineerCli.Run refused = cli.run("access", "SN-CLOSED", "--ticket", "12345678", "--token-passphrase-file",
+        EngineerCli.Run refused = cli.run(
+                "access",
+                "SN-CLOSED",
+                "--ticket",
+                "12345678",
+                "--token-passphrase-file",
                 files.tokenPassphrase().toString());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).isEqualTo("sc-engineer: ticket 12345678 is not open\n");
@@ -117,7 +153,12 @@ class SessionFlowTest {
         assertThat(appliances.exitCode()).as(appliances.toString()).isZero();
         assertThat(appliances.out()).contains("SERIAL", "SN-1", "12345678", "ssh:22");
         EngineerCli.Run json = cli.run("appliances", "--json");
-        assertThat(new ObjectMapper().readTree(json.out()).path("appliances").get(0).path("serial").asText())
+        assertThat(new ObjectMapper()
+                        .readTree(json.out())
+                        .path("appliances")
+                        .get(0)
+                        .path("serial")
+                        .asText())
                 .isEqualTo("SN-1");
         EngineerCli.Run sessions = cli.run("sessions");
         assertThat(sessions.exitCode()).as(sessions.toString()).isZero();
@@ -128,8 +169,14 @@ class SessionFlowTest {
 
     @Test
     void execStreamsOutputAndExitsWithTheTrailersStatus() {
-        EngineerCli.Run exec = cli.run("exec", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1",
-                "collect-logs", "--since", "1 h");
+        EngineerCli.Run exec = cli.run(
+                "exec",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString(),
+                "SN-1",
+                "collect-logs",
+                "--since",
+                "1 h");
         assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(3);
         assertThat(exec.out()).isEqualTo("ran collect-logs with [\"--since\",\"1 h\"]\n");
         Http2Headers request = server.last("/v1/exec");
@@ -143,16 +190,17 @@ class SessionFlowTest {
 
     @Test
     void execNotesATimeoutAndExitsWith255WhenRefused() {
-        EngineerCli.Run slow = cli.run("exec", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1", "slow");
+        EngineerCli.Run slow = cli.run(
+                "exec", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1", "slow");
         assertThat(slow.exitCode()).isEqualTo(124);
         assertThat(slow.err()).contains("sc-engineer: note: slow ran out of time");
         assertThat(server.last("/v1/exec").get("sc-args")).isNull();
 
-        EngineerCli.Run unknown = cli.run("exec", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1",
-                "unknown");
+        EngineerCli.Run unknown = cli.run(
+                "exec", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1", "unknown");
         assertThat(unknown.exitCode()).isEqualTo(255);
-        assertThat(unknown.err()).isEqualTo(
-                "sc-engineer: refused (404): appliance refused: no command 'unknown' in the catalogue\n");
+        assertThat(unknown.err())
+                .isEqualTo("sc-engineer: refused (404): appliance refused: no command 'unknown' in the catalogue\n");
         assertThat(unknown.out()).isEmpty();
     }
 
@@ -163,7 +211,8 @@ class SessionFlowTest {
         int before = server.requests().size();
         EngineerCli.Run run = cli.run("exec", "--token-passphrase-file", wrong.toString(), "SN-1", "collect-logs");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("sc-engineer: wrong token passphrase for " + home.resolve("tokens/SN-1.jwe") + "\n");
+        assertThat(run.err())
+                .isEqualTo("sc-engineer: wrong token passphrase for " + home.resolve("tokens/SN-1.jwe") + "\n");
         // the token stays on the laptop; only the failed unlock is reported, for the server's audit log
         assertThat(server.requests()).hasSize(before + 1);
         assertThat(server.requests().get(before).path().toString()).isEqualTo("/api/v1/tokens/unlock-failed");
@@ -172,9 +221,11 @@ class SessionFlowTest {
 
     @Test
     void noTokenForAnApplianceSaysHowToGetOne() {
-        EngineerCli.Run run = cli.run("proxy", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-2", "22");
+        EngineerCli.Run run = cli.run(
+                "proxy", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-2", "22");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).startsWith("sc-engineer: no access token for SN-2 (")
+        assertThat(run.err())
+                .startsWith("sc-engineer: no access token for SN-2 (")
                 .endsWith("): run sc-engineer access SN-2 --ticket NUMBER first\n");
     }
 
@@ -182,13 +233,19 @@ class SessionFlowTest {
     void getChecksTheHashAndRenamesIntoPlace() throws Exception {
         Path target = dir.resolve("got/app.log");
         Files.createDirectories(target.getParent());
-        EngineerCli.Run get = cli.run("get", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1",
-                "/var/log/my app.log", target.toString());
+        EngineerCli.Run get = cli.run(
+                "get",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString(),
+                "SN-1",
+                "/var/log/my app.log",
+                target.toString());
         assertThat(get.exitCode()).as(get.toString()).isZero();
         byte[] expected = TestEngineerServer.fileContent("/var/log/my app.log");
         assertThat(Files.readAllBytes(target)).isEqualTo(expected);
-        assertThat(get.out()).isEqualTo("got /var/log/my app.log (" + expected.length + " bytes, sha256 "
-                + TestEngineerServer.sha256(expected) + ")\n");
+        assertThat(get.out())
+                .isEqualTo("got /var/log/my app.log (" + expected.length + " bytes, sha256 "
+                        + TestEngineerServer.sha256(expected) + ")\n");
         Http2Headers request = server.last("/v1/files");
         assertThat(request.method().toString()).isEqualTo("GET");
         assertThat(request.path().toString()).isEqualTo("/v1/files?path=%2Fvar%2Flog%2Fmy+app.log");
@@ -200,17 +257,30 @@ class SessionFlowTest {
     void getLeavesNothingWhenTheHashDoesNotMatch() throws Exception {
         Path folder = dir.resolve("damaged");
         Files.createDirectories(folder);
-        EngineerCli.Run get = cli.run("get", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1",
-                "/data/damaged.bin", folder.resolve("out.bin").toString());
+        EngineerCli.Run get = cli.run(
+                "get",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString(),
+                "SN-1",
+                "/data/damaged.bin",
+                folder.resolve("out.bin").toString());
         assertThat(get.exitCode()).isEqualTo(1);
-        assertThat(get.err()).startsWith("sc-engineer: /data/damaged.bin arrived damaged (").endsWith(
-                "): nothing was written to " + folder.resolve("out.bin") + "\n").doesNotContain("\n\n");
+        assertThat(get.err())
+                .startsWith("sc-engineer: /data/damaged.bin arrived damaged (")
+                .endsWith("): nothing was written to " + folder.resolve("out.bin") + "\n")
+                .doesNotContain("\n\n");
         assertThat(listing(folder)).isEmpty();
 
-        EngineerCli.Run missing = cli.run("get", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1",
-                "/data/missing.bin", folder.toString());
+        EngineerCli.Run missing = cli.run(
+                "get",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString(),
+                "SN-1",
+                "/data/missing.bin",
+                folder.toString());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).isEqualTo("sc-engineer: refused (404): appliance refused: no such file /data/missing.bin\n");
+        assertThat(missing.err())
+                .isEqualTo("sc-engineer: refused (404): appliance refused: no such file /data/missing.bin\n");
         assertThat(listing(folder)).isEmpty();
     }
 
@@ -220,27 +290,45 @@ class SessionFlowTest {
         byte[] content = new byte[300_000];
         new java.util.Random(7).nextBytes(content);
         Files.write(local, content);
-        EngineerCli.Run put = cli.run("put", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1",
-                local.toString(), "/tmp/upload.bin");
+        EngineerCli.Run put = cli.run(
+                "put",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString(),
+                "SN-1",
+                local.toString(),
+                "/tmp/upload.bin");
         assertThat(put.exitCode()).as(put.toString()).isZero();
         assertThat(server.stored("/tmp/upload.bin")).isEqualTo(content);
-        assertThat(put.out()).endsWith("(" + content.length + " bytes, sha256 " + TestEngineerServer.sha256(content) + ")\n");
+        assertThat(put.out())
+                .endsWith("(" + content.length + " bytes, sha256 " + TestEngineerServer.sha256(content) + ")\n");
         Http2Headers request = server.last("/v1/files");
         assertThat(request.method().toString()).isEqualTo("PUT");
         assertCredentials(request);
 
-        EngineerCli.Run refused = cli.run("put", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1",
-                local.toString(), "/readonly/upload.bin");
+        EngineerCli.Run refused = cli.run(
+                "put",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString(),
+                "SN-1",
+                local.toString(),
+                "/readonly/upload.bin");
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err()).isEqualTo(
-                "sc-engineer: /readonly/upload.bin was not stored: appliance refused: folder /readonly is not writable\n");
+        assertThat(refused.err())
+                .isEqualTo(
+                        "sc-engineer: /readonly/upload.bin was not stored: appliance refused: folder /readonly is not writable\n");
     }
 
     @Test
     void proxyRelaysStandardInputAndOutput() {
-        byte[] input = "SSH-2.0-OpenSSH_9.6\r\nhello through the proxy".repeat(500).getBytes(StandardCharsets.UTF_8);
-        EngineerCli.Run proxy = cli.run(new ByteArrayInputStream(input), "proxy", "--token-passphrase-file",
-                files.tokenPassphrase().toString(), "SN-1", "22");
+        byte[] input =
+                "SSH-2.0-OpenSSH_9.6\r\nhello through the proxy".repeat(500).getBytes(StandardCharsets.UTF_8);
+        EngineerCli.Run proxy = cli.run(
+                new ByteArrayInputStream(input),
+                "proxy",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString(),
+                "SN-1",
+                "22");
         assertThat(proxy.exitCode()).as(proxy.toString()).isZero();
         assertThat(proxy.stdoutBytes()).isEqualTo(input);
         assertThat(proxy.err()).isEmpty();
@@ -249,9 +337,11 @@ class SessionFlowTest {
         assertThat(request.path()).isNull();
         assertCredentials(request);
 
-        EngineerCli.Run refused = cli.run("proxy", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1", "9");
+        EngineerCli.Run refused = cli.run(
+                "proxy", "--token-passphrase-file", files.tokenPassphrase().toString(), "SN-1", "9");
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err()).isEqualTo("sc-engineer: refused (403): appliance refused: port 9 is not allow-listed\n");
+        assertThat(refused.err())
+                .isEqualTo("sc-engineer: refused (403): appliance refused: port 9 is not allow-listed\n");
         assertThat(refused.stdoutBytes()).isEmpty();
     }
 
@@ -261,12 +351,23 @@ class SessionFlowTest {
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             StringBuffer err = new StringBuffer();
             AtomicInteger exit = new AtomicInteger(-1);
-            Thread forward = new Thread(() -> exit.set(cli.runLive(stdout, err, "forward", "--token-passphrase-file",
-                    files.tokenPassphrase().toString(), "SN-1", spec)));
+            Thread forward = new Thread(() -> exit.set(cli.runLive(
+                    stdout,
+                    err,
+                    "forward",
+                    "--token-passphrase-file",
+                    files.tokenPassphrase().toString(),
+                    "SN-1",
+                    spec)));
             forward.start();
             try {
-                Eventually.within(Duration.ofSeconds(15), "the forwarding line",
-                        () -> FORWARDING.matcher(stdout.toString(StandardCharsets.UTF_8)).find() || exit.get() >= 0);
+                Eventually.within(
+                        Duration.ofSeconds(15),
+                        "the forwarding line",
+                        () -> FORWARDING
+                                        .matcher(stdout.toString(StandardCharsets.UTF_8))
+                                        .find()
+                                || exit.get() >= 0);
                 Matcher line = FORWARDING.matcher(stdout.toString(StandardCharsets.UTF_8));
                 assertThat(line.matches()).as(stdout + " / " + err).isTrue();
                 int port = Integer.parseInt(line.group(1));
@@ -276,8 +377,9 @@ class SessionFlowTest {
                         assertThat(socket.getInputStream().read()).isEqualTo(-1);
                     }
                     Eventually.within(Duration.ofSeconds(10), "the refusal on stderr", () -> err.length() > 0);
-                    assertThat(err.toString()).isEqualTo(
-                            "sc-engineer: SN-1:9: refused (403): appliance refused: port 9 is not allow-listed\n");
+                    assertThat(err.toString())
+                            .isEqualTo(
+                                    "sc-engineer: SN-1:9: refused (403): appliance refused: port 9 is not allow-listed\n");
                     continue;
                 }
                 for (int i = 0; i < 2; i++) {

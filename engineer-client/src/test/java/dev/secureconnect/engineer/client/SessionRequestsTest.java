@@ -24,7 +24,8 @@ class SessionRequestsTest {
 
     @Test
     void execWithAndWithoutArguments() {
-        Http2Headers headers = SessionRequests.exec(SERVER, "collect-logs", List.of("a b", "\"q\"", "$(x)"), CREDENTIALS);
+        Http2Headers headers =
+                SessionRequests.exec(SERVER, "collect-logs", List.of("a b", "\"q\"", "$(x)"), CREDENTIALS);
         assertThat(headers.method().toString()).isEqualTo("POST");
         assertThat(headers.path().toString()).isEqualTo("/v1/exec");
         assertThat(headers.scheme().toString()).isEqualTo("https");
@@ -32,7 +33,9 @@ class SessionRequestsTest {
         assertThat(headers.get("sc-command").toString()).isEqualTo("collect-logs");
         assertThat(headers.get("sc-args").toString()).isEqualTo("[\"a b\",\"\\\"q\\\"\",\"$(x)\"]");
         assertCredentials(headers);
-        assertThat(SessionRequests.exec(SERVER, "uptime", List.of(), CREDENTIALS).get("sc-args")).isNull();
+        assertThat(SessionRequests.exec(SERVER, "uptime", List.of(), CREDENTIALS)
+                        .get("sc-args"))
+                .isNull();
     }
 
     @Test

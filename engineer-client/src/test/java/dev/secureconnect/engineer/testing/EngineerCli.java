@@ -1,10 +1,10 @@
 package dev.secureconnect.engineer.testing;
 
+import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.cli.Cli;
 import dev.secureconnect.engineer.cli.Console;
 import dev.secureconnect.engineer.cli.Prompter;
 import dev.secureconnect.engineer.client.Timeouts;
-import dev.secureconnect.engineer.EngineerException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -65,8 +65,14 @@ public final class EngineerCli {
 
     public Run run(InputStream stdin, ByteArrayOutputStream stdout, String... args) {
         StringWriter err = new StringWriter();
-        Console console = Console.of(stdin, new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintWriter(err, true), clock, home, NO_TERMINAL, TEST_TIMEOUTS);
+        Console console = Console.of(
+                stdin,
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintWriter(err, true),
+                clock,
+                home,
+                NO_TERMINAL,
+                TEST_TIMEOUTS);
         int code = Cli.run(console, args);
         return new Run(code, stdout.toByteArray(), err.toString());
     }
@@ -74,9 +80,14 @@ public final class EngineerCli {
     /** Like {@link #run}, with standard error into {@code err} as it is written (for commands that run until stopped). */
     public int runLive(ByteArrayOutputStream stdout, StringBuffer err, String... args) {
         Writer writer = new Writer(err);
-        Console console = Console.of(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintWriter(writer, true), clock, home,
-                NO_TERMINAL, TEST_TIMEOUTS);
+        Console console = Console.of(
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintWriter(writer, true),
+                clock,
+                home,
+                NO_TERMINAL,
+                TEST_TIMEOUTS);
         return Cli.run(console, args);
     }
 

@@ -23,7 +23,8 @@ public record IdentityFiles(Path p12, Path p12Passphrase, Path caPem, Path token
         TestPki pki = TestPki.shared();
         TestPki.Issued engineer = pki.engineer(login);
         Path p12 = dir.resolve(login + ".p12");
-        Files.write(p12, new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(P12_PASSPHRASE.toCharArray()));
+        Files.write(
+                p12, new Pkcs12Bundle(engineer.privateKey(), engineer.chain()).encode(P12_PASSPHRASE.toCharArray()));
         Path p12Passphrase = dir.resolve("p12.pass");
         Files.writeString(p12Passphrase, P12_PASSPHRASE + "\n");
         Path ca = dir.resolve("ca.pem");

@@ -86,10 +86,15 @@ public final class TestEngineerServer implements AutoCloseable {
         TestPki.Issued server = pki.server();
         Path crl = dir.resolve("ca.crl");
         Files.writeString(crl, Pem.crl(pki.revocationList()));
-        SslContext tls = SslContexts.server(new KeyMaterial(server.privateKey(), server.chain()),
+        SslContext tls = SslContexts.server(
+                new KeyMaterial(server.privateKey(), server.chain()),
                 TrustMaterial.withCrl(List.of(pki.rootCertificate()), List.of(pki.issuingCertificate()), crl),
-                CertificateRole.ENGINEER, List.of(ApplicationProtocolNames.HTTP_2), (peer, subject, reason, message) -> { });
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                CertificateRole.ENGINEER,
+                List.of(ApplicationProtocolNames.HTTP_2),
+                (peer, subject, reason, message) -> {});
+        listener = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -106,18 +111,24 @@ public final class TestEngineerServer implements AutoCloseable {
                                     ctx.close();
                                     return;
                                 }
-                                ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer().build());
-                                ctx.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                                    @Override
-                                    protected void initChannel(Http2StreamChannel stream) {
-                                        stream.pipeline().addLast(new TestStream());
-                                    }
-                                }));
+                                ctx.pipeline()
+                                        .addLast(Http2FrameCodecBuilder.forServer()
+                                                .build());
+                                ctx.pipeline()
+                                        .addLast(
+                                                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                                                    @Override
+                                                    protected void initChannel(Http2StreamChannel stream) {
+                                                        stream.pipeline().addLast(new TestStream());
+                                                    }
+                                                }));
                             }
                         });
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     public static TestEngineerServer start(Path dir) throws Exception {
@@ -210,7 +221,8 @@ public final class TestEngineerServer implements AutoCloseable {
                 return;
             }
             if (!("Bearer " + SESSION).equals(String.valueOf(request.get("authorization")))
-                    || lastToken == null || !lastToken.equals(String.valueOf(request.get("sc-access-token")))
+                    || lastToken == null
+                    || !lastToken.equals(String.valueOf(request.get("sc-access-token")))
                     || request.get("sc-appliance") == null) {
                 refuse(ctx, 401, "bad session credentials");
                 return;
@@ -236,11 +248,17 @@ public final class TestEngineerServer implements AutoCloseable {
                     return;
                 }
                 byte[] content = fileContent(file);
-                String hash = file.contains("damaged") ? sha256("something else".getBytes(StandardCharsets.UTF_8))
+                String hash = file.contains("damaged")
+                        ? sha256("something else".getBytes(StandardCharsets.UTF_8))
                         : sha256(content);
                 kind = "get";
-                ok(ctx, new DefaultHttp2Headers().status("200").set("sc-session", "s-get")
-                        .set("sc-file-size", Integer.toString(content.length)).set("sc-file-sha256", hash));
+                ok(
+                        ctx,
+                        new DefaultHttp2Headers()
+                                .status("200")
+                                .set("sc-session", "s-get")
+                                .set("sc-file-size", Integer.toString(content.length))
+                                .set("sc-file-sha256", hash));
             } else if (path.startsWith("/v1/files") && method.equals("PUT")) {
                 kind = "put";
                 ok(ctx, new DefaultHttp2Headers().status("200").set("sc-session", "s-put"));
@@ -259,7 +277,8 @@ public final class TestEngineerServer implements AutoCloseable {
                 }
                 case "connect" -> {
                     if (data.content().isReadable()) {
-                        ctx.writeAndFlush(new DefaultHttp2DataFrame(data.content().retainedDuplicate(), false));
+                        ctx.writeAndFlush(
+                                new DefaultHttp2DataFrame(data.content().retainedDuplicate(), false));
                     }
                     if (data.isEndStream()) {
                         ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
@@ -268,9 +287,12 @@ public final class TestEngineerServer implements AutoCloseable {
                 case "exec" -> {
                     if (data.isEndStream()) {
                         String name = String.valueOf(request.get("sc-command"));
-                        String args = request.get("sc-args") == null ? "[]" : request.get("sc-args").toString();
-                        ctx.write(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("ran " + name + " with " + args + "\n",
-                                StandardCharsets.UTF_8), false));
+                        String args = request.get("sc-args") == null
+                                ? "[]"
+                                : request.get("sc-args").toString();
+                        ctx.write(new DefaultHttp2DataFrame(
+                                Unpooled.copiedBuffer("ran " + name + " with " + args + "\n", StandardCharsets.UTF_8),
+                                false));
                         Http2Headers trailers = new DefaultHttp2Headers();
                         if (name.equals("slow")) {
                             trailers.set("sc-exit-status", "124").set("sc-timed-out", "true");
@@ -304,12 +326,15 @@ public final class TestEngineerServer implements AutoCloseable {
                         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
 
         private String filePath() {
-            return new QueryStringDecoder(request.path().toString()).parameters().get("path").get(0);
+            return new QueryStringDecoder(request.path().toString())
+                    .parameters()
+                    .get("path")
+                    .get(0);
         }
 
         private void api(ChannelHandlerContext ctx) throws Exception {
@@ -320,8 +345,16 @@ public final class TestEngineerServer implements AutoCloseable {
                     json(ctx, 401, Map.of("error", "wrong TOTP code", "reason", "totp-wrong"));
                     return;
                 }
-                json(ctx, 200, Map.of("session", SESSION, "login", LOGIN,
-                        "expiresAt", Instant.now().plus(Duration.ofHours(8)).toString()));
+                json(
+                        ctx,
+                        200,
+                        Map.of(
+                                "session",
+                                SESSION,
+                                "login",
+                                LOGIN,
+                                "expiresAt",
+                                Instant.now().plus(Duration.ofHours(8)).toString()));
                 return;
             }
             if (!("Bearer " + SESSION).equals(String.valueOf(request.get("authorization")))) {
@@ -330,12 +363,46 @@ public final class TestEngineerServer implements AutoCloseable {
             }
             switch (path) {
                 case "/api/v1/logout" -> json(ctx, 200, Map.of("loggedOut", true));
-                case "/api/v1/appliances" -> json(ctx, 200, Map.of("appliances", List.of(Map.of("serial", "SN-1",
-                        "tickets", List.of("12345678"), "services", List.of(Map.of("name", "ssh", "port", 22)),
-                        "since", "2026-01-01T00:00:00Z", "address", "127.0.0.1:40000"))));
-                case "/api/v1/sessions" -> json(ctx, 200, Map.of("sessions", List.of(Map.of("id", "s-1",
-                        "appliance", "SN-1", "ticket", "12345678", "kind", "connect", "target", "127.0.0.1:22",
-                        "startedAt", "2026-01-01T00:00:00Z", "bytesToAppliance", 10, "bytesFromAppliance", 20))));
+                case "/api/v1/appliances" ->
+                    json(
+                            ctx,
+                            200,
+                            Map.of(
+                                    "appliances",
+                                    List.of(Map.of(
+                                            "serial",
+                                            "SN-1",
+                                            "tickets",
+                                            List.of("12345678"),
+                                            "services",
+                                            List.of(Map.of("name", "ssh", "port", 22)),
+                                            "since",
+                                            "2026-01-01T00:00:00Z",
+                                            "address",
+                                            "127.0.0.1:40000"))));
+                case "/api/v1/sessions" ->
+                    json(
+                            ctx,
+                            200,
+                            Map.of(
+                                    "sessions",
+                                    List.of(Map.of(
+                                            "id",
+                                            "s-1",
+                                            "appliance",
+                                            "SN-1",
+                                            "ticket",
+                                            "12345678",
+                                            "kind",
+                                            "connect",
+                                            "target",
+                                            "127.0.0.1:22",
+                                            "startedAt",
+                                            "2026-01-01T00:00:00Z",
+                                            "bytesToAppliance",
+                                            10,
+                                            "bytesFromAppliance",
+                                            20))));
                 case "/api/v1/tokens" -> token(ctx);
                 default -> json(ctx, 404, Map.of("error", "no such endpoint"));
             }
@@ -349,19 +416,38 @@ public final class TestEngineerServer implements AutoCloseable {
                 json(ctx, 403, Map.of("error", "ticket " + ticket + " is not open", "reason", "ticket-closed"));
                 return;
             }
-            SslHandler tls = ((Http2StreamChannel) ctx.channel()).parent().pipeline().get(SslHandler.class);
-            X509Certificate engineer = (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
+            SslHandler tls =
+                    ((Http2StreamChannel) ctx.channel()).parent().pipeline().get(SslHandler.class);
+            X509Certificate engineer =
+                    (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
             Duration ttl = Duration.ofSeconds(ask.path("ttlSeconds").asLong(3600));
-            SignedAccessToken token = issuer.issue(engineer, appliance, ticket, ttl,
+            SignedAccessToken token = issuer.issue(
+                    engineer,
+                    appliance,
+                    ticket,
+                    ttl,
                     ask.hasNonNull("reason") ? ask.get("reason").asText() : null);
             lastToken = token.serialize();
-            json(ctx, 200, Map.of("token", token.serialize(), "id", token.claims().id().toString(),
-                    "appliance", appliance, "ticket", ticket, "expiresAt", token.claims().expiresAt().toString()));
+            json(
+                    ctx,
+                    200,
+                    Map.of(
+                            "token",
+                            token.serialize(),
+                            "id",
+                            token.claims().id().toString(),
+                            "appliance",
+                            appliance,
+                            "ticket",
+                            ticket,
+                            "expiresAt",
+                            token.claims().expiresAt().toString()));
         }
 
         private void json(ChannelHandlerContext ctx, int status, Object answer) throws Exception {
-            ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(Integer.toString(status))
-                    .set("content-type", "application/json"), false));
+            ctx.write(new DefaultHttp2HeadersFrame(
+                    new DefaultHttp2Headers().status(Integer.toString(status)).set("content-type", "application/json"),
+                    false));
             ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(JSON.writeValueAsBytes(answer)), true));
         }
 
@@ -371,8 +457,8 @@ public final class TestEngineerServer implements AutoCloseable {
 
         private void refuse(ChannelHandlerContext ctx, int status, String reason) {
             kind = "refused";
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(Integer.toString(status))
-                    .set("sc-reason", reason), true));
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
+                    new DefaultHttp2Headers().status(Integer.toString(status)).set("sc-reason", reason), true));
         }
     }
 }

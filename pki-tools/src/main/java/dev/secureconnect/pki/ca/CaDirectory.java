@@ -81,14 +81,16 @@ public final class CaDirectory {
         }
         for (String name : List.of(ROOT_CERT, ISSUING_CERT, ISSUING_KEY, INDEX)) {
             if (!Files.isRegularFile(dir.resolve(name))) {
-                throw new PkiException(dir + " is not a CA directory (" + name + " is missing): create one with 'sc-pki init'");
+                throw new PkiException(
+                        dir + " is not a CA directory (" + name + " is missing): create one with 'sc-pki init'");
             }
         }
         return new CaDirectory(dir, clock);
     }
 
     /** What {@code init} asks for. */
-    public record Setup(String name, RsaKeySize keySize, Duration rootValidity, Duration issuingValidity, Duration crlValidity) {}
+    public record Setup(
+            String name, RsaKeySize keySize, Duration rootValidity, Duration issuingValidity, Duration crlValidity) {}
 
     /**
      * Creates the root and issuing CA in {@code dir}, which must be absent or empty. Everything is built in a
@@ -102,15 +104,22 @@ public final class CaDirectory {
         }
         KeyPair rootKeys = RsaKeyPairs.generate(setup.keySize());
         KeyPair issuingKeys = RsaKeyPairs.generate(setup.keySize());
-        CertificateAuthority root = CertificateAuthority.createRoot(setup.name(), rootKeys, setup.rootValidity(), clock);
-        X509Certificate issuingCert = root.createIssuingCa(setup.name(), issuingKeys.getPublic(), setup.issuingValidity());
-        CertificateAuthority issuing = new CertificateAuthority(issuingCert, List.of(root.certificate()),
-                new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()), clock);
+        CertificateAuthority root =
+                CertificateAuthority.createRoot(setup.name(), rootKeys, setup.rootValidity(), clock);
+        X509Certificate issuingCert =
+                root.createIssuingCa(setup.name(), issuingKeys.getPublic(), setup.issuingValidity());
+        CertificateAuthority issuing = new CertificateAuthority(
+                issuingCert,
+                List.of(root.certificate()),
+                new SoftwareKeySigner(issuingKeys.getPrivate(), issuingKeys.getPublic()),
+                clock);
 
         Path staging;
         try {
             Files.createDirectories(target.getParent());
-            staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".init",
+            staging = Files.createTempDirectory(
+                    target.getParent(),
+                    "." + target.getFileName() + ".init",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new PkiException("cannot create " + dir + ": " + e.getMessage(), e);
@@ -118,18 +127,35 @@ public final class CaDirectory {
         try {
             CaDirectory staged = new CaDirectory(staging, clock);
             write(staging.resolve(ROOT_CERT), ascii(Pem.certificates(List.of(root.certificate()))), Access.READABLE);
-            write(staging.resolve(ROOT_KEY), ascii(Pem.encryptedPrivateKey(rootKeys.getPrivate(), passphrase)), Access.OWNER_ONLY);
+            write(
+                    staging.resolve(ROOT_KEY),
+                    ascii(Pem.encryptedPrivateKey(rootKeys.getPrivate(), passphrase)),
+                    Access.OWNER_ONLY);
             write(staging.resolve(ISSUING_CERT), ascii(Pem.certificates(List.of(issuingCert))), Access.READABLE);
-            write(staging.resolve(ISSUING_KEY), ascii(Pem.encryptedPrivateKey(issuingKeys.getPrivate(), passphrase)), Access.OWNER_ONLY);
+            write(
+                    staging.resolve(ISSUING_KEY),
+                    ascii(Pem.encryptedPrivateKey(issuingKeys.getPrivate(), passphrase)),
+                    Access.OWNER_ONLY);
             write(staging.resolve(LOCK), new byte[0], Access.READABLE); // so that taking the lock never adds a file
             CertificateIndex index = CertificateIndex.empty()
                     .with(entryFor(root.certificate(), clock.instant()))
                     .with(entryFor(issuingCert, clock.instant()));
             staged.writeIndex(index);
             Instant now = clock.instant();
-            staged.record(issuing, index, new LogEntry.Body(0, now.toString(), actor, "init", "root-ca",
-                    serialHex(root.certificate()), CertificateIdentity.of(root.certificate()).id(),
-                    "issuing CA " + serialHex(issuingCert) + ", " + setup.keySize().bits() + "-bit keys"), setup.crlValidity());
+            staged.record(
+                    issuing,
+                    index,
+                    new LogEntry.Body(
+                            0,
+                            now.toString(),
+                            actor,
+                            "init",
+                            "root-ca",
+                            serialHex(root.certificate()),
+                            CertificateIdentity.of(root.certificate()).id(),
+                            "issuing CA " + serialHex(issuingCert) + ", "
+                                    + setup.keySize().bits() + "-bit keys"),
+                    setup.crlValidity());
             moveInto(staging, target);
         } catch (RuntimeException e) {
             deleteQuietly(staging, e);
@@ -158,12 +184,13 @@ public final class CaDirectory {
             key = Pem.readPrivateKey(dir.resolve(ISSUING_KEY), passphrase);
         } catch (CryptoException e) {
             if (String.valueOf(e.getMessage()).startsWith("wrong passphrase")) {
-                throw new PkiException("wrong CA passphrase for " + dir + " (the issuing CA key cannot be decrypted)", e);
+                throw new PkiException(
+                        "wrong CA passphrase for " + dir + " (the issuing CA key cannot be decrypted)", e);
             }
             throw e;
         }
-        return new CertificateAuthority(issuing, List.of(rootCertificate()),
-                new SoftwareKeySigner(key, issuing.getPublicKey()), clock);
+        return new CertificateAuthority(
+                issuing, List.of(rootCertificate()), new SoftwareKeySigner(key, issuing.getPublicKey()), clock);
     }
 
     public CertificateIndex index() {
@@ -177,11 +204,13 @@ public final class CaDirectory {
     /** Takes the directory's exclusive lock, so that two sc-pki commands never interleave their writes. */
     public Lock lock() {
         try {
-            FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel =
+                    FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new PkiException("another sc-pki command is working on " + dir + ": try again when it has finished");
+                throw new PkiException(
+                        "another sc-pki command is working on " + dir + ": try again when it has finished");
             }
             return new Lock(channel);
         } catch (IOException e) {
@@ -208,35 +237,72 @@ public final class CaDirectory {
     }
 
     /** Records a newly issued certificate: log entry first, then the index. */
-    public void recordIssued(CertificateAuthority ca, X509Certificate certificate, String action, String actor, String detail) {
+    public void recordIssued(
+            CertificateAuthority ca, X509Certificate certificate, String action, String actor, String detail) {
         CertificateIdentity identity = CertificateIdentity.of(certificate);
         Instant now = clock.instant();
         CertificateIndex index = index().with(entryFor(certificate, now));
-        record(ca, index, new LogEntry.Body(0, now.toString(), actor, action, identity.role().label(),
-                serialHex(certificate), identity.id(), detail), null);
+        record(
+                ca,
+                index,
+                new LogEntry.Body(
+                        0,
+                        now.toString(),
+                        actor,
+                        action,
+                        identity.role().label(),
+                        serialHex(certificate),
+                        identity.id(),
+                        detail),
+                null);
     }
 
     /** Marks a certificate revoked and publishes a new CRL; returns the CRL. */
-    public @Nullable X509CRL recordRevoked(CertificateAuthority ca, IndexEntry entry, RevocationReason reason, String actor, Duration crlValidity) {
+    public @Nullable X509CRL recordRevoked(
+            CertificateAuthority ca, IndexEntry entry, RevocationReason reason, String actor, Duration crlValidity) {
         Instant now = clock.instant();
         CertificateIndex index = index().replacing(entry.revoke(now, reason.label()));
-        return record(ca, index, new LogEntry.Body(0, now.toString(), actor, "revoke", entry.role(), entry.serial(),
-                entry.identity(), "reason " + reason.label()), crlValidity);
+        return record(
+                ca,
+                index,
+                new LogEntry.Body(
+                        0,
+                        now.toString(),
+                        actor,
+                        "revoke",
+                        entry.role(),
+                        entry.serial(),
+                        entry.identity(),
+                        "reason " + reason.label()),
+                crlValidity);
     }
 
     /** Publishes a fresh CRL of the current revocations (new number, new nextUpdate); returns it. */
     public X509CRL recordCrl(CertificateAuthority ca, String actor, Duration crlValidity) {
         Instant now = clock.instant();
-        return java.util.Objects.requireNonNull(record(ca, index(), new LogEntry.Body(0, now.toString(), actor, "crl", "issuing-ca",
-                serialHex(ca.certificate()), CertificateIdentity.of(ca.certificate()).id(),
-                "valid " + crlValidity.toDays() + " days"), crlValidity), "crl"); // a CRL is made whenever crlValidity is given
+        return java.util.Objects.requireNonNull(
+                record(
+                        ca,
+                        index(),
+                        new LogEntry.Body(
+                                0,
+                                now.toString(),
+                                actor,
+                                "crl",
+                                "issuing-ca",
+                                serialHex(ca.certificate()),
+                                CertificateIdentity.of(ca.certificate()).id(),
+                                "valid " + crlValidity.toDays() + " days"),
+                        crlValidity),
+                "crl"); // a CRL is made whenever crlValidity is given
     }
 
     /**
      * Appends {@code body} to the log, then writes {@code index} (with the new log head and, when
      * {@code crlValidity} is given, the new CRL number), then the CRL.
      */
-    private @Nullable X509CRL record(CertificateAuthority ca, CertificateIndex index, LogEntry.Body body, @Nullable Duration crlValidity) {
+    private @Nullable X509CRL record(
+            CertificateAuthority ca, CertificateIndex index, LogEntry.Body body, @Nullable Duration crlValidity) {
         X509CRL crl = null;
         if (crlValidity != null) {
             index = index.withCrlNumber(index.crlNumber() + 1);
@@ -254,7 +320,8 @@ public final class CaDirectory {
     /** Checks the issuance log against the issuing CA's key and the head recorded in the index. */
     public int verifyLog() {
         CertificateIndex index = index();
-        return new IssuanceLog(dir.resolve(LOG)).verify(issuingCertificate().getPublicKey(), index.logSeq(), index.logHead());
+        return new IssuanceLog(dir.resolve(LOG))
+                .verify(issuingCertificate().getPublicKey(), index.logSeq(), index.logHead());
     }
 
     private void writeIndex(CertificateIndex index) {
@@ -278,7 +345,9 @@ public final class CaDirectory {
         List<RevokedCertificate> revoked = new ArrayList<>();
         for (IndexEntry entry : index.certificates()) {
             if (entry.revoked()) {
-                revoked.add(new RevokedCertificate(new BigInteger(entry.serial(), 16), Instant.parse(entry.revokedAt()),
+                revoked.add(new RevokedCertificate(
+                        new BigInteger(entry.serial(), 16),
+                        Instant.parse(entry.revokedAt()),
                         RevocationReason.fromLabel(java.util.Objects.requireNonNull(entry.reason(), "reason"))));
             }
         }
@@ -287,10 +356,17 @@ public final class CaDirectory {
 
     static IndexEntry entryFor(X509Certificate certificate, Instant issuedAt) {
         CertificateIdentity identity = CertificateIdentity.of(certificate);
-        return new IndexEntry(serialHex(certificate), identity.role().label(), identity.id(),
-                certificate.getSubjectX500Principal().getName(), certificate.getNotBefore().toInstant().toString(),
-                certificate.getNotAfter().toInstant().toString(), CertificateFingerprint.of(certificate).colonHex(),
-                issuedAt.toString(), null, null);
+        return new IndexEntry(
+                serialHex(certificate),
+                identity.role().label(),
+                identity.id(),
+                certificate.getSubjectX500Principal().getName(),
+                certificate.getNotBefore().toInstant().toString(),
+                certificate.getNotAfter().toInstant().toString(),
+                CertificateFingerprint.of(certificate).colonHex(),
+                issuedAt.toString(),
+                null,
+                null);
     }
 
     public static String serialHex(X509Certificate certificate) {

@@ -8,7 +8,8 @@ import java.util.Optional;
  * {@code index.json}: every certificate the CA issued, the number of the last CRL, and the head of the issuance
  * log (so that entries cut from the end of the log are noticed).
  */
-public record CertificateIndex(int version, long crlNumber, long logSeq, String logHead, List<IndexEntry> certificates) {
+public record CertificateIndex(
+        int version, long crlNumber, long logSeq, String logHead, List<IndexEntry> certificates) {
 
     static final int VERSION = 1;
 
@@ -21,7 +22,9 @@ public record CertificateIndex(int version, long crlNumber, long logSeq, String 
     }
 
     public Optional<IndexEntry> find(String serialHex) {
-        return certificates.stream().filter(entry -> entry.serial().equalsIgnoreCase(serialHex)).findFirst();
+        return certificates.stream()
+                .filter(entry -> entry.serial().equalsIgnoreCase(serialHex))
+                .findFirst();
     }
 
     CertificateIndex with(IndexEntry added) {

@@ -51,7 +51,16 @@ public record IndexEntry(
     }
 
     IndexEntry revoke(Instant at, String reasonLabel) {
-        return new IndexEntry(serial, role, identity, subject, notBefore, notAfter, fingerprint, issuedAt,
-                at.toString(), reasonLabel);
+        return new IndexEntry(
+                serial,
+                role,
+                identity,
+                subject,
+                notBefore,
+                notAfter,
+                fingerprint,
+                issuedAt,
+                at.toString(),
+                reasonLabel);
     }
 }

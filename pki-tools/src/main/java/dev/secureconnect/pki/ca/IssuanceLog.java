@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateSigner;
-import java.io.OutputStream;
-import org.bouncycastle.operator.ContentSigner;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.operator.ContentSigner;
 
 /**
  * The CA's append-only issuance log: one JSON object per line, SHA-256 hash-chained and each hash signed by the
@@ -27,8 +27,7 @@ import java.util.List;
  */
 final class IssuanceLog {
 
-    private static final ObjectMapper JSON =
-            Mappers.json();
+    private static final ObjectMapper JSON = Mappers.json();
     private static final String SIGNATURE_ALGORITHM = "SHA256withRSA";
 
     private final Path file;
@@ -39,11 +38,28 @@ final class IssuanceLog {
 
     /** The entry that would follow {@code last} (null for the first), hashed and signed. */
     static LogEntry next(LogEntry.Body unnumbered, long lastSeq, String lastHash, CertificateSigner signingKey) {
-        LogEntry.Body body = new LogEntry.Body(lastSeq + 1, unnumbered.time(), unnumbered.actor(), unnumbered.action(),
-                unnumbered.role(), unnumbered.serial(), unnumbered.identity(), unnumbered.detail());
+        LogEntry.Body body = new LogEntry.Body(
+                lastSeq + 1,
+                unnumbered.time(),
+                unnumbered.actor(),
+                unnumbered.action(),
+                unnumbered.role(),
+                unnumbered.serial(),
+                unnumbered.identity(),
+                unnumbered.detail());
         String hash = HashChain.link(lastHash, canonical(body));
-        return new LogEntry(body.seq(), body.time(), body.actor(), body.action(), body.role(), body.serial(),
-                body.identity(), body.detail(), lastHash, hash, sign(hash, signingKey));
+        return new LogEntry(
+                body.seq(),
+                body.time(),
+                body.actor(),
+                body.action(),
+                body.role(),
+                body.serial(),
+                body.identity(),
+                body.detail(),
+                lastHash,
+                hash,
+                sign(hash, signingKey));
     }
 
     /** Appends one entry and forces it to disk before returning. */
@@ -54,8 +70,8 @@ final class IssuanceLog {
         } catch (JsonProcessingException e) {
             throw new PkiException("cannot encode the issuance log entry: " + e.getMessage(), e);
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -83,11 +99,12 @@ final class IssuanceLog {
             try {
                 entry = JSON.readValue(lines.get(i), LogEntry.class);
             } catch (IOException e) {
-                throw new PkiException("issuance log line " + lineNumber + " is not a valid entry: it was edited or corrupted");
+                throw new PkiException(
+                        "issuance log line " + lineNumber + " is not a valid entry: it was edited or corrupted");
             }
             if (entry.seq() != seq + 1) {
-                throw new PkiException("issuance log line " + lineNumber + " has seq " + entry.seq() + " where " + (seq + 1)
-                        + " was expected: an entry was removed or reordered");
+                throw new PkiException("issuance log line " + lineNumber + " has seq " + entry.seq() + " where "
+                        + (seq + 1) + " was expected: an entry was removed or reordered");
             }
             if (!previous.equals(entry.prevHash())) {
                 throw new PkiException("issuance log entry " + entry.seq()
@@ -95,7 +112,8 @@ final class IssuanceLog {
             }
             String hash = HashChain.link(previous, canonical(entry.body()));
             if (!hash.equals(entry.hash())) {
-                throw new PkiException("issuance log entry " + entry.seq() + " was edited: its hash does not match its content");
+                throw new PkiException(
+                        "issuance log entry " + entry.seq() + " was edited: its hash does not match its content");
             }
             if (!verifySignature(hash, entry.signature(), issuingKey)) {
                 throw new PkiException("issuance log entry " + entry.seq()

@@ -15,7 +15,19 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param signature base64 SHA256withRSA signature of {@code hash} by the issuing CA key
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"seq", "time", "actor", "action", "role", "serial", "identity", "detail", "prevHash", "hash", "signature"})
+@JsonPropertyOrder({
+    "seq",
+    "time",
+    "actor",
+    "action",
+    "role",
+    "serial",
+    "identity",
+    "detail",
+    "prevHash",
+    "hash",
+    "signature"
+})
 public record LogEntry(
         long seq,
         String time,

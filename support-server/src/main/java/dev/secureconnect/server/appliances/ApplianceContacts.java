@@ -73,7 +73,7 @@ public final class ApplianceContacts {
     public Map<String, List<String>> all() {
         return database.withConnection(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT appliance_serial, addresses FROM appliance_contacts ORDER BY appliance_serial");
+                            "SELECT appliance_serial, addresses FROM appliance_contacts ORDER BY appliance_serial");
                     ResultSet rs = select.executeQuery()) {
                 Map<String, List<String>> all = new LinkedHashMap<>();
                 while (rs.next()) {
@@ -88,7 +88,8 @@ public final class ApplianceContacts {
         try {
             return JSON.readValue(json, LIST);
         } catch (JsonProcessingException e) {
-            throw new StorageException("the contacts of appliance " + serial + " cannot be read: " + e.getOriginalMessage(), e);
+            throw new StorageException(
+                    "the contacts of appliance " + serial + " cannot be read: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -76,13 +76,24 @@ public final class ApplianceStore {
      * {@link #linkUp(String, String, List, List)} as part of the caller's transaction on {@code connection} (which the
      * caller commits), so that many links and their audit records can share one commit.
      */
-    public void linkUp(Connection connection, String serial, String remoteAddress, List<TicketNumber> tickets,
-            List<String> services) throws SQLException {
+    public void linkUp(
+            Connection connection,
+            String serial,
+            String remoteAddress,
+            List<TicketNumber> tickets,
+            List<String> services)
+            throws SQLException {
         linkUp(connection, clock.millis(), serial, remoteAddress, tickets, services);
     }
 
-    private void linkUp(Connection connection, long now, String serial, String remoteAddress, List<TicketNumber> tickets,
-            List<String> services) throws SQLException {
+    private void linkUp(
+            Connection connection,
+            long now,
+            String serial,
+            String remoteAddress,
+            List<TicketNumber> tickets,
+            List<String> services)
+            throws SQLException {
         requireNonNull(serial, "serial");
         List<String> ticketNumbers = tickets.stream().map(TicketNumber::value).toList();
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO appliance_links (" + COLUMNS
@@ -225,7 +236,9 @@ public final class ApplianceStore {
                 rs.getBoolean("online"),
                 Instant.ofEpochMilli(rs.getLong("since")),
                 rs.getString("remote_address"),
-                strings(serial, rs.getString("tickets")).stream().map(TicketNumber::new).toList(),
+                strings(serial, rs.getString("tickets")).stream()
+                        .map(TicketNumber::new)
+                        .toList(),
                 strings(serial, rs.getString("services")),
                 Instant.ofEpochMilli(rs.getLong("last_seen")),
                 rs.getString("node"),

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.json.Mappers;
-import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.audit.AuditVerification.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,8 +43,16 @@ public final class AuditBundle {
     /** What was exported. */
     public record Exported(long from, long to, long signedThrough, int records, int checkpoints, String keyId) {}
 
-    private record Document(String format, String node, Instant exportedAt, long from, long to, long signedThrough,
-            JsonNode auditKey, List<AuditRow> records, List<Checkpoint> checkpoints) {}
+    private record Document(
+            String format,
+            String node,
+            Instant exportedAt,
+            long from,
+            long to,
+            long signedThrough,
+            JsonNode auditKey,
+            List<AuditRow> records,
+            List<Checkpoint> checkpoints) {}
 
     /**
      * Writes records {@code from..to} (and on to the first checkpoint at or after {@code to}, signing one if there
@@ -53,8 +61,16 @@ public final class AuditBundle {
      * @throws IllegalArgumentException one line, for a range outside {@code 1..head}, or a log whose chain or
      *     checkpoints do not verify (export what is intact, after finding out why)
      */
-    public static Exported export(ServerAuditLog audit, Checkpoints checkpoints, AuditKey key, String node, String actor,
-            long from, long to, Path out) throws IOException {
+    public static Exported export(
+            ServerAuditLog audit,
+            Checkpoints checkpoints,
+            AuditKey key,
+            String node,
+            String actor,
+            long from,
+            long to,
+            Path out)
+            throws IOException {
         requireNonNull(out, "out");
         long head = audit.lastSeq();
         if (from < 1 || to < from || to > head) {
@@ -71,18 +87,32 @@ public final class AuditBundle {
         for (long after = from - 1; after < last.seq(); ) {
             List<AuditRow> page = audit.rows(after, last.seq(), ServerAuditLog.MAX_LIST_LIMIT);
             if (page.isEmpty()) {
-                throw new IllegalStateException("records " + (after + 1) + ".." + last.seq() + " vanished during export");
+                throw new IllegalStateException(
+                        "records " + (after + 1) + ".." + last.seq() + " vanished during export");
             }
             rows.addAll(page);
             after = page.get(page.size() - 1).seq();
         }
         List<Checkpoint> signatures = checkpoints.between(from, last.seq());
-        Document document = new Document(FORMAT, node, Instant.now(), from, to, last.seq(),
-                JSON.readTree(key.publicKey().json()), rows, signatures);
+        Document document = new Document(
+                FORMAT,
+                node,
+                Instant.now(),
+                from,
+                to,
+                last.seq(),
+                JSON.readTree(key.publicKey().json()),
+                rows,
+                signatures);
         Path target = out.toAbsolutePath();
         DurableFiles.write(target, JSON.writeValueAsBytes(document), DurableFiles.Access.OWNER_ONLY);
-        audit.append(ServerAuditEvent.builder(EventType.AUDIT_EXPORTED).actor(actor).detail("from", from).detail("to", to)
-                .detail("signedThrough", last.seq()).detail("file", target.toString()).build());
+        audit.append(ServerAuditEvent.builder(EventType.AUDIT_EXPORTED)
+                .actor(actor)
+                .detail("from", from)
+                .detail("to", to)
+                .detail("signedThrough", last.seq())
+                .detail("file", target.toString())
+                .build());
         return new Exported(from, to, last.seq(), rows.size(), signatures.size(), key.keyId());
     }
 
@@ -103,8 +133,13 @@ public final class AuditBundle {
         }
         long first = bundle.from();
         if (pinned != null && !pinned.keyId().equals(key.keyId())) {
-            return AuditVerification.bad(Problem.BAD_CHECKPOINT, first, 0, bundle.signedThrough(), "the bundle's audit key "
-                    + key.keyId() + " is not the pinned key " + pinned.keyId() + ": it was not signed by that server");
+            return AuditVerification.bad(
+                    Problem.BAD_CHECKPOINT,
+                    first,
+                    0,
+                    bundle.signedThrough(),
+                    "the bundle's audit key " + key.keyId() + " is not the pinned key " + pinned.keyId()
+                            + ": it was not signed by that server");
         }
         List<AuditRow> rows = bundle.records();
         Map<Long, AuditRow> bySeq = new HashMap<>();
@@ -115,16 +150,27 @@ public final class AuditBundle {
             switch (chain.next(row.seq(), row.prevHash(), row.hash(), row.canonical())) {
                 case LINKED -> bySeq.put(row.seq(), row);
                 case OUT_OF_SEQUENCE -> {
-                    return AuditVerification.bad(row.seq() > expected ? Problem.MISSING_RECORD : Problem.REORDERED,
-                            expected, checked, bundle.signedThrough(), "record " + expected
-                                    + " is missing or out of place (found " + row.seq() + " instead)");
+                    return AuditVerification.bad(
+                            row.seq() > expected ? Problem.MISSING_RECORD : Problem.REORDERED,
+                            expected,
+                            checked,
+                            bundle.signedThrough(),
+                            "record " + expected + " is missing or out of place (found " + row.seq() + " instead)");
                 }
                 case BROKEN_LINK -> {
-                    return AuditVerification.bad(Problem.BROKEN_CHAIN, row.seq(), checked, bundle.signedThrough(),
+                    return AuditVerification.bad(
+                            Problem.BROKEN_CHAIN,
+                            row.seq(),
+                            checked,
+                            bundle.signedThrough(),
                             "record " + row.seq() + " does not chain to record " + (row.seq() - 1));
                 }
                 case HASH_MISMATCH -> {
-                    return AuditVerification.bad(Problem.EDITED_RECORD, row.seq(), checked, bundle.signedThrough(),
+                    return AuditVerification.bad(
+                            Problem.EDITED_RECORD,
+                            row.seq(),
+                            checked,
+                            bundle.signedThrough(),
                             "record " + row.seq() + " does not match its hash: it was changed");
                 }
             }
@@ -134,28 +180,48 @@ public final class AuditBundle {
         for (Checkpoint checkpoint : bundle.checkpoints()) {
             AuditRow row = bySeq.get(checkpoint.seq());
             Optional<String> problem = row == null || row.eventId() != EventType.AUDIT_CHECKPOINT.id()
-                    ? Optional.of("checkpoint at record " + checkpoint.seq() + " signs no audit.checkpoint record of the bundle")
+                    ? Optional.of("checkpoint at record " + checkpoint.seq()
+                            + " signs no audit.checkpoint record of the bundle")
                     : Checkpoints.problem(checkpoint, row.hash(), key);
             if (problem.isPresent()) {
-                return AuditVerification.bad(Problem.BAD_CHECKPOINT, checkpoint.seq(), checkpoint.seq() - first,
-                        bundle.signedThrough(), problem.get());
+                return AuditVerification.bad(
+                        Problem.BAD_CHECKPOINT,
+                        checkpoint.seq(),
+                        checkpoint.seq() - first,
+                        bundle.signedThrough(),
+                        problem.get());
             }
             signatures.put(checkpoint.seq(), checkpoint);
         }
         for (AuditRow row : rows) {
             if (row.eventId() == EventType.AUDIT_CHECKPOINT.id() && !signatures.containsKey(row.seq())) {
-                return AuditVerification.bad(Problem.BAD_CHECKPOINT, row.seq(), row.seq() - first, bundle.signedThrough(),
+                return AuditVerification.bad(
+                        Problem.BAD_CHECKPOINT,
+                        row.seq(),
+                        row.seq() - first,
+                        bundle.signedThrough(),
                         "record " + row.seq() + " is an audit.checkpoint whose signature is not in the bundle");
             }
         }
         if (rows.isEmpty() || !signatures.containsKey(last)) {
-            return AuditVerification.bad(Problem.BAD_CHECKPOINT, last + 1, rows.size(), bundle.signedThrough(),
+            return AuditVerification.bad(
+                    Problem.BAD_CHECKPOINT,
+                    last + 1,
+                    rows.size(),
+                    bundle.signedThrough(),
                     "the bundle does not end with a signed checkpoint: records after the last signature are not vouched for");
         }
-        return new AuditVerification(Problem.NONE, 0, rows.size(), last, "bundle intact: records " + first + ".." + last
-                + " (" + bundle.to() + " requested) from node " + bundle.node() + ", chained and covered by "
-                + signatures.size() + " checkpoint signature(s) of audit key " + key.keyId()
-                + (pinned == null ? " (compare it with the key you expect, or pass --key)" : " (the pinned key)"));
+        return new AuditVerification(
+                Problem.NONE,
+                0,
+                rows.size(),
+                last,
+                "bundle intact: records " + first + ".." + last
+                        + " (" + bundle.to() + " requested) from node " + bundle.node() + ", chained and covered by "
+                        + signatures.size() + " checkpoint signature(s) of audit key " + key.keyId()
+                        + (pinned == null
+                                ? " (compare it with the key you expect, or pass --key)"
+                                : " (the pinned key)"));
     }
 
     private static Document read(Path file) {
@@ -165,12 +231,12 @@ public final class AuditBundle {
                 document = JSON.readValue(in, Document.class);
             }
             if (!FORMAT.equals(document.format())) {
-                throw new IllegalArgumentException(file + " is not an audit bundle (format " + document.format()
-                        + ", expected " + FORMAT + ")");
+                throw new IllegalArgumentException(
+                        file + " is not an audit bundle (format " + document.format() + ", expected " + FORMAT + ")");
             }
             if (document.records() == null || document.checkpoints() == null || document.auditKey() == null) {
-                throw new IllegalArgumentException(file + " is not a complete audit bundle (records, checkpoints and"
-                        + " auditKey are required)");
+                throw new IllegalArgumentException(
+                        file + " is not a complete audit bundle (records, checkpoints and" + " auditKey are required)");
             }
             return document;
         } catch (NoSuchFileException e) {

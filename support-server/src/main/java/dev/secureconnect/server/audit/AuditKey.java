@@ -60,8 +60,11 @@ public final class AuditKey {
             return load(serverDir);
         }
         try {
-            ECKey generated = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.ES256).generate();
+            ECKey generated = new ECKeyGenerator(Curve.P_256)
+                    .keyIDFromThumbprint(true)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .generate();
             DurableFiles.write(file, (generated.toJSONString() + "\n").getBytes(UTF_8), DurableFiles.Access.OWNER_ONLY);
             return new AuditKey(generated);
         } catch (JOSEException | IOException e) {
@@ -80,13 +83,15 @@ public final class AuditKey {
         try {
             ECKey key = ECKey.parse(new String(OwnerOnlyFiles.read(file), UTF_8));
             if (!key.isPrivate() || !Curve.P_256.equals(key.getCurve())) {
-                throw new CryptoException(file + " is not an " + WHAT + " (expected an EC P-256 JWK with its private part)");
+                throw new CryptoException(
+                        file + " is not an " + WHAT + " (expected an EC P-256 JWK with its private part)");
             }
             return new AuditKey(new ECKey.Builder(key).keyIDFromThumbprint().build());
         } catch (IOException e) {
             throw new CryptoException(WHAT + " " + file + " cannot be read: " + e.getMessage(), e);
         } catch (ParseException | JOSEException e) {
-            throw new CryptoException(file + " is not an " + WHAT + " (expected an EC P-256 JWK): " + e.getMessage(), e);
+            throw new CryptoException(
+                    file + " is not an " + WHAT + " (expected an EC P-256 JWK): " + e.getMessage(), e);
         }
     }
 
@@ -102,8 +107,12 @@ public final class AuditKey {
 
     /** A compact JWS (ES256, {@code kid}, {@code typ sc-audit-checkpoint}) over {@code claims}. */
     String sign(String claims) {
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keyId()).type(CHECKPOINT_TYPE)
-                .build(), new Payload(claims));
+        JWSObject jws = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID(keyId())
+                        .type(CHECKPOINT_TYPE)
+                        .build(),
+                new Payload(claims));
         try {
             jws.sign(signer);
         } catch (JOSEException e) {

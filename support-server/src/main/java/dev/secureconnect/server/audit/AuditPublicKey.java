@@ -68,11 +68,12 @@ public record AuditPublicKey(ECKey jwk) {
         if (!JWSAlgorithm.ES256.equals(jws.getHeader().getAlgorithm())
                 || !AuditKey.CHECKPOINT_TYPE.equals(jws.getHeader().getType())) {
             throw new IllegalArgumentException("its signature is not an ES256 audit checkpoint (alg "
-                    + jws.getHeader().getAlgorithm() + ", typ " + jws.getHeader().getType() + ")");
+                    + jws.getHeader().getAlgorithm() + ", typ "
+                    + jws.getHeader().getType() + ")");
         }
         if (!keyId().equals(jws.getHeader().getKeyID())) {
-            throw new IllegalArgumentException("it is signed by key " + jws.getHeader().getKeyID()
-                    + ", not by the audit key " + keyId());
+            throw new IllegalArgumentException(
+                    "it is signed by key " + jws.getHeader().getKeyID() + ", not by the audit key " + keyId());
         }
         try {
             if (!jws.verify(new ECDSAVerifier(jwk))) {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.json.Mappers;
-import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.storage.StorageException;
 import java.io.ByteArrayOutputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -136,8 +136,19 @@ record AuditRow(
     }
 
     AuditRow withHash(String newHash) {
-        return new AuditRow(seq, occurredAt, eventId, actor, applianceSerial, ticket, sessionId, sourceAddress, outcome,
-                details, prevHash, newHash);
+        return new AuditRow(
+                seq,
+                occurredAt,
+                eventId,
+                actor,
+                applianceSerial,
+                ticket,
+                sessionId,
+                sourceAddress,
+                outcome,
+                details,
+                prevHash,
+                newHash);
     }
 
     /**
@@ -158,8 +169,10 @@ record AuditRow(
                     JSON.readValue(details, DETAILS));
             return new ServerAuditRecord(seq, Instant.ofEpochMilli(occurredAt), event, prevHash, hash);
         } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
-            throw new StorageException("audit record " + seq + " cannot be read (" + firstLine(e.getMessage())
-                    + "); run 'sc-server audit verify'", e);
+            throw new StorageException(
+                    "audit record " + seq + " cannot be read (" + firstLine(e.getMessage())
+                            + "); run 'sc-server audit verify'",
+                    e);
         }
     }
 

@@ -48,8 +48,8 @@ public record AuditVerification(Problem problem, long firstBadSeq, long checked,
     }
 
     static AuditVerification intact(long checked, long headSeq) {
-        return new AuditVerification(Problem.NONE, 0, checked, headSeq,
-                "audit log intact: " + checked + " record(s), head at " + headSeq);
+        return new AuditVerification(
+                Problem.NONE, 0, checked, headSeq, "audit log intact: " + checked + " record(s), head at " + headSeq);
     }
 
     static AuditVerification bad(Problem problem, long firstBadSeq, long checked, long headSeq, String message) {

@@ -36,7 +36,8 @@ public final class BatchedRecords {
     }
 
     /** One change: its statement, the audit records it adds (may be empty), and what to do once written. */
-    public record Change(Statement statement, List<ServerAuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
+    public record Change(
+            Statement statement, List<ServerAuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
         public Change {
             requireNonNull(statement, "statement");
             events = List.copyOf(events);
@@ -63,7 +64,7 @@ public final class BatchedRecords {
 
     /** Queues one audit record for the next batch (from any thread); a batch that fails is logged with its size. */
     public void submit(ServerAuditEvent event) {
-        submit(new Change(connection -> { }, List.of(event), () -> { }, failure -> { }));
+        submit(new Change(connection -> {}, List.of(event), () -> {}, failure -> {}));
     }
 
     private void startWriting() {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.json.Mappers;
-import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.storage.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +57,8 @@ public final class Checkpoints {
         Optional<Checkpoint> last = last();
         long since = last.map(Checkpoint::seq).orElse(0L);
         long pending = audit.lastSeq() - since;
-        boolean old = last.map(c -> !c.signedAt().plus(interval).isAfter(clock.instant())).orElse(true);
+        boolean old = last.map(c -> !c.signedAt().plus(interval).isAfter(clock.instant()))
+                .orElse(true);
         if (pending >= every || (pending > 0 && old)) {
             return Optional.of(sign());
         }
@@ -68,13 +69,18 @@ public final class Checkpoints {
     public Checkpoint sign() {
         Checkpoint checkpoint = audit.inTransaction(transaction -> {
             long previous = last(transaction.connection()).map(Checkpoint::seq).orElse(0L);
-            ServerAuditRecord record = transaction.append(ServerAuditEvent.builder(EventType.AUDIT_CHECKPOINT).actor("sc-server")
-                    .detail("previousCheckpoint", previous).detail("keyId", key.keyId()).build());
+            ServerAuditRecord record = transaction.append(ServerAuditEvent.builder(EventType.AUDIT_CHECKPOINT)
+                    .actor("sc-server")
+                    .detail("previousCheckpoint", previous)
+                    .detail("keyId", key.keyId())
+                    .build());
             Instant signedAt = clock.instant();
             String jws = key.sign(claims(record.seq(), record.hash(), signedAt));
             Checkpoint signed = new Checkpoint(record.seq(), record.hash(), signedAt, key.keyId(), jws);
-            try (PreparedStatement insert = transaction.connection().prepareStatement(
-                    "INSERT INTO audit_checkpoints (seq, hash, signed_at, key_id, jws) VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = transaction
+                    .connection()
+                    .prepareStatement(
+                            "INSERT INTO audit_checkpoints (seq, hash, signed_at, key_id, jws) VALUES (?, ?, ?, ?, ?)")) {
                 insert.setLong(1, signed.seq());
                 insert.setString(2, signed.hash());
                 insert.setLong(3, signedAt.toEpochMilli());
@@ -100,8 +106,8 @@ public final class Checkpoints {
 
     /** The first checkpoint at or after {@code seq}, if any. */
     public Optional<Checkpoint> firstFrom(long seq) {
-        List<Checkpoint> found = database.withConnection(connection -> select(connection, BETWEEN + " LIMIT 1", seq,
-                Long.MAX_VALUE));
+        List<Checkpoint> found =
+                database.withConnection(connection -> select(connection, BETWEEN + " LIMIT 1", seq, Long.MAX_VALUE));
         return found.stream().findFirst();
     }
 
@@ -136,9 +142,11 @@ public final class Checkpoints {
         }
         try {
             JsonNode signed = JSON.readTree(claims);
-            if (signed.path("seq").asLong(-1) != seq || !signed.path("hash").asText("").equals(recordHash)) {
-                return Optional.of("checkpoint at record " + seq + " signs record " + signed.path("seq").asText()
-                        + " with hash " + signed.path("hash").asText() + ", not this record's hash " + recordHash);
+            if (signed.path("seq").asLong(-1) != seq
+                    || !signed.path("hash").asText("").equals(recordHash)) {
+                return Optional.of("checkpoint at record " + seq + " signs record "
+                        + signed.path("seq").asText() + " with hash "
+                        + signed.path("hash").asText() + ", not this record's hash " + recordHash);
             }
         } catch (JsonProcessingException e) {
             return Optional.of("checkpoint at record " + seq + " has unreadable signed claims");
@@ -188,7 +196,9 @@ public final class Checkpoints {
             }
             break;
         }
-        long last = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1).seq();
+        long last = checkpoints.isEmpty()
+                ? 0
+                : checkpoints.get(checkpoints.size() - 1).seq();
         return new CheckResult(firstBad == Long.MAX_VALUE ? 0 : firstBad, why, checkpoints.size(), last);
     }
 
@@ -217,7 +227,11 @@ public final class Checkpoints {
     }
 
     private static Checkpoint read(ResultSet rs) throws SQLException {
-        return new Checkpoint(rs.getLong("seq"), rs.getString("hash"), Instant.ofEpochMilli(rs.getLong("signed_at")),
-                rs.getString("key_id"), rs.getString("jws"));
+        return new Checkpoint(
+                rs.getLong("seq"),
+                rs.getString("hash"),
+                Instant.ofEpochMilli(rs.getLong("signed_at")),
+                rs.getString("key_id"),
+                rs.getString("jws"));
     }
 }

@@ -144,7 +144,8 @@ public record ServerAuditEvent(
         }
 
         public ServerAuditEvent build() {
-            return new ServerAuditEvent(type, actor, applianceSerial, ticket, sessionId, sourceAddress, outcome, details);
+            return new ServerAuditEvent(
+                    type, actor, applianceSerial, ticket, sessionId, sourceAddress, outcome, details);
         }
     }
 }

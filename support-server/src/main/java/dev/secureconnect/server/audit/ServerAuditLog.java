@@ -17,8 +17,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,7 +249,8 @@ public final class ServerAuditLog {
 
     /** The sequence number of the last record, 0 while the log is empty. */
     public long lastSeq() {
-        return database.withConnection(connection -> readHead(connection).map(Head::seq).orElse(0L));
+        return database.withConnection(
+                connection -> readHead(connection).map(Head::seq).orElse(0L));
     }
 
     /**
@@ -284,8 +285,12 @@ public final class ServerAuditLog {
         long upTo = chain.ok() ? chain.headSeq() : chain.firstBadSeq() - 1;
         Checkpoints.CheckResult checkpoints = Checkpoints.check(connection, key, upTo);
         if (checkpoints.firstBadSeq() > 0) {
-            return AuditVerification.bad(Problem.BAD_CHECKPOINT, checkpoints.firstBadSeq(),
-                    Math.min(chain.checked(), checkpoints.firstBadSeq() - 1), chain.headSeq(), checkpoints.problem());
+            return AuditVerification.bad(
+                    Problem.BAD_CHECKPOINT,
+                    checkpoints.firstBadSeq(),
+                    Math.min(chain.checked(), checkpoints.firstBadSeq() - 1),
+                    chain.headSeq(),
+                    checkpoints.problem());
         }
         if (!chain.ok()) {
             return chain;
@@ -295,7 +300,8 @@ public final class ServerAuditLog {
                 : "; " + checkpoints.checked() + " checkpoint(s) signed by audit key " + key.keyId()
                         + " verified, the last at record " + checkpoints.lastSeq()
                         + (checkpoints.lastSeq() < chain.headSeq()
-                                ? " (records " + (checkpoints.lastSeq() + 1) + ".." + chain.headSeq() + " not signed yet)"
+                                ? " (records " + (checkpoints.lastSeq() + 1) + ".." + chain.headSeq()
+                                        + " not signed yet)"
                                 : "");
         return new AuditVerification(Problem.NONE, 0, chain.checked(), chain.headSeq(), chain.message() + signed);
     }
@@ -315,9 +321,13 @@ public final class ServerAuditLog {
             for (AuditRow row : page) {
                 long checked = chain.lastSeq();
                 switch (chain.next(row.seq(), row.prevHash(), row.hash(), row.canonical())) {
-                    case LINKED -> { }
+                    case LINKED -> {}
                     case OUT_OF_SEQUENCE -> {
-                        return AuditVerification.bad(Problem.MISSING_RECORD, chain.expectedSeq(), checked, head.seq(),
+                        return AuditVerification.bad(
+                                Problem.MISSING_RECORD,
+                                chain.expectedSeq(),
+                                checked,
+                                head.seq(),
                                 missing(chain.expectedSeq(), row.seq() - 1) + " (deleted)");
                     }
                     case BROKEN_LINK -> {
@@ -332,12 +342,20 @@ public final class ServerAuditLog {
         long last = chain.lastSeq();
         String previousHash = chain.lastHash();
         if (last != head.seq()) {
-            return AuditVerification.bad(Problem.HEAD_MISMATCH, last + 1, last, head.seq(),
+            return AuditVerification.bad(
+                    Problem.HEAD_MISMATCH,
+                    last + 1,
+                    last,
+                    head.seq(),
                     "the log ends at record " + last + " but its head records " + head.seq() + ": "
                             + missing(last + 1, head.seq()) + " (deleted from the end)");
         }
         if (!previousHash.equals(head.hash())) {
-            return AuditVerification.bad(Problem.HEAD_MISMATCH, Math.max(last, 1), last, head.seq(),
+            return AuditVerification.bad(
+                    Problem.HEAD_MISMATCH,
+                    Math.max(last, 1),
+                    last,
+                    head.seq(),
                     "the head's hash does not match record " + last + ": the head or the last record was changed");
         }
         return AuditVerification.intact(last, head.seq());
@@ -349,18 +367,30 @@ public final class ServerAuditLog {
         long seq = row.seq();
         Optional<Long> predecessor = seqWithHash(connection, row.prevHash());
         if (predecessor.isPresent()) {
-            return AuditVerification.bad(Problem.REORDERED, seq, checked, head.seq(),
+            return AuditVerification.bad(
+                    Problem.REORDERED,
+                    seq,
+                    checked,
+                    head.seq(),
                     "record " + seq + " is chained after record " + predecessor.get()
                             + (seq == 1 ? ", not at the start of the log" : ", not after record " + (seq - 1))
                             + ": records were reordered");
         }
         if (seq > 1 && row.computeHash().equals(row.hash())) {
             // this record and its link are original: the record before it was rewritten, hash and all
-            return AuditVerification.bad(Problem.EDITED_RECORD, seq - 1, checked - 1, head.seq(),
+            return AuditVerification.bad(
+                    Problem.EDITED_RECORD,
+                    seq - 1,
+                    checked - 1,
+                    head.seq(),
                     "record " + (seq - 1) + " was edited and re-hashed: record " + seq
                             + " still links to its original hash");
         }
-        return AuditVerification.bad(Problem.BROKEN_CHAIN, seq, checked, head.seq(),
+        return AuditVerification.bad(
+                Problem.BROKEN_CHAIN,
+                seq,
+                checked,
+                head.seq(),
                 seq == 1
                         ? "record 1 does not start from the genesis hash: its prev_hash was changed"
                         : "record " + seq + " does not chain to record " + (seq - 1) + ": its prev_hash was changed");
@@ -372,21 +402,33 @@ public final class ServerAuditLog {
         long seq = row.seq();
         Optional<String> vouched = seq == head.seq() ? Optional.of(head.hash()) : prevHashOf(connection, seq + 1);
         if (vouched.isPresent() && vouched.get().equals(row.hash())) {
-            return AuditVerification.bad(Problem.EDITED_RECORD, seq, checked, head.seq(),
+            return AuditVerification.bad(
+                    Problem.EDITED_RECORD,
+                    seq,
+                    checked,
+                    head.seq(),
                     "record " + seq + " was edited: its content no longer matches its hash");
         }
         if (vouched.isPresent() && vouched.get().equals(computed)) {
-            return AuditVerification.bad(Problem.HASH_MISMATCH, seq, checked, head.seq(),
+            return AuditVerification.bad(
+                    Problem.HASH_MISMATCH,
+                    seq,
+                    checked,
+                    head.seq(),
                     "record " + seq + " has a changed hash: its content is original but its stored hash is not");
         }
-        return AuditVerification.bad(Problem.HASH_MISMATCH, seq, checked, head.seq(),
+        return AuditVerification.bad(
+                Problem.HASH_MISMATCH,
+                seq,
+                checked,
+                head.seq(),
                 "record " + seq + " does not match its hash: its content or its hash was changed");
     }
 
     private static List<AuditRow> rows(Connection connection, long afterSeq, long upToSeq, int limit)
             throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRow.COLUMNS
-                + " FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + AuditRow.COLUMNS + " FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
             select.setLong(1, afterSeq);
             select.setLong(2, upToSeq);
             select.setInt(3, limit);
@@ -526,9 +568,11 @@ public final class ServerAuditLog {
                 }
                 throw (RuntimeException) failure;
             }
-            throw new StorageException(failure instanceof StorageException
-                    ? failure.getMessage()
-                    : "audit event " + event.type().eventName() + " not appended: " + failure, failure);
+            throw new StorageException(
+                    failure instanceof StorageException
+                            ? failure.getMessage()
+                            : "audit event " + event.type().eventName() + " not appended: " + failure,
+                    failure);
         }
     }
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "appliances", description = "Lists the appliances that have connected: online or offline, tickets, since, address, services.")
+@Command(
+        name = "appliances",
+        description = "Lists the appliances that have connected: online or offline, tickets, since, address, services.")
 final class AppliancesCommand implements Callable<Integer> {
 
     @Mixin
@@ -34,18 +36,31 @@ final class AppliancesCommand implements Callable<Integer> {
     public Integer call() {
         List<ApplianceStatus> appliances;
         try (Database database = server.database()) {
-            appliances = new ApplianceStore(database, Clock.systemUTC(), server.config().node()).list();
+            appliances = new ApplianceStore(
+                            database, Clock.systemUTC(), server.config().node())
+                    .list();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            JsonOutput.print(out, Mappers.json(), appliances.stream().map(AppliancesCommand::row).toList());
+            JsonOutput.print(
+                    out,
+                    Mappers.json(),
+                    appliances.stream().map(AppliancesCommand::row).toList());
             return 0;
         }
         TextTable table = new TextTable("SERIAL", "STATE", "TICKETS", "SINCE", "ADDRESS", "SERVICES");
         for (ApplianceStatus appliance : appliances) {
-            table.row(appliance.serial(), appliance.online() ? "online" : "offline",
-                    String.join(",", appliance.tickets().stream().map(TicketNumber::value).toList()), appliance.since(),
-                    appliance.remoteAddress() == null ? "" : appliance.remoteAddress(), String.join(",", appliance.services()));
+            table.row(
+                    appliance.serial(),
+                    appliance.online() ? "online" : "offline",
+                    String.join(
+                            ",",
+                            appliance.tickets().stream()
+                                    .map(TicketNumber::value)
+                                    .toList()),
+                    appliance.since(),
+                    appliance.remoteAddress() == null ? "" : appliance.remoteAddress(),
+                    String.join(",", appliance.services()));
         }
         table.print(out);
         return 0;

@@ -4,19 +4,19 @@ import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.audit.AuditBundle;
 import dev.secureconnect.server.audit.AuditKey;
-import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.AuditPublicKey;
+import dev.secureconnect.server.audit.AuditVerification;
 import dev.secureconnect.server.audit.Checkpoints;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.config.ServerConfig;
+import dev.secureconnect.server.storage.Database;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import dev.secureconnect.server.audit.ServerAuditRecord;
-import dev.secureconnect.server.audit.AuditVerification;
-import dev.secureconnect.server.storage.Database;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +26,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "audit", description = "Lists, verifies and exports the hash-chained, signed audit log.",
-        subcommands = {AuditCommand.ListRecords.class, AuditCommand.Verify.class, AuditCommand.Export.class,
-                AuditCommand.Key.class})
+@Command(
+        name = "audit",
+        description = "Lists, verifies and exports the hash-chained, signed audit log.",
+        subcommands = {
+            AuditCommand.ListRecords.class,
+            AuditCommand.Verify.class,
+            AuditCommand.Export.class,
+            AuditCommand.Key.class
+        })
 final class AuditCommand implements Runnable {
 
     @CommandLine.Spec
@@ -47,10 +53,18 @@ final class AuditCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
-        @Option(names = "--after", paramLabel = "SEQ", defaultValue = "0", description = "Only records after this sequence number.")
+        @Option(
+                names = "--after",
+                paramLabel = "SEQ",
+                defaultValue = "0",
+                description = "Only records after this sequence number.")
         long after;
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many records (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "1000",
+                description = "At most this many records (default ${DEFAULT-VALUE}).")
         int limit;
 
         @CommandLine.Spec
@@ -59,7 +73,8 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             if (after < 0 || limit < 1 || limit > ServerAuditLog.MAX_LIST_LIMIT) {
-                throw new CliException("--after must be ≥ 0 and --limit between 1 and " + ServerAuditLog.MAX_LIST_LIMIT);
+                throw new CliException(
+                        "--after must be ≥ 0 and --limit between 1 and " + ServerAuditLog.MAX_LIST_LIMIT);
             }
             List<ServerAuditRecord> records;
             try (Database database = server.database()) {
@@ -67,30 +82,46 @@ final class AuditCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                JsonOutput.print(out, Mappers.json(), records.stream().map(AuditCommand::row).toList());
+                JsonOutput.print(
+                        out,
+                        Mappers.json(),
+                        records.stream().map(AuditCommand::row).toList());
                 return 0;
             }
             for (ServerAuditRecord record : records) {
                 var event = record.event();
-                out.printf("%6d  %s  %-4d %-26s %-7s %s%n", record.seq(), record.time(), event.type().id(),
-                        event.type().eventName(), event.outcome().code(), context(record));
+                out.printf(
+                        "%6d  %s  %-4d %-26s %-7s %s%n",
+                        record.seq(),
+                        record.time(),
+                        event.type().id(),
+                        event.type().eventName(),
+                        event.outcome().code(),
+                        context(record));
             }
             return 0;
         }
     }
 
-    @Command(name = "verify", description = "Verifies the hash chain and every signed checkpoint of the log, or an"
-            + " exported bundle; exit 1 names the first bad sequence number.")
+    @Command(
+            name = "verify",
+            description = "Verifies the hash chain and every signed checkpoint of the log, or an"
+                    + " exported bundle; exit 1 names the first bad sequence number.")
     static final class Verify implements Callable<Integer> {
         @Option(names = "--dir", paramLabel = "DIR", description = "The server directory (holds server.yaml).")
         Path dir;
 
-        @Option(names = "--bundle", paramLabel = "FILE", description = "Verify this exported bundle instead (no"
-                + " server directory needed).")
+        @Option(
+                names = "--bundle",
+                paramLabel = "FILE",
+                description = "Verify this exported bundle instead (no" + " server directory needed).")
         Path bundle;
 
-        @Option(names = "--key", paramLabel = "FILE", description = "The audit public key (JWK) to require, as"
-                + " 'sc-server audit key' printed it; default: the server's own key, or the bundle's.")
+        @Option(
+                names = "--key",
+                paramLabel = "FILE",
+                description = "The audit public key (JWK) to require, as"
+                        + " 'sc-server audit key' printed it; default: the server's own key, or the bundle's.")
         Path key;
 
         @CommandLine.Spec
@@ -108,7 +139,8 @@ final class AuditCommand implements Runnable {
             } else {
                 ServerDir server = ServerDir.of(dir);
                 try (Database database = server.database()) {
-                    AuditPublicKey own = Files.exists(AuditKey.in(dir)) ? AuditKey.load(dir).publicKey() : null;
+                    AuditPublicKey own =
+                            Files.exists(AuditKey.in(dir)) ? AuditKey.load(dir).publicKey() : null;
                     result = server.audit(database).verify(pinned != null ? pinned : own);
                 }
             }
@@ -131,8 +163,10 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "export", description = "Writes records SEQ..SEQ, with the signed checkpoints covering them and"
-            + " the audit public key, to a bundle that 'audit verify --bundle' checks on any machine.")
+    @Command(
+            name = "export",
+            description = "Writes records SEQ..SEQ, with the signed checkpoints covering them and"
+                    + " the audit public key, to a bundle that 'audit verify --bundle' checks on any machine.")
     static final class Export implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -159,15 +193,20 @@ final class AuditCommand implements Runnable {
                 Checkpoints checkpoints = new Checkpoints(database, audit, key, config.node(), Clock.systemUTC());
                 exported = AuditBundle.export(audit, checkpoints, key, config.node(), ServerDir.actor(), from, to, out);
             }
-            spec.commandLine().getOut().println("exported records " + exported.from() + ".." + exported.to() + " to "
-                    + out + " (" + exported.records() + " records through the checkpoint at " + exported.signedThrough()
-                    + ", " + exported.checkpoints() + " signature(s), audit key " + exported.keyId() + ")");
+            spec.commandLine()
+                    .getOut()
+                    .println("exported records " + exported.from() + ".." + exported.to() + " to "
+                            + out + " (" + exported.records() + " records through the checkpoint at "
+                            + exported.signedThrough()
+                            + ", " + exported.checkpoints() + " signature(s), audit key " + exported.keyId() + ")");
             return 0;
         }
     }
 
-    @Command(name = "key", description = "Prints the audit public key (JWK) that signs checkpoints: pin it where"
-            + " bundles are checked ('audit verify --bundle F --key KEY').")
+    @Command(
+            name = "key",
+            description = "Prints the audit public key (JWK) that signs checkpoints: pin it where"
+                    + " bundles are checked ('audit verify --bundle F --key KEY').")
     static final class Key implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -205,7 +244,10 @@ final class AuditCommand implements Runnable {
 
     private static void append(StringBuilder text, String key, String value) {
         if (value != null && !value.isEmpty()) {
-            text.append(key).append('=').append(value.contains(" ") ? '"' + value + '"' : value).append(' ');
+            text.append(key)
+                    .append('=')
+                    .append(value.contains(" ") ? '"' + value + '"' : value)
+                    .append(' ');
         }
     }
 

@@ -15,7 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "contacts", description = "The appliances' admin e-mail addresses, told when sessions start and end.",
+@Command(
+        name = "contacts",
+        description = "The appliances' admin e-mail addresses, told when sessions start and end.",
         subcommands = {ContactsCommand.Set.class, ContactsCommand.ListContacts.class})
 final class ContactsCommand implements Runnable {
 
@@ -50,8 +52,12 @@ final class ContactsCommand implements Runnable {
             try (Database database = server.database()) {
                 new ApplianceContacts(database, Clock.systemUTC()).set(serial, addresses);
             }
-            spec.commandLine().getOut().println(addresses.isEmpty() ? "removed the contacts of " + serial
-                    : "contacts of " + serial + ": " + String.join(", ", addresses));
+            spec.commandLine()
+                    .getOut()
+                    .println(
+                            addresses.isEmpty()
+                                    ? "removed the contacts of " + serial
+                                    : "contacts of " + serial + ": " + String.join(", ", addresses));
             return 0;
         }
     }

@@ -32,10 +32,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "engineers", description = "Enrols support engineers (certificate + TOTP) and disables, enables or"
-                + " re-enrols them.",
-        subcommands = {EngineersCommand.Add.class, EngineersCommand.ListEngineers.class, EngineersCommand.Disable.class,
-                EngineersCommand.Enable.class, EngineersCommand.ResetTotp.class})
+@Command(
+        name = "engineers",
+        description = "Enrols support engineers (certificate + TOTP) and disables, enables or" + " re-enrols them.",
+        subcommands = {
+            EngineersCommand.Add.class,
+            EngineersCommand.ListEngineers.class,
+            EngineersCommand.Disable.class,
+            EngineersCommand.Enable.class,
+            EngineersCommand.ResetTotp.class
+        })
 final class EngineersCommand implements Runnable {
 
     @CommandLine.Spec
@@ -43,38 +49,52 @@ final class EngineersCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "say what to do: add, list, disable, enable or reset-totp");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "say what to do: add, list, disable, enable or reset-totp");
     }
 
     /** Runs {@code work} on the server's engineer store; refusals of the store become one-line CLI errors. */
     static <T> T withStore(ServerDir server, Function<EngineerStore, T> work) {
         try (Database database = server.database()) {
             Path dir = server.dir.toAbsolutePath().normalize();
-            EngineerStore store = new EngineerStore(database, server.audit(database), Clock.systemUTC(),
-                    TotpSecretKey.in(dir), EngineerSettings.defaults());
+            EngineerStore store = new EngineerStore(
+                    database,
+                    server.audit(database),
+                    Clock.systemUTC(),
+                    TotpSecretKey.in(dir),
+                    EngineerSettings.defaults());
             return work.apply(store);
         } catch (EngineerException e) {
             throw new CliException(e.getMessage(), e);
         }
     }
 
-    @Command(name = "add", description = "Enrols the engineer named by a certificate and prints their TOTP enrolment"
-            + " (an otpauth:// URI, shown only this once).")
+    @Command(
+            name = "add",
+            description = "Enrols the engineer named by a certificate and prints their TOTP enrolment"
+                    + " (an otpauth:// URI, shown only this once).")
     static final class Add implements Callable<Integer> {
         @Mixin
         ServerDir server;
 
-        @Option(names = "--login", required = true, paramLabel = "LOGIN",
+        @Option(
+                names = "--login",
+                required = true,
+                paramLabel = "LOGIN",
                 description = "The engineer's login: the one in the certificate.")
         String login;
 
-        @Option(names = "--cert", required = true, paramLabel = "FILE",
+        @Option(
+                names = "--cert",
+                required = true,
+                paramLabel = "FILE",
                 description = "The engineer's certificate (PEM), issued by the server's CA.")
         Path certificate;
 
-        @Option(names = "--qr", paramLabel = "FILE.png", description = "Also write the enrolment as a QR code (a new"
-                + " file, mode 0600).")
+        @Option(
+                names = "--qr",
+                paramLabel = "FILE.png",
+                description = "Also write the enrolment as a QR code (a new" + " file, mode 0600).")
         Path qr;
 
         @CommandLine.Spec
@@ -127,14 +147,21 @@ final class EngineersCommand implements Runnable {
             Instant now = Instant.now();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                JsonOutput.print(out, Mappers.json(), engineers.stream().map(engineer -> row(engineer, now)).toList());
+                JsonOutput.print(
+                        out,
+                        Mappers.json(),
+                        engineers.stream().map(engineer -> row(engineer, now)).toList());
                 return 0;
             }
             TextTable table = new TextTable("LOGIN", "STATUS", "LOCKED UNTIL", "NAME", "E-MAIL", "CERTIFICATE SHA-256");
             for (Engineer engineer : engineers) {
-                table.row(engineer.login(), engineer.status().code(),
-                        engineer.isLockedAt(now) ? engineer.lockedUntil().toString() : "-", engineer.fullName(),
-                        engineer.email(), engineer.certificate().colonHex());
+                table.row(
+                        engineer.login(),
+                        engineer.status().code(),
+                        engineer.isLockedAt(now) ? engineer.lockedUntil().toString() : "-",
+                        engineer.fullName(),
+                        engineer.email(),
+                        engineer.certificate().colonHex());
             }
             table.print(out);
             return 0;
@@ -190,8 +217,10 @@ final class EngineersCommand implements Runnable {
         }
     }
 
-    @Command(name = "reset-totp", description = "Gives an engineer a new TOTP secret (the old one stops working) and"
-            + " prints the new enrolment, shown only this once.")
+    @Command(
+            name = "reset-totp",
+            description = "Gives an engineer a new TOTP secret (the old one stops working) and"
+                    + " prints the new enrolment, shown only this once.")
     static final class ResetTotp implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -199,8 +228,10 @@ final class EngineersCommand implements Runnable {
         @Parameters(paramLabel = "LOGIN", description = "The engineer's login.")
         String login;
 
-        @Option(names = "--qr", paramLabel = "FILE.png", description = "Also write the enrolment as a QR code (a new"
-                + " file, mode 0600).")
+        @Option(
+                names = "--qr",
+                paramLabel = "FILE.png",
+                description = "Also write the enrolment as a QR code (a new" + " file, mode 0600).")
         Path qr;
 
         @CommandLine.Spec
@@ -229,11 +260,13 @@ final class EngineersCommand implements Runnable {
             try {
                 TotpQrCode.write(enrolment.uri(), qr);
             } catch (CryptoException e) {
-                throw new CliException(e.getMessage() + " (the engineer is enrolled: 'sc-server engineers reset-totp"
-                        + " --dir " + server.dir + " " + login + " --qr FILE.png' makes a new one)", e);
+                throw new CliException(
+                        e.getMessage() + " (the engineer is enrolled: 'sc-server engineers reset-totp" + " --dir "
+                                + server.dir + " " + login + " --qr FILE.png' makes a new one)",
+                        e);
             }
-            out.println("QR code written to " + qr + " (mode 0600): it holds the secret too; delete it once "
-                    + login + " has scanned it");
+            out.println("QR code written to " + qr + " (mode 0600): it holds the secret too; delete it once " + login
+                    + " has scanned it");
         }
     }
 

@@ -6,10 +6,10 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.server.ServerDaemon;
+import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.tokens.TokenKeyFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,34 +30,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", description = "Creates a server directory: TLS files, the token-signing key, server.yaml and the"
-        + " database.")
+@Command(
+        name = "init",
+        description =
+                "Creates a server directory: TLS files, the token-signing key, server.yaml and the" + " database.")
 final class InitCommand implements Callable<Integer> {
 
     @Mixin
     ServerDir server;
 
-    @Option(names = "--cert", required = true, paramLabel = "FILE", description = "The server certificate (sc-pki issue server … cert.pem).")
+    @Option(
+            names = "--cert",
+            required = true,
+            paramLabel = "FILE",
+            description = "The server certificate (sc-pki issue server … cert.pem).")
     Path cert;
 
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "Its private key (key.pem).")
     Path key;
 
-    @Option(names = "--chain", required = true, paramLabel = "FILE", description = "The issuing CA certificate (chain.pem).")
+    @Option(
+            names = "--chain",
+            required = true,
+            paramLabel = "FILE",
+            description = "The issuing CA certificate (chain.pem).")
     Path chain;
 
     @Option(names = "--ca", required = true, paramLabel = "FILE", description = "The root CA certificate (ca.pem).")
     Path ca;
 
-    @Option(names = "--crl", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--crl",
+            required = true,
+            paramLabel = "FILE",
             description = "The issuing CA's CRL (sc-pki's DIR/crl.pem); the server re-reads it whenever it changes.")
     Path crl;
 
-    @Option(names = "--appliance-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8443",
+    @Option(
+            names = "--appliance-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:8443",
             description = "Where appliances connect (default ${DEFAULT-VALUE}; port 0 picks a free port).")
     String applianceListen;
 
-    @Option(names = "--engineer-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8444",
+    @Option(
+            names = "--engineer-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:8444",
             description = "Where engineers connect: the JSON API and session streams (default ${DEFAULT-VALUE};"
                     + " port 0 picks a free port).")
     String engineerListen;
@@ -89,7 +108,9 @@ final class InitCommand implements Callable<Integer> {
         new CertificateChainValidator(roots, intermediates, List.of(revocations)).validate(path, Instant.now());
 
         Files.createDirectories(dir.getParent());
-        Path staging = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".init",
+        Path staging = Files.createTempDirectory(
+                dir.getParent(),
+                "." + dir.getFileName() + ".init",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
             Path tls = Files.createDirectory(staging.resolve("tls"));
@@ -98,8 +119,20 @@ final class InitCommand implements Callable<Integer> {
             Files.setPosixFilePermissions(tls.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
             Files.copy(chain, tls.resolve("chain.pem"));
             Files.copy(ca, tls.resolve("ca.pem"));
-            ServerConfig config = new ServerConfig(null, listener, engineerListener,
-                    new ServerConfig.Tls(null, null, null, null, crl.toAbsolutePath().normalize().toString(), null, null), null, null);
+            ServerConfig config = new ServerConfig(
+                    null,
+                    listener,
+                    engineerListener,
+                    new ServerConfig.Tls(
+                            null,
+                            null,
+                            null,
+                            null,
+                            crl.toAbsolutePath().normalize().toString(),
+                            null,
+                            null),
+                    null,
+                    null);
             ConfigFile.write(staging, config);
             TokenKeyFile.generate(staging);
             AuditKey.loadOrCreate(staging);
@@ -113,9 +146,11 @@ final class InitCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("created support server in " + dir + " for " + identity.describe());
-        out.println("  appliance listener: " + listener.host() + ":" + listener.port() + "; CRL: " + crl.toAbsolutePath().normalize());
+        out.println("  appliance listener: " + listener.host() + ":" + listener.port() + "; CRL: "
+                + crl.toAbsolutePath().normalize());
         out.println("  engineer listener: " + engineerListener.host() + ":" + engineerListener.port()
-                + "; token-signing key: " + TokenKeyFile.in(dir) + " (appliances pin its public part: sc-server token-key)");
+                + "; token-signing key: " + TokenKeyFile.in(dir)
+                + " (appliances pin its public part: sc-server token-key)");
         out.println("  start it with: sc-server run --dir " + dir);
         return 0;
     }

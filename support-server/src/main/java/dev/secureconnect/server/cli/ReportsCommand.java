@@ -12,7 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "reports", description = "Session reports rendered from the audit log.",
+@Command(
+        name = "reports",
+        description = "Session reports rendered from the audit log.",
         subcommands = {ReportsCommand.Show.class})
 final class ReportsCommand implements Runnable {
 
@@ -24,8 +26,10 @@ final class ReportsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: show");
     }
 
-    @Command(name = "show", description = "Prints the report of one session: who, which appliance and ticket, when,"
-            + " how long, and every action.")
+    @Command(
+            name = "show",
+            description = "Prints the report of one session: who, which appliance and ticket, when,"
+                    + " how long, and every action.")
     static final class Show implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -33,7 +37,11 @@ final class ReportsCommand implements Runnable {
         @Parameters(paramLabel = "SESSION_ID", description = "The session id (stream.opened's session, 'audit list').")
         String sessionId;
 
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or html.")
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "text",
+                description = "text (default) or html.")
         String format;
 
         @CommandLine.Spec
@@ -50,7 +58,8 @@ final class ReportsCommand implements Runnable {
             ServerConfig config = server.config();
             String text;
             try (Database database = server.database()) {
-                SessionReports reports = new SessionReports(server.audit(database),
+                SessionReports reports = new SessionReports(
+                        server.audit(database),
                         config.reports().folder(server.dir.toAbsolutePath().normalize()));
                 text = reports.render(reports.report(sessionId), chosen);
             } catch (ReportException e) {

@@ -23,15 +23,19 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerDaemon daemon = ServerDaemon.start(server.dir, server.config(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "sc-server-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.close();
+                            stopped.countDown();
+                        },
+                        "sc-server-shutdown"));
         InetSocketAddress appliance = daemon.applianceAddress();
         PrintWriter out = spec.commandLine().getOut();
         InetSocketAddress engineer = daemon.engineerAddress();
         out.println("sc-server: appliance listener on " + appliance.getHostString() + ":" + appliance.getPort()
-                + ", engineer listener on " + engineer.getHostString() + ":" + engineer.getPort() + " (also in " + server.dir.resolve(ServerDaemon.LISTENERS_FILE) + ")");
+                + ", engineer listener on " + engineer.getHostString() + ":" + engineer.getPort() + " (also in "
+                + server.dir.resolve(ServerDaemon.LISTENERS_FILE) + ")");
         out.flush();
         stopped.await();
         return 0;

@@ -23,18 +23,34 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = ManifestVersion.class,
-        description = "Runs the SecureConnect support server and administers its tickets, appliances, engineers, access tokens and audit log.",
-        subcommands = {InitCommand.class, RunCommand.class, TicketsCommand.class, AppliancesCommand.class, AuditCommand.class,
-                EngineersCommand.class,
-                TokensCommand.class, TokenKeyCommand.class, SinksCommand.class, ReportsCommand.class,
-                ContactsCommand.class})
+        description =
+                "Runs the SecureConnect support server and administers its tickets, appliances, engineers, access tokens and audit log.",
+        subcommands = {
+            InitCommand.class,
+            RunCommand.class,
+            TicketsCommand.class,
+            AppliancesCommand.class,
+            AuditCommand.class,
+            EngineersCommand.class,
+            TokensCommand.class,
+            TokenKeyCommand.class,
+            SinksCommand.class,
+            ReportsCommand.class,
+            ContactsCommand.class
+        })
 public final class ScServer implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private static final Failures FAILURES = Failures.of("sc-server", CryptoException.class, ConfigException.class,
-            StorageException.class, TicketException.class, TokenException.class, IllegalArgumentException.class,
+    private static final Failures FAILURES = Failures.of(
+            "sc-server",
+            CryptoException.class,
+            ConfigException.class,
+            StorageException.class,
+            TicketException.class,
+            TokenException.class,
+            IllegalArgumentException.class,
             CliException.class);
 
     public static void main(String[] args) {
@@ -42,8 +58,10 @@ public final class ScServer implements Runnable {
             // admin commands print their result; operator logging is for the daemon
             LoggingDefaults.command();
         }
-        System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
+        System.exit(run(
+                new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                args));
     }
 
     /** Runs one command line; returns its exit code. */

@@ -13,7 +13,11 @@ import picocli.CommandLine.Option;
 /** {@code --dir DIR}: the server directory, its configuration and its database. */
 final class ServerDir {
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The server directory (holds server.yaml).")
+    @Option(
+            names = "--dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "The server directory (holds server.yaml).")
     Path dir;
 
     /** The directory {@code dir}, for a command whose {@code --dir} is optional. */

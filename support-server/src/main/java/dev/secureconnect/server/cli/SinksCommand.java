@@ -3,6 +3,7 @@ package dev.secureconnect.server.cli;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.server.audit.ServerAuditEvent;
@@ -16,7 +17,6 @@ import dev.secureconnect.server.sinks.ExportedEvents;
 import dev.secureconnect.server.sinks.SinkCursor;
 import dev.secureconnect.server.sinks.SinkCursors;
 import dev.secureconnect.server.storage.Database;
-import dev.secureconnect.events.EventType;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,9 +31,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "sinks", description = "Export sinks: where the audit log is delivered (syslog, webhook, file).",
-        subcommands = {SinksCommand.Add.class, SinksCommand.Remove.class, SinksCommand.ListSinks.class,
-                SinksCommand.Status.class, SinksCommand.Test.class})
+@Command(
+        name = "sinks",
+        description = "Export sinks: where the audit log is delivered (syslog, webhook, file).",
+        subcommands = {
+            SinksCommand.Add.class,
+            SinksCommand.Remove.class,
+            SinksCommand.ListSinks.class,
+            SinksCommand.Status.class,
+            SinksCommand.Test.class
+        })
 final class SinksCommand implements Runnable {
 
     /** How soon a running server applies a changed server.yaml. */
@@ -44,11 +51,14 @@ final class SinksCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: add, remove, list, status or test");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "say what to do: add, remove, list, status or test");
     }
 
-    @Command(name = "add", description = "Adds an export sink to server.yaml (checked first); a running server"
-            + " starts delivering to it within 2 seconds.")
+    @Command(
+            name = "add",
+            description = "Adds an export sink to server.yaml (checked first); a running server"
+                    + " starts delivering to it within 2 seconds.")
     static final class Add implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -68,7 +78,10 @@ final class SinksCommand implements Runnable {
         @Option(names = "--format", paramLabel = "F", description = "syslog: rfc5424 (default), cef, leef or json.")
         String format;
 
-        @Option(names = "--facility", paramLabel = "F", description = "syslog: facility name or number (default audit).")
+        @Option(
+                names = "--facility",
+                paramLabel = "F",
+                description = "syslog: facility name or number (default audit).")
         String facility;
 
         @Option(names = "--ca", paramLabel = "FILE", description = "tls/https: the receiver's CA (PEM).")
@@ -83,7 +96,10 @@ final class SinksCommand implements Runnable {
         @Option(names = "--url", paramLabel = "URL", description = "webhook: the http(s):// address.")
         String url;
 
-        @Option(names = "--secret-file", paramLabel = "FILE", description = "webhook: the HMAC-SHA256 secret (mode 0600).")
+        @Option(
+                names = "--secret-file",
+                paramLabel = "FILE",
+                description = "webhook: the HMAC-SHA256 secret (mode 0600).")
         String secretFile;
 
         @Option(names = "--path", paramLabel = "FILE", description = "file: the JSON-lines file.")
@@ -98,10 +114,18 @@ final class SinksCommand implements Runnable {
         @Option(names = "--min-severity", paramLabel = "S", description = "Only events at least this severe.")
         String minSeverity;
 
-        @Option(names = "--events", paramLabel = "IDS", split = ",", description = "Only these ids or ranges: 1200-1299,1600.")
+        @Option(
+                names = "--events",
+                paramLabel = "IDS",
+                split = ",",
+                description = "Only these ids or ranges: 1200-1299,1600.")
         List<String> events;
 
-        @Option(names = "--categories", paramLabel = "C", split = ",", description = "Only these categories (docs/events.md).")
+        @Option(
+                names = "--categories",
+                paramLabel = "C",
+                split = ",",
+                description = "Only these categories (docs/events.md).")
         List<String> categories;
 
         @Option(names = "--start-at", paramLabel = "WHERE", description = "oldest (default: the whole log) or now.")
@@ -116,8 +140,27 @@ final class SinksCommand implements Runnable {
         @Override
         public Integer call() {
             ServerConfig config = server.config();
-            Sink sink = new Sink(name, type, transport, target, format, facility, ca, certificate, key, url, secretFile,
-                    path, maxBytes, keep, minSeverity, events, categories, startAt, null, null);
+            Sink sink = new Sink(
+                    name,
+                    type,
+                    transport,
+                    target,
+                    format,
+                    facility,
+                    ca,
+                    certificate,
+                    key,
+                    url,
+                    secretFile,
+                    path,
+                    maxBytes,
+                    keep,
+                    minSeverity,
+                    events,
+                    categories,
+                    startAt,
+                    null,
+                    null);
             new Destinations(server.dir.toAbsolutePath().normalize(), config.node()).check(sink);
             List<Sink> sinks = new ArrayList<>(config.sinks());
             boolean exists = sinks.removeIf(existing -> existing.name().equals(name));
@@ -127,12 +170,19 @@ final class SinksCommand implements Runnable {
             sinks.add(sink);
             ConfigFile.write(server.dir, config.withSinks(sinks));
             try (Database database = server.database()) {
-                server.audit(database).append(ServerAuditEvent.builder(EventType.SINK_ADDED).actor(ServerDir.actor())
-                        .detail("sink", name).detail("type", sink.type()).detail("target", sink.describe())
-                        .detail("format", sink.format()).build());
+                server.audit(database)
+                        .append(ServerAuditEvent.builder(EventType.SINK_ADDED)
+                                .actor(ServerDir.actor())
+                                .detail("sink", name)
+                                .detail("type", sink.type())
+                                .detail("target", sink.describe())
+                                .detail("format", sink.format())
+                                .build());
             }
-            spec.commandLine().getOut().println((exists ? "replaced" : "added") + " sink " + name + ": "
-                    + sink.describe() + "; " + PICKED_UP);
+            spec.commandLine()
+                    .getOut()
+                    .println((exists ? "replaced" : "added") + " sink " + name + ": " + sink.describe() + "; "
+                            + PICKED_UP);
             return 0;
         }
     }
@@ -156,8 +206,11 @@ final class SinksCommand implements Runnable {
             ConfigFile.write(server.dir, config.withSinks(sinks));
             try (Database database = server.database()) {
                 new SinkCursors(database, Clock.systemUTC()).remove(name);
-                server.audit(database).append(ServerAuditEvent.builder(EventType.SINK_REMOVED).actor(ServerDir.actor())
-                        .detail("sink", name).build());
+                server.audit(database)
+                        .append(ServerAuditEvent.builder(EventType.SINK_REMOVED)
+                                .actor(ServerDir.actor())
+                                .detail("sink", name)
+                                .build());
             }
             spec.commandLine().getOut().println("removed sink " + name + "; " + PICKED_UP);
             return 0;
@@ -206,8 +259,9 @@ final class SinksCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "Per sink: the last delivered record, the lag behind the log and the"
-            + " last error.")
+    @Command(
+            name = "status",
+            description = "Per sink: the last delivered record, the lag behind the log and the" + " last error.")
     static final class Status implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -225,12 +279,21 @@ final class SinksCommand implements Runnable {
             try (Database database = server.database()) {
                 long head = server.audit(database).lastSeq();
                 SinkCursors cursors = new SinkCursors(database, Clock.systemUTC());
-                List<String> names = new ArrayList<>(config.sinks().stream().map(Sink::name).toList());
-                cursors.all().stream().map(SinkCursor::name).filter(n -> !names.contains(n)).forEach(names::add);
+                List<String> names =
+                        new ArrayList<>(config.sinks().stream().map(Sink::name).toList());
+                cursors.all().stream()
+                        .map(SinkCursor::name)
+                        .filter(n -> !names.contains(n))
+                        .forEach(names::add);
                 for (String name : names) {
-                    Optional<Sink> sink = config.sinks().stream().filter(s -> s.name().equals(name)).findFirst();
-                    rows.add(row(name, sink.map(Sink::describe).orElse(name.equals("mail") ? "mail notifier"
-                            : "(not configured)"), cursors.get(name), head));
+                    Optional<Sink> sink = config.sinks().stream()
+                            .filter(s -> s.name().equals(name))
+                            .findFirst();
+                    rows.add(row(
+                            name,
+                            sink.map(Sink::describe).orElse(name.equals("mail") ? "mail notifier" : "(not configured)"),
+                            cursors.get(name),
+                            head));
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -240,15 +303,20 @@ final class SinksCommand implements Runnable {
             }
             TextTable table = new TextTable("NAME", "DESTINATION", "DELIVERED", "LAG", "STATUS", "LAST ERROR");
             for (Map<String, Object> row : rows) {
-                table.row(row.get("name"), row.get("destination"), row.get("deliveredSeq"), row.get("lag"),
-                        row.get("status"), row.get("lastError") == null ? "" : row.get("lastErrorAt") + " "
-                                + row.get("lastError"));
+                table.row(
+                        row.get("name"),
+                        row.get("destination"),
+                        row.get("deliveredSeq"),
+                        row.get("lag"),
+                        row.get("status"),
+                        row.get("lastError") == null ? "" : row.get("lastErrorAt") + " " + row.get("lastError"));
             }
             table.print(out);
             return 0;
         }
 
-        private static Map<String, Object> row(String name, String destination, Optional<SinkCursor> cursor, long head) {
+        private static Map<String, Object> row(
+                String name, String destination, Optional<SinkCursor> cursor, long head) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", name);
             row.put("destination", destination);
@@ -256,16 +324,24 @@ final class SinksCommand implements Runnable {
             row.put("headSeq", head);
             row.put("lag", cursor.map(c -> head - c.deliveredSeq()).orElse(null));
             row.put("status", cursor.isEmpty() ? "waiting" : cursor.get().failing() ? "failing" : "ok");
-            row.put("failingSince", cursor.map(SinkCursor::failingSince).map(Object::toString).orElse(null));
+            row.put(
+                    "failingSince",
+                    cursor.map(SinkCursor::failingSince).map(Object::toString).orElse(null));
             row.put("lastError", cursor.map(SinkCursor::lastError).orElse(null));
-            row.put("lastErrorAt", cursor.map(SinkCursor::lastErrorAt).map(Object::toString).orElse(null));
-            row.put("deliveredAt", cursor.map(SinkCursor::deliveredAt).map(Object::toString).orElse(null));
+            row.put(
+                    "lastErrorAt",
+                    cursor.map(SinkCursor::lastErrorAt).map(Object::toString).orElse(null));
+            row.put(
+                    "deliveredAt",
+                    cursor.map(SinkCursor::deliveredAt).map(Object::toString).orElse(null));
             return row;
         }
     }
 
-    @Command(name = "test", description = "Appends a sink.test event and delivers it to one sink now; exit 1 with"
-            + " the reason if the receiver does not take it.")
+    @Command(
+            name = "test",
+            description = "Appends a sink.test event and delivers it to one sink now; exit 1 with"
+                    + " the reason if the receiver does not take it.")
     static final class Test implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -283,26 +359,32 @@ final class SinksCommand implements Runnable {
             ServerAuditRecord record;
             try (Database database = server.database()) {
                 ServerAuditLog audit = server.audit(database);
-                record = audit.append(ServerAuditEvent.builder(EventType.SINK_TEST).actor(ServerDir.actor())
-                        .detail("sink", name).build());
+                record = audit.append(ServerAuditEvent.builder(EventType.SINK_TEST)
+                        .actor(ServerDir.actor())
+                        .detail("sink", name)
+                        .build());
             }
-            try (Destination destination = new Destinations(server.dir.toAbsolutePath().normalize(), config.node())
-                    .open(sink)) {
+            try (Destination destination =
+                    new Destinations(server.dir.toAbsolutePath().normalize(), config.node()).open(sink)) {
                 destination.deliver(List.of(ExportedEvents.of(record)));
             } catch (DeliveryException e) {
                 throw new CliException("sink " + name + " (" + sink.describe() + ") did not take test record "
                         + record.seq() + ": " + e.getMessage());
             }
-            spec.commandLine().getOut().println("delivered test record " + record.seq() + " to sink " + name + " ("
-                    + sink.describe() + ")");
+            spec.commandLine()
+                    .getOut()
+                    .println("delivered test record " + record.seq() + " to sink " + name + " (" + sink.describe()
+                            + ")");
             return 0;
         }
     }
 
-
     /** The configured sink called {@code name}. */
     private static Sink named(ServerConfig config, String name, ServerDir server) {
-        return config.sinks().stream().filter(sink -> sink.name().equals(name)).findFirst().orElseThrow(() ->
-                new CliException("no sink named '" + name + "' (see 'sc-server sinks list --dir " + server.dir + "')"));
+        return config.sinks().stream()
+                .filter(sink -> sink.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new CliException(
+                        "no sink named '" + name + "' (see 'sc-server sinks list --dir " + server.dir + "')"));
     }
 }

@@ -19,7 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tickets", description = "Opens, lists and closes support tickets.",
+@Command(
+        name = "tickets",
+        description = "Opens, lists and closes support tickets.",
         subcommands = {TicketsCommand.Open.class, TicketsCommand.ListTickets.class, TicketsCommand.Close.class})
 final class TicketsCommand implements Runnable {
 
@@ -78,13 +80,20 @@ final class TicketsCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                JsonOutput.print(out, Mappers.json(), tickets.stream().map(TicketsCommand::row).toList());
+                JsonOutput.print(
+                        out,
+                        Mappers.json(),
+                        tickets.stream().map(TicketsCommand::row).toList());
                 return 0;
             }
             TextTable table = new TextTable("TICKET", "STATUS", "APPLIANCE", "OPENED", "TITLE");
             for (Ticket ticket : tickets) {
-                table.row(ticket.number().value(), ticket.status().code(),
-                        ticket.applianceSerial() == null ? "any" : ticket.applianceSerial(), ticket.openedAt(), ticket.title());
+                table.row(
+                        ticket.number().value(),
+                        ticket.status().code(),
+                        ticket.applianceSerial() == null ? "any" : ticket.applianceSerial(),
+                        ticket.openedAt(),
+                        ticket.title());
             }
             table.print(out);
             return 0;

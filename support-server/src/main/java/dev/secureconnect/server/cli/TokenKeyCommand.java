@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "token-key", description = "Prints (or writes) the public JWK Set of the token-signing key: what each"
-        + " appliance pins with 'sc-appliance token-key --file F'.")
+@Command(
+        name = "token-key",
+        description = "Prints (or writes) the public JWK Set of the token-signing key: what each"
+                + " appliance pins with 'sc-appliance token-key --file F'.")
 final class TokenKeyCommand implements Callable<Integer> {
 
     @Mixin
@@ -22,8 +24,10 @@ final class TokenKeyCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the JWK Set to FILE instead of printing it.")
     Path out;
 
-    @Option(names = "--generate", description = "First create the key, for a server directory made before access"
-            + " tokens existed (refused when there is one).")
+    @Option(
+            names = "--generate",
+            description = "First create the key, for a server directory made before access"
+                    + " tokens existed (refused when there is one).")
     boolean generate;
 
     @CommandLine.Spec

@@ -19,7 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tokens", description = "Lists and revokes the access tokens issued to engineers.",
+@Command(
+        name = "tokens",
+        description = "Lists and revokes the access tokens issued to engineers.",
         subcommands = {TokensCommand.ListTokens.class, TokensCommand.Revoke.class})
 final class TokensCommand implements Runnable {
 
@@ -58,21 +60,32 @@ final class TokensCommand implements Runnable {
             Instant now = Instant.now();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                JsonOutput.print(out, Mappers.json(), tokens.stream().map(token -> row(token, now)).toList());
+                JsonOutput.print(
+                        out,
+                        Mappers.json(),
+                        tokens.stream().map(token -> row(token, now)).toList());
                 return 0;
             }
             TextTable table = new TextTable("ID", "STATUS", "ENGINEER", "APPLIANCE", "TICKET", "EXPIRES", "REASON");
             for (StoredToken token : tokens) {
-                table.row(token.id(), token.status(now), token.engineer(), token.appliance(), token.ticket(),
-                        token.expiresAt(), token.reason() == null ? "" : token.reason());
+                table.row(
+                        token.id(),
+                        token.status(now),
+                        token.engineer(),
+                        token.appliance(),
+                        token.ticket(),
+                        token.expiresAt(),
+                        token.reason() == null ? "" : token.reason());
             }
             table.print(out);
             return 0;
         }
     }
 
-    @Command(name = "revoke", description = "Revokes an access token: the server refuses it from now on, resets its"
-            + " open streams and tells the appliances (within about a second).")
+    @Command(
+            name = "revoke",
+            description = "Revokes an access token: the server refuses it from now on, resets its"
+                    + " open streams and tells the appliances (within about a second).")
     static final class Revoke implements Callable<Integer> {
         @Mixin
         ServerDir server;
@@ -92,8 +105,10 @@ final class TokensCommand implements Runnable {
             try (Database database = server.database()) {
                 revoked = store(database, server).revoke(id, ServerDir.actor(), reason);
             }
-            spec.commandLine().getOut().println("revoked access token " + revoked.id() + " of engineer "
-                    + revoked.engineer() + " for appliance " + revoked.appliance());
+            spec.commandLine()
+                    .getOut()
+                    .println("revoked access token " + revoked.id() + " of engineer " + revoked.engineer()
+                            + " for appliance " + revoked.appliance());
             return 0;
         }
     }
@@ -108,7 +123,9 @@ final class TokensCommand implements Runnable {
         row.put("issuedAt", token.issuedAt().toString());
         row.put("expiresAt", token.expiresAt().toString());
         row.put("reason", token.reason());
-        row.put("revokedAt", token.revokedAt() == null ? null : token.revokedAt().toString());
+        row.put(
+                "revokedAt",
+                token.revokedAt() == null ? null : token.revokedAt().toString());
         row.put("revokedBy", token.revokedBy());
         row.put("revokeReason", token.revokeReason());
         return row;

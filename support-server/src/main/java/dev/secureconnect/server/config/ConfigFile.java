@@ -22,9 +22,11 @@ public final class ConfigFile {
 
     public static final String NAME = "server.yaml";
 
-    private static final ObjectMapper YAML = Mappers.yaml(new YAMLFactory()
+    private static final ObjectMapper YAML = Mappers.yaml(
+            new YAMLFactory()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES), new JavaTimeModule());
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES),
+            new JavaTimeModule());
 
     private ConfigFile() {}
 
@@ -39,20 +41,34 @@ public final class ConfigFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + " does not exist: create it with 'sc-server init --dir " + dir + " …'", e);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(file + ": unknown key '" + path(e) + "' (known here: "
-                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")", e);
+            throw new ConfigException(
+                    file + ": unknown key '" + path(e) + "' (known here: "
+                            + e.getKnownPropertyIds().stream()
+                                    .map(Object::toString)
+                                    .sorted()
+                                    .collect(Collectors.joining(", "))
+                            + ")",
+                    e);
         } catch (InvalidFormatException e) {
-            throw new ConfigException(file + ": '" + path(e) + "' has the wrong type: '" + e.getValue() + "' is not a "
-                    + e.getTargetType().getSimpleName() + describeFormat(e.getTargetType()), e);
+            throw new ConfigException(
+                    file + ": '" + path(e) + "' has the wrong type: '" + e.getValue() + "' is not a "
+                            + e.getTargetType().getSimpleName() + describeFormat(e.getTargetType()),
+                    e);
         } catch (MismatchedInputException e) {
-            throw new ConfigException(file + ": '" + path(e) + "' has the wrong type (expected "
-                    + (e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName()) + ")", e);
+            throw new ConfigException(
+                    file + ": '" + path(e) + "' has the wrong type (expected "
+                            + (e.getTargetType() == null
+                                    ? "another type"
+                                    : e.getTargetType().getSimpleName()) + ")",
+                    e);
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new ConfigException(file + ": '" + path(e) + "': " + firstLine(cause.getMessage()), e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + " is not valid YAML at line " + e.getLocation().getLineNr() + ": "
-                    + firstLine(e.getOriginalMessage()), e);
+            throw new ConfigException(
+                    file + " is not valid YAML at line " + e.getLocation().getLineNr() + ": "
+                            + firstLine(e.getOriginalMessage()),
+                    e);
         } catch (IOException e) {
             throw new ConfigException(file + " cannot be read: " + e.getMessage(), e);
         }
@@ -65,7 +81,9 @@ public final class ConfigFile {
     public static void write(Path dir, ServerConfig config) {
         Path file = dir.resolve(NAME);
         try {
-            DurableFiles.write(file, (HEADER + render(config)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            DurableFiles.write(
+                    file,
+                    (HEADER + render(config)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     DurableFiles.Access.READABLE);
         } catch (IOException e) {
             throw new ConfigException("cannot write " + file + ": " + e.getMessage(), e);

@@ -14,8 +14,17 @@ import java.util.Set;
  * relative to the server directory unless absolute. Reference: docs/server.md.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ServerConfig(String node, Listener applianceListener, Listener engineerListener, Tls tls,
-        Database database, Link link, Audit audit, List<Sink> sinks, Mail mail, Reports reports) {
+public record ServerConfig(
+        String node,
+        Listener applianceListener,
+        Listener engineerListener,
+        Tls tls,
+        Database database,
+        Link link,
+        Audit audit,
+        List<Sink> sinks,
+        Mail mail,
+        Reports reports) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -42,8 +51,8 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
     }
 
     /** A configuration with the default audit, sinks, mail and reports sections. */
-    public ServerConfig(String node, Listener applianceListener, Listener engineerListener, Tls tls, Database database,
-            Link link) {
+    public ServerConfig(
+            String node, Listener applianceListener, Listener engineerListener, Tls tls, Database database, Link link) {
         this(node, applianceListener, engineerListener, tls, database, link, null, null, null, null);
     }
 
@@ -58,8 +67,8 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
 
     /** This configuration with {@code sinks} instead of its own. */
     public ServerConfig withSinks(List<Sink> newSinks) {
-        return new ServerConfig(node, applianceListener, engineerListener, tls, database, link, audit, newSinks, mail,
-                reports);
+        return new ServerConfig(
+                node, applianceListener, engineerListener, tls, database, link, audit, newSinks, mail, reports);
     }
 
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
@@ -87,8 +96,11 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
             if (checkpointEvery < 1) {
                 throw new IllegalArgumentException("checkpointEvery must be at least 1");
             }
-            if (checkpointInterval.isNegative() || checkpointInterval.isZero() || retryInitial.isNegative()
-                    || retryInitial.isZero() || retryMax.compareTo(retryInitial) < 0) {
+            if (checkpointInterval.isNegative()
+                    || checkpointInterval.isZero()
+                    || retryInitial.isNegative()
+                    || retryInitial.isZero()
+                    || retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("durations must be positive and retryMax at least retryInitial");
             }
         }
@@ -103,8 +115,15 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
      * @param ca a CA file to trust for the SMTP server's certificate; default: the JDK's trust store
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Mail(String host, Integer port, String security, String user, String passwordFile, String from,
-            String ca, Duration timeout) {
+    public record Mail(
+            String host,
+            Integer port,
+            String security,
+            String user,
+            String passwordFile,
+            String from,
+            String ca,
+            Duration timeout) {
         static final Mail DEFAULT = new Mail(null, null, null, null, null, null, null, null);
 
         public Mail {
@@ -141,7 +160,8 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
 
         /** The folder overriding the shipped templates, resolved against the server directory, if one is named. */
         public java.util.Optional<java.nio.file.Path> folder(java.nio.file.Path serverDir) {
-            return templates.isEmpty() ? java.util.Optional.empty()
+            return templates.isEmpty()
+                    ? java.util.Optional.empty()
                     : java.util.Optional.of(serverDir.resolve(templates).normalize());
         }
     }
@@ -194,12 +214,20 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
      *     listener when it loads, the JDK on the engineer listener), {@code openssl} (BoringSSL) or {@code jdk}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Tls(String certificate, String key, String chain, String ca, String crl, Duration handshakeTimeout,
+    public record Tls(
+            String certificate,
+            String key,
+            String chain,
+            String ca,
+            String crl,
+            Duration handshakeTimeout,
             String provider) {
         static final Tls DEFAULT = new Tls(null, null, null, null, null, null, null);
 
         public Tls {
-            provider = provider == null ? TlsProvider.AUTO.label() : TlsProvider.parse("tls.provider", provider).label();
+            provider = provider == null
+                    ? TlsProvider.AUTO.label()
+                    : TlsProvider.parse("tls.provider", provider).label();
             certificate = certificate == null ? "tls/cert.pem" : certificate;
             key = key == null ? "tls/key.pem" : key;
             chain = chain == null ? "tls/chain.pem" : chain;
@@ -256,8 +284,12 @@ public record ServerConfig(String node, Listener applianceListener, Listener eng
      * @param streamOpenTimeout how long the appliance has to answer a new stream
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Link(Integer streamWindowBytes, Integer maxConcurrentStreams, Duration keepAliveInterval,
-            Duration deadLinkTimeout, Duration streamOpenTimeout) {
+    public record Link(
+            Integer streamWindowBytes,
+            Integer maxConcurrentStreams,
+            Duration keepAliveInterval,
+            Duration deadLinkTimeout,
+            Duration streamOpenTimeout) {
         static final Link DEFAULT = new Link(null, null, null, null, null);
 
         public Link {

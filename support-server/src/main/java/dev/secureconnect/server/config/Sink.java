@@ -33,10 +33,27 @@ import java.util.regex.Pattern;
  * @param timeout how long one delivery may take, default PT30S
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Sink(String name, String type, String transport, String target, String format, String facility,
-        String ca, String certificate, String key, String url, String secretFile, String path, Long maxBytes,
-        Integer keep, String minSeverity, List<String> events, List<String> categories, String startAt,
-        Duration connectTimeout, Duration timeout) {
+public record Sink(
+        String name,
+        String type,
+        String transport,
+        String target,
+        String format,
+        String facility,
+        String ca,
+        String certificate,
+        String key,
+        String url,
+        String secretFile,
+        String path,
+        Long maxBytes,
+        Integer keep,
+        String minSeverity,
+        List<String> events,
+        List<String> categories,
+        String startAt,
+        Duration connectTimeout,
+        Duration timeout) {
 
     public static final List<String> TYPES = List.of("syslog", "webhook", "file");
     public static final List<String> TRANSPORTS = List.of("udp", "tcp", "tls");
@@ -96,8 +113,8 @@ public record Sink(String name, String type, String transport, String target, St
             case "syslog" -> "syslog " + transport + " " + target + " " + format;
             case "webhook" -> { // no user info or query: they may hold secrets
                 URI uri = URI.create(url.trim());
-                yield "webhook " + uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                        + uri.getRawPath();
+                yield "webhook " + uri.getScheme() + "://" + uri.getHost()
+                        + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getRawPath();
             }
             default -> "file " + path;
         };
@@ -106,15 +123,15 @@ public record Sink(String name, String type, String transport, String target, St
     private static String choice(String what, String field, String value, String fallback, List<String> choices) {
         if (value == null || value.isBlank()) {
             if (fallback == null) {
-                throw new IllegalArgumentException(what + ": '" + field + "' is required (one of "
-                        + String.join(", ", choices) + ")");
+                throw new IllegalArgumentException(
+                        what + ": '" + field + "' is required (one of " + String.join(", ", choices) + ")");
             }
             return fallback;
         }
         String normal = value.trim().toLowerCase(Locale.ROOT);
         if (!choices.contains(normal)) {
-            throw new IllegalArgumentException(what + ": " + field + " '" + value + "' is not one of "
-                    + String.join(", ", choices));
+            throw new IllegalArgumentException(
+                    what + ": " + field + " '" + value + "' is not one of " + String.join(", ", choices));
         }
         return normal;
     }
@@ -128,8 +145,8 @@ public record Sink(String name, String type, String transport, String target, St
     private static void only(String what, String type, String... valueAndField) {
         for (int i = 0; i < valueAndField.length; i += 2) {
             if (valueAndField[i] != null) {
-                throw new IllegalArgumentException(what + ": '" + valueAndField[i + 1] + "' does not apply to type "
-                        + type);
+                throw new IllegalArgumentException(
+                        what + ": '" + valueAndField[i + 1] + "' does not apply to type " + type);
             }
         }
     }

@@ -17,7 +17,11 @@ import java.util.Map;
  * @param session the login session, for endpoints that require one (checked by the router), else null
  * @param query the query string's parameters, decoded
  */
-record ApiCall(EngineerConnection connection, String body, String bearer, LoginSession session,
+record ApiCall(
+        EngineerConnection connection,
+        String body,
+        String bearer,
+        LoginSession session,
         Map<String, List<String>> query) {
 
     private static final ObjectMapper JSON = Mappers.json();
@@ -47,7 +51,8 @@ record ApiCall(EngineerConnection connection, String body, String bearer, LoginS
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-request", "body is not JSON: expected " + expected);
+            throw new ApiException(
+                    HttpResponseStatus.BAD_REQUEST, "bad-request", "body is not JSON: expected " + expected);
         }
     }
 

@@ -30,8 +30,8 @@ record ApiResponse(HttpResponseStatus status, Object body, Map<String, String> h
         body.put("error", OneLine.of(message));
         body.put("reason", code);
         body.putAll(extra);
-        Map<String, String> headers = status.equals(HttpResponseStatus.UNAUTHORIZED)
-                ? Map.of("www-authenticate", "Bearer") : Map.of();
+        Map<String, String> headers =
+                status.equals(HttpResponseStatus.UNAUTHORIZED) ? Map.of("www-authenticate", "Bearer") : Map.of();
         return new ApiResponse(status, body, headers);
     }
 

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.events.EventType;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -52,8 +52,8 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String WRONG_ROLE = "wrong-role";
     static final String PREFIX = "/api/v1/";
     /** The answer to an API client calling anything but its own endpoint, or opening a session stream. */
-    static final String API_CLIENT_ONLY = "this certificate is an api-client: it may only read " + PREFIX
-            + EventsEndpoint.PATH;
+    static final String API_CLIENT_ONLY =
+            "this certificate is an api-client: it may only read " + PREFIX + EventsEndpoint.PATH;
     /** The answer to an engineer calling the API clients' endpoint. */
     static final String API_CLIENT_NEEDED = "reading the audit log needs an api-client certificate";
 
@@ -73,19 +73,31 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (!request.decoderResult().isSuccess()) {
-            send(ctx, false, ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "bad-request", "malformed HTTP request"));
+            send(
+                    ctx,
+                    false,
+                    ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "bad-request", "malformed HTTP request"));
             return;
         }
         EngineerConnection connection = EngineerConnection.of(ctx.channel());
         if (connection == null) {
-            send(ctx, false, ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "no-certificate",
-                    "no engineer certificate on this connection"));
+            send(
+                    ctx,
+                    false,
+                    ApiResponse.error(
+                            HttpResponseStatus.UNAUTHORIZED,
+                            "no-certificate",
+                            "no engineer certificate on this connection"));
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
-        List<Endpoint.Route> matching = routes.stream().filter(route -> (PREFIX + route.path()).equals(path)).toList();
-        Optional<Endpoint.Route> route = matching.stream().filter(r -> r.method().equals(request.method())).findFirst();
+        List<Endpoint.Route> matching = routes.stream()
+                .filter(route -> (PREFIX + route.path()).equals(path))
+                .toList();
+        Optional<Endpoint.Route> route = matching.stream()
+                .filter(r -> r.method().equals(request.method()))
+                .findFirst();
         ApiException wrongRole = roleRefusal(connection.role(), route.orElse(null));
         if (wrongRole != null) {
             refusedRole(connection, request.method().name(), path, wrongRole);
@@ -94,15 +106,26 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (matching.isEmpty()) {
             String hint = path.startsWith("/v1/") ? " (session streams need HTTP/2; see docs/engineer-api.md)" : "";
-            send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.NOT_FOUND, "not-found",
-                    "no such endpoint: " + OneLine.quoted(path, 100) + hint));
+            send(
+                    ctx,
+                    keepAlive,
+                    ApiResponse.error(
+                            HttpResponseStatus.NOT_FOUND,
+                            "not-found",
+                            "no such endpoint: " + OneLine.quoted(path, 100) + hint));
             return;
         }
         if (route.isEmpty()) {
             String allowed = matching.get(0).method().name();
-            send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-                    "method " + OneLine.quoted(request.method().name(), 100) + " not allowed here (expected: " + allowed + ")")
-                    .withHeader("allow", allowed));
+            send(
+                    ctx,
+                    keepAlive,
+                    ApiResponse.error(
+                                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                                    "method-not-allowed",
+                                    "method " + OneLine.quoted(request.method().name(), 100)
+                                            + " not allowed here (expected: " + allowed + ")")
+                            .withHeader("allow", allowed));
             return;
         }
         String bearer = bearer(request);
@@ -115,8 +138,8 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
         }
-        ApiCall call = new ApiCall(connection, request.content().toString(StandardCharsets.UTF_8), bearer, session,
-                uri.parameters());
+        ApiCall call = new ApiCall(
+                connection, request.content().toString(StandardCharsets.UTF_8), bearer, session, uri.parameters());
         Endpoint endpoint = route.get().endpoint();
         if (!route.get().blocking()) {
             send(ctx, keepAlive, run(endpoint, call));
@@ -125,8 +148,11 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             blocking.execute(() -> send(ctx, keepAlive, run(endpoint, call)));
         } catch (RejectedExecutionException e) {
-            send(ctx, keepAlive, ApiResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS, "busy",
-                    "server busy: try again shortly").withHeader("retry-after", "1"));
+            send(
+                    ctx,
+                    keepAlive,
+                    ApiResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS, "busy", "server busy: try again shortly")
+                            .withHeader("retry-after", "1"));
         }
     }
 
@@ -137,47 +163,74 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      */
     static ApiException roleRefusal(CertificateRole caller, Endpoint.Route route) {
         if (caller == CertificateRole.API_CLIENT) {
-            return route != null && route.role() == CertificateRole.API_CLIENT ? null
+            return route != null && route.role() == CertificateRole.API_CLIENT
+                    ? null
                     : new ApiException(HttpResponseStatus.FORBIDDEN, WRONG_ROLE, API_CLIENT_ONLY);
         }
         if (caller != CertificateRole.ENGINEER) {
-            return new ApiException(HttpResponseStatus.FORBIDDEN, WRONG_ROLE, "this certificate is a " + caller.label()
-                    + " certificate: it may not use this API");
+            return new ApiException(
+                    HttpResponseStatus.FORBIDDEN,
+                    WRONG_ROLE,
+                    "this certificate is a " + caller.label() + " certificate: it may not use this API");
         }
         if (route != null && route.role() != caller) {
-            return new ApiException(HttpResponseStatus.FORBIDDEN, WRONG_ROLE, route.role() == CertificateRole.API_CLIENT
-                    ? API_CLIENT_NEEDED : "this endpoint needs a " + route.role().label() + " certificate");
+            return new ApiException(
+                    HttpResponseStatus.FORBIDDEN,
+                    WRONG_ROLE,
+                    route.role() == CertificateRole.API_CLIENT
+                            ? API_CLIENT_NEEDED
+                            : "this endpoint needs a " + route.role().label() + " certificate");
         }
         return null;
     }
 
     /** Logs and audits a call refused for the certificate's role: {@code login.failed}, reason {@code wrong-role}. */
     private void refusedRole(EngineerConnection connection, String method, String path, ApiException refusal) {
-        LOG.warn("{} {} from {} refused {} {}: {}", connection.role().label(), connection.login(), connection.source(),
-                OneLine.quoted(method, 100), OneLine.quoted(path, 100), refusal.getMessage());
+        LOG.warn(
+                "{} {} from {} refused {} {}: {}",
+                connection.role().label(),
+                connection.login(),
+                connection.source(),
+                OneLine.quoted(method, 100),
+                OneLine.quoted(path, 100),
+                refusal.getMessage());
         try {
-            blocking.execute(() -> audit.append(ServerAuditEvent.builder(EventType.LOGIN_FAILED).actor(connection.login())
-                    .source(connection.source()).outcome(ServerAuditEvent.Outcome.FAILURE)
-                    .detail("certificate", connection.fingerprint().toString()).detail("reason", WRONG_ROLE).build()));
+            blocking.execute(() -> audit.append(ServerAuditEvent.builder(EventType.LOGIN_FAILED)
+                    .actor(connection.login())
+                    .source(connection.source())
+                    .outcome(ServerAuditEvent.Outcome.FAILURE)
+                    .detail("certificate", connection.fingerprint().toString())
+                    .detail("reason", WRONG_ROLE)
+                    .build()));
         } catch (RejectedExecutionException e) {
-            LOG.error("could not audit the refused call of {} {}: the server is stopping or busy",
-                    connection.role().label(), connection.login());
+            LOG.error(
+                    "could not audit the refused call of {} {}: the server is stopping or busy",
+                    connection.role().label(),
+                    connection.login());
         }
     }
 
     /** The live session of {@code bearer}, bound to this connection's certificate; 401 otherwise. */
     LoginSession session(EngineerConnection connection, String bearer) {
         if (bearer == null) {
-            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "no-session",
+            throw new ApiException(
+                    HttpResponseStatus.UNAUTHORIZED,
+                    "no-session",
                     "missing 'Authorization: Bearer SESSION': log in first");
         }
-        LoginSession session = sessions.find(bearer).orElseThrow(() -> new ApiException(
-                HttpResponseStatus.UNAUTHORIZED, "session-expired", "session unknown or expired: log in again"));
+        LoginSession session = sessions.find(bearer)
+                .orElseThrow(() -> new ApiException(
+                        HttpResponseStatus.UNAUTHORIZED,
+                        "session-expired",
+                        "session unknown or expired: log in again"));
         if (!session.boundTo(connection.fingerprint()) || !session.login().equals(connection.login())) {
-            LOG.warn("session of engineer {} presented over a connection with the certificate of {} from {}",
-                    session.login(), connection.login(), connection.source());
-            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "wrong-certificate",
-                    "session belongs to another certificate");
+            LOG.warn(
+                    "session of engineer {} presented over a connection with the certificate of {} from {}",
+                    session.login(),
+                    connection.login(),
+                    connection.source());
+            throw new ApiException(
+                    HttpResponseStatus.UNAUTHORIZED, "wrong-certificate", "session belongs to another certificate");
         }
         return session;
     }
@@ -189,8 +242,8 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return e.response();
         } catch (RuntimeException e) {
             LOG.error("engineer API request of {} failed: {}", call.connection().login(), e.toString(), e);
-            return ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal-error",
-                    "internal error; see the server log");
+            return ApiResponse.error(
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal-error", "internal error; see the server log");
         }
     }
 
@@ -218,8 +271,8 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a JSON answer", e);
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
-                Unpooled.wrappedBuffer(bytes));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(), Unpooled.wrappedBuffer(bytes));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         for (Map.Entry<String, String> header : answer.headers().entrySet()) {

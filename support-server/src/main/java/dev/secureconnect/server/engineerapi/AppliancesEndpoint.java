@@ -22,7 +22,9 @@ final class AppliancesEndpoint implements Endpoint {
 
     @Override
     public ApiResponse handle(ApiCall call) {
-        List<Map<String, Object>> list = links.connectedAppliances().stream().map(AppliancesEndpoint::row).toList();
+        List<Map<String, Object>> list = links.connectedAppliances().stream()
+                .map(AppliancesEndpoint::row)
+                .toList();
         return ApiResponse.ok(Map.of("appliances", list));
     }
 
@@ -30,8 +32,11 @@ final class AppliancesEndpoint implements Endpoint {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("serial", appliance.serial());
         row.put("tickets", appliance.tickets());
-        row.put("services", appliance.services().stream()
-                .map(service -> Map.<String, Object>of("name", service.name(), "port", service.port())).toList());
+        row.put(
+                "services",
+                appliance.services().stream()
+                        .map(service -> Map.<String, Object>of("name", service.name(), "port", service.port()))
+                        .toList());
         row.put("since", appliance.since().toString());
         row.put("address", appliance.address());
         return row;

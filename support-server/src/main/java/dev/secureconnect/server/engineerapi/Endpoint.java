@@ -13,6 +13,11 @@ interface Endpoint {
      * @param blocking whether it uses the database (then it runs on the blocking executor, never the event loop)
      * @param role the only certificate role that may call it (403 for the other, checked by the router)
      */
-    record Route(io.netty.handler.codec.http.HttpMethod method, String path, boolean needsSession, boolean blocking,
-            dev.secureconnect.crypto.pki.CertificateRole role, Endpoint endpoint) {}
+    record Route(
+            io.netty.handler.codec.http.HttpMethod method,
+            String path,
+            boolean needsSession,
+            boolean blocking,
+            dev.secureconnect.crypto.pki.CertificateRole role,
+            Endpoint endpoint) {}
 }

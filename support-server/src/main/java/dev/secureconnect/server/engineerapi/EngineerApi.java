@@ -25,21 +25,51 @@ public final class EngineerApi {
     private final SessionGate gate;
 
     /** @param origin who the audit events served to API clients say they come from (this node) */
-    public EngineerApi(EngineerStore engineers, LoginSessions sessions, ApplianceLinks links, TokenIssuance issuance,
-            SessionGate gate, ServerAuditLog audit, ExportOrigin origin, Executor blocking) {
+    public EngineerApi(
+            EngineerStore engineers,
+            LoginSessions sessions,
+            ApplianceLinks links,
+            TokenIssuance issuance,
+            SessionGate gate,
+            ServerAuditLog audit,
+            ExportOrigin origin,
+            Executor blocking) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.gate = requireNonNull(gate, "gate");
-        this.router = new ApiRouter(List.of(
-                new Endpoint.Route(HttpMethod.POST, "login", false, true, ENGINEER, new LoginEndpoint(engineers, sessions)),
-                new Endpoint.Route(HttpMethod.POST, "logout", true, true, ENGINEER, new LogoutEndpoint(sessions, audit)),
-                new Endpoint.Route(HttpMethod.GET, "appliances", true, false, ENGINEER, new AppliancesEndpoint(links)),
-                new Endpoint.Route(HttpMethod.POST, "tokens", true, true, ENGINEER, new TokensEndpoint(issuance)),
-                new Endpoint.Route(HttpMethod.POST, "tokens/unlock-failed", true, true, ENGINEER,
-                        new UnlockFailedEndpoint(audit)),
-                new Endpoint.Route(HttpMethod.GET, "sessions", true, false, ENGINEER, new SessionsEndpoint(gate.active())),
-                new Endpoint.Route(HttpMethod.GET, EventsEndpoint.PATH, false, true, API_CLIENT,
-                        new EventsEndpoint(audit, origin))),
-                sessions, audit, blocking);
+        this.router = new ApiRouter(
+                List.of(
+                        new Endpoint.Route(
+                                HttpMethod.POST,
+                                "login",
+                                false,
+                                true,
+                                ENGINEER,
+                                new LoginEndpoint(engineers, sessions)),
+                        new Endpoint.Route(
+                                HttpMethod.POST, "logout", true, true, ENGINEER, new LogoutEndpoint(sessions, audit)),
+                        new Endpoint.Route(
+                                HttpMethod.GET, "appliances", true, false, ENGINEER, new AppliancesEndpoint(links)),
+                        new Endpoint.Route(
+                                HttpMethod.POST, "tokens", true, true, ENGINEER, new TokensEndpoint(issuance)),
+                        new Endpoint.Route(
+                                HttpMethod.POST,
+                                "tokens/unlock-failed",
+                                true,
+                                true,
+                                ENGINEER,
+                                new UnlockFailedEndpoint(audit)),
+                        new Endpoint.Route(
+                                HttpMethod.GET, "sessions", true, false, ENGINEER, new SessionsEndpoint(gate.active())),
+                        new Endpoint.Route(
+                                HttpMethod.GET,
+                                EventsEndpoint.PATH,
+                                false,
+                                true,
+                                API_CLIENT,
+                                new EventsEndpoint(audit, origin))),
+                sessions,
+                audit,
+                blocking);
     }
 
     ApiRouter router() {

@@ -18,7 +18,11 @@ import java.security.cert.X509Certificate;
  * @param fingerprint its SHA-256 fingerprint (what a login session is bound to)
  * @param source the peer's {@code host:port}
  */
-record EngineerConnection(CertificateRole role, String login, X509Certificate certificate, CertificateFingerprint fingerprint,
+record EngineerConnection(
+        CertificateRole role,
+        String login,
+        X509Certificate certificate,
+        CertificateFingerprint fingerprint,
         String source) {
 
     static final AttributeKey<EngineerConnection> KEY = AttributeKey.valueOf(EngineerConnection.class.getName());

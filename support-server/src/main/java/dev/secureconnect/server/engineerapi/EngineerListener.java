@@ -50,23 +50,42 @@ public final class EngineerListener {
     private final EngineerApi api;
     private final MutualTlsListener listener;
 
-    public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, EngineerApi api,
-            ServerAuditLog audit, Executor blocking) {
+    public EngineerListener(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Duration handshakeTimeout,
+            EngineerApi api,
+            ServerAuditLog audit,
+            Executor blocking) {
         this(keys, trust, handshakeTimeout, TlsProvider.AUTO, api, audit, blocking);
     }
 
     /** @param provider the TLS implementation ({@code tls.provider} of server.yaml) */
-    public EngineerListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, TlsProvider provider,
-            EngineerApi api, ServerAuditLog audit, Executor blocking) {
+    public EngineerListener(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Duration handshakeTimeout,
+            TlsProvider provider,
+            EngineerApi api,
+            ServerAuditLog audit,
+            Executor blocking) {
         this.api = requireNonNull(api, "api");
-        this.listener = new MutualTlsListener("engineer", keys, trust,
+        this.listener = new MutualTlsListener(
+                "engineer",
+                keys,
+                trust,
                 Set.of(CertificateRole.ENGINEER, CertificateRole.API_CLIENT),
-                List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1), handshakeTimeout, provider,
-                audit, blocking, this::connected);
+                List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1),
+                handshakeTimeout,
+                provider,
+                audit,
+                blocking,
+                this::connected);
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
-    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port) throws InterruptedException {
+    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
+            throws InterruptedException {
         return listener.bind(boss, workers, host, port);
     }
 
@@ -76,16 +95,27 @@ public final class EngineerListener {
      */
     private void connected(ChannelHandlerContext ctx, SslHandler tls, String peer) throws SSLPeerUnverifiedException {
         CertificateIdentity peerIdentity = SslContexts.peerIdentity(tls.engine().getSession());
-        X509Certificate certificate = (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
-        ctx.channel().attr(EngineerConnection.KEY).set(new EngineerConnection(peerIdentity.role(), peerIdentity.id(),
-                certificate, CertificateFingerprint.of(certificate), peer));
+        X509Certificate certificate =
+                (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
+        ctx.channel()
+                .attr(EngineerConnection.KEY)
+                .set(new EngineerConnection(
+                        peerIdentity.role(),
+                        peerIdentity.id(),
+                        certificate,
+                        CertificateFingerprint.of(certificate),
+                        peer));
         String protocol = tls.applicationProtocol();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             http2(ctx.pipeline());
         } else {
             http1(ctx.pipeline()); // http/1.1, or a client that offered no ALPN
         }
-        LOG.debug("{} {} connected from {} ({})", peerIdentity.role().label(), peerIdentity.id(), peer,
+        LOG.debug(
+                "{} {} connected from {} ({})",
+                peerIdentity.role().label(),
+                peerIdentity.id(),
+                peer,
                 protocol == null ? "no ALPN" : protocol);
     }
 
@@ -103,7 +133,9 @@ public final class EngineerListener {
     private void http2(ChannelPipeline pipeline) {
         // each stream's window is Http2Connections.ENGINEER_WINDOW_BYTES; the connection's is twice that
         Http2Settings settings = Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES);
-        pipeline.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
+        pipeline.addLast(
+                "h2",
+                Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
         pipeline.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {

@@ -29,6 +29,7 @@ final class EventsEndpoint implements Endpoint {
 
     /** Under {@code /api/v1/}. */
     static final String PATH = "events";
+
     static final int DEFAULT_LIMIT = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoint.class);
@@ -48,10 +49,17 @@ final class EventsEndpoint implements Endpoint {
         List<ServerAuditRecord> records = audit.list(after, limit);
         long head = audit.lastSeq(); // read after the page: never behind the records returned
         List<ObjectNode> events = records.stream()
-                .map(record -> JsonEventFormat.node(ExportedEvents.of(record), origin)).toList();
+                .map(record -> JsonEventFormat.node(ExportedEvents.of(record), origin))
+                .toList();
         long next = records.isEmpty() ? after : records.get(records.size() - 1).seq();
-        LOG.debug("api client {} from {} read {} audit record(s) after {} (next {}, head {})", call.connection().login(),
-                call.connection().source(), records.size(), after, next, head);
+        LOG.debug(
+                "api client {} from {} read {} audit record(s) after {} (next {}, head {})",
+                call.connection().login(),
+                call.connection().source(),
+                records.size(),
+                after,
+                next,
+                head);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("events", events);
         answer.put("next", next);
@@ -74,7 +82,9 @@ final class EventsEndpoint implements Endpoint {
             // answered below
         }
         String range = max == Long.MAX_VALUE ? ">= " + min : min + ".." + max;
-        throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-parameter",
+        throw new ApiException(
+                HttpResponseStatus.BAD_REQUEST,
+                "bad-parameter",
                 name + ": '" + OneLine.quoted(text, 100) + "' (expected: a whole number " + range + ")");
     }
 }

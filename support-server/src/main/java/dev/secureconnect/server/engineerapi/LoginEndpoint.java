@@ -28,16 +28,19 @@ final class LoginEndpoint implements Endpoint {
     public ApiResponse handle(ApiCall call) {
         JsonNode totp = call.json("{\"totp\": \"123456\"}").get("totp");
         if (totp == null || !totp.isTextual()) {
-            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-request", "body must be {\"totp\": \"123456\"}");
+            throw new ApiException(
+                    HttpResponseStatus.BAD_REQUEST, "bad-request", "body must be {\"totp\": \"123456\"}");
         }
         EngineerConnection connection = call.connection();
-        SecondFactorResult result = engineers.checkSecondFactor(connection.login(), totp.asText(),
-                connection.fingerprint(), connection.source());
+        SecondFactorResult result = engineers.checkSecondFactor(
+                connection.login(), totp.asText(), connection.fingerprint(), connection.source());
         if (!result.ok()) {
             HttpResponseStatus status = result.reason() == SecondFactorResult.Reason.LOCKED
-                    ? HttpResponseStatus.LOCKED : HttpResponseStatus.UNAUTHORIZED;
+                    ? HttpResponseStatus.LOCKED
+                    : HttpResponseStatus.UNAUTHORIZED;
             Map<String, Object> extra = result.lockedUntil() == null
-                    ? Map.of() : Map.of("lockedUntil", result.lockedUntil().toString());
+                    ? Map.of()
+                    : Map.of("lockedUntil", result.lockedUntil().toString());
             return ApiResponse.error(status, result.reason().code(), result.message(), extra);
         }
         LoginSessions.Created created = sessions.create(connection.login(), connection.fingerprint());

@@ -26,6 +26,7 @@ public final class LoginSessions {
 
     /** How long a session lasts unless configured otherwise. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(8);
+
     private static final int SESSION_BYTES = 32;
     private static final int MAX_SESSION_CHARS = 128;
 
@@ -57,7 +58,8 @@ public final class LoginSessions {
         byte[] bytes = new byte[SESSION_BYTES];
         random.nextBytes(bytes);
         String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        LoginSession session = new LoginSession(login, certificate, clock.instant().plus(ttl));
+        LoginSession session =
+                new LoginSession(login, certificate, clock.instant().plus(ttl));
         byte[] hash = sha256(value);
         byHash.put(key(hash), new Entry(hash, session));
         return new Created(value, session);

@@ -2,9 +2,9 @@ package dev.secureconnect.server.engineerapi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.events.EventType;
 import java.util.Map;
 
 /** {@code POST /api/v1/logout} (bearer session): ends the session, audited {@code logout}. */
@@ -21,8 +21,10 @@ final class LogoutEndpoint implements Endpoint {
     @Override
     public ApiResponse handle(ApiCall call) {
         sessions.end(call.bearer());
-        audit.append(ServerAuditEvent.builder(EventType.LOGOUT).actor(call.session().login())
-                .source(call.connection().source()).detail("certificate", call.connection().fingerprint().toString())
+        audit.append(ServerAuditEvent.builder(EventType.LOGOUT)
+                .actor(call.session().login())
+                .source(call.connection().source())
+                .detail("certificate", call.connection().fingerprint().toString())
                 .build());
         return ApiResponse.ok(Map.of("loggedOut", true));
     }

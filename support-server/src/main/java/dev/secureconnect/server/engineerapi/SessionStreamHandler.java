@@ -9,9 +9,9 @@ import dev.secureconnect.server.sessions.SessionRefusedException;
 import dev.secureconnect.server.sessions.SessionRequest;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -64,8 +64,8 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
             refusal = frame.isEndStream()
                     ? "a session request must leave the stream open for its data (no END_STREAM)"
                     : appliance == null || appliance.length() == 0
-                    ? "missing " + LinkProtocol.HEADER_APPLIANCE + ": name the appliance's serial"
-                    : null;
+                            ? "missing " + LinkProtocol.HEADER_APPLIANCE + ": name the appliance's serial"
+                            : null;
         } catch (IllegalArgumentException e) {
             refusal = e.getMessage();
         }
@@ -88,18 +88,30 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
             refusal = e.getMessage();
         }
         if (refusal != null) {
-            gate.refusedBeforeChecks(connection.login(), connection.source(),
-                    appliance == null ? null : OneLine.quoted(appliance.toString(), 100), request, status, refusal);
+            gate.refusedBeforeChecks(
+                    connection.login(),
+                    connection.source(),
+                    appliance == null ? null : OneLine.quoted(appliance.toString(), 100),
+                    request,
+                    status,
+                    refusal);
             refuse(stream, status, refusal);
             return;
         }
-        SessionAttempt attempt = new SessionAttempt(connection.login(), connection.certificate(), connection.source(),
-                appliance.toString(), token.toString(), request);
+        SessionAttempt attempt = new SessionAttempt(
+                connection.login(),
+                connection.certificate(),
+                connection.source(),
+                appliance.toString(),
+                token.toString(),
+                request);
         gate.open(attempt, stream, (sessionId, response) -> accept(stream, sessionId, response))
                 .addListener(opened -> {
                     if (!opened.isSuccess()) {
                         Throwable cause = opened.cause();
-                        refuse(stream, cause instanceof SessionRefusedException refused ? refused.status() : 502,
+                        refuse(
+                                stream,
+                                cause instanceof SessionRefusedException refused ? refused.status() : 502,
                                 cause.getMessage());
                     }
                 });
@@ -119,7 +131,8 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
 
     private static void refuse(Channel stream, int status, String reason) {
         String line = reason == null ? "refused" : reason.replaceAll("\\p{Cntrl}", " ");
-        Http2Headers refusal = new DefaultHttp2Headers().status(Integer.toString(status))
+        Http2Headers refusal = new DefaultHttp2Headers()
+                .status(Integer.toString(status))
                 .set(LinkProtocol.HEADER_REASON, line.length() > 500 ? line.substring(0, 500) : line);
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(refusal, true)).addListener(ChannelFutureListener.CLOSE);
     }

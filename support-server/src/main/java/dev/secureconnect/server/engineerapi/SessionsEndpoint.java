@@ -20,7 +20,8 @@ final class SessionsEndpoint implements Endpoint {
     @Override
     public ApiResponse handle(ApiCall call) {
         List<Map<String, Object>> list = active.ofEngineer(call.session().login()).stream()
-                .map(SessionsEndpoint::row).toList();
+                .map(SessionsEndpoint::row)
+                .toList();
         return ApiResponse.ok(Map.of("sessions", list));
     }
 

@@ -17,8 +17,8 @@ import java.util.Map;
  */
 final class TokensEndpoint implements Endpoint {
 
-    private static final String EXPECTED = "{\"appliance\": SERIAL, \"ticket\": \"12345678\", \"ttlSeconds\": 3600,"
-            + " \"reason\": \"…\"}";
+    private static final String EXPECTED =
+            "{\"appliance\": SERIAL, \"ticket\": \"12345678\", \"ttlSeconds\": 3600," + " \"reason\": \"…\"}";
 
     private final TokenIssuance issuance;
 
@@ -29,15 +29,17 @@ final class TokensEndpoint implements Endpoint {
     @Override
     public ApiResponse handle(ApiCall call) {
         JsonNode body = call.json(EXPECTED);
-        TokenIssuance.Request request = new TokenIssuance.Request(text(body, "appliance"), text(body, "ticket"),
-                lifetime(body.get("ttlSeconds")), text(body, "reason"));
+        TokenIssuance.Request request = new TokenIssuance.Request(
+                text(body, "appliance"), text(body, "ticket"), lifetime(body.get("ttlSeconds")), text(body, "reason"));
         EngineerConnection connection = call.connection();
         SignedAccessToken token;
         try {
             token = issuance.issue(call.session().login(), connection.certificate(), connection.source(), request);
         } catch (TokenIssuance.Refused refused) {
-            throw new ApiException(refused.forbidden() ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST,
-                    refused.code(), refused.getMessage());
+            throw new ApiException(
+                    refused.forbidden() ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST,
+                    refused.code(),
+                    refused.getMessage());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("token", token.serialize());
@@ -54,7 +56,8 @@ final class TokensEndpoint implements Endpoint {
             return null;
         }
         if (!value.isTextual()) {
-            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-request", field + " must be a string: " + EXPECTED);
+            throw new ApiException(
+                    HttpResponseStatus.BAD_REQUEST, "bad-request", field + " must be a string: " + EXPECTED);
         }
         return value.asText();
     }
@@ -64,7 +67,8 @@ final class TokensEndpoint implements Endpoint {
             return null;
         }
         if (!ttl.canConvertToLong() || !ttl.isIntegralNumber()) {
-            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-ttl", "ttlSeconds must be a whole number of seconds");
+            throw new ApiException(
+                    HttpResponseStatus.BAD_REQUEST, "bad-ttl", "ttlSeconds must be a whole number of seconds");
         }
         return Duration.ofSeconds(ttl.asLong());
     }

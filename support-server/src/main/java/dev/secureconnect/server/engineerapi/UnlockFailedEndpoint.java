@@ -3,9 +3,9 @@ package dev.secureconnect.server.engineerapi;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.events.EventType;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,16 +33,28 @@ final class UnlockFailedEndpoint implements Endpoint {
     @Override
     public ApiResponse handle(ApiCall call) {
         JsonNode appliance = call.json(EXPECTED).get("appliance");
-        if (appliance == null || !appliance.isTextual() || !SERIAL.matcher(appliance.asText()).matches()) {
-            throw new ApiException(HttpResponseStatus.BAD_REQUEST, "bad-appliance", "appliance: expected a serial: " + EXPECTED);
+        if (appliance == null
+                || !appliance.isTextual()
+                || !SERIAL.matcher(appliance.asText()).matches()) {
+            throw new ApiException(
+                    HttpResponseStatus.BAD_REQUEST, "bad-appliance", "appliance: expected a serial: " + EXPECTED);
         }
         String login = call.session().login();
-        LOG.warn("engineer {} could not open the stored access token for appliance {} (wrong token passphrase, reported"
-                + " from {})", login, appliance.asText(), call.connection().source());
-        audit.append(ServerAuditEvent.builder(EventType.TOKEN_REFUSED).actor(login).appliance(appliance.asText())
-                .source(call.connection().source()).outcome(ServerAuditEvent.Outcome.FAILURE)
-                .detail("reason", "wrong-passphrase").detail("reportedBy", "engineer client")
-                .detail("message", "the stored access token could not be opened: wrong token passphrase").build());
+        LOG.warn(
+                "engineer {} could not open the stored access token for appliance {} (wrong token passphrase, reported"
+                        + " from {})",
+                login,
+                appliance.asText(),
+                call.connection().source());
+        audit.append(ServerAuditEvent.builder(EventType.TOKEN_REFUSED)
+                .actor(login)
+                .appliance(appliance.asText())
+                .source(call.connection().source())
+                .outcome(ServerAuditEvent.Outcome.FAILURE)
+                .detail("reason", "wrong-passphrase")
+                .detail("reportedBy", "engineer client")
+                .detail("message", "the stored access token could not be opened: wrong token passphrase")
+                .build());
         return ApiResponse.ok(Map.of("recorded", true));
     }
 }

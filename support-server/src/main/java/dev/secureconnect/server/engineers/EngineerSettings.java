@@ -27,8 +27,8 @@ public record EngineerSettings(int maxFailedAttempts, Duration lockout, int allo
 
     public EngineerSettings {
         if (maxFailedAttempts < 1 || maxFailedAttempts > MAX_FAILED_ATTEMPTS_LIMIT) {
-            throw new IllegalArgumentException("maxFailedAttempts: " + maxFailedAttempts + " (expected: 1.."
-                    + MAX_FAILED_ATTEMPTS_LIMIT + ")");
+            throw new IllegalArgumentException(
+                    "maxFailedAttempts: " + maxFailedAttempts + " (expected: 1.." + MAX_FAILED_ATTEMPTS_LIMIT + ")");
         }
         requireNonNull(lockout, "lockout");
         if (lockout.compareTo(Duration.ofSeconds(1)) < 0 || lockout.compareTo(MAX_LOCKOUT) > 0) {
@@ -43,8 +43,11 @@ public record EngineerSettings(int maxFailedAttempts, Duration lockout, int allo
 
     /** 5 failures lock for 15 minutes, ±1 time step, issuer "SecureConnect". */
     public static EngineerSettings defaults() {
-        return new EngineerSettings(DEFAULT_MAX_FAILED_ATTEMPTS, DEFAULT_LOCKOUT,
-                TotpVerifier.DEFAULT_ALLOWED_SKEW_STEPS, OtpAuthUri.DEFAULT_ISSUER);
+        return new EngineerSettings(
+                DEFAULT_MAX_FAILED_ATTEMPTS,
+                DEFAULT_LOCKOUT,
+                TotpVerifier.DEFAULT_ALLOWED_SKEW_STEPS,
+                OtpAuthUri.DEFAULT_ISSUER);
     }
 
     public EngineerSettings withMaxFailedAttempts(int attempts) {

@@ -10,14 +10,14 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.totp.OtpAuthUri;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
+import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.audit.AuditTransaction;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditEvent.Outcome;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.server.audit.AuditTransaction;
 import dev.secureconnect.server.engineers.SecondFactorResult.Reason;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.events.EventType;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -75,7 +75,8 @@ public final class EngineerStore {
     private final EngineerSettings settings;
     private final TotpVerifier verifier;
 
-    public EngineerStore(Database database, ServerAuditLog audit, Clock clock, TotpSecretKey key, EngineerSettings settings) {
+    public EngineerStore(
+            Database database, ServerAuditLog audit, Clock clock, TotpSecretKey key, EngineerSettings settings) {
         this.database = requireNonNull(database, "database");
         this.audit = requireNonNull(audit, "audit");
         this.clock = requireNonNull(clock, "clock");
@@ -113,16 +114,18 @@ public final class EngineerStore {
         Engineer engineer = audit.inTransaction(transaction -> {
             Connection connection = transaction.connection();
             if (find(connection, wanted).isPresent()) {
-                throw new EngineerException(EngineerException.Reason.ALREADY_ENROLLED, "engineer " + wanted
-                        + " is enrolled already (reset-totp gives a new TOTP secret)");
+                throw new EngineerException(
+                        EngineerException.Reason.ALREADY_ENROLLED,
+                        "engineer " + wanted + " is enrolled already (reset-totp gives a new TOTP secret)");
             }
             Optional<String> holder = loginWithCertificate(connection, fingerprint);
             if (holder.isPresent()) {
-                throw new EngineerException(EngineerException.Reason.ALREADY_ENROLLED,
+                throw new EngineerException(
+                        EngineerException.Reason.ALREADY_ENROLLED,
                         "this certificate is enrolled already, for engineer " + holder.get());
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO engineers (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, NULL, 0, NULL, ?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO engineers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, NULL, 0, NULL, ?, ?)")) {
                 insert.setString(1, wanted);
                 insert.setString(2, identity.name());
                 insert.setString(3, identity.email());
@@ -140,8 +143,8 @@ public final class EngineerStore {
                     .detail("email", identity.email())
                     .detail("certificate", fingerprint.toString())
                     .build());
-            return new Engineer(wanted, identity.name(), identity.email(), fingerprint, Engineer.Status.ENABLED, 0,
-                    null, now, now);
+            return new Engineer(
+                    wanted, identity.name(), identity.email(), fingerprint, Engineer.Status.ENABLED, 0, null, now, now);
         });
         LOG.info("engineer {} enrolled by {} with certificate {}", wanted, by, fingerprint);
         return new Enrolment(engineer, secret, uri(secret, wanted));
@@ -186,15 +189,17 @@ public final class EngineerStore {
                 update.setString(4, Engineer.Status.ENABLED.code());
                 if (update.executeUpdate() == 0) {
                     var unused = find(connection, engineer).orElseThrow(() -> unknown(engineer));
-                    throw new EngineerException(EngineerException.Reason.ALREADY_DISABLED,
-                            "engineer " + engineer + " is disabled already");
+                    throw new EngineerException(
+                            EngineerException.Reason.ALREADY_DISABLED, "engineer " + engineer + " is disabled already");
                 }
             }
             transaction.append(ServerAuditEvent.builder(EventType.ENGINEER_DISABLED)
                     .actor(by)
                     .detail("engineer", engineer)
                     .build());
-            return find(connection, engineer).orElseThrow(() -> unknown(engineer)).engineer();
+            return find(connection, engineer)
+                    .orElseThrow(() -> unknown(engineer))
+                    .engineer();
         });
         LOG.info("engineer {} disabled by {}", engineer, by);
         return disabled;
@@ -222,7 +227,8 @@ public final class EngineerStore {
                 update.setLong(5, now.toEpochMilli());
                 if (update.executeUpdate() == 0) {
                     var unused = find(connection, engineer).orElseThrow(() -> unknown(engineer));
-                    throw new EngineerException(EngineerException.Reason.ALREADY_ENABLED,
+                    throw new EngineerException(
+                            EngineerException.Reason.ALREADY_ENABLED,
                             "engineer " + engineer + " is enabled already and not locked out");
                 }
             }
@@ -230,7 +236,9 @@ public final class EngineerStore {
                     .actor(by)
                     .detail("engineer", engineer)
                     .build());
-            return find(connection, engineer).orElseThrow(() -> unknown(engineer)).engineer();
+            return find(connection, engineer)
+                    .orElseThrow(() -> unknown(engineer))
+                    .engineer();
         });
         LOG.info("engineer {} enabled by {}", engineer, by);
         return enabled;
@@ -264,7 +272,9 @@ public final class EngineerStore {
                     .actor(by)
                     .detail("engineer", engineer)
                     .build());
-            return find(connection, engineer).orElseThrow(() -> unknown(engineer)).engineer();
+            return find(connection, engineer)
+                    .orElseThrow(() -> unknown(engineer))
+                    .engineer();
         });
         LOG.info("TOTP secret of engineer {} reset by {}", engineer, by);
         return new Enrolment(reset, secret, uri(secret, engineer));
@@ -305,8 +315,9 @@ public final class EngineerStore {
         }
     }
 
-    private SecondFactorResult check(AuditTransaction transaction, String login, String code,
-            CertificateFingerprint certificate, String source) throws SQLException {
+    private SecondFactorResult check(
+            AuditTransaction transaction, String login, String code, CertificateFingerprint certificate, String source)
+            throws SQLException {
         Connection connection = transaction.connection();
         Optional<Row> found = find(connection, login);
         if (found.isEmpty()) {
@@ -362,8 +373,13 @@ public final class EngineerStore {
     }
 
     /** A refusal that does not count as a failed attempt (nothing about the code was learnt). */
-    private static SecondFactorResult refuse(AuditTransaction transaction, String login, Reason reason,
-            CertificateFingerprint certificate, String source) throws SQLException {
+    private static SecondFactorResult refuse(
+            AuditTransaction transaction,
+            String login,
+            Reason reason,
+            CertificateFingerprint certificate,
+            String source)
+            throws SQLException {
         transaction.append(loginEvent(EventType.LOGIN_FAILED, login, certificate, source)
                 .outcome(Outcome.FAILURE)
                 .detail("reason", reason.code())
@@ -372,16 +388,24 @@ public final class EngineerStore {
     }
 
     /** A wrong or replayed code: counted, and locking the engineer out when it is one too many. */
-    private SecondFactorResult fail(AuditTransaction transaction, Row row, Reason reason, Instant now,
-            CertificateFingerprint certificate, String source, OptionalLong step) throws SQLException {
+    private SecondFactorResult fail(
+            AuditTransaction transaction,
+            Row row,
+            Reason reason,
+            Instant now,
+            CertificateFingerprint certificate,
+            String source,
+            OptionalLong step)
+            throws SQLException {
         Engineer engineer = row.engineer();
-        boolean lockoutOver = engineer.lockedUntil() != null;  // set but in the past: a new count starts
+        boolean lockoutOver = engineer.lockedUntil() != null; // set but in the past: a new count starts
         int failures = (lockoutOver ? 0 : engineer.failedAttempts()) + 1;
         Instant lockedUntil = failures >= settings.maxFailedAttempts()
                 ? now.plus(settings.lockout()).truncatedTo(ChronoUnit.MILLIS)
                 : null;
-        try (PreparedStatement update = transaction.connection().prepareStatement(
-                "UPDATE engineers SET failed_attempts = ?, locked_until = ? WHERE login = ?")) {
+        try (PreparedStatement update = transaction
+                .connection()
+                .prepareStatement("UPDATE engineers SET failed_attempts = ?, locked_until = ? WHERE login = ?")) {
             update.setInt(1, failures);
             if (lockedUntil == null) {
                 update.setNull(2, Types.BIGINT);
@@ -391,8 +415,11 @@ public final class EngineerStore {
             update.setString(3, engineer.login());
             update.executeUpdate();
         }
-        ServerAuditEvent.Builder event = loginEvent(reason == Reason.REPLAY ? EventType.TOTP_REPLAY : EventType.LOGIN_FAILED,
-                engineer.login(), certificate, source)
+        ServerAuditEvent.Builder event = loginEvent(
+                        reason == Reason.REPLAY ? EventType.TOTP_REPLAY : EventType.LOGIN_FAILED,
+                        engineer.login(),
+                        certificate,
+                        source)
                 .outcome(Outcome.FAILURE)
                 .detail("reason", reason.code())
                 .detail("failures", failures);
@@ -414,10 +441,7 @@ public final class EngineerStore {
 
     private static ServerAuditEvent.Builder loginEvent(
             EventType type, String login, CertificateFingerprint certificate, String source) {
-        return ServerAuditEvent.builder(type)
-                .actor(login)
-                .source(source)
-                .detail("certificate", certificate.toString());
+        return ServerAuditEvent.builder(type).actor(login).source(source).detail("certificate", certificate.toString());
     }
 
     private OtpAuthUri uri(TotpSecret secret, String login) {
@@ -434,20 +458,25 @@ public final class EngineerStore {
         try {
             identity = CertificateIdentity.of(certificate);
         } catch (CryptoException e) {
-            throw new EngineerException(EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
+            throw new EngineerException(
+                    EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
                     "not a SecureConnect engineer certificate: " + e.getMessage());
         }
         if (identity.role() != CertificateRole.ENGINEER) {
-            throw new EngineerException(EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
+            throw new EngineerException(
+                    EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
                     "the certificate is for " + identity.describe() + ", not for an engineer");
         }
         if (!identity.id().equals(login)) {
-            throw new EngineerException(EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
+            throw new EngineerException(
+                    EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
                     "the certificate is for engineer " + identity.id() + ", not for " + login);
         }
         if (certificate.getNotAfter().toInstant().isBefore(clock.instant())) {
-            throw new EngineerException(EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
-                    "the certificate of engineer " + login + " expired at " + certificate.getNotAfter().toInstant());
+            throw new EngineerException(
+                    EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
+                    "the certificate of engineer " + login + " expired at "
+                            + certificate.getNotAfter().toInstant());
         }
         return identity;
     }
@@ -512,11 +541,13 @@ public final class EngineerStore {
             throw new EngineerException(EngineerException.Reason.INVALID_INPUT, name + " is missing");
         }
         if (stripped.length() > maxLength) {
-            throw new EngineerException(EngineerException.Reason.INVALID_INPUT,
+            throw new EngineerException(
+                    EngineerException.Reason.INVALID_INPUT,
                     name + " is too long: " + stripped.length() + " characters (expected: at most " + maxLength + ")");
         }
         if (stripped.chars().anyMatch(Character::isISOControl)) {
-            throw new EngineerException(EngineerException.Reason.INVALID_INPUT,
+            throw new EngineerException(
+                    EngineerException.Reason.INVALID_INPUT,
                     name + " must be one line of text, without control characters");
         }
         return stripped;

@@ -110,7 +110,10 @@ public final class TotpSecretKey {
             cipher.init(Cipher.ENCRYPT_MODE, aes, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(login.getBytes(UTF_8));
             byte[] sealed = cipher.doFinal(secret.base32().getBytes(US_ASCII));
-            byte[] all = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+            byte[] all = ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
             return FORMAT + ":" + keyId + ":" + Base64.getEncoder().encodeToString(all);
         } catch (GeneralSecurityException e) {
             throw new CryptoException("cannot seal a TOTP secret with AES-256-GCM: " + e.getMessage(), e);
@@ -130,7 +133,9 @@ public final class TotpSecretKey {
         String[] parts = sealed.split(":", -1);
         byte[] all;
         try {
-            all = parts.length == 3 && parts[0].equals(FORMAT) ? Base64.getDecoder().decode(parts[2]) : null;
+            all = parts.length == 3 && parts[0].equals(FORMAT)
+                    ? Base64.getDecoder().decode(parts[2])
+                    : null;
         } catch (IllegalArgumentException e) {
             all = null;
         }
@@ -154,9 +159,11 @@ public final class TotpSecretKey {
                 Arrays.fill(plain, (byte) 0);
             }
         } catch (AEADBadTagException e) {
-            throw new CryptoException("the TOTP secret of engineer " + login + " does not decrypt with " + file
-                    + ": it was altered or copied from another engineer; run 'sc-server engineers reset-totp "
-                    + login + "'", e);
+            throw new CryptoException(
+                    "the TOTP secret of engineer " + login + " does not decrypt with " + file
+                            + ": it was altered or copied from another engineer; run 'sc-server engineers reset-totp "
+                            + login + "'",
+                    e);
         } catch (GeneralSecurityException e) {
             throw new CryptoException("cannot open the TOTP secret of engineer " + login + ": " + e.getMessage(), e);
         }
@@ -197,9 +204,11 @@ public final class TotpSecretKey {
                 content = in.readNBytes(MAX_FILE_BYTES + 1);
             }
         } catch (NoSuchFileException e) {
-            throw new CryptoException("TOTP key file " + file + " is missing: the engineers' TOTP secrets cannot be"
-                    + " read without it; restore it from a backup, or give every engineer a new secret with"
-                    + " 'sc-server engineers reset-totp'", e);
+            throw new CryptoException(
+                    "TOTP key file " + file + " is missing: the engineers' TOTP secrets cannot be"
+                            + " read without it; restore it from a backup, or give every engineer a new secret with"
+                            + " 'sc-server engineers reset-totp'",
+                    e);
         } catch (IOException e) {
             throw new CryptoException("cannot read TOTP key file " + file + ": " + e, e);
         }
@@ -246,8 +255,8 @@ public final class TotpSecretKey {
                 }
             }
             temporary = isPosix()
-                    ? Files.createTempFile(directory, ".totp.key-", ".tmp",
-                            PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
+                    ? Files.createTempFile(
+                            directory, ".totp.key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
                     : Files.createTempFile(directory, ".totp.key-", ".tmp");
             byte[] line = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(US_ASCII);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {

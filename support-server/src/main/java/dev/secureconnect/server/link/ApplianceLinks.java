@@ -1,14 +1,14 @@
 package dev.secureconnect.server.link;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.appliances.ApplianceStore;
+import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.StoredToken;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
@@ -66,8 +66,14 @@ public final class ApplianceLinks {
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
      *     each appliance after every admission and by {@link #pushRevocations()}
      */
-    public ApplianceLinks(TicketStore tickets, ApplianceStore appliances, ServerAuditLog audit, ExecutorService blocking,
-            LinkSettings settings, Duration streamOpenTimeout, Clock clock,
+    public ApplianceLinks(
+            TicketStore tickets,
+            ApplianceStore appliances,
+            ServerAuditLog audit,
+            ExecutorService blocking,
+            LinkSettings settings,
+            Duration streamOpenTimeout,
+            Clock clock,
             Supplier<List<StoredToken.Revocation>> revocations) {
         this.revocations = revocations;
         this.tickets = tickets;
@@ -89,8 +95,7 @@ public final class ApplianceLinks {
         LinkSession session = new LinkSession(appliance, channel, remoteAddress, clock.instant());
         LOG.debug("appliance {} link from {} is up; asking for its hello", appliance.id(), remoteAddress);
         channel.closeFuture().addListener(closed -> blocking.execute(() -> linkDown(session)));
-        StreamOpener.watch(channel, LinkProtocol.PATH_HELLO,
-                        bytes -> onHello(session, bytes), streamOpenTimeout)
+        StreamOpener.watch(channel, LinkProtocol.PATH_HELLO, bytes -> onHello(session, bytes), streamOpenTimeout)
                 .addListener(watch -> {
                     if (!watch.isSuccess()) {
                         LinkCodecs.close(channel, "no hello: " + watch.cause().getMessage());
@@ -107,8 +112,9 @@ public final class ApplianceLinks {
             return;
         }
         if (!hello.serial().equals(session.serial())) {
-            LinkCodecs.close(session.channel(), "hello names serial " + hello.serial() + " but the certificate is for "
-                    + session.serial());
+            LinkCodecs.close(
+                    session.channel(),
+                    "hello names serial " + hello.serial() + " but the certificate is for " + session.serial());
             return;
         }
         session.hello(hello);
@@ -143,37 +149,59 @@ public final class ApplianceLinks {
             Admission previous = session.lastAdmission();
             session.admitted(admission);
             if (clone) {
-                audit.append(ServerAuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED).appliance(session.serial())
-                        .source(session.remoteAddress()).outcome(ServerAuditEvent.Outcome.FAILURE)
-                        .detail("existingLink", holder.remoteAddress()).detail("reason", CLONE_REASON).build());
+                audit.append(ServerAuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED)
+                        .appliance(session.serial())
+                        .source(session.remoteAddress())
+                        .outcome(ServerAuditEvent.Outcome.FAILURE)
+                        .detail("existingLink", holder.remoteAddress())
+                        .detail("reason", CLONE_REASON)
+                        .build());
                 sendAdmission(session, admission, true);
                 return;
             }
             List<ServerAuditEvent> events = new ArrayList<>(verdictChanges(session, previous, admission));
-            List<String> services = hello.services().stream().map(s -> s.name() + ":" + s.port()).toList();
+            List<String> services = hello.services().stream()
+                    .map(s -> s.name() + ":" + s.port())
+                    .toList();
             List<TicketNumber> accepted = session.acceptedTicketNumbers();
             if (!session.registered()) {
                 session.markRegistered();
-                events.add(ServerAuditEvent.builder(EventType.APPLIANCE_CONNECTED).appliance(session.serial())
-                        .source(session.remoteAddress()).detail("tickets", String.join(",", session.acceptedTickets()))
-                        .detail("services", String.join(",", services)).detail("version", hello.softwareVersion()).build());
-                LOG.info("appliance {} link from {} admitted with tickets {}", session.serial(), session.remoteAddress(),
+                events.add(ServerAuditEvent.builder(EventType.APPLIANCE_CONNECTED)
+                        .appliance(session.serial())
+                        .source(session.remoteAddress())
+                        .detail("tickets", String.join(",", session.acceptedTickets()))
+                        .detail("services", String.join(",", services))
+                        .detail("version", hello.softwareVersion())
+                        .build());
+                LOG.info(
+                        "appliance {} link from {} admitted with tickets {}",
+                        session.serial(),
+                        session.remoteAddress(),
                         accepted);
             }
             records.submit(new BatchedRecords.Change(
-                    connection -> appliances.linkUp(connection, session.serial(), session.remoteAddress(), accepted, services),
-                    events, () -> sendAdmission(session, admission, false),
+                    connection -> appliances.linkUp(
+                            connection, session.serial(), session.remoteAddress(), accepted, services),
+                    events,
+                    () -> sendAdmission(session, admission, false),
                     failure -> LinkCodecs.close(session.channel(), "cannot record the link: " + failure.getMessage())));
         }
     }
 
     private void sendAdmission(LinkSession session, Admission admission, boolean clone) {
-        StreamOpener.request(session.channel(), "POST", LinkProtocol.PATH_ADMISSION, LinkJson.encode(admission), streamOpenTimeout)
+        StreamOpener.request(
+                        session.channel(),
+                        "POST",
+                        LinkProtocol.PATH_ADMISSION,
+                        LinkJson.encode(admission),
+                        streamOpenTimeout)
                 .addListener(sent -> {
                     if (clone) {
                         LinkCodecs.close(session.channel(), CLONE_REASON);
                     } else if (!sent.isSuccess()) {
-                        LinkCodecs.close(session.channel(), "admission not delivered: " + sent.cause().getMessage());
+                        LinkCodecs.close(
+                                session.channel(),
+                                "admission not delivered: " + sent.cause().getMessage());
                     } else {
                         blocking.execute(() -> pushRevocations(session)); // after every admission
                     }
@@ -191,7 +219,9 @@ public final class ApplianceLinks {
             dev.secureconnect.server.tickets.Admission admission = read == null
                     ? tickets.admit(number, session.serial())
                     : TicketStore.admit(number, read.computeIfAbsent(number, tickets::find), session.serial());
-            return admission.accepted() ? Admission.Verdict.accept(ticket) : Admission.Verdict.refuse(ticket, admission.reason());
+            return admission.accepted()
+                    ? Admission.Verdict.accept(ticket)
+                    : Admission.Verdict.refuse(ticket, admission.reason());
         } catch (InvalidTicketNumberException e) {
             return Admission.Verdict.refuse(ticket, e.getMessage());
         }
@@ -200,15 +230,22 @@ public final class ApplianceLinks {
     private static List<ServerAuditEvent> verdictChanges(LinkSession session, Admission previous, Admission current) {
         List<ServerAuditEvent> events = new ArrayList<>();
         for (Admission.Verdict verdict : current.verdicts()) {
-            Optional<Admission.Verdict> before = previous == null ? Optional.empty()
-                    : previous.verdicts().stream().filter(v -> v.ticket().equals(verdict.ticket())).findFirst();
+            Optional<Admission.Verdict> before = previous == null
+                    ? Optional.empty()
+                    : previous.verdicts().stream()
+                            .filter(v -> v.ticket().equals(verdict.ticket()))
+                            .findFirst();
             if (before.isPresent() && before.get().equals(verdict)) {
                 continue;
             }
             if (!verdict.accepted()) {
-                events.add(ServerAuditEvent.builder(EventType.TICKET_REFUSED).appliance(session.serial()).ticket(verdict.ticket())
-                        .source(session.remoteAddress()).outcome(ServerAuditEvent.Outcome.FAILURE)
-                        .detail("reason", verdict.reason()).build());
+                events.add(ServerAuditEvent.builder(EventType.TICKET_REFUSED)
+                        .appliance(session.serial())
+                        .ticket(verdict.ticket())
+                        .source(session.remoteAddress())
+                        .outcome(ServerAuditEvent.Outcome.FAILURE)
+                        .detail("reason", verdict.reason())
+                        .build());
             }
         }
         return events;
@@ -224,7 +261,9 @@ public final class ApplianceLinks {
             if (session.hello() == null || session.lastAdmission() == null) {
                 continue;
             }
-            List<Admission.Verdict> fresh = session.hello().tickets().stream().map(t -> verdict(session, t, read)).toList();
+            List<Admission.Verdict> fresh = session.hello().tickets().stream()
+                    .map(t -> verdict(session, t, read))
+                    .toList();
             if (!fresh.equals(session.lastAdmission().verdicts())) {
                 admit(session);
             }
@@ -243,10 +282,15 @@ public final class ApplianceLinks {
         }
         if (session.registered()) {
             String why = reason;
-            records.submit(new BatchedRecords.Change(connection -> appliances.linkDown(connection, session.serial(), why),
-                    List.of(ServerAuditEvent.builder(EventType.APPLIANCE_DISCONNECTED).appliance(session.serial())
-                            .source(session.remoteAddress()).detail("reason", why).build()),
-                    () -> { }, failure -> { })); // a failed write is logged by BatchedRecords; the link is gone anyway
+            records.submit(new BatchedRecords.Change(
+                    connection -> appliances.linkDown(connection, session.serial(), why),
+                    List.of(ServerAuditEvent.builder(EventType.APPLIANCE_DISCONNECTED)
+                            .appliance(session.serial())
+                            .source(session.remoteAddress())
+                            .detail("reason", why)
+                            .build()),
+                    () -> {},
+                    failure -> {})); // a failed write is logged by BatchedRecords; the link is gone anyway
         }
         LOG.info("appliance {} link from {} is down: {}", session.serial(), session.remoteAddress(), reason);
     }
@@ -259,15 +303,21 @@ public final class ApplianceLinks {
     /** The tickets accepted on an appliance's link, if it is connected. */
     public Optional<List<String>> acceptedTickets(String serial) {
         LinkSession session = links.get(serial);
-        return session == null ? Optional.empty() : Optional.of(session.acceptedTickets().stream().sorted().toList());
+        return session == null
+                ? Optional.empty()
+                : Optional.of(session.acceptedTickets().stream().sorted().toList());
     }
 
     /** The appliances whose links this node holds, by serial, with what their hello and admission said. */
     public List<ConnectedAppliance> connectedAppliances() {
         return links.values().stream()
                 .filter(session -> session.hello() != null && session.channel().isActive())
-                .map(session -> new ConnectedAppliance(session.serial(), session.acceptedTickets().stream().sorted().toList(),
-                        session.hello().services(), session.since(), session.remoteAddress()))
+                .map(session -> new ConnectedAppliance(
+                        session.serial(),
+                        session.acceptedTickets().stream().sorted().toList(),
+                        session.hello().services(),
+                        session.since(),
+                        session.remoteAddress()))
                 .sorted(java.util.Comparator.comparing(ConnectedAppliance::serial))
                 .toList();
     }
@@ -308,7 +358,8 @@ public final class ApplianceLinks {
 
     private byte[] revocationsBody() {
         List<Map<String, String>> revoked = revocations.get().stream()
-                .map(r -> Map.of("id", r.id().toString(), "expiresAt", r.expiresAt().toString()))
+                .map(r -> Map.of(
+                        "id", r.id().toString(), "expiresAt", r.expiresAt().toString()))
                 .toList();
         return LinkJson.encode(Map.of("revoked", revoked));
     }
@@ -320,10 +371,16 @@ public final class ApplianceLinks {
         StreamOpener.request(session.channel(), "POST", LinkProtocol.PATH_REVOCATIONS, body, streamOpenTimeout)
                 .addListener(sent -> {
                     if (!sent.isSuccess()) {
-                        LOG.warn("revocations not delivered to appliance {}: {}", session.serial(), sent.cause().getMessage());
+                        LOG.warn(
+                                "revocations not delivered to appliance {}: {}",
+                                session.serial(),
+                                sent.cause().getMessage());
                     } else if (((StreamOpener.Response) sent.getNow()).status() != 200) {
                         StreamOpener.Response response = (StreamOpener.Response) sent.getNow();
-                        LOG.warn("appliance {} answered {} to the revocations: {}", session.serial(), response.status(),
+                        LOG.warn(
+                                "appliance {} answered {} to the revocations: {}",
+                                session.serial(),
+                                response.status(),
                                 response.reason());
                     }
                 });

@@ -34,21 +34,42 @@ public final class ApplianceListener {
     private final ApplianceLinks links;
     private final MutualTlsListener listener;
 
-    public ApplianceListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, ApplianceLinks links,
-            ServerAuditLog audit, ExecutorService blocking) {
+    public ApplianceListener(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Duration handshakeTimeout,
+            ApplianceLinks links,
+            ServerAuditLog audit,
+            ExecutorService blocking) {
         this(keys, trust, handshakeTimeout, TlsProvider.AUTO, links, audit, blocking);
     }
 
     /** @param provider the TLS implementation ({@code tls.provider} of server.yaml) */
-    public ApplianceListener(KeyMaterial keys, TrustMaterial trust, Duration handshakeTimeout, TlsProvider provider,
-            ApplianceLinks links, ServerAuditLog audit, ExecutorService blocking) {
+    public ApplianceListener(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Duration handshakeTimeout,
+            TlsProvider provider,
+            ApplianceLinks links,
+            ServerAuditLog audit,
+            ExecutorService blocking) {
         this.links = links;
-        this.listener = new MutualTlsListener("appliance", keys, trust, Set.of(CertificateRole.APPLIANCE),
-                List.of(LinkProtocol.ALPN), handshakeTimeout, provider, audit, blocking, this::connected);
+        this.listener = new MutualTlsListener(
+                "appliance",
+                keys,
+                trust,
+                Set.of(CertificateRole.APPLIANCE),
+                List.of(LinkProtocol.ALPN),
+                handshakeTimeout,
+                provider,
+                audit,
+                blocking,
+                this::connected);
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
-    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port) throws InterruptedException {
+    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
+            throws InterruptedException {
         return listener.bind(boss, workers, host, port);
     }
 
@@ -56,7 +77,11 @@ public final class ApplianceListener {
     private void connected(ChannelHandlerContext ctx, SslHandler tls, String peer) throws SSLPeerUnverifiedException {
         String protocol = tls.applicationProtocol();
         if (!LinkProtocol.ALPN.equals(protocol)) {
-            LOG.warn("appliance connection from {} negotiated ALPN '{}' instead of {}; closing", peer, protocol, LinkProtocol.ALPN);
+            LOG.warn(
+                    "appliance connection from {} negotiated ALPN '{}' instead of {}; closing",
+                    peer,
+                    protocol,
+                    LinkProtocol.ALPN);
             ctx.close();
             return;
         }

@@ -14,8 +14,8 @@ import java.util.List;
  * @param since when the link came up
  * @param address where the link comes from ({@code host:port})
  */
-public record ConnectedAppliance(String serial, List<String> tickets, List<ServiceEntry> services, Instant since,
-        String address) {
+public record ConnectedAppliance(
+        String serial, List<String> tickets, List<ServiceEntry> services, Instant since, String address) {
 
     public ConnectedAppliance {
         requireNonNull(serial, "serial");

@@ -66,7 +66,9 @@ final class LinkSession {
     void admitted(Admission admission) {
         this.lastAdmission = admission;
         this.acceptedTickets = Set.copyOf(admission.verdicts().stream()
-                .filter(Admission.Verdict::accepted).map(Admission.Verdict::ticket).toList());
+                .filter(Admission.Verdict::accepted)
+                .map(Admission.Verdict::ticket)
+                .toList());
     }
 
     List<TicketNumber> acceptedTicketNumbers() {

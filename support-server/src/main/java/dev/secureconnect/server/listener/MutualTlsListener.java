@@ -8,10 +8,10 @@ import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
+import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.server.audit.BatchedRecords;
-import dev.secureconnect.events.EventType;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -69,11 +69,13 @@ public final class MutualTlsListener {
     private final String name;
     /** Refused and failed handshakes, audited in batches so that a storm of them cannot starve the log. */
     private final BatchedRecords refusals;
+
     private final SslContext sslContext;
     private final Duration handshakeTimeout;
     private final Connected onConnected;
     /** Peers whose refusal the trust manager already audited, so the handshake failure is not audited twice. */
     private final Map<String, Boolean> auditedRefusals = new ConcurrentHashMap<>();
+
     private final AtomicInteger handshakes = new AtomicInteger();
 
     /**
@@ -81,8 +83,16 @@ public final class MutualTlsListener {
      * @param role the only certificate role accepted from clients
      * @param alpn the application protocols offered, most preferred first
      */
-    public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, CertificateRole role, List<String> alpn,
-            Duration handshakeTimeout, ServerAuditLog audit, Executor blocking, Connected onConnected) {
+    public MutualTlsListener(
+            String name,
+            KeyMaterial keys,
+            TrustMaterial trust,
+            CertificateRole role,
+            List<String> alpn,
+            Duration handshakeTimeout,
+            ServerAuditLog audit,
+            Executor blocking,
+            Connected onConnected) {
         this(name, keys, trust, Set.of(role), alpn, handshakeTimeout, audit, blocking, onConnected);
     }
 
@@ -91,8 +101,16 @@ public final class MutualTlsListener {
      * @param roles the certificate roles accepted from clients; what each may do is {@code onConnected}'s to decide
      * @param alpn the application protocols offered, most preferred first
      */
-    public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> roles,
-            List<String> alpn, Duration handshakeTimeout, ServerAuditLog audit, Executor blocking, Connected onConnected) {
+    public MutualTlsListener(
+            String name,
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Set<CertificateRole> roles,
+            List<String> alpn,
+            Duration handshakeTimeout,
+            ServerAuditLog audit,
+            Executor blocking,
+            Connected onConnected) {
         this(name, keys, trust, roles, alpn, handshakeTimeout, TlsProvider.AUTO, audit, blocking, onConnected);
     }
 
@@ -102,8 +120,16 @@ public final class MutualTlsListener {
      * @param alpn the application protocols offered, most preferred first
      * @param provider the TLS implementation ({@code tls.provider} of server.yaml)
      */
-    public MutualTlsListener(String name, KeyMaterial keys, TrustMaterial trust, Set<CertificateRole> roles,
-            List<String> alpn, Duration handshakeTimeout, TlsProvider provider, ServerAuditLog audit, Executor blocking,
+    public MutualTlsListener(
+            String name,
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Set<CertificateRole> roles,
+            List<String> alpn,
+            Duration handshakeTimeout,
+            TlsProvider provider,
+            ServerAuditLog audit,
+            Executor blocking,
             Connected onConnected) {
         this.name = requireNonNull(name, "name");
         this.refusals = new BatchedRecords(requireNonNull(audit, "audit"), requireNonNull(blocking, "blocking"));
@@ -113,7 +139,8 @@ public final class MutualTlsListener {
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
-    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port) throws InterruptedException {
+    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
+            throws InterruptedException {
         return new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -152,12 +179,18 @@ public final class MutualTlsListener {
                 : String.valueOf(channel.remoteAddress());
     }
 
-    private void refused(String peerAddress, String subject, CertificateRejectedException.Reason reason, String message) {
+    private void refused(
+            String peerAddress, String subject, CertificateRejectedException.Reason reason, String message) {
         auditedRefusals.put(peerAddress, Boolean.TRUE);
         LOG.warn("{} handshake from {} refused ({}): {}", name, peerAddress, reason.label(), message);
-        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peerAddress)
-                .outcome(ServerAuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason.label())
-                .detail("subject", subject).detail("message", message).build());
+        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
+                .source(peerAddress)
+                .outcome(ServerAuditEvent.Outcome.FAILURE)
+                .detail("listener", name)
+                .detail("reason", reason.label())
+                .detail("subject", subject)
+                .detail("message", message)
+                .build());
     }
 
     private void failed(String peer, Throwable cause) {
@@ -167,9 +200,13 @@ public final class MutualTlsListener {
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         String reason = noCertificate(message) ? "no-certificate" : "handshake-failed";
         LOG.warn("{} handshake from {} failed: {}", name, peer, message);
-        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED).source(peer)
-                .outcome(ServerAuditEvent.Outcome.FAILURE).detail("listener", name).detail("reason", reason)
-                .detail("message", message).build());
+        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
+                .source(peer)
+                .outcome(ServerAuditEvent.Outcome.FAILURE)
+                .detail("listener", name)
+                .detail("reason", reason)
+                .detail("message", message)
+                .build());
     }
 
     /**
@@ -202,7 +239,10 @@ public final class MutualTlsListener {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("{} connection from {} failed before its protocol was up: {}", name, address(ctx.channel()),
+            LOG.debug(
+                    "{} connection from {} failed before its protocol was up: {}",
+                    name,
+                    address(ctx.channel()),
                     cause.toString());
             ctx.close();
         }

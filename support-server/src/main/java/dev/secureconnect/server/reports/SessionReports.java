@@ -37,7 +37,8 @@ public final class SessionReports {
      * @throws dev.secureconnect.reports.ReportException if no record carries {@code sessionId}
      */
     public SessionReport report(String sessionId) {
-        List<SessionEntry> entries = audit.session(sessionId).stream().map(SessionReports::entry).toList();
+        List<SessionEntry> entries =
+                audit.session(sessionId).stream().map(SessionReports::entry).toList();
         return SessionReport.of(sessionId, entries);
     }
 
@@ -47,7 +48,16 @@ public final class SessionReports {
 
     static SessionEntry entry(ServerAuditRecord record) {
         ServerAuditEvent event = record.event();
-        return new SessionEntry(record.seq(), record.time(), event.type(), event.outcome().code(), event.actor(),
-                event.applianceSerial(), event.ticket(), event.sessionId(), event.sourceAddress(), event.details());
+        return new SessionEntry(
+                record.seq(),
+                record.time(),
+                event.type(),
+                event.outcome().code(),
+                event.actor(),
+                event.applianceSerial(),
+                event.ticket(),
+                event.sessionId(),
+                event.sourceAddress(),
+                event.details());
     }
 }

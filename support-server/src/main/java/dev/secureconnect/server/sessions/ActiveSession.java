@@ -26,8 +26,17 @@ public final class ActiveSession {
     private volatile Relay relay;
     private volatile String endReason;
 
-    ActiveSession(String id, String engineer, String appliance, String ticket, UUID tokenId, SessionRequest request,
-            String source, Instant startedAt, Channel client, Channel applianceStream) {
+    ActiveSession(
+            String id,
+            String engineer,
+            String appliance,
+            String ticket,
+            UUID tokenId,
+            SessionRequest request,
+            String source,
+            Instant startedAt,
+            Channel client,
+            Channel applianceStream) {
         this.id = requireNonNull(id, "id");
         this.engineer = requireNonNull(engineer, "engineer");
         this.appliance = requireNonNull(appliance, "appliance");
@@ -100,7 +109,7 @@ public final class ActiveSession {
 
     @Override
     public String toString() {
-        return "ActiveSession[" + id + ", " + engineer + " → " + appliance + " " + request.kind().code() + " "
-                + request.target() + "]";
+        return "ActiveSession[" + id + ", " + engineer + " → " + appliance + " "
+                + request.kind().code() + " " + request.target() + "]";
     }
 }

@@ -13,7 +13,12 @@ import java.security.cert.X509Certificate;
  * @param appliance the serial the stream is for ({@code sc-appliance})
  * @param token the compact access token ({@code sc-access-token}); never printed
  */
-public record SessionAttempt(String login, X509Certificate certificate, String source, String appliance, String token,
+public record SessionAttempt(
+        String login,
+        X509Certificate certificate,
+        String source,
+        String appliance,
+        String token,
         SessionRequest request) {
 
     public SessionAttempt {
@@ -26,7 +31,7 @@ public record SessionAttempt(String login, X509Certificate certificate, String s
 
     @Override
     public String toString() {
-        return "SessionAttempt[" + login + " from " + source + " → " + appliance + " " + request.kind().code() + " "
-                + request.target() + ", token=(hidden)]";
+        return "SessionAttempt[" + login + " from " + source + " → " + appliance + " "
+                + request.kind().code() + " " + request.target() + ", token=(hidden)]";
     }
 }

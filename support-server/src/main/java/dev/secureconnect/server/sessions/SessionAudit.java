@@ -2,10 +2,10 @@ package dev.secureconnect.server.sessions;
 
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditEvent.Outcome;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 final class SessionAudit {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionAudit.class);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final ServerAuditLog audit;
     private final Executor blocking;
@@ -34,96 +35,163 @@ final class SessionAudit {
     /** A token the verifier refused: {@code token.misused} for another engineer's certificate, else refused. */
     void tokenRefused(SessionAttempt attempt, String sessionId, TokenRefusedException e) {
         EventType type = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER
-                ? EventType.TOKEN_MISUSED : EventType.TOKEN_REFUSED;
-        ServerAuditEvent.Builder event = base(type, attempt, sessionId).outcome(Outcome.FAILURE)
-                .detail("reason", e.reason().label()).detail("message", e.getMessage());
-        e.token().ifPresent(token -> event.ticket(token.ticket()).detail("tokenId", token.id().toString())
+                ? EventType.TOKEN_MISUSED
+                : EventType.TOKEN_REFUSED;
+        ServerAuditEvent.Builder event = base(type, attempt, sessionId)
+                .outcome(Outcome.FAILURE)
+                .detail("reason", e.reason().label())
+                .detail("message", e.getMessage());
+        e.token().ifPresent(token -> event.ticket(token.ticket())
+                .detail("tokenId", token.id().toString())
                 .detail("tokenEngineer", token.engineer()));
         append(event.build());
     }
 
     /** A valid token presented by an engineer other than the one it was issued to. */
     void tokenMisused(SessionAttempt attempt, String sessionId, AccessToken token, String message) {
-        append(base(EventType.TOKEN_MISUSED, attempt, sessionId).ticket(token.ticket()).outcome(Outcome.FAILURE)
-                .detail("reason", "other-engineer").detail("message", message)
-                .detail("tokenId", token.id().toString()).detail("tokenEngineer", token.engineer()).build());
+        append(base(EventType.TOKEN_MISUSED, attempt, sessionId)
+                .ticket(token.ticket())
+                .outcome(Outcome.FAILURE)
+                .detail("reason", "other-engineer")
+                .detail("message", message)
+                .detail("tokenId", token.id().toString())
+                .detail("tokenEngineer", token.engineer())
+                .build());
     }
 
     /**
      * A stream not opened; {@code byAppliance} when the appliance refused it (then exec and file requests also get
      * {@code command.refused} / {@code file.refused}).
      */
-    void streamRefused(SessionAttempt attempt, String sessionId, AccessToken token, int status, String reason,
+    void streamRefused(
+            SessionAttempt attempt,
+            String sessionId,
+            AccessToken token,
+            int status,
+            String reason,
             boolean byAppliance) {
-        LOG.warn("session stream {} of engineer {} to appliance {} ({} {}) refused ({}): {}", sessionId, attempt.login(),
-                attempt.appliance(), attempt.request().kind().code(), attempt.request().target(), status, reason);
-        append(withToken(base(EventType.STREAM_REFUSED, attempt, sessionId), token).outcome(Outcome.FAILURE)
-                .detail("status", status).detail("reason", reason).build());
+        LOG.warn(
+                "session stream {} of engineer {} to appliance {} ({} {}) refused ({}): {}",
+                sessionId,
+                attempt.login(),
+                attempt.appliance(),
+                attempt.request().kind().code(),
+                attempt.request().target(),
+                status,
+                reason);
+        append(withToken(base(EventType.STREAM_REFUSED, attempt, sessionId), token)
+                .outcome(Outcome.FAILURE)
+                .detail("status", status)
+                .detail("reason", reason)
+                .build());
         if (!byAppliance) {
             return;
         }
         SessionRequest request = attempt.request();
         switch (request.kind()) {
-            case EXEC -> append(withToken(base(EventType.COMMAND_REFUSED, attempt, sessionId), token)
-                    .outcome(Outcome.FAILURE).detail("name", request.command()).detail("args", args(request))
-                    .detail("reason", reason).build());
-            case GET, PUT -> append(withToken(base(EventType.FILE_REFUSED, attempt, sessionId), token)
-                    .outcome(Outcome.FAILURE).detail("path", request.path()).detail("reason", reason).build());
+            case EXEC ->
+                append(withToken(base(EventType.COMMAND_REFUSED, attempt, sessionId), token)
+                        .outcome(Outcome.FAILURE)
+                        .detail("name", request.command())
+                        .detail("args", args(request))
+                        .detail("reason", reason)
+                        .build());
+            case GET, PUT ->
+                append(withToken(base(EventType.FILE_REFUSED, attempt, sessionId), token)
+                        .outcome(Outcome.FAILURE)
+                        .detail("path", request.path())
+                        .detail("reason", reason)
+                        .build());
             case CONNECT -> {
                 // stream.refused says it all
             }
         }
     }
 
-    void refusedBeforeChecks(String login, String source, String appliance, SessionRequest request, int status,
-            String reason) {
+    void refusedBeforeChecks(
+            String login, String source, String appliance, SessionRequest request, int status, String reason) {
         LOG.warn("session stream of engineer {} from {} refused ({}): {}", login, source, status, reason);
-        append(ServerAuditEvent.builder(EventType.STREAM_REFUSED).actor(login).source(source).appliance(appliance)
-                .outcome(Outcome.FAILURE).detail("kind", request == null ? null : request.kind().code())
-                .detail("target", request == null ? null : request.target()).detail("status", status)
-                .detail("reason", reason).build());
+        append(ServerAuditEvent.builder(EventType.STREAM_REFUSED)
+                .actor(login)
+                .source(source)
+                .appliance(appliance)
+                .outcome(Outcome.FAILURE)
+                .detail("kind", request == null ? null : request.kind().code())
+                .detail("target", request == null ? null : request.target())
+                .detail("status", status)
+                .detail("reason", reason)
+                .build());
     }
 
     void opened(ActiveSession session) {
-        LOG.info("session stream {} opened: engineer {} → appliance {} ({} {})", session.id(), session.engineer(),
-                session.appliance(), session.request().kind().code(), session.request().target());
+        LOG.info(
+                "session stream {} opened: engineer {} → appliance {} ({} {})",
+                session.id(),
+                session.engineer(),
+                session.appliance(),
+                session.request().kind().code(),
+                session.request().target());
         append(session(EventType.STREAM_OPENED, session).build());
     }
 
     /** The end of a relayed stream, and what its trailers or response headers say about the command or file. */
     void closed(ActiveSession session, Relay.Outcome outcome, Http2Headers response, long durationMs) {
         String reason = session.endReason() != null ? session.endReason() : outcome.reason();
-        LOG.info("session stream {} closed after {} ms: {} bytes to appliance {}, {} back ({})", session.id(), durationMs,
-                outcome.bytesFirstToSecond(), session.appliance(), outcome.bytesSecondToFirst(), reason);
+        LOG.info(
+                "session stream {} closed after {} ms: {} bytes to appliance {}, {} back ({})",
+                session.id(),
+                durationMs,
+                outcome.bytesFirstToSecond(),
+                session.appliance(),
+                outcome.bytesSecondToFirst(),
+                reason);
         append(session(EventType.STREAM_CLOSED, session)
                 .outcome(session.endReason() == null ? Outcome.SUCCESS : Outcome.FAILURE)
                 .detail("bytesToAppliance", outcome.bytesFirstToSecond())
                 .detail("bytesFromAppliance", outcome.bytesSecondToFirst())
-                .detail("durationMs", durationMs).detail("reason", reason).build());
+                .detail("durationMs", durationMs)
+                .detail("reason", reason)
+                .build());
         SessionRequest request = session.request();
         Http2Headers trailers = outcome.trailersFromSecond();
         switch (request.kind()) {
-            case EXEC -> append(session(EventType.COMMAND_RUN, session)
-                    .outcome(text(trailers, LinkProtocol.TRAILER_EXIT_STATUS) == null ? Outcome.FAILURE : Outcome.SUCCESS)
-                    .detail("name", request.command()).detail("args", args(request))
-                    .detail("exitStatus", text(trailers, LinkProtocol.TRAILER_EXIT_STATUS))
-                    .detail("truncated", String.valueOf("true".equals(text(trailers, LinkProtocol.TRAILER_OUTPUT_TRUNCATED))))
-                    .detail("timedOut", String.valueOf("true".equals(text(trailers, LinkProtocol.TRAILER_TIMED_OUT))))
-                    .build());
-            case GET -> append(session(EventType.FILE_GET, session)
-                    .outcome(outcome.complete() ? Outcome.SUCCESS : Outcome.FAILURE)
-                    .detail("path", request.path()).detail("size", text(response, LinkProtocol.HEADER_FILE_SIZE))
-                    .detail("sha256", text(response, LinkProtocol.HEADER_FILE_SHA256)).build());
+            case EXEC ->
+                append(session(EventType.COMMAND_RUN, session)
+                        .outcome(
+                                text(trailers, LinkProtocol.TRAILER_EXIT_STATUS) == null
+                                        ? Outcome.FAILURE
+                                        : Outcome.SUCCESS)
+                        .detail("name", request.command())
+                        .detail("args", args(request))
+                        .detail("exitStatus", text(trailers, LinkProtocol.TRAILER_EXIT_STATUS))
+                        .detail(
+                                "truncated",
+                                String.valueOf("true".equals(text(trailers, LinkProtocol.TRAILER_OUTPUT_TRUNCATED))))
+                        .detail(
+                                "timedOut",
+                                String.valueOf("true".equals(text(trailers, LinkProtocol.TRAILER_TIMED_OUT))))
+                        .build());
+            case GET ->
+                append(session(EventType.FILE_GET, session)
+                        .outcome(outcome.complete() ? Outcome.SUCCESS : Outcome.FAILURE)
+                        .detail("path", request.path())
+                        .detail("size", text(response, LinkProtocol.HEADER_FILE_SIZE))
+                        .detail("sha256", text(response, LinkProtocol.HEADER_FILE_SHA256))
+                        .build());
             case PUT -> {
                 String refusal = text(trailers, LinkProtocol.HEADER_REASON);
                 if (refusal != null || text(trailers, LinkProtocol.HEADER_FILE_SHA256) == null) {
-                    append(session(EventType.FILE_REFUSED, session).outcome(Outcome.FAILURE)
+                    append(session(EventType.FILE_REFUSED, session)
+                            .outcome(Outcome.FAILURE)
                             .detail("path", request.path())
-                            .detail("reason", refusal != null ? refusal : "nothing stored: " + reason).build());
+                            .detail("reason", refusal != null ? refusal : "nothing stored: " + reason)
+                            .build());
                 } else {
-                    append(session(EventType.FILE_PUT, session).detail("path", request.path())
+                    append(session(EventType.FILE_PUT, session)
+                            .detail("path", request.path())
                             .detail("size", text(trailers, LinkProtocol.HEADER_FILE_SIZE))
-                            .detail("sha256", text(trailers, LinkProtocol.HEADER_FILE_SHA256)).build());
+                            .detail("sha256", text(trailers, LinkProtocol.HEADER_FILE_SHA256))
+                            .build());
                 }
             }
             case CONNECT -> {
@@ -133,19 +201,31 @@ final class SessionAudit {
     }
 
     private static ServerAuditEvent.Builder base(EventType type, SessionAttempt attempt, String sessionId) {
-        return ServerAuditEvent.builder(type).actor(attempt.login()).appliance(attempt.appliance()).session(sessionId)
-                .source(attempt.source()).detail("kind", attempt.request().kind().code())
+        return ServerAuditEvent.builder(type)
+                .actor(attempt.login())
+                .appliance(attempt.appliance())
+                .session(sessionId)
+                .source(attempt.source())
+                .detail("kind", attempt.request().kind().code())
                 .detail("target", attempt.request().target());
     }
 
     private static ServerAuditEvent.Builder withToken(ServerAuditEvent.Builder event, AccessToken token) {
-        return token == null ? event : event.ticket(token.ticket()).detail("tokenId", token.id().toString());
+        return token == null
+                ? event
+                : event.ticket(token.ticket()).detail("tokenId", token.id().toString());
     }
 
     private static ServerAuditEvent.Builder session(EventType type, ActiveSession session) {
-        return ServerAuditEvent.builder(type).actor(session.engineer()).appliance(session.appliance()).ticket(session.ticket())
-                .session(session.id()).source(session.source()).detail("tokenId", session.tokenId().toString())
-                .detail("kind", session.request().kind().code()).detail("target", session.request().target());
+        return ServerAuditEvent.builder(type)
+                .actor(session.engineer())
+                .appliance(session.appliance())
+                .ticket(session.ticket())
+                .session(session.id())
+                .source(session.source())
+                .detail("tokenId", session.tokenId().toString())
+                .detail("kind", session.request().kind().code())
+                .detail("target", session.request().target());
     }
 
     private static String args(SessionRequest request) {

@@ -67,8 +67,15 @@ public final class SessionGate {
     /**
      * @param verifier the server's token verifier; its revocation check must read the database
      */
-    public SessionGate(AccessTokenVerifier verifier, TicketStore tickets, EngineerStore engineers, ApplianceLinks links,
-            ActiveSessions active, dev.secureconnect.server.audit.ServerAuditLog audit, Executor blocking, Clock clock) {
+    public SessionGate(
+            AccessTokenVerifier verifier,
+            TicketStore tickets,
+            EngineerStore engineers,
+            ApplianceLinks links,
+            ActiveSessions active,
+            dev.secureconnect.server.audit.ServerAuditLog audit,
+            Executor blocking,
+            Clock clock) {
         this.verifier = requireNonNull(verifier, "verifier");
         this.tickets = requireNonNull(tickets, "tickets");
         this.engineers = requireNonNull(engineers, "engineers");
@@ -92,11 +99,15 @@ public final class SessionGate {
      * @return completes with the relay once the appliance connected to its service, or fails with a
      *     {@link SessionRefusedException} (already audited)
      */
-    public Future<Relay> openConnect(SignedAccessToken token, X509Certificate engineerCertificate, int port,
-            Channel client) {
+    public Future<Relay> openConnect(
+            SignedAccessToken token, X509Certificate engineerCertificate, int port, Channel client) {
         requireNonNull(token, "token");
-        SessionAttempt attempt = new SessionAttempt(CertificateIdentity.of(engineerCertificate).id(),
-                engineerCertificate, address(client), token.claims().appliance(), token.serialize(),
+        SessionAttempt attempt = new SessionAttempt(
+                CertificateIdentity.of(engineerCertificate).id(),
+                engineerCertificate,
+                address(client),
+                token.claims().appliance(),
+                token.serialize(),
                 SessionRequest.connect(port));
         return open(attempt, client, (sessionId, response) -> {});
     }
@@ -141,7 +152,10 @@ public final class SessionGate {
     private Admitted check(SessionAttempt attempt, String sessionId) {
         AccessToken token;
         try {
-            token = verifier.verify(attempt.token(), attempt.appliance(), attempt.certificate(),
+            token = verifier.verify(
+                    attempt.token(),
+                    attempt.appliance(),
+                    attempt.certificate(),
                     ticket -> ticketUsable(attempt.appliance(), ticket));
         } catch (TokenRefusedException e) {
             audit.tokenRefused(attempt, sessionId, e);
@@ -159,7 +173,8 @@ public final class SessionGate {
         }
         Optional<Channel> link = links.linkChannel(attempt.appliance());
         if (link.isEmpty()) {
-            throw refuse(attempt, sessionId, token, 502, "appliance " + attempt.appliance() + " is not connected", false);
+            throw refuse(
+                    attempt, sessionId, token, 502, "appliance " + attempt.appliance() + " is not connected", false);
         }
         return new Admitted(token, link.get());
     }
@@ -170,35 +185,65 @@ public final class SessionGate {
      */
     private boolean ticketUsable(String appliance, String ticket) {
         Optional<Ticket> stored = tickets.find(TicketNumber.parse(ticket));
-        return stored.isPresent() && stored.get().isOpen()
-                && links.acceptedTickets(appliance).map(accepted -> accepted.contains(ticket)).orElse(true);
+        return stored.isPresent()
+                && stored.get().isOpen()
+                && links.acceptedTickets(appliance)
+                        .map(accepted -> accepted.contains(ticket))
+                        .orElse(true);
     }
 
     /** Step 5: the stream on the link, then the relay. */
-    private void openOnLink(SessionAttempt attempt, String sessionId, Admitted admitted, Channel client,
-            BiConsumer<String, Http2Headers> onAccepted, Promise<Relay> result) {
+    private void openOnLink(
+            SessionAttempt attempt,
+            String sessionId,
+            Admitted admitted,
+            Channel client,
+            BiConsumer<String, Http2Headers> onAccepted,
+            Promise<Relay> result) {
         AccessToken token = admitted.token();
-        Http2Headers headers = new SessionCredentials(sessionId, token.ticket(), attempt.token(), token.engineer(),
-                der(attempt.certificate())).addTo(attempt.request().toLinkHeaders());
+        Http2Headers headers = new SessionCredentials(
+                        sessionId, token.ticket(), attempt.token(), token.engineer(), der(attempt.certificate()))
+                .addTo(attempt.request().toLinkHeaders());
         StreamOpener.open(admitted.link(), headers, links.streamOpenTimeout()).addListener(done -> {
             if (!done.isSuccess()) {
                 Throwable cause = done.cause();
                 SessionRefusedException refusal;
                 if (cause instanceof StreamRefusedException refused) {
-                    refusal = refuse(attempt, sessionId, token, refused.status(), "appliance refused: "
-                            + refused.getMessage(), true);
+                    refusal = refuse(
+                            attempt,
+                            sessionId,
+                            token,
+                            refused.status(),
+                            "appliance refused: " + refused.getMessage(),
+                            true);
                 } else {
                     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
                     boolean timedOut = cause instanceof LinkException && message.contains("did not answer within");
-                    refusal = refuse(attempt, sessionId, token, timedOut ? 504 : 502, "appliance " + attempt.appliance()
-                            + (timedOut ? " did not answer in time: " : " could not open the stream: ") + message, false);
+                    refusal = refuse(
+                            attempt,
+                            sessionId,
+                            token,
+                            timedOut ? 504 : 502,
+                            "appliance " + attempt.appliance()
+                                    + (timedOut ? " did not answer in time: " : " could not open the stream: ")
+                                    + message,
+                            false);
                 }
                 result.tryFailure(refusal);
                 return;
             }
             StreamOpener.Opened opened = (StreamOpener.Opened) done.getNow();
-            ActiveSession session = new ActiveSession(sessionId, token.engineer(), attempt.appliance(), token.ticket(),
-                    token.id(), attempt.request(), attempt.source(), clock.instant(), client, opened.stream());
+            ActiveSession session = new ActiveSession(
+                    sessionId,
+                    token.engineer(),
+                    attempt.appliance(),
+                    token.ticket(),
+                    token.id(),
+                    attempt.request(),
+                    attempt.source(),
+                    clock.instant(),
+                    client,
+                    opened.stream());
             active.add(session);
             audit.opened(session);
             long started = System.nanoTime();
@@ -208,7 +253,10 @@ public final class SessionGate {
                 session.relay(relay);
                 relay.finished().addListener(finished -> {
                     active.remove(session);
-                    audit.closed(session, (Relay.Outcome) finished.getNow(), opened.response(),
+                    audit.closed(
+                            session,
+                            (Relay.Outcome) finished.getNow(),
+                            opened.response(),
                             (System.nanoTime() - started) / 1_000_000);
                 });
                 result.trySuccess(relay);
@@ -223,13 +271,18 @@ public final class SessionGate {
      * @param login the engineer of the connection's certificate
      * @param request what was asked, or null when it could not be read
      */
-    public void refusedBeforeChecks(String login, String source, String appliance, SessionRequest request, int status,
-            String reason) {
+    public void refusedBeforeChecks(
+            String login, String source, String appliance, SessionRequest request, int status, String reason) {
         audit.refusedBeforeChecks(login, source, appliance, request, status, reason);
     }
 
-    private SessionRefusedException refuse(SessionAttempt attempt, String sessionId, AccessToken token, int status,
-            String reason, boolean byAppliance) {
+    private SessionRefusedException refuse(
+            SessionAttempt attempt,
+            String sessionId,
+            AccessToken token,
+            int status,
+            String reason,
+            boolean byAppliance) {
         audit.streamRefused(attempt, sessionId, token, status, reason, byAppliance);
         return new SessionRefusedException(status, reason);
     }

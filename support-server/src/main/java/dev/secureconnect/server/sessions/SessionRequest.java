@@ -27,6 +27,7 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
 
     /** At most this many exec arguments. */
     static final int MAX_ARGS = 64;
+
     private static final int MAX_TEXT = 4096;
     private static final ObjectMapper JSON = Mappers.json();
 
@@ -70,7 +71,9 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
         if ("CONNECT".contentEquals(method)) {
             return true;
         }
-        String path = headers.path() == null ? "" : new QueryStringDecoder(headers.path().toString()).path();
+        String path = headers.path() == null
+                ? ""
+                : new QueryStringDecoder(headers.path().toString()).path();
         return "POST".contentEquals(method) && LinkProtocol.PATH_EXEC.equals(path)
                 || ("GET".contentEquals(method) || "PUT".contentEquals(method)) && LinkProtocol.PATH_FILES.equals(path);
     }
@@ -90,8 +93,8 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
             }
             String host = authority.substring(0, colon);
             if (!host.equals("127.0.0.1") && !host.equalsIgnoreCase("localhost")) {
-                throw new IllegalArgumentException("CONNECT reaches the appliance's own services only:"
-                        + " :authority must be 127.0.0.1:PORT");
+                throw new IllegalArgumentException(
+                        "CONNECT reaches the appliance's own services only:" + " :authority must be 127.0.0.1:PORT");
             }
             try {
                 return connect(Integer.parseInt(authority.substring(colon + 1)));
@@ -119,7 +122,10 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
         switch (kind) {
             case CONNECT -> headers.method("CONNECT").authority(target());
             case EXEC -> {
-                headers.method("POST").scheme("https").authority("appliance").path(LinkProtocol.PATH_EXEC)
+                headers.method("POST")
+                        .scheme("https")
+                        .authority("appliance")
+                        .path(LinkProtocol.PATH_EXEC)
                         .set(LinkProtocol.HEADER_COMMAND, command);
                 if (!args.isEmpty()) {
                     try {
@@ -132,7 +138,10 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
             case GET, PUT -> {
                 QueryStringEncoder uri = new QueryStringEncoder(LinkProtocol.PATH_FILES);
                 uri.addParam(LinkProtocol.QUERY_PATH, path);
-                headers.method(kind.name()).scheme("https").authority("appliance").path(uri.toString());
+                headers.method(kind.name())
+                        .scheme("https")
+                        .authority("appliance")
+                        .path(uri.toString());
             }
         }
         return headers;
@@ -152,7 +161,8 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
             return List.of();
         }
         if (header.length() > MAX_TEXT) {
-            throw new IllegalArgumentException(LinkProtocol.HEADER_ARGS + " is longer than " + MAX_TEXT + " characters");
+            throw new IllegalArgumentException(
+                    LinkProtocol.HEADER_ARGS + " is longer than " + MAX_TEXT + " characters");
         }
         JsonNode array;
         try {
@@ -161,8 +171,8 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
             array = null;
         }
         if (array == null || !array.isArray() || array.size() > MAX_ARGS) {
-            throw new IllegalArgumentException(LinkProtocol.HEADER_ARGS + " must be a JSON array of at most " + MAX_ARGS
-                    + " strings");
+            throw new IllegalArgumentException(
+                    LinkProtocol.HEADER_ARGS + " must be a JSON array of at most " + MAX_ARGS + " strings");
         }
         List<String> args = new ArrayList<>();
         for (JsonNode arg : array) {

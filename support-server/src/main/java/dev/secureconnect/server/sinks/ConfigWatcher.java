@@ -59,7 +59,10 @@ public final class ConfigWatcher {
                 LOG.info("{} changed: sinks now {}", file, sinks.names());
                 appliedSinks = changed.sinks();
             } catch (RuntimeException e) {
-                LOG.error("{} changed but its sinks cannot be set up, keeping the running ones: {}", file, e.getMessage());
+                LOG.error(
+                        "{} changed but its sinks cannot be set up, keeping the running ones: {}",
+                        file,
+                        e.getMessage());
             }
         }
         if (!changed.withoutSinks().equals(started.withoutSinks()) && !restartNoted) {

@@ -2,24 +2,24 @@ package dev.secureconnect.server.sinks;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.secureconnect.export.Destination;
-import dev.secureconnect.export.ExportOrigin;
-import dev.secureconnect.export.format.MessageFormat;
-import dev.secureconnect.export.format.SyslogFacility;
-import dev.secureconnect.export.syslog.SyslogDestination;
-import dev.secureconnect.export.syslog.SyslogSettings;
-import dev.secureconnect.export.syslog.SyslogTransport;
-import dev.secureconnect.server.config.ServerConfig;
-import dev.secureconnect.server.config.Sink;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.token.OwnerOnlyFiles;
+import dev.secureconnect.export.Destination;
+import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.export.file.JsonLinesFile;
+import dev.secureconnect.export.file.JsonLinesSettings;
+import dev.secureconnect.export.format.MessageFormat;
+import dev.secureconnect.export.format.SyslogFacility;
 import dev.secureconnect.export.mail.MailSecurity;
 import dev.secureconnect.export.mail.MailSettings;
 import dev.secureconnect.export.mail.SmtpMailer;
-import dev.secureconnect.export.file.JsonLinesSettings;
+import dev.secureconnect.export.syslog.SyslogDestination;
+import dev.secureconnect.export.syslog.SyslogSettings;
+import dev.secureconnect.export.syslog.SyslogTransport;
 import dev.secureconnect.export.webhook.WebhookDestination;
 import dev.secureconnect.export.webhook.WebhookSettings;
+import dev.secureconnect.server.config.ServerConfig;
+import dev.secureconnect.server.config.Sink;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +56,11 @@ public final class Destinations {
             return switch (sink.type()) {
                 case "syslog" -> syslog(sink);
                 case "webhook" -> webhook(sink);
-                default -> new JsonLinesFile(new JsonLinesSettings(serverDir.resolve(sink.path()).normalize(),
-                        sink.maxBytes(), sink.keep()), origin);
+                default ->
+                    new JsonLinesFile(
+                            new JsonLinesSettings(
+                                    serverDir.resolve(sink.path()).normalize(), sink.maxBytes(), sink.keep()),
+                            origin);
             };
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
@@ -78,10 +81,17 @@ public final class Destinations {
     private Destination syslog(Sink sink) {
         ServerConfig.Listener target = ServerConfig.Listener.parse(sink.target());
         SyslogTransport transport = SyslogTransport.parse(sink.transport());
-        SyslogSettings settings = new SyslogSettings(transport, target.host(), target.port(),
-                MessageFormat.parse(sink.format()), SyslogFacility.parse(sink.facility()).code(),
-                existing(sink.ca(), "ca"), existing(sink.certificate(), "certificate"), existing(sink.key(), "key"),
-                sink.connectTimeout(), sink.timeout());
+        SyslogSettings settings = new SyslogSettings(
+                transport,
+                target.host(),
+                target.port(),
+                MessageFormat.parse(sink.format()),
+                SyslogFacility.parse(sink.facility()).code(),
+                existing(sink.ca(), "ca"),
+                existing(sink.certificate(), "certificate"),
+                existing(sink.key(), "key"),
+                sink.connectTimeout(),
+                sink.timeout());
         return new SyslogDestination(settings, origin);
     }
 
@@ -91,11 +101,15 @@ public final class Destinations {
      * @throws IllegalArgumentException one line, if the password or CA file cannot be read
      */
     public SmtpMailer mailer(ServerConfig.Mail mail) {
-        MailSettings settings = MailSettings.of(mail.host(), mail.port(),
-                MailSecurity.valueOf(mail.security().toUpperCase(java.util.Locale.ROOT)), mail.from())
+        MailSettings settings = MailSettings.of(
+                        mail.host(),
+                        mail.port(),
+                        MailSecurity.valueOf(mail.security().toUpperCase(java.util.Locale.ROOT)),
+                        mail.from())
                 .withTimeouts(mail.timeout(), mail.timeout());
         if (mail.user() != null) {
-            String password = mail.passwordFile() == null ? ""
+            String password = mail.passwordFile() == null
+                    ? ""
                     : secret(existing(mail.passwordFile(), "mail passwordFile"), "SMTP password");
             settings = settings.withLogin(mail.user(), password);
         }

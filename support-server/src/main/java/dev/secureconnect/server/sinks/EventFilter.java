@@ -1,8 +1,8 @@
 package dev.secureconnect.server.sinks;
 
-import dev.secureconnect.server.config.Sink;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.events.Severity;
+import dev.secureconnect.server.config.Sink;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,10 +25,12 @@ record EventFilter(Severity minSeverity, List<IdRange> ids, Set<String> categori
             try {
                 return dash < 0
                         ? new IdRange(Integer.parseInt(value), Integer.parseInt(value))
-                        : new IdRange(Integer.parseInt(value.substring(0, dash).trim()),
+                        : new IdRange(
+                                Integer.parseInt(value.substring(0, dash).trim()),
                                 Integer.parseInt(value.substring(dash + 1).trim()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("event filter '" + text + "' is not an id or a range like 1200-1299");
+                throw new IllegalArgumentException(
+                        "event filter '" + text + "' is not an id or a range like 1200-1299");
             }
         }
 
@@ -57,7 +59,8 @@ record EventFilter(Severity minSeverity, List<IdRange> ids, Set<String> categori
                 }
             }
         }
-        Set<String> known = Arrays.stream(EventType.values()).map(EventType::category).collect(Collectors.toSet());
+        Set<String> known =
+                Arrays.stream(EventType.values()).map(EventType::category).collect(Collectors.toSet());
         Set<String> categories = new TreeSet<>();
         for (String category : sink.categories()) {
             String normal = category.trim().toLowerCase(Locale.ROOT);
@@ -73,7 +76,8 @@ record EventFilter(Severity minSeverity, List<IdRange> ids, Set<String> categori
     static Severity severity(String text) {
         String normal = text.trim().toLowerCase(Locale.ROOT);
         for (Severity severity : Severity.values()) {
-            if (severity.name().toLowerCase(Locale.ROOT).equals(normal) || String.valueOf(severity.code()).equals(normal)
+            if (severity.name().toLowerCase(Locale.ROOT).equals(normal)
+                    || String.valueOf(severity.code()).equals(normal)
                     || ("info".equals(normal) && severity == Severity.INFORMATIONAL)) {
                 return severity;
             }

@@ -6,9 +6,9 @@ import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.mail.SmtpMailer;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.audit.ServerAuditLog;
-import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
+import dev.secureconnect.server.reports.SessionReports;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,11 +39,20 @@ public final class ExportSinks implements AutoCloseable {
     /** A worker and what it was made from ({@code config}: the sink, to tell whether a new one differs). */
     private record Running(Object config, SinkWorker worker, Thread thread) {}
 
-    private record Prepared(String name, String target, boolean startAtNow, Object config, EventFilter filter,
+    private record Prepared(
+            String name,
+            String target,
+            boolean startAtNow,
+            Object config,
+            EventFilter filter,
             Destination destination) {}
 
-    public ExportSinks(ServerAuditLog audit, SinkCursors cursors, Function<Sink, Destination> destinations,
-            ServerConfig.Audit retry, Clock clock) {
+    public ExportSinks(
+            ServerAuditLog audit,
+            SinkCursors cursors,
+            Function<Sink, Destination> destinations,
+            ServerConfig.Audit retry,
+            Clock clock) {
         this.audit = requireNonNull(audit, "audit");
         this.cursors = requireNonNull(cursors, "cursors");
         this.destinations = requireNonNull(destinations, "destinations");
@@ -65,8 +74,15 @@ public final class ExportSinks implements AutoCloseable {
                 Running current = running.get(sink.name());
                 if (current == null || !current.config().equals(sink)) {
                     EventFilter filter = EventFilter.of(sink);
-                    prepared.put(sink.name(), new Prepared(sink.name(), sink.describe(), "now".equals(sink.startAt()),
-                            sink, filter, destinations.apply(sink)));
+                    prepared.put(
+                            sink.name(),
+                            new Prepared(
+                                    sink.name(),
+                                    sink.describe(),
+                                    "now".equals(sink.startAt()),
+                                    sink,
+                                    filter,
+                                    destinations.apply(sink)));
                 }
             }
         } catch (RuntimeException e) {
@@ -90,14 +106,22 @@ public final class ExportSinks implements AutoCloseable {
      */
     public synchronized void notifyByMail(SmtpMailer mailer, ApplianceContacts contacts, SessionReports reports) {
         MailNotifier notifier = new MailNotifier(mailer, contacts, reports);
-        start(new Prepared(MailNotifier.NAME, notifier.describe(), true, notifier.describe(), MailNotifier.EVENTS,
-                notifier));
+        start(new Prepared(
+                MailNotifier.NAME, notifier.describe(), true, notifier.describe(), MailNotifier.EVENTS, notifier));
     }
 
     private void start(Prepared prepared) {
         cursors.open(prepared.name(), prepared.startAtNow() ? audit.lastSeq() : 0);
-        SinkWorker worker = new SinkWorker(prepared.name(), prepared.target(), prepared.destination(),
-                prepared.filter(), audit, cursors, retry.retryInitial(), retry.retryMax(), clock);
+        SinkWorker worker = new SinkWorker(
+                prepared.name(),
+                prepared.target(),
+                prepared.destination(),
+                prepared.filter(),
+                audit,
+                cursors,
+                retry.retryInitial(),
+                retry.retryMax(),
+                clock);
         Thread thread = new Thread(worker, "sc-sink-" + prepared.name());
         thread.setDaemon(true);
         thread.start();

@@ -11,8 +11,17 @@ public final class ExportedEvents {
 
     public static ExportedEvent of(ServerAuditRecord record) {
         ServerAuditEvent event = record.event();
-        return new ExportedEvent(record.seq(), record.time(), event.type(), event.outcome().code(), event.actor(),
-                event.applianceSerial(), event.ticket(), event.sessionId(), event.sourceAddress(), event.details(),
+        return new ExportedEvent(
+                record.seq(),
+                record.time(),
+                event.type(),
+                event.outcome().code(),
+                event.actor(),
+                event.applianceSerial(),
+                event.ticket(),
+                event.sessionId(),
+                event.sourceAddress(),
+                event.details(),
                 record.hash());
     }
 }

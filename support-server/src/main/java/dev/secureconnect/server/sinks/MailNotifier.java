@@ -2,6 +2,7 @@ package dev.secureconnect.server.sinks;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportedEvent;
@@ -12,7 +13,6 @@ import dev.secureconnect.reports.ReportFormat;
 import dev.secureconnect.reports.SessionReport;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.reports.SessionReports;
-import dev.secureconnect.events.EventType;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
 final class MailNotifier implements Destination {
 
     static final String NAME = "mail";
-    static final EventFilter EVENTS = new EventFilter(dev.secureconnect.events.Severity.DEBUG,
-            List.of(new EventFilter.IdRange(EventType.STREAM_OPENED.id(), EventType.STREAM_OPENED.id()),
+    static final EventFilter EVENTS = new EventFilter(
+            dev.secureconnect.events.Severity.DEBUG,
+            List.of(
+                    new EventFilter.IdRange(EventType.STREAM_OPENED.id(), EventType.STREAM_OPENED.id()),
                     new EventFilter.IdRange(EventType.STREAM_CLOSED.id(), EventType.STREAM_CLOSED.id())),
             Set.of());
     private static final Logger LOG = LoggerFactory.getLogger(MailNotifier.class);
@@ -57,8 +59,12 @@ final class MailNotifier implements Destination {
             Optional<MailMessage> mail = mail(event);
             if (mail.isPresent()) {
                 mailer.send(mail.get());
-                LOG.info("mailed {} of session {} on {} to {} contact(s)", event.type().eventName(), event.sessionId(),
-                        event.applianceSerial(), mail.get().to().size());
+                LOG.info(
+                        "mailed {} of session {} on {} to {} contact(s)",
+                        event.type().eventName(),
+                        event.sessionId(),
+                        event.applianceSerial(),
+                        mail.get().to().size());
             }
         }
     }
@@ -74,22 +80,28 @@ final class MailNotifier implements Destination {
         String who = event.actor() == null ? "an engineer" : event.actor();
         String where = event.applianceSerial() + (event.ticket() == null ? "" : " (ticket " + event.ticket() + ")");
         if (event.type() == EventType.STREAM_OPENED) {
-            String text = "Support engineer " + who + " started a " + event.details().getOrDefault("kind", "support")
-                    + " session on appliance " + where + " at " + event.time() + ".\n\n"
-                    + "  Session  " + event.sessionId() + "\n"
-                    + "  Target   " + event.details().getOrDefault("target", "-") + "\n"
-                    + "  From     " + (event.sourceAddress() == null ? "-" : event.sourceAddress()) + "\n\n"
-                    + "To end every session at once, run on the appliance: sc-appliance disable\n"
-                    + "You will get the session report when it ends.\n";
+            String text =
+                    "Support engineer " + who + " started a " + event.details().getOrDefault("kind", "support")
+                            + " session on appliance " + where + " at " + event.time() + ".\n\n"
+                            + "  Session  " + event.sessionId() + "\n"
+                            + "  Target   " + event.details().getOrDefault("target", "-") + "\n"
+                            + "  From     " + (event.sourceAddress() == null ? "-" : event.sourceAddress()) + "\n\n"
+                            + "To end every session at once, run on the appliance: sc-appliance disable\n"
+                            + "You will get the session report when it ends.\n";
             return Optional.of(MailMessage.text(to, "[SecureConnect] " + who + " connected to " + where, text));
         }
         try {
             SessionReport report = reports.report(event.sessionId());
-            return Optional.of(new MailMessage(to, "[SecureConnect] session ended on " + where + ": " + who,
-                    reports.render(report, ReportFormat.TEXT), reports.render(report, ReportFormat.HTML)));
+            return Optional.of(new MailMessage(
+                    to,
+                    "[SecureConnect] session ended on " + where + ": " + who,
+                    reports.render(report, ReportFormat.TEXT),
+                    reports.render(report, ReportFormat.HTML)));
         } catch (ReportException e) {
             LOG.warn("no report for session {} on {}: {}", event.sessionId(), event.applianceSerial(), e.getMessage());
-            return Optional.of(MailMessage.text(to, "[SecureConnect] session ended on " + where + ": " + who,
+            return Optional.of(MailMessage.text(
+                    to,
+                    "[SecureConnect] session ended on " + where + ": " + who,
                     "Session " + event.sessionId() + " of " + who + " on " + where + " ended at " + event.time()
                             + ".\n(Its report could not be made: " + e.getMessage() + ")\n"));
         }

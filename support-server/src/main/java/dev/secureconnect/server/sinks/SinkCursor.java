@@ -14,7 +14,12 @@ import java.time.Instant;
  * @param lastError the last delivery error (one line), or null
  * @param lastErrorAt when it happened, or null
  */
-public record SinkCursor(String name, long deliveredSeq, Instant deliveredAt, Instant failingSince, String lastError,
+public record SinkCursor(
+        String name,
+        long deliveredSeq,
+        Instant deliveredAt,
+        Instant failingSince,
+        String lastError,
         Instant lastErrorAt) {
 
     public SinkCursor {

@@ -114,8 +114,13 @@ public final class SinkCursors {
     }
 
     private static SinkCursor row(ResultSet rs) throws SQLException {
-        return new SinkCursor(rs.getString("name"), rs.getLong("delivered_seq"), instant(rs, "delivered_at"),
-                instant(rs, "failing_since"), rs.getString("last_error"), instant(rs, "last_error_at"));
+        return new SinkCursor(
+                rs.getString("name"),
+                rs.getLong("delivered_seq"),
+                instant(rs, "delivered_at"),
+                instant(rs, "failing_since"),
+                rs.getString("last_error"),
+                instant(rs, "last_error_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -2,13 +2,13 @@ package dev.secureconnect.server.sinks;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportedEvent;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +46,16 @@ final class SinkWorker implements Runnable {
     private boolean woken;
     private volatile boolean stopped;
 
-    SinkWorker(String name, String target, Destination destination, EventFilter filter, ServerAuditLog audit,
-            SinkCursors cursors, Duration retryInitial, Duration retryMax, Clock clock) {
+    SinkWorker(
+            String name,
+            String target,
+            Destination destination,
+            EventFilter filter,
+            ServerAuditLog audit,
+            SinkCursors cursors,
+            Duration retryInitial,
+            Duration retryMax,
+            Clock clock) {
         this.name = requireNonNull(name, "name");
         this.target = requireNonNull(target, "target");
         this.destination = requireNonNull(destination, "destination");
@@ -118,8 +126,13 @@ final class SinkWorker implements Runnable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("sink {} ({}) stopped by an unexpected error after record {}: {}", name, target, delivered,
-                    e.toString(), e);
+            LOG.error(
+                    "sink {} ({}) stopped by an unexpected error after record {}: {}",
+                    name,
+                    target,
+                    delivered,
+                    e.toString(),
+                    e);
         } finally {
             destination.close();
         }
@@ -148,17 +161,26 @@ final class SinkWorker implements Runnable {
 
     private void failing(long delivered, String error) {
         LOG.warn("sink {} ({}) is failing after record {}: {}; retrying", name, target, delivered, error);
-        audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_FAILING).actor("sc-server")
-                .outcome(ServerAuditEvent.Outcome.FAILURE).detail("sink", name).detail("target", target)
-                .detail("error", error).detail("deliveredSeq", delivered).build());
+        audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_FAILING)
+                .actor("sc-server")
+                .outcome(ServerAuditEvent.Outcome.FAILURE)
+                .detail("sink", name)
+                .detail("target", target)
+                .detail("error", error)
+                .detail("deliveredSeq", delivered)
+                .build());
     }
 
     private void recovered(long delivered, Instant failingSince) {
         Duration failedFor = Duration.between(failingSince, clock.instant());
         LOG.info("sink {} ({}) delivers again after {}, at record {}", name, target, failedFor, delivered);
-        audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_RECOVERED).actor("sc-server").detail("sink", name)
-                .detail("target", target).detail("deliveredSeq", delivered)
-                .detail("failedFor", failedFor.withNanos(0).toString()).build());
+        audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_RECOVERED)
+                .actor("sc-server")
+                .detail("sink", name)
+                .detail("target", target)
+                .detail("deliveredSeq", delivered)
+                .detail("failedFor", failedFor.withNanos(0).toString())
+                .build());
     }
 
     private void await(long millis) {

@@ -183,7 +183,8 @@ public final class Database implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
-        config.setBusyTimeout((int) Duration.ofSeconds(SQLITE_BUSY_TIMEOUT_SECONDS).toMillis());
+        config.setBusyTimeout(
+                (int) Duration.ofSeconds(SQLITE_BUSY_TIMEOUT_SECONDS).toMillis());
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         return dataSource;

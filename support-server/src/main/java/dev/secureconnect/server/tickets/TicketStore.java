@@ -2,11 +2,11 @@ package dev.secureconnect.server.tickets;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -130,8 +130,8 @@ public final class TicketStore {
                 update.setString(5, Ticket.Status.OPEN.code());
                 if (update.executeUpdate() == 0) {
                     throw find(connection, number).isPresent()
-                            ? new TicketException(TicketException.Reason.ALREADY_CLOSED,
-                                    "ticket " + number + " is already closed")
+                            ? new TicketException(
+                                    TicketException.Reason.ALREADY_CLOSED, "ticket " + number + " is already closed")
                             : unknown(number);
                 }
             }
@@ -212,7 +212,8 @@ public final class TicketStore {
                 LOG.debug("ticket number draw {} collided with an existing ticket", draw);
             }
         }
-        throw new TicketException(TicketException.Reason.NO_FREE_NUMBER,
+        throw new TicketException(
+                TicketException.Reason.NO_FREE_NUMBER,
                 "no free ticket number found in " + MAX_NUMBER_DRAWS + " random draws; try again");
     }
 
@@ -251,11 +252,13 @@ public final class TicketStore {
             throw new TicketException(TicketException.Reason.INVALID_INPUT, name + " is missing");
         }
         if (stripped.length() > maxLength) {
-            throw new TicketException(TicketException.Reason.INVALID_INPUT,
+            throw new TicketException(
+                    TicketException.Reason.INVALID_INPUT,
                     name + " is too long: " + stripped.length() + " characters (expected: at most " + maxLength + ")");
         }
         if (stripped.chars().anyMatch(Character::isISOControl)) {
-            throw new TicketException(TicketException.Reason.INVALID_INPUT,
+            throw new TicketException(
+                    TicketException.Reason.INVALID_INPUT,
                     name + " must be one line of text, without control characters");
         }
         return stripped;

@@ -13,8 +13,17 @@ import java.util.UUID;
  * @param revokedBy who revoked it, or null
  * @param revokeReason why, or null
  */
-public record StoredToken(UUID id, String engineer, String appliance, String ticket, Instant issuedAt,
-        Instant expiresAt, String reason, Instant revokedAt, String revokedBy, String revokeReason) {
+public record StoredToken(
+        UUID id,
+        String engineer,
+        String appliance,
+        String ticket,
+        Instant issuedAt,
+        Instant expiresAt,
+        String reason,
+        Instant revokedAt,
+        String revokedBy,
+        String revokeReason) {
 
     public StoredToken {
         requireNonNull(id, "id");

@@ -8,6 +8,7 @@ import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.engineers.Engineer;
@@ -15,7 +16,6 @@ import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -46,8 +46,13 @@ public final class TokenIssuance {
     private final ApplianceLinks links;
     private final ServerAuditLog audit;
 
-    public TokenIssuance(AccessTokenIssuer issuer, TokenStore tokens, EngineerStore engineers, TicketStore tickets,
-            ApplianceLinks links, ServerAuditLog audit) {
+    public TokenIssuance(
+            AccessTokenIssuer issuer,
+            TokenStore tokens,
+            EngineerStore engineers,
+            TicketStore tickets,
+            ApplianceLinks links,
+            ServerAuditLog audit) {
         this.issuer = requireNonNull(issuer, "issuer");
         this.tokens = requireNonNull(tokens, "tokens");
         this.engineers = requireNonNull(engineers, "engineers");
@@ -101,8 +106,13 @@ public final class TokenIssuance {
         try {
             SignedAccessToken token = decide(login, certificate, request);
             tokens.recordIssued(token.claims(), source);
-            LOG.info("access token {} issued to engineer {} for appliance {}, ticket {}, until {}", token.claims().id(),
-                    login, token.claims().appliance(), token.claims().ticket(), token.claims().expiresAt());
+            LOG.info(
+                    "access token {} issued to engineer {} for appliance {}, ticket {}, until {}",
+                    token.claims().id(),
+                    login,
+                    token.claims().appliance(),
+                    token.claims().ticket(),
+                    token.claims().expiresAt());
             return token;
         } catch (Refused refused) {
             audit.append(ServerAuditEvent.builder(EventType.TOKEN_REFUSED)
@@ -135,32 +145,39 @@ public final class TokenIssuance {
             throw badInput("bad-ttl", "ttlSeconds: expected a positive number of seconds");
         }
         if (lifetime.compareTo(AccessToken.MAX_LIFETIME) > 0) {
-            throw badInput(TokenRefusedException.Reason.TOO_LONG_LIVED.label(), "ttlSeconds: " + lifetime.toSeconds()
-                    + " is longer than the maximum of 7 days (" + AccessToken.MAX_LIFETIME.toSeconds() + ")");
+            throw badInput(
+                    TokenRefusedException.Reason.TOO_LONG_LIVED.label(),
+                    "ttlSeconds: " + lifetime.toSeconds() + " is longer than the maximum of 7 days ("
+                            + AccessToken.MAX_LIFETIME.toSeconds() + ")");
         }
         String reason = request.reason();
-        if (reason != null && (reason.strip().length() > AccessToken.MAX_REASON_LENGTH
-                || reason.chars().anyMatch(Character::isISOControl))) {
-            throw badInput("bad-reason", "reason: expected one line of at most " + AccessToken.MAX_REASON_LENGTH
-                    + " characters");
+        if (reason != null
+                && (reason.strip().length() > AccessToken.MAX_REASON_LENGTH
+                        || reason.chars().anyMatch(Character::isISOControl))) {
+            throw badInput(
+                    "bad-reason",
+                    "reason: expected one line of at most " + AccessToken.MAX_REASON_LENGTH + " characters");
         }
         Optional<Engineer> engineer = engineers.find(login);
         if (engineer.isEmpty() || !engineer.get().isEnabled()) {
-            throw forbidden("engineer-disabled", "engineer " + login + " is "
-                    + (engineer.isEmpty() ? "not enrolled" : "disabled"));
+            throw forbidden(
+                    "engineer-disabled",
+                    "engineer " + login + " is " + (engineer.isEmpty() ? "not enrolled" : "disabled"));
         }
         Optional<Ticket> stored = tickets.find(ticket);
         if (stored.isEmpty() || !stored.get().isOpen()) {
-            throw forbidden("ticket-not-open", "ticket " + ticket.value() + " is "
-                    + (stored.isEmpty() ? "unknown" : "closed"));
+            throw forbidden(
+                    "ticket-not-open", "ticket " + ticket.value() + " is " + (stored.isEmpty() ? "unknown" : "closed"));
         }
         Optional<List<String>> accepted = links.acceptedTickets(serial);
         if (accepted.isEmpty()) {
             throw forbidden("appliance-not-connected", "appliance " + serial + " is not connected");
         }
         if (!accepted.get().contains(ticket.value())) {
-            throw forbidden("ticket-not-active", "ticket " + ticket.value() + " is not active on appliance " + serial
-                    + "'s link (its admin has not connected with it)");
+            throw forbidden(
+                    "ticket-not-active",
+                    "ticket " + ticket.value() + " is not active on appliance " + serial
+                            + "'s link (its admin has not connected with it)");
         }
         try {
             return issuer.issue(certificate, serial, ticket.value(), lifetime, reason);

@@ -3,11 +3,11 @@ package dev.secureconnect.server.tokens;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.token.AccessToken;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
-import dev.secureconnect.events.EventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,8 +58,10 @@ public final class TokenStore {
     public void recordIssued(AccessToken token, String source) {
         requireNonNull(token, "token");
         audit.inTransaction(transaction -> {
-            try (PreparedStatement insert = transaction.connection().prepareStatement("INSERT INTO access_tokens ("
-                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)")) {
+            try (PreparedStatement insert = transaction
+                    .connection()
+                    .prepareStatement("INSERT INTO access_tokens (" + COLUMNS
+                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)")) {
                 insert.setString(1, token.id().toString());
                 insert.setString(2, token.engineer());
                 insert.setString(3, token.appliance());
@@ -98,8 +100,9 @@ public final class TokenStore {
         requireNonNull(actor, "actor");
         String why = reason == null || reason.isBlank() ? null : reason.strip();
         if (why != null && (why.length() > MAX_REASON_LENGTH || why.chars().anyMatch(Character::isISOControl))) {
-            throw new TokenException(TokenException.Reason.INVALID_INPUT, "the reason must be one line of at most "
-                    + MAX_REASON_LENGTH + " characters");
+            throw new TokenException(
+                    TokenException.Reason.INVALID_INPUT,
+                    "the reason must be one line of at most " + MAX_REASON_LENGTH + " characters");
         }
         Instant now = now();
         return audit.inTransaction(transaction -> {
@@ -111,11 +114,14 @@ public final class TokenStore {
                 update.setString(3, why);
                 update.setString(4, token.toString());
                 if (update.executeUpdate() == 0) {
-                    StoredToken existing = find(connection, token).orElseThrow(() -> new TokenException(
-                            TokenException.Reason.UNKNOWN_TOKEN, "no access token has the id " + token
-                                    + " (see 'sc-server tokens list --all')"));
-                    throw new TokenException(TokenException.Reason.ALREADY_REVOKED, "access token " + token
-                            + " was revoked already, at " + existing.revokedAt() + " by " + existing.revokedBy());
+                    StoredToken existing = find(connection, token)
+                            .orElseThrow(() -> new TokenException(
+                                    TokenException.Reason.UNKNOWN_TOKEN,
+                                    "no access token has the id " + token + " (see 'sc-server tokens list --all')"));
+                    throw new TokenException(
+                            TokenException.Reason.ALREADY_REVOKED,
+                            "access token " + token + " was revoked already, at " + existing.revokedAt() + " by "
+                                    + existing.revokedBy());
                 }
             }
             StoredToken revoked = find(connection, token).orElseThrow();
@@ -175,8 +181,8 @@ public final class TokenStore {
                 try (ResultSet rs = select.executeQuery()) {
                     List<StoredToken.Revocation> revoked = new ArrayList<>();
                     while (rs.next()) {
-                        revoked.add(new StoredToken.Revocation(UUID.fromString(rs.getString(1)),
-                                Instant.ofEpochMilli(rs.getLong(2))));
+                        revoked.add(new StoredToken.Revocation(
+                                UUID.fromString(rs.getString(1)), Instant.ofEpochMilli(rs.getLong(2))));
                     }
                     return revoked;
                 }
@@ -195,8 +201,10 @@ public final class TokenStore {
             // reported below
         }
         String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
-        throw new TokenException(TokenException.Reason.INVALID_INPUT, "'" + shown.replaceAll("\\p{Cntrl}", "?")
-                + "' is not a token id (expected a UUID, as 'sc-server tokens list' shows)");
+        throw new TokenException(
+                TokenException.Reason.INVALID_INPUT,
+                "'" + shown.replaceAll("\\p{Cntrl}", "?")
+                        + "' is not a token id (expected a UUID, as 'sc-server tokens list' shows)");
     }
 
     private static Optional<StoredToken> find(Connection connection, UUID id) throws SQLException {
@@ -214,10 +222,17 @@ public final class TokenStore {
             while (rs.next()) {
                 long revokedAt = rs.getLong("revoked_at");
                 Instant revoked = rs.wasNull() ? null : Instant.ofEpochMilli(revokedAt);
-                tokens.add(new StoredToken(UUID.fromString(rs.getString("id")), rs.getString("engineer"),
-                        rs.getString("appliance"), rs.getString("ticket"),
-                        Instant.ofEpochMilli(rs.getLong("issued_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
-                        rs.getString("reason"), revoked, rs.getString("revoked_by"), rs.getString("revoke_reason")));
+                tokens.add(new StoredToken(
+                        UUID.fromString(rs.getString("id")),
+                        rs.getString("engineer"),
+                        rs.getString("appliance"),
+                        rs.getString("ticket"),
+                        Instant.ofEpochMilli(rs.getLong("issued_at")),
+                        Instant.ofEpochMilli(rs.getLong("expires_at")),
+                        rs.getString("reason"),
+                        revoked,
+                        rs.getString("revoked_by"),
+                        rs.getString("revoke_reason")));
             }
         }
         return tokens;

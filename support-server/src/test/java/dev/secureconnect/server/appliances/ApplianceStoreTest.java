@@ -23,8 +23,16 @@ class ApplianceStoreTest {
 
         ApplianceStatus up = store.linkUp("SN-1", "203.0.113.7:50412", List.of(T1, T2), List.of("ssh", "web"));
 
-        ApplianceStatus expected = new ApplianceStatus("SN-1", true, clock.instant(), "203.0.113.7:50412",
-                List.of(T1, T2), List.of("ssh", "web"), clock.instant(), "node-a", null);
+        ApplianceStatus expected = new ApplianceStatus(
+                "SN-1",
+                true,
+                clock.instant(),
+                "203.0.113.7:50412",
+                List.of(T1, T2),
+                List.of("ssh", "web"),
+                clock.instant(),
+                "node-a",
+                null);
         assertThat(up).isEqualTo(expected);
         assertThat(store.find("SN-1")).contains(expected);
         assertThat(store.list()).containsExactly(expected);
@@ -60,8 +68,17 @@ class ApplianceStoreTest {
 
         store.linkUp("SN-1", "203.0.113.7:2", List.of(T2), List.of("web"));
 
-        assertThat(store.list()).containsExactly(new ApplianceStatus("SN-1", true, clock.instant(), "203.0.113.7:2",
-                List.of(T2), List.of("web"), clock.instant(), "node-a", null));
+        assertThat(store.list())
+                .containsExactly(new ApplianceStatus(
+                        "SN-1",
+                        true,
+                        clock.instant(),
+                        "203.0.113.7:2",
+                        List.of(T2),
+                        List.of("web"),
+                        clock.instant(),
+                        "node-a",
+                        null));
     }
 
     @StorageTest

@@ -1,8 +1,8 @@
 package dev.secureconnect.server.audit;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.DatabaseSettings;
-import dev.secureconnect.events.EventType;
 import java.time.Clock;
 
 /**

@@ -2,10 +2,10 @@ package dev.secureconnect.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.events.EventType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,7 +71,8 @@ class AuditConcurrencyTest {
         ServerAuditLog reader = logs.get(0);
         assertThat(reader.list(0, total + 1))
                 .extracting(ServerAuditRecord::seq)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, total).boxed().toList());
         AuditVerification verification = reader.verify();
         assertThat(verification.ok()).as(verification.message()).isTrue();
         assertThat(verification.checked()).isEqualTo(total);

@@ -3,9 +3,9 @@ package dev.secureconnect.server.audit;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,7 +26,8 @@ class AuditCrossProcessTest {
         List<Process> children = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
             children.add(new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
                             "-cp",
                             System.getProperty("java.class.path"),
                             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
@@ -40,15 +41,23 @@ class AuditCrossProcessTest {
         ServerAuditLog log = new ServerAuditLog(test.database(), Clock.systemUTC());
         Set<Long> seqs = new HashSet<>();
         for (int i = 0; i < APPENDS_EACH; i++) {
-            seqs.add(log.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED).actor("parent").build()).seq());
+            seqs.add(log.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED)
+                            .actor("parent")
+                            .build())
+                    .seq());
         }
         for (Process child : children) {
             String output = new String(child.getInputStream().readAllBytes(), UTF_8);
             assertThat(child.waitFor(120, TimeUnit.SECONDS)).as(output).isTrue();
             assertThat(child.exitValue()).as(output).isZero();
-            String line = output.lines().filter(l -> l.startsWith("SEQS ")).findFirst().orElseThrow();
+            String line = output.lines()
+                    .filter(l -> l.startsWith("SEQS "))
+                    .findFirst()
+                    .orElseThrow();
             for (String seq : line.substring("SEQS ".length()).split(" ")) {
-                assertThat(seqs.add(Long.parseLong(seq))).as("seq %s handed out twice", seq).isTrue();
+                assertThat(seqs.add(Long.parseLong(seq)))
+                        .as("seq %s handed out twice", seq)
+                        .isTrue();
             }
         }
 

@@ -2,11 +2,11 @@ package dev.secureconnect.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +67,9 @@ class AuditGroupCommitTest {
                 start.await();
                 List<ServerAuditRecord> mine = new ArrayList<>();
                 for (int i = 0; i < APPENDS_PER_THREAD; i++) {
-                    mine.add(log.append(ServerAuditEvent.builder(EventType.STREAM_OPENED).actor(actor).detail("i", i)
+                    mine.add(log.append(ServerAuditEvent.builder(EventType.STREAM_OPENED)
+                            .actor(actor)
+                            .detail("i", i)
                             .build()));
                 }
                 return mine;
@@ -86,7 +88,9 @@ class AuditGroupCommitTest {
         List<ServerAuditRecord> returned = new ArrayList<>();
         for (Future<List<ServerAuditRecord>> appender : appenders) {
             List<ServerAuditRecord> mine = appender.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(mine).extracting(ServerAuditRecord::seq).as("one thread's records, in the order it appended them")
+            assertThat(mine)
+                    .extracting(ServerAuditRecord::seq)
+                    .as("one thread's records, in the order it appended them")
                     .isSorted();
             returned.addAll(mine);
         }
@@ -94,23 +98,30 @@ class AuditGroupCommitTest {
 
         int total = THREADS * APPENDS_PER_THREAD + signed.size();
         List<ServerAuditRecord> stored = log.list(0, ServerAuditLog.MAX_LIST_LIMIT);
-        assertThat(stored).extracting(ServerAuditRecord::seq)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(stored)
+                .extracting(ServerAuditRecord::seq)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, total).boxed().toList());
         assertThat(stored).containsAll(returned);
         Set<String> events = new HashSet<>();
         for (ServerAuditRecord record : returned) {
-            assertThat(events.add(record.event().actor() + "/" + record.event().details().get("i")))
-                    .as("%s appended once", record).isTrue();
+            assertThat(events.add(record.event().actor() + "/"
+                            + record.event().details().get("i")))
+                    .as("%s appended once", record)
+                    .isTrue();
         }
-        assertThat(stored).filteredOn(r -> r.event().type() == EventType.AUDIT_CHECKPOINT)
+        assertThat(stored)
+                .filteredOn(r -> r.event().type() == EventType.AUDIT_CHECKPOINT)
                 .extracting(ServerAuditRecord::seq)
                 .containsExactlyElementsOf(signed.stream().map(Checkpoint::seq).toList());
         AuditVerification verification = log.verify(key.publicKey());
         assertThat(verification.ok()).as(verification.message()).isTrue();
         assertThat(verification.checked()).isEqualTo(total);
         assertThat(verification.message()).contains(signed.size() + " checkpoint(s)");
-        assertThat(follower.seen()).as("records the listener found, in the order found")
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(follower.seen())
+                .as("records the listener found, in the order found")
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, total).boxed().toList());
     }
 
     @StorageTest
@@ -125,8 +136,12 @@ class AuditGroupCommitTest {
         for (Future<ServerAuditRecord> append : appends) {
             seqs.add(append.get(WAIT_SECONDS, TimeUnit.SECONDS).seq());
         }
-        assertThat(seqs).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(2, QUEUED + 1).boxed().toList());
-        assertThat(wakeUps.get()).as("listener calls: the held transaction's and the one batch's").isEqualTo(2);
+        assertThat(seqs)
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.rangeClosed(2, QUEUED + 1).boxed().toList());
+        assertThat(wakeUps.get())
+                .as("listener calls: the held transaction's and the one batch's")
+                .isEqualTo(2);
         assertThat(log.verify().ok()).isTrue();
         assertThat(log.verify().checked()).isEqualTo(QUEUED + 1);
     }
@@ -144,16 +159,19 @@ class AuditGroupCommitTest {
         for (Future<ServerAuditRecord> append : appends) {
             seqs.add(append.get(WAIT_SECONDS, TimeUnit.SECONDS).seq());
         }
-        assertThat(seqs).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(2, queued + 1).boxed().toList());
-        assertThat(wakeUps.get()).as("listener calls: the held transaction's and two batches'").isEqualTo(3);
+        assertThat(seqs)
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.rangeClosed(2, queued + 1).boxed().toList());
+        assertThat(wakeUps.get())
+                .as("listener calls: the held transaction's and two batches'")
+                .isEqualTo(3);
         AuditVerification verification = log.verify();
         assertThat(verification.ok()).as(verification.message()).isTrue();
         assertThat(verification.checked()).isEqualTo(queued + 1);
     }
 
     @StorageTest
-    void aBatchWhoseTransactionFailsFailsEveryAppendInItAndLeavesNoneOfItsRecords(TestDatabase test)
-            throws Exception {
+    void aBatchWhoseTransactionFailsFailsEveryAppendInItAndLeavesNoneOfItsRecords(TestDatabase test) throws Exception {
         ServerAuditLog log = new ServerAuditLog(test.database(), Clock.systemUTC());
         AtomicInteger wakeUps = new AtomicInteger();
         log.onAppend(wakeUps::incrementAndGet);
@@ -171,13 +189,19 @@ class AuditGroupCommitTest {
                 failures.add(e.getCause().getMessage());
             }
         }
-        assertThat(failures).as("every append of the batch failed, with the same one-line reason").hasSize(QUEUED);
+        assertThat(failures)
+                .as("every append of the batch failed, with the same one-line reason")
+                .hasSize(QUEUED);
         assertThat(new HashSet<>(failures)).hasSize(1);
         assertThat(failures.get(0)).startsWith("database ").doesNotContain("\n");
         assertThat(log.lastSeq()).as("the held transaction's record only").isEqualTo(1);
-        assertThat(log.rows(1, 3, 10)).as("records 2 and 3 of the batch were rolled back").isEmpty();
+        assertThat(log.rows(1, 3, 10))
+                .as("records 2 and 3 of the batch were rolled back")
+                .isEmpty();
         assertThat(log.verify().ok()).isTrue();
-        assertThat(wakeUps.get()).as("the held transaction woke the listener, the failed batch did not").isEqualTo(1);
+        assertThat(wakeUps.get())
+                .as("the held transaction woke the listener, the failed batch did not")
+                .isEqualTo(1);
 
         test.tamper("DELETE FROM audit_log WHERE seq = 4");
         List<Future<ServerAuditRecord>> again = appendBehindHeldTurn(log, QUEUED);
@@ -187,8 +211,10 @@ class AuditGroupCommitTest {
         AuditVerification verification = log.verify();
         assertThat(verification.ok()).as(verification.message()).isTrue();
         assertThat(verification.checked()).isEqualTo(QUEUED + 2);
-        assertThat(log.list(0, 100)).extracting(ServerAuditRecord::seq)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, QUEUED + 2).boxed().toList());
+        assertThat(log.list(0, 100))
+                .extracting(ServerAuditRecord::seq)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, QUEUED + 2).boxed().toList());
         assertThat(wakeUps.get()).isEqualTo(3);
     }
 
@@ -200,12 +226,13 @@ class AuditGroupCommitTest {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<ServerAuditRecord> holder = executor.submit(() -> log.inTransaction(transaction -> {
-            ServerAuditRecord record = transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).build());
+            ServerAuditRecord record = transaction.append(
+                    ServerAuditEvent.builder(EventType.TICKET_OPENED).build());
             holding.countDown();
             try {
                 if (!release.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the held transaction was not released within " + WAIT_SECONDS
-                            + " s");
+                    throw new IllegalStateException(
+                            "the held transaction was not released within " + WAIT_SECONDS + " s");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -219,7 +246,8 @@ class AuditGroupCommitTest {
         for (int i = 0; i < count; i++) {
             int n = i;
             appends.add(executor.submit(() -> log.append(ServerAuditEvent.builder(EventType.STREAM_OPENED)
-                    .actor("queued-" + n).build())));
+                    .actor("queued-" + n)
+                    .build())));
         }
         awaitCondition(() -> log.queuedAppends() == queuedBefore + count, "appends queued behind the turn");
         release.countDown();

@@ -20,8 +20,7 @@ class AuditRowTest {
     void theCanonicalEncodingIsTheDocumentedText() {
         AuditRow row = AuditRow.of(42, Instant.ofEpochMilli(1767225600123L), OPENED, HashChain.GENESIS);
 
-        assertThat(new String(row.canonical(), UTF_8))
-                .isEqualTo("""
+        assertThat(new String(row.canonical(), UTF_8)).isEqualTo("""
                         secureconnect-audit-v1
                         seq=42
                         time=1767225600123
@@ -39,17 +38,26 @@ class AuditRowTest {
 
     @Test
     void valuesAreLengthPrefixedSoNullEmptyAndEmbeddedNewlinesCannotCollide() {
-        ServerAuditEvent nullActor = ServerAuditEvent.builder(EventType.TICKET_OPENED).build();
-        ServerAuditEvent emptyActor = ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("").build();
-        ServerAuditEvent sneaky = ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("x\nappliance=1:y").build();
-        ServerAuditEvent plain = ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("x").appliance("y").build();
+        ServerAuditEvent nullActor =
+                ServerAuditEvent.builder(EventType.TICKET_OPENED).build();
+        ServerAuditEvent emptyActor =
+                ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("").build();
+        ServerAuditEvent sneaky = ServerAuditEvent.builder(EventType.TICKET_OPENED)
+                .actor("x\nappliance=1:y")
+                .build();
+        ServerAuditEvent plain = ServerAuditEvent.builder(EventType.TICKET_OPENED)
+                .actor("x")
+                .appliance("y")
+                .build();
         Instant time = Instant.EPOCH;
 
         assertThat(AuditRow.of(1, time, nullActor, HashChain.GENESIS).hash())
-                .isNotEqualTo(AuditRow.of(1, time, emptyActor, HashChain.GENESIS).hash());
+                .isNotEqualTo(
+                        AuditRow.of(1, time, emptyActor, HashChain.GENESIS).hash());
         assertThat(AuditRow.of(1, time, sneaky, HashChain.GENESIS).hash())
                 .isNotEqualTo(AuditRow.of(1, time, plain, HashChain.GENESIS).hash());
-        assertThat(new String(AuditRow.of(1, time, emptyActor, HashChain.GENESIS).canonical(), UTF_8))
+        assertThat(new String(
+                        AuditRow.of(1, time, emptyActor, HashChain.GENESIS).canonical(), UTF_8))
                 .contains("\nactor=0:\n");
     }
 

@@ -3,11 +3,11 @@ package dev.secureconnect.server.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,10 @@ class CheckpointsTest {
 
     private static void append(ServerAuditLog log, int count) {
         for (int i = 0; i < count; i++) {
-            log.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("operator:root").detail("n", i).build());
+            log.append(ServerAuditEvent.builder(EventType.TICKET_OPENED)
+                    .actor("operator:root")
+                    .detail("n", i)
+                    .build());
         }
     }
 
@@ -38,16 +41,24 @@ class CheckpointsTest {
         ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         Checkpoints checkpoints = checkpoints(log, test);
 
-        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1))).as("empty log").isEmpty();
+        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1)))
+                .as("empty log")
+                .isEmpty();
         append(log, 3);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1))).as("no first checkpoint yet: sign").isPresent();
+        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1)))
+                .as("no first checkpoint yet: sign")
+                .isPresent();
         assertThat(log.lastSeq()).isEqualTo(4);
         assertThat(log.list(3, 1).get(0).event().type()).isEqualTo(EventType.AUDIT_CHECKPOINT);
-        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1))).as("nothing new").isEmpty();
+        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1)))
+                .as("nothing new")
+                .isEmpty();
 
         append(log, 4);
-        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1))).as("4 new, interval not over").isEmpty();
+        assertThat(checkpoints.signIfDue(5, Duration.ofMinutes(1)))
+                .as("4 new, interval not over")
+                .isEmpty();
         append(log, 1);
         Checkpoint byCount = checkpoints.signIfDue(5, Duration.ofMinutes(1)).orElseThrow();
         assertThat(byCount.seq()).isEqualTo(10);
@@ -55,8 +66,12 @@ class CheckpointsTest {
 
         append(log, 1);
         clock.advance(Duration.ofMinutes(2));
-        assertThat(checkpoints.signIfDue(1000, Duration.ofMinutes(1))).as("interval over").isPresent();
-        assertThat(checkpoints.signIfDue(1000, Duration.ofMinutes(1))).as("quiet again").isEmpty();
+        assertThat(checkpoints.signIfDue(1000, Duration.ofMinutes(1)))
+                .as("interval over")
+                .isPresent();
+        assertThat(checkpoints.signIfDue(1000, Duration.ofMinutes(1)))
+                .as("quiet again")
+                .isEmpty();
     }
 
     @StorageTest
@@ -71,7 +86,9 @@ class CheckpointsTest {
 
         AuditVerification intact = log.verify(AuditKey.load(dir).publicKey());
         assertThat(intact.ok()).as(intact.message()).isTrue();
-        assertThat(intact.message()).contains("2 checkpoint(s)").contains("the last at record 8")
+        assertThat(intact.message())
+                .contains("2 checkpoint(s)")
+                .contains("the last at record 8")
                 .contains("records 9..10 not signed yet");
     }
 
@@ -90,7 +107,8 @@ class CheckpointsTest {
         assertThat(result.ok()).isFalse();
         assertThat(result.problem()).isEqualTo(Problem.BAD_CHECKPOINT);
         assertThat(result.firstBadSeq()).isEqualTo(7);
-        assertThat(result.message()).contains("signed by key " + AuditKey.load(elsewhere).keyId())
+        assertThat(result.message())
+                .contains("signed by key " + AuditKey.load(elsewhere).keyId())
                 .contains("not by the audit key " + AuditKey.load(dir).keyId());
     }
 
@@ -108,11 +126,13 @@ class CheckpointsTest {
         String otherSignature = first.jws().split("\\.")[2];
         test.tamper("UPDATE audit_checkpoints SET jws = '" + parts[0] + "." + parts[1] + "." + otherSignature
                 + "' WHERE seq = 6");
-        assertThat(log.verify(key)).extracting(AuditVerification::firstBadSeq, AuditVerification::problem)
+        assertThat(log.verify(key))
+                .extracting(AuditVerification::firstBadSeq, AuditVerification::problem)
                 .containsExactly(6L, Problem.BAD_CHECKPOINT);
         assertThat(log.verify(key).message()).contains("does not verify");
 
-        test.tamper("UPDATE audit_checkpoints SET jws = '" + second.jws() + "' WHERE seq = 6",
+        test.tamper(
+                "UPDATE audit_checkpoints SET jws = '" + second.jws() + "' WHERE seq = 6",
                 "DELETE FROM audit_checkpoints WHERE seq = 3");
         AuditVerification deleted = log.verify(key);
         assertThat(deleted.firstBadSeq()).isEqualTo(3);
@@ -148,23 +168,30 @@ class CheckpointsTest {
         append(log, 4); // 7..10
 
         Path bundle = elsewhere.resolve("audit-3-8.json");
-        AuditBundle.Exported exported = AuditBundle.export(log, checkpoints, key, "node-1", "operator:test", 3, 8, bundle);
+        AuditBundle.Exported exported =
+                AuditBundle.export(log, checkpoints, key, "node-1", "operator:test", 3, 8, bundle);
 
-        assertThat(exported.signedThrough()).as("a checkpoint is signed to cover 8").isEqualTo(11);
+        assertThat(exported.signedThrough())
+                .as("a checkpoint is signed to cover 8")
+                .isEqualTo(11);
         assertThat(exported.records()).isEqualTo(9);
         assertThat(log.list(11, 1).get(0).event().type()).isEqualTo(EventType.AUDIT_EXPORTED);
         AuditVerification ok = AuditBundle.verify(bundle, null);
         assertThat(ok.ok()).as(ok.message()).isTrue();
         assertThat(ok.message()).contains("records 3..11").contains(key.keyId());
         assertThat(AuditBundle.verify(bundle, key.publicKey()).ok()).isTrue();
-        assertThat(AuditBundle.verify(bundle, AuditKey.loadOrCreate(elsewhere.resolve("other")).publicKey()))
-                .extracting(AuditVerification::ok).isEqualTo(false);
+        assertThat(AuditBundle.verify(
+                        bundle,
+                        AuditKey.loadOrCreate(elsewhere.resolve("other")).publicKey()))
+                .extracting(AuditVerification::ok)
+                .isEqualTo(false);
 
         String text = Files.readString(bundle);
         Path edited = elsewhere.resolve("edited.json");
         Files.writeString(edited, text.replaceFirst("\"actor\" : \"operator:root\"", "\"actor\" : \"operator:eve\""));
-        assertThat(AuditBundle.verify(edited, null)).extracting(AuditVerification::firstBadSeq,
-                AuditVerification::problem).containsExactly(3L, Problem.EDITED_RECORD);
+        assertThat(AuditBundle.verify(edited, null))
+                .extracting(AuditVerification::firstBadSeq, AuditVerification::problem)
+                .containsExactly(3L, Problem.EDITED_RECORD);
 
         Path truncated = elsewhere.resolve("truncated.json");
         Files.writeString(truncated, text.replaceFirst("(?s)\"checkpoints\" : \\[.*\\]", "\"checkpoints\" : [ ]"));

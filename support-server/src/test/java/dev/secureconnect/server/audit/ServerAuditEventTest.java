@@ -26,8 +26,15 @@ class ServerAuditEventTest {
     @Test
     void detailsAreACopyThatCannotBeChanged() {
         Map<String, String> details = new HashMap<>(Map.of("reason", "revoked"));
-        ServerAuditEvent event = new ServerAuditEvent(EventType.HANDSHAKE_REFUSED, null, null, null, null, "198.51.100.1:4000",
-                ServerAuditEvent.Outcome.FAILURE, details);
+        ServerAuditEvent event = new ServerAuditEvent(
+                EventType.HANDSHAKE_REFUSED,
+                null,
+                null,
+                null,
+                null,
+                "198.51.100.1:4000",
+                ServerAuditEvent.Outcome.FAILURE,
+                details);
         details.put("reason", "changed");
 
         assertThat(event.details()).containsExactly(Map.entry("reason", "revoked"));
@@ -37,7 +44,8 @@ class ServerAuditEventTest {
     @Test
     void typeAndOutcomeAreRequired() {
         assertThatThrownBy(() -> ServerAuditEvent.builder(null)).hasMessage("type");
-        assertThatThrownBy(() -> ServerAuditEvent.builder(EventType.LINK_UP).outcome(null)).hasMessage("outcome");
+        assertThatThrownBy(() -> ServerAuditEvent.builder(EventType.LINK_UP).outcome(null))
+                .hasMessage("outcome");
     }
 
     @Test

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secureconnect.crypto.chain.HashChain;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.events.EventType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -32,10 +32,12 @@ class ServerAuditLogTest {
         assertThat(appended.get(0).prevHash()).isEqualTo(HashChain.GENESIS);
         assertThat(appended.get(1).prevHash()).isEqualTo(appended.get(0).hash());
         assertThat(appended.get(2).prevHash()).isEqualTo(appended.get(1).hash());
-        assertThat(appended).extracting(ServerAuditRecord::time).containsExactly(
-                Instant.parse("2026-01-01T00:00:01Z"),
-                Instant.parse("2026-01-01T00:00:02Z"),
-                Instant.parse("2026-01-01T00:00:03Z"));
+        assertThat(appended)
+                .extracting(ServerAuditRecord::time)
+                .containsExactly(
+                        Instant.parse("2026-01-01T00:00:01Z"),
+                        Instant.parse("2026-01-01T00:00:02Z"),
+                        Instant.parse("2026-01-01T00:00:03Z"));
         assertThat(log.lastSeq()).isEqualTo(3);
     }
 
@@ -65,7 +67,8 @@ class ServerAuditLogTest {
                 .detail("note", "Grüße, 東京 ✓")
                 .detail("omitted", null)
                 .build();
-        ServerAuditEvent bare = ServerAuditEvent.builder(EventType.TICKET_OPENED).build();
+        ServerAuditEvent bare =
+                ServerAuditEvent.builder(EventType.TICKET_OPENED).build();
 
         ServerAuditRecord first = log.append(full);
         ServerAuditRecord second = log.append(bare);
@@ -86,8 +89,8 @@ class ServerAuditLogTest {
     void verifyAcceptsAnEmptyLogAndAnIntactChain(TestDatabase test) {
         ServerAuditLog log = new ServerAuditLog(test.database(), clock);
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(
-                Problem.NONE, 0, 0, 0, "audit log intact: 0 record(s), head at 0"));
+        assertThat(log.verify())
+                .isEqualTo(new AuditVerification(Problem.NONE, 0, 0, 0, "audit log intact: 0 record(s), head at 0"));
 
         appendSome(log, 5);
 
@@ -105,8 +108,9 @@ class ServerAuditLogTest {
 
         test.tamper("UPDATE audit_log SET details = '{\"title\":\"nothing to see here\"}' WHERE seq = 3");
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(Problem.EDITED_RECORD, 3, 2, 5,
-                "record 3 was edited: its content no longer matches its hash"));
+        assertThat(log.verify())
+                .isEqualTo(new AuditVerification(
+                        Problem.EDITED_RECORD, 3, 2, 5, "record 3 was edited: its content no longer matches its hash"));
     }
 
     @StorageTest
@@ -114,9 +118,19 @@ class ServerAuditLogTest {
         ServerAuditLog log = new ServerAuditLog(test.database(), clock);
         appendSome(log, 5);
         AuditRow original = row(test, 3);
-        AuditRow forged = new AuditRow(original.seq(), original.occurredAt(), original.eventId(), "mallory",
-                        original.applianceSerial(), original.ticket(), original.sessionId(), original.sourceAddress(),
-                        original.outcome(), original.details(), original.prevHash(), null);
+        AuditRow forged = new AuditRow(
+                original.seq(),
+                original.occurredAt(),
+                original.eventId(),
+                "mallory",
+                original.applianceSerial(),
+                original.ticket(),
+                original.sessionId(),
+                original.sourceAddress(),
+                original.outcome(),
+                original.details(),
+                original.prevHash(),
+                null);
 
         test.tamper("UPDATE audit_log SET actor = 'mallory', hash = '" + forged.computeHash() + "' WHERE seq = 3");
 
@@ -134,8 +148,8 @@ class ServerAuditLogTest {
 
         test.tamper("DELETE FROM audit_log WHERE seq = 3");
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(Problem.MISSING_RECORD, 3, 2, 5,
-                "record 3 is missing (deleted)"));
+        assertThat(log.verify())
+                .isEqualTo(new AuditVerification(Problem.MISSING_RECORD, 3, 2, 5, "record 3 is missing (deleted)"));
     }
 
     @StorageTest
@@ -145,8 +159,9 @@ class ServerAuditLogTest {
 
         test.tamper("DELETE FROM audit_log WHERE seq <= 2");
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(Problem.MISSING_RECORD, 1, 0, 5,
-                "records 1..2 are missing (deleted)"));
+        assertThat(log.verify())
+                .isEqualTo(
+                        new AuditVerification(Problem.MISSING_RECORD, 1, 0, 5, "records 1..2 are missing (deleted)"));
     }
 
     @StorageTest
@@ -156,8 +171,13 @@ class ServerAuditLogTest {
 
         test.tamper("DELETE FROM audit_log WHERE seq = 5");
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(Problem.HEAD_MISMATCH, 5, 4, 5,
-                "the log ends at record 4 but its head records 5: record 5 is missing (deleted from the end)"));
+        assertThat(log.verify())
+                .isEqualTo(new AuditVerification(
+                        Problem.HEAD_MISMATCH,
+                        5,
+                        4,
+                        5,
+                        "the log ends at record 4 but its head records 5: record 5 is missing (deleted from the end)"));
     }
 
     @StorageTest
@@ -170,8 +190,13 @@ class ServerAuditLogTest {
                 "UPDATE audit_log SET seq = 3 WHERE seq = 2",
                 "UPDATE audit_log SET seq = 2 WHERE seq = -1");
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(Problem.REORDERED, 2, 1, 5,
-                "record 2 is chained after record 3, not after record 1: records were reordered"));
+        assertThat(log.verify())
+                .isEqualTo(new AuditVerification(
+                        Problem.REORDERED,
+                        2,
+                        1,
+                        5,
+                        "record 2 is chained after record 3, not after record 1: records were reordered"));
     }
 
     @StorageTest
@@ -181,8 +206,13 @@ class ServerAuditLogTest {
 
         test.tamper("UPDATE audit_log SET prev_hash = '" + "f".repeat(64) + "' WHERE seq = 4");
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(Problem.BROKEN_CHAIN, 4, 3, 5,
-                "record 4 does not chain to record 3: its prev_hash was changed"));
+        assertThat(log.verify())
+                .isEqualTo(new AuditVerification(
+                        Problem.BROKEN_CHAIN,
+                        4,
+                        3,
+                        5,
+                        "record 4 does not chain to record 3: its prev_hash was changed"));
     }
 
     @StorageTest
@@ -192,8 +222,13 @@ class ServerAuditLogTest {
 
         test.tamper("UPDATE audit_log SET hash = '" + "a".repeat(64) + "' WHERE seq = 3");
 
-        assertThat(log.verify()).isEqualTo(new AuditVerification(Problem.HASH_MISMATCH, 3, 2, 5,
-                "record 3 has a changed hash: its content is original but its stored hash is not"));
+        assertThat(log.verify())
+                .isEqualTo(new AuditVerification(
+                        Problem.HASH_MISMATCH,
+                        3,
+                        2,
+                        5,
+                        "record 3 has a changed hash: its content is original but its stored hash is not"));
     }
 
     @StorageTest
@@ -228,7 +263,8 @@ class ServerAuditLogTest {
         ServerAuditLog log = new ServerAuditLog(test.database(), clock);
 
         assertThatThrownBy(() -> log.inTransaction(transaction -> {
-                    transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).build());
+                    transaction.append(
+                            ServerAuditEvent.builder(EventType.TICKET_OPENED).build());
                     throw new IllegalStateException("abandoned");
                 }))
                 .hasMessage("abandoned");
@@ -236,8 +272,10 @@ class ServerAuditLogTest {
         assertThat(log.list(0, 10)).isEmpty();
 
         List<ServerAuditRecord> both = log.inTransaction(transaction -> List.of(
-                transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED).build()),
-                transaction.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED).build())));
+                transaction.append(
+                        ServerAuditEvent.builder(EventType.TICKET_OPENED).build()),
+                transaction.append(
+                        ServerAuditEvent.builder(EventType.TICKET_CLOSED).build())));
 
         assertThat(both).extracting(ServerAuditRecord::seq).containsExactly(1L, 2L);
         assertThat(both.get(1).prevHash()).isEqualTo(both.get(0).hash());
@@ -257,11 +295,12 @@ class ServerAuditLogTest {
         List<ServerAuditRecord> records = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             clock.advance(Duration.ofSeconds(1));
-            records.add(log.append(ServerAuditEvent.builder(i % 2 == 1 ? EventType.TICKET_OPENED : EventType.TICKET_CLOSED)
-                    .actor("operator:root")
-                    .ticket(String.valueOf(10_000_000 + i))
-                    .detail("title", "ticket " + i)
-                    .build()));
+            records.add(
+                    log.append(ServerAuditEvent.builder(i % 2 == 1 ? EventType.TICKET_OPENED : EventType.TICKET_CLOSED)
+                            .actor("operator:root")
+                            .ticket(String.valueOf(10_000_000 + i))
+                            .detail("title", "ticket " + i)
+                            .build()));
         }
         return records;
     }

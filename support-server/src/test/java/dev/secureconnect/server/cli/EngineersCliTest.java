@@ -61,9 +61,22 @@ class EngineersCliTest {
         write("appliance.pem", pki.appliance("SN-ENG"));
         write("untrusted.pem", pki.untrusted(TestPki.engineerIdentity("carol")));
         dir = temp.resolve("server");
-        Result init = run("init", "--dir", dir.toString(), "--cert", file("cert.pem"), "--key", file("key.pem"),
-                "--chain", file("chain.pem"), "--ca", file("ca.pem"), "--crl", file("crl.pem"),
-                "--appliance-listen", "127.0.0.1:0");
+        Result init = run(
+                "init",
+                "--dir",
+                dir.toString(),
+                "--cert",
+                file("cert.pem"),
+                "--key",
+                file("key.pem"),
+                "--chain",
+                file("chain.pem"),
+                "--ca",
+                file("ca.pem"),
+                "--crl",
+                file("crl.pem"),
+                "--appliance-listen",
+                "127.0.0.1:0");
         assertThat(init.exitCode()).as(init.err()).isZero();
     }
 
@@ -85,7 +98,10 @@ class EngineersCliTest {
 
     /** The one otpauth:// line of a command's output. */
     static String uriIn(Result result) {
-        List<String> uris = result.out().lines().filter(line -> line.startsWith("otpauth://")).toList();
+        List<String> uris = result.out()
+                .lines()
+                .filter(line -> line.startsWith("otpauth://"))
+                .toList();
         assertThat(uris).as(result.out()).hasSize(1);
         return uris.get(0);
     }
@@ -102,8 +118,12 @@ class EngineersCliTest {
     /** Logs alice in through the store of the server directory, as the engineer listener will. */
     SecondFactorResult login(String code) {
         try (Database database = Database.open(DatabaseSettings.sqlite(dir))) {
-            EngineerStore store = new EngineerStore(database, new ServerAuditLog(database, Clock.systemUTC()),
-                    Clock.systemUTC(), TotpSecretKey.in(dir), EngineerSettings.defaults());
+            EngineerStore store = new EngineerStore(
+                    database,
+                    new ServerAuditLog(database, Clock.systemUTC()),
+                    Clock.systemUTC(),
+                    TotpSecretKey.in(dir),
+                    EngineerSettings.defaults());
             CertificateFingerprint certificate = CertificateFingerprint.of(alice.certificate());
             return store.checkSecondFactor("alice", code, certificate, "127.0.0.1:1");
         }
@@ -117,14 +137,18 @@ class EngineersCliTest {
         assertThat(added.exitCode()).as(added.err()).isZero();
         assertThat(added.err()).isEmpty();
         String uri = uriIn(added);
-        assertThat(uri).startsWith("otpauth://totp/SecureConnect%3Aalice?secret=")
+        assertThat(uri)
+                .startsWith("otpauth://totp/SecureConnect%3Aalice?secret=")
                 .endsWith("&issuer=SecureConnect&algorithm=SHA1&digits=6&period=30");
         String secret = secretIn(uri);
-        assertThat(added.out()).contains("enrolled engineer alice: Test Engineer alice <alice@example.com>,"
-                + " certificate " + CertificateFingerprint.of(alice.certificate()));
-        assertThat(added.out()).contains("warning: the otpauth URI below holds alice's TOTP secret and is not shown"
-                + " again");
-        assertThat(added.out().split(secret, -1)).as("the secret is printed once").hasSize(2);
+        assertThat(added.out())
+                .contains("enrolled engineer alice: Test Engineer alice <alice@example.com>," + " certificate "
+                        + CertificateFingerprint.of(alice.certificate()));
+        assertThat(added.out())
+                .contains("warning: the otpauth URI below holds alice's TOTP secret and is not shown" + " again");
+        assertThat(added.out().split(secret, -1))
+                .as("the secret is printed once")
+                .hasSize(2);
 
         byte[] png = Files.readAllBytes(qr);
         assertThat(Arrays.copyOf(png, PNG_MAGIC.length)).isEqualTo(PNG_MAGIC);
@@ -136,22 +160,31 @@ class EngineersCliTest {
         String code = OathTool.totp(secret);
         assertThat(login(code).ok()).as("oathtool's code is accepted").isTrue();
         assertThat(login(code).reason()).as("once").isEqualTo(SecondFactorResult.Reason.REPLAY);
-        assertThat(Files.readString(dir.resolve("server.db"), StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+        assertThat(Files.readString(dir.resolve("server.db"), StandardCharsets.ISO_8859_1))
+                .doesNotContain(secret);
     }
 
     @Test
     void listShowsTheEngineersButNeverTheirSecrets() throws IOException {
         String secret = secretIn(uriIn(engineers("add", "--login", "alice", "--cert", file("alice.pem"))));
-        assertThat(engineers("add", "--login", "bob", "--cert", file("bob.pem")).exitCode()).isZero();
+        assertThat(engineers("add", "--login", "bob", "--cert", file("bob.pem")).exitCode())
+                .isZero();
 
         Result table = engineers("list");
         assertThat(table.exitCode()).as(table.err()).isZero();
         List<String> lines = table.out().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).startsWith("LOGIN")
+        assertThat(lines.get(0))
+                .startsWith("LOGIN")
                 .contains("STATUS", "LOCKED UNTIL", "NAME", "E-MAIL", "CERTIFICATE");
-        assertThat(lines.get(1)).startsWith("alice").contains("enabled", " - ", "Test Engineer alice",
-                "alice@example.com", CertificateFingerprint.of(alice.certificate()).colonHex());
+        assertThat(lines.get(1))
+                .startsWith("alice")
+                .contains(
+                        "enabled",
+                        " - ",
+                        "Test Engineer alice",
+                        "alice@example.com",
+                        CertificateFingerprint.of(alice.certificate()).colonHex());
         assertThat(lines.get(2)).startsWith("bob");
         assertThat(table.out()).doesNotContain(secret);
 
@@ -193,31 +226,58 @@ class EngineersCliTest {
         assertThat(login(OathTool.totp(newSecret)).ok()).isTrue();
 
         Result audit = run("audit", "list", "--dir", dir.toString());
-        assertThat(audit.out()).contains("engineer.enrolled", "engineer.disabled", "engineer.enabled",
-                "engineer.totp-reset", "login.failed", "login.ok");
+        assertThat(audit.out())
+                .contains(
+                        "engineer.enrolled",
+                        "engineer.disabled",
+                        "engineer.enabled",
+                        "engineer.totp-reset",
+                        "login.failed",
+                        "login.ok");
         assertThat(audit.out()).doesNotContain(oldSecret).doesNotContain(newSecret);
         assertThat(run("audit", "verify", "--dir", dir.toString()).exitCode()).isZero();
     }
 
     @Test
     void badInputIsOneLineAndExitsOneOrTwo() throws IOException {
-        assertOneLineError(engineers("add", "--login", "alice", "--cert", file("appliance.pem")), 1,
+        assertOneLineError(
+                engineers("add", "--login", "alice", "--cert", file("appliance.pem")),
+                1,
                 "the certificate is for appliance SN-ENG, not for an engineer");
-        assertOneLineError(engineers("add", "--login", "bob", "--cert", file("alice.pem")), 1,
+        assertOneLineError(
+                engineers("add", "--login", "bob", "--cert", file("alice.pem")),
+                1,
                 "the certificate is for engineer alice, not for bob");
-        assertOneLineError(engineers("add", "--login", "carol", "--cert", file("untrusted.pem")), 1,
+        assertOneLineError(
+                engineers("add", "--login", "carol", "--cert", file("untrusted.pem")),
+                1,
                 "certificate " + file("untrusted.pem") + " is refused");
         assertOneLineError(engineers("add", "--login", "alice", "--cert", file("missing.pem")), 1, "missing.pem");
         Path taken = Files.writeString(temp.resolve("taken.png"), "keep");
-        assertOneLineError(engineers("add", "--login", "alice", "--cert", file("alice.pem"), "--qr", taken.toString()),
-                1, taken + " already exists");
-        assertOneLineError(engineers("add", "--login", "alice", "--cert", file("alice.pem"), "--qr",
-                temp.resolve("nowhere/alice.png").toString()), 1, "does not exist");
+        assertOneLineError(
+                engineers("add", "--login", "alice", "--cert", file("alice.pem"), "--qr", taken.toString()),
+                1,
+                taken + " already exists");
+        assertOneLineError(
+                engineers(
+                        "add",
+                        "--login",
+                        "alice",
+                        "--cert",
+                        file("alice.pem"),
+                        "--qr",
+                        temp.resolve("nowhere/alice.png").toString()),
+                1,
+                "does not exist");
         assertThat(engineers("list").out().lines()).as("nothing was enrolled").hasSize(1);
         assertThat(dir.resolve("keys/totp.key")).as("nor a key made").doesNotExist();
 
-        assertThat(engineers("add", "--login", "alice", "--cert", file("alice.pem")).exitCode()).isZero();
-        assertOneLineError(engineers("add", "--login", "alice", "--cert", file("alice.pem")), 1,
+        assertThat(engineers("add", "--login", "alice", "--cert", file("alice.pem"))
+                        .exitCode())
+                .isZero();
+        assertOneLineError(
+                engineers("add", "--login", "alice", "--cert", file("alice.pem")),
+                1,
                 "engineer alice is enrolled already");
         for (String command : List.of("disable", "enable", "reset-totp")) {
             assertOneLineError(engineers(command, "nobody"), 1, "engineer nobody is not enrolled");
@@ -231,15 +291,16 @@ class EngineersCliTest {
         assertOneLineError(engineers("add", "--login", "alice"), 2, "--cert");
         assertOneLineError(engineers("disable"), 2, "LOGIN");
         assertOneLineError(run("engineers", "list"), 2, "--dir");
-        assertOneLineError(run("engineers", "list", "--dir", temp.resolve("absent").toString()), 1, "does not exist");
+        assertOneLineError(
+                run("engineers", "list", "--dir", temp.resolve("absent").toString()), 1, "does not exist");
     }
 
     @Test
     void aCorruptedKeyFileIsAOneLineError() throws IOException {
         String secret = secretIn(uriIn(engineers("add", "--login", "alice", "--cert", file("alice.pem"))));
         Files.writeString(dir.resolve("keys/totp.key"), "garbage\n");
-        assertOneLineError(engineers("reset-totp", "alice"), 1, "TOTP key file " + dir.resolve("keys/totp.key")
-                + " is corrupted");
+        assertOneLineError(
+                engineers("reset-totp", "alice"), 1, "TOTP key file " + dir.resolve("keys/totp.key") + " is corrupted");
         assertThat(engineers("list").exitCode()).as("listing needs no key").isZero();
         assertThat(secret).isNotEmpty();
     }

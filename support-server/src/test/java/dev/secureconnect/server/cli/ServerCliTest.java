@@ -63,8 +63,13 @@ class ServerCliTest {
     /** {@code init} with the standard files, except {@code file} replaced by {@code replacement}. */
     Result initReplacing(String file, String replacement) {
         List<String> args = new java.util.ArrayList<>(List.of("init", "--dir", dir.toString()));
-        for (String[] option : new String[][] {{"--cert", "cert.pem"}, {"--key", "key.pem"}, {"--chain", "chain.pem"},
-                {"--ca", "ca.pem"}, {"--crl", "crl.pem"}}) {
+        for (String[] option : new String[][] {
+            {"--cert", "cert.pem"},
+            {"--key", "key.pem"},
+            {"--chain", "chain.pem"},
+            {"--ca", "ca.pem"},
+            {"--crl", "crl.pem"}
+        }) {
             args.add(option[0]);
             String chosen = option[1].equals(file) ? replacement : option[1];
             if (option[1].equals("key.pem") && replacement.equals("appliance.pem")) {
@@ -84,13 +89,14 @@ class ServerCliTest {
 
     @Test
     void anUnknownCommandIsAUsageErrorEvenWithHelp() {
-        for (String[] args : new String[][] {{"nosuch"}, {"engineers", "update-cert", "--help"},
-                {"engineers", "update-cert"}}) {
+        for (String[] args :
+                new String[][] {{"nosuch"}, {"engineers", "update-cert", "--help"}, {"engineers", "update-cert"}}) {
             Result result = run(args);
             assertOneLineError(result, 2, "Unmatched argument");
             assertThat(result.out()).isEmpty();
         }
-        assertOneLineError(run("engineers", "update-cert", "--help"), 2, "'update-cert' (see 'sc-server engineers --help')");
+        assertOneLineError(
+                run("engineers", "update-cert", "--help"), 2, "'update-cert' (see 'sc-server engineers --help')");
     }
 
     @Test
@@ -106,9 +112,13 @@ class ServerCliTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(dir.resolve("server.yaml")).exists();
         assertThat(dir.resolve("server.db")).exists();
-        assertThat(Files.getPosixFilePermissions(dir.resolve("tls/key.pem"))).containsExactlyInAnyOrder(
-                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-        assertThat(Files.readString(dir.resolve("server.yaml"))).contains("port: 0").contains(files.resolve("crl.pem").toString());
+        assertThat(Files.getPosixFilePermissions(dir.resolve("tls/key.pem")))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.readString(dir.resolve("server.yaml")))
+                .contains("port: 0")
+                .contains(files.resolve("crl.pem").toString());
     }
 
     static Stream<Arguments> badInit() {
@@ -122,7 +132,9 @@ class ServerCliTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInit")
     void badInitLeavesNothingBehind(String name, String option, String replacement, String message) throws IOException {
-        Files.writeString(files.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                files.resolve("garbage.pem"),
+                "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
         Result result = initReplacing(option, replacement);
         assertOneLineError(result, 1, message);
         assertThat(dir).doesNotExist();
@@ -153,13 +165,20 @@ class ServerCliTest {
     @Test
     void ticketsOpenListCloseAndTheAuditLogRecordsThem() {
         assertThat(init().exitCode()).isZero();
-        Result opened = run("tickets", "open", "--dir", dir.toString(), "--title", "disk full", "--appliance", "SN-CLI");
+        Result opened =
+                run("tickets", "open", "--dir", dir.toString(), "--title", "disk full", "--appliance", "SN-CLI");
         assertThat(opened.exitCode()).as(opened.err()).isZero();
         String number = opened.out().trim();
         assertThat(number).matches("\\d{8}");
-        assertThat(run("tickets", "list", "--dir", dir.toString()).out()).contains(number).contains("open").contains("disk full");
-        assertThat(run("tickets", "list", "--dir", dir.toString(), "--json").out()).contains("\"number\" : \"" + number + "\"");
-        assertThat(run("tickets", "close", "--dir", dir.toString(), " " + number + " ").exitCode()).isZero();
+        assertThat(run("tickets", "list", "--dir", dir.toString()).out())
+                .contains(number)
+                .contains("open")
+                .contains("disk full");
+        assertThat(run("tickets", "list", "--dir", dir.toString(), "--json").out())
+                .contains("\"number\" : \"" + number + "\"");
+        assertThat(run("tickets", "close", "--dir", dir.toString(), " " + number + " ")
+                        .exitCode())
+                .isZero();
         assertOneLineError(run("tickets", "close", "--dir", dir.toString(), number), 1, "already closed");
         assertOneLineError(run("tickets", "close", "--dir", dir.toString(), "1234567"), 1, "exactly 8 digits");
         assertOneLineError(run("tickets", "close", "--dir", dir.toString(), "99999999"), 1, "99999999");
@@ -172,7 +191,9 @@ class ServerCliTest {
     void auditVerifyFindsAnEditedRow() throws Exception {
         assertThat(init().exitCode()).isZero();
         for (int i = 0; i < 3; i++) {
-            assertThat(run("tickets", "open", "--dir", dir.toString(), "--title", "t" + i).exitCode()).isZero();
+            assertThat(run("tickets", "open", "--dir", dir.toString(), "--title", "t" + i)
+                            .exitCode())
+                    .isZero();
         }
         try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
                 Statement statement = sql.createStatement()) {
@@ -197,23 +218,96 @@ class ServerCliTest {
         assertThat(init().exitCode()).isZero();
         Path offsite = temp.resolve("offsite/audit.jsonl");
 
-        Result added = run("sinks", "add", "--dir", dir.toString(), "--name", "offsite", "--type", "file", "--path",
-                offsite.toString(), "--min-severity", "notice");
+        Result added = run(
+                "sinks",
+                "add",
+                "--dir",
+                dir.toString(),
+                "--name",
+                "offsite",
+                "--type",
+                "file",
+                "--path",
+                offsite.toString(),
+                "--min-severity",
+                "notice");
         assertThat(added.exitCode()).as(added.err()).isZero();
         assertThat(added.out()).contains("added sink offsite: file " + offsite);
-        assertThat(Files.readString(dir.resolve("server.yaml"))).contains("name: offsite").startsWith("# SecureConnect");
-        assertThat(run("sinks", "list", "--dir", dir.toString()).out()).contains("offsite").contains("severity <= notice");
+        assertThat(Files.readString(dir.resolve("server.yaml")))
+                .contains("name: offsite")
+                .startsWith("# SecureConnect");
+        assertThat(run("sinks", "list", "--dir", dir.toString()).out())
+                .contains("offsite")
+                .contains("severity <= notice");
 
-        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "offsite", "--type", "file",
-                "--path", offsite.toString()), 1, "exists already");
-        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "syslog"), 1,
+        assertOneLineError(
+                run(
+                        "sinks",
+                        "add",
+                        "--dir",
+                        dir.toString(),
+                        "--name",
+                        "offsite",
+                        "--type",
+                        "file",
+                        "--path",
+                        offsite.toString()),
+                1,
+                "exists already");
+        assertOneLineError(
+                run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "syslog"),
+                1,
                 "'target' is required");
-        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "syslog",
-                "--target", "127.0.0.1:6514", "--transport", "tls", "--ca", "missing.pem"), 1, "does not exist");
-        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "syslog",
-                "--target", "127.0.0.1:514", "--format", "gelf"), 1, "format 'gelf' is not one of rfc5424, cef, leef, json");
-        assertOneLineError(run("sinks", "add", "--dir", dir.toString(), "--name", "siem", "--type", "file",
-                "--path", "x", "--categories", "nonsense"), 1, "category 'nonsense' is unknown");
+        assertOneLineError(
+                run(
+                        "sinks",
+                        "add",
+                        "--dir",
+                        dir.toString(),
+                        "--name",
+                        "siem",
+                        "--type",
+                        "syslog",
+                        "--target",
+                        "127.0.0.1:6514",
+                        "--transport",
+                        "tls",
+                        "--ca",
+                        "missing.pem"),
+                1,
+                "does not exist");
+        assertOneLineError(
+                run(
+                        "sinks",
+                        "add",
+                        "--dir",
+                        dir.toString(),
+                        "--name",
+                        "siem",
+                        "--type",
+                        "syslog",
+                        "--target",
+                        "127.0.0.1:514",
+                        "--format",
+                        "gelf"),
+                1,
+                "format 'gelf' is not one of rfc5424, cef, leef, json");
+        assertOneLineError(
+                run(
+                        "sinks",
+                        "add",
+                        "--dir",
+                        dir.toString(),
+                        "--name",
+                        "siem",
+                        "--type",
+                        "file",
+                        "--path",
+                        "x",
+                        "--categories",
+                        "nonsense"),
+                1,
+                "category 'nonsense' is unknown");
 
         Result test = run("sinks", "test", "--dir", dir.toString(), "offsite");
         assertThat(test.exitCode()).as(test.err()).isZero();
@@ -225,30 +319,42 @@ class ServerCliTest {
         assertThat(removed.exitCode()).as(removed.err()).isZero();
         assertThat(Files.readString(dir.resolve("server.yaml"))).doesNotContain("offsite");
         assertOneLineError(run("sinks", "remove", "--dir", dir.toString(), "offsite"), 1, "no sink named 'offsite'");
-        assertThat(run("audit", "list", "--dir", dir.toString()).out()).contains("sink.added").contains("sink.test")
+        assertThat(run("audit", "list", "--dir", dir.toString()).out())
+                .contains("sink.added")
+                .contains("sink.test")
                 .contains("sink.removed");
     }
 
     @Test
     void aMalformedSinkInServerYamlIsAClearErrorAtStart() throws Exception {
         assertThat(init().exitCode()).isZero();
-        Files.writeString(dir.resolve("server.yaml"), "sinks:\n  - name: siem\n    type: syslog\n    transport: carrier-pigeon\n"
-                + "    target: 127.0.0.1:514\n", java.nio.file.StandardOpenOption.APPEND);
-        assertOneLineError(run("sinks", "list", "--dir", dir.toString()), 1, "transport 'carrier-pigeon' is not one of udp, tcp, tls");
+        Files.writeString(
+                dir.resolve("server.yaml"),
+                "sinks:\n  - name: siem\n    type: syslog\n    transport: carrier-pigeon\n"
+                        + "    target: 127.0.0.1:514\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertOneLineError(
+                run("sinks", "list", "--dir", dir.toString()),
+                1,
+                "transport 'carrier-pigeon' is not one of udp, tcp, tls");
     }
 
     @Test
     void anExportedBundleVerifiesElsewhereAndATamperedOneNamesItsFirstBadRecord() throws Exception {
         assertThat(init().exitCode()).isZero();
         for (int i = 0; i < 4; i++) {
-            assertThat(run("tickets", "open", "--dir", dir.toString(), "--title", "t" + i).exitCode()).isZero();
+            assertThat(run("tickets", "open", "--dir", dir.toString(), "--title", "t" + i)
+                            .exitCode())
+                    .isZero();
         }
         Path bundle = temp.resolve("bundle.json");
-        Result exported = run("audit", "export", "--dir", dir.toString(), "--from", "2", "--to", "3", "--out",
-                bundle.toString());
+        Result exported =
+                run("audit", "export", "--dir", dir.toString(), "--from", "2", "--to", "3", "--out", bundle.toString());
         assertThat(exported.exitCode()).as(exported.err()).isZero();
         Path key = temp.resolve("audit-key.jwk");
-        assertThat(run("audit", "key", "--dir", dir.toString(), "--out", key.toString()).exitCode()).isZero();
+        assertThat(run("audit", "key", "--dir", dir.toString(), "--out", key.toString())
+                        .exitCode())
+                .isZero();
 
         Result verified = run("audit", "verify", "--bundle", bundle.toString(), "--key", key.toString());
         assertThat(verified.exitCode()).as(verified.err()).isZero();
@@ -257,9 +363,24 @@ class ServerCliTest {
         assertThat(intact.out()).contains("1 checkpoint(s) signed by audit key");
 
         Files.writeString(bundle, Files.readString(bundle).replace("t1", "tX"));
-        assertOneLineError(run("audit", "verify", "--bundle", bundle.toString()), 1, "failed at seq 2: record 2 does not match its hash");
-        assertOneLineError(run("audit", "export", "--dir", dir.toString(), "--from", "5", "--to", "99", "--out",
-                bundle.toString()), 1, "is not a range of the log");
+        assertOneLineError(
+                run("audit", "verify", "--bundle", bundle.toString()),
+                1,
+                "failed at seq 2: record 2 does not match its hash");
+        assertOneLineError(
+                run(
+                        "audit",
+                        "export",
+                        "--dir",
+                        dir.toString(),
+                        "--from",
+                        "5",
+                        "--to",
+                        "99",
+                        "--out",
+                        bundle.toString()),
+                1,
+                "is not a range of the log");
     }
 
     @Test

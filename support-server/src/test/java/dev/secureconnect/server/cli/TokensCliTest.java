@@ -51,10 +51,24 @@ class TokensCliTest {
         Files.writeString(files.resolve("ca.pem"), Pem.certificates(List.of(pki.rootCertificate())));
         Files.writeString(files.resolve("crl.pem"), Pem.crl(pki.revocationList()));
         dir = temp.resolve("server");
-        Result init = run("init", "--dir", dir.toString(), "--cert", files.resolve("cert.pem").toString(),
-                "--key", files.resolve("key.pem").toString(), "--chain", files.resolve("chain.pem").toString(),
-                "--ca", files.resolve("ca.pem").toString(), "--crl", files.resolve("crl.pem").toString(),
-                "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0");
+        Result init = run(
+                "init",
+                "--dir",
+                dir.toString(),
+                "--cert",
+                files.resolve("cert.pem").toString(),
+                "--key",
+                files.resolve("key.pem").toString(),
+                "--chain",
+                files.resolve("chain.pem").toString(),
+                "--ca",
+                files.resolve("ca.pem").toString(),
+                "--crl",
+                files.resolve("crl.pem").toString(),
+                "--appliance-listen",
+                "127.0.0.1:0",
+                "--engineer-listen",
+                "127.0.0.1:0");
         assertThat(init.exitCode()).as(init.err()).isZero();
         assertThat(init.out()).contains("engineer listener: 127.0.0.1:0");
     }
@@ -63,7 +77,8 @@ class TokensCliTest {
     SignedAccessToken issue(Duration lifetime) {
         SignedAccessToken token = new AccessTokenIssuer(TokenKeyFile.load(dir), "sc-server", Clock.systemUTC())
                 .issue(alice.certificate(), "SN-1", "12345678", lifetime, "disk full");
-        try (Database database = Database.open(ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()))) {
+        try (Database database = Database.open(
+                ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()))) {
             new TokenStore(database, new ServerAuditLog(database, Clock.systemUTC()), Clock.systemUTC())
                     .recordIssued(token.claims(), null);
         }
@@ -83,10 +98,15 @@ class TokensCliTest {
         assertThat(set.path("keys")).hasSize(1);
         assertThat(set.path("keys").get(0).has("d")).as("no private part").isFalse();
         Path out = temp.resolve("token-keys.json");
-        assertThat(run("token-key", "--dir", dir.toString(), "--out", out.toString()).exitCode()).isZero();
+        assertThat(run("token-key", "--dir", dir.toString(), "--out", out.toString())
+                        .exitCode())
+                .isZero();
         // the exported set verifies the tokens the server signs
         SignedAccessToken token = issue(Duration.ofHours(1));
-        AccessToken verified = AccessTokenVerifier.builder().trustJwkSetFile(out).revoked(id -> false).build()
+        AccessToken verified = AccessTokenVerifier.builder()
+                .trustJwkSetFile(out)
+                .revoked(id -> false)
+                .build()
                 .verify(token.serialize(), "SN-1", alice.certificate(), ticket -> true);
         assertThat(verified.id()).isEqualTo(token.claims().id());
 
@@ -97,9 +117,12 @@ class TokensCliTest {
     void theDaemonRefusesToStartWithoutItsTokenKey() throws Exception {
         Files.delete(dir.resolve("keys/token-signing.jwk"));
         assertThatThrownBy(() -> ServerDaemon.start(dir, ConfigFile.read(dir), Clock.systemUTC()))
-                .isInstanceOf(CryptoException.class).hasMessageContaining("no token-signing key")
-                .hasMessageContaining("token-key --dir").hasMessageNotContaining("\n");
-        assertThat(run("token-key", "--dir", dir.toString(), "--generate").exitCode()).isZero();
+                .isInstanceOf(CryptoException.class)
+                .hasMessageContaining("no token-signing key")
+                .hasMessageContaining("token-key --dir")
+                .hasMessageNotContaining("\n");
+        assertThat(run("token-key", "--dir", dir.toString(), "--generate").exitCode())
+                .isZero();
         assertThat(dir.resolve("keys/token-signing.jwk")).exists();
     }
 
@@ -111,15 +134,21 @@ class TokensCliTest {
 
         Result list = run("tokens", "list", "--dir", dir.toString());
         assertThat(list.exitCode()).as(list.err()).isZero();
-        assertThat(list.out()).contains(id).contains(other.claims().id().toString()).contains("alice")
-                .contains("active").doesNotContain(active.serialize());
+        assertThat(list.out())
+                .contains(id)
+                .contains(other.claims().id().toString())
+                .contains("alice")
+                .contains("active")
+                .doesNotContain(active.serialize());
 
         Result revoked = run("tokens", "revoke", "--dir", dir.toString(), id, "--reason", "laptop lost");
         assertThat(revoked.exitCode()).as(revoked.err()).isZero();
         assertThat(revoked.out()).contains("revoked access token " + id);
 
         assertThat(run("tokens", "list", "--dir", dir.toString()).out()).doesNotContain(id);
-        JsonNode all = new ObjectMapper().readTree(run("tokens", "list", "--dir", dir.toString(), "--all", "--json").out());
+        JsonNode all = new ObjectMapper()
+                .readTree(run("tokens", "list", "--dir", dir.toString(), "--all", "--json")
+                        .out());
         assertThat(all).hasSize(2);
         JsonNode row = all.get(0).path("id").asText().equals(id) ? all.get(0) : all.get(1);
         assertThat(row.path("status").asText()).isEqualTo("revoked");
@@ -127,7 +156,9 @@ class TokensCliTest {
         assertThat(row.path("revokedBy").asText()).startsWith("operator:");
 
         assertOneLineError(run("tokens", "revoke", "--dir", dir.toString(), id), 1, "revoked already");
-        assertOneLineError(run("tokens", "revoke", "--dir", dir.toString(), "00000000-0000-0000-0000-000000000000"), 1,
+        assertOneLineError(
+                run("tokens", "revoke", "--dir", dir.toString(), "00000000-0000-0000-0000-000000000000"),
+                1,
                 "no access token has the id");
         assertOneLineError(run("tokens", "revoke", "--dir", dir.toString(), "nonsense"), 1, "is not a token id");
         Result audit = run("audit", "list", "--dir", dir.toString(), "--json");

@@ -41,7 +41,9 @@ final class EngineerH2Client implements AutoCloseable {
     /** Opens a stream and sends {@code request} (without END_STREAM). */
     Stream open(Http2Headers request) throws Exception {
         Stream stream = new Stream();
-        Http2StreamChannel channel = new Http2StreamChannelBootstrap(connection).handler(stream).open()
+        Http2StreamChannel channel = new Http2StreamChannelBootstrap(connection)
+                .handler(stream)
+                .open()
                 .get(10, TimeUnit.SECONDS);
         stream.channel = channel;
         channel.writeAndFlush(new DefaultHttp2HeadersFrame(request, false)).sync();
@@ -112,7 +114,8 @@ final class EngineerH2Client implements AutoCloseable {
         }
 
         void send(byte[] bytes, boolean end) throws Exception {
-            channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), end)).sync();
+            channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), end))
+                    .sync();
         }
 
         /** Waits for the end of the server's direction (END_STREAM, reset or close). */

@@ -40,7 +40,11 @@ final class EngineerHttp {
         trust.init(roots);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(tls).version(version).connectTimeout(Duration.ofSeconds(10)).build();
+        client = HttpClient.newBuilder()
+                .sslContext(tls)
+                .version(version)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         base = URI.create("https://localhost:" + server.getPort() + "/api/v1/");
     }
 
@@ -49,8 +53,10 @@ final class EngineerHttp {
     }
 
     Answer post(String endpoint, String session, String body) throws Exception {
-        return send(request(endpoint, session).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("content-type", "application/json").build());
+        return send(request(endpoint, session)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("content-type", "application/json")
+                .build());
     }
 
     Answer get(String endpoint, String session) throws Exception {
@@ -58,7 +64,8 @@ final class EngineerHttp {
     }
 
     private HttpRequest.Builder request(String endpoint, String session) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(endpoint)).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(base.resolve(endpoint)).timeout(Duration.ofSeconds(20));
         if (session != null) {
             request.header("authorization", "Bearer " + session);
         }

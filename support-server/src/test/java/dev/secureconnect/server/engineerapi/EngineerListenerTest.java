@@ -3,9 +3,9 @@ package dev.secureconnect.server.engineerapi;
 import static dev.secureconnect.server.engineerapi.RunningServer.SERIAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -66,7 +66,8 @@ class EngineerListenerTest {
             assertThat(entry.path("since").asText()).isNotEmpty();
             assertThat(entry.path("address").asText()).startsWith("127.0.0.1:");
 
-            EngineerHttp http1 = new EngineerHttp(server.alice, server.daemon.engineerAddress(), HttpClient.Version.HTTP_1_1);
+            EngineerHttp http1 =
+                    new EngineerHttp(server.alice, server.daemon.engineerAddress(), HttpClient.Version.HTTP_1_1);
             Answer overHttp1 = http1.get("appliances", session);
             assertThat(overHttp1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
             assertThat(overHttp1.status()).isEqualTo(200);
@@ -102,7 +103,8 @@ class EngineerListenerTest {
         server.awaitAudit(EventType.TOTP_REPLAY, r -> "alice".equals(r.event().actor()));
 
         for (int attempt = 2; attempt <= 5; attempt++) { // the replay was failure 1
-            assertThat(alice.post("login", null, "{\"totp\":\"000000\"}").status()).isEqualTo(401);
+            assertThat(alice.post("login", null, "{\"totp\":\"000000\"}").status())
+                    .isEqualTo(401);
         }
         Answer locked = alice.post("login", null, "{\"totp\":\"" + server.nextCode(server.aliceSecret) + "\"}");
         assertThat(locked.status()).isEqualTo(423);
@@ -125,14 +127,19 @@ class EngineerListenerTest {
         assertThat(bob.get("appliances", null).status()).isEqualTo(401);
 
         try (EngineerH2Client h2 = new EngineerH2Client(server.bob, server.daemon.engineerAddress())) {
-            EngineerH2Client.Stream stream = h2.open(new DefaultHttp2Headers().method("CONNECT")
-                    .authority("127.0.0.1:22").set("authorization", "Bearer " + session)
-                    .set(LinkProtocol.HEADER_ACCESS_TOKEN, "x.y.z").set(LinkProtocol.HEADER_APPLIANCE, SERIAL));
+            EngineerH2Client.Stream stream = h2.open(new DefaultHttp2Headers()
+                    .method("CONNECT")
+                    .authority("127.0.0.1:22")
+                    .set("authorization", "Bearer " + session)
+                    .set(LinkProtocol.HEADER_ACCESS_TOKEN, "x.y.z")
+                    .set(LinkProtocol.HEADER_APPLIANCE, SERIAL));
             assertThat(stream.status()).isEqualTo("401");
             assertThat(stream.reason()).contains("another certificate");
         }
-        server.awaitAudit(EventType.STREAM_REFUSED, r -> "bob".equals(r.event().actor())
-                && "401".equals(r.event().details().get("status")));
+        server.awaitAudit(
+                EventType.STREAM_REFUSED,
+                r -> "bob".equals(r.event().actor())
+                        && "401".equals(r.event().details().get("status")));
     }
 
     @Test
@@ -141,17 +148,19 @@ class EngineerListenerTest {
         try {
             try {
                 // with TLS 1.3 the client may finish its side before the server refuses its certificate
-                io.netty.channel.Channel channel = TlsClients.connect(group, server.appliance,
-                        server.daemon.engineerAddress(), "h2", pipeline -> {});
-                assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS)).as("closed by the server").isTrue();
+                io.netty.channel.Channel channel = TlsClients.connect(
+                        group, server.appliance, server.daemon.engineerAddress(), "h2", pipeline -> {});
+                assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS))
+                        .as("closed by the server")
+                        .isTrue();
             } catch (Exception refusedDuringTheHandshake) {
                 // refused before the client finished: as good
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        ServerAuditRecord refused = server.awaitAudit(EventType.HANDSHAKE_REFUSED,
-                r -> "engineer".equals(r.event().details().get("listener")));
+        ServerAuditRecord refused = server.awaitAudit(EventType.HANDSHAKE_REFUSED, r -> "engineer"
+                .equals(r.event().details().get("listener")));
         assertThat(refused.event().details().get("reason")).isEqualTo("wrong-role");
     }
 
@@ -165,37 +174,72 @@ class EngineerListenerTest {
             EngineerHttp alice = alice();
             String session = alice.login(server.nextCode(server.aliceSecret));
 
-            Answer issued = alice.post("tokens", session, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket
-                    + "\",\"ttlSeconds\":7200,\"reason\":\"disk full\"}");
+            Answer issued = alice.post(
+                    "tokens",
+                    session,
+                    "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket
+                            + "\",\"ttlSeconds\":7200,\"reason\":\"disk full\"}");
             assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
             assertThat(issued.text("token")).contains(".");
             assertThat(issued.text("appliance")).isEqualTo(SERIAL);
             assertThat(issued.text("ticket")).isEqualTo(ticket);
             ServerAuditRecord audited = server.awaitAudit(EventType.TOKEN_ISSUED, r -> true);
-            assertThat(audited.event().details()).containsEntry("tokenId", issued.text("id"))
-                    .containsEntry("expiresAt", issued.text("expiresAt")).containsEntry("reason", "disk full");
+            assertThat(audited.event().details())
+                    .containsEntry("tokenId", issued.text("id"))
+                    .containsEntry("expiresAt", issued.text("expiresAt"))
+                    .containsEntry("reason", "disk full");
             assertThat(audited.event().actor()).isEqualTo("alice");
             assertThat(audited.event().ticket()).isEqualTo(ticket);
             assertThat(audited.event().details().toString()).doesNotContain(issued.text("token"));
 
-            assertRefused(alice, session, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + closed + "\"}", 403,
+            assertRefused(
+                    alice,
+                    session,
+                    "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + closed + "\"}",
+                    403,
                     "ticket-not-open");
-            assertRefused(alice, session, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + notActive + "\"}", 403,
+            assertRefused(
+                    alice,
+                    session,
+                    "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + notActive + "\"}",
+                    403,
                     "ticket-not-active");
-            assertRefused(alice, session, "{\"appliance\":\"SN-ELSEWHERE\",\"ticket\":\"" + ticket + "\"}", 403,
+            assertRefused(
+                    alice,
+                    session,
+                    "{\"appliance\":\"SN-ELSEWHERE\",\"ticket\":\"" + ticket + "\"}",
+                    403,
                     "appliance-not-connected");
-            assertRefused(alice, session, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket
-                    + "\",\"ttlSeconds\":" + (7 * 86_400 + 1) + "}", 400, "too-long-lived");
+            assertRefused(
+                    alice,
+                    session,
+                    "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket + "\",\"ttlSeconds\":" + (7 * 86_400 + 1)
+                            + "}",
+                    400,
+                    "too-long-lived");
             assertRefused(alice, session, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"1234\"}", 400, "bad-ticket");
 
             EngineerHttp bob = new EngineerHttp(server.bob, server.daemon.engineerAddress());
             String bobSession = bob.login(server.nextCode(server.bobSecret));
-            assertThat(RunningServer.sc("engineers", "disable", "--dir", server.dir.toString(), "bob")).isZero();
-            assertRefused(bob, bobSession, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket + "\"}", 403,
+            assertThat(RunningServer.sc("engineers", "disable", "--dir", server.dir.toString(), "bob"))
+                    .isZero();
+            assertRefused(
+                    bob,
+                    bobSession,
+                    "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket + "\"}",
+                    403,
                     "engineer-disabled");
-            for (String reason : new String[] {"ticket-not-open", "ticket-not-active", "appliance-not-connected",
-                    "too-long-lived", "bad-ticket", "engineer-disabled"}) {
-                server.awaitAudit(EventType.TOKEN_REFUSED, r -> reason.equals(r.event().details().get("reason")));
+            for (String reason : new String[] {
+                "ticket-not-open",
+                "ticket-not-active",
+                "appliance-not-connected",
+                "too-long-lived",
+                "bad-ticket",
+                "engineer-disabled"
+            }) {
+                server.awaitAudit(
+                        EventType.TOKEN_REFUSED,
+                        r -> reason.equals(r.event().details().get("reason")));
             }
         }
     }
@@ -204,14 +248,29 @@ class EngineerListenerTest {
     void curlWithAPemCertificateUsesTheJsonApi() throws Exception {
         Path cert = temp.resolve("alice.pem");
         Path key = temp.resolve("alice-key.pem");
-        java.nio.file.Files.writeString(cert, dev.secureconnect.crypto.pem.Pem.certificates(server.alice.chain().subList(0, 2)));
+        java.nio.file.Files.writeString(
+                cert,
+                dev.secureconnect.crypto.pem.Pem.certificates(
+                        server.alice.chain().subList(0, 2)));
         java.nio.file.Files.writeString(key, dev.secureconnect.crypto.pem.Pem.privateKey(server.alice.privateKey()));
         String base = "https://localhost:" + server.daemon.engineerAddress().getPort() + "/api/v1/";
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var login = json.readTree(curl(cert, key, "-X", "POST", "-H", "content-type: application/json",
-                "-d", "{\"totp\":\"" + server.nextCode(server.aliceSecret) + "\"}", base + "login"));
+        var login = json.readTree(curl(
+                cert,
+                key,
+                "-X",
+                "POST",
+                "-H",
+                "content-type: application/json",
+                "-d",
+                "{\"totp\":\"" + server.nextCode(server.aliceSecret) + "\"}",
+                base + "login"));
         assertThat(login.path("login").asText()).isEqualTo("alice");
-        var appliances = json.readTree(curl(cert, key, "-H", "Authorization: Bearer " + login.path("session").asText(),
+        var appliances = json.readTree(curl(
+                cert,
+                key,
+                "-H",
+                "Authorization: Bearer " + login.path("session").asText(),
                 base + "appliances"));
         assertThat(appliances.path("appliances").isArray()).isTrue();
         var refused = json.readTree(curl(cert, key, base + "appliances"));
@@ -219,8 +278,17 @@ class EngineerListenerTest {
     }
 
     String curl(Path cert, Path key, String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--max-time", "20",
-                "--cert", cert.toString(), "--key", key.toString(), "--cacert", server.file("ca.pem")));
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                "curl",
+                "-sS",
+                "--max-time",
+                "20",
+                "--cert",
+                cert.toString(),
+                "--key",
+                key.toString(),
+                "--cacert",
+                server.file("ca.pem")));
         command.addAll(java.util.List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("curl finished").isTrue();

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import java.net.http.HttpClient;
@@ -54,8 +54,13 @@ class EventsEndpointTest {
     @Test
     void anApiClientPagesThroughTheAuditLogAndResumesFromNext() throws Exception {
         for (int i = 0; i < 5; i++) {
-            server.daemon.audit().append(ServerAuditEvent.builder(EventType.TICKET_OPENED).actor("op")
-                    .appliance(SERIAL).detail("title", "poll " + i).build());
+            server.daemon
+                    .audit()
+                    .append(ServerAuditEvent.builder(EventType.TICKET_OPENED)
+                            .actor("op")
+                            .appliance(SERIAL)
+                            .detail("title", "poll " + i)
+                            .build());
         }
         long head = server.daemon.audit().lastSeq();
         EngineerHttp http = splunk(HttpClient.Version.HTTP_2);
@@ -73,12 +78,16 @@ class EventsEndpointTest {
             assertThat(answer.body().path("next").asLong()).isEqualTo(seen.get(seen.size() - 1));
             after = answer.body().path("next").asLong();
         }
-        assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(1, head).boxed().toList());
+        assertThat(seen)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, head).boxed().toList());
 
         Answer caughtUp = http.get("events?after=" + head, null);
         assertThat(caughtUp.status()).isEqualTo(200);
         assertThat(caughtUp.body().path("events")).isEmpty();
-        assertThat(caughtUp.body().path("next").asLong()).as("next stays at after").isEqualTo(head);
+        assertThat(caughtUp.body().path("next").asLong())
+                .as("next stays at after")
+                .isEqualTo(head);
 
         Answer all = http.get("events", null); // after 0, limit 500
         assertThat(all.body().path("events").size()).isEqualTo((int) head);
@@ -88,7 +97,8 @@ class EventsEndpointTest {
         assertThat(last.path("eventId").asInt()).isEqualTo(EventType.TICKET_OPENED.id());
         assertThat(last.path("details").path("title").asText()).isEqualTo("poll 4");
         assertThat(last.path("hash").asText()).isEqualTo(stored.hash());
-        assertThat(last.path("host").asText()).isEqualTo(ConfigFile.read(server.dir).node());
+        assertThat(last.path("host").asText())
+                .isEqualTo(ConfigFile.read(server.dir).node());
         assertThat(last.path("product").asText()).isEqualTo("SecureConnect Server");
 
         Answer overHttp1 = splunk(HttpClient.Version.HTTP_1_1).get("events?after=" + (head - 1) + "&limit=10", null);
@@ -134,13 +144,21 @@ class EventsEndpointTest {
         assertThat(refused).allSatisfy(answer -> {
             assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
             assertThat(answer.text("reason")).isEqualTo("wrong-role");
-            assertThat(answer.text("error")).isEqualTo("this certificate is an api-client: it may only read /api/v1/events");
+            assertThat(answer.text("error"))
+                    .isEqualTo("this certificate is an api-client: it may only read /api/v1/events");
         });
-        ServerAuditRecord audited = server.awaitAudit(EventType.LOGIN_FAILED, r -> "splunk-prod".equals(r.event().actor()));
-        assertThat(audited.event().details()).containsEntry("reason", "wrong-role").containsKey("certificate");
+        ServerAuditRecord audited = server.awaitAudit(
+                EventType.LOGIN_FAILED, r -> "splunk-prod".equals(r.event().actor()));
+        assertThat(audited.event().details())
+                .containsEntry("reason", "wrong-role")
+                .containsKey("certificate");
         assertThat(audited.event().sourceAddress()).startsWith("127.0.0.1:");
-        RunningServer.waitFor("every refusal audited", () -> server.audit(EventType.LOGIN_FAILED).stream()
-                .filter(r -> "splunk-prod".equals(r.event().actor())).count() == refused.size());
+        RunningServer.waitFor(
+                "every refusal audited",
+                () -> server.audit(EventType.LOGIN_FAILED).stream()
+                                .filter(r -> "splunk-prod".equals(r.event().actor()))
+                                .count()
+                        == refused.size());
     }
 
     @Test
@@ -153,21 +171,30 @@ class EventsEndpointTest {
             assertThat(answer.text("reason")).isEqualTo("wrong-role");
             assertThat(answer.text("error")).isEqualTo("reading the audit log needs an api-client certificate");
         }
-        server.awaitAudit(EventType.LOGIN_FAILED, r -> "alice".equals(r.event().actor())
-                && "wrong-role".equals(r.event().details().get("reason")));
-        assertThat(alice.get("appliances", session).status()).as("the engineer API still works").isEqualTo(200);
+        server.awaitAudit(
+                EventType.LOGIN_FAILED,
+                r -> "alice".equals(r.event().actor())
+                        && "wrong-role".equals(r.event().details().get("reason")));
+        assertThat(alice.get("appliances", session).status())
+                .as("the engineer API still works")
+                .isEqualTo(200);
     }
 
     @Test
     void anApiClientMayNotOpenASessionStream() throws Exception {
         try (EngineerH2Client h2 = new EngineerH2Client(splunk, server.daemon.engineerAddress())) {
-            EngineerH2Client.Stream stream = h2.open(new DefaultHttp2Headers().method("CONNECT")
-                    .authority("127.0.0.1:22").set("authorization", "Bearer x")
-                    .set(LinkProtocol.HEADER_ACCESS_TOKEN, "x.y.z").set(LinkProtocol.HEADER_APPLIANCE, SERIAL));
+            EngineerH2Client.Stream stream = h2.open(new DefaultHttp2Headers()
+                    .method("CONNECT")
+                    .authority("127.0.0.1:22")
+                    .set("authorization", "Bearer x")
+                    .set(LinkProtocol.HEADER_ACCESS_TOKEN, "x.y.z")
+                    .set(LinkProtocol.HEADER_APPLIANCE, SERIAL));
             assertThat(stream.status()).isEqualTo("403");
             assertThat(stream.reason()).isEqualTo("this certificate is an api-client: it may only read /api/v1/events");
         }
-        server.awaitAudit(EventType.STREAM_REFUSED, r -> "splunk-prod".equals(r.event().actor())
-                && "403".equals(r.event().details().get("status")));
+        server.awaitAudit(
+                EventType.STREAM_REFUSED,
+                r -> "splunk-prod".equals(r.event().actor())
+                        && "403".equals(r.event().details().get("status")));
     }
 }

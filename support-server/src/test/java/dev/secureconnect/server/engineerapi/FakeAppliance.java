@@ -59,11 +59,19 @@ final class FakeAppliance implements AutoCloseable {
 
     FakeAppliance(TestPki.Issued certificate, String serial, InetSocketAddress server, List<String> tickets)
             throws Exception {
-        Hello hello = new Hello(serial, LinkProtocol.VERSION, "test", tickets,
+        Hello hello = new Hello(
+                serial,
+                LinkProtocol.VERSION,
+                "test",
+                tickets,
                 List.of(new ServiceEntry("ssh", 22), new ServiceEntry("web", 443)));
-        channel = TlsClients.connect(group, certificate, server, LinkProtocol.ALPN,
-                pipeline -> LinkCodecs.installApplianceSide(pipeline, LinkSettings.DEFAULT,
-                        new ChannelInitializer<Http2StreamChannel>() {
+        channel = TlsClients.connect(
+                group,
+                certificate,
+                server,
+                LinkProtocol.ALPN,
+                pipeline -> LinkCodecs.installApplianceSide(
+                        pipeline, LinkSettings.DEFAULT, new ChannelInitializer<Http2StreamChannel>() {
                             @Override
                             protected void initChannel(Http2StreamChannel stream) {
                                 stream.pipeline().addLast(new Serve(hello));
@@ -124,13 +132,16 @@ final class FakeAppliance implements AutoCloseable {
         }
 
         private String path() {
-            return request.path() == null ? "" : new QueryStringDecoder(request.path().toString()).path();
+            return request.path() == null
+                    ? ""
+                    : new QueryStringDecoder(request.path().toString()).path();
         }
 
         private void onRequest(ChannelHandlerContext ctx) {
             if (method().equals("GET") && path().equals(LinkProtocol.PATH_HELLO)) {
                 ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
-                byte[] line = (new String(LinkJson.encode(hello), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+                byte[] line = (new String(LinkJson.encode(hello), StandardCharsets.UTF_8) + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(line), false));
                 return;
             }
@@ -139,8 +150,11 @@ final class FakeAppliance implements AutoCloseable {
             }
             sessionRequests.add(request);
             if (method().equals("CONNECT") && request.authority().toString().endsWith(":9")) {
-                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("403")
-                        .set(LinkProtocol.HEADER_REASON, "port 9 is not allow-listed"), true));
+                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
+                        new DefaultHttp2Headers()
+                                .status("403")
+                                .set(LinkProtocol.HEADER_REASON, "port 9 is not allow-listed"),
+                        true));
                 return;
             }
             Http2Headers ok = new DefaultHttp2Headers().status("200");
@@ -175,16 +189,19 @@ final class FakeAppliance implements AutoCloseable {
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
             } else if (path.equals(LinkProtocol.PATH_EXEC)) {
                 CharSequence args = request.get(LinkProtocol.HEADER_ARGS);
-                String output = "ran " + request.get(LinkProtocol.HEADER_COMMAND) + (args == null ? "" : " " + args) + "\n";
+                String output =
+                        "ran " + request.get(LinkProtocol.HEADER_COMMAND) + (args == null ? "" : " " + args) + "\n";
                 ctx.write(new DefaultHttp2DataFrame(Unpooled.copiedBuffer(output, StandardCharsets.UTF_8), false));
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
                         new DefaultHttp2Headers().set(LinkProtocol.TRAILER_EXIT_STATUS, "3"), true));
             } else if (method().equals("PUT")) {
                 byte[] bytes = body.toByteArray();
                 stored.add(bytes);
-                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers()
-                        .set(LinkProtocol.HEADER_FILE_SIZE, Integer.toString(bytes.length))
-                        .set(LinkProtocol.HEADER_FILE_SHA256, sha256(bytes)), true));
+                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(
+                        new DefaultHttp2Headers()
+                                .set(LinkProtocol.HEADER_FILE_SIZE, Integer.toString(bytes.length))
+                                .set(LinkProtocol.HEADER_FILE_SHA256, sha256(bytes)),
+                        true));
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
@@ -17,7 +18,6 @@ import dev.secureconnect.server.engineers.TotpSecretKey;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.events.EventType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -57,13 +57,34 @@ final class RunningServer implements AutoCloseable {
         Files.writeString(files.resolve("ca.pem"), Pem.certificates(List.of(pki.rootCertificate())));
         Files.writeString(files.resolve("crl.pem"), Pem.crl(pki.revocationList()));
         dir = temp.resolve("server");
-        String[] init = {"init", "--dir", dir.toString(), "--cert", file("cert.pem"), "--key", file("key.pem"),
-            "--chain", file("chain.pem"), "--ca", file("ca.pem"), "--crl", file("crl.pem"),
-            "--appliance-listen", "127.0.0.1:0", "--engineer-listen", "127.0.0.1:0"};
+        String[] init = {
+            "init",
+            "--dir",
+            dir.toString(),
+            "--cert",
+            file("cert.pem"),
+            "--key",
+            file("key.pem"),
+            "--chain",
+            file("chain.pem"),
+            "--ca",
+            file("ca.pem"),
+            "--crl",
+            file("crl.pem"),
+            "--appliance-listen",
+            "127.0.0.1:0",
+            "--engineer-listen",
+            "127.0.0.1:0"
+        };
         assertThat(sc(init)).isZero();
-        try (Database database = Database.open(ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()))) {
-            EngineerStore engineers = new EngineerStore(database, new ServerAuditLog(database, clock), clock,
-                    TotpSecretKey.in(dir), EngineerSettings.defaults());
+        try (Database database = Database.open(
+                ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()))) {
+            EngineerStore engineers = new EngineerStore(
+                    database,
+                    new ServerAuditLog(database, clock),
+                    clock,
+                    TotpSecretKey.in(dir),
+                    EngineerSettings.defaults());
             aliceSecret = engineers.add("alice", alice.certificate(), "test").secret();
             bobSecret = engineers.add("bob", bob.certificate(), "test").secret();
             // carol's certificate is trusted by the CA but she is not enrolled
@@ -79,7 +100,9 @@ final class RunningServer implements AutoCloseable {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = ScServer.run(new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(err.toString()).as("stderr of sc-server %s", String.join(" ", args)).isEmpty();
+        assertThat(err.toString())
+                .as("stderr of sc-server %s", String.join(" ", args))
+                .isEmpty();
         return code;
     }
 
@@ -96,8 +119,10 @@ final class RunningServer implements AutoCloseable {
     /** Connects the fake appliance with {@code tickets} and waits until the server accepted them on its link. */
     FakeAppliance connectAppliance(String... tickets) throws Exception {
         FakeAppliance fake = new FakeAppliance(appliance, SERIAL, daemon.applianceAddress(), List.of(tickets));
-        waitFor("tickets accepted on the link", () -> daemon.links().acceptedTickets(SERIAL)
-                .map(accepted -> accepted.containsAll(List.of(tickets))).orElse(false));
+        waitFor("tickets accepted on the link", () -> daemon.links()
+                .acceptedTickets(SERIAL)
+                .map(accepted -> accepted.containsAll(List.of(tickets)))
+                .orElse(false));
         return fake;
     }
 
@@ -106,7 +131,9 @@ final class RunningServer implements AutoCloseable {
         ServerAuditRecord[] found = new ServerAuditRecord[1];
         waitFor("audit record " + type.eventName(), () -> {
             Optional<ServerAuditRecord> record = daemon.audit().list(0, ServerAuditLog.MAX_LIST_LIMIT).stream()
-                    .filter(r -> r.event().type() == type).filter(filter).findFirst();
+                    .filter(r -> r.event().type() == type)
+                    .filter(filter)
+                    .findFirst();
             record.ifPresent(r -> found[0] = r);
             return record.isPresent();
         });
@@ -114,7 +141,9 @@ final class RunningServer implements AutoCloseable {
     }
 
     List<ServerAuditRecord> audit(EventType type) {
-        return daemon.audit().list(0, ServerAuditLog.MAX_LIST_LIMIT).stream().filter(r -> r.event().type() == type).toList();
+        return daemon.audit().list(0, ServerAuditLog.MAX_LIST_LIMIT).stream()
+                .filter(r -> r.event().type() == type)
+                .toList();
     }
 
     /** Waits up to 20 s for {@code condition}. */

@@ -4,9 +4,9 @@ import static dev.secureconnect.server.engineerapi.RunningServer.SERIAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.token.SignedAccessToken;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.bootstrap.ServerBootstrap;
@@ -68,7 +68,8 @@ class SessionStreamsTest {
     }
 
     Answer token() throws Exception {
-        Answer answer = alice.post("tokens", session, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket + "\"}");
+        Answer answer =
+                alice.post("tokens", session, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket + "\"}");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         return answer;
     }
@@ -84,8 +85,8 @@ class SessionStreamsTest {
     }
 
     Http2Headers connect(String token, int port) {
-        return credentials(new DefaultHttp2Headers().method("CONNECT").authority("127.0.0.1:" + port), session, token,
-                SERIAL);
+        return credentials(
+                new DefaultHttp2Headers().method("CONNECT").authority("127.0.0.1:" + port), session, token, SERIAL);
     }
 
     @Test
@@ -104,7 +105,8 @@ class SessionStreamsTest {
         assertThat(forwarded.get("authorization").toString()).isEqualTo("Bearer " + token.text("token"));
         assertThat(forwarded.get(LinkProtocol.HEADER_ENGINEER).toString()).isEqualTo("alice");
         assertThat(forwarded.get(LinkProtocol.HEADER_ENGINEER_CERTIFICATE).toString())
-                .isEqualTo(Base64.getEncoder().encodeToString(server.alice.certificate().getEncoded()));
+                .isEqualTo(Base64.getEncoder()
+                        .encodeToString(server.alice.certificate().getEncoded()));
         assertThat(forwarded.contains(LinkProtocol.HEADER_ACCESS_TOKEN)).isFalse();
         assertThat(forwarded.contains(LinkProtocol.HEADER_APPLIANCE)).isFalse();
 
@@ -126,35 +128,61 @@ class SessionStreamsTest {
 
         stream.send(new byte[0], true);
         assertThat(stream.awaitEnd()).isTrue();
-        ServerAuditRecord opened = server.awaitAudit(EventType.STREAM_OPENED, r -> sessionId.equals(r.event().sessionId()));
+        ServerAuditRecord opened = server.awaitAudit(
+                EventType.STREAM_OPENED, r -> sessionId.equals(r.event().sessionId()));
         assertThat(opened.event().actor()).isEqualTo("alice");
         assertThat(opened.event().applianceSerial()).isEqualTo(SERIAL);
         assertThat(opened.event().ticket()).isEqualTo(ticket);
-        assertThat(opened.event().details()).containsEntry("tokenId", token.text("id")).containsEntry("kind", "connect")
+        assertThat(opened.event().details())
+                .containsEntry("tokenId", token.text("id"))
+                .containsEntry("kind", "connect")
                 .containsEntry("target", "127.0.0.1:22");
-        ServerAuditRecord closed = server.awaitAudit(EventType.STREAM_CLOSED, r -> sessionId.equals(r.event().sessionId()));
-        assertThat(closed.event().details()).containsEntry("bytesToAppliance", "4")
-                .containsEntry("bytesFromAppliance", "4").containsKeys("durationMs", "reason");
+        ServerAuditRecord closed = server.awaitAudit(
+                EventType.STREAM_CLOSED, r -> sessionId.equals(r.event().sessionId()));
+        assertThat(closed.event().details())
+                .containsEntry("bytesToAppliance", "4")
+                .containsEntry("bytesFromAppliance", "4")
+                .containsKeys("durationMs", "reason");
     }
 
     @Test
     void execGetAndPutRelayTheirHeadersAndTrailersAndAreAudited() throws Exception {
         String token = token().text("token");
-        EngineerH2Client.Stream exec = h2.open(credentials(new DefaultHttp2Headers().method("POST").scheme("https")
-                .authority("localhost").path(LinkProtocol.PATH_EXEC).set(LinkProtocol.HEADER_COMMAND, "collect-logs")
-                .set(LinkProtocol.HEADER_ARGS, "[\"--since\",\"1h\"]"), session, token, SERIAL));
+        EngineerH2Client.Stream exec = h2.open(credentials(
+                new DefaultHttp2Headers()
+                        .method("POST")
+                        .scheme("https")
+                        .authority("localhost")
+                        .path(LinkProtocol.PATH_EXEC)
+                        .set(LinkProtocol.HEADER_COMMAND, "collect-logs")
+                        .set(LinkProtocol.HEADER_ARGS, "[\"--since\",\"1h\"]"),
+                session,
+                token,
+                SERIAL));
         assertThat(exec.status()).as(exec.reason()).isEqualTo("200");
         exec.send(new byte[0], true);
         assertThat(exec.awaitEnd()).isTrue();
-        assertThat(new String(exec.body(), StandardCharsets.UTF_8)).isEqualTo("ran collect-logs [\"--since\",\"1h\"]\n");
-        assertThat(exec.trailers().get(LinkProtocol.TRAILER_EXIT_STATUS).toString()).isEqualTo("3");
+        assertThat(new String(exec.body(), StandardCharsets.UTF_8))
+                .isEqualTo("ran collect-logs [\"--since\",\"1h\"]\n");
+        assertThat(exec.trailers().get(LinkProtocol.TRAILER_EXIT_STATUS).toString())
+                .isEqualTo("3");
         ServerAuditRecord run = server.awaitAudit(EventType.COMMAND_RUN, r -> true);
-        assertThat(run.event().details()).containsEntry("name", "collect-logs").containsEntry("exitStatus", "3")
-                .containsEntry("args", "[\"--since\",\"1h\"]").containsEntry("truncated", "false")
+        assertThat(run.event().details())
+                .containsEntry("name", "collect-logs")
+                .containsEntry("exitStatus", "3")
+                .containsEntry("args", "[\"--since\",\"1h\"]")
+                .containsEntry("truncated", "false")
                 .containsEntry("timedOut", "false");
 
-        EngineerH2Client.Stream get = h2.open(credentials(new DefaultHttp2Headers().method("GET").scheme("https")
-                .authority("localhost").path("/v1/files?path=%2Fvar%2Flog%2Fapp%20one.log"), session, token, SERIAL));
+        EngineerH2Client.Stream get = h2.open(credentials(
+                new DefaultHttp2Headers()
+                        .method("GET")
+                        .scheme("https")
+                        .authority("localhost")
+                        .path("/v1/files?path=%2Fvar%2Flog%2Fapp%20one.log"),
+                session,
+                token,
+                SERIAL));
         assertThat(get.status()).as(get.reason()).isEqualTo("200");
         assertThat(get.response().get(LinkProtocol.HEADER_FILE_SHA256).toString())
                 .isEqualTo(FakeAppliance.sha256(FakeAppliance.FILE));
@@ -162,36 +190,53 @@ class SessionStreamsTest {
         assertThat(get.awaitEnd()).isTrue();
         assertThat(get.wasReset()).as("the server reset the get stream").isFalse();
         String getSession = get.response().get(LinkProtocol.HEADER_SESSION).toString();
-        ServerAuditRecord getClosed = server.awaitAudit(EventType.STREAM_CLOSED, r -> getSession.equals(r.event().sessionId()));
-        assertThat(get.body()).as("get body; the server's record: " + getClosed.event().details()).isEqualTo(FakeAppliance.FILE);
+        ServerAuditRecord getClosed = server.awaitAudit(
+                EventType.STREAM_CLOSED, r -> getSession.equals(r.event().sessionId()));
+        assertThat(get.body())
+                .as("get body; the server's record: " + getClosed.event().details())
+                .isEqualTo(FakeAppliance.FILE);
         Http2Headers forwardedGet = appliance.sessionRequests.poll(10, TimeUnit.SECONDS); // exec
         forwardedGet = appliance.sessionRequests.poll(10, TimeUnit.SECONDS);
-        assertThat(new io.netty.handler.codec.http.QueryStringDecoder(forwardedGet.path().toString()).parameters()
-                .get("path")).containsExactly("/var/log/app one.log");
+        assertThat(new io.netty.handler.codec.http.QueryStringDecoder(
+                                forwardedGet.path().toString())
+                        .parameters()
+                        .get("path"))
+                .containsExactly("/var/log/app one.log");
         ServerAuditRecord fileGet = server.awaitAudit(EventType.FILE_GET, r -> true);
-        assertThat(fileGet.event().details()).containsEntry("path", "/var/log/app one.log")
+        assertThat(fileGet.event().details())
+                .containsEntry("path", "/var/log/app one.log")
                 .containsEntry("size", Integer.toString(FakeAppliance.FILE.length))
                 .containsEntry("sha256", FakeAppliance.sha256(FakeAppliance.FILE));
 
         byte[] upload = "new configuration\n".getBytes(StandardCharsets.UTF_8);
-        EngineerH2Client.Stream put = h2.open(credentials(new DefaultHttp2Headers().method("PUT").scheme("https")
-                .authority("localhost").path("/v1/files?path=%2Ftmp%2Fnew.conf"), session, token, SERIAL));
+        EngineerH2Client.Stream put = h2.open(credentials(
+                new DefaultHttp2Headers()
+                        .method("PUT")
+                        .scheme("https")
+                        .authority("localhost")
+                        .path("/v1/files?path=%2Ftmp%2Fnew.conf"),
+                session,
+                token,
+                SERIAL));
         assertThat(put.status()).as(put.reason()).isEqualTo("200");
         put.send(upload, true);
         assertThat(put.awaitEnd()).isTrue();
         assertThat(appliance.stored.poll(10, TimeUnit.SECONDS)).isEqualTo(upload);
-        assertThat(put.trailers().get(LinkProtocol.HEADER_FILE_SHA256).toString()).isEqualTo(FakeAppliance.sha256(upload));
+        assertThat(put.trailers().get(LinkProtocol.HEADER_FILE_SHA256).toString())
+                .isEqualTo(FakeAppliance.sha256(upload));
         ServerAuditRecord filePut = server.awaitAudit(EventType.FILE_PUT, r -> true);
-        assertThat(filePut.event().details()).containsEntry("path", "/tmp/new.conf")
-                .containsEntry("size", Integer.toString(upload.length)).containsEntry("sha256", FakeAppliance.sha256(upload));
+        assertThat(filePut.event().details())
+                .containsEntry("path", "/tmp/new.conf")
+                .containsEntry("size", Integer.toString(upload.length))
+                .containsEntry("sha256", FakeAppliance.sha256(upload));
     }
 
     @Test
     void streamsAreRefusedWithAReasonAndAudited() throws Exception {
         String token = token().text("token");
 
-        EngineerH2Client.Stream noSession = h2.open(credentials(new DefaultHttp2Headers().method("CONNECT")
-                .authority("127.0.0.1:22"), null, token, SERIAL));
+        EngineerH2Client.Stream noSession = h2.open(credentials(
+                new DefaultHttp2Headers().method("CONNECT").authority("127.0.0.1:22"), null, token, SERIAL));
         assertThat(noSession.status()).isEqualTo("401");
         EngineerH2Client.Stream noToken = h2.open(connect(null, 22));
         assertThat(noToken.status()).isEqualTo("401");
@@ -199,12 +244,14 @@ class SessionStreamsTest {
         EngineerH2Client.Stream elsewhere = h2.open(connect(token, 22).set(LinkProtocol.HEADER_APPLIANCE, "SN-OTHER"));
         assertThat(elsewhere.status()).isEqualTo("403");
         assertThat(elsewhere.reason()).contains("SN-OTHER");
-        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "wrong-audience".equals(r.event().details().get("reason")));
+        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "wrong-audience"
+                .equals(r.event().details().get("reason")));
         EngineerH2Client.Stream tampered = h2.open(connect(token.substring(0, token.length() - 4) + "AAAA", 22));
         assertThat(tampered.status()).isEqualTo("403");
-        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "bad-signature".equals(r.event().details().get("reason")));
-        EngineerH2Client.Stream notLoopback = h2.open(credentials(new DefaultHttp2Headers().method("CONNECT")
-                .authority("10.0.0.1:22"), session, token, SERIAL));
+        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "bad-signature"
+                .equals(r.event().details().get("reason")));
+        EngineerH2Client.Stream notLoopback = h2.open(credentials(
+                new DefaultHttp2Headers().method("CONNECT").authority("10.0.0.1:22"), session, token, SERIAL));
         assertThat(notLoopback.status()).isEqualTo("400");
         EngineerH2Client.Stream byAppliance = h2.open(connect(token, 9));
         assertThat(byAppliance.status()).isEqualTo("403");
@@ -214,14 +261,18 @@ class SessionStreamsTest {
         EngineerHttp bob = new EngineerHttp(server.bob, server.daemon.engineerAddress());
         String bobSession = bob.login(server.nextCode(server.bobSecret));
         try (EngineerH2Client bobH2 = new EngineerH2Client(server.bob, server.daemon.engineerAddress())) {
-            EngineerH2Client.Stream misused = bobH2.open(credentials(new DefaultHttp2Headers().method("CONNECT")
-                    .authority("127.0.0.1:22"), bobSession, token, SERIAL));
+            EngineerH2Client.Stream misused = bobH2.open(credentials(
+                    new DefaultHttp2Headers().method("CONNECT").authority("127.0.0.1:22"), bobSession, token, SERIAL));
             assertThat(misused.status()).isEqualTo("403");
             assertThat(misused.reason()).contains("issued to engineer alice");
         }
-        ServerAuditRecord misuse = server.awaitAudit(EventType.TOKEN_MISUSED, r -> "bob".equals(r.event().actor()));
-        assertThat(misuse.event().details()).containsEntry("reason", "wrong-holder").containsEntry("tokenEngineer", "alice");
-        server.awaitAudit(EventType.STREAM_REFUSED, r -> "bob".equals(r.event().actor())); // written after token.misused
+        ServerAuditRecord misuse = server.awaitAudit(
+                EventType.TOKEN_MISUSED, r -> "bob".equals(r.event().actor()));
+        assertThat(misuse.event().details())
+                .containsEntry("reason", "wrong-holder")
+                .containsEntry("tokenEngineer", "alice");
+        server.awaitAudit(
+                EventType.STREAM_REFUSED, r -> "bob".equals(r.event().actor())); // written after token.misused
         assertThat(server.audit(EventType.STREAM_REFUSED)).hasSizeGreaterThanOrEqualTo(7);
         assertThat(server.audit(EventType.STREAM_OPENED)).isEmpty();
         assertThat(appliance.sessionRequests).hasSize(1); // only the one the appliance itself refused (port 9)
@@ -230,7 +281,8 @@ class SessionStreamsTest {
         server.daemon.tickets().close(dev.secureconnect.tunnel.link.TicketNumber.parse(ticket), "test");
         EngineerH2Client.Stream closedTicket = h2.open(connect(token, 22));
         assertThat(closedTicket.status()).isEqualTo("403");
-        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "ticket-not-accepted".equals(r.event().details().get("reason")));
+        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "ticket-not-accepted"
+                .equals(r.event().details().get("reason")));
     }
 
     @Test
@@ -240,8 +292,15 @@ class SessionStreamsTest {
         assertThat(stream.status()).isEqualTo("200");
         assertThat(appliance.revocations.poll(10, TimeUnit.SECONDS)).isEqualTo("{\"revoked\":[]}"); // after admission
 
-        assertThat(RunningServer.sc("tokens", "revoke", "--dir", server.dir.toString(), token.text("id"),
-                "--reason", "laptop lost")).isZero();
+        assertThat(RunningServer.sc(
+                        "tokens",
+                        "revoke",
+                        "--dir",
+                        server.dir.toString(),
+                        token.text("id"),
+                        "--reason",
+                        "laptop lost"))
+                .isZero();
         EngineerH2Client.Stream after = h2.open(connect(token.text("token"), 22));
         assertThat(after.status()).isEqualTo("403");
         assertThat(after.reason()).contains("revoked");
@@ -251,12 +310,14 @@ class SessionStreamsTest {
         String pushed = appliance.revocations.poll(10, TimeUnit.SECONDS);
         assertThat(pushed).contains(token.text("id")).contains(token.text("expiresAt"));
         ServerAuditRecord revoked = server.awaitAudit(EventType.TOKEN_REVOKED, r -> true);
-        assertThat(revoked.event().details()).containsEntry("tokenId", token.text("id"))
+        assertThat(revoked.event().details())
+                .containsEntry("tokenId", token.text("id"))
                 .containsEntry("reason", "laptop lost");
         ServerAuditRecord closed = server.awaitAudit(EventType.STREAM_CLOSED, r -> true);
         assertThat(closed.event().details().get("reason")).contains("revoked");
         assertThat(closed.event().outcome()).isEqualTo(dev.secureconnect.server.audit.ServerAuditEvent.Outcome.FAILURE);
-        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "revoked".equals(r.event().details().get("reason")));
+        server.awaitAudit(EventType.TOKEN_REFUSED, r -> "revoked"
+                .equals(r.event().details().get("reason")));
     }
 
     @Test
@@ -265,13 +326,17 @@ class SessionStreamsTest {
         EventLoopGroup group = new NioEventLoopGroup(1);
         CompletableFuture<Relay> relay = new CompletableFuture<>();
         try {
-            Channel door = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            Channel door = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            server.daemon.sessions().openConnect(token, server.alice.certificate(), 22, ch)
+                            server.daemon
+                                    .sessions()
+                                    .openConnect(token, server.alice.certificate(), 22, ch)
                                     .addListener(opened -> {
                                         if (opened.isSuccess()) {
                                             relay.complete((Relay) opened.getNow());
@@ -281,7 +346,9 @@ class SessionStreamsTest {
                                     });
                         }
                     })
-                    .bind("127.0.0.1", 0).sync().channel();
+                    .bind("127.0.0.1", 0)
+                    .sync()
+                    .channel();
             try (Socket socket = new Socket("127.0.0.1", ((InetSocketAddress) door.localAddress()).getPort())) {
                 socket.setSoTimeout(10_000);
                 relay.get(10, TimeUnit.SECONDS);
@@ -289,7 +356,8 @@ class SessionStreamsTest {
                 out.write("hello".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = socket.getInputStream();
-                assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+                assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII))
+                        .isEqualTo("hello");
             }
             door.close().sync();
         } finally {

@@ -40,16 +40,25 @@ final class TlsClients {
      * Connects to {@code server} as {@code who} with ALPN {@code alpn}; once the handshake succeeded,
      * {@code onHandshake} sets up the pipeline. Completes with the channel then, or fails with the handshake's cause.
      */
-    static Channel connect(EventLoopGroup group, TestPki.Issued who, InetSocketAddress server, String alpn,
-            Consumer<ChannelPipeline> onHandshake) throws Exception {
-        SslContext context = SslContexts.client(keys(who), trust(), List.of(alpn), (peer, subject, reason, message) -> {});
+    static Channel connect(
+            EventLoopGroup group,
+            TestPki.Issued who,
+            InetSocketAddress server,
+            String alpn,
+            Consumer<ChannelPipeline> onHandshake)
+            throws Exception {
+        SslContext context =
+                SslContexts.client(keys(who), trust(), List.of(alpn), (peer, subject, reason, message) -> {});
         CompletableFuture<Channel> ready = new CompletableFuture<>();
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(SslContexts.clientHandler(context, ch.alloc(), "localhost",
-                                server.getPort(), Duration.ofSeconds(10)));
+                        ch.pipeline()
+                                .addLast(SslContexts.clientHandler(
+                                        context, ch.alloc(), "localhost", server.getPort(), Duration.ofSeconds(10)));
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -75,7 +84,8 @@ final class TlsClients {
                         });
                     }
                 })
-                .connect(server).sync();
+                .connect(server)
+                .sync();
         return ready.get(15, TimeUnit.SECONDS);
     }
 }

@@ -8,6 +8,7 @@ import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditEvent.Outcome;
 import dev.secureconnect.server.audit.ServerAuditLog;
@@ -17,7 +18,6 @@ import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,7 +61,8 @@ class EngineerStoreTest {
     }
 
     EngineerStore store(Database database, EngineerSettings settings) {
-        return new EngineerStore(database, new ServerAuditLog(database, clock), clock, TotpSecretKey.in(serverDir), settings);
+        return new EngineerStore(
+                database, new ServerAuditLog(database, clock), clock, TotpSecretKey.in(serverDir), settings);
     }
 
     ServerAuditLog audit(TestDatabase test) {
@@ -89,8 +90,17 @@ class EngineerStoreTest {
         Enrolment enrolment = store.add("alice", alice.certificate(), OPERATOR);
 
         Engineer engineer = enrolment.engineer();
-        assertThat(engineer).isEqualTo(new Engineer("alice", "Test Engineer alice", "alice@example.com",
-                aliceCertificate, Engineer.Status.ENABLED, 0, null, clock.instant(), clock.instant()));
+        assertThat(engineer)
+                .isEqualTo(new Engineer(
+                        "alice",
+                        "Test Engineer alice",
+                        "alice@example.com",
+                        aliceCertificate,
+                        Engineer.Status.ENABLED,
+                        0,
+                        null,
+                        clock.instant(),
+                        clock.instant()));
         assertThat(store.find("alice")).contains(engineer);
         assertThat(store.list()).containsExactly(engineer);
         assertThat(enrolment.uri().account()).isEqualTo("alice");
@@ -105,11 +115,12 @@ class EngineerStoreTest {
         assertThat(enrolled.type()).isEqualTo(EventType.ENGINEER_ENROLLED);
         assertThat(enrolled.type().id()).isEqualTo(1500);
         assertThat(enrolled.actor()).isEqualTo(OPERATOR);
-        assertThat(enrolled.details()).containsExactly(
-                Map.entry("certificate", aliceCertificate.toString()),
-                Map.entry("email", "alice@example.com"),
-                Map.entry("engineer", "alice"),
-                Map.entry("name", "Test Engineer alice"));
+        assertThat(enrolled.details())
+                .containsExactly(
+                        Map.entry("certificate", aliceCertificate.toString()),
+                        Map.entry("email", "alice@example.com"),
+                        Map.entry("engineer", "alice"),
+                        Map.entry("name", "Test Engineer alice"));
     }
 
     @StorageTest
@@ -130,29 +141,46 @@ class EngineerStoreTest {
         X509Certificate appliance = pki.appliance("SN-1").certificate();
         X509Certificate server = pki.server().certificate();
 
-        assertRefused(() -> store.add("alice", appliance, OPERATOR),
+        assertRefused(
+                () -> store.add("alice", appliance, OPERATOR),
                 EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
                 "the certificate is for appliance SN-1, not for an engineer");
-        assertRefused(() -> store.add("alice", server, OPERATOR),
-                EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE, "not for an engineer");
-        assertRefused(() -> store.add("alice", pki.issuingCertificate(), OPERATOR),
-                EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE, "not for an engineer");
-        assertRefused(() -> store.add("alice", pki.engineer("bob").certificate(), OPERATOR),
+        assertRefused(
+                () -> store.add("alice", server, OPERATOR),
+                EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
+                "not for an engineer");
+        assertRefused(
+                () -> store.add("alice", pki.issuingCertificate(), OPERATOR),
+                EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
+                "not for an engineer");
+        assertRefused(
+                () -> store.add("alice", pki.engineer("bob").certificate(), OPERATOR),
                 EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
                 "the certificate is for engineer bob, not for alice");
-        assertRefused(() -> store.add("alice", pki.expired(TestPki.engineerIdentity("alice")).certificate(), OPERATOR),
-                EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE, "expired");
-        assertRefused(() -> store.add(" ", alice.certificate(), OPERATOR),
-                EngineerException.Reason.INVALID_INPUT, "login is missing");
-        assertRefused(() -> store.add("alice", alice.certificate(), "op\nerator"),
-                EngineerException.Reason.INVALID_INPUT, "actor must be one line");
+        assertRefused(
+                () -> store.add(
+                        "alice", pki.expired(TestPki.engineerIdentity("alice")).certificate(), OPERATOR),
+                EngineerException.Reason.NOT_AN_ENGINEER_CERTIFICATE,
+                "expired");
+        assertRefused(
+                () -> store.add(" ", alice.certificate(), OPERATOR),
+                EngineerException.Reason.INVALID_INPUT,
+                "login is missing");
+        assertRefused(
+                () -> store.add("alice", alice.certificate(), "op\nerator"),
+                EngineerException.Reason.INVALID_INPUT,
+                "actor must be one line");
         assertThat(audit(test).lastSeq()).isZero();
 
         store.add("alice", alice.certificate(), OPERATOR);
-        assertRefused(() -> store.add("alice", pki.engineer("alice").certificate(), OPERATOR),
-                EngineerException.Reason.ALREADY_ENROLLED, "engineer alice is enrolled already");
-        assertRefused(() -> store.add("alice", alice.certificate(), OPERATOR),
-                EngineerException.Reason.ALREADY_ENROLLED, "enrolled already");
+        assertRefused(
+                () -> store.add("alice", pki.engineer("alice").certificate(), OPERATOR),
+                EngineerException.Reason.ALREADY_ENROLLED,
+                "engineer alice is enrolled already");
+        assertRefused(
+                () -> store.add("alice", alice.certificate(), OPERATOR),
+                EngineerException.Reason.ALREADY_ENROLLED,
+                "enrolled already");
         assertThat(store.list()).hasSize(1);
         assertThat(audit(test).lastSeq()).isEqualTo(1);
     }
@@ -167,10 +195,14 @@ class EngineerStoreTest {
         assertThat(disabled.status()).isEqualTo(Engineer.Status.DISABLED);
         assertThat(disabled.updatedAt()).isEqualTo(clock.instant());
         assertThat(disabled.createdAt()).isEqualTo(enrolment.engineer().createdAt());
-        assertRefused(() -> store.disable("alice", OPERATOR), EngineerException.Reason.ALREADY_DISABLED,
+        assertRefused(
+                () -> store.disable("alice", OPERATOR),
+                EngineerException.Reason.ALREADY_DISABLED,
                 "engineer alice is disabled already");
         assertThat(store.enable("alice", OPERATOR).status()).isEqualTo(Engineer.Status.ENABLED);
-        assertRefused(() -> store.enable("alice", OPERATOR), EngineerException.Reason.ALREADY_ENABLED,
+        assertRefused(
+                () -> store.enable("alice", OPERATOR),
+                EngineerException.Reason.ALREADY_ENABLED,
                 "engineer alice is enabled already and not locked out");
 
         Enrolment reset = store.resetTotp("alice", OPERATOR);
@@ -178,17 +210,28 @@ class EngineerStoreTest {
         assertThat(reset.engineer().status()).isEqualTo(Engineer.Status.ENABLED);
 
         for (String login : List.of("nobody")) {
-            assertRefused(() -> store.disable(login, OPERATOR), EngineerException.Reason.UNKNOWN_ENGINEER,
+            assertRefused(
+                    () -> store.disable(login, OPERATOR),
+                    EngineerException.Reason.UNKNOWN_ENGINEER,
                     "engineer nobody is not enrolled");
-            assertRefused(() -> store.enable(login, OPERATOR), EngineerException.Reason.UNKNOWN_ENGINEER,
+            assertRefused(
+                    () -> store.enable(login, OPERATOR),
+                    EngineerException.Reason.UNKNOWN_ENGINEER,
                     "engineer nobody is not enrolled");
-            assertRefused(() -> store.resetTotp(login, OPERATOR), EngineerException.Reason.UNKNOWN_ENGINEER,
+            assertRefused(
+                    () -> store.resetTotp(login, OPERATOR),
+                    EngineerException.Reason.UNKNOWN_ENGINEER,
                     "engineer nobody is not enrolled");
         }
 
         List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
-        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(EventType.ENGINEER_ENROLLED,
-                EventType.ENGINEER_DISABLED, EventType.ENGINEER_ENABLED, EventType.TOTP_RESET);
+        assertThat(events)
+                .extracting(ServerAuditEvent::type)
+                .containsExactly(
+                        EventType.ENGINEER_ENROLLED,
+                        EventType.ENGINEER_DISABLED,
+                        EventType.ENGINEER_ENABLED,
+                        EventType.TOTP_RESET);
         assertThat(events).extracting(event -> event.type().id()).containsExactly(1500, 1501, 1502, 1503);
         for (ServerAuditEvent event : events.subList(1, 4)) {
             assertThat(event.actor()).isEqualTo(OPERATOR);
@@ -207,7 +250,9 @@ class EngineerStoreTest {
         TotpSecret fresh = store.resetTotp("alice", OPERATOR).secret();
         assertThat(store.find("alice").orElseThrow().lockedUntil()).isNull();
         assertThat(login(store, codeNow(old)).reason()).isEqualTo(Reason.BAD_CODE);
-        assertThat(login(store, codeNow(fresh)).ok()).as("the step used with the old secret is forgotten").isTrue();
+        assertThat(login(store, codeNow(fresh)).ok())
+                .as("the step used with the old secret is forgotten")
+                .isTrue();
     }
 
     // ---- second factor ---------------------------------------------------------------------------------
@@ -231,9 +276,10 @@ class EngineerStoreTest {
         assertThat(ok.outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(ok.actor()).isEqualTo("alice");
         assertThat(ok.sourceAddress()).isEqualTo(SOURCE);
-        assertThat(ok.details()).containsExactly(
-                Map.entry("certificate", aliceCertificate.toString()),
-                Map.entry("timeStep", Long.toString(TotpVerifier.stepAt(clock.instant()))));
+        assertThat(ok.details())
+                .containsExactly(
+                        Map.entry("certificate", aliceCertificate.toString()),
+                        Map.entry("timeStep", Long.toString(TotpVerifier.stepAt(clock.instant()))));
     }
 
     @StorageTest
@@ -263,19 +309,25 @@ class EngineerStoreTest {
         assertThat(store.find("alice").orElseThrow().failedAttempts()).isEqualTo(3);
 
         List<ServerAuditEvent> events = eventsAfter(audit(test), before);
-        assertThat(events).extracting(ServerAuditEvent::type).containsOnly(EventType.LOGIN_FAILED).hasSize(3);
+        assertThat(events)
+                .extracting(ServerAuditEvent::type)
+                .containsOnly(EventType.LOGIN_FAILED)
+                .hasSize(3);
         assertThat(events.get(0).type().id()).isEqualTo(1511);
         assertThat(events.get(0).outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(events.get(0).actor()).isEqualTo("alice");
         assertThat(events.get(0).sourceAddress()).isEqualTo(SOURCE);
-        assertThat(events.get(0).details()).containsExactly(
-                Map.entry("certificate", aliceCertificate.toString()),
-                Map.entry("failures", "1"),
-                Map.entry("reason", "bad-code"));
+        assertThat(events.get(0).details())
+                .containsExactly(
+                        Map.entry("certificate", aliceCertificate.toString()),
+                        Map.entry("failures", "1"),
+                        Map.entry("reason", "bad-code"));
         assertThat(events.get(2).details()).containsEntry("failures", "3");
 
         assertThat(login(store, codeNow(secret)).ok()).isTrue();
-        assertThat(store.find("alice").orElseThrow().failedAttempts()).as("a success ends the run").isZero();
+        assertThat(store.find("alice").orElseThrow().failedAttempts())
+                .as("a success ends the run")
+                .isZero();
     }
 
     @StorageTest
@@ -291,19 +343,23 @@ class EngineerStoreTest {
         assertThat(replay.reason()).isEqualTo(Reason.REPLAY);
         assertThat(replay.message()).isEqualTo("TOTP code already used: wait for the next one");
         assertThat(login(store, TotpVerifier.code(secret, step - 1)).reason())
-                .as("an older step, never used, is refused too").isEqualTo(Reason.REPLAY);
+                .as("an older step, never used, is refused too")
+                .isEqualTo(Reason.REPLAY);
 
         List<ServerAuditEvent> events = eventsAfter(audit(test), before);
-        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(EventType.TOTP_REPLAY, EventType.TOTP_REPLAY);
+        assertThat(events)
+                .extracting(ServerAuditEvent::type)
+                .containsExactly(EventType.TOTP_REPLAY, EventType.TOTP_REPLAY);
         assertThat(events.get(0).type().id()).isEqualTo(1513);
         assertThat(events.get(0).outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(events.get(0).actor()).isEqualTo("alice");
         assertThat(events.get(0).sourceAddress()).isEqualTo(SOURCE);
-        assertThat(events.get(0).details()).containsExactly(
-                Map.entry("certificate", aliceCertificate.toString()),
-                Map.entry("failures", "1"),
-                Map.entry("reason", "replay"),
-                Map.entry("timeStep", Long.toString(step)));
+        assertThat(events.get(0).details())
+                .containsExactly(
+                        Map.entry("certificate", aliceCertificate.toString()),
+                        Map.entry("failures", "1"),
+                        Map.entry("reason", "replay"),
+                        Map.entry("timeStep", Long.toString(step)));
 
         // a restart: a new pool on the same database, a new store, the key read again from its file
         Database reopened = test.open();
@@ -311,7 +367,9 @@ class EngineerStoreTest {
         clock.advance(Duration.ofSeconds(15)); // still within the step's window
         assertThat(login(restarted, code).reason()).isEqualTo(Reason.REPLAY);
         clock.advance(Duration.ofSeconds(15));
-        assertThat(login(restarted, codeNow(secret)).ok()).as("the next step's code").isTrue();
+        assertThat(login(restarted, codeNow(secret)).ok())
+                .as("the next step's code")
+                .isTrue();
         assertThat(login(restarted, codeNow(secret)).reason()).isEqualTo(Reason.REPLAY);
     }
 
@@ -345,8 +403,10 @@ class EngineerStoreTest {
             threads.shutdownNow();
             assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(eventsAfter(audit(test), 1)).extracting(ServerAuditEvent::type)
-                .filteredOn(type -> type == EventType.LOGIN_OK).hasSize(5);
+        assertThat(eventsAfter(audit(test), 1))
+                .extracting(ServerAuditEvent::type)
+                .filteredOn(type -> type == EventType.LOGIN_OK)
+                .hasSize(5);
     }
 
     @StorageTest
@@ -373,7 +433,8 @@ class EngineerStoreTest {
         assertThat(locked.lockedUntil()).isEqualTo(lockedUntil);
         clock.set(lockedUntil.minusMillis(1));
         assertThat(login(store, codeNow(secret)).reason()).isEqualTo(Reason.LOCKED);
-        assertThat(store.find("alice").orElseThrow().failedAttempts()).as("refusals while locked do not count")
+        assertThat(store.find("alice").orElseThrow().failedAttempts())
+                .as("refusals while locked do not count")
                 .isEqualTo(5);
 
         clock.set(lockedUntil);
@@ -382,39 +443,54 @@ class EngineerStoreTest {
         assertThat(store.find("alice").orElseThrow().failedAttempts()).isZero();
 
         List<ServerAuditEvent> events = eventsAfter(audit(test), before);
-        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(
-                EventType.LOGIN_FAILED, EventType.LOGIN_FAILED, EventType.LOGIN_FAILED, EventType.LOGIN_FAILED,
-                EventType.LOGIN_FAILED, EventType.LOGIN_LOCKED, EventType.LOGIN_LOCKED, EventType.LOGIN_LOCKED,
-                EventType.LOGIN_OK);
+        assertThat(events)
+                .extracting(ServerAuditEvent::type)
+                .containsExactly(
+                        EventType.LOGIN_FAILED,
+                        EventType.LOGIN_FAILED,
+                        EventType.LOGIN_FAILED,
+                        EventType.LOGIN_FAILED,
+                        EventType.LOGIN_FAILED,
+                        EventType.LOGIN_LOCKED,
+                        EventType.LOGIN_LOCKED,
+                        EventType.LOGIN_LOCKED,
+                        EventType.LOGIN_OK);
         ServerAuditEvent lockout = events.get(5);
         assertThat(lockout.type().id()).isEqualTo(1512);
         assertThat(lockout.actor()).isEqualTo("alice");
         assertThat(lockout.sourceAddress()).isEqualTo(SOURCE);
-        assertThat(lockout.details()).containsExactly(
-                Map.entry("certificate", aliceCertificate.toString()),
-                Map.entry("failures", "5"),
-                Map.entry("lockedUntil", lockedUntil.toString()),
-                Map.entry("reason", "too-many-failures"));
-        assertThat(events.get(6).details()).containsEntry("reason", "locked")
+        assertThat(lockout.details())
+                .containsExactly(
+                        Map.entry("certificate", aliceCertificate.toString()),
+                        Map.entry("failures", "5"),
+                        Map.entry("lockedUntil", lockedUntil.toString()),
+                        Map.entry("reason", "too-many-failures"));
+        assertThat(events.get(6).details())
+                .containsEntry("reason", "locked")
                 .containsEntry("lockedUntil", lockedUntil.toString());
     }
 
     @StorageTest
     void theLimitAndTheLockoutAreConfigurableAndACountStartsAfreshAfterALockout(TestDatabase test) {
-        EngineerStore store = store(test.database(),
+        EngineerStore store = store(
+                test.database(),
                 EngineerSettings.defaults().withMaxFailedAttempts(2).withLockout(Duration.ofMinutes(1)));
         TotpSecret secret = store.add("alice", alice.certificate(), OPERATOR).secret();
         String used = codeNow(secret);
         assertThat(login(store, used).ok()).isTrue();
 
-        assertThat(login(store, used).reason()).as("a replay counts as a failure").isEqualTo(Reason.REPLAY);
+        assertThat(login(store, used).reason())
+                .as("a replay counts as a failure")
+                .isEqualTo(Reason.REPLAY);
         SecondFactorResult second = login(store, "000000".equals(codeNow(secret)) ? "111111" : "000000");
         assertThat(second.lockedUntil()).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)));
         clock.advance(Duration.ofMinutes(1));
 
         SecondFactorResult afterwards = login(store, "abcdef");
         assertThat(afterwards.reason()).isEqualTo(Reason.BAD_CODE);
-        assertThat(afterwards.lockedUntil()).as("one failure after the lockout is one of a new run").isNull();
+        assertThat(afterwards.lockedUntil())
+                .as("one failure after the lockout is one of a new run")
+                .isNull();
         assertThat(store.find("alice").orElseThrow().failedAttempts()).isEqualTo(1);
     }
 
@@ -447,21 +523,25 @@ class EngineerStoreTest {
         assertThat(failed.details()).containsEntry("reason", "disabled");
 
         store.enable("alice", OPERATOR);
-        assertThat(login(store, codeNow(secret)).ok()).as("the code was not used up by the refusal").isTrue();
+        assertThat(login(store, codeNow(secret)).ok())
+                .as("the code was not used up by the refusal")
+                .isTrue();
     }
 
     @StorageTest
     void anotherCertificateOfTheSameLoginIsRefused(TestDatabase test) {
         EngineerStore store = store(test.database());
         TotpSecret secret = store.add("alice", alice.certificate(), OPERATOR).secret();
-        CertificateFingerprint other = CertificateFingerprint.of(pki.engineer("alice").certificate());
+        CertificateFingerprint other =
+                CertificateFingerprint.of(pki.engineer("alice").certificate());
         long before = audit(test).lastSeq();
 
         SecondFactorResult refused = store.checkSecondFactor("alice", codeNow(secret), other, SOURCE);
         assertThat(refused.reason()).isEqualTo(Reason.WRONG_CERTIFICATE);
         ServerAuditEvent failed = eventsAfter(audit(test), before).get(0);
         assertThat(failed.type()).isEqualTo(EventType.LOGIN_FAILED);
-        assertThat(failed.details()).containsEntry("reason", "wrong-certificate")
+        assertThat(failed.details())
+                .containsEntry("reason", "wrong-certificate")
                 .containsEntry("certificate", other.toString());
         assertThat(login(store, codeNow(secret)).ok()).isTrue();
     }
@@ -476,7 +556,9 @@ class EngineerStoreTest {
         assertThat(odd.reason()).isEqualTo(Reason.UNKNOWN);
 
         List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
-        assertThat(events).extracting(ServerAuditEvent::type).containsExactly(EventType.LOGIN_FAILED, EventType.LOGIN_FAILED);
+        assertThat(events)
+                .extracting(ServerAuditEvent::type)
+                .containsExactly(EventType.LOGIN_FAILED, EventType.LOGIN_FAILED);
         assertThat(events.get(0).actor()).isEqualTo("mallory");
         assertThat(events.get(0).details()).containsEntry("reason", "unknown");
         assertThat(events.get(1).actor()).isEqualTo("mal?lory");
@@ -490,22 +572,28 @@ class EngineerStoreTest {
         List<String> codes = new ArrayList<>();
         String right = codeNow(secret);
         codes.add(right);
-        login(store, right);                        // ok
-        login(store, right);                        // replay
+        login(store, right); // ok
+        login(store, right); // replay
         String wrong = right.equals("999999") ? "888888" : "999999";
         codes.add(wrong);
-        login(store, wrong);                        // bad code
-        login(store, wrong);                        // bad code, locks
-        login(store, right);                        // locked
+        login(store, wrong); // bad code
+        login(store, wrong); // bad code, locks
+        login(store, right); // locked
         store.disable("alice", OPERATOR);
-        login(store, right);                        // disabled
+        login(store, right); // disabled
         TotpSecret reset = store.resetTotp("alice", OPERATOR).secret();
 
         List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
-        assertThat(events).extracting(ServerAuditEvent::type).contains(EventType.LOGIN_OK, EventType.TOTP_REPLAY,
-                EventType.LOGIN_FAILED, EventType.LOGIN_LOCKED, EventType.TOTP_RESET);
-        Set<String> allowedKeys = Set.of("certificate", "email", "engineer", "failures", "lockedUntil", "name",
-                "reason", "timeStep");
+        assertThat(events)
+                .extracting(ServerAuditEvent::type)
+                .contains(
+                        EventType.LOGIN_OK,
+                        EventType.TOTP_REPLAY,
+                        EventType.LOGIN_FAILED,
+                        EventType.LOGIN_LOCKED,
+                        EventType.TOTP_RESET);
+        Set<String> allowedKeys =
+                Set.of("certificate", "email", "engineer", "failures", "lockedUntil", "name", "reason", "timeStep");
         for (ServerAuditEvent event : events) {
             assertThat(allowedKeys).containsAll(event.details().keySet());
             List<String> fields = new ArrayList<>(event.details().values());
@@ -529,20 +617,23 @@ class EngineerStoreTest {
     @StorageTest
     void theSecretIsSealedAtRestAndBoundToItsLogin(TestDatabase test) throws Exception {
         EngineerStore store = store(test.database());
-        TotpSecret aliceSecret = store.add("alice", alice.certificate(), OPERATOR).secret();
-        TotpSecret bobSecret = store.add("bob", pki.engineer("bob").certificate(), OPERATOR).secret();
+        TotpSecret aliceSecret =
+                store.add("alice", alice.certificate(), OPERATOR).secret();
+        TotpSecret bobSecret =
+                store.add("bob", pki.engineer("bob").certificate(), OPERATOR).secret();
 
         String aliceAtRest = storedSecret(test.database(), "alice");
         String bobAtRest = storedSecret(test.database(), "bob");
         String keyId = TotpSecretKey.in(serverDir).keyId();
-        assertThat(aliceAtRest).startsWith("v1:" + keyId + ":").doesNotContain(aliceSecret.base32())
+        assertThat(aliceAtRest)
+                .startsWith("v1:" + keyId + ":")
+                .doesNotContain(aliceSecret.base32())
                 .doesNotContainIgnoringCase(aliceSecret.base32());
         assertThat(bobAtRest).doesNotContain(bobSecret.base32());
 
         // someone with write access to the database gives bob alice's sealed secret: it does not open for bob
         test.tamper("UPDATE engineers SET totp_secret = '" + aliceAtRest + "' WHERE login = 'bob'");
-        CertificateFingerprint bobCertificate =
-                store.find("bob").orElseThrow().certificate();
+        CertificateFingerprint bobCertificate = store.find("bob").orElseThrow().certificate();
         long before = audit(test).lastSeq();
         assertThatThrownBy(() -> store.checkSecondFactor("bob", codeNow(aliceSecret), bobCertificate, SOURCE))
                 .isInstanceOf(CryptoException.class)
@@ -556,7 +647,9 @@ class EngineerStoreTest {
         assertThat(events.get(0).details()).containsEntry("reason", "totp-secret-unreadable");
 
         store.resetTotp("bob", OPERATOR);
-        assertThat(login(store, codeNow(aliceSecret)).ok()).as("alice is unaffected").isTrue();
+        assertThat(login(store, codeNow(aliceSecret)).ok())
+                .as("alice is unaffected")
+                .isTrue();
     }
 
     @StorageTest

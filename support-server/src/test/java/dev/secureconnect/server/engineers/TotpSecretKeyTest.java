@@ -75,21 +75,35 @@ class TotpSecretKeyTest {
         String sealed = key.seal(TotpSecret.generate(), "alice");
         byte[] raw = Base64.getDecoder().decode(sealed.substring(sealed.lastIndexOf(':') + 1));
         raw[raw.length / 2] ^= 1;
-        String altered = sealed.substring(0, sealed.lastIndexOf(':') + 1) + Base64.getEncoder().encodeToString(raw);
+        String altered = sealed.substring(0, sealed.lastIndexOf(':') + 1)
+                + Base64.getEncoder().encodeToString(raw);
 
-        assertThatThrownBy(() -> key.open(altered, "alice")).isInstanceOf(CryptoException.class)
+        assertThatThrownBy(() -> key.open(altered, "alice"))
+                .isInstanceOf(CryptoException.class)
                 .hasMessageContaining("does not decrypt");
-        for (String malformed : List.of("", "v1:abc", "v2:" + key.keyId() + ":AAAA", "v1:" + key.keyId() + ":***",
+        for (String malformed : List.of(
+                "",
+                "v1:abc",
+                "v2:" + key.keyId() + ":AAAA",
+                "v1:" + key.keyId() + ":***",
                 "v1:" + key.keyId() + ":AAAA")) {
-            assertThatThrownBy(() -> key.open(malformed, "alice")).isInstanceOf(CryptoException.class)
+            assertThatThrownBy(() -> key.open(malformed, "alice"))
+                    .isInstanceOf(CryptoException.class)
                     .hasMessage("the TOTP secret of engineer alice is not in a format this server reads:"
                             + " run 'sc-server engineers reset-totp alice'");
         }
     }
 
     @ParameterizedTest(name = "''{0}''")
-    @ValueSource(strings = {"", "\n", "not base64 at all!", "AAAA", "c2hvcnQ=",
-            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
+    @ValueSource(
+            strings = {
+                "",
+                "\n",
+                "not base64 at all!",
+                "AAAA",
+                "c2hvcnQ=",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+            })
     void aCorruptedKeyFileIsAOneLineError(String content) throws Exception {
         TotpSecretKey.in(dir).loadOrCreate();
         Files.writeString(keyFile(), content);

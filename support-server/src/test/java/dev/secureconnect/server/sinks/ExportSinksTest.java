@@ -3,6 +3,7 @@ package dev.secureconnect.server.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.export.DeliveryException;
 import dev.secureconnect.export.Destination;
 import dev.secureconnect.export.ExportedEvent;
@@ -14,7 +15,6 @@ import dev.secureconnect.server.config.Sink;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.testing.Eventually;
-import dev.secureconnect.events.EventType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -61,18 +61,42 @@ class ExportSinksTest {
     private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
 
     private ExportSinks sinks(ServerAuditLog audit, TestDatabase test) {
-        return new ExportSinks(audit, new SinkCursors(test.database(), Clock.systemUTC()),
-                sink -> receivers.computeIfAbsent(sink.name(), name -> new Receiver()), FAST_RETRY, Clock.systemUTC());
+        return new ExportSinks(
+                audit,
+                new SinkCursors(test.database(), Clock.systemUTC()),
+                sink -> receivers.computeIfAbsent(sink.name(), name -> new Receiver()),
+                FAST_RETRY,
+                Clock.systemUTC());
     }
 
     private static Sink file(String name, String minSeverity) {
-        return new Sink(name, "file", null, null, null, null, null, null, null, null, null, "/tmp/" + name + ".jsonl",
-                null, null, minSeverity, null, null, null, null, null);
+        return new Sink(
+                name,
+                "file",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "/tmp/" + name + ".jsonl",
+                null,
+                null,
+                minSeverity,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static void append(ServerAuditLog audit, int count, EventType type) {
         for (int i = 0; i < count; i++) {
-            audit.append(ServerAuditEvent.builder(type).actor("alice").detail("n", i).build());
+            audit.append(
+                    ServerAuditEvent.builder(type).actor("alice").detail("n", i).build());
         }
     }
 
@@ -88,8 +112,10 @@ class ExportSinksTest {
             sinks.apply(List.of(file("siem", null)));
             append(audit, 20, EventType.STREAM_OPENED);
             await("50 records delivered", () -> receivers.get("siem").seqs.size() >= 50);
-            assertThat(receivers.get("siem").seqs).containsExactlyElementsOf(
-                    java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+            assertThat(receivers.get("siem").seqs)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50)
+                            .boxed()
+                            .toList());
             SinkCursors cursors = new SinkCursors(test.database(), Clock.systemUTC());
             await("cursor at 50", () -> cursors.get("siem").orElseThrow().deliveredSeq() == 50);
         }
@@ -112,14 +138,21 @@ class ExportSinksTest {
             assertThat(records(audit, EventType.SINK_DELIVERY_FAILING)).hasSize(1);
 
             receiver.down = false;
-            await("recovered", () -> !records(audit, EventType.SINK_DELIVERY_RECOVERED).isEmpty());
+            await("recovered", () -> !records(audit, EventType.SINK_DELIVERY_RECOVERED)
+                    .isEmpty());
             long head = audit.lastSeq();
             await("everything delivered", () -> receiver.seqs.contains(head));
-            assertThat(receiver.seqs).doesNotHaveDuplicates()
-                    .containsAll(java.util.stream.LongStream.rangeClosed(1, head).boxed().toList());
+            assertThat(receiver.seqs)
+                    .doesNotHaveDuplicates()
+                    .containsAll(java.util.stream.LongStream.rangeClosed(1, head)
+                            .boxed()
+                            .toList());
             assertThat(records(audit, EventType.SINK_DELIVERY_FAILING)).hasSize(1);
-            ServerAuditRecord recovered = records(audit, EventType.SINK_DELIVERY_RECOVERED).get(0);
-            assertThat(recovered.event().details()).containsEntry("sink", "siem").containsKey("failedFor");
+            ServerAuditRecord recovered =
+                    records(audit, EventType.SINK_DELIVERY_RECOVERED).get(0);
+            assertThat(recovered.event().details())
+                    .containsEntry("sink", "siem")
+                    .containsKey("failedFor");
             await("no longer failing", () -> !cursors.get("siem").orElseThrow().failing());
         }
     }
@@ -133,7 +166,9 @@ class ExportSinksTest {
         SinkCursors cursors = new SinkCursors(test.database(), Clock.systemUTC());
         try (ExportSinks sinks = sinks(audit, test)) {
             sinks.apply(List.of(file("alerts", "warning")));
-            await("cursor at 10", () -> cursors.get("alerts").map(c -> c.deliveredSeq() == 10).orElse(false));
+            await(
+                    "cursor at 10",
+                    () -> cursors.get("alerts").map(c -> c.deliveredSeq() == 10).orElse(false));
             assertThat(receivers.get("alerts").seqs).containsExactly(6L, 7L, 8L, 9L, 10L);
         }
     }
@@ -145,14 +180,19 @@ class ExportSinksTest {
         append(audit, 10, EventType.TICKET_OPENED);
         try (ExportSinks sinks = sinks(audit, test)) {
             sinks.apply(List.of(file("a", null), file("b", null)));
-            await("both delivered", () -> receivers.get("a").seqs.size() == 10 && receivers.get("b").seqs.size() == 10);
+            await(
+                    "both delivered",
+                    () -> receivers.get("a").seqs.size() == 10
+                            && receivers.get("b").seqs.size() == 10);
             Receiver a = receivers.get("a");
             receivers.remove("b");
 
             sinks.apply(List.of(file("a", null), file("b", "warning")));
             append(audit, 2, EventType.LOGIN_FAILED);
             await("a gets the new ones", () -> a.seqs.size() == 12);
-            await("b restarted from its cursor", () -> receivers.containsKey("b") && receivers.get("b").seqs.size() == 2);
+            await(
+                    "b restarted from its cursor",
+                    () -> receivers.containsKey("b") && receivers.get("b").seqs.size() == 2);
             assertThat(receivers.get("b").seqs).containsExactly(11L, 12L);
             assertThat(sinks.names()).containsExactly("a", "b");
 
@@ -167,8 +207,27 @@ class ExportSinksTest {
         ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         try (ExportSinks sinks = sinks(audit, test)) {
             sinks.apply(List.of(file("a", null)));
-            Sink bad = new Sink("b", "file", null, null, null, null, null, null, null, null, null, "/tmp/b", null, null,
-                    null, List.of("12x0"), null, null, null, null);
+            Sink bad = new Sink(
+                    "b",
+                    "file",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "/tmp/b",
+                    null,
+                    null,
+                    null,
+                    List.of("12x0"),
+                    null,
+                    null,
+                    null,
+                    null);
             assertThatThrownBy(() -> sinks.apply(List.of(file("a", null), bad)))
                     .hasMessageContaining("'12x0' is not an id or a range like 1200-1299");
             assertThat(sinks.names()).containsExactly("a");
@@ -176,6 +235,8 @@ class ExportSinksTest {
     }
 
     private static List<ServerAuditRecord> records(ServerAuditLog audit, EventType type) {
-        return audit.list(0, 10_000).stream().filter(r -> r.event().type() == type).toList();
+        return audit.list(0, 10_000).stream()
+                .filter(r -> r.event().type() == type)
+                .toList();
     }
 }

@@ -140,7 +140,8 @@ class DatabaseTest {
     @Test
     void aNewSqliteFileIsReadableByItsOwnerOnly(@TempDir Path dir) throws Exception {
         try (Database database = Database.open(DatabaseSettings.sqlite(dir))) {
-            assertThat(database.url()).isEqualTo("jdbc:sqlite:" + dir.toAbsolutePath().resolve("server.db"));
+            assertThat(database.url())
+                    .isEqualTo("jdbc:sqlite:" + dir.toAbsolutePath().resolve("server.db"));
         }
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("server.db"))))
@@ -183,8 +184,7 @@ class DatabaseTest {
 
         assertThatThrownBy(() -> Database.open(settings))
                 .isInstanceOf(StorageException.class)
-                .hasMessageStartingWith(
-                        "cannot open database jdbc:postgresql://127.0.0.1:1/sc?user=sc&password=***: ")
+                .hasMessageStartingWith("cannot open database jdbc:postgresql://127.0.0.1:1/sc?user=sc&password=***: ")
                 .hasMessageContaining("refused")
                 .satisfies(e -> assertThat(e.getMessage())
                         .doesNotContain("hunter2")
@@ -194,7 +194,8 @@ class DatabaseTest {
 
     @Test
     void settingsMaskThePasswordAndValidate() {
-        DatabaseSettings settings = DatabaseSettings.of("jdbc:postgresql://db.example/sc").withCredentials("sc", "pw");
+        DatabaseSettings settings =
+                DatabaseSettings.of("jdbc:postgresql://db.example/sc").withCredentials("sc", "pw");
 
         assertThat(settings.toString()).doesNotContain("pw,").contains("password=***");
         assertThat(DatabaseSettings.redact("jdbc:postgresql://u:secret@db/sc"))

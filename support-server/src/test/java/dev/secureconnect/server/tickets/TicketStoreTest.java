@@ -3,13 +3,13 @@ package dev.secureconnect.server.tickets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import java.util.List;
@@ -30,8 +30,16 @@ class TicketStoreTest {
         Ticket ticket = store.open("  Disk array alarm  ", "SN-1234", "operator:root");
 
         assertThat(ticket.number().value()).matches("[1-9][0-9]{7}");
-        assertThat(ticket).isEqualTo(new Ticket(ticket.number(), "Disk array alarm", "SN-1234", Ticket.Status.OPEN,
-                clock.instant(), null, "operator:root", null));
+        assertThat(ticket)
+                .isEqualTo(new Ticket(
+                        ticket.number(),
+                        "Disk array alarm",
+                        "SN-1234",
+                        Ticket.Status.OPEN,
+                        clock.instant(),
+                        null,
+                        "operator:root",
+                        null));
         assertThat(store.find(ticket.number())).contains(ticket);
         List<ServerAuditRecord> records = audit.list(0, 10);
         assertThat(records).hasSize(1);
@@ -172,7 +180,8 @@ class TicketStoreTest {
         other.get(60, TimeUnit.SECONDS);
 
         assertThat(a.list()).hasSize(20).extracting(Ticket::number).doesNotHaveDuplicates();
-        assertThat(new ServerAuditLog(test.database(), clock).verify().checked()).isEqualTo(20);
+        assertThat(new ServerAuditLog(test.database(), clock).verify().checked())
+                .isEqualTo(20);
     }
 
     /** A random source that yields the given numbers in turn, repeating the last one. */

@@ -43,7 +43,9 @@ public final class Http2Connections {
 
     /** The settings of a connection whose streams receive {@code streamWindowBytes} before an acknowledgement. */
     public static Http2Settings settings(int streamWindowBytes) {
-        return Http2Settings.defaultSettings().initialWindowSize(streamWindowBytes).maxFrameSize(MAX_FRAME_BYTES);
+        return Http2Settings.defaultSettings()
+                .initialWindowSize(streamWindowBytes)
+                .maxFrameSize(MAX_FRAME_BYTES);
     }
 
     /**
@@ -70,7 +72,8 @@ public final class Http2Connections {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof IdleStateEvent idle) {
                 if (idle.state() == IdleState.READER_IDLE) {
-                    LinkCodecs.close(ctx.channel(), "dead link: nothing received for " + deadLinkTimeout.toSeconds() + " s");
+                    LinkCodecs.close(
+                            ctx.channel(), "dead link: nothing received for " + deadLinkTimeout.toSeconds() + " s");
                 } else if (idle.state() == IdleState.ALL_IDLE) {
                     ctx.writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime()));
                 }

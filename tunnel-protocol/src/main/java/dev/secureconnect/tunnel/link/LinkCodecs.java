@@ -1,6 +1,5 @@
 package dev.secureconnect.tunnel.link;
 
-import org.jspecify.annotations.Nullable;
 import dev.secureconnect.crypto.text.OneLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,6 +16,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts the link's HTTP/2 layer on a TLS connection, with roles reversed from the TCP direction: the appliance
@@ -42,12 +42,17 @@ public final class LinkCodecs {
      * connection window with a WINDOW_UPDATE as soon as it is added, and on a channel that is not yet connected
      * that update would be lost, leaving the peer stuck at the 64 KiB default window.
      */
-    public static void installApplianceSide(ChannelPipeline pipeline, LinkSettings settings, ChannelHandler streamHandler) {
+    public static void installApplianceSide(
+            ChannelPipeline pipeline, LinkSettings settings, ChannelHandler streamHandler) {
         if (!pipeline.channel().isActive()) {
             throw new IllegalStateException("install the appliance side of the link once the connection is up");
         }
         pipeline.addLast("idle", idleHandler(settings));
-        pipeline.addLast("http2", Http2FrameCodecBuilder.forServer().initialSettings(http2Settings(settings, false)).build());
+        pipeline.addLast(
+                "http2",
+                Http2FrameCodecBuilder.forServer()
+                        .initialSettings(http2Settings(settings, false))
+                        .build());
         pipeline.addLast("streams", new Http2MultiplexHandler(streamHandler));
         pipeline.addLast("keepalive", new Http2Connections.KeepAlive(settings.deadLinkTimeout()));
     }
@@ -55,7 +60,11 @@ public final class LinkCodecs {
     /** The server side: HTTP/2 client; open streams with {@link StreamOpener}. */
     public static void installServerSide(ChannelPipeline pipeline, LinkSettings settings) {
         pipeline.addLast("idle", idleHandler(settings));
-        pipeline.addLast("http2", Http2FrameCodecBuilder.forClient().initialSettings(http2Settings(settings, true)).build());
+        pipeline.addLast(
+                "http2",
+                Http2FrameCodecBuilder.forClient()
+                        .initialSettings(http2Settings(settings, true))
+                        .build());
         pipeline.addLast("streams", new Http2MultiplexHandler(new Http2Connections.RefuseInboundStreams()));
         pipeline.addLast("keepalive", new Http2Connections.KeepAlive(settings.deadLinkTimeout()));
     }
@@ -81,7 +90,8 @@ public final class LinkCodecs {
         link.attr(CLOSE_REASON).setIfAbsent(reason);
         if (link.isActive() && link.pipeline().get(Http2FrameCodec.class) != null) {
             ByteBuf debug = Unpooled.copiedBuffer(truncate(reason), StandardCharsets.UTF_8);
-            link.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR, debug)).addListener(ChannelFutureListener.CLOSE);
+            link.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR, debug))
+                    .addListener(ChannelFutureListener.CLOSE);
         } else {
             link.close();
         }

@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
 /** JSON encoding of link control messages (hello, admission): strict, unknown fields refused. */
 public final class LinkJson {
 
-    private static final ObjectMapper JSON =
-            Mappers.json();
+    private static final ObjectMapper JSON = Mappers.json();
 
     private LinkJson() {}
 
@@ -18,7 +17,8 @@ public final class LinkJson {
         try {
             return JSON.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot encode " + message.getClass().getSimpleName(), e);
         }
     }
 
@@ -31,8 +31,11 @@ public final class LinkJson {
         try {
             return JSON.readValue(bytes, type);
         } catch (IOException | RuntimeException e) {
-            throw new LinkException("malformed " + type.getSimpleName() + ": "
-                    + new String(bytes, 0, Math.min(bytes.length, 80), StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?"), e);
+            throw new LinkException(
+                    "malformed " + type.getSimpleName() + ": "
+                            + new String(bytes, 0, Math.min(bytes.length, 80), StandardCharsets.UTF_8)
+                                    .replaceAll("\\p{Cntrl}", "?"),
+                    e);
         }
     }
 }

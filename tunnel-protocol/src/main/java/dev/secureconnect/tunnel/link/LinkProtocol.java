@@ -51,9 +51,11 @@ public final class LinkProtocol {
     public static final String HEADER_COMMAND = "sc-command";
     /** The arguments an exec adds to the catalogue's fixed argv: a JSON array of strings. */
     public static final String HEADER_ARGS = "sc-args";
+
     public static final String HEADER_FILE_SIZE = "sc-file-size";
     /** Lower-case hex SHA-256 of a file's bytes. */
     public static final String HEADER_FILE_SHA256 = "sc-file-sha256";
+
     public static final String TRAILER_EXIT_STATUS = "sc-exit-status";
     public static final String TRAILER_OUTPUT_TRUNCATED = "sc-output-truncated";
     public static final String TRAILER_TIMED_OUT = "sc-timed-out";

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param token the compact JWS, or empty; never printed
  * @param engineerCertificate base64 (standard alphabet) DER of the engineer's certificate, or empty
  */
-public record SessionCredentials(String sessionId, String ticket, String token, String engineer,
-        String engineerCertificate) {
+public record SessionCredentials(
+        String sessionId, String ticket, String token, String engineer, String engineerCertificate) {
 
     private static final String BEARER = "Bearer ";
 
@@ -42,9 +42,15 @@ public record SessionCredentials(String sessionId, String ticket, String token, 
     /** Reads the credentials of a request; missing ones are empty. */
     public static SessionCredentials from(Http2Headers headers) {
         String authorization = text(headers, "authorization");
-        String token = authorization.startsWith(BEARER) ? authorization.substring(BEARER.length()).trim() : "";
-        return new SessionCredentials(text(headers, LinkProtocol.HEADER_SESSION), text(headers, LinkProtocol.HEADER_TICKET),
-                token, text(headers, LinkProtocol.HEADER_ENGINEER), text(headers, LinkProtocol.HEADER_ENGINEER_CERTIFICATE));
+        String token = authorization.startsWith(BEARER)
+                ? authorization.substring(BEARER.length()).trim()
+                : "";
+        return new SessionCredentials(
+                text(headers, LinkProtocol.HEADER_SESSION),
+                text(headers, LinkProtocol.HEADER_TICKET),
+                token,
+                text(headers, LinkProtocol.HEADER_ENGINEER),
+                text(headers, LinkProtocol.HEADER_ENGINEER_CERTIFICATE));
     }
 
     private static String text(Http2Headers headers, String name) {

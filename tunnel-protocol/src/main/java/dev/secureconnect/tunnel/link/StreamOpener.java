@@ -67,17 +67,30 @@ public final class StreamOpener {
      */
     public static Future<Opened> open(Channel connection, Http2Headers request, Duration timeout) {
         Promise<Opened> result = connection.eventLoop().newPromise();
-        open(connection, new AwaitResponse(result, null, timeout), new DefaultHttp2HeadersFrame(request, false), null, result);
+        open(
+                connection,
+                new AwaitResponse(result, null, timeout),
+                new DefaultHttp2HeadersFrame(request, false),
+                null,
+                result);
         return result;
     }
 
     /** Sends a request with a small body (or none) and collects the whole response, bounded in size and time. */
     public static Future<Response> request(Channel link, String method, String path, byte[] body, Duration timeout) {
         Promise<Response> result = link.eventLoop().newPromise();
-        Http2Headers headers = new DefaultHttp2Headers().method(method).path(path).scheme("https").authority("appliance");
+        Http2Headers headers = new DefaultHttp2Headers()
+                .method(method)
+                .path(path)
+                .scheme("https")
+                .authority("appliance");
         boolean empty = body == null || body.length == 0;
-        open(link, new CollectResponse(result, timeout), new DefaultHttp2HeadersFrame(headers, empty),
-                empty ? null : new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true), result);
+        open(
+                link,
+                new CollectResponse(result, timeout),
+                new DefaultHttp2HeadersFrame(headers, empty),
+                empty ? null : new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true),
+                result);
         return result;
     }
 
@@ -86,7 +99,8 @@ public final class StreamOpener {
      * message (on the link's event loop) until the stream ends. Completes with the stream once the appliance
      * answered 200.
      */
-    public static Future<Http2StreamChannel> watch(Channel link, String path, Consumer<byte[]> onMessage, Duration timeout) {
+    public static Future<Http2StreamChannel> watch(
+            Channel link, String path, Consumer<byte[]> onMessage, Duration timeout) {
         Promise<Opened> opened = link.eventLoop().newPromise();
         Promise<Http2StreamChannel> result = link.eventLoop().newPromise();
         opened.addListener(done -> {
@@ -96,13 +110,26 @@ public final class StreamOpener {
                 result.tryFailure(done.cause());
             }
         });
-        Http2Headers headers = new DefaultHttp2Headers().method("GET").path(path).scheme("https").authority("appliance");
-        open(link, new AwaitResponse(opened, onMessage, timeout), new DefaultHttp2HeadersFrame(headers, true), null, opened);
+        Http2Headers headers = new DefaultHttp2Headers()
+                .method("GET")
+                .path(path)
+                .scheme("https")
+                .authority("appliance");
+        open(
+                link,
+                new AwaitResponse(opened, onMessage, timeout),
+                new DefaultHttp2HeadersFrame(headers, true),
+                null,
+                opened);
         return result;
     }
 
-    private static void open(Channel link, ChannelInboundHandlerAdapter handler, Http2HeadersFrame headers,
-            @Nullable Http2DataFrame body, Promise<?> result) {
+    private static void open(
+            Channel link,
+            ChannelInboundHandlerAdapter handler,
+            Http2HeadersFrame headers,
+            @Nullable Http2DataFrame body,
+            Promise<?> result) {
         new Http2StreamChannelBootstrap(link)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(handler)
@@ -110,7 +137,10 @@ public final class StreamOpener {
                 .addListener(opened -> {
                     if (!opened.isSuccess()) {
                         ReferenceCountUtil.release(body);
-                        result.tryFailure(new LinkException("cannot open a stream on the link: " + opened.cause().getMessage(), opened.cause()));
+                        result.tryFailure(new LinkException(
+                                "cannot open a stream on the link: "
+                                        + opened.cause().getMessage(),
+                                opened.cause()));
                         return;
                     }
                     Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
@@ -130,7 +160,9 @@ public final class StreamOpener {
 
     static int status(Http2Headers headers) {
         try {
-            return headers.status() == null ? 0 : Integer.parseInt(headers.status().toString());
+            return headers.status() == null
+                    ? 0
+                    : Integer.parseInt(headers.status().toString());
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -148,11 +180,16 @@ public final class StreamOpener {
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
-                if (result.tryFailure(new LinkException("the peer did not answer within " + timeout.toSeconds() + " s"))) {
-                    ctx.close();
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> timer = ctx.executor()
+                    .schedule(
+                            () -> {
+                                if (result.tryFailure(new LinkException(
+                                        "the peer did not answer within " + timeout.toSeconds() + " s"))) {
+                                    ctx.close();
+                                }
+                            },
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
             result.addListener(done -> timer.cancel(false));
         }
 
@@ -205,8 +242,8 @@ public final class StreamOpener {
                     int status = status(headers.headers());
                     if (status != 200) {
                         String reason = reason(headers.headers());
-                        result.tryFailure(new StreamRefusedException(status,
-                                reason.isEmpty() ? "the peer answered " + status : reason));
+                        result.tryFailure(new StreamRefusedException(
+                                status, reason.isEmpty() ? "the peer answered " + status : reason));
                         ctx.close();
                         return;
                     }

@@ -73,7 +73,12 @@ public record StreamRequest(String host, int port, String sessionId, String tick
         if (authorization != null && authorization.toString().startsWith("Bearer ")) {
             token = authorization.toString().substring("Bearer ".length());
         }
-        return new StreamRequest(host, port, text(headers, LinkProtocol.HEADER_SESSION), text(headers, LinkProtocol.HEADER_TICKET), token);
+        return new StreamRequest(
+                host,
+                port,
+                text(headers, LinkProtocol.HEADER_SESSION),
+                text(headers, LinkProtocol.HEADER_TICKET),
+                token);
     }
 
     private static String text(Http2Headers headers, String name) {

@@ -37,7 +37,8 @@ public abstract class StreamRequestHandler extends ChannelInboundHandlerAdapter 
         try {
             if (request == null && msg instanceof Http2HeadersFrame headers) {
                 request = headers.headers();
-                if (headers.headers().method() != null && "CONNECT".contentEquals(headers.headers().method())) {
+                if (headers.headers().method() != null
+                        && "CONNECT".contentEquals(headers.headers().method())) {
                     stream.config().setAutoRead(false);
                     ctx.pipeline().remove(this);
                     StreamRequest connect;

@@ -77,7 +77,8 @@ public record TicketNumber(String value) {
                 case '\'' -> out.append("\\'");
                 case '\\' -> out.append("\\\\");
                 default -> {
-                    if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+                    if (Character.isISOControl(c)
+                            || Character.getType(c) == Character.LINE_SEPARATOR
                             || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
                         out.append(String.format("\\u%04x", c));
                     } else {

@@ -38,8 +38,13 @@ public final class Relay {
      * What a finished relay moved: bytes from the first channel to the second and back, why it ended, and the
      * trailers (HTTP/2 HEADERS with END_STREAM after the data) each side sent, empty when it sent none.
      */
-    public record Outcome(long bytesFirstToSecond, long bytesSecondToFirst, boolean complete, String reason,
-            Http2Headers trailersFromFirst, Http2Headers trailersFromSecond) {}
+    public record Outcome(
+            long bytesFirstToSecond,
+            long bytesSecondToFirst,
+            boolean complete,
+            String reason,
+            Http2Headers trailersFromFirst,
+            Http2Headers trailersFromSecond) {}
 
     /** How long a completed relay's HTTP/2 stream may take to send its last frames before it is reset. */
     static final Duration STREAM_END_GRACE = Duration.ofSeconds(30);
@@ -136,8 +141,8 @@ public final class Relay {
         }
         close(first, complete);
         close(second, complete);
-        Outcome outcome = new Outcome(firstToSecond.get(), secondToFirst.get(), complete, reason, trailersFromFirst,
-                trailersFromSecond);
+        Outcome outcome = new Outcome(
+                firstToSecond.get(), secondToFirst.get(), complete, reason, trailersFromFirst, trailersFromSecond);
         first.closeFuture().addListener(a -> second.closeFuture().addListener(b -> finished.trySuccess(outcome)));
     }
 

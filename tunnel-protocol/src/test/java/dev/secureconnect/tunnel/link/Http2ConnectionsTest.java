@@ -17,7 +17,8 @@ class Http2ConnectionsTest {
 
     @Test
     void settingsCarryTheWindowAndTheFrameSize() {
-        assertThat(Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES).initialWindowSize())
+        assertThat(Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES)
+                        .initialWindowSize())
                 .isEqualTo(2 * 1024 * 1024);
         assertThat(Http2Connections.settings(65_535).maxFrameSize()).isEqualTo(Http2Connections.MAX_FRAME_BYTES);
     }
@@ -45,8 +46,9 @@ class Http2ConnectionsTest {
     @Test
     void thePeersGoAwayReasonIsKept() {
         EmbeddedChannel channel = new EmbeddedChannel(new Http2Connections.KeepAlive(Duration.ZERO));
-        assertThat(channel.writeInbound(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR,
-                Unpooled.copiedBuffer("server\nshutting down", StandardCharsets.UTF_8)))).isFalse();
+        assertThat(channel.writeInbound(new DefaultHttp2GoAwayFrame(
+                        Http2Error.NO_ERROR, Unpooled.copiedBuffer("server\nshutting down", StandardCharsets.UTF_8))))
+                .isFalse();
         assertThat(channel.attr(LinkCodecs.CLOSE_REASON).get()).isEqualTo("peer: server shutting down");
         channel.finishAndReleaseAll();
     }

@@ -13,8 +13,11 @@ class LinkCodecsTest {
             Http2Settings settings = LinkCodecs.http2Settings(LinkSettings.DEFAULT, client);
             assertThat(settings.initialWindowSize()).isEqualTo(LinkSettings.DEFAULT.streamWindowBytes());
             assertThat(settings.maxConcurrentStreams()).isEqualTo(LinkSettings.DEFAULT.maxConcurrentStreams());
-            assertThat(settings.maxFrameSize()).isEqualTo(Http2Connections.MAX_FRAME_BYTES).isEqualTo(64 * 1024);
+            assertThat(settings.maxFrameSize())
+                    .isEqualTo(Http2Connections.MAX_FRAME_BYTES)
+                    .isEqualTo(64 * 1024);
         }
-        assertThat(LinkCodecs.http2Settings(LinkSettings.DEFAULT, true).pushEnabled()).isFalse();
+        assertThat(LinkCodecs.http2Settings(LinkSettings.DEFAULT, true).pushEnabled())
+                .isFalse();
     }
 }

@@ -41,14 +41,20 @@ final class LinkHarness implements AutoCloseable {
     final BlockingQueue<Relay.Outcome> applianceOutcomes = new ArrayBlockingQueue<>(1024);
 
     LinkHarness(LinkSettings settings, Set<Integer> extraAllowed) throws InterruptedException {
-        echo = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        echo = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new EchoHandler())
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
         allowedPorts = new java.util.HashSet<>(extraAllowed);
         allowedPorts.add(port(echo));
 
-        serverListener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        serverListener = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -56,9 +62,13 @@ final class LinkHarness implements AutoCloseable {
                         serverLinks.add(ch);
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
 
-        applianceLink = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        applianceLink = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -66,37 +76,47 @@ final class LinkHarness implements AutoCloseable {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
                                 ctx.pipeline().remove(this);
-                                LinkCodecs.installApplianceSide(ctx.pipeline(), settings, new ChannelInitializer<Http2StreamChannel>() {
-                                    @Override
-                                    protected void initChannel(Http2StreamChannel stream) {
-                                        stream.pipeline().addLast(new ApplianceStreams());
-                                    }
-                                });
+                                LinkCodecs.installApplianceSide(
+                                        ctx.pipeline(), settings, new ChannelInitializer<Http2StreamChannel>() {
+                                            @Override
+                                            protected void initChannel(Http2StreamChannel stream) {
+                                                stream.pipeline().addLast(new ApplianceStreams());
+                                            }
+                                        });
                                 ctx.fireChannelActive();
                             }
                         });
                     }
                 })
-                .connect(serverListener.localAddress()).sync().channel();
+                .connect(serverListener.localAddress())
+                .sync()
+                .channel();
 
-        front = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        front = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         Channel link = serverLink();
-                        StreamOpener.connect(link, StreamRequest.loopback(port(echo), "s-" + ch.remoteAddress(), "12345678"),
-                                Duration.ofSeconds(10)).addListener(opened -> {
-                            if (opened.isSuccess()) {
-                                Relay.start(ch, (Http2StreamChannel) opened.getNow());
-                            } else {
-                                ch.close();
-                            }
-                        });
+                        StreamOpener.connect(
+                                        link,
+                                        StreamRequest.loopback(port(echo), "s-" + ch.remoteAddress(), "12345678"),
+                                        Duration.ofSeconds(10))
+                                .addListener(opened -> {
+                                    if (opened.isSuccess()) {
+                                        Relay.start(ch, (Http2StreamChannel) opened.getNow());
+                                    } else {
+                                        ch.close();
+                                    }
+                                });
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     Channel serverLink() {
@@ -133,7 +153,9 @@ final class LinkHarness implements AutoCloseable {
                 respond(stream, 403, "port " + request.port() + " is not allow-listed");
                 return;
             }
-            new Bootstrap().group(stream.eventLoop()).channel(NioSocketChannel.class)
+            new Bootstrap()
+                    .group(stream.eventLoop())
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .handler(new ChannelInboundHandlerAdapter())
@@ -146,14 +168,20 @@ final class LinkHarness implements AutoCloseable {
                         Channel socket = ((io.netty.channel.ChannelFuture) connected).channel();
                         stream.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2HeadersFrame(
                                 new io.netty.handler.codec.http2.DefaultHttp2Headers().status("200"), false));
-                        Relay.start(stream, socket).finished().addListener(done -> applianceOutcomes.add((Relay.Outcome) done.getNow()));
+                        Relay.start(stream, socket)
+                                .finished()
+                                .addListener(done -> applianceOutcomes.add((Relay.Outcome) done.getNow()));
                     });
         }
 
         @Override
         protected void onRequest(Http2StreamChannel stream, Http2Headers headers, byte[] body) {
             if (LinkProtocol.PATH_HELLO.contentEquals(headers.path())) {
-                Hello hello = new Hello("SN-TEST", LinkProtocol.VERSION, "test", java.util.List.of("12345678"),
+                Hello hello = new Hello(
+                        "SN-TEST",
+                        LinkProtocol.VERSION,
+                        "test",
+                        java.util.List.of("12345678"),
                         java.util.List.of(new ServiceEntry("echo", port(echo))));
                 respondWith(stream, new byte[0], false);
                 send(stream, LinkJson.encode(hello));

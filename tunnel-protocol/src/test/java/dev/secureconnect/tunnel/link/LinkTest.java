@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -89,7 +88,8 @@ class LinkTest {
         unused.close();
         harness = new LinkHarness(LinkSettings.DEFAULT, Set.of(closedPort));
         Channel link = harness.awaitServerLink();
-        var opened = StreamOpener.connect(link, StreamRequest.loopback(closedPort, "s-1", "12345678"), Duration.ofSeconds(10));
+        var opened = StreamOpener.connect(
+                link, StreamRequest.loopback(closedPort, "s-1", "12345678"), Duration.ofSeconds(10));
         assertThat(opened.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(opened.cause()).hasMessageContaining("is not running");
     }
@@ -99,8 +99,11 @@ class LinkTest {
         harness = new LinkHarness(LinkSettings.DEFAULT, Set.of());
         Channel link = harness.awaitServerLink();
         BlockingQueue<Hello> hellos = new ArrayBlockingQueue<>(4);
-        var watch = StreamOpener.watch(link, LinkProtocol.PATH_HELLO,
-                bytes -> hellos.add(LinkJson.decode(bytes, Hello.class)), Duration.ofSeconds(10));
+        var watch = StreamOpener.watch(
+                link,
+                LinkProtocol.PATH_HELLO,
+                bytes -> hellos.add(LinkJson.decode(bytes, Hello.class)),
+                Duration.ofSeconds(10));
         assertThat(watch.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(watch.isSuccess()).isTrue();
         Hello hello = hellos.poll(10, TimeUnit.SECONDS);
@@ -108,8 +111,10 @@ class LinkTest {
         assertThat(hello.serial()).isEqualTo("SN-TEST");
         assertThat(hello.tickets()).containsExactly("12345678");
 
-        Admission admission = new Admission(List.of(Admission.Verdict.accept("12345678"), Admission.Verdict.refuse("87654321", "ticket closed")));
-        var response = StreamOpener.request(link, "POST", LinkProtocol.PATH_ADMISSION, LinkJson.encode(admission), Duration.ofSeconds(10));
+        Admission admission = new Admission(
+                List.of(Admission.Verdict.accept("12345678"), Admission.Verdict.refuse("87654321", "ticket closed")));
+        var response = StreamOpener.request(
+                link, "POST", LinkProtocol.PATH_ADMISSION, LinkJson.encode(admission), Duration.ofSeconds(10));
         assertThat(response.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(response.getNow().status()).isEqualTo(200);
         assertThat(LinkJson.decode(response.getNow().body(), Admission.class)).isEqualTo(admission);
@@ -139,8 +144,10 @@ class LinkTest {
         Channel link = harness.awaitServerLink();
         LinkCodecs.close(harness.applianceLink, "SecureConnect disabled by the appliance's admin");
         assertThat(link.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(link.attr(LinkCodecs.CLOSE_REASON).get()).isEqualTo("peer: SecureConnect disabled by the appliance's admin");
-        assertThat(harness.applianceLink.attr(LinkCodecs.CLOSE_REASON).get()).isEqualTo("SecureConnect disabled by the appliance's admin");
+        assertThat(link.attr(LinkCodecs.CLOSE_REASON).get())
+                .isEqualTo("peer: SecureConnect disabled by the appliance's admin");
+        assertThat(harness.applianceLink.attr(LinkCodecs.CLOSE_REASON).get())
+                .isEqualTo("SecureConnect disabled by the appliance's admin");
     }
 
     @Test
@@ -149,7 +156,8 @@ class LinkTest {
         StreamRequest back = StreamRequest.fromHeaders(request.toHeaders());
         assertThat(back).isEqualTo(request);
         assertThat(request.toString()).doesNotContain("secret-token");
-        assertThatThrownBy(() -> StreamRequest.fromHeaders(new io.netty.handler.codec.http2.DefaultHttp2Headers().method("GET")))
+        assertThatThrownBy(() ->
+                        StreamRequest.fromHeaders(new io.netty.handler.codec.http2.DefaultHttp2Headers().method("GET")))
                 .hasMessageContaining("expected a CONNECT");
     }
 

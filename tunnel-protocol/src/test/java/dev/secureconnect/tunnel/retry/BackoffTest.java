@@ -11,7 +11,9 @@ class BackoffTest {
     @Test
     void ceilingDoublesFromMinToMax() {
         Backoff delays = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.5);
-        assertThat(java.util.stream.IntStream.rangeClosed(1, 9).mapToObj(delays::ceiling).map(Duration::toSeconds))
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 9)
+                        .mapToObj(delays::ceiling)
+                        .map(Duration::toSeconds))
                 .containsExactly(1L, 2L, 4L, 8L, 16L, 32L, 60L, 60L, 60L);
         assertThat(delays.ceiling(10_000)).isEqualTo(Duration.ofSeconds(60));
         assertThat(delays.ceiling(0)).isEqualTo(Duration.ofSeconds(1));
@@ -19,7 +21,8 @@ class BackoffTest {
 
     @Test
     void fullJitterSpansZeroToTheCeiling() {
-        assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.0).next(3)).isZero();
+        assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.0).next(3))
+                .isZero();
         assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.999).next(3))
                 .isEqualTo(Duration.ofMillis(3996));
         assertThat(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.25).next(20))
@@ -32,7 +35,9 @@ class BackoffTest {
 
     @Test
     void badBoundsAreRefused() {
-        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).hasMessageContaining("0 < min <= max");
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("min <= max");
+        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)))
+                .hasMessageContaining("0 < min <= max");
+        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .hasMessageContaining("min <= max");
     }
 }

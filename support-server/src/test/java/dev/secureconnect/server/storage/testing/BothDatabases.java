@@ -51,8 +51,8 @@ final class BothDatabases implements TestTemplateInvocationContextProvider {
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestDatabase.class, key -> create(context),
-                    TestDatabase.class);
+            return context.getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(TestDatabase.class, key -> create(context), TestDatabase.class);
         }
 
         private TestDatabase create(ExtensionContext context) {
@@ -60,10 +60,12 @@ final class BothDatabases implements TestTemplateInvocationContextProvider {
                 return TestDatabase.sqlite();
             }
             ExtensionContext classContext = context;
-            while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+            while (classContext.getTestMethod().isPresent()
+                    && classContext.getParent().isPresent()) {
                 classContext = classContext.getParent().get();
             }
-            ServerOrFailure server = classContext.getStore(NAMESPACE)
+            ServerOrFailure server = classContext
+                    .getStore(NAMESPACE)
                     .getOrComputeIfAbsent(ServerOrFailure.class, key -> ServerOrFailure.start(), ServerOrFailure.class);
             return TestDatabase.postgresql(server.get());
         }

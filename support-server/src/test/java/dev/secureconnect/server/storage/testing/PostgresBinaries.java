@@ -140,8 +140,7 @@ final class PostgresBinaries implements PgBinaryResolver {
                 fi
                 echo "$0: running as root and neither setpriv nor runuser is installed to run PostgreSQL as '$user'" >&2
                 exit 1
-                """
-                .replace("@PROGRAM@", program)
+                """.replace("@PROGRAM@", program)
                 .replace("@SUFFIX@", REAL_SUFFIX)
                 .replace("@USER@", UNPRIVILEGED_USER);
     }

@@ -55,24 +55,23 @@ class PostgresBinariesTest {
     }
 
     @Test
-    void theWrappedArchiveKeepsEveryEntryAndPutsTheRealProgramsBesideTheirWrappers(@TempDir Path dir)
-            throws Exception {
+    void theWrappedArchiveKeepsEveryEntryAndPutsTheRealProgramsBesideTheirWrappers(@TempDir Path dir) throws Exception {
         Path wrapped = dir.resolve("wrapped.txz");
         try (InputStream original = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "amd64")) {
             PostgresBinaries.wrap(original, wrapped);
         }
 
         Map<String, TarArchiveEntry> entries = new HashMap<>();
-        try (TarArchiveInputStream in = new TarArchiveInputStream(
-                new XZInputStream(new BufferedInputStream(Files.newInputStream(wrapped))))) {
+        try (TarArchiveInputStream in =
+                new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(Files.newInputStream(wrapped))))) {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
                 entries.put(entry.getName(), entry);
             }
         }
         int originalCount = 0;
-        try (TarArchiveInputStream in = new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(
-                DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "amd64"))))) {
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new XZInputStream(
+                new BufferedInputStream(DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "amd64"))))) {
             while (in.getNextEntry() != null) {
                 originalCount++;
             }

@@ -49,10 +49,15 @@ final class PostgresServer implements ExtensionContext.Store.CloseableResource {
                     .start();
             return new PostgresServer(postgres);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("embedded PostgreSQL did not start" + (RootUser.isRoot()
-                    ? " (the tests run as root, so its programs run as '" + PostgresBinaries.UNPRIVILEGED_USER
-                            + "' through setpriv or runuser, unless 'unshare -U' works; see PostgresBinaries): "
-                    : ": ") + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "embedded PostgreSQL did not start"
+                            + (RootUser.isRoot()
+                                    ? " (the tests run as root, so its programs run as '"
+                                            + PostgresBinaries.UNPRIVILEGED_USER
+                                            + "' through setpriv or runuser, unless 'unshare -U' works; see PostgresBinaries): "
+                                    : ": ")
+                            + e.getMessage(),
+                    e);
         }
     }
 

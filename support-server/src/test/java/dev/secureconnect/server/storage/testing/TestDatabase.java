@@ -83,11 +83,14 @@ public final class TestDatabase implements ExtensionContext.Store.CloseableResou
      * append-only triggers are dropped first.
      */
     public void tamper(String... statements) {
-        List<String> all = new ArrayList<>(dialect == Dialect.SQLITE
-                ? List.of("DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete")
-                : List.of(
-                        "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
-                        "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log"));
+        List<String> all = new ArrayList<>(
+                dialect == Dialect.SQLITE
+                        ? List.of(
+                                "DROP TRIGGER IF EXISTS audit_log_no_update",
+                                "DROP TRIGGER IF EXISTS audit_log_no_delete")
+                        : List.of(
+                                "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
+                                "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log"));
         all.addAll(List.of(statements));
         try (Connection connection = DriverManager.getConnection(settings.url());
                 Statement statement = connection.createStatement()) {
