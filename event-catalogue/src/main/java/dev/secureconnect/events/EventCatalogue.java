@@ -22,7 +22,11 @@ public final class EventCatalogue {
     public static final Map<String, String> FIELD_MEANINGS = Collections.unmodifiableMap(new TreeMap<>(Map.ofEntries(
             Map.entry("added", "revoked token ids the appliance did not know yet"),
             Map.entry("allowArgs", "whether the engineer may pass arguments: true or false"),
+            Map.entry("allowOptions", "whether an argument the engineer passes may start with '-': true or false"),
             Map.entry("args", "the command's arguments (a JSON array on the server, a list on the appliance)"),
+            Map.entry(
+                    "argPatterns",
+                    "per argument position (from 1), the regular expression the whole argument must" + " match"),
             Map.entry("argv", "the command line the appliance runs, as a list"),
             Map.entry("bytes", "bytes of output sent to the engineer"),
             Map.entry("bytesFromAppliance", "bytes from the appliance to the engineer (server)"),
@@ -51,6 +55,7 @@ public final class EventCatalogue {
             Map.entry("label", "the refusal as a short code, e.g. expired, revoked, wrong-holder (appliance)"),
             Map.entry("listener", "the server listener that refused the handshake: appliance or engineer"),
             Map.entry("lockedUntil", "when the lock-out ends (ISO-8601)"),
+            Map.entry("loginSessions", "how many login sessions of the engineer the server ended"),
             Map.entry("maxOutputBytes", "the command's output limit in bytes"),
             Map.entry("message", "what was refused and why, in words, as the peer was told"),
             Map.entry("name", "the command's catalogue name; in engineer.enrolled the engineer's full name"),
@@ -67,6 +72,7 @@ public final class EventCatalogue {
             Map.entry("sink", "the export sink's name"),
             Map.entry("size", "the file's size in bytes"),
             Map.entry("status", "the HTTP status the session request was answered with"),
+            Map.entry("streams", "how many open session streams of the engineer the server reset"),
             Map.entry("subject", "subject DN of the refused certificate"),
             Map.entry(
                     "target",

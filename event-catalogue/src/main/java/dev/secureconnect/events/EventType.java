@@ -156,6 +156,15 @@ public enum EventType {
             Severity.NOTICE,
             "the operator gave an engineer a new TOTP secret",
             "engineer"),
+    ENGINEER_SESSIONS_ENDED(
+            1504,
+            "engineer.sessions-ended",
+            Severity.NOTICE,
+            "the server ended a disabled engineer's login sessions and open streams",
+            "engineer",
+            "loginSessions",
+            "streams",
+            "reason"),
     LOGIN_OK(
             1510,
             "login.ok",
@@ -311,6 +320,8 @@ public enum EventType {
             "timeout",
             "maxOutputBytes",
             "allowArgs",
+            "allowOptions",
+            "argPatterns",
             "reason"),
     COMMAND_REMOVED(
             1801,

@@ -17,6 +17,7 @@ import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineerapi.EngineerApi;
 import dev.secureconnect.server.engineerapi.EngineerListener;
 import dev.secureconnect.server.engineerapi.LoginSessions;
+import dev.secureconnect.server.engineers.DisabledEngineers;
 import dev.secureconnect.server.engineers.EngineerSettings;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.TotpSecretKey;
@@ -81,7 +82,10 @@ public final class ServerDaemon implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final ExportSinks sinks;
 
-    /** How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}. */
+    /**
+     * How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}, and for engineers disabled by
+     * {@code sc-server engineers disable}.
+     */
     static final long REVOCATION_POLL_MILLIS = 500;
 
     private ServerDaemon(Path dir, ServerConfig config, Clock clock) throws InterruptedException {
@@ -153,15 +157,9 @@ public final class ServerDaemon implements AutoCloseable {
             this.sessions = new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock);
             TokenIssuance issuance = new TokenIssuance(
                     new AccessTokenIssuer(signingKey, config.node(), clock), tokens, engineers, tickets, links, audit);
+            LoginSessions logins = new LoginSessions(clock);
             EngineerApi api = new EngineerApi(
-                    engineers,
-                    new LoginSessions(clock),
-                    links,
-                    issuance,
-                    sessions,
-                    audit,
-                    destinations.origin(),
-                    blocking);
+                    engineers, logins, links, issuance, sessions, audit, destinations.origin(), blocking);
             this.engineerListener = new EngineerListener(
                             keys, trust, tls.handshakeTimeout(), tls.engineerListenerProvider(), api, audit, blocking)
                     .bind(
@@ -175,6 +173,12 @@ public final class ServerDaemon implements AutoCloseable {
                 links.pushRevocations();
             });
             timers.scheduleWithFixedDelay(() -> watch(revocations), 0, REVOCATION_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            DisabledEngineers disabled = new DisabledEngineers(
+                    engineers,
+                    audit,
+                    logins::endAll,
+                    login -> active.resetEngineer(login, "engineer " + login + " disabled"));
+            timers.scheduleWithFixedDelay(() -> watch(disabled), 0, REVOCATION_POLL_MILLIS, TimeUnit.MILLISECONDS);
             ServerConfig.Audit auditSettings = config.audit();
             timers.scheduleWithFixedDelay(() -> checkpoint(auditSettings), 1, 1, TimeUnit.SECONDS);
             ConfigWatcher configWatcher = new ConfigWatcher(dir, config, sinks);
@@ -257,6 +261,14 @@ public final class ServerDaemon implements AutoCloseable {
             revocations.poll();
         } catch (RuntimeException e) {
             LOG.warn("looking for revoked access tokens failed: {}", e.getMessage(), e);
+        }
+    }
+
+    private static void watch(DisabledEngineers disabled) {
+        try {
+            disabled.poll();
+        } catch (RuntimeException e) {
+            LOG.warn("looking for disabled engineers failed: {}", e.getMessage(), e);
         }
     }
 

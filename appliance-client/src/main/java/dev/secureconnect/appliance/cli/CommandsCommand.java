@@ -15,7 +15,9 @@ import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.events.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,9 +79,25 @@ final class CommandsCommand implements Runnable {
 
         @Option(
                 names = "--allow-args",
-                description = "Let the engineer add arguments (each checked: at most 32, 256"
-                        + " characters, only A-Z a-z 0-9 . _ / : = @ % + , -).")
+                description =
+                        "Let the engineer add arguments (each checked: at most 32, 256"
+                                + " characters, only A-Z a-z 0-9 . _ / : = @ % + , -, none starting with - unless --allow-options).")
         boolean allowArgs;
+
+        @Option(
+                names = "--allow-options",
+                description =
+                        "With --allow-args: let an added argument start with - (an"
+                                + " option of the program; e.g. tar's --checkpoint-action=exec=… runs a program). Default: refused.")
+        boolean allowOptions;
+
+        @Option(
+                names = "--arg-pattern",
+                paramLabel = "N=REGEX",
+                description =
+                        "With --allow-args: the N-th added"
+                                + " argument (from 1) must match REGEX as a whole, e.g. 1='[a-z0-9._-]+'. Repeat for other positions.")
+        Map<Integer, String> argPatterns = new LinkedHashMap<>();
 
         @Parameters(paramLabel = "ARGV", arity = "1..*", description = "The program and its fixed arguments, after --.")
         List<String> argv = new ArrayList<>();
@@ -97,7 +115,7 @@ final class CommandsCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new ApplianceException("max-output: " + e.getMessage(), e);
             }
-            CommandEntry entry = CommandEntry.resolve(name, argv, timeout, cap, allowArgs);
+            CommandEntry entry = CommandEntry.resolve(name, argv, timeout, cap, allowArgs, allowOptions, argPatterns);
             directory.updateDocument(
                     directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
                         CommandCatalogue changed = catalogue.with(entry);
@@ -110,6 +128,8 @@ final class CommandsCommand implements Runnable {
                                         .detail("timeout", Durations.format(entry.timeout()))
                                         .detail("maxOutputBytes", entry.maxOutputBytes())
                                         .detail("allowArgs", entry.allowArgs())
+                                        .detail("allowOptions", entry.allowOptions())
+                                        .detail("argPatterns", entry.argPatterns())
                                         .build());
                         return changed;
                     });
@@ -180,7 +200,7 @@ final class CommandsCommand implements Runnable {
                         String.join(" ", c.argv()),
                         Durations.format(c.timeout()),
                         ByteSizes.format(c.maxOutputBytes()),
-                        c.allowArgs() ? "allowed" : "none"));
+                        c.describeArgs()));
                 table.print(console.out());
             }
             return 0;

@@ -6,13 +6,16 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The arguments an engineer may add to a catalogue command ({@code sc-args}, a JSON array of strings): only when the
  * command allows arguments, at most {@value #MAX_COUNT}, each 1 to {@value #MAX_LENGTH} characters from
  * {@code A-Z a-z 0-9 . _ / : = @ % + , -} — so no shell syntax ({@code ; | & $ ( ) ` ' " < > *}, spaces, newlines)
- * can reach the program, even one that hands its arguments to a shell.
+ * can reach the program, even one that hands its arguments to a shell; none starting with {@code -} (an option of the
+ * program, e.g. {@code --checkpoint-action=exec=…}) unless the command allows options; and each matching, as a whole,
+ * the pattern the admin gave its position, if any.
  */
 public final class CommandArguments {
 
@@ -62,6 +65,15 @@ public final class CommandArguments {
             if (!SAFE.matcher(arg).matches()) {
                 return "argument " + (i + 1) + " '" + shown(arg)
                         + "' has a character outside A-Z a-z 0-9 . _ / : = @ % + , -";
+            }
+            if (arg.startsWith("-") && !command.allowOptions()) {
+                return "argument " + (i + 1) + " '" + shown(arg) + "' starts with '-': command " + command.name()
+                        + " takes no options on this appliance";
+            }
+            Optional<Pattern> pattern = command.argPattern(i + 1);
+            if (pattern.isPresent() && !pattern.get().matcher(arg).matches()) {
+                return "argument " + (i + 1) + " '" + shown(arg) + "' does not match the pattern " + pattern.get()
+                        + " set for it on this appliance";
             }
         }
         return null;

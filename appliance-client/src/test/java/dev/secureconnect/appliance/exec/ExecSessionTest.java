@@ -116,6 +116,108 @@ class ExecSessionTest {
     }
 
     @Test
+    void optionsAreRefusedUnlessAllowedPerCommand() throws Exception {
+        bench.appliance.ok("commands add", "--name", "say", "--allow-args", "--", "echo");
+        bench.appliance.ok("commands add", "--name", "opts", "--allow-args", "--allow-options", "--", "echo");
+
+        assertRefused(
+                "say",
+                List.of("--help"),
+                403,
+                "argument 1 '--help' starts with '-': command say takes no options on this appliance");
+        assertRefused(
+                "say",
+                List.of("x", "--checkpoint-action=exec=/bin/sh"),
+                403,
+                "argument 2 '--checkpoint-action=exec=/bin/sh' starts with '-': command say takes no options on this"
+                        + " appliance");
+        assertRefused(
+                "say",
+                List.of("-"),
+                403,
+                "argument 1 '-' starts with '-': command say takes no options on this" + " appliance");
+        assertThat(exec("say", List.of("a-b", "x--y")).text()).isEqualTo("a-b x--y\n");
+
+        assertThat(exec("opts", List.of("--help")).status()).isEqualTo(200);
+        assertThat(exec("opts", List.of("x", "--checkpoint-action=exec=/bin/sh"))
+                        .text())
+                .isEqualTo("x --checkpoint-action=exec=/bin/sh\n");
+        assertThat(bench.appliance.audit(EventType.COMMAND_REFUSED)).hasSize(3).allSatisfy(r -> assertThat(r.details())
+                .containsEntry("name", "say"));
+        assertThat(bench.appliance.audit(EventType.COMMAND_ALLOWED)).last().satisfies(r -> assertThat(r.details())
+                .containsEntry("allowOptions", true));
+        assertThat(bench.appliance.ok("commands list").out())
+                .contains("arguments allowed, options too")
+                .contains("arguments allowed, no options");
+
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "bad", "--allow-options", "--", "echo")
+                        .error())
+                .isEqualTo("command bad: allowing options needs arguments allowed (--allow-args)");
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "bad", "--arg-pattern", "1=[a-z]+", "--", "echo")
+                        .error())
+                .isEqualTo("command bad: argument patterns needs arguments allowed (--allow-args)");
+    }
+
+    @Test
+    void eachArgumentMustMatchThePatternOfItsPositionAsAWhole() throws Exception {
+        bench.appliance.ok(
+                "commands add",
+                "--name",
+                "unit",
+                "--allow-args",
+                "--arg-pattern",
+                "1=[a-z0-9._-]+",
+                "--arg-pattern",
+                "3=[0-9]{1,3}",
+                "--",
+                "echo");
+
+        assertThat(exec("unit", List.of("nginx.service", "ANY/thing", "10")).text())
+                .isEqualTo("nginx.service ANY/thing 10\n");
+        assertRefused(
+                "unit",
+                List.of("Nginx"),
+                403,
+                "argument 1 'Nginx' does not match the pattern [a-z0-9._-]+ set for it on this appliance");
+        assertRefused(
+                "unit",
+                List.of("nginx/../x"),
+                403, // a partial match is not enough
+                "argument 1 'nginx/../x' does not match the pattern [a-z0-9._-]+ set for it on this appliance");
+        assertRefused(
+                "unit",
+                List.of("nginx", "x", "1000"),
+                403,
+                "argument 3 '1000' does not match the pattern [0-9]{1,3} set for it on this appliance");
+        assertThat(bench.appliance.audit(EventType.COMMAND_RUN)).hasSize(1);
+        assertThat(bench.appliance.audit(EventType.COMMAND_ALLOWED))
+                .singleElement()
+                .satisfies(r -> assertThat(r.details())
+                        .containsEntry("allowOptions", false)
+                        .containsEntry("argPatterns", java.util.Map.of("1", "[a-z0-9._-]+", "3", "[0-9]{1,3}")));
+        assertThat(Files.readString(bench.appliance.dir.resolve("commands.json")))
+                .contains("\"argPatterns\"")
+                .contains("[0-9]{1,3}");
+        assertThat(bench.appliance.ok("commands list").out())
+                .contains("argument 1 matches [a-z0-9._-]+, argument 3 matches [0-9]{1,3}");
+
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "bad", "--allow-args", "--arg-pattern", "1=[a-z", "--", "echo")
+                        .error())
+                .startsWith("command bad: the pattern of argument 1 is not a valid regular" + " expression: ");
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "bad", "--allow-args", "--arg-pattern", "0=x", "--", "echo")
+                        .error())
+                .isEqualTo("command bad: argument position 0 has a pattern (expected: positions" + " 1 to 32)");
+        assertThat(bench.appliance
+                        .run("commands add", "--name", "bad", "--allow-args", "--arg-pattern", "x=y", "--", "echo")
+                        .error())
+                .contains("--arg-pattern");
+    }
+
+    @Test
     void anUnknownCommandIs404() throws Exception {
         assertRefused("nope", null, 404, "no command named 'nope' is in this appliance's catalogue");
         assertThat(bench.appliance.audit(EventType.COMMAND_REFUSED))

@@ -10,6 +10,9 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.engineers.Engineer;
+import dev.secureconnect.server.engineers.EngineerStore;
+import dev.secureconnect.server.engineers.SecondFactorResult;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -39,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * (401), runs the endpoint — on the blocking executor when it uses the database — and writes its answer as JSON.
  * Errors are {@code {"error": "one line", "reason": "code"}}.
  *
+ * <p>Every call made with a login session first reads the engineer's state (on the blocking executor): a disabled
+ * (or no longer enrolled) engineer's session ends there and the call is refused, 403 {@code engineer-disabled},
+ * audited as {@code login.failed} with the reason {@code disabled} — whatever the route, and without waiting for
+ * the daemon's {@code DisabledEngineers} to end the sessions.
+ *
  * <p>The role check is the one place that decides what each certificate role may call, deny by default: an API
  * client only the routes of its role ({@code GET /api/v1/events}), nothing else, not even a 404; an engineer only
  * the routes of its role. A refusal is audited as {@code login.failed} with the reason {@code wrong-role}. Session
@@ -58,12 +66,19 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String API_CLIENT_NEEDED = "reading the audit log needs an api-client certificate";
 
     private final List<Endpoint.Route> routes;
+    private final EngineerStore engineers;
     private final LoginSessions sessions;
     private final ServerAuditLog audit;
     private final Executor blocking;
 
-    ApiRouter(List<Endpoint.Route> routes, LoginSessions sessions, ServerAuditLog audit, Executor blocking) {
+    ApiRouter(
+            List<Endpoint.Route> routes,
+            EngineerStore engineers,
+            LoginSessions sessions,
+            ServerAuditLog audit,
+            Executor blocking) {
         this.routes = List.copyOf(routes);
+        this.engineers = requireNonNull(engineers, "engineers");
         this.sessions = requireNonNull(sessions, "sessions");
         this.audit = requireNonNull(audit, "audit");
         this.blocking = requireNonNull(blocking, "blocking");
@@ -141,12 +156,17 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ApiCall call = new ApiCall(
                 connection, request.content().toString(StandardCharsets.UTF_8), bearer, session, uri.parameters());
         Endpoint endpoint = route.get().endpoint();
-        if (!route.get().blocking()) {
+        if (session == null && !route.get().blocking()) {
             send(ctx, keepAlive, run(endpoint, call));
             return;
         }
         try {
-            blocking.execute(() -> send(ctx, keepAlive, run(endpoint, call)));
+            blocking.execute(() -> send(
+                    ctx,
+                    keepAlive,
+                    call.session() == null
+                            ? run(endpoint, call)
+                            : stillEnabled(call, bearer).orElseGet(() -> run(endpoint, call))));
         } catch (RejectedExecutionException e) {
             send(
                     ctx,
@@ -233,6 +253,45 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     HttpResponseStatus.UNAUTHORIZED, "wrong-certificate", "session belongs to another certificate");
         }
         return session;
+    }
+
+    /**
+     * The refusal of a call whose session's engineer is no longer enabled (that session ends now), or empty when the
+     * engineer is enabled. Reads the database: runs on the blocking executor.
+     */
+    private Optional<ApiResponse> stillEnabled(ApiCall call, String bearer) {
+        String login = call.session().login();
+        Optional<Engineer> engineer;
+        try {
+            engineer = engineers.find(login);
+        } catch (RuntimeException e) {
+            LOG.error("cannot read the state of engineer {}: {}", login, e.getMessage(), e);
+            return Optional.of(ApiResponse.error(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "cannot check the engineer's state now: try again shortly"));
+        }
+        if (engineer.isPresent() && engineer.get().isEnabled()) {
+            return Optional.empty();
+        }
+        sessions.end(bearer);
+        EngineerConnection connection = call.connection();
+        LOG.warn("engineer {} from {} is disabled: login session ended, call refused", login, connection.source());
+        try {
+            audit.append(ServerAuditEvent.builder(EventType.LOGIN_FAILED)
+                    .actor(login)
+                    .source(connection.source())
+                    .outcome(ServerAuditEvent.Outcome.FAILURE)
+                    .detail("certificate", connection.fingerprint().toString())
+                    .detail("reason", SecondFactorResult.Reason.DISABLED.code())
+                    .build());
+        } catch (RuntimeException e) {
+            LOG.error("cannot audit the refused call of disabled engineer {}: {}", login, e.getMessage(), e);
+        }
+        return Optional.of(ApiResponse.error(
+                HttpResponseStatus.FORBIDDEN,
+                "engineer-disabled",
+                "engineer " + login + " is disabled: the login session has ended"));
     }
 
     private static ApiResponse run(Endpoint endpoint, ApiCall call) {

@@ -67,6 +67,7 @@ public final class EngineerApi {
                                 true,
                                 API_CLIENT,
                                 new EventsEndpoint(audit, origin))),
+                engineers,
                 sessions,
                 audit,
                 blocking);

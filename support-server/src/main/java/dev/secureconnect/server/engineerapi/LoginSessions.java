@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The engineers' login sessions, in memory. A session value is 256 random bits in base64url; only its SHA-256 is
  * kept, and a value is found by that hash (so a lookup compares hashes, never the value, and the comparison that
- * decides is constant-time). Sessions end at their expiry, at logout, or when the server stops.
+ * decides is constant-time). Sessions end at their expiry, at logout, when their engineer is disabled, or when the
+ * server stops.
  *
  * <p>Thread-safe.
  */
@@ -82,6 +83,21 @@ public final class LoginSessions {
     public boolean end(String value) {
         Optional<Entry> entry = entry(value);
         return entry.isPresent() && byHash.remove(key(entry.get().hash()), entry.get());
+    }
+
+    /** Ends every session of engineer {@code login} (the engineer was disabled); returns how many were live. */
+    public int endAll(String login) {
+        requireNonNull(login, "login");
+        purgeExpired();
+        int[] ended = {0};
+        byHash.values().removeIf(entry -> {
+            boolean theirs = entry.session().login().equals(login);
+            if (theirs) {
+                ended[0]++;
+            }
+            return theirs;
+        });
+        return ended[0];
     }
 
     /** How many sessions are live. */

@@ -29,10 +29,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,8 +173,27 @@ public final class EngineerStore {
         return database.withConnection(connection -> find(connection, login).map(Row::engineer));
     }
 
+    /** The logins of the disabled engineers (one small read; the daemon polls it to end their sessions). */
+    public Set<String> disabledLogins() {
+        return database.withConnection(connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT login FROM engineers WHERE status = ?")) {
+                select.setString(1, Engineer.Status.DISABLED.code());
+                try (ResultSet rs = select.executeQuery()) {
+                    Set<String> logins = new HashSet<>();
+                    while (rs.next()) {
+                        logins.add(rs.getString(1));
+                    }
+                    return logins;
+                }
+            }
+        });
+    }
+
     /**
-     * Disables an engineer: their logins are refused until {@link #enable}. Audited.
+     * Disables an engineer: their logins are refused until {@link #enable}. Audited. The running daemon ends their
+     * login sessions and open streams when it sees the change ({@link DisabledEngineers}), and every API call of a
+     * login session checks the engineer is still enabled.
      *
      * @throws EngineerException if there is no such engineer or it is disabled already
      */

@@ -2,8 +2,13 @@ package dev.secureconnect.server.sessions;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -100,11 +105,22 @@ public final class ActiveSession {
         return endReason;
     }
 
-    /** Ends the stream at once, both sides (the HTTP/2 streams are reset). */
+    /**
+     * Ends the stream at once, both sides: an engineer's HTTP/2 stream first gets trailers with {@code sc-reason} (and
+     * END_STREAM), then both streams are reset.
+     */
     void reset(String reason) {
         this.endReason = reason;
-        client.close();
-        applianceStream.close();
+        client.eventLoop().execute(() -> {
+            if (client instanceof Http2StreamChannel && client.isActive()) {
+                Http2Headers trailers = new DefaultHttp2Headers().set(LinkProtocol.HEADER_REASON, reason);
+                client.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true))
+                        .addListener(written -> client.close()); // also when it could not be written
+            } else {
+                client.close();
+            }
+            applianceStream.close();
+        });
     }
 
     @Override

@@ -34,6 +34,18 @@ public final class ActiveSessions {
                 .toList();
     }
 
+    /** Resets every stream of engineer {@code login} (the engineer was disabled); returns how many. */
+    public int resetEngineer(String login, String reason) {
+        int count = 0;
+        for (ActiveSession session : sessions.values()) {
+            if (session.engineer().equals(login) && session.endReason() == null) { // not reset already
+                session.reset(reason);
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Resets every stream opened with the token {@code tokenId}; returns how many. */
     public int resetToken(UUID tokenId, String reason) {
         int count = 0;

@@ -18,12 +18,21 @@ import java.util.List;
  * What a session stream asks the appliance for, as the engineer sent it and as the server forwards it on the link
  * (the same pseudo-headers; the credentials are added apart, see {@code SessionCredentials}).
  *
+ * @param host the appliance's loopback address, for {@link SessionKind#CONNECT}: {@value #IPV4_LOOPBACK} or
+ *     {@value #IPV6_LOOPBACK}, always a literal (else empty)
  * @param port the service port, for {@link SessionKind#CONNECT} (else 0)
  * @param command the command name, for {@link SessionKind#EXEC} (else empty)
  * @param args the arguments added to the command's fixed argv, for exec
  * @param path the absolute file path, for {@link SessionKind#GET} and {@link SessionKind#PUT} (else empty)
  */
-public record SessionRequest(SessionKind kind, int port, String command, List<String> args, String path) {
+public record SessionRequest(SessionKind kind, String host, int port, String command, List<String> args, String path) {
+
+    /** The IPv4 loopback literal a CONNECT may name. */
+    public static final String IPV4_LOOPBACK = "127.0.0.1";
+    /** The IPv6 loopback literal a CONNECT may name (in its authority: {@code [::1]:PORT}). */
+    public static final String IPV6_LOOPBACK = "::1";
+
+    private static final String CONNECT_FORMS = "127.0.0.1:PORT or [::1]:PORT";
 
     /** At most this many exec arguments. */
     static final int MAX_ARGS = 64;
@@ -33,23 +42,34 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
 
     public SessionRequest {
         requireNonNull(kind, "kind");
+        host = host == null ? "" : host;
         command = command == null ? "" : command;
         args = List.copyOf(args == null ? List.of() : args);
         path = path == null ? "" : path;
     }
 
+    /** A CONNECT to {@code 127.0.0.1:port}. */
     public static SessionRequest connect(int port) {
+        return connect(IPV4_LOOPBACK, port);
+    }
+
+    /** A CONNECT to {@code host:port}; {@code host} is {@value #IPV4_LOOPBACK} or {@value #IPV6_LOOPBACK}. */
+    public static SessionRequest connect(String host, int port) {
+        if (!IPV4_LOOPBACK.equals(host) && !IPV6_LOOPBACK.equals(host)) {
+            throw new IllegalArgumentException(
+                    "host " + host + " is not valid: expected " + IPV4_LOOPBACK + " or " + IPV6_LOOPBACK);
+        }
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port " + port + " is not valid: expected 1 to 65535");
         }
-        return new SessionRequest(SessionKind.CONNECT, port, "", List.of(), "");
+        return new SessionRequest(SessionKind.CONNECT, host, port, "", List.of(), "");
     }
 
     public static SessionRequest exec(String command, List<String> args) {
         if (command == null || command.isBlank() || command.length() > 64 || hasControl(command)) {
             throw new IllegalArgumentException(LinkProtocol.HEADER_COMMAND + ": expected a command name");
         }
-        return new SessionRequest(SessionKind.EXEC, 0, command, args, "");
+        return new SessionRequest(SessionKind.EXEC, "", 0, command, args, "");
     }
 
     public static SessionRequest file(SessionKind kind, String path) {
@@ -59,7 +79,7 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
         if (path == null || !path.startsWith("/") || path.length() > MAX_TEXT || hasControl(path)) {
             throw new IllegalArgumentException("path: expected an absolute path on the appliance");
         }
-        return new SessionRequest(kind, 0, "", List.of(), path);
+        return new SessionRequest(kind, "", 0, "", List.of(), path);
     }
 
     /** Whether an engineer's request headers ask for a session stream (rather than the JSON API). */
@@ -86,21 +106,7 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
     public static SessionRequest fromHeaders(Http2Headers headers) {
         String method = text(headers.method());
         if (method.equals("CONNECT")) {
-            String authority = text(headers.authority());
-            int colon = authority.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("CONNECT :authority must be 127.0.0.1:PORT");
-            }
-            String host = authority.substring(0, colon);
-            if (!host.equals("127.0.0.1") && !host.equalsIgnoreCase("localhost")) {
-                throw new IllegalArgumentException(
-                        "CONNECT reaches the appliance's own services only:" + " :authority must be 127.0.0.1:PORT");
-            }
-            try {
-                return connect(Integer.parseInt(authority.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("CONNECT :authority has no valid port");
-            }
+            return connect(text(headers.authority()));
         }
         QueryStringDecoder uri = new QueryStringDecoder(text(headers.path()));
         if (method.equals("POST") && uri.path().equals(LinkProtocol.PATH_EXEC)) {
@@ -147,13 +153,41 @@ public record SessionRequest(SessionKind kind, int port, String command, List<St
         return headers;
     }
 
-    /** What the stream reaches, as audit records and listings show it: {@code 127.0.0.1:22}, a command, a path. */
+    /**
+     * What the stream reaches, as audit records and listings show it: {@code 127.0.0.1:22} (or {@code [::1]:22}), a
+     * command, a path.
+     */
     public String target() {
         return switch (kind) {
-            case CONNECT -> "127.0.0.1:" + port;
+            case CONNECT -> (IPV6_LOOPBACK.equals(host) ? "[" + host + "]" : host) + ":" + port;
             case EXEC -> command;
             case GET, PUT -> path;
         };
+    }
+
+    /**
+     * A CONNECT's {@code :authority}: one of the two loopback literals and a decimal port, nothing else — no name
+     * (not even {@code localhost}: the server does no lookup and the appliance reaches only its loopback), no other
+     * spelling of an address.
+     */
+    private static SessionRequest connect(String authority) {
+        String host;
+        String port;
+        if (authority.startsWith(IPV4_LOOPBACK + ":")) {
+            host = IPV4_LOOPBACK;
+            port = authority.substring(IPV4_LOOPBACK.length() + 1);
+        } else if (authority.startsWith("[" + IPV6_LOOPBACK + "]:")) {
+            host = IPV6_LOOPBACK;
+            port = authority.substring(IPV6_LOOPBACK.length() + 3);
+        } else {
+            throw new IllegalArgumentException("CONNECT reaches the appliance's own services only: :authority must be "
+                    + CONNECT_FORMS + ", a literal address (no name, not even localhost)");
+        }
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException(
+                    "CONNECT :authority has no valid port: expected " + CONNECT_FORMS + " with PORT 1 to 65535");
+        }
+        return connect(host, Integer.parseInt(port));
     }
 
     private static List<String> args(CharSequence header) {

@@ -77,6 +77,18 @@ public final class SinkCursors {
         });
     }
 
+    /** Clears {@code name}'s failure without moving it (the database failed, not the receiver, and is back). */
+    public void delivering(String name) {
+        database.inTransaction(connection -> {
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE sink_cursors SET failing_since = NULL WHERE name = ?")) {
+                update.setString(1, name);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Forgets {@code name}'s cursor (its sink was removed); a sink added later under the name starts afresh. */
     public boolean remove(String name) {
         return database.inTransaction(connection -> {

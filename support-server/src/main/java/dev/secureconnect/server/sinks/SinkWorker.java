@@ -15,16 +15,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One sink's delivery loop, on its own thread: reads the audit log after the sink's durable cursor, passes the
  * records its filter wants to the destination in batches, and moves the cursor only past what the destination
- * accepted. On a failure it keeps the cursor, audits {@code sink.delivery-failing} once per streak, and tries
- * again after a back-off that doubles from {@code retryInitial} up to {@code retryMax}; when delivery works again
- * it audits {@code sink.delivery-recovered}. Nothing is skipped, so a receiver that was down gets every record
- * (some possibly twice: it de-duplicates by seq).
+ * accepted. On any failure — the destination's, or the database's while reading the log or moving the cursor
+ * (e.g. {@code SQLITE_BUSY}) — it keeps the cursor and its thread, records the error for {@code sinks status} (when
+ * the database takes it), audits {@code sink.delivery-failing} once per streak (retried until the log takes it), and
+ * tries again after a back-off with full jitter growing from {@code retryInitial} up to {@code retryMax}; when it
+ * works again it audits {@code sink.delivery-recovered}. Nothing is skipped, so a receiver that was down gets every
+ * record (some possibly twice: it de-duplicates by seq).
  */
 final class SinkWorker implements Runnable {
 
@@ -91,50 +95,92 @@ final class SinkWorker implements Runnable {
 
     @Override
     public void run() {
-        SinkCursor cursor = cursors.get(name).orElseThrow();
-        long delivered = cursor.deliveredSeq();
-        Instant failingSince = cursor.failingSince();
+        Optional<Outage> outage = Optional.empty();
+        OptionalLong delivered = OptionalLong.empty();
         int failures = 0;
-        LOG.info("sink {} ({}) delivering after record {}", name, target, delivered);
         try {
             while (!stopped) {
-                List<ServerAuditRecord> records = audit.list(delivered, READ_BATCH);
-                if (records.isEmpty()) {
-                    await(IDLE_LOOK_MILLIS);
-                    continue;
-                }
                 try {
-                    delivered = deliver(records);
-                    if (failingSince != null) {
-                        recovered(delivered, failingSince);
-                        failingSince = null;
+                    if (delivered.isEmpty()) {
+                        SinkCursor cursor = cursors.get(name)
+                                .orElseThrow(() -> new IllegalStateException("sink " + name + " has no cursor"));
+                        delivered = OptionalLong.of(cursor.deliveredSeq());
+                        if (cursor.failing() && outage.isEmpty()) {
+                            outage = Optional.of(new Outage(cursor.failingSince(), true, true));
+                        }
+                        LOG.info("sink {} ({}) delivering after record {}", name, target, delivered.getAsLong());
+                    }
+                    List<ServerAuditRecord> records = audit.list(delivered.getAsLong(), READ_BATCH);
+                    if (records.isEmpty() && outage.map(Outage::receiverDown).orElse(false)) {
+                        // the receiver has not been tried since it failed: only a delivery says it is back
+                        await(IDLE_LOOK_MILLIS);
+                        continue;
+                    }
+                    if (!records.isEmpty()) {
+                        delivered = OptionalLong.of(deliver(records));
+                    }
+                    if (outage.isPresent()) {
+                        if (!outage.get().audited()) {
+                            outage = Optional.of(outage.get()
+                                    .audited(failing(delivered, "the database failed (see the server log)")));
+                        }
+                        recovered(delivered.getAsLong(), outage.get());
+                        outage = Optional.empty();
                     }
                     failures = 0;
-                } catch (DeliveryException e) {
+                    if (records.isEmpty()) {
+                        await(IDLE_LOOK_MILLIS);
+                    }
+                } catch (DeliveryException | RuntimeException e) {
+                    // any failure (the receiver, or the database: SQLITE_BUSY, a lost connection) keeps the cursor
+                    // and the thread; the loop tries again after a back-off
                     destination.close();
                     if (stopped) {
                         break;
                     }
-                    cursors.failed(name, e.getMessage());
-                    if (failingSince == null) {
-                        failingSince = clock.instant();
-                        failing(delivered, e.getMessage());
+                    String error = e.getMessage() == null ? e.toString() : e.getMessage();
+                    boolean receiverDown = e instanceof DeliveryException;
+                    Outage current = outage.orElseGet(() -> new Outage(clock.instant(), false, receiverDown))
+                            .with(receiverDown);
+                    if (!current.audited()) {
+                        current = current.audited(failing(delivered, error));
                     }
-                    Duration wait = backoff.ceiling(++failures);
-                    LOG.debug("sink {} failed, next try in {}: {}", name, wait, e.getMessage());
+                    outage = Optional.of(current);
+                    noteFailure(error);
+                    Duration wait = backoff.next(++failures);
+                    LOG.debug("sink {} failed, next try in {}: {}", name, wait, error, e);
                     await(wait.toMillis());
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.error(
-                    "sink {} ({}) stopped by an unexpected error after record {}: {}",
-                    name,
-                    target,
-                    delivered,
-                    e.toString(),
-                    e);
         } finally {
             destination.close();
+        }
+    }
+
+    /**
+     * The failure streak in progress.
+     *
+     * @param since its first failure
+     * @param audited whether {@code sink.delivery-failing} is in the log (it is retried while the log cannot be
+     *     written, and written before {@code sink.delivery-recovered} at the latest)
+     * @param receiverDown whether the last failure was the destination's (rather than the database's)
+     */
+    private record Outage(Instant since, boolean audited, boolean receiverDown) {
+        Outage with(boolean receiverFailed) {
+            return new Outage(since, audited, receiverFailed);
+        }
+
+        Outage audited(boolean done) {
+            return new Outage(since, done, receiverDown);
+        }
+    }
+
+    /** Shows the failure in {@code sinks status}, when the database takes it (it may be what fails). */
+    private void noteFailure(String error) {
+        try {
+            cursors.failed(name, error);
+        } catch (RuntimeException e) {
+            LOG.warn("sink {} ({}): cannot record its failure in the database: {}", name, target, e.getMessage());
         }
     }
 
@@ -159,20 +205,35 @@ final class SinkWorker implements Runnable {
         return last;
     }
 
-    private void failing(long delivered, String error) {
-        LOG.warn("sink {} ({}) is failing after record {}: {}; retrying", name, target, delivered, error);
-        audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_FAILING)
+    /** Audits {@code sink.delivery-failing}; whether it was written (the audit log may be what fails). */
+    private boolean failing(OptionalLong delivered, String error) {
+        String after = delivered.isPresent() ? String.valueOf(delivered.getAsLong()) : "(cursor not read)";
+        LOG.warn("sink {} ({}) is failing after record {}: {}; retrying", name, target, after, error);
+        ServerAuditEvent.Builder event = ServerAuditEvent.builder(EventType.SINK_DELIVERY_FAILING)
                 .actor("sc-server")
                 .outcome(ServerAuditEvent.Outcome.FAILURE)
                 .detail("sink", name)
                 .detail("target", target)
-                .detail("error", error)
-                .detail("deliveredSeq", delivered)
-                .build());
+                .detail("error", error);
+        if (delivered.isPresent()) {
+            event.detail("deliveredSeq", delivered.getAsLong());
+        }
+        try {
+            audit.append(event.build());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "sink {} ({}): cannot audit its failure yet, will again at the next try: {}",
+                    name,
+                    target,
+                    e.getMessage());
+            return false;
+        }
     }
 
-    private void recovered(long delivered, Instant failingSince) {
-        Duration failedFor = Duration.between(failingSince, clock.instant());
+    /** Ends the outage: audits it and clears it in the status. */
+    private void recovered(long delivered, Outage outage) {
+        Duration failedFor = Duration.between(outage.since(), clock.instant());
         LOG.info("sink {} ({}) delivers again after {}, at record {}", name, target, failedFor, delivered);
         audit.append(ServerAuditEvent.builder(EventType.SINK_DELIVERY_RECOVERED)
                 .actor("sc-server")
@@ -181,6 +242,7 @@ final class SinkWorker implements Runnable {
                 .detail("deliveredSeq", delivered)
                 .detail("failedFor", failedFor.withNanos(0).toString())
                 .build());
+        cursors.delivering(name);
     }
 
     private void await(long millis) {

@@ -26,6 +26,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -253,6 +254,10 @@ class SessionStreamsTest {
         EngineerH2Client.Stream notLoopback = h2.open(credentials(
                 new DefaultHttp2Headers().method("CONNECT").authority("10.0.0.1:22"), session, token, SERIAL));
         assertThat(notLoopback.status()).isEqualTo("400");
+        EngineerH2Client.Stream byName = h2.open(credentials(
+                new DefaultHttp2Headers().method("CONNECT").authority("localhost:22"), session, token, SERIAL));
+        assertThat(byName.status()).isEqualTo("400"); // a literal loopback address only, as documented
+        assertThat(byName.reason()).contains("127.0.0.1:PORT or [::1]:PORT");
         EngineerH2Client.Stream byAppliance = h2.open(connect(token, 9));
         assertThat(byAppliance.status()).isEqualTo("403");
         assertThat(byAppliance.reason()).isEqualTo("appliance refused: port 9 is not allow-listed");
@@ -318,6 +323,90 @@ class SessionStreamsTest {
         assertThat(closed.event().outcome()).isEqualTo(dev.secureconnect.server.audit.ServerAuditEvent.Outcome.FAILURE);
         server.awaitAudit(EventType.TOKEN_REFUSED, r -> "revoked"
                 .equals(r.event().details().get("reason")));
+    }
+
+    @Test
+    void disablingAnEngineerEndsTheirLoginSessionsAndOpenStreamsAtOnce() throws Exception {
+        Answer token = token();
+        EngineerH2Client.Stream stream = h2.open(connect(token.text("token"), 22));
+        assertThat(stream.status()).as(stream.reason()).isEqualTo("200");
+        String sessionId = stream.response().get(LinkProtocol.HEADER_SESSION).toString();
+        String second = alice.login(server.nextCode(server.aliceSecret));
+        EngineerHttp bob = new EngineerHttp(server.bob, server.daemon.engineerAddress());
+        String bobSession = bob.login(server.nextCode(server.bobSecret));
+
+        // another process disables alice (the CLI writes the database; the daemon is not told)
+        assertThat(RunningServer.sc("engineers", "disable", "--dir", server.dir.toString(), "alice"))
+                .isZero();
+        Answer right = alice.get("appliances", session); // the route reads her state, whether or not the daemon saw it
+        assertThat(right.status()).as(right.toString()).isIn(401, 403);
+
+        ServerAuditRecord ended = server.awaitAudit(EventType.ENGINEER_SESSIONS_ENDED, r -> "alice"
+                .equals(r.event().details().get("engineer")));
+        assertThat(ended.event().details())
+                .containsEntry("streams", "1")
+                .containsKey("loginSessions")
+                .containsEntry("reason", "engineer disabled");
+        assertThat(stream.awaitEnd()).as("the open stream is ended").isTrue();
+        RunningServer.waitFor("the stream closed", () -> !stream.isOpen());
+        assertThat(stream.trailers()).isNotNull();
+        assertThat(stream.trailers().get(LinkProtocol.HEADER_REASON).toString()).isEqualTo("engineer alice disabled");
+        ServerAuditRecord closed = server.awaitAudit(
+                EventType.STREAM_CLOSED, r -> sessionId.equals(r.event().sessionId()));
+        assertThat(closed.event().details()).containsEntry("reason", "engineer alice disabled");
+        assertThat(closed.event().outcome()).isEqualTo(dev.secureconnect.server.audit.ServerAuditEvent.Outcome.FAILURE);
+
+        for (String value : List.of(session, second)) { // every route, with either session: refused
+            assertThat(alice.get("appliances", value).status()).isIn(401, 403);
+            assertThat(alice.get("sessions", value).status()).isIn(401, 403);
+            assertThat(alice.post("tokens", value, "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + ticket + "\"}")
+                            .status())
+                    .isIn(401, 403);
+            assertThat(alice.post("tokens/unlock-failed", value, "{}").status()).isIn(401, 403);
+            assertThat(alice.post("logout", value, "{}").status()).isIn(401, 403);
+        }
+        assertThat(h2.open(connect(token.text("token"), 22)).status()).isIn("401", "403");
+        assertThat(alice.post("login", null, "{\"totp\":\"" + server.nextCode(server.aliceSecret) + "\"}")
+                        .status())
+                .isIn(401, 403);
+        assertThat(bob.get("appliances", bobSession).status()).isEqualTo(200); // the others are not touched
+
+        // enabled and disabled again: news again
+        assertThat(RunningServer.sc("engineers", "enable", "--dir", server.dir.toString(), "alice"))
+                .isZero();
+        String again = alice.login(server.nextCode(server.aliceSecret));
+        assertThat(alice.get("appliances", again).status()).isEqualTo(200);
+        assertThat(RunningServer.sc("engineers", "disable", "--dir", server.dir.toString(), "alice"))
+                .isZero();
+        RunningServer.waitFor(
+                "ended again",
+                () -> server.audit(EventType.ENGINEER_SESSIONS_ENDED).size() == 2);
+        assertThat(alice.get("appliances", again).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aDisabledEngineersSessionIsRefusedOnEveryRouteBeforeTheDaemonNoticesToo() throws Exception {
+        // the state is read on every call: flip it in the database and call at once, many times over
+        String[] sessions = new String[3];
+        for (int i = 0; i < sessions.length; i++) {
+            sessions[i] = alice.login(server.nextCode(server.aliceSecret));
+        }
+        assertThat(alice.get("appliances", sessions[0]).status()).isEqualTo(200);
+        assertThat(RunningServer.sc("engineers", "disable", "--dir", server.dir.toString(), "alice"))
+                .isZero();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (String value : sessions) {
+            statuses.add(alice.get("appliances", value).status());
+        }
+        assertThat(statuses).allSatisfy(status -> assertThat(status).isIn(401, 403));
+        server.awaitAudit(EventType.ENGINEER_SESSIONS_ENDED, r -> "alice"
+                .equals(r.event().details().get("engineer")));
+        long refusedByTheRoute =
+                statuses.stream().filter(status -> status == 403).count();
+        assertThat(server.audit(EventType.LOGIN_FAILED).stream()
+                        .filter(r -> "disabled".equals(r.event().details().get("reason")))
+                        .count())
+                .isEqualTo(refusedByTheRoute);
     }
 
     @Test

@@ -158,6 +158,46 @@ class ExportSinksTest {
     }
 
     @StorageTest
+    void aSinkSurvivesTheDatabaseFailingAndDeliversEverythingOnceItIsBack(TestDatabase test) throws Exception {
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
+        SinkCursors cursors = new SinkCursors(test.database(), Clock.systemUTC());
+        append(audit, 10, EventType.TICKET_OPENED);
+        try (ExportSinks sinks = sinks(audit, test)) {
+            sinks.apply(List.of(file("siem", null)));
+            await("10 records delivered", () -> receivers.get("siem").seqs.size() >= 10);
+
+            // the log cannot be read (nor appended to): a storage failure, not the receiver's
+            test.tamper("ALTER TABLE audit_log RENAME TO audit_log_away");
+            await(
+                    "failure shown in the status",
+                    () -> cursors.get("siem").orElseThrow().failing());
+            SinkCursor failing = cursors.get("siem").orElseThrow();
+            assertThat(failing.deliveredSeq()).isEqualTo(10);
+            assertThat(failing.lastError()).isNotBlank();
+            java.time.Instant firstError = failing.lastErrorAt();
+            await(
+                    "retried",
+                    () -> cursors.get("siem").orElseThrow().lastErrorAt().isAfter(firstError));
+
+            test.tamper("ALTER TABLE audit_log_away RENAME TO audit_log");
+            append(audit, 5, EventType.STREAM_OPENED);
+            await("recovered", () -> !records(audit, EventType.SINK_DELIVERY_RECOVERED)
+                    .isEmpty());
+            long head = audit.lastSeq();
+            Receiver receiver = receivers.get("siem");
+            await("everything delivered", () -> receiver.seqs.contains(head));
+            assertThat(receiver.seqs)
+                    .doesNotHaveDuplicates()
+                    .containsAll(java.util.stream.LongStream.rangeClosed(1, head)
+                            .boxed()
+                            .toList());
+            assertThat(records(audit, EventType.SINK_DELIVERY_FAILING)).hasSize(1);
+            assertThat(records(audit, EventType.SINK_DELIVERY_RECOVERED)).hasSize(1);
+            await("no longer failing", () -> !cursors.get("siem").orElseThrow().failing());
+        }
+    }
+
+    @StorageTest
     void aFilterPassesOnlyWhatItWantsButTheCursorMovesOverEverything(TestDatabase test) throws Exception {
         ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
         append(audit, 5, EventType.LOGIN_OK); // informational

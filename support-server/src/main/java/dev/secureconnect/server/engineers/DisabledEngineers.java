@@ -1,0 +1,78 @@
+package dev.secureconnect.server.engineers;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends what a disabled engineer still has open on this node. An engineer is disabled in the database, often by another
+ * process ({@code sc-server engineers disable}), so the daemon does not hear of it otherwise: {@link #poll()} — run by
+ * the daemon about twice a second — reads the disabled logins (one small query) and, for each, ends their login
+ * sessions and resets their open streams (each stream's {@code stream.closed} says why). An engineer newly seen
+ * disabled is audited {@code engineer.sessions-ended} with the counts, even when nothing was open; a later poll that
+ * still finds something open (a login or a stream that was being opened as the engineer was disabled) ends it and
+ * audits again. Independently of this, every API call and every stream open reads the engineer's state itself.
+ *
+ * <p>Not thread-safe: run {@link #poll()} from one thread.
+ */
+public final class DisabledEngineers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DisabledEngineers.class);
+
+    private final EngineerStore engineers;
+    private final ServerAuditLog audit;
+    private final ToIntFunction<String> endLoginSessions;
+    private final ToIntFunction<String> resetStreams;
+    private final Set<String> known = new HashSet<>();
+    private boolean first = true;
+
+    /**
+     * @param endLoginSessions ends the login sessions of a login, returns how many
+     * @param resetStreams resets the open streams of a login, returns how many
+     */
+    public DisabledEngineers(
+            EngineerStore engineers,
+            ServerAuditLog audit,
+            ToIntFunction<String> endLoginSessions,
+            ToIntFunction<String> resetStreams) {
+        this.engineers = requireNonNull(engineers, "engineers");
+        this.audit = requireNonNull(audit, "audit");
+        this.endLoginSessions = requireNonNull(endLoginSessions, "endLoginSessions");
+        this.resetStreams = requireNonNull(resetStreams, "resetStreams");
+    }
+
+    /** One look at the database. */
+    public void poll() {
+        Set<String> disabled = engineers.disabledLogins();
+        known.retainAll(disabled); // enabled again: a later disabling is news again
+        for (String login : disabled) {
+            // those disabled before the daemon started have nothing open here: not news
+            boolean fresh = !known.contains(login) && !first;
+            int sessions = endLoginSessions.applyAsInt(login);
+            int streams = resetStreams.applyAsInt(login);
+            if (fresh || sessions > 0 || streams > 0) {
+                LOG.info(
+                        "engineer {} is disabled: ended {} login session(s) and {} open stream(s)",
+                        login,
+                        sessions,
+                        streams);
+                audit.append(ServerAuditEvent.builder(EventType.ENGINEER_SESSIONS_ENDED)
+                        .actor("sc-server")
+                        .detail("engineer", login)
+                        .detail("loginSessions", sessions)
+                        .detail("streams", streams)
+                        .detail("reason", "engineer disabled")
+                        .build());
+            }
+            known.add(login); // once audited: a failed append is tried again at the next poll
+        }
+        first = false;
+    }
+}
