@@ -23,6 +23,7 @@ public final class EventCatalogue {
             Map.entry("added", "revoked token ids the appliance did not know yet"),
             Map.entry("allowArgs", "whether the engineer may pass arguments: true or false"),
             Map.entry("allowOptions", "whether an argument the engineer passes may start with '-': true or false"),
+            Map.entry("appended", "held audit records appended to the log, in order, when it recovered"),
             Map.entry("args", "the command's arguments (a JSON array on the server, a list on the appliance)"),
             Map.entry(
                     "argPatterns",
@@ -35,11 +36,12 @@ public final class EventCatalogue {
             Map.entry("bytesToService", "bytes from the server to the local service (appliance)"),
             Map.entry("certificate", "SHA-256 fingerprint of the engineer's certificate"),
             Map.entry("count", "revoked token ids received"),
+            Map.entry("degradedFor", "how long the audit log could not commit (ISO-8601 duration)"),
             Map.entry("deliveredSeq", "sequence number of the last record the sink delivered"),
             Map.entry("durationMs", "how long the session lasted, in milliseconds"),
             Map.entry("email", "the engineer's e-mail address"),
             Map.entry("engineer", "login of the engineer the event is about"),
-            Map.entry("error", "why delivery fails, in words"),
+            Map.entry("error", "why delivery fails, or why the audit log cannot commit, in words"),
             Map.entry("existingLink", "address of the link already up with the same appliance certificate"),
             Map.entry("exitStatus", "the command's exit status; absent when it did not finish"),
             Map.entry("expiresAt", "when the access token expires (ISO-8601)"),
@@ -71,6 +73,7 @@ public final class EventCatalogue {
                     "signedThrough", "the checkpoint the bundle ends with (records after --to up to it are included)"),
             Map.entry("sink", "the export sink's name"),
             Map.entry("size", "the file's size in bytes"),
+            Map.entry("spilled", "records already held in the spill file when the audit log became unavailable"),
             Map.entry("status", "the HTTP status the session request was answered with"),
             Map.entry("streams", "how many open session streams of the engineer the server reset"),
             Map.entry("subject", "subject DN of the refused certificate"),
@@ -89,6 +92,7 @@ public final class EventCatalogue {
             Map.entry("tokenId", "the access token's id (a UUID)"),
             Map.entry("truncated", "whether the output was cut at its limit: true or false"),
             Map.entry("type", "the sink's kind, e.g. syslog or webhook"),
+            Map.entry("unrecorded", "refusals not recorded because the spill file was full"),
             Map.entry("version", "the appliance's software version"),
             Map.entry("write", "whether engineers may store files in the folder: true or false"))));
 

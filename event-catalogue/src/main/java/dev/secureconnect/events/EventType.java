@@ -406,7 +406,25 @@ public enum EventType {
             "from",
             "to",
             "signedThrough",
-            "file");
+            "file"),
+    AUDIT_DEGRADED(
+            1930,
+            "audit.degraded",
+            Severity.ERROR,
+            "the server could not commit an audit record (database locked, full or down): new sessions, logins and"
+                    + " tokens are refused, and the records of what already happened are held in the fsynced spill"
+                    + " file until the database is back; written first into the spill file, appended with it",
+            "error",
+            "spilled"),
+    AUDIT_RECOVERED(
+            1931,
+            "audit.recovered",
+            Severity.NOTICE,
+            "the audit log commits again: the spilled records were appended, in order, just before this one (each"
+                    + " with spilledAt, the time it was spilled)",
+            "appended",
+            "unrecorded",
+            "degradedFor");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));

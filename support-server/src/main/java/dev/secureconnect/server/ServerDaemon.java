@@ -11,6 +11,8 @@ import dev.secureconnect.crypto.token.TokenSigningKey;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.AuditKey;
+import dev.secureconnect.server.audit.AuditSpill;
+import dev.secureconnect.server.audit.AuditUnavailableException;
 import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.config.ServerConfig;
@@ -81,6 +83,8 @@ public final class ServerDaemon implements AutoCloseable {
     private final Channel engineerListener;
     private final Checkpoints checkpoints;
     private final ExportSinks sinks;
+    private final java.util.concurrent.atomic.AtomicBoolean appendingHeld =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}, and for engineers disabled by
@@ -98,7 +102,7 @@ public final class ServerDaemon implements AutoCloseable {
         this.boss = new NioEventLoopGroup(1);
         this.workers = new NioEventLoopGroup();
         try {
-            this.audit = new ServerAuditLog(database, clock);
+            this.audit = new ServerAuditLog(database, clock, openSpill(dir, config.audit()));
             this.checkpoints = new Checkpoints(database, audit, AuditKey.loadOrCreate(dir), config.node(), clock);
             Destinations destinations = new Destinations(dir, config.node());
             this.sinks =
@@ -154,6 +158,9 @@ public final class ServerDaemon implements AutoCloseable {
                     .clock(clock)
                     .build();
             ActiveSessions active = new ActiveSessions();
+            audit.onSpillFull(() -> LOG.error(
+                    "closed {} session stream(s): the audit log is unavailable and its spill" + " file full",
+                    active.resetAll(AuditUnavailableException.REASON + " (spill file full)")));
             this.sessions = new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock);
             TokenIssuance issuance = new TokenIssuance(
                     new AccessTokenIssuer(signingKey, config.node(), clock), tokens, engineers, tickets, links, audit);
@@ -181,6 +188,8 @@ public final class ServerDaemon implements AutoCloseable {
             timers.scheduleWithFixedDelay(() -> watch(disabled), 0, REVOCATION_POLL_MILLIS, TimeUnit.MILLISECONDS);
             ServerConfig.Audit auditSettings = config.audit();
             timers.scheduleWithFixedDelay(() -> checkpoint(auditSettings), 1, 1, TimeUnit.SECONDS);
+            long retryMillis = auditSettings.spillRetry().toMillis();
+            timers.scheduleWithFixedDelay(this::appendHeld, 0, retryMillis, TimeUnit.MILLISECONDS);
             ConfigWatcher configWatcher = new ConfigWatcher(dir, config, sinks);
             timers.scheduleWithFixedDelay(configWatcher::look, 1, 1, TimeUnit.SECONDS);
             writeListeners();
@@ -245,6 +254,38 @@ public final class ServerDaemon implements AutoCloseable {
             links.recheckTickets();
         } catch (RuntimeException e) {
             LOG.warn("re-checking the tickets of connected appliances failed: {}", e.getMessage(), e);
+        }
+    }
+
+    /** The audit spill file; its records (left by a crash) are appended with the first commit. */
+    private static AuditSpill openSpill(Path dir, ServerConfig.Audit settings) {
+        try {
+            return AuditSpill.open(dir.resolve(AuditSpill.FILE), settings.spillMaxRecords(), settings.spillMaxBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot read the audit spill file " + dir.resolve(AuditSpill.FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends the records held in the audit spill, if any, on the blocking executor (it may wait for the database's
+     * busy timeout); one try at a time.
+     */
+    private void appendHeld() {
+        if (!audit.state().degraded() || !appendingHeld.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            blocking.execute(() -> {
+                try {
+                    audit.appendHeld();
+                } finally {
+                    appendingHeld.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            appendingHeld.set(false);
+            LOG.debug("not retrying the held audit records: the server is stopping");
         }
     }
 

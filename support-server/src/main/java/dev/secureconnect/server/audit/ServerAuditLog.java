@@ -4,21 +4,29 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.chain.HashChain;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
 import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.server.storage.Dialect;
 import dev.secureconnect.server.storage.StorageException;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +55,17 @@ import org.slf4j.LoggerFactory;
  * hands the lead to the oldest appender still waiting. A lone append leads at once: nothing waits for company. If a
  * batch's transaction fails it is rolled back and every append in it throws; none of its records is in the log.
  *
+ * <p><b>Fail closed, lose nothing.</b> When the database cannot commit (locked, full, down), {@link #append} and
+ * {@link #inTransaction} throw {@link AuditUnavailableException}: the caller must not do what the record was for (the
+ * engineer is answered 503 {@value AuditUnavailableException#REASON}). A record of something that already happened
+ * goes through {@link #appendOrHold}: if it cannot be committed it is held in the daemon's {@link AuditSpill} (fsynced),
+ * preceded by an {@code audit.degraded} record. While records are held every other transaction fails at once (no
+ * wait for the database's busy timeout); {@link #appendHeld} (the daemon calls it every {@code audit.spillRetry})
+ * appends the held records, oldest first (each with the detail {@code spilledAt}), and {@code audit.recovered} in one
+ * transaction, and the log commits again; so the log keeps the order in which this process spilled and committed. A crash between that commit and the spill's truncation appends
+ * the held records a second time at the next start (at least once, never lost; the copies have the same
+ * {@code spilledAt}).
+ *
  * <p>Thread-safe.
  */
 public final class ServerAuditLog {
@@ -57,11 +76,25 @@ public final class ServerAuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(ServerAuditLog.class);
     private static final int VERIFY_PAGE_SIZE = 1_000;
 
+    /** How long a transaction waits on PostgreSQL for the head another holds (SQLite's busy timeout is the same). */
+    static final int HEAD_LOCK_TIMEOUT_SECONDS = 15;
+
     /** The most queued appends one transaction takes. */
     static final int MAX_BATCH = 256;
 
     private final Database database;
     private final Clock clock;
+    /** Where records of what already happened wait while the database cannot take them; empty outside the daemon. */
+    private final Optional<AuditSpill> spill;
+
+    private final List<Runnable> spillFullListeners = new CopyOnWriteArrayList<>();
+    /** Refusals not held because the spill was full, reported by the next {@code audit.recovered}. */
+    private final AtomicLong unrecorded = new AtomicLong();
+    /** Whether the spill-full listeners ran for this outage. */
+    private boolean fullSignalled;
+    /** The last commit failure, for {@link #state}; empty once a commit succeeds. */
+    private volatile String lastError = "";
+
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
     /** This process's turn to write the log: held by the transaction that appends (a batch, or someone's work). */
     private final ReentrantLock writeTurn = new ReentrantLock();
@@ -72,15 +105,155 @@ public final class ServerAuditLog {
     /** Whether one appender leads: appends the queued events batch by batch (the others wait for their record). */
     private boolean leading;
 
+    /** A log without a spill (the admin commands): a record that cannot be committed is only logged as an error. */
     public ServerAuditLog(Database database, Clock clock) {
+        this(database, clock, Optional.empty());
+    }
+
+    /** The daemon's log: records of what already happened are held in {@code spill} while the database fails. */
+    public ServerAuditLog(Database database, Clock clock, AuditSpill spill) {
+        this(database, clock, Optional.of(requireNonNull(spill, "spill")));
+    }
+
+    private ServerAuditLog(Database database, Clock clock, Optional<AuditSpill> spill) {
         this.database = requireNonNull(database, "database");
         this.clock = requireNonNull(clock, "clock");
+        this.spill = spill;
+    }
+
+    /** Whether a record that cannot be committed is held in the spill. */
+    public enum Hold {
+        /** A record of something that already happened ({@code stream.closed}, {@code command.run}): always held. */
+        ALWAYS,
+        /**
+         * A refusal: held while the spill has room; once it is full only counted ({@code unrecorded} in the next
+         * {@code audit.recovered}), so that a flood of refused attempts cannot push out the records of actions.
+         */
+        WHILE_ROOM
+    }
+
+    /**
+     * The audit log's health for {@code status} and {@code audit status}.
+     *
+     * @param degraded whether records are held in the spill (the database could not commit them)
+     * @param held how many records the spill holds
+     * @param full whether the spill reached its bound (sessions closed, new ones refused)
+     * @param unrecorded refusals not held since the spill was full
+     * @param error the last commit failure, empty when the last commit succeeded
+     */
+    public record State(boolean degraded, int held, boolean full, long unrecorded, String error) {
+        public String describe() {
+            return degraded
+                    ? "degraded: " + held + " record(s) held in the spill file"
+                            + (full ? " (full: sessions closed)" : "")
+                            + (unrecorded > 0 ? ", " + unrecorded + " refusal(s) unrecorded" : "")
+                            + (error.isEmpty() ? "" : "; last error: " + error)
+                    : "ok";
+        }
+    }
+
+    public State state() {
+        int held = spill.map(AuditSpill::size).orElse(0);
+        boolean full = spill.map(AuditSpill::full).orElse(false);
+        return new State(held > 0, held, full, unrecorded.get(), lastError);
+    }
+
+    /** Runs {@code listener} (once per outage) when the spill reaches its bound: the daemon closes every session. */
+    public void onSpillFull(Runnable listener) {
+        spillFullListeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Appends {@code events}, in order, in one transaction; if the database cannot commit them, holds them in the
+     * spill (see {@link Hold}) to be appended, in order, with the next commit. Never throws for a database failure.
+     */
+    public void appendOrHold(List<ServerAuditEvent> events, Hold hold) {
+        requireNonNull(hold, "hold");
+        List<ServerAuditEvent> copy = List.copyOf(events);
+        if (copy.isEmpty()) {
+            return;
+        }
+        try {
+            inTransaction(transaction -> {
+                for (ServerAuditEvent event : copy) {
+                    transaction.append(event);
+                }
+                return null;
+            });
+        } catch (AuditUnavailableException e) {
+            hold(copy, hold, e);
+        }
+    }
+
+    /** Appends the held records if there are any (the daemon's periodic retry); quiet while the database fails. */
+    public void appendHeld() {
+        if (spill.map(AuditSpill::isEmpty).orElse(true)) {
+            return;
+        }
+        try {
+            inTransaction(transaction -> null, true);
+        } catch (AuditUnavailableException e) {
+            LOG.debug("held audit records still not appended: {}", e.getMessage());
+        }
+    }
+
+    private void hold(List<ServerAuditEvent> events, Hold hold, AuditUnavailableException cause) {
+        String names =
+                events.stream().map(event -> event.type().eventName()).toList().toString();
+        if (spill.isEmpty()) {
+            LOG.error("cannot append {} to the audit log: {}", names, cause.getMessage(), cause);
+            return;
+        }
+        AuditSpill held = spill.get();
+        boolean signalFull;
+        synchronized (held) {
+            if (hold == Hold.WHILE_ROOM && held.full()) {
+                unrecorded.addAndGet(events.size());
+                LOG.error(
+                        "audit log unavailable and its spill file full: {} not recorded: {}",
+                        names,
+                        cause.getMessage());
+                return;
+            }
+            boolean writeFailed = false;
+            try {
+                for (ServerAuditEvent event : events) {
+                    held.add(new AuditSpill.Spilled(event, clock.instant()));
+                }
+                LOG.warn(
+                        "audit log unavailable ({}): {} held in {}, {} record(s) held in all",
+                        cause.getMessage(),
+                        names,
+                        held.file(),
+                        held.size());
+            } catch (IOException e) {
+                // the last resort: the server log holds what neither the audit log nor the spill file could
+                writeFailed = true;
+                LOG.error(
+                        "audit log unavailable and the spill file {} cannot be written ({}): {} kept only here: {}",
+                        held.file(),
+                        e.getMessage(),
+                        names,
+                        events,
+                        e);
+            }
+            signalFull = (held.full() || writeFailed) && !fullSignalled;
+            fullSignalled |= signalFull;
+        }
+        if (signalFull) {
+            LOG.error(
+                    "the audit spill file {} is full ({} records): closing every session until the audit log"
+                            + " commits again",
+                    held.file(),
+                    held.size());
+            spillFullListeners.forEach(Runnable::run);
+        }
     }
 
     /**
      * Appends one event as the next record and returns it once it is committed.
      *
-     * @throws StorageException if the database fails; nothing is appended then
+     * @throws AuditUnavailableException if the database cannot commit it; nothing is appended then
      */
     public ServerAuditRecord append(ServerAuditEvent event) {
         requireNonNull(event, "event");
@@ -146,13 +319,15 @@ public final class ServerAuditLog {
         }
         List<ServerAuditRecord> records;
         try {
-            records = holdingHead(transaction -> {
-                List<ServerAuditRecord> appended = new ArrayList<>(batch.size());
-                for (QueuedAppend append : batch) {
-                    appended.add(transaction.append(append.event()));
-                }
-                return appended;
-            });
+            records = holdingHead(
+                    transaction -> {
+                        List<ServerAuditRecord> appended = new ArrayList<>(batch.size());
+                        for (QueuedAppend append : batch) {
+                            appended.add(transaction.append(append.event()));
+                        }
+                        return appended;
+                    },
+                    false);
         } catch (RuntimeException | Error e) {
             for (QueuedAppend append : batch) {
                 append.fail(e);
@@ -172,11 +347,15 @@ public final class ServerAuditLog {
      * every other appender waits for it.
      */
     public <T> T inTransaction(AuditedWork<T> work) {
+        return inTransaction(work, false);
+    }
+
+    private <T> T inTransaction(AuditedWork<T> work, boolean retry) {
         requireNonNull(work, "work");
         T result;
         writeTurn.lock();
         try {
-            result = holdingHead(work);
+            result = holdingHead(work, retry);
         } finally {
             writeTurn.unlock();
         }
@@ -184,18 +363,132 @@ public final class ServerAuditLog {
         return result;
     }
 
-    /** Runs {@code work} in one transaction that first locks the audit head (see {@link #inTransaction}). */
-    private <T> T holdingHead(AuditedWork<T> work) {
-        return database.inTransaction(connection -> {
-            try (Statement lock = connection.createStatement()) {
-                if (lock.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
-                    throw new StorageException("database " + database.url() + ": the audit head row is missing;"
-                            + " run 'sc-server audit verify'");
+    /**
+     * Runs {@code work} in one transaction that first locks the audit head (see {@link #inTransaction}). While records
+     * are held (degraded) only the {@code retry} ({@link #appendHeld}) goes to the database, the others fail at once:
+     * an engineer is told at once instead of after the database's busy timeout, and the blocking threads are not tied
+     * up waiting for a database that is known to fail.
+     */
+    private <T> T holdingHead(AuditedWork<T> work, boolean retry) {
+        List<AuditSpill.Spilled> replay = spill.map(AuditSpill::records).orElse(List.of());
+        if (!retry && !replay.isEmpty()) {
+            throw new AuditUnavailableException(
+                    "audit log unavailable since " + replay.get(0).spilledAt()
+                            + (lastError.isEmpty() ? "" : ": " + lastError) + " (" + replay.size()
+                            + " record(s) held, retrying)",
+                    null);
+        }
+        long unrecordedNow = unrecorded.get();
+        T result;
+        try {
+            result = database.inTransaction(connection -> {
+                try (Statement lock = connection.createStatement()) {
+                    if (database.dialect() == Dialect.POSTGRESQL) {
+                        // as SQLite's busy timeout: a head locked elsewhere for longer makes the log unavailable
+                        lock.execute("SET LOCAL lock_timeout = '" + HEAD_LOCK_TIMEOUT_SECONDS + "s'");
+                    }
+                    if (lock.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
+                        throw new StorageException("database " + database.url() + ": the audit head row is missing;"
+                                + " run 'sc-server audit verify'");
+                    }
                 }
+                Head head = readHead(connection).orElseThrow();
+                AuditTransaction transaction = new AuditTransaction(connection, clock, head.seq(), head.hash());
+                if (!replay.isEmpty()) {
+                    appendHeld(transaction, replay, unrecordedNow);
+                }
+                return work.run(transaction);
+            });
+        } catch (AuditUnavailableException e) {
+            throw e;
+        } catch (StorageException e) {
+            noteFailure(e);
+            throw new AuditUnavailableException(e.getMessage(), e);
+        }
+        lastError = "";
+        if (!replay.isEmpty()) {
+            released(replay.size(), unrecordedNow);
+        }
+        return result;
+    }
+
+    /** The held records, oldest first, each with {@code spilledAt}, then {@code audit.recovered}. */
+    private void appendHeld(AuditTransaction transaction, List<AuditSpill.Spilled> replay, long unrecordedNow)
+            throws SQLException {
+        for (AuditSpill.Spilled held : replay) {
+            ServerAuditEvent event = held.event();
+            Map<String, String> details = new TreeMap<>(event.details());
+            details.put("spilledAt", held.spilledAt().toString());
+            transaction.append(new ServerAuditEvent(
+                    event.type(),
+                    event.actor(),
+                    event.applianceSerial(),
+                    event.ticket(),
+                    event.sessionId(),
+                    event.sourceAddress(),
+                    event.outcome(),
+                    details));
+        }
+        Instant since = replay.get(0).spilledAt();
+        transaction.append(ServerAuditEvent.builder(EventType.AUDIT_RECOVERED)
+                .actor("system")
+                .detail("appended", replay.size())
+                .detail("unrecorded", unrecordedNow)
+                .detail("degradedFor", Duration.between(since, clock.instant()).toString())
+                .build());
+    }
+
+    /** After the commit that appended {@code count} held records: forgets them. */
+    private void released(int count, long unrecordedNow) {
+        AuditSpill held = spill.orElseThrow();
+        synchronized (held) {
+            try {
+                held.removeFirst(count);
+            } catch (IOException e) {
+                LOG.error(
+                        "{} held audit record(s) were appended but the spill file {} cannot be cut ({}): they will"
+                                + " be appended again at the next start",
+                        count,
+                        held.file(),
+                        e.getMessage(),
+                        e);
             }
-            Head head = readHead(connection).orElseThrow();
-            return work.run(new AuditTransaction(connection, clock, head.seq(), head.hash()));
-        });
+            unrecorded.addAndGet(-unrecordedNow);
+            if (held.isEmpty()) {
+                fullSignalled = false;
+            }
+        }
+        LOG.warn("audit log recovered: {} held record(s) appended", count);
+    }
+
+    /**
+     * A commit failed: with a spill, the outage's first failure is itself held as {@code audit.degraded}, so the log
+     * says when the records after it were spilled.
+     */
+    private void noteFailure(StorageException failure) {
+        lastError = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        if (spill.isEmpty()) {
+            return;
+        }
+        AuditSpill held = spill.get();
+        synchronized (held) {
+            if (!held.isEmpty()) {
+                return;
+            }
+            LOG.error("audit log unavailable: {}", lastError);
+            try {
+                held.add(new AuditSpill.Spilled(
+                        ServerAuditEvent.builder(EventType.AUDIT_DEGRADED)
+                                .actor("system")
+                                .outcome(ServerAuditEvent.Outcome.FAILURE)
+                                .detail("error", lastError)
+                                .detail("spilled", held.size())
+                                .build(),
+                        clock.instant()));
+            } catch (IOException e) {
+                LOG.error("cannot write the spill file {}: {}", held.file(), e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -567,6 +860,9 @@ public final class ServerAuditLog {
                     throw error;
                 }
                 throw (RuntimeException) failure;
+            }
+            if (failure instanceof AuditUnavailableException) {
+                throw new AuditUnavailableException(failure.getMessage(), failure);
             }
             throw new StorageException(
                     failure instanceof StorageException

@@ -5,6 +5,7 @@ import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.audit.AuditBundle;
 import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.audit.AuditPublicKey;
+import dev.secureconnect.server.audit.AuditSpill;
 import dev.secureconnect.server.audit.AuditVerification;
 import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.audit.ServerAuditLog;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
             AuditCommand.ListRecords.class,
             AuditCommand.Verify.class,
             AuditCommand.Export.class,
-            AuditCommand.Key.class
+            AuditCommand.Key.class,
+            AuditCommand.Status.class
         })
 final class AuditCommand implements Runnable {
 
@@ -42,7 +44,8 @@ final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: list, verify, export or key");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "say what to do: list, verify, export, key or status");
     }
 
     @Command(name = "list", description = "Lists audit records after a sequence number.")
@@ -227,6 +230,36 @@ final class AuditCommand implements Runnable {
                 Files.writeString(out, jwk + "\n", StandardCharsets.UTF_8);
             }
             return 0;
+        }
+    }
+
+    @Command(
+            name = "status",
+            description = "Says whether the audit log commits (ok) or is degraded: records held in"
+                    + " the daemon's spill file (run/audit-spill.jsonl) because the database could not take them. Exit 1"
+                    + " while degraded.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        ServerDir server;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            ServerConfig.Audit settings = server.config().audit();
+            AuditSpill spill = AuditSpill.open(
+                    server.dir.resolve(AuditSpill.FILE), settings.spillMaxRecords(), settings.spillMaxBytes());
+            PrintWriter out = spec.commandLine().getOut();
+            List<AuditSpill.Spilled> held = spill.records();
+            if (held.isEmpty()) {
+                out.println("audit: ok");
+                return 0;
+            }
+            out.println("audit: degraded: " + held.size() + " record(s) held in " + spill.file() + " since "
+                    + held.get(0).spilledAt() + (spill.full() ? " (full: sessions closed, new ones refused)" : "")
+                    + "; the daemon appends them once the database commits again");
+            return 1;
         }
     }
 

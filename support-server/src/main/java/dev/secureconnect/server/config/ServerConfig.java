@@ -83,18 +83,41 @@ public record ServerConfig(
      * @param checkpointInterval or when a record is older than this and unsigned, default PT1M
      * @param retryInitial a failing sink's first wait before it tries again, default PT1S
      * @param retryMax the longest wait between tries (the back-off doubles up to it), default PT1M
+     * @param spillMaxRecords the most records the audit spill file holds while the database cannot commit before
+     *     every session is closed, default 10000
+     * @param spillMaxBytes … or the most bytes, default 16 MiB
+     * @param spillRetry how often the daemon tries to append the held records, default PT5S
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Audit(Long checkpointEvery, Duration checkpointInterval, Duration retryInitial, Duration retryMax) {
+    public record Audit(
+            Long checkpointEvery,
+            Duration checkpointInterval,
+            Duration retryInitial,
+            Duration retryMax,
+            Integer spillMaxRecords,
+            Long spillMaxBytes,
+            Duration spillRetry) {
         static final Audit DEFAULT = new Audit(null, null, null, null);
+
+        /** The spill file's bound and retry interval at their defaults. */
+        public Audit(Long checkpointEvery, Duration checkpointInterval, Duration retryInitial, Duration retryMax) {
+            this(checkpointEvery, checkpointInterval, retryInitial, retryMax, null, null, null);
+        }
 
         public Audit {
             checkpointEvery = checkpointEvery == null ? 1000 : checkpointEvery;
             checkpointInterval = checkpointInterval == null ? Duration.ofMinutes(1) : checkpointInterval;
             retryInitial = retryInitial == null ? Duration.ofSeconds(1) : retryInitial;
             retryMax = retryMax == null ? Duration.ofMinutes(1) : retryMax;
+            spillMaxRecords = spillMaxRecords == null ? 10_000 : spillMaxRecords;
+            spillMaxBytes = spillMaxBytes == null ? 16L * 1024 * 1024 : spillMaxBytes;
+            spillRetry = spillRetry == null ? Duration.ofSeconds(5) : spillRetry;
             if (checkpointEvery < 1) {
                 throw new IllegalArgumentException("checkpointEvery must be at least 1");
+            }
+            if (spillMaxRecords < 1 || spillMaxBytes < 1024 || spillRetry.isNegative() || spillRetry.isZero()) {
+                throw new IllegalArgumentException(
+                        "spillMaxRecords must be at least 1, spillMaxBytes at least 1024" + " and spillRetry positive");
             }
             if (checkpointInterval.isNegative()
                     || checkpointInterval.isZero()

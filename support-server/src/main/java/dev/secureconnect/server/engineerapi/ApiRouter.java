@@ -8,6 +8,7 @@ import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.audit.AuditUnavailableException;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.engineers.Engineer;
@@ -215,13 +216,15 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 OneLine.quoted(path, 100),
                 refusal.getMessage());
         try {
-            blocking.execute(() -> audit.append(ServerAuditEvent.builder(EventType.LOGIN_FAILED)
-                    .actor(connection.login())
-                    .source(connection.source())
-                    .outcome(ServerAuditEvent.Outcome.FAILURE)
-                    .detail("certificate", connection.fingerprint().toString())
-                    .detail("reason", WRONG_ROLE)
-                    .build()));
+            blocking.execute(() -> audit.appendOrHold(
+                    List.of(ServerAuditEvent.builder(EventType.LOGIN_FAILED)
+                            .actor(connection.login())
+                            .source(connection.source())
+                            .outcome(ServerAuditEvent.Outcome.FAILURE)
+                            .detail("certificate", connection.fingerprint().toString())
+                            .detail("reason", WRONG_ROLE)
+                            .build()),
+                    ServerAuditLog.Hold.WHILE_ROOM));
         } catch (RejectedExecutionException e) {
             LOG.error(
                     "could not audit the refused call of {} {}: the server is stopping or busy",
@@ -299,6 +302,17 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return endpoint.handle(call);
         } catch (ApiException e) {
             return e.response();
+        } catch (AuditUnavailableException e) {
+            LOG.error(
+                    "engineer API request of {} refused: {}: {}",
+                    call.connection().login(),
+                    AuditUnavailableException.REASON,
+                    e.getMessage());
+            return ApiResponse.error(
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "audit-unavailable",
+                            AuditUnavailableException.REASON + ": nothing was done; try again shortly")
+                    .withHeader("retry-after", "5");
         } catch (RuntimeException e) {
             LOG.error("engineer API request of {} failed: {}", call.connection().login(), e.toString(), e);
             return ApiResponse.error(

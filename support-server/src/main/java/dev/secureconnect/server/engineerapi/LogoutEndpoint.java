@@ -21,11 +21,13 @@ final class LogoutEndpoint implements Endpoint {
     @Override
     public ApiResponse handle(ApiCall call) {
         sessions.end(call.bearer());
-        audit.append(ServerAuditEvent.builder(EventType.LOGOUT)
-                .actor(call.session().login())
-                .source(call.connection().source())
-                .detail("certificate", call.connection().fingerprint().toString())
-                .build());
+        audit.appendOrHold(
+                java.util.List.of(ServerAuditEvent.builder(EventType.LOGOUT)
+                        .actor(call.session().login())
+                        .source(call.connection().source())
+                        .detail("certificate", call.connection().fingerprint().toString())
+                        .build()),
+                ServerAuditLog.Hold.ALWAYS); // the session has ended: its record follows, never dropped
         return ApiResponse.ok(Map.of("loggedOut", true));
     }
 }

@@ -46,6 +46,16 @@ public final class ActiveSessions {
         return count;
     }
 
+    /** Resets every stream (the audit spill is full); returns how many. */
+    public int resetAll(String reason) {
+        int count = 0;
+        for (ActiveSession session : sessions.values()) {
+            session.reset(reason);
+            count++;
+        }
+        return count;
+    }
+
     /** Resets every stream opened with the token {@code tokenId}; returns how many. */
     public int resetToken(UUID tokenId, String reason) {
         int count = 0;

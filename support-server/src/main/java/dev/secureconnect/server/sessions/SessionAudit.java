@@ -6,17 +6,26 @@ import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditEvent.Outcome;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.audit.ServerAuditLog.Hold;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The audit events of session streams: {@code stream.opened/closed/refused}, {@code token.refused/misused},
- * {@code command.run/refused}, {@code file.get/put/refused}. Appends run on the blocking executor. Never records a
- * token or a login session.
+ * {@code command.run/refused}, {@code file.get/put/refused}. Never records a token or a login session.
+ *
+ * <p>{@code stream.opened} is appended by the caller's (blocking) thread and committed before the stream is requested
+ * on the appliance's link: if it cannot be, the stream is refused. Every other record follows what it records and is
+ * appended on the blocking executor, the records of one moment in one task and in order, or held in the spill until
+ * the database takes them ({@link ServerAuditLog#appendOrHold}): {@link Hold#ALWAYS} for the end of a stream and what ran,
+ * {@link Hold#WHILE_ROOM} for refusals.
  */
 final class SessionAudit {
 
@@ -44,19 +53,21 @@ final class SessionAudit {
         e.token().ifPresent(token -> event.ticket(token.ticket())
                 .detail("tokenId", token.id().toString())
                 .detail("tokenEngineer", token.engineer()));
-        append(event.build());
+        append(Hold.WHILE_ROOM, event.build());
     }
 
     /** A valid token presented by an engineer other than the one it was issued to. */
     void tokenMisused(SessionAttempt attempt, String sessionId, AccessToken token, String message) {
-        append(base(EventType.TOKEN_MISUSED, attempt, sessionId)
-                .ticket(token.ticket())
-                .outcome(Outcome.FAILURE)
-                .detail("reason", "other-engineer")
-                .detail("message", message)
-                .detail("tokenId", token.id().toString())
-                .detail("tokenEngineer", token.engineer())
-                .build());
+        append(
+                Hold.WHILE_ROOM,
+                base(EventType.TOKEN_MISUSED, attempt, sessionId)
+                        .ticket(token.ticket())
+                        .outcome(Outcome.FAILURE)
+                        .detail("reason", "other-engineer")
+                        .detail("message", message)
+                        .detail("tokenId", token.id().toString())
+                        .detail("tokenEngineer", token.engineer())
+                        .build());
     }
 
     /**
@@ -79,59 +90,71 @@ final class SessionAudit {
                 attempt.request().target(),
                 status,
                 reason);
-        append(withToken(base(EventType.STREAM_REFUSED, attempt, sessionId), token)
+        List<ServerAuditEvent> events = new ArrayList<>();
+        events.add(withToken(base(EventType.STREAM_REFUSED, attempt, sessionId), token)
                 .outcome(Outcome.FAILURE)
                 .detail("status", status)
                 .detail("reason", reason)
                 .build());
-        if (!byAppliance) {
-            return;
-        }
         SessionRequest request = attempt.request();
-        switch (request.kind()) {
-            case EXEC ->
-                append(withToken(base(EventType.COMMAND_REFUSED, attempt, sessionId), token)
-                        .outcome(Outcome.FAILURE)
-                        .detail("name", request.command())
-                        .detail("args", args(request))
-                        .detail("reason", reason)
-                        .build());
-            case GET, PUT ->
-                append(withToken(base(EventType.FILE_REFUSED, attempt, sessionId), token)
-                        .outcome(Outcome.FAILURE)
-                        .detail("path", request.path())
-                        .detail("reason", reason)
-                        .build());
-            case CONNECT -> {
-                // stream.refused says it all
+        if (byAppliance) {
+            switch (request.kind()) {
+                case EXEC ->
+                    events.add(withToken(base(EventType.COMMAND_REFUSED, attempt, sessionId), token)
+                            .outcome(Outcome.FAILURE)
+                            .detail("name", request.command())
+                            .detail("args", args(request))
+                            .detail("reason", reason)
+                            .build());
+                case GET, PUT ->
+                    events.add(withToken(base(EventType.FILE_REFUSED, attempt, sessionId), token)
+                            .outcome(Outcome.FAILURE)
+                            .detail("path", request.path())
+                            .detail("reason", reason)
+                            .build());
+                case CONNECT -> {
+                    // stream.refused says it all
+                }
             }
         }
+        append(Hold.WHILE_ROOM, events.toArray(ServerAuditEvent[]::new));
     }
 
     void refusedBeforeChecks(
             String login, String source, String appliance, SessionRequest request, int status, String reason) {
         LOG.warn("session stream of engineer {} from {} refused ({}): {}", login, source, status, reason);
-        append(ServerAuditEvent.builder(EventType.STREAM_REFUSED)
-                .actor(login)
-                .source(source)
-                .appliance(appliance)
-                .outcome(Outcome.FAILURE)
-                .detail("kind", request == null ? null : request.kind().code())
-                .detail("target", request == null ? null : request.target())
-                .detail("status", status)
-                .detail("reason", reason)
-                .build());
+        append(
+                Hold.WHILE_ROOM,
+                ServerAuditEvent.builder(EventType.STREAM_REFUSED)
+                        .actor(login)
+                        .source(source)
+                        .appliance(appliance)
+                        .outcome(Outcome.FAILURE)
+                        .detail("kind", request == null ? null : request.kind().code())
+                        .detail("target", request == null ? null : request.target())
+                        .detail("status", status)
+                        .detail("reason", reason)
+                        .build());
     }
 
-    void opened(ActiveSession session) {
+    /**
+     * Commits {@code stream.opened} before the stream is requested on the appliance's link. Call it on a blocking
+     * thread.
+     *
+     * @throws dev.secureconnect.server.audit.AuditUnavailableException if it cannot be committed: the stream must
+     *     not be opened
+     */
+    void opened(SessionAttempt attempt, String sessionId, AccessToken token) {
+        audit.append(withToken(base(EventType.STREAM_OPENED, attempt, sessionId), token)
+                .actor(token.engineer())
+                .build());
         LOG.info(
                 "session stream {} opened: engineer {} → appliance {} ({} {})",
-                session.id(),
-                session.engineer(),
-                session.appliance(),
-                session.request().kind().code(),
-                session.request().target());
-        append(session(EventType.STREAM_OPENED, session).build());
+                sessionId,
+                token.engineer(),
+                attempt.appliance(),
+                attempt.request().kind().code(),
+                attempt.request().target());
     }
 
     /** The end of a relayed stream, and what its trailers or response headers say about the command or file. */
@@ -145,7 +168,8 @@ final class SessionAudit {
                 session.appliance(),
                 outcome.bytesSecondToFirst(),
                 reason);
-        append(session(EventType.STREAM_CLOSED, session)
+        List<ServerAuditEvent> events = new ArrayList<>();
+        events.add(session(EventType.STREAM_CLOSED, session)
                 .outcome(session.endReason() == null ? Outcome.SUCCESS : Outcome.FAILURE)
                 .detail("bytesToAppliance", outcome.bytesFirstToSecond())
                 .detail("bytesFromAppliance", outcome.bytesSecondToFirst())
@@ -156,7 +180,7 @@ final class SessionAudit {
         Http2Headers trailers = outcome.trailersFromSecond();
         switch (request.kind()) {
             case EXEC ->
-                append(session(EventType.COMMAND_RUN, session)
+                events.add(session(EventType.COMMAND_RUN, session)
                         .outcome(
                                 text(trailers, LinkProtocol.TRAILER_EXIT_STATUS) == null
                                         ? Outcome.FAILURE
@@ -172,7 +196,7 @@ final class SessionAudit {
                                 String.valueOf("true".equals(text(trailers, LinkProtocol.TRAILER_TIMED_OUT))))
                         .build());
             case GET ->
-                append(session(EventType.FILE_GET, session)
+                events.add(session(EventType.FILE_GET, session)
                         .outcome(outcome.complete() ? Outcome.SUCCESS : Outcome.FAILURE)
                         .detail("path", request.path())
                         .detail("size", text(response, LinkProtocol.HEADER_FILE_SIZE))
@@ -181,13 +205,13 @@ final class SessionAudit {
             case PUT -> {
                 String refusal = text(trailers, LinkProtocol.HEADER_REASON);
                 if (refusal != null || text(trailers, LinkProtocol.HEADER_FILE_SHA256) == null) {
-                    append(session(EventType.FILE_REFUSED, session)
+                    events.add(session(EventType.FILE_REFUSED, session)
                             .outcome(Outcome.FAILURE)
                             .detail("path", request.path())
                             .detail("reason", refusal != null ? refusal : "nothing stored: " + reason)
                             .build());
                 } else {
-                    append(session(EventType.FILE_PUT, session)
+                    events.add(session(EventType.FILE_PUT, session)
                             .detail("path", request.path())
                             .detail("size", text(trailers, LinkProtocol.HEADER_FILE_SIZE))
                             .detail("sha256", text(trailers, LinkProtocol.HEADER_FILE_SHA256))
@@ -198,6 +222,7 @@ final class SessionAudit {
                 // stream.closed says it all
             }
         }
+        append(Hold.ALWAYS, events.toArray(ServerAuditEvent[]::new));
     }
 
     private static ServerAuditEvent.Builder base(EventType type, SessionAttempt attempt, String sessionId) {
@@ -241,13 +266,20 @@ final class SessionAudit {
         return value == null ? null : value.toString();
     }
 
-    private void append(ServerAuditEvent event) {
-        blocking.execute(() -> {
+    /** Appends {@code events} in order on the blocking executor, or holds them (see {@link ServerAuditLog#appendOrHold}). */
+    private void append(Hold hold, ServerAuditEvent... events) {
+        List<ServerAuditEvent> list = List.of(events);
+        Runnable task = () -> {
             try {
-                audit.append(event);
+                audit.appendOrHold(list, hold);
             } catch (RuntimeException e) {
-                LOG.error("cannot append {} to the audit log: {}", event.type().eventName(), e.getMessage(), e);
+                LOG.error("cannot append {} to the audit log: {}", list, e.getMessage(), e);
             }
-        });
+        };
+        try {
+            blocking.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run(); // the server is stopping: append (or hold) on this thread rather than lose the record
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
+import dev.secureconnect.server.audit.AuditUnavailableException;
 import dev.secureconnect.server.engineers.Engineer;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
@@ -49,8 +50,12 @@ import java.util.function.BiConsumer;
  * </ol>
  *
  * <p>The login session (401) is the engineer listener's business and comes before all this. Every refusal is audited
- * as {@code stream.refused}; an opened stream as {@code stream.opened}, its end as {@code stream.closed} with the
- * bytes moved each way, plus {@code command.run} or {@code file.get/put} from the appliance's headers and trailers.
+ * as {@code stream.refused}. Once the checks pass, {@code stream.opened} is committed <em>before</em> the stream is
+ * requested on the appliance's link — if it cannot be, the stream is refused with 503 {@code audit log unavailable}
+ * and nothing reaches the appliance — so a stream the appliance then refuses has {@code stream.opened} followed by
+ * {@code stream.refused}. A relayed stream's end is audited as {@code stream.closed} with the bytes moved each way,
+ * plus {@code command.run} or {@code file.get/put} from the appliance's headers and trailers; those are never lost
+ * (held in the audit spill while the database cannot take them).
  * The database is read on the blocking executor, never on an event loop.
  */
 public final class SessionGate {
@@ -130,6 +135,12 @@ public final class SessionGate {
             blocking.execute(() -> {
                 try {
                     Admitted admitted = check(attempt, sessionId);
+                    try {
+                        audit.opened(attempt, sessionId, admitted.token());
+                    } catch (AuditUnavailableException e) {
+                        throw refuse(
+                                attempt, sessionId, admitted.token(), 503, AuditUnavailableException.REASON, false);
+                    }
                     openOnLink(attempt, sessionId, admitted, client, onAccepted, result);
                 } catch (SessionRefusedException e) {
                     result.tryFailure(e);
@@ -245,7 +256,6 @@ public final class SessionGate {
                     client,
                     opened.stream());
             active.add(session);
-            audit.opened(session);
             long started = System.nanoTime();
             client.eventLoop().execute(() -> {
                 onAccepted.accept(sessionId, opened.response());

@@ -47,14 +47,31 @@ public final class Database implements AutoCloseable {
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
+    /** Run just before each commit of {@link #inTransaction}; may fail it. */
+    @FunctionalInterface
+    public interface CommitCheck {
+        void beforeCommit() throws SQLException;
+    }
+
     private final HikariDataSource pool;
     private final Dialect dialect;
     private final String redactedUrl;
+    private final CommitCheck commitCheck;
 
-    private Database(HikariDataSource pool, Dialect dialect, String redactedUrl) {
+    private Database(HikariDataSource pool, Dialect dialect, String redactedUrl, CommitCheck commitCheck) {
         this.pool = pool;
         this.dialect = dialect;
         this.redactedUrl = redactedUrl;
+        this.commitCheck = commitCheck;
+    }
+
+    /**
+     * This database's pool, with {@code check} run before every commit of {@link #inTransaction}: for fault-injection
+     * tests (a commit failing as on a full disk, {@code SQLITE_FULL}), on a real database. Shares the pool: closing
+     * either closes it.
+     */
+    public Database withCommitCheck(CommitCheck check) {
+        return new Database(pool, dialect, redactedUrl, requireNonNull(check, "check"));
     }
 
     /**
@@ -94,7 +111,7 @@ public final class Database implements AutoCloseable {
                     redactedUrl,
                     result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
                     result.migrationsExecuted);
-            return new Database(pool, dialect, redactedUrl);
+            return new Database(pool, dialect, redactedUrl, () -> {});
         } catch (StorageException e) {
             closeQuietly(pool);
             throw e;
@@ -127,6 +144,7 @@ public final class Database implements AutoCloseable {
             T result;
             try {
                 result = work.run(connection);
+                commitCheck.beforeCommit();
                 connection.commit();
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(connection, e);

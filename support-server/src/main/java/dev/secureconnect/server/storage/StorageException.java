@@ -4,7 +4,7 @@ package dev.secureconnect.server.storage;
  * The database could not be opened, migrated, read or written. The message is one line, safe to print to an
  * operator (it never contains a password); the driver's detail stays in the cause.
  */
-public final class StorageException extends RuntimeException {
+public class StorageException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

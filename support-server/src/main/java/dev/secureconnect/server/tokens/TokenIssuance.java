@@ -115,15 +115,17 @@ public final class TokenIssuance {
                     token.claims().expiresAt());
             return token;
         } catch (Refused refused) {
-            audit.append(ServerAuditEvent.builder(EventType.TOKEN_REFUSED)
-                    .actor(login)
-                    .appliance(printable(request.appliance()))
-                    .ticket(printable(request.ticket()))
-                    .source(source)
-                    .outcome(ServerAuditEvent.Outcome.FAILURE)
-                    .detail("reason", refused.code())
-                    .detail("message", refused.getMessage())
-                    .build());
+            audit.appendOrHold(
+                    java.util.List.of(ServerAuditEvent.builder(EventType.TOKEN_REFUSED)
+                            .actor(login)
+                            .appliance(printable(request.appliance()))
+                            .ticket(printable(request.ticket()))
+                            .source(source)
+                            .outcome(ServerAuditEvent.Outcome.FAILURE)
+                            .detail("reason", refused.code())
+                            .detail("message", refused.getMessage())
+                            .build()),
+                    ServerAuditLog.Hold.WHILE_ROOM);
             LOG.warn("access token refused to engineer {}: {}", login, refused.getMessage());
             throw refused;
         }
