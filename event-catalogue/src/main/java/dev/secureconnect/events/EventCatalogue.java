@@ -43,6 +43,8 @@ public final class EventCatalogue {
             Map.entry("engineer", "login of the engineer the event is about"),
             Map.entry("error", "why delivery fails, or why the audit log cannot commit, in words"),
             Map.entry("existingLink", "address of the link already up with the same appliance certificate"),
+            Map.entry("checkpointHash", "the hash of the last record an appliance's audit checkpoint signs (hex)"),
+            Map.entry("checkpointSeq", "the sequence number of the last record an appliance's audit checkpoint signs"),
             Map.entry("exitStatus", "the command's exit status; absent when it did not finish"),
             Map.entry("expiresAt", "when the access token expires (ISO-8601)"),
             Map.entry("failedFor", "how long delivery was failing (ISO-8601 duration)"),
@@ -62,6 +64,7 @@ public final class EventCatalogue {
             Map.entry("message", "what was refused and why, in words, as the peer was told"),
             Map.entry("name", "the command's catalogue name; in engineer.enrolled the engineer's full name"),
             Map.entry("path", "the file or folder, as an absolute path"),
+            Map.entry("previousSeq", "the checkpointSeq the server held before, 0 for none"),
             Map.entry("previousCheckpoint", "sequence number of the previous checkpoint, 0 for none"),
             Map.entry("received", "bytes received before the upload failed"),
             Map.entry("reason", "why, in words or as a short code; in appliance admin events what was set"),
@@ -69,6 +72,7 @@ public final class EventCatalogue {
             Map.entry("sent", "bytes sent before the download was cut off"),
             Map.entry("services", "the services the appliance offers, name:port, comma-separated"),
             Map.entry("sha256", "SHA-256 of the file's content, hex"),
+            Map.entry("signedAt", "when the appliance signed its audit checkpoint (ISO-8601)"),
             Map.entry(
                     "signedThrough", "the checkpoint the bundle ends with (records after --to up to it are included)"),
             Map.entry("sink", "the export sink's name"),
@@ -76,6 +80,7 @@ public final class EventCatalogue {
             Map.entry("spilled", "records already held in the spill file when the audit log became unavailable"),
             Map.entry("status", "the HTTP status the session request was answered with"),
             Map.entry("streams", "how many open session streams of the engineer the server reset"),
+            Map.entry("storedSeq", "the checkpointSeq the server holds, which a refused checkpoint went below"),
             Map.entry("subject", "subject DN of the refused certificate"),
             Map.entry(
                     "target",

@@ -59,6 +59,27 @@ public enum EventType {
             "subject",
             "reason",
             "message"),
+    APPLIANCE_CHECKPOINT(
+            1110,
+            "appliance.checkpoint",
+            Severity.INFORMATIONAL,
+            "an appliance sent a newer signed checkpoint of its own audit log, verified with its link certificate: its log"
+                    + " held checkpointSeq records, the last with checkpointHash, at signedAt",
+            "checkpointSeq",
+            "checkpointHash",
+            "signedAt",
+            "previousSeq"),
+    APPLIANCE_CHECKPOINT_REFUSED(
+            1111,
+            "appliance.checkpoint-refused",
+            Severity.ALERT,
+            "an appliance's audit checkpoint was refused as possible tampering: a bad signature, or a lower seq (or"
+                    + " another hash at the same seq) than the checkpoint the server holds (its log was cut or rewritten)",
+            "checkpointSeq",
+            "checkpointHash",
+            "signedAt",
+            "storedSeq",
+            "reason"),
 
     // streams 1200-1299
     STREAM_OPENED(
@@ -364,7 +385,8 @@ public enum EventType {
             1900,
             "audit.checkpoint",
             Severity.INFORMATIONAL,
-            "the server signed the chain head with its audit key (this record is the one signed)",
+            "the server signed the chain head with its audit key (this record is the one signed; export sinks receive it"
+                    + " with the signature in detail jws)",
             "previousCheckpoint",
             "keyId"),
     SINK_DELIVERY_FAILING(

@@ -8,8 +8,10 @@ import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import dev.secureconnect.crypto.token.TokenSigningKey;
+import dev.secureconnect.server.appliances.ApplianceCheckpoints;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.appliances.ApplianceStore;
+import dev.secureconnect.server.audit.AuditAnchor;
 import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.audit.AuditSpill;
 import dev.secureconnect.server.audit.AuditUnavailableException;
@@ -50,6 +52,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,7 +106,13 @@ public final class ServerDaemon implements AutoCloseable {
         this.workers = new NioEventLoopGroup();
         try {
             this.audit = new ServerAuditLog(database, clock, openSpill(dir, config.audit()));
-            this.checkpoints = new Checkpoints(database, audit, AuditKey.loadOrCreate(dir), config.node(), clock);
+            this.checkpoints = new Checkpoints(
+                    database,
+                    audit,
+                    AuditKey.loadOrCreate(dir),
+                    config.node(),
+                    clock,
+                    Optional.of(AuditAnchor.in(dir)));
             Destinations destinations = new Destinations(dir, config.node());
             this.sinks =
                     new ExportSinks(audit, new SinkCursors(database, clock), destinations::open, config.audit(), clock);
@@ -135,14 +144,15 @@ public final class ServerDaemon implements AutoCloseable {
                     link.deadLinkTimeout());
             this.tokens = new TokenStore(database, audit, clock);
             this.links = new ApplianceLinks(
-                    tickets,
-                    appliances,
-                    audit,
-                    blocking,
-                    settings,
-                    link.streamOpenTimeout(),
-                    clock,
-                    tokens::revokedUnexpired);
+                            tickets,
+                            appliances,
+                            audit,
+                            blocking,
+                            settings,
+                            link.streamOpenTimeout(),
+                            clock,
+                            tokens::revokedUnexpired)
+                    .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock));
             this.applianceListener = new ApplianceListener(
                             keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), links, audit, blocking)
                     .bind(

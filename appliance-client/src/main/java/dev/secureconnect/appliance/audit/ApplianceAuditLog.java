@@ -157,6 +157,11 @@ public final class ApplianceAuditLog implements AuditSink {
         });
     }
 
+    /** The last record's number and hash ({@link Head#EMPTY} for an empty log), read under the log's lock. */
+    Head head() {
+        return FileLocks.locked(directory.auditLockFile(), this::lastHead);
+    }
+
     /**
      * Every record, oldest first.
      *

@@ -1,14 +1,24 @@
 package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
+import dev.secureconnect.appliance.audit.AuditCheckpoints;
+import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
+import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.chain.ChainCheckpoint;
+import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.pki.CertificateIdentity;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -84,13 +94,21 @@ final class AuditCommand implements Callable<Integer> {
 
     @Command(
             name = "verify",
-            description = "Verifies the audit log's hash chain; exit 1 names the first edited, removed"
-                    + " or reordered line.")
+            description = "Verifies the audit log's hash chain and its signed checkpoints (with the"
+                    + " appliance's certificate); exit 1 names the first edited, removed or reordered line.")
     static final class Verify implements Callable<Integer> {
         private final Console console;
 
         @Mixin
         DirOption dir;
+
+        @Option(
+                names = "--anchor",
+                paramLabel = "FILE",
+                description = "Also prove that no record up to this checkpoint"
+                        + " was removed or changed: one line of audit.checkpoints kept elsewhere, or the checkpoint the server"
+                        + " holds ('sc-server appliances --dir DIR --checkpoint SERIAL --out FILE').")
+        Path anchor;
 
         Verify(Console console) {
             this.console = console;
@@ -99,10 +117,33 @@ final class AuditCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            int records = new ApplianceAuditLog(directory, console.clock()).verify();
-            console.out()
-                    .println("audit log " + directory.auditFile() + " is intact: " + records
-                            + " records, hash chain verified");
+            ApplianceConfig config = directory.config();
+            Path certificateFile = directory.resolve(config.files().certificate());
+            X509Certificate certificate;
+            String serial;
+            try {
+                certificate = Pem.readCertificates(certificateFile).get(0);
+                serial = CertificateIdentity.of(certificate).id();
+            } catch (CryptoException | IndexOutOfBoundsException e) {
+                throw new ApplianceException(
+                        "cannot check the checkpoints: " + certificateFile + " is not the appliance's"
+                                + " certificate (" + e.getMessage() + ")",
+                        e);
+            }
+            Optional<ChainCheckpoint> anchored = Optional.empty();
+            if (anchor != null) {
+                try {
+                    anchored = Optional.of(AuditCheckpoints.parse(Files.readString(anchor), "--anchor " + anchor));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    throw new ApplianceException("--anchor " + anchor + " does not exist", e);
+                } catch (java.io.IOException e) {
+                    throw new ApplianceException("--anchor " + anchor + " cannot be read: " + e.getMessage(), e);
+                }
+            }
+            ApplianceAuditLog log = new ApplianceAuditLog(directory, console.clock());
+            String verified =
+                    new AuditCheckpoints(directory, log, console.clock()).verify(certificate, serial, anchored);
+            console.out().println("audit log " + directory.auditFile() + " is intact: " + verified);
             return 0;
         }
     }

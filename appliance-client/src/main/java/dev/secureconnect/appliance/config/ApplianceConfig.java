@@ -32,11 +32,13 @@ import java.util.Set;
  *   "services"  : [ { "name": "ssh", "port": 22 } ],    // loopback services streams may reach; default none
  *   "files"     : { "certificate": "tls/cert.pem",      // paths relative to DIR (or absolute)
  *                   "key": "tls/key.pem", "chain": "tls/chain.pem", "ca": "tls/ca.pem" },
- *   "tls"       : { "provider": "auto" }                // auto (default) | openssl (BoringSSL) | jdk
+ *   "tls"       : { "provider": "auto" },               // auto (default) | openssl (BoringSSL) | jdk
+ *   "audit"     : { "checkpointEvery": 1000,            // sign the audit log's head after this many records
+ *                   "checkpointInterval": "1m" }        // or when an unsigned record is older than this
  * }
  * }</pre>
  */
-@JsonPropertyOrder({"server", "keepAlive", "backoff", "timeouts", "streams", "services", "files", "tls"})
+@JsonPropertyOrder({"server", "keepAlive", "backoff", "timeouts", "streams", "services", "files", "tls", "audit"})
 public record ApplianceConfig(
         ServerAddress server,
         KeepAlive keepAlive,
@@ -45,7 +47,8 @@ public record ApplianceConfig(
         Streams streams,
         List<ServiceEntry> services,
         Files files,
-        Tls tls) {
+        Tls tls,
+        Audit audit) {
 
     /** The most services an appliance allow-lists. */
     public static final int MAX_SERVICES = 64;
@@ -61,17 +64,31 @@ public record ApplianceConfig(
         services = services == null ? List.of() : List.copyOf(services);
         files = files == null ? Files.DEFAULT : files;
         tls = tls == null ? Tls.DEFAULT : tls;
+        audit = audit == null ? Audit.DEFAULT : audit;
         requireDistinct(services);
         linkSettings(keepAlive, streams); // validates the combination
     }
 
+    /** A configuration with the default {@link Audit} settings. */
+    public ApplianceConfig(
+            ServerAddress server,
+            KeepAlive keepAlive,
+            Backoff backoff,
+            Timeouts timeouts,
+            Streams streams,
+            List<ServiceEntry> services,
+            Files files,
+            Tls tls) {
+        this(server, keepAlive, backoff, timeouts, streams, services, files, tls, null);
+    }
+
     /** A fresh configuration: defaults everywhere, no services. */
     public static ApplianceConfig defaults(ServerAddress server) {
-        return new ApplianceConfig(server, null, null, null, null, null, null, null);
+        return new ApplianceConfig(server, null, null, null, null, null, null, null, null);
     }
 
     public ApplianceConfig withServices(List<ServiceEntry> newServices) {
-        return new ApplianceConfig(server, keepAlive, backoff, timeouts, streams, newServices, files, tls);
+        return new ApplianceConfig(server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit);
     }
 
     /** The service allowed on {@code port}, or null. */
@@ -171,6 +188,26 @@ public record ApplianceConfig(
         public Streams {
             windowBytes = windowBytes == null ? LinkSettings.DEFAULT.streamWindowBytes() : windowBytes;
             maxConcurrent = maxConcurrent == null ? LinkSettings.DEFAULT.maxConcurrentStreams() : maxConcurrent;
+        }
+    }
+
+    /**
+     * The audit log's signed checkpoints (see {@code AuditCheckpoints}).
+     *
+     * @param checkpointEvery sign the log's head after this many records, default 1000
+     * @param checkpointInterval or when a record is unsigned and the last checkpoint older than this, default 1m
+     */
+    public record Audit(Long checkpointEvery, Duration checkpointInterval) {
+        public static final Audit DEFAULT = new Audit(null, null);
+
+        public Audit {
+            checkpointEvery = checkpointEvery == null ? 1000L : checkpointEvery;
+            if (checkpointEvery < 1) {
+                throw new ApplianceException("audit.checkpointEvery: " + checkpointEvery + " (expected: >= 1)");
+            }
+            checkpointInterval = positive(
+                    checkpointInterval == null ? Duration.ofMinutes(1) : checkpointInterval,
+                    "audit.checkpointInterval");
         }
     }
 

@@ -97,6 +97,15 @@ public final class ApplianceDirectory {
         return root.resolve("audit.head");
     }
 
+    /** The audit log's signed checkpoints, one JSON line each (see {@code AuditCheckpoints}). */
+    public Path auditCheckpointsFile() {
+        return root.resolve("audit.checkpoints");
+    }
+
+    public Path auditCheckpointsLockFile() {
+        return root.resolve(".audit-checkpoints.lock");
+    }
+
     public Path auditLockFile() {
         return root.resolve(".audit.lock");
     }

@@ -3,6 +3,8 @@ package dev.secureconnect.appliance.daemon;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminServer;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.AuditCheckpoints;
+import dev.secureconnect.appliance.audit.CheckpointSchedule;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
@@ -50,6 +52,7 @@ public final class ApplianceDaemon implements AutoCloseable {
     private final LinkSupervisor supervisor;
     private final AdminServer admin;
     private final ApplianceAuditLog audit;
+    private final CheckpointSchedule checkpoints;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
@@ -61,7 +64,8 @@ public final class ApplianceDaemon implements AutoCloseable {
             EventLoopGroup group,
             LinkSupervisor supervisor,
             AdminServer admin,
-            ApplianceAuditLog audit) {
+            ApplianceAuditLog audit,
+            CheckpointSchedule checkpoints) {
         this.directory = directory;
         this.serial = serial;
         this.lockChannel = lockChannel;
@@ -70,6 +74,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         this.supervisor = supervisor;
         this.admin = admin;
         this.audit = audit;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -109,8 +114,17 @@ public final class ApplianceDaemon implements AutoCloseable {
             LinkSupervisor running = supervisor;
             audit.whenBacklogFull(() -> running.closeSessions("the audit log cannot be written"));
             AdminServer admin = AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor));
+            AuditCheckpoints signed = new AuditCheckpoints(directory, audit, clock);
+            LinkSupervisor link = supervisor;
+            signed.latest().ifPresent(latest -> link.auditCheckpoint(latest.jws())); // the server gets it at once
+            CheckpointSchedule checkpoints = CheckpointSchedule.start(
+                    signed,
+                    material.serial(),
+                    material.keys().privateKey(),
+                    config.audit(),
+                    checkpoint -> link.auditCheckpoint(checkpoint.jws()));
             ApplianceDaemon daemon = new ApplianceDaemon(
-                    directory, material.serial(), lockChannel, lock, group, supervisor, admin, audit);
+                    directory, material.serial(), lockChannel, lock, group, supervisor, admin, audit, checkpoints);
             supervisor.start(state);
             log.info(
                     "appliance {}: daemon running for {} (server {}, admin socket {})",
@@ -185,6 +199,7 @@ public final class ApplianceDaemon implements AutoCloseable {
             log.info("appliance {}: daemon stopping", serial);
             supervisor.close();
             admin.close();
+            checkpoints.close(); // after the link's last records: they are signed too
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10_000);
             audit.close(AUDIT_DRAIN); // the sessions' closing records are written before the daemon lock goes
             release(lock, lockChannel);

@@ -100,6 +100,9 @@ public final class LinkSupervisor {
     private boolean enabled;
     private Tickets tickets = new Tickets();
     private LinkAttempt link;
+    /** The latest audit checkpoint's JWS, empty while there is none (loop only). */
+    private String auditCheckpoint = "";
+
     private String lastAuditedProblem;
     private boolean closed;
     /** The last record handed to the audit log (written on the loop, read by the admin's thread after its call). */
@@ -521,8 +524,23 @@ public final class LinkSupervisor {
         sendHello(attempt);
     }
 
+    /**
+     * A new checkpoint of the appliance's audit log (from any thread): sent to the server in the hello, now if the
+     * link is up, else in the next link's first hello.
+     */
+    public void auditCheckpoint(String jws) {
+        java.util.Objects.requireNonNull(jws, "jws");
+        loop.execute(() -> {
+            auditCheckpoint = jws;
+            if (link != null) {
+                sendHello(link);
+            }
+        });
+    }
+
     private void sendHello(LinkAttempt attempt) {
-        Hello hello = new Hello(serial, LinkProtocol.VERSION, softwareVersion, tickets.offered(), config.services());
+        Hello hello = new Hello(
+                serial, LinkProtocol.VERSION, softwareVersion, tickets.offered(), config.services(), auditCheckpoint);
         if (attempt.sendHello(hello)) {
             log.info(
                     "appliance {}: hello to {}: tickets {}, services {}",

@@ -103,6 +103,41 @@ class ApplianceLinkTest {
     }
 
     @Test
+    void theHelloCarriesTheLatestSignedCheckpointOfTheAuditLog() throws Exception {
+        appliance.stop();
+        ApplianceDirectory.open(appliance.dir)
+                .updateConfig(c -> new dev.secureconnect.appliance.config.ApplianceConfig(
+                        c.server(),
+                        c.keepAlive(),
+                        c.backoff(),
+                        c.timeouts(),
+                        c.streams(),
+                        c.services(),
+                        c.files(),
+                        c.tls(),
+                        new dev.secureconnect.appliance.config.ApplianceConfig.Audit(
+                                1L, java.time.Duration.ofMinutes(1))));
+        appliance.start();
+        appliance.ok("connect", "--ticket", TICKET);
+        server.awaitLink();
+        Hello hello = server.awaitHello();
+        for (int i = 0; i < 20 && hello.auditCheckpoint().isEmpty(); i++) {
+            hello = server.awaitHello();
+        }
+        dev.secureconnect.crypto.chain.ChainCheckpoint checkpoint =
+                dev.secureconnect.crypto.chain.ChainCheckpoint.verified(
+                        hello.auditCheckpoint(),
+                        dev.secureconnect.crypto.pem.Pem.readCertificates(appliance.dir.resolve("tls/cert.pem"))
+                                .get(0)
+                                .getPublicKey());
+        assertThat(checkpoint.serial()).isEqualTo(ApplianceUnderTest.SERIAL);
+        List<ApplianceAuditRecord> records = appliance.audit();
+        assertThat(checkpoint.seq()).isBetween(1L, (long) records.size());
+        assertThat(checkpoint.hash())
+                .isEqualTo(records.get((int) checkpoint.seq() - 1).hash());
+    }
+
+    @Test
     void connectWaitReportsTheServersVerdict() {
         ApplianceCli.Result accepted = appliance.ok("connect", "--ticket", TICKET, "--wait", "10s");
         assertThat(accepted.out())

@@ -224,6 +224,22 @@ public final class AuditBundle {
                                 : " (the pinned key)"));
     }
 
+    /**
+     * The bundle's last checkpoint (at {@code signedThrough}) as an anchor, unverified: {@link AuditAnchor#verify}
+     * checks it against the log.
+     *
+     * @throws IllegalArgumentException one line, if the file cannot be read as a bundle or has no checkpoint there
+     */
+    static AuditAnchor anchor(Path file) {
+        Document bundle = read(file);
+        return bundle.checkpoints().stream()
+                .filter(checkpoint -> checkpoint.seq() == bundle.signedThrough())
+                .findFirst()
+                .map(checkpoint -> new AuditAnchor(bundle.node(), checkpoint))
+                .orElseThrow(() -> new IllegalArgumentException(file + " has no checkpoint at record "
+                        + bundle.signedThrough() + " (signedThrough): it cannot serve as an anchor"));
+    }
+
     private static Document read(Path file) {
         try {
             Document document;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.storage.Database;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signs the chain head: appends an {@code audit.checkpoint} record and, in the same transaction, stores the audit
- * key's signature over that record's hash in {@code audit_checkpoints}. Thread-safe.
+ * key's signature over that record's hash in {@code audit_checkpoints}. Once committed, the checkpoint is also
+ * written outside the database, to the anchor file ({@link AuditAnchor}), when one is given. Thread-safe.
  */
 public final class Checkpoints {
 
@@ -40,13 +42,30 @@ public final class Checkpoints {
     private final AuditKey key;
     private final String node;
     private final Clock clock;
+    private final Optional<Path> anchorFile;
 
+    /** Checkpoints kept in the database only (no anchor file). */
     public Checkpoints(Database database, ServerAuditLog audit, AuditKey key, String node, Clock clock) {
+        this(database, audit, key, node, clock, Optional.empty());
+    }
+
+    /**
+     * Checkpoints that are also written, each once committed, to {@code anchorFile} (usually
+     * {@link AuditAnchor#in(Path) DIR/audit-anchor.json}).
+     */
+    public Checkpoints(
+            Database database,
+            ServerAuditLog audit,
+            AuditKey key,
+            String node,
+            Clock clock,
+            Optional<Path> anchorFile) {
         this.database = requireNonNull(database, "database");
         this.audit = requireNonNull(audit, "audit");
         this.key = requireNonNull(key, "key");
         this.node = requireNonNull(node, "node");
         this.clock = requireNonNull(clock, "clock");
+        this.anchorFile = requireNonNull(anchorFile, "anchorFile");
     }
 
     /**
@@ -91,6 +110,7 @@ public final class Checkpoints {
             return signed;
         });
         LOG.info("audit checkpoint signed at seq {} with key {}", checkpoint.seq(), checkpoint.keyId());
+        anchorFile.ifPresent(file -> AuditAnchor.writeIfNewer(file, new AuditAnchor(node, checkpoint)));
         return checkpoint;
     }
 
@@ -109,6 +129,17 @@ public final class Checkpoints {
         List<Checkpoint> found =
                 database.withConnection(connection -> select(connection, BETWEEN + " LIMIT 1", seq, Long.MAX_VALUE));
         return found.stream().findFirst();
+    }
+
+    /** The signature (compact JWS) of the checkpoint at record {@code seq}, if that record is a signed checkpoint. */
+    static Optional<String> jwsAt(Connection connection, long seq) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT jws FROM audit_checkpoints WHERE seq = ?")) {
+            select.setLong(1, seq);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     static String claims(long seq, String hash, Instant signedAt, String node) {

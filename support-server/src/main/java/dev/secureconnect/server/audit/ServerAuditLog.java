@@ -540,6 +540,15 @@ public final class ServerAuditLog {
         return database.withConnection(connection -> rows(connection, afterSeq, upToSeq, limit));
     }
 
+    /**
+     * The signature (compact ES256 JWS) of the {@code audit.checkpoint} record {@code seq}, or empty when that record
+     * is not a signed checkpoint: what the export sinks send along with the record, so that a receiver holds an
+     * anchor it can check.
+     */
+    public Optional<String> checkpointSignature(long seq) {
+        return database.withConnection(connection -> Checkpoints.jwsAt(connection, seq));
+    }
+
     /** The sequence number of the last record, 0 while the log is empty. */
     public long lastSeq() {
         return database.withConnection(

@@ -2,6 +2,7 @@ package dev.secureconnect.server.cli;
 
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.server.audit.AuditAnchor;
 import dev.secureconnect.server.audit.AuditBundle;
 import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.audit.AuditPublicKey;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -127,6 +129,14 @@ final class AuditCommand implements Runnable {
                         + " 'sc-server audit key' printed it; default: the server's own key, or the bundle's.")
         Path key;
 
+        @Option(
+                names = "--anchor",
+                paramLabel = "FILE|BUNDLE",
+                description = "With --dir: also prove that no record"
+                        + " up to this anchor's checkpoint was removed or changed (an audit-anchor.json copied elsewhere, or an"
+                        + " exported bundle, whose last checkpoint is used).")
+        Path anchor;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -134,6 +144,12 @@ final class AuditCommand implements Runnable {
         public Integer call() throws IOException {
             if ((dir == null) == (bundle == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give --dir DIR or --bundle FILE");
+            }
+            if (anchor != null && dir == null) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--anchor checks the log of --dir DIR;"
+                                + " give --dir DIR (a bundle is checked on its own with --bundle)");
             }
             AuditPublicKey pinned = key == null ? null : readKey(key);
             AuditVerification result;
@@ -144,7 +160,15 @@ final class AuditCommand implements Runnable {
                 try (Database database = server.database()) {
                     AuditPublicKey own =
                             Files.exists(AuditKey.in(dir)) ? AuditKey.load(dir).publicKey() : null;
-                    result = server.audit(database).verify(pinned != null ? pinned : own);
+                    AuditPublicKey checking = pinned != null ? pinned : own;
+                    if (anchor == null) {
+                        result = server.audit(database).verify(checking);
+                    } else if (checking == null) {
+                        throw new CliException("--anchor needs the audit public key: " + AuditKey.in(dir)
+                                + " does not exist; pass --key FILE (the key 'sc-server audit key' printed)");
+                    } else {
+                        result = readAnchor(anchor).verify(server.audit(database), checking);
+                    }
                 }
             }
             if (!result.ok()) {
@@ -153,6 +177,14 @@ final class AuditCommand implements Runnable {
             }
             spec.commandLine().getOut().println(result.message());
             return 0;
+        }
+
+        private static AuditAnchor readAnchor(Path file) {
+            try {
+                return AuditAnchor.read(file);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--anchor " + e.getMessage());
+            }
         }
 
         private static AuditPublicKey readKey(Path file) throws IOException {
@@ -193,7 +225,13 @@ final class AuditCommand implements Runnable {
             AuditBundle.Exported exported;
             try (Database database = server.database()) {
                 ServerAuditLog audit = server.audit(database);
-                Checkpoints checkpoints = new Checkpoints(database, audit, key, config.node(), Clock.systemUTC());
+                Checkpoints checkpoints = new Checkpoints(
+                        database,
+                        audit,
+                        key,
+                        config.node(),
+                        Clock.systemUTC(),
+                        Optional.of(AuditAnchor.in(server.dir)));
                 exported = AuditBundle.export(audit, checkpoints, key, config.node(), ServerDir.actor(), from, to, out);
             }
             spec.commandLine()

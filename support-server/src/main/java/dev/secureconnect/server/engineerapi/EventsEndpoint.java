@@ -49,7 +49,7 @@ final class EventsEndpoint implements Endpoint {
         List<ServerAuditRecord> records = audit.list(after, limit);
         long head = audit.lastSeq(); // read after the page: never behind the records returned
         List<ObjectNode> events = records.stream()
-                .map(record -> JsonEventFormat.node(ExportedEvents.of(record), origin))
+                .map(record -> JsonEventFormat.node(ExportedEvents.of(record, audit), origin))
                 .toList();
         long next = records.isEmpty() ? after : records.get(records.size() - 1).seq();
         LOG.debug(

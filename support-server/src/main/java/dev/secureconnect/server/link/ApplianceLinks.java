@@ -2,6 +2,7 @@ package dev.secureconnect.server.link;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.appliances.ApplianceCheckpoints;
 import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.audit.ServerAuditEvent;
@@ -20,6 +21,7 @@ import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,7 @@ public final class ApplianceLinks {
     private final Clock clock;
     private final Supplier<List<StoredToken.Revocation>> revocations;
     private final BatchedRecords records;
+    private volatile Optional<ApplianceCheckpoints> checkpoints = Optional.empty();
 
     /**
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
@@ -86,13 +89,23 @@ public final class ApplianceLinks {
         this.records = new BatchedRecords(audit, blocking);
     }
 
+    /** Takes the audit checkpoints appliances send in their hellos (verified, kept, audited) from now on. */
+    public ApplianceLinks keepingCheckpoints(ApplianceCheckpoints checkpoints) {
+        this.checkpoints = Optional.of(checkpoints);
+        return this;
+    }
+
     LinkSettings settings() {
         return settings;
     }
 
-    /** A link whose TLS handshake and HTTP/2 set-up completed: ask for its hello. */
-    void linkUp(CertificateIdentity appliance, Channel channel, String remoteAddress) {
-        LinkSession session = new LinkSession(appliance, channel, remoteAddress, clock.instant());
+    /**
+     * A link whose TLS handshake and HTTP/2 set-up completed: ask for its hello.
+     *
+     * @param key the public key of the link's certificate, which checks the appliance's audit checkpoints
+     */
+    void linkUp(CertificateIdentity appliance, PublicKey key, Channel channel, String remoteAddress) {
+        LinkSession session = new LinkSession(appliance, key, channel, remoteAddress, clock.instant());
         LOG.debug("appliance {} link from {} is up; asking for its hello", appliance.id(), remoteAddress);
         channel.closeFuture().addListener(closed -> blocking.execute(() -> linkDown(session)));
         StreamOpener.watch(channel, LinkProtocol.PATH_HELLO, bytes -> onHello(session, bytes), streamOpenTimeout)
@@ -119,6 +132,21 @@ public final class ApplianceLinks {
         }
         session.hello(hello);
         blocking.execute(() -> admit(session));
+        if (session.newAuditCheckpoint(hello.auditCheckpoint())) {
+            blocking.execute(() -> receiveCheckpoint(session, hello.auditCheckpoint()));
+        }
+    }
+
+    /** Verifies and keeps the appliance's audit checkpoint (blocking executor). */
+    private void receiveCheckpoint(LinkSession session, String jws) {
+        if (checkpoints.isEmpty()) {
+            return;
+        }
+        try {
+            checkpoints.get().receive(session.serial(), session.key(), jws, session.remoteAddress());
+        } catch (RuntimeException e) {
+            LOG.warn("appliance {}: cannot record its audit checkpoint: {}", session.serial(), e.getMessage(), e);
+        }
     }
 
     /**

@@ -87,6 +87,7 @@ public final class ApplianceListener {
         }
         CertificateIdentity appliance = SslContexts.peerIdentity(tls.engine().getSession());
         LinkCodecs.installServerSide(ctx.pipeline(), links.settings());
-        links.linkUp(appliance, ctx.channel(), peer);
+        links.linkUp(
+                appliance, tls.engine().getSession().getPeerCertificates()[0].getPublicKey(), ctx.channel(), peer);
     }
 }

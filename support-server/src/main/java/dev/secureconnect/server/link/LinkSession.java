@@ -5,6 +5,7 @@ import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -23,12 +24,31 @@ final class LinkSession {
     private volatile Set<String> acceptedTickets = Set.of();
     private volatile Admission lastAdmission;
     private volatile boolean registered;
+    private final PublicKey key;
+    /** The last audit checkpoint (JWS) taken from a hello, empty before the first. */
+    private volatile String auditCheckpoint = "";
 
-    LinkSession(CertificateIdentity appliance, Channel channel, String remoteAddress, Instant since) {
+    /** @param key the public key of the link's certificate: what checks the appliance's audit checkpoints */
+    LinkSession(CertificateIdentity appliance, PublicKey key, Channel channel, String remoteAddress, Instant since) {
+        this.key = key;
         this.appliance = appliance;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.since = since;
+    }
+
+    /** The public key of the link's certificate. */
+    PublicKey key() {
+        return key;
+    }
+
+    /** Records {@code jws} as the link's latest audit checkpoint; whether it differs from the one before. */
+    boolean newAuditCheckpoint(String jws) {
+        if (jws.isEmpty() || jws.equals(auditCheckpoint)) {
+            return false;
+        }
+        auditCheckpoint = jws;
+        return true;
     }
 
     String serial() {

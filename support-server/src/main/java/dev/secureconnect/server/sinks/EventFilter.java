@@ -12,7 +12,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Which events a sink passes: at least {@code minSeverity}, and, when given, an id within one of {@code ids} and a
+ * Which events a sink passes: {@code audit.checkpoint} always (the receiver's signed anchor); any other event at least
+ * {@code minSeverity}, and, when given, an id within one of {@code ids} and a
  * category among {@code categories}. Events filtered out still move the sink's cursor.
  */
 record EventFilter(Severity minSeverity, List<IdRange> ids, Set<String> categories) {
@@ -87,6 +88,9 @@ record EventFilter(Severity minSeverity, List<IdRange> ids, Set<String> categori
     }
 
     boolean passes(EventType type) {
+        if (type == EventType.AUDIT_CHECKPOINT) {
+            return true; // every sink gets the signed checkpoints: the receiver's anchor (audit verify --anchor)
+        }
         return type.severity().code() <= minSeverity.code()
                 && (ids.isEmpty() || ids.stream().anyMatch(range -> range.contains(type.id())))
                 && (categories.isEmpty() || categories.contains(type.category()));

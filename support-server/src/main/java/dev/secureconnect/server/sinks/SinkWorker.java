@@ -189,7 +189,7 @@ final class SinkWorker implements Runnable {
         List<ExportedEvent> batch = new ArrayList<>();
         for (ServerAuditRecord record : records) {
             if (filter.passes(record.event().type())) {
-                batch.add(ExportedEvents.of(record));
+                batch.add(ExportedEvents.of(record, audit));
                 if (batch.size() >= destination.maxBatch()) {
                     destination.deliver(batch);
                     cursors.advance(name, record.seq());

@@ -197,16 +197,7 @@ class ServerCliTest {
         }
         try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
                 Statement statement = sql.createStatement()) {
-            statement.execute("DROP TRIGGER IF EXISTS audit_log_no_update");
-            List<String> triggers = new java.util.ArrayList<>();
-            try (var rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'trigger'")) {
-                while (rows.next()) {
-                    triggers.add(rows.getString(1));
-                }
-            }
-            for (String trigger : triggers) {
-                statement.execute("DROP TRIGGER \"" + trigger + "\"");
-            }
+            dropTriggers(statement);
             statement.executeUpdate("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2");
         }
         Result verify = run("audit", "verify", "--dir", dir.toString());
@@ -381,6 +372,83 @@ class ServerCliTest {
                         bundle.toString()),
                 1,
                 "is not a range of the log");
+    }
+
+    @Test
+    void theAnchorFileFindsTheTailCutWithItsCheckpointsAndTheHeadRewritten() throws Exception {
+        assertThat(init().exitCode()).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(run("tickets", "open", "--dir", dir.toString(), "--title", "t" + i)
+                            .exitCode())
+                    .isZero();
+        }
+        Path bundle = temp.resolve("bundle.json");
+        assertThat(run(
+                                "audit",
+                                "export",
+                                "--dir",
+                                dir.toString(),
+                                "--from",
+                                "1",
+                                "--to",
+                                "3",
+                                "--out",
+                                bundle.toString())
+                        .exitCode())
+                .isZero(); // signs a checkpoint at 4, written to DIR/audit-anchor.json
+        Path anchor = temp.resolve("anchor-copy.json");
+        Files.copy(dir.resolve("audit-anchor.json"), anchor);
+        assertThat(run("audit", "verify", "--dir", dir.toString(), "--anchor", anchor.toString())
+                        .out())
+                .contains("the anchor signed at")
+                .contains("vouches for records 1..4");
+
+        try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
+                Statement statement = sql.createStatement()) {
+            dropTriggers(statement);
+            String hash2;
+            try (var rows = statement.executeQuery("SELECT hash FROM audit_log WHERE seq = 2")) {
+                rows.next();
+                hash2 = rows.getString(1);
+            }
+            statement.executeUpdate("DELETE FROM audit_log WHERE seq > 2");
+            statement.executeUpdate("DELETE FROM audit_checkpoints WHERE seq > 2");
+            statement.executeUpdate("UPDATE audit_head SET seq = 2, hash = '" + hash2 + "'");
+        }
+        assertThat(run("audit", "verify", "--dir", dir.toString()).exitCode())
+                .as("plain verify cannot tell")
+                .isZero();
+        assertOneLineError(
+                run("audit", "verify", "--dir", dir.toString(), "--anchor", anchor.toString()),
+                1,
+                "audit log verification failed at seq 3: the anchor signed at");
+        assertOneLineError(
+                run("audit", "verify", "--dir", dir.toString(), "--anchor", bundle.toString()),
+                1,
+                "the log ends at record 2: records 3..4 missing");
+        assertOneLineError(
+                run(
+                        "audit",
+                        "verify",
+                        "--dir",
+                        dir.toString(),
+                        "--anchor",
+                        temp.resolve("none.json").toString()),
+                1,
+                "--anchor " + temp.resolve("none.json") + " does not exist");
+    }
+
+    /** Drops the triggers that keep the audit log append-only: what someone with the database file can do. */
+    private static void dropTriggers(Statement statement) throws java.sql.SQLException {
+        List<String> triggers = new java.util.ArrayList<>();
+        try (var rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'trigger'")) {
+            while (rows.next()) {
+                triggers.add(rows.getString(1));
+            }
+        }
+        for (String trigger : triggers) {
+            statement.execute("DROP TRIGGER \"" + trigger + "\"");
+        }
     }
 
     @Test

@@ -59,12 +59,24 @@ final class FakeAppliance implements AutoCloseable {
 
     FakeAppliance(TestPki.Issued certificate, String serial, InetSocketAddress server, List<String> tickets)
             throws Exception {
+        this(certificate, serial, server, tickets, "");
+    }
+
+    /** @param auditCheckpoint the JWS its hello carries as its audit log's latest checkpoint ("" for none) */
+    FakeAppliance(
+            TestPki.Issued certificate,
+            String serial,
+            InetSocketAddress server,
+            List<String> tickets,
+            String auditCheckpoint)
+            throws Exception {
         Hello hello = new Hello(
                 serial,
                 LinkProtocol.VERSION,
                 "test",
                 tickets,
-                List.of(new ServiceEntry("ssh", 22), new ServiceEntry("web", 443)));
+                List.of(new ServiceEntry("ssh", 22), new ServiceEntry("web", 443)),
+                auditCheckpoint);
         channel = TlsClients.connect(
                 group,
                 certificate,
