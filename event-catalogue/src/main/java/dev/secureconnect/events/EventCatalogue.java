@@ -48,7 +48,10 @@ public final class EventCatalogue {
             Map.entry("exitStatus", "the command's exit status; absent when it did not finish"),
             Map.entry("expiresAt", "when the access token expires (ISO-8601)"),
             Map.entry("failedFor", "how long delivery was failing (ISO-8601 duration)"),
-            Map.entry("failures", "failed logins in a row, this one included"),
+            Map.entry(
+                    "failures",
+                    "failed logins in a row, this one included; in source.blocked the failures within"
+                            + " the window that blocked the source"),
             Map.entry("file", "the bundle file written"),
             Map.entry("format", "the record format the sink sends"),
             Map.entry("from", "sequence number of the first record exported"),
@@ -95,6 +98,7 @@ public final class EventCatalogue {
             Map.entry("to", "sequence number of the last record exported"),
             Map.entry("tokenEngineer", "login of the engineer the access token was issued to"),
             Map.entry("tokenId", "the access token's id (a UUID)"),
+            Map.entry("until", "when the block of a source address ends (ISO-8601)"),
             Map.entry("truncated", "whether the output was cut at its limit: true or false"),
             Map.entry("type", "the sink's kind, e.g. syslog or webhook"),
             Map.entry("unrecorded", "refusals not recorded because the spill file was full"),

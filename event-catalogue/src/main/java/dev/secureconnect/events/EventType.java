@@ -80,6 +80,21 @@ public enum EventType {
             "signedAt",
             "storedSeq",
             "reason"),
+    SOURCE_BLOCKED(
+            1104,
+            "source.blocked",
+            Severity.WARNING,
+            "a source address blocked for a while after repeated failed handshakes, refused access tokens or wrong"
+                    + " TOTP codes: its connections are closed at accept, on both listeners",
+            "reason",
+            "failures",
+            "until"),
+    SOURCE_UNBLOCKED(
+            1105,
+            "source.unblocked",
+            Severity.NOTICE,
+            "the block of a source address ended: lifted by the operator (sc-server blocks remove) or expired",
+            "reason"),
 
     // streams 1200-1299
     STREAM_OPENED(

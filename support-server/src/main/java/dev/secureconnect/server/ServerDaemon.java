@@ -17,6 +17,8 @@ import dev.secureconnect.server.audit.AuditSpill;
 import dev.secureconnect.server.audit.AuditUnavailableException;
 import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.blocks.BlockStore;
+import dev.secureconnect.server.blocks.SourceBlocks;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineerapi.EngineerApi;
 import dev.secureconnect.server.engineerapi.EngineerListener;
@@ -90,8 +92,8 @@ public final class ServerDaemon implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}, and for engineers disabled by
-     * {@code sc-server engineers disable}.
+     * How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}, for engineers disabled by
+     * {@code sc-server engineers disable}, and for blocks lifted by {@code sc-server blocks remove}.
      */
     static final long REVOCATION_POLL_MILLIS = 500;
 
@@ -143,6 +145,10 @@ public final class ServerDaemon implements AutoCloseable {
                     link.keepAliveInterval(),
                     link.deadLinkTimeout());
             this.tokens = new TokenStore(database, audit, clock);
+            ServerConfig.Limits limits = config.limits();
+            SourceBlocks blocks =
+                    new SourceBlocks(new BlockStore(database, audit, clock), limits.blocking(), blocking, clock);
+            watch("blocked sources", blocks::poll); // the blocks in force before the listeners accept anything
             this.links = new ApplianceLinks(
                             tickets,
                             appliances,
@@ -154,7 +160,15 @@ public final class ServerDaemon implements AutoCloseable {
                             tokens::revokedUnexpired)
                     .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock));
             this.applianceListener = new ApplianceListener(
-                            keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), links, audit, blocking)
+                            keys,
+                            trust,
+                            tls.handshakeTimeout(),
+                            tls.tlsProvider(),
+                            limits,
+                            blocks,
+                            links,
+                            audit,
+                            blocking)
                     .bind(
                             boss,
                             workers,
@@ -171,14 +185,23 @@ public final class ServerDaemon implements AutoCloseable {
             audit.onSpillFull(() -> LOG.error(
                     "closed {} session stream(s): the audit log is unavailable and its spill" + " file full",
                     active.resetAll(AuditUnavailableException.REASON + " (spill file full)")));
-            this.sessions = new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock);
+            this.sessions =
+                    new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
             TokenIssuance issuance = new TokenIssuance(
                     new AccessTokenIssuer(signingKey, config.node(), clock), tokens, engineers, tickets, links, audit);
             LoginSessions logins = new LoginSessions(clock);
             EngineerApi api = new EngineerApi(
-                    engineers, logins, links, issuance, sessions, audit, destinations.origin(), blocking);
+                    engineers, logins, links, issuance, sessions, audit, destinations.origin(), blocking, blocks);
             this.engineerListener = new EngineerListener(
-                            keys, trust, tls.handshakeTimeout(), tls.engineerListenerProvider(), api, audit, blocking)
+                            keys,
+                            trust,
+                            tls.handshakeTimeout(),
+                            tls.engineerListenerProvider(),
+                            limits,
+                            blocks,
+                            api,
+                            audit,
+                            blocking)
                     .bind(
                             boss,
                             workers,
@@ -195,7 +218,16 @@ public final class ServerDaemon implements AutoCloseable {
                     audit,
                     logins::endAll,
                     login -> active.resetEngineer(login, "engineer " + login + " disabled"));
-            timers.scheduleWithFixedDelay(() -> watch(disabled), 0, REVOCATION_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(
+                    () -> watch("disabled engineers", disabled::poll),
+                    0,
+                    REVOCATION_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(
+                    () -> watch("blocked sources", blocks::poll),
+                    REVOCATION_POLL_MILLIS,
+                    REVOCATION_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
             ServerConfig.Audit auditSettings = config.audit();
             timers.scheduleWithFixedDelay(() -> checkpoint(auditSettings), 1, 1, TimeUnit.SECONDS);
             long retryMillis = auditSettings.spillRetry().toMillis();
@@ -315,11 +347,12 @@ public final class ServerDaemon implements AutoCloseable {
         }
     }
 
-    private static void watch(DisabledEngineers disabled) {
+    /** One look at the database for changes made by another process ({@code what} names it in the log). */
+    private static void watch(String what, Runnable poll) {
         try {
-            disabled.poll();
+            poll.run();
         } catch (RuntimeException e) {
-            LOG.warn("looking for disabled engineers failed: {}", e.getMessage(), e);
+            LOG.warn("looking for {} failed: {}", what, e.getMessage(), e);
         }
     }
 

@@ -36,7 +36,8 @@ import picocli.CommandLine.Command;
             TokenKeyCommand.class,
             SinksCommand.class,
             ReportsCommand.class,
-            ContactsCommand.class
+            ContactsCommand.class,
+            BlocksCommand.class
         })
 public final class ScServer implements Runnable {
 

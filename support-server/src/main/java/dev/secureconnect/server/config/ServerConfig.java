@@ -24,7 +24,8 @@ public record ServerConfig(
         Audit audit,
         List<Sink> sinks,
         Mail mail,
-        Reports reports) {
+        Reports reports,
+        Limits limits) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -48,12 +49,28 @@ public record ServerConfig(
         }
         mail = mail == null ? Mail.DEFAULT : mail;
         reports = reports == null ? Reports.DEFAULT : reports;
+        limits = limits == null ? Limits.DEFAULT : limits;
     }
 
-    /** A configuration with the default audit, sinks, mail and reports sections. */
+    /** A configuration with the default limits. */
+    public ServerConfig(
+            String node,
+            Listener applianceListener,
+            Listener engineerListener,
+            Tls tls,
+            Database database,
+            Link link,
+            Audit audit,
+            List<Sink> sinks,
+            Mail mail,
+            Reports reports) {
+        this(node, applianceListener, engineerListener, tls, database, link, audit, sinks, mail, reports, null);
+    }
+
+    /** A configuration with the default audit, sinks, mail, reports and limits sections. */
     public ServerConfig(
             String node, Listener applianceListener, Listener engineerListener, Tls tls, Database database, Link link) {
-        this(node, applianceListener, engineerListener, tls, database, link, null, null, null, null);
+        this(node, applianceListener, engineerListener, tls, database, link, null, null, null, null, null);
     }
 
     /** A configuration with the default engineer listener. */
@@ -68,7 +85,7 @@ public record ServerConfig(
     /** This configuration with {@code sinks} instead of its own. */
     public ServerConfig withSinks(List<Sink> newSinks) {
         return new ServerConfig(
-                node, applianceListener, engineerListener, tls, database, link, audit, newSinks, mail, reports);
+                node, applianceListener, engineerListener, tls, database, link, audit, newSinks, mail, reports, limits);
     }
 
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
@@ -126,6 +143,99 @@ public record ServerConfig(
                     || retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("durations must be positive and retryMax at least retryInitial");
             }
+        }
+    }
+
+    /**
+     * Resource limits of both listeners (appliance and engineer), so that they hold under attack.
+     *
+     * @param halfOpenPerSource connections from one address whose TLS handshake has not finished, per listener;
+     *     more are closed at accept, default 64
+     * @param halfOpenPerListener connections whose TLS handshake has not finished, per listener; more are closed at
+     *     accept, default 2048
+     * @param maxConcurrentStreams HTTP/2 streams one engineer connection may have open at once
+     *     (SETTINGS_MAX_CONCURRENT_STREAMS; more are refused), default 100
+     * @param maxStreamsPerEngineer streams one engineer (or API client) may have open across all their connections;
+     *     more are answered 429 and audited ({@code stream.refused}), default 200
+     * @param maxResetFrames RST_STREAM frames a peer may send within {@code resetWindow} on either listener; more
+     *     close the connection with GOAWAY ENHANCE_YOUR_CALM (HTTP/2 rapid reset), default 100
+     * @param resetWindow the window of {@code maxResetFrames}, whole seconds, default PT10S
+     * @param blocking the temporary block of a source address after repeated failures
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Limits(
+            Integer halfOpenPerSource,
+            Integer halfOpenPerListener,
+            Integer maxConcurrentStreams,
+            Integer maxStreamsPerEngineer,
+            Integer maxResetFrames,
+            Duration resetWindow,
+            Blocking blocking) {
+        public static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null);
+
+        public Limits {
+            halfOpenPerSource = positive("halfOpenPerSource", halfOpenPerSource, 64);
+            halfOpenPerListener = positive("halfOpenPerListener", halfOpenPerListener, 2048);
+            maxConcurrentStreams = positive("maxConcurrentStreams", maxConcurrentStreams, 100);
+            maxStreamsPerEngineer = positive("maxStreamsPerEngineer", maxStreamsPerEngineer, 200);
+            maxResetFrames = positive("maxResetFrames", maxResetFrames, 100);
+            resetWindow = resetWindow == null ? Duration.ofSeconds(10) : resetWindow;
+            if (resetWindow.toSeconds() < 1) {
+                throw new IllegalArgumentException("resetWindow must be at least PT1S");
+            }
+            blocking = blocking == null ? Blocking.DEFAULT : blocking;
+        }
+
+        /** The caps on connections whose handshake has not finished, as the listeners take them. */
+        public dev.secureconnect.server.listener.HalfOpenLimits halfOpen() {
+            return new dev.secureconnect.server.listener.HalfOpenLimits(halfOpenPerSource, halfOpenPerListener);
+        }
+
+        /** The RST_STREAM limit, as the HTTP/2 codecs take it. */
+        public dev.secureconnect.tunnel.link.Http2Connections.ResetLimit resets() {
+            return new dev.secureconnect.tunnel.link.Http2Connections.ResetLimit(maxResetFrames, resetWindow);
+        }
+
+        private static int positive(String name, Integer value, int fallback) {
+            int result = value == null ? fallback : value;
+            if (result < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1, not " + result);
+            }
+            return result;
+        }
+    }
+
+    /**
+     * The temporary block of a source address after repeated handshake failures, refused access tokens or wrong TOTP
+     * codes: its connections are closed at accept, before TLS, on both listeners.
+     *
+     * @param failures failures within {@code window} that block a source, default 10; 0 turns blocking off
+     * @param window how far back failures count, default PT5M
+     * @param duration how long a block lasts, default PT15M
+     * @param exempt addresses and CIDR ranges never blocked (e.g. a load balancer's health checks), default none:
+     *     loopback is not exempt unless listed
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Blocking(Integer failures, Duration window, Duration duration, List<String> exempt) {
+        public static final Blocking DEFAULT = new Blocking(null, null, null, null);
+
+        public Blocking {
+            failures = failures == null ? 10 : failures;
+            if (failures < 0) {
+                throw new IllegalArgumentException("failures must be 0 (off) or more, not " + failures);
+            }
+            window = window == null ? Duration.ofMinutes(5) : window;
+            duration = duration == null ? Duration.ofMinutes(15) : duration;
+            if (window.isNegative() || window.isZero() || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("window and duration must be positive");
+            }
+            exempt = exempt == null ? List.of() : List.copyOf(exempt);
+            new AddressRanges(exempt); // each entry a literal address or range, checked at start
+        }
+
+        /** {@link #exempt()} as ranges to match addresses against. */
+        public AddressRanges exemptRanges() {
+            return new AddressRanges(exempt);
         }
     }
 

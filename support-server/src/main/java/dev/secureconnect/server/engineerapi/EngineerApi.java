@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.sessions.SessionGate;
@@ -34,6 +35,23 @@ public final class EngineerApi {
             ServerAuditLog audit,
             ExportOrigin origin,
             Executor blocking) {
+        this(engineers, sessions, links, issuance, gate, audit, origin, blocking, SourceGuard.OPEN);
+    }
+
+    /**
+     * @param origin who the audit events served to API clients say they come from (this node)
+     * @param guard told of each wrong TOTP code, counted towards blocking its source address
+     */
+    public EngineerApi(
+            EngineerStore engineers,
+            LoginSessions sessions,
+            ApplianceLinks links,
+            TokenIssuance issuance,
+            SessionGate gate,
+            ServerAuditLog audit,
+            ExportOrigin origin,
+            Executor blocking,
+            SourceGuard guard) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.gate = requireNonNull(gate, "gate");
         this.router = new ApiRouter(
@@ -44,7 +62,7 @@ public final class EngineerApi {
                                 false,
                                 true,
                                 ENGINEER,
-                                new LoginEndpoint(engineers, sessions)),
+                                new LoginEndpoint(engineers, sessions, guard)),
                         new Endpoint.Route(
                                 HttpMethod.POST, "logout", true, true, ENGINEER, new LogoutEndpoint(sessions, audit)),
                         new Endpoint.Route(

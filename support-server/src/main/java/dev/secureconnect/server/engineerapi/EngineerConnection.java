@@ -17,13 +17,15 @@ import java.security.cert.X509Certificate;
  * @param certificate the certificate the engineer connected with (the holder an access token must be bound to)
  * @param fingerprint its SHA-256 fingerprint (what a login session is bound to)
  * @param source the peer's {@code host:port}
+ * @param address the peer's address alone, what source blocks count
  */
 record EngineerConnection(
         CertificateRole role,
         String login,
         X509Certificate certificate,
         CertificateFingerprint fingerprint,
-        String source) {
+        String source,
+        java.net.InetAddress address) {
 
     static final AttributeKey<EngineerConnection> KEY = AttributeKey.valueOf(EngineerConnection.class.getName());
 
@@ -33,6 +35,7 @@ record EngineerConnection(
         requireNonNull(certificate, "certificate");
         requireNonNull(fingerprint, "fingerprint");
         requireNonNull(source, "source");
+        requireNonNull(address, "address");
     }
 
     /** The connection of {@code channel}: the socket's, also for an HTTP/2 stream's child channel. */

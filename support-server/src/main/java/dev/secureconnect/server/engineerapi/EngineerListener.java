@@ -10,6 +10,8 @@ import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.listener.MutualTlsListener;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import io.netty.channel.Channel;
@@ -49,6 +51,8 @@ public final class EngineerListener {
 
     private final EngineerApi api;
     private final MutualTlsListener listener;
+    private final ServerConfig.Limits limits;
+    private final EngineerStreams streams;
 
     public EngineerListener(
             KeyMaterial keys,
@@ -69,7 +73,36 @@ public final class EngineerListener {
             EngineerApi api,
             ServerAuditLog audit,
             Executor blocking) {
+        this(
+                keys,
+                trust,
+                handshakeTimeout,
+                provider,
+                ServerConfig.Limits.DEFAULT,
+                SourceGuard.OPEN,
+                api,
+                audit,
+                blocking);
+    }
+
+    /**
+     * @param provider the TLS implementation ({@code tls.provider} of server.yaml)
+     * @param limits half-open caps, streams per connection and per engineer, RST_STREAM limit ({@code limits})
+     * @param guard the blocked sources, told of each failed handshake
+     */
+    public EngineerListener(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Duration handshakeTimeout,
+            TlsProvider provider,
+            ServerConfig.Limits limits,
+            SourceGuard guard,
+            EngineerApi api,
+            ServerAuditLog audit,
+            Executor blocking) {
         this.api = requireNonNull(api, "api");
+        this.limits = requireNonNull(limits, "limits");
+        this.streams = new EngineerStreams(limits.maxStreamsPerEngineer(), audit, blocking);
         this.listener = new MutualTlsListener(
                 "engineer",
                 keys,
@@ -78,6 +111,8 @@ public final class EngineerListener {
                 List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1),
                 handshakeTimeout,
                 provider,
+                limits.halfOpen(),
+                guard,
                 audit,
                 blocking,
                 this::connected);
@@ -104,7 +139,8 @@ public final class EngineerListener {
                         peerIdentity.id(),
                         certificate,
                         CertificateFingerprint.of(certificate),
-                        peer));
+                        peer,
+                        ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress()));
         String protocol = tls.applicationProtocol();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             http2(ctx.pipeline());
@@ -128,19 +164,28 @@ public final class EngineerListener {
 
     /**
      * The HTTP/2 pipeline after the handshake: each stream a child channel that starts with autoRead off and a
-     * {@link StreamDispatcher}, which reads the request headers and makes it a session stream or a JSON API call.
+     * {@link StreamDispatcher}, which reads the request headers and makes it a session stream or a JSON API call. The
+     * streams of one connection are capped by SETTINGS_MAX_CONCURRENT_STREAMS (more are refused with RST_STREAM
+     * REFUSED_STREAM), those of one engineer by {@link EngineerStreams} (429), and RST_STREAM frames by the reset
+     * limit (GOAWAY ENHANCE_YOUR_CALM).
      */
     private void http2(ChannelPipeline pipeline) {
         // each stream's window is Http2Connections.ENGINEER_WINDOW_BYTES; the connection's is twice that
-        Http2Settings settings = Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES);
+        Http2Settings settings = Http2Connections.settings(Http2Connections.ENGINEER_WINDOW_BYTES)
+                .maxConcurrentStreams(limits.maxConcurrentStreams());
         pipeline.addLast(
                 "h2",
-                Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
+                limits.resets()
+                        .applyTo(Http2FrameCodecBuilder.forServer())
+                        .initialSettings(settings)
+                        .build());
         pipeline.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false); // nothing is read before its consumer is in place
-                stream.pipeline().addLast("dispatch", new StreamDispatcher(api));
+                if (streams.admit(stream)) {
+                    stream.pipeline().addLast("dispatch", new StreamDispatcher(api));
+                }
             }
         }));
     }

@@ -3,6 +3,8 @@ package dev.secureconnect.server.engineerapi;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.secureconnect.server.blocks.SourceFailure;
+import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.SecondFactorResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -18,10 +20,13 @@ final class LoginEndpoint implements Endpoint {
 
     private final EngineerStore engineers;
     private final LoginSessions sessions;
+    private final SourceGuard guard;
 
-    LoginEndpoint(EngineerStore engineers, LoginSessions sessions) {
+    /** @param guard told of each wrong or replayed code, counted towards blocking its source address */
+    LoginEndpoint(EngineerStore engineers, LoginSessions sessions, SourceGuard guard) {
         this.engineers = requireNonNull(engineers, "engineers");
         this.sessions = requireNonNull(sessions, "sessions");
+        this.guard = requireNonNull(guard, "guard");
     }
 
     @Override
@@ -35,6 +40,10 @@ final class LoginEndpoint implements Endpoint {
         SecondFactorResult result = engineers.checkSecondFactor(
                 connection.login(), totp.asText(), connection.fingerprint(), connection.source());
         if (!result.ok()) {
+            if (result.reason() == SecondFactorResult.Reason.BAD_CODE
+                    || result.reason() == SecondFactorResult.Reason.REPLAY) {
+                guard.failed(connection.address(), SourceFailure.TOTP);
+            }
             HttpResponseStatus status = result.reason() == SecondFactorResult.Reason.LOCKED
                     ? HttpResponseStatus.LOCKED
                     : HttpResponseStatus.UNAUTHORIZED;

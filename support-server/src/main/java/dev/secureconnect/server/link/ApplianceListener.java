@@ -7,7 +7,10 @@ import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.listener.MutualTlsListener;
+import dev.secureconnect.tunnel.link.Http2Connections;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.channel.Channel;
@@ -33,6 +36,7 @@ public final class ApplianceListener {
 
     private final ApplianceLinks links;
     private final MutualTlsListener listener;
+    private final Http2Connections.ResetLimit resets;
 
     public ApplianceListener(
             KeyMaterial keys,
@@ -53,7 +57,35 @@ public final class ApplianceListener {
             ApplianceLinks links,
             ServerAuditLog audit,
             ExecutorService blocking) {
+        this(
+                keys,
+                trust,
+                handshakeTimeout,
+                provider,
+                ServerConfig.Limits.DEFAULT,
+                SourceGuard.OPEN,
+                links,
+                audit,
+                blocking);
+    }
+
+    /**
+     * @param provider the TLS implementation ({@code tls.provider} of server.yaml)
+     * @param limits the half-open caps and the RST_STREAM limit ({@code limits} of server.yaml)
+     * @param guard the blocked sources, told of each failed handshake
+     */
+    public ApplianceListener(
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Duration handshakeTimeout,
+            TlsProvider provider,
+            ServerConfig.Limits limits,
+            SourceGuard guard,
+            ApplianceLinks links,
+            ServerAuditLog audit,
+            ExecutorService blocking) {
         this.links = links;
+        this.resets = limits.resets();
         this.listener = new MutualTlsListener(
                 "appliance",
                 keys,
@@ -62,6 +94,8 @@ public final class ApplianceListener {
                 List.of(LinkProtocol.ALPN),
                 handshakeTimeout,
                 provider,
+                limits.halfOpen(),
+                guard,
                 audit,
                 blocking,
                 this::connected);
@@ -86,7 +120,7 @@ public final class ApplianceListener {
             return;
         }
         CertificateIdentity appliance = SslContexts.peerIdentity(tls.engine().getSession());
-        LinkCodecs.installServerSide(ctx.pipeline(), links.settings());
+        LinkCodecs.installServerSide(ctx.pipeline(), links.settings(), resets);
         links.linkUp(
                 appliance, tls.engine().getSession().getPeerCertificates()[0].getPublicKey(), ctx.channel(), peer);
     }

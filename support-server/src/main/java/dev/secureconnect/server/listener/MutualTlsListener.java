@@ -12,6 +12,8 @@ import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.blocks.SourceFailure;
+import dev.secureconnect.server.blocks.SourceGuard;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,6 +26,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -41,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * unknown CA, wrong role, no certificate, …); each completed handshake is handed to {@link Connected}, which installs
  * the protocol that follows.
  *
- * <p>At most {@value #MAX_HANDSHAKES} handshakes are in progress at once: past that the listener stops accepting until
- * one finishes, and new connections wait in the kernel's accept queue. In a reconnect storm the server then finishes
- * the handshakes it started instead of starting thousands at once and letting them all run into the handshake
- * time-out.
+ * <p>The listener never stops accepting, so that the handshake time-out counts from the moment a connection arrives
+ * (a connection left waiting in the kernel's accept queue would outlive it unseen). Instead, at accept and before any
+ * TLS, it closes a connection from a {@linkplain SourceGuard#isBlocked blocked} source, and one over the
+ * {@link HalfOpenLimits} (per source address and in all) on connections whose handshake has not finished. Each failed
+ * handshake (refused, broken, timed out) counts towards blocking its source. In a reconnect storm the appliances
+ * over the cap are closed at once and dial again after their back-off.
  */
 public final class MutualTlsListener {
 
@@ -61,8 +66,6 @@ public final class MutualTlsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MutualTlsListener.class);
 
-    /** The most TLS handshakes one listener runs at once. */
-    static final int MAX_HANDSHAKES = 128;
     /** The accept queue asked of the kernel (capped by {@code net.core.somaxconn}). */
     static final int ACCEPT_BACKLOG = 4096;
 
@@ -76,7 +79,12 @@ public final class MutualTlsListener {
     /** Peers whose refusal the trust manager already audited, so the handshake failure is not audited twice. */
     private final Map<String, Boolean> auditedRefusals = new ConcurrentHashMap<>();
 
-    private final AtomicInteger handshakes = new AtomicInteger();
+    private final HalfOpenLimits halfOpenLimits;
+    private final SourceGuard guard;
+    /** Connections whose handshake has not finished, in all and per source address. */
+    private final AtomicInteger halfOpen = new AtomicInteger();
+
+    private final Map<InetAddress, AtomicInteger> halfOpenBySource = new ConcurrentHashMap<>();
 
     /**
      * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
@@ -131,6 +139,44 @@ public final class MutualTlsListener {
             ServerAuditLog audit,
             Executor blocking,
             Connected onConnected) {
+        this(
+                name,
+                keys,
+                trust,
+                roles,
+                alpn,
+                handshakeTimeout,
+                provider,
+                HalfOpenLimits.DEFAULT,
+                SourceGuard.OPEN,
+                audit,
+                blocking,
+                onConnected);
+    }
+
+    /**
+     * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
+     * @param roles the certificate roles accepted from clients; what each may do is {@code onConnected}'s to decide
+     * @param alpn the application protocols offered, most preferred first
+     * @param provider the TLS implementation ({@code tls.provider} of server.yaml)
+     * @param halfOpenLimits the caps on connections whose handshake has not finished
+     * @param guard says which sources are blocked, and hears of each failed handshake
+     */
+    public MutualTlsListener(
+            String name,
+            KeyMaterial keys,
+            TrustMaterial trust,
+            Set<CertificateRole> roles,
+            List<String> alpn,
+            Duration handshakeTimeout,
+            TlsProvider provider,
+            HalfOpenLimits halfOpenLimits,
+            SourceGuard guard,
+            ServerAuditLog audit,
+            Executor blocking,
+            Connected onConnected) {
+        this.halfOpenLimits = requireNonNull(halfOpenLimits, "halfOpenLimits");
+        this.guard = requireNonNull(guard, "guard");
         this.name = requireNonNull(name, "name");
         this.refusals = new BatchedRecords(requireNonNull(audit, "audit"), requireNonNull(blocking, "blocking"));
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
@@ -148,11 +194,7 @@ public final class MutualTlsListener {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
-                        handshakeStarted(ch.parent());
-                        tls.handshakeFuture().addListener(done -> handshakeEnded(ch.parent()));
-                        ch.pipeline().addLast("tls", tls);
-                        ch.pipeline().addLast("handshake", new HandshakeDone());
+                        accepted(ch);
                     }
                 })
                 .bind(host, port)
@@ -160,16 +202,60 @@ public final class MutualTlsListener {
                 .channel();
     }
 
-    private void handshakeStarted(Channel listener) {
-        if (handshakes.incrementAndGet() >= MAX_HANDSHAKES && listener.config().isAutoRead()) {
-            listener.config().setAutoRead(false);
+    /**
+     * A connection just accepted: closed at once if its source is blocked or over a half-open cap; otherwise its TLS
+     * handshake starts, with the handshake time-out counted from now.
+     */
+    private void accepted(SocketChannel ch) {
+        InetSocketAddress remote = ch.remoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            ch.close(); // gone already
+            return;
         }
+        InetAddress source = remote.getAddress();
+        if (guard.isBlocked(source)) {
+            LOG.debug("{} connection from {} closed at accept: the source is blocked", name, source.getHostAddress());
+            ch.close();
+            return;
+        }
+        if (!startHalfOpen(source)) {
+            LOG.debug(
+                    "{} connection from {} closed at accept: too many unfinished handshakes",
+                    name,
+                    source.getHostAddress());
+            ch.close();
+            return;
+        }
+        // the handler's handshake time-out starts now, when the channel becomes active
+        SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
+        tls.handshakeFuture().addListener(done -> endHalfOpen(source));
+        ch.pipeline().addLast("tls", tls);
+        ch.pipeline().addLast("handshake", new HandshakeDone(source));
     }
 
-    private void handshakeEnded(Channel listener) {
-        if (handshakes.decrementAndGet() < MAX_HANDSHAKES && !listener.config().isAutoRead()) {
-            listener.config().setAutoRead(true);
+    /** Counts a connection whose handshake has not finished, if the caps allow one more. */
+    private boolean startHalfOpen(InetAddress source) {
+        if (halfOpen.incrementAndGet() > halfOpenLimits.perListener()) {
+            halfOpen.decrementAndGet();
+            return false;
         }
+        AtomicInteger fromSource = halfOpenBySource.compute(
+                source, (address, count) -> count == null ? new AtomicInteger(1) : incremented(count));
+        if (fromSource.get() > halfOpenLimits.perSource()) {
+            endHalfOpen(source);
+            return false;
+        }
+        return true;
+    }
+
+    private static AtomicInteger incremented(AtomicInteger count) {
+        count.incrementAndGet();
+        return count;
+    }
+
+    private void endHalfOpen(InetAddress source) {
+        halfOpen.decrementAndGet();
+        halfOpenBySource.computeIfPresent(source, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     /** The peer's {@code host:port}, as logs and audit events name it. */
@@ -220,6 +306,12 @@ public final class MutualTlsListener {
 
     /** Waits for the end of the handshake: on success hands the connection on, on failure audits and closes. */
     private final class HandshakeDone extends ChannelInboundHandlerAdapter {
+        private final InetAddress source;
+
+        HandshakeDone(InetAddress source) {
+            this.source = source;
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (!(event instanceof SslHandshakeCompletionEvent done)) {
@@ -229,6 +321,7 @@ public final class MutualTlsListener {
             String peer = address(ctx.channel());
             if (!done.isSuccess()) {
                 failed(peer, done.cause());
+                guard.failed(source, SourceFailure.HANDSHAKE);
                 ctx.close();
                 return;
             }

@@ -8,6 +8,8 @@ import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
 import dev.secureconnect.server.audit.AuditUnavailableException;
+import dev.secureconnect.server.blocks.SourceFailure;
+import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.engineers.Engineer;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
@@ -68,6 +70,7 @@ public final class SessionGate {
     private final SessionAudit audit;
     private final Executor blocking;
     private final Clock clock;
+    private final SourceGuard guard;
 
     /**
      * @param verifier the server's token verifier; its revocation check must read the database
@@ -81,6 +84,24 @@ public final class SessionGate {
             dev.secureconnect.server.audit.ServerAuditLog audit,
             Executor blocking,
             Clock clock) {
+        this(verifier, tickets, engineers, links, active, audit, blocking, clock, SourceGuard.OPEN);
+    }
+
+    /**
+     * @param verifier the server's token verifier; its revocation check must read the database
+     * @param guard told of each refused access token, counted towards blocking its source address
+     */
+    public SessionGate(
+            AccessTokenVerifier verifier,
+            TicketStore tickets,
+            EngineerStore engineers,
+            ApplianceLinks links,
+            ActiveSessions active,
+            dev.secureconnect.server.audit.ServerAuditLog audit,
+            Executor blocking,
+            Clock clock,
+            SourceGuard guard) {
+        this.guard = requireNonNull(guard, "guard");
         this.verifier = requireNonNull(verifier, "verifier");
         this.tickets = requireNonNull(tickets, "tickets");
         this.engineers = requireNonNull(engineers, "engineers");
@@ -134,7 +155,7 @@ public final class SessionGate {
         try {
             blocking.execute(() -> {
                 try {
-                    Admitted admitted = check(attempt, sessionId);
+                    Admitted admitted = check(attempt, sessionId, client.remoteAddress());
                     try {
                         audit.opened(attempt, sessionId, admitted.token());
                     } catch (AuditUnavailableException e) {
@@ -160,7 +181,7 @@ public final class SessionGate {
     private record Admitted(AccessToken token, Channel link) {}
 
     /** Steps 1 to 4. Runs on the blocking executor (it reads the database). */
-    private Admitted check(SessionAttempt attempt, String sessionId) {
+    private Admitted check(SessionAttempt attempt, String sessionId, java.net.SocketAddress source) {
         AccessToken token;
         try {
             token = verifier.verify(
@@ -170,6 +191,9 @@ public final class SessionGate {
                     ticket -> ticketUsable(attempt.appliance(), ticket));
         } catch (TokenRefusedException e) {
             audit.tokenRefused(attempt, sessionId, e);
+            if (source instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+                guard.failed(inet.getAddress(), SourceFailure.TOKEN);
+            }
             throw refuse(attempt, sessionId, e.token().orElse(null), 403, e.getMessage(), false);
         }
         if (!token.engineer().equals(attempt.login())) {

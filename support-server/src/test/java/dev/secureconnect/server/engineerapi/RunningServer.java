@@ -49,6 +49,12 @@ final class RunningServer implements AutoCloseable {
     final ServerDaemon daemon;
 
     RunningServer(Path temp) throws Exception {
+        this(temp, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param configure changes the configuration {@code sc-server init} wrote before the server starts */
+    RunningServer(Path temp, java.util.function.UnaryOperator<dev.secureconnect.server.config.ServerConfig> configure)
+            throws Exception {
         files = Files.createDirectories(temp.resolve("files"));
         TestPki.Issued server = pki.server();
         Files.writeString(files.resolve("cert.pem"), Pem.certificates(List.of(server.certificate())));
@@ -89,6 +95,7 @@ final class RunningServer implements AutoCloseable {
             bobSecret = engineers.add("bob", bob.certificate(), "test").secret();
             // carol's certificate is trusted by the CA but she is not enrolled
         }
+        ConfigFile.write(dir, configure.apply(ConfigFile.read(dir)));
         daemon = ServerDaemon.start(dir, ConfigFile.read(dir), clock);
     }
 

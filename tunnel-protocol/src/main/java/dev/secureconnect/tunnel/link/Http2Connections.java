@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -40,6 +41,35 @@ public final class Http2Connections {
     public static final int INITIAL_CONNECTION_WINDOW_BYTES = 65_535;
 
     private Http2Connections() {}
+
+    /**
+     * The most RST_STREAM frames a connection may receive within a window: past it the connection is closed with GOAWAY
+     * {@code ENHANCE_YOUR_CALM}. It stops HTTP/2 "rapid reset" (a peer opening and cancelling streams faster than the
+     * server can tear them down). The frames this side sends are left to Netty's own limit (servers only): on the
+     * appliance link the server resets streams itself when engineers cancel sessions or a token is revoked, and a
+     * limit there would close a busy link.
+     *
+     * @param maxFrames RST_STREAM frames allowed per window
+     * @param window the window, whole seconds (at least one)
+     */
+    public record ResetLimit(int maxFrames, Duration window) {
+
+        /** 100 RST_STREAM frames received per 10 s. */
+        public static final ResetLimit DEFAULT = new ResetLimit(100, Duration.ofSeconds(10));
+
+        public ResetLimit {
+            if (maxFrames < 1 || window.toSeconds() < 1) {
+                throw new IllegalArgumentException("reset limit: " + maxFrames + " per " + window
+                        + " (expected: at least 1 frame per at least 1 s)");
+            }
+        }
+
+        /** The codec builder with this limit on the frames it reads. */
+        public Http2FrameCodecBuilder applyTo(Http2FrameCodecBuilder builder) {
+            return builder.decoderEnforceMaxRstFramesPerWindow(
+                    maxFrames, (int) Math.min(Integer.MAX_VALUE, window.toSeconds()));
+        }
+    }
 
     /** The settings of a connection whose streams receive {@code streamWindowBytes} before an acknowledgement. */
     public static Http2Settings settings(int streamWindowBytes) {

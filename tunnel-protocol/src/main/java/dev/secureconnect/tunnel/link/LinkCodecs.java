@@ -59,10 +59,19 @@ public final class LinkCodecs {
 
     /** The server side: HTTP/2 client; open streams with {@link StreamOpener}. */
     public static void installServerSide(ChannelPipeline pipeline, LinkSettings settings) {
+        installServerSide(pipeline, settings, Http2Connections.ResetLimit.DEFAULT);
+    }
+
+    /**
+     * The server side: HTTP/2 client; open streams with {@link StreamOpener}. {@code resets} bounds the RST_STREAM
+     * frames received (Netty's client codec has no such limit by default).
+     */
+    public static void installServerSide(
+            ChannelPipeline pipeline, LinkSettings settings, Http2Connections.ResetLimit resets) {
         pipeline.addLast("idle", idleHandler(settings));
         pipeline.addLast(
                 "http2",
-                Http2FrameCodecBuilder.forClient()
+                resets.applyTo(Http2FrameCodecBuilder.forClient())
                         .initialSettings(http2Settings(settings, true))
                         .build());
         pipeline.addLast("streams", new Http2MultiplexHandler(new Http2Connections.RefuseInboundStreams()));
