@@ -138,6 +138,73 @@ class EngineerIT {
     }
 
     @Test
+    void sshScpAndExecThroughTheAgent() throws Exception {
+        loginAndAccess(bob);
+        assertThat(bob.ok("agent", "start")).startsWith("agent started (pid ");
+        try {
+            Launcher.Result second = bob.run("agent", "start");
+            assertThat(second.exitCode()).isEqualTo(1);
+            assertThat(second.err().strip()).doesNotContain("\n").startsWith("sc-engineer: an agent already runs for");
+            assertThat(bob.ok(
+                            "agent",
+                            "add",
+                            "--token-passphrase-file",
+                            bob.tokenPassphrase.toString(),
+                            appliance.serial))
+                    .startsWith("the agent holds the token for " + appliance.serial + " until ");
+
+            // no passphrase anywhere from here on: only the agent can open these streams
+            String proxy = Launcher.bin("sc-engineer") + " proxy %h " + sshd.port();
+            List<String> ssh = new ArrayList<>(List.of("ssh"));
+            ssh.addAll(sshd.clientOptions());
+            ssh.addAll(
+                    List.of("-o", "ProxyCommand=" + proxy, sshd.user + "@" + appliance.serial, "echo agent-$(id -un)"));
+            Launcher.Result viaAgent = external(bob, ssh);
+            assertThat(viaAgent.exitCode()).as(viaAgent.describe()).isZero();
+            assertThat(viaAgent.out()).contains("agent-" + sshd.user);
+
+            byte[] payload = new byte[2 * 1024 * 1024 + 5];
+            new Random(9).nextBytes(payload);
+            Path local = Files.write(root.resolve("agent-upload.bin"), payload);
+            Path remote = Files.createDirectories(root.resolve("sshd-side")).resolve("agent-uploaded.bin");
+            List<String> scp = new ArrayList<>(List.of("scp", "-q"));
+            scp.addAll(sshd.clientOptions());
+            scp.addAll(List.of(
+                    "-o",
+                    "ProxyCommand=" + proxy,
+                    local.toString(),
+                    sshd.user + "@" + appliance.serial + ":" + remote));
+            Launcher.Result up = external(bob, scp);
+            assertThat(up.exitCode()).as(up.describe()).isZero();
+            assertThat(sha256(remote)).isEqualTo(sha256(local));
+
+            Launcher.Result echo = bob.run("exec", appliance.serial, "echo-args", "via", "agent");
+            assertThat(echo.exitCode()).as(echo.describe()).isZero();
+            assertThat(echo.out()).isEqualTo("args: via agent\n");
+            assertThat(bob.ok("appliances")).contains(appliance.serial);
+            assertThat(bob.ok("agent", "status")).contains(appliance.serial, ticket, "connected to the server: yes");
+
+            // the server audits the agent's streams as the engineer's own
+            Eventually.within(
+                    Duration.ofSeconds(10),
+                    "the agent's sessions audited as closed",
+                    () -> events(EventType.STREAM_CLOSED).size() >= 3);
+            assertThat(events(EventType.STREAM_CLOSED))
+                    .allMatch(event -> "bob".equals(event.actor())
+                            && appliance.serial.equals(event.applianceSerial())
+                            && ticket.equals(event.ticket()));
+            assertThat(events(EventType.COMMAND_RUN)).hasSize(1);
+
+            assertThat(bob.ok("agent", "stop")).startsWith("agent stopped (pid ");
+            Launcher.Result none = bob.run("agent", "status");
+            assertThat(none.exitCode()).isEqualTo(1);
+            assertThat(none.err()).startsWith("sc-engineer: no agent runs for ");
+        } finally {
+            bob.run("agent", "stop");
+        }
+    }
+
+    @Test
     void execStreamsOutputAndReturnsTheExitStatus() throws Exception {
         loginAndAccess(bob);
         Launcher.Result echo = bob.withToken("exec", appliance.serial, "echo-args", "one", "two=2");

@@ -3,7 +3,11 @@ package dev.secureconnect.engineer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
+import dev.secureconnect.engineer.agent.AgentClient;
+import dev.secureconnect.engineer.agent.AgentProtocol;
 import dev.secureconnect.engineer.client.ApiException;
+import dev.secureconnect.engineer.state.SavedSession;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** JSON API calls with the login session, and reading their answers for tables. */
@@ -26,6 +30,31 @@ final class Api {
 
     static JsonNode get(LoggedIn loggedIn, String path) {
         return call(loggedIn, "GET", path, null);
+    }
+
+    /** A GET with the login session: through the agent when one runs, else on a connection of this command's own. */
+    static JsonNode get(Console console, String path) {
+        SavedSession session = LoggedIn.require(console);
+        Optional<AgentClient> agent = AgentClient.connect(console.engineerHome());
+        if (agent.isPresent()) {
+            try (AgentClient client = agent.get()) {
+                JsonNode answer = client.ask(AgentProtocol.request(AgentProtocol.Op.API)
+                        .put("method", "GET")
+                        .put("path", path));
+                if (answer.path("ok").asBoolean()) {
+                    return answer.path("body");
+                }
+                int status = answer.path("status").asInt();
+                if (status == 401) {
+                    throw new EngineerException(answer.path("error").asText() + ": "
+                            + LoggedIn.notLoggedIn(session).getMessage());
+                }
+                throw new EngineerException(answer.path("error").asText("the agent refused the request"));
+            }
+        }
+        try (LoggedIn loggedIn = LoggedIn.open(console)) {
+            return get(loggedIn, path);
+        }
     }
 
     /** A value for a table cell: its text, or "-" when missing. */

@@ -29,10 +29,7 @@ final class AppliancesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode answer;
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            answer = Api.get(loggedIn, PATH);
-        }
+        JsonNode answer = Api.get(console, PATH);
         if (json) {
             JsonOutput.print(console.out(), Json.MAPPER, answer);
             return 0;

@@ -33,7 +33,8 @@ import picocli.CommandLine.Command;
             ProxyCommand.class,
             ExecCommand.class,
             GetCommand.class,
-            PutCommand.class
+            PutCommand.class,
+            AgentCommand.class
         })
 public final class Cli implements Runnable {
 

@@ -15,7 +15,8 @@ import java.time.Clock;
 /**
  * What a command reads and writes outside its arguments: standard input, standard output as bytes ({@code stdout},
  * for payload: proxy, exec) and as text ({@code out}), standard error, the clock, the state directory, the prompter
- * for secrets and the network timeouts. Tests pass their own.
+ * for secrets, the network timeouts, and whether it runs on a terminal (progress lines are drawn only then). Tests
+ * pass their own.
  */
 public record Console(
         InputStream in,
@@ -25,7 +26,8 @@ public record Console(
         Clock clock,
         Path home,
         Prompter prompter,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        boolean terminal) {
 
     public Console {
         requireNonNull(in, "in");
@@ -40,7 +42,7 @@ public record Console(
 
     /** The process's streams, the system clock, {@code $SECURECONNECT_HOME} or {@code ~/.secureconnect}. */
     public static Console system() {
-        return of(
+        Console console = of(
                 System.in,
                 System.out,
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8),
@@ -48,9 +50,20 @@ public record Console(
                 EngineerHome.locate(System.getenv(), System.getProperty("user.home")),
                 Prompter.system(),
                 Timeouts.DEFAULT);
+        // System.console() is there only when standard input and output are both a terminal
+        return new Console(
+                console.in,
+                console.stdout,
+                console.out,
+                console.err,
+                console.clock,
+                console.home,
+                console.prompter,
+                console.timeouts,
+                System.console() != null);
     }
 
-    /** A console whose text output goes to {@code stdout} too. */
+    /** A console whose text output goes to {@code stdout} too; not a terminal. */
     public static Console of(
             InputStream in,
             PrintStream stdout,
@@ -60,7 +73,7 @@ public record Console(
             Prompter prompter,
             Timeouts timeouts) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
-        return new Console(in, stdout, out, err, clock, home, prompter, timeouts);
+        return new Console(in, stdout, out, err, clock, home, prompter, timeouts, false);
     }
 
     /** The engineer's state directory. */

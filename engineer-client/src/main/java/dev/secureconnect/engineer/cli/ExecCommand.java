@@ -1,19 +1,11 @@
 package dev.secureconnect.engineer.cli;
 
-import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.engineer.client.ServerConnection;
-import dev.secureconnect.engineer.client.SessionRequests;
-import dev.secureconnect.engineer.client.StreamSink;
+import dev.secureconnect.engineer.agent.StreamRequest;
 import dev.secureconnect.tunnel.link.LinkException;
 import dev.secureconnect.tunnel.link.LinkProtocol;
-import dev.secureconnect.tunnel.link.StreamOpener;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.Http2Headers;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,23 +50,12 @@ final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoggedIn.require(console);
-        SignedAccessToken accessToken = token.load(console, serial);
-        Http2Headers trailers;
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            StreamOpener.Opened opened = SessionStreams.open(
-                    loggedIn,
-                    SessionRequests.exec(
-                            loggedIn.connection().server(), name, args, loggedIn.credentials(accessToken, serial)));
-            PrintStream stdout = console.stdout();
-            var ended = StreamSink.attach(opened.stream(), bytes -> {
-                bytes.getBytes(bytes.readerIndex(), stdout, bytes.readableBytes());
-                stdout.flush();
-                if (stdout.checkError()) {
-                    throw new IOException("standard output is closed");
-                }
-            });
-            opened.stream().writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
-            trailers = ServerConnection.awaitEnd(ended);
+        SessionStreams.Opening opening = SessionStreams.prepare(console, token, serial, false);
+        Map<String, String> trailers;
+        try (SessionStream stream = opening.open(StreamRequest.exec(name, args))) {
+            var ended = stream.receive(SessionStreams.toStdout(console.stdout()));
+            stream.end();
+            trailers = SessionStreams.awaitEnd(ended);
         } catch (EngineerException | LinkException e) {
             Cli.failed(console, e);
             return EXIT_NOT_RUN;

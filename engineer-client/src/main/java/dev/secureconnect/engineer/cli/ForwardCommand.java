@@ -2,8 +2,10 @@ package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
+import dev.secureconnect.engineer.agent.StreamRequest;
 import dev.secureconnect.engineer.client.LocalForward;
 import dev.secureconnect.engineer.client.SessionRequests;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +45,21 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoggedIn.require(console);
+        Optional<SessionStreams.ViaAgent> viaAgent = SessionStreams.viaAgent(console, token, serial);
+        if (viaAgent.isPresent()) {
+            SessionStreams.ViaAgent agent = viaAgent.get();
+            agent.ensureHeld();
+            try (AgentForward forward = AgentForward.start(
+                    ports.localPort(), agent, StreamRequest.connect(ports.remotePort()), this::problem)) {
+                console.out()
+                        .println("forwarding 127.0.0.1:" + forward.port() + " -> " + serial + ":" + ports.remotePort());
+                console.out().flush();
+                forward.awaitClose(); // until the process is stopped
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
         // the token's key derivation runs while the connection to the server is made
         TokenOption.Loading loading = token.startLoading(console, serial);
         try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
@@ -51,10 +68,7 @@ final class ForwardCommand implements Callable<Integer> {
                     loggedIn.connection(),
                     ports.localPort(),
                     SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken, serial)),
-                    problem -> {
-                        console.err().println(Cli.NAME + ": " + serial + ":" + ports.remotePort() + ": " + problem);
-                        console.err().flush();
-                    });
+                    this::problem);
             try {
                 console.out()
                         .println("forwarding 127.0.0.1:" + forward.port() + " -> " + serial + ":" + ports.remotePort());
@@ -68,5 +82,10 @@ final class ForwardCommand implements Callable<Integer> {
             throw new EngineerException(
                     "the connection to the server at " + loggedIn.session().server() + " closed: forwarding stopped");
         }
+    }
+
+    private void problem(String problem) {
+        console.err().println(Cli.NAME + ": " + serial + ":" + ports.remotePort() + ": " + problem);
+        console.err().flush();
     }
 }

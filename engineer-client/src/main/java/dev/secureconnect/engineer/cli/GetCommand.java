@@ -2,17 +2,10 @@ package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.engineer.client.ServerConnection;
-import dev.secureconnect.engineer.client.SessionRequests;
-import dev.secureconnect.engineer.client.StreamSink;
+import dev.secureconnect.engineer.agent.StreamRequest;
 import dev.secureconnect.tunnel.link.LinkProtocol;
-import dev.secureconnect.tunnel.link.StreamOpener;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,17 +62,14 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path target = target();
         LoggedIn.require(console);
-        SignedAccessToken accessToken = token.load(console, serial);
+        SessionStreams.Opening opening = SessionStreams.prepare(console, token, serial, false);
         Path temporary = null;
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            StreamOpener.Opened opened = SessionStreams.open(
-                    loggedIn,
-                    SessionRequests.getFile(
-                            loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
-            String announcedHash = SessionStreams.header(opened.response(), LinkProtocol.HEADER_FILE_SHA256);
-            long announcedSize = size(SessionStreams.header(opened.response(), LinkProtocol.HEADER_FILE_SIZE));
+        try (SessionStream stream = opening.open(StreamRequest.get(remote))) {
+            String announcedHash =
+                    stream.header(LinkProtocol.HEADER_FILE_SHA256).orElse(null);
+            long announcedSize =
+                    size(stream.header(LinkProtocol.HEADER_FILE_SIZE).orElse(null));
             if (announcedHash == null || announcedSize < 0) {
-                opened.stream().close();
                 throw new EngineerException(
                         "the answer for " + remote + " lacks a valid " + LinkProtocol.HEADER_FILE_SIZE + " or "
                                 + LinkProtocol.HEADER_FILE_SHA256 + ": nothing was written");
@@ -87,22 +77,26 @@ final class GetCommand implements Callable<Integer> {
             temporary = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             AtomicLong received = new AtomicLong();
+            ProgressLine progress =
+                    ProgressLine.start(console, target.getFileName().toString(), announcedSize);
             try (FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                var ended = StreamSink.attach(opened.stream(), bytes -> {
-                    if (received.addAndGet(bytes.readableBytes()) > announcedSize) {
+                var ended = stream.receive(buffer -> {
+                    int length = buffer.remaining();
+                    if (received.addAndGet(length) > announcedSize) {
                         throw new IOException(
                                 "the appliance sent more than the " + announcedSize + " bytes it announced");
                     }
-                    for (ByteBuffer buffer : bytes.nioBuffers()) {
-                        sha256.update(buffer.duplicate());
-                        while (buffer.hasRemaining()) {
-                            file.write(buffer);
-                        }
+                    sha256.update(buffer.duplicate());
+                    while (buffer.hasRemaining()) {
+                        file.write(buffer);
                     }
+                    progress.add(length);
                 });
-                opened.stream().writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
-                ServerConnection.awaitEnd(ended);
+                stream.end();
+                SessionStreams.awaitEnd(ended);
                 file.force(true);
+            } finally {
+                progress.finish();
             }
             String hash = HexFormat.of().formatHex(sha256.digest());
             if (received.get() != announcedSize

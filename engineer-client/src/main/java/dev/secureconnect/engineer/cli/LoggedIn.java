@@ -26,8 +26,18 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
     /** Opens the identity of the saved session (asking for its passphrase unless a file was given at login) and connects. */
     static LoggedIn open(Console console) {
         SavedSession session = require(console);
-        char[] passphrase =
-                Passphrases.identity(session.p12PassphraseFile().orElse(null), session.identity(), console.prompter());
+        Identity identity = identity(
+                session,
+                Passphrases.identity(session.p12PassphraseFile().orElse(null), session.identity(), console.prompter()));
+        return new LoggedIn(
+                session, ServerConnection.connect(ServerAddress.parse(session.server()), identity, console.timeouts()));
+    }
+
+    /**
+     * Opens the identity of {@code session} with {@code passphrase} (wiped here) and checks it is the one the session
+     * is bound to.
+     */
+    static Identity identity(SavedSession session, char[] passphrase) {
         Identity identity;
         try {
             identity =
@@ -39,8 +49,7 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
             throw new EngineerException("the certificate in " + session.identity() + " is not the one you logged in"
                     + " with: run sc-engineer login again");
         }
-        return new LoggedIn(
-                session, ServerConnection.connect(ServerAddress.parse(session.server()), identity, console.timeouts()));
+        return identity;
     }
 
     /**

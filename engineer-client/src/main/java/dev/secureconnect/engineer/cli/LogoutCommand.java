@@ -47,6 +47,8 @@ final class LogoutCommand implements Callable<Integer> {
         }
         console.engineerHome().forgetSession();
         console.out().println("logged out " + saved.get().login());
+        AgentCommand.stopIfRunning(console).ifPresent(pid -> console.out()
+                .println("stopped the agent (pid " + pid + "): it held tokens for this session"));
         return 0;
     }
 }

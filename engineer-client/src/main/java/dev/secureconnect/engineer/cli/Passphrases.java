@@ -4,6 +4,7 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.TokenVault;
 import dev.secureconnect.engineer.EngineerException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -54,22 +55,55 @@ final class Passphrases {
             end--;
         }
         try {
-            CharBuffer chars = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content, 0, end));
-            char[] passphrase = new char[chars.remaining()];
-            chars.get(passphrase);
-            if (chars.hasArray()) {
-                Arrays.fill(chars.array(), '\0');
-            }
-            return passphrase;
+            return utf8(content, end);
         } catch (CharacterCodingException e) {
             throw new EngineerException("the " + what + " file " + file + " is not UTF-8 text", e);
         } finally {
             Arrays.fill(content, (byte) 0);
         }
+    }
+
+    /**
+     * The first line of {@code in} (a pipe from the process that started this one), at most {@link #MAX_FILE_BYTES}.
+     *
+     * @throws EngineerException if it is empty, too long or not UTF-8
+     */
+    static char[] fromPipe(InputStream in, String what) {
+        byte[] content = new byte[MAX_FILE_BYTES];
+        int length = 0;
+        try {
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                if (length == content.length) {
+                    throw new EngineerException(
+                            "the " + what + " on standard input is longer than " + MAX_FILE_BYTES + " bytes");
+                }
+                content[length++] = (byte) b;
+            }
+            return utf8(content, length);
+        } catch (CharacterCodingException e) {
+            throw new EngineerException("the " + what + " on standard input is not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new EngineerException(
+                    "cannot read the " + what + " from standard input: " + OneLine.of(e.getMessage()), e);
+        } finally {
+            Arrays.fill(content, (byte) 0);
+        }
+    }
+
+    /** The first {@code length} bytes of {@code content} as UTF-8; the decoder's copy is wiped. */
+    private static char[] utf8(byte[] content, int length) throws CharacterCodingException {
+        CharBuffer chars = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(content, 0, length));
+        char[] passphrase = new char[chars.remaining()];
+        chars.get(passphrase);
+        if (chars.hasArray()) {
+            Arrays.fill(chars.array(), '\0');
+        }
+        return passphrase;
     }
 
     /** The passphrase of the engineer's PKCS#12 file: from {@code file} if given, else asked for. */

@@ -1,13 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
-import dev.secureconnect.crypto.token.SignedAccessToken;
-import dev.secureconnect.engineer.client.ServerConnection;
-import dev.secureconnect.engineer.client.SessionRequests;
-import dev.secureconnect.engineer.client.StreamPump;
-import dev.secureconnect.engineer.client.StreamSink;
-import dev.secureconnect.tunnel.link.StreamOpener;
+import dev.secureconnect.engineer.agent.StreamRequest;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,34 +43,23 @@ final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoggedIn.require(console);
-        // the token's key derivation runs while the connection to the server is made
-        TokenOption.Loading loading = token.startLoading(console, serial);
-        try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
-            SignedAccessToken accessToken = loading.token();
-            StreamOpener.Opened opened = SessionStreams.open(
-                    loggedIn, SessionRequests.connect(port, loggedIn.credentials(accessToken, serial)));
-            PrintStream stdout = console.stdout();
-            StreamPump pump = StreamPump.on(opened.stream());
-            var ended = StreamSink.attach(opened.stream(), bytes -> {
-                bytes.getBytes(bytes.readerIndex(), stdout, bytes.readableBytes());
-                stdout.flush();
-                if (stdout.checkError()) {
-                    throw new IOException("standard output is closed");
-                }
-            });
+        // direct: the token's key derivation runs while the connection to the server is made
+        SessionStreams.Opening opening = SessionStreams.prepare(console, token, serial, true);
+        try (SessionStream stream = opening.open(StreamRequest.connect(port))) {
+            var ended = stream.receive(SessionStreams.toStdout(console.stdout()));
             Thread input = new Thread(
                     () -> {
                         try {
-                            pump.pump(console.in(), null);
+                            stream.send(console.in(), null);
                         } catch (IOException | RuntimeException e) {
                             // the stream ended or standard input failed: the stream's end decides the outcome
-                            opened.stream().close();
+                            stream.abort();
                         }
                     },
                     "sc-engineer-stdin");
             input.setDaemon(true);
             input.start();
-            ServerConnection.awaitEnd(ended);
+            SessionStreams.awaitEnd(ended);
             return 0;
         }
     }

@@ -1,21 +1,16 @@
 package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.engineer.client.ServerConnection;
-import dev.secureconnect.engineer.client.SessionRequests;
-import dev.secureconnect.engineer.client.StreamPump;
-import dev.secureconnect.engineer.client.StreamSink;
+import dev.secureconnect.engineer.agent.StreamRequest;
 import dev.secureconnect.tunnel.link.LinkProtocol;
-import dev.secureconnect.tunnel.link.StreamOpener;
-import io.netty.handler.codec.http2.Http2Headers;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,29 +58,28 @@ final class PutCommand implements Callable<Integer> {
             throw new EngineerException("file " + local + " does not exist or is not a regular file");
         }
         LoggedIn.require(console);
-        SignedAccessToken accessToken = token.load(console, serial);
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            StreamOpener.Opened opened = SessionStreams.open(
-                    loggedIn,
-                    SessionRequests.putFile(
-                            loggedIn.connection().server(), remote, loggedIn.credentials(accessToken, serial)));
-            StreamPump pump = StreamPump.on(opened.stream());
-            var ended = StreamSink.attach(opened.stream(), bytes -> {}); // the answer's body, if any, is not used
+        SessionStreams.Opening opening = SessionStreams.prepare(console, token, serial, false);
+        try (SessionStream stream = opening.open(StreamRequest.put(remote))) {
+            var ended = stream.receive(bytes -> {}); // the answer's body, if any, is not used
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             long sent = -1;
             EngineerException sendFailure = null;
-            try (InputStream in = Files.newInputStream(local)) {
-                sent = pump.pump(in, sha256);
+            ProgressLine progress =
+                    ProgressLine.start(console, local.getFileName().toString(), Files.size(local));
+            try (InputStream in = progress.counting(Files.newInputStream(local))) {
+                sent = stream.send(in, sha256);
             } catch (EngineerException e) {
                 sendFailure = e;
+            } finally {
+                progress.finish();
             }
-            Http2Headers trailers;
+            Map<String, String> trailers;
             try {
-                trailers = ServerConnection.await(
+                trailers = SessionStreams.await(
                         ended,
-                        loggedIn.connection().timeouts().stream(),
+                        stream.answerTimeout(),
                         "the appliance did not confirm " + remote + " within "
-                                + loggedIn.connection().timeouts().stream().toSeconds() + " s");
+                                + stream.answerTimeout().toSeconds() + " s");
             } catch (EngineerException e) {
                 throw sendFailure != null ? sendFailure : e;
             }

@@ -25,10 +25,7 @@ final class SessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode answer;
-        try (LoggedIn loggedIn = LoggedIn.open(console)) {
-            answer = Api.get(loggedIn, PATH);
-        }
+        JsonNode answer = Api.get(console, PATH);
         if (json) {
             JsonOutput.print(console.out(), Json.MAPPER, answer);
             return 0;

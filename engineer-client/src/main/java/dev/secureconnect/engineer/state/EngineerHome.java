@@ -34,6 +34,7 @@ public final class EngineerHome {
 
     static final String SESSION_FILE = "session.json";
     static final String TOKENS = "tokens";
+    static final String AGENT = "agent";
 
     /** Appliance serials as certificates carry them; anything else cannot name a token file. */
     private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -103,6 +104,38 @@ public final class EngineerHome {
     public Path prepareTokens() {
         createOwnerOnly(directory);
         return createOwnerOnly(directory.resolve(TOKENS));
+    }
+
+    /** The agent's folder (mode 0700): its socket, lock and log. */
+    public Path agentDirectory() {
+        return directory.resolve(AGENT);
+    }
+
+    /** The agent's Unix socket (mode 0600). */
+    public Path agentSocket() {
+        return agentDirectory().resolve("socket");
+    }
+
+    /** The file the running agent holds locked, with its process id in it. */
+    public Path agentLock() {
+        return agentDirectory().resolve("pid");
+    }
+
+    /** Where an agent started in the background writes its log. */
+    public Path agentLog() {
+        return agentDirectory().resolve("agent.log");
+    }
+
+    /** Creates the state directory and the agent's folder (mode 0700, made so if it was not) if missing. */
+    public Path prepareAgent() {
+        createOwnerOnly(directory);
+        Path folder = createOwnerOnly(agentDirectory());
+        try {
+            Files.setPosixFilePermissions(folder, OWNER_ONLY_DIRECTORY);
+        } catch (IOException e) {
+            throw new EngineerException("cannot make " + folder + " owner-only: " + OneLine.of(e.getMessage()), e);
+        }
+        return folder;
     }
 
     // ---- the session -----------------------------------------------------------------------------------------

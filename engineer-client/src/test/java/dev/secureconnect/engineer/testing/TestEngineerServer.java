@@ -78,6 +78,7 @@ public final class TestEngineerServer implements AutoCloseable {
             new AccessTokenIssuer(TokenSigningKey.generate(), "localhost", Clock.systemUTC());
     private final List<Http2Headers> requests = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+    private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
     private volatile String lastToken;
     private final Channel listener;
 
@@ -165,6 +166,11 @@ public final class TestEngineerServer implements AutoCloseable {
         return lastToken;
     }
 
+    /** From now on, session streams with {@code token} are refused as the server refuses a revoked token. */
+    public void revoke(String token) {
+        revoked.add(token);
+    }
+
     /** What PUT stored at {@code path}. */
     public byte[] stored(String path) {
         return stored.get(path);
@@ -218,6 +224,17 @@ public final class TestEngineerServer implements AutoCloseable {
                 if (end) {
                     api(ctx);
                 }
+                return;
+            }
+            if (revoked.contains(String.valueOf(request.get("sc-access-token")))) {
+                refuse(
+                        ctx,
+                        403,
+                        "access token refused: token "
+                                + SignedAccessToken.parseUnverified(String.valueOf(request.get("sc-access-token")))
+                                        .claims()
+                                        .id()
+                                + " has been revoked");
                 return;
             }
             if (!("Bearer " + SESSION).equals(String.valueOf(request.get("authorization")))
