@@ -10,6 +10,7 @@ import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
+import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import java.net.http.HttpClient;
@@ -53,6 +54,13 @@ class EventsEndpointTest {
 
     @Test
     void anApiClientPagesThroughTheAuditLogAndResumesFromNext() throws Exception {
+        // the daemon signs its first checkpoint about a second after start, the next one a checkpoint interval later:
+        // wait for the first, so that none lands in the log between reading the head and paging up to it
+        Eventually.await(
+                "the daemon's first audit checkpoint",
+                () -> server.daemon.audit().list(0, 100).stream()
+                        .anyMatch(record -> record.event().type() == EventType.AUDIT_CHECKPOINT),
+                signed -> signed);
         for (int i = 0; i < 5; i++) {
             server.daemon
                     .audit()
