@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code DIR/audit.log}: append-only JSON lines, SHA-256 hash-chained. Appends and reads hold {@code DIR/.audit.lock},
@@ -185,7 +186,7 @@ public final class ApplianceAuditLog implements AuditSink {
         return new Head(record.seq(), record.hash());
     }
 
-    private Head recordedHead() {
+    private @Nullable Head recordedHead() {
         try {
             return Json.COMPACT.readValue(Files.readAllBytes(directory.auditHeadFile()), Head.class);
         } catch (NoSuchFileException e) {
@@ -195,7 +196,7 @@ public final class ApplianceAuditLog implements AuditSink {
         }
     }
 
-    private String lastLine() {
+    private @Nullable String lastLine() {
         Path file = directory.auditFile();
         if (!Files.exists(file)) {
             return null;

@@ -7,6 +7,7 @@ import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The arguments an engineer may add to a catalogue command ({@code sc-args}, a JSON array of strings): only when the
@@ -28,7 +29,7 @@ public final class CommandArguments {
      *
      * @throws ApplianceException if it is not a JSON array of strings
      */
-    public static List<String> parse(String header) {
+    public static List<String> parse(@Nullable String header) {
         if (header == null || header.isBlank()) {
             return List.of();
         }
@@ -44,7 +45,7 @@ public final class CommandArguments {
     }
 
     /** Why {@code args} may not be added to {@code command}, or null when they may. */
-    public static String refusal(CommandEntry command, List<String> args) {
+    public static @Nullable String refusal(CommandEntry command, List<String> args) {
         if (args.isEmpty()) {
             return null;
         }

@@ -82,7 +82,12 @@ final class SessionRequests {
             return;
         }
         switch (request.kind()) {
-            case CONNECT -> sessions.open(stream, request.connect(), info, connectPolicy);
+            case CONNECT ->
+                sessions.open(
+                        stream,
+                        requireNonNull(request.connect(), "a CONNECT carries its request"),
+                        info,
+                        connectPolicy);
             case EXEC -> {
                 AccessVerdict<CommandPolicy.Command> command =
                         CommandPolicy.decide(directory, request.target(), request.header(LinkProtocol.HEADER_ARGS));
@@ -90,13 +95,8 @@ final class SessionRequests {
                     sessions.refuse(stream, info, command);
                     return;
                 }
-                CommandRun.start(
-                        sessions,
-                        stream,
-                        info,
-                        command.value().entry(),
-                        command.value().args(),
-                        workers);
+                CommandPolicy.Command allowed = requireNonNull(command.value(), "an allowed verdict has its value");
+                CommandRun.start(sessions, stream, info, allowed.entry(), allowed.args(), workers);
             }
             case GET, PUT -> {
                 boolean put = request.kind() == SessionRequest.Kind.PUT;
@@ -106,9 +106,9 @@ final class SessionRequests {
                     return;
                 }
                 if (put) {
-                    FilePut.start(sessions, stream, info, file.value(), workers);
+                    FilePut.start(sessions, stream, info, requireNonNull(file.value(), "allowed"), workers);
                 } else {
-                    FileGet.start(sessions, stream, info, file.value(), workers);
+                    FileGet.start(sessions, stream, info, requireNonNull(file.value(), "allowed"), workers);
                 }
             }
         }
