@@ -1,5 +1,7 @@
 package dev.secureconnect.bench.jmh;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
@@ -134,6 +136,6 @@ public class AccessTokenBenchmark {
         if (!verdict.allowed()) {
             throw new IllegalStateException("the appliance refused the benchmark's token: " + verdict.reason());
         }
-        return verdict.value();
+        return requireNonNull(verdict.value(), "an allowed verdict has its token");
     }
 }
