@@ -1,5 +1,7 @@
 package dev.secureconnect.bench;
 
+import org.jspecify.annotations.Nullable;
+
 /** A run of the harness could not go on: what failed, in words for whoever runs it. */
 public final class BenchException extends RuntimeException {
 
@@ -9,7 +11,7 @@ public final class BenchException extends RuntimeException {
         super(message);
     }
 
-    public BenchException(String message, Throwable cause) {
+    public BenchException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

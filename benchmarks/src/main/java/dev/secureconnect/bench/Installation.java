@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A whole SecureConnect installation on 127.0.0.1, set up through the {@code bin/} launchers as separate JVMs the way
@@ -39,11 +40,11 @@ public final class Installation {
     private final BenchRun run;
     private final Path dir;
     private final String serial;
-    private final String ticket;
+    private final @Nullable String ticket;
     private final Map<String, String> env;
     private final AtomicInteger forwards = new AtomicInteger();
 
-    private Installation(BenchRun run, Path dir, String serial, String ticket, Map<String, String> env) {
+    private Installation(BenchRun run, Path dir, String serial, @Nullable String ticket, Map<String, String> env) {
         this.run = run;
         this.dir = dir;
         this.serial = serial;
@@ -257,7 +258,7 @@ public final class Installation {
     }
 
     public String ticket() {
-        return ticket;
+        return requireNonNull(ticket, "only the partial installation used while setting up has no ticket");
     }
 
     private List<String> engineerCommand(String... args) {
@@ -291,7 +292,7 @@ public final class Installation {
     }
 
     /** The JSON in {@code file}, or null while it is missing or not complete yet. */
-    private static JsonNode readJson(Path file) {
+    private static @Nullable JsonNode readJson(Path file) {
         if (!Files.isRegularFile(file)) {
             return null;
         }

@@ -132,8 +132,10 @@ public final class ScBench implements Callable<Integer> {
                     .getCodeSource()
                     .getLocation()
                     .toURI());
-            Path root = jar.getParent().getParent().getParent();
-            if (!Files.isRegularFile(root.resolve("bin/sc-server"))) {
+            Path up = jar.getParent();
+            up = up == null ? null : up.getParent();
+            Path root = up == null ? null : up.getParent();
+            if (root == null || !Files.isRegularFile(root.resolve("bin/sc-server"))) {
                 throw new BenchException("cannot find bin/sc-server above " + jar
                         + ": run sc-bench from bin/sc-bench or set -Dsecureconnect.root=REPOSITORY");
             }

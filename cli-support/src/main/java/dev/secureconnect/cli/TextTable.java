@@ -3,6 +3,7 @@ package dev.secureconnect.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Left-aligned columns separated by two spaces, for listings. */
 public final class TextTable {
@@ -13,7 +14,7 @@ public final class TextTable {
         rows.add(header);
     }
 
-    public TextTable row(Object... cells) {
+    public TextTable row(@Nullable Object... cells) {
         String[] text = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             text[i] = cells[i] == null ? "-" : String.valueOf(cells[i]);

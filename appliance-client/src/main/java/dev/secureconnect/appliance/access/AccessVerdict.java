@@ -6,6 +6,7 @@ import dev.secureconnect.events.EventType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one verdict of the appliance's session authorisation: every policy a session request is put to — the link
@@ -26,13 +27,18 @@ import java.util.Map;
  * @param <T> what is granted
  */
 public record AccessVerdict<T>(
-        T value, int status, String code, String reason, EventType event, Map<String, Object> details) {
+        @Nullable T value,
+        int status,
+        @Nullable String code,
+        @Nullable String reason,
+        @Nullable EventType event,
+        Map<String, Object> details) {
 
     public AccessVerdict {
         details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
-    public static <T> AccessVerdict<T> allow(T value) {
+    public static <T> AccessVerdict<T> allow(@Nullable T value) {
         return new AccessVerdict<>(value, 200, null, null, null, Map.of());
     }
 
@@ -54,7 +60,7 @@ public record AccessVerdict<T>(
     }
 
     /** This refusal, naming {@code known} (e.g. the token that verified) in its audit records. */
-    public AccessVerdict<T> naming(T known) {
+    public AccessVerdict<T> naming(@Nullable T known) {
         return new AccessVerdict<>(known, status, code, reason, event, details);
     }
 

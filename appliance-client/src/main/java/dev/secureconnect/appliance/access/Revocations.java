@@ -75,7 +75,7 @@ public final class Revocations {
     public static Revocations load(ApplianceDirectory directory, Clock clock) {
         Revocations revocations =
                 new Revocations(requireNonNull(directory, "directory"), requireNonNull(clock, "clock"));
-        Document saved = directory.readDocument(directory.revokedTokensFile(), Document.class, new Document(null));
+        Document saved = directory.readDocument(directory.revokedTokensFile(), Document.class, new Document(List.of()));
         synchronized (revocations) {
             saved.revoked().forEach(entry -> revocations.revoked.merge(entry.id(), entry.expiry(), Revocations::later));
         }
@@ -122,7 +122,7 @@ public final class Revocations {
                 .map(e -> new Entry(e.getKey(), e.getValue().toString()))
                 .toList();
         directory.updateDocument(
-                directory.revokedTokensFile(), Document.class, new Document(null), old -> new Document(entries));
+                directory.revokedTokensFile(), Document.class, new Document(List.of()), old -> new Document(entries));
         return new Merge(push.revoked().size(), afterAdd - before, revoked.size(), Set.copyOf(revoked.keySet()));
     }
 

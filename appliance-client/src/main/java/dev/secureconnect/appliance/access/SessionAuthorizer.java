@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The appliance's own check of every session request (CONNECT, exec, files), before its target policy and before
@@ -83,7 +84,7 @@ public final class SessionAuthorizer {
         }
         AccessToken token;
         try {
-            token = verifier.builder
+            token = requireNonNull(verifier.builder, "no refusal: the keys are pinned")
                     .revoked(revocations::contains)
                     .clock(clock)
                     .build()
@@ -107,7 +108,8 @@ public final class SessionAuthorizer {
         return AccessVerdict.allow(token);
     }
 
-    private static AccessVerdict<AccessToken> refuse(String reason, String code, EventType event, AccessToken token) {
+    private static AccessVerdict<AccessToken> refuse(
+            @Nullable String reason, String code, EventType event, @Nullable AccessToken token) {
         return AccessVerdict.<AccessToken>deny(403, code, OneLine.of(reason))
                 .audited(event, Map.of("label", code))
                 .naming(token);
@@ -151,7 +153,8 @@ public final class SessionAuthorizer {
 
     /** The pinned keys, or why there are none usable. */
     private record TokenKeysOrRefusal(
-            dev.secureconnect.crypto.token.AccessTokenVerifier.Builder builder, String refusal) {
+            dev.secureconnect.crypto.token.AccessTokenVerifier.@Nullable Builder builder,
+            @Nullable String refusal) {
         static TokenKeysOrRefusal of(ApplianceDirectory directory) {
             try {
                 return new TokenKeysOrRefusal(TokenKeys.verifier(directory), null);

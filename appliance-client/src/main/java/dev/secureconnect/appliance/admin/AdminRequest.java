@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One admin request.
@@ -14,7 +15,11 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"command", "ticket", "all", "waitFor"})
-public record AdminRequest(String command, String ticket, Boolean all, String waitFor) {
+public record AdminRequest(
+        String command,
+        @Nullable String ticket,
+        @Nullable Boolean all,
+        @Nullable String waitFor) {
 
     public static final List<String> COMMANDS =
             List.of("status", "enable", "disable", "connect", "disconnect", "reload");

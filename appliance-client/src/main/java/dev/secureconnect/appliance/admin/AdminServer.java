@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +162,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** The request line, or null if the client sent nothing or too much (answered already). */
-    private static String readLine(SocketChannel client) throws IOException {
+    private static @Nullable String readLine(SocketChannel client) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(MAX_REQUEST_BYTES + 1);
         while (buffer.hasRemaining()) {
             int n = client.read(buffer);
@@ -236,7 +237,7 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable closeable) {
+    private static void closeQuietly(java.io.@Nullable Closeable closeable) {
         if (closeable == null) {
             return;
         }

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that happened on the appliance, before it is numbered and chained into the log.
@@ -24,13 +25,13 @@ import java.util.Map;
 public record ApplianceAuditEvent(
         EventType type,
         String actor,
-        String ticket,
-        String session,
-        String target,
-        String outcome,
-        String reason,
-        Long bytesToService,
-        Long bytesFromService,
+        @Nullable String ticket,
+        @Nullable String session,
+        @Nullable String target,
+        @Nullable String outcome,
+        @Nullable String reason,
+        @Nullable Long bytesToService,
+        @Nullable Long bytesFromService,
         Map<String, Object> details) {
 
     public static final String SUCCESS = "success";
@@ -54,13 +55,13 @@ public record ApplianceAuditEvent(
     public static final class Builder {
         private final EventType type;
         private final String actor;
-        private String ticket;
-        private String session;
-        private String target;
-        private String outcome;
-        private String reason;
-        private Long bytesToService;
-        private Long bytesFromService;
+        private @Nullable String ticket;
+        private @Nullable String session;
+        private @Nullable String target;
+        private @Nullable String outcome;
+        private @Nullable String reason;
+        private @Nullable Long bytesToService;
+        private @Nullable Long bytesFromService;
         private final Map<String, Object> details = new LinkedHashMap<>();
 
         private Builder(EventType type, String actor) {
@@ -68,7 +69,7 @@ public record ApplianceAuditEvent(
             this.actor = actor;
         }
 
-        public Builder ticket(String value) {
+        public Builder ticket(@Nullable String value) {
             ticket = value;
             return this;
         }
@@ -83,7 +84,7 @@ public record ApplianceAuditEvent(
             return this;
         }
 
-        public Builder refused(String why) {
+        public Builder refused(@Nullable String why) {
             outcome = REFUSED;
             reason = why;
             return this;
@@ -95,7 +96,7 @@ public record ApplianceAuditEvent(
             return this;
         }
 
-        public Builder reason(String why) {
+        public Builder reason(@Nullable String why) {
             reason = why;
             return this;
         }
@@ -107,7 +108,7 @@ public record ApplianceAuditEvent(
         }
 
         /** Adds one detail; a null value is left out, a string is cut to one line. */
-        public Builder detail(String key, Object value) {
+        public Builder detail(String key, @Nullable Object value) {
             if (value instanceof String text) {
                 details.put(key, OneLine.of(text));
             } else if (value instanceof List<?> list) {

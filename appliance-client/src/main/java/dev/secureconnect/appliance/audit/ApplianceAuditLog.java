@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code DIR/audit.log}: append-only JSON lines, SHA-256 hash-chained. Appends hold {@code DIR/.audit.lock}, so the
@@ -185,7 +186,7 @@ public final class ApplianceAuditLog implements AuditSink {
      * @throws ApplianceException naming the first line that is wrong and what is wrong with it
      */
     public int verify() {
-        record Snapshot(long length, Head head) {}
+        record Snapshot(long length, @Nullable Head head) {}
         // the head and the length it belongs to are noted together; the lines up to it are read without the lock
         Snapshot snapshot = FileLocks.locked(directory.auditLockFile(), () -> new Snapshot(length(), recordedHead()));
         List<String> lines = lines(snapshot.length());
@@ -263,7 +264,7 @@ public final class ApplianceAuditLog implements AuditSink {
         return new Head(record.seq(), record.hash());
     }
 
-    private Head recordedHead() {
+    private @Nullable Head recordedHead() {
         try {
             return Json.COMPACT.readValue(Files.readAllBytes(directory.auditHeadFile()), Head.class);
         } catch (NoSuchFileException e) {
@@ -273,7 +274,7 @@ public final class ApplianceAuditLog implements AuditSink {
         }
     }
 
-    private String lastLine() {
+    private @Nullable String lastLine() {
         Path file = directory.auditFile();
         if (!Files.exists(file)) {
             return null;

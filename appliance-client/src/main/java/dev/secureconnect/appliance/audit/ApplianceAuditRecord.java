@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of {@code audit.log}.
@@ -40,13 +41,13 @@ public record ApplianceAuditRecord(
         int eventId,
         String event,
         String actor,
-        String ticket,
-        String session,
-        String target,
-        String outcome,
-        String reason,
-        Long bytesToService,
-        Long bytesFromService,
+        @Nullable String ticket,
+        @Nullable String session,
+        @Nullable String target,
+        @Nullable String outcome,
+        @Nullable String reason,
+        @Nullable Long bytesToService,
+        @Nullable Long bytesFromService,
         Map<String, Object> details,
         String prevHash,
         String hash) {
@@ -92,13 +93,13 @@ public record ApplianceAuditRecord(
             int eventId,
             String event,
             String actor,
-            String ticket,
-            String session,
-            String target,
-            String outcome,
-            String reason,
-            Long bytesToService,
-            Long bytesFromService,
+            @Nullable String ticket,
+            @Nullable String session,
+            @Nullable String target,
+            @Nullable String outcome,
+            @Nullable String reason,
+            @Nullable Long bytesToService,
+            @Nullable Long bytesFromService,
             Map<String, Object> details) {
 
         ApplianceAuditRecord chained(String prevHash, String hash) {

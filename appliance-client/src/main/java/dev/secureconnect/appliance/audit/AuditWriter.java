@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class AuditWriter {
     static final Backoff RETRY = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(5));
 
     private record Pending(
-            ApplianceAuditEvent event, boolean retried, CompletableFuture<ApplianceAuditRecord> durable) {}
+            @Nullable ApplianceAuditEvent event, boolean retried, CompletableFuture<ApplianceAuditRecord> durable) {}
 
     /** Stops the writer thread once everything before it is written (the one pending without an event). */
     private static final Pending STOP = new Pending(null, false, new CompletableFuture<>());
@@ -47,7 +48,7 @@ final class AuditWriter {
 
     private volatile Runnable backlogFull = () -> {};
     private volatile int keptSize;
-    private Thread thread; // guarded by this
+    private @Nullable Thread thread; // guarded by this
     private boolean stopped; // guarded by this
 
     AuditWriter(

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,7 +150,8 @@ final class AuditReportCommands {
      * would carry ({@code bytesToService} is what came from the server, so to the appliance), lists become JSON arrays.
      * The appliance's log names neither the appliance (it is this one) nor the engineer's address.
      */
-    static SessionEntry entry(ApplianceAuditRecord record, String serial) {
+    @SuppressWarnings("NullAway") // a field the appliance log does not record stays null in the entry, as before
+    static SessionEntry entry(ApplianceAuditRecord record, @Nullable String serial) {
         Map<String, String> details = new LinkedHashMap<>();
         if (record.details() != null) {
             record.details().forEach((key, value) -> details.put(key, text(value)));
@@ -177,7 +179,7 @@ final class AuditReportCommands {
                 details);
     }
 
-    private static String text(Object value) {
+    private static @Nullable String text(@Nullable Object value) {
         if (value instanceof List<?>) {
             try {
                 return Json.COMPACT.writeValueAsString(value);
@@ -189,7 +191,7 @@ final class AuditReportCommands {
     }
 
     /** The serial in the appliance's certificate, or null when it cannot be read (a report still shows the rest). */
-    private static String serial(ApplianceDirectory directory) {
+    private static @Nullable String serial(ApplianceDirectory directory) {
         try {
             Path certificate = directory.resolve(directory.config().files().certificate());
             return CertificateIdentity.of(Pem.readCertificate(certificate)).id();

@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.TokenKeys;
@@ -42,8 +44,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         ApplianceDirectory directory = dir.open();
-        ApplianceStatus status =
-                Daemon.request(directory, AdminRequest.of("status")).status();
+        ApplianceStatus status = requireNonNull(
+                Daemon.request(directory, AdminRequest.of("status")).status(), "a status answer has one");
         if (json) {
             JsonOutput.print(console.out(), Json.COMPACT, status);
         } else {

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code DIR/appliance.json}: what the appliance admin configures. Every key but {@code server} has a default and may
@@ -79,10 +80,11 @@ public record ApplianceConfig(
             List<ServiceEntry> services,
             Files files,
             Tls tls) {
-        this(server, keepAlive, backoff, timeouts, streams, services, files, tls, null);
+        this(server, keepAlive, backoff, timeouts, streams, services, files, tls, Audit.DEFAULT);
     }
 
     /** A fresh configuration: defaults everywhere, no services. */
+    @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
     public static ApplianceConfig defaults(ServerAddress server) {
         return new ApplianceConfig(server, null, null, null, null, null, null, null, null);
     }
@@ -92,7 +94,7 @@ public record ApplianceConfig(
     }
 
     /** The service allowed on {@code port}, or null. */
-    public ServiceEntry serviceOnPort(int port) {
+    public @Nullable ServiceEntry serviceOnPort(int port) {
         return services.stream().filter(s -> s.port() == port).findFirst().orElse(null);
     }
 
@@ -106,7 +108,7 @@ public record ApplianceConfig(
                     streams.windowBytes(), streams.maxConcurrent(), keepAlive.interval(), keepAlive.deadAfter());
         } catch (IllegalArgumentException e) {
             throw new ApplianceException(
-                    e.getMessage()
+                    String.valueOf(e.getMessage())
                             .replace("streamWindowBytes", "streams.windowBytes")
                             .replace("maxConcurrentStreams", "streams.maxConcurrent")
                             .replace("deadLinkTimeout", "keepAlive.deadAfter")
@@ -135,6 +137,7 @@ public record ApplianceConfig(
 
     /** HTTP/2 PING keep-alive and dead-link detection. */
     public record KeepAlive(Duration interval, Duration deadAfter) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
         public static final KeepAlive DEFAULT = new KeepAlive(null, null);
 
         public KeepAlive {
@@ -149,6 +152,7 @@ public record ApplianceConfig(
 
     /** Reconnect delays: the n-th failure in a row waits a random time up to min·2^(n-1), at most max. */
     public record Backoff(Duration min, Duration max) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
         public static final Backoff DEFAULT = new Backoff(null, null);
 
         public Backoff {
@@ -163,6 +167,7 @@ public record ApplianceConfig(
 
     /** How long each step may take. */
     public record Timeouts(Duration connect, Duration handshake, Duration admission, Duration service) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
         public static final Timeouts DEFAULT = new Timeouts(null, null, null, null);
 
         public Timeouts {
@@ -183,6 +188,7 @@ public record ApplianceConfig(
 
     /** HTTP/2 stream limits of the link. */
     public record Streams(Integer windowBytes, Integer maxConcurrent) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
         public static final Streams DEFAULT = new Streams(null, null);
 
         public Streams {
@@ -198,6 +204,7 @@ public record ApplianceConfig(
      * @param checkpointInterval or when a record is unsigned and the last checkpoint older than this, default 1m
      */
     public record Audit(Long checkpointEvery, Duration checkpointInterval) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
         public static final Audit DEFAULT = new Audit(null, null);
 
         public Audit {
@@ -213,6 +220,7 @@ public record ApplianceConfig(
 
     /** The TLS files, relative to the appliance directory unless absolute. */
     public record Files(String certificate, String key, String chain, String ca) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
         public static final Files DEFAULT = new Files(null, null, null, null);
 
         public Files {
@@ -234,6 +242,7 @@ public record ApplianceConfig(
      *     {@code openssl} (BoringSSL through netty-tcnative) or {@code jdk}
      */
     public record Tls(String provider) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
         public static final Tls DEFAULT = new Tls(null);
 
         public Tls {

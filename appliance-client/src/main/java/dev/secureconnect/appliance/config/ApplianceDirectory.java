@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The files of one appliance under {@code DIR}. Reads and read-modify-writes of {@code appliance.json} and
@@ -180,7 +181,7 @@ public final class ApplianceDirectory {
         FileLocks.locked(lockFile(), () -> write(configFile(), config));
     }
 
-    private static <T> T read(Path file, Class<T> type, T whenMissing) {
+    private static <T> T read(Path file, Class<T> type, @Nullable T whenMissing) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code DIR/state.json}, written by the daemon whenever the admin acts: whether SecureConnect is on, and the tickets
@@ -28,7 +29,8 @@ public record ApplianceState(boolean enabled, List<Ticket> tickets) {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"number", "connectedAt", "refusal"})
-    public record Ticket(String number, String connectedAt, String refusal) {
+    public record Ticket(
+            String number, String connectedAt, @Nullable String refusal) {
         public Ticket {
             Objects.requireNonNull(number, "number");
             Objects.requireNonNull(connectedAt, "connectedAt");

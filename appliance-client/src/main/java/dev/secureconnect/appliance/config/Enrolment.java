@@ -164,7 +164,7 @@ public final class Enrolment {
             }
             ApplianceConfig config = ApplianceConfig.defaults(request.server());
             ApplianceConfig.Files files = config.files();
-            Path tls = directory.resolve(files.certificate()).getParent();
+            Path tls = requireNonNull(directory.resolve(files.certificate()).getParent(), "tls folder");
             Path staging = Files.createTempDirectory(
                     root, ".tls-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             created.add(staging);

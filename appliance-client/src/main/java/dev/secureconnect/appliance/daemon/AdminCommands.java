@@ -14,6 +14,7 @@ import dev.secureconnect.appliance.link.LinkSupervisor;
 import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** What each admin request does to the daemon. */
 final class AdminCommands implements AdminServer.Handler {
@@ -80,7 +81,7 @@ final class AdminCommands implements AdminServer.Handler {
     }
 
     /** A bad number is the admin's mistake: answered with its one-line message, like any other refusal. */
-    private static TicketNumber parseTicket(String text) {
+    private static TicketNumber parseTicket(@Nullable String text) {
         try {
             return TicketNumber.parse(text);
         } catch (InvalidTicketNumberException e) {

@@ -25,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,7 +210,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         }
     }
 
-    private static void release(FileLock lock, FileChannel channel) {
+    private static void release(@Nullable FileLock lock, @Nullable FileChannel channel) {
         try {
             if (lock != null && lock.isValid()) {
                 lock.release();

@@ -8,6 +8,7 @@ import dev.secureconnect.tunnel.link.LinkProtocol;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The arguments an engineer may add to a catalogue command ({@code sc-args}, a JSON array of strings): only when the
@@ -31,7 +32,7 @@ public final class CommandArguments {
      *
      * @throws ApplianceException if it is not a JSON array of strings
      */
-    public static List<String> parse(String header) {
+    public static List<String> parse(@Nullable String header) {
         if (header == null || header.isBlank()) {
             return List.of();
         }
@@ -47,7 +48,7 @@ public final class CommandArguments {
     }
 
     /** Why {@code args} may not be added to {@code command}, or null when they may. */
-    public static String refusal(CommandEntry command, List<String> args) {
+    public static @Nullable String refusal(CommandEntry command, List<String> args) {
         if (args.isEmpty()) {
             return null;
         }

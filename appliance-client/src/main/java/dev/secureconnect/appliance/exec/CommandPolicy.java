@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exec step of the session authorisation: a command runs only when it is in this appliance's catalogue
@@ -30,12 +31,13 @@ public final class CommandPolicy {
      * @param name the command named ({@code sc-command})
      * @param argsHeader {@code sc-args}, or null
      */
-    public static AccessVerdict<Command> decide(ApplianceDirectory directory, String name, String argsHeader) {
+    public static AccessVerdict<Command> decide(
+            ApplianceDirectory directory, String name, @Nullable String argsHeader) {
         List<String> args;
         try {
             args = CommandArguments.parse(argsHeader);
         } catch (ApplianceException e) {
-            return refuse(name, List.of(), 403, "bad-arguments", e.getMessage());
+            return refuse(name, List.of(), 403, "bad-arguments", String.valueOf(e.getMessage()));
         }
         Optional<CommandEntry> command;
         try {

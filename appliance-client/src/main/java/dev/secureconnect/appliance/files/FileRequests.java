@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides a file request against the allowed folders, before anything is opened. A path must be absolute, have no
@@ -138,7 +139,7 @@ public final class FileRequests {
         return AccessVerdict.allow(target);
     }
 
-    private static AccessVerdict<Path> syntax(String requested) {
+    private static @Nullable AccessVerdict<Path> syntax(@Nullable String requested) {
         if (requested == null || requested.isEmpty()) {
             return refuse(403, BAD_PATH, "no path was given");
         }
@@ -166,7 +167,7 @@ public final class FileRequests {
     }
 
     /** Whether {@code folder} (not necessarily existing) lies, lexically, inside an allowed folder. */
-    private static boolean under(FolderList folders, Path folder) {
+    private static boolean under(FolderList folders, @Nullable Path folder) {
         return folder != null
                 && folders.folders().stream().anyMatch(f -> folder.normalize().startsWith(f.folder()));
     }

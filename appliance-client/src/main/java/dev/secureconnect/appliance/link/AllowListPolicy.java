@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The appliance's stream policy. A stream is allowed only when all of these hold, checked in this order:
@@ -75,7 +76,7 @@ public final class AllowListPolicy implements StreamPolicy {
     }
 
     /** {@code 127.0.0.1} or {@code ::1} as an address (no name lookup), or null for anything else. */
-    static InetAddress loopbackLiteral(String host) {
+    static @Nullable InetAddress loopbackLiteral(String host) {
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(host);
         if (bytes == null || !(Arrays.equals(bytes, LOOPBACK_V4) || Arrays.equals(bytes, LOOPBACK_V6))) {
             return null;

@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.link;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code sc-appliance status} shows: whether SecureConnect is on, the link's state, and one row per connected
@@ -50,7 +51,12 @@ public record ApplianceStatus(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"state", "reason", "since", "retryAt", "serverIdentity"})
-    public record Link(String state, String reason, String since, String retryAt, String serverIdentity) {}
+    public record Link(
+            String state,
+            @Nullable String reason,
+            String since,
+            @Nullable String retryAt,
+            @Nullable String serverIdentity) {}
 
     /**
      * One ticket the admin connected.
@@ -65,7 +71,7 @@ public record ApplianceStatus(
     public record Connection(
             String ticket,
             String status,
-            String reason,
+            @Nullable String reason,
             String server,
             String since,
             List<String> services,

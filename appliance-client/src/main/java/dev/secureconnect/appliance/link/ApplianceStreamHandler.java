@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.link;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.LinkException;
 import dev.secureconnect.tunnel.link.LinkJson;
@@ -10,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,7 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
     }
 
     /** The request's headers, kept for the CONNECT's session credentials. */
-    private Http2Headers requestHeaders;
+    private @Nullable Http2Headers requestHeaders;
 
     /**
      * Takes an exec or file request at its HEADERS — its body only follows once it is answered 200 — and hands every
@@ -55,7 +58,10 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
 
     @Override
     protected void onConnect(Http2StreamChannel stream, StreamRequest request) {
-        supervisor.sessionRequested(link, stream, SessionRequest.connect(request, requestHeaders));
+        supervisor.sessionRequested(
+                link,
+                stream,
+                SessionRequest.connect(request, requireNonNull(requestHeaders, "headers come before data")));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.link;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.internal.Durations;
@@ -25,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,7 @@ final class CommandRun {
     private final List<String> args;
     private final AtomicBoolean timedOut = new AtomicBoolean();
     private final AtomicBoolean killed = new AtomicBoolean();
-    private volatile Process process;
+    private volatile @Nullable Process process;
 
     private CommandRun(
             Sessions sessions, Http2StreamChannel stream, SessionInfo info, CommandEntry command, List<String> args) {
@@ -90,7 +93,7 @@ final class CommandRun {
                     () -> audited.complete(true),
                     () -> audited.complete(false));
         });
-        if (!await(audited, false)) {
+        if (!Boolean.TRUE.equals(await(audited, false))) {
             return;
         }
         List<String> argv = new ArrayList<>(command.argv());
@@ -134,7 +137,7 @@ final class CommandRun {
         long sent = 0;
         boolean truncated = false;
         String problem = null;
-        StreamWriter writer = session.writer;
+        StreamWriter writer = requireNonNull(session.writer, "installed in answer()");
         try (InputStream output = process.getInputStream()) {
             byte[] buffer = new byte[StreamWriter.CHUNK];
             while (true) {
@@ -171,7 +174,7 @@ final class CommandRun {
     }
 
     /** On the loop, once audited: registers the session and answers 200; null when the stream is already gone. */
-    private Sessions.Session answer() {
+    private Sessions.@Nullable Session answer() {
         if (!stream.isActive()) {
             sessions.closedBeforeOpened(info);
             return null;
@@ -193,7 +196,7 @@ final class CommandRun {
             long sent,
             int exitStatus,
             boolean truncated,
-            String problem) {
+            @Nullable String problem) {
         Http2Headers trailers =
                 new DefaultHttp2Headers().set(LinkProtocol.TRAILER_EXIT_STATUS, Integer.toString(exitStatus));
         if (truncated) {
@@ -227,7 +230,7 @@ final class CommandRun {
     }
 
     /** The worker waits for the loop's answer; {@code otherwise} when interrupted (the appliance is stopping). */
-    private static <T> T await(CompletableFuture<T> answer, T otherwise) {
+    private static <T> @Nullable T await(CompletableFuture<T> answer, @Nullable T otherwise) {
         try {
             return answer.get();
         } catch (InterruptedException e) {
@@ -239,7 +242,7 @@ final class CommandRun {
     }
 
     private int awaitExit() {
-        Process running = process;
+        Process running = requireNonNull(process, "started before it is awaited");
         try {
             if (!running.waitFor(
                     timedOut.get() || killed.get()
@@ -259,7 +262,7 @@ final class CommandRun {
 
     /** Kills the process and everything it started (a child holding the output pipe would keep it open). */
     private void kill() {
-        Process running = process;
+        Process running = requireNonNull(process, "started before it is awaited");
         if (running == null || !running.isAlive() && killed.get()) {
             return;
         }

@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.link;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
@@ -21,6 +23,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code GET /v1/files} that passed every check, on a worker thread: the file is opened (the last component not
@@ -82,7 +85,7 @@ final class FileGet {
                         problem = "the file shrank while it was sent";
                         break;
                     }
-                    if (!session.writer.write(chunk)) {
+                    if (!requireNonNull(session.writer, "installed on answer").write(chunk)) {
                         problem = "the stream closed";
                         break;
                     }
@@ -106,7 +109,7 @@ final class FileGet {
     }
 
     /** On the loop: audits the start, then registers the session and answers 200; null when refused or gone. */
-    private void answer(long size, String hash, CompletableFuture<Sessions.Session> started) {
+    private void answer(long size, String hash, CompletableFuture<Sessions.@Nullable Session> started) {
         if (!stream.isActive()) {
             started.complete(null);
             return;
@@ -115,7 +118,7 @@ final class FileGet {
                 stream, info, "file " + file, () -> started.complete(opened(size, hash)), () -> started.complete(null));
     }
 
-    private Sessions.Session opened(long size, String hash) {
+    private Sessions.@Nullable Session opened(long size, String hash) {
         if (!stream.isActive()) {
             sessions.closedBeforeOpened(info);
             return null;
@@ -131,17 +134,18 @@ final class FileGet {
         return session;
     }
 
-    private void finish(Sessions.Session session, long sent, long size, String hash, String problem) {
+    private void finish(Sessions.Session session, long sent, long size, String hash, @Nullable String problem) {
         stream.eventLoop().execute(() -> {
             String why = problem != null ? problem : session.closeReason;
-            if (why == null && session.writer.isOpen()) {
+            if (why == null
+                    && requireNonNull(session.writer, "installed on answer").isOpen()) {
                 sessions.audit(info.event(EventType.FILE_GET)
                         .detail("path", file.toString())
                         .detail("size", size)
                         .detail("sha256", hash)
                         .build());
                 sessions.finished(session, 0, sent, "file sent", true); // before the end: closing is not a cut-off then
-                session.writer.end(null);
+                requireNonNull(session.writer, "installed on answer").end(null);
             } else {
                 why = why == null ? "the stream closed" : why;
                 stream.close();

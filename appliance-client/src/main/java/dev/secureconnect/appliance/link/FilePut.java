@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.link;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.text.OneLine;
@@ -33,6 +35,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code PUT /v1/files} that passed every check. A temporary file is created in the target's folder (mode 0600),
@@ -56,10 +59,10 @@ final class FilePut extends ChannelInboundHandlerAdapter {
     private final Path temporary;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicLong waiting = new AtomicLong();
-    private Sessions.Session session;
+    private Sessions.@Nullable Session session;
     private boolean paused; // loop only
     private boolean ended; // loop only: END or ABORT queued
-    private volatile String abortReason;
+    private volatile @Nullable String abortReason;
 
     private FilePut(Sessions sessions, Http2StreamChannel stream, SessionInfo info, Path target, Path temporary) {
         this.sessions = sessions;
@@ -244,7 +247,7 @@ final class FilePut extends ChannelInboundHandlerAdapter {
         stream.eventLoop().execute(() -> finish(done, stored, hash, why));
     }
 
-    private void finish(boolean complete, long size, String hash, String problem) {
+    private void finish(boolean complete, long size, String hash, @Nullable String problem) {
         ended = true;
         drain();
         if (complete) {
@@ -253,7 +256,12 @@ final class FilePut extends ChannelInboundHandlerAdapter {
                     .detail("size", size)
                     .detail("sha256", hash)
                     .build());
-            sessions.finished(session, size, 0, "file stored", true); // before the end: closing is not a cut-off then
+            sessions.finished(
+                    requireNonNull(session, "tracked before the body ends"),
+                    size,
+                    0,
+                    "file stored",
+                    true); // before the end: closing is not a cut-off then
             Http2Headers trailers = new DefaultHttp2Headers()
                     .set(LinkProtocol.HEADER_FILE_SIZE, Long.toString(size))
                     .set(LinkProtocol.HEADER_FILE_SHA256, hash);
@@ -266,7 +274,7 @@ final class FilePut extends ChannelInboundHandlerAdapter {
                 .detail("received", size)
                 .failed(reason)
                 .build());
-        sessions.finished(session, size, 0, reason, false);
+        sessions.finished(requireNonNull(session, "tracked before the body ends"), size, 0, reason, false);
         if (stream.isActive()) {
             stream.writeAndFlush(new DefaultHttp2HeadersFrame(
                     new DefaultHttp2Headers().set(LinkProtocol.HEADER_REASON, reason), true));

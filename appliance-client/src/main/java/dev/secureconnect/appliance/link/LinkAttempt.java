@@ -1,5 +1,7 @@
 package dev.secureconnect.appliance.link;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkJson;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt at a link, from dialling to closed: what the connector reported, whether it was closed on purpose, and
@@ -21,15 +24,27 @@ import java.util.concurrent.TimeUnit;
 final class LinkAttempt implements LinkConnector.Events {
 
     private final LinkSupervisor supervisor;
+
+    @Nullable
     Channel channel;
+
     boolean up;
     boolean intentional;
+
+    @Nullable
     String closeReason;
+
+    @Nullable
     String problem;
+
+    @Nullable
     String serverIdentity;
+
+    @Nullable
     ScheduledFuture<?> admissionTimer;
-    private Http2StreamChannel helloStream;
-    private Hello lastHello;
+
+    private @Nullable Http2StreamChannel helloStream;
+    private @Nullable Hello lastHello;
 
     LinkAttempt(LinkSupervisor supervisor) {
         this.supervisor = supervisor;
@@ -54,7 +69,7 @@ final class LinkAttempt implements LinkConnector.Events {
     }
 
     /** Up, and neither closing nor replaced: the server's requests on it are served. */
-    boolean serving(LinkAttempt current) {
+    boolean serving(@Nullable LinkAttempt current) {
         return this == current && up && !intentional;
     }
 
@@ -93,7 +108,7 @@ final class LinkAttempt implements LinkConnector.Events {
         if (helloStream != null) {
             helloStream.close();
         }
-        Channel closing = channel;
+        Channel closing = requireNonNull(channel, "closed only once dialled");
         LinkCodecs.close(closing, reason); // GOAWAY tells the server why
         loop.schedule(
                 () -> {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The link's state as the admin sees it ({@link ApplianceStatus.State}), derived from the switch, the tickets, the
@@ -16,7 +17,7 @@ import java.util.function.ToIntFunction;
 final class LinkStatus {
 
     private final Clock clock;
-    private ApplianceStatus.State shown;
+    private ApplianceStatus.@Nullable State shown;
     private Instant since;
 
     LinkStatus(Clock clock) {
@@ -28,7 +29,7 @@ final class LinkStatus {
      * @param link the current attempt, or null
      * @param redial the back-off
      */
-    static ApplianceStatus.State of(boolean enabled, Tickets tickets, LinkAttempt link, Redial redial) {
+    static ApplianceStatus.State of(boolean enabled, Tickets tickets, @Nullable LinkAttempt link, Redial redial) {
         if (!enabled) {
             return ApplianceStatus.State.DISABLED;
         }
@@ -65,7 +66,7 @@ final class LinkStatus {
             String serial,
             String server,
             Tickets tickets,
-            LinkAttempt link,
+            @Nullable LinkAttempt link,
             Redial redial,
             List<String> services,
             ToIntFunction<String> sessions) {
@@ -86,7 +87,7 @@ final class LinkStatus {
                 state == ApplianceStatus.State.BACKING_OFF && redial.at() != null
                         ? redial.at().toString()
                         : null,
-                state == ApplianceStatus.State.CONNECTED ? link.serverIdentity : null);
+                state == ApplianceStatus.State.CONNECTED && link != null ? link.serverIdentity : null);
         List<ApplianceStatus.Connection> rows = tickets.all().stream()
                 .map(t -> new ApplianceStatus.Connection(
                         t.number,

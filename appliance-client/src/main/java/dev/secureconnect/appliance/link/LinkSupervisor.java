@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,11 +100,11 @@ public final class LinkSupervisor {
 
     private boolean enabled;
     private Tickets tickets = new Tickets();
-    private LinkAttempt link;
+    private @Nullable LinkAttempt link;
     /** The latest audit checkpoint's JWS, empty while there is none (loop only). */
     private String auditCheckpoint = "";
 
-    private String lastAuditedProblem;
+    private @Nullable String lastAuditedProblem;
     private boolean closed;
     /** The last record handed to the audit log (written on the loop, read by the admin's thread after its call). */
     private volatile CompletableFuture<?> lastAudit = CompletableFuture.completedFuture(null);
@@ -273,7 +274,7 @@ public final class LinkSupervisor {
     }
 
     /** Disconnects one ticket (null: all of them), closing its sessions. */
-    public String disconnect(TicketNumber number, String actor) {
+    public String disconnect(@Nullable TicketNumber number, String actor) {
         return onLoopAudited(() -> {
             List<Tickets.Ticket> leaving = new ArrayList<>();
             if (number == null) {
@@ -319,7 +320,7 @@ public final class LinkSupervisor {
     }
 
     /** Waits until the server gave its verdict on a ticket (or it left), at most {@code wait}; returns its row. */
-    public ApplianceStatus.Connection awaitVerdict(TicketNumber number, Duration wait) {
+    public ApplianceStatus.@Nullable Connection awaitVerdict(TicketNumber number, Duration wait) {
         Promise<Void> settled = onLoop(() -> {
             Promise<Void> promise = loop.newPromise();
             Tickets.Ticket ticket = tickets.get(number.value());
@@ -424,7 +425,7 @@ public final class LinkSupervisor {
     void linkUp(LinkAttempt attempt, String identity) {
         assert loop.inEventLoop();
         if (attempt != link || attempt.intentional) {
-            attempt.channel.close();
+            requireNonNull(attempt.channel, "dialled").close();
             return;
         }
         attempt.up = true;
@@ -439,7 +440,7 @@ public final class LinkSupervisor {
                     if (attempt == link && !attempt.intentional && !tickets.anyAccepted()) {
                         attempt.problem("the server gave no verdict on the tickets within "
                                 + Durations.format(admissionTimeout));
-                        attempt.channel.close();
+                        requireNonNull(attempt.channel, "dialled").close();
                     }
                 },
                 admissionTimeout.toMillis(),
@@ -467,7 +468,9 @@ public final class LinkSupervisor {
         }
         link = null;
         tickets.acceptedToPending(); // admitted again on the next link
-        String deadLink = attempt.channel.attr(LinkCodecs.CLOSE_REASON).get();
+        String deadLink = requireNonNull(attempt.channel, "dialled")
+                .attr(LinkCodecs.CLOSE_REASON)
+                .get();
         if (deadLink != null) {
             attempt.problem(deadLink);
         }
@@ -507,7 +510,7 @@ public final class LinkSupervisor {
 
     /** Closes the current link on purpose: not dialled again unless wanted. */
     private void closeLink(String reason) {
-        link.closeOnPurpose(reason, loop, FORCE_CLOSE_AFTER);
+        requireNonNull(link, "a link to close").closeOnPurpose(reason, loop, FORCE_CLOSE_AFTER);
         updateShownState();
     }
 

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The back-off between failed links: counts the failures in a row, keeps the last problem for the status, and
@@ -21,10 +22,10 @@ final class Redial {
     private final EventLoop loop;
     private final Clock clock;
     private final Backoff delays;
-    private ScheduledFuture<?> retry;
-    private Instant at;
+    private @Nullable ScheduledFuture<?> retry;
+    private @Nullable Instant at;
     private int failures;
-    private String lastProblem;
+    private @Nullable String lastProblem;
 
     Redial(EventLoop loop, Clock clock, Backoff delays) {
         this.loop = requireNonNull(loop, "loop");
@@ -78,10 +79,12 @@ final class Redial {
     }
 
     /** When the next attempt is due, or null when none is scheduled. */
+    @Nullable
     Instant at() {
         return at;
     }
 
+    @Nullable
     String lastProblem() {
         return lastProblem;
     }

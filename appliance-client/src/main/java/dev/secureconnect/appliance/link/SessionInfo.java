@@ -5,14 +5,21 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.events.EventType;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who and what one session is, for its audit records: the server's session id, the ticket, the engineer and token
  * id (once the token verified), the kind and the target.
  */
-record SessionInfo(String id, String ticket, String engineer, UUID tokenId, SessionRequest.Kind kind, String target) {
+record SessionInfo(
+        String id,
+        String ticket,
+        @Nullable String engineer,
+        @Nullable UUID tokenId,
+        SessionRequest.Kind kind,
+        String target) {
 
-    static SessionInfo of(SessionRequest request, AccessToken token) {
+    static SessionInfo of(SessionRequest request, @Nullable AccessToken token) {
         return new SessionInfo(
                 OneLine.of(request.credentials().sessionId()),
                 OneLine.of(request.credentials().ticket()),

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session request the server opened a stream for: what it is ({@link Kind}), its target (the CONNECT authority, the
@@ -15,7 +16,11 @@ import java.util.List;
  * @param connect the CONNECT request, for {@link Kind#CONNECT} only
  */
 record SessionRequest(
-        Kind kind, String target, SessionCredentials credentials, Http2Headers headers, StreamRequest connect) {
+        Kind kind,
+        String target,
+        SessionCredentials credentials,
+        Http2Headers headers,
+        @Nullable StreamRequest connect) {
 
     /** The kinds of session, as audit records and the server's session list name them. */
     enum Kind {
@@ -39,7 +44,7 @@ record SessionRequest(
     /**
      * The exec or file request these headers carry, or null when they are something else (a control request).
      */
-    static SessionRequest of(Http2Headers headers) {
+    static @Nullable SessionRequest of(Http2Headers headers) {
         CharSequence method = headers.method();
         CharSequence path = headers.path();
         if (method == null || path == null) {
@@ -79,6 +84,7 @@ record SessionRequest(
         }
     }
 
+    @Nullable
     String header(String name) {
         CharSequence value = headers.get(name);
         return value == null ? null : value.toString();

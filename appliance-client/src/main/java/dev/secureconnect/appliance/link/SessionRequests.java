@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +115,8 @@ final class SessionRequests {
     }
 
     /** What the file-reading checks decided: the token, and for exec and files the target's verdict. */
-    private record Decision(AccessVerdict<AccessToken> token, AccessVerdict<?> target) {}
+    private record Decision(
+            AccessVerdict<AccessToken> token, @Nullable AccessVerdict<?> target) {}
 
     /** On a worker: the checks that read files. */
     private Decision decide(SessionRequest request, Predicate<String> ticketAccepted) {
@@ -143,7 +145,9 @@ final class SessionRequests {
             Supplier<StreamPolicy> connectPolicy) {
         assert stream.eventLoop().inEventLoop();
         AccessVerdict<AccessToken> token = link.allowed() ? decision.token() : link.refusal();
-        if (token.allowed() && revoked.contains(token.value().id())) {
+        if (token.allowed()
+                && revoked.contains(requireNonNull(token.value(), "an allowed verdict names its token")
+                        .id())) {
             token = AccessVerdict.<AccessToken>deny(403, "revoked", "access token refused: it was revoked")
                     .audited(EventType.TOKEN_REFUSED, java.util.Map.of("label", "revoked"))
                     .naming(token.value());
@@ -154,31 +158,33 @@ final class SessionRequests {
             return;
         }
         switch (request.kind()) {
-            case CONNECT -> sessions.open(stream, request.connect(), info, connectPolicy);
+            case CONNECT ->
+                sessions.open(
+                        stream,
+                        requireNonNull(request.connect(), "a CONNECT carries its request"),
+                        info,
+                        connectPolicy);
             case EXEC -> {
-                AccessVerdict<CommandPolicy.Command> command = (AccessVerdict<CommandPolicy.Command>) decision.target();
+                AccessVerdict<CommandPolicy.Command> command = (AccessVerdict<CommandPolicy.Command>)
+                        requireNonNull(decision.target(), "exec has a target verdict");
                 if (!command.allowed()) {
                     sessions.refuse(stream, info, command);
                     return;
                 }
-                CommandRun.start(
-                        sessions,
-                        stream,
-                        info,
-                        command.value().entry(),
-                        command.value().args(),
-                        workers);
+                CommandPolicy.Command allowed = requireNonNull(command.value(), "an allowed verdict has its value");
+                CommandRun.start(sessions, stream, info, allowed.entry(), allowed.args(), workers);
             }
             case GET, PUT -> {
-                AccessVerdict<Path> file = (AccessVerdict<Path>) decision.target();
+                AccessVerdict<Path> file =
+                        (AccessVerdict<Path>) requireNonNull(decision.target(), "files have a target verdict");
                 if (!file.allowed()) {
                     sessions.refuse(stream, info, file);
                     return;
                 }
                 if (request.kind() == SessionRequest.Kind.PUT) {
-                    FilePut.start(sessions, stream, info, file.value(), workers);
+                    FilePut.start(sessions, stream, info, requireNonNull(file.value(), "allowed"), workers);
                 } else {
-                    FileGet.start(sessions, stream, info, file.value(), workers);
+                    FileGet.start(sessions, stream, info, requireNonNull(file.value(), "allowed"), workers);
                 }
             }
         }

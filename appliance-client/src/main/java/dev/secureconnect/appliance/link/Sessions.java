@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,13 +59,22 @@ final class Sessions {
         final int port;
         final Instant opened;
         final Channel stream;
-        final Channel socket;
-        final Runnable stop;
+        final @Nullable Channel socket;
+        final @Nullable Runnable stop;
+
+        @Nullable
         String closeReason;
         /** For a command or a file get: what sends its output (set on the loop as it starts). */
+        @Nullable
         StreamWriter writer;
 
-        Session(SessionInfo info, int port, Instant opened, Channel stream, Channel socket, Runnable stop) {
+        Session(
+                SessionInfo info,
+                int port,
+                Instant opened,
+                Channel stream,
+                @Nullable Channel socket,
+                @Nullable Runnable stop) {
             this.info = info;
             this.id = info.id();
             this.ticket = info.ticket();
@@ -118,7 +128,7 @@ final class Sessions {
             refuse(stream, info, verdict);
             return;
         }
-        StreamTarget allowed = verdict.value();
+        StreamTarget allowed = requireNonNull(verdict.value(), "an allowed verdict has its value");
         new Bootstrap()
                 .group(stream.eventLoop())
                 .channel(NioSocketChannel.class)
@@ -254,7 +264,7 @@ final class Sessions {
      * a revoked token close it: {@code stop} is run then (kill the process, abandon the transfer). Closing its stream
      * closes it too.
      */
-    Session track(Http2StreamChannel stream, SessionInfo info, Runnable stop) {
+    Session track(Http2StreamChannel stream, SessionInfo info, @Nullable Runnable stop) {
         assert stream.eventLoop().inEventLoop();
         Session session = new Session(info, 0, clock.instant(), stream, null, stop);
         open.put(stream, session);
@@ -296,9 +306,15 @@ final class Sessions {
         if (verdict.event() != null) {
             ApplianceAuditEvent.Builder event = info.event(verdict.event());
             verdict.details().forEach(event::detail);
-            audit(event.refused(verdict.reason()).build());
+            audit(event.refused(requireNonNull(verdict.reason(), "a refusal has a reason"))
+                    .build());
         }
-        refuse(stream, info, verdict.status(), verdict.reason(), ApplianceAuditEvent.REFUSED);
+        refuse(
+                stream,
+                info,
+                verdict.status(),
+                requireNonNull(verdict.reason(), "a refusal has a reason"),
+                ApplianceAuditEvent.REFUSED);
     }
 
     /**

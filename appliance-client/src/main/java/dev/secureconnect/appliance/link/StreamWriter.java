@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends bytes produced by a blocking source (a process's output, a file) on a stream from a worker thread, with
@@ -56,7 +57,7 @@ final class StreamWriter extends ChannelInboundHandlerAdapter {
     }
 
     /** Ends the response with trailers (HEADERS with END_STREAM), or with an empty DATA END_STREAM when null. */
-    void end(Http2Headers trailers) {
+    void end(@Nullable Http2Headers trailers) {
         if (trailers == null) {
             stream.writeAndFlush(new DefaultHttp2DataFrame(true));
         } else {

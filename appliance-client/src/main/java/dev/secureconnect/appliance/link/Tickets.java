@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tickets the admin connected, each with the server's verdict: {@code pending} until admitted on a live link,
@@ -41,7 +42,10 @@ final class Tickets {
         final String number;
         Instant connectedAt;
         Status status = Status.PENDING;
+
+        @Nullable
         String refusal;
+
         final List<Promise<Void>> waiters = new ArrayList<>();
 
         Ticket(String number, Instant connectedAt) {
@@ -83,6 +87,7 @@ final class Tickets {
                 .toList();
     }
 
+    @Nullable
     Ticket get(String number) {
         return tickets.get(number);
     }

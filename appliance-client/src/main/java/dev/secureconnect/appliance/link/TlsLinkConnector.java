@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ final class TlsLinkConnector implements LinkConnector {
     private final ApplianceConfig.Timeouts timeouts;
     private final LinkSettings settings;
     private final SslContext tls;
-    private volatile Events current;
+    private volatile @Nullable Events current;
 
     TlsLinkConnector(
             EventLoop loop,
@@ -108,7 +109,11 @@ final class TlsLinkConnector implements LinkConnector {
         return connecting.channel();
     }
 
-    private void refused(String peer, String subject, CertificateRejectedException.Reason reason, String message) {
+    private void refused(
+            String peer,
+            @Nullable String subject,
+            CertificateRejectedException.Reason reason,
+            @Nullable String message) {
         Events events = current;
         String why = "this appliance refused the certificate of the server at " + server + " (" + reason.label() + "): "
                 + OneLine.of(message);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The appliance's local services during a data-path run, served by the harness on 127.0.0.1 (free ports) in place
@@ -82,6 +83,7 @@ final class LocalServices implements AutoCloseable {
     }
 
     /** The first connection that ended in an error other than its client going away, or null. */
+    @Nullable
     String firstProblem() {
         return firstProblem.get();
     }

@@ -1,5 +1,7 @@
 package dev.secureconnect.bench.jmh;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.appliance.access.AccessVerdict;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
@@ -54,6 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+@SuppressWarnings("NullAway.Init") // JMH sets the fields in @Setup and @Param before any benchmark method
 public class AccessTokenBenchmark {
 
     static final String SERIAL = "SN-BENCH-1";
@@ -133,6 +136,6 @@ public class AccessTokenBenchmark {
         if (!verdict.allowed()) {
             throw new IllegalStateException("the appliance refused the benchmark's token: " + verdict.reason());
         }
-        return verdict.value();
+        return requireNonNull(verdict.value(), "an allowed verdict has its token");
     }
 }

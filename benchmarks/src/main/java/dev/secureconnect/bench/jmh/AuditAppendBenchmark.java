@@ -38,6 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@SuppressWarnings("NullAway.Init") // JMH sets the fields in @Setup and @Param before any benchmark method
 public class AuditAppendBenchmark {
 
     private Path folder;

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A throw-away SecureConnect PKI for the benchmarks' set-up, made with common-crypto's {@link CertificateAuthority}
@@ -48,7 +49,7 @@ final class BenchmarkPki {
         }
     }
 
-    private static BenchmarkPki shared; // guarded by BenchmarkPki.class
+    private static @Nullable BenchmarkPki shared; // guarded by BenchmarkPki.class
 
     private final CertificateAuthority root;
     private final CertificateAuthority issuing;

@@ -35,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -74,6 +75,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
+@SuppressWarnings("NullAway.Init") // JMH sets the fields in @Setup and @Param before any benchmark method
 public class RelayBenchmark {
 
     static final int CHUNK_BYTES = 64 * 1024;
@@ -364,7 +366,7 @@ public class RelayBenchmark {
     private static final class Receiver extends ChannelInboundHandlerAdapter {
 
         private long received; // guarded by this
-        private String failure; // guarded by this
+        private @Nullable String failure; // guarded by this
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {

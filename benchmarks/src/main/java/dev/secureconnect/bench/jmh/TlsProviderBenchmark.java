@@ -90,6 +90,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@SuppressWarnings("NullAway.Init") // JMH sets the fields in @Setup and @Param before any benchmark method
 public class TlsProviderBenchmark {
 
     private static final int CHUNK = 64 * 1024;

@@ -1,5 +1,7 @@
 package dev.secureconnect.bench.jmh;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.totp.TotpSecret;
 import dev.secureconnect.crypto.totp.TotpVerifier;
@@ -52,6 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+@SuppressWarnings("NullAway.Init") // JMH sets the fields in @Setup and @Param before any benchmark method
 public class TotpBenchmark {
 
     static final String LOGIN = "bench-alice";
@@ -125,7 +128,7 @@ public class TotpBenchmark {
 
         @Override
         public Instant instant() {
-            return now.get();
+            return requireNonNull(now.get(), "set at construction");
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The harness's end of the {@link Fleet} process: writes a command line to its standard input and reads the answer
@@ -21,7 +22,7 @@ final class FleetProcess {
     private final Process process;
     private final Path output;
     private final Writer commands;
-    private BufferedReader answers;
+    private @Nullable BufferedReader answers;
 
     FleetProcess(Process process, Path output) {
         this.process = process;

@@ -1,5 +1,7 @@
 package dev.secureconnect.bench.scale;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.bench.BenchException;
@@ -163,8 +165,8 @@ public final class ScaleGroup implements FigureGroup {
         int count = run.quick() ? 300 : 2_000;
         Map<String, Integer> done = FleetProcess.fields(
                 fleet.call("handshakes " + count + " " + HANDSHAKE_CONCURRENCY, Duration.ofSeconds(180)));
-        double seconds = done.get("seconds") / 1000.0;
-        if (done.get("ok") == 0) {
+        double seconds = requireNonNull(done.get("seconds"), "seconds") / 1000.0;
+        if (requireNonNull(done.get("ok"), "ok") == 0) {
             throw new BenchException("no TLS handshake completed (" + done + "): see " + processes.logs());
         }
         run.figures()
@@ -193,7 +195,10 @@ public final class ScaleGroup implements FigureGroup {
         }
         Process restarted = startServer(run, env);
         awaitCount(
-                fleet, counts -> counts.get("admitted") < links, Duration.ofSeconds(30), "the fleet noticing the kill");
+                fleet,
+                counts -> requireNonNull(counts.get("admitted"), "admitted") < links,
+                Duration.ofSeconds(30),
+                "the fleet noticing the kill");
         long deadline = killed + STORM_LIMIT.toNanos();
         long listening = 0;
         int back = 0;
@@ -201,7 +206,7 @@ public final class ScaleGroup implements FigureGroup {
             if (listening == 0 && Files.exists(listeners)) {
                 listening = System.nanoTime();
             }
-            back = fleet.counts().get("admitted");
+            back = requireNonNull(fleet.counts().get("admitted"), "admitted");
             if (back >= links) {
                 break;
             }
@@ -308,7 +313,7 @@ public final class ScaleGroup implements FigureGroup {
 
     private static void awaitAdmitted(FleetProcess fleet, int links, Duration limit, String what)
             throws InterruptedException {
-        awaitCount(fleet, counts -> counts.get("admitted") >= links, limit, what);
+        awaitCount(fleet, counts -> requireNonNull(counts.get("admitted"), "admitted") >= links, limit, what);
     }
 
     private static void awaitCount(

@@ -27,6 +27,7 @@ import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One appliance of the fleet, doing what {@code appliance-client}'s {@code LinkSupervisor} does for one connected
@@ -50,7 +51,7 @@ final class SimulatedAppliance {
     private final int port;
 
     // event-loop state
-    private Channel link;
+    private @Nullable Channel link;
     private boolean admitted;
     private boolean stopped;
     private int failures;

@@ -31,7 +31,7 @@ public record TicketNumber(String value) {
      * @throws InvalidTicketNumberException with a one-line message quoting the input, e.g. {@code ticket number
      *     '1234567' is not valid: expected exactly 8 digits}
      */
-    public static TicketNumber parse(String text) {
+    public static TicketNumber parse(@Nullable String text) {
         if (text == null) {
             throw invalid(null);
         }
