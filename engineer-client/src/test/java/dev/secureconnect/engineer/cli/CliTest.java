@@ -61,7 +61,7 @@ class CliTest {
     @Test
     void anUnknownCommandIsAUsageErrorEvenWithHelp() {
         EngineerCli cli = new EngineerCli(dir);
-        for (String[] args : new String[][] {{"agent"}, {"agent", "--help"}, {"--help", "agent"}}) {
+        for (String[] args : new String[][] {{"nosuch"}, {"nosuch", "--help"}, {"--help", "nosuch"}}) {
             EngineerCli.Run run = cli.run(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(run.out()).isEmpty();
@@ -69,7 +69,7 @@ class CliTest {
                     .singleElement()
                     .asString()
                     .startsWith("sc-engineer: Unmatched argument")
-                    .contains("'agent'");
+                    .contains("'nosuch'");
         }
     }
 
