@@ -38,8 +38,11 @@ import java.util.stream.Stream;
  */
 public final class ScaleGroup implements FigureGroup {
 
-    /** The server's JVM options, as an operator holding 10,000 links would set them (docs/performance.md). */
-    static final String SERVER_JAVA_OPTS = "-Xmx1g";
+    /**
+     * The server's JVM options, as an operator holding 10,000 links would set them (docs/server.md): a fixed heap, so
+     * that the RSS figures count what the links touch, not the collector growing and giving back the heap.
+     */
+    static final String SERVER_JAVA_OPTS = "-Xms1g -Xmx1g";
     /** The fleet's JVM options: 10,000 links with their TLS and HTTP/2 state. */
     private static final List<String> FLEET_JAVA_OPTS = List.of("-Xmx3g", "-XX:+UseParallelGC");
 

@@ -142,11 +142,12 @@ final class SinkWorker implements Runnable {
                     boolean receiverDown = e instanceof DeliveryException;
                     Outage current = outage.orElseGet(() -> new Outage(clock.instant(), false, receiverDown))
                             .with(receiverDown);
+                    // the status first: whoever reads sink.delivery-failing in the log finds it in sinks status too
+                    noteFailure(error);
                     if (!current.audited()) {
                         current = current.audited(failing(delivered, error));
                     }
                     outage = Optional.of(current);
-                    noteFailure(error);
                     Duration wait = backoff.next(++failures);
                     LOG.debug("sink {} failed, next try in {}: {}", name, wait, error, e);
                     await(wait.toMillis());
