@@ -8,6 +8,7 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Promise;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin's commands from the control socket: enable, disable (the kill switch), connect and disconnect a ticket.
+ * The admin's commands from the control socket: enable, disable (the kill switch), connect and disconnect a ticket,
+ * and the wait for the server's verdict on one.
  * Each runs on the link's event loop — changes the switch or the tickets, hands the new state to be saved, audits, asks
  * the link to follow — and never waits there for the disk. The admin's thread then waits off the loop: for the saved
  * state (a state that cannot be written answers the command with the error, as it always has) and for the audit
@@ -191,6 +193,24 @@ final class AdminActions {
                             : leaving.size() + " tickets disconnected",
                     saved);
         });
+    }
+
+    /** Waits (at most {@code wait}) until the server gave its verdict on a ticket, or the ticket left. */
+    void awaitVerdict(TicketNumber number, Duration wait) {
+        Promise<Void> settled = LoopCall.call(
+                loop,
+                () -> {
+                    Promise<Void> promise = loop.newPromise();
+                    Tickets.Ticket ticket = state.tickets().get(number.value());
+                    if (ticket == null || ticket.status != Tickets.Status.PENDING) {
+                        promise.trySuccess(null);
+                    } else {
+                        ticket.waiters.add(promise);
+                    }
+                    return promise;
+                },
+                LoopCall.ADMIN_TIMEOUT);
+        settled.awaitUninterruptibly(wait.toMillis());
     }
 
     /**

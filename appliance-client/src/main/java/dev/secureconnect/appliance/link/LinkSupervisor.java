@@ -21,7 +21,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.util.concurrent.Promise;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * package-private ones are called on it (asserted). Nothing there waits for the disk. This class is the link's state
  * machine; its concerns live in their own classes: the admin's commands ({@link AdminActions}), the switch and the
  * tickets and their saving ({@link AdminState}, written by {@link StateWriter}), the tickets and the server's verdicts
- * ({@link Tickets}), the hello ({@link ApplianceHello}), the audit records ({@link LinkAudit}), one attempt and its
+ * ({@link Tickets}), the hello and the server's verdicts ({@link TicketOffer}), the audit records ({@link LinkAudit}), one attempt and its
  * hello stream ({@link LinkAttempt}), the back-off ({@link Redial}), what the admin sees ({@link LinkStatus}), the
  * dialling ({@link LinkConnector}) and the session requests ({@link SessionRequests}).
  */
@@ -72,7 +71,7 @@ public final class LinkSupervisor {
     private final AdminState state;
     private final AdminActions admin;
     private final LinkAudit audit;
-    private final ApplianceHello hello;
+    private final TicketOffer offer;
     private final LinkGate gate;
     private final Sessions sessions;
     private final SessionRequests sessionRequests;
@@ -101,7 +100,6 @@ public final class LinkSupervisor {
         String server = connector.server().toString();
         this.state = new AdminState(loop, store, serial);
         this.audit = new LinkAudit(loop, audit, serial, server);
-        this.hello = new ApplianceHello(loop, serial, softwareVersion, server);
         this.redial = new Redial(
                 loop,
                 clock,
@@ -111,6 +109,7 @@ public final class LinkSupervisor {
         this.sessionRequests = new SessionRequests(
                 directory, new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
         this.status = new LinkStatus(clock);
+        this.offer = new TicketOffer(loop, serial, softwareVersion, server, state, sessions, this.audit);
         this.gate = new LinkGate(state, attempt -> attempt.serving(link), attempt -> attempt == link);
         this.admin = new AdminActions(loop, serial, clock, state, sessions, this.audit, new AdminActions.Link() {
             @Override
@@ -227,17 +226,7 @@ public final class LinkSupervisor {
 
     /** Waits until the server gave its verdict on a ticket (or it left), at most {@code wait}; returns its row. */
     public ApplianceStatus.@Nullable Connection awaitVerdict(TicketNumber number, Duration wait) {
-        Promise<Void> settled = onLoop(() -> {
-            Promise<Void> promise = loop.newPromise();
-            Tickets.Ticket ticket = state.tickets().get(number.value());
-            if (ticket == null || ticket.status != Tickets.Status.PENDING) {
-                promise.trySuccess(null);
-            } else {
-                ticket.waiters.add(promise);
-            }
-            return promise;
-        });
-        settled.awaitUninterruptibly(wait.toMillis());
+        admin.awaitVerdict(number, wait);
         return status().connections().stream()
                 .filter(c -> c.ticket().equals(number.value()))
                 .findFirst()
@@ -263,9 +252,9 @@ public final class LinkSupervisor {
     public void auditCheckpoint(String jws) {
         requireNonNull(jws, "jws");
         loop.execute(() -> {
-            hello.checkpoint(jws);
+            offer.checkpoint(jws);
             if (link != null) {
-                hello.send(link, state.tickets(), config);
+                offer.sendHello(link, config);
             }
         });
     }
@@ -322,7 +311,7 @@ public final class LinkSupervisor {
         } else if (link == null && !redial.pending()) {
             dial();
         } else if (link != null && link.up) {
-            hello.send(link, state.tickets(), config);
+            offer.sendHello(link, config);
         }
         status.update(state());
     }
@@ -439,7 +428,7 @@ public final class LinkSupervisor {
             return;
         }
         attempt.watchHello(stream);
-        hello.send(attempt, state.tickets(), config);
+        offer.sendHello(attempt, config);
     }
 
     /**
@@ -454,25 +443,9 @@ public final class LinkSupervisor {
             answer.accept(503);
             return;
         }
-        Tickets tickets = state.tickets();
-        Tickets.Admitted admitted = tickets.admit(admission);
-        for (Tickets.Ticket ticket : admitted.accepted()) {
-            log.info("appliance {} ticket {}: accepted by {}", serial, ticket.number, connector.server());
-        }
-        for (Tickets.Ticket ticket : admitted.refused()) {
-            sessions.close(session -> session.ticket.equals(ticket.number), "ticket " + ticket.number + " refused");
-            audit.ticketRefused(ticket);
-            log.warn(
-                    "appliance {} ticket {}: refused by {}: {}",
-                    serial,
-                    ticket.number,
-                    connector.server(),
-                    ticket.refusal);
-        }
+        offer.admit(admission);
         answer.accept(200);
-        if (!admitted.refused().isEmpty()) {
-            state.save();
-        }
+        Tickets tickets = state.tickets();
         if (tickets.anyAccepted()) {
             redial.succeeded();
             if (attempt.admissionTimer != null) {
