@@ -166,7 +166,7 @@ class AdminActionsTest {
         StateWriter writer = new StateWriter(written -> {
             if (disk.isEmpty()) {
                 firstWriteStarted.countDown();
-                await(release);
+                StateWriterTest.await(release);
             }
             disk.add(written);
         });
@@ -212,17 +212,6 @@ class AdminActionsTest {
         try {
             return loop.submit(work).get(1, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(5, TimeUnit.SECONDS)) {
-                throw new AssertionError("not released within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
     }

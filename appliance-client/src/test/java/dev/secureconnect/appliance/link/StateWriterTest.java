@@ -85,7 +85,8 @@ class StateWriterTest {
         assertThat(failing.submit(ON)).isCompletedExceptionally();
     }
 
-    private static void await(CountDownLatch latch) {
+    /** Waits for {@code latch} (a held write's release), at most 5 s. */
+    static void await(CountDownLatch latch) {
         try {
             if (!latch.await(5, TimeUnit.SECONDS)) {
                 throw new AssertionError("not released within 5 s");
