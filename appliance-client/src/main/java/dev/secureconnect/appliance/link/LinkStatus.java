@@ -48,6 +48,15 @@ final class LinkStatus {
         return ApplianceStatus.State.CONNECTING;
     }
 
+    /** The link in a few words, for the admin's answer to a connected ticket. */
+    static String describe(ApplianceStatus.State state, String server, Redial redial) {
+        return switch (state) {
+            case CONNECTED -> "sent to the server at " + server + " over the open link";
+            case BACKING_OFF -> "the link is backing off until " + redial.at() + " (" + redial.lastProblem() + ")";
+            default -> "the link to " + server + " is " + state.label();
+        };
+    }
+
     /** Notes the state now: {@code since} moves when it changed. */
     void update(ApplianceStatus.State now) {
         if (now != shown) {

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeoutException;
 /** An admin's call hopping onto the link's event loop (state confined there) and waiting for the answer. */
 final class LoopCall {
 
+    /** How long an admin's call waits for the loop to answer. */
+    static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
+
     private LoopCall() {}
 
     /**
