@@ -39,7 +39,7 @@ class BenchSmokeIT {
     void theQuickRunMeasuresEveryGroupWithIntactData(@TempDir Path dir) throws Exception {
         Path results = dir.resolve("results.json");
         Launcher.Result run = Launcher.run(
-                Duration.ofMinutes(4),
+                Duration.ofMinutes(8),
                 Map.of(),
                 "sc-bench",
                 "--quick",
