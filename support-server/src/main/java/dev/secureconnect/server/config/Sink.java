@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One export sink of {@code server.yaml}'s {@code sinks} list: where audit records go, which ones, in what form.
@@ -120,7 +121,8 @@ public record Sink(
         };
     }
 
-    private static String choice(String what, String field, String value, String fallback, List<String> choices) {
+    private static String choice(
+            String what, String field, @Nullable String value, @Nullable String fallback, List<String> choices) {
         if (value == null || value.isBlank()) {
             if (fallback == null) {
                 throw new IllegalArgumentException(
@@ -136,7 +138,7 @@ public record Sink(
         return normal;
     }
 
-    private static void required(String what, String field, String value, String meaning) {
+    private static void required(String what, String field, @Nullable String value, String meaning) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + ": '" + field + "' is required (" + meaning + ")");
         }
