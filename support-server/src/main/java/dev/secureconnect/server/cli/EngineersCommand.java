@@ -65,7 +65,7 @@ final class EngineersCommand implements Runnable {
                     EngineerSettings.defaults());
             return work.apply(store);
         } catch (EngineerException e) {
-            throw new CliException(e.getMessage(), e);
+            throw new CliException(String.valueOf(e.getMessage()), e);
         }
     }
 

@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's checks on every session stream, and the opening and relaying of the stream on the appliance's link.
@@ -306,7 +307,12 @@ public final class SessionGate {
      * @param request what was asked, or null when it could not be read
      */
     public void refusedBeforeChecks(
-            String login, String source, String appliance, SessionRequest request, int status, String reason) {
+            String login,
+            String source,
+            @Nullable String appliance,
+            @Nullable SessionRequest request,
+            int status,
+            String reason) {
         audit.refusedBeforeChecks(login, source, appliance, request, status, reason);
     }
 
