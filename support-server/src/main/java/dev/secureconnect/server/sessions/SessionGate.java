@@ -195,7 +195,7 @@ public final class SessionGate {
             if (source instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
                 guard.failed(inet.getAddress(), SourceFailure.TOKEN);
             }
-            throw refuse(attempt, sessionId, e.token().orElse(null), 403, e.getMessage(), false);
+            throw refuse(attempt, sessionId, e.token().orElse(null), 403, String.valueOf(e.getMessage()), false);
         }
         if (!token.engineer().equals(attempt.login())) {
             String message = "access token refused: it was issued to engineer " + token.engineer() + ", not to "
@@ -319,7 +319,7 @@ public final class SessionGate {
     private SessionRefusedException refuse(
             SessionAttempt attempt,
             String sessionId,
-            AccessToken token,
+            @Nullable AccessToken token,
             int status,
             String reason,
             boolean byAppliance) {
