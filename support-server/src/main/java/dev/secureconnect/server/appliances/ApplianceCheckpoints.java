@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +168,11 @@ public final class ApplianceCheckpoints {
     }
 
     private Received refuse(
-            String serial, String source, Optional<ChainCheckpoint> checkpoint, Optional<Held> held, String reason) {
+            String serial,
+            String source,
+            Optional<ChainCheckpoint> checkpoint,
+            Optional<Held> held,
+            @Nullable String reason) {
         return audit.inTransaction(transaction -> refused(transaction, serial, source, checkpoint, held, reason));
     }
 
@@ -177,7 +182,7 @@ public final class ApplianceCheckpoints {
             String source,
             Optional<ChainCheckpoint> checkpoint,
             Optional<Held> held,
-            String reason)
+            @Nullable String reason)
             throws SQLException {
         LOG.warn("appliance {}: audit checkpoint refused: {}", serial, reason);
         ServerAuditEvent.Builder event = checkpoint

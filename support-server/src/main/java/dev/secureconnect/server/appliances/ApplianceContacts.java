@@ -52,7 +52,7 @@ public final class ApplianceContacts {
                     throw new IllegalStateException(e);
                 }
             }
-            return null;
+            return addresses.size();
         });
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The link status of one appliance.
@@ -23,12 +24,12 @@ public record ApplianceStatus(
         String serial,
         boolean online,
         Instant since,
-        String remoteAddress,
+        @Nullable String remoteAddress,
         List<TicketNumber> tickets,
         List<String> services,
         Instant lastSeen,
         String node,
-        String downReason) {
+        @Nullable String downReason) {
 
     public ApplianceStatus {
         requireNonNull(serial, "serial");

@@ -64,10 +64,7 @@ public final class ApplianceStore {
     public ApplianceStatus linkUp(
             String serial, String remoteAddress, List<TicketNumber> tickets, List<String> services) {
         long now = clock.millis();
-        database.withConnection(connection -> {
-            linkUp(connection, now, serial, remoteAddress, tickets, services);
-            return null;
-        });
+        database.withConnection(connection -> linkUp(connection, now, serial, remoteAddress, tickets, services));
         Instant at = Instant.ofEpochMilli(now);
         return new ApplianceStatus(serial, true, at, remoteAddress, tickets, List.copyOf(services), at, node, null);
     }
@@ -86,7 +83,8 @@ public final class ApplianceStore {
         linkUp(connection, clock.millis(), serial, remoteAddress, tickets, services);
     }
 
-    private void linkUp(
+    /** Returns the rows changed (1). */
+    private int linkUp(
             Connection connection,
             long now,
             String serial,
@@ -96,6 +94,7 @@ public final class ApplianceStore {
             throws SQLException {
         requireNonNull(serial, "serial");
         List<String> ticketNumbers = tickets.stream().map(TicketNumber::value).toList();
+        int changed;
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO appliance_links (" + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (serial) DO UPDATE SET"
                 + " online = excluded.online, since = excluded.since, last_seen = excluded.last_seen,"
@@ -109,9 +108,10 @@ public final class ApplianceStore {
             setNullable(upsert, 6, remoteAddress);
             upsert.setString(7, json(ticketNumbers));
             upsert.setString(8, json(List.copyOf(services)));
-            upsert.executeUpdate();
+            changed = upsert.executeUpdate();
         }
         LOG.debug("appliance {} linked from {} on node {} with tickets {}", serial, remoteAddress, node, ticketNumbers);
+        return changed;
     }
 
     /** Records the tickets now connected on {@code serial}'s link; false if this node holds no link for it. */

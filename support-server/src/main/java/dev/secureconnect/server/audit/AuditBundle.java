@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A self-verifiable extract of the audit log: records {@code from..to} exactly as stored, the records after them up
@@ -123,7 +124,7 @@ public final class AuditBundle {
      *
      * @throws IllegalArgumentException one line, if the file cannot be read as a bundle
      */
-    public static AuditVerification verify(Path file, AuditPublicKey pinned) {
+    public static AuditVerification verify(Path file, @Nullable AuditPublicKey pinned) {
         Document bundle = read(file);
         AuditPublicKey key;
         try {

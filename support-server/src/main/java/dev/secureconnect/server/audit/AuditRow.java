@@ -17,6 +17,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One row of {@code audit_log} exactly as stored, and the canonical encoding its hash covers. Verification works on
@@ -26,11 +27,11 @@ record AuditRow(
         long seq,
         long occurredAt,
         int eventId,
-        String actor,
-        String applianceSerial,
-        String ticket,
-        String sessionId,
-        String sourceAddress,
+        @Nullable String actor,
+        @Nullable String applianceSerial,
+        @Nullable String ticket,
+        @Nullable String sessionId,
+        @Nullable String sourceAddress,
         String outcome,
         String details,
         String prevHash,
@@ -59,7 +60,7 @@ record AuditRow(
                 event.outcome().code(),
                 detailsJson(event.details()),
                 prevHash,
-                null);
+                ""); // the hash covers the other columns: computed from them below
         return unhashed.withHash(unhashed.computeHash());
     }
 
@@ -188,7 +189,7 @@ record AuditRow(
         out.writeBytes((name + "=" + value + "\n").getBytes(UTF_8));
     }
 
-    private static void text(ByteArrayOutputStream out, String name, String value) {
+    private static void text(ByteArrayOutputStream out, String name, @Nullable String value) {
         out.writeBytes((name + "=").getBytes(UTF_8));
         if (value == null) {
             out.writeBytes("~".getBytes(UTF_8));
@@ -200,7 +201,8 @@ record AuditRow(
         out.write('\n');
     }
 
-    private static void setNullable(PreparedStatement statement, int index, String value) throws SQLException {
+    private static void setNullable(PreparedStatement statement, int index, @Nullable String value)
+            throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.VARCHAR);
         } else {
@@ -208,7 +210,7 @@ record AuditRow(
         }
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
     }
 }

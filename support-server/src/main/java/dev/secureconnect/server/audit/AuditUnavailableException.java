@@ -1,6 +1,7 @@
 package dev.secureconnect.server.audit;
 
 import dev.secureconnect.server.storage.StorageException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An audit record could not be committed (the database is locked, full or down): what it records must not happen. The
@@ -13,7 +14,7 @@ public final class AuditUnavailableException extends StorageException {
     /** What an engineer is told when an action is refused because its record cannot be committed. */
     public static final String REASON = "audit log unavailable";
 
-    public AuditUnavailableException(String message, Throwable cause) {
+    public AuditUnavailableException(@Nullable String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

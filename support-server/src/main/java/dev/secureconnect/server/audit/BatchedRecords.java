@@ -94,7 +94,7 @@ public final class BatchedRecords {
                             transaction.append(event);
                         }
                     }
-                    return null;
+                    return batch.size();
                 });
             } catch (RuntimeException e) {
                 LOG.error("cannot record {} change(s): {}", batch.size(), e.getMessage(), e);

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,7 +235,7 @@ public final class Checkpoints {
     }
 
     /** What {@link #check} found: {@code firstBadSeq} 0 when every checkpoint is good. */
-    record CheckResult(long firstBadSeq, String problem, int checked, long lastSeq) {}
+    record CheckResult(long firstBadSeq, @Nullable String problem, int checked, long lastSeq) {}
 
     private static Optional<Checkpoint> last(Connection connection) throws SQLException {
         try (Statement select = connection.createStatement();

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that happened and must be on the record: what ({@code type}), who, to which appliance, under which
@@ -32,11 +33,11 @@ import java.util.TreeMap;
  */
 public record ServerAuditEvent(
         EventType type,
-        String actor,
-        String applianceSerial,
-        String ticket,
-        String sessionId,
-        String sourceAddress,
+        @Nullable String actor,
+        @Nullable String applianceSerial,
+        @Nullable String ticket,
+        @Nullable String sessionId,
+        @Nullable String sourceAddress,
         Outcome outcome,
         Map<String, String> details) {
 
@@ -82,11 +83,11 @@ public record ServerAuditEvent(
     /** Builds an {@link ServerAuditEvent}; every setter may be left out. */
     public static final class Builder {
         private final EventType type;
-        private String actor;
-        private String applianceSerial;
-        private String ticket;
-        private String sessionId;
-        private String sourceAddress;
+        private @Nullable String actor;
+        private @Nullable String applianceSerial;
+        private @Nullable String ticket;
+        private @Nullable String sessionId;
+        private @Nullable String sourceAddress;
         private Outcome outcome = Outcome.SUCCESS;
         private final TreeMap<String, String> details = new TreeMap<>();
 
@@ -94,27 +95,27 @@ public record ServerAuditEvent(
             this.type = requireNonNull(type, "type");
         }
 
-        public Builder actor(String actor) {
+        public Builder actor(@Nullable String actor) {
             this.actor = actor;
             return this;
         }
 
-        public Builder appliance(String applianceSerial) {
+        public Builder appliance(@Nullable String applianceSerial) {
             this.applianceSerial = applianceSerial;
             return this;
         }
 
-        public Builder ticket(String ticket) {
+        public Builder ticket(@Nullable String ticket) {
             this.ticket = ticket;
             return this;
         }
 
-        public Builder session(String sessionId) {
+        public Builder session(@Nullable String sessionId) {
             this.sessionId = sessionId;
             return this;
         }
 
-        public Builder source(String sourceAddress) {
+        public Builder source(@Nullable String sourceAddress) {
             this.sourceAddress = sourceAddress;
             return this;
         }
@@ -128,7 +129,7 @@ public record ServerAuditEvent(
          * Adds one detail; a later value for the same key replaces the earlier one, and a null value is left out (so
          * an optional fact can be passed as it is).
          */
-        public Builder detail(String key, String value) {
+        public Builder detail(String key, @Nullable String value) {
             requireNonNull(key, "key");
             if (value == null) {
                 details.remove(key);

@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,10 +176,11 @@ public final class ServerAuditLog {
         }
         try {
             inTransaction(transaction -> {
+                List<ServerAuditRecord> appended = new ArrayList<>(copy.size());
                 for (ServerAuditEvent event : copy) {
-                    transaction.append(event);
+                    appended.add(transaction.append(event));
                 }
-                return null;
+                return appended;
             });
         } catch (AuditUnavailableException e) {
             hold(copy, hold, e);
@@ -191,7 +193,7 @@ public final class ServerAuditLog {
             return;
         }
         try {
-            inTransaction(transaction -> null, true);
+            inTransaction(transaction -> List.of(), true); // appends nothing but the held records
         } catch (AuditUnavailableException e) {
             LOG.debug("held audit records still not appended: {}", e.getMessage());
         }
@@ -569,7 +571,7 @@ public final class ServerAuditLog {
      * its record's hash, and no {@code audit.checkpoint} record without its signature. The first bad sequence
      * number reported is the lowest of the chain's and the checkpoints'. With a null key only the chain is checked.
      */
-    public AuditVerification verify(AuditPublicKey key) {
+    public AuditVerification verify(@Nullable AuditPublicKey key) {
         AuditVerification result = database.withConnection(connection -> {
             AuditVerification chain = verifyChain(connection);
             return key == null ? chain : withCheckpoints(connection, chain, key);
@@ -592,7 +594,7 @@ public final class ServerAuditLog {
                     checkpoints.firstBadSeq(),
                     Math.min(chain.checked(), checkpoints.firstBadSeq() - 1),
                     chain.headSeq(),
-                    checkpoints.problem());
+                    requireNonNull(checkpoints.problem(), "a bad checkpoint has its problem"));
         }
         if (!chain.ok()) {
             return chain;
@@ -642,7 +644,7 @@ public final class ServerAuditLog {
             }
         }
         long last = chain.lastSeq();
-        String previousHash = chain.lastHash();
+        String previousHash = requireNonNull(chain.lastHash(), "a walk from the genesis has a last hash");
         if (last != head.seq()) {
             return AuditVerification.bad(
                     Problem.HEAD_MISMATCH,
@@ -801,9 +803,9 @@ public final class ServerAuditLog {
         private final Thread caller = Thread.currentThread();
         private final CountDownLatch wake = new CountDownLatch(1);
         private volatile boolean done;
-        private ServerAuditRecord record;
-        private Throwable failure;
-        private Thread failedIn;
+        private @Nullable ServerAuditRecord record;
+        private @Nullable Throwable failure;
+        private @Nullable Thread failedIn;
 
         QueuedAppend(ServerAuditEvent event) {
             this.event = event;
@@ -862,7 +864,7 @@ public final class ServerAuditLog {
          */
         ServerAuditRecord record() {
             if (failure == null) {
-                return record;
+                return requireNonNull(record, "a settled append has its record or its failure");
             }
             if (failedIn == caller) {
                 if (failure instanceof Error error) {

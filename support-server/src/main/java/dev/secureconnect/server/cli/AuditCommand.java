@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -313,7 +314,7 @@ final class AuditCommand implements Runnable {
         return text.toString().trim();
     }
 
-    private static void append(StringBuilder text, String key, String value) {
+    private static void append(StringBuilder text, String key, @Nullable String value) {
         if (value != null && !value.isEmpty()) {
             text.append(key)
                     .append('=')

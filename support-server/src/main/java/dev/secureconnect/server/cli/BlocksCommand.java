@@ -98,7 +98,7 @@ final class BlocksCommand implements Runnable {
             try {
                 address = SourceBlock.canonical(source);
             } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage());
+                throw new CliException(String.valueOf(e.getMessage()));
             }
             Optional<SourceBlock> lifted;
             try (Database database = server.database()) {

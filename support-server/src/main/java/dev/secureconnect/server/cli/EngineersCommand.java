@@ -1,5 +1,7 @@
 package dev.secureconnect.server.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
 import dev.secureconnect.crypto.CryptoException;
@@ -65,7 +67,7 @@ final class EngineersCommand implements Runnable {
                     EngineerSettings.defaults());
             return work.apply(store);
         } catch (EngineerException e) {
-            throw new CliException(e.getMessage(), e);
+            throw new CliException(String.valueOf(e.getMessage()), e);
         }
     }
 
@@ -158,7 +160,10 @@ final class EngineersCommand implements Runnable {
                 table.row(
                         engineer.login(),
                         engineer.status().code(),
-                        engineer.isLockedAt(now) ? engineer.lockedUntil().toString() : "-",
+                        engineer.isLockedAt(now)
+                                ? requireNonNull(engineer.lockedUntil(), "locked")
+                                        .toString()
+                                : "-",
                         engineer.fullName(),
                         engineer.email(),
                         engineer.certificate().colonHex());
@@ -290,7 +295,11 @@ final class EngineersCommand implements Runnable {
         row.put("name", engineer.fullName());
         row.put("email", engineer.email());
         row.put("status", engineer.status().code());
-        row.put("lockedUntil", engineer.isLockedAt(now) ? engineer.lockedUntil().toString() : null);
+        row.put(
+                "lockedUntil",
+                engineer.isLockedAt(now)
+                        ? requireNonNull(engineer.lockedUntil(), "locked").toString()
+                        : null);
         row.put("failedAttempts", engineer.failedAttempts());
         row.put("certificateSha256", engineer.certificate().colonHex());
         row.put("createdAt", engineer.createdAt().toString());

@@ -63,7 +63,7 @@ final class ReportsCommand implements Runnable {
                         config.reports().folder(server.dir.toAbsolutePath().normalize()));
                 text = reports.render(reports.report(sessionId), chosen);
             } catch (ReportException e) {
-                throw new CliException(e.getMessage(), e);
+                throw new CliException(String.valueOf(e.getMessage()), e);
             }
             spec.commandLine().getOut().print(text);
             return 0;

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Reads and writes {@code server.yaml} strictly: an unknown key or a wrong type is an error naming the key. */
 public final class ConfigFile {
@@ -111,7 +112,7 @@ public final class ConfigFile {
         return type == java.time.Duration.class ? " (write durations as ISO-8601, e.g. PT20S)" : "";
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         if (message == null) {
             return "";
         }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code DIR/server.yaml}: everything the support server reads at start. Every field has a default, so an empty
@@ -32,7 +33,18 @@ public record ServerConfig(
      *     {@code 0.0.0.0:8444}
      */
     @JsonCreator
-    public ServerConfig {
+    public ServerConfig(
+            @Nullable String node,
+            @Nullable Listener applianceListener,
+            @Nullable Listener engineerListener,
+            @Nullable Tls tls,
+            @Nullable Database database,
+            @Nullable Link link,
+            @Nullable Audit audit,
+            @Nullable List<Sink> sinks,
+            @Nullable Mail mail,
+            @Nullable Reports reports,
+            @Nullable Limits limits) {
         node = node == null || node.isBlank() ? "sc-server" : node;
         applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
         engineerListener = engineerListener == null ? Listener.DEFAULT_ENGINEER : engineerListener;
@@ -50,6 +62,17 @@ public record ServerConfig(
         mail = mail == null ? Mail.DEFAULT : mail;
         reports = reports == null ? Reports.DEFAULT : reports;
         limits = limits == null ? Limits.DEFAULT : limits;
+        this.node = node;
+        this.applianceListener = applianceListener;
+        this.engineerListener = engineerListener;
+        this.tls = tls;
+        this.database = database;
+        this.link = link;
+        this.audit = audit;
+        this.sinks = sinks;
+        this.mail = mail;
+        this.reports = reports;
+        this.limits = limits;
     }
 
     /** A configuration with the default limits. */
@@ -69,7 +92,12 @@ public record ServerConfig(
 
     /** A configuration with the default audit, sinks, mail, reports and limits sections. */
     public ServerConfig(
-            String node, Listener applianceListener, Listener engineerListener, Tls tls, Database database, Link link) {
+            @Nullable String node,
+            @Nullable Listener applianceListener,
+            @Nullable Listener engineerListener,
+            @Nullable Tls tls,
+            @Nullable Database database,
+            @Nullable Link link) {
         this(node, applianceListener, engineerListener, tls, database, link, null, null, null, null, null);
     }
 
@@ -117,11 +145,22 @@ public record ServerConfig(
         static final Audit DEFAULT = new Audit(null, null, null, null);
 
         /** The spill file's bound and retry interval at their defaults. */
-        public Audit(Long checkpointEvery, Duration checkpointInterval, Duration retryInitial, Duration retryMax) {
+        public Audit(
+                @Nullable Long checkpointEvery,
+                @Nullable Duration checkpointInterval,
+                @Nullable Duration retryInitial,
+                @Nullable Duration retryMax) {
             this(checkpointEvery, checkpointInterval, retryInitial, retryMax, null, null, null);
         }
 
-        public Audit {
+        public Audit(
+                @Nullable Long checkpointEvery,
+                @Nullable Duration checkpointInterval,
+                @Nullable Duration retryInitial,
+                @Nullable Duration retryMax,
+                @Nullable Integer spillMaxRecords,
+                @Nullable Long spillMaxBytes,
+                @Nullable Duration spillRetry) {
             checkpointEvery = checkpointEvery == null ? 1000 : checkpointEvery;
             checkpointInterval = checkpointInterval == null ? Duration.ofMinutes(1) : checkpointInterval;
             retryInitial = retryInitial == null ? Duration.ofSeconds(1) : retryInitial;
@@ -143,6 +182,13 @@ public record ServerConfig(
                     || retryMax.compareTo(retryInitial) < 0) {
                 throw new IllegalArgumentException("durations must be positive and retryMax at least retryInitial");
             }
+            this.checkpointEvery = checkpointEvery;
+            this.checkpointInterval = checkpointInterval;
+            this.retryInitial = retryInitial;
+            this.retryMax = retryMax;
+            this.spillMaxRecords = spillMaxRecords;
+            this.spillMaxBytes = spillMaxBytes;
+            this.spillRetry = spillRetry;
         }
     }
 
@@ -173,7 +219,14 @@ public record ServerConfig(
             Blocking blocking) {
         public static final Limits DEFAULT = new Limits(null, null, null, null, null, null, null);
 
-        public Limits {
+        public Limits(
+                @Nullable Integer halfOpenPerSource,
+                @Nullable Integer halfOpenPerListener,
+                @Nullable Integer maxConcurrentStreams,
+                @Nullable Integer maxStreamsPerEngineer,
+                @Nullable Integer maxResetFrames,
+                @Nullable Duration resetWindow,
+                @Nullable Blocking blocking) {
             halfOpenPerSource = positive("halfOpenPerSource", halfOpenPerSource, 64);
             halfOpenPerListener = positive("halfOpenPerListener", halfOpenPerListener, 2048);
             maxConcurrentStreams = positive("maxConcurrentStreams", maxConcurrentStreams, 100);
@@ -184,6 +237,13 @@ public record ServerConfig(
                 throw new IllegalArgumentException("resetWindow must be at least PT1S");
             }
             blocking = blocking == null ? Blocking.DEFAULT : blocking;
+            this.halfOpenPerSource = halfOpenPerSource;
+            this.halfOpenPerListener = halfOpenPerListener;
+            this.maxConcurrentStreams = maxConcurrentStreams;
+            this.maxStreamsPerEngineer = maxStreamsPerEngineer;
+            this.maxResetFrames = maxResetFrames;
+            this.resetWindow = resetWindow;
+            this.blocking = blocking;
         }
 
         /** The caps on connections whose handshake has not finished, as the listeners take them. */
@@ -196,7 +256,7 @@ public record ServerConfig(
             return new dev.secureconnect.tunnel.link.Http2Connections.ResetLimit(maxResetFrames, resetWindow);
         }
 
-        private static int positive(String name, Integer value, int fallback) {
+        private static int positive(String name, @Nullable Integer value, int fallback) {
             int result = value == null ? fallback : value;
             if (result < 1) {
                 throw new IllegalArgumentException(name + " must be at least 1, not " + result);
@@ -219,7 +279,11 @@ public record ServerConfig(
     public record Blocking(Integer failures, Duration window, Duration duration, List<String> exempt) {
         public static final Blocking DEFAULT = new Blocking(null, null, null, null);
 
-        public Blocking {
+        public Blocking(
+                @Nullable Integer failures,
+                @Nullable Duration window,
+                @Nullable Duration duration,
+                @Nullable List<String> exempt) {
             failures = failures == null ? 10 : failures;
             if (failures < 0) {
                 throw new IllegalArgumentException("failures must be 0 (off) or more, not " + failures);
@@ -231,6 +295,10 @@ public record ServerConfig(
             }
             exempt = exempt == null ? List.of() : List.copyOf(exempt);
             new AddressRanges(exempt); // each entry a literal address or range, checked at start
+            this.failures = failures;
+            this.window = window;
+            this.duration = duration;
+            this.exempt = exempt;
         }
 
         /** {@link #exempt()} as ranges to match addresses against. */
@@ -252,14 +320,22 @@ public record ServerConfig(
             String host,
             Integer port,
             String security,
-            String user,
-            String passwordFile,
-            String from,
-            String ca,
+            @Nullable String user,
+            @Nullable String passwordFile,
+            @Nullable String from,
+            @Nullable String ca,
             Duration timeout) {
         static final Mail DEFAULT = new Mail(null, null, null, null, null, null, null, null);
 
-        public Mail {
+        public Mail(
+                @Nullable String host,
+                @Nullable Integer port,
+                @Nullable String security,
+                @Nullable String user,
+                @Nullable String passwordFile,
+                @Nullable String from,
+                @Nullable String ca,
+                @Nullable Duration timeout) {
             host = host == null ? "" : host.trim();
             security = security == null ? "starttls" : security.trim().toLowerCase(java.util.Locale.ROOT);
             if (!List.of("starttls", "smtps", "none").contains(security)) {
@@ -270,6 +346,14 @@ public record ServerConfig(
             if (!host.isEmpty() && (from == null || from.isBlank())) {
                 throw new IllegalArgumentException("'from' is required when 'host' is set (the sender address)");
             }
+            this.host = host;
+            this.port = port;
+            this.security = security;
+            this.user = user;
+            this.passwordFile = passwordFile;
+            this.from = from;
+            this.ca = ca;
+            this.timeout = timeout;
         }
 
         public boolean enabled() {
@@ -287,8 +371,9 @@ public record ServerConfig(
     public record Reports(String templates) {
         static final Reports DEFAULT = new Reports(null);
 
-        public Reports {
+        public Reports(@Nullable String templates) {
             templates = templates == null ? "" : templates.trim();
+            this.templates = templates;
         }
 
         /** The folder overriding the shipped templates, resolved against the server directory, if one is named. */
@@ -310,12 +395,14 @@ public record ServerConfig(
         static final Listener DEFAULT_APPLIANCE = new Listener("0.0.0.0", 8443);
         static final Listener DEFAULT_ENGINEER = new Listener("0.0.0.0", 8444);
 
-        public Listener {
+        public Listener(@Nullable String host, @Nullable Integer port) {
             host = host == null || host.isBlank() ? "0.0.0.0" : host;
             port = port == null ? 8443 : port;
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port " + port + " is not valid: expected 0 to 65535");
             }
+            this.host = host;
+            this.port = port;
         }
 
         /** Parses {@code HOST:PORT} (an IPv6 host in brackets). */
@@ -357,7 +444,14 @@ public record ServerConfig(
             String provider) {
         static final Tls DEFAULT = new Tls(null, null, null, null, null, null, null);
 
-        public Tls {
+        public Tls(
+                @Nullable String certificate,
+                @Nullable String key,
+                @Nullable String chain,
+                @Nullable String ca,
+                @Nullable String crl,
+                @Nullable Duration handshakeTimeout,
+                @Nullable String provider) {
             provider = provider == null
                     ? TlsProvider.AUTO.label()
                     : TlsProvider.parse("tls.provider", provider).label();
@@ -367,6 +461,13 @@ public record ServerConfig(
             ca = ca == null ? "tls/ca.pem" : ca;
             crl = crl == null ? "tls/crl.pem" : crl;
             handshakeTimeout = handshakeTimeout == null ? Duration.ofSeconds(10) : handshakeTimeout;
+            this.certificate = certificate;
+            this.key = key;
+            this.chain = chain;
+            this.ca = ca;
+            this.crl = crl;
+            this.handshakeTimeout = handshakeTimeout;
+            this.provider = provider;
         }
 
         /** {@link #provider()} as the TLS factories take it, for the appliance listener. */
@@ -392,12 +493,21 @@ public record ServerConfig(
      *     PostgreSQL
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Database(String url, String user, String password, Integer maximumPoolSize) {
+    public record Database(
+            String url, @Nullable String user, @Nullable String password, Integer maximumPoolSize) {
         static final Database DEFAULT = new Database(null, null, null, null);
 
-        public Database {
+        public Database(
+                @Nullable String url,
+                @Nullable String user,
+                @Nullable String password,
+                @Nullable Integer maximumPoolSize) {
             url = url == null ? "" : url.trim();
             maximumPoolSize = maximumPoolSize == null ? 8 : maximumPoolSize;
+            this.url = url;
+            this.user = user;
+            this.password = password;
+            this.maximumPoolSize = maximumPoolSize;
         }
 
         @Override
@@ -425,12 +535,22 @@ public record ServerConfig(
             Duration streamOpenTimeout) {
         static final Link DEFAULT = new Link(null, null, null, null, null);
 
-        public Link {
+        public Link(
+                @Nullable Integer streamWindowBytes,
+                @Nullable Integer maxConcurrentStreams,
+                @Nullable Duration keepAliveInterval,
+                @Nullable Duration deadLinkTimeout,
+                @Nullable Duration streamOpenTimeout) {
             streamWindowBytes = streamWindowBytes == null ? 1 << 20 : streamWindowBytes;
             maxConcurrentStreams = maxConcurrentStreams == null ? 256 : maxConcurrentStreams;
             keepAliveInterval = keepAliveInterval == null ? Duration.ofSeconds(20) : keepAliveInterval;
             deadLinkTimeout = deadLinkTimeout == null ? Duration.ofSeconds(60) : deadLinkTimeout;
             streamOpenTimeout = streamOpenTimeout == null ? Duration.ofSeconds(15) : streamOpenTimeout;
+            this.streamWindowBytes = streamWindowBytes;
+            this.maxConcurrentStreams = maxConcurrentStreams;
+            this.keepAliveInterval = keepAliveInterval;
+            this.deadLinkTimeout = deadLinkTimeout;
+            this.streamOpenTimeout = streamOpenTimeout;
         }
     }
 }

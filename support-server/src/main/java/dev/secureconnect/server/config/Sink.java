@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One export sink of {@code server.yaml}'s {@code sinks} list: where audit records go, which ones, in what form.
@@ -60,7 +61,28 @@ public record Sink(
     public static final List<String> FORMATS = List.of("rfc5424", "cef", "leef", "json");
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,64}");
 
-    public Sink {
+    /** A missing setting ({@code null}) takes the default documented above; the type's required ones are checked. */
+    public Sink(
+            String name,
+            String type,
+            String transport,
+            String target,
+            String format,
+            String facility,
+            String ca,
+            String certificate,
+            String key,
+            String url,
+            String secretFile,
+            String path,
+            Long maxBytes,
+            Integer keep,
+            String minSeverity,
+            @Nullable List<String> events,
+            @Nullable List<String> categories,
+            @Nullable String startAt,
+            @Nullable Duration connectTimeout,
+            @Nullable Duration timeout) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("sink name '" + name + "' is not valid: use 1-64 of a-z 0-9 _ -");
         }
@@ -105,6 +127,26 @@ public record Sink(
                 only(what, "file", target, "target", url, "url", transport, "transport", format, "format");
             }
         }
+        this.name = name;
+        this.type = type;
+        this.transport = transport;
+        this.target = target;
+        this.format = format;
+        this.facility = facility;
+        this.ca = ca;
+        this.certificate = certificate;
+        this.key = key;
+        this.url = url;
+        this.secretFile = secretFile;
+        this.path = path;
+        this.maxBytes = maxBytes;
+        this.keep = keep;
+        this.minSeverity = minSeverity;
+        this.events = events;
+        this.categories = categories;
+        this.startAt = startAt;
+        this.connectTimeout = connectTimeout;
+        this.timeout = timeout;
     }
 
     /** {@code syslog tls siem:6514 cef}, {@code webhook https://…}, {@code file /mnt/…}: for listings. */
@@ -120,7 +162,8 @@ public record Sink(
         };
     }
 
-    private static String choice(String what, String field, String value, String fallback, List<String> choices) {
+    private static String choice(
+            String what, String field, @Nullable String value, @Nullable String fallback, List<String> choices) {
         if (value == null || value.isBlank()) {
             if (fallback == null) {
                 throw new IllegalArgumentException(
@@ -136,7 +179,7 @@ public record Sink(
         return normal;
     }
 
-    private static void required(String what, String field, String value, String meaning) {
+    private static void required(String what, String field, @Nullable String value, String meaning) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + ": '" + field + "' is required (" + meaning + ")");
         }

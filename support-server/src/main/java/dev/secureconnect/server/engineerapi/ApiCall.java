@@ -1,5 +1,7 @@
 package dev.secureconnect.server.engineerapi;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +9,7 @@ import dev.secureconnect.crypto.json.Mappers;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request to the JSON API, copied off the event loop's buffers so that an endpoint may run on another thread.
@@ -20,8 +23,8 @@ import java.util.Map;
 record ApiCall(
         EngineerConnection connection,
         String body,
-        String bearer,
-        LoginSession session,
+        @Nullable String bearer,
+        @Nullable LoginSession session,
         Map<String, List<String>> query) {
 
     private static final ObjectMapper JSON = Mappers.json();
@@ -30,7 +33,14 @@ record ApiCall(
         query = Map.copyOf(query);
     }
 
+    /** The login of the session's engineer, for an endpoint that requires a session (the router checked it). */
+    String login() {
+        return requireNonNull(session, "an endpoint that requires a login session has one")
+                .login();
+    }
+
     /** The one value of query parameter {@code name}, or null when absent; a 400 {@link ApiException} if repeated. */
+    @Nullable
     String parameter(String name) {
         List<String> values = query.get(name);
         if (values == null || values.isEmpty()) {

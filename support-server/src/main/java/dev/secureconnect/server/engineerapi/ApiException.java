@@ -21,6 +21,6 @@ final class ApiException extends RuntimeException {
     }
 
     ApiResponse response() {
-        return ApiResponse.error(status, code, getMessage());
+        return ApiResponse.error(status, code, String.valueOf(getMessage()));
     }
 }

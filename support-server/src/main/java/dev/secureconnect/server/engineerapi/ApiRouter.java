@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,7 +183,7 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      * path, or a session stream), as a 403 to answer; null when it may. An API client may call only its own routes;
      * an engineer only the routes of its role; any other role nothing.
      */
-    static ApiException roleRefusal(CertificateRole caller, Endpoint.Route route) {
+    static @Nullable ApiException roleRefusal(CertificateRole caller, Endpoint.@Nullable Route route) {
         if (caller == CertificateRole.API_CLIENT) {
             return route != null && route.role() == CertificateRole.API_CLIENT
                     ? null
@@ -234,7 +235,7 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** The live session of {@code bearer}, bound to this connection's certificate; 401 otherwise. */
-    LoginSession session(EngineerConnection connection, String bearer) {
+    LoginSession session(EngineerConnection connection, @Nullable String bearer) {
         if (bearer == null) {
             throw new ApiException(
                     HttpResponseStatus.UNAUTHORIZED,
@@ -262,8 +263,8 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      * The refusal of a call whose session's engineer is no longer enabled (that session ends now), or empty when the
      * engineer is enabled. Reads the database: runs on the blocking executor.
      */
-    private Optional<ApiResponse> stillEnabled(ApiCall call, String bearer) {
-        String login = call.session().login();
+    private Optional<ApiResponse> stillEnabled(ApiCall call, @Nullable String bearer) {
+        String login = call.login();
         Optional<Engineer> engineer;
         try {
             engineer = engineers.find(login);
@@ -320,12 +321,12 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    static String bearer(FullHttpRequest request) {
+    static @Nullable String bearer(FullHttpRequest request) {
         return bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     }
 
     /** The value of an {@code Authorization: Bearer VALUE} header, or null. */
-    static String bearer(CharSequence header) {
+    static @Nullable String bearer(@Nullable CharSequence header) {
         if (header == null || header.length() < 7 || !header.toString().regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }

@@ -50,7 +50,12 @@ final class LoginEndpoint implements Endpoint {
             Map<String, Object> extra = result.lockedUntil() == null
                     ? Map.of()
                     : Map.of("lockedUntil", result.lockedUntil().toString());
-            return ApiResponse.error(status, result.reason().code(), result.message(), extra);
+            return ApiResponse.error(
+                    status,
+                    requireNonNull(result.reason(), "a refused login has its reason")
+                            .code(),
+                    result.message(),
+                    extra);
         }
         LoginSessions.Created created = sessions.create(connection.login(), connection.fingerprint());
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engineers' login sessions, in memory. A session value is 256 random bits in base64url; only its SHA-256 is
@@ -80,7 +81,7 @@ public final class LoginSessions {
     }
 
     /** Ends the session whose value is {@code value}; whether there was one. */
-    public boolean end(String value) {
+    public boolean end(@Nullable String value) {
         Optional<Entry> entry = entry(value);
         return entry.isPresent() && byHash.remove(key(entry.get().hash()), entry.get());
     }
@@ -106,7 +107,7 @@ public final class LoginSessions {
         return byHash.size();
     }
 
-    private Optional<Entry> entry(String value) {
+    private Optional<Entry> entry(@Nullable String value) {
         if (value == null || value.isEmpty() || value.length() > MAX_SESSION_CHARS) {
             return Optional.empty();
         }

@@ -23,7 +23,7 @@ final class LogoutEndpoint implements Endpoint {
         sessions.end(call.bearer());
         audit.appendOrHold(
                 java.util.List.of(ServerAuditEvent.builder(EventType.LOGOUT)
-                        .actor(call.session().login())
+                        .actor(call.login())
                         .source(call.connection().source())
                         .detail("certificate", call.connection().fingerprint().toString())
                         .build()),

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
 
     private final ApiRouter router;
     private final SessionGate gate;
-    private ChannelHandlerContext ctx;
+    private @Nullable ChannelHandlerContext ctx; // set when the handler is added, before any frame
 
     SessionStreamHandler(ApiRouter router, SessionGate gate) {
         this.router = requireNonNull(router, "router");
@@ -48,7 +49,8 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
 
     /** Called by the dispatcher with the stream's request headers. */
     void start(Http2HeadersFrame frame) {
-        Channel stream = ctx.channel();
+        Channel stream =
+                requireNonNull(ctx, "added to the stream before it starts").channel();
         EngineerConnection connection = EngineerConnection.of(stream);
         Http2Headers headers = frame.headers();
         if (connection == null) {
@@ -104,7 +106,7 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
                 connection.source(),
                 appliance.toString(),
                 token.toString(),
-                request);
+                requireNonNull(request, "a request without a refusal was read"));
         gate.open(attempt, stream, (sessionId, response) -> accept(stream, sessionId, response))
                 .addListener(opened -> {
                     if (!opened.isSuccess()) {
@@ -125,11 +127,13 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
                 ok.set(name, value);
             }
         }
-        ctx.pipeline().remove(this); // the relay's handler takes over
+        requireNonNull(ctx, "added to the stream before it starts")
+                .pipeline()
+                .remove(this); // the relay's handler takes over
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(ok, false));
     }
 
-    private static void refuse(Channel stream, int status, String reason) {
+    private static void refuse(Channel stream, int status, @Nullable String reason) {
         String line = reason == null ? "refused" : reason.replaceAll("\\p{Cntrl}", " ");
         Http2Headers refusal = new DefaultHttp2Headers()
                 .status(Integer.toString(status))

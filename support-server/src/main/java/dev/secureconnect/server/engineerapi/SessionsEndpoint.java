@@ -19,7 +19,7 @@ final class SessionsEndpoint implements Endpoint {
 
     @Override
     public ApiResponse handle(ApiCall call) {
-        List<Map<String, Object>> list = active.ofEngineer(call.session().login()).stream()
+        List<Map<String, Object>> list = active.ofEngineer(call.login()).stream()
                 .map(SessionsEndpoint::row)
                 .toList();
         return ApiResponse.ok(Map.of("sessions", list));

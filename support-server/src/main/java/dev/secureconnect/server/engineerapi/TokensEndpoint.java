@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /api/v1/tokens} (bearer session) {@code {"appliance", "ticket", "ttlSeconds"?, "reason"?}}: an access
@@ -34,12 +35,12 @@ final class TokensEndpoint implements Endpoint {
         EngineerConnection connection = call.connection();
         SignedAccessToken token;
         try {
-            token = issuance.issue(call.session().login(), connection.certificate(), connection.source(), request);
+            token = issuance.issue(call.login(), connection.certificate(), connection.source(), request);
         } catch (TokenIssuance.Refused refused) {
             throw new ApiException(
                     refused.forbidden() ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST,
                     refused.code(),
-                    refused.getMessage());
+                    String.valueOf(refused.getMessage()));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("token", token.serialize());
@@ -50,7 +51,7 @@ final class TokensEndpoint implements Endpoint {
         return ApiResponse.ok(answer);
     }
 
-    private static String text(JsonNode body, String field) {
+    private static @Nullable String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -62,7 +63,7 @@ final class TokensEndpoint implements Endpoint {
         return value.asText();
     }
 
-    private static Duration lifetime(JsonNode ttl) {
+    private static @Nullable Duration lifetime(@Nullable JsonNode ttl) {
         if (ttl == null || ttl.isNull()) {
             return null;
         }

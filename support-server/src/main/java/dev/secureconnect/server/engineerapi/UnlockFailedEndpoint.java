@@ -39,7 +39,7 @@ final class UnlockFailedEndpoint implements Endpoint {
             throw new ApiException(
                     HttpResponseStatus.BAD_REQUEST, "bad-appliance", "appliance: expected a serial: " + EXPECTED);
         }
-        String login = call.session().login();
+        String login = call.login();
         LOG.warn(
                 "engineer {} could not open the stored access token for appliance {} (wrong token passphrase, reported"
                         + " from {})",

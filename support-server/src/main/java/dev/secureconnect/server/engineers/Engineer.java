@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import java.time.Instant;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An enrolled support engineer, as listings show it: never the TOTP secret.
@@ -27,7 +28,7 @@ public record Engineer(
         CertificateFingerprint certificate,
         Status status,
         int failedAttempts,
-        Instant lockedUntil,
+        @Nullable Instant lockedUntil,
         Instant createdAt,
         Instant updatedAt) {
 

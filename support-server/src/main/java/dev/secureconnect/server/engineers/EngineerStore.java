@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -331,8 +332,10 @@ public final class EngineerStore {
                     .outcome(Outcome.FAILURE)
                     .detail("reason", "totp-secret-unreadable")
                     .build());
-            LOG.error("login of engineer {} failed: {}", actor, e.getCause().getMessage());
-            throw (CryptoException) e.getCause();
+            CryptoException cause =
+                    (CryptoException) requireNonNull(e.getCause(), "an unreadable secret has its cause");
+            LOG.error("login of engineer {} failed: {}", actor, cause.getMessage());
+            throw cause;
         }
     }
 
@@ -357,7 +360,9 @@ public final class EngineerStore {
             transaction.append(loginEvent(EventType.LOGIN_LOCKED, login, certificate, source)
                     .outcome(Outcome.FAILURE)
                     .detail("reason", Reason.LOCKED.code())
-                    .detail("lockedUntil", engineer.lockedUntil().toString())
+                    .detail(
+                            "lockedUntil",
+                            requireNonNull(engineer.lockedUntil(), "locked").toString())
                     .build());
             return SecondFactorResult.refused(login, Reason.LOCKED, engineer.lockedUntil());
         }
@@ -580,7 +585,10 @@ public final class EngineerStore {
      * @param sealedSecret the TOTP secret sealed by the {@link TotpSecretKey}
      * @param lastStep the last TOTP time step accepted, or {@code null}
      */
-    private record Row(Engineer engineer, String sealedSecret, Long lastStep) {}
+    private record Row(
+            Engineer engineer,
+            String sealedSecret,
+            @Nullable Long lastStep) {}
 
     /** Carries a secret that does not open out of the transaction, so that it rolls back and is audited apart. */
     private static final class UnreadableSecret extends RuntimeException {

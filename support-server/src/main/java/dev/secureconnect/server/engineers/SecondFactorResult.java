@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to an engineer's login: the second factor is accepted, or refused with a reason whose text is safe to
@@ -14,7 +15,8 @@ import java.util.Locale;
  * @param lockedUntil when the engineer is locked out (this attempt locked them, or they were locked already), until
  *     when; otherwise {@code null}
  */
-public record SecondFactorResult(String login, Reason reason, Instant lockedUntil) {
+public record SecondFactorResult(
+        String login, @Nullable Reason reason, @Nullable Instant lockedUntil) {
 
     /** Why a login is refused; {@link #text()} is what the engineer is told. */
     public enum Reason {
@@ -55,7 +57,7 @@ public record SecondFactorResult(String login, Reason reason, Instant lockedUnti
         return new SecondFactorResult(login, null, null);
     }
 
-    static SecondFactorResult refused(String login, Reason reason, Instant lockedUntil) {
+    static SecondFactorResult refused(String login, Reason reason, @Nullable Instant lockedUntil) {
         return new SecondFactorResult(login, requireNonNull(reason, "reason"), lockedUntil);
     }
 

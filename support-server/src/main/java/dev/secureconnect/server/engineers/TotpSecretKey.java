@@ -30,6 +30,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +66,8 @@ public final class TotpSecretKey {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;
-    private SecretKey key;
-    private String keyId;
+    private @Nullable SecretKey key; // read (or created) on first use, then kept
+    private @Nullable String keyId; // set with the key
 
     private TotpSecretKey(Path file) {
         this.file = file;
@@ -95,7 +96,7 @@ public final class TotpSecretKey {
     /** The 8-hex-digit name of the key (not secret: derived from it by a one-way function). */
     public String keyId() {
         key(false);
-        return keyId;
+        return requireNonNull(keyId, "set with the key");
     }
 
     /** Seals {@code secret} for the engineer {@code login}, creating the key file if it is missing. */
@@ -234,14 +235,15 @@ public final class TotpSecretKey {
      * process created the key file first, its key is used instead.
      */
     private byte[] create() {
-        Path directory = file.getParent();
+        Path directory = requireNonNull(file.getParent(), "the key file is in a folder of the server directory");
+        Path serverDir = requireNonNull(directory.getParent(), "that folder is in the server directory");
         Path temporary = null;
         byte[] key = new byte[KEY_BYTES];
         RANDOM.nextBytes(key);
         try {
-            if (!Files.isDirectory(directory.getParent())) {
-                throw new CryptoException("cannot create TOTP key file " + file + ": the server directory "
-                        + directory.getParent() + " does not exist");
+            if (!Files.isDirectory(serverDir)) {
+                throw new CryptoException("cannot create TOTP key file " + file + ": the server directory " + serverDir
+                        + " does not exist");
             }
             if (!Files.isDirectory(directory)) {
                 try {

@@ -1,5 +1,7 @@
 package dev.secureconnect.server.link;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.appliances.ApplianceCheckpoints;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -241,7 +244,8 @@ public final class ApplianceLinks {
     }
 
     /** @param read tickets already read in this round, by number (null: read this one now) */
-    private Admission.Verdict verdict(LinkSession session, String ticket, Map<TicketNumber, Optional<Ticket>> read) {
+    private Admission.Verdict verdict(
+            LinkSession session, String ticket, @Nullable Map<TicketNumber, Optional<Ticket>> read) {
         try {
             TicketNumber number = TicketNumber.parse(ticket);
             dev.secureconnect.server.tickets.Admission admission = read == null
@@ -251,11 +255,12 @@ public final class ApplianceLinks {
                     ? Admission.Verdict.accept(ticket)
                     : Admission.Verdict.refuse(ticket, admission.reason());
         } catch (InvalidTicketNumberException e) {
-            return Admission.Verdict.refuse(ticket, e.getMessage());
+            return Admission.Verdict.refuse(ticket, String.valueOf(e.getMessage()));
         }
     }
 
-    private static List<ServerAuditEvent> verdictChanges(LinkSession session, Admission previous, Admission current) {
+    private static List<ServerAuditEvent> verdictChanges(
+            LinkSession session, @Nullable Admission previous, Admission current) {
         List<ServerAuditEvent> events = new ArrayList<>();
         for (Admission.Verdict verdict : current.verdicts()) {
             Optional<Admission.Verdict> before = previous == null
@@ -286,13 +291,14 @@ public final class ApplianceLinks {
     public void recheckTickets() {
         Map<TicketNumber, Optional<Ticket>> read = new HashMap<>();
         for (LinkSession session : links.values()) {
-            if (session.hello() == null || session.lastAdmission() == null) {
+            Hello hello = session.hello();
+            Admission last = session.lastAdmission();
+            if (hello == null || last == null) {
                 continue;
             }
-            List<Admission.Verdict> fresh = session.hello().tickets().stream()
-                    .map(t -> verdict(session, t, read))
-                    .toList();
-            if (!fresh.equals(session.lastAdmission().verdicts())) {
+            List<Admission.Verdict> fresh =
+                    hello.tickets().stream().map(t -> verdict(session, t, read)).toList();
+            if (!fresh.equals(last.verdicts())) {
                 admit(session);
             }
         }
@@ -343,7 +349,8 @@ public final class ApplianceLinks {
                 .map(session -> new ConnectedAppliance(
                         session.serial(),
                         session.acceptedTickets().stream().sorted().toList(),
-                        session.hello().services(),
+                        requireNonNull(session.hello(), "filtered on its hello (never unset)")
+                                .services(),
                         session.since(),
                         session.remoteAddress()))
                 .sorted(java.util.Comparator.comparing(ConnectedAppliance::serial))

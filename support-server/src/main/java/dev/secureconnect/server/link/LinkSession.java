@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One appliance's link as the server holds it: who it is (from its certificate), where it connected from, its
@@ -20,9 +21,9 @@ final class LinkSession {
     private final Channel channel;
     private final String remoteAddress;
     private final Instant since;
-    private volatile Hello hello;
+    private volatile @Nullable Hello hello; // null until the first hello
     private volatile Set<String> acceptedTickets = Set.of();
-    private volatile Admission lastAdmission;
+    private volatile @Nullable Admission lastAdmission; // null until the first admission
     private volatile boolean registered;
     private final PublicKey key;
     /** The last audit checkpoint (JWS) taken from a hello, empty before the first. */
@@ -67,6 +68,7 @@ final class LinkSession {
         return since;
     }
 
+    @Nullable
     Hello hello() {
         return hello;
     }
@@ -79,6 +81,7 @@ final class LinkSession {
         return acceptedTickets;
     }
 
+    @Nullable
     Admission lastAdmission() {
         return lastAdmission;
     }

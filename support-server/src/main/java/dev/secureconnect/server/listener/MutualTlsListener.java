@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -266,7 +267,10 @@ public final class MutualTlsListener {
     }
 
     private void refused(
-            String peerAddress, String subject, CertificateRejectedException.Reason reason, String message) {
+            String peerAddress,
+            @Nullable String subject,
+            CertificateRejectedException.Reason reason,
+            @Nullable String message) {
         auditedRefusals.put(peerAddress, Boolean.TRUE);
         LOG.warn("{} handshake from {} refused ({}): {}", name, peerAddress, reason.label(), message);
         refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session stream relayed by this node: who, where, since when, and the bytes moved so far. The channels are held
@@ -28,8 +29,8 @@ public final class ActiveSession {
     private final Instant startedAt;
     private final Channel client;
     private final Channel applianceStream;
-    private volatile Relay relay;
-    private volatile String endReason;
+    private volatile @Nullable Relay relay; // null until the relay starts
+    private volatile @Nullable String endReason;
 
     ActiveSession(
             String id,
@@ -101,6 +102,7 @@ public final class ActiveSession {
     }
 
     /** Why the server ended the stream (e.g. its token was revoked), or null when it ended by itself. */
+    @Nullable
     String endReason() {
         return endReason;
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,7 @@ final class SessionAudit {
     void streamRefused(
             SessionAttempt attempt,
             String sessionId,
-            AccessToken token,
+            @Nullable AccessToken token,
             int status,
             String reason,
             boolean byAppliance) {
@@ -121,7 +122,12 @@ final class SessionAudit {
     }
 
     void refusedBeforeChecks(
-            String login, String source, String appliance, SessionRequest request, int status, String reason) {
+            String login,
+            String source,
+            @Nullable String appliance,
+            @Nullable SessionRequest request,
+            int status,
+            String reason) {
         LOG.warn("session stream of engineer {} from {} refused ({}): {}", login, source, status, reason);
         append(
                 Hold.WHILE_ROOM,
@@ -159,7 +165,8 @@ final class SessionAudit {
 
     /** The end of a relayed stream, and what its trailers or response headers say about the command or file. */
     void closed(ActiveSession session, Relay.Outcome outcome, Http2Headers response, long durationMs) {
-        String reason = session.endReason() != null ? session.endReason() : outcome.reason();
+        String ended = session.endReason();
+        String reason = ended != null ? ended : outcome.reason();
         LOG.info(
                 "session stream {} closed after {} ms: {} bytes to appliance {}, {} back ({})",
                 session.id(),
@@ -235,7 +242,7 @@ final class SessionAudit {
                 .detail("target", attempt.request().target());
     }
 
-    private static ServerAuditEvent.Builder withToken(ServerAuditEvent.Builder event, AccessToken token) {
+    private static ServerAuditEvent.Builder withToken(ServerAuditEvent.Builder event, @Nullable AccessToken token) {
         return token == null
                 ? event
                 : event.ticket(token.ticket()).detail("tokenId", token.id().toString());
@@ -253,7 +260,7 @@ final class SessionAudit {
                 .detail("target", session.request().target());
     }
 
-    private static String args(SessionRequest request) {
+    private static @Nullable String args(SessionRequest request) {
         try {
             return request.args().isEmpty() ? null : JSON.writeValueAsString(request.args());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -261,7 +268,7 @@ final class SessionAudit {
         }
     }
 
-    private static String text(Http2Headers headers, String name) {
+    private static @Nullable String text(@Nullable Http2Headers headers, String name) {
         CharSequence value = headers == null ? null : headers.get(name);
         return value == null ? null : value.toString();
     }

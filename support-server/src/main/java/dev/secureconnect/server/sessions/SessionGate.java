@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's checks on every session stream, and the opening and relaying of the stream on the appliance's link.
@@ -194,7 +195,7 @@ public final class SessionGate {
             if (source instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
                 guard.failed(inet.getAddress(), SourceFailure.TOKEN);
             }
-            throw refuse(attempt, sessionId, e.token().orElse(null), 403, e.getMessage(), false);
+            throw refuse(attempt, sessionId, e.token().orElse(null), 403, String.valueOf(e.getMessage()), false);
         }
         if (!token.engineer().equals(attempt.login())) {
             String message = "access token refused: it was issued to engineer " + token.engineer() + ", not to "
@@ -306,14 +307,19 @@ public final class SessionGate {
      * @param request what was asked, or null when it could not be read
      */
     public void refusedBeforeChecks(
-            String login, String source, String appliance, SessionRequest request, int status, String reason) {
+            String login,
+            String source,
+            @Nullable String appliance,
+            @Nullable SessionRequest request,
+            int status,
+            String reason) {
         audit.refusedBeforeChecks(login, source, appliance, request, status, reason);
     }
 
     private SessionRefusedException refuse(
             SessionAttempt attempt,
             String sessionId,
-            AccessToken token,
+            @Nullable AccessToken token,
             int status,
             String reason,
             boolean byAppliance) {

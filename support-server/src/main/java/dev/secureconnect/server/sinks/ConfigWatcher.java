@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class ConfigWatcher {
     private final ExportSinks sinks;
     private final ServerConfig started;
     private List<Sink> appliedSinks;
-    private Stamp seen;
+    private @Nullable Stamp seen; // null while the file cannot be read
     private boolean restartNoted;
 
     public ConfigWatcher(Path dir, ServerConfig started, ExportSinks sinks) {
@@ -73,7 +74,7 @@ public final class ConfigWatcher {
 
     /** What tells a changed file: its modification time and size. */
     private record Stamp(FileTime modified, long size) {
-        static Stamp of(Path file) {
+        static @Nullable Stamp of(Path file) {
             try {
                 return new Stamp(Files.getLastModifiedTime(file), Files.size(file));
             } catch (IOException e) {

@@ -25,6 +25,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** Makes the {@link Destination} a configured {@link Sink} describes; paths are relative to the server directory. */
 public final class Destinations {
@@ -105,12 +106,14 @@ public final class Destinations {
                         mail.host(),
                         mail.port(),
                         MailSecurity.valueOf(mail.security().toUpperCase(java.util.Locale.ROOT)),
-                        mail.from())
+                        requireNonNull(mail.from(), "an enabled mail section has its sender (checked at load)"))
                 .withTimeouts(mail.timeout(), mail.timeout());
         if (mail.user() != null) {
             String password = mail.passwordFile() == null
                     ? ""
-                    : secret(existing(mail.passwordFile(), "mail passwordFile"), "SMTP password");
+                    : secret(
+                            requireNonNull(existing(mail.passwordFile(), "mail passwordFile"), "checked above"),
+                            "SMTP password");
             settings = settings.withLogin(mail.user(), password);
         }
         Path ca = existing(mail.ca(), "mail ca");
@@ -128,7 +131,9 @@ public final class Destinations {
     }
 
     private Destination webhook(Sink sink) {
-        byte[] secret = secret(existing(sink.secretFile(), "secretFile"), "webhook secret")
+        byte[] secret = secret(
+                        requireNonNull(existing(sink.secretFile(), "secretFile"), "a webhook sink has its secretFile"),
+                        "webhook secret")
                 .getBytes(StandardCharsets.UTF_8);
         WebhookSettings settings = WebhookSettings.of(URI.create(sink.url().trim()), secret)
                 .withTimeouts(sink.connectTimeout(), sink.timeout());
@@ -137,7 +142,8 @@ public final class Destinations {
     }
 
     /** {@code path} resolved against the server directory, which must exist; null stays null. */
-    Path existing(String path, String field) {
+    @Nullable
+    Path existing(@Nullable String path, String field) {
         if (path == null) {
             return null;
         }

@@ -92,7 +92,7 @@ public final class ExportSinks implements AutoCloseable {
         List<String> wanted = sinks.stream().map(Sink::name).toList();
         for (String name : new ArrayList<>(running.keySet())) {
             if (!wanted.contains(name) || prepared.containsKey(name)) {
-                stop(running.remove(name));
+                stop(requireNonNull(running.remove(name), "a running sink's name"));
                 LOG.info("sink {} stopped ({})", name, wanted.contains(name) ? "configuration changed" : "removed");
             }
         }

@@ -3,6 +3,7 @@ package dev.secureconnect.server.sinks;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where one sink is in the audit log.
@@ -17,10 +18,10 @@ import java.time.Instant;
 public record SinkCursor(
         String name,
         long deliveredSeq,
-        Instant deliveredAt,
-        Instant failingSince,
-        String lastError,
-        Instant lastErrorAt) {
+        @Nullable Instant deliveredAt,
+        @Nullable Instant failingSince,
+        @Nullable String lastError,
+        @Nullable Instant lastErrorAt) {
 
     public SinkCursor {
         requireNonNull(name, "name");

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable cursors of the export sinks and the mail notifier ({@code sink_cursors}): per name, the last audit
@@ -55,9 +56,8 @@ public final class SinkCursors {
                 update.setLong(2, now);
                 update.setString(3, name);
                 update.setLong(4, seq);
-                update.executeUpdate();
+                return update.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -71,9 +71,8 @@ public final class SinkCursors {
                 update.setLong(2, now);
                 update.setLong(3, now);
                 update.setString(4, name);
-                update.executeUpdate();
+                return update.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -83,9 +82,8 @@ public final class SinkCursors {
             try (PreparedStatement update =
                     connection.prepareStatement("UPDATE sink_cursors SET failing_since = NULL WHERE name = ?")) {
                 update.setString(1, name);
-                update.executeUpdate();
+                return update.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -135,7 +133,7 @@ public final class SinkCursors {
                 instant(rs, "last_error_at"));
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         long millis = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }

@@ -106,7 +106,10 @@ final class SinkWorker implements Runnable {
                                 .orElseThrow(() -> new IllegalStateException("sink " + name + " has no cursor"));
                         delivered = OptionalLong.of(cursor.deliveredSeq());
                         if (cursor.failing() && outage.isEmpty()) {
-                            outage = Optional.of(new Outage(cursor.failingSince(), true, true));
+                            outage = Optional.of(new Outage(
+                                    requireNonNull(cursor.failingSince(), "a failing cursor has its start"),
+                                    true,
+                                    true));
                         }
                         LOG.info("sink {} ({}) delivering after record {}", name, target, delivered.getAsLong());
                     }

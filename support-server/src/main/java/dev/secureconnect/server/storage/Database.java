@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -258,7 +259,7 @@ public final class Database implements AutoCloseable {
         return DatabaseSettings.redact(firstLine);
     }
 
-    private static void closeQuietly(HikariDataSource pool) {
+    private static void closeQuietly(@Nullable HikariDataSource pool) {
         if (pool != null) {
             pool.close();
         }

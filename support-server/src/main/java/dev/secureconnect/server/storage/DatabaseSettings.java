@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the server's database is and how many connections the server may hold to it.
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
  * @param password the database password, or {@code null}; never printed
  * @param maximumPoolSize the most connections the pool opens, at least 1
  */
-public record DatabaseSettings(String url, String user, String password, int maximumPoolSize) {
+public record DatabaseSettings(
+        String url, @Nullable String user, @Nullable String password, int maximumPoolSize) {
 
     /** The SQLite file name inside the server directory. */
     public static final String SQLITE_FILE_NAME = "server.db";
@@ -49,7 +51,7 @@ public record DatabaseSettings(String url, String user, String password, int max
     }
 
     /** These settings with another user and password. */
-    public DatabaseSettings withCredentials(String newUser, String newPassword) {
+    public DatabaseSettings withCredentials(@Nullable String newUser, @Nullable String newPassword) {
         return new DatabaseSettings(url, newUser, newPassword, maximumPoolSize);
     }
 

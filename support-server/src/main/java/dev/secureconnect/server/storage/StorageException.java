@@ -1,5 +1,7 @@
 package dev.secureconnect.server.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The database could not be opened, migrated, read or written. The message is one line, safe to print to an
  * operator (it never contains a password); the driver's detail stays in the cause.
@@ -12,7 +14,7 @@ public class StorageException extends RuntimeException {
         super(message);
     }
 
-    public StorageException(String message, Throwable cause) {
+    public StorageException(@Nullable String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -3,6 +3,7 @@ package dev.secureconnect.server.tickets;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.tunnel.link.TicketNumber;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to an appliance quoting a ticket number on its link: accepted, or refused with a reason the appliance
@@ -11,7 +12,7 @@ import dev.secureconnect.tunnel.link.TicketNumber;
  * @param ticket the number quoted
  * @param refusal why it is refused, or {@code null} when accepted
  */
-public record Admission(TicketNumber ticket, Refusal refusal) {
+public record Admission(TicketNumber ticket, @Nullable Refusal refusal) {
 
     /** Why a quoted ticket is refused; {@link #reason()} is the text the appliance shows. */
     public enum Refusal {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Instant;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A support ticket.
@@ -21,12 +22,12 @@ import java.util.Locale;
 public record Ticket(
         TicketNumber number,
         String title,
-        String applianceSerial,
+        @Nullable String applianceSerial,
         Status status,
         Instant openedAt,
-        Instant closedAt,
+        @Nullable Instant closedAt,
         String openedBy,
-        String closedBy) {
+        @Nullable String closedBy) {
 
     /** Whether an appliance may still quote the ticket. */
     public enum Status {

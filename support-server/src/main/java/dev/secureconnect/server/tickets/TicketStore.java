@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +265,8 @@ public final class TicketStore {
         return stripped;
     }
 
-    private static void setNullable(PreparedStatement statement, int index, String value) throws SQLException {
+    private static void setNullable(PreparedStatement statement, int index, @Nullable String value)
+            throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.VARCHAR);
         } else {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An issued access token as the server records it: its claims, never the signed token.
@@ -20,10 +21,10 @@ public record StoredToken(
         String ticket,
         Instant issuedAt,
         Instant expiresAt,
-        String reason,
-        Instant revokedAt,
-        String revokedBy,
-        String revokeReason) {
+        @Nullable String reason,
+        @Nullable Instant revokedAt,
+        @Nullable String revokedBy,
+        @Nullable String revokeReason) {
 
     public StoredToken {
         requireNonNull(id, "id");

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,11 @@ public final class TokenIssuance {
      * @param lifetime null for {@link AccessToken#DEFAULT_LIFETIME}
      * @param reason free text, or null
      */
-    public record Request(String appliance, String ticket, Duration lifetime, String reason) {}
+    public record Request(
+            @Nullable String appliance,
+            @Nullable String ticket,
+            @Nullable Duration lifetime,
+            @Nullable String reason) {}
 
     /** A refused request: {@code forbidden} (403) or bad input (400), with a reason code and a one-line message. */
     public static final class Refused extends RuntimeException {
@@ -75,7 +80,7 @@ public final class TokenIssuance {
         private final boolean forbidden;
         private final String code;
 
-        Refused(boolean forbidden, String code, String message) {
+        Refused(boolean forbidden, String code, @Nullable String message) {
             super(message, null, false, false);
             this.forbidden = forbidden;
             this.code = code;
@@ -194,11 +199,11 @@ public final class TokenIssuance {
         return new Refused(true, code, message);
     }
 
-    private static Refused badInput(String code, String message) {
+    private static Refused badInput(String code, @Nullable String message) {
         return new Refused(false, code, message);
     }
 
-    private static String printable(String text) {
+    private static @Nullable String printable(@Nullable String text) {
         if (text == null) {
             return null;
         }
