@@ -6,6 +6,7 @@ import dev.secureconnect.events.EventType;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One audit record as it leaves the server: what every export format renders. The sequence number travels in every
@@ -28,11 +29,11 @@ public record ExportedEvent(
         Instant time,
         EventType type,
         String outcome,
-        String actor,
-        String applianceSerial,
-        String ticket,
-        String sessionId,
-        String sourceAddress,
+        @Nullable String actor,
+        @Nullable String applianceSerial,
+        @Nullable String ticket,
+        @Nullable String sessionId,
+        @Nullable String sourceAddress,
         Map<String, String> details,
         String hash) {
 
@@ -43,7 +44,7 @@ public record ExportedEvent(
         requireNonNull(time, "time");
         requireNonNull(type, "type");
         requireNonNull(outcome, "outcome");
-        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(details));
+        details = java.util.Collections.unmodifiableMap(new TreeMap<>(requireNonNull(details, "details")));
         requireNonNull(hash, "hash");
     }
 }

@@ -31,11 +31,11 @@ public record SessionEntry(
         Instant time,
         EventType type,
         String outcome,
-        String actor,
-        String applianceSerial,
-        String ticket,
-        String sessionId,
-        String sourceAddress,
+        @Nullable String actor,
+        @Nullable String applianceSerial,
+        @Nullable String ticket,
+        @Nullable String sessionId,
+        @Nullable String sourceAddress,
         Map<String, String> details) {
 
     public static final String SUCCESS = "success";

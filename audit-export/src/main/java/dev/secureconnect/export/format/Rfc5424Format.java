@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Syslog messages as RFC 5424 defines them:
@@ -139,14 +140,14 @@ public final class Rfc5424Format {
         return msg.toString();
     }
 
-    private static void append(StringBuilder msg, String name, String value) {
+    private static void append(StringBuilder msg, String name, @Nullable String value) {
         if (value != null) {
             msg.append(' ').append(name).append('=').append(value);
         }
     }
 
     /** PRINTUSASCII (33–126) only, at most {@code max} characters; the nil value {@code -} when empty. */
-    static String printable(String value, int max) {
+    static String printable(@Nullable String value, int max) {
         if (value == null || value.isEmpty()) {
             return "-";
         }

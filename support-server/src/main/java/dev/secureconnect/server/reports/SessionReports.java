@@ -46,9 +46,6 @@ public final class SessionReports {
         return renderer.render(report, format);
     }
 
-    // SessionEntry (session-reports) takes null for a fact the record does not have, as its javadoc says, but its
-    // components are not annotated @Nullable yet: the event's nullable actor, appliance, ticket, session and source
-    @SuppressWarnings("NullAway")
     static SessionEntry entry(ServerAuditRecord record) {
         ServerAuditEvent event = record.event();
         return new SessionEntry(

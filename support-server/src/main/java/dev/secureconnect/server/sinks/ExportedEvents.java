@@ -37,9 +37,6 @@ public final class ExportedEvents {
                         .orElse(Map.of()));
     }
 
-    // ExportedEvent (audit-export) takes null for a fact the record does not have (each format leaves it out), but its
-    // components are not annotated @Nullable yet: the event's nullable actor, appliance, ticket, session and source
-    @SuppressWarnings("NullAway")
     private static ExportedEvent of(ServerAuditRecord record, Map<String, String> more) {
         ServerAuditEvent event = record.event();
         Map<String, String> details = event.details();
