@@ -29,6 +29,7 @@ import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.TotpSecretKey;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.link.ApplianceListener;
+import dev.secureconnect.server.listener.TicketKeyFile;
 import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.sessions.ActiveSessions;
 import dev.secureconnect.server.sessions.SessionGate;
@@ -159,21 +160,20 @@ public final class ServerDaemon implements AutoCloseable {
                             clock,
                             tokens::revokedUnexpired)
                     .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock));
-            this.applianceListener = new ApplianceListener(
-                            keys,
-                            trust,
-                            tls.handshakeTimeout(),
-                            tls.tlsProvider(),
-                            limits,
-                            blocks,
-                            links,
-                            audit,
-                            blocking)
-                    .bind(
-                            boss,
-                            workers,
-                            config.applianceListener().host(),
-                            config.applianceListener().port());
+            ApplianceListener appliancesIn = new ApplianceListener(
+                    keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), limits, blocks, links, audit, blocking);
+            TicketKeyFile ticketKeys = TicketKeyFile.in(dir, clock);
+            appliancesIn.resumeSessionsWith(ticketKeys); // before it listens: sessions made before a restart resume
+            timers.scheduleWithFixedDelay(
+                    () -> watch("TLS session ticket keys to rotate", () -> appliancesIn.resumeSessionsWith(ticketKeys)),
+                    1,
+                    1,
+                    TimeUnit.HOURS);
+            this.applianceListener = appliancesIn.bind(
+                    boss,
+                    workers,
+                    config.applianceListener().host(),
+                    config.applianceListener().port());
             EngineerStore engineers =
                     new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults());
             AccessTokenVerifier verifier = AccessTokenVerifier.builder()

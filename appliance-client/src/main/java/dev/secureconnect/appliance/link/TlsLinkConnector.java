@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * the CA, its role and its name — the host of {@code server} in {@code appliance.json}), ALPN
  * {@code secureconnect/1}, and only once the handshake is done the HTTP/2 server side of the link
  * ({@link LinkCodecs#installApplianceSide}). What happens is reported to {@link Events} on the link's event loop.
+ *
+ * <p>One TLS context for the life of the process: the JDK keeps the session tickets the server sends in it (by host
+ * and port), and a redial offers the last one, so that after a server restart the appliance resumes its session
+ * (no certificates nor RSA signatures; a fresh ECDHE exchange) instead of making a full handshake, if the server
+ * still holds the ticket's key. The server checks a resumed session's certificate against its CRL again.
  */
 final class TlsLinkConnector implements LinkConnector {
 
@@ -146,13 +152,16 @@ final class TlsLinkConnector implements LinkConnector {
                 return;
             }
             String identity;
+            SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
             try {
-                identity = SslContexts.peerIdentity(
-                                ctx.pipeline().get(SslHandler.class).engine().getSession())
-                        .describe();
+                identity = SslContexts.peerIdentity(session).describe();
             } catch (SSLException | RuntimeException e) {
                 identity = "server " + server.host();
             }
+            log.debug(
+                    "TLS with {}: {}",
+                    server,
+                    SslContexts.resumed(session) ? "resumed the last session" : "full handshake");
             LinkCodecs.installApplianceSide(ctx.pipeline(), settings, streams.get());
             ctx.pipeline().addLast("errors", new LinkErrors(events));
             events.up(ctx.channel(), identity);

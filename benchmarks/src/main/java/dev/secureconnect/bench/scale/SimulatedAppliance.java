@@ -24,6 +24,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * ticket: dial the server (mutual TLS, ALPN {@value LinkProtocol#ALPN}, the appliance side of the link from
  * {@link LinkCodecs}), answer {@code GET /v1/hello} with its hello and keep it open, take {@code POST /v1/admission}
  * and {@code POST /v1/revocations}, and when the link drops dial again after {@link Backoff}'s full-jitter
- * back-off (the appliance default, 1 s doubling to 60 s; reset once a ticket is accepted). All on one event loop.
+ * back-off (the appliance default, 1 s doubling to 60 s; reset once a ticket is accepted). Its TLS context lives as
+ * long as it does, so a redial offers the session of the last link, as the appliance's does. All on one event loop.
  */
 final class SimulatedAppliance {
 
@@ -169,6 +171,11 @@ final class SimulatedAppliance {
             if (!LinkProtocol.ALPN.equals(protocol)) {
                 ctx.close();
                 return;
+            }
+            counts.handshakes.incrementAndGet();
+            if (SslContexts.resumed(
+                    ctx.pipeline().get(SslHandler.class).engine().getSession())) {
+                counts.resumed.incrementAndGet();
             }
             LinkCodecs.installApplianceSide(
                     ctx.pipeline(), LinkSettings.DEFAULT, new ChannelInitializer<Http2StreamChannel>() {

@@ -38,12 +38,18 @@ import org.jspecify.annotations.Nullable;
  * calls {@link #resumeClientTrusted} / {@link #resumeServerTrusted} once such a handshake is done, and the peer's
  * chain goes through the same checks against the CRL as it is now (the server's name was verified when the session
  * was made, and the JDK resumes a session only with the host and port it was made for). A refused session is
- * invalidated so that it is not offered again. A second full handshake on a connection (TLS 1.2 renegotiation) is
+ * invalidated so that it is not offered again; an accepted one is marked ({@link SslContexts#resumed}). A second full handshake on a connection (TLS 1.2 renegotiation) is
  * refused: a peer cannot swap its certificate on an open connection.
  */
 final class PeerTrustManager extends X509ExtendedTrustManager implements ResumableX509ExtendedTrustManager {
 
     private static final String UNKNOWN_PEER = "unknown";
+
+    /**
+     * The session value that marks a session resumed and checked again ({@link SslContexts#resumed}); set once the
+     * resumption's checks passed.
+     */
+    static final String RESUMED = "dev.secureconnect.tls.resumed";
 
     private final TrustMaterial trust;
     /** The roles accepted, in the enum's order. */
@@ -196,6 +202,9 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
                 verifyHostName(chain, authType, engine, identity);
             }
             requireAllowedCipherSuite(engine, resumed);
+            if (resumed && engine != null) {
+                engine.getSession().putValue(RESUMED, Boolean.TRUE);
+            }
         } catch (CertificateRejectedException e) {
             if (resumed && engine != null) {
                 engine.getSession().invalidate();

@@ -12,6 +12,8 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSslContext;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
@@ -55,6 +57,9 @@ public final class SslContexts {
 
     /** The roles a listener may accept from its clients, as messages list them. */
     private static final String LEAF_ROLES = "appliance, engineer, api-client or server";
+
+    /** The longest a TLS 1.3 session ticket may be used (RFC 8446, section 4.6.1). */
+    private static final Duration MAX_TICKET_LIFETIME = Duration.ofDays(7);
 
     private SslContexts() {}
 
@@ -240,6 +245,45 @@ public final class SslContexts {
     }
 
     /**
+     * Makes a listener seal its TLS session tickets with {@code keys} — the first seals new tickets, every one opens
+     * them (a ticket opened with another than the first is replaced by a new one) — and keep a session resumable for
+     * {@code lifetime}, so that a client can resume a session made before the listener's process restarted. Call
+     * again to rotate; connections in progress are not disturbed.
+     *
+     * <p>BoringSSL only: the JDK's listener seals its tickets with a key of its own making, kept in memory, that
+     * cannot be set ({@code jdk.tls.server.enableSessionTicketExtension}); there its sessions resume until the process
+     * ends, and this returns false. A resumed session is checked as a new one is (the peer's chain against the CRL as
+     * it is now, its role, the cipher suite: {@link PeerTrustManager}). BoringSSL resumes TLS 1.3 sessions with
+     * {@code psk_dhe_ke} only (it does not implement {@code psk_ke}), so a resumed TLS 1.3 connection has a fresh
+     * ECDHE exchange: whoever learns a ticket key can resume sessions with it but not read recorded traffic.
+     *
+     * @param listener a listener's context, from {@link #server}
+     * @param keys at least one key, the newest first
+     * @param lifetime how long a session stays resumable after its full handshake: at least a second, at most 7 days
+     *     (RFC 8446); no longer than the keys it is sealed with are kept
+     * @return true when the listener now uses {@code keys}; false on the JDK's TLS
+     */
+    public static boolean useSessionTicketKeys(SslContext listener, List<SessionTicketKey> keys, Duration lifetime) {
+        requireServer(listener);
+        if (requireNonNull(keys, "keys").isEmpty()) {
+            throw new IllegalArgumentException("keys: [] (expected: at least one)");
+        }
+        requireNonNull(lifetime, "lifetime");
+        if (lifetime.toSeconds() < 1 || lifetime.compareTo(MAX_TICKET_LIFETIME) > 0) {
+            throw new IllegalArgumentException("lifetime: " + lifetime + " (expected: >= PT1S and <= PT168H)");
+        }
+        if (provider(listener) != TlsProvider.OPENSSL
+                || !(listener.sessionContext() instanceof OpenSslSessionContext sessions)) {
+            return false;
+        }
+        sessions.setTicketKeys(keys.stream()
+                .map(key -> new OpenSslSessionTicketKey(key.namePart(), key.hmacPart(), key.aesPart()))
+                .toArray(OpenSslSessionTicketKey[]::new));
+        sessions.setSessionTimeout((int) lifetime.toSeconds());
+        return true;
+    }
+
+    /**
      * Who the peer of a finished handshake is, read from its certificate: the appliance's serial, the engineer's
      * login, the server's names.
      *
@@ -251,6 +295,16 @@ public final class SslContexts {
             throw new SSLPeerUnverifiedException("the peer presented no X.509 certificate");
         }
         return CertificateIdentity.of(leaf);
+    }
+
+    /**
+     * Whether the handshake that made {@code session} resumed an earlier session (a TLS 1.3 ticket, a TLS 1.2
+     * session id or ticket) instead of a full handshake with certificates and signatures; ask once the handshake is
+     * done. On both providers, and on listeners and clients alike: a resumption is what the trust manager checked
+     * again, see {@link PeerTrustManager}.
+     */
+    public static boolean resumed(SSLSession session) {
+        return Boolean.TRUE.equals(requireNonNull(session, "session").getValue(PeerTrustManager.RESUMED));
     }
 
     // ---- internals ---------------------------------------------------------------------------------------------

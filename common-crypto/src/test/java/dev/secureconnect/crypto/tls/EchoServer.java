@@ -37,7 +37,8 @@ final class EchoServer implements AutoCloseable {
             CertificateIdentity peer,
             String protocol,
             String cipherSuite,
-            String applicationProtocol) {
+            String applicationProtocol,
+            boolean resumed) {
         boolean succeeded() {
             return failure == null;
         }
@@ -48,6 +49,11 @@ final class EchoServer implements AutoCloseable {
     private final Channel listener;
 
     EchoServer(SslContext context) {
+        this(context, 0);
+    }
+
+    /** A listener on {@code port} of 127.0.0.1 (0: an ephemeral one), e.g. the port of a listener just closed. */
+    EchoServer(SslContext context, int port) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -61,8 +67,10 @@ final class EchoServer implements AutoCloseable {
                     }
                 });
         try {
-            listener =
-                    bootstrap.bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+            listener = bootstrap
+                    .bind(InetAddress.getLoopbackAddress(), port)
+                    .sync()
+                    .channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -107,14 +115,19 @@ final class EchoServer implements AutoCloseable {
                     try {
                         peer = SslContexts.peerIdentity(session);
                     } catch (Exception e) {
-                        handshakes.add(new Handshake(e, null, null, null, null));
+                        handshakes.add(new Handshake(e, null, null, null, null, false));
                         ctx.close();
                         return;
                     }
                     handshakes.add(new Handshake(
-                            null, peer, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol()));
+                            null,
+                            peer,
+                            session.getProtocol(),
+                            session.getCipherSuite(),
+                            ssl.applicationProtocol(),
+                            SslContexts.resumed(session)));
                 } else {
-                    handshakes.add(new Handshake(completion.cause(), null, null, null, null));
+                    handshakes.add(new Handshake(completion.cause(), null, null, null, null, false));
                 }
             }
             ctx.fireUserEventTriggered(event);

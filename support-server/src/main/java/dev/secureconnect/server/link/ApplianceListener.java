@@ -3,6 +3,7 @@ package dev.secureconnect.server.link;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
+import dev.secureconnect.crypto.tls.SessionTicketKey;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
@@ -10,6 +11,7 @@ import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.listener.MutualTlsListener;
+import dev.secureconnect.server.listener.TicketKeyFile;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkProtocol;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,8 @@ public final class ApplianceListener {
     private final ApplianceLinks links;
     private final MutualTlsListener listener;
     private final Http2Connections.ResetLimit resets;
+    /** The ticket keys last set on the listener; null before {@link #resumeSessionsWith}. */
+    private @Nullable List<SessionTicketKey> ticketKeys;
 
     public ApplianceListener(
             KeyMaterial keys,
@@ -99,6 +104,28 @@ public final class ApplianceListener {
                 audit,
                 blocking,
                 this::connected);
+    }
+
+    /**
+     * Makes appliances' TLS sessions resumable across a restart of the server: the listener seals its session tickets
+     * with the keys of {@code tickets}, rotated as it says. Call at start and then now and then (hourly): the keys
+     * are set again only when they changed. On the JDK's TLS, whose ticket key cannot be set, it logs once that
+     * sessions will not resume after a restart and leaves the file alone.
+     */
+    public synchronized void resumeSessionsWith(TicketKeyFile tickets) {
+        if (listener.provider() != TlsProvider.OPENSSL) {
+            if (ticketKeys == null) {
+                ticketKeys = List.of();
+                LOG.info("appliance listener on the JDK's TLS (tls.provider: jdk): TLS sessions resume until the server"
+                        + " stops, not after a restart (its ticket key cannot be set; BoringSSL's can)");
+            }
+            return;
+        }
+        List<SessionTicketKey> keys = tickets.current();
+        if (!keys.equals(ticketKeys)) {
+            listener.useSessionTicketKeys(keys, TicketKeyFile.SESSION_LIFETIME);
+            ticketKeys = keys;
+        }
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
+import dev.secureconnect.crypto.tls.SessionTicketKey;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
@@ -257,6 +258,21 @@ public final class MutualTlsListener {
     private void endHalfOpen(InetAddress source) {
         halfOpen.decrementAndGet();
         halfOpenBySource.computeIfPresent(source, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    /**
+     * Seals the listener's TLS session tickets with {@code keys} (the newest first), sessions resumable for
+     * {@code lifetime}: see {@link SslContexts#useSessionTicketKeys}.
+     *
+     * @return false if the listener runs on the JDK's TLS, whose ticket key cannot be set
+     */
+    public boolean useSessionTicketKeys(List<SessionTicketKey> keys, Duration lifetime) {
+        return SslContexts.useSessionTicketKeys(sslContext, keys, lifetime);
+    }
+
+    /** The TLS implementation the listener runs on: {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}. */
+    public TlsProvider provider() {
+        return SslContexts.provider(sslContext);
     }
 
     /** The peer's {@code host:port}, as logs and audit events name it. */
