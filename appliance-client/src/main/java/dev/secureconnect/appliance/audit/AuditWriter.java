@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a batch cannot be written, the events that must not be lost ({@code retried}) are held in the
  * {@link AuditSpill} file, in order, each forced to disk, after an {@code audit.degraded} record (the outage's first
- * failure); the others fail at once. They are tried again with back-off, ahead of anything submitted later, and go into
+ * failure); the others fail at once. They are tried again with back-off (and at once when a record arrives, so that
+ * it is held without waiting), ahead of anything submitted later, and go into
  * the log together with {@code audit.recovered} in one batch; only then are they cut from the spill file. Records held
  * by a process killed before that are appended by the next one (those the log already holds, by their
  * {@code spillId}, are dropped instead). Once the spill file reaches its bound, or cannot be written, the backlog-full
@@ -174,10 +176,14 @@ final class AuditWriter {
     private void run() {
         int failures = 0;
         boolean stopping = false;
+        @Nullable Pending woken = null;
         try {
             while (true) {
                 List<Pending> fresh = new ArrayList<>();
-                if (waiting.isEmpty()) {
+                if (woken != null) {
+                    fresh.add(woken);
+                    woken = null;
+                } else if (waiting.isEmpty()) {
                     Pending first = queue.take();
                     if (first == STOP) {
                         return;
@@ -206,7 +212,14 @@ final class AuditWriter {
                         closeHeld(e);
                         return;
                     }
-                    Thread.sleep(retry.next(failures).toMillis());
+                    // the next try: after the back-off, or at once when a record arrives (held without waiting)
+                    Pending next = queue.poll(retry.next(failures).toMillis(), TimeUnit.MILLISECONDS);
+                    if (next == STOP) {
+                        stopping = true; // one more try, then stop
+                    } else {
+                        woken = next;
+                    }
+                    continue;
                 }
                 if (stopping) {
                     return;
