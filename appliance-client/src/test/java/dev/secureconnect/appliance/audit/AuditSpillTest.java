@@ -143,6 +143,9 @@ class AuditSpillTest {
         assertThat(lastHeld).isEqualTo(ACKNOWLEDGED_BEFORE_KILL);
         int held = ApplianceAuditLog.held(directory).size();
         assertThat(held).isGreaterThan(ACKNOWLEDGED_BEFORE_KILL + 1);
+        ApplianceCli.Result degraded = ApplianceCli.run("audit", "status", "--dir", dir.toString());
+        assertThat(degraded.exitCode()).isEqualTo(1);
+        assertThat(degraded.out()).startsWith("audit: degraded: " + held + " record(s) held in ");
 
         Files.delete(directory.auditFile());
         Files.move(aside, directory.auditFile());
@@ -165,6 +168,8 @@ class AuditSpillTest {
         }
         assertThat(ApplianceCli.ok("audit", "verify", "--dir", dir.toString()).out())
                 .contains("is intact");
+        assertThat(ApplianceCli.ok("audit", "status", "--dir", dir.toString()).out())
+                .isEqualTo("audit: ok\n");
     }
 
     /** A crash after the held records were appended but before they were cut from the spill file. */
