@@ -2,12 +2,9 @@ package dev.secureconnect.appliance.audit;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.crypto.files.SpillFile;
-import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The records that follow an action ({@code stream.closed}, {@code command.run}, refusals, …) held while
@@ -71,35 +67,8 @@ final class AuditSpill {
         }
     }
 
-    /** A held record as it is written: the event's fields, its id and when it was held. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({
-        "id",
-        "spilledAt",
-        "eventId",
-        "actor",
-        "ticket",
-        "session",
-        "target",
-        "outcome",
-        "reason",
-        "bytesToService",
-        "bytesFromService",
-        "details"
-    })
-    private record Line(
-            String id,
-            String spilledAt,
-            int eventId,
-            String actor,
-            @Nullable String ticket,
-            @Nullable String session,
-            @Nullable String target,
-            @Nullable String outcome,
-            @Nullable String reason,
-            @Nullable Long bytesToService,
-            @Nullable Long bytesFromService,
-            @Nullable Map<String, Object> details) {}
+    /** A held record as it is written: its id, when it was held, and the event (its type by name). */
+    private record Line(String id, String spilledAt, ApplianceAuditEvent event) {}
 
     private final SpillFile lines;
     private final List<Held> held = new ArrayList<>();
@@ -179,20 +148,7 @@ final class AuditSpill {
     }
 
     private static Line encode(Held record) {
-        ApplianceAuditEvent event = record.event();
-        return new Line(
-                record.id(),
-                record.spilledAt().toString(),
-                event.type().id(),
-                event.actor(),
-                event.ticket(),
-                event.session(),
-                event.target(),
-                event.outcome(),
-                event.reason(),
-                event.bytesToService(),
-                event.bytesFromService(),
-                event.details());
+        return new Line(record.id(), record.spilledAt().toString(), record.event());
     }
 
     private static List<Held> decode(List<byte[]> lines, Path file) {
@@ -200,20 +156,7 @@ final class AuditSpill {
         for (int i = 0; i < lines.size(); i++) {
             try {
                 Line line = Json.COMPACT.readValue(lines.get(i), Line.class);
-                records.add(new Held(
-                        line.id(),
-                        Instant.parse(line.spilledAt()),
-                        new ApplianceAuditEvent(
-                                EventType.byId(line.eventId()),
-                                line.actor(),
-                                line.ticket(),
-                                line.session(),
-                                line.target(),
-                                line.outcome(),
-                                line.reason(),
-                                line.bytesToService(),
-                                line.bytesFromService(),
-                                line.details() == null ? Map.of() : line.details())));
+                records.add(new Held(line.id(), Instant.parse(line.spilledAt()), line.event()));
             } catch (IOException | RuntimeException e) {
                 throw new ApplianceException(
                         file + " line " + (i + 1) + " is not a held audit record (" + e.getMessage()
