@@ -448,17 +448,19 @@ public enum EventType {
             1930,
             "audit.degraded",
             Severity.ERROR,
-            "the server could not commit an audit record (database locked, full or down): new sessions, logins and"
-                    + " tokens are refused, and the records of what already happened are held in the fsynced spill"
-                    + " file until the database is back; written first into the spill file, appended with it",
+            "the audit log cannot be written (on the server the database cannot commit: locked, full or down; on the"
+                    + " appliance audit.log cannot be appended: full or read-only file system): new sessions (on the"
+                    + " server also logins and tokens) are refused, and the records of what already happened are held"
+                    + " in the fsynced spill file until the log is back; written first into the spill file, appended"
+                    + " with it",
             "error",
             "spilled"),
     AUDIT_RECOVERED(
             1931,
             "audit.recovered",
             Severity.NOTICE,
-            "the audit log commits again: the spilled records were appended, in order, just before this one (each"
-                    + " with spilledAt, the time it was spilled)",
+            "the audit log commits again (server or appliance): the spilled records were appended, in order, just"
+                    + " before this one (each with spilledAt, the time it was spilled)",
             "appended",
             "unrecorded",
             "degradedFor");

@@ -1,7 +1,10 @@
 package dev.secureconnect.appliance.audit;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.FileLocks;
 import dev.secureconnect.appliance.internal.Json;
@@ -22,9 +25,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code DIR/audit.log}: append-only JSON lines, SHA-256 hash-chained. Appends hold {@code DIR/.audit.lock}, so the
@@ -33,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  * lines cut off the end.
  *
  * <p>Two ways to append: {@link #append} writes on the caller's thread (the admin commands), {@link #submit} and
- * {@link #submitRetried} hand the record to this log's writer thread and return at once (the daemon, whose event loop
- * never waits for the disk). The writer commits what has queued up as one group: one lock, one write, one fsync and
+ * {@link #submitRetried} hand the record to the daemon's log's writer thread ({@link #open}) and return at once (the
+ * daemon, whose event loop never waits for the disk). The writer commits what has queued up as one group: one lock, one write, one fsync and
  * one {@code audit.head} for the whole batch; each record's future completes once it is durable. A batch that cannot
  * be written is cut back off the log, so it is either all there or not at all.
  *
@@ -48,26 +56,59 @@ public final class ApplianceAuditLog implements AuditSink {
         static final Head EMPTY = new Head(0, HashChain.GENESIS);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApplianceAuditLog.class);
+
     /** More than any record's line: reasons are cut to one short line. */
     private static final int TAIL_BYTES = 64 * 1024;
 
-    /** How many records that must follow an action may wait for a log that cannot be written (see {@link #submitRetried}). */
-    static final int DEFAULT_BACKLOG_LIMIT = 10_000;
     /** The most records committed as one group. */
     private static final int MAX_BATCH = 512;
 
     private final ApplianceDirectory directory;
     private final Clock clock;
-    private final AuditWriter writer;
+    /** The daemon's writer thread; none for the admin commands, which append on their own thread. */
+    private final @Nullable AuditWriter writer;
 
+    /** The admin commands' log: every record is appended on the caller's thread. */
     public ApplianceAuditLog(ApplianceDirectory directory, Clock clock) {
-        this(directory, clock, DEFAULT_BACKLOG_LIMIT, AuditWriter.RETRY);
-    }
-
-    ApplianceAuditLog(ApplianceDirectory directory, Clock clock, int backlogLimit, Backoff retry) {
         this.directory = directory;
         this.clock = clock;
-        this.writer = new AuditWriter(this::write, backlogLimit, retry, MAX_BATCH);
+        this.writer = null;
+    }
+
+    private ApplianceAuditLog(ApplianceDirectory directory, Clock clock, AuditSpill spill, Backoff retry) {
+        this.directory = directory;
+        this.clock = clock;
+        this.writer = new AuditWriter(this::write, spill, this::spillIds, clock, retry, MAX_BATCH);
+    }
+
+    /** A daemon's log whose spill file holds at most {@code spillMaxRecords} records (and 16 MiB). */
+    ApplianceAuditLog(ApplianceDirectory directory, Clock clock, int spillMaxRecords, Backoff retry) {
+        this(
+                directory,
+                clock,
+                AuditSpill.open(
+                        directory.auditSpillFile(), spillMaxRecords, ApplianceConfig.Audit.DEFAULT.spillMaxBytes()),
+                retry);
+    }
+
+    /**
+     * The daemon's log: records go through its writer thread ({@link #submit}, {@link #submitRetried}), and those
+     * that follow an action are held in {@code DIR/run/audit-spill.jsonl} while the log cannot be written. Records
+     * the file holds from a daemon that was killed are appended now, on the writer thread, before anything else.
+     *
+     * @throws ApplianceException if the spill file cannot be read
+     */
+    public static ApplianceAuditLog open(ApplianceDirectory directory, Clock clock, ApplianceConfig.Audit settings) {
+        AuditSpill spill =
+                AuditSpill.open(directory.auditSpillFile(), settings.spillMaxRecords(), settings.spillMaxBytes());
+        ApplianceAuditLog log = new ApplianceAuditLog(directory, clock, spill, AuditWriter.RETRY);
+        if (spill.size() > 0) {
+            LOG.warn(
+                    "{} holds {} audit record(s) not yet in the audit log: appending them", spill.file(), spill.size());
+        }
+        requireNonNull(log.writer).replayHeld();
+        return log;
     }
 
     @Override
@@ -82,37 +123,83 @@ public final class ApplianceAuditLog implements AuditSink {
 
     /**
      * Appends on the writer thread without waiting: the future completes once the record is durable, or fails when
-     * it cannot be written now (it is then not retried: what it was to allow must not happen).
+     * it cannot be written now (it is then not retried: what it was to allow must not happen). The admin commands' log
+     * appends on the caller's thread.
      */
     @Override
     public CompletableFuture<ApplianceAuditRecord> submit(ApplianceAuditEvent event) {
-        return writer.submit(event, false);
+        return writer == null ? appendNow(event) : writer.submit(event, false);
     }
 
     /**
      * Appends on the writer thread, retrying with back-off until it is durable, in order with the records submitted
      * after it: for a record that follows an action already done ({@code stream.closed}), which must never be lost.
-     * While the log cannot be written such records wait in memory; past the backlog limit the
-     * {@link #whenBacklogFull} action runs (once per outage).
+     * While the log cannot be written such records are held in the spill file (see {@link AuditWriter}); once it is
+     * full the {@link #whenBacklogFull} action runs (once per outage). The admin commands' log appends on the
+     * caller's thread and does not retry.
      */
     @Override
     public CompletableFuture<ApplianceAuditRecord> submitRetried(ApplianceAuditEvent event) {
-        return writer.submit(event, true);
+        return writer == null ? appendNow(event) : writer.submit(event, true);
     }
 
-    /** What to do when too many records wait for the log (the daemon closes every session: none may go unaudited). */
+    private CompletableFuture<ApplianceAuditRecord> appendNow(ApplianceAuditEvent event) {
+        try {
+            return CompletableFuture.completedFuture(append(event));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * What to do when the spill file is full or cannot be written (the daemon closes every session: none may go
+     * unaudited).
+     */
     public void whenBacklogFull(Runnable action) {
-        writer.whenBacklogFull(action);
+        if (writer != null) {
+            writer.whenBacklogFull(action);
+        }
     }
 
-    /** Records waiting for the writer thread. */
+    /** Records submitted and not yet in the log. */
     public int backlog() {
-        return writer.backlog();
+        return writer == null ? 0 : writer.backlog();
     }
 
-    /** Stops the writer thread once what was submitted is written, waiting at most {@code timeout}. */
+    /**
+     * Stops the writer thread once what was submitted is written, waiting at most {@code timeout}; what is still held
+     * then stays in the spill file for the next start.
+     */
     public void close(Duration timeout) {
-        writer.close(timeout);
+        if (writer != null) {
+            writer.close(timeout);
+        }
+    }
+
+    /**
+     * The records held in {@code DIR/run/audit-spill.jsonl}, oldest first, read without changing the file (whether
+     * or not a daemon runs): empty while the audit log is written.
+     */
+    public static List<HeldRecord> held(ApplianceDirectory directory) {
+        return AuditSpill.read(directory.auditSpillFile()).stream()
+                .map(held ->
+                        new HeldRecord(held.spilledAt(), held.event().type().eventName()))
+                .toList();
+    }
+
+    /** A record held in the spill file: when and which event. */
+    public record HeldRecord(java.time.Instant spilledAt, String event) {}
+
+    /** The {@code spillId}s of the records in the log: the held records already appended. */
+    private Set<String> spillIds() {
+        Set<String> ids = new HashSet<>();
+        for (ApplianceAuditRecord record : records()) {
+            Map<String, Object> details = record.details();
+            if (details != null && details.get(AuditSpill.SPILL_ID) instanceof String id) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     /**

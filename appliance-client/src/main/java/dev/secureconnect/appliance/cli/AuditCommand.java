@@ -29,7 +29,12 @@ import picocli.CommandLine.Option;
         name = "audit",
         description = "Lists the appliance's own audit log: every admin action and every link and"
                 + " stream event, so you can see what support did.",
-        subcommands = {AuditCommand.Verify.class, AuditReportCommands.Report.class, AuditReportCommands.Sessions.class})
+        subcommands = {
+            AuditCommand.Verify.class,
+            AuditCommand.Status.class,
+            AuditReportCommands.Report.class,
+            AuditReportCommands.Sessions.class
+        })
 final class AuditCommand implements Callable<Integer> {
 
     private final Console console;
@@ -146,5 +151,42 @@ final class AuditCommand implements Callable<Integer> {
             console.out().println("audit log " + directory.auditFile() + " is intact: " + verified);
             return 0;
         }
+    }
+
+    @Command(
+            name = "status",
+            description = "Says whether the audit log is written (ok) or degraded: records held in the"
+                    + " daemon's spill file (run/audit-spill.jsonl) because audit.log could not be written. Exit 1 while"
+                    + " degraded.")
+    static final class Status implements Callable<Integer> {
+        private final Console console;
+
+        @Mixin
+        DirOption dir;
+
+        Status(Console console) {
+            this.console = console;
+        }
+
+        @Override
+        public Integer call() {
+            String line = describe(dir.open());
+            console.out().println(line);
+            return line.equals(OK) ? 0 : 1;
+        }
+    }
+
+    static final String OK = "audit: ok";
+
+    /** {@code audit: ok}, or {@code audit: degraded: …} with what the spill file holds since when. */
+    static String describe(ApplianceDirectory directory) {
+        List<ApplianceAuditLog.HeldRecord> held = ApplianceAuditLog.held(directory);
+        if (held.isEmpty()) {
+            return OK;
+        }
+        boolean full = held.size() >= directory.config().audit().spillMaxRecords();
+        return "audit: degraded: " + held.size() + " record(s) held in " + directory.auditSpillFile() + " since "
+                + held.get(0).spilledAt() + (full ? " (full: sessions closed)" : "")
+                + "; the daemon appends them once audit.log can be written";
     }
 }

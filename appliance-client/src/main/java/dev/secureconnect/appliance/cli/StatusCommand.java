@@ -57,6 +57,11 @@ final class StatusCommand implements Callable<Integer> {
     /** What support may use besides services: the token key, the commands, the folders (read from DIR). */
     static List<String> access(ApplianceDirectory directory) {
         List<String> lines = new ArrayList<>();
+        try {
+            lines.add("audit:         " + AuditCommand.describe(directory).substring("audit: ".length()));
+        } catch (ApplianceException e) {
+            lines.add("audit:         unreadable: " + e.getMessage());
+        }
         lines.add("token key:     "
                 + (TokenKeys.pinned(directory)
                         ? "pinned (" + directory.tokenKeysFile().getFileName() + ")"

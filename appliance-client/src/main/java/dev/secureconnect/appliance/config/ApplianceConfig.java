@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  *                   "key": "tls/key.pem", "chain": "tls/chain.pem", "ca": "tls/ca.pem" },
  *   "tls"       : { "provider": "auto" },               // auto (default) | openssl (BoringSSL) | jdk
  *   "audit"     : { "checkpointEvery": 1000,            // sign the audit log's head after this many records
- *                   "checkpointInterval": "1m" }        // or when an unsigned record is older than this
+ *                   "checkpointInterval": "1m",         // or when an unsigned record is older than this
+ *                   "spillMaxRecords": 10000,           // records held while audit.log cannot be written, at most
+ *                   "spillMaxBytes": 16777216 }         // (or bytes) before every session is closed
  * }
  * }</pre>
  */
@@ -198,14 +200,24 @@ public record ApplianceConfig(
     }
 
     /**
-     * The audit log's signed checkpoints (see {@code AuditCheckpoints}).
+     * The audit log's signed checkpoints (see {@code AuditCheckpoints}) and its spill file (see {@code AuditSpill}).
      *
      * @param checkpointEvery sign the log's head after this many records, default 1000
      * @param checkpointInterval or when a record is unsigned and the last checkpoint older than this, default 1m
+     * @param spillMaxRecords the most records held in {@code run/audit-spill.jsonl} while {@code audit.log} cannot be
+     *     written before every session is closed, default 10000
+     * @param spillMaxBytes … or the most bytes, default 16 MiB
      */
-    public record Audit(Long checkpointEvery, Duration checkpointInterval) {
+    public record Audit(
+            Long checkpointEvery, Duration checkpointInterval, Integer spillMaxRecords, Long spillMaxBytes) {
         @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
-        public static final Audit DEFAULT = new Audit(null, null);
+        public static final Audit DEFAULT = new Audit(null, null, null, null);
+
+        /** The spill file's bound at its defaults. */
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
+        public Audit(Long checkpointEvery, Duration checkpointInterval) {
+            this(checkpointEvery, checkpointInterval, null, null);
+        }
 
         public Audit {
             checkpointEvery = checkpointEvery == null ? 1000L : checkpointEvery;
@@ -215,6 +227,14 @@ public record ApplianceConfig(
             checkpointInterval = positive(
                     checkpointInterval == null ? Duration.ofMinutes(1) : checkpointInterval,
                     "audit.checkpointInterval");
+            spillMaxRecords = spillMaxRecords == null ? 10_000 : spillMaxRecords;
+            if (spillMaxRecords < 1) {
+                throw new ApplianceException("audit.spillMaxRecords: " + spillMaxRecords + " (expected: >= 1)");
+            }
+            spillMaxBytes = spillMaxBytes == null ? 16L * 1024 * 1024 : spillMaxBytes;
+            if (spillMaxBytes < 1024) {
+                throw new ApplianceException("audit.spillMaxBytes: " + spillMaxBytes + " (expected: >= 1024)");
+            }
         }
     }
 

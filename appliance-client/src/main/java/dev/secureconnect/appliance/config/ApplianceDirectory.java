@@ -124,6 +124,14 @@ public final class ApplianceDirectory {
         return runDir().resolve("daemon.lock");
     }
 
+    /**
+     * The daemon's audit spill file: the records that follow an action, held (fsynced) while {@code audit.log} cannot
+     * be written (see {@code AuditSpill}).
+     */
+    public Path auditSpillFile() {
+        return runDir().resolve("audit-spill.jsonl");
+    }
+
     Path lockFile() {
         return root.resolve(".lock");
     }

@@ -108,7 +108,7 @@ public final class ApplianceDaemon implements AutoCloseable {
             ApplianceConfig config = directory.config();
             Enrolment.Material material = Enrolment.load(directory, config, clock);
             ApplianceState state = directory.state();
-            ApplianceAuditLog audit = new ApplianceAuditLog(directory, clock);
+            ApplianceAuditLog audit = ApplianceAuditLog.open(directory, clock, config.audit());
             group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-appliance-link", true));
             supervisor = LinkSupervisor.create(
                     group.next(), material, config, version(), audit, directory::writeState, clock, directory);

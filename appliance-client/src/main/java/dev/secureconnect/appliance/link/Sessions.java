@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The session streams of the appliance: each {@code CONNECT} is put to the {@link StreamPolicy} first — refused with
- * 403 and audited, nothing dialled — and only when allowed is the local service dialled (502 when it is down), then
- * relayed with back-pressure until either side ends. Every open session is registered here so the kill switch, a
+ * 403 and audited, nothing dialled — and only when allowed, and once its {@code stream.opened} is durable, is the local
+ * service dialled (502 when it is down), then relayed with back-pressure until either side ends. Every open session is registered here so the kill switch, a
  * ticket's disconnection or an allow-list change can close it.
  *
  * <p>Used on the link's event loop only.
@@ -129,6 +129,31 @@ final class Sessions {
             return;
         }
         StreamTarget allowed = requireNonNull(verdict.value(), "an allowed verdict has its value");
+        // nothing is dialled before stream.opened is durable: a session the log cannot record never reaches the service
+        openAudited(
+                stream,
+                info,
+                "service " + allowed.service(),
+                () -> {
+                    if (!stream.isActive()) {
+                        closedBeforeOpened(info);
+                        return;
+                    }
+                    dial(stream, request, info, policy, allowed);
+                },
+                () -> {});
+    }
+
+    /**
+     * Dials the service of a session whose {@code stream.opened} is durable, then relays; a service that is down is
+     * answered 502, audited {@code stream.refused} and {@code stream.closed} (the session was opened).
+     */
+    private void dial(
+            Http2StreamChannel stream,
+            StreamRequest request,
+            SessionInfo info,
+            Supplier<StreamPolicy> policy,
+            StreamTarget allowed) {
         new Bootstrap()
                 .group(stream.eventLoop())
                 .channel(NioSocketChannel.class)
@@ -139,43 +164,32 @@ final class Sessions {
                 .connect(allowed.address())
                 .addListener((ChannelFuture connected) -> {
                     if (!connected.isSuccess()) {
-                        refuse(stream, info, 502, serviceDown(allowed, connected.cause()), ApplianceAuditEvent.FAILURE);
+                        String reason = serviceDown(allowed, connected.cause());
+                        refuse(stream, info, 502, reason, ApplianceAuditEvent.FAILURE);
+                        closedUnstarted(info, reason);
                         return;
                     }
                     Channel socket = connected.channel();
                     if (!stream.isActive()) {
                         socket.close();
-                        audit(info.event(EventType.STREAM_REFUSED)
-                                .failed("the server closed the stream before the service answered")
-                                .build());
+                        closedUnstarted(info, "the server closed the stream before the service answered");
                         return;
                     }
                     AccessVerdict<StreamTarget> again = decide(policy.get(), request);
                     if (!again.allowed()) {
                         socket.close();
                         refuse(stream, info, again);
+                        closedUnstarted(info, requireNonNull(again.reason(), "a refusal has a reason"));
                         return;
                     }
-                    relay(stream, socket, request, info, allowed);
+                    // not a byte is read from either side before this point: the relay starts with the session
+                    relayAudited(stream, socket, request, info, allowed);
                 });
     }
 
-    private void relay(
-            Http2StreamChannel stream, Channel socket, StreamRequest request, SessionInfo info, StreamTarget allowed) {
-        // the service is connected but not a byte is read from either side until stream.opened is durable
-        openAudited(
-                stream,
-                info,
-                "service " + allowed.service(),
-                () -> {
-                    if (!stream.isActive()) {
-                        socket.close();
-                        closedBeforeOpened(info);
-                        return;
-                    }
-                    relayAudited(stream, socket, request, info, allowed);
-                },
-                socket::close);
+    /** A CONNECT whose {@code stream.opened} was written but whose relay never started: audited as closed. */
+    private void closedUnstarted(SessionInfo info, String reason) {
+        audit(info.event(EventType.STREAM_CLOSED).failed(reason).build());
     }
 
     private void relayAudited(

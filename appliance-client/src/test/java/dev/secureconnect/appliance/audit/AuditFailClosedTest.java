@@ -98,6 +98,30 @@ class AuditFailClosedTest {
     }
 
     @Test
+    void aConnectDialsNoServiceBeforeItsRecordIsDurable() throws Exception {
+        Path log = bench.appliance.dir.resolve("audit.log");
+        Path aside = work.resolve("audit.log.aside");
+        Files.move(log, aside);
+        Files.createDirectory(log); // nothing can be appended
+
+        Future<Http2StreamChannel> connect = TestServer.connect(
+                bench.link, StreamRequest.loopback(echo.port(), "s-d", SessionBench.TICKET), credentials("s-d"));
+        assertThat(connect.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(connect.cause()).isInstanceOf(LinkException.class).hasMessage("audit log unavailable");
+        assertThat(echo.accepted())
+                .as("connections to the service of a session whose record could not be written")
+                .isZero();
+
+        Files.delete(log);
+        Files.move(aside, log);
+        Http2StreamChannel opened = TestServer.connect(
+                        bench.link, StreamRequest.loopback(echo.port(), "s-e", SessionBench.TICKET), credentials("s-e"))
+                .get(20, TimeUnit.SECONDS);
+        Eventually.await("the service dialled once the record is durable", echo::accepted, n -> n == 1);
+        opened.close();
+    }
+
+    @Test
     void theLinkAndItsRelaysGoOnWhileTheAuditLogIsHeld() throws Exception {
         String echoSession = "s-before";
         Http2StreamChannel open = TestServer.connect(

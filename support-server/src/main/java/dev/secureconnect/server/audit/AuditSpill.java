@@ -6,15 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.secureconnect.crypto.files.DurableFiles;
+import dev.secureconnect.crypto.files.SpillFile;
 import dev.secureconnect.events.EventType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Audit records that must not be lost while the database cannot take them: a bounded, fsynced file of one JSON object
- * per line ({@code DIR/run/audit-spill.jsonl}), appended in order, each line forced to disk before {@link #add}
- * returns, and replayed by {@link ServerAuditLog} into the log, oldest first, once the database commits again. Survives a
+ * per line ({@code DIR/run/audit-spill.jsonl}, a {@link SpillFile}), appended in order, each line forced to disk before
+ * {@link #add} returns, and replayed by {@link ServerAuditLog} into the log, oldest first, once the database commits again. Survives a
  * kill -9: the daemon reads the file at start and appends its records with the first commit.
  *
  * <p>The bound ({@code maxRecords}, {@code maxBytes}) is the point where the server stops waiting: {@link #full} says
@@ -52,17 +48,11 @@ public final class AuditSpill {
         }
     }
 
-    private final Path file;
-    private final int maxRecords;
-    private final long maxBytes;
+    private final SpillFile lines;
     private final List<Spilled> held = new ArrayList<>();
-    private final List<byte[]> lines = new ArrayList<>();
-    private long bytes;
 
-    private AuditSpill(Path file, int maxRecords, long maxBytes) {
-        this.file = file;
-        this.maxRecords = maxRecords;
-        this.maxBytes = maxBytes;
+    private AuditSpill(SpillFile lines) {
+        this.lines = lines;
     }
 
     /**
@@ -72,45 +62,22 @@ public final class AuditSpill {
      * @throws IOException if the file cannot be read or a complete line does not decode
      */
     public static AuditSpill open(Path file, int maxRecords, long maxBytes) throws IOException {
-        requireNonNull(file, "file");
-        if (maxRecords < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException(
-                    "the spill bound must be positive: " + maxRecords + " records, " + maxBytes + " bytes");
+        AuditSpill spill = new AuditSpill(SpillFile.open(file, maxRecords, maxBytes));
+        int lineNumber = 0;
+        for (byte[] line : spill.lines.lines()) {
+            spill.held.add(decode(line, file, ++lineNumber));
         }
-        AuditSpill spill = new AuditSpill(file.toAbsolutePath(), maxRecords, maxBytes);
-        if (Files.exists(file)) {
-            byte[] content = Files.readAllBytes(file);
-            int start = 0;
-            int lineNumber = 0;
-            for (int i = 0; i < content.length; i++) {
-                if (content[i] == '\n') {
-                    lineNumber++;
-                    byte[] line = java.util.Arrays.copyOfRange(content, start, i + 1);
-                    spill.held.add(decode(line, file, lineNumber));
-                    spill.lines.add(line);
-                    spill.bytes += line.length;
-                    start = i + 1;
-                }
-            }
-            if (start < content.length) {
-                LOG.warn(
-                        "{}: dropped a last line cut short by a crash while it was written ({} bytes)",
-                        file,
-                        content.length - start);
-                spill.rewrite();
-            }
-            if (!spill.held.isEmpty()) {
-                LOG.warn(
-                        "{} holds {} audit record(s) not yet in the audit log: they are appended with the next commit",
-                        file,
-                        spill.held.size());
-            }
+        if (!spill.held.isEmpty()) {
+            LOG.warn(
+                    "{} holds {} audit record(s) not yet in the audit log: they are appended with the next commit",
+                    file,
+                    spill.held.size());
         }
         return spill;
     }
 
     public Path file() {
-        return file;
+        return lines.file();
     }
 
     /** The held records, oldest first. */
@@ -128,7 +95,7 @@ public final class AuditSpill {
 
     /** Whether the spill reached its bound. */
     public synchronized boolean full() {
-        return held.size() >= maxRecords || bytes >= maxBytes;
+        return lines.full();
     }
 
     /**
@@ -137,24 +104,8 @@ public final class AuditSpill {
      * @throws IOException if it cannot be written; the record is then not held
      */
     public synchronized void add(Spilled record) throws IOException {
-        byte[] line = encode(record);
-        boolean created = !Files.exists(file);
-        if (created) {
-            DurableFiles.write(file, new byte[0], DurableFiles.Access.OWNER_ONLY);
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        } catch (IOException e) {
-            rewrite(); // cut off whatever part of the line reached the file
-            throw e;
-        }
+        lines.append(encode(record));
         held.add(record);
-        lines.add(line);
-        bytes += line.length;
     }
 
     /** Forgets the first {@code count} records (appended to the log), durably. */
@@ -162,19 +113,8 @@ public final class AuditSpill {
         if (count < 0 || count > held.size()) {
             throw new IllegalArgumentException("count: " + count + " (expected: 0.." + held.size() + ")");
         }
-        for (int i = 0; i < count; i++) {
-            held.remove(0);
-            bytes -= lines.remove(0).length;
-        }
-        rewrite();
-    }
-
-    private void rewrite() throws IOException {
-        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream((int) Math.min(bytes, 1 << 24));
-        for (byte[] line : lines) {
-            content.write(line);
-        }
-        DurableFiles.write(file, content.toByteArray(), DurableFiles.Access.OWNER_ONLY);
+        lines.removeFirst(count);
+        held.subList(0, count).clear();
     }
 
     static byte[] encode(Spilled record) {
@@ -192,7 +132,7 @@ public final class AuditSpill {
         ObjectNode details = node.putObject("details");
         event.details().forEach(details::put);
         try {
-            return (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+            return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(
                     "cannot encode audit event " + event.type().eventName(), e);
