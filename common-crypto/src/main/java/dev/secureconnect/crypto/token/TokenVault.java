@@ -148,7 +148,7 @@ public final class TokenVault {
         JWEObject jwe;
         try {
             jwe = JWEObject.parse(text);
-        } catch (ParseException e) {
+        } catch (ParseException | IllegalArgumentException e) { // nimbus: a header value out of range (p2c < 0)
             throw corrupted(file, "it is not a JWE", e);
         }
         JWEHeader header = jwe.getHeader();

@@ -37,7 +37,9 @@ public final class ConfigFile {
             if (text.isBlank()) {
                 return ServerConfig.defaults();
             }
-            return YAML.readValue(text, ServerConfig.class);
+            ServerConfig config = YAML.readValue(text, ServerConfig.class);
+            // a document that is only comments or a YAML null ("~") is empty, like a blank file
+            return config == null ? ServerConfig.defaults() : config;
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + " does not exist: create it with 'sc-server init --dir " + dir + " …'", e);
         } catch (UnrecognizedPropertyException e) {

@@ -22,14 +22,15 @@ public final class LinkJson {
         }
     }
 
-    /** Decodes a message, refusing anything over {@link LinkProtocol#MAX_MESSAGE_BYTES} or malformed. */
+    /** Decodes a message, refusing anything over {@link LinkProtocol#MAX_MESSAGE_BYTES}, malformed or JSON {@code null}. */
     public static <T> T decode(byte[] bytes, Class<T> type) {
         if (bytes.length > LinkProtocol.MAX_MESSAGE_BYTES) {
             throw new LinkException(type.getSimpleName() + " of " + bytes.length + " bytes exceeds the limit of "
                     + LinkProtocol.MAX_MESSAGE_BYTES);
         }
+        T message;
         try {
-            return JSON.readValue(bytes, type);
+            message = JSON.readValue(bytes, type);
         } catch (IOException | RuntimeException e) {
             throw new LinkException(
                     "malformed " + type.getSimpleName() + ": "
@@ -37,5 +38,9 @@ public final class LinkJson {
                                     .replaceAll("\\p{Cntrl}", "?"),
                     e);
         }
+        if (message == null) {
+            throw new LinkException("malformed " + type.getSimpleName() + ": null (expected a JSON object)");
+        }
+        return message;
     }
 }
