@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.keys.RsaKeySize;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -139,9 +140,14 @@ public final class CertificateSigningRequest {
 
     private @Nullable GeneralNames requestedAltNames() {
         for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-            Extensions extensions =
-                    Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
-            GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+            GeneralNames names;
+            try {
+                Extensions extensions =
+                        Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
+                names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+            } catch (RuntimeException e) { // Bouncy Castle's ASN.1 parsing: IllegalArgumentException and kin
+                throw new CryptoException("the CSR's requested extensions cannot be read: " + OneLine.reason(e), e);
+            }
             if (names != null) {
                 return names;
             }

@@ -24,6 +24,7 @@ import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Certificate signing requests as {@code sc-pki sign-csr} reads them from a file someone handed the PKI admin,
@@ -33,7 +34,7 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
  * <p>Input: byte 0 picks the role ({@code server}, {@code appliance}, {@code engineer}, {@code api-client}); byte 1
  * what the rest is: {@code S} the DER of a {@code CertificationRequestInfo}, whose key is replaced by {@link #KEYS}'
  * and which is then signed with it, so that the fuzzer reaches the identity checks behind the signature; {@code D}
- * the DER of a whole request; anything else the PEM file's text.
+ * the DER of a whole request; anything else the file's bytes.
  */
 class CertificateSigningRequestFuzzTest {
 
@@ -52,22 +53,16 @@ class CertificateSigningRequestFuzzTest {
         }
         CertificateRole role = ROLES[Math.floorMod(input[0], ROLES.length)];
         byte[] rest = Arrays.copyOfRange(input, 2, input.length);
-        String pem =
+        byte[] file =
                 switch (input[1]) {
-                    case 'S' -> {
-                        byte[] signed = signed(rest);
-                        if (signed == null) {
-                            yield null;
-                        }
-                        yield pem(signed);
-                    }
+                    case 'S' -> signed(rest);
                     case 'D' -> pem(rest);
-                    default -> new String(rest, StandardCharsets.US_ASCII);
+                    default -> rest;
                 };
-        if (pem == null) {
+        if (file == null) {
             return;
         }
-        Files.writeString(FILE, pem, StandardCharsets.US_ASCII);
+        Files.write(FILE, file);
         try {
             CertificateIdentity identity = Pem.readCsr(FILE).identityFor(role);
             assertThat(identity.role()).isEqualTo(role);
@@ -76,8 +71,8 @@ class CertificateSigningRequestFuzzTest {
         }
     }
 
-    /** The request info in {@code der} with {@link #KEYS}' public key, signed; null if it is no request info. */
-    private static byte[] signed(byte[] der) throws IOException {
+    /** The request info in {@code der} with {@link #KEYS}' public key, signed, as PEM; null if it is no request info. */
+    private static byte @Nullable [] signed(byte[] der) throws IOException {
         CertificationRequestInfo info;
         try {
             info = CertificationRequestInfo.getInstance(ASN1Primitive.fromByteArray(der));
@@ -92,16 +87,17 @@ class CertificateSigningRequestFuzzTest {
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(KEYS.getPrivate());
             signature.update(withKey.getEncoded());
-            return new CertificationRequest(withKey, SHA256_RSA, new DERBitString(signature.sign())).getEncoded();
+            return pem(new CertificationRequest(withKey, SHA256_RSA, new DERBitString(signature.sign())).getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static String pem(byte[] der) {
-        return "-----BEGIN CERTIFICATE REQUEST-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END CERTIFICATE REQUEST-----\n";
+    private static byte[] pem(byte[] der) {
+        return ("-----BEGIN CERTIFICATE REQUEST-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                        + "\n-----END CERTIFICATE REQUEST-----\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static KeyPair rsaKeys() {
