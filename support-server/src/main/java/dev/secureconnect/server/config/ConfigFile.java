@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,7 +54,8 @@ public final class ConfigFile {
                     e);
         } catch (InvalidFormatException e) {
             throw new ConfigException(
-                    file + ": '" + path(e) + "' has the wrong type: '" + e.getValue() + "' is not a "
+                    file + ": '" + path(e) + "' has the wrong type: '" + OneLine.quoted(String.valueOf(e.getValue()))
+                            + "' is not a "
                             + e.getTargetType().getSimpleName() + describeFormat(e.getTargetType()),
                     e);
         } catch (MismatchedInputException e) {
@@ -104,9 +106,9 @@ public final class ConfigFile {
     }
 
     private static String path(JsonMappingException e) {
-        return e.getPath().stream()
+        return OneLine.quoted(e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
+                .collect(Collectors.joining(".")));
     }
 
     private static String describeFormat(Class<?> type) {

@@ -3,6 +3,7 @@ package dev.secureconnect.tunnel.link;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -34,8 +35,7 @@ public final class LinkJson {
         } catch (IOException | RuntimeException e) {
             throw new LinkException(
                     "malformed " + type.getSimpleName() + ": "
-                            + new String(bytes, 0, Math.min(bytes.length, 80), StandardCharsets.UTF_8)
-                                    .replaceAll("\\p{Cntrl}", "?"),
+                            + OneLine.quoted(new String(bytes, 0, Math.min(bytes.length, 80), StandardCharsets.UTF_8)),
                     e);
         }
         if (message == null) {
