@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ServerAddress;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +44,9 @@ class ApplianceStreamHandlerTest {
     Path dir;
 
     private final List<ApplianceAuditEvent> audit = new CopyOnWriteArrayList<>();
+    /** When a record submitted without blocking is durable: the test decides. */
+    private CompletableFuture<Object> durable = CompletableFuture.completedFuture(null);
+
     private EmbeddedStreams streams;
     private LinkSupervisor supervisor;
 
@@ -68,7 +73,18 @@ class ApplianceStreamHandlerTest {
                 new ApplianceConfig(server, null, null, null, null, null, null, null),
                 "SN-TEST",
                 "test",
-                audit::add,
+                new AuditSink() {
+                    @Override
+                    public void record(ApplianceAuditEvent event) {
+                        audit.add(event);
+                    }
+
+                    @Override
+                    public CompletableFuture<?> submit(ApplianceAuditEvent event) {
+                        audit.add(event);
+                        return durable;
+                    }
+                },
                 state -> {},
                 Clock.systemUTC(),
                 ApplianceDirectory.open(dir),
@@ -119,6 +135,7 @@ class ApplianceStreamHandlerTest {
 
     @Test
     void anExecRequestLeavesTheHandlerForTheSessionAuthorisation() {
+        durable = new CompletableFuture<>(); // a refusal is answered once its record is durable: held here
         Http2StreamChannel stream = request(
                 new DefaultHttp2Headers()
                         .method("POST")
@@ -128,10 +145,17 @@ class ApplianceStreamHandlerTest {
                         .set(LinkProtocol.HEADER_TICKET, "12345678"),
                 null);
 
+        assertThat(stream.isActive()).isTrue();
+        assertThat(streams.received)
+                .as("not answered before the refusal is audited")
+                .isEmpty();
         assertThat(stream.pipeline().get(ApplianceStreamHandler.class)).isNull();
         assertThat(stream.config().isAutoRead())
                 .as("no body read before the request is allowed")
                 .isFalse();
+
+        durable.complete(null);
+        streams.pump();
         assertAnswer(403, "SecureConnect is disabled");
         assertThat(audit)
                 .filteredOn(event -> event.type() == EventType.STREAM_REFUSED)

@@ -227,7 +227,11 @@ public record CertificateIdentity(
             return null;
         }
         ASN1Encodable value = cns[0].getFirst().getValue();
-        return value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value);
+        try {
+            return value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value);
+        } catch (IllegalArgumentException e) { // Bouncy Castle: e.g. a UTF8String that is not UTF-8
+            throw new CryptoException("the subject's common name (CN) cannot be read: " + OneLine.reason(e), e);
+        }
     }
 
     private static List<String> extendedKeyUsages(X509Certificate certificate) {

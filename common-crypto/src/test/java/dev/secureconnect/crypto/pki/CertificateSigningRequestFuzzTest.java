@@ -79,6 +79,9 @@ class CertificateSigningRequestFuzzTest {
         } catch (IOException | RuntimeException e) {
             return null; // not a CertificationRequestInfo: nothing to sign
         }
+        if (info == null) {
+            return null; // no ASN.1 object at all
+        }
         CertificationRequestInfo withKey = new CertificationRequestInfo(
                 info.getSubject(),
                 SubjectPublicKeyInfo.getInstance(KEYS.getPublic().getEncoded()),
