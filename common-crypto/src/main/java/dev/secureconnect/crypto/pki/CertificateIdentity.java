@@ -222,14 +222,14 @@ public record CertificateIdentity(
     }
 
     static @Nullable String commonName(X500Name subject) {
-        RDN[] cns = subject.getRDNs(BCStyle.CN);
-        if (cns.length == 0) {
-            return null;
-        }
-        ASN1Encodable value = cns[0].getFirst().getValue();
         try {
+            RDN[] cns = subject.getRDNs(BCStyle.CN);
+            if (cns.length == 0) {
+                return null;
+            }
+            ASN1Encodable value = cns[0].getFirst().getValue();
             return value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value);
-        } catch (IllegalArgumentException e) { // Bouncy Castle: e.g. a UTF8String that is not UTF-8
+        } catch (RuntimeException e) { // Bouncy Castle's lazy ASN.1: a malformed RDN, a UTF8String that is not UTF-8…
             throw new CryptoException("the subject's common name (CN) cannot be read: " + OneLine.reason(e), e);
         }
     }

@@ -156,10 +156,10 @@ public final class CertificateSigningRequest {
     }
 
     private @Nullable String subjectEmail() {
-        RDN[] emails = request.getSubject().getRDNs(BCStyle.EmailAddress);
         try {
+            RDN[] emails = request.getSubject().getRDNs(BCStyle.EmailAddress);
             return emails.length == 0 ? null : emails[0].getFirst().getValue().toString();
-        } catch (IllegalArgumentException e) { // Bouncy Castle: e.g. a UTF8String that is not UTF-8
+        } catch (RuntimeException e) { // Bouncy Castle's lazy ASN.1: a malformed RDN, a UTF8String that is not UTF-8…
             throw new CryptoException("the CSR's e-mail address cannot be read: " + OneLine.reason(e), e);
         }
     }
