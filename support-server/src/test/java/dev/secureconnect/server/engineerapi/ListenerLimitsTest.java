@@ -100,7 +100,7 @@ class ListenerLimitsTest {
     }
 
     static ServerConfig.Blocking blockingOff() {
-        return new ServerConfig.Blocking(0, null, null, null);
+        return new ServerConfig.Blocking(0, null, null, null, null);
     }
 
     // --- half-open connections ---
@@ -319,7 +319,7 @@ class ListenerLimitsTest {
                 with(
                         null,
                         new ServerConfig.Limits(
-                                null, null, null, null, null, null, new ServerConfig.Blocking(3, null, null, null))));
+                                null, null, null, null, null, null, new ServerConfig.Blocking(3, null, null, null, null))));
         EngineerHttp alice = new EngineerHttp(server.alice, server.daemon.engineerAddress());
         EngineerHttp bob = new EngineerHttp(server.bob, server.daemon.engineerAddress());
         assertThat(alice.post("login", null, "{\"totp\":\"000000\"}").status()).isEqualTo(401);
@@ -363,7 +363,7 @@ class ListenerLimitsTest {
                 with(
                         null,
                         new ServerConfig.Limits(
-                                null, null, null, null, null, null, new ServerConfig.Blocking(3, null, null, null))));
+                                null, null, null, null, null, null, new ServerConfig.Blocking(3, null, null, null, null))));
         for (int i = 0; i < 3; i++) {
             try (Socket notTls = connect(server.daemon.engineerAddress(), null)) {
                 notTls.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
