@@ -204,7 +204,7 @@ public final class ServerAuditLog {
      * BatchedRecords}), as {@link #appendOrHold} holds its own: in the spill (see {@link Hold}), to be appended with the
      * next commit. Does not try the database again. Never throws for a spill failure: it logs the records instead.
      */
-    public void hold(List<ServerAuditEvent> events, Hold hold, AuditUnavailableException cause) {
+    void hold(List<ServerAuditEvent> events, Hold hold, AuditUnavailableException cause) {
         requireNonNull(hold, "hold");
         requireNonNull(cause, "cause");
         String names =
@@ -412,8 +412,7 @@ public final class ServerAuditLog {
             throw e;
         } catch (StorageException e) {
             noteFailure(e);
-            // says what failed: an admin command prints just this line (the engineer API answers its own reason)
-            throw new AuditUnavailableException(AuditUnavailableException.REASON + ": " + e.getMessage(), e);
+            throw new AuditUnavailableException(e.getMessage(), e);
         }
         lastError = "";
         if (!replay.isEmpty()) {

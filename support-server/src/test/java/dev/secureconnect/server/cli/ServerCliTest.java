@@ -196,9 +196,7 @@ class ServerCliTest {
                 Statement statement = locker.createStatement()) {
             statement.execute("BEGIN EXCLUSIVE");
             assertOneLineError(
-                    run("tickets", "open", "--dir", dir.toString(), "--title", "disk full"),
-                    1,
-                    "audit log unavailable: ");
+                    run("tickets", "open", "--dir", dir.toString(), "--title", "disk full"), 1, "SQLITE_BUSY");
             assertOneLineError(
                     run(
                             "sinks",
@@ -212,7 +210,7 @@ class ServerCliTest {
                             "--path",
                             temp.resolve("offsite.jsonl").toString()),
                     1,
-                    "audit log unavailable: ");
+                    "SQLITE_BUSY");
             statement.execute("ROLLBACK");
         }
         assertThat(Files.readString(dir.resolve("server.yaml"))).isEqualTo(yaml);
