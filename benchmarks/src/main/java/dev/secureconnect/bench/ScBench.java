@@ -2,6 +2,7 @@ package dev.secureconnect.bench;
 
 import dev.secureconnect.bench.audit.AuditAppends;
 import dev.secureconnect.bench.datapath.DataPath;
+import dev.secureconnect.bench.limits.ApiUnderIdleConnections;
 import dev.secureconnect.bench.scale.ScaleGroup;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
 public final class ScBench implements Callable<Integer> {
 
     /** Every figure group, in the order a full run measures them. */
-    static final List<FigureGroup> GROUPS = List.of(new DataPath(), new ScaleGroup(), new AuditAppends());
+    static final List<FigureGroup> GROUPS =
+            List.of(new DataPath(), new ScaleGroup(), new AuditAppends(), new ApiUnderIdleConnections());
 
     @Option(names = "--quick", description = "Small sizes and counts: a smoke run of every group in under 2 minutes.")
     boolean quick;

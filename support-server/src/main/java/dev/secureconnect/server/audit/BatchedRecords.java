@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * thousand appliances linking at once (a reconnect storm), or a thousand handshakes failing at once, cost a few
  * durable commits instead of thousands, and cannot starve each other of the log's write turn. Changes are written in the order they
  * were submitted, one batch at a time, on the blocking executor; each change's {@code committed} runs once its batch
- * is on disk, or {@code failed} if the batch could not be written.
+ * is on disk, or {@code failed} if the batch could not be written; the records of changes that say how are then held
+ * in the audit spill ({@link ServerAuditLog#hold}), so that a record of what already happened is not lost.
  */
 public final class BatchedRecords {
 
@@ -35,9 +37,18 @@ public final class BatchedRecords {
         void run(Connection connection) throws SQLException;
     }
 
-    /** One change: its statement, the audit records it adds (may be empty), and what to do once written. */
+    /**
+     * One change: its statement, the audit records it adds (may be empty), what to do once written, and, for records
+     * of something that has already happened or of a refusal, how they are held in the audit spill when the batch
+     * cannot be written ({@code null}: not held; the change fails, and its {@code failed} must refuse what the
+     * records were to precede).
+     */
     public record Change(
-            Statement statement, List<ServerAuditEvent> events, Runnable committed, Consumer<RuntimeException> failed) {
+            Statement statement,
+            List<ServerAuditEvent> events,
+            Runnable committed,
+            Consumer<RuntimeException> failed,
+            ServerAuditLog.@Nullable Hold hold) {
         public Change {
             requireNonNull(statement, "statement");
             events = List.copyOf(events);
@@ -62,9 +73,12 @@ public final class BatchedRecords {
         startWriting();
     }
 
-    /** Queues one audit record for the next batch (from any thread); a batch that fails is logged with its size. */
-    public void submit(ServerAuditEvent event) {
-        submit(new Change(connection -> {}, List.of(event), () -> {}, failure -> {}));
+    /**
+     * Queues one audit record for the next batch (from any thread); if its batch cannot be written it is held in the
+     * audit spill as {@code hold} says.
+     */
+    public void submit(ServerAuditEvent event, ServerAuditLog.Hold hold) {
+        submit(new Change(connection -> {}, List.of(event), () -> {}, failure -> {}, requireNonNull(hold, "hold")));
     }
 
     private void startWriting() {
@@ -98,6 +112,15 @@ public final class BatchedRecords {
                 });
             } catch (RuntimeException e) {
                 LOG.error("cannot record {} change(s): {}", batch.size(), e.getMessage(), e);
+                AuditUnavailableException cause = e instanceof AuditUnavailableException unavailable
+                        ? unavailable
+                        : new AuditUnavailableException(e.getMessage(), e);
+                for (Change change : batch) {
+                    ServerAuditLog.Hold hold = change.hold();
+                    if (hold != null && !change.events().isEmpty()) {
+                        audit.hold(change.events(), hold, cause);
+                    }
+                }
                 batch.forEach(change -> change.failed().accept(e));
                 return;
             }

@@ -199,7 +199,14 @@ public final class ServerAuditLog {
         }
     }
 
-    private void hold(List<ServerAuditEvent> events, Hold hold, AuditUnavailableException cause) {
+    /**
+     * Holds {@code events}, whose commit has just failed with {@code cause} elsewhere (a batch of {@link
+     * BatchedRecords}), as {@link #appendOrHold} holds its own: in the spill (see {@link Hold}), to be appended with the
+     * next commit. Does not try the database again. Never throws for a spill failure: it logs the records instead.
+     */
+    void hold(List<ServerAuditEvent> events, Hold hold, AuditUnavailableException cause) {
+        requireNonNull(hold, "hold");
+        requireNonNull(cause, "cause");
         String names =
                 events.stream().map(event -> event.type().eventName()).toList().toString();
         if (spill.isEmpty()) {

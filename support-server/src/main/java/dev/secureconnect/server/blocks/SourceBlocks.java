@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * threshold, blocks the source for the configured duration — at once in memory (the next connection is closed at
  * accept), and in the database on the blocking executor ({@code source.blocked} audited). {@link #poll()}, run by
  * the daemon about once a second, reads the blocks in force, so that one lifted by {@code sc-server blocks remove}
- * in another process ends within a second, and expires the ones that ended. Exempt addresses are never counted.
+ * in another process ends within a second, and expires the ones that ended. Exempt addresses are never counted. At
+ * most {@code limits.blocking.maxSources} sources are counted at once: past that the one that failed least recently
+ * is forgotten, so failures sprayed from many addresses cost bounded memory.
  */
 public final class SourceBlocks implements SourceGuard {
 
@@ -34,7 +37,11 @@ public final class SourceBlocks implements SourceGuard {
     private final AddressRanges exempt;
     private final Executor blocking;
     private final Clock clock;
-    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+    /**
+     * The failure times of each counted source, least recently failed first; at most {@code maxSources} of them (the
+     * least recent is forgotten past that), guarded by itself: a few map operations per failure.
+     */
+    private final LinkedHashMap<String, Deque<Long>> failures;
     /** Blocked sources as last read from the database, plus those blocked since: what accept checks. */
     private volatile Set<String> blocked = Set.of();
     /** Blocks decided here and not yet written, so a poll in between does not drop them. */
@@ -46,6 +53,13 @@ public final class SourceBlocks implements SourceGuard {
         this.exempt = settings.exemptRanges();
         this.blocking = requireNonNull(blocking, "blocking");
         this.clock = requireNonNull(clock, "clock");
+        int maxSources = settings.maxSources();
+        this.failures = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Deque<Long>> eldest) {
+                return size() > maxSources;
+            }
+        };
     }
 
     @Override
@@ -62,8 +76,8 @@ public final class SourceBlocks implements SourceGuard {
         long now = clock.millis();
         long windowStart = now - settings.window().toMillis();
         int count;
-        Deque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
-        synchronized (times) {
+        synchronized (failures) {
+            Deque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
             while (!times.isEmpty() && times.peekFirst() <= windowStart) {
                 times.pollFirst();
             }
@@ -72,9 +86,8 @@ public final class SourceBlocks implements SourceGuard {
             if (count < settings.failures()) {
                 return;
             }
-            times.clear();
+            failures.remove(address);
         }
-        failures.remove(address);
         block(address, failure, count, Instant.ofEpochMilli(now));
     }
 
@@ -111,6 +124,13 @@ public final class SourceBlocks implements SourceGuard {
         }
     }
 
+    /** How many sources have failures counted now. */
+    int countedSources() {
+        synchronized (failures) {
+            return failures.size();
+        }
+    }
+
     /** One look at the database: expires ended blocks and takes the blocks in force (run from one thread). */
     public void poll() {
         store.expire();
@@ -119,10 +139,8 @@ public final class SourceBlocks implements SourceGuard {
         current.addAll(pending);
         blocked = Set.copyOf(current);
         long windowStart = clock.millis() - settings.window().toMillis();
-        failures.entrySet().removeIf(entry -> {
-            synchronized (entry.getValue()) {
-                return entry.getValue().isEmpty() || entry.getValue().peekLast() <= windowStart;
-            }
-        });
+        synchronized (failures) {
+            failures.values().removeIf(times -> times.isEmpty() || times.peekLast() <= windowStart);
+        }
     }
 }

@@ -168,16 +168,19 @@ final class SinksCommand implements Runnable {
                 throw new CliException("a sink named '" + name + "' exists already: remove it first, or add --replace");
             }
             sinks.add(sink);
-            ConfigFile.write(server.dir, config.withSinks(sinks));
             try (Database database = server.database()) {
-                server.audit(database)
-                        .append(ServerAuditEvent.builder(EventType.SINK_ADDED)
-                                .actor(ServerDir.actor())
-                                .detail("sink", name)
-                                .detail("type", sink.type())
-                                .detail("target", sink.describe())
-                                .detail("format", sink.format())
-                                .build());
+                // the record first: server.yaml is written only in its transaction, so no change goes unrecorded
+                server.audit(database).inTransaction(transaction -> {
+                    ServerAuditRecord record = transaction.append(ServerAuditEvent.builder(EventType.SINK_ADDED)
+                            .actor(ServerDir.actor())
+                            .detail("sink", name)
+                            .detail("type", sink.type())
+                            .detail("target", sink.describe())
+                            .detail("format", sink.format())
+                            .build());
+                    ConfigFile.write(server.dir, config.withSinks(sinks));
+                    return record;
+                });
             }
             spec.commandLine()
                     .getOut()
@@ -203,14 +206,17 @@ final class SinksCommand implements Runnable {
             ServerConfig config = server.config();
             List<Sink> sinks = new ArrayList<>(config.sinks());
             sinks.remove(named(config, name, server));
-            ConfigFile.write(server.dir, config.withSinks(sinks));
             try (Database database = server.database()) {
+                // the record first: server.yaml is written only in its transaction, so no change goes unrecorded
+                server.audit(database).inTransaction(transaction -> {
+                    ServerAuditRecord record = transaction.append(ServerAuditEvent.builder(EventType.SINK_REMOVED)
+                            .actor(ServerDir.actor())
+                            .detail("sink", name)
+                            .build());
+                    ConfigFile.write(server.dir, config.withSinks(sinks));
+                    return record;
+                });
                 new SinkCursors(database, Clock.systemUTC()).remove(name);
-                server.audit(database)
-                        .append(ServerAuditEvent.builder(EventType.SINK_REMOVED)
-                                .actor(ServerDir.actor())
-                                .detail("sink", name)
-                                .build());
             }
             spec.commandLine().getOut().println("removed sink " + name + "; " + PICKED_UP);
             return 0;

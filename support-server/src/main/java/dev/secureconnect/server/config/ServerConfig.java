@@ -274,16 +274,20 @@ public record ServerConfig(
      * @param duration how long a block lasts, default PT15M
      * @param exempt addresses and CIDR ranges never blocked (e.g. a load balancer's health checks), default none:
      *     loopback is not exempt unless listed
+     * @param maxSources source addresses whose failures are counted at once, default 10,000: past it the one that
+     *     failed least recently is forgotten, so that failures sprayed from many addresses cannot grow memory
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Blocking(Integer failures, Duration window, Duration duration, List<String> exempt) {
-        public static final Blocking DEFAULT = new Blocking(null, null, null, null);
+    public record Blocking(
+            Integer failures, Duration window, Duration duration, List<String> exempt, Integer maxSources) {
+        public static final Blocking DEFAULT = new Blocking(null, null, null, null, null);
 
         public Blocking(
                 @Nullable Integer failures,
                 @Nullable Duration window,
                 @Nullable Duration duration,
-                @Nullable List<String> exempt) {
+                @Nullable List<String> exempt,
+                @Nullable Integer maxSources) {
             failures = failures == null ? 10 : failures;
             if (failures < 0) {
                 throw new IllegalArgumentException("failures must be 0 (off) or more, not " + failures);
@@ -295,10 +299,15 @@ public record ServerConfig(
             }
             exempt = exempt == null ? List.of() : List.copyOf(exempt);
             new AddressRanges(exempt); // each entry a literal address or range, checked at start
+            maxSources = maxSources == null ? 10_000 : maxSources;
+            if (maxSources < 1) {
+                throw new IllegalArgumentException("maxSources must be at least 1, not " + maxSources);
+            }
             this.failures = failures;
             this.window = window;
             this.duration = duration;
             this.exempt = exempt;
+            this.maxSources = maxSources;
         }
 
         /** {@link #exempt()} as ranges to match addresses against. */

@@ -6,6 +6,7 @@ import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -63,15 +64,18 @@ public final class DisabledEngineers {
                         login,
                         sessions,
                         streams);
-                audit.append(ServerAuditEvent.builder(EventType.ENGINEER_SESSIONS_ENDED)
-                        .actor("sc-server")
-                        .detail("engineer", login)
-                        .detail("loginSessions", sessions)
-                        .detail("streams", streams)
-                        .detail("reason", "engineer disabled")
-                        .build());
+                // the sessions have ended: their record is held in the spill if the log cannot take it now
+                audit.appendOrHold(
+                        List.of(ServerAuditEvent.builder(EventType.ENGINEER_SESSIONS_ENDED)
+                                .actor("sc-server")
+                                .detail("engineer", login)
+                                .detail("loginSessions", sessions)
+                                .detail("streams", streams)
+                                .detail("reason", "engineer disabled")
+                                .build()),
+                        ServerAuditLog.Hold.ALWAYS);
             }
-            known.add(login); // once audited: a failed append is tried again at the next poll
+            known.add(login);
         }
         first = false;
     }

@@ -180,13 +180,15 @@ public final class ApplianceLinks {
             Admission previous = session.lastAdmission();
             session.admitted(admission);
             if (clone) {
-                audit.append(ServerAuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED)
-                        .appliance(session.serial())
-                        .source(session.remoteAddress())
-                        .outcome(ServerAuditEvent.Outcome.FAILURE)
-                        .detail("existingLink", holder.remoteAddress())
-                        .detail("reason", CLONE_REASON)
-                        .build());
+                audit.appendOrHold( // a refusal: the clone is turned away whether or not it can be recorded
+                        List.of(ServerAuditEvent.builder(EventType.APPLIANCE_CLONE_SUSPECTED)
+                                .appliance(session.serial())
+                                .source(session.remoteAddress())
+                                .outcome(ServerAuditEvent.Outcome.FAILURE)
+                                .detail("existingLink", holder.remoteAddress())
+                                .detail("reason", CLONE_REASON)
+                                .build()),
+                        ServerAuditLog.Hold.WHILE_ROOM);
                 sendAdmission(session, admission, true);
                 return;
             }
@@ -215,7 +217,8 @@ public final class ApplianceLinks {
                             connection, session.serial(), session.remoteAddress(), accepted, services),
                     events,
                     () -> sendAdmission(session, admission, false),
-                    failure -> LinkCodecs.close(session.channel(), "cannot record the link: " + failure.getMessage())));
+                    failure -> LinkCodecs.close(session.channel(), "cannot record the link: " + failure.getMessage()),
+                    null)); // its records come first: the link is admitted only once they are committed
         }
     }
 
@@ -324,7 +327,8 @@ public final class ApplianceLinks {
                             .detail("reason", why)
                             .build()),
                     () -> {},
-                    failure -> {})); // a failed write is logged by BatchedRecords; the link is gone anyway
+                    failure -> {}, // the link is gone anyway; its row says online until it links again or a restart
+                    ServerAuditLog.Hold.ALWAYS)); // the link has closed: its record is held, never lost
         }
         LOG.info("appliance {} link from {} is down: {}", session.serial(), session.remoteAddress(), reason);
     }

@@ -289,14 +289,16 @@ public final class MutualTlsListener {
             @Nullable String message) {
         auditedRefusals.put(peerAddress, Boolean.TRUE);
         LOG.warn("{} handshake from {} refused ({}): {}", name, peerAddress, reason.label(), message);
-        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
-                .source(peerAddress)
-                .outcome(ServerAuditEvent.Outcome.FAILURE)
-                .detail("listener", name)
-                .detail("reason", reason.label())
-                .detail("subject", subject)
-                .detail("message", message)
-                .build());
+        refusals.submit(
+                ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
+                        .source(peerAddress)
+                        .outcome(ServerAuditEvent.Outcome.FAILURE)
+                        .detail("listener", name)
+                        .detail("reason", reason.label())
+                        .detail("subject", subject)
+                        .detail("message", message)
+                        .build(),
+                ServerAuditLog.Hold.WHILE_ROOM); // a refusal: it already happened
     }
 
     private void failed(String peer, Throwable cause) {
@@ -306,13 +308,15 @@ public final class MutualTlsListener {
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         String reason = noCertificate(message) ? "no-certificate" : "handshake-failed";
         LOG.warn("{} handshake from {} failed: {}", name, peer, message);
-        refusals.submit(ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
-                .source(peer)
-                .outcome(ServerAuditEvent.Outcome.FAILURE)
-                .detail("listener", name)
-                .detail("reason", reason)
-                .detail("message", message)
-                .build());
+        refusals.submit(
+                ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
+                        .source(peer)
+                        .outcome(ServerAuditEvent.Outcome.FAILURE)
+                        .detail("listener", name)
+                        .detail("reason", reason)
+                        .detail("message", message)
+                        .build(),
+                ServerAuditLog.Hold.WHILE_ROOM); // a refusal: it already happened
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,30 +227,90 @@ class AuditFailClosedTest {
         ServerAuditLog log = new ServerAuditLog(test.database(), clock, spill);
         log.append(event(EventType.STREAM_OPENED, "s-1"));
         try (Connection locker = connect(test)) {
-            try (Statement statement = locker.createStatement()) {
-                if (test.dialect() == Dialect.SQLITE) {
-                    statement.execute("BEGIN EXCLUSIVE");
-                } else {
-                    locker.setAutoCommit(false);
-                    statement.execute("LOCK TABLE audit_head IN EXCLUSIVE MODE");
-                }
-            }
+            lock(test, locker);
             long started = System.nanoTime();
             log.appendOrHold(List.of(event(EventType.STREAM_CLOSED, "s-1")), Hold.ALWAYS);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(40));
             assertThat(log.state().held()).isEqualTo(2);
             assertThat(log.state().error()).containsAnyOf("SQLITE_BUSY", "lock timeout", "locked");
-            if (test.dialect() == Dialect.SQLITE) {
-                try (Statement statement = locker.createStatement()) {
-                    statement.execute("ROLLBACK");
-                }
-            } else {
-                locker.rollback();
-            }
+            unlock(test, locker);
         }
         log.appendHeld();
         assertThat(names(log)).containsExactly("stream.opened", "audit.degraded", "stream.closed", "audit.recovered");
         assertThat(log.verify().ok()).isTrue();
+    }
+
+    /**
+     * The link's records, written in batches, while the database is locked: a record of what already happened
+     * ({@code appliance.disconnected}: the link has closed) and a refusal ({@code handshake.refused}) are held and
+     * appended once the lock is gone; one that must come first ({@code appliance.connected}) is not, and its change
+     * fails (the link is refused).
+     */
+    @StorageTest
+    void linkRecordsThatFollowAreHeldWhileTheDatabaseIsLockedAndOnesThatPrecedeFail(TestDatabase test)
+            throws Exception {
+        AuditSpill spill = spill(100);
+        ServerAuditLog log = new ServerAuditLog(test.database(), clock, spill);
+        BatchedRecords records = new BatchedRecords(log, Runnable::run); // each change its own batch, at once
+        AtomicReference<RuntimeException> linkRefused = new AtomicReference<>();
+        try (Connection locker = connect(test)) {
+            lock(test, locker);
+            records.submit(new BatchedRecords.Change(
+                    connection -> {},
+                    List.of(linkEvent(EventType.APPLIANCE_DISCONNECTED)),
+                    () -> {},
+                    failure -> {},
+                    Hold.ALWAYS));
+            records.submit(new BatchedRecords.Change(
+                    connection -> {},
+                    List.of(linkEvent(EventType.APPLIANCE_CONNECTED)),
+                    () -> {},
+                    linkRefused::set,
+                    null));
+            records.submit(linkEvent(EventType.HANDSHAKE_REFUSED), Hold.WHILE_ROOM);
+
+            assertThat(linkRefused.get()).isInstanceOf(AuditUnavailableException.class);
+            List<String> lines = Files.readAllLines(spill.file());
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0)).contains("\"event\":\"audit.degraded\"");
+            assertThat(lines.get(1)).contains("\"event\":\"appliance.disconnected\"");
+            assertThat(lines.get(2)).contains("\"event\":\"handshake.refused\"");
+            unlock(test, locker);
+        }
+        log.appendHeld();
+        assertThat(names(log))
+                .containsExactly("audit.degraded", "appliance.disconnected", "handshake.refused", "audit.recovered");
+        assertThat(log.verify().ok()).isTrue();
+    }
+
+    private static ServerAuditEvent linkEvent(EventType type) {
+        return ServerAuditEvent.builder(type)
+                .appliance("SN-1")
+                .source("192.0.2.7:40000")
+                .detail("reason", "test")
+                .build();
+    }
+
+    /** Another connection holds the database's write lock (SQLite) or the audit head's lock (PostgreSQL). */
+    private static void lock(TestDatabase test, Connection locker) throws SQLException {
+        try (Statement statement = locker.createStatement()) {
+            if (test.dialect() == Dialect.SQLITE) {
+                statement.execute("BEGIN EXCLUSIVE");
+            } else {
+                locker.setAutoCommit(false);
+                statement.execute("LOCK TABLE audit_head IN EXCLUSIVE MODE");
+            }
+        }
+    }
+
+    private static void unlock(TestDatabase test, Connection locker) throws SQLException {
+        if (test.dialect() == Dialect.SQLITE) {
+            try (Statement statement = locker.createStatement()) {
+                statement.execute("ROLLBACK");
+            }
+        } else {
+            locker.rollback();
+        }
     }
 
     private static Connection connect(TestDatabase test) throws SQLException {

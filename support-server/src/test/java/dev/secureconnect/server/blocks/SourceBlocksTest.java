@@ -22,8 +22,8 @@ class SourceBlocksTest {
     void failuresWithinTheWindowBlockExemptAndOldOnesDoNotAndBlocksExpire(TestDatabase test) throws Exception {
         ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         BlockStore store = new BlockStore(test.database(), audit, clock);
-        ServerConfig.Blocking settings =
-                new ServerConfig.Blocking(3, Duration.ofMinutes(5), Duration.ofMinutes(15), List.of("10.0.0.0/8"));
+        ServerConfig.Blocking settings = new ServerConfig.Blocking(
+                3, Duration.ofMinutes(5), Duration.ofMinutes(15), List.of("10.0.0.0/8"), null);
         SourceBlocks blocks = new SourceBlocks(store, settings, Runnable::run, clock);
         InetAddress attacker = InetAddress.getByName("192.0.2.7");
         InetAddress slow = InetAddress.getByName("192.0.2.8");
@@ -72,7 +72,7 @@ class SourceBlocksTest {
         ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
         BlockStore store = new BlockStore(test.database(), audit, clock);
         SourceBlocks blocks =
-                new SourceBlocks(store, new ServerConfig.Blocking(1, null, null, null), Runnable::run, clock);
+                new SourceBlocks(store, new ServerConfig.Blocking(1, null, null, null, null), Runnable::run, clock);
         InetAddress source = InetAddress.getByName("2001:db8::7");
         blocks.failed(source, SourceFailure.HANDSHAKE);
         assertThat(blocks.isBlocked(source)).isTrue();
@@ -87,6 +87,33 @@ class SourceBlocksTest {
         ServerAuditRecord lifted = only(audit, EventType.SOURCE_UNBLOCKED);
         assertThat(lifted.event().actor()).isEqualTo("operator:test");
         assertThat(lifted.event().details()).containsEntry("reason", "false alarm");
+    }
+
+    @StorageTest
+    void failuresSprayedFromManySourcesKeepOnlyTheMostRecentOnesCounted(TestDatabase test) throws Exception {
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
+        BlockStore store = new BlockStore(test.database(), audit, clock);
+        SourceBlocks blocks =
+                new SourceBlocks(store, new ServerConfig.Blocking(2, null, null, null, 100), Runnable::run, clock);
+        InetAddress patient = InetAddress.getByName("192.0.2.1");
+        InetAddress persistent = InetAddress.getByName("192.0.2.2");
+        blocks.failed(patient, SourceFailure.TOKEN);
+        blocks.failed(persistent, SourceFailure.TOKEN);
+        for (int i = 0; i < 1_000; i++) { // an IPv6 sprayer: a new address of its /64 for each failure
+            blocks.failed(InetAddress.getByName("2001:db8::" + Integer.toHexString(i + 1)), SourceFailure.HANDSHAKE);
+            assertThat(blocks.countedSources()).isLessThanOrEqualTo(100);
+            if (i == 50) {
+                blocks.failed(persistent, SourceFailure.TOKEN); // its second failure, while still counted
+            }
+        }
+        assertThat(blocks.countedSources()).isEqualTo(100);
+        assertThat(blocks.isBlocked(persistent)).isTrue();
+
+        blocks.failed(patient, SourceFailure.TOKEN); // its first failure was forgotten
+        assertThat(blocks.isBlocked(patient)).isFalse();
+        blocks.failed(patient, SourceFailure.TOKEN);
+        assertThat(blocks.isBlocked(patient)).isTrue();
+        assertThat(store.active()).extracting(SourceBlock::source).containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2");
     }
 
     private static ServerAuditRecord only(ServerAuditLog audit, EventType type) {

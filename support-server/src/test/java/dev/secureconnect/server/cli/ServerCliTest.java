@@ -187,6 +187,37 @@ class ServerCliTest {
         assertThat(run("audit", "verify", "--dir", dir.toString()).out()).contains("audit log intact: 2 record(s)");
     }
 
+    /** An admin command's record comes first: with the database locked by another process, nothing changes. */
+    @Test
+    void adminCommandsFailClosedWhileTheAuditLogCannotCommit() throws Exception {
+        assertThat(init().exitCode()).isZero();
+        String yaml = Files.readString(dir.resolve("server.yaml"));
+        try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
+                Statement statement = locker.createStatement()) {
+            statement.execute("BEGIN EXCLUSIVE");
+            assertOneLineError(
+                    run("tickets", "open", "--dir", dir.toString(), "--title", "disk full"), 1, "SQLITE_BUSY");
+            assertOneLineError(
+                    run(
+                            "sinks",
+                            "add",
+                            "--dir",
+                            dir.toString(),
+                            "--name",
+                            "offsite",
+                            "--type",
+                            "file",
+                            "--path",
+                            temp.resolve("offsite.jsonl").toString()),
+                    1,
+                    "SQLITE_BUSY");
+            statement.execute("ROLLBACK");
+        }
+        assertThat(Files.readString(dir.resolve("server.yaml"))).isEqualTo(yaml);
+        assertThat(run("tickets", "list", "--dir", dir.toString()).out()).doesNotContain("disk full");
+        assertThat(run("audit", "verify", "--dir", dir.toString()).out()).contains("audit log intact: 0 record(s)");
+    }
+
     @Test
     void auditVerifyFindsAnEditedRow() throws Exception {
         assertThat(init().exitCode()).isZero();

@@ -31,6 +31,7 @@ class LimitsSettingTest {
         assertThat(limits.blocking().window()).isEqualTo(Duration.ofMinutes(5));
         assertThat(limits.blocking().duration()).isEqualTo(Duration.ofMinutes(15));
         assertThat(limits.blocking().exempt()).isEmpty();
+        assertThat(limits.blocking().maxSources()).isEqualTo(10_000);
         assertThat(limits.blocking().exemptRanges().contains(InetAddress.getLoopbackAddress()))
                 .isFalse();
         // written out in full by 'sc-server init' (the scale benchmark edits these two lines)
@@ -44,12 +45,13 @@ class LimitsSettingTest {
         Files.writeString(
                 dir.resolve(ConfigFile.NAME),
                 "limits:\n  halfOpenPerSource: 8\n  resetWindow: PT30S\n"
-                        + "  blocking:\n    failures: 3\n    exempt: [127.0.0.0/8, \"::1\"]\n");
+                        + "  blocking:\n    failures: 3\n    exempt: [127.0.0.0/8, \"::1\"]\n    maxSources: 500\n");
         ServerConfig config = ConfigFile.read(dir);
         assertThat(config.limits().halfOpenPerSource()).isEqualTo(8);
         assertThat(config.limits().resets().window()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.limits().blocking().failures()).isEqualTo(3);
         assertThat(config.limits().blocking().exempt()).containsExactly("127.0.0.0/8", "::1");
+        assertThat(config.limits().blocking().maxSources()).isEqualTo(500);
         ConfigFile.write(dir, config);
         assertThat(ConfigFile.read(dir)).isEqualTo(config);
     }

@@ -7,6 +7,8 @@ import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.cli.ScServer;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.tunnel.link.LinkProtocol;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,7 +19,10 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -100,7 +105,7 @@ class ListenerLimitsTest {
     }
 
     static ServerConfig.Blocking blockingOff() {
-        return new ServerConfig.Blocking(0, null, null, null);
+        return new ServerConfig.Blocking(0, null, null, null, null);
     }
 
     // --- half-open connections ---
@@ -238,6 +243,63 @@ class ListenerLimitsTest {
         }
     }
 
+    /**
+     * The server is the HTTP/2 client of a link: it refuses every stream the appliance opens (RST_STREAM at once, so
+     * the appliance's own RST_STREAM of it comes too late to count), and counts the refusals against the reset limit.
+     */
+    @Test
+    void anApplianceThatOpensAndResetsStreamsFastIsRefusedThenGetsGoAwayEnhanceYourCalm() throws Exception {
+        server = new RunningServer(temp);
+        EventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            LinkFrames frames = new LinkFrames();
+            // the appliance's side of a link is HTTP/2's server side: the streams it opens have even ids
+            Channel link = TlsClients.connect(
+                    group,
+                    server.appliance,
+                    server.daemon.applianceAddress(),
+                    LinkProtocol.ALPN,
+                    pipeline -> pipeline.addLast(new Http2ConnectionHandlerBuilder()
+                            .server(true)
+                            .frameListener(frames)
+                            .build()));
+            Http2ConnectionHandler http2 = link.pipeline().get(Http2ConnectionHandler.class);
+            ChannelHandlerContext ctx = link.pipeline().context(http2);
+            Http2Headers headers = new DefaultHttp2Headers().status("200");
+            link.eventLoop()
+                    .submit(() -> http2.encoder().writeHeaders(ctx, 2, headers, 0, false, ctx.newPromise()))
+                    .get(10, TimeUnit.SECONDS);
+            link.flush();
+            assertThat(frames.refused.get(10, TimeUnit.SECONDS))
+                    .as("the stream the appliance opened is refused")
+                    .isEqualTo(2);
+            assertThat(link.isActive())
+                    .as("one refused stream is no reason to close")
+                    .isTrue();
+
+            link.eventLoop() // limit: 100 per 10 s; in one write, so that the server reads them all before it closes
+                    .submit(() -> {
+                        for (int stream = 4; stream < 4 + 2 * 150; stream += 2) {
+                            http2.encoder().writeHeaders(ctx, stream, headers, 0, false, ctx.newPromise());
+                            http2.encoder().writeRstStream(ctx, stream, Http2Error.CANCEL.code(), ctx.newPromise());
+                        }
+                        ctx.flush();
+                    })
+                    .get(10, TimeUnit.SECONDS);
+            // the server closes the link well before it would for the missing hello (15 s after the link came up,
+            // with GOAWAY NO_ERROR), so a close without ENHANCE_YOUR_CALM is a failure too
+            assertThat(link.closeFuture().await(10, TimeUnit.SECONDS))
+                    .as("the server closed the link")
+                    .isTrue();
+            if (frames.goAway.isDone()) {
+                assertThat(frames.goAway.get()).as(frames.debug).isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+                assertThat(frames.debug).contains("it may open none");
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void theServerLimitsConcurrentStreamsPerConnection() throws Exception {
         server = new RunningServer(temp);
@@ -319,7 +381,13 @@ class ListenerLimitsTest {
                 with(
                         null,
                         new ServerConfig.Limits(
-                                null, null, null, null, null, null, new ServerConfig.Blocking(3, null, null, null))));
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                new ServerConfig.Blocking(3, null, null, null, null))));
         EngineerHttp alice = new EngineerHttp(server.alice, server.daemon.engineerAddress());
         EngineerHttp bob = new EngineerHttp(server.bob, server.daemon.engineerAddress());
         assertThat(alice.post("login", null, "{\"totp\":\"000000\"}").status()).isEqualTo(401);
@@ -363,7 +431,13 @@ class ListenerLimitsTest {
                 with(
                         null,
                         new ServerConfig.Limits(
-                                null, null, null, null, null, null, new ServerConfig.Blocking(3, null, null, null))));
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                new ServerConfig.Blocking(3, null, null, null, null))));
         for (int i = 0; i < 3; i++) {
             try (Socket notTls = connect(server.daemon.engineerAddress(), null)) {
                 notTls.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -515,6 +589,24 @@ class ListenerLimitsTest {
     }
 
     /** The connection-level frames the server sent. */
+    /** What the server sends the fake appliance: the first stream it refused and its GOAWAY. */
+    private static final class LinkFrames extends Http2FrameAdapter {
+        final CompletableFuture<Integer> refused = new CompletableFuture<>();
+        final CompletableFuture<Long> goAway = new CompletableFuture<>();
+        volatile String debug = "";
+
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+            refused.complete(streamId);
+        }
+
+        @Override
+        public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+            debug = debugData.toString(StandardCharsets.UTF_8);
+            goAway.complete(errorCode);
+        }
+    }
+
     private static final class Frames extends ChannelInboundHandlerAdapter {
         final CompletableFuture<Long> goAway = new CompletableFuture<>();
         final CompletableFuture<Http2Settings> settings = new CompletableFuture<>();

@@ -64,7 +64,8 @@ public final class LinkCodecs {
 
     /**
      * The server side: HTTP/2 client; open streams with {@link StreamOpener}. {@code resets} bounds the RST_STREAM
-     * frames received (Netty's client codec has no such limit by default).
+     * frames received (Netty's client codec has no such limit by default) and, apart, the streams the appliance opens,
+     * each refused ({@link InboundStreamRefusal}).
      */
     public static void installServerSide(
             ChannelPipeline pipeline, LinkSettings settings, Http2Connections.ResetLimit resets) {
@@ -74,7 +75,7 @@ public final class LinkCodecs {
                 resets.applyTo(Http2FrameCodecBuilder.forClient())
                         .initialSettings(http2Settings(settings, true))
                         .build());
-        pipeline.addLast("streams", new Http2MultiplexHandler(new Http2Connections.RefuseInboundStreams()));
+        pipeline.addLast("streams", new Http2MultiplexHandler(new InboundStreamRefusal(resets)));
         pipeline.addLast("keepalive", new Http2Connections.KeepAlive(settings.deadLinkTimeout()));
     }
 
