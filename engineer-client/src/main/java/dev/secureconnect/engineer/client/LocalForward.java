@@ -7,13 +7,13 @@ import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRefusedException;
 import dev.secureconnect.tunnel.relay.Relay;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.InetSocketAddress;
@@ -47,7 +47,7 @@ public final class LocalForward implements AutoCloseable {
         requireNonNull(problems, "problems");
         ChannelFuture bound = new ServerBootstrap()
                 .group(connection.group())
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(connection.group()))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new Accepted(connection, request, problems))
