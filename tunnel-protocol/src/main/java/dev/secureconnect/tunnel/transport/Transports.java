@@ -16,26 +16,33 @@ import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one place that chooses Netty's transport: the native epoll transport on Linux when its library loads (fewer
- * copies and system calls than NIO), else NIO. The system property {@value #PROPERTY}{@code =nio} forces NIO. Every
- * bootstrap takes its event loop group from {@link #group} and its channel class from {@link #socketChannel} or
- * {@link #serverChannel} of the group it runs on, so a channel always matches its loop, whichever transport made it.
+ * The one place that chooses Netty's transport: NIO, or Netty's native epoll transport on Linux when the system property
+ * {@value #PROPERTY}{@code =epoll} asks for it and its library loads. Every bootstrap takes its event loop group from
+ * {@link #group} and its channel class from {@link #socketChannel} or {@link #serverChannel} of the group it runs on,
+ * so a channel always matches its loop, whichever transport made it.
+ *
+ * <p>Not epoll by default yet: epoll reads a socket whose peer has closed its side even with auto-read off and no read
+ * asked for (it handles EPOLLRDHUP by reading), so the bytes and the end of input of a client that writes and closes at
+ * once reach the placeholder handler of {@code LocalForward} (engineer) or of the appliance's dial before their relay
+ * is in place, and are lost: the stream then never ends. NIO waits for the first {@code read()}. Those handlers must
+ * hold what arrives early before epoll can be the default (docs/performance.md, "The transport").
  */
 public final class Transports {
 
-    /** The system property that forces NIO when set to {@code nio}; anything else (or nothing) means "the best". */
+    /** The system property that asks for epoll when set to {@code epoll}; anything else (or nothing) means NIO. */
     public static final String PROPERTY = "secureconnect.transport";
 
     private Transports() {}
 
     /** The transport this JVM uses for new groups: {@code epoll} or {@code nio}. */
     public static String chosen() {
-        return useEpoll(System.getProperty(PROPERTY), Epoll.isAvailable()) ? "epoll" : "nio";
+        boolean asked = useEpoll(System.getProperty(PROPERTY), true); // the native library is loaded only if asked
+        return asked && Epoll.isAvailable() ? "epoll" : "nio";
     }
 
-    /** Epoll when it is available and NIO is not asked for. */
+    /** Epoll when it is asked for and available. */
     static boolean useEpoll(@Nullable String property, boolean epollAvailable) {
-        return epollAvailable && !"nio".equalsIgnoreCase(property == null ? "" : property.strip());
+        return epollAvailable && "epoll".equalsIgnoreCase(property == null ? "" : property.strip());
     }
 
     /** An event loop group of {@code threads} threads (0: Netty's default, twice the cores), named by Netty. */

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.condition.OS;
 class TransportsTest {
 
     @Test
-    void epollWhenAvailableUnlessNioIsAsked() {
-        assertThat(Transports.useEpoll(null, true)).isTrue();
-        assertThat(Transports.useEpoll("", true)).isTrue();
-        assertThat(Transports.useEpoll("epoll", true)).isTrue();
+    void epollOnlyWhenAskedForAndAvailable() {
+        assertThat(Transports.useEpoll(null, true)).isFalse();
+        assertThat(Transports.useEpoll("", true)).isFalse();
         assertThat(Transports.useEpoll("nio", true)).isFalse();
-        assertThat(Transports.useEpoll(" NIO ", true)).isFalse();
-        assertThat(Transports.useEpoll(null, false)).isFalse();
+        assertThat(Transports.useEpoll("epoll", true)).isTrue();
+        assertThat(Transports.useEpoll(" EPOLL ", true)).isTrue();
         assertThat(Transports.useEpoll("epoll", false)).isFalse();
+        assertThat(Transports.useEpoll(null, false)).isFalse();
     }
 
     @Test
@@ -36,8 +36,8 @@ class TransportsTest {
         assertThat(Epoll.isAvailable())
                 .as("epoll unavailable: %s", Epoll.unavailabilityCause())
                 .isTrue();
-        boolean nioAsked = "nio".equals(System.getProperty(Transports.PROPERTY));
-        assertThat(Transports.chosen()).isEqualTo(nioAsked ? "nio" : "epoll");
+        boolean epollAsked = "epoll".equals(System.getProperty(Transports.PROPERTY));
+        assertThat(Transports.chosen()).isEqualTo(epollAsked ? "epoll" : "nio");
     }
 
     @Test
