@@ -358,13 +358,14 @@ class ApplianceLinkTest {
         ApplianceStatus backingOff = appliance.awaitState("backing-off");
         assertThat(backingOff.link().retryAt()).isNotNull();
         assertThat(backingOff.link().reason()).isNotBlank();
-        assertThat(appliance.audit(EventType.LINK_DOWN)).isNotEmpty();
+        // link.down follows the fact: the writer thread commits it a moment after the state changed
+        Eventually.await("link.down", () -> appliance.audit(EventType.LINK_DOWN), r -> !r.isEmpty());
 
         server = TestServer.startOn(port, work);
         server.awaitLink();
         assertThat(server.awaitHello().tickets()).containsExactly(TICKET);
         awaitTicket(TICKET, "accepted");
-        assertThat(appliance.audit(EventType.LINK_UP)).hasSize(2);
+        Eventually.await("the second link.up", () -> appliance.audit(EventType.LINK_UP), r -> r.size() == 2);
     }
 
     @Test

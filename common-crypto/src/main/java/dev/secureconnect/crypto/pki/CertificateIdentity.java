@@ -222,12 +222,16 @@ public record CertificateIdentity(
     }
 
     static @Nullable String commonName(X500Name subject) {
-        RDN[] cns = subject.getRDNs(BCStyle.CN);
-        if (cns.length == 0) {
-            return null;
+        try {
+            RDN[] cns = subject.getRDNs(BCStyle.CN);
+            if (cns.length == 0) {
+                return null;
+            }
+            ASN1Encodable value = cns[0].getFirst().getValue();
+            return value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value);
+        } catch (RuntimeException e) { // Bouncy Castle's lazy ASN.1: a malformed RDN, a UTF8String that is not UTF-8…
+            throw new CryptoException("the subject's common name (CN) cannot be read: " + OneLine.reason(e), e);
         }
-        ASN1Encodable value = cns[0].getFirst().getValue();
-        return value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value);
     }
 
     private static List<String> extendedKeyUsages(X509Certificate certificate) {

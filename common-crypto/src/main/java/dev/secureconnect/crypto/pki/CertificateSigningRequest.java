@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.keys.RsaKeySize;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -139,9 +140,14 @@ public final class CertificateSigningRequest {
 
     private @Nullable GeneralNames requestedAltNames() {
         for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-            Extensions extensions =
-                    Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
-            GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+            GeneralNames names;
+            try {
+                Extensions extensions =
+                        Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
+                names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+            } catch (RuntimeException e) { // Bouncy Castle's ASN.1 parsing: IllegalArgumentException and kin
+                throw new CryptoException("the CSR's requested extensions cannot be read: " + OneLine.reason(e), e);
+            }
             if (names != null) {
                 return names;
             }
@@ -150,7 +156,11 @@ public final class CertificateSigningRequest {
     }
 
     private @Nullable String subjectEmail() {
-        RDN[] emails = request.getSubject().getRDNs(BCStyle.EmailAddress);
-        return emails.length == 0 ? null : emails[0].getFirst().getValue().toString();
+        try {
+            RDN[] emails = request.getSubject().getRDNs(BCStyle.EmailAddress);
+            return emails.length == 0 ? null : emails[0].getFirst().getValue().toString();
+        } catch (RuntimeException e) { // Bouncy Castle's lazy ASN.1: a malformed RDN, a UTF8String that is not UTF-8…
+            throw new CryptoException("the CSR's e-mail address cannot be read: " + OneLine.reason(e), e);
+        }
     }
 }

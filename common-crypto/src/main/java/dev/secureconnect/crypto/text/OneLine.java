@@ -37,7 +37,8 @@ public final class OneLine {
     }
 
     /**
-     * A value as a message may quote it: control characters replaced by {@code ?}, at most {@code max} characters,
+     * A value as a message may quote it: control characters (and the Unicode line and paragraph separators) replaced
+     * by {@code ?}, at most {@code max} characters,
      * {@code …} marking a cut; {@code ""} for null.
      */
     public static String quoted(@Nullable String value, int max) {
@@ -73,7 +74,7 @@ public final class OneLine {
 
     private static String replaced(String value) {
         return value.codePoints()
-                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .map(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
     }

@@ -148,7 +148,7 @@ public final class TokenVault {
         JWEObject jwe;
         try {
             jwe = JWEObject.parse(text);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) { // nimbus's parser also throws these: p2c < 0, no "enc"…
             throw corrupted(file, "it is not a JWE", e);
         }
         JWEHeader header = jwe.getHeader();

@@ -10,6 +10,7 @@ import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ApiException;
 import dev.secureconnect.engineer.client.Identity;
+import dev.secureconnect.engineer.client.LastingConnection;
 import dev.secureconnect.engineer.client.ServerAddress;
 import dev.secureconnect.engineer.client.ServerConnection;
 import dev.secureconnect.engineer.client.StreamCredentials;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engineer agent: holds, for the login session, the engineer's identity, the opened access tokens
- * ({@link HeldTokens}) and one connection to the server (made again when it closed), and serves requests
+ * ({@link HeldTokens}) and one connection to the server (made again with back-off when it closes), and serves requests
  * ({@link AgentProtocol}) on an owner-only Unix socket: folder {@code STATE/agent} mode 0700, socket mode 0600, every
  * connection's peer checked ({@link PeerCheck}). The streams it opens are those the commands open themselves, with
  * the same token and session, so the server audits them alike.
@@ -116,7 +117,7 @@ public final class EngineerAgent implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Instant lastUse;
     private volatile String stopReason = "";
-    private Optional<ServerConnection> connection = Optional.empty(); // guarded by this
+    private @Nullable LastingConnection connection; // guarded by this; made by the first request
 
     private EngineerAgent(Settings settings, FileChannel lockFile, FileLock lock, ServerSocketChannel listener) {
         this.settings = settings;
@@ -446,19 +447,32 @@ public final class EngineerAgent implements AutoCloseable {
         }
     }
 
-    /** The connection to the server, made again if it closed. */
-    private synchronized ServerConnection connection() {
-        if (connection.isEmpty() || !connection.get().isOpen()) {
-            connection.ifPresent(ServerConnection::close);
-            connection = Optional.empty();
-            connection = Optional.of(ServerConnection.connect(
-                    ServerAddress.parse(settings.session().server()), settings.identity(), settings.timeouts()));
+    /**
+     * The connection to the server: made by the first request, then kept, and made again with back-off whenever it
+     * closes ({@link LastingConnection}, as {@code forward} does); a request waits for it as long as a connection
+     * may take to be made.
+     *
+     * @throws EngineerException if the server cannot be reached within that time
+     */
+    private ServerConnection connection() {
+        LastingConnection lasting;
+        synchronized (this) {
+            if (connection == null) {
+                ServerAddress server = ServerAddress.parse(settings.session().server());
+                connection = LastingConnection.connecting(
+                        server.toString(),
+                        () -> ServerConnection.connect(server, settings.identity(), settings.timeouts()),
+                        LastingConnection.BACKOFF,
+                        settings.notices());
+            }
+            lasting = connection;
         }
-        return connection.get();
+        Timeouts timeouts = settings.timeouts();
+        return lasting.await(timeouts.connect().plus(timeouts.handshake()).plusSeconds(1));
     }
 
     private synchronized boolean connected() {
-        return connection.isPresent() && connection.get().isOpen();
+        return connection != null && connection.isOpen();
     }
 
     /**
@@ -498,8 +512,10 @@ public final class EngineerAgent implements AutoCloseable {
         for (SocketChannel client : clients) {
             closeQuietly(client); // transfers in flight end: their commands say the agent went away
         }
-        connection.ifPresent(ServerConnection::close);
-        connection = Optional.empty();
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
         tokens.clear();
         try {
             lockFile.truncate(0);

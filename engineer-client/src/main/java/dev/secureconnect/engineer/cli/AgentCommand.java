@@ -42,7 +42,8 @@ import picocli.CommandLine.Parameters;
         description = "The engineer agent: holds your identity, your opened access tokens (each"
                 + " passphrase asked once) and a warm connection to the server for this login session, so that proxy,"
                 + " forward, exec, get, put, appliances and sessions start fast. It listens on an owner-only socket in the"
-                + " state directory.",
+                + " state directory. The first of those commands starts it when none runs (SC_ENGINEER_AGENT=auto,"
+                + " the default; manual: only agent start does; off: never used).",
         subcommands = {
             AgentCommand.Start.class,
             AgentCommand.Run.class,
@@ -66,6 +67,35 @@ final class AgentCommand implements Runnable {
         try (AgentClient agent = running(console)) {
             return agent.require(AgentProtocol.request(AgentProtocol.Op.ADD).put("token", token.serialize()));
         }
+    }
+
+    /**
+     * The running agent; when none runs and the console says so ({@link AgentUse#ON_DEMAND}), it is started first, in
+     * the background, as {@code agent start} does (the PKCS#12 passphrase asked unless login was given a file for
+     * it), and a line on standard error says so. Empty when the command goes without it: the agent is off, or could
+     * not be started (a line says why).
+     */
+    static Optional<AgentClient> runningOrStarted(Console console) {
+        Optional<AgentClient> running = AgentClient.connect(console.engineerHome());
+        if (running.isPresent() || console.agent() != AgentUse.ON_DEMAND) {
+            return running;
+        }
+        EngineerHome home = console.engineerHome();
+        try {
+            long pid = Start.inBackground(console, EngineerAgent.DEFAULT_IDLE_TIMEOUT);
+            console.err()
+                    .println(Cli.NAME + ": started the agent (pid " + pid + "); "
+                            + Start.lifetime(LoggedIn.require(console), EngineerAgent.DEFAULT_IDLE_TIMEOUT, home));
+        } catch (EngineerException | IOException e) {
+            console.err()
+                    .println(Cli.NAME + ": going on without the agent: it could not be started: "
+                            + OneLine.of(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineerException("interrupted", e);
+        }
+        console.err().flush();
+        return AgentClient.connect(home);
     }
 
     /** Stops the agent if one runs; its process id. */
@@ -144,7 +174,7 @@ final class AgentCommand implements Runnable {
             try {
                 agent.connectNow();
             } catch (EngineerException e) {
-                notice("not connected to the server yet (the first request tries again): " + e.getMessage());
+                notice("not connected to the server yet (it is tried again in the background): " + e.getMessage());
             }
             console.out()
                     .println("agent running (pid " + ProcessHandle.current().pid() + ", socket " + agent.socket()
@@ -200,13 +230,37 @@ final class AgentCommand implements Runnable {
                         + status.path("socket").asText()
                         + "): stop it first with sc-engineer agent stop");
             }
+            long pid = inBackground(console, idle.idleTimeout);
+            console.out()
+                    .println("agent started (pid " + pid + ", socket " + home.agentSocket() + "); "
+                            + lifetime(session, idle.idleTimeout, home));
+            return 0;
+        }
+
+        /** When a started agent stops, and its log. */
+        static String lifetime(SavedSession session, Duration idleTimeout, EngineerHome home) {
+            return "it stops after "
+                    + OneLine.of(idleTimeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT))
+                    + " idle or at the end of the login session, " + session.expiresAt() + "; log: "
+                    + home.agentLog();
+        }
+
+        /**
+         * Starts the agent in the background (asking for the PKCS#12 passphrase unless login was given a file for
+         * it, and checking it first) and waits until it listens; its process id.
+         *
+         * @throws EngineerException if it did not start, with the last line of its log
+         */
+        static long inBackground(Console console, Duration idleTimeout) throws IOException, InterruptedException {
+            SavedSession session = LoggedIn.require(console);
+            EngineerHome home = console.engineerHome();
             char[] passphrase = Passphrases.identity(
                     session.p12PassphraseFile().orElse(null), session.identity(), console.prompter());
             LoggedIn.identity(session, Arrays.copyOf(passphrase, passphrase.length)); // a wrong one fails here
             home.prepareAgent();
             Process process;
             try {
-                ProcessBuilder builder = new ProcessBuilder(command())
+                ProcessBuilder builder = new ProcessBuilder(command(idleTimeout))
                         .redirectOutput(
                                 ProcessBuilder.Redirect.appendTo(home.agentLog().toFile()))
                         .redirectErrorStream(true);
@@ -232,16 +286,7 @@ final class AgentCommand implements Runnable {
                 Optional<AgentClient> started = AgentClient.connect(home);
                 if (started.isPresent()) {
                     started.get().close();
-                    console.out()
-                            .println("agent started (pid " + process.pid() + ", socket " + home.agentSocket()
-                                    + "); it stops after "
-                                    + OneLine.of(idle.idleTimeout
-                                            .toString()
-                                            .substring(2)
-                                            .toLowerCase(java.util.Locale.ROOT))
-                                    + " idle or at the end of the login session, "
-                                    + session.expiresAt() + "; log: " + home.agentLog());
-                    return 0;
+                    return process.pid();
                 }
                 if (!process.isAlive()) {
                     throw new EngineerException("the agent did not start: " + lastLine(home.agentLog()) + " (log: "
@@ -255,7 +300,7 @@ final class AgentCommand implements Runnable {
         }
 
         /** This JVM and class path, in a session of its own (setsid) so that closing the terminal leaves it running. */
-        private List<String> command() {
+        private static List<String> command(Duration idleTimeout) {
             List<String> command = new ArrayList<>();
             if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
                 command.add("/usr/bin/setsid");
@@ -267,7 +312,7 @@ final class AgentCommand implements Runnable {
             command.add(ScEngineer.class.getName());
             command.add("agent");
             command.add("run");
-            command.add("--idle-timeout=" + idle.idleTimeout.toSeconds() + "s");
+            command.add("--idle-timeout=" + idleTimeout.toSeconds() + "s");
             command.add("--p12-passphrase-stdin");
             return command;
         }

@@ -32,10 +32,13 @@ final class Api {
         return call(loggedIn, "GET", path, null);
     }
 
-    /** A GET with the login session: through the agent when one runs, else on a connection of this command's own. */
+    /**
+     * A GET with the login session: through the agent when one runs (or was started for it), else on a connection of
+     * this command's own.
+     */
     static JsonNode get(Console console, String path) {
         SavedSession session = LoggedIn.require(console);
-        Optional<AgentClient> agent = AgentClient.connect(console.engineerHome());
+        Optional<AgentClient> agent = AgentCommand.runningOrStarted(console);
         if (agent.isPresent()) {
             try (AgentClient client = agent.get()) {
                 JsonNode answer = client.ask(AgentProtocol.request(AgentProtocol.Op.API)

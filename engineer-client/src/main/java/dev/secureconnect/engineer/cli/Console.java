@@ -15,8 +15,9 @@ import java.time.Clock;
 /**
  * What a command reads and writes outside its arguments: standard input, standard output as bytes ({@code stdout},
  * for payload: proxy, exec) and as text ({@code out}), standard error, the clock, the state directory, the prompter
- * for secrets, the network timeouts, and whether it runs on a terminal (progress lines are drawn only then). Tests
- * pass their own.
+ * for secrets, the network timeouts, whether it runs on a terminal (progress lines are drawn only then) and whether
+ * commands use the engineer agent ({@code SC_ENGINEER_AGENT}). Tests pass their own (the agent when one runs, never
+ * started on demand).
  */
 public record Console(
         InputStream in,
@@ -27,7 +28,8 @@ public record Console(
         Path home,
         Prompter prompter,
         Timeouts timeouts,
-        boolean terminal) {
+        boolean terminal,
+        AgentUse agent) {
 
     public Console {
         requireNonNull(in, "in");
@@ -38,6 +40,7 @@ public record Console(
         requireNonNull(home, "home");
         requireNonNull(prompter, "prompter");
         requireNonNull(timeouts, "timeouts");
+        requireNonNull(agent, "agent");
     }
 
     /** The process's streams, the system clock, {@code $SECURECONNECT_HOME} or {@code ~/.secureconnect}. */
@@ -60,7 +63,8 @@ public record Console(
                 console.home,
                 console.prompter,
                 console.timeouts,
-                System.console() != null);
+                System.console() != null,
+                AgentUse.parse(System.getenv(dev.secureconnect.engineer.agent.AgentClient.ENVIRONMENT)));
     }
 
     /** A console whose text output goes to {@code stdout} too; not a terminal. */
@@ -73,7 +77,12 @@ public record Console(
             Prompter prompter,
             Timeouts timeouts) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
-        return new Console(in, stdout, out, err, clock, home, prompter, timeouts, false);
+        return new Console(in, stdout, out, err, clock, home, prompter, timeouts, false, AgentUse.WHEN_RUNNING);
+    }
+
+    /** This console, with the agent started on demand (tests). */
+    public Console withAgentOnDemand() {
+        return new Console(in, stdout, out, err, clock, home, prompter, timeouts, terminal, AgentUse.ON_DEMAND);
     }
 
     /** The engineer's state directory. */

@@ -1,8 +1,8 @@
 package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.token.SignedAccessToken;
-import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.agent.StreamRequest;
+import dev.secureconnect.engineer.client.LastingConnection;
 import dev.secureconnect.engineer.client.LocalForward;
 import dev.secureconnect.engineer.client.SessionRequests;
 import java.util.Optional;
@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
         name = "forward",
         description = "Listens on 127.0.0.1:LOCALPORT (any free port when 0 or omitted) and relays"
                 + " every connection to port REMOTEPORT on the appliance's loopback, until stopped. Prints"
-                + " 'forwarding 127.0.0.1:PORT -> SERIAL:REMOTEPORT' once listening.")
+                + " 'forwarding 127.0.0.1:PORT -> SERIAL:REMOTEPORT' once listening. When the connection to the"
+                + " server drops, the connections in flight end (one line each says why), the port stays open and"
+                + " the connection is made again with back-off; a connection made meanwhile waits for it.")
 final class ForwardCommand implements Callable<Integer> {
 
     private final Console console;
@@ -62,26 +64,35 @@ final class ForwardCommand implements Callable<Integer> {
         }
         // the token's key derivation runs while the connection to the server is made
         TokenOption.Loading loading = token.startLoading(console, serial);
-        try (LoggedIn loggedIn = LoggedIn.open(console, loading)) {
-            SignedAccessToken accessToken = loading.token();
-            LocalForward forward = LocalForward.start(
-                    loggedIn.connection(),
-                    ports.localPort(),
-                    SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken, serial)),
-                    this::problem);
-            try {
-                console.out()
-                        .println("forwarding 127.0.0.1:" + forward.port() + " -> " + serial + ":" + ports.remotePort());
-                console.out().flush();
-                forward.closeFuture().await(); // until the process is stopped or the connection closes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                forward.close();
-                return 0;
-            }
-            throw new EngineerException(
-                    "the connection to the server at " + loggedIn.session().server() + " closed: forwarding stopped");
+        LoggedIn loggedIn = LoggedIn.open(console, loading);
+        SignedAccessToken accessToken;
+        try {
+            accessToken = loading.token();
+        } catch (RuntimeException e) {
+            loggedIn.close();
+            throw e;
         }
+        try (LastingConnection connection = loggedIn.lasting(console.timeouts(), this::notice);
+                LocalForward forward = LocalForward.start(
+                        connection,
+                        ports.localPort(),
+                        SessionRequests.connect(ports.remotePort(), loggedIn.credentials(accessToken, serial)),
+                        console.timeouts().stream(),
+                        this::problem)) {
+            console.out()
+                    .println("forwarding 127.0.0.1:" + forward.port() + " -> " + serial + ":" + ports.remotePort());
+            console.out().flush();
+            forward.closeFuture().await(); // until the process is stopped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The connection to the server dropped, or is being made again (one line). */
+    private void notice(String notice) {
+        console.err().println(Cli.NAME + ": " + notice);
+        console.err().flush();
     }
 
     private void problem(String problem) {

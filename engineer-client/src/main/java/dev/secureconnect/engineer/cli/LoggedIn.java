@@ -3,16 +3,21 @@ package dev.secureconnect.engineer.cli;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.Identity;
+import dev.secureconnect.engineer.client.LastingConnection;
 import dev.secureconnect.engineer.client.ServerAddress;
 import dev.secureconnect.engineer.client.ServerConnection;
 import dev.secureconnect.engineer.client.StreamCredentials;
+import dev.secureconnect.engineer.client.Timeouts;
 import dev.secureconnect.engineer.state.SavedSession;
 import java.util.Arrays;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** A saved session that is still valid, and a connection to its server made with the certificate it is bound to. */
-record LoggedIn(SavedSession session, ServerConnection connection) implements AutoCloseable {
+/**
+ * A saved session that is still valid, the identity it is bound to (opened), and a connection to its server made with
+ * it.
+ */
+record LoggedIn(SavedSession session, Identity identity, ServerConnection connection) implements AutoCloseable {
 
     /** The saved session, if it has not expired. */
     static SavedSession require(Console console) {
@@ -29,8 +34,18 @@ record LoggedIn(SavedSession session, ServerConnection connection) implements Au
         Identity identity = identity(
                 session,
                 Passphrases.identity(session.p12PassphraseFile().orElse(null), session.identity(), console.prompter()));
-        return new LoggedIn(
-                session, ServerConnection.connect(ServerAddress.parse(session.server()), identity, console.timeouts()));
+        return new LoggedIn(session, identity, connect(session, identity, console.timeouts()));
+    }
+
+    /** A connection to the session's server with {@code identity}. */
+    static ServerConnection connect(SavedSession session, Identity identity, Timeouts timeouts) {
+        return ServerConnection.connect(ServerAddress.parse(session.server()), identity, timeouts);
+    }
+
+    /** This connection, made again whenever it closes; {@code notices} told of the drops and attempts. */
+    LastingConnection lasting(Timeouts timeouts, java.util.function.Consumer<String> notices) {
+        return LastingConnection.of(
+                connection, () -> connect(session, identity, timeouts), LastingConnection.BACKOFF, notices);
     }
 
     /**

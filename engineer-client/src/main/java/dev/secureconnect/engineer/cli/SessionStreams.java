@@ -68,9 +68,12 @@ final class SessionStreams {
         return request -> direct(LoggedIn.open(console), opened, serial, request);
     }
 
-    /** The agent, when one runs for the engineer's state directory. */
+    /**
+     * The agent, when one runs for the engineer's state directory, or was started for this command
+     * ({@link AgentCommand#runningOrStarted}).
+     */
     static Optional<ViaAgent> viaAgent(Console console, TokenOption token, String serial) {
-        Optional<AgentClient> agent = AgentClient.connect(console.engineerHome());
+        Optional<AgentClient> agent = AgentCommand.runningOrStarted(console);
         agent.ifPresent(AgentClient::close); // it runs: each stream gets a connection of its own
         return agent.map(running -> new ViaAgent(console, token, serial));
     }

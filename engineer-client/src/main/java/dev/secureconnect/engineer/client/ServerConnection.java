@@ -11,6 +11,7 @@ import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.internal.Json;
 import dev.secureconnect.tunnel.link.Http2Connections;
+import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
@@ -44,6 +45,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLHandshakeException;
@@ -241,6 +243,14 @@ public final class ServerConnection implements AutoCloseable {
 
     public boolean isOpen() {
         return channel.isActive();
+    }
+
+    /**
+     * Why the connection closed, when it is known: the reason the server gave in its GOAWAY ("peer: ..."), or the
+     * one this side closed it for.
+     */
+    public Optional<String> closeReason() {
+        return Optional.ofNullable(channel.attr(LinkCodecs.CLOSE_REASON).get());
     }
 
     @Override

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
+import dev.secureconnect.tunnel.link.LinkCodecs;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.EmptyHttp2Headers;
@@ -86,7 +88,14 @@ public final class StreamSink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        ended.tryFailure(new EngineerException("the stream closed before the server ended it"));
+        Channel connection = ctx.channel().parent();
+        if (connection != null && !connection.isActive()) {
+            String reason = connection.attr(LinkCodecs.CLOSE_REASON).get();
+            ended.tryFailure(new EngineerException("the connection to the server closed before the stream ended"
+                    + (reason == null ? "" : " (" + reason + ")")));
+        } else {
+            ended.tryFailure(new EngineerException("the stream closed before the server ended it"));
+        }
         ctx.fireChannelInactive();
     }
 

@@ -32,6 +32,7 @@ public final class EngineerCli {
 
     private final Path home;
     private Clock clock = Clock.systemUTC();
+    private boolean agentOnDemand;
 
     public EngineerCli(Path home) {
         this.home = home;
@@ -39,6 +40,44 @@ public final class EngineerCli {
 
     public EngineerCli withClock(Clock other) {
         this.clock = other;
+        return this;
+    }
+
+    /** A copy whose commands start the agent when none runs, as {@code SC_ENGINEER_AGENT=auto} does outside tests. */
+    public EngineerCli withAgentOnDemand() {
+        EngineerCli copy = new EngineerCli(home).withClock(clock);
+        copy.agentOnDemand = true;
+        return copy;
+    }
+
+    /**
+     * Logs in to {@code server} with the identity in {@code files} (its passphrase file saved), then gets a token for
+     * SN-1 on ticket 12345678; fails the test if either does not work.
+     */
+    public EngineerCli loggedInWithToken(TestEngineerServer server, IdentityFiles files) {
+        Run login = run(
+                "login",
+                "--server",
+                server.address(),
+                "--identity",
+                files.p12().toString(),
+                "--totp-code",
+                TestEngineerServer.TOTP,
+                "--p12-passphrase-file",
+                files.p12Passphrase().toString());
+        if (login.exitCode() != 0) {
+            throw new AssertionError("login failed: " + login);
+        }
+        Run access = run(
+                "access",
+                "SN-1",
+                "--ticket",
+                "12345678",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString());
+        if (access.exitCode() != 0) {
+            throw new AssertionError("access failed: " + access);
+        }
         return this;
     }
 
@@ -73,7 +112,7 @@ public final class EngineerCli {
                 home,
                 NO_TERMINAL,
                 TEST_TIMEOUTS);
-        int code = Cli.run(console, args);
+        int code = Cli.run(agentOnDemand ? console.withAgentOnDemand() : console, args);
         return new Run(code, stdout.toByteArray(), err.toString());
     }
 
@@ -88,7 +127,7 @@ public final class EngineerCli {
                 home,
                 NO_TERMINAL,
                 TEST_TIMEOUTS);
-        return Cli.run(console, args);
+        return Cli.run(agentOnDemand ? console.withAgentOnDemand() : console, args);
     }
 
     private static final class Writer extends java.io.Writer {

@@ -80,7 +80,11 @@ public final class TestEngineerServer implements AutoCloseable {
     private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
     private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
     private volatile String lastToken;
-    private final Channel listener;
+    private final ServerBootstrap bootstrap;
+    private final io.netty.channel.group.ChannelGroup connections =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private final int port;
+    private volatile Channel listener;
 
     private TestEngineerServer(Path dir) throws Exception {
         TestPki pki = TestPki.shared();
@@ -93,12 +97,13 @@ public final class TestEngineerServer implements AutoCloseable {
                 CertificateRole.ENGINEER,
                 List.of(ApplicationProtocolNames.HTTP_2),
                 (peer, subject, reason, message) -> {});
-        listener = new ServerBootstrap()
+        bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(SslContexts.serverHandler(tls, ch, Duration.ofSeconds(5)));
                         ch.pipeline().addLast(new ApplicationProtocolNegotiationHandler("none") {
                             @Override
@@ -126,10 +131,25 @@ public final class TestEngineerServer implements AutoCloseable {
                             }
                         });
                     }
-                })
-                .bind("127.0.0.1", 0)
-                .sync()
-                .channel();
+                });
+        listener = bootstrap.bind("127.0.0.1", 0).sync().channel();
+        port = ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Stops as a server that is shut down: the listener closes, then every connection (no GOAWAY). */
+    public void stopListening() {
+        listener.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly();
+    }
+
+    /** Listens again on the same port, as a server started again. */
+    public void listenAgain() throws InterruptedException {
+        listener = bootstrap.bind("127.0.0.1", port).sync().channel();
+    }
+
+    /** The connections open now. */
+    public int connectionCount() {
+        return connections.size();
     }
 
     public static TestEngineerServer start(Path dir) throws Exception {
@@ -137,7 +157,7 @@ public final class TestEngineerServer implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        return port;
     }
 
     public String address() {
@@ -192,6 +212,7 @@ public final class TestEngineerServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,7 +39,9 @@ public final class ConfigFile {
             if (text.isBlank()) {
                 return ServerConfig.defaults();
             }
-            return YAML.readValue(text, ServerConfig.class);
+            ServerConfig config = YAML.readValue(text, ServerConfig.class);
+            // a document that is only comments or a YAML null ("~") is empty, like a blank file
+            return config == null ? ServerConfig.defaults() : config;
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + " does not exist: create it with 'sc-server init --dir " + dir + " …'", e);
         } catch (UnrecognizedPropertyException e) {
@@ -52,7 +55,8 @@ public final class ConfigFile {
                     e);
         } catch (InvalidFormatException e) {
             throw new ConfigException(
-                    file + ": '" + path(e) + "' has the wrong type: '" + e.getValue() + "' is not a "
+                    file + ": '" + path(e) + "' has the wrong type: '" + OneLine.quoted(String.valueOf(e.getValue()))
+                            + "' is not a "
                             + e.getTargetType().getSimpleName() + describeFormat(e.getTargetType()),
                     e);
         } catch (MismatchedInputException e) {
@@ -103,9 +107,9 @@ public final class ConfigFile {
     }
 
     private static String path(JsonMappingException e) {
-        return e.getPath().stream()
+        return OneLine.quoted(e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
+                .collect(Collectors.joining(".")));
     }
 
     private static String describeFormat(Class<?> type) {

@@ -21,7 +21,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -176,7 +175,7 @@ public final class EngineerListener {
         pipeline.addLast(
                 "h2",
                 limits.resets()
-                        .applyTo(Http2FrameCodecBuilder.forServer())
+                        .applyTo(Http2Connections.serverCodec())
                         .initialSettings(settings)
                         .build());
         pipeline.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {

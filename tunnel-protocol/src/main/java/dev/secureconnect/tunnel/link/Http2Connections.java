@@ -1,9 +1,16 @@
 package dev.secureconnect.tunnel.link;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DecoratingHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
@@ -19,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What every HTTP/2 connection of SecureConnect shares — the link between an appliance and the server, and an
  * engineer's connection to the server, on both sides: the largest frame, the settings built on it, the keep-alive
- * (PING when the connection is quiet, close when the peer has been silent too long) and the refusal of streams the
- * peer must not open.
+ * (PING when the connection is quiet, close when the peer has been silent too long), the server side's codec
+ * ({@link #serverCodec}) and the refusal of streams the peer must not open.
  */
 public final class Http2Connections {
 
@@ -69,6 +76,19 @@ public final class Http2Connections {
             return builder.decoderEnforceMaxRstFramesPerWindow(
                     maxFrames, (int) Math.min(Integer.MAX_VALUE, window.toSeconds()));
         }
+    }
+
+    /**
+     * {@code Http2FrameCodecBuilder.forServer()}, except that frames the peer sent on a stream before it learnt that
+     * this side had reset it are ignored, as RFC 9113 section 5.1 asks, instead of being answered with an RST_STREAM
+     * (STREAM_CLOSED) each. Netty answers every such frame once the stream is gone, and counts the answers against the
+     * limit it puts on the RST_STREAM frames a server sends (200 in 30 s, its guard against "MadeYouReset"): a bulk
+     * upload reset with its window in flight (the service closed its socket, and 2 MiB of 16 to 64 KiB DATA frames
+     * were still on the way) cost a few dozen answers, and a few parallel uploads made the server close an engineer's
+     * whole connection, and the appliance the whole link. Resets of streams that still exist count as before.
+     */
+    public static Http2FrameCodecBuilder serverCodec() {
+        return new ServerCodecBuilder();
     }
 
     /** The settings of a connection whose streams receive {@code streamWindowBytes} before an acknowledgement. */
@@ -128,6 +148,39 @@ public final class Http2Connections {
                 return;
             }
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** {@link #serverCodec}: Netty's server codec whose encoder is wrapped in {@link LateFramesIgnored}. */
+    private static final class ServerCodecBuilder extends Http2FrameCodecBuilder {
+        ServerCodecBuilder() {
+            server(true);
+            gracefulShutdownTimeoutMillis(0); // as forServer()
+        }
+
+        @Override
+        protected Http2FrameCodec build(
+                Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+            return super.build(decoder, new LateFramesIgnored(encoder), initialSettings);
+        }
+    }
+
+    /**
+     * Drops the RST_STREAM (STREAM_CLOSED) Netty writes for a frame received on a stream it no longer knows (closed,
+     * after this side reset it): the peer sent it before it got the reset, and knows of the reset by now.
+     */
+    static final class LateFramesIgnored extends DecoratingHttp2ConnectionEncoder {
+        LateFramesIgnored(Http2ConnectionEncoder delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public ChannelFuture writeRstStream(
+                ChannelHandlerContext ctx, int streamId, long errorCode, ChannelPromise promise) {
+            if (errorCode == Http2Error.STREAM_CLOSED.code() && connection().stream(streamId) == null) {
+                return promise.setSuccess();
+            }
+            return super.writeRstStream(ctx, streamId, errorCode, promise);
         }
     }
 

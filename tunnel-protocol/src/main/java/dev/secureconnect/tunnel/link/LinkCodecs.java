@@ -50,7 +50,7 @@ public final class LinkCodecs {
         pipeline.addLast("idle", idleHandler(settings));
         pipeline.addLast(
                 "http2",
-                Http2FrameCodecBuilder.forServer()
+                Http2Connections.serverCodec()
                         .initialSettings(http2Settings(settings, false))
                         .build());
         pipeline.addLast("streams", new Http2MultiplexHandler(streamHandler));

@@ -1,5 +1,6 @@
 package dev.secureconnect.tunnel.link;
 
+import dev.secureconnect.crypto.text.OneLine;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.Objects;
@@ -47,7 +48,8 @@ public record StreamRequest(String host, int port, String sessionId, String tick
     /** Reads a CONNECT request; anything else is refused with a reason to send back. */
     public static StreamRequest fromHeaders(Http2Headers headers) {
         if (headers.method() == null || !"CONNECT".contentEquals(headers.method())) {
-            throw new LinkException("expected a CONNECT request, got " + headers.method());
+            throw new LinkException(
+                    "expected a CONNECT request, got " + OneLine.quoted(String.valueOf(headers.method())));
         }
         CharSequence authority = headers.authority();
         if (authority == null) {
@@ -56,7 +58,7 @@ public record StreamRequest(String host, int port, String sessionId, String tick
         String text = authority.toString();
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
-            throw new LinkException("CONNECT :authority '" + text + "' has no port");
+            throw new LinkException("CONNECT :authority '" + OneLine.quoted(text) + "' has no port");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -66,7 +68,7 @@ public record StreamRequest(String host, int port, String sessionId, String tick
         try {
             port = Integer.parseInt(text.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new LinkException("CONNECT :authority '" + text + "' has no valid port", e);
+            throw new LinkException("CONNECT :authority '" + OneLine.quoted(text) + "' has no valid port", e);
         }
         String token = "";
         CharSequence authorization = headers.get("authorization");
