@@ -22,13 +22,17 @@ class BenchSmokeIT {
 
     /** Every figure a run prints, a ratio to OpenSSH for those OpenSSH has too. */
     static final List<String> FIGURES = List.of(
-            "throughput_1_stream",
-            "throughput_8_streams",
+            "upload_1_stream",
+            "upload_8_streams",
+            "download_1_stream",
+            "download_8_streams",
             "latency_p50",
             "latency_p99",
             "ttfb_p50",
-            "vs_openssh_throughput_1_stream",
-            "vs_openssh_throughput_8_streams",
+            "vs_openssh_upload_1_stream",
+            "vs_openssh_upload_8_streams",
+            "vs_openssh_download_1_stream",
+            "vs_openssh_download_8_streams",
             "vs_openssh_latency_p50",
             "vs_openssh_latency_p99",
             "vs_openssh_ttfb_p50",

@@ -45,9 +45,9 @@ import dev.secureconnect.server.tokens.TokenIssuance;
 import dev.secureconnect.server.tokens.TokenKeyFile;
 import dev.secureconnect.server.tokens.TokenStore;
 import dev.secureconnect.tunnel.link.LinkSettings;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -105,8 +105,8 @@ public final class ServerDaemon implements AutoCloseable {
         boolean started = false;
         this.blocking = Executors.newFixedThreadPool(4, daemonThreads("sc-server-blocking"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("sc-server-timer"));
-        this.boss = new NioEventLoopGroup(1);
-        this.workers = new NioEventLoopGroup();
+        this.boss = Transports.group(1);
+        this.workers = Transports.group(0);
         try {
             this.audit = new ServerAuditLog(database, clock, openSpill(dir, config.audit()));
             this.checkpoints = new Checkpoints(

@@ -11,8 +11,8 @@ import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.link.LinkSupervisor;
 import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -109,7 +109,7 @@ public final class ApplianceDaemon implements AutoCloseable {
             Enrolment.Material material = Enrolment.load(directory, config, clock);
             ApplianceState state = directory.state();
             ApplianceAuditLog audit = ApplianceAuditLog.open(directory, clock, config.audit());
-            group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-appliance-link", true));
+            group = Transports.group(1, new DefaultThreadFactory("sc-appliance-link", true));
             supervisor = LinkSupervisor.create(
                     group.next(), material, config, version(), audit, directory::writeState, clock, directory);
             LinkSupervisor running = supervisor;

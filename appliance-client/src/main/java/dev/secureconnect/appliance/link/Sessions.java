@@ -11,13 +11,13 @@ import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.relay.Relay;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -156,7 +156,7 @@ final class Sessions {
             StreamTarget allowed) {
         new Bootstrap()
                 .group(stream.eventLoop())
-                .channel(NioSocketChannel.class)
+                .channel(Transports.socketChannel(stream.eventLoop()))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) serviceTimeout.toMillis())

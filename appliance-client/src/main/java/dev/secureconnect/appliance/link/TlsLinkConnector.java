@@ -13,6 +13,7 @@ import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,7 +24,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -87,7 +87,7 @@ final class TlsLinkConnector implements LinkConnector {
         current = events;
         ChannelFuture connecting = new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(Transports.socketChannel(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         timeouts.connect().toMillis())
                 .option(ChannelOption.SO_KEEPALIVE, true)

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The data path beside OpenSSH (issue 7, deliverable 2): throughput of 1 and 8 streams, 1-byte round-trip latency and
+ * The data path beside OpenSSH (issue 7, deliverable 2; issue 18, deliverables 3 and 6): throughput of 1 and 8 streams
+ * in each direction (engineer → appliance "upload", appliance → engineer "download"), 1-byte round-trip latency and
  * the time from a client's start to the first byte of a service, through SecureConnect (server, appliance, engineer
  * forward/proxy as separate JVMs) and through OpenSSH in the same two-hop topology, with the same traffic drivers and
  * the same local services. OpenSSH's figures carry the prefix {@code openssh_}; each pair gets its
@@ -47,6 +49,7 @@ public final class DataPath implements FigureGroup {
     private record Route(
             String prefix,
             InetSocketAddress sink,
+            InetSocketAddress source,
             InetSocketAddress echo,
             List<String> firstByteCommand,
             Map<String, String> env,
@@ -65,6 +68,7 @@ public final class DataPath implements FigureGroup {
         try (LocalServices services = LocalServices.start()) {
             Map<String, Integer> ports = new LinkedHashMap<>();
             ports.put("sink", services.sinkPort());
+            ports.put("source", services.sourcePort());
             ports.put("echo", services.echoPort());
             ports.put("banner", services.bannerPort());
 
@@ -73,6 +77,7 @@ public final class DataPath implements FigureGroup {
             Route ours = new Route(
                     "",
                     loopback(installation.forward(services.sinkPort())),
+                    loopback(installation.forward(services.sourcePort())),
                     loopback(installation.forward(services.echoPort())),
                     installation.proxyCommand(services.bannerPort()),
                     installation.engineerEnvironment(),
@@ -84,7 +89,7 @@ public final class DataPath implements FigureGroup {
                     seconds(System.nanoTime() - start),
                     "s",
                     "sc-pki CA and 3 certificates, sc-server"
-                            + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 2 forwards"
+                            + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 3 forwards"
                             + " (each a JVM from bin/)");
 
             start = System.nanoTime();
@@ -92,6 +97,7 @@ public final class DataPath implements FigureGroup {
             Route openSsh = new Route(
                     "openssh_",
                     loopback(ssh.forward("sink")),
+                    loopback(ssh.forward("source")),
                     loopback(ssh.forward("echo")),
                     ssh.firstByteCommand("banner"),
                     Map.of(),
@@ -102,12 +108,14 @@ public final class DataPath implements FigureGroup {
                     "openssh_setup_s",
                     seconds(System.nanoTime() - start),
                     "s",
-                    "3 ssh-keygen, sshd, ssh -R" + " (3 forwards), 2 ssh -L");
+                    "3 ssh-keygen, sshd, ssh -R" + " (4 forwards), 3 ssh -L");
 
             List<Route> routes = List.of(ours, openSsh);
             warmUp(plan, routes, services);
-            throughput(run, plan, routes, services, 1, "throughput_1_stream");
-            throughput(run, plan, routes, services, 8, "throughput_8_streams");
+            for (Traffic.Direction direction : Traffic.Direction.values()) {
+                throughput(run, plan, routes, services, direction, 1);
+                throughput(run, plan, routes, services, direction, 8);
+            }
             latency(run, plan, routes);
             firstByte(run, plan, routes);
             if (services.firstProblem() != null) {
@@ -118,6 +126,7 @@ public final class DataPath implements FigureGroup {
 
     private static void check(Route route, LocalServices services) {
         Traffic.checkSink(route.sink());
+        Traffic.checkSource(route.source());
         Traffic.checkEcho(route.echo());
         if (services.firstProblem() != null) {
             throw new BenchException("a local service failed: " + services.firstProblem());
@@ -125,7 +134,7 @@ public final class DataPath implements FigureGroup {
     }
 
     /**
-     * Moves {@code warmUpBytes} through each route unrecorded, 8 connections at once, so that the JVMs on our path
+     * Moves {@code warmUpBytes} through each route unrecorded in each direction, 8 connections at once, so that the JVMs on our path
      * have compiled their TLS and relay code before it is timed (OpenSSH needs no warm-up; it gets the same).
      */
     private static void warmUp(Plan plan, List<Route> routes, LocalServices services) {
@@ -135,31 +144,60 @@ public final class DataPath implements FigureGroup {
         List<Traffic.Expected> payloads = Traffic.Expected.of(Payload.split(plan.warmUpBytes(), 8));
         for (Route route : routes) {
             Traffic.transfer(route.sink(), payloads, plan.transferLimit(), services::sinkBytes, false);
+            Traffic.fetch(route.source(), payloads, plan.transferLimit(), false);
         }
     }
 
+    /**
+     * {@code upload_N_stream(s)} or {@code download_N_stream(s)} through each route, one after the other in the same
+     * run; our figure's note gives the ratio to OpenSSH's.
+     */
     private static void throughput(
-            BenchRun run, Plan plan, List<Route> routes, LocalServices services, int streams, String figure) {
+            BenchRun run,
+            Plan plan,
+            List<Route> routes,
+            LocalServices services,
+            Traffic.Direction direction,
+            int streams) {
+        boolean upload = direction == Traffic.Direction.UPLOAD;
+        String figure = (upload ? "upload_" : "download_") + streams + (streams == 1 ? "_stream" : "_streams");
         List<Traffic.Expected> payloads = Traffic.Expected.of(Payload.split(plan.bytes(), streams));
-        String note = mebibytes(plan.bytes()) + " MiB engineer → checksum sink on the appliance side, " + streams
-                + (streams == 1 ? " connection" : " connections in parallel") + ", SHA-256 checked, after "
-                + mebibytes(plan.warmUpBytes()) + " MiB unrecorded; MB = 10^6 bytes";
+        String note = mebibytes(plan.bytes())
+                + (upload
+                        ? " MiB engineer → checksum sink on the appliance side, "
+                        : " MiB source on the appliance side → engineer, ")
+                + streams + (streams == 1 ? " connection" : " connections in parallel") + ", SHA-256 checked, after "
+                + mebibytes(plan.warmUpBytes()) + " MiB each way unrecorded; MB = 10^6 bytes";
         double[] values = new double[routes.size()];
+        String[] notes = new String[routes.size()];
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
-            Traffic.Moved moved =
-                    Traffic.transfer(route.sink(), payloads, plan.transferLimit(), services::sinkBytes, !run.quick());
+            Traffic.Moved moved = Traffic.transfer(
+                    direction,
+                    upload ? route.sink() : route.source(),
+                    payloads,
+                    plan.transferLimit(),
+                    services::sinkBytes,
+                    !run.quick());
             values[i] = moved.megabytesPerSecond();
             String incomplete = "INCOMPLETE, a lower bound: only " + moved.bytes() + " of " + plan.bytes()
-                    + " bytes reached the sink within the "
+                    + " bytes arrived within the "
                     + plan.transferLimit().toSeconds() + " s limit (not"
                     + " checksummed); ";
             if (!moved.complete()) {
                 System.err.println("sc-bench: " + route.prefix() + figure + ": "
                         + incomplete.substring(0, incomplete.length() - 2));
             }
-            run.figures().add(route.prefix() + figure, values[i], "MB/s", moved.complete() ? note : incomplete + note);
+            notes[i] = moved.complete() ? note : incomplete + note;
         }
+        double ratio = values[0] / values[1];
+        run.figures()
+                .add(
+                        routes.get(0).prefix() + figure,
+                        values[0],
+                        "MB/s",
+                        notes[0] + String.format(Locale.ROOT, "; %.2f× OpenSSH's %.1f MB/s", ratio, values[1]));
+        run.figures().add(routes.get(1).prefix() + figure, values[1], "MB/s", notes[1]);
         run.figures().versusOpenSsh(figure, values[0], values[1]);
     }
 

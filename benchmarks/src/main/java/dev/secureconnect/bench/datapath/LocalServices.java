@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The appliance's local services during a data-path run, served by the harness on 127.0.0.1 (free ports) in place
  * of its sshd: a checksum sink (reads an 8-byte big-endian length, then that many bytes, and answers their SHA-256),
- * an echo (every byte back at once, for ping-pong) and a banner service (writes {@link #BANNER} and a line break as
+ * a source (reads a 4-byte stream number and an 8-byte size, both big-endian, and sends that {@link Payload}'s bytes:
+ * the download counterpart of the sink), an echo (every byte back at once, for ping-pong) and a banner service (writes {@link #BANNER} and a line break as
  * soon as a connection is accepted, as sshd does, then waits for the client to close).
  */
 final class LocalServices implements AutoCloseable {
@@ -34,6 +35,7 @@ final class LocalServices implements AutoCloseable {
     private static final int READ_TIMEOUT_MS = 120_000;
 
     private final ServerSocket sink;
+    private final ServerSocket source;
     private final ServerSocket echo;
     private final ServerSocket banner;
     private final ExecutorService threads;
@@ -41,8 +43,9 @@ final class LocalServices implements AutoCloseable {
     private final AtomicReference<String> firstProblem = new AtomicReference<>();
     private final AtomicLong sinkBytes = new AtomicLong();
 
-    private LocalServices(ServerSocket sink, ServerSocket echo, ServerSocket banner) {
+    private LocalServices(ServerSocket sink, ServerSocket source, ServerSocket echo, ServerSocket banner) {
         this.sink = sink;
+        this.source = source;
         this.echo = echo;
         this.banner = banner;
         AtomicInteger count = new AtomicInteger();
@@ -58,8 +61,10 @@ final class LocalServices implements AutoCloseable {
         LocalServices services = new LocalServices(
                 new ServerSocket(0, 64, loopback),
                 new ServerSocket(0, 64, loopback),
+                new ServerSocket(0, 64, loopback),
                 new ServerSocket(0, 64, loopback));
         services.accept(services.sink, socket -> sink(socket, services.sinkBytes));
+        services.accept(services.source, LocalServices::source);
         services.accept(services.echo, LocalServices::echo);
         services.accept(services.banner, LocalServices::banner);
         return services;
@@ -67,6 +72,10 @@ final class LocalServices implements AutoCloseable {
 
     int sinkPort() {
         return sink.getLocalPort();
+    }
+
+    int sourcePort() {
+        return source.getLocalPort();
     }
 
     int echoPort() {
@@ -149,6 +158,21 @@ final class LocalServices implements AutoCloseable {
         drain(in);
     }
 
+    /** Stream number, size; then that payload's bytes, and waits for the client to close. */
+    static void source(Socket socket) throws IOException {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        Payload payload;
+        try {
+            payload = new Payload(in.readInt(), in.readLong());
+        } catch (EOFException e) {
+            return; // a client that only checked that the port answers
+        }
+        OutputStream out = socket.getOutputStream();
+        payload.writeBytesTo(out);
+        socket.shutdownOutput();
+        drain(in);
+    }
+
     static void echo(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
@@ -182,7 +206,7 @@ final class LocalServices implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServerSocket listener : List.of(sink, echo, banner)) {
+        for (ServerSocket listener : List.of(sink, source, echo, banner)) {
             try {
                 listener.close();
             } catch (IOException e) {

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * What one stream of a throughput measurement moves: {@code size} bytes, cut in chunks from one shared pseudo-random
  * block at offsets that depend on the stream's number and the chunk's, so no two streams and no two neighbouring
  * chunks carry the same bytes (a reordered or duplicated chunk changes the checksum) while nothing is generated during
- * the timed transfer. On the wire it is preceded by its length, 8 bytes big-endian, as the checksum sink expects.
+ * the timed transfer. Uploaded, it is preceded by its length, 8 bytes big-endian, as the checksum sink expects;
+ * downloaded, the source sends the bytes alone after the client asked for them by stream number and size.
  */
 record Payload(int stream, long size) {
 
@@ -42,6 +43,11 @@ record Payload(int stream, long size) {
             length[i] = (byte) (size >>> (56 - 8 * i));
         }
         out.write(length);
+        writeBytesTo(out);
+    }
+
+    /** Writes the bytes alone (what the source service sends). */
+    void writeBytesTo(OutputStream out) throws IOException {
         long chunks = (size + CHUNK - 1) / CHUNK;
         for (long i = 0; i < chunks; i++) {
             out.write(BYTES, offset(i), chunkLength(i));

@@ -1,6 +1,8 @@
 package dev.secureconnect.bench.datapath;
 
 import dev.secureconnect.bench.BenchException;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +10,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,11 +26,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The traffic drivers, the same for SecureConnect and OpenSSH: bulk transfers into the checksum sink (each checked
- * against its SHA-256), 1-byte ping-pong against the echo, and the time from starting a client process to the first
+ * The traffic drivers, the same for SecureConnect and OpenSSH: bulk transfers into the checksum sink and out of the
+ * source (each checked against its SHA-256), 1-byte ping-pong against the echo, and the time from starting a client process to the first
  * byte of the banner on its standard output. Every wait is bounded.
  */
 final class Traffic {
@@ -60,6 +64,19 @@ final class Traffic {
         }
     }
 
+    /** One direction of a bulk transfer, as seen from the engineer's side. */
+    enum Direction {
+        /** Engineer → appliance: each payload goes to the checksum sink, which answers its SHA-256. */
+        UPLOAD,
+        /** Appliance → engineer: the source sends each payload; its SHA-256 is taken as it arrives. */
+        DOWNLOAD
+    }
+
+    /** What one stream does on its connection; returns the SHA-256 of what arrived at the far end. */
+    private interface StreamMove {
+        byte[] move(Socket socket, Payload payload) throws IOException;
+    }
+
     /**
      * Moves every payload to the sink at {@code to}, each on its own connection, all at once. A checksum that differs
      * fails the run. When {@code limit} passes first, the run fails too unless {@code incompleteAllowed}: then the
@@ -71,6 +88,74 @@ final class Traffic {
             Duration limit,
             LongSupplier arrived,
             boolean incompleteAllowed) {
+        return move(to, streams, limit, arrived, incompleteAllowed, Traffic::upload);
+    }
+
+    /**
+     * Fetches every payload from the source at {@code to}, each on its own connection, all at once, and checks each
+     * one's SHA-256. As {@link #transfer}, except that the bytes that arrived are counted here, by the readers.
+     */
+    static Moved fetch(InetSocketAddress to, List<Expected> streams, Duration limit, boolean incompleteAllowed) {
+        AtomicLong received = new AtomicLong();
+        return move(
+                to,
+                streams,
+                limit,
+                received::get,
+                incompleteAllowed,
+                (socket, payload) -> download(socket, payload, received));
+    }
+
+    /** {@link #transfer} or {@link #fetch}. */
+    static Moved transfer(
+            Direction direction,
+            InetSocketAddress to,
+            List<Expected> streams,
+            Duration limit,
+            LongSupplier sinkArrived,
+            boolean incompleteAllowed) {
+        return direction == Direction.UPLOAD
+                ? transfer(to, streams, limit, sinkArrived, incompleteAllowed)
+                : fetch(to, streams, limit, incompleteAllowed);
+    }
+
+    private static byte[] upload(Socket socket, Payload payload) throws IOException {
+        payload.writeTo(socket.getOutputStream());
+        byte[] answer = socket.getInputStream().readNBytes(32);
+        if (answer.length != 32) {
+            throw new IOException("the sink's answer ended after " + answer.length + " of 32 bytes");
+        }
+        return answer;
+    }
+
+    private static byte[] download(Socket socket, Payload payload, AtomicLong received) throws IOException {
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(payload.stream());
+        out.writeLong(payload.size());
+        out.flush();
+        InputStream in = socket.getInputStream();
+        MessageDigest digest = Payload.sha256Digest();
+        byte[] buffer = new byte[256 * 1024];
+        long left = payload.size();
+        while (left > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (read < 0) {
+                throw new EOFException("the source's stream ended " + left + " bytes short of " + payload.size());
+            }
+            digest.update(buffer, 0, read);
+            received.addAndGet(read);
+            left -= read;
+        }
+        return digest.digest();
+    }
+
+    private static Moved move(
+            InetSocketAddress to,
+            List<Expected> streams,
+            Duration limit,
+            LongSupplier arrived,
+            boolean incompleteAllowed,
+            StreamMove each) {
         long before = arrived.getAsLong();
         ExecutorService threads = Executors.newFixedThreadPool(streams.size());
         Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -84,12 +169,7 @@ final class Traffic {
                         sockets.add(socket);
                         socket.connect(to, CONNECT_TIMEOUT_MS);
                         socket.setSoTimeout(READ_TIMEOUT_MS);
-                        stream.payload().writeTo(socket.getOutputStream());
-                        byte[] answer = socket.getInputStream().readNBytes(32);
-                        if (answer.length != 32) {
-                            throw new IOException("the sink's answer ended after " + answer.length + " of 32 bytes");
-                        }
-                        return answer;
+                        return each.move(socket, stream.payload());
                     }
                 }));
             }
@@ -100,9 +180,10 @@ final class Traffic {
                 byte[] answer = answers.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 byte[] expected = streams.get(i).sha256();
                 if (!Arrays.equals(answer, expected)) {
-                    throw new BenchException("stream " + i + " of " + streams.size() + " to " + to
-                            + ": the sink's SHA-256 " + HexFormat.of().formatHex(answer) + " is not the one sent ("
-                            + HexFormat.of().formatHex(expected) + "): the data did not arrive intact");
+                    throw new BenchException("stream " + i + " of " + streams.size() + " with " + to
+                            + ": the SHA-256 of what arrived, " + HexFormat.of().formatHex(answer)
+                            + ", is not the one sent (" + HexFormat.of().formatHex(expected)
+                            + "): the data did not arrive intact");
                 }
             }
             return new Moved(System.nanoTime() - start, arrived.getAsLong() - before, true);
@@ -111,14 +192,14 @@ final class Traffic {
                 return new Moved(limit.toNanos(), arrived.getAsLong() - before, false);
             }
             throw new BenchException(
-                    "moving " + Expected.total(streams) + " bytes in " + streams.size() + " stream(s) to " + to
+                    "moving " + Expected.total(streams) + " bytes in " + streams.size() + " stream(s) with " + to
                             + " took more than " + limit.toSeconds() + " s",
                     e);
         } catch (ExecutionException e) {
-            throw new BenchException("a stream to " + to + " failed: " + e.getCause(), e.getCause());
+            throw new BenchException("a stream with " + to + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BenchException("interrupted while moving data to " + to, e);
+            throw new BenchException("interrupted while moving data with " + to, e);
         } finally {
             for (Socket socket : sockets) {
                 closeQuietly(socket);
@@ -213,6 +294,11 @@ final class Traffic {
     /** A transfer of nothing: the sink must answer the SHA-256 of no bytes. */
     static void checkSink(InetSocketAddress to) {
         transfer(to, Expected.of(List.of(new Payload(0, 0))), Duration.ofSeconds(60), () -> 0, false);
+    }
+
+    /** A download of nothing: the source answers and ends. */
+    static void checkSource(InetSocketAddress to) {
+        fetch(to, Expected.of(List.of(new Payload(0, 0))), Duration.ofSeconds(60), false);
     }
 
     /** A few round trips: the echo answers. */

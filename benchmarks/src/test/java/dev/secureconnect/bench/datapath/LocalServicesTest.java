@@ -82,6 +82,34 @@ class LocalServicesTest {
     }
 
     @Test
+    void theSourceSendsThePayloadAskedFor() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), services.sourcePort())) {
+            socket.setSoTimeout(30_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(3);
+            out.writeLong(100_000);
+            out.flush();
+
+            byte[] data = socket.getInputStream().readNBytes(100_001);
+
+            assertThat(data).hasSize(100_000);
+            assertThat(MessageDigest.getInstance("SHA-256").digest(data)).isEqualTo(new Payload(3, 100_000).sha256());
+        }
+        assertThat(services.firstProblem()).isNull();
+    }
+
+    @Test
+    void payloadsDownloadIntactOverParallelConnections() {
+        List<Payload> payloads = Payload.split(3 * Payload.CHUNK + 5, 4);
+
+        Traffic.Moved moved = Traffic.fetch(source(), Traffic.Expected.of(payloads), Duration.ofSeconds(60), false);
+
+        assertThat(moved.complete()).isTrue();
+        assertThat(moved.bytes()).isEqualTo(3 * Payload.CHUNK + 5);
+        assertThat(services.firstProblem()).isNull();
+    }
+
+    @Test
     void streamsCarryDifferentBytes() {
         assertThat(new Payload(0, 100_000).sha256()).isNotEqualTo(new Payload(1, 100_000).sha256());
         assertThat(new Payload(0, 100_000).sha256()).isEqualTo(new Payload(0, 100_000).sha256());
@@ -158,8 +186,13 @@ class LocalServicesTest {
     @Test
     void aCheckOfTheSinkIsAnEmptyTransfer() {
         Traffic.checkSink(sink());
+        Traffic.checkSource(source());
         Traffic.checkEcho(new InetSocketAddress(InetAddress.getLoopbackAddress(), services.echoPort()));
         assertThat(services.firstProblem()).isNull();
+    }
+
+    private InetSocketAddress source() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), services.sourcePort());
     }
 
     private InetSocketAddress sink() {

@@ -7,6 +7,7 @@ import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRefusedException;
 import dev.secureconnect.tunnel.relay.Relay;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -16,8 +17,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -64,11 +63,11 @@ public final class LocalForward implements AutoCloseable {
         requireNonNull(request, "request");
         requireNonNull(wait, "wait");
         requireNonNull(problems, "problems");
-        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-engineer-forward", true));
+        EventLoopGroup group = Transports.group(1, new DefaultThreadFactory("sc-engineer-forward", true));
         ChannelGroup sockets = new DefaultChannelGroup(group.next());
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(group))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new Accepted(connection, request, wait, problems, sockets))

@@ -13,6 +13,7 @@ import dev.secureconnect.engineer.internal.Json;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.StreamOpener;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,9 +21,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -120,11 +119,11 @@ public final class ServerConnection implements AutoCloseable {
         } catch (CryptoException e) {
             throw new EngineerException(e.getMessage(), e);
         }
-        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("sc-engineer", true));
+        EventLoopGroup group = Transports.group(1, new DefaultThreadFactory("sc-engineer", true));
         Promise<Channel> ready = group.next().newPromise();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(Transports.socketChannel(group))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         timeouts.connect().toMillis())
                 .option(ChannelOption.SO_KEEPALIVE, true)

@@ -15,6 +15,7 @@ import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.SourceFailure;
 import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,7 +24,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -191,7 +191,7 @@ public final class MutualTlsListener {
             throws InterruptedException {
         return new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(boss))
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -1,6 +1,7 @@
 package dev.secureconnect.tunnel.link;
 
 import dev.secureconnect.tunnel.relay.Relay;
+import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -9,12 +10,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.net.InetSocketAddress;
@@ -31,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class LinkHarness implements AutoCloseable {
 
-    final EventLoopGroup group = new NioEventLoopGroup(2);
+    /** Epoll where it loads (the product's default is NIO, see Transports): the link must work on both. */
+    final EventLoopGroup group = Epoll.isAvailable() ? new EpollEventLoopGroup(2) : new NioEventLoopGroup(2);
+
     final BlockingQueue<Channel> serverLinks = new ArrayBlockingQueue<>(4);
     final Channel serverListener;
     final Channel applianceLink;
@@ -43,7 +46,7 @@ final class LinkHarness implements AutoCloseable {
     LinkHarness(LinkSettings settings, Set<Integer> extraAllowed) throws InterruptedException {
         echo = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(group))
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new EchoHandler())
                 .bind("127.0.0.1", 0)
@@ -54,7 +57,7 @@ final class LinkHarness implements AutoCloseable {
 
         serverListener = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -68,7 +71,7 @@ final class LinkHarness implements AutoCloseable {
 
         applianceLink = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(Transports.socketChannel(group))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -94,7 +97,7 @@ final class LinkHarness implements AutoCloseable {
 
         front = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverChannel(group))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -155,7 +158,7 @@ final class LinkHarness implements AutoCloseable {
             }
             new Bootstrap()
                     .group(stream.eventLoop())
-                    .channel(NioSocketChannel.class)
+                    .channel(Transports.socketChannel(group))
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .handler(new ChannelInboundHandlerAdapter())
