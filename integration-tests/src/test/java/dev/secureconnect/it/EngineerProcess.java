@@ -49,8 +49,12 @@ final class EngineerProcess {
                 Files.writeString(files.resolve("token.pass"), TOKEN_PASSPHRASE + "\n", StandardCharsets.UTF_8);
     }
 
+    /**
+     * The engineer's environment: their own home, and the agent used only where a test starts it ({@code manual}), so
+     * that each test says which path it checks: the direct one, or the agent's ({@code sshScpAndExecThroughTheAgent}).
+     */
     Map<String, String> environment() {
-        return Map.of("SECURECONNECT_HOME", home.toString());
+        return Map.of("SECURECONNECT_HOME", home.toString(), "SC_ENGINEER_AGENT", "manual");
     }
 
     /** Runs {@code sc-engineer args…}. */
