@@ -98,25 +98,7 @@ public final class Installation {
                 "--out",
                 "engineer");
 
-        partial.call(
-                "sc-server",
-                "init",
-                "--dir",
-                "srv",
-                "--cert",
-                "server/cert.pem",
-                "--key",
-                "server/key.pem",
-                "--chain",
-                "server/chain.pem",
-                "--ca",
-                "server/ca.pem",
-                "--crl",
-                "ca/crl.pem",
-                "--appliance-listen",
-                "127.0.0.1:0",
-                "--engineer-listen",
-                "127.0.0.1:0");
+        partial.call("sc-server", serverInit("srv"));
         Process server = partial.daemon("sc-server", "run", "--dir", "srv");
         Path listeners = dir.resolve("srv/run/listeners.json");
         JsonNode[] bound = {null};
@@ -340,5 +322,32 @@ public final class Installation {
         } catch (IOException e) {
             throw new BenchException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The arguments after {@code sc-server} that set up a server in {@code dir} (relative to the working folder) from
+     * the run's {@code server/} certificate files and {@code ca/crl.pem}, both listeners on 127.0.0.1 port 0: every
+     * group's server is made alike.
+     */
+    public static String[] serverInit(String dir) {
+        return new String[] {
+            "init",
+            "--dir",
+            dir,
+            "--cert",
+            "server/cert.pem",
+            "--key",
+            "server/key.pem",
+            "--chain",
+            "server/chain.pem",
+            "--ca",
+            "server/ca.pem",
+            "--crl",
+            "ca/crl.pem",
+            "--appliance-listen",
+            "127.0.0.1:0",
+            "--engineer-listen",
+            "127.0.0.1:0"
+        };
     }
 }

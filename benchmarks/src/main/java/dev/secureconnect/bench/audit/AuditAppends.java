@@ -3,6 +3,7 @@ package dev.secureconnect.bench.audit;
 import dev.secureconnect.bench.BenchException;
 import dev.secureconnect.bench.BenchRun;
 import dev.secureconnect.bench.FigureGroup;
+import dev.secureconnect.bench.Installation;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.audit.AuditKey;
@@ -102,25 +103,7 @@ public final class AuditAppends implements FigureGroup {
         run.processes()
                 .run(
                         "sc-server-init",
-                        run.launcher(
-                                "sc-server",
-                                "init",
-                                "--dir",
-                                server,
-                                "--cert",
-                                "server/cert.pem",
-                                "--key",
-                                "server/key.pem",
-                                "--chain",
-                                "server/chain.pem",
-                                "--ca",
-                                "server/ca.pem",
-                                "--crl",
-                                "ca/crl.pem",
-                                "--appliance-listen",
-                                "127.0.0.1:0",
-                                "--engineer-listen",
-                                "127.0.0.1:0"),
+                        run.launcher("sc-server", Installation.serverInit(server)),
                         run.work(),
                         Map.of(),
                         COMMAND_LIMIT);

@@ -6,6 +6,7 @@ import dev.secureconnect.bench.Await;
 import dev.secureconnect.bench.BenchException;
 import dev.secureconnect.bench.BenchRun;
 import dev.secureconnect.bench.FigureGroup;
+import dev.secureconnect.bench.Installation;
 import dev.secureconnect.bench.Processes;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
@@ -89,28 +90,7 @@ public final class ApiUnderIdleConnections implements FigureGroup {
                 "bench-siem",
                 "--out",
                 "siem");
-        command(
-                run,
-                work,
-                env,
-                "sc-server",
-                "init",
-                "--dir",
-                "srv",
-                "--cert",
-                "server/cert.pem",
-                "--key",
-                "server/key.pem",
-                "--chain",
-                "server/chain.pem",
-                "--ca",
-                "server/ca.pem",
-                "--crl",
-                "ca/crl.pem",
-                "--appliance-listen",
-                "127.0.0.1:0",
-                "--engineer-listen",
-                "127.0.0.1:0");
+        command(run, work, env, "sc-server", Installation.serverInit("srv"));
         Path srv = work.resolve("srv");
         exemptLoopbackFromBlocking(srv);
         Process server =

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.bench.BenchException;
 import dev.secureconnect.bench.BenchRun;
 import dev.secureconnect.bench.FigureGroup;
+import dev.secureconnect.bench.Installation;
 import dev.secureconnect.bench.Processes;
 import dev.secureconnect.crypto.json.Mappers;
 import java.io.IOException;
@@ -88,25 +89,7 @@ public final class ScaleGroup implements FigureGroup {
                 Duration.ofSeconds(60));
         processes.run(
                 "sc-server",
-                run.launcher(
-                        "sc-server",
-                        "init",
-                        "--dir",
-                        "srv",
-                        "--cert",
-                        "server/cert.pem",
-                        "--key",
-                        "server/key.pem",
-                        "--chain",
-                        "server/chain.pem",
-                        "--ca",
-                        "server/ca.pem",
-                        "--crl",
-                        "ca/crl.pem",
-                        "--appliance-listen",
-                        "127.0.0.1:0",
-                        "--engineer-listen",
-                        "127.0.0.1:0"),
+                run.launcher("sc-server", Installation.serverInit("srv")),
                 work,
                 env,
                 Duration.ofSeconds(60));
