@@ -47,7 +47,8 @@ public final class Json {
                             .sorted()
                             .collect(Collectors.joining(", "));
             String parent = where.contains(".") ? where.substring(0, where.lastIndexOf('.')) : "";
-            return "unknown key '" + unknown.getPropertyName() + "'" + (parent.isEmpty() ? "" : " in " + parent)
+            return "unknown key '" + OneLine.quoted(unknown.getPropertyName()) + "'"
+                    + (parent.isEmpty() ? "" : " in " + parent)
                     + (known.isEmpty() ? "" : " (expected one of: " + known + ")");
         }
         if (e instanceof ValueInstantiationException instantiation && instantiation.getCause() != null) {
@@ -105,7 +106,7 @@ public final class Json {
                 if (path.length() > 0) {
                     path.append('.');
                 }
-                path.append(reference.getFieldName());
+                path.append(OneLine.quoted(reference.getFieldName()));
             } else if (reference.getIndex() >= 0) {
                 path.append('[').append(reference.getIndex()).append(']');
             }
