@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Installation {
 
+    /** The appliance's catalogue command for {@code sc-engineer exec}: {@code /bin/echo} its own name. */
+    public static final String CATALOGUE_COMMAND = "bench-echo";
+
     private static final Duration STEP = Duration.ofSeconds(90);
     private static final Pattern TOTP_SECRET = Pattern.compile("secret=([A-Z2-7]+)");
     private static final Pattern FORWARDING = Pattern.compile("(?m)^forwarding 127\\.0\\.0\\.1:(\\d+) ");
@@ -151,6 +154,17 @@ public final class Installation {
                     "--port",
                     Integer.toString(service.getValue()));
         }
+        installation.call(
+                "sc-appliance",
+                "commands",
+                "add",
+                "--dir",
+                "appl",
+                "--name",
+                CATALOGUE_COMMAND,
+                "--",
+                "/bin/echo",
+                CATALOGUE_COMMAND);
         Process appliance = installation.daemon("sc-appliance", "run", "--dir", "appl");
         Path socket = dir.resolve("appl/run/admin.sock");
         Await.until(STEP, "the appliance daemon's start (" + socket + ")", () -> {
@@ -224,6 +238,20 @@ public final class Installation {
                 dir.resolve("token.pass").toString(),
                 serial,
                 Integer.toString(servicePort));
+    }
+
+    /**
+     * The command line of {@code sc-engineer exec SERIAL} {@value #CATALOGUE_COMMAND} (a catalogue command that
+     * prints its name).
+     */
+    public List<String> execCommand() {
+        return engineerCommand(
+                "exec", "--token-passphrase-file", dir.resolve("token.pass").toString(), serial, CATALOGUE_COMMAND);
+    }
+
+    /** The command line of {@code sc-engineer appliances} (the server's API: the appliances the engineer may reach). */
+    public List<String> appliancesCommand() {
+        return engineerCommand("appliances");
     }
 
     /** The environment the engineer's commands need ({@code SECURECONNECT_HOME} inside the installation). */

@@ -36,6 +36,10 @@ class BenchSmokeIT {
             "vs_openssh_latency_p50",
             "vs_openssh_latency_p99",
             "vs_openssh_ttfb_p50",
+            "exec_agent_p50",
+            "exec_direct_p50",
+            "appliances_agent_p50",
+            "appliances_direct_p50",
             "tls_handshakes_per_s",
             "audit_appends_per_s",
             "api_under_idle_400_p50_ms", // the quick run holds 400 idle connections, the full one 4,000

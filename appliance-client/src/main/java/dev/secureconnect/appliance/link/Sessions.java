@@ -10,12 +10,12 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
+import dev.secureconnect.tunnel.relay.HeldInput;
 import dev.secureconnect.tunnel.relay.Relay;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -160,7 +160,7 @@ final class Sessions {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) serviceTimeout.toMillis())
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(new HeldInput()) // what epoll reads before the relay (a service that writes and closes)
                 .connect(allowed.address())
                 .addListener((ChannelFuture connected) -> {
                     if (!connected.isSuccess()) {

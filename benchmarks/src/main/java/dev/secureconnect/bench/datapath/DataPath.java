@@ -118,6 +118,7 @@ public final class DataPath implements FigureGroup {
             }
             latency(run, plan, routes);
             firstByte(run, plan, routes);
+            EngineerCommands.measure(run, plan.firstByteRuns(), installation);
             if (services.firstProblem() != null) {
                 throw new BenchException("a local service failed: " + services.firstProblem());
             }

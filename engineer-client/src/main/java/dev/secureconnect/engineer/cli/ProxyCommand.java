@@ -1,5 +1,6 @@
 package dev.secureconnect.engineer.cli;
 
+import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.agent.StreamRequest;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -46,21 +47,29 @@ final class ProxyCommand implements Callable<Integer> {
         // direct: the token's key derivation runs while the connection to the server is made
         SessionStreams.Opening opening = SessionStreams.prepare(console, token, serial, true);
         try (SessionStream stream = opening.open(StreamRequest.connect(port))) {
-            var ended = stream.receive(SessionStreams.toStdout(console.stdout()));
-            Thread input = new Thread(
-                    () -> {
-                        try {
-                            stream.send(console.in(), null);
-                        } catch (IOException | RuntimeException e) {
-                            // the stream ended or standard input failed: the stream's end decides the outcome
-                            stream.abort();
-                        }
-                    },
-                    "sc-engineer-stdin");
-            input.setDaemon(true);
-            input.start();
-            SessionStreams.awaitEnd(ended);
+            relay(stream, console);
             return 0;
         }
+    }
+
+    /**
+     * Relays standard input to {@code stream} and the stream's bytes to standard output until the stream ends;
+     * {@link EngineerException} when it failed. Standard input ending ends only this side.
+     */
+    static void relay(SessionStream stream, Console console) {
+        var ended = stream.receive(SessionStreams.toStdout(console.stdout()));
+        Thread input = new Thread(
+                () -> {
+                    try {
+                        stream.send(console.in(), null);
+                    } catch (IOException | RuntimeException e) {
+                        // the stream ended or standard input failed: the stream's end decides the outcome
+                        stream.abort();
+                    }
+                },
+                "sc-engineer-stdin");
+        input.setDaemon(true);
+        input.start();
+        SessionStreams.awaitEnd(ended);
     }
 }

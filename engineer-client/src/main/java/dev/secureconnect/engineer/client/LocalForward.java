@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.StreamRefusedException;
+import dev.secureconnect.tunnel.relay.HeldInput;
 import dev.secureconnect.tunnel.relay.Relay;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
@@ -132,7 +133,7 @@ public final class LocalForward implements AutoCloseable {
             Channel socket = ctx.channel();
             sockets.add(socket);
             String peer = peer(socket);
-            ctx.pipeline().remove(this);
+            ctx.pipeline().replace(this, "held-input", new HeldInput()); // what epoll reads before the relay
             connection
                     .connection()
                     .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)

@@ -191,6 +191,71 @@ class AgentFlowTest {
     }
 
     @Test
+    void theSmallProxyRelaysThroughTheAgentOrLeavesTheCommandToTheFullOne() throws Exception {
+        // the agent holds no token yet: left to the full command, standard input untouched
+        ByteArrayInputStream unread = new ByteArrayInputStream("not yet".getBytes(StandardCharsets.UTF_8));
+        EngineerCli.Run noToken = agentProxy(unread, "proxy", "SN-1", "22");
+        assertThat(noToken.exitCode()).as(noToken.toString()).isEqualTo(AgentProxy.NOT_SERVED);
+        assertThat(noToken.out()).isEmpty();
+        assertThat(noToken.err()).isEmpty();
+        assertThat(unread.available()).isEqualTo("not yet".length());
+
+        // the full command gives the agent the token; from then on the small one serves
+        assertThat(cli.run(withPassphrase("proxy", "SN-1", "22")).exitCode()).isZero();
+        EngineerCli.Run served = agentProxy(
+                new ByteArrayInputStream("hello, small proxy".getBytes(StandardCharsets.UTF_8)),
+                withPassphrase("proxy", "sn-1", "22"));
+        assertThat(served.exitCode()).as(served.toString()).isZero();
+        assertThat(served.out()).isEqualTo("hello, small proxy");
+        assertThat(served.err()).isEmpty();
+        assertThat(server.last("").authority().toString()).isEqualTo("127.0.0.1:22");
+        assertThat(server.last("").get("sc-access-token").toString()).isEqualTo(server.lastToken());
+
+        // refused: one line, exit 1, as the full command
+        EngineerCli.Run refused = agentProxy(new ByteArrayInputStream(new byte[0]), "proxy", "SN-1", "9");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err())
+                .isEqualTo("sc-engineer: refused (403): appliance refused: port 9 is not allow-listed\n");
+
+        // what it does not know is the full command's
+        for (String[] args : List.of(
+                new String[] {"proxy", "--help"},
+                new String[] {"proxy", "SN-1"},
+                new String[] {"proxy", "SN-1", "22", "extra"},
+                new String[] {"proxy", "SN-1", "0"},
+                new String[] {"proxy", "../x", "22"},
+                new String[] {"proxy", "--token-passphrase-file"},
+                new String[] {"exec", "SN-1", "uptime"},
+                new String[] {})) {
+            EngineerCli.Run left = agentProxy(new ByteArrayInputStream(new byte[0]), args);
+            assertThat(left.exitCode()).as(String.join(" ", args)).isEqualTo(AgentProxy.NOT_SERVED);
+            assertThat(left.err()).as(String.join(" ", args)).isEmpty();
+        }
+
+        // no agent: the full command's too
+        agent.close();
+        EngineerCli.Run noAgent = agentProxy(new ByteArrayInputStream(new byte[0]), "proxy", "SN-1", "22");
+        assertThat(noAgent.exitCode()).isEqualTo(AgentProxy.NOT_SERVED);
+        assertThat(noAgent.err()).isEmpty();
+    }
+
+    /** Runs {@link AgentProxy} as bin/sc-engineer does for {@code proxy}, on this test's state directory. */
+    private EngineerCli.Run agentProxy(InputStream stdin, String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        java.io.StringWriter err = new java.io.StringWriter();
+        Console console = Console.of(
+                stdin,
+                new java.io.PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new java.io.PrintWriter(err, true),
+                Clock.systemUTC(),
+                home,
+                EngineerCli.NO_TERMINAL,
+                EngineerCli.TEST_TIMEOUTS);
+        int code = AgentProxy.run(console, args);
+        return new EngineerCli.Run(code, stdout.toByteArray(), err.toString());
+    }
+
+    @Test
     void proxyAndForwardRelayThroughTheAgent() throws Exception {
         EngineerCli.Run proxy = cli.run(
                 new ByteArrayInputStream("hello through the agent".getBytes(StandardCharsets.UTF_8)),

@@ -67,7 +67,8 @@ public final class Relay {
 
     /**
      * Starts relaying between two connected channels. Each channel must have {@code autoRead} off until now and
-     * must not yet have read any payload; the relay turns reading on.
+     * must not yet have passed on any payload: a socket's pipeline holds a {@link HeldInput} from its start, for what
+     * it reads regardless (epoll); the relay replays that, then turns reading on.
      *
      * @return completes once both channels are closed, with the byte counts
      */
@@ -99,6 +100,10 @@ public final class Relay {
             return;
         }
         self.pipeline().addLast("relay", new RelayHandler(this, peer, forwarded));
+        HeldInput held = self.pipeline().get(HeldInput.class);
+        if (held != null) {
+            held.replay(); // what the socket read before the relay was in place (epoll)
+        }
         self.closeFuture().addListener(future -> sideClosed());
         self.config().setAutoRead(peer.isWritable());
         self.read();

@@ -21,11 +21,11 @@ import org.jspecify.annotations.Nullable;
  * {@link #group} and its channel class from {@link #socketChannel} or {@link #serverChannel} of the group it runs on,
  * so a channel always matches its loop, whichever transport made it.
  *
- * <p>Not epoll by default yet: epoll reads a socket whose peer has closed its side even with auto-read off and no read
- * asked for (it handles EPOLLRDHUP by reading), so the bytes and the end of input of a client that writes and closes at
- * once reach the placeholder handler of {@code LocalForward} (engineer) or of the appliance's dial before their relay
- * is in place, and are lost: the stream then never ends. NIO waits for the first {@code read()}. Those handlers must
- * hold what arrives early before epoll can be the default (docs/performance.md, "The transport").
+ * <p>Epoll reads a socket whose peer has closed its side even with auto-read off and no read asked for (it handles
+ * EPOLLRDHUP by reading), so the bytes and the end of input of a client that writes and closes at once arrive before
+ * their relay is in place: every socket that is relayed holds them in a {@link dev.secureconnect.tunnel.relay.HeldInput}
+ * until {@link dev.secureconnect.tunnel.relay.Relay#start} replays them. NIO stays the default until epoll has been
+ * measured against it on a quiet machine (docs/performance.md, "The transport").
  */
 public final class Transports {
 
