@@ -1,5 +1,6 @@
 package dev.secureconnect.distribution;
 
+import dev.secureconnect.cli.InstanceDirectory;
 import java.io.IOException;
 import java.io.Writer;
 import java.lang.reflect.Constructor;
@@ -18,6 +19,10 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  * the asciidoctor plugin then turns into troff. The commands are made only to read their annotations: none runs.
  */
 public final class CommandDocs {
+
+    /** The tools whose --dir defaults to a directory under /var/lib/secureconnect, and its name there. */
+    private static final Map<String, String> DEFAULT_DIRECTORIES =
+            Map.of("sc-server", "server", "sc-appliance", "appliance");
 
     private CommandDocs() {}
 
@@ -41,6 +46,10 @@ public final class CommandDocs {
         Path manAdoc = Files.createDirectories(out.resolve("man-adoc"));
         for (Map.Entry<String, Class<?>> tool : tools().entrySet()) {
             CommandLine cli = new CommandLine(tool.getValue(), new Introspection());
+            String role = DEFAULT_DIRECTORIES.get(tool.getKey());
+            if (role != null) { // as the tool itself does (--dir optional), whatever SC_DIR the build has
+                cli.setDefaultValueProvider(InstanceDirectory.of(role, Map.of()));
+            }
             try (Writer script = Files.newBufferedWriter(completion.resolve(tool.getKey()), StandardCharsets.UTF_8)) {
                 script.write(AutoComplete.bash(tool.getKey(), cli));
             }
