@@ -386,10 +386,26 @@ public final class ServerDaemon implements AutoCloseable {
             LOG.warn("signing the last audit checkpoint failed: {}", e.getMessage(), e);
         }
         shutdownResources();
+        removeListeners();
+    }
+
+    /**
+     * Removes {@code run/listeners.json} if this process wrote it: a file another process wrote since (with its PID)
+     * is that process's, and stays.
+     */
+    private void removeListeners() {
+        Path file = dir.resolve(LISTENERS_FILE);
         try {
-            Files.deleteIfExists(dir.resolve(LISTENERS_FILE));
+            if (Files.exists(file)
+                    && Mappers.json()
+                                    .readTree(Files.readAllBytes(file))
+                                    .path("pid")
+                                    .asLong(-1)
+                            == ProcessHandle.current().pid()) {
+                Files.deleteIfExists(file);
+            }
         } catch (IOException e) {
-            LOG.warn("cannot remove {}: {}", dir.resolve(LISTENERS_FILE), e.getMessage());
+            LOG.warn("cannot remove {}: {}", file, e.getMessage());
         }
     }
 

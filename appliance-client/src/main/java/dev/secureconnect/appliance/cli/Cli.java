@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.cli;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.cli.Failures;
 import dev.secureconnect.cli.InjectingFactory;
+import dev.secureconnect.cli.InstanceDirectory;
 import dev.secureconnect.cli.LoggingDefaults;
 import dev.secureconnect.cli.ManifestVersion;
 import dev.secureconnect.cli.ToolCommandLine;
@@ -55,6 +56,7 @@ public final class Cli implements Runnable {
     /** Runs one command line against {@code console}; returns the exit code. */
     public static int run(Console console, String... args) {
         CommandLine cli = new CommandLine(Cli.class, new InjectingFactory<>(Console.class, console));
+        InstanceDirectory.useFor(cli, "appliance");
         cli.setOut(console.out());
         cli.setErr(console.err());
         return ToolCommandLine.execute(cli, FAILURES, args);

@@ -17,7 +17,11 @@ final class InitCommand implements Callable<Integer> {
 
     private final Console console;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The appliance directory to create.")
+    @Option(
+            names = "--dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "The appliance directory to create; default: $SC_DIR, else /var/lib/secureconnect/appliance.")
     Path dir;
 
     @Option(

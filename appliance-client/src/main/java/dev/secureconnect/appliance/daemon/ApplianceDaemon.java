@@ -10,17 +10,15 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.link.LinkSupervisor;
+import dev.secureconnect.cli.InstanceLock;
+import dev.secureconnect.cli.InstanceLockedException;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -47,8 +45,7 @@ public final class ApplianceDaemon implements AutoCloseable {
 
     private final ApplianceDirectory directory;
     private final String serial;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final InstanceLock lock;
     private final EventLoopGroup group;
     private final LinkSupervisor supervisor;
     private final AdminServer admin;
@@ -60,8 +57,7 @@ public final class ApplianceDaemon implements AutoCloseable {
     private ApplianceDaemon(
             ApplianceDirectory directory,
             String serial,
-            FileChannel lockChannel,
-            FileLock lock,
+            InstanceLock lock,
             EventLoopGroup group,
             LinkSupervisor supervisor,
             AdminServer admin,
@@ -69,7 +65,6 @@ public final class ApplianceDaemon implements AutoCloseable {
             CheckpointSchedule checkpoints) {
         this.directory = directory;
         this.serial = serial;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.group = group;
         this.supervisor = supervisor;
@@ -88,22 +83,15 @@ public final class ApplianceDaemon implements AutoCloseable {
     public static ApplianceDaemon start(Path dir, Clock clock) {
         ApplianceDirectory directory = ApplianceDirectory.open(dir);
         Path run = prepareRunDir(directory);
-        FileChannel lockChannel = null;
-        FileLock lock = null;
+        InstanceLock lock = null;
         EventLoopGroup group = null;
         LinkSupervisor supervisor = null;
         try {
-            lockChannel = FileChannel.open(
-                    directory.daemonLockFile(),
-                    java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new ApplianceException("an sc-appliance daemon is already running for " + dir);
+                lock = InstanceLock.acquire(directory.daemonLockFile());
+            } catch (InstanceLockedException e) {
+                throw new ApplianceException("an sc-appliance daemon is already running for " + dir + " (PID " + e.pid()
+                        + "): stop it first, or give this one a directory of its own with --dir");
             }
             ApplianceConfig config = directory.config();
             Enrolment.Material material = Enrolment.load(directory, config, clock);
@@ -125,7 +113,7 @@ public final class ApplianceDaemon implements AutoCloseable {
                     config.audit(),
                     checkpoint -> link.auditCheckpoint(checkpoint.jws()));
             ApplianceDaemon daemon = new ApplianceDaemon(
-                    directory, material.serial(), lockChannel, lock, group, supervisor, admin, audit, checkpoints);
+                    directory, material.serial(), lock, group, supervisor, admin, audit, checkpoints);
             supervisor.start(state);
             log.info(
                     "appliance {}: daemon running for {} (server {}, admin socket {})",
@@ -141,7 +129,7 @@ public final class ApplianceDaemon implements AutoCloseable {
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
             }
-            release(lock, lockChannel);
+            release(lock);
             if (e instanceof ApplianceException refusal) {
                 throw refusal;
             }
@@ -203,20 +191,17 @@ public final class ApplianceDaemon implements AutoCloseable {
             checkpoints.close(); // after the link's last records: they are signed too
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10_000);
             audit.close(AUDIT_DRAIN); // the sessions' closing records are written before the daemon lock goes
-            release(lock, lockChannel);
+            release(lock);
             log.info("appliance {}: daemon stopped", serial);
         } finally {
             closed.countDown();
         }
     }
 
-    private static void release(@Nullable FileLock lock, @Nullable FileChannel channel) {
+    private static void release(@Nullable InstanceLock lock) {
         try {
-            if (lock != null && lock.isValid()) {
-                lock.release();
-            }
-            if (channel != null) {
-                channel.close();
+            if (lock != null) {
+                lock.close();
             }
         } catch (IOException e) {
             log.warn("cannot release the daemon lock: {}", e.getMessage());

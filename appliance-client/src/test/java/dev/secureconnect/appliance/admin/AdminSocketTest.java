@@ -147,7 +147,9 @@ class AdminSocketTest {
         appliance.start();
         assertThatThrownBy(() -> ApplianceDaemon.start(appliance.dir, Clock.systemUTC()))
                 .isInstanceOf(ApplianceException.class)
-                .hasMessage("an sc-appliance daemon is already running for " + appliance.dir);
+                .hasMessage("an sc-appliance daemon is already running for " + appliance.dir + " (PID "
+                        + ProcessHandle.current().pid()
+                        + "): stop it first, or give this one a directory of its own with --dir");
         // the first one is unharmed
         assertThat(ApplianceCli.ok("status", "--dir", appliance.dir.toString(), "--json")
                         .out())

@@ -1,6 +1,7 @@
 package dev.secureconnect.server.cli;
 
 import dev.secureconnect.cli.Failures;
+import dev.secureconnect.cli.InstanceDirectory;
 import dev.secureconnect.cli.LoggingDefaults;
 import dev.secureconnect.cli.ManifestVersion;
 import dev.secureconnect.cli.ToolCommandLine;
@@ -68,6 +69,7 @@ public final class ScServer implements Runnable {
     /** Runs one command line; returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new ScServer());
+        InstanceDirectory.useFor(cli, "server");
         cli.setOut(out);
         cli.setErr(err);
         return ToolCommandLine.execute(cli, FAILURES, args);

@@ -10,14 +10,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Option;
 
-/** {@code --dir DIR}: the server directory, its configuration and its database. */
+/**
+ * {@code --dir DIR}: the server directory, its configuration and its database; without it, cli-support's
+ * {@code InstanceDirectory} ({@code $SC_DIR}, else {@code /var/lib/secureconnect/server}).
+ */
 final class ServerDir {
 
     @Option(
             names = "--dir",
             required = true,
             paramLabel = "DIR",
-            description = "The server directory (holds server.yaml).")
+            description = "The server directory (holds server.yaml); default: $SC_DIR, else"
+                    + " /var/lib/secureconnect/server.")
     Path dir;
 
     /** The directory {@code dir}, for a command whose {@code --dir} is optional. */

@@ -488,7 +488,7 @@ class ServerCliTest {
 
     @Test
     void usageErrorsExitTwo() {
-        assertOneLineError(run("tickets", "open"), 2, "--dir");
+        assertOneLineError(run("tickets", "open"), 2, "--title"); // --dir has a default ($SC_DIR, /var/lib/…)
         assertOneLineError(run("launch"), 2, "launch");
     }
 
