@@ -14,12 +14,14 @@ import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.chain.ChainCheckpoint;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -178,15 +180,52 @@ final class AuditCommand implements Callable<Integer> {
 
     static final String OK = "audit: ok";
 
+    /**
+     * The state of the appliance's audit log as {@code audit status} and {@code status} show it: {@code normal}, or
+     * {@code degraded} while closing records wait in the spill file for {@code audit.log} to take them.
+     *
+     * @param state {@code normal} or {@code degraded}
+     * @param heldRecords the records the spill file holds
+     * @param spillBytes the spill file's size in bytes, 0 when there is none
+     * @param spillFile where the spill file is
+     * @param since when the oldest held record was spilled, null when none is held
+     * @param full whether the spill is full ({@code audit.spillMaxRecords}), which closed every session
+     */
+    record AuditState(
+            String state,
+            int heldRecords,
+            long spillBytes,
+            String spillFile,
+            @Nullable String since,
+            boolean full) {}
+
+    /** The audit log's state, read from {@code directory}'s spill file. */
+    static AuditState state(ApplianceDirectory directory) {
+        List<ApplianceAuditLog.HeldRecord> held = ApplianceAuditLog.held(directory);
+        Path spill = directory.auditSpillFile();
+        long bytes;
+        try {
+            bytes = Files.exists(spill) ? Files.size(spill) : 0;
+        } catch (IOException e) {
+            throw new ApplianceException("cannot read the size of " + spill + ": " + e.getMessage(), e);
+        }
+        return new AuditState(
+                held.isEmpty() ? "normal" : "degraded",
+                held.size(),
+                bytes,
+                spill.toString(),
+                held.isEmpty() ? null : held.get(0).spilledAt().toString(),
+                !held.isEmpty() && held.size() >= directory.config().audit().spillMaxRecords());
+    }
+
     /** {@code audit: ok}, or {@code audit: degraded: …} with what the spill file holds since when. */
     static String describe(ApplianceDirectory directory) {
-        List<ApplianceAuditLog.HeldRecord> held = ApplianceAuditLog.held(directory);
-        if (held.isEmpty()) {
+        AuditState audit = state(directory);
+        if (audit.heldRecords() == 0) {
             return OK;
         }
-        boolean full = held.size() >= directory.config().audit().spillMaxRecords();
-        return "audit: degraded: " + held.size() + " record(s) held in " + directory.auditSpillFile() + " since "
-                + held.get(0).spilledAt() + (full ? " (full: sessions closed)" : "")
+        return "audit: degraded: " + audit.heldRecords() + " record(s) held in " + audit.spillFile() + " since "
+                + audit.since() + (audit.full() ? " (full: sessions closed)" : "")
                 + "; the daemon appends them once audit.log can be written";
     }
 }

@@ -3,6 +3,8 @@ package dev.secureconnect.appliance.cli;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.TokenKeys;
 import dev.secureconnect.appliance.admin.AdminRequest;
@@ -47,11 +49,25 @@ final class StatusCommand implements Callable<Integer> {
         ApplianceStatus status = requireNonNull(
                 Daemon.request(directory, AdminRequest.of("status")).status(), "a status answer has one");
         if (json) {
-            JsonOutput.print(console.out(), Json.COMPACT, status);
+            ObjectNode tree = Json.COMPACT.valueToTree(status);
+            tree.set("audit", audit(directory));
+            JsonOutput.print(console.out(), Json.COMPACT, tree);
         } else {
             print(status, access(directory), console.out());
         }
         return 0;
+    }
+
+    /**
+     * The audit log's state as {@code audit status} reads it ({@link AuditCommand.AuditState}: normal or degraded, the
+     * records held in the spill file and its size), or {@code {"state": "unreadable", "error": …}}.
+     */
+    private static JsonNode audit(ApplianceDirectory directory) {
+        try {
+            return Json.COMPACT.valueToTree(AuditCommand.state(directory));
+        } catch (ApplianceException e) {
+            return Json.COMPACT.createObjectNode().put("state", "unreadable").put("error", e.getMessage());
+        }
     }
 
     /** What support may use besides services: the token key, the commands, the folders (read from DIR). */

@@ -182,7 +182,13 @@ class AdminSocketTest {
                         "\"retryAt\" :",
                         "\"ticket\" : \"12345678\"",
                         "\"activeSessions\" : 0",
-                        "\"services\" : [ \"ssh:22\" ]");
+                        "\"services\" : [ \"ssh:22\" ]",
+                        // the audit log's state, as 'audit status' reads it
+                        "\"audit\" : {",
+                        "\"state\" : \"normal\"",
+                        "\"heldRecords\" : 0",
+                        "\"spillBytes\" : 0",
+                        "\"full\" : false");
         ApplianceCli.Result all = appliance.ok("disconnect", "--all");
         assertThat(all.out()).isEqualTo("ticket 12345678 disconnected\n");
         assertThat(appliance.status().link().state()).isEqualTo("idle");

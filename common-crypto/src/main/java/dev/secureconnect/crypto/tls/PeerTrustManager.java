@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class PeerTrustManager extends X509ExtendedTrustManager implements ResumableX509ExtendedTrustManager {
 
-    private static final String UNKNOWN_PEER = "unknown";
+    static final String UNKNOWN_PEER = "unknown";
 
     /**
      * The session value that marks a session resumed and checked again ({@link SslContexts#resumed}); set once the

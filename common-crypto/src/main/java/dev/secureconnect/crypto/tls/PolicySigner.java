@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Every signature of the handshake comes here (Netty's {@link OpenSslPrivateKeyMethod}): the listener's
  * ServerKeyExchange (TLS 1.2) and CertificateVerify (TLS 1.3), the client's CertificateVerify. Only RSA-PSS and
  * PKCS#1 v1.5 over SHA-256, SHA-384 or SHA-512 are signed; anything else fails the handshake. On a listener the
- * signature is made after BoringSSL has chosen the suite and before its ServerHello is sent (BoringSSL sends the
- * listener's first flight whole, once signed), so a handshake on a suite outside {@link TlsPolicy#CIPHER_SUITES}
- * (TLS 1.3's AES-128-GCM and ChaCha20-Poly1305) fails here and the peer sees an alert instead of a ServerHello.
- * Every refusal goes to the {@link HandshakeRefusalListener}.
+ * signature is made after BoringSSL has chosen the suite, so a handshake on a suite outside
+ * {@link TlsPolicy#CIPHER_SUITES} (TLS 1.3's AES-128-GCM and ChaCha20-Poly1305) fails here. BoringSSL still sends
+ * the ServerHello it had written, naming that suite, with its alert: the listener's {@link ClientHelloCheck} refuses
+ * such a ClientHello before BoringSSL sees it, and this is the backstop. Every refusal goes to the
+ * {@link HandshakeRefusalListener}.
  */
 final class PolicySigner implements OpenSslPrivateKeyMethod {
 

@@ -7,6 +7,9 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
@@ -213,6 +216,36 @@ public final class SslContexts {
         engine.setSSLParameters(withSignatureConstraints(engine, engine.getSSLParameters()));
         handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
         return handler;
+    }
+
+    /**
+     * The check that goes just before {@link #serverHandler}'s handler in each accepted connection's pipeline: on a
+     * BoringSSL listener it refuses, with a {@code handshake_failure} alert and before any ServerHello, a TLS 1.3
+     * ClientHello on which BoringSSL would choose {@code TLS_AES_128_GCM_SHA256} or
+     * {@code TLS_CHACHA20_POLY1305_SHA256} (it cannot be told which TLS 1.3 suites to take), reporting it to
+     * {@code refusals}; a ClientHello that passes goes on to the TLS handler and the check removes itself. On the
+     * JDK's listener, which keeps to {@link TlsPolicy#CIPHER_SUITES} by itself, it removes itself at once.
+     *
+     * <pre>{@code
+     * channel.pipeline().addLast(SslContexts.clientHelloCheck(tls, refusals));
+     * channel.pipeline().addLast(SslContexts.serverHandler(tls, channel, TlsPolicy.HANDSHAKE_TIMEOUT));
+     * }</pre>
+     *
+     * @param listener a listener's context, from {@link #server}
+     * @param refusals told about every refused ClientHello
+     */
+    public static ChannelHandler clientHelloCheck(SslContext listener, HandshakeRefusalListener refusals) {
+        requireServer(listener);
+        requireNonNull(refusals, "refusals");
+        if (provider(listener) != TlsProvider.OPENSSL) {
+            return new ChannelInboundHandlerAdapter() {
+                @Override
+                public void handlerAdded(ChannelHandlerContext ctx) {
+                    ctx.pipeline().remove(this);
+                }
+            };
+        }
+        return new ClientHelloCheck(refusals);
     }
 
     /**

@@ -37,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  * a suite outside {@link #CIPHER_SUITES}, so a peer is never let in over AES-128 or ChaCha20. BoringSSL refuses
  * renegotiation by itself. There, the signature algorithms cannot be configured either: the listener and client sign
  * through {@link PolicySigner}, which signs only with the algorithms of the policy and, on a listener, only once the
- * handshake has chosen a suite of {@link #CIPHER_SUITES}, so a TLS 1.3 handshake on AES-128 or ChaCha20 fails before
- * the listener's ServerHello leaves it. On the JDK the handshake's signature schemes are restricted per connection by
+ * handshake has chosen a suite of {@link #CIPHER_SUITES}. A listener's {@link ClientHelloCheck} refuses a TLS 1.3
+ * ClientHello on which BoringSSL would choose AES-128 or ChaCha20 before BoringSSL sees it, so no ServerHello names
+ * them ({@link SslContexts#clientHelloCheck}). BoringSSL's CertificateRequest still lists {@code rsa_pkcs1_sha1}
+ * among the signature algorithms it accepts from a client (netty-tcnative cannot set that list). On the JDK the handshake's signature schemes are restricted per connection by
  * {@link #SIGNATURE_CONSTRAINTS} ({@link SSLParameters#setAlgorithmConstraints}).
  *
  * <p>Connections SecureConnect makes with the JDK's own sockets and HTTP clients (the audit export transports) take

@@ -54,12 +54,27 @@ final class EchoServer implements AutoCloseable {
 
     /** A listener on {@code port} of 127.0.0.1 (0: an ephemeral one), e.g. the port of a listener just closed. */
     EchoServer(SslContext context, int port) {
+        this(context, port, null);
+    }
+
+    /**
+     * A listener that checks each ClientHello as the product's listeners do ({@link SslContexts#clientHelloCheck}),
+     * its refusals told to {@code refusals}.
+     */
+    EchoServer(SslContext context, HandshakeRefusalListener refusals) {
+        this(context, 0, refusals);
+    }
+
+    private EchoServer(SslContext context, int port, HandshakeRefusalListener refusals) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (refusals != null) {
+                            channel.pipeline().addLast(SslContexts.clientHelloCheck(context, refusals));
+                        }
                         channel.pipeline()
                                 .addLast(
                                         SslContexts.serverHandler(context, channel, TlsPolicy.HANDSHAKE_TIMEOUT),

@@ -130,8 +130,8 @@ abstract class TlsHandshakeTest {
     }
 
     /**
-     * The JDK's listener finds no suite in common and fails the handshake at once. BoringSSL's accepts any TLS 1.3
-     * suite and picks AES-128-GCM: its trust manager then refuses the handshake for the suite, before any data.
+     * The JDK's listener finds no suite in common and fails the handshake at once. BoringSSL's would take any TLS 1.3
+     * suite and pick AES-128-GCM: the listener's ClientHello check refuses the offer before BoringSSL sees it.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
@@ -157,8 +157,9 @@ abstract class TlsHandshakeTest {
                 assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
                 assertThat(refusal.message())
                         .contains(
-                                "negotiated cipher suite TLS_AES_128_GCM_SHA256",
+                                "TLS 1.3 offer would get TLS_AES_128_GCM_SHA256",
                                 "which the TLS policy does not allow");
+                assertThat(client.handshakeSucceeded()).isFalse();
             } else {
                 assertThat(client.handshakeSucceeded()).isFalse();
             }
@@ -168,7 +169,8 @@ abstract class TlsHandshakeTest {
 
     /**
      * A TLS 1.3 client that lists AES-128-GCM before AES-256-GCM (as Go and BoringSSL clients do): the JDK's listener
-     * picks AES-256-GCM from its own list; BoringSSL's takes the client's first choice, which the policy refuses.
+     * picks AES-256-GCM from its own list; BoringSSL's would take the client's first choice, which the policy refuses:
+     * the ClientHello check refuses the offer before any ServerHello.
      */
     @Test
     void tls13ClientPreferringAes128() {
@@ -185,7 +187,8 @@ abstract class TlsHandshakeTest {
             EchoServer.Handshake seen = listener.nextHandshake();
             if (listenerProvider() == TlsProvider.OPENSSL) {
                 assertThat(seen.succeeded()).isFalse();
-                assertThat(serverRefusals.next().message()).contains("negotiated cipher suite TLS_AES_128_GCM_SHA256");
+                assertThat(serverRefusals.next().message()).contains("TLS 1.3 offer would get TLS_AES_128_GCM_SHA256");
+                assertThat(client.handshakeSucceeded()).isFalse();
                 assertThat(client.echoedPing()).isFalse();
             } else {
                 assertThat(seen.failure()).isNull();
@@ -612,8 +615,15 @@ abstract class TlsHandshakeTest {
     }
 
     private EchoServer applianceListener(Path crl) {
-        return new EchoServer(SslContexts.server(
-                keys(server), trust(pki, crl), CertificateRole.APPLIANCE, ALPN, serverRefusals, listenerProvider()));
+        return new EchoServer(
+                SslContexts.server(
+                        keys(server),
+                        trust(pki, crl),
+                        CertificateRole.APPLIANCE,
+                        ALPN,
+                        serverRefusals,
+                        listenerProvider()),
+                serverRefusals);
     }
 
     private EchoServer engineerAndApiClientListener() {

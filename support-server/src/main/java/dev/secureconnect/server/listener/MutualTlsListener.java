@@ -231,6 +231,7 @@ public final class MutualTlsListener {
         // the handler's handshake time-out starts now, when the channel becomes active
         SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
         tls.handshakeFuture().addListener(done -> endHalfOpen(source));
+        ch.pipeline().addLast("tls-hello", SslContexts.clientHelloCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls", tls);
         ch.pipeline().addLast("handshake", new HandshakeDone(source));
     }

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +55,9 @@ public final class Relay {
     private final Promise<Outcome> finished;
     private final AtomicLong firstToSecond = new AtomicLong();
     private final AtomicLong secondToFirst = new AtomicLong();
+    /** How many sides have their relay handler: reading starts at two. */
+    private final AtomicInteger installed = new AtomicInteger();
+
     private boolean firstEnded; // guarded by this
     private boolean secondEnded; // guarded by this
     private Http2Headers trailersFromFirst = EmptyHttp2Headers.INSTANCE; // guarded by this
@@ -93,7 +97,13 @@ public final class Relay {
         return secondToFirst.get();
     }
 
-    /** Runs on {@code self}'s event loop: adds its relay handler, then lets it read while {@code peer} is writable. */
+    /**
+     * Runs on {@code self}'s event loop: adds its relay handler; once both sides have theirs, lets each read while the
+     * other is writable. Not before: a side's writability changes reach the other side only through its own handler,
+     * and the two sides may run on different loops, so a side that read before the other's handler was in place could
+     * fill the other, see it unwritable, stop reading, and never hear that it drained (a relay stalled for good; this
+     * was the {@code LinkTest} stall).
+     */
     private void install(Channel self, Channel peer, AtomicLong forwarded) {
         if (!self.isActive() || !peer.isActive()) {
             abort("a side closed before the relay started");
@@ -105,8 +115,18 @@ public final class Relay {
             held.replay(); // what the socket read before the relay was in place (epoll)
         }
         self.closeFuture().addListener(future -> sideClosed());
-        self.config().setAutoRead(peer.isWritable());
-        self.read();
+        if (installed.incrementAndGet() == 2) {
+            startReading(first, second);
+            startReading(second, first);
+        }
+    }
+
+    /** On {@code self}'s loop: reads while {@code peer} is writable, as it is now, and asks for a first read. */
+    private static void startReading(Channel self, Channel peer) {
+        self.eventLoop().execute(() -> {
+            self.config().setAutoRead(peer.isWritable());
+            self.read();
+        });
     }
 
     /**

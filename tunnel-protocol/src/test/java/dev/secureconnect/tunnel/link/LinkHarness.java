@@ -4,6 +4,7 @@ import dev.secureconnect.tunnel.relay.Relay;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,13 +17,20 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +50,79 @@ final class LinkHarness implements AutoCloseable {
     final Channel front;
     final Set<Integer> allowedPorts;
     final BlockingQueue<Relay.Outcome> applianceOutcomes = new ArrayBlockingQueue<>(1024);
+    /** Every relay started, front (socket to stream) and appliance (stream to socket), for {@link #describe}. */
+    final List<Leg> legs = new CopyOnWriteArrayList<>();
+
+    /** One relay and its two channels. */
+    record Leg(String name, Relay relay, Channel first, Channel second) {}
+
+    /**
+     * The last events each relayed channel saw (behind the relay's handler): reads, read completions, writability
+     * changes and what the channel's writability and autoRead were then, with the thread; {@link #describe} prints
+     * them, so that a stalled relay shows which side stopped reading and what it last heard.
+     */
+    static final class Trace extends ChannelInboundHandlerAdapter {
+        private static final int KEPT = 40;
+        private final Deque<String> events = new ArrayDeque<>();
+        private final long start = System.nanoTime();
+
+        private void note(ChannelHandlerContext ctx, String event) {
+            Channel channel = ctx.channel();
+            String line = String.format(
+                    "%8.3f ms %s %s writable=%s autoRead=%s",
+                    (System.nanoTime() - start) / 1e6,
+                    Thread.currentThread().getName(),
+                    event,
+                    channel.isWritable(),
+                    channel.config().isAutoRead());
+            synchronized (events) {
+                if (events.size() == KEPT) {
+                    events.removeFirst();
+                }
+                events.addLast(line);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            note(ctx, "read");
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            note(ctx, "readComplete");
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            note(ctx, "writabilityChanged");
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            note(ctx, event.getClass().getSimpleName());
+            ctx.fireUserEventTriggered(event);
+        }
+
+        List<String> events() {
+            synchronized (events) {
+                return List.copyOf(events);
+            }
+        }
+    }
+
+    /** Starts a relay, and traces both of its channels once its handlers are in place. */
+    private Relay relay(String name, Channel first, Channel second) {
+        Relay relay = Relay.start(first, second);
+        for (Channel channel : List.of(first, second)) {
+            channel.eventLoop().execute(() -> channel.pipeline().addLast("trace", new Trace()));
+        }
+        legs.add(new Leg(name, relay, first, second));
+        return relay;
+    }
 
     LinkHarness(LinkSettings settings, Set<Integer> extraAllowed) throws InterruptedException {
         echo = new ServerBootstrap()
@@ -110,7 +191,7 @@ final class LinkHarness implements AutoCloseable {
                                         Duration.ofSeconds(10))
                                 .addListener(opened -> {
                                     if (opened.isSuccess()) {
-                                        Relay.start(ch, (Http2StreamChannel) opened.getNow());
+                                        relay("front", ch, (Http2StreamChannel) opened.getNow());
                                     } else {
                                         ch.close();
                                     }
@@ -143,6 +224,88 @@ final class LinkHarness implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * What every relay and its channels are waiting on, for a test that stalled: bytes relayed each way, and for each
+     * channel whether it is active, writable, reading (autoRead), half-closed, and for an HTTP/2 stream its state and
+     * the flow-control windows of the stream and of its connection, both ways. Read on each channel's event loop.
+     */
+    String describe() {
+        StringBuilder text = new StringBuilder();
+        for (Leg leg : legs) {
+            text.append(leg.name())
+                    .append(" relay: ")
+                    .append(leg.relay().bytesFirstToSecond())
+                    .append(" bytes first to second, ")
+                    .append(leg.relay().bytesSecondToFirst())
+                    .append(" back, finished ")
+                    .append(leg.relay().finished().isDone())
+                    .append('\n');
+            for (Channel channel : List.of(leg.first(), leg.second())) {
+                text.append("  ").append(state(channel)).append('\n');
+                Trace trace = channel.pipeline().get(Trace.class);
+                if (trace != null) {
+                    trace.events()
+                            .forEach(event -> text.append("    ").append(event).append('\n'));
+                }
+            }
+        }
+        for (Channel link : List.of(applianceLink, serverLink())) {
+            text.append("link ").append(state(link)).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String state(Channel channel) {
+        try {
+            return channel.eventLoop()
+                    .submit(() -> {
+                        StringBuilder line = new StringBuilder(channel.toString())
+                                .append(" active=")
+                                .append(channel.isActive())
+                                .append(" writable=")
+                                .append(channel.isWritable())
+                                .append(" bytesBeforeUnwritable=")
+                                .append(channel.bytesBeforeUnwritable())
+                                .append(" autoRead=")
+                                .append(channel.config().isAutoRead());
+                        if (channel instanceof DuplexChannel duplex) {
+                            line.append(" inputShutdown=")
+                                    .append(duplex.isInputShutdown())
+                                    .append(" outputShutdown=")
+                                    .append(duplex.isOutputShutdown());
+                        }
+                        Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
+                        Http2FrameCodec codec = connection == null
+                                ? null
+                                : connection.pipeline().get(Http2FrameCodec.class);
+                        if (codec != null) {
+                            Http2Connection http2 = codec.connection();
+                            Http2Stream stream = channel instanceof Http2StreamChannel child
+                                    ? http2.stream(child.stream().id())
+                                    : http2.connectionStream();
+                            if (stream == null) {
+                                line.append(" stream=gone");
+                            } else {
+                                line.append(" stream=")
+                                        .append(stream.id())
+                                        .append('/')
+                                        .append(stream.state())
+                                        .append(" receiveWindow=")
+                                        .append(http2.local().flowController().windowSize(stream))
+                                        .append(" sendWindow=")
+                                        .append(http2.remote().flowController().windowSize(stream))
+                                        .append(" sendWritable=")
+                                        .append(http2.remote().flowController().isWritable(stream));
+                            }
+                        }
+                        return line.toString();
+                    })
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return channel + " (state unknown: " + e + ")";
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
@@ -171,7 +334,7 @@ final class LinkHarness implements AutoCloseable {
                         Channel socket = ((io.netty.channel.ChannelFuture) connected).channel();
                         stream.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2HeadersFrame(
                                 new io.netty.handler.codec.http2.DefaultHttp2Headers().status("200"), false));
-                        Relay.start(stream, socket)
+                        relay("appliance", stream, socket)
                                 .finished()
                                 .addListener(done -> applianceOutcomes.add((Relay.Outcome) done.getNow()));
                     });
@@ -221,8 +384,10 @@ final class LinkHarness implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
-                ctx.flush();
-                ((DuplexChannel) ctx.channel()).shutdownOutput().addListener(f -> ctx.close());
+                // shutting the output down drops what the outbound buffer still holds: only once the echo is written
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                        .addListener(written ->
+                                ((DuplexChannel) ctx.channel()).shutdownOutput().addListener(f -> ctx.close()));
             }
         }
     }

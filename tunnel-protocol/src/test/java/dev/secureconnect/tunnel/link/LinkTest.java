@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,7 +190,15 @@ class LinkTest {
                 InputStream in = socket.getInputStream();
                 int total = 0;
                 while (total < received.length) {
-                    int n = in.read(received, total, received.length - total);
+                    int n;
+                    try {
+                        n = in.read(received, total, received.length - total);
+                    } catch (SocketTimeoutException e) {
+                        throw new AssertionError(
+                                "no byte came back for 30 s after " + total + " of " + sent.length + " (written: "
+                                        + written.isDone() + "); the relays:\n" + harness.describe(),
+                                e);
+                    }
                     if (n < 0) {
                         break;
                     }
