@@ -110,10 +110,6 @@ public final class Relay {
             return;
         }
         self.pipeline().addLast("relay", new RelayHandler(this, peer, forwarded));
-        HeldInput held = self.pipeline().get(HeldInput.class);
-        if (held != null) {
-            held.replay(); // what the socket read before the relay was in place (epoll)
-        }
         self.closeFuture().addListener(future -> sideClosed());
         if (installed.incrementAndGet() == 2) {
             startReading(first, second);
@@ -121,9 +117,16 @@ public final class Relay {
         }
     }
 
-    /** On {@code self}'s loop: reads while {@code peer} is writable, as it is now, and asks for a first read. */
+    /**
+     * On {@code self}'s loop: passes on what a socket read before the relay (epoll, {@link HeldInput}), then reads
+     * while {@code peer} is writable, as it is now, and asks for a first read.
+     */
     private static void startReading(Channel self, Channel peer) {
         self.eventLoop().execute(() -> {
+            HeldInput held = self.pipeline().get(HeldInput.class);
+            if (held != null) {
+                held.replay();
+            }
             self.config().setAutoRead(peer.isWritable());
             self.read();
         });

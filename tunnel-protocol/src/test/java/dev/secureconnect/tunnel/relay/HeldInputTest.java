@@ -51,8 +51,7 @@ class HeldInputTest {
         assertThat(peer.outboundMessages()).isEmpty();
 
         Relay.start(socket, peer);
-        socket.runPendingTasks();
-        peer.runPendingTasks();
+        runTasks(socket, peer);
 
         assertThat(text(peer.readOutbound())).isEqualTo("early ");
         assertThat(text(peer.readOutbound())).isEqualTo("bytes");
@@ -76,8 +75,7 @@ class HeldInputTest {
         EmbeddedChannel peer = new EmbeddedChannel();
         peer.config().setAutoRead(false);
         Relay.start(socket, peer);
-        socket.runPendingTasks();
-        peer.runPendingTasks();
+        runTasks(socket, peer);
         assertThat(socket.pipeline().get(HeldInput.class)).isNull();
 
         socket.writeInbound(bytes("later"));
@@ -162,6 +160,14 @@ class HeldInputTest {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs both loops' tasks, and the tasks those queue (the relay starts reading once both sides are set up). */
+    private static void runTasks(EmbeddedChannel first, EmbeddedChannel second) {
+        for (int round = 0; round < 3; round++) {
+            first.runPendingTasks();
+            second.runPendingTasks();
         }
     }
 
