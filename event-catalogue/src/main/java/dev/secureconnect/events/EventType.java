@@ -280,6 +280,37 @@ public enum EventType {
             "label",
             "reason",
             "message"),
+    TOKEN_KEY_ROTATED(
+            1604,
+            "token-key.rotated",
+            Severity.NOTICE,
+            "the operator rotated the token-signing key: new tokens are signed with the new key, the previous one"
+                    + " verifies until it retires; the new key set, signed by the previous key, goes to every appliance",
+            "keyId",
+            "previousKeyId",
+            "generation",
+            "keyIds",
+            "retireAt"),
+    TOKEN_KEY_INSTALLED(
+            1605,
+            "token-key.installed",
+            Severity.NOTICE,
+            "an appliance installed a token key set the server sent over the link, signed by a key it trusted (on the"
+                    + " server: as the appliance reported it)",
+            "generation",
+            "keyIds",
+            "signedBy",
+            "reportedBy",
+            "reason"),
+    TOKEN_KEY_REFUSED(
+            1606,
+            "token-key.refused",
+            Severity.WARNING,
+            "an appliance refused a token key set sent over the link (not signed by a key it trusts, forged, older than"
+                    + " its own); it keeps the set it had (on the server: as the appliance reported it)",
+            "generation",
+            "reportedBy",
+            "reason"),
 
     // commands and files 1700-1799 (sessions themselves are the stream events 1200-1299)
     COMMAND_RUN(
