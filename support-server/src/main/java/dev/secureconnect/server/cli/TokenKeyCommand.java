@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
         subcommands = {TokenKeyCommand.Rotate.class})
 final class TokenKeyCommand implements Callable<Integer> {
 
-    @Mixin
-    ServerDir server;
+    /** Not a required option here, so that 'token-key rotate --dir DIR' does not need it twice; checked in call. */
+    @Option(names = "--dir", paramLabel = "DIR", description = "The server directory (holds server.yaml).")
+    Path dir;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the JWK Set to FILE instead of printing it.")
     Path out;
@@ -42,6 +43,10 @@ final class TokenKeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (dir == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=DIR'");
+        }
+        ServerDir server = ServerDir.of(dir);
         server.config(); // a server directory
         TokenSigningKey key = generate ? TokenKeyFile.generate(server.dir) : TokenKeyFile.load(server.dir);
         TokenKeySet set = TokenKeyFile.currentSet(key, TokenKeyFile.loadChain(server.dir));
