@@ -70,6 +70,7 @@ public final class EventCatalogue {
             Map.entry("name", "the command's catalogue name; in engineer.enrolled the engineer's full name"),
             Map.entry("path", "the file or folder, as an absolute path"),
             Map.entry("previousSeq", "the checkpointSeq the server held before, 0 for none"),
+            Map.entry("previousCertificate", "SHA-256 fingerprint of the certificate the engineer was bound to before"),
             Map.entry("previousKeyId", "JWK thumbprint of the token-signing key a rotation replaced"),
             Map.entry("previousCheckpoint", "sequence number of the previous checkpoint, 0 for none"),
             Map.entry("received", "bytes received before the upload failed"),

@@ -213,7 +213,12 @@ public final class ServerDaemon implements AutoCloseable {
                     engineers,
                     audit,
                     logins::endAll,
-                    login -> active.resetEngineer(login, "engineer " + login + " disabled"));
+                    login -> active.resetEngineer(login, "engineer " + login + " disabled"),
+                    () -> {
+                        java.util.Set<String> present = new java.util.HashSet<>(logins.logins());
+                        active.all().forEach(session -> present.add(session.engineer()));
+                        return present;
+                    });
             timers.scheduleWithFixedDelay(
                     () -> watch("disabled engineers", disabled::poll),
                     0,
