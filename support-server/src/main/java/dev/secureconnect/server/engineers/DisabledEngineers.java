@@ -82,21 +82,7 @@ public final class DisabledEngineers {
             int sessions = endLoginSessions.applyAsInt(login);
             int streams = resetStreams.applyAsInt(login);
             if (fresh || sessions > 0 || streams > 0) {
-                LOG.info(
-                        "engineer {} is disabled: ended {} login session(s) and {} open stream(s)",
-                        login,
-                        sessions,
-                        streams);
-                // the sessions have ended: their record is held in the spill if the log cannot take it now
-                audit.appendOrHold(
-                        List.of(ServerAuditEvent.builder(EventType.ENGINEER_SESSIONS_ENDED)
-                                .actor("sc-server")
-                                .detail("engineer", login)
-                                .detail("loginSessions", sessions)
-                                .detail("streams", streams)
-                                .detail("reason", "engineer disabled")
-                                .build()),
-                        ServerAuditLog.Hold.ALWAYS);
+                end(login, sessions, streams, "engineer disabled");
             }
             known.add(login);
         }

@@ -177,19 +177,7 @@ public final class EngineerStore {
 
     /** The logins of the disabled engineers (one small read; the daemon polls it to end their sessions). */
     public Set<String> disabledLogins() {
-        return database.withConnection(connection -> {
-            try (PreparedStatement select =
-                    connection.prepareStatement("SELECT login FROM engineers WHERE status = ?")) {
-                select.setString(1, Engineer.Status.DISABLED.code());
-                try (ResultSet rs = select.executeQuery()) {
-                    Set<String> logins = new HashSet<>();
-                    while (rs.next()) {
-                        logins.add(rs.getString(1));
-                    }
-                    return logins;
-                }
-            }
-        });
+        return logins("SELECT login FROM engineers WHERE status = ?", Engineer.Status.DISABLED.code());
     }
 
     /**
@@ -385,14 +373,22 @@ public final class EngineerStore {
 
     /** The logins of every enrolled engineer (one small read). */
     public Set<String> enrolledLogins() {
+        return logins("SELECT login FROM engineers");
+    }
+
+    private Set<String> logins(String query, String... parameters) {
         return database.withConnection(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT login FROM engineers");
-                    ResultSet rs = select.executeQuery()) {
-                Set<String> logins = new HashSet<>();
-                while (rs.next()) {
-                    logins.add(rs.getString(1));
+            try (PreparedStatement select = connection.prepareStatement(query)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    select.setString(i + 1, parameters[i]);
                 }
-                return logins;
+                try (ResultSet rs = select.executeQuery()) {
+                    Set<String> logins = new HashSet<>();
+                    while (rs.next()) {
+                        logins.add(rs.getString(1));
+                    }
+                    return logins;
+                }
             }
         });
     }
