@@ -53,10 +53,12 @@ public final class EventCatalogue {
                     "failed logins in a row, this one included; in source.blocked the failures within"
                             + " the window that blocked the source"),
             Map.entry("file", "the bundle file written"),
+            Map.entry("generation", "the token key set's generation: 0 for the first key, one more at each rotation"),
             Map.entry("format", "the record format the sink sends"),
             Map.entry("from", "sequence number of the first record exported"),
-            Map.entry("keyId", "the audit key's JWK thumbprint"),
-            Map.entry("keyIds", "JWK thumbprints of the pinned token-verification keys"),
+            Map.entry("keyId", "the audit key's JWK thumbprint; in token-key.rotated the new token-signing key's"),
+            Map.entry(
+                    "keyIds", "JWK thumbprints of the pinned token-verification keys (comma-separated on the server)"),
             Map.entry("kept", "revoked token ids the appliance already knew"),
             Map.entry("kind", "the session's kind: connect, exec, get or put"),
             Map.entry("label", "the refusal as a short code, e.g. expired, revoked, wrong-holder (appliance)"),
@@ -68,13 +70,20 @@ public final class EventCatalogue {
             Map.entry("name", "the command's catalogue name; in engineer.enrolled the engineer's full name"),
             Map.entry("path", "the file or folder, as an absolute path"),
             Map.entry("previousSeq", "the checkpointSeq the server held before, 0 for none"),
+            Map.entry("previousCertificate", "SHA-256 fingerprint of the certificate the engineer was bound to before"),
+            Map.entry("previousKeyId", "JWK thumbprint of the token-signing key a rotation replaced"),
             Map.entry("previousCheckpoint", "sequence number of the previous checkpoint, 0 for none"),
             Map.entry("received", "bytes received before the upload failed"),
             Map.entry("reason", "why, in words or as a short code; in appliance admin events what was set"),
-            Map.entry("reportedBy", "who reported the refusal: engineer client"),
+            Map.entry(
+                    "reportedBy",
+                    "who reported it: engineer client; appliance for the token-key events the server records"),
+            Map.entry("retireAt", "when the replaced token key stops verifying: every token it signed has expired"),
             Map.entry("sent", "bytes sent before the download was cut off"),
             Map.entry("services", "the services the appliance offers, name:port, comma-separated"),
             Map.entry("sha256", "SHA-256 of the file's content, hex"),
+            Map.entry(
+                    "signedBy", "JWK thumbprints of the keys that signed the installed key set and the sets before it"),
             Map.entry("signedAt", "when the appliance signed its audit checkpoint (ISO-8601)"),
             Map.entry(
                     "signedThrough", "the checkpoint the bundle ends with (records after --to up to it are included)"),

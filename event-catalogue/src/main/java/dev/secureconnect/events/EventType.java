@@ -196,11 +196,26 @@ public enum EventType {
             1504,
             "engineer.sessions-ended",
             Severity.NOTICE,
-            "the server ended a disabled engineer's login sessions and open streams",
+            "the server ended a disabled or removed engineer's login sessions and open streams",
             "engineer",
             "loginSessions",
             "streams",
             "reason"),
+    ENGINEER_CERTIFICATE_UPDATED(
+            1505,
+            "engineer.certificate-updated",
+            Severity.NOTICE,
+            "the operator bound an engineer to a new (renewed) certificate; the TOTP secret is kept",
+            "engineer",
+            "certificate",
+            "previousCertificate"),
+    ENGINEER_REMOVED(
+            1506,
+            "engineer.removed",
+            Severity.NOTICE,
+            "the operator removed an engineer (certificate binding and TOTP secret deleted)",
+            "engineer",
+            "certificate"),
     LOGIN_OK(
             1510,
             "login.ok",
@@ -280,6 +295,37 @@ public enum EventType {
             "label",
             "reason",
             "message"),
+    TOKEN_KEY_ROTATED(
+            1604,
+            "token-key.rotated",
+            Severity.NOTICE,
+            "the operator rotated the token-signing key: new tokens are signed with the new key, the previous one"
+                    + " verifies until it retires; the new key set, signed by the previous key, goes to every appliance",
+            "keyId",
+            "previousKeyId",
+            "generation",
+            "keyIds",
+            "retireAt"),
+    TOKEN_KEY_INSTALLED(
+            1605,
+            "token-key.installed",
+            Severity.NOTICE,
+            "an appliance installed a token key set the server sent over the link, signed by a key it trusted (on the"
+                    + " server: as the appliance reported it)",
+            "generation",
+            "keyIds",
+            "signedBy",
+            "reportedBy",
+            "reason"),
+    TOKEN_KEY_REFUSED(
+            1606,
+            "token-key.refused",
+            Severity.WARNING,
+            "an appliance refused a token key set sent over the link (not signed by a key it trusts, forged, older than"
+                    + " its own); it keeps the set it had (on the server: as the appliance reported it)",
+            "generation",
+            "reportedBy",
+            "reason"),
 
     // commands and files 1700-1799 (sessions themselves are the stream events 1200-1299)
     COMMAND_RUN(

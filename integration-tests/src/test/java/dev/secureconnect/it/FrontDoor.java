@@ -12,6 +12,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +30,14 @@ final class FrontDoor implements AutoCloseable {
 
     /** Streams for an engineer enrolled on {@code server}, with a token the server issued for the appliance and ticket. */
     FrontDoor(ServerUnderTest server, String serial, String ticket, int port) throws InterruptedException {
+        this(server, serial, ticket, port, Duration.ofHours(1));
+    }
+
+    /** As above, with a token that lives {@code lifetime}. */
+    FrontDoor(ServerUnderTest server, String serial, String ticket, int port, Duration lifetime)
+            throws InterruptedException {
         TestPki.Issued engineer = server.enrolledEngineer();
-        SignedAccessToken token = server.issueToken(engineer, serial, ticket);
+        SignedAccessToken token = server.issueToken(engineer, serial, ticket, lifetime);
         SessionGate sessions = server.daemon.sessions();
         listener = new ServerBootstrap()
                 .group(group)

@@ -120,9 +120,14 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** A token for {@code engineer}, signed with this server's token key and recorded as issued. */
     SignedAccessToken issueToken(TestPki.Issued engineer, String serial, String ticket) {
+        return issueToken(engineer, serial, ticket, Duration.ofHours(1));
+    }
+
+    /** A token for {@code engineer} that lives {@code lifetime}, signed with the current token key and recorded. */
+    SignedAccessToken issueToken(TestPki.Issued engineer, String serial, String ticket, Duration lifetime) {
         SignedAccessToken token = new AccessTokenIssuer(
                         TokenKeyFile.load(dir), ConfigFile.read(dir).node(), Clock.systemUTC())
-                .issue(engineer.certificate(), serial, ticket, Duration.ofHours(1), "integration test");
+                .issue(engineer.certificate(), serial, ticket, lifetime, "integration test");
         daemon.tokens().recordIssued(token.claims(), "it");
         return token;
     }

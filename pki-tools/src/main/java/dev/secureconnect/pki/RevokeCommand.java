@@ -1,11 +1,15 @@
 package dev.secureconnect.pki;
 
+import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
+import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.pki.RevocationReason;
 import dev.secureconnect.pki.ca.CaDirectory;
 import dev.secureconnect.pki.ca.IndexEntry;
 import dev.secureconnect.pki.ca.PkiException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,12 +26,25 @@ final class RevokeCommand implements Callable<Integer> {
     @Mixin
     CaOptions ca;
 
-    @Option(
-            names = "--serial",
-            required = true,
-            paramLabel = "HEX",
-            description = "Serial number in hex (as 'sc-pki list' shows it).")
-    String serial;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    /** The certificate to revoke: by serial, or the certificate file itself. */
+    static final class Which {
+        @Option(
+                names = "--serial",
+                required = true,
+                paramLabel = "HEX",
+                description = "Serial number in hex (as 'sc-pki list' shows it).")
+        String serial;
+
+        @Option(
+                names = "--cert",
+                required = true,
+                paramLabel = "FILE",
+                description = "The certificate (PEM) to revoke, instead of its serial: it must be one this CA issued.")
+        Path cert;
+    }
 
     @Option(
             names = "--reason",
@@ -52,14 +69,25 @@ final class RevokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Days.requirePositive(crlDays, "--crl-days");
-        String wanted = normalise(serial);
+        X509Certificate certificate = which.cert == null ? null : Pem.readCertificate(which.cert);
+        String wanted = certificate == null ? normalise(which.serial) : CaDirectory.serialHex(certificate);
         CaDirectory directory = ca.open(terminal);
         try (CaDirectory.Lock lock = directory.lock()) {
             IndexEntry entry = directory
                     .index()
                     .find(wanted)
-                    .orElseThrow(() -> new PkiException("no certificate with serial " + wanted + " in "
-                            + directory.path() + " (see 'sc-pki list')"));
+                    .orElseThrow(() -> new PkiException(
+                            certificate == null
+                                    ? "no certificate with serial " + wanted + " in " + directory.path()
+                                            + " (see 'sc-pki list')"
+                                    : which.cert + " was not issued by the CA in " + directory.path() + " (no serial "
+                                            + wanted + " in its index)"));
+            if (certificate != null
+                    && !entry.fingerprint()
+                            .equals(CertificateFingerprint.of(certificate).colonHex())) {
+                throw new PkiException(which.cert + " is not the certificate the CA in " + directory.path()
+                        + " issued with serial " + wanted + " (another CA's certificate?)");
+            }
             if (CertificateRole.fromLabel(entry.role()).isAuthority()) {
                 throw new PkiException("serial " + wanted + " is the " + entry.role()
                         + " certificate: a CA is replaced with a new 'sc-pki init', not revoked through its own CRL");

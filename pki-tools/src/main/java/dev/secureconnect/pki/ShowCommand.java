@@ -1,5 +1,7 @@
 package dev.secureconnect.pki;
 
+import dev.secureconnect.cli.JsonOutput;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
@@ -9,6 +11,8 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,6 +32,9 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "CA directory whose index tells whether it was revoked.")
     Path dir;
 
+    @Option(names = "--json", description = "Print one JSON object instead of lines.")
+    boolean json;
+
     ShowCommand(Terminal terminal) {
         this.terminal = terminal;
     }
@@ -38,6 +45,35 @@ final class ShowCommand implements Callable<Integer> {
         CertificateIdentity identity = CertificateIdentity.of(certificate);
         Instant now = terminal.clock().instant();
         String serial = CaDirectory.serialHex(certificate);
+        if (json) {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            shown.put("role", identity.role().label());
+            shown.put("identity", identity.describe());
+            shown.put("uri", identity.uri().isEmpty() ? null : identity.uri());
+            shown.put("subject", certificate.getSubjectX500Principal().getName());
+            shown.put("issuer", certificate.getIssuerX500Principal().getName());
+            shown.put("serial", serial);
+            shown.put("notBefore", certificate.getNotBefore().toInstant().toString());
+            shown.put("notAfter", certificate.getNotAfter().toInstant().toString());
+            shown.put("keyAlgorithm", certificate.getPublicKey().getAlgorithm());
+            shown.put(
+                    "keyBits",
+                    certificate.getPublicKey() instanceof RSAPublicKey rsa
+                            ? rsa.getModulus().bitLength()
+                            : null);
+            shown.put("sha256", CertificateFingerprint.of(certificate).colonHex());
+            String status = status(certificate, serial, now);
+            shown.put(
+                    "status",
+                    status.substring(0, status.contains(" (") ? status.indexOf(" (") : status.length())
+                            .replaceFirst("^revoked .*", "revoked")
+                            .replaceFirst("^unknown to .*", "unknown")
+                            .replace(' ', '-'));
+            shown.put("statusDetail", status);
+            shown.put("revocationChecked", dir != null);
+            JsonOutput.print(terminal.out(), Mappers.json(), shown);
+            return 0;
+        }
         print("role", identity.role().label());
         print("identity", identity.describe() + (identity.uri().isEmpty() ? "" : " [" + identity.uri() + "]"));
         print("subject", certificate.getSubjectX500Principal().getName());

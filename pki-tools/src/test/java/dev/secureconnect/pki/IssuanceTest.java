@@ -493,6 +493,93 @@ class IssuanceTest {
     }
 
     @Test
+    void showJsonIsOneObjectWithEveryField() throws Exception {
+        Path out = work.resolve("show-json");
+        CLI.ok("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-SHOW-JSON", "--out", out.toString());
+        X509Certificate cert = Pem.readCertificate(out.resolve("cert.pem"));
+
+        JsonNode shown = new ObjectMapper()
+                .readTree(CLI.ok("show", out.resolve("cert.pem").toString(), "--dir", ca.toString(), "--json")
+                        .out());
+
+        assertThat(shown.path("role").asText()).isEqualTo("appliance");
+        assertThat(shown.path("uri").asText()).isEqualTo("urn:secureconnect:appliance:SN-SHOW-JSON");
+        assertThat(shown.path("serial").asText()).isEqualTo(CaDirectory.serialHex(cert));
+        assertThat(shown.path("notAfter").asText())
+                .isEqualTo(cert.getNotAfter().toInstant().toString());
+        assertThat(shown.path("keyAlgorithm").asText()).isEqualTo("RSA");
+        assertThat(shown.path("keyBits").asInt()).isEqualTo(2048);
+        assertThat(shown.path("sha256").asText())
+                .isEqualTo(CertificateFingerprint.of(cert).colonHex());
+        assertThat(shown.path("status").asText()).isEqualTo("valid");
+        assertThat(shown.path("revocationChecked").asBoolean()).isTrue();
+
+        CLI.ok(
+                "revoke",
+                "--dir",
+                ca.toString(),
+                "--cert",
+                out.resolve("cert.pem").toString());
+        JsonNode revoked = new ObjectMapper()
+                .readTree(CLI.ok("show", out.resolve("cert.pem").toString(), "--dir", ca.toString(), "--json")
+                        .out());
+        assertThat(revoked.path("status").asText()).isEqualTo("revoked");
+        assertThat(revoked.path("statusDetail").asText()).contains("(unspecified)");
+        assertThat(new ObjectMapper()
+                        .readTree(CLI.ok("show", out.resolve("cert.pem").toString(), "--json")
+                                .out())
+                        .path("revocationChecked")
+                        .asBoolean())
+                .isFalse();
+    }
+
+    @Test
+    void revokeTakesTheCertificateFileAndRefusesOneThisCaDidNotIssue() throws Exception {
+        Path out = work.resolve("revoke-by-file");
+        CLI.ok("issue", "appliance", "--dir", ca.toString(), "--serial", "SN-BY-FILE", "--out", out.toString());
+        X509Certificate cert = Pem.readCertificate(out.resolve("cert.pem"));
+
+        PkiCli.Result result = CLI.ok(
+                "revoke",
+                "--dir",
+                ca.toString(),
+                "--cert",
+                out.resolve("cert.pem").toString(),
+                "--reason",
+                "superseded");
+
+        assertThat(result.out()).contains("revoked appliance SN-BY-FILE").contains(CaDirectory.serialHex(cert));
+        assertThat(Pem.readCrl(ca.resolve("crl.pem")).getRevokedCertificate(cert.getSerialNumber()))
+                .isNotNull();
+
+        PkiCli.Result foreign = CLI.run(
+                "revoke", "--dir", ca.toString(), "--cert", ca.resolve("ca.pem").toString());
+        assertThat(foreign.exitCode()).isNotZero();
+        assertThat(foreign.err().strip()).doesNotContain("\n");
+        PkiCli.Result both = CLI.run(
+                "revoke",
+                "--dir",
+                ca.toString(),
+                "--cert",
+                out.resolve("cert.pem").toString(),
+                "--serial",
+                CaDirectory.serialHex(cert));
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+        PkiCli.Result neither = CLI.run("revoke", "--dir", ca.toString());
+        assertThat(neither.exitCode()).isEqualTo(2);
+        assertThat(neither.err()).contains("--serial").contains("--cert");
+        PkiCli.Result missing = CLI.run(
+                "revoke",
+                "--dir",
+                ca.toString(),
+                "--cert",
+                work.resolve("nope.pem").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("nope.pem").doesNotContain("\n\t");
+    }
+
+    @Test
     void auditVerifyPassesOnTheLogOfEveryCommand() throws IOException {
         long lines = Files.readAllLines(ca.resolve("issuance.log")).size();
 

@@ -5,9 +5,6 @@ import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
-import dev.secureconnect.crypto.token.AccessTokenIssuer;
-import dev.secureconnect.crypto.token.AccessTokenVerifier;
-import dev.secureconnect.crypto.token.TokenSigningKey;
 import dev.secureconnect.server.appliances.ApplianceCheckpoints;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.appliances.ApplianceStore;
@@ -43,6 +40,7 @@ import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.RevocationWatcher;
 import dev.secureconnect.server.tokens.TokenIssuance;
 import dev.secureconnect.server.tokens.TokenKeyFile;
+import dev.secureconnect.server.tokens.TokenKeyRing;
 import dev.secureconnect.server.tokens.TokenStore;
 import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.transport.Transports;
@@ -94,13 +92,14 @@ public final class ServerDaemon implements AutoCloseable {
 
     /**
      * How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}, for engineers disabled by
-     * {@code sc-server engineers disable}, and for blocks lifted by {@code sc-server blocks remove}.
+     * {@code sc-server engineers disable}, for blocks lifted by {@code sc-server blocks remove}, and for token keys
+     * rotated by {@code sc-server token-key rotate}.
      */
     static final long REVOCATION_POLL_MILLIS = 500;
 
     private ServerDaemon(Path dir, ServerConfig config, Clock clock) throws InterruptedException {
         this.dir = dir;
-        TokenSigningKey signingKey = TokenKeyFile.load(dir);
+        TokenKeyFile.load(dir); // before anything starts: a server without its token key does not start
         this.database = Database.open(databaseSettings(dir, config.database()));
         boolean started = false;
         this.blocking = Executors.newFixedThreadPool(4, daemonThreads("sc-server-blocking"));
@@ -146,6 +145,8 @@ public final class ServerDaemon implements AutoCloseable {
                     link.keepAliveInterval(),
                     link.deadLinkTimeout());
             this.tokens = new TokenStore(database, audit, clock);
+            // the database, at every stream open: a revocation counts at once
+            TokenKeyRing tokenKeys = TokenKeyRing.load(dir, config.node(), tokens::isRevoked, clock);
             ServerConfig.Limits limits = config.limits();
             SourceBlocks blocks =
                     new SourceBlocks(new BlockStore(database, audit, clock), limits.blocking(), blocking, clock);
@@ -159,7 +160,8 @@ public final class ServerDaemon implements AutoCloseable {
                             link.streamOpenTimeout(),
                             clock,
                             tokens::revokedUnexpired)
-                    .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock));
+                    .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock))
+                    .sendingTokenKeys(tokenKeys::chain);
             ApplianceListener appliancesIn = new ApplianceListener(
                     keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), limits, blocks, links, audit, blocking);
             TicketKeyFile ticketKeys = TicketKeyFile.in(dir, clock);
@@ -176,19 +178,13 @@ public final class ServerDaemon implements AutoCloseable {
                     config.applianceListener().port());
             EngineerStore engineers =
                     new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults());
-            AccessTokenVerifier verifier = AccessTokenVerifier.builder()
-                    .trust(signingKey)
-                    .revoked(tokens::isRevoked) // the database, at every stream open: a revocation counts at once
-                    .clock(clock)
-                    .build();
             ActiveSessions active = new ActiveSessions();
             audit.onSpillFull(() -> LOG.error(
                     "closed {} session stream(s): the audit log is unavailable and its spill" + " file full",
                     active.resetAll(AuditUnavailableException.REASON + " (spill file full)")));
-            this.sessions =
-                    new SessionGate(verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
-            TokenIssuance issuance = new TokenIssuance(
-                    new AccessTokenIssuer(signingKey, config.node(), clock), tokens, engineers, tickets, links, audit);
+            this.sessions = new SessionGate(
+                    tokenKeys::verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
+            TokenIssuance issuance = new TokenIssuance(tokenKeys::issuer, tokens, engineers, tickets, links, audit);
             LoginSessions logins = new LoginSessions(clock);
             EngineerApi api = new EngineerApi(
                     engineers, logins, links, issuance, sessions, audit, destinations.origin(), blocking, blocks);
@@ -217,10 +213,20 @@ public final class ServerDaemon implements AutoCloseable {
                     engineers,
                     audit,
                     logins::endAll,
-                    login -> active.resetEngineer(login, "engineer " + login + " disabled"));
+                    login -> active.resetEngineer(login, "engineer " + login + " disabled"),
+                    () -> {
+                        java.util.Set<String> present = new java.util.HashSet<>(logins.logins());
+                        active.all().forEach(session -> present.add(session.engineer()));
+                        return present;
+                    });
             timers.scheduleWithFixedDelay(
                     () -> watch("disabled engineers", disabled::poll),
                     0,
+                    REVOCATION_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(
+                    () -> watch("rotated token keys", () -> tokenKeys.poll().ifPresent(set -> links.pushTokenKeys())),
+                    REVOCATION_POLL_MILLIS,
                     REVOCATION_POLL_MILLIS,
                     TimeUnit.MILLISECONDS);
             timers.scheduleWithFixedDelay(

@@ -5,14 +5,20 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
+import dev.secureconnect.crypto.token.TokenKeyChain;
+import dev.secureconnect.crypto.token.TokenKeySet;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
  * {@code DIR/token-keys.json}: the support server's public token-verification key set (a JWK Set of EC P-256 public
- * keys), pinned by the appliance admin out of band. Without it every session request is refused.
+ * keys), pinned by the appliance admin out of band or installed from the server's chain of rotated sets
+ * ({@link #follow}). Without it every session request is refused.
  */
 public final class TokenKeys {
 
@@ -81,5 +87,45 @@ public final class TokenKeys {
                             + OneLine.of(e.getMessage()) + "; pin it again with sc-appliance token-key",
                     e);
         }
+    }
+
+    /** What {@link #follow} did: the set trusted now, whether it was installed, and the keys that signed its steps. */
+    public record Update(TokenKeySet set, boolean installed, List<String> signedBy) {}
+
+    /**
+     * Takes the server's chain of rotated key sets ({@code POST /v1/token-keys}): follows it from the pinned set and,
+     * when it reaches a newer one, installs it (atomic, durable, mode 0600), so the next session request verifies with
+     * it. Reads and writes files: call it off the event loop.
+     *
+     * @throws TokenKeysRefusedException one line, when no set is pinned, the chain is not readable, or a newer set in
+     *     it is not signed by a key the pinned set trusts (forged, unknown key, a replay of an older set); the pinned
+     *     set is left as it was
+     */
+    public static Update follow(ApplianceDirectory directory, byte[] body, Instant now) {
+        if (!pinned(directory)) {
+            throw new TokenKeysRefusedException(
+                    "no token key is pinned to check the server's key set against: " + missing(directory), null);
+        }
+        TokenKeySet trusted;
+        try {
+            trusted = TokenKeySet.parse(Files.readString(directory.tokenKeysFile(), StandardCharsets.UTF_8));
+        } catch (IOException | CryptoException e) {
+            throw new TokenKeysRefusedException(
+                    "the pinned token key " + directory.tokenKeysFile() + " cannot be used: "
+                            + OneLine.of(e.getMessage()) + "; pin it again with sc-appliance token-key",
+                    e);
+        }
+        TokenKeyChain.Followed followed;
+        try {
+            followed = TokenKeyChain.parse(new String(body, StandardCharsets.UTF_8))
+                    .follow(trusted, now);
+        } catch (CryptoException e) {
+            throw new TokenKeysRefusedException(OneLine.of(e.getMessage()), e);
+        }
+        if (followed.changed()) {
+            directory.replaceFile(
+                    directory.tokenKeysFile(), (followed.set().toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return new Update(followed.set(), followed.changed(), followed.signedBy());
     }
 }

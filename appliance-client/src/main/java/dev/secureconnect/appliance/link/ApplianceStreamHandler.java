@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream the server opened on the link: the hello watch, an admission, a revocation push, or a session request
+ * One stream the server opened on the link: the hello watch, an admission, a revocation push, a token key push, or a
+ * session request
  * ({@code CONNECT}, exec, get, put); anything else is answered 404. A new instance serves each stream.
  */
 final class ApplianceStreamHandler extends StreamRequestHandler {
@@ -91,6 +92,11 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
                 && method != null
                 && "POST".contentEquals(method)) {
             supervisor.revocationsReceived(link, stream, body);
+        } else if (path != null
+                && LinkProtocol.PATH_TOKEN_KEYS.contentEquals(path)
+                && method != null
+                && "POST".contentEquals(method)) {
+            supervisor.tokenKeysReceived(link, stream, body);
         } else {
             respond(stream, 404, "no such request: " + method + " " + path);
         }

@@ -75,6 +75,7 @@ public final class LinkSupervisor {
     private final LinkGate gate;
     private final Sessions sessions;
     private final SessionRequests sessionRequests;
+    private final TokenKeyUpdates tokenKeys;
     private final Redial redial;
     private final LinkStatus status;
     private ApplianceConfig config;
@@ -108,6 +109,7 @@ public final class LinkSupervisor {
         Revocations revocations = Revocations.load(directory, clock);
         this.sessionRequests = new SessionRequests(
                 directory, new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
+        this.tokenKeys = new TokenKeyUpdates(directory, sessionRequests.policyReader(), sessions, clock);
         this.status = new LinkStatus(clock);
         this.offer = new TicketOffer(loop, serial, softwareVersion, server, state, sessions, this.audit);
         this.gate = new LinkGate(state, attempt -> attempt.serving(link), attempt -> attempt == link);
@@ -474,6 +476,11 @@ public final class LinkSupervisor {
     void revocationsReceived(LinkAttempt attempt, Http2StreamChannel stream, byte[] body) {
         assert loop.inEventLoop();
         sessionRequests.revocations(stream, body);
+    }
+
+    void tokenKeysReceived(LinkAttempt attempt, Http2StreamChannel stream, byte[] body) {
+        assert loop.inEventLoop();
+        tokenKeys.received(stream, body);
     }
 
     private <T> T onLoop(Callable<T> work) {

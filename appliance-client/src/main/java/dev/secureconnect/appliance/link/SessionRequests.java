@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -222,6 +223,11 @@ final class SessionRequests {
                             "its access token was revoked");
                     StreamRequestHandler.respond(stream, 200, null);
                 }));
+    }
+
+    /** The workers that read the policy files, for other pushes that touch them (the token keys). */
+    Executor policyReader() {
+        return policyReader;
     }
 
     void close() {

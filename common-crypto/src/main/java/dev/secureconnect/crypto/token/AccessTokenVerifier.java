@@ -232,6 +232,14 @@ public final class AccessTokenVerifier {
         if (verifier == null) {
             throw refused(Reason.UNKNOWN_KEY, "it is signed by an unknown key (kid " + OneLine.quoted(kid) + ")", null);
         }
+        java.util.Date retired =
+                requireNonNull(keys.get(kid), "a verifier per key").getExpirationTime();
+        if (retired != null && !clock.instant().isBefore(retired.toInstant().plus(clockSkew))) {
+            throw refused(
+                    Reason.UNKNOWN_KEY,
+                    "it is signed by key " + kid + ", retired at " + retired.toInstant() + " (after a rotation)",
+                    null);
+        }
         SignedJWT jwt;
         try {
             jwt = new SignedJWT(parts[0], parts[1], parts[2]);

@@ -42,7 +42,9 @@ import picocli.CommandLine.Parameters;
             EngineersCommand.ListEngineers.class,
             EngineersCommand.Disable.class,
             EngineersCommand.Enable.class,
-            EngineersCommand.ResetTotp.class
+            EngineersCommand.ResetTotp.class,
+            EngineersCommand.UpdateCert.class,
+            EngineersCommand.Remove.class
         })
 final class EngineersCommand implements Runnable {
 
@@ -52,7 +54,7 @@ final class EngineersCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "say what to do: add, list, disable, enable or reset-totp");
+                spec.commandLine(), "say what to do: add, list, disable, enable, reset-totp, update-cert or remove");
     }
 
     /** Runs {@code work} on the server's engineer store; refusals of the store become one-line CLI errors. */
@@ -106,7 +108,7 @@ final class EngineersCommand implements Runnable {
         public Integer call() {
             checkNewFile(qr);
             X509Certificate engineer = Pem.readCertificate(certificate);
-            checkIssuedByTheServersCa(engineer);
+            checkIssuedByTheServersCa(server, certificate, engineer);
             Enrolment enrolment = withStore(server, store -> store.add(login, engineer, ServerDir.actor()));
             Engineer enrolled = enrolment.engineer();
             PrintWriter out = spec.commandLine().getOut();
@@ -114,21 +116,6 @@ final class EngineersCommand implements Runnable {
                     + ">, certificate " + enrolled.certificate());
             showOnce(out, enrolment, qr, server);
             return 0;
-        }
-
-        /** The chain, validity and revocation check the engineer listener makes, done now to fail early. */
-        private void checkIssuedByTheServersCa(X509Certificate engineer) {
-            ServerConfig.Tls tls = server.config().tls();
-            Path dir = server.dir.toAbsolutePath().normalize();
-            CertificateChainValidator validator = new CertificateChainValidator(
-                    Pem.readCertificates(dir.resolve(tls.ca())),
-                    Pem.readCertificates(dir.resolve(tls.chain())),
-                    List.of(Pem.readCrl(dir.resolve(tls.crl()))));
-            try {
-                validator.validate(List.of(engineer), Instant.now());
-            } catch (CryptoException e) {
-                throw new CliException("certificate " + certificate + " is refused: " + e.getMessage(), e);
-            }
         }
     }
 
@@ -251,6 +238,80 @@ final class EngineersCommand implements Runnable {
                     + "; the previous one no longer works");
             showOnce(out, enrolment, qr, server);
             return 0;
+        }
+    }
+
+    @Command(
+            name = "update-cert",
+            description = "Binds an engineer to a new (renewed) certificate: from now on only it logs in. The TOTP"
+                    + " secret is kept.")
+    static final class UpdateCert implements Callable<Integer> {
+        @Mixin
+        ServerDir server;
+
+        @Option(names = "--login", required = true, paramLabel = "LOGIN", description = "The engineer's login.")
+        String login;
+
+        @Option(
+                names = "--cert",
+                required = true,
+                paramLabel = "FILE",
+                description = "The engineer's new certificate (PEM), issued by the server's CA for the same login.")
+        Path certificate;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            X509Certificate engineer = Pem.readCertificate(certificate);
+            checkIssuedByTheServersCa(server, certificate, engineer);
+            Engineer updated = withStore(server, store -> store.updateCertificate(login, engineer, ServerDir.actor()));
+            spec.commandLine()
+                    .getOut()
+                    .println("engineer " + updated.login() + " now logs in with certificate " + updated.certificate()
+                            + "; the TOTP secret is unchanged");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "remove",
+            description = "Removes an engineer: their certificate binding and TOTP secret are deleted and their login"
+                    + " sessions and open streams end (within about a second on a running server).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        ServerDir server;
+
+        @Option(names = "--login", required = true, paramLabel = "LOGIN", description = "The engineer's login.")
+        String login;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Engineer removed = withStore(server, store -> store.remove(login, ServerDir.actor()));
+            spec.commandLine()
+                    .getOut()
+                    .println("removed engineer " + removed.login() + " (certificate " + removed.certificate()
+                            + "); 'engineers add' enrols them again with a new TOTP secret");
+            return 0;
+        }
+    }
+
+    /** The chain, validity and revocation check the engineer listener makes, done now to fail early. */
+    static void checkIssuedByTheServersCa(ServerDir server, Path file, X509Certificate engineer) {
+        ServerConfig.Tls tls = server.config().tls();
+        Path dir = server.dir.toAbsolutePath().normalize();
+        CertificateChainValidator validator = new CertificateChainValidator(
+                Pem.readCertificates(dir.resolve(tls.ca())),
+                Pem.readCertificates(dir.resolve(tls.chain())),
+                List.of(Pem.readCrl(dir.resolve(tls.crl()))));
+        try {
+            validator.validate(List.of(engineer), Instant.now());
+        } catch (CryptoException e) {
+            throw new CliException("certificate " + file + " is refused: " + e.getMessage(), e);
         }
     }
 

@@ -101,6 +101,14 @@ public final class LoginSessions {
         return ended[0];
     }
 
+    /** The logins that hold a live session. */
+    public java.util.Set<String> logins() {
+        purgeExpired();
+        return byHash.values().stream()
+                .map(entry -> entry.session().login())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     /** How many sessions are live. */
     public int size() {
         purgeExpired();

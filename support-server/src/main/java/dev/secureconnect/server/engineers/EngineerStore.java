@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * audited in that transaction ({@code login.ok}, {@code login.failed}, {@code login.totp-replay},
  * {@code login.locked}) with the login as actor and the peer's address; never the code or the secret.
  *
- * <p>Operator changes append {@code engineer.enrolled}, {@code engineer.disabled}, {@code engineer.enabled} and
- * {@code engineer.totp-reset} in the same transaction as the change.
+ * <p>Operator changes append {@code engineer.enrolled}, {@code engineer.disabled}, {@code engineer.enabled},
+ * {@code engineer.totp-reset}, {@code engineer.certificate-updated} and {@code engineer.removed} in the same
+ * transaction as the change.
  *
  * <p>Thread-safe.
  */
@@ -176,19 +177,7 @@ public final class EngineerStore {
 
     /** The logins of the disabled engineers (one small read; the daemon polls it to end their sessions). */
     public Set<String> disabledLogins() {
-        return database.withConnection(connection -> {
-            try (PreparedStatement select =
-                    connection.prepareStatement("SELECT login FROM engineers WHERE status = ?")) {
-                select.setString(1, Engineer.Status.DISABLED.code());
-                try (ResultSet rs = select.executeQuery()) {
-                    Set<String> logins = new HashSet<>();
-                    while (rs.next()) {
-                        logins.add(rs.getString(1));
-                    }
-                    return logins;
-                }
-            }
-        });
+        return logins("SELECT login FROM engineers WHERE status = ?", Engineer.Status.DISABLED.code());
     }
 
     /**
@@ -300,6 +289,108 @@ public final class EngineerStore {
         });
         LOG.info("TOTP secret of engineer {} reset by {}", engineer, by);
         return new Enrolment(reset, secret, uri(secret, engineer));
+    }
+
+    /**
+     * Binds an engineer to a new certificate (a renewed one): from now on only it logs in. The TOTP secret, the record
+     * of used time steps and the status are kept; the name and e-mail are taken from the new certificate. Audited
+     * {@code engineer.certificate-updated} with both fingerprints.
+     *
+     * @throws EngineerException if there is no such engineer, the certificate is not a valid engineer certificate for
+     *     {@code login}, it is the one bound already, or it is enrolled for another engineer
+     */
+    public Engineer updateCertificate(String login, X509Certificate certificate, String actor) {
+        String engineer = login("login", login);
+        requireNonNull(certificate, "certificate");
+        String by = oneLine("actor", actor, MAX_ACTOR_LENGTH);
+        CertificateIdentity identity = engineerIdentity(engineer, certificate);
+        CertificateFingerprint fingerprint = CertificateFingerprint.of(certificate);
+        Engineer updated = audit.inTransaction(transaction -> {
+            Connection connection = transaction.connection();
+            Engineer before = find(connection, engineer)
+                    .orElseThrow(() -> unknown(engineer))
+                    .engineer();
+            Optional<String> holder = loginWithCertificate(connection, fingerprint);
+            if (holder.isPresent()) {
+                throw new EngineerException(
+                        EngineerException.Reason.ALREADY_ENROLLED,
+                        holder.get().equals(engineer)
+                                ? "this certificate is the one engineer " + engineer + " is enrolled with already"
+                                : "this certificate is enrolled already, for engineer " + holder.get());
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE engineers SET cert_sha256 = ?,"
+                    + " full_name = ?, email = ?, updated_at = ? WHERE login = ?")) {
+                update.setString(1, hex(fingerprint));
+                update.setString(2, identity.name());
+                update.setString(3, identity.email());
+                update.setLong(4, now().toEpochMilli());
+                update.setString(5, engineer);
+                update.executeUpdate();
+            }
+            transaction.append(ServerAuditEvent.builder(EventType.ENGINEER_CERTIFICATE_UPDATED)
+                    .actor(by)
+                    .detail("engineer", engineer)
+                    .detail("certificate", fingerprint.toString())
+                    .detail("previousCertificate", before.certificate().toString())
+                    .build());
+            return find(connection, engineer)
+                    .orElseThrow(() -> unknown(engineer))
+                    .engineer();
+        });
+        LOG.info("engineer {} bound to certificate {} by {}", engineer, fingerprint, by);
+        return updated;
+    }
+
+    /**
+     * Removes an engineer: their row, certificate binding and TOTP secret are deleted, so they can no longer log in,
+     * and every API call of a login session they still hold is refused. Audited {@code engineer.removed}. The running
+     * daemon ends their login sessions and open streams when it sees the change ({@link DisabledEngineers}).
+     *
+     * @throws EngineerException if there is no such engineer
+     */
+    public Engineer remove(String login, String actor) {
+        String engineer = login("login", login);
+        String by = oneLine("actor", actor, MAX_ACTOR_LENGTH);
+        Engineer removed = audit.inTransaction(transaction -> {
+            Connection connection = transaction.connection();
+            Engineer before = find(connection, engineer)
+                    .orElseThrow(() -> unknown(engineer))
+                    .engineer();
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM engineers WHERE login = ?")) {
+                delete.setString(1, engineer);
+                delete.executeUpdate();
+            }
+            transaction.append(ServerAuditEvent.builder(EventType.ENGINEER_REMOVED)
+                    .actor(by)
+                    .detail("engineer", engineer)
+                    .detail("certificate", before.certificate().toString())
+                    .build());
+            return before;
+        });
+        LOG.info("engineer {} removed by {}", engineer, by);
+        return removed;
+    }
+
+    /** The logins of every enrolled engineer (one small read). */
+    public Set<String> enrolledLogins() {
+        return logins("SELECT login FROM engineers");
+    }
+
+    private Set<String> logins(String query, String... parameters) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(query)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    select.setString(i + 1, parameters[i]);
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    Set<String> logins = new HashSet<>();
+                    while (rs.next()) {
+                        logins.add(rs.getString(1));
+                    }
+                    return logins;
+                }
+            }
+        });
     }
 
     /**

@@ -70,6 +70,10 @@ public record SecondFactorResult(
         if (reason == null) {
             return "accepted";
         }
+        if (reason == Reason.WRONG_CERTIFICATE) {
+            return reason.text() + "; if it is a renewed certificate, ask your operator to run 'sc-server engineers"
+                    + " update-cert --login " + login + " --cert FILE'";
+        }
         return lockedUntil == null ? reason.text() : reason.text() + "; locked out until " + lockedUntil;
     }
 }

@@ -3,6 +3,7 @@ package dev.secureconnect.server.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.token.TokenKeyChain;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.appliances.ApplianceCheckpoints;
 import dev.secureconnect.server.appliances.ApplianceStore;
@@ -67,6 +68,8 @@ public final class ApplianceLinks {
     private final Supplier<List<StoredToken.Revocation>> revocations;
     private final BatchedRecords records;
     private volatile Optional<ApplianceCheckpoints> checkpoints = Optional.empty();
+    private volatile Supplier<TokenKeyChain> tokenKeys = TokenKeyChain::empty;
+    private final TokenKeyPush tokenKeyPush;
 
     /**
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
@@ -90,6 +93,16 @@ public final class ApplianceLinks {
         this.streamOpenTimeout = streamOpenTimeout;
         this.clock = clock;
         this.records = new BatchedRecords(audit, blocking);
+        this.tokenKeyPush = new TokenKeyPush(audit, blocking, streamOpenTimeout);
+    }
+
+    /**
+     * Sends the chain of rotated token key sets to each appliance after its link's first admission, and to every
+     * linked appliance on {@link #pushTokenKeys()}.
+     */
+    public ApplianceLinks sendingTokenKeys(Supplier<TokenKeyChain> chain) {
+        this.tokenKeys = requireNonNull(chain, "chain");
+        return this;
     }
 
     /** Takes the audit checkpoints appliances send in their hellos (verified, kept, audited) from now on. */
@@ -238,6 +251,9 @@ public final class ApplianceLinks {
                                 "admission not delivered: " + sent.cause().getMessage());
                     } else {
                         blocking.execute(() -> pushRevocations(session)); // after every admission
+                        if (session.firstTokenKeys()) {
+                            tokenKeyPush.send(session, tokenKeys.get());
+                        }
                     }
                 });
     }
@@ -387,6 +403,17 @@ public final class ApplianceLinks {
         for (LinkSession session : links.values()) {
             if (session.lastAdmission() != null) {
                 send(session, body);
+            }
+        }
+    }
+
+    /** Sends the chain of rotated token key sets to every linked appliance (after a rotation). */
+    public void pushTokenKeys() {
+        TokenKeyChain chain = tokenKeys.get();
+        for (LinkSession session : links.values()) {
+            if (session.lastAdmission() != null) {
+                session.firstTokenKeys(); // sent now: not again at its next admission
+                tokenKeyPush.send(session, chain);
             }
         }
     }

@@ -25,6 +25,8 @@ final class LinkSession {
     private volatile Set<String> acceptedTickets = Set.of();
     private volatile @Nullable Admission lastAdmission; // null until the first admission
     private volatile boolean registered;
+    private final java.util.concurrent.atomic.AtomicBoolean tokenKeysSent =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final PublicKey key;
     /** The last audit checkpoint (JWS) taken from a hello, empty before the first. */
     private volatile String auditCheckpoint = "";
@@ -109,5 +111,10 @@ final class LinkSession {
     @Override
     public String toString() {
         return "LinkSession[" + serial() + " from " + remoteAddress + "]";
+    }
+
+    /** Whether the token key chain is still to be sent on this link (true once: after its first admission). */
+    boolean firstTokenKeys() {
+        return tokenKeysSent.compareAndSet(false, true);
     }
 }

@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SessionGate {
 
-    private final AccessTokenVerifier verifier;
+    private final Supplier<AccessTokenVerifier> verifier;
     private final TicketStore tickets;
     private final EngineerStore engineers;
     private final ApplianceLinks links;
@@ -74,10 +75,11 @@ public final class SessionGate {
     private final SourceGuard guard;
 
     /**
-     * @param verifier the server's token verifier; its revocation check must read the database
+     * @param verifier the server's token verifier in force (a rotation replaces it); its revocation check must read
+     *     the database
      */
     public SessionGate(
-            AccessTokenVerifier verifier,
+            Supplier<AccessTokenVerifier> verifier,
             TicketStore tickets,
             EngineerStore engineers,
             ApplianceLinks links,
@@ -89,11 +91,12 @@ public final class SessionGate {
     }
 
     /**
-     * @param verifier the server's token verifier; its revocation check must read the database
+     * @param verifier the server's token verifier in force (a rotation replaces it); its revocation check must read
+     *     the database
      * @param guard told of each refused access token, counted towards blocking its source address
      */
     public SessionGate(
-            AccessTokenVerifier verifier,
+            Supplier<AccessTokenVerifier> verifier,
             TicketStore tickets,
             EngineerStore engineers,
             ApplianceLinks links,
@@ -185,11 +188,12 @@ public final class SessionGate {
     private Admitted check(SessionAttempt attempt, String sessionId, java.net.SocketAddress source) {
         AccessToken token;
         try {
-            token = verifier.verify(
-                    attempt.token(),
-                    attempt.appliance(),
-                    attempt.certificate(),
-                    ticket -> ticketUsable(attempt.appliance(), ticket));
+            token = verifier.get()
+                    .verify(
+                            attempt.token(),
+                            attempt.appliance(),
+                            attempt.certificate(),
+                            ticket -> ticketUsable(attempt.appliance(), ticket));
         } catch (TokenRefusedException e) {
             audit.tokenRefused(attempt, sessionId, e);
             if (source instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {

@@ -21,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class TokenIssuance {
     private static final Logger LOG = LoggerFactory.getLogger(TokenIssuance.class);
     private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private final AccessTokenIssuer issuer;
+    private final Supplier<AccessTokenIssuer> issuer;
     private final TokenStore tokens;
     private final EngineerStore engineers;
     private final TicketStore tickets;
@@ -48,7 +49,7 @@ public final class TokenIssuance {
     private final ServerAuditLog audit;
 
     public TokenIssuance(
-            AccessTokenIssuer issuer,
+            Supplier<AccessTokenIssuer> issuer,
             TokenStore tokens,
             EngineerStore engineers,
             TicketStore tickets,
@@ -187,7 +188,7 @@ public final class TokenIssuance {
                             + "'s link (its admin has not connected with it)");
         }
         try {
-            return issuer.issue(certificate, serial, ticket.value(), lifetime, reason);
+            return issuer.get().issue(certificate, serial, ticket.value(), lifetime, reason);
         } catch (TokenRefusedException e) {
             throw badInput(e.reason().label(), e.getMessage());
         } catch (IllegalArgumentException | CryptoException e) {

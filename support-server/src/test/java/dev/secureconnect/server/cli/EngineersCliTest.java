@@ -117,6 +117,11 @@ class EngineersCliTest {
 
     /** Logs alice in through the store of the server directory, as the engineer listener will. */
     SecondFactorResult login(String code) {
+        return login(code, alice.certificate());
+    }
+
+    /** Logs alice in with {@code presented} as her certificate. */
+    SecondFactorResult login(String code, java.security.cert.X509Certificate presented) {
         try (Database database = Database.open(DatabaseSettings.sqlite(dir))) {
             EngineerStore store = new EngineerStore(
                     database,
@@ -124,7 +129,7 @@ class EngineersCliTest {
                     Clock.systemUTC(),
                     TotpSecretKey.in(dir),
                     EngineerSettings.defaults());
-            CertificateFingerprint certificate = CertificateFingerprint.of(alice.certificate());
+            CertificateFingerprint certificate = CertificateFingerprint.of(presented);
             return store.checkSecondFactor("alice", code, certificate, "127.0.0.1:1");
         }
     }
@@ -236,6 +241,74 @@ class EngineersCliTest {
                         "login.ok");
         assertThat(audit.out()).doesNotContain(oldSecret).doesNotContain(newSecret);
         assertThat(run("audit", "verify", "--dir", dir.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    void updateCertRebindsARenewedCertificateAndKeepsTheTotpSecret() throws IOException {
+        String secret = secretIn(uriIn(engineers("add", "--login", "alice", "--cert", file("alice.pem"))));
+        TestPki.Issued renewed = TestPki.shared().issue(TestPki.engineerIdentity("alice"));
+        write("alice-renewed.pem", renewed);
+
+        SecondFactorResult before = login(OathTool.totp(secret), renewed.certificate());
+        assertThat(before.reason()).isEqualTo(SecondFactorResult.Reason.WRONG_CERTIFICATE);
+        assertThat(before.message())
+                .contains("certificate is not the one enrolled for this engineer")
+                .contains("ask your operator to run 'sc-server engineers update-cert --login alice --cert FILE'")
+                .doesNotContain("\n");
+
+        Result updated = engineers("update-cert", "--login", "alice", "--cert", file("alice-renewed.pem"));
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        assertThat(updated.out())
+                .contains("engineer alice now logs in with certificate "
+                        + CertificateFingerprint.of(renewed.certificate()))
+                .contains("the TOTP secret is unchanged");
+        assertThat(login(OathTool.totp(secret), alice.certificate()).reason())
+                .as("the old certificate")
+                .isEqualTo(SecondFactorResult.Reason.WRONG_CERTIFICATE);
+        assertThat(login(OathTool.totp(secret), renewed.certificate()).ok())
+                .as("the renewed certificate, with the same TOTP secret")
+                .isTrue();
+        assertThat(engineers("list", "--json").out())
+                .contains(CertificateFingerprint.of(renewed.certificate()).colonHex());
+        Result audit = run("audit", "list", "--dir", dir.toString(), "--json");
+        assertThat(audit.out())
+                .contains("engineer.certificate-updated")
+                .contains(CertificateFingerprint.of(alice.certificate()).toString());
+
+        assertOneLineError(
+                engineers("update-cert", "--login", "alice", "--cert", file("alice-renewed.pem")),
+                1,
+                "is the one engineer alice is enrolled with already");
+        assertOneLineError(
+                engineers("update-cert", "--login", "alice", "--cert", file("bob.pem")),
+                1,
+                "the certificate is for engineer bob, not for alice");
+        assertOneLineError(
+                engineers("update-cert", "--login", "carol", "--cert", file("untrusted.pem")), 1, "is refused");
+        write("nobody.pem", TestPki.shared().engineer("nobody"));
+        assertOneLineError(
+                engineers("update-cert", "--login", "nobody", "--cert", file("nobody.pem")),
+                1,
+                "engineer nobody is not enrolled");
+        assertOneLineError(engineers("update-cert", "--login", "alice"), 2, "--cert");
+    }
+
+    @Test
+    void removeDeletesTheEngineerAndIsAudited() throws IOException {
+        String secret = secretIn(uriIn(engineers("add", "--login", "alice", "--cert", file("alice.pem"))));
+
+        Result removed = engineers("remove", "--login", "alice");
+
+        assertThat(removed.exitCode()).as(removed.err()).isZero();
+        assertThat(removed.out()).startsWith("removed engineer alice");
+        assertThat(engineers("list").out()).doesNotContain("alice");
+        assertThat(login(OathTool.totp(secret)).reason()).isEqualTo(SecondFactorResult.Reason.UNKNOWN);
+        assertThat(run("audit", "list", "--dir", dir.toString()).out()).contains("engineer.removed");
+        assertOneLineError(engineers("remove", "--login", "alice"), 1, "engineer alice is not enrolled");
+        assertOneLineError(engineers("remove"), 2, "--login");
+        // enrolled again: a new TOTP secret
+        assertThat(secretIn(uriIn(engineers("add", "--login", "alice", "--cert", file("alice.pem")))))
+                .isNotEqualTo(secret);
     }
 
     @Test

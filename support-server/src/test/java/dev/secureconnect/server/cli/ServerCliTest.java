@@ -89,14 +89,12 @@ class ServerCliTest {
 
     @Test
     void anUnknownCommandIsAUsageErrorEvenWithHelp() {
-        for (String[] args :
-                new String[][] {{"nosuch"}, {"engineers", "update-cert", "--help"}, {"engineers", "update-cert"}}) {
+        for (String[] args : new String[][] {{"nosuch"}, {"engineers", "rename", "--help"}, {"engineers", "rename"}}) {
             Result result = run(args);
             assertOneLineError(result, 2, "Unmatched argument");
             assertThat(result.out()).isEmpty();
         }
-        assertOneLineError(
-                run("engineers", "update-cert", "--help"), 2, "'update-cert' (see 'sc-server engineers --help')");
+        assertOneLineError(run("engineers", "rename", "--help"), 2, "'rename' (see 'sc-server engineers --help')");
     }
 
     @Test

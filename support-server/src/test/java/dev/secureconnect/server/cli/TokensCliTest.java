@@ -14,12 +14,16 @@ import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import dev.secureconnect.crypto.token.SignedAccessToken;
+import dev.secureconnect.crypto.token.TokenKeyChain;
+import dev.secureconnect.crypto.token.TokenKeySet;
+import dev.secureconnect.crypto.token.TokenSigningKey;
 import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.cli.ServerCliTest.Result;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.tokens.TokenKeyFile;
+import dev.secureconnect.server.tokens.TokenKeyRing;
 import dev.secureconnect.server.tokens.TokenStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,5 +167,67 @@ class TokensCliTest {
         assertOneLineError(run("tokens", "revoke", "--dir", dir.toString(), "nonsense"), 1, "is not a token id");
         Result audit = run("audit", "list", "--dir", dir.toString(), "--json");
         assertThat(audit.out()).contains("token.revoked").contains("token.issued");
+    }
+
+    @Test
+    void tokenKeyRotateSignsWithANewKeyAndKeepsThePreviousOneVerifying() throws Exception {
+        SignedAccessToken before = issue(Duration.ofHours(1));
+        TokenSigningKey previous = TokenKeyFile.load(dir);
+        TokenKeySet pinned =
+                TokenKeySet.parse(run("token-key", "--dir", dir.toString()).out());
+
+        Result rotated = run("token-key", "rotate", "--dir", dir.toString());
+
+        assertThat(rotated.exitCode()).as(rotated.err()).isZero();
+        String next = TokenKeyFile.load(dir).keyId();
+        assertThat(next).isNotEqualTo(previous.keyId());
+        assertThat(rotated.out())
+                .contains("new tokens are signed with kid " + next)
+                .contains("kid " + previous.keyId() + " verifies the tokens it signed until");
+        JsonNode set = new ObjectMapper()
+                .readTree(run("token-key", "--dir", dir.toString()).out());
+        assertThat(set.path("generation").asInt()).isEqualTo(1);
+        assertThat(set.path("keys")).hasSize(2);
+        assertThat(set.path("keys").get(1).has("exp"))
+                .as("the previous key retires")
+                .isTrue();
+        // the chain leads from the set appliances pinned to the new one
+        TokenKeyChain.Followed followed = TokenKeyFile.loadChain(dir).follow(pinned, java.time.Instant.now());
+        assertThat(followed.changed()).isTrue();
+        assertThat(followed.set().currentKeyId()).isEqualTo(next);
+        assertThat(followed.signedBy()).containsExactly(previous.keyId());
+        // the server signs with the new key and still takes the tokens of the previous one
+        TokenKeyRing ring = TokenKeyRing.load(dir, "sc-server", id -> false, Clock.systemUTC());
+        assertThat(ring.issuer().keyId()).isEqualTo(next);
+        assertThat(ring.verifier()
+                        .verify(before.serialize(), "SN-1", alice.certificate(), ticket -> true)
+                        .id())
+                .isEqualTo(before.claims().id());
+        SignedAccessToken after = issue(Duration.ofHours(1));
+        assertThat(ring.verifier()
+                        .verify(after.serialize(), "SN-1", alice.certificate(), ticket -> true)
+                        .id())
+                .isEqualTo(after.claims().id());
+
+        assertThat(run("token-key", "rotate", "--dir", dir.toString()).exitCode())
+                .isZero();
+        assertThat(TokenKeyFile.loadChain(dir).links()).hasSize(2);
+        assertThat(TokenKeyFile.loadChain(dir)
+                        .follow(pinned, java.time.Instant.now())
+                        .set()
+                        .generation())
+                .isEqualTo(2);
+        Result audit = run("audit", "list", "--dir", dir.toString(), "--json");
+        assertThat(audit.out()).contains("token-key.rotated").contains(previous.keyId());
+    }
+
+    @Test
+    void tokenKeyRotateRefusesADirectoryWithoutAKey() throws Exception {
+        Files.delete(dir.resolve("keys/token-signing.jwk"));
+
+        assertOneLineError(run("token-key", "rotate", "--dir", dir.toString()), 1, "no token-signing key");
+        assertThat(dir.resolve(TokenKeyFile.RELATIVE_CHAIN)).doesNotExist();
+        assertOneLineError(
+                run("token-key", "rotate", "--dir", temp.resolve("nowhere").toString()), 1, "does not exist");
     }
 }

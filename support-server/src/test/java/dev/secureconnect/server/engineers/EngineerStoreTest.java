@@ -85,6 +85,41 @@ class EngineerStoreTest {
     // ---- enrolment ---------------------------------------------------------------------------------------
 
     @StorageTest
+    void aRemovedEngineerIsGoneAndWhatTheyHaveOpenIsEnded(TestDatabase test) {
+        EngineerStore store = store(test.database());
+        TotpSecret secret = store.add("alice", alice.certificate(), OPERATOR).secret();
+        List<String> ended = new java.util.ArrayList<>();
+        DisabledEngineers watcher = new DisabledEngineers(
+                store,
+                audit(test),
+                login -> {
+                    ended.add(login);
+                    return 1;
+                },
+                login -> 0,
+                () -> java.util.Set.of("alice"));
+        watcher.poll();
+        assertThat(ended).as("enrolled and enabled: nothing ended").isEmpty();
+
+        assertThat(store.remove("alice", OPERATOR).login()).isEqualTo("alice");
+        watcher.poll();
+
+        assertThat(ended).containsExactly("alice");
+        assertThat(store.find("alice")).isEmpty();
+        assertThat(login(store, codeNow(secret)).reason()).isEqualTo(Reason.UNKNOWN);
+        List<ServerAuditEvent> events = eventsAfter(audit(test), 0);
+        assertThat(events)
+                .extracting(ServerAuditEvent::type)
+                .contains(EventType.ENGINEER_REMOVED, EventType.ENGINEER_SESSIONS_ENDED);
+        assertThat(events.stream().filter(e -> e.type() == EventType.ENGINEER_SESSIONS_ENDED))
+                .singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("reason", "engineer removed"));
+        assertThatThrownBy(() -> store.remove("alice", OPERATOR))
+                .isInstanceOf(EngineerException.class)
+                .hasMessage("engineer alice is not enrolled");
+    }
+
+    @StorageTest
     void addEnrolsTheEngineerTheCertificateNamesAndAuditsIt(TestDatabase test) {
         EngineerStore store = store(test.database());
         Enrolment enrolment = store.add("alice", alice.certificate(), OPERATOR);

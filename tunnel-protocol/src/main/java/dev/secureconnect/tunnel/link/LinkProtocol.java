@@ -21,6 +21,10 @@ package dev.secureconnect.tunnel.link;
  *       {@value #HEADER_REASON} when nothing was stored.</li>
  *   <li>{@code POST /v1/revocations} — the ids of revoked, unexpired access tokens ({@code {"revoked": [{"id": …,
  *       "expiresAt": …}]}}); the appliance refuses them from then on.</li>
+ *   <li>{@code POST /v1/token-keys} — the chain of rotated token key sets ({@code {"chain": ["JWS", …]}}, each set signed
+ *       by the key current before it), after the first admission of every link and after each rotation; the
+ *       appliance installs the newest set it can reach from the set it trusts and answers 200 with
+ *       {@link TokenKeysAnswer}, or 403 with {@value #HEADER_REASON} when it refuses the chain.</li>
  * </ul>
  *
  * <p>Every session request (CONNECT, exec, files) carries the access token ({@code authorization: Bearer JWS}),
@@ -40,6 +44,7 @@ public final class LinkProtocol {
     public static final String PATH_EXEC = "/v1/exec";
     public static final String PATH_FILES = "/v1/files";
     public static final String PATH_REVOCATIONS = "/v1/revocations";
+    public static final String PATH_TOKEN_KEYS = "/v1/token-keys";
     /** The query parameter of {@link #PATH_FILES} naming the file (URL-encoded, absolute). */
     public static final String QUERY_PATH = "path";
 
