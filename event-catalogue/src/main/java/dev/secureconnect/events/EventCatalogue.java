@@ -58,7 +58,6 @@ public final class EventCatalogue {
             Map.entry("keyId", "the audit key's JWK thumbprint"),
             Map.entry("keyIds", "JWK thumbprints of the pinned token-verification keys"),
             Map.entry("kept", "revoked token ids the appliance already knew"),
-            Map.entry("source", "where an appliance admin acted from: the console's client address"),
             Map.entry("kind", "the session's kind: connect, exec, get or put"),
             Map.entry("label", "the refusal as a short code, e.g. expired, revoked, wrong-holder (appliance)"),
             Map.entry("listener", "the server listener that refused the handshake: appliance or engineer"),

@@ -7,7 +7,7 @@
   let status = null;
   let sessions = [];
   let auditOffset = 0;
-  const AUDIT_PAGE = 25;
+  const AUDIT_PAGE = 50;
 
   // ---- API ------------------------------------------------------------------------------------------------------
   async function api(method, path, body) {
