@@ -374,7 +374,7 @@ final class ConsoleApi {
     }
 
     private static ConsoleResponse answer(AdminResponse response) {
-        return json(response.ok() ? 200 : 409, Json.line(response));
+        return json(response.ok() ? 200 : 409, response);
     }
 
     private static JsonNode body(ConsoleRequest request) {

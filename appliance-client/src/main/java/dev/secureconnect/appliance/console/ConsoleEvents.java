@@ -46,15 +46,16 @@ final class ConsoleEvents implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::publish, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Adds a listener (its response headers are sent); false when there are too many. */
-    boolean listen(Channel channel, SignIns.Session session) {
-        if (listeners.size() >= MAX_LISTENERS) {
-            return false;
-        }
+    /** Whether another listener may join. */
+    boolean hasRoom() {
+        return listeners.size() < MAX_LISTENERS;
+    }
+
+    /** Adds a listener whose response headers were sent. */
+    void listen(Channel channel, SignIns.Session session) {
         listeners.put(channel, session);
         channel.closeFuture().addListener(closed -> listeners.remove(channel));
         timer.execute(this::publish);
-        return true;
     }
 
     private void publish() {

@@ -83,11 +83,12 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        if (!events.listen(ctx.channel(), session)) {
+        if (!events.hasRoom()) {
             send(ctx, http, ConsoleApi.error(503, "too many live views open: close one"), false);
             return;
         }
-        ctx.writeAndFlush(response);
+        ctx.writeAndFlush(response); // the headers first: the feed's events follow them
+        events.listen(ctx.channel(), session);
     }
 
     private static ConsoleRequest request(ChannelHandlerContext ctx, FullHttpRequest http) {

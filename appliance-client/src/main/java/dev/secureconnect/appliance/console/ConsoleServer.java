@@ -8,6 +8,7 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -63,8 +64,9 @@ public final class ConsoleServer implements AutoCloseable {
             ApplianceAuditLog audit,
             Clock clock) {
         KeyMaterial keys = ConsoleCertificate.load(directory, settings, clock);
-        SslContext tls = SslContexts.browserListener(
-                keys, List.of("http/1.1"), directory.config().tls().tlsProvider());
+        // the JDK's TLS: browsers are BoringSSL (Chrome) or NSS, and a BoringSSL listener cannot hold TLS 1.3 to the
+        // policy's AES-256-GCM against them (see tls.provider in docs/appliance.md)
+        SslContext tls = SslContexts.browserListener(keys, List.of("http/1.1"), TlsProvider.JDK);
         SignIns signIns = new SignIns(clock, settings.idleTimeout(), settings.lockoutAfter(), settings.lockoutFor());
         ConsoleApi api = new ConsoleApi(admin, new ConsoleUsers(directory), signIns, audit, directory);
         ConsoleEvents events = new ConsoleEvents(admin, signIns);

@@ -164,6 +164,7 @@ class ConsoleApiTest {
 
         HttpResponse<String> on = console.change("POST", "/api/switch", "{\"enabled\":true}");
         assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+        assertThat(on.body()).contains("\"message\":\"SecureConnect enabled");
         assertThat(appliance.status().enabled()).isTrue();
         assertThat(appliance.audit(EventType.SECURECONNECT_ENABLED))
                 .singleElement()
@@ -207,6 +208,20 @@ class ConsoleApiTest {
                 .singleElement()
                 .extracting(ApplianceAuditRecord::actor)
                 .isEqualTo("admin@127.0.0.1");
+    }
+
+    @Test
+    void theLiveFeedSendsTheOpenSessions() throws Exception {
+        console.signIn("admin", PASSWORD);
+        java.net.http.HttpResponse<java.io.InputStream> feed = console.stream("/api/events");
+        assertThat(feed.statusCode()).isEqualTo(200);
+        assertThat(feed.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(feed.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String first = lines.readLine();
+            assertThat(first).startsWith("data: {\"ok\":true").contains("\"sessions\":[]");
+        }
     }
 
     @Test

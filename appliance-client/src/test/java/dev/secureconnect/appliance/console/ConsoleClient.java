@@ -64,7 +64,11 @@ public final class ConsoleClient {
                         body == null
                                 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (body != null) {
+        boolean typed = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (body != null && !typed) {
             request.header("Content-Type", "application/json");
         }
         if (cookie != null) {
@@ -74,6 +78,14 @@ public final class ConsoleClient {
             request.header(headers[i], headers[i + 1]);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A signed-in streaming GET (the live feed). */
+    public HttpResponse<java.io.InputStream> stream(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
+                .header("Cookie", ConsoleApi.COOKIE + "=" + cookie)
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -174,11 +174,12 @@
       : 'No support access: the link and every session are closed.';
     $('switch-toggle').textContent = on ? 'Turn SecureConnect off' : 'Turn SecureConnect on';
     $('switch-toggle').className = on ? 'danger' : 'primary';
-    $('link-state').textContent = s.link.state;
+    const failing = s.link.state === 'refused' || s.link.state === 'backing-off';
+    $('link-state').textContent = s.link.state + (s.link.reason && !failing ? ' (' + s.link.reason + ')' : '');
     $('link-server').textContent = s.server + (s.link.serverIdentity ? ' (' + s.link.serverIdentity + ')' : '');
     clear($('link-since'));
     $('link-since').appendChild(time(s.link.since));
-    $('link-error').textContent = s.link.reason || 'none';
+    $('link-error').textContent = failing && s.link.reason ? s.link.reason : 'none';
     renderTickets(s.connections || []);
   }
   $('switch-toggle').addEventListener('click', async () => {
