@@ -248,7 +248,7 @@ class ConsoleIT {
         assertThat(browser.findElements(By.cssSelector("#audit-body img, #audit-body script")))
                 .isEmpty();
         String audit = appliance.admin("audit", "--json");
-        assertThat(audit).contains("session.disconnected", "\"actor\":\"admin@127.0.0.1\"");
+        assertThat(audit).contains("session.disconnected", "admin@127.0.0.1");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

@@ -264,9 +264,9 @@
       const tr = document.createElement('tr');
       tr.dataset.session = row.id;
       tr.appendChild(el('td', row.engineer || '(not yet verified)'));
-      tr.appendChild(el('td', row.ticket));
+      tr.appendChild(el('td', row.ticket, 'nowrap'));
       tr.appendChild(el('td', row.kind === 'connect' ? 'forward' : row.kind));
-      tr.appendChild(el('td', row.target));
+      tr.appendChild(el('td', row.target, 'nowrap'));
       const started = el('td'); started.appendChild(time(row.started)); tr.appendChild(started);
       tr.appendChild(el('td', duration(row.started), 'num'));
       tr.appendChild(el('td', bytes(row.bytesIn), 'num'));
@@ -350,10 +350,10 @@
       const tr = document.createElement('tr');
       tr.appendChild(el('td', r.seq, 'num'));
       const when = el('td'); when.appendChild(time(r.time)); tr.appendChild(when);
-      tr.appendChild(el('td', r.event));
+      tr.appendChild(el('td', r.event, 'nowrap'));
       tr.appendChild(el('td', r.actor));
-      tr.appendChild(el('td', r.ticket || ''));
-      tr.appendChild(el('td', r.target || ''));
+      tr.appendChild(el('td', r.ticket || '', 'nowrap'));
+      tr.appendChild(el('td', r.target || '', 'nowrap'));
       tr.appendChild(el('td', r.outcome || ''));
       let detail = r.reason || '';
       if (r.bytesToService !== undefined && r.bytesToService !== null) {
