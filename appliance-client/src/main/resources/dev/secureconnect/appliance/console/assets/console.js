@@ -362,7 +362,7 @@
       if (r.details) {
         detail += (detail ? '; ' : '') + Object.entries(r.details).map(([k, v]) => k + '=' + (Array.isArray(v) ? v.join(' ') : v)).join(', ');
       }
-      tr.appendChild(el('td', detail));
+      tr.appendChild(el('td', detail, 'detail'));
       body.appendChild(tr);
     }
     const last = Math.min(page.offset + page.records.length, page.total);
