@@ -156,6 +156,42 @@ public enum EventType {
             "the appliance admin removed a service from the allow-list",
             "target",
             "reason"),
+    CONSOLE_SIGNED_IN(
+            1340,
+            "console.signed-in",
+            Severity.INFORMATIONAL,
+            "an appliance admin signed in to the appliance's web console"),
+    CONSOLE_SIGN_IN_FAILED(
+            1341,
+            "console.sign-in-failed",
+            Severity.WARNING,
+            "a sign-in to the appliance's web console failed (unknown name or wrong password)",
+            "reason"),
+    CONSOLE_LOCKED(
+            1342,
+            "console.locked",
+            Severity.WARNING,
+            "too many failed sign-ins in a row: the console name is locked for a while",
+            "reason"),
+    CONSOLE_SIGNED_OUT(
+            1343,
+            "console.signed-out",
+            Severity.INFORMATIONAL,
+            "an appliance admin signed out of the web console, or was signed out after being idle",
+            "reason"),
+    CONSOLE_USER_ADDED(
+            1344,
+            "console.user-added",
+            Severity.NOTICE,
+            "the appliance admin added a web console account or set its password",
+            "target",
+            "reason"),
+    SESSION_DISCONNECTED(
+            1345,
+            "session.disconnected",
+            Severity.NOTICE,
+            "the appliance admin disconnected one open session (its stream is closed at once)",
+            "target"),
 
     // link as the appliance sees it 1400-1499
     LINK_UP(1400, "link.up", Severity.INFORMATIONAL, "the appliance link to the server is up", "target", "reason"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
@@ -58,6 +59,22 @@ final class ApplianceProcess implements AutoCloseable {
         if (tokenKey != null) {
             admin("token-key", "--file", tokenKey.toString());
         }
+        console(false); // only ConsoleIT serves it: no daemon in a test binds the default port, none makes its key
+    }
+
+    /**
+     * Turns the web console on or off in {@code appliance.json}, on any free port ({@code console.port} 0: a test never
+     * binds a fixed one; the daemon writes its address to {@code run/console.url}); takes effect at the next start.
+     */
+    void console(boolean enabled) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path config = dir.resolve("appliance.json");
+        ObjectNode document = (ObjectNode) json.readTree(config.toFile());
+        ObjectNode console = document.putObject("console");
+        console.put("enabled", enabled);
+        console.put("port", 0);
+        console.put("lockoutAfter", 5);
+        json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), document);
     }
 
     /** Runs an admin command that must succeed; returns its standard output. */

@@ -12,19 +12,26 @@ import org.jspecify.annotations.Nullable;
  * @param ticket the ticket number for {@code connect} and {@code disconnect}
  * @param all {@code disconnect} every ticket
  * @param waitFor {@code connect}: how long to wait for the server's verdict, e.g. {@code 10s}; null for not at all
+ * @param session {@code close-session}: the server's id of the open session to disconnect
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"command", "ticket", "all", "waitFor"})
+@JsonPropertyOrder({"command", "ticket", "all", "waitFor", "session"})
 public record AdminRequest(
         String command,
         @Nullable String ticket,
         @Nullable Boolean all,
-        @Nullable String waitFor) {
+        @Nullable String waitFor,
+        @Nullable String session) {
 
     public static final List<String> COMMANDS =
-            List.of("status", "enable", "disable", "connect", "disconnect", "reload");
+            List.of("status", "enable", "disable", "connect", "disconnect", "reload", "sessions", "close-session");
+
+    /** A request about tickets (no session). */
+    public AdminRequest(String command, @Nullable String ticket, @Nullable Boolean all, @Nullable String waitFor) {
+        this(command, ticket, all, waitFor, null);
+    }
 
     public static AdminRequest of(String command) {
-        return new AdminRequest(command, null, null, null);
+        return new AdminRequest(command, null, null, null, null);
     }
 }

@@ -10,7 +10,9 @@
  * }</pre>
  *
  * Commands: {@code status}, {@code enable}, {@code disable}, {@code connect} (ticket, optional wait), {@code disconnect}
- * (ticket or all), {@code reload} (re-read {@code appliance.json} after a services change). The daemon records the
+ * (ticket or all), {@code reload} (re-read {@code appliance.json} after a services change), {@code sessions} (the open
+ * sessions) and {@code close-session} (one session by its id). The web console ({@code appliance.console}) calls the
+ * same handler. The daemon records the
  * requesting user (the socket's peer credentials) as the actor in its audit log.
  */
 package dev.secureconnect.appliance.admin;

@@ -35,7 +35,8 @@ import picocli.CommandLine.Command;
             TokenKeyCommand.class,
             CommandsCommand.class,
             FilesCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            ConsoleCommand.class
         })
 public final class Cli implements Runnable {
 

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminRequest;
 import dev.secureconnect.appliance.admin.DaemonNotRunningException;
-import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
-import dev.secureconnect.appliance.config.ApplianceConfig;
+import dev.secureconnect.appliance.config.AllowedServices;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
-import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.ServiceEntry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -64,33 +61,8 @@ final class ServicesCommand implements Runnable {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            ServiceEntry entry;
-            try {
-                entry = new ServiceEntry(name, port);
-            } catch (IllegalArgumentException e) {
-                throw new ApplianceException(e.getMessage(), e);
-            }
-            directory.updateConfig(config -> {
-                for (ServiceEntry existing : config.services()) {
-                    if (existing.name().equals(entry.name())) {
-                        throw new ApplianceException("a service named '" + entry.name()
-                                + "' is already allow-listed (port " + existing.port() + "): remove it first");
-                    }
-                    if (existing.port() == entry.port()) {
-                        throw new ApplianceException(
-                                "port " + entry.port() + " is already allow-listed as '" + existing.name() + "'");
-                    }
-                }
-                List<ServiceEntry> services = new ArrayList<>(config.services());
-                services.add(entry);
-                ApplianceConfig changed = config.withServices(services);
-                new ApplianceAuditLog(directory, console.clock())
-                        .append(ApplianceAuditEvent.of(EventType.SERVICE_ALLOWED, console.user())
-                                .target("127.0.0.1:" + entry.port())
-                                .reason("service " + entry.name())
-                                .build());
-                return changed;
-            });
+            ServiceEntry entry = AllowedServices.add(
+                    directory, new ApplianceAuditLog(directory, console.clock()), console.user(), name, port);
             console.out()
                     .println("service " + entry.name() + " (127.0.0.1:" + entry.port() + ") allow-listed; "
                             + notifyDaemon(directory));
@@ -115,24 +87,10 @@ final class ServicesCommand implements Runnable {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            ServiceEntry[] removed = new ServiceEntry[1];
-            directory.updateConfig(config -> {
-                List<ServiceEntry> services = new ArrayList<>(config.services());
-                removed[0] = services.stream()
-                        .filter(s -> s.name().equals(name))
-                        .findFirst()
-                        .orElseThrow(() -> new ApplianceException("no service named '" + name + "' is allow-listed"));
-                services.remove(removed[0]);
-                ApplianceConfig changed = config.withServices(services);
-                new ApplianceAuditLog(directory, console.clock())
-                        .append(ApplianceAuditEvent.of(EventType.SERVICE_REMOVED, console.user())
-                                .target("127.0.0.1:" + removed[0].port())
-                                .reason("service " + removed[0].name())
-                                .build());
-                return changed;
-            });
+            ServiceEntry removed = AllowedServices.remove(
+                    directory, new ApplianceAuditLog(directory, console.clock()), console.user(), name);
             console.out()
-                    .println("service " + removed[0].name() + " (127.0.0.1:" + removed[0].port()
+                    .println("service " + removed.name() + " (127.0.0.1:" + removed.port()
                             + ") removed from the allow-list; " + notifyDaemon(directory));
             return 0;
         }

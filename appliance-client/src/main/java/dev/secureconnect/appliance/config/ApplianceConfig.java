@@ -37,11 +37,28 @@ import org.jspecify.annotations.Nullable;
  *   "audit"     : { "checkpointEvery": 1000,            // sign the audit log's head after this many records
  *                   "checkpointInterval": "1m",         // or when an unsigned record is older than this
  *                   "spillMaxRecords": 10000,           // records held while audit.log cannot be written, at most
- *                   "spillMaxBytes": 16777216 }         // (or bytes) before every session is closed
+ *                   "spillMaxBytes": 16777216 },        // (or bytes) before every session is closed
+ *   "console"   : { "enabled": true,                    // the admin's web console (docs/console.md)
+ *                   "bind": "127.0.0.1", "port": 8765,  // a LAN address needs certificate and key
+ *                   "certificate": null, "key": null,   // PEM files; none: a self-signed one in DIR/console/
+ *                   "idleTimeout": "15m",               // a signed-in admin idle this long signs in again
+ *                   "lockoutAfter": 5,                  // failed sign-ins in a row before a name is locked
+ *                   "lockoutFor": "15m" }               // for this long
  * }
  * }</pre>
  */
-@JsonPropertyOrder({"server", "keepAlive", "backoff", "timeouts", "streams", "services", "files", "tls", "audit"})
+@JsonPropertyOrder({
+    "server",
+    "keepAlive",
+    "backoff",
+    "timeouts",
+    "streams",
+    "services",
+    "files",
+    "tls",
+    "audit",
+    "console"
+})
 public record ApplianceConfig(
         ServerAddress server,
         KeepAlive keepAlive,
@@ -51,7 +68,8 @@ public record ApplianceConfig(
         List<ServiceEntry> services,
         Files files,
         Tls tls,
-        Audit audit) {
+        Audit audit,
+        Console console) {
 
     /** The most services an appliance allow-lists. */
     public static final int MAX_SERVICES = 64;
@@ -68,8 +86,24 @@ public record ApplianceConfig(
         files = files == null ? Files.DEFAULT : files;
         tls = tls == null ? Tls.DEFAULT : tls;
         audit = audit == null ? Audit.DEFAULT : audit;
+        console = console == null ? Console.DEFAULT : console;
         requireDistinct(services);
         linkSettings(keepAlive, streams); // validates the combination
+    }
+
+    /** A configuration with the default {@link Console} settings. */
+    @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
+    public ApplianceConfig(
+            ServerAddress server,
+            KeepAlive keepAlive,
+            Backoff backoff,
+            Timeouts timeouts,
+            Streams streams,
+            List<ServiceEntry> services,
+            Files files,
+            Tls tls,
+            Audit audit) {
+        this(server, keepAlive, backoff, timeouts, streams, services, files, tls, audit, null);
     }
 
     /** A configuration with the default {@link Audit} settings. */
@@ -88,11 +122,17 @@ public record ApplianceConfig(
     /** A fresh configuration: defaults everywhere, no services. */
     @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
     public static ApplianceConfig defaults(ServerAddress server) {
-        return new ApplianceConfig(server, null, null, null, null, null, null, null, null);
+        return new ApplianceConfig(server, null, null, null, null, null, null, null, null, null);
     }
 
     public ApplianceConfig withServices(List<ServiceEntry> newServices) {
-        return new ApplianceConfig(server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit);
+        return new ApplianceConfig(
+                server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit, console);
+    }
+
+    public ApplianceConfig withConsole(Console newConsole) {
+        return new ApplianceConfig(
+                server, keepAlive, backoff, timeouts, streams, services, files, tls, audit, newConsole);
     }
 
     /** The service allowed on {@code port}, or null. */
@@ -278,6 +318,72 @@ public record ApplianceConfig(
         /** {@link #provider()} as the TLS factories take it. */
         public TlsProvider tlsProvider() {
             return TlsProvider.parse("tls.provider", provider);
+        }
+    }
+
+    /**
+     * The appliance admin's web console (see {@code docs/console.md}).
+     *
+     * @param enabled serve it, default true
+     * @param bind the address it listens on, default {@code 127.0.0.1}; an address other than loopback needs
+     *     {@code certificate} and {@code key}
+     * @param port default 8765 (0: any free port, written to {@code run/console.url})
+     * @param certificate the console's certificate chain (PEM), relative to the appliance directory unless absolute;
+     *     null: a self-signed one made at first start in {@code console/}
+     * @param key its private key (PEM)
+     * @param idleTimeout a signed-in admin who does nothing this long must sign in again, default 15m
+     * @param lockoutAfter failed sign-ins in a row before the name is locked, default 5
+     * @param lockoutFor how long it stays locked, default 15m
+     */
+    public record Console(
+            Boolean enabled,
+            String bind,
+            Integer port,
+            @Nullable String certificate,
+            @Nullable String key,
+            Duration idleTimeout,
+            Integer lockoutAfter,
+            Duration lockoutFor) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
+        public static final Console DEFAULT = new Console(null, null, null, null, null, null, null, null);
+
+        public Console {
+            enabled = enabled == null || enabled;
+            bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind.strip();
+            if (io.netty.util.NetUtil.createByteArrayFromIpAddressString(bind) == null) {
+                throw new ApplianceException("console.bind: " + dev.secureconnect.crypto.text.OneLine.quoted(bind)
+                        + " (expected: an IP address such as 127.0.0.1)");
+            }
+            port = port == null ? 8765 : port;
+            if (port < 0 || port > 65535) {
+                throw new ApplianceException("console.port: " + port + " (expected: 0 to 65535)");
+            }
+            if ((certificate == null) != (key == null)) {
+                throw new ApplianceException("console: certificate and key go together (expected: both or neither)");
+            }
+            if (enabled && certificate == null && !loopback(bind)) {
+                throw new ApplianceException("console.bind: " + bind + " is not a loopback address: a console on the"
+                        + " network needs its own certificate (set console.certificate and console.key), or bind"
+                        + " 127.0.0.1");
+            }
+            idleTimeout = positive(idleTimeout == null ? Duration.ofMinutes(15) : idleTimeout, "console.idleTimeout");
+            lockoutAfter = lockoutAfter == null ? 5 : lockoutAfter;
+            if (lockoutAfter < 1) {
+                throw new ApplianceException("console.lockoutAfter: " + lockoutAfter + " (expected: >= 1)");
+            }
+            lockoutFor = positive(lockoutFor == null ? Duration.ofMinutes(15) : lockoutFor, "console.lockoutFor");
+        }
+
+        private static boolean loopback(String address) {
+            byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(address);
+            if (bytes == null) {
+                return false;
+            }
+            try {
+                return java.net.InetAddress.getByAddress(bytes).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
     }
 

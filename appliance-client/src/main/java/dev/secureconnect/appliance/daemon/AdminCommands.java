@@ -45,6 +45,14 @@ final class AdminCommands implements AdminServer.Handler {
                 }
                 yield done(supervisor.disconnect(all ? null : parseTicket(request.ticket()), actor));
             }
+            case "sessions" -> AdminResponse.sessions(supervisor.sessions(), supervisor.status());
+            case "close-session" -> {
+                String session = request.session();
+                if (session == null || session.isBlank()) {
+                    throw new ApplianceException("close-session needs the session's id");
+                }
+                yield done(supervisor.closeSession(session, actor));
+            }
             case "reload" -> {
                 ApplianceConfig config = directory.config();
                 supervisor.reload(config);

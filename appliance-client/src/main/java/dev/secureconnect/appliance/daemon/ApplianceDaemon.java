@@ -9,6 +9,7 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
+import dev.secureconnect.appliance.console.ConsoleServer;
 import dev.secureconnect.appliance.link.LinkSupervisor;
 import dev.secureconnect.cli.InstanceLock;
 import dev.secureconnect.cli.InstanceLockedException;
@@ -53,6 +54,10 @@ public final class ApplianceDaemon implements AutoCloseable {
     private final CheckpointSchedule checkpoints;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
+    /** Binds the console off the start path (its first start makes a key); null when the console is off. */
+    private @Nullable Thread consoleStart;
+
+    private @Nullable ConsoleServer console;
 
     private ApplianceDaemon(
             ApplianceDirectory directory,
@@ -102,7 +107,8 @@ public final class ApplianceDaemon implements AutoCloseable {
                     group.next(), material, config, version(), audit, directory::writeState, clock, directory);
             LinkSupervisor running = supervisor;
             audit.whenBacklogFull(() -> running.closeSessions("the audit log cannot be written"));
-            AdminServer admin = AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor));
+            AdminCommands commands = new AdminCommands(directory, supervisor);
+            AdminServer admin = AdminServer.start(directory.adminSocket(), commands);
             AuditCheckpoints signed = new AuditCheckpoints(directory, audit, clock);
             LinkSupervisor link = supervisor;
             signed.latest().ifPresent(latest -> link.auditCheckpoint(latest.jws())); // the server gets it at once
@@ -115,6 +121,9 @@ public final class ApplianceDaemon implements AutoCloseable {
             ApplianceDaemon daemon = new ApplianceDaemon(
                     directory, material.serial(), lock, group, supervisor, admin, audit, checkpoints);
             supervisor.start(state);
+            if (config.console().enabled()) {
+                daemon.startConsole(config.console(), commands, clock);
+            }
             log.info(
                     "appliance {}: daemon running for {} (server {}, admin socket {})",
                     material.serial(),
@@ -135,6 +144,34 @@ public final class ApplianceDaemon implements AutoCloseable {
             }
             throw new ApplianceException("cannot start the daemon for " + dir + ": " + OneLine.of(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Starts the web console on a thread of its own: the daemon does not wait for its certificate to be made, and a
+     * console that cannot start (its port taken) is logged while the link and the admin socket work on.
+     */
+    private void startConsole(ApplianceConfig.Console settings, AdminCommands commands, Clock clock) {
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        ConsoleServer started = ConsoleServer.start(directory, settings, commands, audit, clock);
+                        synchronized (this) {
+                            if (!closing) {
+                                console = started;
+                                return;
+                            }
+                        }
+                        started.close();
+                    } catch (ApplianceException e) {
+                        log.error("appliance {}: {}", serial, e.getMessage());
+                    } catch (RuntimeException e) {
+                        log.error("appliance {}: the console cannot start", serial, e);
+                    }
+                },
+                "sc-appliance-console-start");
+        thread.setDaemon(true);
+        consoleStart = thread;
+        thread.start();
     }
 
     /** {@code DIR/run}, mode 0700 (the admin socket inside must be the owner's alone). */
@@ -186,6 +223,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         }
         try {
             log.info("appliance {}: daemon stopping", serial);
+            stopConsole();
             supervisor.close();
             admin.close();
             checkpoints.close(); // after the link's last records: they are signed too
@@ -195,6 +233,25 @@ public final class ApplianceDaemon implements AutoCloseable {
             log.info("appliance {}: daemon stopped", serial);
         } finally {
             closed.countDown();
+        }
+    }
+
+    private void stopConsole() {
+        Thread starting = consoleStart;
+        if (starting != null) {
+            try {
+                starting.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ConsoleServer running;
+        synchronized (this) {
+            running = console;
+            console = null;
+        }
+        if (running != null) {
+            running.close();
         }
     }
 

@@ -195,6 +195,26 @@ final class AdminActions {
         });
     }
 
+    /**
+     * Disconnects one open session (the admin's Disconnect on a row): its stream and local socket close at once.
+     */
+    String closeSession(String id, String actor) {
+        return answer(() -> {
+            Sessions.Session session = sessions.find(id);
+            if (session == null) {
+                throw new ApplianceException("session " + OneLine.quoted(id) + " is not open (it may have ended)");
+            }
+            String why = "disconnected by " + actor;
+            audit.record(ApplianceAuditEvent.of(EventType.SESSION_DISCONNECTED, actor)
+                    .ticket(session.ticket)
+                    .session(session.id)
+                    .target(session.target));
+            sessions.close(s -> s == session, why);
+            log.info("appliance {} ticket {} session {}: {}", serial, session.ticket, session.id, why);
+            return Done.unchanged("session " + session.id + " disconnected");
+        });
+    }
+
     /** Waits (at most {@code wait}) until the server gave its verdict on a ticket, or the ticket left. */
     void awaitVerdict(TicketNumber number, Duration wait) {
         Promise<Void> settled = LoopCall.call(

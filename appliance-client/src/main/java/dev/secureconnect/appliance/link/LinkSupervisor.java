@@ -23,6 +23,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -212,6 +213,16 @@ public final class LinkSupervisor {
     /** Disconnects one ticket (null: all of them), closing its sessions. */
     public String disconnect(@Nullable TicketNumber number, String actor) {
         return admin.disconnect(number, actor);
+    }
+
+    /** Disconnects one open session by the server's session id ({@link AdminActions}). */
+    public String closeSession(String id, String actor) {
+        return admin.closeSession(id, actor);
+    }
+
+    /** The open sessions, oldest first. */
+    public List<OpenSession> sessions() {
+        return onLoop(sessions::snapshot);
     }
 
     /** Takes a changed {@code appliance.json} (the services): streams to a service no longer allowed are closed. */

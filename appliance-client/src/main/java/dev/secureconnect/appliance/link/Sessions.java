@@ -64,6 +64,9 @@ final class Sessions {
 
         @Nullable
         String closeReason;
+        /** For a relayed {@code CONNECT}: the relay, whose byte counts the admin sees while it runs. */
+        @Nullable
+        Relay relay;
         /** For a command or a file get: what sends its output (set on the loop as it starts). */
         @Nullable
         StreamWriter writer;
@@ -207,7 +210,8 @@ final class Sessions {
                 target,
                 allowed.service());
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
-        Relay.start(stream, socket).finished().addListener(done -> {
+        opened.relay = Relay.start(stream, socket);
+        opened.relay.finished().addListener(done -> {
             open.remove(stream);
             Relay.Outcome outcome = (Relay.Outcome) done.getNow();
             String why = opened.closeReason != null ? opened.closeReason : outcome.reason();
@@ -398,6 +402,35 @@ final class Sessions {
 
     int size() {
         return open.size();
+    }
+
+    /** The open sessions as the admin sees them, oldest first. */
+    List<OpenSession> snapshot() {
+        List<OpenSession> rows = new ArrayList<>();
+        for (Session session : open.values()) {
+            Relay relay = session.relay;
+            rows.add(new OpenSession(
+                    session.id,
+                    session.ticket,
+                    session.info.engineer(),
+                    session.info.kind().label,
+                    session.target,
+                    session.opened.toString(),
+                    relay == null ? 0 : relay.bytesFirstToSecond(),
+                    relay == null ? 0 : relay.bytesSecondToFirst()));
+        }
+        return rows;
+    }
+
+    /** The open session with the server's id {@code id}, or null. */
+    @Nullable
+    Session find(String id) {
+        for (Session session : open.values()) {
+            if (session.id.equals(id)) {
+                return session;
+            }
+        }
+        return null;
     }
 
     /** Closes every session matching {@code which}, recording {@code reason} as why. */

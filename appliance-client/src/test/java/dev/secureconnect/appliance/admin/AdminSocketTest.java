@@ -92,7 +92,8 @@ class AdminSocketTest {
                 .isEqualTo("disconnect needs either a ticket or all");
         assertThat(request("{\"command\":\"reboot\"}").get("error").asText())
                 .isEqualTo(
-                        "unknown command 'reboot' (expected one of: status, enable, disable, connect, disconnect, reload)");
+                        "unknown command 'reboot' (expected one of: status, enable, disable, connect, disconnect, reload, sessions,"
+                                + " close-session)");
         assertThat(request("{\"command\":\"status\",\"extra\":1}").get("error").asText())
                 .startsWith("malformed admin request: unknown key 'extra'");
         assertThat(request("status please").get("error").asText())

@@ -29,13 +29,17 @@ public final class ApplianceUnderTest implements AutoCloseable {
         this.dir = dir;
     }
 
+    /** No web console: a test daemon binds no fixed port and makes no console key (the console's tests start theirs). */
+    @SuppressWarnings("NullAway") // nulls: the defaults
+    static final ApplianceConfig.Console CONSOLE_OFF =
+            new ApplianceConfig.Console(false, null, 0, null, null, null, null, null);
+
     /** Initialises {@code work/appliance} for {@code server} ({@code HOST:PORT}). */
     public static ApplianceUnderTest init(Path work, String server) {
         PkiFiles files = PkiFiles.appliance(work.resolve("issued"), SERIAL);
         Path dir = work.resolve("appliance");
         ApplianceCli.ok(files.initArgs(dir, server));
-        ApplianceDirectory.open(dir)
-                .updateConfig(config -> new ApplianceConfig(
+        ApplianceDirectory.open(dir).updateConfig(config -> new ApplianceConfig(
                         config.server(),
                         config.keepAlive(),
                         new ApplianceConfig.Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
@@ -47,7 +51,8 @@ public final class ApplianceUnderTest implements AutoCloseable {
                         config.streams(),
                         config.services(),
                         config.files(),
-                        config.tls()));
+                        config.tls())
+                .withConsole(CONSOLE_OFF));
         return new ApplianceUnderTest(dir);
     }
 

@@ -163,6 +163,24 @@ public final class SslContexts {
     }
 
     /**
+     * The TLS context of a listener that browsers reach (the appliance admin's console): the same versions, suites and
+     * signature algorithms as every other listener, but no client certificate is asked for (the page signs its users
+     * in itself).
+     *
+     * @param alpn the application protocols, most preferred first ({@code http/1.1}); empty for no ALPN
+     */
+    public static SslContext browserListener(KeyMaterial keys, List<String> alpn, TlsProvider provider) {
+        requireNonNull(keys, "keys");
+        requireNonNull(provider, "provider");
+        SslContextBuilder builder = SslContextBuilder.forServer(keyManager(keys, provider.onListener()))
+                .clientAuth(ClientAuth.NONE);
+        HandshakeRefusalListener none = (peer, subject, reason, message) -> {};
+        return build(
+                applyPolicy(builder, alpn, provider.onListener(), new PolicySigner(keys.privateKey(), true, none)),
+                "the browser listener");
+    }
+
+    /**
      * The TLS context of a client (an appliance dialling the server, an engineer's CLI, a server node dialling
      * another). Create each connection's handler with {@link #clientHandler}: the server's certificate must name
      * the host given there.
