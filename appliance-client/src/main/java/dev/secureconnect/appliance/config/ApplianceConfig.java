@@ -37,11 +37,23 @@ import org.jspecify.annotations.Nullable;
  *   "audit"     : { "checkpointEvery": 1000,            // sign the audit log's head after this many records
  *                   "checkpointInterval": "1m",         // or when an unsigned record is older than this
  *                   "spillMaxRecords": 10000,           // records held while audit.log cannot be written, at most
- *                   "spillMaxBytes": 16777216 }         // (or bytes) before every session is closed
+ *                   "spillMaxBytes": 16777216 },        // (or bytes) before every session is closed
+ *   "callHome"  : { "interval": "6h", … }               // the diagnostic bundle: see CallHomeConfig
  * }
  * }</pre>
  */
-@JsonPropertyOrder({"server", "keepAlive", "backoff", "timeouts", "streams", "services", "files", "tls", "audit"})
+@JsonPropertyOrder({
+    "server",
+    "keepAlive",
+    "backoff",
+    "timeouts",
+    "streams",
+    "services",
+    "files",
+    "tls",
+    "audit",
+    "callHome"
+})
 public record ApplianceConfig(
         ServerAddress server,
         KeepAlive keepAlive,
@@ -51,7 +63,8 @@ public record ApplianceConfig(
         List<ServiceEntry> services,
         Files files,
         Tls tls,
-        Audit audit) {
+        Audit audit,
+        CallHomeConfig callHome) {
 
     /** The most services an appliance allow-lists. */
     public static final int MAX_SERVICES = 64;
@@ -68,6 +81,7 @@ public record ApplianceConfig(
         files = files == null ? Files.DEFAULT : files;
         tls = tls == null ? Tls.DEFAULT : tls;
         audit = audit == null ? Audit.DEFAULT : audit;
+        callHome = callHome == null ? CallHomeConfig.DEFAULT : callHome;
         requireDistinct(services);
         linkSettings(keepAlive, streams); // validates the combination
     }
@@ -85,14 +99,29 @@ public record ApplianceConfig(
         this(server, keepAlive, backoff, timeouts, streams, services, files, tls, Audit.DEFAULT);
     }
 
+    /** A configuration with the default {@link CallHomeConfig}. */
+    public ApplianceConfig(
+            ServerAddress server,
+            KeepAlive keepAlive,
+            Backoff backoff,
+            Timeouts timeouts,
+            Streams streams,
+            List<ServiceEntry> services,
+            Files files,
+            Tls tls,
+            Audit audit) {
+        this(server, keepAlive, backoff, timeouts, streams, services, files, tls, audit, CallHomeConfig.DEFAULT);
+    }
+
     /** A fresh configuration: defaults everywhere, no services. */
     @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
     public static ApplianceConfig defaults(ServerAddress server) {
-        return new ApplianceConfig(server, null, null, null, null, null, null, null, null);
+        return new ApplianceConfig(server, null, null, null, null, null, null, null, null, null);
     }
 
     public ApplianceConfig withServices(List<ServiceEntry> newServices) {
-        return new ApplianceConfig(server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit);
+        return new ApplianceConfig(
+                server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit, callHome);
     }
 
     /** The service allowed on {@code port}, or null. */
