@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One admin request.
  *
- * @param command one of {@link #COMMANDS}
+ * @param command one of {@link #COMMANDS} ({@code callhome-…}: Call Home, independent of the SecureConnect switch)
  * @param ticket the ticket number for {@code connect} and {@code disconnect}
  * @param all {@code disconnect} every ticket
  * @param waitFor {@code connect}: how long to wait for the server's verdict, e.g. {@code 10s}; null for not at all
@@ -21,8 +21,19 @@ public record AdminRequest(
         @Nullable Boolean all,
         @Nullable String waitFor) {
 
-    public static final List<String> COMMANDS =
-            List.of("status", "enable", "disable", "connect", "disconnect", "reload");
+    public static final List<String> COMMANDS = List.of(
+            "status",
+            "enable",
+            "disable",
+            "connect",
+            "disconnect",
+            "reload",
+            "callhome-preview",
+            "callhome-send",
+            "callhome-enable",
+            "callhome-disable",
+            "callhome-status",
+            "callhome-history");
 
     public static AdminRequest of(String command) {
         return new AdminRequest(command, null, null, null);

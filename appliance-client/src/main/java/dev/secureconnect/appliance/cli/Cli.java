@@ -34,7 +34,8 @@ import picocli.CommandLine.Command;
             TokenKeyCommand.class,
             CommandsCommand.class,
             FilesCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            CallHomeCommand.class
         })
 public final class Cli implements Runnable {
 

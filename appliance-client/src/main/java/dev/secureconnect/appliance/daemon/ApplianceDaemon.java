@@ -3,12 +3,20 @@ package dev.secureconnect.appliance.daemon;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminServer;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.audit.AuditCheckpoints;
 import dev.secureconnect.appliance.audit.CheckpointSchedule;
+import dev.secureconnect.appliance.callhome.Bundle;
+import dev.secureconnect.appliance.callhome.BundleCollector;
+import dev.secureconnect.appliance.callhome.BundleSender;
+import dev.secureconnect.appliance.callhome.CallHome;
+import dev.secureconnect.appliance.callhome.OshiSystemView;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
+import dev.secureconnect.appliance.exec.CommandCatalogue;
+import dev.secureconnect.appliance.link.ApplianceStatus;
 import dev.secureconnect.appliance.link.LinkSupervisor;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.transport.Transports;
@@ -23,6 +31,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +64,7 @@ public final class ApplianceDaemon implements AutoCloseable {
     private final AdminServer admin;
     private final ApplianceAuditLog audit;
     private final CheckpointSchedule checkpoints;
+    private final CallHome callHome;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
@@ -66,7 +77,8 @@ public final class ApplianceDaemon implements AutoCloseable {
             LinkSupervisor supervisor,
             AdminServer admin,
             ApplianceAuditLog audit,
-            CheckpointSchedule checkpoints) {
+            CheckpointSchedule checkpoints,
+            CallHome callHome) {
         this.directory = directory;
         this.serial = serial;
         this.lockChannel = lockChannel;
@@ -76,6 +88,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         this.admin = admin;
         this.audit = audit;
         this.checkpoints = checkpoints;
+        this.callHome = callHome;
     }
 
     /**
@@ -92,6 +105,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         FileLock lock = null;
         EventLoopGroup group = null;
         LinkSupervisor supervisor = null;
+        CallHome callHome = null;
         try {
             lockChannel = FileChannel.open(
                     directory.daemonLockFile(),
@@ -114,7 +128,9 @@ public final class ApplianceDaemon implements AutoCloseable {
                     group.next(), material, config, version(), audit, directory::writeState, clock, directory);
             LinkSupervisor running = supervisor;
             audit.whenBacklogFull(() -> running.closeSessions("the audit log cannot be written"));
-            AdminServer admin = AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor));
+            callHome = callHome(directory, config, material, supervisor, audit, clock);
+            AdminServer admin =
+                    AdminServer.start(directory.adminSocket(), new AdminCommands(directory, supervisor, callHome));
             AuditCheckpoints signed = new AuditCheckpoints(directory, audit, clock);
             LinkSupervisor link = supervisor;
             signed.latest().ifPresent(latest -> link.auditCheckpoint(latest.jws())); // the server gets it at once
@@ -125,8 +141,18 @@ public final class ApplianceDaemon implements AutoCloseable {
                     config.audit(),
                     checkpoint -> link.auditCheckpoint(checkpoint.jws()));
             ApplianceDaemon daemon = new ApplianceDaemon(
-                    directory, material.serial(), lockChannel, lock, group, supervisor, admin, audit, checkpoints);
+                    directory,
+                    material.serial(),
+                    lockChannel,
+                    lock,
+                    group,
+                    supervisor,
+                    admin,
+                    audit,
+                    checkpoints,
+                    callHome);
             supervisor.start(state);
+            callHome.start();
             log.info(
                     "appliance {}: daemon running for {} (server {}, admin socket {})",
                     material.serial(),
@@ -135,6 +161,9 @@ public final class ApplianceDaemon implements AutoCloseable {
                     run.resolve(directory.adminSocket().getFileName()));
             return daemon;
         } catch (IOException | RuntimeException e) {
+            if (callHome != null) {
+                callHome.close();
+            }
             if (supervisor != null) {
                 supervisor.close();
             }
@@ -147,6 +176,44 @@ public final class ApplianceDaemon implements AutoCloseable {
             }
             throw new ApplianceException("cannot start the daemon for " + dir + ": " + OneLine.of(e.getMessage()), e);
         }
+    }
+
+    /** Call Home: its collector reads the machine (OSHI), the link's state and its recent audit events. */
+    private static CallHome callHome(
+            ApplianceDirectory directory,
+            ApplianceConfig config,
+            Enrolment.Material material,
+            LinkSupervisor supervisor,
+            ApplianceAuditLog audit,
+            Clock clock) {
+        BundleCollector.LinkView link = recent -> {
+            ApplianceStatus status = supervisor.status();
+            List<ApplianceAuditRecord> records = recent == 0 ? List.of() : audit.records();
+            List<Bundle.LinkEvent> events = records.stream()
+                    .filter(r -> r.eventId() / 100 == 11 || r.eventId() / 100 == 14)
+                    .map(r -> new Bundle.LinkEvent(r.time(), r.event(), r.outcome(), r.reason()))
+                    .toList();
+            return new Bundle.LinkReport(
+                    status.enabled(),
+                    status.link().state(),
+                    status.link().reason(),
+                    status.link().since(),
+                    events.subList(Math.max(0, events.size() - recent), events.size()));
+        };
+        BundleCollector collector = new BundleCollector(new BundleCollector.Sources(
+                material.serial(),
+                new Bundle.Product("sc-appliance", version(), Runtime.version().toString()),
+                clock,
+                new OshiSystemView(),
+                link,
+                () -> CommandCatalogue.read(directory),
+                UUID::randomUUID));
+        BundleSender sender = new BundleSender(
+                material,
+                config.server(),
+                config.callHome().sendTimeout(),
+                config.tls().tlsProvider());
+        return new CallHome(directory, directory::config, collector, sender, audit, clock);
     }
 
     /** {@code DIR/run}, mode 0700 (the admin socket inside must be the owner's alone). */
@@ -198,6 +265,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         }
         try {
             log.info("appliance {}: daemon stopping", serial);
+            callHome.close();
             supervisor.close();
             admin.close();
             checkpoints.close(); // after the link's last records: they are signed too
