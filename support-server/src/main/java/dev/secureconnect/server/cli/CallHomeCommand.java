@@ -8,7 +8,9 @@ import dev.secureconnect.server.callhome.StoredBundle;
 import dev.secureconnect.server.storage.Database;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,6 +36,22 @@ final class CallHomeCommand implements Runnable {
     static BundleStore store(Database database, ServerDir server) {
         return new BundleStore(
                 server.dir.toAbsolutePath().normalize(), database, server.audit(database), Clock.systemUTC());
+    }
+
+    /** One bundle for --json: times as ISO-8601 text. */
+    static Map<String, Object> row(StoredBundle bundle) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", bundle.id());
+        row.put("appliance", bundle.appliance());
+        row.put("createdAt", bundle.createdAt().toString());
+        row.put("receivedAt", bundle.receivedAt().toString());
+        row.put("trigger", bundle.trigger());
+        row.put("version", bundle.version());
+        row.put("compressedBytes", bundle.compressedBytes());
+        row.put("jsonBytes", bundle.jsonBytes());
+        row.put("sha256", bundle.sha256());
+        row.put("summary", bundle.summary());
+        return row;
     }
 
     @Command(name = "list", description = "Lists the bundles received, newest first.")
@@ -64,7 +82,10 @@ final class CallHomeCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                JsonOutput.print(out, Mappers.json(), bundles);
+                JsonOutput.print(
+                        out,
+                        Mappers.json(),
+                        bundles.stream().map(CallHomeCommand::row).toList());
                 return 0;
             }
             TextTable table =
