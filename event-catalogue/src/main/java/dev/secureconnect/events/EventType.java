@@ -545,33 +545,87 @@ public enum EventType {
                     + " before this one (each with spilledAt, the time it was spilled)",
             "appended",
             "unrecorded",
-            "degradedFor");
+            "degradedFor"),
+
+    // call home 2000-2099
+    CALLHOME_SENT(
+            2000,
+            "callhome.sent",
+            Severity.INFORMATIONAL,
+            "the appliance sent a diagnostic bundle and the server stored it (appliance); sha256 is of the bundle's"
+                    + " JSON, exactly as sent",
+            "bundleId",
+            "trigger",
+            "sha256",
+            "size"),
+    CALLHOME_SPOOLED(
+            2001,
+            "callhome.spooled",
+            Severity.WARNING,
+            "the appliance could not send a bundle and keeps it in its spool to send, in order, when the server is back"
+                    + " (appliance)",
+            "bundleId",
+            "trigger",
+            "sha256",
+            "error"),
+    CALLHOME_DROPPED(
+            2002,
+            "callhome.dropped",
+            Severity.WARNING,
+            "the appliance's spool was full and dropped its oldest bundle (or a bundle over the cap was refused);"
+                    + " the next bundle that leaves reports it (appliance)",
+            "bundleId",
+            "reason"),
+    CALLHOME_ENABLED(
+            2003, "callhome.enabled", Severity.NOTICE, "the appliance admin turned scheduled Call Home on (appliance)"),
+    CALLHOME_DISABLED(
+            2004,
+            "callhome.disabled",
+            Severity.NOTICE,
+            "the appliance admin turned scheduled Call Home off; bundles are sent only on demand (appliance)"),
+    CALLHOME_RECEIVED(
+            2010,
+            "callhome.received",
+            Severity.INFORMATIONAL,
+            "the server stored a diagnostic bundle from an appliance (server)",
+            "bundleId",
+            "trigger",
+            "version",
+            "sha256",
+            "size"),
+    CALLHOME_REFUSED(
+            2011,
+            "callhome.refused",
+            Severity.WARNING,
+            "the server refused a diagnostic bundle: over the cap, malformed, for another appliance's serial, or a"
+                    + " replayed id with other content (server)",
+            "bundleId",
+            "status",
+            "reason"),
+    CALLHOME_MISSED(
+            2012,
+            "callhome.missed",
+            Severity.WARNING,
+            "an appliance that sends bundles sent none for two intervals and the slack: raised once per gap (server)",
+            "lastReceived",
+            "expectedBy");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));
 
     /** The categories, by the hundreds of the id. */
-    private static final Map<Integer, String> CATEGORIES = Map.of(
-            10,
-            "tickets",
-            11,
-            "appliance links",
-            12,
-            "sessions",
-            13,
-            "appliance admin",
-            14,
-            "appliance link",
-            15,
-            "engineers and logins",
-            16,
-            "access tokens",
-            17,
-            "commands and files",
-            18,
-            "appliance access settings",
-            19,
-            "audit and export");
+    private static final Map<Integer, String> CATEGORIES = Map.ofEntries(
+            Map.entry(10, "tickets"),
+            Map.entry(11, "appliance links"),
+            Map.entry(12, "sessions"),
+            Map.entry(13, "appliance admin"),
+            Map.entry(14, "appliance link"),
+            Map.entry(15, "engineers and logins"),
+            Map.entry(16, "access tokens"),
+            Map.entry(17, "commands and files"),
+            Map.entry(18, "appliance access settings"),
+            Map.entry(19, "audit and export"),
+            Map.entry(20, "call home"));
 
     private final int id;
     private final String eventName;

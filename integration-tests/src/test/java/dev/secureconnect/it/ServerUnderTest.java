@@ -71,6 +71,11 @@ final class ServerUnderTest implements AutoCloseable {
     void restartOnSamePort() throws InterruptedException {
         int port = appliancePort();
         stop();
+        startOnPort(port);
+    }
+
+    /** Starts the stopped server with its appliance listener on {@code port}. */
+    void startOnPort(int port) throws InterruptedException {
         ServerConfig config = ConfigFile.read(dir);
         daemon = ServerDaemon.start(
                 dir,

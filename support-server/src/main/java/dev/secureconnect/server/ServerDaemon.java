@@ -16,6 +16,8 @@ import dev.secureconnect.server.audit.Checkpoints;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.BlockStore;
 import dev.secureconnect.server.blocks.SourceBlocks;
+import dev.secureconnect.server.callhome.BundleStore;
+import dev.secureconnect.server.callhome.CallHomeIntake;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineerapi.EngineerApi;
 import dev.secureconnect.server.engineerapi.EngineerListener;
@@ -164,6 +166,17 @@ public final class ServerDaemon implements AutoCloseable {
                     .sendingTokenKeys(tokenKeys::chain);
             ApplianceListener appliancesIn = new ApplianceListener(
                     keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), limits, blocks, links, audit, blocking);
+            ServerConfig.CallHome callHome = config.callHome();
+            BundleStore bundles = new BundleStore(dir, database, audit, clock);
+            appliancesIn.acceptCallHome(new CallHomeIntake(bundles, callHome.maxBundleBytes(), blocking));
+            timers.scheduleWithFixedDelay(
+                    () -> watch("Call Home heartbeats", () -> {
+                        bundles.raiseMissed(callHome.missedAfter());
+                        bundles.prune(callHome.retention());
+                    }),
+                    1,
+                    Math.max(1, Math.min(60, callHome.heartbeatInterval().toSeconds() / 4)),
+                    TimeUnit.SECONDS);
             TicketKeyFile ticketKeys = TicketKeyFile.in(dir, clock);
             appliancesIn.resumeSessionsWith(ticketKeys); // before it listens: sessions made before a restart resume
             timers.scheduleWithFixedDelay(

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One admin request.
  *
- * @param command one of {@link #COMMANDS}
+ * @param command one of {@link #COMMANDS} ({@code callhome-…}: Call Home, independent of the SecureConnect switch)
  * @param ticket the ticket number for {@code connect} and {@code disconnect}
  * @param all {@code disconnect} every ticket
  * @param waitFor {@code connect}: how long to wait for the server's verdict, e.g. {@code 10s}; null for not at all
@@ -23,8 +23,21 @@ public record AdminRequest(
         @Nullable String waitFor,
         @Nullable String session) {
 
-    public static final List<String> COMMANDS =
-            List.of("status", "enable", "disable", "connect", "disconnect", "reload", "sessions", "close-session");
+    public static final List<String> COMMANDS = List.of(
+            "status",
+            "enable",
+            "disable",
+            "connect",
+            "disconnect",
+            "reload",
+            "sessions",
+            "close-session",
+            "callhome-preview",
+            "callhome-send",
+            "callhome-enable",
+            "callhome-disable",
+            "callhome-status",
+            "callhome-history");
 
     /** A request about tickets (no session). */
     public AdminRequest(String command, @Nullable String ticket, @Nullable Boolean all, @Nullable String waitFor) {

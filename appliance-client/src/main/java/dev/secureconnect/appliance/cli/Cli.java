@@ -36,7 +36,8 @@ import picocli.CommandLine.Command;
             CommandsCommand.class,
             FilesCommand.class,
             AuditCommand.class,
-            ConsoleCommand.class
+            ConsoleCommand.class,
+            CallHomeCommand.class
         })
 public final class Cli implements Runnable {
 

@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  *                   "certificate": null, "key": null,   // PEM files; none: a self-signed one in DIR/console/
  *                   "idleTimeout": "15m",               // a signed-in admin idle this long signs in again
  *                   "lockoutAfter": 5,                  // failed sign-ins in a row before a name is locked
- *                   "lockoutFor": "15m" }               // for this long
+ *                   "lockoutFor": "15m" },              // for this long
+ *   "callHome"  : { "interval": "6h", … }               // the diagnostic bundle: see CallHomeConfig
  * }
  * }</pre>
  */
@@ -57,7 +58,8 @@ import org.jspecify.annotations.Nullable;
     "files",
     "tls",
     "audit",
-    "console"
+    "console",
+    "callHome"
 })
 public record ApplianceConfig(
         ServerAddress server,
@@ -69,7 +71,8 @@ public record ApplianceConfig(
         Files files,
         Tls tls,
         Audit audit,
-        Console console) {
+        Console console,
+        CallHomeConfig callHome) {
 
     /** The most services an appliance allow-lists. */
     public static final int MAX_SERVICES = 64;
@@ -87,12 +90,12 @@ public record ApplianceConfig(
         tls = tls == null ? Tls.DEFAULT : tls;
         audit = audit == null ? Audit.DEFAULT : audit;
         console = console == null ? Console.DEFAULT : console;
+        callHome = callHome == null ? CallHomeConfig.DEFAULT : callHome;
         requireDistinct(services);
         linkSettings(keepAlive, streams); // validates the combination
     }
 
-    /** A configuration with the default {@link Console} settings. */
-    @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
+    /** A configuration with the default {@link Console} and {@link CallHomeConfig} settings. */
     public ApplianceConfig(
             ServerAddress server,
             KeepAlive keepAlive,
@@ -103,7 +106,18 @@ public record ApplianceConfig(
             Files files,
             Tls tls,
             Audit audit) {
-        this(server, keepAlive, backoff, timeouts, streams, services, files, tls, audit, null);
+        this(
+                server,
+                keepAlive,
+                backoff,
+                timeouts,
+                streams,
+                services,
+                files,
+                tls,
+                audit,
+                Console.DEFAULT,
+                CallHomeConfig.DEFAULT);
     }
 
     /** A configuration with the default {@link Audit} settings. */
@@ -122,17 +136,17 @@ public record ApplianceConfig(
     /** A fresh configuration: defaults everywhere, no services. */
     @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
     public static ApplianceConfig defaults(ServerAddress server) {
-        return new ApplianceConfig(server, null, null, null, null, null, null, null, null, null);
+        return new ApplianceConfig(server, null, null, null, null, null, null, null, null, null, null);
     }
 
     public ApplianceConfig withServices(List<ServiceEntry> newServices) {
         return new ApplianceConfig(
-                server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit, console);
+                server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit, console, callHome);
     }
 
     public ApplianceConfig withConsole(Console newConsole) {
         return new ApplianceConfig(
-                server, keepAlive, backoff, timeouts, streams, services, files, tls, audit, newConsole);
+                server, keepAlive, backoff, timeouts, streams, services, files, tls, audit, newConsole, callHome);
     }
 
     /** The service allowed on {@code port}, or null. */

@@ -6,6 +6,7 @@ import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminRequest;
 import dev.secureconnect.appliance.admin.AdminResponse;
 import dev.secureconnect.appliance.admin.AdminServer;
+import dev.secureconnect.appliance.callhome.CallHome;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Durations;
@@ -24,10 +25,12 @@ final class AdminCommands implements AdminServer.Handler {
 
     private final ApplianceDirectory directory;
     private final LinkSupervisor supervisor;
+    private final CallHome callHome;
 
-    AdminCommands(ApplianceDirectory directory, LinkSupervisor supervisor) {
+    AdminCommands(ApplianceDirectory directory, LinkSupervisor supervisor, CallHome callHome) {
         this.directory = requireNonNull(directory, "directory");
         this.supervisor = requireNonNull(supervisor, "supervisor");
+        this.callHome = requireNonNull(callHome, "callHome");
     }
 
     @Override
@@ -60,6 +63,12 @@ final class AdminCommands implements AdminServer.Handler {
                         + directory.configFile().getFileName() + " ("
                         + (config.services().isEmpty() ? "none" : String.join(", ", config.serviceLabels())) + ")");
             }
+            case "callhome-preview" -> done(callHome.preview());
+            case "callhome-send" -> done(callHome.sendNow(actor));
+            case "callhome-enable" -> done(callHome.enable(actor));
+            case "callhome-disable" -> done(callHome.disable(actor));
+            case "callhome-status" -> done(callHome.status());
+            case "callhome-history" -> done(callHome.history());
             default ->
                 AdminResponse.failed("unknown command '" + command + "' (expected one of: "
                         + String.join(", ", AdminRequest.COMMANDS) + ")");

@@ -3,13 +3,21 @@ package dev.secureconnect.appliance.daemon;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminServer;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.audit.AuditCheckpoints;
 import dev.secureconnect.appliance.audit.CheckpointSchedule;
+import dev.secureconnect.appliance.callhome.Bundle;
+import dev.secureconnect.appliance.callhome.BundleCollector;
+import dev.secureconnect.appliance.callhome.BundleSender;
+import dev.secureconnect.appliance.callhome.CallHome;
+import dev.secureconnect.appliance.callhome.OshiSystemView;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.console.ConsoleServer;
+import dev.secureconnect.appliance.exec.CommandCatalogue;
+import dev.secureconnect.appliance.link.ApplianceStatus;
 import dev.secureconnect.appliance.link.LinkSupervisor;
 import dev.secureconnect.cli.InstanceLock;
 import dev.secureconnect.cli.InstanceLockedException;
@@ -22,6 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +62,7 @@ public final class ApplianceDaemon implements AutoCloseable {
     private final AdminServer admin;
     private final ApplianceAuditLog audit;
     private final CheckpointSchedule checkpoints;
+    private final CallHome callHome;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
     /** Binds the console off the start path (its first start makes a key); null when the console is off. */
@@ -67,7 +78,8 @@ public final class ApplianceDaemon implements AutoCloseable {
             LinkSupervisor supervisor,
             AdminServer admin,
             ApplianceAuditLog audit,
-            CheckpointSchedule checkpoints) {
+            CheckpointSchedule checkpoints,
+            CallHome callHome) {
         this.directory = directory;
         this.serial = serial;
         this.lock = lock;
@@ -76,6 +88,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         this.admin = admin;
         this.audit = audit;
         this.checkpoints = checkpoints;
+        this.callHome = callHome;
     }
 
     /**
@@ -91,6 +104,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         InstanceLock lock = null;
         EventLoopGroup group = null;
         LinkSupervisor supervisor = null;
+        CallHome callHome = null;
         try {
             try {
                 lock = InstanceLock.acquire(directory.daemonLockFile());
@@ -107,7 +121,8 @@ public final class ApplianceDaemon implements AutoCloseable {
                     group.next(), material, config, version(), audit, directory::writeState, clock, directory);
             LinkSupervisor running = supervisor;
             audit.whenBacklogFull(() -> running.closeSessions("the audit log cannot be written"));
-            AdminCommands commands = new AdminCommands(directory, supervisor);
+            callHome = callHome(directory, config, material, supervisor, audit, clock);
+            AdminCommands commands = new AdminCommands(directory, supervisor, callHome);
             AdminServer admin = AdminServer.start(directory.adminSocket(), commands);
             AuditCheckpoints signed = new AuditCheckpoints(directory, audit, clock);
             LinkSupervisor link = supervisor;
@@ -119,8 +134,9 @@ public final class ApplianceDaemon implements AutoCloseable {
                     config.audit(),
                     checkpoint -> link.auditCheckpoint(checkpoint.jws()));
             ApplianceDaemon daemon = new ApplianceDaemon(
-                    directory, material.serial(), lock, group, supervisor, admin, audit, checkpoints);
+                    directory, material.serial(), lock, group, supervisor, admin, audit, checkpoints, callHome);
             supervisor.start(state);
+            callHome.start();
             if (config.console().enabled()) {
                 daemon.startConsole(config.console(), commands, clock);
             }
@@ -132,6 +148,9 @@ public final class ApplianceDaemon implements AutoCloseable {
                     run.resolve(directory.adminSocket().getFileName()));
             return daemon;
         } catch (IOException | RuntimeException e) {
+            if (callHome != null) {
+                callHome.close();
+            }
             if (supervisor != null) {
                 supervisor.close();
             }
@@ -172,6 +191,44 @@ public final class ApplianceDaemon implements AutoCloseable {
         thread.setDaemon(true);
         consoleStart = thread;
         thread.start();
+    }
+
+    /** Call Home: its collector reads the machine (OSHI), the link's state and its recent audit events. */
+    private static CallHome callHome(
+            ApplianceDirectory directory,
+            ApplianceConfig config,
+            Enrolment.Material material,
+            LinkSupervisor supervisor,
+            ApplianceAuditLog audit,
+            Clock clock) {
+        BundleCollector.LinkView link = recent -> {
+            ApplianceStatus status = supervisor.status();
+            List<ApplianceAuditRecord> records = recent == 0 ? List.of() : audit.records();
+            List<Bundle.LinkEvent> events = records.stream()
+                    .filter(r -> r.eventId() / 100 == 11 || r.eventId() / 100 == 14)
+                    .map(r -> new Bundle.LinkEvent(r.time(), r.event(), r.outcome(), r.reason()))
+                    .toList();
+            return new Bundle.LinkReport(
+                    status.enabled(),
+                    status.link().state(),
+                    status.link().reason(),
+                    status.link().since(),
+                    events.subList(Math.max(0, events.size() - recent), events.size()));
+        };
+        BundleCollector collector = new BundleCollector(new BundleCollector.Sources(
+                material.serial(),
+                new Bundle.Product("sc-appliance", version(), Runtime.version().toString()),
+                clock,
+                new OshiSystemView(),
+                link,
+                () -> CommandCatalogue.read(directory),
+                UUID::randomUUID));
+        BundleSender sender = new BundleSender(
+                material,
+                config.server(),
+                config.callHome().sendTimeout(),
+                config.tls().tlsProvider());
+        return new CallHome(directory, directory::config, collector, sender, audit, clock);
     }
 
     /** {@code DIR/run}, mode 0700 (the admin socket inside must be the owner's alone). */
@@ -224,6 +281,7 @@ public final class ApplianceDaemon implements AutoCloseable {
         try {
             log.info("appliance {}: daemon stopping", serial);
             stopConsole();
+            callHome.close();
             supervisor.close();
             admin.close();
             checkpoints.close(); // after the link's last records: they are signed too

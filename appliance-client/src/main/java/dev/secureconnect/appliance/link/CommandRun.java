@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.exec.CommandEntry;
+import dev.secureconnect.appliance.exec.CommandProcess;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
@@ -16,12 +17,10 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -32,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code POST /v1/exec} that passed every check: the catalogue's argv plus the engineer's arguments run with
- * {@link ProcessBuilder} — no shell, standard input from {@code /dev/null}, standard error merged into standard
+ * One {@code POST /v1/exec} that passed every check: the catalogue's argv plus the engineer's arguments run as
+ * {@link CommandProcess#builder} starts every command — no shell, standard input from {@code /dev/null}, standard error merged into standard
  * output, working folder {@code /}, an environment of only {@code PATH} and {@code LANG=C}. The output is sent as
  * DATA with back-pressure ({@link StreamWriter}) by a worker thread, up to the command's cap (then the process is
  * killed and the output marked truncated) and within its timeout (else killed and marked timed out); trailers
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
 final class CommandRun {
 
     private static final Logger log = LoggerFactory.getLogger(CommandRun.class);
-    private static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
     /** How long a killed process (and its children) may take to go. */
     private static final long EXIT_WAIT_SECONDS = 5;
 
@@ -98,16 +96,8 @@ final class CommandRun {
         }
         List<String> argv = new ArrayList<>(command.argv());
         argv.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .directory(new File("/"));
-        Map<String, String> environment = builder.environment();
-        environment.clear();
-        environment.put("PATH", PATH);
-        environment.put("LANG", "C");
         try {
-            process = builder.start();
+            process = CommandProcess.builder(argv).start();
         } catch (IOException | RuntimeException e) {
             String reason = "command " + command.name() + " cannot be started: " + OneLine.of(e.getMessage());
             loop.execute(() -> {
@@ -267,8 +257,7 @@ final class CommandRun {
             return;
         }
         killed.set(true);
-        running.descendants().forEach(ProcessHandle::destroyForcibly);
-        running.destroyForcibly();
+        CommandProcess.kill(running);
     }
 
     private ApplianceAuditEvent.Builder refused(String reason) {

@@ -92,8 +92,9 @@ class AdminSocketTest {
                 .isEqualTo("disconnect needs either a ticket or all");
         assertThat(request("{\"command\":\"reboot\"}").get("error").asText())
                 .isEqualTo(
-                        "unknown command 'reboot' (expected one of: status, enable, disable, connect, disconnect, reload, sessions,"
-                                + " close-session)");
+                        "unknown command 'reboot' (expected one of: status, enable, disable, connect, disconnect, reload,"
+                                + " sessions, close-session, callhome-preview, callhome-send, callhome-enable,"
+                                + " callhome-disable, callhome-status, callhome-history)");
         assertThat(request("{\"command\":\"status\",\"extra\":1}").get("error").asText())
                 .startsWith("malformed admin request: unknown key 'extra'");
         assertThat(request("status please").get("error").asText())

@@ -85,7 +85,7 @@ class ApplianceConfigTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "fail/unknown-key          | {\"server\": \"a.example:1\", \"sever\": 1}                      | unknown key 'sever' (expected one of: audit, backoff, console, files, keepAlive, server, services, streams, timeouts, tls)",
+                "fail/unknown-key          | {\"server\": \"a.example:1\", \"sever\": 1}                      | unknown key 'sever' (expected one of: audit, backoff, callHome, console, files, keepAlive, server, services, streams, timeouts, tls)",
                 "fail/unknown-nested-key   | {\"server\": \"a.example:1\", \"backoff\": {\"minimum\": \"1s\"}} | unknown key 'minimum' in backoff (expected one of: max, min)",
                 "fail/duration-as-number   | {\"server\": \"a.example:1\", \"keepAlive\": {\"interval\": 20}}  | keepAlive.interval: wrong type (expected a duration such as \"20s\")",
                 "fail/duration-words       | {\"server\": \"a.example:1\", \"keepAlive\": {\"interval\": \"20 seconds\"}} | keepAlive.interval: '20 seconds' is not a duration (expected e.g. 500ms, 20s, 5m, 1h)",

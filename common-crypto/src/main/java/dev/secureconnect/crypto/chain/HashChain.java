@@ -35,6 +35,11 @@ public final class HashChain {
         return HexFormat.of().formatHex(sha256.digest());
     }
 
+    /** SHA-256 of {@code content} as lower-case hex: the digest the logs record of a file or bundle they name. */
+    public static String sha256Hex(byte[] content) {
+        return HexFormat.of().formatHex(sha256().digest(Objects.requireNonNull(content, "content")));
+    }
+
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

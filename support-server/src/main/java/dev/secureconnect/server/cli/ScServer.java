@@ -38,7 +38,8 @@ import picocli.CommandLine.Command;
             SinksCommand.class,
             ReportsCommand.class,
             ContactsCommand.class,
-            BlocksCommand.class
+            BlocksCommand.class,
+            CallHomeCommand.class
         })
 public final class ScServer implements Runnable {
 

@@ -26,7 +26,8 @@ public record ServerConfig(
         List<Sink> sinks,
         Mail mail,
         Reports reports,
-        Limits limits) {
+        Limits limits,
+        CallHome callHome) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -44,7 +45,8 @@ public record ServerConfig(
             @Nullable List<Sink> sinks,
             @Nullable Mail mail,
             @Nullable Reports reports,
-            @Nullable Limits limits) {
+            @Nullable Limits limits,
+            @Nullable CallHome callHome) {
         node = node == null || node.isBlank() ? "sc-server" : node;
         applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
         engineerListener = engineerListener == null ? Listener.DEFAULT_ENGINEER : engineerListener;
@@ -62,6 +64,7 @@ public record ServerConfig(
         mail = mail == null ? Mail.DEFAULT : mail;
         reports = reports == null ? Reports.DEFAULT : reports;
         limits = limits == null ? Limits.DEFAULT : limits;
+        callHome = callHome == null ? CallHome.DEFAULT : callHome;
         this.node = node;
         this.applianceListener = applianceListener;
         this.engineerListener = engineerListener;
@@ -73,6 +76,23 @@ public record ServerConfig(
         this.mail = mail;
         this.reports = reports;
         this.limits = limits;
+        this.callHome = callHome;
+    }
+
+    /** A configuration with the default Call Home settings. */
+    public ServerConfig(
+            @Nullable String node,
+            @Nullable Listener applianceListener,
+            @Nullable Listener engineerListener,
+            @Nullable Tls tls,
+            @Nullable Database database,
+            @Nullable Link link,
+            @Nullable Audit audit,
+            @Nullable List<Sink> sinks,
+            @Nullable Mail mail,
+            @Nullable Reports reports,
+            @Nullable Limits limits) {
+        this(node, applianceListener, engineerListener, tls, database, link, audit, sinks, mail, reports, limits, null);
     }
 
     /** A configuration with the default limits. */
@@ -87,7 +107,7 @@ public record ServerConfig(
             List<Sink> sinks,
             Mail mail,
             Reports reports) {
-        this(node, applianceListener, engineerListener, tls, database, link, audit, sinks, mail, reports, null);
+        this(node, applianceListener, engineerListener, tls, database, link, audit, sinks, mail, reports, null, null);
     }
 
     /** A configuration with the default audit, sinks, mail, reports and limits sections. */
@@ -98,7 +118,7 @@ public record ServerConfig(
             @Nullable Tls tls,
             @Nullable Database database,
             @Nullable Link link) {
-        this(node, applianceListener, engineerListener, tls, database, link, null, null, null, null, null);
+        this(node, applianceListener, engineerListener, tls, database, link, null, null, null, null, null, null);
     }
 
     /** A configuration with the default engineer listener. */
@@ -113,7 +133,18 @@ public record ServerConfig(
     /** This configuration with {@code sinks} instead of its own. */
     public ServerConfig withSinks(List<Sink> newSinks) {
         return new ServerConfig(
-                node, applianceListener, engineerListener, tls, database, link, audit, newSinks, mail, reports, limits);
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                newSinks,
+                mail,
+                reports,
+                limits,
+                callHome);
     }
 
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
@@ -367,6 +398,48 @@ public record ServerConfig(
 
         public boolean enabled() {
             return !host.isEmpty();
+        }
+    }
+
+    /**
+     * Call Home intake: the diagnostic bundles appliances send on the appliance listener.
+     *
+     * @param maxBundleBytes the largest compressed bundle accepted, default 8 MiB (8388608)
+     * @param retention how long a bundle is kept (row and file), default P90D
+     * @param heartbeatInterval how often appliances send (their {@code callHome.interval}), default PT6H
+     * @param heartbeatSlack added to two intervals before {@code callhome.missed} is raised, default PT1H
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CallHome(
+            Long maxBundleBytes, Duration retention, Duration heartbeatInterval, Duration heartbeatSlack) {
+        public static final CallHome DEFAULT = new CallHome(null, null, null, null);
+
+        public CallHome(
+                @Nullable Long maxBundleBytes,
+                @Nullable Duration retention,
+                @Nullable Duration heartbeatInterval,
+                @Nullable Duration heartbeatSlack) {
+            maxBundleBytes = maxBundleBytes == null ? 8L << 20 : maxBundleBytes;
+            if (maxBundleBytes < 4096 || maxBundleBytes > Integer.MAX_VALUE / 16) {
+                throw new IllegalArgumentException("callHome.maxBundleBytes: " + maxBundleBytes + " (expected: 4096-"
+                        + Integer.MAX_VALUE / 16 + ")");
+            }
+            retention = retention == null ? Duration.ofDays(90) : retention;
+            heartbeatInterval = heartbeatInterval == null ? Duration.ofHours(6) : heartbeatInterval;
+            heartbeatSlack = heartbeatSlack == null ? Duration.ofHours(1) : heartbeatSlack;
+            if (retention.toSeconds() < 1 || heartbeatInterval.toSeconds() < 1 || heartbeatSlack.isNegative()) {
+                throw new IllegalArgumentException("callHome: retention and heartbeatInterval must be at least PT1S,"
+                        + " heartbeatSlack at least PT0S");
+            }
+            this.maxBundleBytes = maxBundleBytes;
+            this.retention = retention;
+            this.heartbeatInterval = heartbeatInterval;
+            this.heartbeatSlack = heartbeatSlack;
+        }
+
+        /** How long after its last bundle an appliance counts as missed: two intervals and the slack. */
+        public Duration missedAfter() {
+            return heartbeatInterval.multipliedBy(2).plus(heartbeatSlack);
         }
     }
 

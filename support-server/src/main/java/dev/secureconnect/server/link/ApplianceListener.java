@@ -9,9 +9,11 @@ import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.server.callhome.CallHomeIntake;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.listener.MutualTlsListener;
 import dev.secureconnect.server.listener.TicketKeyFile;
+import dev.secureconnect.tunnel.callhome.CallHomeProtocol;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkProtocol;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The appliance listener: mutual TLS with the SecureConnect policy, appliance certificates only, ALPN
  * {@value LinkProtocol#ALPN}; after the handshake the connection becomes the HTTP/2 client side of a link and is
- * handed to {@link ApplianceLinks}. Every refused handshake is audited with its reason.
+ * handed to {@link ApplianceLinks}. A connection that negotiated {@value CallHomeProtocol#ALPN} instead carries one
+ * Call Home bundle ({@link CallHomeIntake}). Every refused handshake is audited with its reason.
  */
 public final class ApplianceListener {
 
@@ -42,6 +45,8 @@ public final class ApplianceListener {
     private final Http2Connections.ResetLimit resets;
     /** The ticket keys last set on the listener; null before {@link #resumeSessionsWith}. */
     private @Nullable List<SessionTicketKey> ticketKeys;
+    /** Where Call Home connections go; null: they are closed. */
+    private volatile @Nullable CallHomeIntake callHome;
 
     public ApplianceListener(
             KeyMaterial keys,
@@ -96,7 +101,7 @@ public final class ApplianceListener {
                 keys,
                 trust,
                 Set.of(CertificateRole.APPLIANCE),
-                List.of(LinkProtocol.ALPN),
+                List.of(LinkProtocol.ALPN, CallHomeProtocol.ALPN),
                 handshakeTimeout,
                 provider,
                 limits.halfOpen(),
@@ -128,6 +133,12 @@ public final class ApplianceListener {
         }
     }
 
+    /** Takes Call Home connections ({@value CallHomeProtocol#ALPN}) from now on, into {@code intake}. */
+    public ApplianceListener acceptCallHome(CallHomeIntake intake) {
+        this.callHome = intake;
+        return this;
+    }
+
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
     public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
             throws InterruptedException {
@@ -137,6 +148,14 @@ public final class ApplianceListener {
     /** A completed handshake: the link's HTTP/2 set-up, then the hello. */
     private void connected(ChannelHandlerContext ctx, SslHandler tls, String peer) throws SSLPeerUnverifiedException {
         String protocol = tls.applicationProtocol();
+        CallHomeIntake intake = callHome;
+        if (CallHomeProtocol.ALPN.equals(protocol) && intake != null) {
+            intake.install(
+                    ctx.pipeline(),
+                    SslContexts.peerIdentity(tls.engine().getSession()).id(),
+                    peer);
+            return;
+        }
         if (!LinkProtocol.ALPN.equals(protocol)) {
             LOG.warn(
                     "appliance connection from {} negotiated ALPN '{}' instead of {}; closing",

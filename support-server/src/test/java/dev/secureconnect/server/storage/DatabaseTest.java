@@ -23,7 +23,7 @@ class DatabaseTest {
         Database database = test.database();
 
         assertThat(database.dialect()).isEqualTo(test.dialect());
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
         assertThat(count(database, "audit_log")).isZero();
         assertThat(count(database, "tickets")).isZero();
         assertThat(count(database, "appliance_links")).isZero();
@@ -55,7 +55,7 @@ class DatabaseTest {
         });
 
         try (Database again = Database.open(test.settings())) {
-            assertThat(appliedMigrations(again)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
+            assertThat(appliedMigrations(again)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
             assertThat(count(again, "tickets")).isEqualTo(1);
         }
     }
