@@ -463,33 +463,50 @@ public enum EventType {
                     + " before this one (each with spilledAt, the time it was spilled)",
             "appended",
             "unrecorded",
-            "degradedFor");
+            "degradedFor"),
+
+    // enrolment and appliance certificates 2000-2099
+    ENROLMENT_CA_IMPORTED(
+            2000,
+            "enrolment-ca.imported",
+            Severity.NOTICE,
+            "the operator gave the server an enrolment CA (sc-pki issue enrolment-ca) to sign appliance certificates"
+                    + " with: its subject, fingerprint and expiry",
+            "subject",
+            "fingerprint",
+            "until"),
+    ENROLMENT_INVITED(
+            2001,
+            "enrolment.invited",
+            Severity.NOTICE,
+            "the operator made a one-time enrolment code for an appliance serial (only its id is recorded, never the"
+                    + " code)",
+            "codeId",
+            "expiresAt",
+            "replace"),
+    ENROLMENT_INVITE_REVOKED(
+            2002,
+            "enrolment.invite-revoked",
+            Severity.NOTICE,
+            "the operator revoked the unused enrolment code of an appliance serial",
+            "codeId");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));
 
     /** The categories, by the hundreds of the id. */
-    private static final Map<Integer, String> CATEGORIES = Map.of(
-            10,
-            "tickets",
-            11,
-            "appliance links",
-            12,
-            "sessions",
-            13,
-            "appliance admin",
-            14,
-            "appliance link",
-            15,
-            "engineers and logins",
-            16,
-            "access tokens",
-            17,
-            "commands and files",
-            18,
-            "appliance access settings",
-            19,
-            "audit and export");
+    private static final Map<Integer, String> CATEGORIES = Map.ofEntries(
+            Map.entry(10, "tickets"),
+            Map.entry(11, "appliance links"),
+            Map.entry(12, "sessions"),
+            Map.entry(13, "appliance admin"),
+            Map.entry(14, "appliance link"),
+            Map.entry(15, "engineers and logins"),
+            Map.entry(16, "access tokens"),
+            Map.entry(17, "commands and files"),
+            Map.entry(18, "appliance access settings"),
+            Map.entry(19, "audit and export"),
+            Map.entry(20, "enrolment and appliance certificates"));
 
     private final int id;
     private final String eventName;
