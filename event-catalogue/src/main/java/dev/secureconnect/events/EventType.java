@@ -488,8 +488,27 @@ public enum EventType {
             2002,
             "enrolment.invite-revoked",
             Severity.NOTICE,
-            "the operator revoked the unused enrolment code of an appliance serial",
-            "codeId");
+            "the unused enrolment code of an appliance serial was revoked: by the operator, or after too many refused"
+                    + " attempts (reason)",
+            "codeId",
+            "reason"),
+    APPLIANCE_ENROLLED(
+            2003,
+            "appliance.enrolled",
+            Severity.NOTICE,
+            "an appliance enrolled with its one-time code: the server signed the certificate of the key the appliance"
+                    + " made (fingerprint, expiry)",
+            "codeId",
+            "fingerprint",
+            "until"),
+    ENROLMENT_REFUSED(
+            2004,
+            "enrolment.refused",
+            Severity.WARNING,
+            "an enrolment was refused (malformed, unknown, used, expired or revoked code, a code for another serial, a"
+                    + " bad certificate request, a serial that holds a valid certificate): nothing was signed",
+            "codeId",
+            "reason");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));

@@ -9,6 +9,9 @@ CREATE TABLE enrolment_invites (
     expires_at BIGINT NOT NULL,
     replace_certificate BOOLEAN NOT NULL,       -- whether it may replace a valid certificate of the serial
     used_at BIGINT,                             -- when an appliance enrolled with it, else null
-    revoked_at BIGINT                           -- when the operator revoked it, else null
+    revoked_at BIGINT,                          -- when the operator revoked it (or too many attempts did), else null
+    failed_attempts INTEGER NOT NULL DEFAULT 0, -- refused enrolments for this serial while the code was open
+    certificate_fingerprint VARCHAR(95),        -- the certificate signed when it was used (SHA-256, colon hex)
+    certificate_not_after BIGINT                -- and its expiry
 );
 CREATE INDEX enrolment_invites_serial ON enrolment_invites (serial);
