@@ -196,8 +196,8 @@ public final class Enrolments {
             long now = clock.millis();
             try (PreparedStatement count = transaction
                     .connection()
-                    .prepareStatement("UPDATE enrolment_invites SET failed_attempts = failed_attempts + 1 WHERE serial"
-                            + " = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?")) {
+                    .prepareStatement("UPDATE enrolment_invites SET failed_attempts = failed_attempts + 1 WHERE "
+                            + InviteStore.OPEN_FOR_SERIAL)) {
                 count.setString(1, serial);
                 count.setLong(2, now);
                 count.executeUpdate();
@@ -211,8 +211,8 @@ public final class Enrolments {
                     .build());
             try (PreparedStatement exhausted = transaction
                     .connection()
-                    .prepareStatement("SELECT code_hash FROM enrolment_invites WHERE serial = ? AND used_at IS NULL"
-                            + " AND revoked_at IS NULL AND expires_at > ? AND failed_attempts >= ?")) {
+                    .prepareStatement("SELECT code_hash FROM enrolment_invites WHERE " + InviteStore.OPEN_FOR_SERIAL
+                            + " AND failed_attempts >= ?")) {
                 exhausted.setString(1, serial);
                 exhausted.setLong(2, now);
                 exhausted.setInt(3, MAX_FAILED_ATTEMPTS);

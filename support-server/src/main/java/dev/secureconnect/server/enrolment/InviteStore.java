@@ -31,6 +31,9 @@ public final class InviteStore {
     /** The longest a code may stay usable. */
     public static final Duration MAX_TTL = Duration.ofDays(30);
 
+    /** The condition on a row of {@code enrolment_invites} for {@code serial = ?} whose code is open at {@code ?}. */
+    static final String OPEN_FOR_SERIAL = "serial = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?";
+
     private static final String COLUMNS =
             "code_hash, serial, created_by, created_at, expires_at, replace_certificate, used_at, revoked_at";
 
@@ -114,8 +117,7 @@ public final class InviteStore {
                             + " to revoke (see 'sc-server appliances invites --dir DIR')"));
             try (PreparedStatement update = transaction
                     .connection()
-                    .prepareStatement("UPDATE enrolment_invites SET revoked_at = ? WHERE serial = ? AND used_at IS NULL"
-                            + " AND revoked_at IS NULL AND expires_at > ?")) {
+                    .prepareStatement("UPDATE enrolment_invites SET revoked_at = ? WHERE " + OPEN_FOR_SERIAL)) {
                 update.setLong(1, now.toEpochMilli());
                 update.setString(2, serial);
                 update.setLong(3, now.toEpochMilli());
@@ -140,24 +142,20 @@ public final class InviteStore {
 
     /** Every code recorded, newest first. */
     public List<Invite> list() {
-        return database.withConnection(connection -> select(connection, "1 = 1 ORDER BY created_at DESC", null));
+        return database.withConnection(connection -> select(connection, "1 = 1 ORDER BY created_at DESC"));
     }
 
     private Optional<Invite> open(Connection connection, String serial, Instant now) throws SQLException {
-        return select(
-                        connection,
-                        "serial = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > " + now.toEpochMilli(),
-                        serial)
-                .stream()
+        return select(connection, OPEN_FOR_SERIAL, serial, now.toEpochMilli()).stream()
                 .findFirst();
     }
 
-    private static List<Invite> select(Connection connection, String condition, @Nullable String parameter)
+    private static List<Invite> select(Connection connection, String condition, Object... parameters)
             throws SQLException {
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT " + COLUMNS + " FROM enrolment_invites WHERE " + condition)) {
-            if (parameter != null) {
-                select.setString(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                select.setObject(i + 1, parameters[i]);
             }
             List<Invite> invites = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
