@@ -35,6 +35,7 @@ public final class EventCatalogue {
             Map.entry("bytesFromService", "bytes from the local service to the server (appliance)"),
             Map.entry("bytesToAppliance", "bytes from the engineer to the appliance (server)"),
             Map.entry("bytesToService", "bytes from the server to the local service (appliance)"),
+            Map.entry("codeId", "the id of a one-time enrolment code (its first characters, never the code)"),
             Map.entry("certificate", "SHA-256 fingerprint of the engineer's certificate"),
             Map.entry("count", "revoked token ids received"),
             Map.entry("degradedFor", "how long the audit log could not commit (ISO-8601 duration)"),
@@ -59,6 +60,7 @@ public final class EventCatalogue {
                             + " the window that blocked the source"),
             Map.entry("file", "the bundle file written"),
             Map.entry("generation", "the token key set's generation: 0 for the first key, one more at each rotation"),
+            Map.entry("fingerprint", "SHA-256 fingerprint of the certificate the event is about"),
             Map.entry("format", "the record format the sink sends"),
             Map.entry("from", "sequence number of the first record exported"),
             Map.entry("keyId", "the audit key's JWK thumbprint; in token-key.rotated the new token-signing key's"),
@@ -80,6 +82,7 @@ public final class EventCatalogue {
             Map.entry("previousKeyId", "JWK thumbprint of the token-signing key a rotation replaced"),
             Map.entry("previousCheckpoint", "sequence number of the previous checkpoint, 0 for none"),
             Map.entry("received", "bytes received before the upload failed"),
+            Map.entry("replace", "whether the code may replace a valid certificate of the serial: true or false"),
             Map.entry("reason", "why, in words or as a short code; in appliance admin events what was set"),
             Map.entry(
                     "reportedBy",

@@ -608,7 +608,51 @@ public enum EventType {
             Severity.WARNING,
             "an appliance that sends bundles sent none for two intervals and the slack: raised once per gap (server)",
             "lastReceived",
-            "expectedBy");
+            "expectedBy"),
+    // enrolment and appliance certificates 2100-2199
+    ENROLMENT_CA_IMPORTED(
+            2100,
+            "enrolment-ca.imported",
+            Severity.NOTICE,
+            "the operator gave the server an enrolment CA (sc-pki issue enrolment-ca) to sign appliance certificates"
+                    + " with: its subject, fingerprint and expiry",
+            "subject",
+            "fingerprint",
+            "until"),
+    ENROLMENT_INVITED(
+            2101,
+            "enrolment.invited",
+            Severity.NOTICE,
+            "the operator made a one-time enrolment code for an appliance serial (only its id is recorded, never the"
+                    + " code)",
+            "codeId",
+            "expiresAt",
+            "replace"),
+    ENROLMENT_INVITE_REVOKED(
+            2102,
+            "enrolment.invite-revoked",
+            Severity.NOTICE,
+            "the unused enrolment code of an appliance serial was revoked: by the operator, or after too many refused"
+                    + " attempts (reason)",
+            "codeId",
+            "reason"),
+    APPLIANCE_ENROLLED(
+            2103,
+            "appliance.enrolled",
+            Severity.NOTICE,
+            "an appliance enrolled with its one-time code: the server signed the certificate of the key the appliance"
+                    + " made (fingerprint, expiry)",
+            "codeId",
+            "fingerprint",
+            "until"),
+    ENROLMENT_REFUSED(
+            2104,
+            "enrolment.refused",
+            Severity.WARNING,
+            "an enrolment was refused (malformed, unknown, used, expired or revoked code, a code for another serial, a"
+                    + " bad certificate request, a serial that holds a valid certificate): nothing was signed",
+            "codeId",
+            "reason");
 
     private static final Map<Integer, EventType> BY_ID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::id, Function.identity()));
@@ -625,7 +669,8 @@ public enum EventType {
             Map.entry(17, "commands and files"),
             Map.entry(18, "appliance access settings"),
             Map.entry(19, "audit and export"),
-            Map.entry(20, "call home"));
+            Map.entry(20, "call home"),
+            Map.entry(21, "enrolment and appliance certificates"));
 
     private final int id;
     private final String eventName;

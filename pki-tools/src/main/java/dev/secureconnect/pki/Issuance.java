@@ -94,13 +94,29 @@ final class Issuance {
             String action,
             Path out,
             char @Nullable [] p12Password) {
-        X509Certificate certificate = authority.issue(identity, publicKey, Duration.ofDays(days));
+        return issueBy(authority, identity, publicKey, privateKey, days, action, out, p12Password);
+    }
+
+    /**
+     * As {@link #issue}, but signed by {@code issuer} (the root, for the enrolment CA); the log entry is still
+     * signed by the issuing CA, whose key {@code sc-pki audit verify} checks the log with.
+     */
+    X509Certificate issueBy(
+            CertificateAuthority issuer,
+            CertificateIdentity identity,
+            PublicKey publicKey,
+            @Nullable PrivateKey privateKey,
+            int days,
+            String action,
+            Path out,
+            char @Nullable [] p12Password) {
+        X509Certificate certificate = issuer.issue(identity, publicKey, Duration.ofDays(days));
         directory.recordIssued(authority, certificate, action, terminal.actor(), describe(identity, days));
 
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(CERT, ascii(Pem.certificates(List.of(certificate))));
-        files.put(CHAIN, ascii(Pem.certificates(List.of(authority.certificate()))));
-        files.put(CA, ascii(Pem.certificates(List.of(authority.root()))));
+        files.put(CHAIN, ascii(Pem.certificates(List.of(issuer.certificate()))));
+        files.put(CA, ascii(Pem.certificates(List.of(issuer.root()))));
         if (privateKey != null) {
             files.put(KEY, ascii(Pem.privateKey(privateKey)));
         }
@@ -109,7 +125,7 @@ final class Issuance {
                     P12,
                     new Pkcs12Bundle(
                                     java.util.Objects.requireNonNull(privateKey, "privateKey"),
-                                    List.of(certificate, authority.certificate(), authority.root()))
+                                    List.of(certificate, issuer.certificate(), issuer.root()))
                             .encode(p12Password));
         }
         List<String> written = new ArrayList<>();

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             IssueCommand.Server.class,
             IssueCommand.Appliance.class,
             IssueCommand.Engineer.class,
-            IssueCommand.ApiClient.class
+            IssueCommand.ApiClient.class,
+            IssueCommand.EnrolmentCa.class
         })
 final class IssueCommand implements Runnable {
 
@@ -265,6 +266,63 @@ final class IssueCommand implements Runnable {
         @Override
         int days() {
             return days;
+        }
+    }
+
+    @Command(
+            name = "enrolment-ca",
+            description = "Issues the enrolment CA a support server holds online to sign appliance certificates at"
+                    + " enrolment and renewal: signed by the root (its key must be in the CA directory), path"
+                    + " length 0, name-constrained to appliance subjects, EKU clientAuth only.")
+    static final class EnrolmentCa implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Mixin
+        LeafOptions options;
+
+        @Option(
+                names = "--days",
+                paramLabel = "N",
+                defaultValue = "1825",
+                description = "Validity in days (default ${DEFAULT-VALUE}; at most the root's remaining validity).")
+        int days;
+
+        EnrolmentCa(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            RsaKeySize size = RsaKeySize.of(options.keySize);
+            Days.requirePositive(days, "--days");
+            CaDirectory directory = options.ca.open(terminal);
+            try (CaDirectory.Lock lock = directory.lock()) {
+                char[] passphrase = options.ca.passphrase(terminal, false);
+                CertificateAuthority root;
+                CertificateAuthority issuing;
+                try {
+                    root = directory.unlockRoot(passphrase);
+                    issuing = directory.unlock(passphrase);
+                } finally {
+                    Arrays.fill(passphrase, '\0');
+                }
+                Issuance.prepareOutput(options.out, List.of(Issuance.CERT, Issuance.CHAIN, Issuance.CA, Issuance.KEY));
+                KeyPair keys = RsaKeyPairs.generate(size);
+                new Issuance(terminal, directory, issuing)
+                        .issueBy(
+                                root,
+                                root.enrolmentCaIdentity(),
+                                keys.getPublic(),
+                                keys.getPrivate(),
+                                days,
+                                "issue",
+                                options.out,
+                                null);
+                terminal.out()
+                        .println("  give it to the support server: sc-server enrolment-ca import --dir SRV --from "
+                                + options.out + " (then delete " + Issuance.KEY + " here)");
+            }
+            return 0;
         }
     }
 }

@@ -73,7 +73,7 @@ final class SignCsrCommand implements Callable<Integer> {
             case SERVER -> 397;
             case APPLIANCE -> 1095;
             case ENGINEER, API_CLIENT -> 365;
-            case ROOT_CA, ISSUING_CA ->
+            case ROOT_CA, ISSUING_CA, ENROLMENT_CA ->
                 throw new IllegalArgumentException("role: " + role + " (expected: a leaf role)");
         };
     }

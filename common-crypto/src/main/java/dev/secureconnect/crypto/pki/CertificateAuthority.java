@@ -25,9 +25,12 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
@@ -39,7 +42,8 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A certificate authority of the SecureConnect PKI: the root CA (kept offline) or the issuing CA below it.
+ * A certificate authority of the SecureConnect PKI: the root CA (kept offline), the issuing CA below it, or the
+ * enrolment CA below the root that a support server holds to sign appliance certificates (and nothing else).
  * It issues certificates with the profile of their {@link CertificateRole} and signs revocation lists.
  *
  * <p>Profiles: CAs get critical BasicConstraints (the issuing CA with path length 0) and critical KeyUsage
@@ -60,6 +64,7 @@ public final class CertificateAuthority {
     private final List<X509Certificate> issuers;
     private final CertificateSigner signer;
     private final Clock clock;
+    private final CertificateRole role;
 
     /**
      * @param certificate this CA's certificate
@@ -76,6 +81,7 @@ public final class CertificateAuthority {
             throw new CryptoException(
                     "certificate " + certificate.getSubjectX500Principal().getName() + " is not a CA certificate");
         }
+        this.role = CertificateIdentity.of(certificate).role();
         if (!certificate.getPublicKey().equals(signer.publicKey())) {
             throw new CryptoException("the CA key does not belong to the CA certificate "
                     + certificate.getSubjectX500Principal().getName());
@@ -107,6 +113,27 @@ public final class CertificateAuthority {
     }
 
     /**
+     * Creates the enrolment CA below this root, named {@code "<name> Enrolment CA"}: a CA that signs appliance
+     * certificates only (path length 0, a permitted name constraint {@code O=<organisation>, OU=Appliances},
+     * extended key usage clientAuth), for a support server to hold online. Its name is this root's organisation
+     * followed by {@code Enrolment CA}.
+     */
+    public X509Certificate createEnrolmentCa(PublicKey key, Duration validity) {
+        return issue(enrolmentCaIdentity(), key, validity);
+    }
+
+    /** The identity of the enrolment CA below this root: {@code "<organisation> Enrolment CA"}. */
+    public CertificateIdentity enrolmentCaIdentity() {
+        String name = organisation();
+        if (name == null) {
+            throw new CryptoException(
+                    "the root CA " + certificate.getSubjectX500Principal().getName()
+                            + " names no organisation (O=), which the enrolment CA's name constraint needs");
+        }
+        return CertificateIdentity.enrolmentCa(name + " Enrolment CA");
+    }
+
+    /**
      * Issues a certificate for {@code identity} over {@code subjectKey}, valid from now (less a few minutes of
      * clock skew) for {@code validity}, which may not reach past this CA's own expiry.
      */
@@ -118,6 +145,13 @@ public final class CertificateAuthority {
         }
         if (identity.role() == CertificateRole.ISSUING_CA && !issuers.isEmpty()) {
             throw new CryptoException("only the root CA issues the issuing CA");
+        }
+        if (identity.role() == CertificateRole.ENROLMENT_CA && !issuers.isEmpty()) {
+            throw new CryptoException("only the root CA issues the enrolment CA");
+        }
+        if (role == CertificateRole.ENROLMENT_CA && identity.role() != CertificateRole.APPLIANCE) {
+            throw new CryptoException("the enrolment CA signs appliance certificates only, not the certificate of "
+                    + identity.describe());
         }
         if (validity.isNegative() || validity.isZero()) {
             throw new CryptoException("validity must be positive, got " + validity.toDays() + " days");
@@ -211,7 +245,11 @@ public final class CertificateAuthority {
     }
 
     private @Nullable String organisation() {
-        RDN[] o = CertificateIdentity.holder(certificate).getSubject().getRDNs(BCStyle.O);
+        return organisationOf(CertificateIdentity.holder(certificate).getSubject());
+    }
+
+    private static @Nullable String organisationOf(X500Name name) {
+        RDN[] o = name.getRDNs(BCStyle.O);
         return o.length == 0 ? null : IETFUtils.valueToString(o[0].getFirst().getValue());
     }
 
@@ -242,6 +280,22 @@ public final class CertificateAuthority {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
                     builder.addExtension(
                             Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                }
+                case ENROLMENT_CA -> {
+                    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+                    builder.addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+                    // RFC 5280 URI constraints name hosts, so a URN cannot be constrained as a URI (the JDK cannot
+                    // even parse such a certificate and OpenSSL refuses every chain below it): the subject is
+                    // constrained instead, to the subtree every appliance subject lies in.
+                    GeneralSubtree appliances = new GeneralSubtree(
+                            new GeneralName(CertificateIdentity.applianceSubtree(organisationOf(subject))));
+                    builder.addExtension(
+                            Extension.nameConstraints,
+                            true,
+                            new NameConstraints(new GeneralSubtree[] {appliances}, null));
                 }
                 case SERVER, APPLIANCE, ENGINEER, API_CLIENT -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>API client: {@code id} is the client's name (e.g. a SIEM connector, {@code splunk-prod}); SAN URI
  *       {@code urn:secureconnect:api-client:<name>}, CN = name</li>
  *   <li>server: {@code id} is the first DNS name (or IP address); SAN DNS names and IP addresses</li>
- *   <li>root and issuing CA: {@code id} is the CA's common name</li>
+ *   <li>root, issuing and enrolment CA: {@code id} is the CA's common name; the enrolment CA is the one that
+ *       carries name constraints</li>
  * </ul>
  *
  * @param name the person's full name (engineers), else the same as {@code id}
@@ -45,6 +46,9 @@ public record CertificateIdentity(
 
     static final String OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     static final String OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+    /** The organisational unit of every appliance subject. */
+    static final String APPLIANCES_UNIT = "Appliances";
 
     public CertificateIdentity {
         requireNonNull(role, "role");
@@ -63,6 +67,11 @@ public record CertificateIdentity(
     public static CertificateIdentity issuingCa(@Nullable String commonName) {
         String cn = IdentityNames.requireDisplayName(commonName, "CA name");
         return new CertificateIdentity(CertificateRole.ISSUING_CA, cn, cn, "", List.of(), List.of());
+    }
+
+    public static CertificateIdentity enrolmentCa(@Nullable String commonName) {
+        String cn = IdentityNames.requireDisplayName(commonName, "CA name");
+        return new CertificateIdentity(CertificateRole.ENROLMENT_CA, cn, cn, "", List.of(), List.of());
     }
 
     public static CertificateIdentity server(List<String> dnsNames, List<String> ipAddresses) {
@@ -102,7 +111,12 @@ public record CertificateIdentity(
         String cn = commonName(holder.getSubject());
         if (certificate.getBasicConstraints() >= 0) {
             boolean selfIssued = holder.getSubject().equals(holder.getIssuer());
-            return selfIssued ? rootCa(cn) : issuingCa(cn);
+            if (selfIssued) {
+                return rootCa(cn);
+            }
+            return certificate.getExtensionValue(Extension.nameConstraints.getId()) == null
+                    ? issuingCa(cn)
+                    : enrolmentCa(cn);
         }
         SubjectAltNames san = SubjectAltNames.from(
                 GeneralNames.fromExtensions(holder.getExtensions(), Extension.subjectAlternativeName));
@@ -181,7 +195,7 @@ public record CertificateIdentity(
             name.addRDN(BCStyle.O, organisation);
         }
         switch (role) {
-            case APPLIANCE -> name.addRDN(BCStyle.OU, "Appliances");
+            case APPLIANCE -> name.addRDN(BCStyle.OU, APPLIANCES_UNIT);
             case ENGINEER -> name.addRDN(BCStyle.OU, "Support Engineers");
             case SERVER -> name.addRDN(BCStyle.OU, "Support Servers");
             case API_CLIENT -> name.addRDN(BCStyle.OU, "API Clients");
@@ -190,6 +204,19 @@ public record CertificateIdentity(
             }
         }
         name.addRDN(BCStyle.CN, role == CertificateRole.ENGINEER ? this.name : id);
+        return name.build();
+    }
+
+    /**
+     * The subtree every appliance subject of {@code organisation} lies in ({@code O=organisation, OU=Appliances}):
+     * the enrolment CA's permitted name constraint.
+     */
+    static X500Name applianceSubtree(@Nullable String organisation) {
+        X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
+        if (organisation != null && !organisation.isBlank()) {
+            name.addRDN(BCStyle.O, organisation);
+        }
+        name.addRDN(BCStyle.OU, APPLIANCES_UNIT);
         return name.build();
     }
 

@@ -8,6 +8,11 @@ import java.util.stream.Collectors;
 public enum CertificateRole {
     ROOT_CA("root-ca"),
     ISSUING_CA("issuing-ca"),
+    /**
+     * The online sub-CA a support server holds to sign appliance certificates at enrolment and renewal: under the
+     * root, path length 0, name-constrained to appliance subjects, clientAuth only.
+     */
+    ENROLMENT_CA("enrolment-ca"),
     SERVER("server"),
     APPLIANCE("appliance"),
     ENGINEER("engineer"),
@@ -29,7 +34,7 @@ public enum CertificateRole {
     }
 
     public boolean isAuthority() {
-        return this == ROOT_CA || this == ISSUING_CA;
+        return this == ROOT_CA || this == ISSUING_CA || this == ENROLMENT_CA;
     }
 
     /** Whether certificates of this role are named by a SAN URI {@code urn:secureconnect:<label>:<id>}. */

@@ -61,6 +61,7 @@ class CertificateAuthorityTest {
     private static TestPki.Issued appliance;
     private static TestPki.Issued engineer;
     private static TestPki.Issued apiClient;
+    private static X509Certificate enrolmentCa;
 
     /** One profile under test: the certificate, the certificate that signed it and the identity it names. */
     record Profile(
@@ -72,6 +73,8 @@ class CertificateAuthorityTest {
         server = pki.issue(CertificateIdentity.server(
                 List.of("support.example.com", "localhost"), List.of("127.0.0.1", "10.1.2.3")));
         appliance = pki.appliance("SN-1234");
+        enrolmentCa =
+                pki.rootCa().createEnrolmentCa(TestPki.keyPair("enrolment-ca").getPublic(), Duration.ofDays(30));
         engineer = pki.issue(CertificateIdentity.engineer("alice", "Alice Example", "alice@example.com"));
         apiClient = pki.apiClient("splunk-prod");
     }
@@ -90,6 +93,11 @@ class CertificateAuthorityTest {
                         issuing,
                         root,
                         CertificateIdentity.issuingCa(TestPki.ORGANISATION + " Issuing CA"))),
+                profile(new Profile(
+                        CertificateRole.ENROLMENT_CA,
+                        enrolmentCa,
+                        root,
+                        CertificateIdentity.enrolmentCa(TestPki.ORGANISATION + " Enrolment CA"))),
                 profile(new Profile(
                         CertificateRole.SERVER,
                         server.certificate(),
@@ -126,7 +134,7 @@ class CertificateAuthorityTest {
         int expected =
                 switch (p.role()) {
                     case ROOT_CA -> Integer.MAX_VALUE; // CA, no path length limit
-                    case ISSUING_CA -> 0; // CA, may only issue leaves
+                    case ISSUING_CA, ENROLMENT_CA -> 0; // CA, may only issue leaves
                     default -> -1; // not a CA
                 };
         assertThat(p.certificate().getBasicConstraints()).isEqualTo(expected);
@@ -156,7 +164,8 @@ class CertificateAuthorityTest {
         switch (p.role()) {
             case ROOT_CA, ISSUING_CA -> assertThat(usages).isNull();
             case SERVER -> assertThat(usages).containsExactly(SERVER_AUTH);
-            case APPLIANCE, ENGINEER, API_CLIENT -> assertThat(usages).containsExactly(CLIENT_AUTH);
+            case APPLIANCE, ENGINEER, API_CLIENT, ENROLMENT_CA ->
+                assertThat(usages).containsExactly(CLIENT_AUTH);
         }
     }
 
@@ -210,6 +219,7 @@ class CertificateAuthorityTest {
                 switch (p.role()) {
                     case ROOT_CA -> "SecureConnect Test Root CA";
                     case ISSUING_CA -> "SecureConnect Test Issuing CA";
+                    case ENROLMENT_CA -> "SecureConnect Test Enrolment CA";
                     case SERVER -> "support.example.com";
                     case APPLIANCE -> "SN-1234";
                     case ENGINEER -> "Alice Example";
@@ -217,7 +227,7 @@ class CertificateAuthorityTest {
                 };
         List<String> ou =
                 switch (p.role()) {
-                    case ROOT_CA, ISSUING_CA -> List.of();
+                    case ROOT_CA, ISSUING_CA, ENROLMENT_CA -> List.of();
                     case SERVER -> List.of("Support Servers");
                     case APPLIANCE -> List.of("Appliances");
                     case ENGINEER -> List.of("Support Engineers");

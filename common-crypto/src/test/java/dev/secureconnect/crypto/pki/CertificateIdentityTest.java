@@ -338,6 +338,7 @@ class CertificateIdentityTest {
     @CsvSource({
         "root-ca, ROOT_CA",
         "issuing-ca, ISSUING_CA",
+        "enrolment-ca, ENROLMENT_CA",
         "server, SERVER",
         "' Appliance ', APPLIANCE",
         "ENGINEER, ENGINEER",
@@ -355,7 +356,7 @@ class CertificateIdentityTest {
         assertThatThrownBy(() -> CertificateRole.fromLabel("admin"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "unknown role 'admin' (expected one of: root-ca, issuing-ca, server, appliance, engineer, api-client)");
+                        "unknown role 'admin' (expected one of: root-ca, issuing-ca, enrolment-ca, server, appliance, engineer, api-client)");
     }
 
     @Test
@@ -367,7 +368,7 @@ class CertificateIdentityTest {
     @Test
     void onlyCaRolesAreAuthorities() {
         assertThat(Stream.of(CertificateRole.values()).filter(CertificateRole::isAuthority))
-                .containsExactly(CertificateRole.ROOT_CA, CertificateRole.ISSUING_CA);
+                .containsExactly(CertificateRole.ROOT_CA, CertificateRole.ISSUING_CA, CertificateRole.ENROLMENT_CA);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

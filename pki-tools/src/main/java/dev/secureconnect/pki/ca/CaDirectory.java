@@ -193,6 +193,28 @@ public final class CaDirectory {
                 issuing, List.of(rootCertificate()), new SoftwareKeySigner(key, issuing.getPublicKey()), clock);
     }
 
+    /**
+     * Decrypts the root CA key (only {@code init} and {@code issue enrolment-ca} need it); a wrong passphrase fails
+     * here, before anything is written.
+     */
+    public CertificateAuthority unlockRoot(char[] passphrase) {
+        X509Certificate root = rootCertificate();
+        if (!Files.isRegularFile(dir.resolve(ROOT_KEY))) {
+            throw new PkiException(dir + " holds no root CA key (" + ROOT_KEY + " is missing): bring the root key"
+                    + " back into the CA directory for this command");
+        }
+        PrivateKey key;
+        try {
+            key = Pem.readPrivateKey(dir.resolve(ROOT_KEY), passphrase);
+        } catch (CryptoException e) {
+            if (String.valueOf(e.getMessage()).startsWith("wrong passphrase")) {
+                throw new PkiException("wrong CA passphrase for " + dir + " (the root CA key cannot be decrypted)", e);
+            }
+            throw e;
+        }
+        return new CertificateAuthority(root, List.of(), new SoftwareKeySigner(key, root.getPublicKey()), clock);
+    }
+
     public CertificateIndex index() {
         try {
             return JSON.readValue(dir.resolve(INDEX).toFile(), CertificateIndex.class);

@@ -7,7 +7,9 @@ public enum SourceFailure {
     /** An access token refused (bad signature, expired, revoked, for another appliance). */
     TOKEN("token"),
     /** A wrong TOTP code at login. */
-    TOTP("totp");
+    TOTP("totp"),
+    /** A refused enrolment: a wrong, used, expired or revoked one-time code, or a bad certificate request. */
+    ENROLMENT("enrolment");
 
     private final String label;
 

@@ -15,19 +15,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
         name = "appliances",
         description = "Lists the appliances that have connected: online or offline, tickets, since,"
-                + " address, services, and the latest signed checkpoint of each one's own audit log.")
+                + " address, services, and the latest signed checkpoint of each one's own audit log.",
+        subcommands = {InviteCommand.class})
 final class AppliancesCommand implements Callable<Integer> {
 
-    @Mixin
-    ServerDir server;
+    // not a required mixin: 'appliances invite' takes its own --dir, and picocli would ask the parent for one too
+    @Option(names = "--dir", paramLabel = "DIR", description = "The server directory (holds server.yaml).")
+    java.nio.file.@Nullable Path dir;
+
+    ServerDir server = new ServerDir();
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -52,6 +56,10 @@ final class AppliancesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
+        if (dir == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dir=DIR'");
+        }
+        server = ServerDir.of(dir);
         if (checkpoint != null) {
             return writeCheckpoint();
         }

@@ -7,6 +7,7 @@ import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.audit.AuditKey;
+import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.storage.Database;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,6 +83,13 @@ final class InitCommand implements Callable<Integer> {
                     + " port 0 picks a free port).")
     String engineerListen;
 
+    @Option(
+            names = "--enrolment-ca",
+            paramLabel = "DIR",
+            description = "Also take the enrolment CA that 'sc-pki issue enrolment-ca --out DIR' wrote (or later:"
+                    + " 'sc-server enrolment-ca import').")
+    Path enrolmentCa;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -138,6 +147,14 @@ final class InitCommand implements Callable<Integer> {
             AuditKey.loadOrCreate(staging);
             try (Database database = Database.open(ServerDaemon.databaseSettings(staging, config.database()))) {
                 // opening runs the migrations: the directory is ready to run
+                if (enrolmentCa != null) {
+                    EnrolmentCaCommand.importAudited(
+                            staging,
+                            enrolmentCa,
+                            false,
+                            new ServerAuditLog(database, Clock.systemUTC()),
+                            spec.commandLine().getOut());
+                }
             }
             moveInto(staging, dir);
         } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.secureconnect.cli.ManifestVersion;
 import dev.secureconnect.cli.ToolCommandLine;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.server.config.ConfigException;
+import dev.secureconnect.server.enrolment.EnrolmentException;
 import dev.secureconnect.server.storage.StorageException;
 import dev.secureconnect.server.tickets.TicketException;
 import dev.secureconnect.server.tokens.TokenException;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Command;
             ReportsCommand.class,
             ContactsCommand.class,
             BlocksCommand.class,
-            CallHomeCommand.class
+            CallHomeCommand.class,
+            EnrolmentCaCommand.class
         })
 public final class ScServer implements Runnable {
 
@@ -54,7 +56,8 @@ public final class ScServer implements Runnable {
             TicketException.class,
             TokenException.class,
             IllegalArgumentException.class,
-            CliException.class);
+            CliException.class,
+            EnrolmentException.class);
 
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("run")) {

@@ -23,7 +23,8 @@ class DatabaseTest {
         Database database = test.database();
 
         assertThat(database.dialect()).isEqualTo(test.dialect());
-        assertThat(appliedMigrations(database)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+        assertThat(appliedMigrations(database))
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
         assertThat(count(database, "audit_log")).isZero();
         assertThat(count(database, "tickets")).isZero();
         assertThat(count(database, "appliance_links")).isZero();
@@ -33,6 +34,7 @@ class DatabaseTest {
         assertThat(count(database, "access_tokens")).isZero();
         assertThat(count(database, "appliance_checkpoints")).isZero();
         assertThat(count(database, "source_blocks")).isZero();
+        assertThat(count(database, "enrolment_invites")).isZero();
         String head = database.withConnection(connection -> {
             try (Statement statement = connection.createStatement();
                     ResultSet rs = statement.executeQuery("SELECT id, seq, hash FROM audit_head")) {
@@ -55,7 +57,8 @@ class DatabaseTest {
         });
 
         try (Database again = Database.open(test.settings())) {
-            assertThat(appliedMigrations(again)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+            assertThat(appliedMigrations(again))
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
             assertThat(count(again, "tickets")).isEqualTo(1);
         }
     }
