@@ -37,7 +37,7 @@ public final class StreamSink extends ChannelInboundHandlerAdapter {
     private final Target target;
     private final Promise<Http2Headers> ended;
 
-    private StreamSink(Target target, Promise<Http2Headers> ended) {
+    StreamSink(Target target, Promise<Http2Headers> ended) { // package-private: EmbeddedChannel tests
         this.target = target;
         this.ended = ended;
     }
