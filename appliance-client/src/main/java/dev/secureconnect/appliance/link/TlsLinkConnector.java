@@ -181,7 +181,7 @@ final class TlsLinkConnector implements LinkConnector {
     }
 
     /** After the link is up: whatever fails closes the link, with the reason kept. */
-    private static final class LinkErrors extends ChannelInboundHandlerAdapter {
+    static final class LinkErrors extends ChannelInboundHandlerAdapter { // package-private: its EmbeddedChannel test
         private final Events events;
 
         LinkErrors(Events events) {
