@@ -95,7 +95,7 @@ final class EngineerStreams {
     }
 
     /** Answers the stream 429 with the reason, and ends it. */
-    private static final class Refusal extends ChannelInboundHandlerAdapter {
+    static final class Refusal extends ChannelInboundHandlerAdapter { // package-private: its EmbeddedChannel test
         private final String reason;
 
         Refusal(String reason) {
