@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -376,10 +377,12 @@ final class Sessions {
 
     /**
      * Audits an event that follows what happened (a session closed, a command run, a refusal): handed to the audit
-     * log's writer, retried until it is durable, never dropped; the loop does not wait for it.
+     * log's writer, retried until it is durable, never dropped; the loop does not wait for it. The returned future
+     * completes (never exceptionally) once the record is durable or has failed for good, for an answer that must
+     * only be sent once its record is there.
      */
-    void audit(ApplianceAuditEvent event) {
-        audit.submitRetried(event).whenComplete((written, failure) -> {
+    CompletableFuture<Void> audit(ApplianceAuditEvent event) {
+        return audit.submitRetried(event).handle((written, failure) -> {
             if (failure != null) {
                 log.error(
                         "appliance {}: cannot write the audit event {}: {}",
@@ -387,6 +390,7 @@ final class Sessions {
                         event.type().eventName(),
                         unwrap(failure).getMessage());
             }
+            return null;
         });
     }
 

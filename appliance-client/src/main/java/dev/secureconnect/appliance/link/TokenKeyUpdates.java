@@ -52,28 +52,15 @@ final class TokenKeyUpdates {
                         refused(stream, Sessions.unwrap(failure));
                         return;
                     }
-                    if (update.installed()) {
-                        log.info(
-                                "appliance: token key set generation {} installed {}",
-                                update.set().generation(),
-                                update.set().keyIds());
-                        sessions.audit(ApplianceAuditEvent.of(EventType.TOKEN_KEY_INSTALLED, Sessions.SERVER_ACTOR)
-                                .target("token-key")
-                                .reason("token key set generation "
-                                        + update.set().generation() + " installed, signed by "
-                                        + String.join(", ", update.signedBy()))
-                                .detail("generation", update.set().generation())
-                                .detail("keyIds", update.set().keyIds())
-                                .detail("signedBy", update.signedBy())
-                                .build());
-                    }
-                    StreamRequestHandler.respondWith(
-                            stream,
-                            LinkJson.encode(new TokenKeysAnswer(
-                                    update.set().generation(),
-                                    update.installed(),
-                                    update.set().keyIds())),
-                            true);
+                    CompletableFuture<Void> recorded = update.installed()
+                            ? sessions.audit(installed(update))
+                            : CompletableFuture.completedFuture(null);
+                    byte[] answer = LinkJson.encode(new TokenKeysAnswer(
+                            update.set().generation(),
+                            update.installed(),
+                            update.set().keyIds()));
+                    recorded.whenComplete((done, ignored) ->
+                            loop.execute(() -> StreamRequestHandler.respondWith(stream, answer, true)));
                 }));
     }
 
@@ -86,9 +73,26 @@ final class TokenKeyUpdates {
         }
         log.warn("appliance: token key set from the server refused: {}", reason);
         sessions.audit(ApplianceAuditEvent.of(EventType.TOKEN_KEY_REFUSED, Sessions.SERVER_ACTOR)
+                        .target("token-key")
+                        .refused(reason)
+                        .build())
+                .whenComplete((done, ignored) ->
+                        stream.eventLoop().execute(() -> StreamRequestHandler.respond(stream, 403, reason)));
+    }
+
+    private ApplianceAuditEvent installed(TokenKeys.Update update) {
+        log.info(
+                "appliance: token key set generation {} installed {}",
+                update.set().generation(),
+                update.set().keyIds());
+        return ApplianceAuditEvent.of(EventType.TOKEN_KEY_INSTALLED, Sessions.SERVER_ACTOR)
                 .target("token-key")
-                .refused(reason)
-                .build());
-        StreamRequestHandler.respond(stream, 403, reason);
+                .reason("token key set generation "
+                        + update.set().generation() + " installed, signed by "
+                        + String.join(", ", update.signedBy()))
+                .detail("generation", update.set().generation())
+                .detail("keyIds", update.set().keyIds())
+                .detail("signedBy", update.signedBy())
+                .build();
     }
 }
