@@ -274,7 +274,7 @@ public final class ServerDaemon implements AutoCloseable {
         if (database.user() != null) {
             settings = settings.withCredentials(database.user(), database.password());
         }
-        return settings.withMaximumPoolSize(database.maximumPoolSize());
+        return settings.withMaximumPoolSize(database.maximumPoolSize()).withLockTimeout(database.lockTimeout());
     }
 
     public InetSocketAddress applianceAddress() {

@@ -77,9 +77,6 @@ public final class ServerAuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(ServerAuditLog.class);
     private static final int VERIFY_PAGE_SIZE = 1_000;
 
-    /** How long a transaction waits on PostgreSQL for the head another holds (SQLite's busy timeout is the same). */
-    static final int HEAD_LOCK_TIMEOUT_SECONDS = 15;
-
     /** The most queued appends one transaction takes. */
     static final int MAX_BATCH = 256;
 
@@ -394,7 +391,8 @@ public final class ServerAuditLog {
                 try (Statement lock = connection.createStatement()) {
                     if (database.dialect() == Dialect.POSTGRESQL) {
                         // as SQLite's busy timeout: a head locked elsewhere for longer makes the log unavailable
-                        lock.execute("SET LOCAL lock_timeout = '" + HEAD_LOCK_TIMEOUT_SECONDS + "s'");
+                        lock.execute("SET LOCAL lock_timeout = '"
+                                + database.lockTimeout().toMillis() + "ms'");
                     }
                     if (lock.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
                         throw new StorageException("database " + database.url() + ": the audit head row is missing;"

@@ -147,6 +147,23 @@ public record ServerConfig(
                 callHome);
     }
 
+    /** This configuration with {@code newDatabase} instead of its own. */
+    public ServerConfig withDatabase(Database newDatabase) {
+        return new ServerConfig(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                newDatabase,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome);
+    }
+
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
     public ServerConfig withoutSinks() {
         return withSinks(List.of());
@@ -576,26 +593,33 @@ public record ServerConfig(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Database(
-            String url, @Nullable String user, @Nullable String password, Integer maximumPoolSize) {
-        static final Database DEFAULT = new Database(null, null, null, null);
+            String url,
+            @Nullable String user,
+            @Nullable String password,
+            Integer maximumPoolSize,
+            Duration lockTimeout) {
+        static final Database DEFAULT = new Database(null, null, null, null, null);
 
         public Database(
                 @Nullable String url,
                 @Nullable String user,
                 @Nullable String password,
-                @Nullable Integer maximumPoolSize) {
+                @Nullable Integer maximumPoolSize,
+                @Nullable Duration lockTimeout) {
             url = url == null ? "" : url.trim();
             maximumPoolSize = maximumPoolSize == null ? 8 : maximumPoolSize;
+            lockTimeout = lockTimeout == null ? Duration.ofSeconds(15) : lockTimeout;
             this.url = url;
             this.user = user;
             this.password = password;
             this.maximumPoolSize = maximumPoolSize;
+            this.lockTimeout = lockTimeout;
         }
 
         @Override
         public String toString() {
             return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "(hidden)")
-                    + ", maximumPoolSize=" + maximumPoolSize + "]";
+                    + ", maximumPoolSize=" + maximumPoolSize + ", lockTimeout=" + lockTimeout + "]";
         }
     }
 

@@ -30,8 +30,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>{@link #open} runs the Flyway migrations in {@code db/migration/common} and the product's own folder
  * ({@code db/migration/sqlite} or {@code db/migration/postgresql}). SQLite connections use WAL,
  * {@code synchronous=FULL} (a committed transaction is on disk), foreign keys, and a busy timeout of
- * {@value #SQLITE_BUSY_TIMEOUT_SECONDS} seconds, because the daemon and the {@code sc-server} admin commands use the
- * same file at the same time.
+ * {@link DatabaseSettings#lockTimeout} (15 s unless configured), because the daemon and the {@code sc-server} admin
+ * commands use the same file at the same time.
  *
  * <p>Write transactions on SQLite should start with a write statement (an {@code UPDATE} or {@code INSERT}): the
  * first write takes the database's write lock and waits for it up to the busy timeout, whereas a transaction that
@@ -40,8 +40,6 @@ import org.sqlite.SQLiteDataSource;
  * <p>Thread-safe; one instance per process, closed at shutdown.
  */
 public final class Database implements AutoCloseable {
-
-    static final int SQLITE_BUSY_TIMEOUT_SECONDS = 15;
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String POOL_NAME = "secureconnect-db";
@@ -58,12 +56,15 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final String redactedUrl;
     private final CommitCheck commitCheck;
+    private final Duration lockTimeout;
 
-    private Database(HikariDataSource pool, Dialect dialect, String redactedUrl, CommitCheck commitCheck) {
+    private Database(
+            HikariDataSource pool, Dialect dialect, String redactedUrl, CommitCheck commitCheck, Duration lockTimeout) {
         this.pool = pool;
         this.dialect = dialect;
         this.redactedUrl = redactedUrl;
         this.commitCheck = commitCheck;
+        this.lockTimeout = lockTimeout;
     }
 
     /**
@@ -72,7 +73,7 @@ public final class Database implements AutoCloseable {
      * either closes it.
      */
     public Database withCommitCheck(CommitCheck check) {
-        return new Database(pool, dialect, redactedUrl, requireNonNull(check, "check"));
+        return new Database(pool, dialect, redactedUrl, requireNonNull(check, "check"), lockTimeout);
     }
 
     /**
@@ -94,7 +95,7 @@ public final class Database implements AutoCloseable {
             config.setInitializationFailTimeout(1);
             if (dialect == Dialect.SQLITE) {
                 prepareSqliteFile(settings.url(), redactedUrl);
-                config.setDataSource(sqliteDataSource(settings.url()));
+                config.setDataSource(sqliteDataSource(settings.url(), settings.lockTimeout()));
             } else {
                 config.setDriverClassName("org.postgresql.Driver");
                 config.setJdbcUrl(settings.url());
@@ -112,7 +113,7 @@ public final class Database implements AutoCloseable {
                     redactedUrl,
                     result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
                     result.migrationsExecuted);
-            return new Database(pool, dialect, redactedUrl, () -> {});
+            return new Database(pool, dialect, redactedUrl, () -> {}, settings.lockTimeout());
         } catch (StorageException e) {
             closeQuietly(pool);
             throw e;
@@ -120,6 +121,11 @@ public final class Database implements AutoCloseable {
             closeQuietly(pool);
             throw new StorageException("cannot open database " + redactedUrl + ": " + describe(e), e);
         }
+    }
+
+    /** How long a write waits for a lock another connection or process holds before it fails. */
+    public Duration lockTimeout() {
+        return lockTimeout;
     }
 
     /** The database product behind the pool. */
@@ -197,13 +203,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static SQLiteDataSource sqliteDataSource(String url) {
+    private static SQLiteDataSource sqliteDataSource(String url, Duration busyTimeout) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
-        config.setBusyTimeout(
-                (int) Duration.ofSeconds(SQLITE_BUSY_TIMEOUT_SECONDS).toMillis());
+        config.setBusyTimeout((int) busyTimeout.toMillis());
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         return dataSource;

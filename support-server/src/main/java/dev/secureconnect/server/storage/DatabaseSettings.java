@@ -3,6 +3,7 @@ package dev.secureconnect.server.storage;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -16,15 +17,24 @@ import org.jspecify.annotations.Nullable;
  * @param user the database user, or {@code null} (SQLite, or a user given in the URL)
  * @param password the database password, or {@code null}; never printed
  * @param maximumPoolSize the most connections the pool opens, at least 1
+ * @param lockTimeout how long a write waits for a lock another connection or process holds (SQLite's busy timeout,
+ *     PostgreSQL's {@code lock_timeout} on the audit head) before it fails
  */
 public record DatabaseSettings(
-        String url, @Nullable String user, @Nullable String password, int maximumPoolSize) {
+        String url, @Nullable String user, @Nullable String password, int maximumPoolSize, Duration lockTimeout) {
 
     /** The SQLite file name inside the server directory. */
     public static final String SQLITE_FILE_NAME = "server.db";
 
     /** Connections per process unless configured: enough for the daemon, few enough for PostgreSQL's limits. */
     public static final int DEFAULT_MAXIMUM_POOL_SIZE = 8;
+
+    /**
+     * How long a write waits for a lock unless configured: long enough for an admin command beside the daemon, short
+     * enough that a database held by something else makes the audit log unavailable (and refuses what it must record)
+     * rather than hanging.
+     */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(15);
 
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;]*");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/:@]*:)[^/@]*@");
@@ -37,11 +47,15 @@ public record DatabaseSettings(
         if (maximumPoolSize < 1) {
             throw new IllegalArgumentException("maximumPoolSize: " + maximumPoolSize + " (expected: > 0)");
         }
+        requireNonNull(lockTimeout, "lockTimeout");
+        if (lockTimeout.toMillis() < 1 || lockTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("lockTimeout: " + lockTimeout + " (expected: 1 ms to 10 minutes)");
+        }
     }
 
     /** A URL with no separate user or password and the default pool size. */
     public static DatabaseSettings of(String url) {
-        return new DatabaseSettings(url, null, null, DEFAULT_MAXIMUM_POOL_SIZE);
+        return new DatabaseSettings(url, null, null, DEFAULT_MAXIMUM_POOL_SIZE, DEFAULT_LOCK_TIMEOUT);
     }
 
     /** The default of a fresh install: the SQLite file {@code serverDir/server.db}. */
@@ -52,12 +66,17 @@ public record DatabaseSettings(
 
     /** These settings with another user and password. */
     public DatabaseSettings withCredentials(@Nullable String newUser, @Nullable String newPassword) {
-        return new DatabaseSettings(url, newUser, newPassword, maximumPoolSize);
+        return new DatabaseSettings(url, newUser, newPassword, maximumPoolSize, lockTimeout);
     }
 
     /** These settings with another pool size. */
     public DatabaseSettings withMaximumPoolSize(int size) {
-        return new DatabaseSettings(url, user, password, size);
+        return new DatabaseSettings(url, user, password, size, lockTimeout);
+    }
+
+    /** These settings with another lock time-out. */
+    public DatabaseSettings withLockTimeout(Duration timeout) {
+        return new DatabaseSettings(url, user, password, maximumPoolSize, timeout);
     }
 
     /** The URL with any password in it replaced by {@code ***}: what logs and error messages show. */
@@ -68,7 +87,8 @@ public record DatabaseSettings(
     @Override
     public String toString() {
         return "DatabaseSettings[url=" + redactedUrl() + ", user=" + user + ", password="
-                + (password == null ? null : "***") + ", maximumPoolSize=" + maximumPoolSize + "]";
+                + (password == null ? null : "***") + ", maximumPoolSize=" + maximumPoolSize + ", lockTimeout="
+                + lockTimeout + "]";
     }
 
     static String redact(String url) {

@@ -39,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditFailClosedTest {
 
+    /** How long a write waits for the lock a test holds on purpose (the daemon's default is 15 s). */
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
+
     private final MutableClock clock = MutableClock.atNewYear2026();
 
     @TempDir
@@ -224,7 +227,7 @@ class AuditFailClosedTest {
     @StorageTest
     void aDatabaseLockedByAnotherConnectionHoldsTheRecordUntilTheLockIsReleased(TestDatabase test) throws Exception {
         AuditSpill spill = spill(100);
-        ServerAuditLog log = new ServerAuditLog(test.database(), clock, spill);
+        ServerAuditLog log = new ServerAuditLog(test.open(LOCK_TIMEOUT), clock, spill);
         log.append(event(EventType.STREAM_OPENED, "s-1"));
         try (Connection locker = connect(test)) {
             lock(test, locker);
@@ -250,7 +253,7 @@ class AuditFailClosedTest {
     void linkRecordsThatFollowAreHeldWhileTheDatabaseIsLockedAndOnesThatPrecedeFail(TestDatabase test)
             throws Exception {
         AuditSpill spill = spill(100);
-        ServerAuditLog log = new ServerAuditLog(test.database(), clock, spill);
+        ServerAuditLog log = new ServerAuditLog(test.open(LOCK_TIMEOUT), clock, spill);
         BatchedRecords records = new BatchedRecords(log, Runnable::run); // each change its own batch, at once
         AtomicReference<RuntimeException> linkRefused = new AtomicReference<>();
         try (Connection locker = connect(test)) {

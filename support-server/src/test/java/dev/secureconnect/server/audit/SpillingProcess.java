@@ -5,6 +5,7 @@ import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -19,7 +20,8 @@ public final class SpillingProcess {
     private SpillingProcess() {}
 
     public static void main(String[] args) throws Exception {
-        DatabaseSettings settings = DatabaseSettings.of(args[0]).withMaximumPoolSize(2);
+        DatabaseSettings settings =
+                DatabaseSettings.of(args[0]).withMaximumPoolSize(2).withLockTimeout(Duration.ofSeconds(2));
         if (!args[1].isEmpty()) {
             settings = settings.withCredentials(args[1], args[2]);
         }

@@ -8,6 +8,7 @@ import dev.secureconnect.server.audit.AuditSpill;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.cli.ScServer;
+import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.LinkProtocol;
@@ -49,7 +50,11 @@ class AuditFailClosedStreamsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new RunningServer(temp);
+        // a write waits 2 s for the lock this test holds, not the default 15 s
+        server = new RunningServer(
+                temp,
+                config ->
+                        config.withDatabase(new ServerConfig.Database(null, null, null, null, Duration.ofSeconds(2))));
         ticket = server.openTicket();
         appliance = server.connectAppliance(ticket);
         alice = new EngineerHttp(server.alice, server.daemon.engineerAddress());
@@ -98,7 +103,7 @@ class AuditFailClosedStreamsTest {
                     token));
             assertThat(exec.status()).isEqualTo("503");
             assertThat(exec.reason()).isEqualTo("audit log unavailable");
-            // each waits for the database's busy timeout (15 s) in turn
+            // each waits for the database's lock time-out (2 s here) in turn
             Answer refusedLogin = alice.post("login", null, "{\"totp\":\"" + code + "\"}");
             assertThat(refusedLogin.status()).as(refusedLogin.toString()).isEqualTo(503);
             assertThat(refusedLogin.text("error")).startsWith("audit log unavailable");

@@ -138,7 +138,7 @@ class DatabaseTest {
                             "journal_mode=wal",
                             "synchronous=2",
                             "foreign_keys=1",
-                            "busy_timeout=" + Database.SQLITE_BUSY_TIMEOUT_SECONDS * 1000);
+                            "busy_timeout=" + DatabaseSettings.DEFAULT_LOCK_TIMEOUT.toMillis());
         }
     }
 

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -73,7 +74,19 @@ public final class TestDatabase implements ExtensionContext.Store.CloseableResou
 
     /** Another pool on the same database, as a second process would open it. */
     public synchronized Database open() {
-        Database opening = Database.open(settings);
+        return open(settings);
+    }
+
+    /**
+     * Another pool on the same database whose writes wait at most {@code lockTimeout} for a lock held elsewhere: for
+     * tests that hold a lock on purpose and need not wait the default 15 s each time.
+     */
+    public synchronized Database open(Duration lockTimeout) {
+        return open(settings.withLockTimeout(lockTimeout));
+    }
+
+    private Database open(DatabaseSettings with) {
+        Database opening = Database.open(with);
         opened.add(opening);
         return opening;
     }
