@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.crypto.files.SpillFile;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.events.EventType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class AuditSpill {
     public static final String FILE = "run/audit-spill.jsonl";
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditSpill.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     /** One held record: the event and when it was spilled (its record's time is the time it is appended). */
     public record Spilled(ServerAuditEvent event, Instant spilledAt) {
