@@ -8,59 +8,29 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.secureconnect.cli.DurationText;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in a config file: {@code 500ms}, {@code 20s}, {@code 5m}, {@code 1h}, or ISO-8601
- * ({@code PT20S}).
+ * Durations as people write them in the appliance's config file ({@link DurationText}'s forms: {@code 500ms},
+ * {@code 20s}, {@code 5m}, {@code 1h}, {@code 7d}, or ISO-8601), and Jackson's (de)serialisers for them.
  */
 public final class Durations {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
-
     private Durations() {}
 
-    /** @throws IllegalArgumentException with a message naming the expected form */
+    /**
+     * @throws IllegalArgumentException with a message naming the expected form
+     * @see DurationText#parse
+     */
     public static Duration parse(String text) {
-        String trimmed = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        Matcher simple = SIMPLE.matcher(trimmed);
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            return switch (simple.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
-        if (trimmed.startsWith("pt")) {
-            try {
-                return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
-                // fall through to the message below
-            }
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a duration (expected e.g. 500ms, 20s, 5m, 1h)");
+        return DurationText.parse(text);
     }
 
     /** The shortest exact form: {@code 1h}, {@code 5m}, {@code 20s} or {@code 1500ms}. */
     public static String format(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis != 0 && millis % 3_600_000 == 0) {
-            return millis / 3_600_000 + "h";
-        }
-        if (millis != 0 && millis % 60_000 == 0) {
-            return millis / 60_000 + "m";
-        }
-        if (millis % 1000 == 0) {
-            return millis / 1000 + "s";
-        }
-        return millis + "ms";
+        return DurationText.format(duration);
     }
 
     /** Jackson (de)serialisers for {@link Duration} in this form. */

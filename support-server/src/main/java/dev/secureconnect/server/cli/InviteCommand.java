@@ -1,5 +1,6 @@
 package dev.secureconnect.server.cli;
 
+import dev.secureconnect.cli.DurationText;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
@@ -13,11 +14,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,8 +28,6 @@ import picocli.CommandLine.Option;
                 + " a hash, carrying the root CA's fingerprint): 'sc-appliance enrol --code CODE' uses it. --revoke"
                 + " revokes the serial's unused code instead.")
 final class InviteCommand implements Callable<Integer> {
-
-    private static final Pattern TTL = Pattern.compile("(\\d{1,6})(m|h|d)");
 
     @Mixin
     ServerDir server;
@@ -113,16 +109,11 @@ final class InviteCommand implements Callable<Integer> {
 
     /** {@code 90m}, {@code 24h}, {@code 7d}. */
     static Duration parseTtl(String text) {
-        Matcher form = TTL.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (!form.matches()) {
+        try {
+            return DurationText.parseSimple(text);
+        } catch (IllegalArgumentException e) {
             throw new CliException("--ttl '" + OneLine.quoted(text) + "' is not valid: expected a number and a unit,"
                     + " e.g. 90m, 24h or 7d");
         }
-        long amount = Long.parseLong(form.group(1));
-        return switch (form.group(2)) {
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
     }
 }
