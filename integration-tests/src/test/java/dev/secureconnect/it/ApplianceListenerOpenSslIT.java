@@ -164,6 +164,51 @@ class ApplianceListenerOpenSslIT {
         assertThat(result.output()).containsIgnoringCase("handshake failure").doesNotContain("Cipher is AES128");
     }
 
+    /**
+     * A TLS 1.2 client that offers SHA-256 in its ClientHello but signs its CertificateVerify with SHA-1
+     * ({@code -client_sigalgs}), which BoringSSL's certificate request still lists: refused before BoringSSL reads it,
+     * and audited; the same client signing with PKCS#1 v1.5 or RSA-PSS over SHA-256 is let in.
+     */
+    @Test
+    void tls12CertificateVerifySignedWithSha1IsRefusedAndAudited() throws Exception {
+        long before = lastSeq();
+        SClient sha1 = sClient(tls12Signing("RSA+SHA1"));
+        assertThat(sha1.output())
+                .contains("Shared Requested Signature Algorithms: RSA+SHA1", "alert handshake failure");
+        ServerAuditRecord refusal = refusalAfter(before, "invalid").orElseThrow();
+        assertThat(refusal.event().details().get("message"))
+                .startsWith("the client signed its TLS 1.2 CertificateVerify with rsa_pkcs1_sha1, which the TLS policy"
+                        + " does not allow");
+
+        for (String sigalgs : List.of("RSA+SHA256", "RSA-PSS+SHA256")) {
+            long after = lastSeq();
+            SClient accepted = sClient(tls12Signing(sigalgs));
+            assertThat(accepted.output())
+                    .contains("Shared Requested Signature Algorithms: " + sigalgs)
+                    .contains("New, TLSv1.2, Cipher is ECDHE-RSA-AES256-GCM-SHA384")
+                    .contains("Verify return code: 0 (ok)")
+                    .doesNotContain("alert handshake failure");
+            assertThat(server.audit().stream()
+                            .filter(r -> r.seq() > after)
+                            .anyMatch(r -> r.event().type() == EventType.HANDSHAKE_REFUSED))
+                    .as("no refusal for a CertificateVerify signed with %s", sigalgs)
+                    .isFalse();
+        }
+    }
+
+    /** s_client offering SHA-256 for the listener's signature, signing its own CertificateVerify with {@code sigalgs}. */
+    private static List<String> tls12Signing(String sigalgs) {
+        return concat(
+                identity(appliance),
+                "-tls1_2",
+                "-sigalgs",
+                "RSA+SHA256",
+                "-client_sigalgs",
+                sigalgs,
+                "-cipher",
+                "ECDHE-RSA-AES256-GCM-SHA384@SECLEVEL=0");
+    }
+
     private static List<String> concat(List<String> first, String... more) {
         List<String> all = new ArrayList<>(first);
         all.addAll(List.of(more));

@@ -113,6 +113,15 @@ final class ClientHelloCheck extends SslClientHelloHandler<String> {
             return;
         }
         refused = true;
+        refuse(ctx, refusals, refusal);
+    }
+
+    /**
+     * Refuses the connection of {@code ctx} before BoringSSL has answered: reports {@code refusal} (a one-line reason)
+     * to {@code refusals}, then sends the peer a {@code handshake_failure} alert and closes. Shared with
+     * {@link CertificateVerifyCheck}.
+     */
+    static void refuse(ChannelHandlerContext ctx, HandshakeRefusalListener refusals, String refusal) {
         String peer = ctx.channel().remoteAddress() instanceof InetSocketAddress inet
                 ? PeerTrustManager.hostAndPort(inet.getHostString(), inet.getPort())
                 : PeerTrustManager.UNKNOWN_PEER;

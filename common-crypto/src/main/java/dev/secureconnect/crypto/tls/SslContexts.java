@@ -255,15 +255,41 @@ public final class SslContexts {
     public static ChannelHandler clientHelloCheck(SslContext listener, HandshakeRefusalListener refusals) {
         requireServer(listener);
         requireNonNull(refusals, "refusals");
-        if (provider(listener) != TlsProvider.OPENSSL) {
-            return new ChannelInboundHandlerAdapter() {
-                @Override
-                public void handlerAdded(ChannelHandlerContext ctx) {
-                    ctx.pipeline().remove(this);
-                }
-            };
-        }
-        return new ClientHelloCheck(refusals);
+        return provider(listener) == TlsProvider.OPENSSL ? new ClientHelloCheck(refusals) : removedAtOnce();
+    }
+
+    /**
+     * The check that goes between {@link #clientHelloCheck}'s and {@link #serverHandler}'s handlers: on a BoringSSL
+     * listener it refuses, with a {@code handshake_failure} alert and before BoringSSL reads it, a client's TLS 1.2
+     * CertificateVerify signed with SHA-1, SHA-224 or anything else outside {@link TlsPolicy} (BoringSSL's certificate
+     * request lists {@code rsa_pkcs1_sha1}, and netty-tcnative cannot change that), reporting it to {@code refusals};
+     * every byte passes through it unchanged, and it removes itself at the client's ChangeCipherSpec (under TLS 1.3,
+     * once the client's records are encrypted: there the CertificateVerify cannot use SHA-1). On the JDK's listener,
+     * which accepts no such signature by itself, it removes itself at once.
+     *
+     * <pre>{@code
+     * channel.pipeline().addLast(SslContexts.clientHelloCheck(tls, refusals));
+     * channel.pipeline().addLast(SslContexts.certificateVerifyCheck(tls, refusals));
+     * channel.pipeline().addLast(SslContexts.serverHandler(tls, channel, TlsPolicy.HANDSHAKE_TIMEOUT));
+     * }</pre>
+     *
+     * @param listener a listener's context, from {@link #server}
+     * @param refusals told about every refused CertificateVerify
+     */
+    public static ChannelHandler certificateVerifyCheck(SslContext listener, HandshakeRefusalListener refusals) {
+        requireServer(listener);
+        requireNonNull(refusals, "refusals");
+        return provider(listener) == TlsProvider.OPENSSL ? new CertificateVerifyCheck(refusals) : removedAtOnce();
+    }
+
+    /** A handler that takes itself out of the pipeline as soon as it is added. */
+    private static ChannelHandler removedAtOnce() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                ctx.pipeline().remove(this);
+            }
+        };
     }
 
     /**

@@ -40,8 +40,11 @@ import org.jspecify.annotations.Nullable;
  * handshake has chosen a suite of {@link #CIPHER_SUITES}. A listener's {@link ClientHelloCheck} refuses a TLS 1.3
  * ClientHello on which BoringSSL would choose AES-128 or ChaCha20 before BoringSSL sees it, so no ServerHello names
  * them ({@link SslContexts#clientHelloCheck}). BoringSSL's CertificateRequest still lists {@code rsa_pkcs1_sha1}
- * among the signature algorithms it accepts from a client (netty-tcnative cannot set that list). On the JDK the handshake's signature schemes are restricted per connection by
- * {@link #SIGNATURE_CONSTRAINTS} ({@link SSLParameters#setAlgorithmConstraints}).
+ * among the signature algorithms it accepts from a client (netty-tcnative cannot set that list): a listener's
+ * {@link CertificateVerifyCheck} refuses a client's TLS 1.2 CertificateVerify signed with anything outside the policy
+ * before BoringSSL reads it ({@link SslContexts#certificateVerifyCheck}). On the JDK the handshake's signature
+ * schemes are restricted per connection by {@link #SIGNATURE_CONSTRAINTS}
+ * ({@link SSLParameters#setAlgorithmConstraints}).
  *
  * <p>Connections SecureConnect makes with the JDK's own sockets and HTTP clients (the audit export transports) take
  * the same protocols, suites and signature constraints from {@link #applyTo(SSLParameters)}.

@@ -1,5 +1,8 @@
 package dev.secureconnect.crypto.tls;
 
+import static dev.secureconnect.crypto.tls.TlsFixtures.HANDSHAKE_FAILURE;
+import static dev.secureconnect.crypto.tls.TlsFixtures.outbound;
+import static dev.secureconnect.crypto.tls.TlsFixtures.passedOn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
@@ -32,8 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gone.
  */
 class ClientHelloCheckTest {
-
-    private static final byte[] HANDSHAKE_FAILURE = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
 
     private final Refusals refusals = new Refusals();
 
@@ -258,24 +259,5 @@ class ClientHelloCheckTest {
         Path file = Files.createTempFile(dir, "cpuinfo", "");
         Files.writeString(file, "processor\t: 0\n" + line + "\n");
         return file;
-    }
-
-    private static byte[] passedOn(EmbeddedChannel channel) {
-        ByteBuf all = Unpooled.buffer();
-        for (ByteBuf part = channel.readInbound(); part != null; part = channel.readInbound()) {
-            all.writeBytes(part);
-            part.release();
-        }
-        byte[] bytes = ByteBufUtil.getBytes(all);
-        all.release();
-        return bytes;
-    }
-
-    private static byte[] outbound(EmbeddedChannel channel) {
-        ByteBuf written = channel.readOutbound();
-        assertThat(written).as("something written to the peer").isNotNull();
-        byte[] bytes = ByteBufUtil.getBytes(written);
-        written.release();
-        return bytes;
     }
 }

@@ -58,8 +58,9 @@ final class EchoServer implements AutoCloseable {
     }
 
     /**
-     * A listener that checks each ClientHello as the product's listeners do ({@link SslContexts#clientHelloCheck}),
-     * its refusals told to {@code refusals}.
+     * A listener that checks each ClientHello and CertificateVerify as the product's listeners do
+     * ({@link SslContexts#clientHelloCheck}, {@link SslContexts#certificateVerifyCheck}), its refusals told to
+     * {@code refusals}.
      */
     EchoServer(SslContext context, HandshakeRefusalListener refusals) {
         this(context, 0, refusals);
@@ -74,6 +75,7 @@ final class EchoServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         if (refusals != null) {
                             channel.pipeline().addLast(SslContexts.clientHelloCheck(context, refusals));
+                            channel.pipeline().addLast(SslContexts.certificateVerifyCheck(context, refusals));
                         }
                         channel.pipeline()
                                 .addLast(

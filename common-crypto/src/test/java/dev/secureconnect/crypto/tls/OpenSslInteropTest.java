@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -290,6 +291,78 @@ abstract class OpenSslInteropTest {
 
             assertThat(result.output()).contains("Peer signing digest: SHA256").contains(marker);
             assertThat(listener.nextHandshake().succeeded()).isTrue();
+        }
+        assertThat(refusals.drain()).isEmpty();
+    }
+
+    /**
+     * A TLS 1.2 client with a valid appliance certificate that offers only SHA-256 in its ClientHello
+     * ({@code -sigalgs}, so the ClientHello check lets it through and the listener signs with SHA-256) but signs its
+     * own CertificateVerify with {@code clientSigalgs} ({@code -client_sigalgs}). BoringSSL's certificate request
+     * lists {@code rsa_pkcs1_sha1} (netty-tcnative cannot change it), so s_client signs with SHA-1 and, without the
+     * listener's CertificateVerify check, was let in; the check refuses it with a {@code handshake_failure} alert.
+     * The JDK's certificate request lists neither SHA-1 nor SHA-224, so s_client finds nothing to sign with there and
+     * sends no certificate; SHA-224 is in neither list. RSA-PSS and PKCS#1 v1.5 over SHA-256 are let in on both.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "fail/client-signs-rsa-sha1, RSA+SHA1",
+        "fail/client-signs-rsa-sha224, RSA+SHA224",
+        "ok/client-signs-rsa-sha256, RSA+SHA256",
+        "ok/client-signs-rsa-pss-sha256, RSA-PSS+SHA256"
+    })
+    void tls12ClientSigningItsCertificateVerify(String name, String clientSigalgs) {
+        TestPki.Issued appliance = pki.appliance("SN-OPENSSL-CLIENT-SIGALGS");
+        try (EchoServer listener = applianceListener()) {
+            OpenSslClient.Result result = OpenSslClient.run(
+                    listener.port(),
+                    args(
+                            appliance,
+                            "-tls1_2",
+                            "-ign_eof",
+                            "-sigalgs",
+                            "RSA+SHA256",
+                            "-client_sigalgs",
+                            clientSigalgs,
+                            "-cipher",
+                            "ECDHE-RSA-AES256-GCM-SHA384@SECLEVEL=0"),
+                    marker + "\n");
+            EchoServer.Handshake seen = listener.nextHandshake();
+            if (name.startsWith("ok/")) {
+                assertThat(result.output())
+                        .contains("New, TLSv1.2, Cipher is ECDHE-RSA-AES256-GCM-SHA384")
+                        .contains("Shared Requested Signature Algorithms: " + clientSigalgs)
+                        .contains(marker);
+                assertThat(seen.succeeded()).isTrue();
+                assertThat(refusals.drain()).isEmpty();
+                return;
+            }
+            assertThat(seen.succeeded())
+                    .as("listener-side handshake; s_client printed:%n%s", result.output())
+                    .isFalse();
+            assertThat(result.output()).doesNotContain(marker);
+            if (provider() == TlsProvider.OPENSSL && clientSigalgs.equals("RSA+SHA1")) {
+                assertThat(result.output())
+                        .containsPattern("\\nRequested Signature Algorithms: [^\\n]*RSA\\+SHA1")
+                        .contains("Shared Requested Signature Algorithms: RSA+SHA1", "alert handshake failure");
+                Refusal refusal = refusals.next();
+                assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
+                assertThat(refusal.message())
+                        .startsWith("the client signed its TLS 1.2 CertificateVerify with rsa_pkcs1_sha1, which the"
+                                + " TLS policy does not allow");
+            } else {
+                if (provider() == TlsProvider.JDK) {
+                    assertThat(result.output())
+                            .contains("Requested Signature Algorithms: ")
+                            .doesNotContainPattern("\\nRequested Signature Algorithms: [^\\n]*SHA(1|224)\\b");
+                }
+                assertThat(result.output()).doesNotContain("Shared Requested Signature Algorithms");
+                assertThat(seen.failure())
+                        .hasStackTraceContaining(
+                                provider() == TlsProvider.OPENSSL
+                                        ? "PEER_DID_NOT_RETURN_A_CERTIFICATE"
+                                        : "Empty client certificate chain");
+            }
         }
         assertThat(refusals.drain()).isEmpty();
     }

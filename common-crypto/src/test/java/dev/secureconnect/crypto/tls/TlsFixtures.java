@@ -1,11 +1,16 @@
 package dev.secureconnect.crypto.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
 import dev.secureconnect.crypto.testing.TestPki;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -35,7 +40,10 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 
-/** Key and trust material, CRL files and refusal recording for the TLS tests, on {@link TestPki#shared()}. */
+/**
+ * Key and trust material, CRL files and refusal recording for the TLS tests, on {@link TestPki#shared()}; what the
+ * listener's checks pass on and write, in an {@code EmbeddedChannel}.
+ */
 final class TlsFixtures {
 
     /** How long a test waits for anything on the network: handshakes, echoes, refusals. */
@@ -154,5 +162,29 @@ final class TlsFixtures {
             refusals.drainTo(all);
             return all;
         }
+    }
+
+    /** A fatal {@code handshake_failure} alert in a plaintext record, as the listener's checks send it. */
+    static final byte[] HANDSHAKE_FAILURE = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+
+    /** Everything {@code channel}'s handlers passed on to the next one (the TLS handler), released. */
+    static byte[] passedOn(EmbeddedChannel channel) {
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf part = channel.readInbound(); part != null; part = channel.readInbound()) {
+            all.writeBytes(part);
+            part.release();
+        }
+        byte[] bytes = ByteBufUtil.getBytes(all);
+        all.release();
+        return bytes;
+    }
+
+    /** The first thing {@code channel} wrote to the peer, released; there must be one. */
+    static byte[] outbound(EmbeddedChannel channel) {
+        ByteBuf written = channel.readOutbound();
+        assertThat(written).as("something written to the peer").isNotNull();
+        byte[] bytes = ByteBufUtil.getBytes(written);
+        written.release();
+        return bytes;
     }
 }

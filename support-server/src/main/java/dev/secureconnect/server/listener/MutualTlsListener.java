@@ -232,6 +232,7 @@ public final class MutualTlsListener {
         SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
         tls.handshakeFuture().addListener(done -> endHalfOpen(source));
         ch.pipeline().addLast("tls-hello", SslContexts.clientHelloCheck(sslContext, this::refused));
+        ch.pipeline().addLast("tls-verify", SslContexts.certificateVerifyCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls", tls);
         ch.pipeline().addLast("handshake", new HandshakeDone(source));
     }
