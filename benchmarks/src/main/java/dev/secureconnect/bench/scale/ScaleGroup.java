@@ -53,6 +53,13 @@ public final class ScaleGroup implements FigureGroup {
     static final int WARM_UP_HANDSHAKES = 256;
     private static final Duration STORM_LIMIT = Duration.ofSeconds(150);
     private static final ObjectMapper JSON = Mappers.json();
+    /**
+     * The environment variable naming the {@code java} the fleet runs on (default: sc-bench's own), e.g. a newer JDK
+     * whose TLS client keeps several session tickets per server.
+     */
+    static final String FLEET_JAVA_VARIABLE = "SC_BENCH_FLEET_JAVA";
+    /** The system property that sets the one fleet size measured ({@link #sizes}). */
+    static final String LINKS_PROPERTY = "sc-bench.scale.links";
 
     @Override
     public String name() {
@@ -108,7 +115,7 @@ public final class ScaleGroup implements FigureGroup {
         int port = appliancePort(srv, server);
         pinAppliancePort(srv, port);
         FleetProcess fleet = startFleet(run, env, port, ticket);
-        List<Integer> sizes = run.quick() ? List.of(200) : List.of(1_000, 10_000);
+        List<Integer> sizes = sizes(run.quick());
         fleet.call("issue " + sizes.get(sizes.size() - 1), Duration.ofSeconds(10)); // in the background from now on
         // warm-up, so that the baseline at 0 links already holds what any first connections leave behind for good
         // (the TLS and HTTP/2 code's caches, the buffer pool's first chunks) and the per-link figures do not
@@ -217,7 +224,8 @@ public final class ScaleGroup implements FigureGroup {
                 + (listening == 0 ? "?" : Double.toString(round((listening - killed) / 1e9)))
                 + " s); appliance back-off 1 s doubling to 60 s, full jitter;"
                 + " " + counts.get("failures")
-                + " failed attempts in all; afterwards sc-server appliances --json lists "
+                + " failed attempts in all; the fleet on " + fleetJava()
+                + "; afterwards sc-server appliances --json lists "
                 + online + " online";
         if (back < links) {
             note = "INCOMPLETE: only " + back + " of " + links + " back within " + STORM_LIMIT.toSeconds() + " s; "
@@ -233,8 +241,47 @@ public final class ScaleGroup implements FigureGroup {
                         "%",
                         resumed + " of the " + handshakes + " TLS handshakes the fleet completed from the kill until"
                                 + " all were back resumed a session made before the kill (TLS 1.3 ticket sealed with"
-                                + " the server's persisted key); the rest were full handshakes");
+                                + " the server's persisted key); the rest were full handshakes; "
+                                + delta(counts, before, "ticketsLost") + " of the "
+                                + delta(counts, before, "ticketsOffered")
+                                + " attempts that offered a ticket failed before their handshake finished, spending it"
+                                + " (the JDK's client sends a TLS 1.3 ticket once; JDK 17's holds one per server, so"
+                                + " the next attempt is a full handshake; JDK 25's holds all the server sent): "
+                                + delta(counts, before, "ticketsLostToTimeout") + " to the appliance's handshake"
+                                + " time-out, " + delta(counts, before, "ticketsLostToClose")
+                                + " closed by the server");
         return restarted;
+    }
+
+    /**
+     * The fleet sizes measured: 200 on the quick run, else 1,000 then 10,000, or the one size that the system property
+     * {@value #LINKS_PROPERTY} gives (e.g. {@code SC_BENCH_JAVA_OPTS=-Dsc-bench.scale.links=2000} for a storm that
+     * fits a shared machine).
+     */
+    static List<Integer> sizes(boolean quick) {
+        String links = System.getProperty(LINKS_PROPERTY);
+        if (links == null) {
+            return quick ? List.of(200) : List.of(1_000, 10_000);
+        }
+        String wrong = LINKS_PROPERTY + ": '" + links + "' (expected: a number of links, at least 1)";
+        int size;
+        try {
+            size = Integer.parseInt(links.strip());
+        } catch (NumberFormatException e) {
+            throw new BenchException(wrong, e);
+        }
+        if (size < 1) {
+            throw new BenchException(wrong);
+        }
+        return List.of(size);
+    }
+
+    /** The {@code java} the fleet runs on: {@value #FLEET_JAVA_VARIABLE} if set, else sc-bench's own. */
+    static String fleetJava() {
+        String java = System.getenv(FLEET_JAVA_VARIABLE);
+        return java == null || java.isBlank()
+                ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+                : java;
     }
 
     private static int delta(Map<String, Integer> now, Map<String, Integer> before, String field) {
@@ -248,7 +295,7 @@ public final class ScaleGroup implements FigureGroup {
     private FleetProcess startFleet(BenchRun run, Map<String, String> env, int port, String ticket) throws IOException {
         Path root = run.root();
         List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(fleetJava());
         command.addAll(FLEET_JAVA_OPTS);
         command.addAll(List.of(
                 "-cp",
