@@ -58,6 +58,8 @@ public final class ScaleGroup implements FigureGroup {
      * whose TLS client keeps several session tickets per server.
      */
     static final String FLEET_JAVA_VARIABLE = "SC_BENCH_FLEET_JAVA";
+    /** The system property that sets how fast the fleet grows ({@link #growthPerSecond}). */
+    static final String GROWTH_PROPERTY = "sc-bench.scale.growthPerSecond";
     /** The system property that sets the one fleet size measured ({@link #sizes}). */
     static final String LINKS_PROPERTY = "sc-bench.scale.links";
 
@@ -125,8 +127,8 @@ public final class ScaleGroup implements FigureGroup {
         System.err.println("sc-bench: scale: server baseline heap " + baseline.heapKiB() + " KiB, RSS "
                 + baseline.rssKiB() + " KiB");
         for (int links : sizes) {
-            // dialling spread at ~400 new links/s, the rate one server comfortably admits
-            fleet.call("grow " + links + " " + links * 1000L / 400, Duration.ofSeconds(600));
+            // dialling spread at ~400 new links/s, the rate one server comfortably admits (on a quiet machine)
+            fleet.call("grow " + links + " " + links * 1000L / growthPerSecond(), Duration.ofSeconds(600));
             awaitAdmitted(
                     fleet,
                     links,
@@ -259,21 +261,37 @@ public final class ScaleGroup implements FigureGroup {
      * fits a shared machine).
      */
     static List<Integer> sizes(boolean quick) {
-        String links = System.getProperty(LINKS_PROPERTY);
-        if (links == null) {
+        if (System.getProperty(LINKS_PROPERTY) == null) {
             return quick ? List.of(200) : List.of(1_000, 10_000);
         }
-        String wrong = LINKS_PROPERTY + ": '" + links + "' (expected: a number of links, at least 1)";
-        int size;
+        return List.of(positiveProperty(LINKS_PROPERTY, 1, "a number of links"));
+    }
+
+    /**
+     * New links a second while the fleet grows: 400, or what the system property {@value #GROWTH_PROPERTY} says (a
+     * machine shared with other work admits fewer: full handshakes that wait beyond the time-out are retried).
+     */
+    static int growthPerSecond() {
+        return positiveProperty(GROWTH_PROPERTY, 400, "links a second");
+    }
+
+    /** The whole number (at least 1) in system property {@code name}, or {@code unset} when it is not set. */
+    private static int positiveProperty(String name, int unset, String expected) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            return unset;
+        }
+        String wrong = name + ": '" + value + "' (expected: " + expected + ", at least 1)";
+        int number;
         try {
-            size = Integer.parseInt(links.strip());
+            number = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
             throw new BenchException(wrong, e);
         }
-        if (size < 1) {
+        if (number < 1) {
             throw new BenchException(wrong);
         }
-        return List.of(size);
+        return number;
     }
 
     /** The {@code java} the fleet runs on: {@value #FLEET_JAVA_VARIABLE} if set, else sc-bench's own. */
