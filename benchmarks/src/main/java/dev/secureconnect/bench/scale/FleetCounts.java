@@ -19,9 +19,26 @@ final class FleetCounts {
 
     final AtomicInteger refused = new AtomicInteger();
 
+    /**
+     * Attempts whose ClientHello offered the ticket of the appliance's last link (the JDK's client takes a TLS 1.3
+     * ticket out of its cache as it sends it: a ticket is offered once).
+     */
+    final AtomicInteger ticketsOffered = new AtomicInteger();
+    /**
+     * Those of {@link #ticketsOffered} whose handshake did not finish: the ticket is spent (on JDK 17, which holds one
+     * ticket per server, the next handshake is a full one).
+     */
+    final AtomicInteger ticketsLost = new AtomicInteger();
+    /** Those of {@link #ticketsLost} that the appliance's handshake time-out ended. */
+    final AtomicInteger ticketsLostToTimeout = new AtomicInteger();
+    /** Those of {@link #ticketsLost} that the server closed before the handshake was done (at accept or later). */
+    final AtomicInteger ticketsLostToClose = new AtomicInteger();
+
     String line() {
         return "count admitted=" + admitted.get() + " connections=" + connections.get() + " failures=" + failures.get()
                 + " handshakeFailures=" + handshakeFailures.get() + " refused=" + refused.get() + " handshakes="
-                + handshakes.get() + " resumed=" + resumed.get();
+                + handshakes.get() + " resumed=" + resumed.get() + " ticketsOffered=" + ticketsOffered.get()
+                + " ticketsLost=" + ticketsLost.get() + " ticketsLostToTimeout=" + ticketsLostToTimeout.get()
+                + " ticketsLostToClose=" + ticketsLostToClose.get();
     }
 }

@@ -53,6 +53,15 @@ public final class ScaleGroup implements FigureGroup {
     static final int WARM_UP_HANDSHAKES = 256;
     private static final Duration STORM_LIMIT = Duration.ofSeconds(150);
     private static final ObjectMapper JSON = Mappers.json();
+    /**
+     * The environment variable naming the {@code java} the fleet runs on (default: sc-bench's own), e.g. a newer JDK
+     * whose TLS client keeps several session tickets per server.
+     */
+    static final String FLEET_JAVA_VARIABLE = "SC_BENCH_FLEET_JAVA";
+    /** The system property that sets how fast the fleet grows ({@link #growthPerSecond}). */
+    static final String GROWTH_PROPERTY = "sc-bench.scale.growthPerSecond";
+    /** The system property that sets the one fleet size measured ({@link #sizes}). */
+    static final String LINKS_PROPERTY = "sc-bench.scale.links";
 
     @Override
     public String name() {
@@ -108,7 +117,7 @@ public final class ScaleGroup implements FigureGroup {
         int port = appliancePort(srv, server);
         pinAppliancePort(srv, port);
         FleetProcess fleet = startFleet(run, env, port, ticket);
-        List<Integer> sizes = run.quick() ? List.of(200) : List.of(1_000, 10_000);
+        List<Integer> sizes = sizes(run.quick());
         fleet.call("issue " + sizes.get(sizes.size() - 1), Duration.ofSeconds(10)); // in the background from now on
         // warm-up, so that the baseline at 0 links already holds what any first connections leave behind for good
         // (the TLS and HTTP/2 code's caches, the buffer pool's first chunks) and the per-link figures do not
@@ -118,8 +127,8 @@ public final class ScaleGroup implements FigureGroup {
         System.err.println("sc-bench: scale: server baseline heap " + baseline.heapKiB() + " KiB, RSS "
                 + baseline.rssKiB() + " KiB");
         for (int links : sizes) {
-            // dialling spread at ~400 new links/s, the rate one server comfortably admits
-            fleet.call("grow " + links + " " + links * 1000L / 400, Duration.ofSeconds(600));
+            // dialling spread at ~400 new links/s, the rate one server comfortably admits (on a quiet machine)
+            fleet.call("grow " + links + " " + links * 1000L / growthPerSecond(), Duration.ofSeconds(600));
             awaitAdmitted(
                     fleet,
                     links,
@@ -217,7 +226,8 @@ public final class ScaleGroup implements FigureGroup {
                 + (listening == 0 ? "?" : Double.toString(round((listening - killed) / 1e9)))
                 + " s); appliance back-off 1 s doubling to 60 s, full jitter;"
                 + " " + counts.get("failures")
-                + " failed attempts in all; afterwards sc-server appliances --json lists "
+                + " failed attempts in all; the fleet on " + fleetJava()
+                + "; afterwards sc-server appliances --json lists "
                 + online + " online";
         if (back < links) {
             note = "INCOMPLETE: only " + back + " of " + links + " back within " + STORM_LIMIT.toSeconds() + " s; "
@@ -233,8 +243,63 @@ public final class ScaleGroup implements FigureGroup {
                         "%",
                         resumed + " of the " + handshakes + " TLS handshakes the fleet completed from the kill until"
                                 + " all were back resumed a session made before the kill (TLS 1.3 ticket sealed with"
-                                + " the server's persisted key); the rest were full handshakes");
+                                + " the server's persisted key); the rest were full handshakes; "
+                                + delta(counts, before, "ticketsLost") + " of the "
+                                + delta(counts, before, "ticketsOffered")
+                                + " attempts that offered a ticket failed before their handshake finished, spending it"
+                                + " (the JDK's client sends a TLS 1.3 ticket once; JDK 17's holds one per server, so"
+                                + " the next attempt is a full handshake; JDK 25's holds all the server sent): "
+                                + delta(counts, before, "ticketsLostToTimeout") + " to the appliance's handshake"
+                                + " time-out, " + delta(counts, before, "ticketsLostToClose")
+                                + " closed by the server");
         return restarted;
+    }
+
+    /**
+     * The fleet sizes measured: 200 on the quick run, else 1,000 then 10,000, or the one size that the system property
+     * {@value #LINKS_PROPERTY} gives (e.g. {@code SC_BENCH_JAVA_OPTS=-Dsc-bench.scale.links=2000} for a storm that
+     * fits a shared machine).
+     */
+    static List<Integer> sizes(boolean quick) {
+        if (System.getProperty(LINKS_PROPERTY) == null) {
+            return quick ? List.of(200) : List.of(1_000, 10_000);
+        }
+        return List.of(positiveProperty(LINKS_PROPERTY, 1, "a number of links"));
+    }
+
+    /**
+     * New links a second while the fleet grows: 400, or what the system property {@value #GROWTH_PROPERTY} says (a
+     * machine shared with other work admits fewer: full handshakes that wait beyond the time-out are retried).
+     */
+    static int growthPerSecond() {
+        return positiveProperty(GROWTH_PROPERTY, 400, "links a second");
+    }
+
+    /** The whole number (at least 1) in system property {@code name}, or {@code unset} when it is not set. */
+    private static int positiveProperty(String name, int unset, String expected) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            return unset;
+        }
+        String wrong = name + ": '" + value + "' (expected: " + expected + ", at least 1)";
+        int number;
+        try {
+            number = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new BenchException(wrong, e);
+        }
+        if (number < 1) {
+            throw new BenchException(wrong);
+        }
+        return number;
+    }
+
+    /** The {@code java} the fleet runs on: {@value #FLEET_JAVA_VARIABLE} if set, else sc-bench's own. */
+    static String fleetJava() {
+        String java = System.getenv(FLEET_JAVA_VARIABLE);
+        return java == null || java.isBlank()
+                ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+                : java;
     }
 
     private static int delta(Map<String, Integer> now, Map<String, Integer> before, String field) {
@@ -248,7 +313,7 @@ public final class ScaleGroup implements FigureGroup {
     private FleetProcess startFleet(BenchRun run, Map<String, String> env, int port, String ticket) throws IOException {
         Path root = run.root();
         List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(fleetJava());
         command.addAll(FLEET_JAVA_OPTS);
         command.addAll(List.of(
                 "-cp",

@@ -13,6 +13,7 @@ import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.retry.Backoff;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -25,6 +26,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +60,16 @@ final class SimulatedAppliance {
     private boolean admitted;
     private boolean stopped;
     private int failures;
+    /**
+     * Whether the server sent a request on a link since the last attempt that sent a ClientHello: it sent a ticket
+     * before, which the JDK then holds.
+     */
+    private boolean holdsTicket;
+    /** The attempt in progress sent the ticket in its ClientHello. */
+    private boolean offeredTicket;
+
+    private boolean handshakeDone;
+    private @Nullable Throwable handshakeFailure;
 
     SimulatedAppliance(
             String serial,
@@ -102,7 +115,10 @@ final class SimulatedAppliance {
             return;
         }
         counts.connections.incrementAndGet();
-        Channel channel = new Bootstrap()
+        offeredTicket = false;
+        handshakeDone = false;
+        handshakeFailure = null;
+        ChannelFuture connecting = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
@@ -116,8 +132,17 @@ final class SimulatedAppliance {
                         ch.pipeline().addLast("alpn", new Negotiation());
                     }
                 })
-                .connect(host, port)
-                .channel();
+                .connect(host, port);
+        connecting.addListener(connected -> {
+            if (connected.isSuccess()) { // the TLS handler sends the ClientHello now, with the ticket if there is one
+                offeredTicket = holdsTicket;
+                holdsTicket = false;
+                if (offeredTicket) {
+                    counts.ticketsOffered.incrementAndGet();
+                }
+            }
+        });
+        Channel channel = connecting.channel();
         link = channel;
         channel.closeFuture().addListener(f -> closed(channel));
     }
@@ -128,6 +153,15 @@ final class SimulatedAppliance {
         }
         link = null;
         counts.connections.decrementAndGet();
+        if (offeredTicket && !handshakeDone) {
+            counts.ticketsLost.incrementAndGet();
+            if (handshakeFailure instanceof SslHandshakeTimeoutException) {
+                counts.ticketsLostToTimeout.incrementAndGet();
+            } else if (handshakeFailure == null || handshakeFailure instanceof ClosedChannelException) {
+                // closed under the handshake (the close future fires before the handler hears of it)
+                counts.ticketsLostToClose.incrementAndGet();
+            }
+        }
         if (admitted) {
             admitted = false;
             counts.admitted.decrementAndGet();
@@ -173,6 +207,7 @@ final class SimulatedAppliance {
                 return;
             }
             counts.handshakes.incrementAndGet();
+            handshakeDone = true;
             if (SslContexts.resumed(
                     ctx.pipeline().get(SslHandler.class).engine().getSession())) {
                 counts.resumed.incrementAndGet();
@@ -195,6 +230,7 @@ final class SimulatedAppliance {
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
             counts.handshakeFailures.incrementAndGet();
+            handshakeFailure = cause;
             ctx.close();
         }
 
@@ -213,6 +249,9 @@ final class SimulatedAppliance {
 
         @Override
         protected void onRequest(Http2StreamChannel stream, Http2Headers headers, byte[] body) {
+            // the server's first write carried a new ticket (BoringSSL sends its tickets with the first data after
+            // the handshake, and the server opens the hello stream at once), which the JDK keeps for the next dial
+            holdsTicket = true;
             String path = String.valueOf(headers.path());
             String method = String.valueOf(headers.method());
             if (LinkProtocol.PATH_HELLO.equals(path) && "GET".equals(method)) {

@@ -6,6 +6,7 @@ import static dev.secureconnect.crypto.tls.TlsFixtures.trust;
 import static dev.secureconnect.crypto.tls.TlsFixtures.trustWithoutCrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
@@ -13,9 +14,24 @@ import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.pki.RevocationReason;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.tls.TlsFixtures.Refusals;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,6 +209,84 @@ class SessionResumptionTest {
         }
     }
 
+    /**
+     * A link whose server is killed (its sockets closed without close_notify) keeps the ticket the server sent with its
+     * first data: the appliance resumes after the restart, which is what a reconnect storm counts on.
+     */
+    @Test
+    void aLinkDroppedWithoutCloseNotifyKeepsItsTicket() throws InterruptedException {
+        TestPki.Issued appliance = pki.appliance("SN-RESUME-DROPPED");
+        Path crl = publishCrl(dir, pki.revocationList());
+        List<SessionTicketKey> keys = List.of(SessionTicketKey.generate(Instant.now()));
+        SslContext client = client(appliance);
+        EventLoopGroup serverLoop = new NioEventLoopGroup(1);
+        try {
+            SslContext tls = listener(crl, Set.of(CertificateRole.APPLIANCE), keys);
+            Channel killed = new ServerBootstrap()
+                    .group(serverLoop)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline()
+                                    .addLast(SslContexts.serverHandler(tls, channel, TlsPolicy.HANDSHAKE_TIMEOUT));
+                            channel.pipeline().addLast(new WriteOnceThenVanish());
+                        }
+                    })
+                    .bind(InetAddress.getLoopbackAddress(), 0)
+                    .sync()
+                    .channel();
+            int port = ((InetSocketAddress) killed.localAddress()).getPort();
+            EchoClient.Outcome dropped = EchoClient.connect(clients, client, "localhost", port);
+            assertThat(dropped.handshakeSucceeded()).isTrue();
+            assertThat(dropped.echoed()).as("the server's one write").isEqualTo("x");
+            killed.close().sync();
+
+            try (EchoServer restarted = new EchoServer(listener(crl, Set.of(CertificateRole.APPLIANCE), keys), port)) {
+                assertThat(EchoClient.connect(clients, client, "localhost", port)
+                                .echoedPing())
+                        .isTrue();
+                assertThat(restarted.nextHandshake().resumed())
+                        .as("resumed after the link was dropped")
+                        .isTrue();
+            }
+        } finally {
+            serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(TlsFixtures.WAIT.toMillis());
+        }
+    }
+
+    /**
+     * Why a reconnect storm resumed only part of its handshakes: the JDK's TLS 1.3 client takes a ticket out of its
+     * cache as it sends it in a ClientHello, and JDK 17 keeps one ticket per server (host and port), so an attempt that
+     * fails after its ClientHello (the server busy: its handshake time-out, or a connection closed at accept) leaves the
+     * appliance no ticket, and its next handshake is a full one. JDK 25 keeps every ticket the server sends (BoringSSL
+     * sends two per handshake) and resumes with the next. Run on JDK 25 with {@code -Djvm=PATH-TO-JAVA-25}.
+     */
+    @Test
+    void anAttemptThatFailsAfterItsClientHelloCostsTheTicketOnJdk17ButNotOnJdk25() throws IOException {
+        int jdk = Runtime.version().feature();
+        assumeTrue(jdk == 17 || jdk >= 25, "JDK 17 keeps one TLS 1.3 ticket, 25 several; between: not checked");
+        TestPki.Issued appliance = pki.appliance("SN-RESUME-AFTER-FAILURE");
+        List<SessionTicketKey> keys = List.of(SessionTicketKey.generate(Instant.now()));
+        SslContext client = client(appliance);
+        publishCrl(dir, pki.revocationList());
+        int port = handshake(client, 0, keys);
+
+        try (ServerSocket busy = new ServerSocket(port, 8, InetAddress.getLoopbackAddress())) {
+            // a server that accepts the connection (the kernel does) but does not answer the ClientHello in time
+            EchoClient.Outcome failed = EchoClient.connect(
+                    clients,
+                    busy.getLocalPort(),
+                    channel -> SslContexts.clientHandler(
+                            client, channel.alloc(), "localhost", port, Duration.ofMillis(300)));
+            assertThat(failed.handshakeFailure()).isInstanceOf(SslHandshakeTimeoutException.class);
+        }
+
+        assertThat(resumedOn(client, port, keys))
+                .as("resumed after a failed attempt on JDK " + jdk)
+                .isEqualTo(jdk >= 25);
+    }
+
     @Test
     void keysAndLifetimeAreChecked() {
         Path crl = publishCrl(dir, pki.revocationList());
@@ -246,6 +340,18 @@ class SessionResumptionTest {
                     .isTrue();
         }
         return context;
+    }
+
+    /** Sends one byte once the handshake is done (with it BoringSSL sends its tickets), then closes like a kill. */
+    private static final class WriteOnceThenVanish extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent completion && completion.isSuccess()) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer("x", StandardCharsets.UTF_8))
+                        .addListener(written -> ctx.channel().unsafe().closeForcibly());
+            }
+            ctx.fireUserEventTriggered(event);
+        }
     }
 
     private SslContext client(TestPki.Issued issued) {
