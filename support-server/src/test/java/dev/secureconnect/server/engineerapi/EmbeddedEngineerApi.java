@@ -15,8 +15,6 @@ import dev.secureconnect.server.tokens.TokenIssuance;
 import dev.secureconnect.server.tokens.TokenKeyRing;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The engineer API built over a {@link RunningServer}'s own session gate, links, tokens and audit log (its engineers
@@ -28,7 +26,6 @@ final class EmbeddedEngineerApi implements AutoCloseable {
     final EngineerApi api;
     final LoginSessions logins;
     private final Database database;
-    private final ExecutorService blocking = Executors.newSingleThreadExecutor();
 
     EmbeddedEngineerApi(RunningServer server) throws Exception {
         ServerConfig config = ConfigFile.read(server.dir);
@@ -47,7 +44,7 @@ final class EmbeddedEngineerApi implements AutoCloseable {
                 daemon.sessions(),
                 daemon.audit(),
                 new ExportOrigin(config.node(), "sc-server", "0.1.0"),
-                blocking);
+                Runnable::run); // the router's database work on the test's thread: its answers come in order
     }
 
     /** Marks {@code stream} as opened on a connection of {@code who} (the certificate the handshake would check). */
@@ -70,7 +67,6 @@ final class EmbeddedEngineerApi implements AutoCloseable {
 
     @Override
     public void close() {
-        blocking.shutdownNow();
         database.close();
     }
 }
