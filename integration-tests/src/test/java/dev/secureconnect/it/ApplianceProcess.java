@@ -109,6 +109,17 @@ final class ApplianceProcess implements AutoCloseable {
         json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), root);
     }
 
+    /** Sets when the appliance signs a checkpoint of its audit log (before {@link #start}): {@code audit.*}. */
+    void auditCheckpoints(long every, String interval) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path config = dir.resolve("appliance.json");
+        ObjectNode document = (ObjectNode) json.readTree(config.toFile());
+        ObjectNode audit = document.has("audit") ? (ObjectNode) document.get("audit") : document.putObject("audit");
+        audit.put("checkpointEvery", every);
+        audit.put("checkpointInterval", interval);
+        json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), document);
+    }
+
     void start() throws IOException, InterruptedException {
         daemon = Launcher.start(log, "sc-appliance", "run", "--dir", dir.toString());
         Eventually.within(Duration.ofSeconds(30), "the appliance daemon answers on its admin socket", () -> {

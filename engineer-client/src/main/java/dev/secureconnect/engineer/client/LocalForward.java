@@ -103,7 +103,7 @@ public final class LocalForward implements AutoCloseable {
     }
 
     /** Opens the socket's stream once it is accepted, then relays. */
-    private static final class Accepted extends ChannelInboundHandlerAdapter {
+    static final class Accepted extends ChannelInboundHandlerAdapter { // package-private: its EmbeddedChannel test
         private final LastingConnection connection;
         private final Http2Headers request;
         private final Duration wait;

@@ -315,7 +315,7 @@ public final class ServerConnection implements AutoCloseable {
     }
 
     /** Waits for the handshake, checks that the server agreed on HTTP/2, then puts HTTP/2 in place. */
-    private static final class Negotiation extends ApplicationProtocolNegotiationHandler {
+    static final class Negotiation extends ApplicationProtocolNegotiationHandler { // package-private: its test
         private final ServerAddress server;
         private final Promise<Channel> ready;
         private final AtomicReference<String> refused;

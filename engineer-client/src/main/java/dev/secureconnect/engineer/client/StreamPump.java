@@ -33,19 +33,7 @@ public final class StreamPump {
     /** A pump for {@code stream}; it watches the stream's writability from now on. */
     public static StreamPump on(Http2StreamChannel stream) {
         StreamPump pump = new StreamPump(stream);
-        stream.pipeline().addFirst("writability", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-                pump.signal();
-                ctx.fireChannelWritabilityChanged();
-            }
-
-            @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                pump.signal();
-                ctx.fireChannelInactive();
-            }
-        });
+        stream.pipeline().addFirst("writability", new Writability(pump::signal));
         return pump;
     }
 
@@ -104,6 +92,27 @@ public final class StreamPump {
     private void signal() {
         synchronized (lock) {
             lock.notifyAll();
+        }
+    }
+
+    /** Wakes the pump when the stream's writability changes or it closes; passes both events on. */
+    static final class Writability extends ChannelInboundHandlerAdapter { // package-private: its EmbeddedChannel test
+        private final Runnable signal;
+
+        Writability(Runnable signal) {
+            this.signal = signal;
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            signal.run();
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            signal.run();
+            ctx.fireChannelInactive();
         }
     }
 }

@@ -331,7 +331,7 @@ public final class MutualTlsListener {
     }
 
     /** Waits for the end of the handshake: on success hands the connection on, on failure audits and closes. */
-    private final class HandshakeDone extends ChannelInboundHandlerAdapter {
+    final class HandshakeDone extends ChannelInboundHandlerAdapter { // package-private: its EmbeddedChannel test
         private final InetAddress source;
 
         HandshakeDone(InetAddress source) {
