@@ -141,7 +141,7 @@ final class AppliancesCommand implements Callable<Integer> {
         line.put("hash", found.checkpoint().hash());
         line.put("signedAt", found.checkpoint().signedAt().toString());
         line.put("jws", found.checkpoint().jws());
-        String text = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(line);
+        String text = Mappers.json().writeValueAsString(line);
         if (out == null) {
             spec.commandLine().getOut().println(text);
         } else {

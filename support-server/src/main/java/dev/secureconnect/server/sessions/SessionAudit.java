@@ -32,7 +32,7 @@ final class SessionAudit {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionAudit.class);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+            dev.secureconnect.crypto.json.Mappers.json();
 
     private final ServerAuditLog audit;
     private final Executor blocking;
