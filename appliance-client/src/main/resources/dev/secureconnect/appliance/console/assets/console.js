@@ -263,7 +263,14 @@
     for (const row of sessions) {
       const tr = document.createElement('tr');
       tr.dataset.session = row.id;
-      tr.appendChild(el('td', row.engineer || '(not yet verified)'));
+      const engineer = el('td');
+      if (row.engineer) {
+        engineer.appendChild(el('span', row.engineerName || row.engineer, 'name'));
+        engineer.appendChild(el('span', row.engineer, 'login'));
+      } else {
+        engineer.textContent = '(not yet verified)';
+      }
+      tr.appendChild(engineer);
       tr.appendChild(el('td', row.ticket, 'nowrap'));
       tr.appendChild(el('td', row.kind === 'connect' ? 'forward' : row.kind));
       tr.appendChild(el('td', row.target, 'nowrap'));
@@ -274,7 +281,7 @@
       const action = el('td');
       action.appendChild(button('Disconnect', 'danger', async () => {
         await act(api('DELETE', '/api/connections/' + encodeURIComponent(row.id)));
-      }, 'Disconnect ' + (row.engineer || 'session') + ' from ' + row.target));
+      }, 'Disconnect ' + (row.engineerName || row.engineer || 'session') + ' from ' + row.target));
       tr.appendChild(action);
       body.appendChild(tr);
     }
