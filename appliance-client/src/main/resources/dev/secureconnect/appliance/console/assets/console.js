@@ -417,7 +417,13 @@
       if (r.details) {
         detail += (detail ? '; ' : '') + Object.entries(r.details).map(([k, v]) => k + '=' + (Array.isArray(v) ? v.join(' ') : v)).join(', ');
       }
-      tr.appendChild(el('td', detail, 'detail'));
+      const cell = el('td', null, 'detail');
+      if (detail) {
+        const text = cell.appendChild(el('span', detail, 'clamp'));
+        text.title = detail;
+        if (detail.length > 100) { text.tabIndex = 0; } // long: the keyboard can open it too
+      }
+      tr.appendChild(cell);
       body.appendChild(tr);
     }
     const last = Math.min(page.offset + page.records.length, page.total);
