@@ -141,8 +141,9 @@ public final class Installation {
                 "--ca",
                 "appliance/ca.pem",
                 "--token-key",
-                "token-key.json");
-        consoleOff(dir.resolve("appl/appliance.json"));
+                "token-key.json",
+                "--console",
+                "off"); // the bench measures the link and the data path, and binds no fixed port
         for (Map.Entry<String, Integer> service : services.entrySet()) {
             installation.call(
                     "sc-appliance",
@@ -299,18 +300,6 @@ public final class Installation {
             return new DefaultCodeGenerator(HashingAlgorithm.SHA1, 6).generate(secret, step);
         } catch (CodeGenerationException e) {
             throw new BenchException("cannot compute the engineer's TOTP code: " + e.getMessage(), e);
-        }
-    }
-
-    /** The appliance's web console off: the bench measures the link and the data path, and binds no fixed port. */
-    private static void consoleOff(Path config) {
-        try {
-            com.fasterxml.jackson.databind.node.ObjectNode document = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    Mappers.json().readTree(config.toFile());
-            document.putObject("console").put("enabled", false);
-            Mappers.json().writerWithDefaultPrettyPrinter().writeValue(config.toFile(), document);
-        } catch (IOException | ClassCastException e) {
-            throw new BenchException("cannot turn the console off in " + config + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
@@ -27,6 +26,12 @@ final class ApplianceProcess implements AutoCloseable {
 
     /** @param tokenKey the server's public token key set ({@code sc-server token-key}), or null for none */
     ApplianceProcess(Path root, String serial, int serverPort, Path tokenKey) throws IOException, InterruptedException {
+        this(root, serial, serverPort, tokenKey, "off");
+    }
+
+    /** @param console the web console as {@code sc-appliance init --console} takes it (see the constructor below) */
+    ApplianceProcess(Path root, String serial, int serverPort, Path tokenKey, String console)
+            throws IOException, InterruptedException {
         this(
                 root,
                 serial,
@@ -34,11 +39,23 @@ final class ApplianceProcess implements AutoCloseable {
                 PkiFiles.write(root.resolve(serial + "-files"), TestPki.shared().appliance(serial))
                         .dir(),
                 serverPort,
-                tokenKey);
+                tokenKey,
+                console);
     }
 
     /** An appliance enrolled with existing certificate files (a second box with the same identity: a clone). */
     ApplianceProcess(Path root, String name, String serial, Path files, int serverPort, Path tokenKey)
+            throws IOException, InterruptedException {
+        // only ConsoleIT serves it: no daemon in a test binds the default port, none makes its key
+        this(root, name, serial, files, serverPort, tokenKey, "off");
+    }
+
+    /**
+     * An appliance whose web console is {@code console} as {@code sc-appliance init --console} takes it: {@code off},
+     * or {@code 0} (any free port of 127.0.0.1: a test never binds a fixed one; the daemon writes its address to
+     * {@code run/console.url}).
+     */
+    ApplianceProcess(Path root, String name, String serial, Path files, int serverPort, Path tokenKey, String console)
             throws IOException, InterruptedException {
         this.serial = serial;
         this.dir = root.resolve(name);
@@ -55,26 +72,12 @@ final class ApplianceProcess implements AutoCloseable {
                 "--chain",
                 files.resolve("chain.pem").toString(),
                 "--ca",
-                files.resolve("ca.pem").toString());
+                files.resolve("ca.pem").toString(),
+                "--console",
+                console);
         if (tokenKey != null) {
             admin("token-key", "--file", tokenKey.toString());
         }
-        console(false); // only ConsoleIT serves it: no daemon in a test binds the default port, none makes its key
-    }
-
-    /**
-     * Turns the web console on or off in {@code appliance.json}, on any free port ({@code console.port} 0: a test never
-     * binds a fixed one; the daemon writes its address to {@code run/console.url}); takes effect at the next start.
-     */
-    void console(boolean enabled) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Path config = dir.resolve("appliance.json");
-        ObjectNode document = (ObjectNode) json.readTree(config.toFile());
-        ObjectNode console = document.putObject("console");
-        console.put("enabled", enabled);
-        console.put("port", 0);
-        console.put("lockoutAfter", 5);
-        json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), document);
     }
 
     /** Runs an admin command that must succeed; returns its standard output. */

@@ -11,11 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,15 +41,17 @@ class ConsoleIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Pattern SECRET = Pattern.compile("secret=([A-Z2-7]+)");
     private static final String ADMIN = "admin";
     private static final String PASSWORD = "console test password";
     /** 32 characters: what the name field takes. */
     private static final String XSS = "<img src=x onerror=window.xss=1>";
+    /** Bob's name in his certificate: shown in the live table, as text. */
+    private static final String BOB_NAME = "Bob " + XSS;
 
     @TempDir
     Path root;
 
+    SupportWorld world;
     ServerUnderTest server;
     OpenSshd sshd;
     ApplianceProcess appliance;
@@ -68,22 +66,16 @@ class ConsoleIT {
                 Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "chromium and chromium-driver are not installed (apt-get install -y chromium chromium-driver):"
                         + " the console's browser test is skipped");
-        server = new ServerUnderTest(root);
-        sshd = new OpenSshd(root.resolve("sshd"));
-        Path tokenKey = root.resolve("token-key.json");
-        Launcher.Result exported =
-                Launcher.run("sc-server", "token-key", "--dir", server.dir.toString(), "--out", tokenKey.toString());
-        assertThat(exported.exitCode()).as(exported.describe()).isZero();
-        appliance = new ApplianceProcess(root, "SN-CONSOLE-1", server.appliancePort(), tokenKey);
-        appliance.admin("services add", "--name", "ssh", "--port", Integer.toString(sshd.port()));
-        appliance.console(true);
+        world = new SupportWorld(root, "SN-CONSOLE-1", "0", BOB_NAME);
+        server = world.server;
+        sshd = world.sshd;
+        appliance = world.appliance;
+        bob = world.bob;
         addConsoleUser(appliance.dir, ADMIN, PASSWORD);
         appliance.start();
         Path urlFile = appliance.dir.resolve("run/console.url");
         Eventually.within(Duration.ofSeconds(30), "the console writes its address", () -> Files.exists(urlFile));
         url = Files.readString(urlFile).strip();
-
-        bob = new EngineerProcess(root, "bob");
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -104,14 +96,8 @@ class ConsoleIT {
         if (browser != null) {
             browser.quit();
         }
-        if (appliance != null) {
-            appliance.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (sshd != null) {
-            sshd.close();
+        if (world != null) {
+            world.close();
         }
     }
 
@@ -166,20 +152,9 @@ class ConsoleIT {
 
         // ---- an engineer's ssh session appears live; Disconnect ends it ----
         view("connections");
-        String secret = enrol(bob);
-        Launcher.Result login = bob.login(server.engineerPort(), OathTool.totp(secret));
+        Launcher.Result login = bob.login(server.engineerPort(), OathTool.totp(world.bobSecret));
         assertThat(login.exitCode()).as(login.describe()).isZero();
-        bob.ok(
-                "access",
-                appliance.serial,
-                "--ticket",
-                ticket,
-                "--ttl",
-                "30m",
-                "--reason",
-                "console test",
-                "--token-passphrase-file",
-                bob.tokenPassphrase.toString());
+        SupportWorld.access(bob, appliance.serial, ticket);
         Process ssh = ssh(bob, "echo connected; sleep 120");
         try {
             Path sshOut = root.resolve("ssh.out");
@@ -209,6 +184,11 @@ class ConsoleIT {
                 }
             });
             assertThat(text).contains("bob", ticket, "forward", Integer.toString(sshd.port()));
+            assertThat(text)
+                    .as("the engineer's name from his certificate, as text")
+                    .contains(BOB_NAME);
+            assertThat(browser.findElements(By.cssSelector("#connections-body img, #connections-body script")))
+                    .isEmpty();
             screenshot("console-connections");
             wait.until(d -> {
                 try {
@@ -226,9 +206,23 @@ class ConsoleIT {
             ssh.destroyForcibly();
         }
 
-        // ---- the access policy ----
+        // ---- the access policy: a bad command refused as text, a command and a folder added as the CLI adds them ----
         view("policy");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("services-body"), "ssh"));
+        type("command-name", XSS);
+        type("command-argv", "/bin/df -h");
+        browser.findElement(By.cssSelector("#command-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("command-result"), "is not valid"));
+        assertThat(text("command-result")).contains("<img src=x");
+        type("command-name", "disk-usage");
+        browser.findElement(By.cssSelector("#command-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("commands-body"), "disk-usage"));
+        Path logs = Files.createDirectories(root.resolve("appliance-logs"));
+        type("folder-path", logs.toString());
+        browser.findElement(By.cssSelector("#folder-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("folders-body"), logs.toString()));
+        assertThat(appliance.admin("commands list")).contains("disk-usage", "/bin/df -h");
+        assertThat(appliance.admin("files list")).contains(logs.toString(), "read-only");
         screenshot("console-policy");
 
         // ---- the activity log: the records, escaped; verify says intact ----
@@ -236,7 +230,14 @@ class ConsoleIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-body"), "session.disconnected"));
         String log = text("audit-body");
         assertThat(log)
-                .contains("ticket.connected", "secureconnect.disabled", "console.locked", "admin@127.0.0.1", XSS);
+                .contains(
+                        "ticket.connected",
+                        "secureconnect.disabled",
+                        "console.locked",
+                        "admin@127.0.0.1",
+                        XSS,
+                        "command.allowed",
+                        "folder.allowed");
         browser.findElement(By.id("audit-verify")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-verdict"), "intact"));
         screenshot("console-activity");
@@ -321,33 +322,9 @@ class ConsoleIT {
         assertThat(process.exitValue()).as(out).isZero();
     }
 
-    private String enrol(EngineerProcess engineer) throws IOException, InterruptedException {
-        Launcher.Result added = Launcher.run(
-                "sc-server",
-                "engineers",
-                "add",
-                "--dir",
-                server.dir.toString(),
-                "--login",
-                engineer.login,
-                "--cert",
-                engineer.certificatePem.toString());
-        assertThat(added.exitCode()).as(added.describe()).isZero();
-        Matcher secret = SECRET.matcher(added.out());
-        assertThat(secret.find()).as(added.out()).isTrue();
-        return secret.group(1);
-    }
-
     /** Starts ssh through {@code sc-engineer proxy} (output to a file); the caller waits for it or kills it. */
     private Process ssh(EngineerProcess engineer, String remoteCommand) throws IOException {
-        List<String> line = new ArrayList<>(List.of("ssh"));
-        line.addAll(sshd.clientOptions());
-        line.addAll(List.of(
-                "-o",
-                "ProxyCommand=" + engineer.proxyCommand(sshd.port()),
-                sshd.user + "@" + appliance.serial,
-                remoteCommand));
-        ProcessBuilder builder = new ProcessBuilder(line)
+        ProcessBuilder builder = new ProcessBuilder(world.ssh(engineer, remoteCommand))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("ssh.out").toFile());

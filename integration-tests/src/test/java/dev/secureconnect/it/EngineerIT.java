@@ -2,6 +2,7 @@ package dev.secureconnect.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.token.AccessTokenIssuer;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenSigningKey;
@@ -23,7 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,12 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EngineerIT {
 
-    private static final Pattern SECRET = Pattern.compile("secret=([A-Z2-7]+)");
     private static int serials;
 
     @TempDir
     Path root;
 
+    SupportWorld world;
     ServerUnderTest server;
     OpenSshd sshd;
     ApplianceProcess appliance;
@@ -55,41 +55,29 @@ class EngineerIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        server = new ServerUnderTest(root);
-        sshd = new OpenSshd(root.resolve("sshd"));
-        Path tokenKey = root.resolve("token-key.json");
-        Launcher.Result exported =
-                Launcher.run("sc-server", "token-key", "--dir", server.dir.toString(), "--out", tokenKey.toString());
-        assertThat(exported.exitCode()).as(exported.describe()).isZero();
-        appliance = new ApplianceProcess(root, "SN-ENG-" + (++serials), server.appliancePort(), tokenKey);
-        appliance.admin("services add", "--name", "ssh", "--port", Integer.toString(sshd.port()));
+        world = new SupportWorld(
+                root,
+                "SN-ENG-" + (++serials),
+                "off",
+                TestPki.engineerIdentity("bob").name());
+        server = world.server;
+        sshd = world.sshd;
+        appliance = world.appliance;
         appliance.admin("commands add", "--name", "echo-args", "--allow-args", "--", "/bin/echo", "args:");
         appliance.admin("commands add", "--name", "fail", "--", "/bin/sh", "-c", "echo failing; exit 3");
         folder = Files.createDirectories(root.resolve("appliance-files"));
         Files.writeString(folder.resolve("report.txt"), "appliance report\n");
         appliance.admin("files allow", "--path", folder.toString(), "--write");
         appliance.start();
-        appliance.admin("enable");
-        ticket = server.openTicket("engineer access test", appliance.serial);
-        appliance.admin("connect", "--ticket", ticket);
-        Eventually.within(
-                Duration.ofSeconds(10),
-                "the server lists " + appliance.serial + " online with ticket " + ticket,
-                () -> server.online(appliance.serial, ticket));
-        bob = new EngineerProcess(root, "bob");
-        bobSecret = enrol(bob);
+        ticket = world.connectTicket("engineer access test");
+        bob = world.bob;
+        bobSecret = world.bobSecret;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (appliance != null) {
-            appliance.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (sshd != null) {
-            sshd.close();
+        if (world != null) {
+            world.close();
         }
     }
 
@@ -105,7 +93,7 @@ class EngineerIT {
         assertThat(events(EventType.TOTP_REPLAY)).anyMatch(r -> "bob".equals(r.actor()));
 
         assertThat(bob.ok("appliances")).contains(appliance.serial).contains(ticket);
-        access(bob, appliance.serial, ticket);
+        SupportWorld.access(bob, appliance.serial, ticket);
 
         Launcher.Result ssh = ssh(bob, "echo logged-in-as-$(id -un)");
         assertThat(ssh.exitCode()).as(ssh.describe()).isZero();
@@ -315,7 +303,7 @@ class EngineerIT {
     void tokenPresentedWithAnotherEngineersCertificateIsMisuse() throws Exception {
         loginAndAccess(bob);
         EngineerProcess carol = new EngineerProcess(root, "carol");
-        String carolSecret = enrol(carol);
+        String carolSecret = world.enrol(carol);
         assertThat(carol.login(server.engineerPort(), OathTool.totp(carolSecret))
                         .exitCode())
                 .isZero();
@@ -410,58 +398,17 @@ class EngineerIT {
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    /** Enrols an engineer with {@code sc-server engineers add}; returns the TOTP secret from the otpauth URI. */
-    private String enrol(EngineerProcess engineer) throws IOException, InterruptedException {
-        Launcher.Result added = Launcher.run(
-                "sc-server",
-                "engineers",
-                "add",
-                "--dir",
-                server.dir.toString(),
-                "--login",
-                engineer.login,
-                "--cert",
-                engineer.certificatePem.toString());
-        assertThat(added.exitCode()).as(added.describe()).isZero();
-        Matcher secret = SECRET.matcher(added.out());
-        assertThat(secret.find()).as(added.out()).isTrue();
-        return secret.group(1);
-    }
-
     /** Bob logs in (certificate + current code) and obtains a token for the appliance and the ticket. */
     private void loginAndAccess(EngineerProcess engineer) throws IOException, InterruptedException {
         assertThat(engineer).isSameAs(bob);
         Launcher.Result login = engineer.login(server.engineerPort(), OathTool.totp(bobSecret));
         assertThat(login.exitCode()).as(login.describe()).isZero();
-        access(engineer, appliance.serial, ticket);
-    }
-
-    private static void access(EngineerProcess engineer, String serial, String ticket)
-            throws IOException, InterruptedException {
-        String out = engineer.ok(
-                "access",
-                serial,
-                "--ticket",
-                ticket,
-                "--ttl",
-                "30m",
-                "--reason",
-                "integration test",
-                "--token-passphrase-file",
-                engineer.tokenPassphrase.toString());
-        assertThat(out).contains(serial).doesNotContain("eyJ"); // the token itself is never printed
+        SupportWorld.access(engineer, appliance.serial, ticket);
     }
 
     private Launcher.Result ssh(EngineerProcess engineer, String remoteCommand)
             throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of("ssh"));
-        line.addAll(sshd.clientOptions());
-        line.addAll(List.of(
-                "-o",
-                "ProxyCommand=" + engineer.proxyCommand(sshd.port()),
-                sshd.user + "@" + appliance.serial,
-                remoteCommand));
-        return external(engineer, line);
+        return external(engineer, world.ssh(engineer, remoteCommand));
     }
 
     private Launcher.Result scp(EngineerProcess engineer, String from, String to)

@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code sc-ticket} is the token's ticket.</li>
  * </ol>
  *
- * <p>The verdict's value is the verified token. A refusal is answered 403; its reason code is the token refusal's label
+ * <p>The verdict's value is the verified token and the engineer's name from the certificate ({@link EngineerAccess}).
+ * A refusal is answered 403; its reason code is the token refusal's label
  * ({@code no-token-key}, {@code malformed}, {@code bad-certificate}, {@code expired}, …, {@code ticket-mismatch}) and
  * it names the audit event it calls for: {@code token.misused} when the token was presented with another certificate
  * than its holder's, {@code token.refused} otherwise (detail {@code label}: the reason code).
@@ -68,7 +69,7 @@ public final class SessionAuthorizer {
     /**
      * @param ticketAccepted whether a ticket is connected by the admin, admitted by the server and not disconnected
      */
-    public AccessVerdict<AccessToken> authorize(SessionCredentials credentials, Predicate<String> ticketAccepted) {
+    public AccessVerdict<EngineerAccess> authorize(SessionCredentials credentials, Predicate<String> ticketAccepted) {
         var verifier = TokenKeysOrRefusal.of(directory);
         if (verifier.refusal != null) {
             return refuse(verifier.refusal, "no-token-key", EventType.TOKEN_REFUSED, null);
@@ -77,8 +78,10 @@ public final class SessionAuthorizer {
             return refuse("access token refused: no token was presented", "malformed", EventType.TOKEN_REFUSED, null);
         }
         X509Certificate certificate;
+        String name;
         try {
             certificate = engineerCertificate(credentials.engineerCertificate());
+            name = CertificateIdentity.of(certificate).name();
         } catch (ApplianceException e) {
             return refuse(e.getMessage(), "bad-certificate", EventType.TOKEN_REFUSED, null);
         }
@@ -93,7 +96,11 @@ public final class SessionAuthorizer {
             EventType event = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER
                     ? EventType.TOKEN_MISUSED
                     : EventType.TOKEN_REFUSED;
-            return refuse(e.getMessage(), e.reason().label(), event, e.token().orElse(null));
+            return refuse(
+                    e.getMessage(),
+                    e.reason().label(),
+                    event,
+                    e.token().map(t -> new EngineerAccess(t, name)).orElse(null));
         } catch (CryptoException e) {
             return refuse("access token refused: " + e.getMessage(), "malformed", EventType.TOKEN_REFUSED, null);
         }
@@ -103,14 +110,14 @@ public final class SessionAuthorizer {
                             + OneLine.of(credentials.ticket()),
                     "ticket-mismatch",
                     EventType.TOKEN_REFUSED,
-                    token);
+                    new EngineerAccess(token, name));
         }
-        return AccessVerdict.allow(token);
+        return AccessVerdict.allow(new EngineerAccess(token, name));
     }
 
-    private static AccessVerdict<AccessToken> refuse(
-            @Nullable String reason, String code, EventType event, @Nullable AccessToken token) {
-        return AccessVerdict.<AccessToken>deny(403, code, OneLine.of(reason))
+    private static AccessVerdict<EngineerAccess> refuse(
+            @Nullable String reason, String code, EventType event, @Nullable EngineerAccess token) {
+        return AccessVerdict.<EngineerAccess>deny(403, code, OneLine.of(reason))
                 .audited(event, Map.of("label", code))
                 .naming(token);
     }

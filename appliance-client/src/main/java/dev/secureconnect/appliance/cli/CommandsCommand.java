@@ -2,9 +2,9 @@ package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.exec.AllowedCommands;
 import dev.secureconnect.appliance.exec.CommandCatalogue;
 import dev.secureconnect.appliance.exec.CommandEntry;
 import dev.secureconnect.appliance.internal.ByteSizes;
@@ -12,7 +12,6 @@ import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
-import dev.secureconnect.events.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -115,24 +114,11 @@ final class CommandsCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new ApplianceException("max-output: " + e.getMessage(), e);
             }
-            CommandEntry entry = CommandEntry.resolve(name, argv, timeout, cap, allowArgs, allowOptions, argPatterns);
-            directory.updateDocument(
-                    directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
-                        CommandCatalogue changed = catalogue.with(entry);
-                        new ApplianceAuditLog(directory, console.clock())
-                                .append(ApplianceAuditEvent.of(EventType.COMMAND_ALLOWED, console.user())
-                                        .target(entry.name())
-                                        .reason(entry.describe())
-                                        .detail("name", entry.name())
-                                        .detail("argv", entry.argv())
-                                        .detail("timeout", Durations.format(entry.timeout()))
-                                        .detail("maxOutputBytes", entry.maxOutputBytes())
-                                        .detail("allowArgs", entry.allowArgs())
-                                        .detail("allowOptions", entry.allowOptions())
-                                        .detail("argPatterns", entry.argPatterns())
-                                        .build());
-                        return changed;
-                    });
+            CommandEntry entry = AllowedCommands.add(
+                    directory,
+                    new ApplianceAuditLog(directory, console.clock()),
+                    console.user(),
+                    CommandEntry.resolve(name, argv, timeout, cap, allowArgs, allowOptions, argPatterns));
             console.out().println("command " + entry.name() + " added: " + entry.describe());
             return 0;
         }
@@ -155,16 +141,7 @@ final class CommandsCommand implements Runnable {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            directory.updateDocument(
-                    directory.commandsFile(), CommandCatalogue.class, CommandCatalogue.EMPTY, catalogue -> {
-                        CommandCatalogue changed = catalogue.without(name);
-                        new ApplianceAuditLog(directory, console.clock())
-                                .append(ApplianceAuditEvent.of(EventType.COMMAND_REMOVED, console.user())
-                                        .target(name)
-                                        .detail("name", name)
-                                        .build());
-                        return changed;
-                    });
+            AllowedCommands.remove(directory, new ApplianceAuditLog(directory, console.clock()), console.user(), name);
             console.out().println("command " + name + " removed from the catalogue");
             return 0;
         }

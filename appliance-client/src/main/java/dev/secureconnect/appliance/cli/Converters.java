@@ -1,6 +1,7 @@
 package dev.secureconnect.appliance.cli;
 
 import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
@@ -19,6 +20,17 @@ final class Converters {
             try {
                 return TicketNumber.parse(value);
             } catch (InvalidTicketNumberException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ConsoleListener implements CommandLine.ITypeConverter<ApplianceConfig.Console> {
+        @Override
+        public ApplianceConfig.Console convert(String value) {
+            try {
+                return ApplianceConfig.Console.parse(value);
+            } catch (ApplianceException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }

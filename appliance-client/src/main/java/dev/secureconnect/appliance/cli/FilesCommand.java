@@ -1,16 +1,14 @@
 package dev.secureconnect.appliance.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.secureconnect.appliance.ApplianceException;
-import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.files.AllowedFolders;
 import dev.secureconnect.appliance.files.FolderEntry;
 import dev.secureconnect.appliance.files.FolderList;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
-import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -62,27 +60,9 @@ final class FilesCommand implements Runnable {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            Path real = FolderList.realFolder(path);
-            if (real.getParent() == null) {
-                throw new ApplianceException("the root folder / cannot be allowed: name a folder below it");
-            }
-            if (real.startsWith(directory.root()) || directory.root().startsWith(real)) {
-                throw new ApplianceException("folder " + real + " holds or is inside the appliance directory "
-                        + directory.root() + ": allow another folder");
-            }
-            FolderEntry entry = new FolderEntry(real.toString(), write);
-            directory.updateDocument(directory.foldersFile(), FolderList.class, FolderList.EMPTY, folders -> {
-                FolderList changed = folders.with(entry);
-                new ApplianceAuditLog(directory, console.clock())
-                        .append(ApplianceAuditEvent.of(EventType.FOLDER_ALLOWED, console.user())
-                                .target(entry.path())
-                                .reason(entry.access())
-                                .detail("path", entry.path())
-                                .detail("write", entry.write())
-                                .build());
-                return changed;
-            });
-            console.out().println("folder " + real + " allowed " + entry.access());
+            FolderEntry entry = AllowedFolders.allow(
+                    directory, new ApplianceAuditLog(directory, console.clock()), console.user(), path, write);
+            console.out().println("folder " + entry.path() + " allowed " + entry.access());
             return 0;
         }
     }
@@ -104,19 +84,9 @@ final class FilesCommand implements Runnable {
         @Override
         public Integer call() {
             ApplianceDirectory directory = dir.open();
-            FolderEntry[] removed = new FolderEntry[1];
-            directory.updateDocument(directory.foldersFile(), FolderList.class, FolderList.EMPTY, folders -> {
-                removed[0] = folders.find(path)
-                        .orElseThrow(() -> new ApplianceException("folder " + path + " is not allowed"));
-                FolderList changed = folders.without(removed[0]);
-                new ApplianceAuditLog(directory, console.clock())
-                        .append(ApplianceAuditEvent.of(EventType.FOLDER_REMOVED, console.user())
-                                .target(removed[0].path())
-                                .detail("path", removed[0].path())
-                                .build());
-                return changed;
-            });
-            console.out().println("folder " + removed[0].path() + " removed");
+            FolderEntry removed = AllowedFolders.remove(
+                    directory, new ApplianceAuditLog(directory, console.clock()), console.user(), path);
+            console.out().println("folder " + removed.path() + " removed");
             return 0;
         }
     }

@@ -388,6 +388,46 @@ public record ApplianceConfig(
             lockoutFor = positive(lockoutFor == null ? Duration.ofMinutes(15) : lockoutFor, "console.lockoutFor");
         }
 
+        /**
+         * The console as {@code sc-appliance init --console} names it: {@code off}, {@code PORT} (on 127.0.0.1; 0: any
+         * free port) or {@code ADDR:PORT} ({@code [::1]:PORT} for IPv6); everything else at its default.
+         *
+         * @throws ApplianceException naming what is wrong and what to give instead
+         */
+        public static Console parse(String text) {
+            String given = text == null ? "" : text.strip();
+            if (given.equals("off")) {
+                return new Console(
+                        false,
+                        DEFAULT.bind,
+                        DEFAULT.port,
+                        null,
+                        null,
+                        DEFAULT.idleTimeout,
+                        DEFAULT.lockoutAfter,
+                        DEFAULT.lockoutFor);
+            }
+            int colon = given.lastIndexOf(':');
+            String bind = colon < 0 ? null : given.substring(0, colon);
+            String port = given.substring(colon + 1);
+            if (bind != null && bind.startsWith("[") && bind.endsWith("]")) {
+                bind = bind.substring(1, bind.length() - 1);
+            }
+            if (!port.matches("[0-9]{1,5}") || (bind != null && bind.isEmpty())) {
+                throw new ApplianceException("console: " + dev.secureconnect.crypto.text.OneLine.quoted(given)
+                        + " (expected: off, PORT or ADDRESS:PORT, e.g. 8765 or 127.0.0.1:8765)");
+            }
+            return new Console(
+                    true,
+                    bind == null ? DEFAULT.bind : bind,
+                    Integer.parseInt(port),
+                    null,
+                    null,
+                    DEFAULT.idleTimeout,
+                    DEFAULT.lockoutAfter,
+                    DEFAULT.lockoutFor);
+        }
+
         private static boolean loopback(String address) {
             byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(address);
             if (bytes == null) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.admin.AdminRequest;
@@ -14,6 +15,14 @@ import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.config.AllowedServices;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
+import dev.secureconnect.appliance.exec.AllowedCommands;
+import dev.secureconnect.appliance.exec.CommandCatalogue;
+import dev.secureconnect.appliance.exec.CommandEntry;
+import dev.secureconnect.appliance.files.AllowedFolders;
+import dev.secureconnect.appliance.files.FolderEntry;
+import dev.secureconnect.appliance.files.FolderList;
+import dev.secureconnect.appliance.internal.ByteSizes;
+import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.appliance.link.OpenSession;
 import dev.secureconnect.crypto.text.OneLine;
@@ -21,10 +30,14 @@ import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.ServiceEntry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -185,6 +198,24 @@ final class ConsoleApi {
                 ServiceEntry added = AllowedServices.add(directory, audit, actor, text(body, "name"), port.intValue());
                 return reloaded("service " + added.name() + " (127.0.0.1:" + added.port() + ") allow-listed", actor);
             }
+            case "POST /api/policy/commands": {
+                CommandEntry added = AllowedCommands.add(directory, audit, actor, command(body(request)));
+                return json(200, message("command " + added.name() + " added: " + added.describe()));
+            }
+            case "POST /api/policy/folders": {
+                JsonNode body = body(request);
+                JsonNode write = body.get("write");
+                if (write != null && !write.isBoolean()) {
+                    throw new Refusal(400, "write: expected true or false");
+                }
+                FolderEntry allowed = AllowedFolders.allow(
+                        directory,
+                        audit,
+                        actor,
+                        absolutePath(text(body, "path")),
+                        write != null && write.booleanValue());
+                return json(200, message("folder " + allowed.path() + " allowed " + allowed.access()));
+            }
             case "GET /api/audit":
                 return auditPage(uri.parameters());
             case "POST /api/audit/verify":
@@ -196,7 +227,7 @@ final class ConsoleApi {
             default:
                 break;
         }
-        // routes with one path parameter: /api/tickets/N, /api/connections/ID, /api/policy/services/NAME
+        // routes with one path parameter: /api/tickets/N, /api/connections/ID
         if (method.equals("DELETE")
                 && parts.size() == 4
                 && parts.get(1).equals("api")
@@ -211,15 +242,30 @@ final class ConsoleApi {
                     break;
             }
         }
+        // /api/policy/services/NAME, /api/policy/commands/NAME, /api/policy/folders/PATH (the path encoded whole)
         if (method.equals("DELETE")
                 && parts.size() == 5
-                && path.startsWith("/api/policy/services/")
+                && path.startsWith("/api/policy/")
                 && !parts.get(4).isEmpty()) {
-            ServiceEntry removed =
-                    AllowedServices.remove(directory, audit, actor, QueryStringDecoder.decodeComponent(parts.get(4)));
-            return reloaded(
-                    "service " + removed.name() + " (127.0.0.1:" + removed.port() + ") removed from the allow-list",
-                    actor);
+            String value = QueryStringDecoder.decodeComponent(parts.get(4));
+            switch (parts.get(3)) {
+                case "services": {
+                    ServiceEntry removed = AllowedServices.remove(directory, audit, actor, value);
+                    return reloaded(
+                            "service " + removed.name() + " (127.0.0.1:" + removed.port()
+                                    + ") removed from the allow-list",
+                            actor);
+                }
+                case "commands":
+                    AllowedCommands.remove(directory, audit, actor, value);
+                    return json(200, message("command " + value + " removed from the catalogue"));
+                case "folders": {
+                    FolderEntry removed = AllowedFolders.remove(directory, audit, actor, absolutePath(value));
+                    return json(200, message("folder " + removed.path() + " removed"));
+                }
+                default:
+                    break;
+            }
         }
         return error(404, "no such route: " + method + " " + OneLine.quoted(path));
     }
@@ -316,7 +362,88 @@ final class ConsoleApi {
     private ObjectNode policy() {
         ObjectNode node = Json.COMPACT.createObjectNode();
         node.set("services", Json.COMPACT.valueToTree(directory.config().services()));
+        ArrayNode commands = node.putArray("commands");
+        for (CommandEntry entry : CommandCatalogue.read(directory).commands()) {
+            ObjectNode row = commands.addObject();
+            row.put("name", entry.name());
+            row.put("argv", String.join(" ", entry.argv()));
+            row.put(
+                    "limits",
+                    "timeout " + Durations.format(entry.timeout()) + ", output at most "
+                            + ByteSizes.format(entry.maxOutputBytes()));
+            row.put("args", entry.describeArgs());
+        }
+        node.set("folders", Json.COMPACT.valueToTree(FolderList.read(directory).folders()));
         return node;
+    }
+
+    /**
+     * A command from the page, checked as {@code sc-appliance commands add} checks its options: {@code name},
+     * {@code argv} (the program and its fixed arguments), and optionally {@code timeout} ({@code 60s}),
+     * {@code maxOutput} ({@code 64MiB}), {@code allowArgs}, {@code allowOptions} and {@code argPatterns}
+     * ({@code {"1": "REGEX"}}).
+     */
+    private static CommandEntry command(JsonNode body) {
+        String name = text(body, "name");
+        JsonNode argvNode = body.get("argv");
+        if (argvNode == null || !argvNode.isArray() || argvNode.isEmpty()) {
+            throw new Refusal(
+                    400, "argv: missing (expected the program and its fixed arguments, e.g. [\"/bin/df\", \"-h\"])");
+        }
+        List<String> argv = new ArrayList<>();
+        for (JsonNode word : argvNode) {
+            if (!word.isTextual()) {
+                throw new Refusal(400, "argv: expected strings only");
+            }
+            argv.add(word.textValue());
+        }
+        Duration timeout;
+        String timeoutText = optionalText(body, "timeout", "60s");
+        try {
+            timeout = Durations.parse(timeoutText);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, "timeout: " + OneLine.of(e.getMessage()));
+        }
+        long maxOutput;
+        try {
+            maxOutput = ByteSizes.parse(optionalText(body, "maxOutput", "64MiB"));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, "maxOutput: " + OneLine.of(e.getMessage()));
+        }
+        Map<Integer, String> patterns = new LinkedHashMap<>();
+        JsonNode patternsNode = body.get("argPatterns");
+        if (patternsNode != null && !patternsNode.isNull()) {
+            if (!patternsNode.isObject()) {
+                throw new Refusal(400, "argPatterns: expected an object such as {\"1\": \"[a-z]+\"}");
+            }
+            for (Map.Entry<String, JsonNode> pattern : patternsNode.properties()) {
+                if (!pattern.getKey().matches("[1-9][0-9]{0,2}")
+                        || !pattern.getValue().isTextual()) {
+                    throw new Refusal(
+                            400,
+                            "argPatterns: " + OneLine.quoted(pattern.getKey())
+                                    + " (expected: a position from 1 and a regular expression)");
+                }
+                patterns.put(
+                        Integer.parseInt(pattern.getKey()), pattern.getValue().textValue());
+            }
+        }
+        return CommandEntry.resolve(
+                name, argv, timeout, maxOutput, flag(body, "allowArgs"), flag(body, "allowOptions"), patterns);
+    }
+
+    /** A folder named on the page: an absolute path (the daemon's working folder means nothing to the admin). */
+    private static Path absolutePath(String text) {
+        try {
+            Path path = Path.of(text);
+            if (!path.isAbsolute()) {
+                throw new Refusal(
+                        400, "folder " + OneLine.quoted(text) + " is not an absolute path (e.g. /var/log/app)");
+            }
+            return path;
+        } catch (InvalidPathException e) {
+            throw new Refusal(400, "folder " + OneLine.quoted(text) + " is not a valid path");
+        }
     }
 
     private ConsoleResponse auditPage(Map<String, List<String>> query) {
@@ -401,6 +528,30 @@ final class ConsoleApi {
             throw new Refusal(400, field + ": missing (expected a string)");
         }
         return value.textValue();
+    }
+
+    private static String optionalText(JsonNode body, String field, String fallback) {
+        JsonNode value = body.get(field);
+        if (value == null
+                || value.isNull()
+                || (value.isTextual() && value.textValue().isBlank())) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            throw new Refusal(400, field + ": expected a string");
+        }
+        return value.textValue().strip();
+    }
+
+    private static boolean flag(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new Refusal(400, field + ": expected true or false");
+        }
+        return value.booleanValue();
     }
 
     private static @Nullable String parameter(Map<String, List<String>> query, String name) {

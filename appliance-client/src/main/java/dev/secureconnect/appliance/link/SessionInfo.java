@@ -1,5 +1,6 @@
 package dev.secureconnect.appliance.link;
 
+import dev.secureconnect.appliance.access.EngineerAccess;
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessToken;
@@ -8,22 +9,25 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who and what one session is, for its audit records: the server's session id, the ticket, the engineer and token
- * id (once the token verified), the kind and the target.
+ * Who and what one session is, for its audit records: the server's session id, the ticket, the engineer (login and
+ * the name from the certificate) and token id (once the token verified), the kind and the target.
  */
 record SessionInfo(
         String id,
         String ticket,
         @Nullable String engineer,
+        @Nullable String engineerName,
         @Nullable UUID tokenId,
         SessionRequest.Kind kind,
         String target) {
 
-    static SessionInfo of(SessionRequest request, @Nullable AccessToken token) {
+    static SessionInfo of(SessionRequest request, @Nullable EngineerAccess access) {
+        AccessToken token = access == null ? null : access.token();
         return new SessionInfo(
                 OneLine.of(request.credentials().sessionId()),
                 OneLine.of(request.credentials().ticket()),
                 token == null ? null : token.engineer(),
+                access == null ? null : OneLine.of(access.name()),
                 token == null ? null : token.id(),
                 request.kind(),
                 OneLine.of(request.target()));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
+import dev.secureconnect.appliance.access.EngineerAccess;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
@@ -11,7 +12,6 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.exec.CommandPolicy;
 import dev.secureconnect.appliance.files.FileRequests;
 import dev.secureconnect.crypto.text.OneLine;
-import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
@@ -117,11 +117,11 @@ final class SessionRequests {
 
     /** What the file-reading checks decided: the token, and for exec and files the target's verdict. */
     private record Decision(
-            AccessVerdict<AccessToken> token, @Nullable AccessVerdict<?> target) {}
+            AccessVerdict<EngineerAccess> token, @Nullable AccessVerdict<?> target) {}
 
     /** On a worker: the checks that read files. */
     private Decision decide(SessionRequest request, Predicate<String> ticketAccepted) {
-        AccessVerdict<AccessToken> token = authorizer.authorize(request.credentials(), ticketAccepted);
+        AccessVerdict<EngineerAccess> token = authorizer.authorize(request.credentials(), ticketAccepted);
         if (!token.allowed()) {
             return new Decision(token, null);
         }
@@ -145,11 +145,12 @@ final class SessionRequests {
             Decision decision,
             Supplier<StreamPolicy> connectPolicy) {
         assert stream.eventLoop().inEventLoop();
-        AccessVerdict<AccessToken> token = link.allowed() ? decision.token() : link.refusal();
+        AccessVerdict<EngineerAccess> token = link.allowed() ? decision.token() : link.refusal();
         if (token.allowed()
                 && revoked.contains(requireNonNull(token.value(), "an allowed verdict names its token")
+                        .token()
                         .id())) {
-            token = AccessVerdict.<AccessToken>deny(403, "revoked", "access token refused: it was revoked")
+            token = AccessVerdict.<EngineerAccess>deny(403, "revoked", "access token refused: it was revoked")
                     .audited(EventType.TOKEN_REFUSED, java.util.Map.of("label", "revoked"))
                     .naming(token.value());
         }

@@ -417,6 +417,7 @@ final class Sessions {
                     session.id,
                     session.ticket,
                     session.info.engineer(),
+                    session.info.engineerName(),
                     session.info.kind().label,
                     session.target,
                     session.opened.toString(),

@@ -78,6 +78,30 @@ class SessionAccessTest {
     }
 
     @Test
+    void anOpenSessionNamesTheEngineerByLoginAndByTheNameInTheCertificate() throws Exception {
+        String name = "<script>alert(1)</script> Mallory O'Brien";
+        TestPki.Issued mallory = TestPki.shared()
+                .issue(dev.secureconnect.crypto.pki.CertificateIdentity.engineer(
+                        "mallory", name, "mallory@example.com"));
+        SessionCredentials credentials = engineers.credentials(mallory, SERIAL, TICKET);
+        Http2StreamChannel open =
+                TestServer.open(bench.link, Engineers.connect(service.port(), credentials))
+                        .get(10, TimeUnit.SECONDS)
+                        .stream();
+        try {
+            List<dev.secureconnect.appliance.link.OpenSession> sessions = Eventually.await(
+                    "the open session",
+                    () -> bench.appliance.daemon().supervisor().sessions(),
+                    l -> l.size() == 1);
+            assertThat(sessions.get(0).engineer()).isEqualTo("mallory");
+            assertThat(sessions.get(0).engineerName()).isEqualTo(name);
+            assertThat(sessions.get(0).id()).isEqualTo(credentials.sessionId());
+        } finally {
+            open.close();
+        }
+    }
+
+    @Test
     void aTokenForAnotherApplianceIsRefused() throws Exception {
         assertRefused(
                 engineers.credentials(engineers.alice, "SN-OTHER", TICKET),

@@ -96,6 +96,31 @@ class InitTest {
         }
     }
 
+    @Test
+    void theConsoleIsOnAtItsDefaultUnlessInitSaysOtherwise() throws IOException {
+        Path off = work.resolve("console-off");
+        ApplianceCli.ok(withConsole(good, "off", off));
+        assertThat(ApplianceDirectory.open(off).config().console().enabled()).isFalse();
+        Path port = work.resolve("console-port");
+        ApplianceCli.ok(withConsole(good, "0", port));
+        ApplianceConfig.Console any = ApplianceDirectory.open(port).config().console();
+        assertThat(any.enabled()).isTrue();
+        assertThat(any.bind()).isEqualTo("127.0.0.1");
+        assertThat(any.port()).isZero();
+        assertThat(any.lockoutAfter()).isEqualTo(ApplianceConfig.Console.DEFAULT.lockoutAfter());
+        Path address = work.resolve("console-address");
+        ApplianceCli.ok(withConsole(good, "[::1]:9443", address));
+        ApplianceConfig.Console six = ApplianceDirectory.open(address).config().console();
+        assertThat(six.bind()).isEqualTo("::1");
+        assertThat(six.port()).isEqualTo(9443);
+    }
+
+    private static String[] withConsole(PkiFiles f, String console, Path dir) {
+        List<String> args = new ArrayList<>(List.of(f.initArgs(dir, "support.example.com:8443")));
+        args.addAll(List.of("--console", console));
+        return args.toArray(String[]::new);
+    }
+
     static Stream<Arguments> badInputs() {
         List<Arguments> cases = new ArrayList<>();
         cases.add(bad(
@@ -190,6 +215,26 @@ class InitTest {
                 f -> args(f, "--server", "example.com")));
         cases.add(bad(
                 "usage/server-url", USAGE, "without a scheme", f -> args(f, "--server", "https://example.com:443/x")));
+        cases.add(bad(
+                "usage/console-neither-off-nor-port",
+                USAGE,
+                "Invalid value for option '--console': console: on (expected: off, PORT or ADDRESS:PORT",
+                f -> withConsole(f, "on")));
+        cases.add(bad(
+                "usage/console-port-out-of-range",
+                USAGE,
+                "console.port: 70000 (expected: 0 to 65535)",
+                f -> withConsole(f, "127.0.0.1:70000")));
+        cases.add(bad(
+                "usage/console-address-not-ip",
+                USAGE,
+                "console.bind: localhost (expected: an IP address such as 127.0.0.1)",
+                f -> withConsole(f, "localhost:8765")));
+        cases.add(bad(
+                "usage/console-on-the-network-without-certificate",
+                USAGE,
+                "console.bind: 0.0.0.0 is not a loopback address",
+                f -> withConsole(f, "0.0.0.0:8765")));
         cases.add(bad("usage/missing-option", USAGE, "Missing required option: '--ca=FILE'", f -> List.of(
                         "init",
                         "--dir",
@@ -261,6 +306,12 @@ class InitTest {
             args = replace(args, more[i], more[i + 1]);
         }
         return args;
+    }
+
+    private static String[] withConsole(PkiFiles f, String console) {
+        List<String> args = new ArrayList<>(List.of(args(f, null, null)));
+        args.addAll(List.of("--console", console));
+        return args.toArray(String[]::new);
     }
 
     private static String[] replace(String[] args, String option, String value) {

@@ -63,6 +63,10 @@ class ConsoleApiTest {
             new String[] {"GET", "/api/policy"},
             new String[] {"POST", "/api/policy/services"},
             new String[] {"DELETE", "/api/policy/services/ssh"},
+            new String[] {"POST", "/api/policy/commands"},
+            new String[] {"DELETE", "/api/policy/commands/disk-usage"},
+            new String[] {"POST", "/api/policy/folders"},
+            new String[] {"DELETE", "/api/policy/folders/%2Ftmp"},
             new String[] {"GET", "/api/audit"},
             new String[] {"POST", "/api/audit/verify"},
             new String[] {"GET", "/api/audit/export.csv"},
@@ -240,6 +244,93 @@ class ConsoleApiTest {
             assertThat(console.get(path).statusCode()).as(path).isEqualTo(404);
         }
         assertThat(console.send("POST", "/", "{}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void commandsAndFoldersAreEditedAsTheCliEditsThem() throws Exception {
+        console.signIn("admin", PASSWORD);
+        Path folder = java.nio.file.Files.createDirectories(work.resolve("logs"));
+        String command = "{\"name\":\"disk-usage\",\"argv\":[\"/bin/df\",\"-h\"],\"timeout\":\"30s\"}";
+        String allow = "{\"path\":\"" + folder + "\",\"write\":true}";
+
+        // without the CSRF token: refused, nothing changed
+        assertThat(console.send("POST", "/api/policy/commands", command).statusCode())
+                .isEqualTo(403);
+        assertThat(console.send("POST", "/api/policy/folders", allow).statusCode())
+                .isEqualTo(403);
+        // bad input: a one-line message naming what is wrong, nothing changed
+        for (String[] bad : List.of(
+                new String[] {"/api/policy/commands", "{\"name\":\"a b<script>\",\"argv\":[\"/bin/df\"]}", "not valid"},
+                new String[] {"/api/policy/commands", "{\"name\":\"x\",\"argv\":[]}", "argv: missing"},
+                new String[] {"/api/policy/commands", "{\"name\":\"x\",\"argv\":[\"bin/df\"]}", "neither an absolute"},
+                new String[] {
+                    "/api/policy/commands", "{\"name\":\"x\",\"argv\":[\"/bin/df\"],\"timeout\":\"2d\"}", "timeout"
+                },
+                new String[] {
+                    "/api/policy/commands",
+                    "{\"name\":\"x\",\"argv\":[\"/bin/df\"],\"argPatterns\":{\"1\":\"[a-z\"}}",
+                    "needs arguments allowed"
+                },
+                new String[] {"/api/policy/folders", "{\"path\":\"relative/logs\"}", "not an absolute path"},
+                new String[] {"/api/policy/folders", "{\"path\":\"/no/such/folder\\n\"}", "does not exist"},
+                new String[] {"/api/policy/folders", "{\"path\":\"/\"}", "root folder"},
+                new String[] {"/api/policy/folders", "{\"path\":\"" + appliance.dir + "\"}", "appliance directory"},
+                new String[] {"/api/policy/folders", "{\"path\":\"" + folder + "\",\"write\":\"yes\"}", "write:"})) {
+            HttpResponse<String> refused = console.change("POST", bad[0], bad[1]);
+            assertThat(refused.statusCode()).as(bad[1]).isEqualTo(400);
+            assertThat(refused.body()).as(bad[1]).contains(bad[2]).doesNotContain("\\n");
+        }
+        assertThat(console.change("DELETE", "/api/policy/commands/nothing", null)
+                        .body())
+                .contains("no command named 'nothing'");
+        assertThat(console.change("DELETE", "/api/policy/folders/relative", null)
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(appliance.audit(EventType.COMMAND_ALLOWED)).isEmpty();
+        assertThat(appliance.audit(EventType.FOLDER_ALLOWED)).isEmpty();
+        assertThat(java.nio.file.Files.exists(appliance.dir.resolve("commands.json")))
+                .isFalse();
+
+        HttpResponse<String> added = console.change("POST", "/api/policy/commands", command);
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+        assertThat(added.body()).contains("command disk-usage added: /bin/df -h (timeout 30s");
+        assertThat(console.change("POST", "/api/policy/commands", command).body())
+                .contains("already in the catalogue");
+        HttpResponse<String> allowed = console.change("POST", "/api/policy/folders", allow);
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+        assertThat(allowed.body()).contains("allowed read-write");
+        // what the CLI lists is what the page added
+        assertThat(appliance.ok("commands list").out()).contains("disk-usage", "/bin/df -h", "30s");
+        assertThat(appliance.ok("files list").out())
+                .contains(folder.toRealPath().toString(), "read-write");
+        assertThat(console.get("/api/policy").body())
+                .contains("\"name\":\"disk-usage\"", "\"argv\":\"/bin/df -h\"", "\"write\":true");
+        // the same audit records as the CLI's, the actor the console's admin
+        assertThat(appliance.audit(EventType.COMMAND_ALLOWED)).singleElement().satisfies(r -> {
+            assertThat(r.actor()).isEqualTo("admin@127.0.0.1");
+            assertThat(r.target()).isEqualTo("disk-usage");
+            assertThat(r.details()).containsEntry("timeout", "30s").containsEntry("allowArgs", false);
+        });
+        assertThat(appliance.audit(EventType.FOLDER_ALLOWED)).singleElement().satisfies(r -> {
+            assertThat(r.actor()).isEqualTo("admin@127.0.0.1");
+            assertThat(r.details()).containsEntry("write", true);
+        });
+
+        assertThat(console.change("DELETE", "/api/policy/commands/disk-usage", null)
+                        .statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> removed = console.change(
+                "DELETE", "/api/policy/folders/" + java.net.URLEncoder.encode(folder.toString(), "UTF-8"), null);
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(console.get("/api/policy").body()).contains("\"commands\":[]", "\"folders\":[]");
+        assertThat(appliance.audit(EventType.COMMAND_REMOVED))
+                .singleElement()
+                .extracting(ApplianceAuditRecord::actor)
+                .isEqualTo("admin@127.0.0.1");
+        assertThat(appliance.audit(EventType.FOLDER_REMOVED))
+                .singleElement()
+                .extracting(ApplianceAuditRecord::actor)
+                .isEqualTo("admin@127.0.0.1");
     }
 
     @Test

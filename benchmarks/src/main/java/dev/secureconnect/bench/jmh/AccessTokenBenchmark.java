@@ -3,6 +3,7 @@ package dev.secureconnect.bench.jmh;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.access.AccessVerdict;
+import dev.secureconnect.appliance.access.EngineerAccess;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
 import dev.secureconnect.appliance.access.TokenKeys;
@@ -132,10 +133,11 @@ public class AccessTokenBenchmark {
     /** The appliance's whole check of a session request's credentials. */
     @Benchmark
     public AccessToken authorizeOnAppliance() {
-        AccessVerdict<AccessToken> verdict = authorizer.authorize(credentials, TICKET_CONNECTED);
+        AccessVerdict<EngineerAccess> verdict = authorizer.authorize(credentials, TICKET_CONNECTED);
         if (!verdict.allowed()) {
             throw new IllegalStateException("the appliance refused the benchmark's token: " + verdict.reason());
         }
-        return requireNonNull(verdict.value(), "an allowed verdict has its token");
+        return requireNonNull(verdict.value(), "an allowed verdict has its token")
+                .token();
     }
 }

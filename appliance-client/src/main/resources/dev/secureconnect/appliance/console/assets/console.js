@@ -263,7 +263,14 @@
     for (const row of sessions) {
       const tr = document.createElement('tr');
       tr.dataset.session = row.id;
-      tr.appendChild(el('td', row.engineer || '(not yet verified)'));
+      const engineer = el('td');
+      if (row.engineer) {
+        engineer.appendChild(el('span', row.engineerName || row.engineer, 'name'));
+        engineer.appendChild(el('span', row.engineer, 'login'));
+      } else {
+        engineer.textContent = '(not yet verified)';
+      }
+      tr.appendChild(engineer);
       tr.appendChild(el('td', row.ticket, 'nowrap'));
       tr.appendChild(el('td', row.kind === 'connect' ? 'forward' : row.kind));
       tr.appendChild(el('td', row.target, 'nowrap'));
@@ -274,7 +281,7 @@
       const action = el('td');
       action.appendChild(button('Disconnect', 'danger', async () => {
         await act(api('DELETE', '/api/connections/' + encodeURIComponent(row.id)));
-      }, 'Disconnect ' + (row.engineer || 'session') + ' from ' + row.target));
+      }, 'Disconnect ' + (row.engineerName || row.engineer || 'session') + ' from ' + row.target));
       tr.appendChild(action);
       body.appendChild(tr);
     }
@@ -290,6 +297,17 @@
   });
 
   // ---- access policy --------------------------------------------------------------------------------------------
+  /** A cell with a Remove button for one allow-list entry: confirmed, then DELETE path, then the lists again. */
+  function removeCell(what, consequence, path) {
+    const action = el('td');
+    action.appendChild(button('Remove', 'danger', async () => {
+      if (await confirmAction('Remove ' + what + '?', consequence)) {
+        await act(api('DELETE', path));
+        refreshPolicy();
+      }
+    }, 'Remove ' + what));
+    return action;
+  }
   async function refreshPolicy() {
     let policy;
     try { policy = await api('GET', '/api/policy'); } catch (e) { return; }
@@ -299,33 +317,70 @@
       const tr = document.createElement('tr');
       tr.appendChild(el('td', service.name));
       tr.appendChild(el('td', service.port, 'num'));
-      const action = el('td');
-      action.appendChild(button('Remove', 'danger', async () => {
-        if (await confirmAction('Remove ' + service.name + '?', 'Open sessions to it close at once.')) {
-          await act(api('DELETE', '/api/policy/services/' + encodeURIComponent(service.name)));
-          refreshPolicy();
-        }
-      }, 'Remove service ' + service.name));
-      tr.appendChild(action);
+      tr.appendChild(removeCell('service ' + service.name, 'Open sessions to it close at once.',
+        '/api/policy/services/' + encodeURIComponent(service.name)));
       body.appendChild(tr);
     }
     $('services-empty').hidden = policy.services.length > 0;
+
+    const commands = $('commands-body');
+    clear(commands);
+    for (const command of policy.commands) {
+      const tr = document.createElement('tr');
+      tr.appendChild(el('td', command.name, 'nowrap'));
+      tr.appendChild(el('td', command.argv, 'detail'));
+      tr.appendChild(el('td', command.limits));
+      tr.appendChild(el('td', command.args));
+      tr.appendChild(removeCell('command ' + command.name, 'Support can no longer run it (a run in progress is not stopped).',
+        '/api/policy/commands/' + encodeURIComponent(command.name)));
+      commands.appendChild(tr);
+    }
+    $('commands-empty').hidden = policy.commands.length > 0;
+
+    const folders = $('folders-body');
+    clear(folders);
+    for (const folder of policy.folders) {
+      const tr = document.createElement('tr');
+      tr.appendChild(el('td', folder.path, 'detail'));
+      tr.appendChild(el('td', folder.write ? 'read-write' : 'read-only', 'nowrap'));
+      tr.appendChild(removeCell('folder ' + folder.path, 'Support can no longer transfer files there (transfers in progress are not stopped).',
+        '/api/policy/folders/' + encodeURIComponent(folder.path)));
+      folders.appendChild(tr);
+    }
+    $('folders-empty').hidden = policy.folders.length > 0;
   }
-  $('service-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const result = $('service-result');
-    const port = Number($('service-port').value.trim());
+  /** Submits a policy form: the server's message (or its refusal) under it; the fields cleared on success. */
+  async function policyForm(resultId, path, body, fields) {
+    const result = $(resultId);
     try {
-      const data = await api('POST', '/api/policy/services', { name: $('service-name').value.trim(), port: Number.isInteger(port) ? port : -1 });
+      const data = await api('POST', path, body);
       result.textContent = data.message;
       result.className = 'result ok';
-      $('service-name').value = '';
-      $('service-port').value = '';
+      for (const id of fields) { const f = $(id); if (f.type === 'checkbox') { f.checked = false; } else { f.value = ''; } }
       refreshPolicy();
     } catch (e) {
       result.textContent = e.message;
       result.className = 'result bad';
     }
+  }
+  $('command-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const argv = $('command-argv').value.trim().split(/\s+/).filter((word) => word.length > 0);
+    policyForm('command-result', '/api/policy/commands', {
+      name: $('command-name').value.trim(), argv, timeout: $('command-timeout').value.trim(),
+      allowArgs: $('command-allow-args').checked
+    }, ['command-name', 'command-argv', 'command-timeout', 'command-allow-args']);
+  });
+  $('folder-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    policyForm('folder-result', '/api/policy/folders', { path: $('folder-path').value.trim(), write: $('folder-write').checked },
+      ['folder-path', 'folder-write']);
+  });
+  $('service-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const port = Number($('service-port').value.trim());
+    policyForm('service-result', '/api/policy/services', { name: $('service-name').value.trim(), port: Number.isInteger(port) ? port : -1 },
+      ['service-name', 'service-port']);
   });
 
   // ---- activity log ---------------------------------------------------------------------------------------------
@@ -362,7 +417,13 @@
       if (r.details) {
         detail += (detail ? '; ' : '') + Object.entries(r.details).map(([k, v]) => k + '=' + (Array.isArray(v) ? v.join(' ') : v)).join(', ');
       }
-      tr.appendChild(el('td', detail, 'detail'));
+      const cell = el('td', null, 'detail');
+      if (detail) {
+        const text = cell.appendChild(el('span', detail, 'clamp'));
+        text.title = detail;
+        if (detail.length > 100) { text.tabIndex = 0; } // long: the keyboard can open it too
+      }
+      tr.appendChild(cell);
       body.appendChild(tr);
     }
     const last = Math.min(page.offset + page.records.length, page.total);
