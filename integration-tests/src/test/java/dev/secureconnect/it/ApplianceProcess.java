@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.testing.PkiFiles;
@@ -106,9 +107,8 @@ final class ApplianceProcess implements AutoCloseable {
     void streamWindow(int bytes) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Path config = dir.resolve("appliance.json");
-        com.fasterxml.jackson.databind.node.ObjectNode root =
-                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("streams")).put("windowBytes", bytes);
+        ObjectNode root = (ObjectNode) json.readTree(config.toFile());
+        ((ObjectNode) root.path("streams")).put("windowBytes", bytes);
         json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), root);
     }
 
