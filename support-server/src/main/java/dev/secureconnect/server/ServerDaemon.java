@@ -29,6 +29,9 @@ import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.TotpSecretKey;
 import dev.secureconnect.server.enrolment.EnrolmentCa;
 import dev.secureconnect.server.enrolment.EnrolmentCrl;
+import dev.secureconnect.server.enrolment.EnrolmentEndpoint;
+import dev.secureconnect.server.enrolment.EnrolmentListener;
+import dev.secureconnect.server.enrolment.Enrolments;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.link.ApplianceListener;
 import dev.secureconnect.server.listener.TicketKeyFile;
@@ -94,6 +97,7 @@ public final class ServerDaemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel applianceListener;
     private final Channel engineerListener;
+    private final @Nullable Channel enrolmentListener;
     private final Checkpoints checkpoints;
     private final ExportSinks sinks;
     private final @Nullable CertificateAuthority enrolmentCa;
@@ -239,6 +243,23 @@ public final class ServerDaemon implements AutoCloseable {
                             workers,
                             config.engineerListener().host(),
                             config.engineerListener().port());
+            ServerConfig.Enrolment enrolment = config.enrolment();
+            if (enrolmentCa != null && enrolment.enabled()) {
+                EnrolmentEndpoint endpoint = new EnrolmentEndpoint(
+                        new Enrolments(audit, enrolmentCa, enrolment.validity(), blocks, clock),
+                        Pem.readCertificates(dir.resolve(tls.chain())),
+                        () -> tokenKeys.set().toJson(),
+                        () -> applianceAddress().getPort());
+                this.enrolmentListener = new EnrolmentListener(
+                                keys, roots, tls.handshakeTimeout(), blocks, endpoint, blocking)
+                        .bind(
+                                boss,
+                                workers,
+                                enrolment.listener().host(),
+                                enrolment.listener().port());
+            } else {
+                this.enrolmentListener = null;
+            }
             timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);
             RevocationWatcher revocations = new RevocationWatcher(tokens, revoked -> {
                 revoked.forEach(id -> active.resetToken(id, "access token " + id + " revoked"));
@@ -306,6 +327,11 @@ public final class ServerDaemon implements AutoCloseable {
 
     public InetSocketAddress engineerAddress() {
         return (InetSocketAddress) engineerListener.localAddress();
+    }
+
+    /** The enrolment listener's address, if it runs (the server holds an enrolment CA and it is enabled). */
+    public Optional<InetSocketAddress> enrolmentAddress() {
+        return Optional.ofNullable(enrolmentListener).map(channel -> (InetSocketAddress) channel.localAddress());
     }
 
     public ApplianceLinks links() {
@@ -404,6 +430,9 @@ public final class ServerDaemon implements AutoCloseable {
         listeners.put("appliance", appliance.getHostString() + ":" + appliance.getPort());
         InetSocketAddress engineer = engineerAddress();
         listeners.put("engineer", engineer.getHostString() + ":" + engineer.getPort());
+        enrolmentAddress()
+                .ifPresent(
+                        enrolment -> listeners.put("enrolment", enrolment.getHostString() + ":" + enrolment.getPort()));
         listeners.put("pid", ProcessHandle.current().pid());
         try {
             DurableFiles.write(
@@ -421,6 +450,9 @@ public final class ServerDaemon implements AutoCloseable {
         links.closeAll("server shutting down");
         applianceListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         engineerListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (enrolmentListener != null) {
+            enrolmentListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         timers.shutdownNow();
         try {
             checkpoints.signIfDue(1, java.time.Duration.ZERO); // the last records are signed before the server stops
