@@ -63,6 +63,25 @@ final class ApplianceProcess implements AutoCloseable {
     }
 
     /**
+     * An appliance set up by {@code sc-appliance enrol} with a one-time code, at the server's enrolment listener
+     * {@code enrolmentServer} (HOST:PORT): no file handed over but the code.
+     */
+    static ApplianceProcess enrolled(Path root, String serial, String enrolmentServer, String code)
+            throws IOException, InterruptedException {
+        return new ApplianceProcess(root, serial, enrolmentServer, code);
+    }
+
+    private ApplianceProcess(Path root, String serial, String enrolmentServer, String code)
+            throws IOException, InterruptedException {
+        this.serial = serial;
+        this.dir = root.resolve(serial);
+        this.log = root.resolve(serial + ".log");
+        this.files = dir.resolve("tls");
+        admin("enrol", "--server", enrolmentServer, "--code", code, "--serial", serial);
+        console(false);
+    }
+
+    /**
      * Turns the web console on or off in {@code appliance.json}, on any free port ({@code console.port} 0: a test never
      * binds a fixed one; the daemon writes its address to {@code run/console.url}); takes effect at the next start.
      */
