@@ -81,6 +81,24 @@ final class ApplianceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * An appliance set up by {@code sc-appliance enrol} with a one-time code, at the server's enrolment listener
+     * {@code enrolmentServer} (HOST:PORT): no file handed over but the code. Its console is off.
+     */
+    static ApplianceProcess enrolled(Path root, String serial, String enrolmentServer, String code)
+            throws IOException, InterruptedException {
+        return new ApplianceProcess(root, serial, enrolmentServer, code);
+    }
+
+    private ApplianceProcess(Path root, String serial, String enrolmentServer, String code)
+            throws IOException, InterruptedException {
+        this.serial = serial;
+        this.dir = root.resolve(serial);
+        this.log = root.resolve(serial + ".log");
+        this.files = dir.resolve("tls");
+        admin("enrol", "--server", enrolmentServer, "--code", code, "--serial", serial, "--console", "off");
+    }
+
     /** Runs an admin command that must succeed; returns its standard output. */
     String admin(String command, String... args) throws IOException, InterruptedException {
         Launcher.Result result = tryAdmin(command, args);

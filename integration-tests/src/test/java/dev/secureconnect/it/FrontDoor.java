@@ -65,6 +65,18 @@ final class FrontDoor implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** What comes back for "ping" through this door (to an echo service): empty when the stream was refused. */
+    String echoPing() {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     Throwable nextRefusal() throws InterruptedException {
         return refusals.poll(20, TimeUnit.SECONDS);
     }

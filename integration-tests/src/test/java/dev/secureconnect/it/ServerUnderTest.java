@@ -89,6 +89,46 @@ final class ServerUnderTest implements AutoCloseable {
                 Clock.systemUTC());
     }
 
+    /**
+     * Gives the stopped-and-restarted server the test PKI's enrolment CA ({@code sc-server enrolment-ca import}) and
+     * its enrolment listener on 127.0.0.1:0, as an operator who enables enrolment by code does.
+     */
+    void enableEnrolment() throws IOException, InterruptedException {
+        stop();
+        TestPki pki = TestPki.shared();
+        Path from = Files.createDirectories(dir.resolveSibling("enrolment-ca"));
+        Files.writeString(
+                from.resolve("cert.pem"),
+                dev.secureconnect.crypto.pem.Pem.certificates(
+                        List.of(pki.enrolmentCa().certificate())));
+        Files.writeString(
+                from.resolve("key.pem"),
+                dev.secureconnect.crypto.pem.Pem.privateKey(
+                        TestPki.keyPair("enrolment-ca").getPrivate()));
+        StringWriter err = new StringWriter();
+        int code = ScServer.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "enrolment-ca",
+                "import",
+                "--dir",
+                dir.toString(),
+                "--from",
+                from.toString());
+        assertThat(code).as(err.toString()).isZero();
+        ConfigFile.write(
+                dir,
+                ConfigFile.read(dir)
+                        .withEnrolment(
+                                new ServerConfig.Enrolment(null, new ServerConfig.Listener("127.0.0.1", 0), null)));
+        start();
+    }
+
+    /** The enrolment listener's port ({@link #enableEnrolment}). */
+    int enrolmentPort() {
+        return daemon.enrolmentAddress().orElseThrow().getPort();
+    }
+
     /** The public token key set ({@code sc-server token-key}) in a file, for appliances to pin. */
     Path publicTokenKey() {
         Path file = dir.resolveSibling("token-key.json");

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.testing.Eventually;
-import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +82,7 @@ class TokenKeyRotationIT {
                     "the linked appliance reports the new set installed",
                     () -> installedOnServer(linked.serial));
             assertThat(linked.admin("audit", "--json")).contains("token-key.installed");
-            assertThat(echoThrough(old))
+            assertThat(old.echoPing())
                     .as("the previous key's token, before it expires")
                     .isEqualTo("ping");
             assertThat(echo(linked.serial, linkedTicket, Duration.ofHours(1)))
@@ -94,7 +91,7 @@ class TokenKeyRotationIT {
 
             // the previous key's token stops working once it has expired (plus the verifiers' clock skew)
             Eventually.within(
-                    Duration.ofSeconds(90), "the previous key's token is refused once expired", () -> echoThrough(old)
+                    Duration.ofSeconds(90), "the previous key's token is refused once expired", () -> old.echoPing()
                             .isEmpty());
             assertThat(old.nextRefusal()).hasMessageContaining("expired");
         }
@@ -125,19 +122,7 @@ class TokenKeyRotationIT {
     /** "ping" through the echo service of an appliance, with a token issued now. */
     private String echo(String serial, String ticket, Duration lifetime) throws Exception {
         try (FrontDoor door = new FrontDoor(server, serial, ticket, services.echo.getLocalPort(), lifetime)) {
-            return echoThrough(door);
-        }
-    }
-
-    /** What comes back for "ping" through {@code door}: empty when the stream was refused. */
-    private static String echoThrough(FrontDoor door) {
-        try (Socket socket = new Socket("127.0.0.1", door.port())) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
-            socket.shutdownOutput();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "";
+            return door.echoPing();
         }
     }
 }

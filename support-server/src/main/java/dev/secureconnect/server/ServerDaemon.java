@@ -3,6 +3,7 @@ package dev.secureconnect.server;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.pki.CertificateAuthority;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.server.appliances.ApplianceCheckpoints;
@@ -26,6 +27,11 @@ import dev.secureconnect.server.engineers.DisabledEngineers;
 import dev.secureconnect.server.engineers.EngineerSettings;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.TotpSecretKey;
+import dev.secureconnect.server.enrolment.EnrolmentCa;
+import dev.secureconnect.server.enrolment.EnrolmentCrl;
+import dev.secureconnect.server.enrolment.EnrolmentEndpoint;
+import dev.secureconnect.server.enrolment.EnrolmentListener;
+import dev.secureconnect.server.enrolment.Enrolments;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.link.ApplianceListener;
 import dev.secureconnect.server.listener.TicketKeyFile;
@@ -52,14 +58,18 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,8 +97,10 @@ public final class ServerDaemon implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel applianceListener;
     private final Channel engineerListener;
+    private final @Nullable Channel enrolmentListener;
     private final Checkpoints checkpoints;
     private final ExportSinks sinks;
+    private final @Nullable CertificateAuthority enrolmentCa;
     private final java.util.concurrent.atomic.AtomicBoolean appendingHeld =
             new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -136,10 +148,25 @@ public final class ServerDaemon implements AutoCloseable {
             ServerConfig.Tls tls = config.tls();
             KeyMaterial keys =
                     KeyMaterial.load(dir.resolve(tls.certificate()), dir.resolve(tls.key()), dir.resolve(tls.chain()));
-            TrustMaterial trust = TrustMaterial.withCrl(
-                    Pem.readCertificates(dir.resolve(tls.ca())),
-                    Pem.readCertificates(dir.resolve(tls.chain())),
-                    dir.resolve(tls.crl()));
+            List<X509Certificate> roots = Pem.readCertificates(dir.resolve(tls.ca()));
+            List<X509Certificate> intermediates = new ArrayList<>(Pem.readCertificates(dir.resolve(tls.chain())));
+            List<Path> crls = new ArrayList<>(List.of(dir.resolve(tls.crl())));
+            if (EnrolmentCa.presentIn(dir)) {
+                // the certificates the enrolment CA signs link too, checked against its own CRL, kept current here
+                this.enrolmentCa = EnrolmentCa.load(dir, roots.get(0), clock);
+                EnrolmentCrl enrolmentCrl = new EnrolmentCrl(dir, enrolmentCa, clock);
+                enrolmentCrl.refreshIfDue();
+                intermediates.add(enrolmentCa.certificate());
+                crls.add(enrolmentCrl.file());
+                timers.scheduleWithFixedDelay(
+                        () -> watch("the enrolment CA's revocation list to refresh", enrolmentCrl::refreshIfDue),
+                        1,
+                        1,
+                        TimeUnit.HOURS);
+            } else {
+                this.enrolmentCa = null;
+            }
+            TrustMaterial trust = TrustMaterial.withCrls(roots, intermediates, crls);
             ServerConfig.Link link = config.link();
             LinkSettings settings = new LinkSettings(
                     link.streamWindowBytes(),
@@ -216,6 +243,23 @@ public final class ServerDaemon implements AutoCloseable {
                             workers,
                             config.engineerListener().host(),
                             config.engineerListener().port());
+            ServerConfig.Enrolment enrolment = config.enrolment();
+            if (enrolmentCa != null && enrolment.enabled()) {
+                EnrolmentEndpoint endpoint = new EnrolmentEndpoint(
+                        new Enrolments(audit, enrolmentCa, enrolment.validity(), blocks, clock),
+                        Pem.readCertificates(dir.resolve(tls.chain())),
+                        () -> tokenKeys.set().toJson(),
+                        () -> applianceAddress().getPort());
+                this.enrolmentListener = new EnrolmentListener(
+                                keys, roots, tls.handshakeTimeout(), blocks, endpoint, blocking)
+                        .bind(
+                                boss,
+                                workers,
+                                enrolment.listener().host(),
+                                enrolment.listener().port());
+            } else {
+                this.enrolmentListener = null;
+            }
             timers.scheduleWithFixedDelay(this::recheckTickets, 5, 5, TimeUnit.SECONDS);
             RevocationWatcher revocations = new RevocationWatcher(tokens, revoked -> {
                 revoked.forEach(id -> active.resetToken(id, "access token " + id + " revoked"));
@@ -283,6 +327,11 @@ public final class ServerDaemon implements AutoCloseable {
 
     public InetSocketAddress engineerAddress() {
         return (InetSocketAddress) engineerListener.localAddress();
+    }
+
+    /** The enrolment listener's address, if it runs (the server holds an enrolment CA and it is enabled). */
+    public Optional<InetSocketAddress> enrolmentAddress() {
+        return Optional.ofNullable(enrolmentListener).map(channel -> (InetSocketAddress) channel.localAddress());
     }
 
     public ApplianceLinks links() {
@@ -381,6 +430,9 @@ public final class ServerDaemon implements AutoCloseable {
         listeners.put("appliance", appliance.getHostString() + ":" + appliance.getPort());
         InetSocketAddress engineer = engineerAddress();
         listeners.put("engineer", engineer.getHostString() + ":" + engineer.getPort());
+        enrolmentAddress()
+                .ifPresent(
+                        enrolment -> listeners.put("enrolment", enrolment.getHostString() + ":" + enrolment.getPort()));
         listeners.put("pid", ProcessHandle.current().pid());
         try {
             DurableFiles.write(
@@ -398,6 +450,9 @@ public final class ServerDaemon implements AutoCloseable {
         links.closeAll("server shutting down");
         applianceListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         engineerListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (enrolmentListener != null) {
+            enrolmentListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         timers.shutdownNow();
         try {
             checkpoints.signIfDue(1, java.time.Duration.ZERO); // the last records are signed before the server stops

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 + " may use, and read what support did.",
         subcommands = {
             InitCommand.class,
+            EnrolCommand.class,
             RunCommand.class,
             SwitchCommands.Enable.class,
             SwitchCommands.Disable.class,

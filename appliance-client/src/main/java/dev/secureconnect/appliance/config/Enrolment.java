@@ -89,7 +89,10 @@ public final class Enrolment {
         try {
             List<X509Certificate> roots = Pem.readCertificates(ca);
             List<X509Certificate> intermediates = Pem.readCertificates(chain);
-            KeyMaterial keys = KeyMaterial.load(certificate, key, chain);
+            KeyMaterial own = KeyMaterial.load(certificate, key, null);
+            // sent to the server: the certificate's own path only; the chain file may also hold CAs the appliance
+            // needs to check engineers' certificates (an enrolled appliance's enrolment CA beside the issuing CA)
+            KeyMaterial keys = new KeyMaterial(own.privateKey(), pathOf(own.chain(), intermediates));
             CertificateIdentity identity;
             try {
                 identity = CertificateIdentity.of(keys.certificate());
@@ -133,6 +136,32 @@ public final class Enrolment {
                 directory.resolve(files.chain()),
                 directory.resolve(files.ca()),
                 clock);
+    }
+
+    /**
+     * The certificates of the certificate file ({@code own}, the certificate first), then each CA of {@code cas} that
+     * issued the one before, in that order (certificates in both are sent once).
+     */
+    private static List<X509Certificate> pathOf(List<X509Certificate> own, List<X509Certificate> cas) {
+        List<X509Certificate> path = new ArrayList<>(own);
+        List<X509Certificate> left = new ArrayList<>(cas);
+        left.removeAll(own);
+        while (!left.isEmpty()) {
+            X509Certificate last = path.get(path.size() - 1);
+            if (last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+                break; // a root
+            }
+            X509Certificate issuer = left.stream()
+                    .filter(ca -> ca.getSubjectX500Principal().equals(last.getIssuerX500Principal()))
+                    .findFirst()
+                    .orElse(null);
+            if (issuer == null) {
+                break;
+            }
+            path.add(issuer);
+            left.remove(issuer);
+        }
+        return path;
     }
 
     private static void requireReadable(Path file, String what) {

@@ -3,6 +3,7 @@ package dev.secureconnect.crypto.tls;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRole;
 import io.netty.buffer.ByteBufAllocator;
@@ -38,6 +39,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the Netty {@link SslContext}s of SecureConnect's endpoints, all on {@link TlsPolicy}, with the JDK's TLS or
@@ -217,6 +219,24 @@ public final class SslContexts {
         return build(
                 applyPolicy(builder, alpn, provider.onClient(), new PolicySigner(keys.privateKey(), false, refusals)),
                 "the client");
+    }
+
+    /**
+     * The TLS context of a client that holds no certificate and trusts nothing yet but a root CA's SHA-256
+     * fingerprint: an appliance enrolling with its one-time code, which carries that fingerprint. The server's chain
+     * must end in the CA certificate with that fingerprint; then it is checked as {@link #client} checks it (PKIX up
+     * to that root without revocation, server role, the host name given to {@link #clientHandler}, the policy's
+     * suites). A mismatch fails the handshake, before the client sends any application data, and is reported to
+     * {@code refusals} ({@code unknown-ca}). Runs on the JDK's TLS.
+     *
+     * @param alpn the application protocols offered, most preferred first; empty for no ALPN
+     */
+    public static SslContext pinnedRootClient(
+            CertificateFingerprint root, List<String> alpn, HandshakeRefusalListener refusals) {
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .trustManager(new RootPinTrustManager(root, refusals))
+                .endpointIdentificationAlgorithm(TlsPolicy.ENDPOINT_IDENTIFICATION);
+        return build(applyPolicy(builder, alpn, TlsProvider.JDK, null), "the enrolling client");
     }
 
     /**
@@ -413,12 +433,12 @@ public final class SslContexts {
 
     /**
      * @param effective {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}, as resolved for the side
-     * @param signer signs BoringSSL's handshakes (unused on the JDK)
+     * @param signer signs BoringSSL's handshakes (unused on the JDK, where it may be null)
      */
     private static SslContextBuilder applyPolicy(
-            SslContextBuilder builder, List<String> alpn, TlsProvider effective, PolicySigner signer) {
+            SslContextBuilder builder, List<String> alpn, TlsProvider effective, @Nullable PolicySigner signer) {
         if (effective == TlsProvider.OPENSSL) {
-            builder.option(OpenSslContextOption.PRIVATE_KEY_METHOD, signer);
+            builder.option(OpenSslContextOption.PRIVATE_KEY_METHOD, requireNonNull(signer, "signer"));
         }
         List<String> protocols = List.copyOf(requireNonNull(alpn, "alpn"));
         for (String protocol : protocols) {

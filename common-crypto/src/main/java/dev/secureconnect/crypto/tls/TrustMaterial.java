@@ -26,15 +26,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What an endpoint trusts when it checks its peer's certificate: the SecureConnect root CA(s), the CA certificates
- * below them that complete a peer's chain, and the issuing CA's revocation list (CRL).
+ * below them that complete a peer's chain, and the revocation lists (CRLs) of the CAs that issue peers' certificates:
+ * the issuing CA's and, on a server holding one, the enrolment CA's ({@link #withCrls}). Each CRL must be signed by
+ * one of the CAs given here, and a leaf is checked against the CRL of its own issuer: a leaf whose issuer has no CRL
+ * here is refused {@code revocation-status-unknown}.
  *
  * <p><b>Revocation.</b> Every listener checks revocation: {@link SslContexts#server} refuses trust material without
- * a CRL. {@link #withCrl} reads the CRL file at once (an unusable file is an error there) and then, at every
+ * a CRL. {@link #withCrl} (and {@link #withCrls}, for each of its files) reads the CRL file at once (an unusable file is an error there) and then, at every
  * handshake, compares the file's modification time, size and identity with the ones it loaded: when they changed,
  * it reads the file again, so a CRL published by {@code sc-pki} takes effect at the next handshake, without a
  * restart. If the new file cannot be used (missing, unreadable, not a PEM CRL, signed by no CA given here), no peer
  * is accepted until it is fixed: every handshake is refused with reason {@code revocation-status-unknown} and a
- * message naming the problem. There is no fall-back to "no CRL" and none to the previous list. A CRL past its
+ * message naming the problem (one unusable file of several is enough). There is no fall-back to "no CRL" and none to the previous list. A CRL past its
  * next update refuses every peer the same way. Replace the file atomically (write a new file beside it, then
  * rename it over the old one) so that no handshake reads it half-written.
  *
@@ -46,29 +49,31 @@ public final class TrustMaterial {
 
     private final List<X509Certificate> roots;
     private final List<X509Certificate> intermediates;
-    private final @Nullable Path crlFile;
+    private final List<CrlFile> crlFiles;
     private final Clock clock;
     private final CertificateChainValidator withoutRevocation;
-    private final Object reloadLock = new Object();
-    private volatile @Nullable LoadedCrl loaded;
+    private volatile @Nullable Combined combined;
 
     private TrustMaterial(
-            List<X509Certificate> roots, List<X509Certificate> intermediates, @Nullable Path crlFile, Clock clock) {
+            List<X509Certificate> roots, List<X509Certificate> intermediates, List<Path> crlFiles, Clock clock) {
         this.roots = requireCas(roots, "trusted root");
         this.intermediates = requireCas(intermediates, "intermediate");
         if (this.roots.isEmpty()) {
             throw new CryptoException("no trusted root CA certificate given");
         }
-        this.crlFile = crlFile;
         this.clock = requireNonNull(clock, "clock");
         this.withoutRevocation = CertificateChainValidator.withoutRevocationCheck(this.roots, this.intermediates);
-        if (crlFile != null) {
-            LoadedCrl first = load(FileStamp.of(crlFile));
+        List<CrlFile> files = new ArrayList<>();
+        for (Path file : List.copyOf(crlFiles)) {
+            CrlFile crl = new CrlFile(file);
+            LoadedCrl first = crl.load(FileStamp.of(file));
             if (first.problem() != null) {
                 throw new CryptoException(first.problem());
             }
-            loaded = first;
+            crl.loaded = first;
+            files.add(crl);
         }
+        this.crlFiles = List.copyOf(files);
     }
 
     /**
@@ -83,7 +88,22 @@ public final class TrustMaterial {
      */
     public static TrustMaterial withCrl(
             List<X509Certificate> roots, List<X509Certificate> intermediates, Path crlFile) {
-        return new TrustMaterial(roots, intermediates, requireNonNull(crlFile, "crlFile"), Clock.systemUTC());
+        return withCrls(roots, intermediates, List.of(requireNonNull(crlFile, "crlFile")));
+    }
+
+    /**
+     * Trust in {@code roots}, with revocation checked against several CRL files, each signed by one of these CAs and
+     * each re-read whenever it changes: the issuing CA's and the enrolment CA's on a server that holds one.
+     *
+     * @param crlFiles one PEM CRL per CA that issues peers' certificates; at least one
+     * @throws CryptoException if a certificate is not a CA certificate or a CRL file cannot be used now
+     */
+    public static TrustMaterial withCrls(
+            List<X509Certificate> roots, List<X509Certificate> intermediates, List<Path> crlFiles) {
+        if (crlFiles.isEmpty()) {
+            throw new CryptoException("no revocation list given: name the issuing CA's CRL file");
+        }
+        return new TrustMaterial(roots, intermediates, crlFiles, Clock.systemUTC());
     }
 
     /**
@@ -92,58 +112,65 @@ public final class TrustMaterial {
      */
     public static TrustMaterial withoutRevocationCheck(
             List<X509Certificate> roots, List<X509Certificate> intermediates) {
-        return new TrustMaterial(roots, intermediates, null, Clock.systemUTC());
+        return new TrustMaterial(roots, intermediates, List.of(), Clock.systemUTC());
     }
 
     /** The same trust deciding validity at the time of {@code otherClock}: for tests. */
     TrustMaterial withClock(Clock otherClock) {
-        return new TrustMaterial(roots, intermediates, crlFile, otherClock);
+        return new TrustMaterial(
+                roots, intermediates, crlFiles.stream().map(CrlFile::file).toList(), otherClock);
     }
 
     /**
-     * The validator for a handshake starting now: with the CRL as the file holds it now, read again if it changed.
+     * The validator for a handshake starting now: with the CRLs as the files hold them now, each read again if it
+     * changed.
      *
-     * @throws CertificateRejectedException with reason {@code REVOCATION_STATUS_UNKNOWN} when the CRL file cannot be
+     * @throws CertificateRejectedException with reason {@code REVOCATION_STATUS_UNKNOWN} when a CRL file cannot be
      *     used or is out of date: no peer can be accepted then
      */
-    @SuppressWarnings("NullAway") // loaded is set whenever crlFile is; crl and validator whenever problem is null
+    @SuppressWarnings("NullAway") // crl and validator are set whenever problem is null
     public CertificateChainValidator validator() {
-        if (crlFile == null) {
+        if (crlFiles.isEmpty()) {
             return withoutRevocation;
         }
-        FileStamp stamp = FileStamp.of(crlFile);
-        LoadedCrl current = loaded;
-        if (!current.stamp().equals(stamp)) {
-            synchronized (reloadLock) {
-                current = loaded;
-                if (!current.stamp().equals(stamp)) {
-                    current = load(stamp);
-                    loaded = current;
-                }
-            }
-        }
-        if (current.problem() != null) {
-            throw new CertificateRejectedException(
-                    Reason.REVOCATION_STATUS_UNKNOWN,
-                    current.problem() + "; no peer is accepted until it is fixed",
-                    null);
-        }
         Instant now = clock.instant();
-        if (current.crl().getNextUpdate() != null
-                && now.isAfter(current.crl().getNextUpdate().toInstant())) {
-            throw new CertificateRejectedException(
-                    Reason.REVOCATION_STATUS_UNKNOWN,
-                    "the revocation list " + crlFile + " is out of date (its next update was due "
-                            + current.crl().getNextUpdate().toInstant() + "): publish a fresh CRL; no peer is accepted"
-                            + " until then",
-                    null);
+        List<LoadedCrl> current = new ArrayList<>(crlFiles.size());
+        for (CrlFile file : crlFiles) {
+            LoadedCrl loaded = file.current();
+            if (loaded.problem() != null) {
+                throw new CertificateRejectedException(
+                        Reason.REVOCATION_STATUS_UNKNOWN,
+                        loaded.problem() + "; no peer is accepted until it is fixed",
+                        null);
+            }
+            if (loaded.crl().getNextUpdate() != null
+                    && now.isAfter(loaded.crl().getNextUpdate().toInstant())) {
+                throw new CertificateRejectedException(
+                        Reason.REVOCATION_STATUS_UNKNOWN,
+                        "the revocation list " + file.file() + " is out of date (its next update was due "
+                                + loaded.crl().getNextUpdate().toInstant()
+                                + "): publish a fresh CRL; no peer is accepted until then",
+                        null);
+            }
+            current.add(loaded);
         }
-        return current.validator();
+        Combined last = combined;
+        if (last != null && last.sameAs(current)) {
+            return last.validator();
+        }
+        Combined fresh = new Combined(
+                List.copyOf(current),
+                new CertificateChainValidator(
+                        roots,
+                        intermediates,
+                        current.stream().map(LoadedCrl::crl).toList()));
+        combined = fresh;
+        return fresh.validator();
     }
 
     /** Whether peers' certificates are checked against a CRL. */
     public boolean checksRevocation() {
-        return crlFile != null;
+        return !crlFiles.isEmpty();
     }
 
     /**
@@ -167,12 +194,18 @@ public final class TrustMaterial {
     public String toString() {
         return "TrustMaterial[roots=" + roots.stream().map(KeyMaterial::subject).toList()
                 + ", intermediates=" + intermediates.size()
-                + ", crl=" + (crlFile == null ? "none (revocation not checked)" : crlFile) + "]";
+                + ", crl="
+                + (crlFiles.isEmpty()
+                        ? "none (revocation not checked)"
+                        : crlFiles.stream()
+                                .map(file -> file.file().toString())
+                                .collect(java.util.stream.Collectors.joining(", ")))
+                + "]";
     }
 
-    // ---- the CRL file --------------------------------------------------------------------------------------------
+    // ---- the CRL files -------------------------------------------------------------------------------------------
 
-    /** What the CRL file looked like when it was read: enough to notice that it changed, without reading it. */
+    /** What a CRL file looked like when it was read: enough to notice that it changed, without reading it. */
     private record FileStamp(
             @Nullable FileTime modified,
             long size,
@@ -190,36 +223,81 @@ public final class TrustMaterial {
         }
     }
 
-    /** The CRL as last read, with the validator built on it, or why it cannot be used. */
+    /** A CRL as last read, or why it cannot be used. */
     private record LoadedCrl(
             FileStamp stamp,
             @Nullable X509CRL crl,
-            @Nullable CertificateChainValidator validator,
             @Nullable String problem) {}
 
-    private LoadedCrl load(FileStamp stamp) {
-        if (stamp.problem() != null) {
-            return failed(stamp, "the revocation list " + crlFile + " " + stamp.problem());
+    /** The validator built on the CRLs as they were last read (by identity: a re-read file makes a new one). */
+    private record Combined(List<LoadedCrl> parts, CertificateChainValidator validator) {
+        boolean sameAs(List<LoadedCrl> current) {
+            if (parts.size() != current.size()) {
+                return false;
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i) != current.get(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
-        X509CRL crl;
-        try {
-            crl = Pem.readCrl(KeyMaterial.requireReadable(requireNonNull(crlFile, "crlFile"), "revocation list"));
-        } catch (CryptoException e) {
-            return failed(stamp, "the revocation list cannot be used: " + e.getMessage());
+    }
+
+    /** One CRL file, read again when its stamp changes. */
+    private final class CrlFile {
+        private final Path file;
+        private final Object reloadLock = new Object();
+        private volatile @Nullable LoadedCrl loaded;
+
+        CrlFile(Path file) {
+            this.file = requireNonNull(file, "crlFile");
         }
-        X509Certificate issuer = issuerOf(crl);
-        if (issuer == null) {
-            return failed(
-                    stamp,
-                    "the revocation list " + crlFile + " is signed by "
-                            + crl.getIssuerX500Principal().getName()
-                            + ", which is not a trusted CA here: publish the issuing CA's CRL");
+
+        Path file() {
+            return file;
         }
-        return new LoadedCrl(stamp, crl, new CertificateChainValidator(roots, intermediates, List.of(crl)), null);
+
+        @SuppressWarnings("NullAway") // loaded is set by the constructor of TrustMaterial before any use
+        LoadedCrl current() {
+            FileStamp stamp = FileStamp.of(file);
+            LoadedCrl current = loaded;
+            if (!current.stamp().equals(stamp)) {
+                synchronized (reloadLock) {
+                    current = loaded;
+                    if (!current.stamp().equals(stamp)) {
+                        current = load(stamp);
+                        loaded = current;
+                    }
+                }
+            }
+            return current;
+        }
+
+        LoadedCrl load(FileStamp stamp) {
+            if (stamp.problem() != null) {
+                return failed(stamp, "the revocation list " + file + " " + stamp.problem());
+            }
+            X509CRL crl;
+            try {
+                crl = Pem.readCrl(KeyMaterial.requireReadable(file, "revocation list"));
+            } catch (CryptoException e) {
+                return failed(stamp, "the revocation list cannot be used: " + e.getMessage());
+            }
+            X509Certificate issuer = issuerOf(crl);
+            if (issuer == null) {
+                return failed(
+                        stamp,
+                        "the revocation list " + file + " is signed by "
+                                + crl.getIssuerX500Principal().getName()
+                                + ", which is not a trusted CA here: publish the issuing CA's CRL");
+            }
+            return new LoadedCrl(stamp, crl, null);
+        }
     }
 
     private static LoadedCrl failed(FileStamp stamp, String problem) {
-        return new LoadedCrl(stamp, null, null, problem);
+        return new LoadedCrl(stamp, null, problem);
     }
 
     private @Nullable X509Certificate issuerOf(X509CRL crl) {

@@ -65,6 +65,7 @@ public final class TestPki {
     private final List<RevokedCertificate> revoked = new ArrayList<>();
     private final AtomicLong crlNumber = new AtomicLong();
     private CertificateAuthority untrustedCa;
+    private CertificateAuthority enrolmentCa;
 
     /** A certificate with its key pair and chain (the certificate first, then the issuing CA and the root). */
     public record Issued(KeyPair keyPair, X509Certificate certificate, List<X509Certificate> chain) {
@@ -279,6 +280,44 @@ public final class TestPki {
                     "Untrusted Test", keyPair("untrusted-root-ca"), Duration.ofDays(365), Clock.systemUTC());
         }
         return untrustedCa;
+    }
+
+    // ---- the enrolment CA ------------------------------------------------------------------------------------
+
+    /**
+     * The online enrolment CA below the root (as {@code sc-pki issue enrolment-ca} makes it, key "enrolment-ca"),
+     * made on first use: it signs appliance certificates only.
+     */
+    public synchronized CertificateAuthority enrolmentCa() {
+        if (enrolmentCa == null) {
+            KeyPair keys = keyPair("enrolment-ca");
+            X509Certificate certificate = root.createEnrolmentCa(keys.getPublic(), Duration.ofDays(60));
+            enrolmentCa = new CertificateAuthority(
+                    certificate,
+                    List.of(root.certificate()),
+                    new SoftwareKeySigner(keys.getPrivate(), keys.getPublic()),
+                    Clock.systemUTC());
+        }
+        return enrolmentCa;
+    }
+
+    /** An appliance certificate signed by the {@link #enrolmentCa()}; its chain is the enrolment CA and the root. */
+    public Issued enrolled(String serial) {
+        return issued(enrolmentCa(), CertificateIdentity.appliance(serial), keyPair("appliance"), LEAF_VALIDITY);
+    }
+
+    /** The enrolment CA's CRL listing {@code revoked}, signed now, next update in 30 days. */
+    public X509CRL enrolmentRevocationList(List<Issued> revoked) {
+        return enrolmentCa()
+                .revocationList(
+                        revoked.stream()
+                                .map(issued -> new RevokedCertificate(
+                                        issued.serialNumber(),
+                                        Instant.now().minusSeconds(1),
+                                        RevocationReason.KEY_COMPROMISE))
+                                .toList(),
+                        nextCrlNumber(),
+                        LEAF_VALIDITY);
     }
 
     // ---- revocation lists ------------------------------------------------------------------------------------

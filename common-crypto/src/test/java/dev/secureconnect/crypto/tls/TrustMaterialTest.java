@@ -179,6 +179,44 @@ class TrustMaterialTest {
                 .hasMessage("no trusted root CA certificate given");
     }
 
+    @Test
+    void eachCrlIsCheckedAgainstItsIssuer() throws Exception {
+        TestPki.Issued enrolled = pki.enrolled("SN-TRUST-ENROLLED");
+        TestPki.Issued revokedEnrolled = pki.enrolled("SN-TRUST-ENROLLED-REVOKED");
+        Path issuingCrl = publishCrl(dir, pki.revocationList());
+        Path enrolmentCrl = write(dir.resolve("enrolment-ca.crl.pem"), Pem.crl(pki.enrolmentRevocationList(List.of())));
+        List<java.security.cert.X509Certificate> intermediates =
+                List.of(pki.issuingCertificate(), pki.enrolmentCa().certificate());
+
+        // the issuing CA's CRL alone says nothing about a leaf of the enrolment CA
+        TrustMaterial issuingOnly = TrustMaterial.withCrl(List.of(pki.rootCertificate()), intermediates, issuingCrl);
+        assertRefused(issuingOnly, enrolled, Reason.REVOCATION_STATUS_UNKNOWN);
+
+        TrustMaterial both = TrustMaterial.withCrls(
+                List.of(pki.rootCertificate()), intermediates, List.of(issuingCrl, enrolmentCrl));
+        assertThatCode(() -> both.validator().validate(enrolled.chain(), Instant.now()))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> both.validator()
+                        .validate(pki.appliance("SN-TRUST-ISSUED").chain(), Instant.now()))
+                .doesNotThrowAnyException();
+        assertThat(both.toString()).contains("issuing-ca.crl.pem", "enrolment-ca.crl.pem");
+
+        Files.writeString(
+                enrolmentCrl,
+                Pem.crl(pki.enrolmentRevocationList(List.of(revokedEnrolled))),
+                StandardCharsets.US_ASCII);
+        assertRefused(both, revokedEnrolled, Reason.REVOKED);
+        assertThatCode(() -> both.validator().validate(enrolled.chain(), Instant.now()))
+                .doesNotThrowAnyException();
+
+        // a second file that no CA given here signed refuses every peer, as one bad file does
+        Files.writeString(
+                enrolmentCrl,
+                Pem.crl(pki.untrustedCa().revocationList(List.of(), BigInteger.ONE, Duration.ofDays(1))),
+                StandardCharsets.US_ASCII);
+        assertRefused(both, pki.appliance("SN-TRUST-ISSUED-2"), Reason.REVOCATION_STATUS_UNKNOWN);
+    }
+
     private static void assertRefused(TrustMaterial trust, TestPki.Issued certificate, Reason reason) {
         assertThatThrownBy(() -> trust.validator().validate(certificate.chain(), Instant.now()))
                 .isInstanceOf(CertificateRejectedException.class)

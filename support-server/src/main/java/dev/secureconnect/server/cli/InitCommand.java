@@ -84,6 +84,14 @@ final class InitCommand implements Callable<Integer> {
     String engineerListen;
 
     @Option(
+            names = "--enrolment-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:8445",
+            description = "Where appliances enrol with a one-time code (server-auth TLS; runs only while the server"
+                    + " holds an enrolment CA; default ${DEFAULT-VALUE}; port 0 picks a free port).")
+    String enrolmentListen;
+
+    @Option(
             names = "--enrolment-ca",
             paramLabel = "DIR",
             description = "Also take the enrolment CA that 'sc-pki issue enrolment-ca --out DIR' wrote (or later:"
@@ -104,6 +112,7 @@ final class InitCommand implements Callable<Integer> {
         }
         ServerConfig.Listener listener = ServerConfig.Listener.parse(applianceListen);
         ServerConfig.Listener engineerListener = ServerConfig.Listener.parse(engineerListen);
+        ServerConfig.Listener enrolmentListener = ServerConfig.Listener.parse(enrolmentListen);
         KeyMaterial keys = KeyMaterial.load(cert, key, chain);
         CertificateIdentity identity = CertificateIdentity.of(keys.certificate());
         if (identity.role() != CertificateRole.SERVER) {
@@ -129,19 +138,20 @@ final class InitCommand implements Callable<Integer> {
             Files.copy(chain, tls.resolve("chain.pem"));
             Files.copy(ca, tls.resolve("ca.pem"));
             ServerConfig config = new ServerConfig(
-                    null,
-                    listener,
-                    engineerListener,
-                    new ServerConfig.Tls(
                             null,
+                            listener,
+                            engineerListener,
+                            new ServerConfig.Tls(
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    crl.toAbsolutePath().normalize().toString(),
+                                    null,
+                                    null),
                             null,
-                            null,
-                            null,
-                            crl.toAbsolutePath().normalize().toString(),
-                            null,
-                            null),
-                    null,
-                    null);
+                            null)
+                    .withEnrolment(new ServerConfig.Enrolment(null, enrolmentListener, null));
             ConfigFile.write(staging, config);
             TokenKeyFile.generate(staging);
             AuditKey.loadOrCreate(staging);

@@ -27,7 +27,8 @@ public record ServerConfig(
         Mail mail,
         Reports reports,
         Limits limits,
-        CallHome callHome) {
+        CallHome callHome,
+        Enrolment enrolment) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -46,7 +47,8 @@ public record ServerConfig(
             @Nullable Mail mail,
             @Nullable Reports reports,
             @Nullable Limits limits,
-            @Nullable CallHome callHome) {
+            @Nullable CallHome callHome,
+            @Nullable Enrolment enrolment) {
         node = node == null || node.isBlank() ? "sc-server" : node;
         applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
         engineerListener = engineerListener == null ? Listener.DEFAULT_ENGINEER : engineerListener;
@@ -65,6 +67,7 @@ public record ServerConfig(
         reports = reports == null ? Reports.DEFAULT : reports;
         limits = limits == null ? Limits.DEFAULT : limits;
         callHome = callHome == null ? CallHome.DEFAULT : callHome;
+        enrolment = enrolment == null ? Enrolment.DEFAULT : enrolment;
         this.node = node;
         this.applianceListener = applianceListener;
         this.engineerListener = engineerListener;
@@ -77,6 +80,37 @@ public record ServerConfig(
         this.reports = reports;
         this.limits = limits;
         this.callHome = callHome;
+        this.enrolment = enrolment;
+    }
+
+    /** A configuration with the default enrolment settings. */
+    public ServerConfig(
+            @Nullable String node,
+            @Nullable Listener applianceListener,
+            @Nullable Listener engineerListener,
+            @Nullable Tls tls,
+            @Nullable Database database,
+            @Nullable Link link,
+            @Nullable Audit audit,
+            @Nullable List<Sink> sinks,
+            @Nullable Mail mail,
+            @Nullable Reports reports,
+            @Nullable Limits limits,
+            @Nullable CallHome callHome) {
+        this(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                null);
     }
 
     /** A configuration with the default Call Home settings. */
@@ -144,7 +178,26 @@ public record ServerConfig(
                 mail,
                 reports,
                 limits,
-                callHome);
+                callHome,
+                enrolment);
+    }
+
+    /** This configuration with {@code newEnrolment} instead of its own enrolment section. */
+    public ServerConfig withEnrolment(Enrolment newEnrolment) {
+        return new ServerConfig(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                newEnrolment);
     }
 
     /** This configuration with {@code newDatabase} instead of its own. */
@@ -161,7 +214,8 @@ public record ServerConfig(
                 mail,
                 reports,
                 limits,
-                callHome);
+                callHome,
+                enrolment);
     }
 
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
@@ -520,6 +574,31 @@ public record ServerConfig(
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + text + "' has no valid port (e.g. 0.0.0.0:8443)", e);
             }
+        }
+    }
+
+    /**
+     * Enrolment of appliances by one-time code ({@code sc-appliance enrol}): a listener of its own, server-auth TLS
+     * only (an appliance has no certificate yet), running only while the server holds an enrolment CA.
+     *
+     * @param enabled whether the enrolment listener runs when the server holds an enrolment CA, default true
+     * @param listener its address, default {@code 0.0.0.0:8445}; port 0 picks a free one
+     * @param validity how long the certificates it signs are valid, default P397D (as {@code sc-pki issue appliance})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Enrolment(Boolean enabled, Listener listener, Duration validity) {
+        static final Enrolment DEFAULT = new Enrolment(null, null, null);
+
+        public Enrolment(@Nullable Boolean enabled, @Nullable Listener listener, @Nullable Duration validity) {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            listener = listener == null ? new Listener("0.0.0.0", 8445) : listener;
+            validity = validity == null ? Duration.ofDays(397) : validity;
+            if (validity.isNegative() || validity.isZero()) {
+                throw new IllegalArgumentException("enrolment.validity: " + validity + " (expected: > 0)");
+            }
+            this.enabled = enabled;
+            this.listener = listener;
+            this.validity = validity;
         }
     }
 

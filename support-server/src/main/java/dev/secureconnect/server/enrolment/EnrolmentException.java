@@ -6,6 +6,7 @@ public final class EnrolmentException extends RuntimeException {
 
     /** Why an appliance's enrolment was refused, as the audit log's {@code reason} names it. */
     public enum Reason {
+        MALFORMED_REQUEST("malformed-request"),
         MALFORMED_CODE("malformed-code"),
         UNKNOWN_CODE("unknown-code"),
         OTHER_SERIAL("other-serial"),

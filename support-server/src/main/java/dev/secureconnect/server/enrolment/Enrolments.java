@@ -95,6 +95,16 @@ public final class Enrolments {
         }
     }
 
+    /**
+     * Refuses a request body that is not an enrolment request at all (not JSON, fields missing): audited and counted
+     * against the source as any refusal.
+     *
+     * @return the exception to throw, its message {@code message} on one line
+     */
+    public EnrolmentException refuseMalformed(String message, InetAddress source) {
+        return refused("", null, source, EnrolmentException.Reason.MALFORMED_REQUEST, message);
+    }
+
     private Enrolled sign(AuditTransaction transaction, EnrolmentCode code, String serial, String csrPem)
             throws SQLException {
         Instant now = clock.instant();
@@ -158,7 +168,7 @@ public final class Enrolments {
                     "appliance " + serial + " already holds a valid certificate (until " + held + "): the operator"
                             + " must make a code with --replace to enrol it again");
         }
-        X509Certificate certificate = enrolmentCa.issue(identity, request.publicKey(), validity);
+        X509Certificate certificate = enrolmentCa.issue(identity, request.publicKey(), validityFrom(now));
         String fingerprint = CertificateFingerprint.of(certificate).colonHex();
         Instant notAfter = certificate.getNotAfter().toInstant();
         try (PreparedStatement update = transaction
@@ -182,6 +192,22 @@ public final class Enrolments {
                 .detail("until", notAfter.toString())
                 .build());
         return new Enrolled(certificate, enrolmentCa.chain());
+    }
+
+    /**
+     * The configured validity, cut to end a minute before the enrolment CA's own expiry: a certificate never outlives
+     * the CA that signed it (an enrolment CA near its end signs shorter certificates until it is replaced).
+     */
+    private Duration validityFrom(Instant now) {
+        Duration left = Duration.between(
+                        now, enrolmentCa.certificate().getNotAfter().toInstant())
+                .minusMinutes(1);
+        if (left.compareTo(Duration.ofHours(1)) < 0) {
+            throw new EnrolmentException("the enrolment CA expires at "
+                    + enrolmentCa.certificate().getNotAfter().toInstant()
+                    + ": the operator must import a new one ('sc-server enrolment-ca import --replace')");
+        }
+        return validity.compareTo(left) > 0 ? left : validity;
     }
 
     /** Audits the refusal, counts it against the source and the serial's open code, and returns it to throw. */

@@ -55,6 +55,15 @@ final class RunningServer implements AutoCloseable {
     /** @param configure changes the configuration {@code sc-server init} wrote before the server starts */
     RunningServer(Path temp, java.util.function.UnaryOperator<dev.secureconnect.server.config.ServerConfig> configure)
             throws Exception {
+        this(temp, configure, serverDir -> {});
+    }
+
+    /** @param prepare what to do in the server directory after {@code sc-server init}, before the server starts */
+    RunningServer(
+            Path temp,
+            java.util.function.UnaryOperator<dev.secureconnect.server.config.ServerConfig> configure,
+            PreStart prepare)
+            throws Exception {
         files = Files.createDirectories(temp.resolve("files"));
         TestPki.Issued server = pki.server();
         Files.writeString(files.resolve("cert.pem"), Pem.certificates(List.of(server.certificate())));
@@ -96,7 +105,27 @@ final class RunningServer implements AutoCloseable {
             // carol's certificate is trusted by the CA but she is not enrolled
         }
         ConfigFile.write(dir, configure.apply(ConfigFile.read(dir)));
+        prepare.in(dir);
         daemon = ServerDaemon.start(dir, ConfigFile.read(dir), clock);
+    }
+
+    /** Work in the server directory before the server starts. */
+    interface PreStart {
+        void in(Path serverDir) throws Exception;
+    }
+
+    /** Gives the server directory the test PKI's enrolment CA, as {@code sc-server enrolment-ca import} does. */
+    static void importEnrolmentCa(Path serverDir) throws Exception {
+        TestPki pki = TestPki.shared();
+        Path from = Files.createDirectories(serverDir.resolveSibling("enrolment-ca"));
+        Files.writeString(
+                from.resolve("cert.pem"),
+                Pem.certificates(List.of(pki.enrolmentCa().certificate())));
+        Files.writeString(
+                from.resolve("key.pem"),
+                Pem.privateKey(TestPki.keyPair("enrolment-ca").getPrivate()));
+        dev.secureconnect.server.enrolment.EnrolmentCa.importInto(
+                serverDir, from, List.of(pki.rootCertificate()), false, java.time.Clock.systemUTC());
     }
 
     String file(String name) {

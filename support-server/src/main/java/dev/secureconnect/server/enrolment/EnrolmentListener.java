@@ -1,0 +1,103 @@
+package dev.secureconnect.server.enrolment;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.secureconnect.crypto.tls.KeyMaterial;
+import dev.secureconnect.crypto.tls.SslContexts;
+import dev.secureconnect.crypto.tls.TlsProvider;
+import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.tunnel.enrolment.EnrolmentRequest;
+import dev.secureconnect.tunnel.transport.Transports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The enrolment listener: HTTPS (HTTP/1.1) with the SecureConnect TLS policy, server authentication only — an
+ * appliance that enrols has no certificate yet — and one request per connection ({@link EnrolmentHandler}). The
+ * listener runs on the JDK's TLS, which keeps to the policy's TLS 1.3 suites by itself (its few connections need
+ * no BoringSSL), as the engineer listener does by default. The server presents its chain up to and including the root, so that the appliance can compare the root with the
+ * fingerprint in its code before it sends anything. A blocked source is closed at accept; a connection idle for
+ * {@link #IDLE} is closed; a body over {@link EnrolmentRequest#MAX_BODY_BYTES} is answered 413.
+ *
+ * <p>It is a listener of its own rather than an exception on the appliance listener, which keeps requiring a client
+ * certificate of every peer at the handshake (docs/server.md).
+ */
+public final class EnrolmentListener {
+
+    /** How long a connection may stay silent before it is closed. */
+    static final Duration IDLE = Duration.ofSeconds(30);
+
+    private final SslContext tls;
+    private final Duration handshakeTimeout;
+    private final SourceGuard guard;
+    private final EnrolmentEndpoint endpoint;
+    private final Executor blocking;
+
+    /**
+     * @param keys the server's key and chain (the issuing CA); {@code roots} are appended to what it presents
+     * @param roots the root CA certificate(s) the chain ends in
+     */
+    public EnrolmentListener(
+            KeyMaterial keys,
+            List<X509Certificate> roots,
+            Duration handshakeTimeout,
+            SourceGuard guard,
+            EnrolmentEndpoint endpoint,
+            Executor blocking) {
+        List<X509Certificate> presented = new ArrayList<>(keys.chain());
+        for (X509Certificate root : roots) {
+            if (!presented.contains(root)) {
+                presented.add(root);
+            }
+        }
+        this.tls = SslContexts.browserListener(
+                new KeyMaterial(keys.privateKey(), presented),
+                List.of(ApplicationProtocolNames.HTTP_1_1),
+                TlsProvider.JDK);
+        this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
+        this.guard = requireNonNull(guard, "guard");
+        this.endpoint = requireNonNull(endpoint, "endpoint");
+        this.blocking = requireNonNull(blocking, "blocking");
+    }
+
+    /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
+    public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
+            throws InterruptedException {
+        return new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transports.serverChannel(boss))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        InetSocketAddress remote = ch.remoteAddress();
+                        if (remote == null || remote.getAddress() == null || guard.isBlocked(remote.getAddress())) {
+                            ch.close();
+                            return;
+                        }
+                        ch.pipeline().addLast("idle", new ReadTimeoutHandler(IDLE.toSeconds(), TimeUnit.SECONDS));
+                        ch.pipeline().addLast("tls", SslContexts.serverHandler(tls, ch, handshakeTimeout));
+                        ch.pipeline().addLast("http", new HttpServerCodec());
+                        ch.pipeline().addLast("aggregator", new HttpObjectAggregator(EnrolmentRequest.MAX_BODY_BYTES));
+                        ch.pipeline().addLast("enrol", new EnrolmentHandler(endpoint::answer, blocking));
+                    }
+                })
+                .bind(host, port)
+                .sync()
+                .channel();
+    }
+}
