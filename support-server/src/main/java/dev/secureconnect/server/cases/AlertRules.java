@@ -7,10 +7,10 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.config.FileStamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -29,7 +29,7 @@ public final class AlertRules {
     private final Path dir;
     private final ServerAuditLog audit;
     private volatile List<AlertRule> rules = List.of();
-    private @Nullable Stamp seen;
+    private @Nullable FileStamp seen;
 
     private AlertRules(Path dir, ServerAuditLog audit) {
         this.dir = requireNonNull(dir, "dir");
@@ -54,7 +54,7 @@ public final class AlertRules {
     /** Reads the file again if it changed; never throws. */
     public synchronized void poll() {
         Path file = dir.resolve(RulesFile.NAME);
-        Stamp now = Stamp.of(file);
+        FileStamp now = FileStamp.of(file);
         if (now == null && seen == null) {
             return; // no file, and none before
         }
@@ -96,17 +96,6 @@ public final class AlertRules {
                     .build());
         } catch (RuntimeException e) {
             LOG.warn("cannot audit the refused {}: {}", file, OneLine.reason(e));
-        }
-    }
-
-    /** What tells a changed file: its modification time and size. */
-    private record Stamp(FileTime modified, long size) {
-        static @Nullable Stamp of(Path file) {
-            try {
-                return new Stamp(Files.getLastModifiedTime(file), Files.size(file));
-            } catch (IOException e) {
-                return null;
-            }
         }
     }
 }
