@@ -69,7 +69,7 @@ class CallHomeIT {
                 server.dir,
                 new ServerConfig(
                         started.node(),
-                        started.applianceListener(),
+                        new ServerConfig.Listener("127.0.0.1", server.appliancePort()),
                         started.engineerListener(),
                         started.tls(),
                         started.database(),
@@ -89,7 +89,8 @@ class CallHomeIT {
                         started.limits(),
                         new ServerConfig.CallHome(null, null, null, null, "support@vendor.example", null, null)));
         Files.writeString(server.dir.resolve("rules.yaml"), RULES);
-        server.restartOnSamePort();
+        server.stop();
+        server.start(); // the whole server.yaml (restartOnSamePort keeps only the listeners and TLS)
         appliance = new ApplianceProcess(root, "SN-CALLHOME-1", server.appliancePort(), server.publicTokenKey());
         Launcher.Result contacts = Launcher.run(
                 "sc-server",
