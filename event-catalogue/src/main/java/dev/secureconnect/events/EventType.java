@@ -609,6 +609,37 @@ public enum EventType {
             "an appliance that sends bundles sent none for two intervals and the slack: raised once per gap (server)",
             "lastReceived",
             "expectedBy"),
+    CASE_OPENED(
+            2020,
+            "case.opened",
+            Severity.WARNING,
+            "an alert rule fired on a Call Home bundle (or a missed heartbeat) and opened a support case for the"
+                    + " appliance, with the access scope it needs (server)",
+            "caseId",
+            "rule",
+            "title",
+            "severity",
+            "bundleId",
+            "dedupKey",
+            "scope"),
+    CASE_CLOSED(
+            2021, "case.closed", Severity.NOTICE, "the operator closed a support case (server)", "caseId", "reason"),
+    CASE_RULES_LOADED(
+            2022,
+            "case.rules-loaded",
+            Severity.NOTICE,
+            "the server read its alert rules (rules.yaml) at start or after a change (server)",
+            "file",
+            "rules",
+            "sha256"),
+    CASE_RULES_REFUSED(
+            2023,
+            "case.rules-refused",
+            Severity.ERROR,
+            "rules.yaml changed but is not valid (unknown field, bad regex, bad threshold): the rules in force stay"
+                    + " (server)",
+            "file",
+            "reason"),
     // enrolment and appliance certificates 2100-2199
     ENROLMENT_CA_IMPORTED(
             2100,

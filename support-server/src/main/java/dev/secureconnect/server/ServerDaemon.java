@@ -19,6 +19,9 @@ import dev.secureconnect.server.blocks.BlockStore;
 import dev.secureconnect.server.blocks.SourceBlocks;
 import dev.secureconnect.server.callhome.BundleStore;
 import dev.secureconnect.server.callhome.CallHomeIntake;
+import dev.secureconnect.server.cases.AlertRules;
+import dev.secureconnect.server.cases.CaseOpener;
+import dev.secureconnect.server.cases.CaseStore;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineerapi.EngineerApi;
 import dev.secureconnect.server.engineerapi.EngineerListener;
@@ -137,7 +140,8 @@ public final class ServerDaemon implements AutoCloseable {
                 sinks.notifyByMail(
                         destinations.mailer(config.mail()),
                         new ApplianceContacts(database, clock),
-                        new SessionReports(audit, config.reports().folder(dir)));
+                        new SessionReports(audit, config.reports().folder(dir)),
+                        config.callHome());
             }
             this.tickets = new TicketStore(database, audit, clock);
             this.appliances = new ApplianceStore(database, clock, config.node());
@@ -195,10 +199,20 @@ public final class ServerDaemon implements AutoCloseable {
                     keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), limits, blocks, links, audit, blocking);
             ServerConfig.CallHome callHome = config.callHome();
             BundleStore bundles = new BundleStore(dir, database, audit, clock);
-            appliancesIn.acceptCallHome(new CallHomeIntake(bundles, callHome.maxBundleBytes(), blocking));
+            AlertRules alertRules = AlertRules.load(dir, audit);
+            CaseOpener caseOpener = new CaseOpener(alertRules, new CaseStore(database, audit, clock));
+            appliancesIn.acceptCallHome(new CallHomeIntake(
+                    bundles,
+                    callHome.maxBundleBytes(),
+                    blocking,
+                    (appliance, bundleId, json) -> caseOpener.bundleStored(appliance, bundleId, json)));
+            timers.scheduleWithFixedDelay(
+                    () -> watch("the alert rules (rules.yaml)", alertRules::poll), 1, 1, TimeUnit.SECONDS);
             timers.scheduleWithFixedDelay(
                     () -> watch("Call Home heartbeats", () -> {
-                        bundles.raiseMissed(callHome.missedAfter());
+                        for (String missed : bundles.raiseMissed(callHome.missedAfter())) {
+                            caseOpener.heartbeatMissed(missed, "no bundle for " + callHome.missedAfter());
+                        }
                         bundles.prune(callHome.retention());
                     }),
                     1,

@@ -42,11 +42,24 @@ public final class CallHomeIntake {
     private final BundleStore store;
     private final long maxBundleBytes;
     private final Executor blocking;
+    private final Stored stored;
+
+    /** Told of each bundle stored (not of a resend), on the blocking executor, after the appliance was answered. */
+    @FunctionalInterface
+    public interface Stored {
+        void stored(String appliance, String bundleId, byte[] json);
+    }
 
     public CallHomeIntake(BundleStore store, long maxBundleBytes, Executor blocking) {
+        this(store, maxBundleBytes, blocking, (appliance, bundleId, json) -> {});
+    }
+
+    /** An intake that tells {@code stored} of each new bundle (the alert rules). */
+    public CallHomeIntake(BundleStore store, long maxBundleBytes, Executor blocking, Stored stored) {
         this.store = requireNonNull(store, "store");
         this.maxBundleBytes = maxBundleBytes;
         this.blocking = requireNonNull(blocking, "blocking");
+        this.stored = requireNonNull(stored, "stored");
     }
 
     /**
@@ -136,6 +149,15 @@ public final class CallHomeIntake {
                             bundle.id(),
                             compressed.length);
                     respond(ctx, HttpResponseStatus.CREATED, "stored bundle " + bundle.id());
+                    try {
+                        stored.stored(appliance, bundle.id(), json);
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "appliance {}: the alert rules could not be run on bundle {}: {}",
+                                appliance,
+                                bundle.id(),
+                                OneLine.reason(e));
+                    }
                 } else {
                     respond(ctx, HttpResponseStatus.OK, "bundle " + bundle.id() + " was already stored");
                 }

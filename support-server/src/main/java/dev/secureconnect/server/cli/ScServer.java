@@ -41,6 +41,7 @@ import picocli.CommandLine.Command;
             ContactsCommand.class,
             BlocksCommand.class,
             CallHomeCommand.class,
+            CasesCommand.class,
             EnrolmentCaCommand.class
         })
 public final class ScServer implements Runnable {

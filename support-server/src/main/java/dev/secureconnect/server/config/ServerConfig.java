@@ -3,6 +3,7 @@ package dev.secureconnect.server.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.secureconnect.crypto.tls.TlsProvider;
+import dev.secureconnect.server.cases.CaseSeverity;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -473,23 +474,47 @@ public record ServerConfig(
     }
 
     /**
-     * Call Home intake: the diagnostic bundles appliances send on the appliance listener.
+     * Call Home intake: the diagnostic bundles appliances send on the appliance listener, and the mail about the cases
+     * its alert rules open.
      *
      * @param maxBundleBytes the largest compressed bundle accepted, default 8 MiB (8388608)
      * @param retention how long a bundle is kept (row and file), default P90D
      * @param heartbeatInterval how often appliances send (their {@code callHome.interval}), default PT6H
      * @param heartbeatSlack added to two intervals before {@code callhome.missed} is raised, default PT1H
+     * @param supportQueue the support team's address, mailed about each case from {@code supportQueueFrom}; default
+     *     empty: none
+     * @param supportQueueFrom the lowest case severity mailed to the support queue, default {@code low} (every case)
+     * @param contactsFrom the lowest case severity mailed to the appliance's contacts, default {@code high}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CallHome(
-            Long maxBundleBytes, Duration retention, Duration heartbeatInterval, Duration heartbeatSlack) {
+            Long maxBundleBytes,
+            Duration retention,
+            Duration heartbeatInterval,
+            Duration heartbeatSlack,
+            String supportQueue,
+            CaseSeverity supportQueueFrom,
+            CaseSeverity contactsFrom) {
         public static final CallHome DEFAULT = new CallHome(null, null, null, null);
 
+        /** The default mail settings for cases. */
         public CallHome(
                 @Nullable Long maxBundleBytes,
                 @Nullable Duration retention,
                 @Nullable Duration heartbeatInterval,
                 @Nullable Duration heartbeatSlack) {
+            this(maxBundleBytes, retention, heartbeatInterval, heartbeatSlack, null, null, null);
+        }
+
+        @JsonCreator
+        public CallHome(
+                @Nullable Long maxBundleBytes,
+                @Nullable Duration retention,
+                @Nullable Duration heartbeatInterval,
+                @Nullable Duration heartbeatSlack,
+                @Nullable String supportQueue,
+                @Nullable CaseSeverity supportQueueFrom,
+                @Nullable CaseSeverity contactsFrom) {
             maxBundleBytes = maxBundleBytes == null ? 8L << 20 : maxBundleBytes;
             if (maxBundleBytes < 4096 || maxBundleBytes > Integer.MAX_VALUE / 16) {
                 throw new IllegalArgumentException("callHome.maxBundleBytes: " + maxBundleBytes + " (expected: 4096-"
@@ -502,10 +527,18 @@ public record ServerConfig(
                 throw new IllegalArgumentException("callHome: retention and heartbeatInterval must be at least PT1S,"
                         + " heartbeatSlack at least PT0S");
             }
+            supportQueue = supportQueue == null ? "" : supportQueue.strip();
+            if (!supportQueue.isEmpty() && !supportQueue.matches("[^@\\s]+@[^@\\s]+")) {
+                throw new IllegalArgumentException(
+                        "callHome.supportQueue '" + supportQueue + "' is not an e-mail address");
+            }
             this.maxBundleBytes = maxBundleBytes;
             this.retention = retention;
             this.heartbeatInterval = heartbeatInterval;
             this.heartbeatSlack = heartbeatSlack;
+            this.supportQueue = supportQueue;
+            this.supportQueueFrom = supportQueueFrom == null ? CaseSeverity.LOW : supportQueueFrom;
+            this.contactsFrom = contactsFrom == null ? CaseSeverity.HIGH : contactsFrom;
         }
 
         /** How long after its last bundle an appliance counts as missed: two intervals and the slack. */

@@ -4,12 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.server.config.ConfigException;
 import dev.secureconnect.server.config.ConfigFile;
+import dev.secureconnect.server.config.FileStamp;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,7 +26,7 @@ public final class ConfigWatcher {
     private final ExportSinks sinks;
     private final ServerConfig started;
     private List<Sink> appliedSinks;
-    private @Nullable Stamp seen; // null while the file cannot be read
+    private @Nullable FileStamp seen; // null while the file cannot be read
     private boolean restartNoted;
 
     public ConfigWatcher(Path dir, ServerConfig started, ExportSinks sinks) {
@@ -36,13 +34,13 @@ public final class ConfigWatcher {
         this.started = requireNonNull(started, "started");
         this.appliedSinks = started.sinks();
         this.sinks = requireNonNull(sinks, "sinks");
-        this.seen = Stamp.of(dir.resolve(ConfigFile.NAME));
+        this.seen = FileStamp.of(dir.resolve(ConfigFile.NAME));
     }
 
     /** Applies a changed {@code server.yaml}; never throws. */
     public synchronized void look() {
         Path file = dir.resolve(ConfigFile.NAME);
-        Stamp now = Stamp.of(file);
+        FileStamp now = FileStamp.of(file);
         if (now == null || now.equals(seen)) {
             return; // unchanged, or being replaced: look again next time
         }
@@ -69,17 +67,6 @@ public final class ConfigWatcher {
         if (!changed.withoutSinks().equals(started.withoutSinks()) && !restartNoted) {
             restartNoted = true;
             LOG.warn("{} changed outside 'sinks': restart sc-server to apply it (sinks apply without a restart)", file);
-        }
-    }
-
-    /** What tells a changed file: its modification time and size. */
-    private record Stamp(FileTime modified, long size) {
-        static @Nullable Stamp of(Path file) {
-            try {
-                return new Stamp(Files.getLastModifiedTime(file), Files.size(file));
-            } catch (IOException e) {
-                return null;
-            }
         }
     }
 }

@@ -105,7 +105,16 @@ public final class ExportSinks implements AutoCloseable {
      * {@code stream.opened}/{@code stream.closed} records under the cursor {@code mail} (a first start begins now).
      */
     public synchronized void notifyByMail(SmtpMailer mailer, ApplianceContacts contacts, SessionReports reports) {
-        MailNotifier notifier = new MailNotifier(mailer, contacts, reports);
+        notifyByMail(mailer, contacts, reports, ServerConfig.CallHome.DEFAULT);
+    }
+
+    /**
+     * Runs the mail notifier, which also mails the cases Call Home opens ({@code case.opened}) to the contacts and the
+     * support queue as {@code cases} says.
+     */
+    public synchronized void notifyByMail(
+            SmtpMailer mailer, ApplianceContacts contacts, SessionReports reports, ServerConfig.CallHome cases) {
+        MailNotifier notifier = new MailNotifier(mailer, contacts, reports, cases);
         start(new Prepared(
                 MailNotifier.NAME, notifier.describe(), true, notifier.describe(), MailNotifier.EVENTS, notifier));
     }

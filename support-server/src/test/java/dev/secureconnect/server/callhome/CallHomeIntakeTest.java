@@ -78,6 +78,21 @@ class CallHomeIntakeTest {
         assertThat(Files.exists(dir.resolve(stored.get(0).bodyFile()))).isFalse();
     }
 
+    @StorageTest
+    void aNewBundleIsHandedToTheAlertRulesAfterTheAnswerAResendIsNot(TestDatabase test) throws Exception {
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
+        BundleStore store = new BundleStore(dir, test.database(), audit, clock);
+        List<String> handed = new java.util.ArrayList<>();
+        CallHomeIntake intake = new CallHomeIntake(store, 64 * 1024, Runnable::run, (appliance, id, json) -> {
+            handed.add(appliance + " " + id + " " + new String(json, StandardCharsets.UTF_8).contains("raid"));
+            throw new IllegalStateException("a failing rule evaluation does not change the answer");
+        });
+
+        assertThat(post(intake, SERIAL, gzip(bundle(ID, SERIAL, "ok")))).startsWith("HTTP/1.1 201");
+        assertThat(post(intake, SERIAL, gzip(bundle(ID, SERIAL, "ok")))).startsWith("HTTP/1.1 200");
+        assertThat(handed).containsExactly(SERIAL + " " + ID + " true");
+    }
+
     private static List<ServerAuditRecord> events(ServerAuditLog audit, EventType type) {
         return audit.list(0, 1000).stream()
                 .filter(r -> r.event().type() == type)

@@ -485,6 +485,66 @@ class ServerCliTest {
     }
 
     @Test
+    void casesAreListedShownAndClosedAndRulesCheckedOnOneLine() throws IOException {
+        assertThat(init().exitCode()).isZero();
+        Path rules = dir.resolve("rules.yaml");
+        Files.writeString(
+                rules,
+                "rules:\n  - name: raid\n    title: 'RAID {subject}: {value}'\n    severity: critical\n"
+                        + "    when: {healthCheckFailing: raid}\n    scope: {commands: [raid-status]}\n");
+        Result checked = run("cases", "rules", "--dir", dir.toString());
+        assertThat(checked.exitCode()).as(checked.err()).isZero();
+        assertThat(checked.out()).contains("raid").contains("critical").contains("commands raid-status");
+        Files.writeString(
+                rules, "rules:\n  - name: raid\n    title: t\n    when: {healthCheckFailing: raid}\n    x: 1\n");
+        assertOneLineError(run("cases", "rules", "--dir", dir.toString()), 1, "line 5 (rules[0].x): unknown field 'x'");
+
+        assertThat(run("cases", "list", "--dir", dir.toString(), "--json").out())
+                .isEqualToIgnoringWhitespace("[]");
+        java.util.List<dev.secureconnect.server.cases.SupportCase> opened;
+        try (dev.secureconnect.server.storage.Database database =
+                dev.secureconnect.server.storage.Database.open(dev.secureconnect.server.ServerDaemon.databaseSettings(
+                        dir,
+                        dev.secureconnect.server.config.ConfigFile.read(dir).database()))) {
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            opened = new dev.secureconnect.server.cases.CaseStore(
+                            database, new dev.secureconnect.server.audit.ServerAuditLog(database, clock), clock)
+                    .fire(
+                            "SN-CLI",
+                            "6f1c1f0e-4a8b-4c53-9a54-0a1b2c3d4e5f",
+                            dev.secureconnect.server.cases.RulesFile.parse(
+                                            "rules.yaml",
+                                            "rules:\n  - {name: raid, title: 'RAID {value}', when: {healthCheckFailing: raid},"
+                                                    + " scope: {commands: [raid-status]}}\n")
+                                    .stream()
+                                    .map(rule -> new dev.secureconnect.server.cases.Firing(rule, "raid", "exit 2"))
+                                    .toList(),
+                            dev.secureconnect.server.cases.CaseStore.Evaluation.BUNDLE);
+        }
+        String id = opened.get(0).id();
+        Result listed = run("cases", "list", "--dir", dir.toString());
+        assertThat(listed.out())
+                .contains(id)
+                .contains("SN-CLI")
+                .contains("open")
+                .contains("RAID exit 2");
+        Result json = run("cases", "list", "--dir", dir.toString(), "--appliance", "SN-CLI", "--json");
+        assertThat(json.out()).contains(id).contains("raid-status");
+        assertThat(run("cases", "list", "--dir", dir.toString(), "--appliance", "SN-OTHER", "--json")
+                        .out())
+                .isEqualToIgnoringWhitespace("[]");
+        assertThat(run("cases", "show", "--dir", dir.toString(), id).out()).contains("\"duration\" : \"PT4H\"");
+        assertOneLineError(run("cases", "show", "--dir", dir.toString(), "C1\u0007"), 1, "no case has the id 'C1?'");
+        assertThat(run("cases", "close", "--dir", dir.toString(), id, "--reason", "fixed")
+                        .out())
+                .isEqualTo("case " + id + " closed" + System.lineSeparator());
+        assertOneLineError(run("cases", "close", "--dir", dir.toString(), id), 1, "case " + id + " is already closed");
+        assertThat(run("cases", "show", "--dir", dir.toString(), id).out())
+                .contains("\"state\" : \"closed\"")
+                .contains("\"stateReason\" : \"fixed\"");
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertOneLineError(run("tickets", "open"), 2, "--title"); // --dir has a default ($SC_DIR, /var/lib/…)
         assertOneLineError(run("launch"), 2, "launch");

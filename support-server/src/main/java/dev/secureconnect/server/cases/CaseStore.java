@@ -1,0 +1,349 @@
+package dev.secureconnect.server.cases;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.secureconnect.crypto.json.Mappers;
+import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.audit.AuditTransaction;
+import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.server.storage.StorageException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cases ({@code cases}) and the de-duplication state of the rules ({@code case_alerts}). {@link #fire} takes the
+ * firings of one evaluation and opens a case for each key that {@link AlertState#opens opens}, with its
+ * {@code case.opened} record in the same transaction. Thread-safe; every method blocks (the blocking executor or a
+ * CLI).
+ */
+public final class CaseStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaseStore.class);
+    private static final ObjectMapper JSON = Mappers.json(new JavaTimeModule());
+    private static final String COLUMNS = "id, appliance, rule_name, title, severity, bundle_id, dedup_key, state,"
+            + " scope, opened_at, updated_at, state_reason";
+
+    private final Database database;
+    private final ServerAuditLog audit;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public CaseStore(Database database, ServerAuditLog audit, Clock clock) {
+        this(database, audit, clock, new SecureRandom());
+    }
+
+    CaseStore(Database database, ServerAuditLog audit, Clock clock, RandomGenerator random) {
+        this.database = requireNonNull(database, "database");
+        this.audit = requireNonNull(audit, "audit");
+        this.clock = requireNonNull(clock, "clock");
+        this.random = requireNonNull(random, "random");
+    }
+
+    /** Which firings an evaluation is about: a bundle (every key of the appliance) or a missed heartbeat. */
+    public enum Evaluation {
+        /** A bundle arrived: the keys of the appliance that did not fire are seen clear. */
+        BUNDLE,
+        /** Its heartbeat was missed: only heartbeat rules were evaluated, no other key is seen clear. */
+        MISSED_HEARTBEAT
+    }
+
+    /**
+     * Applies one evaluation of the rules for {@code appliance}: opens a case for each firing whose key opens, and
+     * records the keys seen firing and (for a bundle) the keys seen clear.
+     *
+     * @param bundleId the bundle evaluated, null for a missed heartbeat
+     * @return the cases opened
+     */
+    public synchronized List<SupportCase> fire(
+            String appliance, @Nullable String bundleId, List<Firing> firings, Evaluation evaluation) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<SupportCase> opened = new ArrayList<>();
+        Set<String> fired = new HashSet<>();
+        for (Firing firing : firings) {
+            String key = OneLine.clipped(firing.dedupKey(appliance), 255);
+            if (!fired.add(key)) {
+                continue; // two firings of one evaluation with the same key: one problem
+            }
+            Optional<SupportCase> made = audit.inTransaction(transaction -> {
+                Connection connection = transaction.connection();
+                AlertState state = state(connection, appliance, key);
+                if (!AlertState.opens(state, now, firing.rule().rearm())) {
+                    try (PreparedStatement update = connection.prepareStatement("UPDATE case_alerts SET fired_at = ?,"
+                            + " clear_since = NULL WHERE appliance = ? AND dedup_key = ?")) {
+                        update.setLong(1, now.toEpochMilli());
+                        update.setString(2, appliance);
+                        update.setString(3, key);
+                        update.executeUpdate();
+                    }
+                    return Optional.empty();
+                }
+                SupportCase opening = open(transaction, appliance, bundleId, firing, key, now);
+                try (PreparedStatement delete =
+                        connection.prepareStatement("DELETE FROM case_alerts WHERE appliance = ? AND dedup_key = ?")) {
+                    delete.setString(1, appliance);
+                    delete.setString(2, key);
+                    delete.executeUpdate();
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO case_alerts (appliance,"
+                        + " dedup_key, rule_name, case_id, fired_at, clear_since) VALUES (?, ?, ?, ?, ?, NULL)")) {
+                    insert.setString(1, appliance);
+                    insert.setString(2, key);
+                    insert.setString(3, firing.rule().name());
+                    insert.setString(4, opening.id());
+                    insert.setLong(5, now.toEpochMilli());
+                    insert.executeUpdate();
+                }
+                return Optional.of(opening);
+            });
+            made.ifPresent(c -> {
+                opened.add(c);
+                LOG.info("case {} opened for {} by rule {}: {}", c.id(), appliance, c.rule(), c.title());
+            });
+        }
+        if (evaluation == Evaluation.BUNDLE) {
+            database.inTransaction(connection -> {
+                List<String> firing = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT dedup_key FROM case_alerts WHERE appliance = ? AND clear_since IS NULL")) {
+                    select.setString(1, appliance);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            firing.add(rs.getString(1));
+                        }
+                    }
+                }
+                for (String key : firing) {
+                    if (!fired.contains(key)) {
+                        try (PreparedStatement update = connection.prepareStatement("UPDATE case_alerts SET"
+                                + " clear_since = ? WHERE appliance = ? AND dedup_key = ? AND clear_since IS NULL")) {
+                            update.setLong(1, now.toEpochMilli());
+                            update.setString(2, appliance);
+                            update.setString(3, key);
+                            update.executeUpdate();
+                        }
+                    }
+                }
+                return firing.size();
+            });
+        }
+        return opened;
+    }
+
+    private SupportCase open(
+            AuditTransaction transaction,
+            String appliance,
+            @Nullable String bundleId,
+            Firing firing,
+            String key,
+            Instant now)
+            throws SQLException {
+        Connection connection = transaction.connection();
+        AlertRule rule = firing.rule();
+        SupportCase opening = new SupportCase(
+                freeId(connection),
+                appliance,
+                rule.name(),
+                OneLine.clipped(firing.title(appliance), 300),
+                rule.severity(),
+                bundleId,
+                key,
+                SupportCase.State.OPEN,
+                rule.scope(),
+                now,
+                now,
+                null);
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO cases (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
+            insert.setString(1, opening.id());
+            insert.setString(2, appliance);
+            insert.setString(3, opening.rule());
+            insert.setString(4, opening.title());
+            insert.setString(5, opening.severity().text());
+            insert.setString(6, bundleId);
+            insert.setString(7, key);
+            insert.setString(8, opening.state().code());
+            insert.setString(9, scopeJson(opening.scope()));
+            insert.setLong(10, now.toEpochMilli());
+            insert.setLong(11, now.toEpochMilli());
+            insert.executeUpdate();
+        }
+        transaction.append(ServerAuditEvent.builder(EventType.CASE_OPENED)
+                .actor("rule " + rule.name())
+                .appliance(appliance)
+                .detail("caseId", opening.id())
+                .detail("rule", rule.name())
+                .detail("title", opening.title())
+                .detail("severity", opening.severity().text())
+                .detail("bundleId", bundleId)
+                .detail("dedupKey", key)
+                .detail("scope", scopeJson(opening.scope()))
+                .build());
+        return opening;
+    }
+
+    /** Closes a case that is not closed yet, and audits {@code case.closed}. */
+    public SupportCase close(String id, String actor, String reason) {
+        String why = OneLine.clipped(reason, 300);
+        SupportCase closed = audit.inTransaction(transaction -> {
+            Connection connection = transaction.connection();
+            List<SupportCase> rows = select(connection, "id = ?", id, 1);
+            if (rows.isEmpty()) {
+                throw new CaseException("no case has the id '" + OneLine.quoted(id) + "' (see 'sc-server cases list')");
+            }
+            SupportCase current = rows.get(0);
+            if (current.state() == SupportCase.State.CLOSED) {
+                throw new CaseException("case " + current.id() + " is already closed");
+            }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE cases SET state = ?, updated_at = ?, state_reason = ? WHERE id = ?")) {
+                update.setString(1, SupportCase.State.CLOSED.code());
+                update.setLong(2, now.toEpochMilli());
+                update.setString(3, why);
+                update.setString(4, current.id());
+                update.executeUpdate();
+            }
+            transaction.append(ServerAuditEvent.builder(EventType.CASE_CLOSED)
+                    .actor(actor)
+                    .appliance(current.appliance())
+                    .detail("caseId", current.id())
+                    .detail("reason", why)
+                    .build());
+            return new SupportCase(
+                    current.id(),
+                    current.appliance(),
+                    current.rule(),
+                    current.title(),
+                    current.severity(),
+                    current.bundleId(),
+                    current.dedupKey(),
+                    SupportCase.State.CLOSED,
+                    current.scope(),
+                    current.openedAt(),
+                    now,
+                    why);
+        });
+        LOG.info("case {} closed by {}", closed.id(), actor);
+        return closed;
+    }
+
+    public Optional<SupportCase> find(String id) {
+        return database.withConnection(connection -> {
+            List<SupportCase> rows = select(connection, "id = ?", id, 1);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        });
+    }
+
+    /** The newest {@code limit} cases, of {@code appliance} or of all; newest first. */
+    public List<SupportCase> list(@Nullable String appliance, int limit) {
+        return database.withConnection(connection -> appliance == null
+                ? select(connection, null, null, limit)
+                : select(connection, "appliance = ?", appliance, limit));
+    }
+
+    /** The de-duplication state of {@code appliance}'s key, for tests and {@code cases show}. */
+    public Optional<AlertState> alert(String appliance, String key) {
+        return database.withConnection(connection -> Optional.ofNullable(state(connection, appliance, key)));
+    }
+
+    private static @Nullable AlertState state(Connection connection, String appliance, String key) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT rule_name, case_id, fired_at, clear_since"
+                + " FROM case_alerts WHERE appliance = ? AND dedup_key = ?")) {
+            select.setString(1, appliance);
+            select.setString(2, key);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long clear = rs.getLong(4);
+                Instant clearSince = rs.wasNull() ? null : Instant.ofEpochMilli(clear);
+                return new AlertState(
+                        appliance,
+                        key,
+                        rs.getString(1),
+                        rs.getString(2),
+                        Instant.ofEpochMilli(rs.getLong(3)),
+                        clearSince);
+            }
+        }
+    }
+
+    private String freeId(Connection connection) throws SQLException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String id = "C" + (10_000_000 + random.nextInt(90_000_000));
+            if (select(connection, "id = ?", id, 1).isEmpty()) {
+                return id;
+            }
+        }
+        throw new StorageException("no free case id found in 20 attempts", null);
+    }
+
+    static String scopeJson(AccessScope scope) {
+        try {
+            return JSON.writeValueAsString(scope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an access scope: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static AccessScope scope(String id, String json) {
+        try {
+            return JSON.readValue(json, AccessScope.class);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(
+                    "the scope of case " + id + " cannot be read: " + OneLine.of(e.getOriginalMessage()), e);
+        }
+    }
+
+    private static List<SupportCase> select(
+            Connection connection, @Nullable String condition, @Nullable String value, int limit) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM cases" + (condition == null ? "" : " WHERE " + condition)
+                + " ORDER BY opened_at DESC, id LIMIT " + Math.max(1, limit);
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            if (value != null) {
+                select.setString(1, value);
+            }
+            List<SupportCase> rows = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    rows.add(new SupportCase(
+                            id,
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            CaseSeverity.of(rs.getString(5)),
+                            rs.getString(6),
+                            rs.getString(7),
+                            SupportCase.State.of(rs.getString(8)),
+                            scope(id, rs.getString(9)),
+                            Instant.ofEpochMilli(rs.getLong(10)),
+                            Instant.ofEpochMilli(rs.getLong(11)),
+                            rs.getString(12)));
+                }
+            }
+            return rows;
+        }
+    }
+}
