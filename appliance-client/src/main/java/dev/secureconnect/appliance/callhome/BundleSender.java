@@ -123,30 +123,7 @@ public final class BundleSender implements AutoCloseable {
                         channel.pipeline().addLast("tls", handler);
                         channel.pipeline().addLast("http", new HttpClientCodec());
                         channel.pipeline().addLast("aggregator", new HttpObjectAggregator(64 * 1024));
-                        channel.pipeline().addLast("answer", new SimpleChannelInboundHandler<FullHttpResponse>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-                                answer.complete(new Answer(
-                                        response.status().code(),
-                                        OneLine.of(response.content()
-                                                .toString(StandardCharsets.UTF_8)
-                                                .strip())));
-                                ctx.close();
-                            }
-
-                            @Override
-                            public void channelInactive(ChannelHandlerContext ctx) {
-                                answer.complete(new Answer(
-                                        0,
-                                        "the server at " + server + " closed the connection" + " without answering"));
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                answer.complete(new Answer(0, OneLine.of(cause.getMessage())));
-                                ctx.close();
-                            }
-                        });
+                        channel.pipeline().addLast("answer", new AnswerReader(server, answer));
                     }
                 })
                 .connect(server.host(), server.port())
@@ -168,6 +145,37 @@ public final class BundleSender implements AutoCloseable {
         } finally {
             channel.close();
             request.release();
+        }
+    }
+
+    /** Reads the server's one answer into {@code answer} and closes; a close or failure before it is the answer. */
+    static final class AnswerReader extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final ServerAddress server;
+        private final CompletableFuture<Answer> answer;
+
+        AnswerReader(ServerAddress server, CompletableFuture<Answer> answer) {
+            this.server = requireNonNull(server, "server");
+            this.answer = requireNonNull(answer, "answer");
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            answer.complete(new Answer(
+                    response.status().code(),
+                    OneLine.of(
+                            response.content().toString(StandardCharsets.UTF_8).strip())));
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            answer.complete(new Answer(0, "the server at " + server + " closed the connection without answering"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            answer.complete(new Answer(0, OneLine.of(cause.getMessage())));
+            ctx.close();
         }
     }
 

@@ -133,7 +133,7 @@ final class TlsLinkConnector implements LinkConnector {
     }
 
     /** Waits for the handshake, checks ALPN, then installs the link's HTTP/2 layer. */
-    private final class Negotiation extends ApplicationProtocolNegotiationHandler {
+    final class Negotiation extends ApplicationProtocolNegotiationHandler { // package-private: its EmbeddedChannel test
         private final Events events;
         private final Supplier<ChannelHandler> streams;
 
