@@ -1,12 +1,9 @@
 package dev.secureconnect.server.cli;
 
-import dev.secureconnect.cli.JsonOutput;
 import dev.secureconnect.cli.TextTable;
-import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.server.callhome.BundleStore;
 import dev.secureconnect.server.callhome.StoredBundle;
 import dev.secureconnect.server.storage.Database;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +13,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -59,39 +55,25 @@ final class CallHomeCommand implements Runnable {
         @Mixin
         ServerDir server;
 
-        @Option(names = "--appliance", paramLabel = "SERIAL", description = "Only this appliance's bundles.")
-        String appliance;
-
-        @Option(names = "--limit", paramLabel = "N", description = "At most N bundles (default 100).")
-        int limit = 100;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        @Mixin
+        ApplianceListing listing;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > 10_000) {
-                throw new CliException("--limit " + limit + " (expected: 1-10000)");
-            }
+            int limit = listing.limit();
             List<StoredBundle> bundles;
             try (Database database = server.database()) {
-                bundles = store(database, server).list(appliance, limit);
+                bundles = store(database, server).list(listing.appliance, limit);
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                JsonOutput.print(
-                        out,
-                        Mappers.json(),
-                        bundles.stream().map(CallHomeCommand::row).toList());
-                return 0;
-            }
-            TextTable table =
-                    new TextTable("ID", "APPLIANCE", "CREATED", "RECEIVED", "TRIGGER", "VERSION", "BYTES", "SUMMARY");
-            for (StoredBundle bundle : bundles) {
-                table.row(
+            listing.print(
+                    spec.commandLine().getOut(),
+                    bundles,
+                    CallHomeCommand::row,
+                    new TextTable("ID", "APPLIANCE", "CREATED", "RECEIVED", "TRIGGER", "VERSION", "BYTES", "SUMMARY"),
+                    bundle -> new Object[] {
                         bundle.id(),
                         bundle.appliance(),
                         bundle.createdAt(),
@@ -99,9 +81,8 @@ final class CallHomeCommand implements Runnable {
                         bundle.trigger(),
                         bundle.version(),
                         bundle.compressedBytes(),
-                        bundle.summary());
-            }
-            table.print(out);
+                        bundle.summary()
+                    });
             return 0;
         }
     }

@@ -11,7 +11,6 @@ import dev.secureconnect.server.cases.RulesException;
 import dev.secureconnect.server.cases.RulesFile;
 import dev.secureconnect.server.cases.SupportCase;
 import dev.secureconnect.server.storage.Database;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,39 +74,25 @@ final class CasesCommand implements Runnable {
         @Mixin
         ServerDir server;
 
-        @Option(names = "--appliance", paramLabel = "SERIAL", description = "Only this appliance's cases.")
-        String appliance;
-
-        @Option(names = "--limit", paramLabel = "N", description = "At most N cases (default 100).")
-        int limit = 100;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        @Mixin
+        ApplianceListing listing;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > 10_000) {
-                throw new CliException("--limit " + limit + " (expected: 1-10000)");
-            }
+            int limit = listing.limit();
             List<SupportCase> cases;
             try (Database database = server.database()) {
-                cases = store(database, server).list(appliance, limit);
+                cases = store(database, server).list(listing.appliance, limit);
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                JsonOutput.print(
-                        out,
-                        Mappers.json(),
-                        cases.stream().map(CasesCommand::row).toList());
-                return 0;
-            }
-            TextTable table =
-                    new TextTable("ID", "APPLIANCE", "STATE", "SEVERITY", "OPENED", "RULE", "TITLE", "ACCESS");
-            for (SupportCase c : cases) {
-                table.row(
+            listing.print(
+                    spec.commandLine().getOut(),
+                    cases,
+                    CasesCommand::row,
+                    new TextTable("ID", "APPLIANCE", "STATE", "SEVERITY", "OPENED", "RULE", "TITLE", "ACCESS"),
+                    c -> new Object[] {
                         c.id(),
                         c.appliance(),
                         c.state().code(),
@@ -115,9 +100,8 @@ final class CasesCommand implements Runnable {
                         c.openedAt(),
                         c.rule(),
                         c.title(),
-                        c.scope().describe());
-            }
-            table.print(out);
+                        c.scope().describe()
+                    });
             return 0;
         }
     }
