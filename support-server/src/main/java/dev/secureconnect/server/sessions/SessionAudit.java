@@ -42,7 +42,11 @@ final class SessionAudit {
         this.blocking = blocking;
     }
 
-    /** A token the verifier refused: {@code token.misused} for another engineer's certificate, else refused. */
+    /**
+     * A token the verifier refused: {@code token.misused} for another engineer's certificate, else refused. Written
+     * (or held) on the calling thread, the gate's blocking executor, so that the record is there before the engineer
+     * is answered.
+     */
     void tokenRefused(SessionAttempt attempt, String sessionId, TokenRefusedException e) {
         EventType type = e.reason() == TokenRefusedException.Reason.WRONG_HOLDER
                 ? EventType.TOKEN_MISUSED
@@ -54,12 +58,15 @@ final class SessionAudit {
         e.token().ifPresent(token -> event.ticket(token.ticket())
                 .detail("tokenId", token.id().toString())
                 .detail("tokenEngineer", token.engineer()));
-        append(Hold.WHILE_ROOM, event.build());
+        appendHere(Hold.WHILE_ROOM, event.build());
     }
 
-    /** A valid token presented by an engineer other than the one it was issued to. */
+    /**
+     * A valid token presented by an engineer other than the one it was issued to; written on the calling thread, as
+     * {@link #tokenRefused}.
+     */
     void tokenMisused(SessionAttempt attempt, String sessionId, AccessToken token, String message) {
-        append(
+        appendHere(
                 Hold.WHILE_ROOM,
                 base(EventType.TOKEN_MISUSED, attempt, sessionId)
                         .ticket(token.ticket())
@@ -275,18 +282,21 @@ final class SessionAudit {
 
     /** Appends {@code events} in order on the blocking executor, or holds them (see {@link ServerAuditLog#appendOrHold}). */
     private void append(Hold hold, ServerAuditEvent... events) {
-        List<ServerAuditEvent> list = List.of(events);
-        Runnable task = () -> {
-            try {
-                audit.appendOrHold(list, hold);
-            } catch (RuntimeException e) {
-                LOG.error("cannot append {} to the audit log: {}", list, e.getMessage(), e);
-            }
-        };
+        Runnable task = () -> appendHere(hold, events);
         try {
             blocking.execute(task);
         } catch (RejectedExecutionException e) {
             task.run(); // the server is stopping: append (or hold) on this thread rather than lose the record
+        }
+    }
+
+    /** Appends (or holds) on this thread, which must not be an event loop. */
+    private void appendHere(Hold hold, ServerAuditEvent... events) {
+        List<ServerAuditEvent> list = List.of(events);
+        try {
+            audit.appendOrHold(list, hold);
+        } catch (RuntimeException e) {
+            LOG.error("cannot append {} to the audit log: {}", list, e.getMessage(), e);
         }
     }
 }
