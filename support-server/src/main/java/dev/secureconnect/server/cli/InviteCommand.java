@@ -88,7 +88,8 @@ final class InviteCommand implements Callable<Integer> {
                 out.println(
                         "  one-time code " + issued.invite().codeId() + " for appliance " + serial + ", usable until "
                                 + issued.invite().expiresAt() + (replace ? ", may replace its certificate" : "")
-                                + "; on the appliance: sc-appliance enrol --dir DIR --server HOST:PORT --code CODE");
+                                + "; on the appliance: sc-appliance enrol --dir DIR --server HOST:PORT --code CODE --serial "
+                                + serial);
             }
         }
         return 0;
