@@ -2,6 +2,7 @@ package dev.secureconnect.crypto.pem;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateSigningRequest;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -220,17 +221,11 @@ public final class Pem {
                 objects.add(object);
             }
         } catch (IOException | RuntimeException e) {
-            throw new CryptoException(origin + " is not valid PEM (corrupted or truncated): " + firstLine(e), e);
+            throw new CryptoException(origin + " is not valid PEM (corrupted or truncated): " + OneLine.reason(e), e);
         }
         if (objects.isEmpty()) {
             throw new CryptoException(origin + " holds no PEM block (expected -----BEGIN …----- lines)");
         }
         return objects;
-    }
-
-    private static String firstLine(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -61,6 +61,18 @@ public final class OneLine {
         return shown.length() > max ? shown.substring(0, max) : shown;
     }
 
+    /**
+     * The first line of a message (up to its first line break of any kind: {@code \n}, {@code \r}, {@code \u0085},
+     * {@code \u2028} …), {@link #quoted(String, int) quoted} to at most {@link #MAX} characters; {@code ""} for null.
+     * For a library's message whose later lines repeat the input (a parser's echo of what it could not read).
+     */
+    public static String firstLine(@Nullable String message) {
+        if (message == null) {
+            return "";
+        }
+        return quoted(message.split("\\R", 2)[0], MAX);
+    }
+
     /** Every run of white space and control characters (line breaks included) folded into one space, ends stripped. */
     public static String folded(@Nullable String text) {
         return text == null ? "" : text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();

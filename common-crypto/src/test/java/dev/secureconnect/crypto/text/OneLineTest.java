@@ -41,4 +41,14 @@ class OneLineTest {
         assertThat(OneLine.reason(new IOException(" "))).isEqualTo("IOException");
         assertThat(OneLine.reason(new IllegalStateException())).isEqualTo("IllegalStateException");
     }
+
+    @Test
+    void firstLineEndsAtAnyLineBreak() {
+        assertThat(OneLine.firstLine("-----END CERTIFICATE RE\r\r\rQUEST----- not found"))
+                .isEqualTo("-----END CERTIFICATE RE");
+        assertThat(OneLine.firstLine("a\u2028b")).isEqualTo("a");
+        assertThat(OneLine.firstLine("a\u0085b")).isEqualTo("a");
+        assertThat(OneLine.firstLine("tab\there\nsecond")).isEqualTo("tab?here");
+        assertThat(OneLine.firstLine(null)).isEmpty();
+    }
 }

@@ -80,15 +80,17 @@ public final class RulesFile {
             if (e.getCause() instanceof StreamReadException syntax) {
                 throw new RulesException(
                         at(name, text, syntax, null) + "not valid YAML: "
-                                + OneLine.of(firstLine(syntax.getOriginalMessage())),
+                                + OneLine.of(OneLine.firstLine(syntax.getOriginalMessage())),
                         e);
             }
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
-            throw new RulesException(at(name, text, e, firstWord(message)) + OneLine.of(firstLine(message)), e);
+            throw new RulesException(at(name, text, e, firstWord(message)) + OneLine.of(OneLine.firstLine(message)), e);
         } catch (JsonProcessingException e) {
             throw new RulesException(
-                    at(name, text, e, null) + "not valid YAML: " + OneLine.of(firstLine(e.getOriginalMessage())), e);
+                    at(name, text, e, null) + "not valid YAML: "
+                            + OneLine.of(OneLine.firstLine(e.getOriginalMessage())),
+                    e);
         }
         if (document == null) {
             return List.of(); // only comments
@@ -148,13 +150,5 @@ public final class RulesFile {
         String word = message.split("[\\s:']", 2)[0];
         word = word.substring(word.lastIndexOf('.') + 1);
         return word.matches("[A-Za-z]+") ? word : null;
-    }
-
-    private static String firstLine(@Nullable String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

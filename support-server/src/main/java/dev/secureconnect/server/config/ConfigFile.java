@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 
 /** Reads and writes {@code server.yaml} strictly: an unknown key or a wrong type is an error naming the key. */
 public final class ConfigFile {
@@ -68,11 +67,11 @@ public final class ConfigFile {
                     e);
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-            throw new ConfigException(file + ": '" + path(e) + "': " + firstLine(cause.getMessage()), e);
+            throw new ConfigException(file + ": '" + path(e) + "': " + OneLine.firstLine(cause.getMessage()), e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(
                     file + " is not valid YAML at line " + e.getLocation().getLineNr() + ": "
-                            + firstLine(e.getOriginalMessage()),
+                            + OneLine.firstLine(e.getOriginalMessage()),
                     e);
         } catch (IOException e) {
             throw new ConfigException(file + " cannot be read: " + e.getMessage(), e);
@@ -114,13 +113,5 @@ public final class ConfigFile {
 
     private static String describeFormat(Class<?> type) {
         return type == java.time.Duration.class ? " (write durations as ISO-8601, e.g. PT20S)" : "";
-    }
-
-    private static String firstLine(@Nullable String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }
