@@ -1,6 +1,5 @@
 package dev.secureconnect.appliance.cli;
 
-import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.appliance.enrol.CodeEnrolment;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -69,12 +69,8 @@ final class EnrolCommand implements Callable<Integer> {
             description = "How long the exchange with the server may take (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(
-            names = "--console",
-            paramLabel = "off|PORT|ADDR:PORT",
-            converter = Converters.ConsoleListener.class,
-            description = "The admin's web console, as 'init --console' takes it (default: 127.0.0.1:8765).")
-    ApplianceConfig.@Nullable Console webConsole;
+    @Mixin
+    ConsoleOption webConsole;
 
     EnrolCommand(Console console) {
         this.console = console;
@@ -90,10 +86,7 @@ final class EnrolCommand implements Callable<Integer> {
                 new EnrolmentClient(Duration.ofSeconds(timeoutSeconds)),
                 console.clock(),
                 tokenKeys -> TokenKeyCommand.pin(ApplianceDirectory.open(dir), tokenKeys, console));
-        if (webConsole != null) {
-            ApplianceConfig.Console chosen = webConsole;
-            ApplianceDirectory.open(dir).updateConfig(config -> config.withConsole(chosen));
-        }
+        webConsole.applyTo(dir);
         console.out()
                 .println("appliance " + enrolled.serial() + " enrolled (certificate "
                         + CertificateFingerprint.of(enrolled.certificate()).colonHex() + ", until "

@@ -1,14 +1,13 @@
 package dev.secureconnect.appliance.cli;
 
 import dev.secureconnect.appliance.access.TokenKeys;
-import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.config.ServerAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -57,13 +56,8 @@ final class InitCommand implements Callable<Integer> {
                     + " ('sc-server token-key --out FILE'); can be given later with 'sc-appliance token-key'.")
     Path tokenKey;
 
-    @Option(
-            names = "--console",
-            paramLabel = "off|PORT|ADDR:PORT",
-            converter = Converters.ConsoleListener.class,
-            description = "The admin's web console: off, or where it listens (default: 127.0.0.1:8765; a"
-                    + " non-loopback address needs console.certificate and console.key in appliance.json).")
-    ApplianceConfig.@Nullable Console webConsole;
+    @Mixin
+    ConsoleOption webConsole;
 
     InitCommand(Console console) {
         this.console = console;
@@ -76,10 +70,7 @@ final class InitCommand implements Callable<Integer> {
         }
         String serial =
                 Enrolment.init(new Enrolment.Request(dir, server, certificate, key, chain, ca), console.clock());
-        if (webConsole != null) {
-            ApplianceConfig.Console chosen = webConsole;
-            ApplianceDirectory.open(dir).updateConfig(config -> config.withConsole(chosen));
-        }
+        webConsole.applyTo(dir);
         if (tokenKey != null) {
             TokenKeyCommand.pin(ApplianceDirectory.open(dir), tokenKey, console);
         }
