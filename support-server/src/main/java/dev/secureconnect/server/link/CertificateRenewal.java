@@ -65,7 +65,7 @@ final class CertificateRenewal {
             return;
         }
         String sent = fingerprint;
-        boolean refusal = answer.isRefusal();
+        boolean refusal = answer.wasRefused();
         StreamOpener.request(session.channel(), "POST", LinkProtocol.PATH_CERTIFICATE, LinkJson.encode(answer), timeout)
                 .addListener(done -> {
                     if (!done.isSuccess()) {

@@ -28,7 +28,7 @@ public record RenewedCertificate(String certificates, String refused) {
         return new RenewedCertificate("", reason.isEmpty() ? "refused" : reason);
     }
 
-    public boolean isRefusal() {
+    public boolean wasRefused() {
         return !refused.isEmpty();
     }
 }
