@@ -60,6 +60,10 @@ final class CertificateRenewal {
             LOG.warn("appliance {}: renewal refused: {}", session.serial(), e.getMessage());
             answer = RenewedCertificate.refusal(String.valueOf(e.getMessage()));
             fingerprint = CertificateFingerprint.of(session.certificate()).colonHex();
+        } catch (RuntimeException e) { // the database or the audit log: not the appliance's fault, it asks again later
+            LOG.error("appliance {}: cannot renew its certificate now: {}", session.serial(), e.getMessage(), e);
+            answer = RenewedCertificate.refusal("the server cannot renew certificates now: " + OneLine.reason(e));
+            fingerprint = CertificateFingerprint.of(session.certificate()).colonHex();
         }
         if (!session.channel().isActive()) {
             return;

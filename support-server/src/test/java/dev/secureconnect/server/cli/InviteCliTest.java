@@ -154,17 +154,7 @@ class InviteCliTest {
                             new ServerAuditLog(database, Clock.systemUTC()),
                             enrolmentCa,
                             java.time.Duration.ofDays(30),
-                            new dev.secureconnect.server.blocks.SourceGuard() {
-                                @Override
-                                public boolean isBlocked(java.net.InetAddress source) {
-                                    return false;
-                                }
-
-                                @Override
-                                public void failed(
-                                        java.net.InetAddress source,
-                                        dev.secureconnect.server.blocks.SourceFailure failure) {}
-                            },
+                            dev.secureconnect.server.blocks.SourceGuard.OPEN,
                             Clock.systemUTC())
                     .enrol(
                             code,

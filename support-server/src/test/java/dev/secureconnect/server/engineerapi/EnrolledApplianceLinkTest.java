@@ -121,17 +121,7 @@ class EnrolledApplianceLinkTest {
                             audit,
                             enrolmentCa,
                             java.time.Duration.ofDays(30),
-                            new dev.secureconnect.server.blocks.SourceGuard() {
-                                @Override
-                                public boolean isBlocked(java.net.InetAddress source) {
-                                    return false;
-                                }
-
-                                @Override
-                                public void failed(
-                                        java.net.InetAddress source,
-                                        dev.secureconnect.server.blocks.SourceFailure failure) {}
-                            },
+                            dev.secureconnect.server.blocks.SourceGuard.OPEN,
                             clock)
                     .enrol(code, SERIAL, csr(first), java.net.InetAddress.getLoopbackAddress())
                     .certificate();

@@ -11,7 +11,6 @@ import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
-import dev.secureconnect.server.blocks.SourceFailure;
 import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.DatabaseSettings;
@@ -77,16 +76,7 @@ class RenewalsTest {
                 .invite(serial, Duration.ofHours(1), replace, "operator:test", ROOT)
                 .code()
                 .text();
-        SourceGuard guard = new SourceGuard() {
-            @Override
-            public boolean isBlocked(InetAddress source) {
-                return false;
-            }
-
-            @Override
-            public void failed(InetAddress source, SourceFailure failure) {}
-        };
-        return new Enrolments(audit, enrolmentCa, Duration.ofDays(30), guard, Clock.systemUTC())
+        return new Enrolments(audit, enrolmentCa, Duration.ofDays(30), SourceGuard.OPEN, Clock.systemUTC())
                 .enrol(code, serial, EnrolmentsTest.csr(serial), InetAddress.getLoopbackAddress())
                 .certificate();
     }
