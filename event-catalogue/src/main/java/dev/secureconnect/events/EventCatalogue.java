@@ -63,6 +63,8 @@ public final class EventCatalogue {
             Map.entry("file", "the bundle file written; for alert rules, rules.yaml"),
             Map.entry("generation", "the token key set's generation: 0 for the first key, one more at each rotation"),
             Map.entry("fingerprint", "SHA-256 fingerprint of the certificate the event is about"),
+            Map.entry("fingerprints", "SHA-256 fingerprints of the certificates revoked (comma-separated)"),
+            Map.entry("oldFingerprint", "SHA-256 fingerprint of the certificate a renewal replaces"),
             Map.entry("format", "the record format the sink sends"),
             Map.entry("from", "sequence number of the first record exported"),
             Map.entry("keyId", "the audit key's JWK thumbprint; in token-key.rotated the new token-signing key's"),

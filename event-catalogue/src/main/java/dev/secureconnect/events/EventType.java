@@ -683,6 +683,33 @@ public enum EventType {
             "an enrolment was refused (malformed, unknown, used, expired or revoked code, a code for another serial, a"
                     + " bad certificate request, a serial that holds a valid certificate): nothing was signed",
             "codeId",
+            "reason"),
+    CERTIFICATE_RENEWED(
+            2105,
+            "certificate.renewed",
+            Severity.NOTICE,
+            "an appliance's certificate was renewed over its link with a new key pair: signed by the server, or"
+                    + " installed by the appliance (old and new fingerprints, the new one's expiry)",
+            "oldFingerprint",
+            "fingerprint",
+            "until"),
+    CERTIFICATE_RENEWAL_REFUSED(
+            2106,
+            "certificate.renewal-refused",
+            Severity.WARNING,
+            "an appliance's renewal was refused (a revoked or replaced certificate, one the enrolment CA did not sign,"
+                    + " a bad certificate request or one for another serial; on the appliance: a certificate that does"
+                    + " not match its new key or root): nothing was signed or installed",
+            "fingerprint",
+            "reportedBy",
+            "reason"),
+    APPLIANCE_REVOKED(
+            2107,
+            "appliance.revoked",
+            Severity.WARNING,
+            "the operator revoked every unexpired certificate of an appliance (sc-server appliances revoke): its link"
+                    + " is closed and refused, it comes back only with a new code made with --replace",
+            "fingerprints",
             "reason");
 
     private static final Map<Integer, EventType> BY_ID =

@@ -30,11 +30,13 @@ import dev.secureconnect.server.engineers.DisabledEngineers;
 import dev.secureconnect.server.engineers.EngineerSettings;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.TotpSecretKey;
+import dev.secureconnect.server.enrolment.ApplianceCertificates;
 import dev.secureconnect.server.enrolment.EnrolmentCa;
 import dev.secureconnect.server.enrolment.EnrolmentCrl;
 import dev.secureconnect.server.enrolment.EnrolmentEndpoint;
 import dev.secureconnect.server.enrolment.EnrolmentListener;
 import dev.secureconnect.server.enrolment.Enrolments;
+import dev.secureconnect.server.enrolment.Renewals;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.link.ApplianceListener;
 import dev.secureconnect.server.listener.TicketKeyFile;
@@ -195,6 +197,11 @@ public final class ServerDaemon implements AutoCloseable {
                             tokens::revokedUnexpired)
                     .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock))
                     .sendingTokenKeys(tokenKeys::chain);
+            if (enrolmentCa != null) {
+                links.renewingWith(
+                        new Renewals(audit, enrolmentCa, config.enrolment().validity(), clock));
+                watchRevokedAppliances(new ApplianceCertificates(database, audit, clock), clock);
+            }
             ApplianceListener appliancesIn = new ApplianceListener(
                     keys, trust, tls.handshakeTimeout(), tls.tlsProvider(), limits, blocks, links, audit, blocking);
             ServerConfig.CallHome callHome = config.callHome();
@@ -371,6 +378,28 @@ public final class ServerDaemon implements AutoCloseable {
 
     public ApplianceStore appliances() {
         return appliances;
+    }
+
+    /**
+     * Closes the link of an appliance whose certificates {@code sc-server appliances revoke} revoked (another process:
+     * the daemon looks about twice a second); its next handshake is refused by the enrolment CA's revocation list.
+     */
+    private void watchRevokedAppliances(ApplianceCertificates certificates, Clock clock) {
+        java.time.Instant[] since = {clock.instant()}; // the timer thread's only
+        timers.scheduleWithFixedDelay(
+                () -> watch("revoked appliances", () -> {
+                    for (ApplianceCertificates.Revoked revoked : certificates.revokedAfter(since[0])) {
+                        if (links.close(revoked.serial(), "appliance " + revoked.serial() + " revoked")) {
+                            LOG.info("closed the link of revoked appliance {}", revoked.serial());
+                        }
+                        if (revoked.at().isAfter(since[0])) {
+                            since[0] = revoked.at();
+                        }
+                    }
+                }),
+                REVOCATION_POLL_MILLIS,
+                REVOCATION_POLL_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     private void recheckTickets() {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         name = "appliances",
         description = "Lists the appliances that have connected: online or offline, tickets, since,"
                 + " address, services, and the latest signed checkpoint of each one's own audit log.",
-        subcommands = {InviteCommand.class})
+        subcommands = {InviteCommand.class, RevokeCommand.class})
 final class AppliancesCommand implements Callable<Integer> {
 
     // not a required mixin: 'appliances invite' takes its own --dir, and picocli would ask the parent for one too

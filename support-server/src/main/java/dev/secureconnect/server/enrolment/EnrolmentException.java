@@ -15,6 +15,10 @@ public final class EnrolmentException extends RuntimeException {
         REVOKED("revoked"),
         BAD_REQUEST("bad-request"),
         HAS_CERTIFICATE("has-certificate"),
+        /** Renewal: the link's certificate is not one the enrolment CA signed. */
+        NOT_ENROLLED("not-enrolled"),
+        /** Renewal: the link's certificate was replaced by a renewal since, and is not the one before the newest. */
+        NOT_CURRENT("not-current"),
         /** Not an appliance's fault: the operator's command or the server's files. */
         OPERATOR("operator");
 

@@ -140,6 +140,50 @@ public final class Enrolments {
                 // open
             }
         }
+        CertificateSigningRequest request = applianceRequest(csrPem, serial);
+        Instant held = validCertificateUntil(transaction, serial, now);
+        if (held != null && !invite.replace()) {
+            throw new EnrolmentException(
+                    EnrolmentException.Reason.HAS_CERTIFICATE,
+                    "appliance " + serial + " already holds a valid certificate (until " + held + "): the operator"
+                            + " must make a code with --replace to enrol it again");
+        }
+        X509Certificate certificate = enrolmentCa.issue(
+                CertificateIdentity.appliance(serial), request.publicKey(), validityFrom(enrolmentCa, validity, now));
+        String fingerprint = CertificateFingerprint.of(certificate).colonHex();
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        try (PreparedStatement update = transaction
+                .connection()
+                .prepareStatement("UPDATE enrolment_invites SET used_at = ?, certificate_fingerprint = ?,"
+                        + " certificate_not_after = ? WHERE code_hash = ? AND used_at IS NULL")) {
+            update.setLong(1, now.toEpochMilli());
+            update.setString(2, fingerprint);
+            update.setLong(3, notAfter.toEpochMilli());
+            update.setString(4, code.secretHash());
+            if (update.executeUpdate() != 1) {
+                throw new EnrolmentException(
+                        EnrolmentException.Reason.USED,
+                        "enrolment code " + code.id() + " was used already (a code enrols once)");
+            }
+        }
+        ApplianceCertificates.record(
+                transaction.connection(), serial, certificate, ApplianceCertificates.Issuance.ENROLMENT, now, null);
+        transaction.append(ServerAuditEvent.builder(EventType.APPLIANCE_ENROLLED)
+                .appliance(serial)
+                .detail("codeId", code.id())
+                .detail("fingerprint", fingerprint)
+                .detail("until", notAfter.toString())
+                .build());
+        return new Enrolled(certificate, enrolmentCa.chain());
+    }
+
+    /**
+     * The PEM certificate request {@code csrPem} if it is one for appliance {@code serial} with an acceptable key (RSA
+     * of at least 2048 bits, signed by that key): at enrolment and at renewal.
+     *
+     * @throws EnrolmentException {@link EnrolmentException.Reason#BAD_REQUEST} with a one-line reason
+     */
+    static CertificateSigningRequest applianceRequest(String csrPem, String serial) {
         CertificateSigningRequest request;
         CertificateIdentity identity;
         try {
@@ -161,44 +205,14 @@ public final class Enrolments {
                     "the certificate request names appliance '" + OneLine.quoted(identity.id()) + "', not '"
                             + OneLine.quoted(serial) + "'");
         }
-        Instant held = validCertificateUntil(transaction, serial, now);
-        if (held != null && !invite.replace()) {
-            throw new EnrolmentException(
-                    EnrolmentException.Reason.HAS_CERTIFICATE,
-                    "appliance " + serial + " already holds a valid certificate (until " + held + "): the operator"
-                            + " must make a code with --replace to enrol it again");
-        }
-        X509Certificate certificate = enrolmentCa.issue(identity, request.publicKey(), validityFrom(now));
-        String fingerprint = CertificateFingerprint.of(certificate).colonHex();
-        Instant notAfter = certificate.getNotAfter().toInstant();
-        try (PreparedStatement update = transaction
-                .connection()
-                .prepareStatement("UPDATE enrolment_invites SET used_at = ?, certificate_fingerprint = ?,"
-                        + " certificate_not_after = ? WHERE code_hash = ? AND used_at IS NULL")) {
-            update.setLong(1, now.toEpochMilli());
-            update.setString(2, fingerprint);
-            update.setLong(3, notAfter.toEpochMilli());
-            update.setString(4, code.secretHash());
-            if (update.executeUpdate() != 1) {
-                throw new EnrolmentException(
-                        EnrolmentException.Reason.USED,
-                        "enrolment code " + code.id() + " was used already (a code enrols once)");
-            }
-        }
-        transaction.append(ServerAuditEvent.builder(EventType.APPLIANCE_ENROLLED)
-                .appliance(serial)
-                .detail("codeId", code.id())
-                .detail("fingerprint", fingerprint)
-                .detail("until", notAfter.toString())
-                .build());
-        return new Enrolled(certificate, enrolmentCa.chain());
+        return request;
     }
 
     /**
      * The configured validity, cut to end a minute before the enrolment CA's own expiry: a certificate never outlives
      * the CA that signed it (an enrolment CA near its end signs shorter certificates until it is replaced).
      */
-    private Duration validityFrom(Instant now) {
+    static Duration validityFrom(CertificateAuthority enrolmentCa, Duration validity, Instant now) {
         Duration left = Duration.between(
                         now, enrolmentCa.certificate().getNotAfter().toInstant())
                 .minusMinutes(1);
@@ -289,7 +303,10 @@ public final class Enrolments {
         }
     }
 
-    /** The expiry of the latest still-valid certificate enrolled for {@code serial}, or null. */
+    /**
+     * The expiry of the latest unexpired certificate signed for {@code serial} (enrolled, renewed; revoked or not: a
+     * revoked appliance comes back only with a code made with --replace), or null.
+     */
     private static @Nullable Instant validCertificateUntil(AuditTransaction transaction, String serial, Instant now)
             throws SQLException {
         try (PreparedStatement select = transaction
@@ -299,7 +316,9 @@ public final class Enrolments {
             select.setString(1, serial);
             select.setLong(2, now.toEpochMilli());
             try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? instant(rs, 1) : null;
+                Instant enrolled = rs.next() ? instant(rs, 1) : null;
+                Instant any = ApplianceCertificates.unexpiredUntil(transaction.connection(), serial, now);
+                return enrolled == null || (any != null && any.isAfter(enrolled)) ? any : enrolled;
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.enrolment.Renewals;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.StoredToken;
@@ -24,7 +25,7 @@ import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
-import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,7 @@ public final class ApplianceLinks {
     private volatile Optional<ApplianceCheckpoints> checkpoints = Optional.empty();
     private volatile Supplier<TokenKeyChain> tokenKeys = TokenKeyChain::empty;
     private final TokenKeyPush tokenKeyPush;
+    private volatile @Nullable CertificateRenewal renewal;
 
     /**
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
@@ -111,6 +113,15 @@ public final class ApplianceLinks {
         return this;
     }
 
+    /**
+     * Renews the certificates of appliances that offer a certificate request in their hello, with {@code renewals}
+     * (the server holds an enrolment CA); without it such requests are ignored.
+     */
+    public ApplianceLinks renewingWith(Renewals renewals) {
+        this.renewal = new CertificateRenewal(renewals, blocking, audit, streamOpenTimeout);
+        return this;
+    }
+
     LinkSettings settings() {
         return settings;
     }
@@ -118,10 +129,10 @@ public final class ApplianceLinks {
     /**
      * A link whose TLS handshake and HTTP/2 set-up completed: ask for its hello.
      *
-     * @param key the public key of the link's certificate, which checks the appliance's audit checkpoints
+     * @param certificate the link's certificate: its key checks the appliance's audit checkpoints, renewal checks it
      */
-    void linkUp(CertificateIdentity appliance, PublicKey key, Channel channel, String remoteAddress) {
-        LinkSession session = new LinkSession(appliance, key, channel, remoteAddress, clock.instant());
+    void linkUp(CertificateIdentity appliance, X509Certificate certificate, Channel channel, String remoteAddress) {
+        LinkSession session = new LinkSession(appliance, certificate, channel, remoteAddress, clock.instant());
         LOG.debug("appliance {} link from {} is up; asking for its hello", appliance.id(), remoteAddress);
         channel.closeFuture().addListener(closed -> blocking.execute(() -> linkDown(session)));
         StreamOpener.watch(channel, LinkProtocol.PATH_HELLO, bytes -> onHello(session, bytes), streamOpenTimeout)
@@ -150,6 +161,10 @@ public final class ApplianceLinks {
         blocking.execute(() -> admit(session));
         if (session.newAuditCheckpoint(hello.auditCheckpoint())) {
             blocking.execute(() -> receiveCheckpoint(session, hello.auditCheckpoint()));
+        }
+        CertificateRenewal renewal = this.renewal;
+        if (renewal != null && session.newRenewalCsr(hello.renewalCsr())) {
+            blocking.execute(() -> renewal.renew(session, hello.renewalCsr()));
         }
     }
 
@@ -450,6 +465,16 @@ public final class ApplianceLinks {
                                 response.reason());
                     }
                 });
+    }
+
+    /** Closes the link of appliance {@code serial} if this node holds it (its certificates were revoked). */
+    public boolean close(String serial, String reason) {
+        LinkSession session = links.get(serial);
+        if (session == null) {
+            return false;
+        }
+        LinkCodecs.close(session.channel(), reason);
+        return true;
     }
 
     /** Closes every link (server shutdown). */

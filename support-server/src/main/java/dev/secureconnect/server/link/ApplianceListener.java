@@ -168,6 +168,9 @@ public final class ApplianceListener {
         CertificateIdentity appliance = SslContexts.peerIdentity(tls.engine().getSession());
         LinkCodecs.installServerSide(ctx.pipeline(), links.settings(), resets);
         links.linkUp(
-                appliance, tls.engine().getSession().getPeerCertificates()[0].getPublicKey(), ctx.channel(), peer);
+                appliance,
+                (java.security.cert.X509Certificate) tls.engine().getSession().getPeerCertificates()[0],
+                ctx.channel(),
+                peer);
     }
 }

@@ -6,6 +6,7 @@ import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -31,9 +32,19 @@ final class LinkSession {
     /** The last audit checkpoint (JWS) taken from a hello, empty before the first. */
     private volatile String auditCheckpoint = "";
 
-    /** @param key the public key of the link's certificate: what checks the appliance's audit checkpoints */
-    LinkSession(CertificateIdentity appliance, PublicKey key, Channel channel, String remoteAddress, Instant since) {
-        this.key = key;
+    private final X509Certificate certificate;
+    /** The last certificate request taken from a hello for renewal, empty before the first. */
+    private volatile String renewalCsr = "";
+
+    /** @param certificate the link's certificate: its key checks the appliance's audit checkpoints */
+    LinkSession(
+            CertificateIdentity appliance,
+            X509Certificate certificate,
+            Channel channel,
+            String remoteAddress,
+            Instant since) {
+        this.certificate = certificate;
+        this.key = certificate.getPublicKey();
         this.appliance = appliance;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
@@ -43,6 +54,20 @@ final class LinkSession {
     /** The public key of the link's certificate. */
     PublicKey key() {
         return key;
+    }
+
+    /** The link's certificate. */
+    X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** Records {@code csr} as the link's latest renewal request; whether it differs from the one before. */
+    synchronized boolean newRenewalCsr(String csr) {
+        if (csr.isEmpty() || csr.equals(renewalCsr)) {
+            return false;
+        }
+        renewalCsr = csr;
+        return true;
     }
 
     /** Records {@code jws} as the link's latest audit checkpoint; whether it differs from the one before. */

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code sc-server appliances invite [--revoke]} on a real SQLite directory with an enrolment CA. */
+/**
+ * {@code sc-server appliances invite [--revoke]} and {@code appliances revoke} on a real SQLite directory with an
+ * enrolment CA.
+ */
 class InviteCliTest {
 
     @TempDir
@@ -135,5 +138,56 @@ class InviteCliTest {
                 1,
                 "at most 30 days");
         assertThat(storedValues()).isEmpty();
+    }
+
+    @Test
+    void revokingAnEnrolledApplianceRevokesItsCertificateInTheEnrolmentCrlAndItNeedsReplaceToComeBack() {
+        Result invited = run("appliances", "invite", "--dir", dir.toString(), "--serial", "SN-7");
+        String code = invited.out().lines().findFirst().orElseThrow();
+        java.security.cert.X509Certificate certificate;
+        dev.secureconnect.crypto.pki.CertificateAuthority enrolmentCa =
+                dev.secureconnect.server.enrolment.EnrolmentCa.load(
+                        dir, TestPki.shared().rootCertificate(), Clock.systemUTC());
+        try (Database database = Database.open(
+                ServerDaemon.databaseSettings(dir, ConfigFile.read(dir).database()))) {
+            certificate = new dev.secureconnect.server.enrolment.Enrolments(
+                            new ServerAuditLog(database, Clock.systemUTC()),
+                            enrolmentCa,
+                            java.time.Duration.ofDays(30),
+                            dev.secureconnect.server.blocks.SourceGuard.OPEN,
+                            Clock.systemUTC())
+                    .enrol(
+                            code,
+                            "SN-7",
+                            dev.secureconnect.crypto.pem.Pem.csr(
+                                    dev.secureconnect.crypto.pki.CertificateSigningRequest.create(
+                                            dev.secureconnect.crypto.pki.CertificateIdentity.appliance("SN-7"),
+                                            TestPki.keyPair("appliance-SN-7"))),
+                            java.net.InetAddress.getLoopbackAddress())
+                    .certificate();
+        }
+
+        Result revoked = run("appliances", "revoke", "--dir", dir.toString(), "--serial", "SN-7", "--reason", "stolen");
+
+        assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+        assertThat(revoked.out().lines())
+                .singleElement()
+                .asString()
+                .startsWith("revoked 1 certificate(s) of appliance SN-7");
+        assertThat(new dev.secureconnect.server.enrolment.EnrolmentCrl(dir, enrolmentCa, Clock.systemUTC())
+                        .revokedSerials())
+                .containsExactly(certificate.getSerialNumber());
+        ServerAuditRecord record = audit().get(audit().size() - 1);
+        assertThat(record.event().type()).isEqualTo(EventType.APPLIANCE_REVOKED);
+        assertThat(record.event().details())
+                .containsEntry(
+                        "fingerprints", CertificateFingerprint.of(certificate).colonHex())
+                .containsEntry("reason", "stolen");
+        assertOneLineError(
+                run("appliances", "revoke", "--dir", dir.toString(), "--serial", "SN-7"), 1, "nothing to revoke");
+        assertOneLineError(
+                run("appliances", "revoke", "--dir", dir.toString(), "--serial", "SN-UNKNOWN"),
+                1,
+                "holds no certificate signed by this server's enrolment CA");
     }
 }

@@ -54,6 +54,9 @@ final class FakeAppliance implements AutoCloseable {
     final BlockingQueue<Http2Headers> sessionRequests = new LinkedBlockingQueue<>();
     final BlockingQueue<String> revocations = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> stored = new LinkedBlockingQueue<>();
+    /** The bodies of the server's {@code POST /v1/certificate} (answered 200). */
+    final BlockingQueue<String> certificates = new LinkedBlockingQueue<>();
+
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel channel;
 
@@ -70,13 +73,26 @@ final class FakeAppliance implements AutoCloseable {
             List<String> tickets,
             String auditCheckpoint)
             throws Exception {
+        this(certificate, serial, server, tickets, auditCheckpoint, "");
+    }
+
+    /** @param renewalCsr the certificate request its hello offers for renewal ("" for none) */
+    FakeAppliance(
+            TestPki.Issued certificate,
+            String serial,
+            InetSocketAddress server,
+            List<String> tickets,
+            String auditCheckpoint,
+            String renewalCsr)
+            throws Exception {
         Hello hello = new Hello(
                 serial,
                 LinkProtocol.VERSION,
                 "test",
                 tickets,
                 List.of(new ServiceEntry("ssh", 22), new ServiceEntry("web", 443)),
-                auditCheckpoint);
+                auditCheckpoint,
+                renewalCsr);
         channel = TlsClients.connect(
                 group,
                 certificate,
@@ -157,7 +173,9 @@ final class FakeAppliance implements AutoCloseable {
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(line), false));
                 return;
             }
-            if (path().equals(LinkProtocol.PATH_ADMISSION) || path().equals(LinkProtocol.PATH_REVOCATIONS)) {
+            if (path().equals(LinkProtocol.PATH_ADMISSION)
+                    || path().equals(LinkProtocol.PATH_REVOCATIONS)
+                    || path().equals(LinkProtocol.PATH_CERTIFICATE)) {
                 return; // answered at the end of the body
             }
             sessionRequests.add(request);
@@ -196,6 +214,9 @@ final class FakeAppliance implements AutoCloseable {
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), true));
             } else if (path.equals(LinkProtocol.PATH_REVOCATIONS)) {
                 revocations.add(body.toString(StandardCharsets.UTF_8));
+                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), true));
+            } else if (path.equals(LinkProtocol.PATH_CERTIFICATE)) {
+                certificates.add(body.toString(StandardCharsets.UTF_8));
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), true));
             } else if (method().equals("CONNECT")) {
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));

@@ -45,6 +45,8 @@ public final class LinkProtocol {
     public static final String PATH_FILES = "/v1/files";
     public static final String PATH_REVOCATIONS = "/v1/revocations";
     public static final String PATH_TOKEN_KEYS = "/v1/token-keys";
+    /** The server's answer to the certificate request an appliance offered in its hello ({@link RenewedCertificate}). */
+    public static final String PATH_CERTIFICATE = "/v1/certificate";
     /** The query parameter of {@link #PATH_FILES} naming the file (URL-encoded, absolute). */
     public static final String QUERY_PATH = "path";
 
