@@ -9,10 +9,14 @@ import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
 import dev.secureconnect.crypto.pki.RevocationReason;
 import dev.secureconnect.crypto.pki.RevokedCertificate;
+import dev.secureconnect.crypto.text.OneLine;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
@@ -32,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * CA itself. The listeners check the certificates it signed against it (besides the issuing CA's CRL), so the server
  * keeps it current: {@link #refreshIfDue} signs a new one, with the same entries and the next CRL number, once half
  * of its {@link #VALIDITY} has passed (the daemon looks at start and every hour), and {@link #revoke} adds an entry.
- * Each new list replaces the file atomically; the listeners read it again at their next handshake.
+ * Each new list replaces the file atomically; the listeners read it again at their next handshake. The daemon's
+ * refresh and an {@code sc-server appliances revoke} run at the same moment each read the list, add to it and write
+ * it: they take turns under an exclusive lock on {@value #LOCK_FILE}, so neither writes over an entry the other added.
  *
  * <p>A list signed by another key (an enrolment CA that was replaced) is not carried over: the new one starts empty.
  * Only a process that holds the enrolment CA's key writes here: the daemon and the {@code sc-server} commands.
@@ -40,16 +46,23 @@ import org.jspecify.annotations.Nullable;
 public final class EnrolmentCrl {
 
     public static final String FILE = "keys/enrolment-ca-crl.pem";
+    /** The file whose exclusive lock a process holds while it reads, adds to and writes the list. */
+    public static final String LOCK_FILE = "keys/enrolment-ca-crl.lock";
+
+    /** One holder of the file lock per JVM: a second {@code FileChannel.lock} in the same JVM would throw. */
+    private static final Object IN_THIS_JVM = new Object();
 
     /** How long a list is valid (its nextUpdate); a new one is signed when half of it is left. */
     public static final Duration VALIDITY = Duration.ofDays(7);
 
     private final Path file;
+    private final Path lockFile;
     private final CertificateAuthority enrolmentCa;
     private final Clock clock;
 
     public EnrolmentCrl(Path serverDir, CertificateAuthority enrolmentCa, Clock clock) {
         this.file = requireNonNull(serverDir, "serverDir").resolve(FILE);
+        this.lockFile = serverDir.resolve(LOCK_FILE);
         this.enrolmentCa = requireNonNull(enrolmentCa, "enrolmentCa");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -65,7 +78,11 @@ public final class EnrolmentCrl {
      *
      * @return whether a new list was written
      */
-    public synchronized boolean refreshIfDue() {
+    public boolean refreshIfDue() {
+        return underLock(this::refreshIfDueLocked);
+    }
+
+    private boolean refreshIfDueLocked() {
         X509CRL current = current();
         if (current != null && current.getNextUpdate() != null) {
             Instant halfway = current.getThisUpdate()
@@ -87,7 +104,14 @@ public final class EnrolmentCrl {
      *
      * @throws EnrolmentException if the enrolment CA did not sign it
      */
-    public synchronized void revoke(X509Certificate certificate, RevocationReason reason) {
+    public void revoke(X509Certificate certificate, RevocationReason reason) {
+        underLock(() -> {
+            revokeLocked(certificate, reason);
+            return true;
+        });
+    }
+
+    private void revokeLocked(X509Certificate certificate, RevocationReason reason) {
         if (!certificate
                 .getIssuerX500Principal()
                 .equals(enrolmentCa.certificate().getSubjectX500Principal())) {
@@ -111,6 +135,25 @@ public final class EnrolmentCrl {
         return current.getRevokedCertificates().stream()
                 .map(X509CRLEntry::getSerialNumber)
                 .toList();
+    }
+
+    /** Runs {@code change} (a read, add and write of the list) holding the lock of every process on this server. */
+    private <T> T underLock(java.util.function.Supplier<T> change) {
+        synchronized (IN_THIS_JVM) {
+            try {
+                Files.createDirectories(lockFile.getParent());
+                try (FileChannel channel =
+                                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock lock = channel.lock()) {
+                    return change.get();
+                }
+            } catch (IOException e) {
+                throw new EnrolmentException(
+                        "cannot lock " + lockFile + " to change the enrolment CA's revocation list: "
+                                + OneLine.reason(e),
+                        e);
+            }
+        }
     }
 
     private void publish(@Nullable X509CRL current, List<RevokedCertificate> added) {

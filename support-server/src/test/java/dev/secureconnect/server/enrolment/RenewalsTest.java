@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.pki.RevocationReason;
 import dev.secureconnect.crypto.pki.SoftwareKeySigner;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.events.EventType;
@@ -237,6 +238,35 @@ class RenewalsTest {
                 .hasMessageContaining("already holds a valid certificate");
         new InviteStore(database, audit, Clock.systemUTC()).revoke("SN-4", "operator:test");
         assertThat(enrol("SN-4", true)).isNotNull();
+    }
+
+    @Test
+    void twoWritersOfTheCrlAtOnceKeepEveryEntry() throws Exception {
+        // the daemon's refresh (due at every call: a clock a week ahead) and the CLI's revocations, as two writers of
+        // one server directory, each reading, adding to and writing the list at the same time
+        EnrolmentCrl daemon =
+                new EnrolmentCrl(temp, enrolmentCa, Clock.offset(Clock.systemUTC(), EnrolmentCrl.VALIDITY));
+        List<X509Certificate> enrolled = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            enrolled.add(enrol("SN-W" + i, false));
+        }
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (X509Certificate certificate : enrolled) {
+                EnrolmentCrl cli = new EnrolmentCrl(temp, enrolmentCa, Clock.systemUTC());
+                done.add(writers.submit(() -> cli.revoke(certificate, RevocationReason.KEY_COMPROMISE)));
+                done.add(writers.submit(daemon::refreshIfDue));
+            }
+            for (java.util.concurrent.Future<?> each : done) {
+                each.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        assertThat(crl.revokedSerials())
+                .containsExactlyInAnyOrderElementsOf(
+                        enrolled.stream().map(X509Certificate::getSerialNumber).toList());
     }
 
     @Test
