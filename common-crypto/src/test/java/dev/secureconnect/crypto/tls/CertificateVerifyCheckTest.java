@@ -1,8 +1,11 @@
 package dev.secureconnect.crypto.tls;
 
 import static dev.secureconnect.crypto.tls.TlsFixtures.HANDSHAKE_FAILURE;
+import static dev.secureconnect.crypto.tls.TlsFixtures.concat;
+import static dev.secureconnect.crypto.tls.TlsFixtures.message;
 import static dev.secureconnect.crypto.tls.TlsFixtures.outbound;
 import static dev.secureconnect.crypto.tls.TlsFixtures.passedOn;
+import static dev.secureconnect.crypto.tls.TlsFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
@@ -247,29 +250,5 @@ class CertificateVerifyCheckTest {
         byte[] message = message(15, ByteBufUtil.getBytes(body));
         body.release();
         return message;
-    }
-
-    private static byte[] message(int type, byte[] body) {
-        ByteBuf message = Unpooled.buffer();
-        message.writeByte(type).writeMedium(body.length).writeBytes(body);
-        byte[] bytes = ByteBufUtil.getBytes(message);
-        message.release();
-        return bytes;
-    }
-
-    private static byte[] record(int type, byte[] fragment) {
-        ByteBuf record = Unpooled.buffer();
-        record.writeByte(type).writeShort(0x0303).writeShort(fragment.length).writeBytes(fragment);
-        byte[] bytes = ByteBufUtil.getBytes(record);
-        record.release();
-        return bytes;
-    }
-
-    private static byte[] concat(List<byte[]> parts) {
-        ByteBuf all = Unpooled.buffer();
-        parts.forEach(all::writeBytes);
-        byte[] bytes = ByteBufUtil.getBytes(all);
-        all.release();
-        return bytes;
     }
 }

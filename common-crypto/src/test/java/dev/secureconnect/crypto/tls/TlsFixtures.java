@@ -187,4 +187,30 @@ final class TlsFixtures {
         written.release();
         return bytes;
     }
+
+    /** A handshake message of {@code type}: its type, 24-bit length and {@code body}. */
+    static byte[] message(int type, byte[] body) {
+        ByteBuf message = Unpooled.buffer();
+        message.writeByte(type).writeMedium(body.length).writeBytes(body);
+        byte[] bytes = ByteBufUtil.getBytes(message);
+        message.release();
+        return bytes;
+    }
+
+    /** A TLS 1.2 record of {@code type} carrying {@code fragment}. */
+    static byte[] record(int type, byte[] fragment) {
+        ByteBuf record = Unpooled.buffer();
+        record.writeByte(type).writeShort(0x0303).writeShort(fragment.length).writeBytes(fragment);
+        byte[] bytes = ByteBufUtil.getBytes(record);
+        record.release();
+        return bytes;
+    }
+
+    static byte[] concat(List<byte[]> parts) {
+        ByteBuf all = Unpooled.buffer();
+        parts.forEach(all::writeBytes);
+        byte[] bytes = ByteBufUtil.getBytes(all);
+        all.release();
+        return bytes;
+    }
 }
