@@ -1,6 +1,9 @@
 package dev.secureconnect.crypto.tls;
 
 import static dev.secureconnect.crypto.tls.TlsFixtures.HANDSHAKE_FAILURE;
+import static dev.secureconnect.crypto.tls.TlsFixtures.assertPassedWhole;
+import static dev.secureconnect.crypto.tls.TlsFixtures.assertPassedWholeByteByByte;
+import static dev.secureconnect.crypto.tls.TlsFixtures.assertRefused;
 import static dev.secureconnect.crypto.tls.TlsFixtures.concat;
 import static dev.secureconnect.crypto.tls.TlsFixtures.message;
 import static dev.secureconnect.crypto.tls.TlsFixtures.outbound;
@@ -8,15 +11,12 @@ import static dev.secureconnect.crypto.tls.TlsFixtures.passedOn;
 import static dev.secureconnect.crypto.tls.TlsFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
-import dev.secureconnect.crypto.tls.TlsFixtures.Refusal;
 import dev.secureconnect.crypto.tls.TlsFixtures.Refusals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,17 +43,7 @@ class ServerKeyExchangeCheckTest {
     void aPolicySignatureGoesOnByteForByteAndTheCheckLeavesAtTheChangeCipherSpec(String scheme) {
         byte[] flight = flight(Integer.parseInt(scheme, 16));
 
-        EmbeddedChannel channel = new EmbeddedChannel(new ServerKeyExchangeCheck(refusals));
-        channel.writeInbound(Unpooled.wrappedBuffer(flight));
-
-        assertThat(channel.pipeline().get(ServerKeyExchangeCheck.class))
-                .as("removed at the ChangeCipherSpec")
-                .isNull();
-        assertThat(passedOn(channel)).isEqualTo(flight);
-        assertThat(channel.<Object>readOutbound()).isNull();
-        assertThat(channel.isOpen()).isTrue();
-        assertThat(channel.finish()).isFalse();
-        assertThat(refusals.drain()).isEmpty();
+        assertPassedWhole(new ServerKeyExchangeCheck(refusals), flight, refusals);
     }
 
     @ParameterizedTest(name = "{1}")
@@ -68,44 +58,20 @@ class ServerKeyExchangeCheckTest {
     void aSignatureOutsideThePolicyIsRefusedBeforeTheTlsHandlerSeesIt(String scheme, String name) {
         byte[] flight = flight(Integer.parseInt(scheme, 16));
 
-        EmbeddedChannel channel = new EmbeddedChannel(new ServerKeyExchangeCheck(refusals));
-        ByteBuf in = Unpooled.wrappedBuffer(flight);
-        channel.writeInbound(in);
-
-        assertThat(outbound(channel)).as("a handshake_failure alert").isEqualTo(HANDSHAKE_FAILURE);
-        assertThat(channel.isOpen()).isFalse();
-        assertThat(channel.<Object>readInbound())
-                .as("BoringSSL sees nothing of the flight")
-                .isNull();
-        assertThat(in.refCnt()).as("no buffer kept").isZero();
-        Refusal refusal = refusals.next();
-        assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
-        assertThat(refusal.subject()).isEmpty();
-        assertThat(refusal.message())
-                .isEqualTo("the server signed its TLS 1.2 ServerKeyExchange with " + name + ", which the TLS policy"
+        assertRefused(
+                new ServerKeyExchangeCheck(refusals),
+                flight,
+                refusals,
+                "the server signed its TLS 1.2 ServerKeyExchange with " + name + ", which the TLS policy"
                         + " does not allow (expected: RSA-PSS, PKCS#1 v1.5 or ECDSA over SHA-256, SHA-384 or"
                         + " SHA-512)");
-        assertThat(refusals.drain()).as("refused once").isEmpty();
-        channel.finishAndReleaseAll();
     }
 
     @Test
     void aFlightCutAtEveryByteGoesOnWhole() {
         byte[] flight = flight(RSA_PKCS1_SHA256);
 
-        EmbeddedChannel channel = new EmbeddedChannel(new ServerKeyExchangeCheck(refusals));
-        List<ByteBuf> pieces = new ArrayList<>();
-        for (int i = 0; i < flight.length; i++) {
-            ByteBuf piece = Unpooled.wrappedBuffer(Arrays.copyOfRange(flight, i, i + 1));
-            pieces.add(piece);
-            channel.writeInbound(piece);
-        }
-
-        assertThat(passedOn(channel)).isEqualTo(flight);
-        assertThat(channel.pipeline().get(ServerKeyExchangeCheck.class)).isNull();
-        assertThat(channel.finish()).isFalse();
-        assertThat(pieces).allSatisfy(piece -> assertThat(piece.refCnt()).isZero());
-        assertThat(refusals.drain()).isEmpty();
+        assertPassedWholeByteByByte(new ServerKeyExchangeCheck(refusals), flight, refusals);
     }
 
     /** A SHA-1 flight cut at every byte: refused once the record that completes its algorithm arrives, not before. */
