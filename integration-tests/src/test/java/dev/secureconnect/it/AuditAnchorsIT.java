@@ -3,6 +3,8 @@ package dev.secureconnect.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
 import dev.secureconnect.appliance.audit.AuditTailCut;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.events.EventType;
@@ -14,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The audit anchors against real processes: a log cut at its tail and rechained (with its checkpoints removed, the
  * head rewritten) verifies intact on its own, and is found given the other side's anchor — the appliance's by the
- * checkpoint the server holds from its link (and refused when it links again), the server's by the
+ * checkpoint the server holds from its link (and refused when it links again, also once the cut log has grown past
+ * the held seq: its record there is another one), the server's by the
  * {@code audit-anchor.json} a SIEM copied before the cut.
  */
 class AuditAnchorsIT {
@@ -69,6 +73,7 @@ class AuditAnchorsIT {
                 Duration.ofSeconds(20),
                 "the server holds a checkpoint of the appliance's log covering its " + logged + " records",
                 () -> heldSeq() >= logged);
+        appliance.stop(); // no checkpoint after the one exported below
 
         // a) the appliance's log, against the checkpoint the server holds
         Launcher.Result listed = Launcher.run("sc-server", "appliances", "--dir", server.dir.toString());
@@ -88,7 +93,6 @@ class AuditAnchorsIT {
         long anchored = JSON.readTree(applianceAnchor.toFile()).path("seq").asLong();
         assertThat(anchored).isGreaterThanOrEqualTo(logged);
 
-        appliance.stop();
         AuditTailCut.cut(ApplianceDirectory.open(appliance.dir), 2);
 
         Launcher.Result alone = appliance.tryAdmin("audit verify");
@@ -111,6 +115,30 @@ class AuditAnchorsIT {
                                 && appliance.serial.equals(r.event().applianceSerial())));
         assertThat(EventType.APPLIANCE_CHECKPOINT_REFUSED.id()).isEqualTo(1111);
         assertThat(heldSeq()).as("the held checkpoint stays").isEqualTo(anchored);
+        appliance.stop();
+
+        // the cut log grown past the held seq while the link was down, then linked again: its record at the held
+        // seq is another one, so the server refuses its higher checkpoint too
+        ApplianceAuditLog regrown = new ApplianceAuditLog(ApplianceDirectory.open(appliance.dir), Clock.systemUTC());
+        for (long seq = Files.readAllLines(applianceLog).size(); seq <= anchored; seq++) {
+            regrown.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "admin")
+                    .build());
+        }
+        regrown.close(Duration.ofSeconds(5));
+        appliance.start();
+        String notExtended = "does not extend the checkpoint the server holds (seq " + anchored + ",";
+        Eventually.within(
+                Duration.ofSeconds(20),
+                "the server refuses the appliance's higher checkpoint of a regrown log",
+                () -> server.audit().stream()
+                        .anyMatch(r -> r.event().type() == EventType.APPLIANCE_CHECKPOINT_REFUSED
+                                && r.event()
+                                        .details()
+                                        .getOrDefault("reason", "")
+                                        .contains(notExtended)));
+        assertThat(heldSeq()).as("the held checkpoint stays").isEqualTo(anchored);
+        Launcher.Result operatorView = Launcher.run("sc-server", "appliances", "--dir", server.dir.toString());
+        assertThat(operatorView.out()).contains("held " + anchored + " records");
         appliance.stop();
 
         // b) the server's log, against the anchor a SIEM copied

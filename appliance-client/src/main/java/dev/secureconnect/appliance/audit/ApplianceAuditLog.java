@@ -12,6 +12,7 @@ import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.files.DurableFiles;
 import dev.secureconnect.tunnel.retry.Backoff;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -185,6 +187,41 @@ public final class ApplianceAuditLog implements AuditSink {
                 .map(held ->
                         new HeldRecord(held.spilledAt(), held.event().type().eventName()))
                 .toList();
+    }
+
+    /**
+     * The hash of the record at {@code seq} in {@code DIR/audit.log}, read without the log's lock (appends only add
+     * after the records read) and without parsing the records before it; empty when the log has no record at
+     * {@code seq} (it is shorter). What the server asks, over the link, to check that the log still extends the
+     * checkpoint it holds. Blocking: not on an event loop.
+     *
+     * @throws ApplianceException if the log cannot be read, or its line at {@code seq} is not a record
+     */
+    public static Optional<String> recordHash(ApplianceDirectory directory, long seq) {
+        if (seq < 1) {
+            throw new IllegalArgumentException("seq: " + seq + " (expected: 1 or more)");
+        }
+        Path file = directory.auditFile();
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            long lineNumber = 0;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank() || ++lineNumber < seq) {
+                    continue;
+                }
+                ApplianceAuditRecord record = parse(line, (int) Math.min(lineNumber, Integer.MAX_VALUE));
+                if (record.seq() == seq) {
+                    return Optional.of(record.hash());
+                }
+                if (record.seq() > seq) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ApplianceException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** A record held in the spill file: when and which event. */

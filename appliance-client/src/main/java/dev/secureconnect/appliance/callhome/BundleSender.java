@@ -120,6 +120,16 @@ public final class BundleSender implements AutoCloseable {
                                 channel.writeAndFlush(request.retain());
                             }
                         });
+                        // its refusal comes first: the answer names it, not the handshake failure that follows
+                        channel.pipeline()
+                                .addLast(
+                                        "server-key-exchange",
+                                        SslContexts.serverKeyExchangeCheck(
+                                                tls,
+                                                (peer, subject, reason, message) -> answer.complete(new Answer(
+                                                        0,
+                                                        "this appliance refused the server at " + server + ": "
+                                                                + OneLine.of(message)))));
                         channel.pipeline().addLast("tls", handler);
                         channel.pipeline().addLast("http", new HttpClientCodec());
                         channel.pipeline().addLast("aggregator", new HttpObjectAggregator(64 * 1024));

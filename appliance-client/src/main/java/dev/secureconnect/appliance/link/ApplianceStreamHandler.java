@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream the server opened on the link: the hello watch, an admission, a revocation push, a token key push, or a
- * session request
+ * One stream the server opened on the link: the hello watch, an admission, a revocation push, a token key push, an
+ * audit hash request, or a session request
  * ({@code CONNECT}, exec, get, put); anything else is answered 404. A new instance serves each stream.
  */
 final class ApplianceStreamHandler extends StreamRequestHandler {
@@ -97,6 +97,8 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
                 && method != null
                 && "POST".contentEquals(method)) {
             supervisor.tokenKeysReceived(link, stream, body);
+        } else if (path != null && AuditHashRequests.matches(path) && method != null && "GET".contentEquals(method)) {
+            supervisor.auditHashRequested(link, stream, path);
         } else {
             respond(stream, 404, "no such request: " + method + " " + path);
         }

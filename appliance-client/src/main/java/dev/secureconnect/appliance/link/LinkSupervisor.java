@@ -77,6 +77,7 @@ public final class LinkSupervisor {
     private final Sessions sessions;
     private final SessionRequests sessionRequests;
     private final TokenKeyUpdates tokenKeys;
+    private final AuditHashRequests auditHashes;
     private final Redial redial;
     private final LinkStatus status;
     private ApplianceConfig config;
@@ -111,6 +112,7 @@ public final class LinkSupervisor {
         this.sessionRequests = new SessionRequests(
                 directory, new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
         this.tokenKeys = new TokenKeyUpdates(directory, sessionRequests.policyReader(), sessions, clock);
+        this.auditHashes = new AuditHashRequests(directory, sessionRequests.policyReader());
         this.status = new LinkStatus(clock);
         this.offer = new TicketOffer(loop, serial, softwareVersion, server, state, sessions, this.audit);
         this.gate = new LinkGate(state, attempt -> attempt.serving(link), attempt -> attempt == link);
@@ -492,6 +494,11 @@ public final class LinkSupervisor {
     void tokenKeysReceived(LinkAttempt attempt, Http2StreamChannel stream, byte[] body) {
         assert loop.inEventLoop();
         tokenKeys.received(stream, body);
+    }
+
+    void auditHashRequested(LinkAttempt attempt, Http2StreamChannel stream, CharSequence path) {
+        assert loop.inEventLoop();
+        auditHashes.received(stream, path);
     }
 
     private <T> T onLoop(Callable<T> work) {

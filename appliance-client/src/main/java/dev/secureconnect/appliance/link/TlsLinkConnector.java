@@ -101,6 +101,15 @@ final class TlsLinkConnector implements LinkConnector {
                                 events.problem(handshakeProblem(handshake.cause()));
                             }
                         });
+                        // on the channel's event loop, before the handshake fails
+                        channel.pipeline()
+                                .addLast(
+                                        "server-key-exchange",
+                                        SslContexts.serverKeyExchangeCheck(
+                                                tls,
+                                                (peer, subject, reason, message) ->
+                                                        events.serverRefused("this appliance refused the server at "
+                                                                + server + ": " + OneLine.of(message))));
                         channel.pipeline().addLast("tls", handler);
                         channel.pipeline().addLast("alpn", new Negotiation(events, streams));
                     }

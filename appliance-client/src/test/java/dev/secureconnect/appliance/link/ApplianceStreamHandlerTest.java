@@ -3,6 +3,8 @@ package dev.secureconnect.appliance.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.audit.ApplianceAuditLog;
+import dev.secureconnect.appliance.audit.ApplianceAuditRecord;
 import dev.secureconnect.appliance.audit.AuditSink;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
@@ -10,12 +12,16 @@ import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.tunnel.link.AuditHash;
+import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -23,9 +29,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,6 +170,73 @@ class ApplianceStreamHandlerTest {
                 .filteredOn(event -> event.type() == EventType.STREAM_REFUSED)
                 .singleElement()
                 .satisfies(event -> assertThat(event.session()).isEqualTo("s-exec"));
+    }
+
+    /**
+     * {@code GET /v1/audit/hash?seq=S}, answered from the audit log on a worker: 200 with the record's hash, 404 past
+     * the log's end, 500 when the line at S is not a record, 400 for a seq that is not a number of 1 or more.
+     */
+    @Test
+    void anAuditHashRequestIsAnsweredFromTheLog() throws Exception {
+        ApplianceAuditLog log = new ApplianceAuditLog(ApplianceDirectory.open(dir), Clock.systemUTC());
+        List<ApplianceAuditRecord> records = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            records.add(log.append(ApplianceAuditEvent.of(EventType.SECURECONNECT_ENABLED, "admin")
+                    .build()));
+        }
+
+        request(auditHash("2"), null);
+        awaitAnswer();
+        Http2HeadersFrame answer = (Http2HeadersFrame) streams.received.get(0);
+        assertThat(answer.headers().status()).hasToString("200");
+        awaitAnswerParts(2);
+        Http2DataFrame body = (Http2DataFrame) streams.received.get(1);
+        assertThat(LinkJson.decode(ByteBufUtil.getBytes(body.content()), AuditHash.class))
+                .isEqualTo(new AuditHash(2, records.get(1).hash()));
+        assertThat(body.isEndStream()).isTrue();
+
+        request(auditHash("4"), null);
+        awaitAnswer();
+        assertAnswer(404, "the audit log has no record at seq 4");
+
+        for (String bad : List.of("0", "-1", "x", "99999999999999999999")) {
+            request(auditHash(bad), null);
+            assertAnswer(
+                    400,
+                    "bad audit hash request " + LinkProtocol.PATH_AUDIT_HASH + "?seq=" + bad
+                            + ": expected /v1/audit/hash?seq=N, N 1 or more");
+        }
+
+        Path file = ApplianceDirectory.open(dir).auditFile();
+        List<String> lines = Files.readAllLines(file);
+        Files.write(file, List.of(lines.get(0), "{not a record", lines.get(2)));
+        request(auditHash("2"), null);
+        awaitAnswer();
+        assertThat(((Http2HeadersFrame) streams.received.get(0)).headers().status())
+                .hasToString("500");
+        assertThat(((Http2HeadersFrame) streams.received.get(0))
+                        .headers()
+                        .get(LinkProtocol.HEADER_REASON)
+                        .toString())
+                .startsWith("cannot read the audit log: audit log line 2 is not a valid record");
+    }
+
+    private static Http2Headers auditHash(String seq) {
+        return new DefaultHttp2Headers().method("GET").path(LinkProtocol.PATH_AUDIT_HASH + "?seq=" + seq);
+    }
+
+    /** Pumps the link until the answer, read off the loop, has come back (at most 10 s). */
+    private void awaitAnswer() {
+        awaitAnswerParts(1);
+    }
+
+    private void awaitAnswerParts(int frames) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (streams.received.size() < frames && System.nanoTime() < deadline) {
+            streams.pump();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertThat(streams.received).as("the answer's frames").hasSizeGreaterThanOrEqualTo(frames);
     }
 
     /** Opens a stream with {@code headers} and, when given, a body; the appliance's end of it. */

@@ -302,6 +302,31 @@ public final class SslContexts {
         return provider(listener) == TlsProvider.OPENSSL ? new CertificateVerifyCheck(refusals) : removedAtOnce();
     }
 
+    /**
+     * The check that goes just before {@link #clientHandler}'s handler in each connection's pipeline: on a BoringSSL
+     * client it refuses, with a {@code handshake_failure} alert and before BoringSSL acts on it, a server's TLS 1.2
+     * ServerKeyExchange signed with SHA-1, SHA-224 or anything else outside {@link TlsPolicy} (BoringSSL offers and
+     * accepts {@code rsa_pkcs1_sha1}, and netty-tcnative cannot change that), reporting it to {@code refusals} with a
+     * one-line reason; every byte passes through it unchanged, and it removes itself at the server's ChangeCipherSpec,
+     * or at a ServerHello that selects TLS 1.3. On the JDK's client, which accepts no such signature by itself, it
+     * removes itself at once.
+     *
+     * <pre>{@code
+     * channel.pipeline().addLast(SslContexts.serverKeyExchangeCheck(tls, refusals));
+     * channel.pipeline().addLast("tls", SslContexts.clientHandler(tls, channel.alloc(), host, port, timeout));
+     * }</pre>
+     *
+     * @param client a client's context, from {@link #client}
+     * @param refusals told about every refused ServerKeyExchange
+     */
+    public static ChannelHandler serverKeyExchangeCheck(SslContext client, HandshakeRefusalListener refusals) {
+        if (!requireNonNull(client, "client").isClient()) {
+            throw new IllegalArgumentException("client: a listener's context (expected: one from SslContexts.client)");
+        }
+        requireNonNull(refusals, "refusals");
+        return provider(client) == TlsProvider.OPENSSL ? new ServerKeyExchangeCheck(refusals) : removedAtOnce();
+    }
+
     /** A handler that takes itself out of the pipeline as soon as it is added. */
     private static ChannelHandler removedAtOnce() {
         return new ChannelInboundHandlerAdapter() {

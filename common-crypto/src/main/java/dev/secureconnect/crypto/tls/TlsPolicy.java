@@ -42,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  * them ({@link SslContexts#clientHelloCheck}). BoringSSL's CertificateRequest still lists {@code rsa_pkcs1_sha1}
  * among the signature algorithms it accepts from a client (netty-tcnative cannot set that list): a listener's
  * {@link CertificateVerifyCheck} refuses a client's TLS 1.2 CertificateVerify signed with anything outside the policy
- * before BoringSSL reads it ({@link SslContexts#certificateVerifyCheck}). On the JDK the handshake's signature
+ * before BoringSSL reads it ({@link SslContexts#certificateVerifyCheck}); likewise a BoringSSL client offers and
+ * accepts {@code rsa_pkcs1_sha1} from a server, and a client's {@link ServerKeyExchangeCheck} refuses a server's TLS
+ * 1.2 ServerKeyExchange signed outside the policy ({@link SslContexts#serverKeyExchangeCheck}). On the JDK the
+ * handshake's signature
  * schemes are restricted per connection by {@link #SIGNATURE_CONSTRAINTS}
  * ({@link SSLParameters#setAlgorithmConstraints}).
  *

@@ -1,19 +1,22 @@
 package dev.secureconnect.crypto.tls;
 
 import static dev.secureconnect.crypto.tls.TlsFixtures.HANDSHAKE_FAILURE;
+import static dev.secureconnect.crypto.tls.TlsFixtures.assertPassedWhole;
+import static dev.secureconnect.crypto.tls.TlsFixtures.assertPassedWholeByteByByte;
+import static dev.secureconnect.crypto.tls.TlsFixtures.assertRefused;
+import static dev.secureconnect.crypto.tls.TlsFixtures.concat;
+import static dev.secureconnect.crypto.tls.TlsFixtures.message;
 import static dev.secureconnect.crypto.tls.TlsFixtures.outbound;
 import static dev.secureconnect.crypto.tls.TlsFixtures.passedOn;
+import static dev.secureconnect.crypto.tls.TlsFixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
-import dev.secureconnect.crypto.tls.TlsFixtures.Refusal;
 import dev.secureconnect.crypto.tls.TlsFixtures.Refusals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,36 +43,14 @@ class CertificateVerifyCheckTest {
     void aPolicySignatureGoesOnByteForByteAndTheCheckLeavesAtTheChangeCipherSpec(String scheme) {
         byte[] flight = flight(Integer.parseInt(scheme, 16));
 
-        EmbeddedChannel channel = new EmbeddedChannel(new CertificateVerifyCheck(refusals));
-        channel.writeInbound(Unpooled.wrappedBuffer(flight));
-
-        assertThat(channel.pipeline().get(CertificateVerifyCheck.class))
-                .as("removed at the ChangeCipherSpec")
-                .isNull();
-        assertThat(passedOn(channel)).isEqualTo(flight);
-        assertThat(channel.<Object>readOutbound()).isNull();
-        assertThat(channel.isOpen()).isTrue();
-        assertThat(channel.finish()).isFalse();
-        assertThat(refusals.drain()).isEmpty();
+        assertPassedWhole(new CertificateVerifyCheck(refusals), flight, refusals);
     }
 
     @Test
     void aFlightCutAtEveryByteGoesOnWhole() {
         byte[] flight = flight(RSA_PKCS1_SHA256);
 
-        EmbeddedChannel channel = new EmbeddedChannel(new CertificateVerifyCheck(refusals));
-        List<ByteBuf> pieces = new ArrayList<>();
-        for (int i = 0; i < flight.length; i++) {
-            ByteBuf piece = Unpooled.wrappedBuffer(Arrays.copyOfRange(flight, i, i + 1));
-            pieces.add(piece);
-            channel.writeInbound(piece);
-        }
-
-        assertThat(passedOn(channel)).isEqualTo(flight);
-        assertThat(channel.pipeline().get(CertificateVerifyCheck.class)).isNull();
-        assertThat(channel.finish()).isFalse();
-        assertThat(pieces).allSatisfy(piece -> assertThat(piece.refCnt()).isZero());
-        assertThat(refusals.drain()).isEmpty();
+        assertPassedWholeByteByByte(new CertificateVerifyCheck(refusals), flight, refusals);
     }
 
     @ParameterizedTest(name = "{1}")
@@ -84,25 +65,13 @@ class CertificateVerifyCheckTest {
     void aSignatureOutsideThePolicyIsRefusedBeforeTheTlsHandlerSeesIt(String scheme, String name) {
         byte[] flight = flight(Integer.parseInt(scheme, 16));
 
-        EmbeddedChannel channel = new EmbeddedChannel(new CertificateVerifyCheck(refusals));
-        ByteBuf in = Unpooled.wrappedBuffer(flight);
-        channel.writeInbound(in);
-
-        assertThat(outbound(channel)).as("a handshake_failure alert").isEqualTo(HANDSHAKE_FAILURE);
-        assertThat(channel.isOpen()).isFalse();
-        assertThat(channel.<Object>readInbound())
-                .as("BoringSSL sees nothing of the flight")
-                .isNull();
-        assertThat(in.refCnt()).as("no buffer kept").isZero();
-        Refusal refusal = refusals.next();
-        assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
-        assertThat(refusal.subject()).isEmpty();
-        assertThat(refusal.message())
-                .isEqualTo("the client signed its TLS 1.2 CertificateVerify with " + name + ", which the TLS policy"
+        assertRefused(
+                new CertificateVerifyCheck(refusals),
+                flight,
+                refusals,
+                "the client signed its TLS 1.2 CertificateVerify with " + name + ", which the TLS policy"
                         + " does not allow (expected: RSA-PSS, PKCS#1 v1.5 or ECDSA over SHA-256, SHA-384 or"
                         + " SHA-512)");
-        assertThat(refusals.drain()).as("refused once").isEmpty();
-        channel.finishAndReleaseAll();
     }
 
     /**
@@ -247,29 +216,5 @@ class CertificateVerifyCheckTest {
         byte[] message = message(15, ByteBufUtil.getBytes(body));
         body.release();
         return message;
-    }
-
-    private static byte[] message(int type, byte[] body) {
-        ByteBuf message = Unpooled.buffer();
-        message.writeByte(type).writeMedium(body.length).writeBytes(body);
-        byte[] bytes = ByteBufUtil.getBytes(message);
-        message.release();
-        return bytes;
-    }
-
-    private static byte[] record(int type, byte[] fragment) {
-        ByteBuf record = Unpooled.buffer();
-        record.writeByte(type).writeShort(0x0303).writeShort(fragment.length).writeBytes(fragment);
-        byte[] bytes = ByteBufUtil.getBytes(record);
-        record.release();
-        return bytes;
-    }
-
-    private static byte[] concat(List<byte[]> parts) {
-        ByteBuf all = Unpooled.buffer();
-        parts.forEach(all::writeBytes);
-        byte[] bytes = ByteBufUtil.getBytes(all);
-        all.release();
-        return bytes;
     }
 }

@@ -187,4 +187,90 @@ final class TlsFixtures {
         written.release();
         return bytes;
     }
+
+    /** A handshake message of {@code type}: its type, 24-bit length and {@code body}. */
+    static byte[] message(int type, byte[] body) {
+        ByteBuf message = Unpooled.buffer();
+        message.writeByte(type).writeMedium(body.length).writeBytes(body);
+        byte[] bytes = ByteBufUtil.getBytes(message);
+        message.release();
+        return bytes;
+    }
+
+    /** A TLS 1.2 record of {@code type} carrying {@code fragment}. */
+    static byte[] record(int type, byte[] fragment) {
+        ByteBuf record = Unpooled.buffer();
+        record.writeByte(type).writeShort(0x0303).writeShort(fragment.length).writeBytes(fragment);
+        byte[] bytes = ByteBufUtil.getBytes(record);
+        record.release();
+        return bytes;
+    }
+
+    static byte[] concat(List<byte[]> parts) {
+        ByteBuf all = Unpooled.buffer();
+        parts.forEach(all::writeBytes);
+        byte[] bytes = ByteBufUtil.getBytes(all);
+        all.release();
+        return bytes;
+    }
+
+    /**
+     * Writes {@code bytes} to a new channel with {@code check} and asserts that they all reached the next handler
+     * unchanged, nothing went back to the peer, nothing was refused and the check is gone.
+     */
+    static void assertPassedWhole(HandshakeRecords check, byte[] bytes, Refusals refusals) {
+        EmbeddedChannel channel = new EmbeddedChannel(check);
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+
+        assertThat(channel.pipeline().context(check)).as("removed").isNull();
+        assertThat(passedOn(channel)).isEqualTo(bytes);
+        assertThat(channel.<Object>readOutbound()).isNull();
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(channel.finish()).isFalse();
+        assertThat(refusals.drain()).isEmpty();
+    }
+
+    /**
+     * Writes {@code bytes} to a new channel with {@code check} a byte at a time and asserts that they all reached the
+     * next handler unchanged, no buffer was kept, nothing was refused and the check is gone.
+     */
+    static void assertPassedWholeByteByByte(HandshakeRecords check, byte[] bytes, Refusals refusals) {
+        EmbeddedChannel channel = new EmbeddedChannel(check);
+        List<ByteBuf> pieces = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            ByteBuf piece = Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(bytes, i, i + 1));
+            pieces.add(piece);
+            channel.writeInbound(piece);
+        }
+
+        assertThat(passedOn(channel)).isEqualTo(bytes);
+        assertThat(channel.pipeline().context(check)).isNull();
+        assertThat(channel.finish()).isFalse();
+        assertThat(pieces).allSatisfy(piece -> assertThat(piece.refCnt()).isZero());
+        assertThat(refusals.drain()).isEmpty();
+    }
+
+    /**
+     * Writes {@code bytes} to a new channel with {@code check} and asserts that the peer got a
+     * {@code handshake_failure} alert and a closed channel, nothing reached the next handler, no buffer was kept and
+     * one refusal was reported, with {@code message}.
+     */
+    static void assertRefused(HandshakeRecords check, byte[] bytes, Refusals refusals, String message) {
+        EmbeddedChannel channel = new EmbeddedChannel(check);
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+        channel.writeInbound(in);
+
+        assertThat(outbound(channel)).as("a handshake_failure alert").isEqualTo(HANDSHAKE_FAILURE);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(channel.<Object>readInbound())
+                .as("BoringSSL sees nothing of the flight")
+                .isNull();
+        assertThat(in.refCnt()).as("no buffer kept").isZero();
+        Refusal refusal = refusals.next();
+        assertThat(refusal.reason()).isEqualTo(Reason.INVALID);
+        assertThat(refusal.subject()).isEmpty();
+        assertThat(refusal.message()).isEqualTo(message);
+        assertThat(refusals.drain()).as("refused once").isEmpty();
+        channel.finishAndReleaseAll();
+    }
 }

@@ -132,6 +132,15 @@ public final class ServerConnection implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast(
+                                        "server-key-exchange",
+                                        SslContexts.serverKeyExchangeCheck(
+                                                tls,
+                                                (peer, subject, reason, message) -> refused.compareAndSet(
+                                                        null,
+                                                        "refused the server at " + server + ": "
+                                                                + OneLine.of(message))));
+                        ch.pipeline()
+                                .addLast(
                                         "tls",
                                         SslContexts.clientHandler(
                                                 tls, ch.alloc(), server.host(), server.port(), timeouts.handshake()));

@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.chain.ChainCheckpoint;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.AuditTransaction;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.tunnel.link.LinkException;
 import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +21,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * appliance's log against ({@code sc-appliance audit verify --anchor}). A checkpoint is kept only when it verifies
  * with the key of the appliance's link certificate, names that appliance, and does not go back: a lower seq than the
  * one held, or another hash at the same seq, means the appliance's log was cut or rewritten, and is audited as
- * {@code appliance.checkpoint-refused} (the held checkpoint stays). Thread-safe.
+ * {@code appliance.checkpoint-refused} (the held checkpoint stays). A higher seq is kept only once the appliance has
+ * shown that its log still extends the checkpoint held (seq S, hash H): asked over the link ({@link RecordHashes},
+ * {@code GET /v1/audit/hash?seq=S}), it must answer H; another hash (the log was cut below S and grown past it
+ * again), no record at S, or no answer is refused the same way. Thread-safe; one appliance's checkpoints are taken one
+ * at a time.
  */
 public final class ApplianceCheckpoints {
 
@@ -60,9 +68,25 @@ public final class ApplianceCheckpoints {
         }
     }
 
+    /**
+     * Asks an appliance, over its link, for the hash of the record at a seq of its audit log, and waits for the answer.
+     */
+    @FunctionalInterface
+    public interface RecordHashes {
+        /**
+         * The hash of the record at {@code seq} in the appliance's audit log.
+         *
+         * @throws LinkException with a one-line reason when the appliance does not tell it: no record at {@code seq}
+         *     (its log is shorter), a read error, no answer in time, a malformed answer
+         */
+        String at(long seq);
+    }
+
     private final Database database;
     private final ServerAuditLog audit;
     private final Clock clock;
+    /** One lock per appliance: its checkpoints are checked and kept one at a time. */
+    private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
 
     public ApplianceCheckpoints(Database database, ServerAuditLog audit, Clock clock) {
         this.database = requireNonNull(database, "database");
@@ -72,14 +96,17 @@ public final class ApplianceCheckpoints {
 
     /**
      * Verifies the checkpoint {@code jws} that appliance {@code serial} sent over its link, whose certificate has
-     * {@code key}, and keeps it if it is newer than the one held. Blocking: not on an event loop.
+     * {@code key}, and keeps it if it is newer than the one held and the appliance's log still extends that one.
+     * Blocking (it may wait for the appliance's answer): not on an event loop.
      *
      * @param source the link's remote address, for the audit record
+     * @param appliance asked for the hash of its record at the held checkpoint's seq when {@code jws} goes past it
      */
-    public Received receive(String serial, PublicKey key, String jws, String source) {
+    public Received receive(String serial, PublicKey key, String jws, String source, RecordHashes appliance) {
         requireNonNull(serial, "serial");
         requireNonNull(key, "key");
         requireNonNull(jws, "jws");
+        requireNonNull(appliance, "appliance");
         ChainCheckpoint checkpoint;
         try {
             checkpoint = ChainCheckpoint.verified(jws, key);
@@ -94,6 +121,41 @@ public final class ApplianceCheckpoints {
                     Optional.empty(),
                     "it is the checkpoint of appliance " + checkpoint.serial() + ", sent over the link of " + serial);
         }
+        synchronized (locks.computeIfAbsent(serial, unused -> new Object())) {
+            Optional<Held> before = held(serial);
+            if (before.isPresent()
+                    && checkpoint.seq() > before.get().checkpoint().seq()) {
+                String broken = extensionRefusal(appliance, before.get().checkpoint());
+                if (broken != null) {
+                    return refuse(serial, source, Optional.of(checkpoint), before, broken);
+                }
+            }
+            return keep(serial, source, checkpoint);
+        }
+    }
+
+    /**
+     * Why the appliance's log, asked for its record at {@code stored}'s seq, does not show that it extends
+     * {@code stored}; null when it does.
+     */
+    private static @Nullable String extensionRefusal(RecordHashes appliance, ChainCheckpoint stored) {
+        String held = " the checkpoint the server holds (seq " + stored.seq() + ", signed " + stored.signedAt() + ")";
+        String hash;
+        try {
+            hash = appliance.at(stored.seq());
+        } catch (LinkException e) {
+            return "the appliance's audit log cannot be shown to extend" + held + ": "
+                    + OneLine.of(String.valueOf(e.getMessage()));
+        }
+        if (!hash.equals(stored.hash())) {
+            return "the appliance's audit log does not extend" + held + ": its record at seq " + stored.seq()
+                    + " has another hash, so the log was cut below it and grown past it again";
+        }
+        return null;
+    }
+
+    /** Keeps {@code checkpoint} unless it goes back from the one held (checked again in the transaction). */
+    private Received keep(String serial, String source, ChainCheckpoint checkpoint) {
         return audit.inTransaction(transaction -> {
             Optional<Held> held = held(transaction.connection(), serial);
             if (held.isPresent()) {

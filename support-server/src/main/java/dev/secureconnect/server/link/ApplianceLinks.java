@@ -3,6 +3,7 @@ package dev.secureconnect.server.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.TokenKeyChain;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.appliances.ApplianceCheckpoints;
@@ -15,6 +16,7 @@ import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.server.tokens.StoredToken;
 import dev.secureconnect.tunnel.link.Admission;
+import dev.secureconnect.tunnel.link.AuditHash;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
 import dev.secureconnect.tunnel.link.LinkCodecs;
@@ -25,6 +27,7 @@ import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamOpener;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,10 +177,49 @@ public final class ApplianceLinks {
             return;
         }
         try {
-            checkpoints.get().receive(session.serial(), session.key(), jws, session.remoteAddress());
+            checkpoints
+                    .get()
+                    .receive(
+                            session.serial(),
+                            session.key(),
+                            jws,
+                            session.remoteAddress(),
+                            seq -> recordHash(session, seq));
         } catch (RuntimeException e) {
             LOG.warn("appliance {}: cannot record its audit checkpoint: {}", session.serial(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * Asks the appliance for the hash of the record at {@code seq} of its audit log ({@code GET /v1/audit/hash}) and
+     * waits for its answer, at most the stream open time-out (blocking executor).
+     *
+     * @throws LinkException with a one-line reason when it does not tell
+     */
+    private String recordHash(LinkSession session, long seq) {
+        Future<StreamOpener.Response> asked = StreamOpener.request(
+                session.channel(),
+                "GET",
+                LinkProtocol.PATH_AUDIT_HASH + "?" + LinkProtocol.QUERY_SEQ + "=" + seq,
+                new byte[0],
+                streamOpenTimeout);
+        if (!asked.awaitUninterruptibly(streamOpenTimeout.toMillis() + 1_000)) {
+            throw new LinkException("the appliance did not answer within " + streamOpenTimeout.toSeconds() + " s");
+        }
+        if (!asked.isSuccess()) {
+            throw new LinkException("the appliance did not answer: "
+                    + OneLine.of(String.valueOf(asked.cause().getMessage())));
+        }
+        StreamOpener.Response response = asked.getNow();
+        if (response.status() != 200) {
+            throw new LinkException("the appliance answered " + response.status() + ": "
+                    + OneLine.of(response.reason().isEmpty() ? "(no reason)" : response.reason()));
+        }
+        AuditHash answer = LinkJson.decode(response.body(), AuditHash.class);
+        if (answer.seq() != seq) {
+            throw new LinkException("the appliance answered the hash of seq " + answer.seq() + " for seq " + seq);
+        }
+        return answer.hash();
     }
 
     /**

@@ -25,6 +25,10 @@ package dev.secureconnect.tunnel.link;
  *       by the key current before it), after the first admission of every link and after each rotation; the
  *       appliance installs the newest set it can reach from the set it trusts and answers 200 with
  *       {@link TokenKeysAnswer}, or 403 with {@value #HEADER_REASON} when it refuses the chain.</li>
+ *   <li>{@code GET /v1/audit/hash?seq=S} — the hash of the record at seq S of the appliance's audit log, asked when
+ *       a hello brings a checkpoint past the one the server holds (at seq S), to check that the log still extends
+ *       it; 200 with {@link AuditHash} ({@code {"seq":S,"hash":"…"}}), 404 with {@value #HEADER_REASON} when the
+ *       log has no record at S (it is shorter), 500 when it cannot be read, 400 for a bad seq.</li>
  * </ul>
  *
  * <p>Every session request (CONNECT, exec, files) carries the access token ({@code authorization: Bearer JWS}),
@@ -47,6 +51,10 @@ public final class LinkProtocol {
     public static final String PATH_TOKEN_KEYS = "/v1/token-keys";
     /** The server's answer to the certificate request an appliance offered in its hello ({@link RenewedCertificate}). */
     public static final String PATH_CERTIFICATE = "/v1/certificate";
+
+    public static final String PATH_AUDIT_HASH = "/v1/audit/hash";
+    /** The query parameter of {@link #PATH_AUDIT_HASH} naming the record (a decimal seq, 1 or more). */
+    public static final String QUERY_SEQ = "seq";
     /** The query parameter of {@link #PATH_FILES} naming the file (URL-encoded, absolute). */
     public static final String QUERY_PATH = "path";
 
