@@ -97,6 +97,11 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
                 && method != null
                 && "POST".contentEquals(method)) {
             supervisor.tokenKeysReceived(link, stream, body);
+        } else if (path != null
+                && LinkProtocol.PATH_CASES.contentEquals(path)
+                && method != null
+                && "POST".contentEquals(method)) {
+            supervisor.casesReceived(link, stream, body);
         } else {
             respond(stream, 404, "no such request: " + method + " " + path);
         }

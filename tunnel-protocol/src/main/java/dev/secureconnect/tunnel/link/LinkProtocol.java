@@ -25,6 +25,9 @@ package dev.secureconnect.tunnel.link;
  *       by the key current before it), after the first admission of every link and after each rotation; the
  *       appliance installs the newest set it can reach from the set it trusts and answers 200 with
  *       {@link TokenKeysAnswer}, or 403 with {@value #HEADER_REASON} when it refuses the chain.</li>
+ *   <li>{@code POST /v1/cases} — the appliance's support cases ({@link CaseNotice.Cases}), after the first admission
+ *       of every link and whenever one opens, is approved, declined or closed; the appliance keeps them (its admin
+ *       approves or declines them) and answers 200, or 400 with {@value #HEADER_REASON} when the list is malformed.</li>
  * </ul>
  *
  * <p>Every session request (CONNECT, exec, files) carries the access token ({@code authorization: Bearer JWS}),
@@ -45,6 +48,8 @@ public final class LinkProtocol {
     public static final String PATH_FILES = "/v1/files";
     public static final String PATH_REVOCATIONS = "/v1/revocations";
     public static final String PATH_TOKEN_KEYS = "/v1/token-keys";
+    /** The appliance's cases ({@link CaseNotice.Cases}), after each admission and whenever one changes. */
+    public static final String PATH_CASES = "/v1/cases";
     /** The query parameter of {@link #PATH_FILES} naming the file (URL-encoded, absolute). */
     public static final String QUERY_PATH = "path";
 
