@@ -254,7 +254,16 @@ public final class ServerDaemon implements AutoCloseable {
             TokenIssuance issuance = new TokenIssuance(tokenKeys::issuer, tokens, engineers, tickets, links, audit);
             LoginSessions logins = new LoginSessions(clock);
             EngineerApi api = new EngineerApi(
-                    engineers, logins, links, issuance, sessions, audit, destinations.origin(), blocking, blocks);
+                    engineers,
+                    logins,
+                    links,
+                    issuance,
+                    sessions,
+                    audit,
+                    destinations.origin(),
+                    blocking,
+                    blocks,
+                    caseStore);
             this.engineerListener = new EngineerListener(
                             keys,
                             trust,

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps an appliance's list of support cases current over its link: after every admission the admin's decisions the
  * hello carries are recorded ({@link CaseStore#decide}: {@code case.approved}, {@code case.declined}) and the
- * appliance's cases are sent ({@code POST /v1/cases}); and again whenever one of its cases opens. An appliance that
+ * appliance's cases are sent ({@code POST /v1/cases}; nothing to an appliance that never had a case); and again whenever one of its cases opens. An appliance that
  * does not take the list is told again at its next admission (and in every Call Home answer). Blocking: runs on the
  * blocking executor.
  */
@@ -43,14 +43,18 @@ final class CasePush {
         send(session);
     }
 
-    /** Sends the appliance's cases on its link. */
+    /** Sends the appliance's cases on its link; nothing to an appliance that never had one. */
     void send(LinkSession session) {
         if (!session.channel().isActive()) {
             return;
         }
         byte[] body;
         try {
-            body = LinkJson.encode(cases.notices(session.serial()));
+            CaseNotice.Cases notices = cases.notices(session.serial());
+            if (notices.cases().isEmpty()) {
+                return;
+            }
+            body = LinkJson.encode(notices);
         } catch (RuntimeException e) {
             LOG.warn("appliance {}: its cases cannot be sent: {}", session.serial(), OneLine.reason(e));
             return;
