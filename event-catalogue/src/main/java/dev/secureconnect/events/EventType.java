@@ -192,6 +192,32 @@ public enum EventType {
             Severity.NOTICE,
             "the appliance admin disconnected one open session (its stream is closed at once)",
             "target"),
+    CASE_ADMIN_APPROVED(
+            1346,
+            "case.admin-approved",
+            Severity.NOTICE,
+            "the appliance admin approved a support case: its ticket is connected, limited to the case's scope until"
+                    + " the time given (appliance)",
+            "caseId",
+            "scope",
+            "until"),
+    CASE_ADMIN_DECLINED(
+            1347,
+            "case.admin-declined",
+            Severity.NOTICE,
+            "the appliance admin declined a support case; the server is told over the link or the next Call Home"
+                    + " (appliance)",
+            "caseId",
+            "reason"),
+    CASE_SCOPE_REFUSED(
+            1348,
+            "case.scope-refused",
+            Severity.WARNING,
+            "a session request under a case's ticket asked for a service, command or folder outside the case's scope,"
+                    + " or came after its time: refused by the appliance whatever the token allowed (appliance)",
+            "caseId",
+            "label",
+            "target"),
 
     // link as the appliance sees it 1400-1499
     LINK_UP(1400, "link.up", Severity.INFORMATIONAL, "the appliance link to the server is up", "target", "reason"),
@@ -639,6 +665,20 @@ public enum EventType {
             "rules.yaml changed but is not valid (unknown field, bad regex, bad threshold): the rules in force stay"
                     + " (server)",
             "file",
+            "reason"),
+    CASE_APPROVED(
+            2024,
+            "case.approved",
+            Severity.NOTICE,
+            "the appliance's admin approved a support case: its ticket was offered on the link (server)",
+            "caseId",
+            "until"),
+    CASE_DECLINED(
+            2025,
+            "case.declined",
+            Severity.NOTICE,
+            "the appliance's admin declined a support case (server)",
+            "caseId",
             "reason"),
     // enrolment and appliance certificates 2100-2199
     ENROLMENT_CA_IMPORTED(

@@ -207,18 +207,31 @@ public final class ServerDaemon implements AutoCloseable {
             ServerConfig.CallHome callHome = config.callHome();
             BundleStore bundles = new BundleStore(dir, database, audit, clock);
             AlertRules alertRules = AlertRules.load(dir, audit);
-            CaseOpener caseOpener = new CaseOpener(alertRules, new CaseStore(database, audit, clock));
-            appliancesIn.acceptCallHome(new CallHomeIntake(
-                    bundles,
-                    callHome.maxBundleBytes(),
-                    blocking,
-                    (appliance, bundleId, json) -> caseOpener.bundleStored(appliance, bundleId, json)));
+            CaseStore caseStore = new CaseStore(database, audit, clock);
+            CaseOpener caseOpener = new CaseOpener(alertRules, caseStore);
+            links.tellingCases(caseStore);
+            appliancesIn.acceptCallHome(
+                    new CallHomeIntake(bundles, callHome.maxBundleBytes(), blocking, (appliance, bundleId, json) -> {
+                                if (!caseOpener
+                                        .bundleStored(appliance, bundleId, json)
+                                        .isEmpty()) {
+                                    links.pushCases(appliance);
+                                }
+                            })
+                            .carryingCases((appliance, decisions) -> {
+                                decisions.forEach(decision -> caseStore.decide(appliance, decision, "callhome"));
+                                return caseStore.notices(appliance);
+                            }));
             timers.scheduleWithFixedDelay(
                     () -> watch("the alert rules (rules.yaml)", alertRules::poll), 1, 1, TimeUnit.SECONDS);
             timers.scheduleWithFixedDelay(
                     () -> watch("Call Home heartbeats", () -> {
                         for (String missed : bundles.raiseMissed(callHome.missedAfter())) {
-                            caseOpener.heartbeatMissed(missed, "no bundle for " + callHome.missedAfter());
+                            if (!caseOpener
+                                    .heartbeatMissed(missed, "no bundle for " + callHome.missedAfter())
+                                    .isEmpty()) {
+                                links.pushCases(missed);
+                            }
                         }
                         bundles.prune(callHome.retention());
                     }),
@@ -248,7 +261,16 @@ public final class ServerDaemon implements AutoCloseable {
             TokenIssuance issuance = new TokenIssuance(tokenKeys::issuer, tokens, engineers, tickets, links, audit);
             LoginSessions logins = new LoginSessions(clock);
             EngineerApi api = new EngineerApi(
-                    engineers, logins, links, issuance, sessions, audit, destinations.origin(), blocking, blocks);
+                    engineers,
+                    logins,
+                    links,
+                    issuance,
+                    sessions,
+                    audit,
+                    destinations.origin(),
+                    blocking,
+                    blocks,
+                    caseStore);
             this.engineerListener = new EngineerListener(
                             keys,
                             trust,

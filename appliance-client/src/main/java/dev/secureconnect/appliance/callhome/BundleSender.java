@@ -8,6 +8,9 @@ import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.tunnel.callhome.CallHomeProtocol;
+import dev.secureconnect.tunnel.link.CaseNotice;
+import dev.secureconnect.tunnel.link.LinkException;
+import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -37,6 +40,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries one bundle to the support server: a new mutual-TLS connection with the appliance's certificate to the
@@ -47,13 +53,22 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BundleSender implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BundleSender.class);
+
     /**
      * The server's answer.
      *
      * @param status the HTTP status; 0 when no answer came (unreachable, TLS refused, time-out)
      * @param message the server's one-line reason, or what went wrong
+     * @param cases the appliance's support cases, when the server's answer to a delivered bundle carried them (its
+     *     second line, {@code {"cases": [...]}}); null otherwise
      */
-    public record Answer(int status, String message) {
+    public record Answer(int status, String message, CaseNotice.@Nullable Cases cases) {
+
+        public Answer(int status, String message) {
+            this(status, message, null);
+        }
+
         /** Stored now or before. */
         public boolean delivered() {
             return status == 200 || status == 201;
@@ -84,6 +99,15 @@ public final class BundleSender implements AutoCloseable {
 
     /** Sends {@code compressed} (bundle {@code id}); blocks until the answer, at most the send time-out. */
     public Answer send(String id, byte[] compressed) throws InterruptedException {
+        return send(id, compressed, List.of());
+    }
+
+    /**
+     * Sends {@code compressed} (bundle {@code id}) with the admin's case decisions the server has not confirmed
+     * ({@value CallHomeProtocol#HEADER_CASE_DECISIONS}, when there are any); blocks until the answer, at most the send
+     * time-out.
+     */
+    public Answer send(String id, byte[] compressed, List<CaseNotice.Decision> decisions) throws InterruptedException {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         FullHttpRequest request = new DefaultFullHttpRequest(
                 HttpVersion.HTTP_1_1, HttpMethod.POST, CallHomeProtocol.PATH, Unpooled.wrappedBuffer(compressed));
@@ -94,6 +118,12 @@ public final class BundleSender implements AutoCloseable {
                 .set(HttpHeaderNames.CONTENT_LENGTH, compressed.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(CallHomeProtocol.HEADER_BUNDLE_ID, id);
+        if (!decisions.isEmpty()) {
+            request.headers()
+                    .set(
+                            CallHomeProtocol.HEADER_CASE_DECISIONS,
+                            new String(LinkJson.encode(decisions), StandardCharsets.UTF_8));
+        }
         Channel channel = new Bootstrap()
                 .group(group)
                 .channel(Transports.socketChannel(group.next()))
@@ -170,11 +200,26 @@ public final class BundleSender implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            answer.complete(new Answer(
-                    response.status().code(),
-                    OneLine.of(
-                            response.content().toString(StandardCharsets.UTF_8).strip())));
+            int status = response.status().code();
+            String body = response.content().toString(StandardCharsets.UTF_8).strip();
+            int newline = body.indexOf('\n');
+            String rest = newline < 0 ? "" : body.substring(newline + 1).strip();
+            if ((status == 200 || status == 201) && rest.startsWith("{")) {
+                answer.complete(new Answer(status, OneLine.of(body.substring(0, newline)), cases(rest)));
+            } else {
+                answer.complete(new Answer(status, OneLine.of(body)));
+            }
             ctx.close();
+        }
+
+        /** The cases of the answer's second line, or null (logged) when they are malformed. */
+        private CaseNotice.@Nullable Cases cases(String json) {
+            try {
+                return LinkJson.decode(json.getBytes(StandardCharsets.UTF_8), CaseNotice.Cases.class);
+            } catch (LinkException e) {
+                LOG.warn("Call Home: the server's list of cases is refused: {}", OneLine.of(e.getMessage()));
+                return null;
+            }
         }
 
         @Override

@@ -12,6 +12,7 @@ import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +51,7 @@ public final class CallHome implements AutoCloseable {
     private final BundleSender sender;
     private final ApplianceAuditLog audit;
     private final Clock clock;
+    private final Cases cases;
     private final ScheduledExecutorService worker;
     private @Nullable ScheduledFuture<?> next;
     private @Nullable Instant nextDueAt;
@@ -61,6 +63,39 @@ public final class CallHome implements AutoCloseable {
             BundleSender sender,
             ApplianceAuditLog audit,
             Clock clock) {
+        this(directory, config, collector, sender, audit, clock, Cases.NONE);
+    }
+
+    /**
+     * What Call Home carries for the support cases when the link is down: the admin's decisions the server has not
+     * confirmed go with every bundle, and the list of cases in the server's answer is kept.
+     */
+    public interface Cases {
+        Cases NONE = new Cases() {
+            @Override
+            public List<CaseNotice.Decision> decisions() {
+                return List.of();
+            }
+
+            @Override
+            public void learned(CaseNotice.Cases cases) {}
+        };
+
+        List<CaseNotice.Decision> decisions();
+
+        void learned(CaseNotice.Cases cases);
+    }
+
+    /** Call Home that carries the case decisions and learns of the cases ({@link Cases}). */
+    public CallHome(
+            ApplianceDirectory directory,
+            Supplier<ApplianceConfig> config,
+            BundleCollector collector,
+            BundleSender sender,
+            ApplianceAuditLog audit,
+            Clock clock,
+            Cases cases) {
+        this.cases = requireNonNull(cases, "cases");
         this.directory = requireNonNull(directory, "directory");
         this.config = requireNonNull(config, "config");
         this.collector = requireNonNull(collector, "collector");
@@ -252,7 +287,7 @@ public final class CallHome implements AutoCloseable {
         for (Spool.Entry entry : spool.entries()) {
             BundleSender.Answer answer;
             try {
-                answer = sender.send(entry.id(), spool.read(entry));
+                answer = sender.send(entry.id(), spool.read(entry), cases.decisions());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "the appliance is stopping";
@@ -268,6 +303,14 @@ public final class CallHome implements AutoCloseable {
                         .detail("size", entry.bytes())
                         .build());
                 log.info("Call Home: bundle {} sent ({})", entry.id(), answer.message());
+                CaseNotice.Cases known = answer.cases();
+                if (known != null) {
+                    try {
+                        cases.learned(known);
+                    } catch (RuntimeException e) {
+                        log.warn("Call Home: the cases in the server's answer cannot be kept: {}", OneLine.reason(e));
+                    }
+                }
             } else if (answer.refused()) {
                 spool.remove(entry);
                 String reason = "refused by the server (" + answer.status() + "): " + answer.message();

@@ -38,7 +38,10 @@ import picocli.CommandLine.Command;
             FilesCommand.class,
             AuditCommand.class,
             ConsoleCommand.class,
-            CallHomeCommand.class
+            CallHomeCommand.class,
+            CaseCommands.Cases.class,
+            CaseCommands.Approve.class,
+            CaseCommands.Decline.class
         })
 public final class Cli implements Runnable {
 

@@ -10,8 +10,10 @@ import dev.secureconnect.appliance.callhome.CallHome;
 import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.appliance.internal.Json;
 import dev.secureconnect.appliance.link.ApplianceStatus;
 import dev.secureconnect.appliance.link.LinkSupervisor;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import dev.secureconnect.tunnel.link.InvalidTicketNumberException;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
@@ -69,6 +71,12 @@ final class AdminCommands implements AdminServer.Handler {
             case "callhome-disable" -> done(callHome.disable(actor));
             case "callhome-status" -> done(callHome.status());
             case "callhome-history" -> done(callHome.history());
+            case "cases" -> done(Json.line(new CaseNotice.Cases(supervisor.cases())));
+            case "approve" ->
+                done(supervisor.approve(
+                        caseId(request), request.duration() == null ? null : parseFor(request.duration()), actor));
+            case "decline" ->
+                done(supervisor.decline(caseId(request), request.reason() == null ? "" : request.reason(), actor));
             default ->
                 AdminResponse.failed("unknown command '" + command + "' (expected one of: "
                         + String.join(", ", AdminRequest.COMMANDS) + ")");
@@ -103,6 +111,22 @@ final class AdminCommands implements AdminServer.Handler {
             return TicketNumber.parse(text);
         } catch (InvalidTicketNumberException e) {
             throw new ApplianceException(e.getMessage(), e);
+        }
+    }
+
+    private static String caseId(AdminRequest request) {
+        String id = request.caseId();
+        if (id == null || id.isBlank()) {
+            throw new ApplianceException(request.command() + " needs the case's id (see 'sc-appliance cases')");
+        }
+        return id.strip();
+    }
+
+    private static Duration parseFor(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApplianceException("--for: " + e.getMessage(), e);
         }
     }
 

@@ -22,6 +22,7 @@ import dev.secureconnect.appliance.link.LinkSupervisor;
 import dev.secureconnect.cli.InstanceLock;
 import dev.secureconnect.cli.InstanceLockedException;
 import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -228,7 +229,17 @@ public final class ApplianceDaemon implements AutoCloseable {
                 config.server(),
                 config.callHome().sendTimeout(),
                 config.tls().tlsProvider());
-        return new CallHome(directory, directory::config, collector, sender, audit, clock);
+        return new CallHome(directory, directory::config, collector, sender, audit, clock, new CallHome.Cases() {
+            @Override
+            public List<CaseNotice.Decision> decisions() {
+                return supervisor.decisions();
+            }
+
+            @Override
+            public void learned(CaseNotice.Cases cases) {
+                supervisor.casesLearned(cases);
+            }
+        });
     }
 
     /** {@code DIR/run}, mode 0700 (the admin socket inside must be the owner's alone). */

@@ -3,14 +3,18 @@ package dev.secureconnect.appliance.link;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
+import dev.secureconnect.appliance.access.CaseScope;
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
+import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Promise;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -156,6 +160,84 @@ final class AdminActions {
             link.follow();
             return new Done("ticket " + number + " connected; " + link.describe(), saved);
         });
+    }
+
+    /**
+     * Approves a support case: connects its ticket limited to exactly the case's scope until now plus the case's
+     * duration, or {@code duration} when shorter (never longer); the server learns of it from the hello.
+     */
+    String approve(String caseId, @Nullable Duration duration, String actor) {
+        return answer(() -> {
+            CaseNotice notice = openCase(caseId);
+            if (!state.enabled()) {
+                throw new ApplianceException("SecureConnect is disabled: turn it on first with 'sc-appliance enable'");
+            }
+            CaseNotice.Scope scope = notice.scope();
+            if (duration != null && (duration.isNegative() || duration.isZero())) {
+                throw new ApplianceException("--for " + Durations.format(duration) + " is not a positive duration");
+            }
+            if (duration != null && duration.compareTo(scope.duration()) > 0) {
+                throw new ApplianceException("--for " + Durations.format(duration) + " is longer than case "
+                        + notice.id() + " asks for (" + Durations.format(scope.duration())
+                        + "): it may shorten the approval, never extend it");
+            }
+            Tickets tickets = state.tickets();
+            Tickets.Ticket known = tickets.get(notice.ticket());
+            if (known == null && tickets.size() >= Tickets.MAX) {
+                throw new ApplianceException("already " + Tickets.MAX + " tickets connected: disconnect one first");
+            }
+            Instant until = clock.instant().plus(duration == null ? scope.duration() : duration);
+            CaseScope approved =
+                    new CaseScope(notice.id(), scope.services(), scope.commands(), scope.folders(), until.toString());
+            tickets.connect(notice.ticket(), clock.instant(), approved);
+            state.decide(new CaseNotice.Decision(notice.id(), "approved", "", until.toString()));
+            CompletableFuture<?> saved = state.save();
+            audit.record(ApplianceAuditEvent.of(EventType.CASE_ADMIN_APPROVED, actor)
+                    .ticket(notice.ticket())
+                    .detail("caseId", notice.id())
+                    .detail("scope", scope.describe())
+                    .detail("until", until.toString()));
+            log.info("appliance {} case {}: approved by {} until {}", serial, notice.id(), actor, until);
+            link.dialAtOnce();
+            link.follow();
+            return new Done(
+                    "case " + notice.id() + " approved until " + until + " (" + scope.describe() + "): ticket "
+                            + notice.ticket() + " connected; " + link.describe(),
+                    saved);
+        });
+    }
+
+    /** Declines a support case: the server learns of it from the next hello or Call Home. */
+    String decline(String caseId, String reason, String actor) {
+        return answer(() -> {
+            CaseNotice notice = openCase(caseId);
+            String why = OneLine.clipped(reason, 300);
+            state.decide(new CaseNotice.Decision(notice.id(), "declined", why, ""));
+            CompletableFuture<?> saved = state.save();
+            audit.record(ApplianceAuditEvent.of(EventType.CASE_ADMIN_DECLINED, actor)
+                    .ticket(notice.ticket())
+                    .detail("caseId", notice.id())
+                    .reason(why.isEmpty() ? null : why));
+            log.info("appliance {} case {}: declined by {}", serial, notice.id(), actor);
+            link.follow();
+            return new Done(
+                    "case " + notice.id() + " declined; the server is told over the link, or by the next Call Home",
+                    saved);
+        });
+    }
+
+    /** The case {@code caseId} as this appliance knows it, if it is still open (no decision yet). */
+    private CaseNotice openCase(String caseId) {
+        CaseNotice notice = state.cases().stream()
+                .filter(c -> c.id().equals(caseId))
+                .findFirst()
+                .orElseThrow(() -> new ApplianceException("no case '" + OneLine.quoted(caseId)
+                        + "' is known to this appliance (see 'sc-appliance cases')"));
+        String current = state.stateOf(notice);
+        if (!current.equals("open")) {
+            throw new ApplianceException("case " + notice.id() + " is already " + current);
+        }
+        return notice;
     }
 
     /** Disconnects one ticket (null: all of them), closing its sessions. */

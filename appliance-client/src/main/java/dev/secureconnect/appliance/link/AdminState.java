@@ -4,8 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +33,10 @@ final class AdminState {
     private final String serial;
     private boolean enabled;
     private Tickets tickets = new Tickets();
+    /** The support cases the server last told of. */
+    private List<CaseNotice> cases = List.of();
+    /** The admin's decisions on cases that the server's list does not show yet, by case id. */
+    private final Map<String, CaseNotice.Decision> decisions = new LinkedHashMap<>();
     /** The last save handed to the store (written on the loop, read by a stopping supervisor). */
     private volatile CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
 
@@ -43,6 +51,44 @@ final class AdminState {
         assert loop.inEventLoop();
         enabled = saved.enabled();
         tickets = Tickets.restore(saved);
+        cases = saved.cases();
+        decisions.clear();
+        saved.decisions().forEach(d -> decisions.put(d.caseId(), d));
+    }
+
+    List<CaseNotice> cases() {
+        assert loop.inEventLoop();
+        return cases;
+    }
+
+    /**
+     * Takes the server's list of cases; a decision the list shows (the case no longer open, or gone) is dropped.
+     * {@link #save} persists them.
+     */
+    void cases(List<CaseNotice> known) {
+        assert loop.inEventLoop();
+        cases = List.copyOf(known);
+        decisions.keySet().removeIf(id -> known.stream()
+                .noneMatch(c -> c.id().equals(id) && c.state().equals("open")));
+    }
+
+    /** The decisions the hello carries. */
+    List<CaseNotice.Decision> decisions() {
+        assert loop.inEventLoop();
+        return List.copyOf(decisions.values());
+    }
+
+    /** The admin decided on a case; {@link #save} persists it. */
+    void decide(CaseNotice.Decision decision) {
+        assert loop.inEventLoop();
+        decisions.put(decision.caseId(), decision);
+    }
+
+    /** A case's state as this appliance knows it: the admin's pending decision, else the server's state. */
+    String stateOf(CaseNotice notice) {
+        assert loop.inEventLoop();
+        CaseNotice.Decision decision = decisions.get(notice.id());
+        return decision == null ? notice.state() : decision.decision();
     }
 
     boolean enabled() {
@@ -73,7 +119,7 @@ final class AdminState {
      */
     CompletableFuture<?> save() {
         assert loop.inEventLoop();
-        ApplianceState state = new ApplianceState(enabled, tickets.saved());
+        ApplianceState state = new ApplianceState(enabled, tickets.saved(), cases, decisions());
         CompletableFuture<?> written = store.submit(state).whenComplete((done, failure) -> {
             if (failure != null) {
                 log.error(

@@ -99,6 +99,11 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
             supervisor.tokenKeysReceived(link, stream, body);
         } else if (path != null && AuditHashRequests.matches(path) && method != null && "GET".contentEquals(method)) {
             supervisor.auditHashRequested(link, stream, path);
+        } else if (path != null
+                && LinkProtocol.PATH_CASES.contentEquals(path)
+                && method != null
+                && "POST".contentEquals(method)) {
+            supervisor.casesReceived(link, stream, body);
         } else {
             respond(stream, 404, "no such request: " + method + " " + path);
         }

@@ -12,6 +12,7 @@ import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.tunnel.link.Admission;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.link.TicketNumber;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
@@ -78,6 +80,7 @@ public final class LinkSupervisor {
     private final SessionRequests sessionRequests;
     private final TokenKeyUpdates tokenKeys;
     private final AuditHashRequests auditHashes;
+    private final CaseUpdates caseUpdates;
     private final Redial redial;
     private final LinkStatus status;
     private ApplianceConfig config;
@@ -110,7 +113,12 @@ public final class LinkSupervisor {
         this.sessions = new Sessions(audit, clock, config.timeouts().service(), serial);
         Revocations revocations = Revocations.load(directory, clock);
         this.sessionRequests = new SessionRequests(
-                directory, new SessionAuthorizer(directory, serial, trust, revocations, clock), revocations, sessions);
+                directory,
+                new SessionAuthorizer(directory, serial, trust, revocations, clock),
+                revocations,
+                sessions,
+                clock);
+        this.caseUpdates = new CaseUpdates(state, serial);
         this.tokenKeys = new TokenKeyUpdates(directory, sessionRequests.policyReader(), sessions, clock);
         this.auditHashes = new AuditHashRequests(directory, sessionRequests.policyReader());
         this.status = new LinkStatus(clock);
@@ -482,6 +490,7 @@ public final class LinkSupervisor {
                 request,
                 () -> gate.check(attempt),
                 number -> gate.ticketAccepted(attempt, number),
+                number -> state.tickets().scope(number),
                 () -> gate.connectPolicy(attempt, config.services()));
     }
 
@@ -499,6 +508,41 @@ public final class LinkSupervisor {
     void auditHashRequested(LinkAttempt attempt, Http2StreamChannel stream, CharSequence path) {
         assert loop.inEventLoop();
         auditHashes.received(stream, path);
+    }
+
+    /** {@code POST /v1/cases} on this link ({@link CaseUpdates}). */
+    void casesReceived(LinkAttempt attempt, Http2StreamChannel stream, byte[] body) {
+        assert loop.inEventLoop();
+        caseUpdates.received(stream, body);
+    }
+
+    /** The support cases the server told of in a Call Home answer (from any thread); waits until they are saved. */
+    public void casesLearned(CaseNotice.Cases cases) {
+        CompletableFuture<?> saved = onLoop(() -> caseUpdates.learned(cases));
+        saved.join();
+    }
+
+    /** The known support cases, each with its state as this appliance knows it (a pending decision shows). */
+    public List<CaseNotice> cases() {
+        return onLoop(() -> state.cases().stream()
+                .map(c -> new CaseNotice(
+                        c.id(), c.ticket(), c.title(), c.severity(), c.scope(), c.openedAt(), state.stateOf(c)))
+                .toList());
+    }
+
+    /** The admin's case decisions the server has not confirmed yet (for Call Home, from any thread). */
+    public List<CaseNotice.Decision> decisions() {
+        return onLoop(state::decisions);
+    }
+
+    /** Approves a support case ({@link AdminActions#approve}). */
+    public String approve(String caseId, @Nullable Duration duration, String actor) {
+        return admin.approve(caseId, duration, actor);
+    }
+
+    /** Declines a support case ({@link AdminActions#decline}). */
+    public String decline(String caseId, String reason, String actor) {
+        return admin.decline(caseId, reason, actor);
     }
 
     private <T> T onLoop(Callable<T> work) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.appliance.ApplianceException;
 import dev.secureconnect.appliance.access.AccessVerdict;
+import dev.secureconnect.appliance.access.CaseScope;
 import dev.secureconnect.appliance.access.EngineerAccess;
 import dev.secureconnect.appliance.access.Revocations;
 import dev.secureconnect.appliance.access.SessionAuthorizer;
@@ -19,6 +20,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>the link: SecureConnect enabled and this link neither closing nor replaced (the supervisor's gate);</li>
  *   <li>the access token, the engineer certificate and the ticket ({@link SessionAuthorizer});</li>
+ *   <li>for a support case's ticket, the scope the admin approved ({@link CaseScope}): the service, command or folder
+ *       must be the case's and its time not over, whatever the token allows;</li>
  *   <li>the target's own policy — CONNECT: the allow-list ({@link AllowListPolicy}, asked again once the service
  *       answered); exec: the command catalogue and the argument rules ({@link CommandPolicy}); files: the allowed
  *       folders ({@link FileRequests}).</li>
@@ -60,6 +65,7 @@ final class SessionRequests {
     private final SessionAuthorizer authorizer;
     private final Revocations revocations;
     private final Sessions sessions;
+    private final Clock clock;
     /** The revoked tokens as of the last push handled on the loop (loop only). */
     private Set<UUID> revoked = Set.of();
 
@@ -70,7 +76,12 @@ final class SessionRequests {
             Executors.newFixedThreadPool(2, new DefaultThreadFactory("sc-appliance-policy", true));
 
     SessionRequests(
-            ApplianceDirectory directory, SessionAuthorizer authorizer, Revocations revocations, Sessions sessions) {
+            ApplianceDirectory directory,
+            SessionAuthorizer authorizer,
+            Revocations revocations,
+            Sessions sessions,
+            Clock clock) {
+        this.clock = requireNonNull(clock, "clock");
         this.directory = requireNonNull(directory, "directory");
         this.authorizer = requireNonNull(authorizer, "authorizer");
         this.revocations = requireNonNull(revocations, "revocations");
@@ -84,6 +95,7 @@ final class SessionRequests {
      *
      * @param link whether a session may start on this link now (the supervisor's gate: disabled, closing)
      * @param ticketAccepted whether a ticket is connected, admitted and not disconnected (asked on the loop)
+     * @param ticketScope the case scope a ticket is limited to, null for none (asked on the loop)
      * @param connectPolicy the CONNECT target policy
      */
     void handle(
@@ -91,6 +103,7 @@ final class SessionRequests {
             SessionRequest request,
             Supplier<AccessVerdict<?>> link,
             Predicate<String> ticketAccepted,
+            Function<String, @Nullable CaseScope> ticketScope,
             Supplier<StreamPolicy> connectPolicy) {
         EventLoop loop = stream.eventLoop();
         assert loop.inEventLoop();
@@ -111,7 +124,13 @@ final class SessionRequests {
                                 stream, SessionInfo.of(request, null), 500, reason, ApplianceAuditEvent.FAILURE);
                         return;
                     }
-                    proceed(stream, request, link.get(), decision, connectPolicy);
+                    proceed(
+                            stream,
+                            request,
+                            link.get(),
+                            decision,
+                            ticketScope.apply(request.credentials().ticket()),
+                            connectPolicy);
                 }));
     }
 
@@ -143,6 +162,7 @@ final class SessionRequests {
             SessionRequest request,
             AccessVerdict<?> link,
             Decision decision,
+            @Nullable CaseScope scope,
             Supplier<StreamPolicy> connectPolicy) {
         assert stream.eventLoop().inEventLoop();
         AccessVerdict<EngineerAccess> token = link.allowed() ? decision.token() : link.refusal();
@@ -165,10 +185,13 @@ final class SessionRequests {
                         stream,
                         requireNonNull(request.connect(), "a CONNECT carries its request"),
                         info,
-                        connectPolicy);
+                        scope == null ? connectPolicy : () -> scoped(connectPolicy.get(), scope));
             case EXEC -> {
                 AccessVerdict<CommandPolicy.Command> command = (AccessVerdict<CommandPolicy.Command>)
                         requireNonNull(decision.target(), "exec has a target verdict");
+                if (command.allowed() && scope != null) {
+                    command = scope.allowsCommand(request.target(), clock.instant());
+                }
                 if (!command.allowed()) {
                     sessions.refuse(stream, info, command);
                     return;
@@ -179,6 +202,11 @@ final class SessionRequests {
             case GET, PUT -> {
                 AccessVerdict<Path> file =
                         (AccessVerdict<Path>) requireNonNull(decision.target(), "files have a target verdict");
+                if (file.allowed() && scope != null) {
+                    AccessVerdict<Path> inScope =
+                            scope.allowsFile(requireNonNull(file.value(), "allowed"), clock.instant());
+                    file = inScope.allowed() ? file : inScope;
+                }
                 if (!file.allowed()) {
                     sessions.refuse(stream, info, file);
                     return;
@@ -190,6 +218,19 @@ final class SessionRequests {
                 }
             }
         }
+    }
+
+    /** {@code policy}, then a case's scope: the allowed service must be one of the case's, its time not over. */
+    private StreamPolicy scoped(StreamPolicy policy, CaseScope scope) {
+        return request -> {
+            AccessVerdict<StreamTarget> verdict = policy.decide(request);
+            if (!verdict.allowed()) {
+                return verdict;
+            }
+            AccessVerdict<StreamTarget> inScope = scope.allowsService(
+                    requireNonNull(verdict.value(), "allowed").service(), clock.instant());
+            return inScope.allowed() ? verdict : inScope;
+        };
     }
 
     /**

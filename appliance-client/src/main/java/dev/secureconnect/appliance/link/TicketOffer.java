@@ -66,7 +66,8 @@ final class TicketOffer {
                 softwareVersion,
                 state.tickets().offered(),
                 config.services(),
-                checkpoint);
+                checkpoint,
+                state.decisions());
     }
 
     /** Sends the hello on {@code attempt}'s hello stream unless it is the one sent there last. */

@@ -1,5 +1,6 @@
 package dev.secureconnect.appliance.link;
 
+import dev.secureconnect.appliance.access.CaseScope;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.link.Admission;
@@ -46,6 +47,10 @@ final class Tickets {
         @Nullable
         String refusal;
 
+        /** What the admin approved when the ticket is a support case's; null for a ticket connected by number. */
+        @Nullable
+        CaseScope scope;
+
         final List<Promise<Void>> waiters = new ArrayList<>();
 
         Ticket(String number, Instant connectedAt) {
@@ -70,6 +75,7 @@ final class Tickets {
         Tickets restored = new Tickets();
         for (ApplianceState.Ticket saved : state.tickets()) {
             Ticket ticket = new Ticket(saved.number(), parseInstant(saved.connectedAt()));
+            ticket.scope = saved.scope();
             if (saved.refusal() != null) {
                 ticket.status = Status.REFUSED;
                 ticket.refusal = saved.refusal();
@@ -79,11 +85,11 @@ final class Tickets {
         return restored;
     }
 
-    /** As persisted: number, when connected, and the server's refusal if any. */
+    /** As persisted: number, when connected, the server's refusal if any, and a case's approved scope. */
     List<ApplianceState.Ticket> saved() {
         return tickets.values().stream()
                 .map(t -> new ApplianceState.Ticket(
-                        t.number, t.connectedAt.toString(), t.status == Status.REFUSED ? t.refusal : null))
+                        t.number, t.connectedAt.toString(), t.status == Status.REFUSED ? t.refusal : null, t.scope))
                 .toList();
     }
 
@@ -106,6 +112,14 @@ final class Tickets {
 
     /** Connects a ticket, or connects a refused one again (pending, connected now). */
     Ticket connect(String number, Instant now) {
+        return connect(number, now, null);
+    }
+
+    /**
+     * Connects a ticket limited to {@code scope} (a support case's; null: unlimited), or connects a refused one again
+     * (pending, connected now, with this scope).
+     */
+    Ticket connect(String number, Instant now, @Nullable CaseScope scope) {
         Ticket ticket = tickets.get(number);
         if (ticket == null) {
             ticket = new Ticket(number, now);
@@ -115,7 +129,15 @@ final class Tickets {
             ticket.refusal = null;
             ticket.connectedAt = now;
         }
+        ticket.scope = scope;
         return ticket;
+    }
+
+    /** The case scope a session on {@code number} is limited to, or null when it is not a case's ticket. */
+    @Nullable
+    CaseScope scope(String number) {
+        Ticket ticket = tickets.get(number);
+        return ticket == null ? null : ticket.scope;
     }
 
     void remove(Ticket ticket) {

@@ -94,7 +94,7 @@ class AdminSocketTest {
                 .isEqualTo(
                         "unknown command 'reboot' (expected one of: status, enable, disable, connect, disconnect, reload,"
                                 + " sessions, close-session, callhome-preview, callhome-send, callhome-enable,"
-                                + " callhome-disable, callhome-status, callhome-history)");
+                                + " callhome-disable, callhome-status, callhome-history, cases, approve, decline)");
         assertThat(request("{\"command\":\"status\",\"extra\":1}").get("error").asText())
                 .startsWith("malformed admin request: unknown key 'extra'");
         assertThat(request("status please").get("error").asText())

@@ -45,6 +45,25 @@ class AnswerReaderTest {
     }
 
     @Test
+    void theCasesOnTheSecondLineOfADeliveredAnswerAreTakenAndMalformedOnesLeftOut() {
+        channel.writeInbound(response(
+                HttpResponseStatus.CREATED,
+                "stored bundle b-1\n{\"cases\":[{\"id\":\"C12345678\",\"ticket\":\"12345678\",\"title\":\"t\","
+                        + "\"severity\":\"low\",\"scope\":{\"seconds\":600},\"openedAt\":\"2026-12-07T20:00:00Z\","
+                        + "\"state\":\"open\"}]}\n"));
+
+        BundleSender.Answer stored = answer.join();
+        assertThat(stored.message()).isEqualTo("stored bundle b-1");
+        assertThat(stored.cases()).isNotNull();
+        assertThat(stored.cases().cases()).extracting(c -> c.id()).containsExactly("C12345678");
+
+        CompletableFuture<BundleSender.Answer> second = new CompletableFuture<>();
+        new EmbeddedChannel(new BundleSender.AnswerReader(SERVER, second))
+                .writeInbound(response(HttpResponseStatus.OK, "bundle b-1 was already stored\n{\"cases\":[{}]}"));
+        assertThat(second.join()).isEqualTo(new BundleSender.Answer(200, "bundle b-1 was already stored"));
+    }
+
+    @Test
     void aRefusalKeepsItsReasonWithoutLineBreaks() {
         channel.writeInbound(response(HttpResponseStatus.BAD_REQUEST, "bundle refused:\nserial SN-2 is not yours"));
 

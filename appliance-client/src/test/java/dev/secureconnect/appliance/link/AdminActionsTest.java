@@ -9,10 +9,12 @@ import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.testing.Eventually;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import io.netty.channel.DefaultEventLoop;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -195,6 +197,81 @@ class AdminActionsTest {
                         ApplianceState::enabled, written -> written.tickets().size())
                 .as("written in order: the last state wins")
                 .containsExactly(tuple(true, 0), tuple(true, 1));
+    }
+
+    private static CaseNotice notice(String id, String stateName) {
+        return new CaseNotice(
+                id,
+                id.substring(1),
+                "disk /var full",
+                "high",
+                new CaseNotice.Scope(List.of("web"), List.of("df"), List.of("/var/log"), 4 * 3600),
+                "2026-12-07T20:00:00Z",
+                stateName);
+    }
+
+    @Test
+    void approveConnectsTheCasesTicketLimitedToItsScopeAndTimeAndDeclineTellsTheServer() {
+        AdminState state = new AdminState(loop, disk::add, "SN-TEST");
+        AdminActions admin = actions(state);
+        onLoop(() -> {
+            state.cases(
+                    List.of(notice("C12345678", "open"), notice("C22222222", "open"), notice("C33333333", "closed")));
+            return null;
+        });
+        assertThatThrownBy(() -> admin.approve("C12345678", null, "admin"))
+                .isInstanceOf(ApplianceException.class)
+                .hasMessageContaining("SecureConnect is disabled");
+        admin.enable("admin");
+
+        assertThatThrownBy(() -> admin.approve("C12345678", Duration.ofHours(5), "admin"))
+                .isInstanceOf(ApplianceException.class)
+                .hasMessage("--for 5h is longer than case C12345678 asks for (4h): it may shorten the approval,"
+                        + " never extend it");
+        assertThat(admin.approve("C12345678", Duration.ofHours(1), "admin"))
+                .startsWith("case C12345678 approved until ")
+                .contains("ticket 12345678 connected");
+
+        ApplianceState saved = disk.get(disk.size() - 1);
+        ApplianceState.Ticket ticket = saved.tickets().get(0);
+        assertThat(ticket.number()).isEqualTo("12345678");
+        assertThat(ticket.scope()).isNotNull();
+        assertThat(ticket.scope().commands()).containsExactly("df");
+        assertThat(ticket.scope().expiry())
+                .isBetween(Instant.now().plusSeconds(3500), Instant.now().plusSeconds(3700));
+        assertThat(saved.decisions()).extracting(CaseNotice.Decision::decision).containsExactly("approved");
+        assertThat((Object) onLoop(() -> state.tickets().scope("12345678"))).isEqualTo(ticket.scope());
+
+        assertThatThrownBy(() -> admin.approve("C12345678", null, "admin"))
+                .isInstanceOf(ApplianceException.class)
+                .hasMessage("case C12345678 is already approved");
+        assertThatThrownBy(() -> admin.decline("C33333333", "no", "admin"))
+                .isInstanceOf(ApplianceException.class)
+                .hasMessage("case C33333333 is already closed");
+        assertThatThrownBy(() -> admin.decline("C9\nX", "no", "admin"))
+                .isInstanceOf(ApplianceException.class)
+                .hasMessage("no case 'C9?X' is known to this appliance (see 'sc-appliance cases')");
+
+        assertThat(admin.decline("C22222222", "not during\nbusiness hours", "admin"))
+                .startsWith("case C22222222 declined");
+        assertThat(disk.get(disk.size() - 1).decisions())
+                .extracting(CaseNotice.Decision::caseId, CaseNotice.Decision::decision, CaseNotice.Decision::reason)
+                .containsExactly(
+                        tuple("C12345678", "approved", ""),
+                        tuple("C22222222", "declined", "not during?business hours"));
+        assertThatThrownBy(() -> admin.decline("C22222222", "", "admin"))
+                .isInstanceOf(ApplianceException.class)
+                .hasMessage("case C22222222 is already declined");
+
+        // the server's next list shows both decisions: they are no longer carried
+        onLoop(() -> {
+            state.cases(List.of(notice("C12345678", "approved"), notice("C22222222", "declined")));
+            return null;
+        });
+        assertThat((List<?>) onLoop(state::decisions)).isEmpty();
+        assertThat(recorded)
+                .extracting(ApplianceAuditEvent::type)
+                .containsSubsequence(EventType.CASE_ADMIN_APPROVED, EventType.CASE_ADMIN_DECLINED);
     }
 
     private AdminActions actions(AdminState state) {

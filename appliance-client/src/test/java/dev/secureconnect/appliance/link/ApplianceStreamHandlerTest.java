@@ -1,6 +1,7 @@
 package dev.secureconnect.appliance.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.secureconnect.appliance.audit.ApplianceAuditEvent;
 import dev.secureconnect.appliance.audit.ApplianceAuditLog;
@@ -13,6 +14,7 @@ import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.tunnel.link.AuditHash;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import dev.secureconnect.tunnel.link.LinkJson;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import io.netty.buffer.ByteBufUtil;
@@ -237,6 +239,26 @@ class ApplianceStreamHandlerTest {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         assertThat(streams.received).as("the answer's frames").hasSizeGreaterThanOrEqualTo(frames);
+    }
+
+    @Test
+    void theServersCasesAreKeptAndAMalformedListIs400() {
+        request(new DefaultHttp2Headers().method("POST").path(LinkProtocol.PATH_CASES), "{\"cases\":[{\"id\":1}]}");
+        assertAnswer(400, "malformed Cases: {\"cases\":[{\"id\":1}]}");
+        assertThat(supervisor.cases()).isEmpty();
+
+        request(
+                new DefaultHttp2Headers().method("POST").path(LinkProtocol.PATH_CASES),
+                "{\"cases\":[{\"id\":\"C12345678\",\"ticket\":\"12345678\",\"title\":\"disk full\","
+                        + "\"severity\":\"high\",\"scope\":{\"commands\":[\"df\"],\"seconds\":3600},"
+                        + "\"openedAt\":\"2026-12-07T20:00:00Z\",\"state\":\"open\"}]}");
+        streams.pump();
+        assertThat(streams.received).hasSize(1);
+        Http2HeadersFrame answer = (Http2HeadersFrame) streams.received.get(0);
+        assertThat(answer.headers().status()).hasToString("200");
+        assertThat(supervisor.cases())
+                .extracting(CaseNotice::id, CaseNotice::state)
+                .containsExactly(tuple("C12345678", "open"));
     }
 
     /** Opens a stream with {@code headers} and, when given, a body; the appliance's end of it. */

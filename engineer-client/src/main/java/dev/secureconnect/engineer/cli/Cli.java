@@ -34,7 +34,8 @@ import picocli.CommandLine.Command;
             ExecCommand.class,
             GetCommand.class,
             PutCommand.class,
-            AgentCommand.class
+            AgentCommand.class,
+            CasesCommand.class
         })
 public final class Cli implements Runnable {
 

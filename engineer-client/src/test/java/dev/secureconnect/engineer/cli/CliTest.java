@@ -102,7 +102,8 @@ class CliTest {
             {"proxy", "SN-1", "22"},
             {"exec", "SN-1", "uptime"},
             {"get", "SN-1", "/a", "b"},
-            {"put", "SN-1", "pom.xml", "/a"}
+            {"put", "SN-1", "pom.xml", "/a"},
+            {"cases", "--appliance", "SN-1"}
         }) {
             EngineerCli.Run run = new EngineerCli(dir).run(args);
             assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run).isEqualTo(1);

@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.tunnel.callhome.CallHomeProtocol;
+import dev.secureconnect.tunnel.link.CaseNotice;
+import dev.secureconnect.tunnel.link.LinkException;
+import dev.secureconnect.tunnel.link.LinkJson;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -22,6 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +47,17 @@ public final class CallHomeIntake {
     private final long maxBundleBytes;
     private final Executor blocking;
     private final Stored stored;
+    private volatile @Nullable Cases cases;
+
+    /**
+     * The support cases a Call Home exchange carries while the link is down: the admin's decisions sent with a bundle
+     * ({@value CallHomeProtocol#HEADER_CASE_DECISIONS}) are recorded, and the answer to a delivered bundle carries the
+     * appliance's cases on its second line. Called on the blocking executor.
+     */
+    public interface Cases {
+        /** Records {@code decisions} of {@code appliance} and returns its cases. */
+        CaseNotice.Cases exchange(String appliance, List<CaseNotice.Decision> decisions);
+    }
 
     /** Told of each bundle stored (not of a resend), on the blocking executor, after the appliance was answered. */
     @FunctionalInterface
@@ -60,6 +75,12 @@ public final class CallHomeIntake {
         this.maxBundleBytes = maxBundleBytes;
         this.blocking = requireNonNull(blocking, "blocking");
         this.stored = requireNonNull(stored, "stored");
+    }
+
+    /** Carries the appliance's support cases in each exchange from now on ({@link Cases}). */
+    public CallHomeIntake carryingCases(Cases exchange) {
+        this.cases = requireNonNull(exchange, "exchange");
+        return this;
     }
 
     /**
@@ -117,15 +138,17 @@ public final class CallHomeIntake {
                 return;
             }
             byte[] compressed = ByteBufUtil.getBytes(request.content());
+            String decisions = request.headers().get(CallHomeProtocol.HEADER_CASE_DECISIONS);
             try {
-                blocking.execute(() -> receive(ctx, id, compressed));
+                blocking.execute(() -> receive(ctx, id, compressed, decisions));
             } catch (RejectedExecutionException e) {
                 respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is stopping");
             }
         }
 
         /** On the blocking executor. */
-        private void receive(ChannelHandlerContext ctx, @Nullable String headerId, byte[] compressed) {
+        private void receive(
+                ChannelHandlerContext ctx, @Nullable String headerId, byte[] compressed, @Nullable String decisions) {
             try {
                 byte[] json = BundleParser.gunzip(compressed, maxBundleBytes * CallHomeProtocol.MAX_EXPANSION);
                 ReceivedBundle bundle = BundleParser.parse(json);
@@ -148,7 +171,7 @@ public final class CallHomeIntake {
                             appliance,
                             bundle.id(),
                             compressed.length);
-                    respond(ctx, HttpResponseStatus.CREATED, "stored bundle " + bundle.id());
+                    respond(ctx, HttpResponseStatus.CREATED, "stored bundle " + bundle.id(), cases(decisions));
                     try {
                         stored.stored(appliance, bundle.id(), json);
                     } catch (RuntimeException e) {
@@ -159,7 +182,11 @@ public final class CallHomeIntake {
                                 OneLine.reason(e));
                     }
                 } else {
-                    respond(ctx, HttpResponseStatus.OK, "bundle " + bundle.id() + " was already stored");
+                    respond(
+                            ctx,
+                            HttpResponseStatus.OK,
+                            "bundle " + bundle.id() + " was already stored",
+                            cases(decisions));
                 }
             } catch (BundleRefusedException e) {
                 refuse(ctx, headerId, e);
@@ -169,6 +196,35 @@ public final class CallHomeIntake {
                         ctx,
                         HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "the server cannot store the bundle now; it will" + " be sent again");
+            }
+        }
+
+        /**
+         * The decisions sent with the bundle recorded (malformed ones logged and left out: the bundle is stored
+         * whatever they say), and the appliance's cases as the answer's second line; null when cases are not carried.
+         */
+        private @Nullable String cases(@Nullable String decisions) {
+            Cases exchange = cases;
+            if (exchange == null) {
+                return null;
+            }
+            List<CaseNotice.Decision> taken = List.of();
+            if (decisions != null) {
+                try {
+                    taken = List.of(
+                            LinkJson.decode(decisions.getBytes(StandardCharsets.UTF_8), CaseNotice.Decision[].class));
+                } catch (LinkException | NullPointerException e) {
+                    LOG.warn(
+                            "appliance {}: case decisions sent with a bundle refused: {}",
+                            appliance,
+                            OneLine.reason(e));
+                }
+            }
+            try {
+                return new String(LinkJson.encode(exchange.exchange(appliance, taken)), StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                LOG.warn("appliance {}: its cases are not in the Call Home answer: {}", appliance, OneLine.reason(e));
+                return null;
             }
         }
 
@@ -208,10 +264,17 @@ public final class CallHomeIntake {
     }
 
     private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+        respond(ctx, status, message, null);
+    }
+
+    /** @param second a second line (JSON without line breaks), or null */
+    private static void respond(
+            ChannelHandlerContext ctx, HttpResponseStatus status, String message, @Nullable String second) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
                 status,
-                Unpooled.copiedBuffer(OneLine.of(message) + "\n", StandardCharsets.UTF_8));
+                Unpooled.copiedBuffer(
+                        OneLine.of(message) + "\n" + (second == null ? "" : second + "\n"), StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())

@@ -13,6 +13,9 @@ import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.StorageException;
+import dev.secureconnect.server.tickets.TicketStore;
+import dev.secureconnect.tunnel.link.CaseNotice;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -188,6 +191,13 @@ public final class CaseStore {
             insert.setLong(11, now.toEpochMilli());
             insert.executeUpdate();
         }
+        TicketStore.open(
+                transaction,
+                ticket(opening.id()),
+                OneLine.clipped("case " + opening.id() + ": " + opening.title(), TicketStore.MAX_TITLE_LENGTH),
+                appliance,
+                "case " + opening.id(),
+                now);
         transaction.append(ServerAuditEvent.builder(EventType.CASE_OPENED)
                 .actor("rule " + rule.name())
                 .appliance(appliance)
@@ -224,6 +234,7 @@ public final class CaseStore {
                 update.setString(4, current.id());
                 update.executeUpdate();
             }
+            TicketStore.closeIfOpen(transaction, ticket(current.id()), actor, now);
             transaction.append(ServerAuditEvent.builder(EventType.CASE_CLOSED)
                     .actor(actor)
                     .appliance(current.appliance())
@@ -246,6 +257,84 @@ public final class CaseStore {
         });
         LOG.info("case {} closed by {}", closed.id(), actor);
         return closed;
+    }
+
+    /** A case's ticket: the digits of its id (the appliance's admin connects it with {@code sc-appliance approve}). */
+    public static TicketNumber ticket(String caseId) {
+        return new TicketNumber(caseId.substring(1));
+    }
+
+    /**
+     * Takes the appliance admin's decision on one of its cases (from the hello, or a Call Home): an open case becomes
+     * approved or declined, audited ({@code case.approved}, {@code case.declined}) in the same transaction. A decision
+     * on a case that is not open, or not this appliance's, changes nothing (it was taken already, or is not its to
+     * take).
+     *
+     * @param via how the decision came ({@code link}, {@code callhome}), for the audit record
+     * @return whether the case changed
+     */
+    public boolean decide(String appliance, CaseNotice.Decision decision, String via) {
+        boolean changed = audit.inTransaction(transaction -> {
+            Connection connection = transaction.connection();
+            List<SupportCase> rows = select(connection, "id = ?", decision.caseId(), 1);
+            if (rows.isEmpty()
+                    || !rows.get(0).appliance().equals(appliance)
+                    || rows.get(0).state() != SupportCase.State.OPEN) {
+                return false;
+            }
+            boolean approved = decision.decision().equals("approved");
+            String reason = approved ? "approved until " + decision.until() : OneLine.clipped(decision.reason(), 300);
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE cases SET state = ?, updated_at = ?, state_reason = ? WHERE id = ? AND state = ?")) {
+                update.setString(1, (approved ? SupportCase.State.APPROVED : SupportCase.State.DECLINED).code());
+                update.setLong(2, now.toEpochMilli());
+                update.setString(3, reason);
+                update.setString(4, decision.caseId());
+                update.setString(5, SupportCase.State.OPEN.code());
+                if (update.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            ServerAuditEvent.Builder event = ServerAuditEvent.builder(
+                            approved ? EventType.CASE_APPROVED : EventType.CASE_DECLINED)
+                    .actor("appliance admin (" + via + ")")
+                    .appliance(appliance)
+                    .ticket(ticket(decision.caseId()).value())
+                    .detail("caseId", decision.caseId());
+            transaction.append(
+                    approved
+                            ? event.detail("until", decision.until()).build()
+                            : event.detail("reason", decision.reason()).build());
+            return true;
+        });
+        if (changed) {
+            LOG.info("case {} of {} {} by its admin ({})", decision.caseId(), appliance, decision.decision(), via);
+        }
+        return changed;
+    }
+
+    /** The appliance's newest cases as it learns of them ({@code POST /v1/cases}, a Call Home answer). */
+    public CaseNotice.Cases notices(String appliance) {
+        return new CaseNotice.Cases(list(appliance, CaseNotice.Cases.MAX).stream()
+                .map(CaseStore::notice)
+                .toList());
+    }
+
+    static CaseNotice notice(SupportCase c) {
+        AccessScope scope = c.scope();
+        return new CaseNotice(
+                c.id(),
+                ticket(c.id()).value(),
+                c.title(),
+                c.severity().text(),
+                new CaseNotice.Scope(
+                        scope.services(),
+                        scope.commands(),
+                        scope.folders(),
+                        scope.duration().toSeconds()),
+                c.openedAt().toString(),
+                c.state().code());
     }
 
     public Optional<SupportCase> find(String id) {
@@ -292,7 +381,7 @@ public final class CaseStore {
     private String freeId(Connection connection) throws SQLException {
         for (int attempt = 0; attempt < 20; attempt++) {
             String id = "C" + (10_000_000 + random.nextInt(90_000_000));
-            if (select(connection, "id = ?", id, 1).isEmpty()) {
+            if (select(connection, "id = ?", id, 1).isEmpty() && !TicketStore.exists(connection, ticket(id))) {
                 return id;
             }
         }

@@ -7,13 +7,16 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.server.cases.CaseStore;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.sessions.SessionGate;
 import dev.secureconnect.server.tokens.TokenIssuance;
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engineer listener serves after the handshake: the JSON API's routes, each for one certificate role, and
@@ -52,43 +55,45 @@ public final class EngineerApi {
             ExportOrigin origin,
             Executor blocking,
             SourceGuard guard) {
+        this(engineers, sessions, links, issuance, gate, audit, origin, blocking, guard, null);
+    }
+
+    /** @param cases the support cases served at {@code GET /api/v1/cases}; null: no such route */
+    public EngineerApi(
+            EngineerStore engineers,
+            LoginSessions sessions,
+            ApplianceLinks links,
+            TokenIssuance issuance,
+            SessionGate gate,
+            ServerAuditLog audit,
+            ExportOrigin origin,
+            Executor blocking,
+            SourceGuard guard,
+            @Nullable CaseStore cases) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.gate = requireNonNull(gate, "gate");
-        this.router = new ApiRouter(
-                List.of(
-                        new Endpoint.Route(
-                                HttpMethod.POST,
-                                "login",
-                                false,
-                                true,
-                                ENGINEER,
-                                new LoginEndpoint(engineers, sessions, guard)),
-                        new Endpoint.Route(
-                                HttpMethod.POST, "logout", true, true, ENGINEER, new LogoutEndpoint(sessions, audit)),
-                        new Endpoint.Route(
-                                HttpMethod.GET, "appliances", true, false, ENGINEER, new AppliancesEndpoint(links)),
-                        new Endpoint.Route(
-                                HttpMethod.POST, "tokens", true, true, ENGINEER, new TokensEndpoint(issuance)),
-                        new Endpoint.Route(
-                                HttpMethod.POST,
-                                "tokens/unlock-failed",
-                                true,
-                                true,
-                                ENGINEER,
-                                new UnlockFailedEndpoint(audit)),
-                        new Endpoint.Route(
-                                HttpMethod.GET, "sessions", true, false, ENGINEER, new SessionsEndpoint(gate.active())),
-                        new Endpoint.Route(
-                                HttpMethod.GET,
-                                EventsEndpoint.PATH,
-                                false,
-                                true,
-                                API_CLIENT,
-                                new EventsEndpoint(audit, origin))),
-                engineers,
-                sessions,
-                audit,
-                blocking);
+        List<Endpoint.Route> routes = new ArrayList<>(List.of(
+                new Endpoint.Route(
+                        HttpMethod.POST, "login", false, true, ENGINEER, new LoginEndpoint(engineers, sessions, guard)),
+                new Endpoint.Route(
+                        HttpMethod.POST, "logout", true, true, ENGINEER, new LogoutEndpoint(sessions, audit)),
+                new Endpoint.Route(HttpMethod.GET, "appliances", true, false, ENGINEER, new AppliancesEndpoint(links)),
+                new Endpoint.Route(HttpMethod.POST, "tokens", true, true, ENGINEER, new TokensEndpoint(issuance)),
+                new Endpoint.Route(
+                        HttpMethod.POST, "tokens/unlock-failed", true, true, ENGINEER, new UnlockFailedEndpoint(audit)),
+                new Endpoint.Route(
+                        HttpMethod.GET, "sessions", true, false, ENGINEER, new SessionsEndpoint(gate.active())),
+                new Endpoint.Route(
+                        HttpMethod.GET,
+                        EventsEndpoint.PATH,
+                        false,
+                        true,
+                        API_CLIENT,
+                        new EventsEndpoint(audit, origin))));
+        if (cases != null) {
+            routes.add(new Endpoint.Route(HttpMethod.GET, "cases", true, true, ENGINEER, new CasesEndpoint(cases)));
+        }
+        this.router = new ApiRouter(routes, engineers, sessions, audit, blocking);
     }
 
     ApiRouter router() {

@@ -11,6 +11,7 @@ import dev.secureconnect.server.appliances.ApplianceStore;
 import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
+import dev.secureconnect.server.cases.CaseStore;
 import dev.secureconnect.server.enrolment.Renewals;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
@@ -75,6 +76,7 @@ public final class ApplianceLinks {
     private volatile Supplier<TokenKeyChain> tokenKeys = TokenKeyChain::empty;
     private final TokenKeyPush tokenKeyPush;
     private volatile @Nullable CertificateRenewal renewal;
+    private volatile Optional<CasePush> casePush = Optional.empty();
 
     /**
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
@@ -108,6 +110,23 @@ public final class ApplianceLinks {
     public ApplianceLinks sendingTokenKeys(Supplier<TokenKeyChain> chain) {
         this.tokenKeys = requireNonNull(chain, "chain");
         return this;
+    }
+
+    /**
+     * Keeps each appliance's support cases current over its link ({@link CasePush}): the admin's decisions of every
+     * hello recorded and the cases sent after each admission, and on {@link #pushCases}.
+     */
+    public ApplianceLinks tellingCases(CaseStore cases) {
+        this.casePush = Optional.of(new CasePush(cases, streamOpenTimeout));
+        return this;
+    }
+
+    /** Sends {@code serial} its cases if it is linked (a case opened); blocking. */
+    public void pushCases(String serial) {
+        LinkSession session = links.get(serial);
+        if (session != null && session.lastAdmission() != null) {
+            casePush.ifPresent(push -> push.send(session));
+        }
     }
 
     /** Takes the audit checkpoints appliances send in their hellos (verified, kept, audited) from now on. */
@@ -308,6 +327,7 @@ public final class ApplianceLinks {
                                 "admission not delivered: " + sent.cause().getMessage());
                     } else {
                         blocking.execute(() -> pushRevocations(session)); // after every admission
+                        casePush.ifPresent(push -> blocking.execute(() -> push.afterAdmission(session)));
                         if (session.firstTokenKeys()) {
                             tokenKeyPush.send(session, tokenKeys.get());
                         }

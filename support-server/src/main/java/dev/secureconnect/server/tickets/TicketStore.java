@@ -3,6 +3,7 @@ package dev.secureconnect.server.tickets;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.audit.AuditTransaction;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.storage.Database;
@@ -84,30 +85,82 @@ public final class TicketStore {
         String cleanTitle = oneLine("title", title, MAX_TITLE_LENGTH);
         String serial = applianceSerial == null ? null : oneLine("appliance serial", applianceSerial, MAX_NAME_LENGTH);
         String openedBy = oneLine("actor", actor, MAX_NAME_LENGTH);
-        Ticket ticket = audit.inTransaction(transaction -> {
-            Connection connection = transaction.connection();
-            TicketNumber number = freeNumber(connection);
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO tickets (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, ?, NULL)")) {
-                insert.setString(1, number.value());
-                insert.setString(2, cleanTitle);
-                setNullable(insert, 3, serial);
-                insert.setString(4, Ticket.Status.OPEN.code());
-                insert.setLong(5, now.toEpochMilli());
-                insert.setString(6, openedBy);
-                insert.executeUpdate();
-            }
-            transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED)
-                    .actor(openedBy)
-                    .ticket(number.value())
-                    .appliance(serial)
-                    .detail("title", cleanTitle)
-                    .build());
-            return new Ticket(number, cleanTitle, serial, Ticket.Status.OPEN, now, null, openedBy, null);
-        });
+        Ticket ticket = audit.inTransaction(transaction -> open(
+                transaction,
+                freeNumber(transaction.connection()),
+                cleanTitle,
+                serial,
+                openedBy,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         LOG.info("ticket {} opened by {} for {}", ticket.number(), openedBy, serial == null ? "any appliance" : serial);
         return ticket;
+    }
+
+    /**
+     * Opens ticket {@code number} inside {@code transaction} and appends its {@code ticket.opened} there: for a record
+     * that comes with a ticket of its own (a support case, whose ticket is its id's digits). The caller checked that the
+     * number is free ({@link #exists}) and that the title, serial and actor are one line each.
+     */
+    public static Ticket open(
+            AuditTransaction transaction,
+            TicketNumber number,
+            String title,
+            @Nullable String serial,
+            String openedBy,
+            Instant now)
+            throws SQLException {
+        try (PreparedStatement insert = transaction
+                .connection()
+                .prepareStatement("INSERT INTO tickets (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, ?, NULL)")) {
+            insert.setString(1, number.value());
+            insert.setString(2, title);
+            setNullable(insert, 3, serial);
+            insert.setString(4, Ticket.Status.OPEN.code());
+            insert.setLong(5, now.toEpochMilli());
+            insert.setString(6, openedBy);
+            insert.executeUpdate();
+        }
+        transaction.append(ServerAuditEvent.builder(EventType.TICKET_OPENED)
+                .actor(openedBy)
+                .ticket(number.value())
+                .appliance(serial)
+                .detail("title", title)
+                .build());
+        return new Ticket(number, title, serial, Ticket.Status.OPEN, now, null, openedBy, null);
+    }
+
+    /** Whether a ticket numbered {@code number} exists, open or closed. */
+    public static boolean exists(Connection connection, TicketNumber number) throws SQLException {
+        return find(connection, number).isPresent();
+    }
+
+    /**
+     * Closes ticket {@code number} inside {@code transaction} if it is open, appending its {@code ticket.closed} there;
+     * nothing when it is closed already or does not exist.
+     *
+     * @return whether it was open
+     */
+    public static boolean closeIfOpen(AuditTransaction transaction, TicketNumber number, String closedBy, Instant now)
+            throws SQLException {
+        Connection connection = transaction.connection();
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE tickets SET status = ?, closed_at = ?, closed_by = ? WHERE number = ? AND status = ?")) {
+            update.setString(1, Ticket.Status.CLOSED.code());
+            update.setLong(2, now.toEpochMilli());
+            update.setString(3, closedBy);
+            update.setString(4, number.value());
+            update.setString(5, Ticket.Status.OPEN.code());
+            if (update.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        Ticket closed = find(connection, number).orElseThrow(() -> unknown(number));
+        transaction.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED)
+                .actor(closedBy)
+                .ticket(number.value())
+                .appliance(closed.applianceSerial())
+                .build());
+        return true;
     }
 
     /**
@@ -122,27 +175,13 @@ public final class TicketStore {
         String closedBy = oneLine("actor", actor, MAX_NAME_LENGTH);
         Ticket ticket = audit.inTransaction(transaction -> {
             Connection connection = transaction.connection();
-            try (PreparedStatement update = connection.prepareStatement("UPDATE tickets SET status = ?, closed_at = ?,"
-                    + " closed_by = ? WHERE number = ? AND status = ?")) {
-                update.setString(1, Ticket.Status.CLOSED.code());
-                update.setLong(2, clock.instant().toEpochMilli());
-                update.setString(3, closedBy);
-                update.setString(4, number.value());
-                update.setString(5, Ticket.Status.OPEN.code());
-                if (update.executeUpdate() == 0) {
-                    throw find(connection, number).isPresent()
-                            ? new TicketException(
-                                    TicketException.Reason.ALREADY_CLOSED, "ticket " + number + " is already closed")
-                            : unknown(number);
-                }
+            if (!closeIfOpen(transaction, number, closedBy, clock.instant())) {
+                throw find(connection, number).isPresent()
+                        ? new TicketException(
+                                TicketException.Reason.ALREADY_CLOSED, "ticket " + number + " is already closed")
+                        : unknown(number);
             }
-            Ticket closed = find(connection, number).orElseThrow(() -> unknown(number));
-            transaction.append(ServerAuditEvent.builder(EventType.TICKET_CLOSED)
-                    .actor(closedBy)
-                    .ticket(number.value())
-                    .appliance(closed.applianceSerial())
-                    .build());
-            return closed;
+            return find(connection, number).orElseThrow(() -> unknown(number));
         });
         LOG.info("ticket {} closed by {}", number, closedBy);
         return ticket;

@@ -9,6 +9,7 @@ import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.tunnel.callhome.CallHomeProtocol;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -93,6 +94,33 @@ class CallHomeIntakeTest {
         assertThat(handed).containsExactly(SERIAL + " " + ID + " true");
     }
 
+    @StorageTest
+    void theAnswerCarriesTheCasesAndTheDecisionsSentWithTheBundleAreTaken(TestDatabase test) throws Exception {
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
+        BundleStore store = new BundleStore(dir, test.database(), audit, clock);
+        List<String> taken = new java.util.ArrayList<>();
+        CallHomeIntake intake = new CallHomeIntake(store, 64 * 1024, Runnable::run)
+                .carryingCases((appliance, decisions) -> {
+                    decisions.forEach(d -> taken.add(appliance + " " + d.caseId() + " " + d.decision()));
+                    return new CaseNotice.Cases(List.of());
+                });
+
+        String answer = post(
+                intake,
+                SERIAL,
+                gzip(bundle(ID, SERIAL, "ok")),
+                "[{\"caseId\":\"C12345678\",\"decision\":\"declined\",\"reason\":\"no\",\"until\":\"\"}]");
+        assertThat(answer).startsWith("HTTP/1.1 201").endsWith("stored bundle " + ID + "\n{\"cases\":[]}\n");
+        assertThat(taken).containsExactly(SERIAL + " C12345678 declined");
+
+        String resent = post(intake, SERIAL, gzip(bundle(ID, SERIAL, "ok")), "[{\"caseId\":\"bad\"}]");
+        assertThat(resent)
+                .as("malformed decisions are left out, the bundle is answered")
+                .startsWith("HTTP/1.1 200")
+                .endsWith("{\"cases\":[]}\n");
+        assertThat(taken).hasSize(1);
+    }
+
     private static List<ServerAuditRecord> events(ServerAuditLog audit, EventType type) {
         return audit.list(0, 1000).stream()
                 .filter(r -> r.event().type() == type)
@@ -118,9 +146,15 @@ class CallHomeIntakeTest {
 
     /** Posts {@code body} on a new connection of {@code appliance}; returns the response as text. */
     private static String post(CallHomeIntake intake, String appliance, byte[] body) {
+        return post(intake, appliance, body, null);
+    }
+
+    /** @param decisions the {@code sc-case-decisions} header, or null */
+    private static String post(CallHomeIntake intake, String appliance, byte[] body, String decisions) {
         EmbeddedChannel channel = new EmbeddedChannel();
         intake.install(channel.pipeline(), appliance, "192.0.2.1");
         String head = "POST " + CallHomeProtocol.PATH + " HTTP/1.1\r\nHost: support\r\nContent-Encoding: gzip\r\n"
+                + (decisions == null ? "" : CallHomeProtocol.HEADER_CASE_DECISIONS + ": " + decisions + "\r\n")
                 + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
         channel.writeInbound(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body));
         channel.runPendingTasks();

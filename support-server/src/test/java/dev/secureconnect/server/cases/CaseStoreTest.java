@@ -11,6 +11,9 @@ import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
+import dev.secureconnect.server.tickets.TicketStore;
+import dev.secureconnect.tunnel.link.CaseNotice;
+import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -175,6 +178,54 @@ class CaseStoreTest {
         assertThatThrownBy(() -> store.close("C0\n", "operator", "x"))
                 .isInstanceOf(CaseException.class)
                 .hasMessage("no case has the id 'C0?' (see 'sc-server cases list')");
+    }
+
+    /**
+     * A case opens its ticket (the id's digits, bound to the appliance); the admin's decisions move an open case once,
+     * audited; another appliance's decision changes nothing; closing the case closes its ticket.
+     */
+    @StorageTest
+    void aCaseHasItsTicketAndTakesTheAdminsDecisionOnce(TestDatabase test) throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
+        CaseStore store = new CaseStore(test.database(), audit, clock);
+        TicketStore tickets = new TicketStore(test.database(), audit, clock);
+        List<AlertRule> rules = RulesFile.parse("rules.yaml", RULES);
+        List<SupportCase> opened = store.fire(
+                "SN-1", "bundle-1", Conditions.onBundle(rules, bundle("SN-1", 'D')), CaseStore.Evaluation.BUNDLE);
+        SupportCase disk = opened.get(0);
+        SupportCase other = opened.get(1);
+
+        TicketNumber number = CaseStore.ticket(disk.id());
+        assertThat(number.value()).isEqualTo(disk.id().substring(1));
+        assertThat(tickets.admit(number, "SN-1").accepted()).isTrue();
+        assertThat(tickets.admit(number, "SN-2").accepted()).isFalse();
+
+        CaseNotice.Cases notices = store.notices("SN-1");
+        assertThat(notices.cases())
+                .filteredOn(n -> n.id().equals(disk.id()))
+                .singleElement()
+                .satisfies(n -> {
+                    assertThat(n.ticket()).isEqualTo(number.value());
+                    assertThat(n.state()).isEqualTo("open");
+                    assertThat(n.scope().commands()).containsExactly("disk-usage");
+                    assertThat(n.scope().seconds()).isEqualTo(7200);
+                });
+
+        CaseNotice.Decision approve = new CaseNotice.Decision(disk.id(), "approved", "", "2026-01-01T02:00:00Z");
+        assertThat(store.decide("SN-2", approve, "link")).as("not its case").isFalse();
+        assertThat(store.decide("SN-1", approve, "link")).isTrue();
+        assertThat(store.decide("SN-1", approve, "link")).as("taken once").isFalse();
+        assertThat(store.find(disk.id()).orElseThrow().state()).isEqualTo(SupportCase.State.APPROVED);
+        assertThat(store.decide("SN-1", new CaseNotice.Decision(other.id(), "declined", "not now", ""), "callhome"))
+                .isTrue();
+        assertThat(store.find(other.id()).orElseThrow().stateReason()).isEqualTo("not now");
+        assertThat(audit.list(0, 100))
+                .extracting(r -> r.event().type())
+                .contains(EventType.TICKET_OPENED, EventType.CASE_APPROVED, EventType.CASE_DECLINED);
+
+        store.close(disk.id(), "operator", "fixed");
+        assertThat(tickets.admit(number, "SN-1").accepted()).isFalse();
     }
 
     /** A bundle of {@code serial}: D /data full, B /data and /backup full, C all clear. */

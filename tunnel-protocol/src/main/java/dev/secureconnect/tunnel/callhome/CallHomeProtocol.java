@@ -9,7 +9,8 @@ package dev.secureconnect.tunnel.callhome;
  * docs/callhome.md for why this and not a stream kind of the link).
  *
  * <p>Answers: {@code 201} stored; {@code 200} already stored (the same id with the same content: a resend is
- * idempotent); {@code 400} malformed; {@code 403} for another appliance's serial; {@code 409} the id was stored with
+ * idempotent), whose body's second line, when present, is the appliance's support cases
+ * ({@code link.CaseNotice.Cases} JSON); {@code 400} malformed; {@code 403} for another appliance's serial; {@code 409} the id was stored with
  * other content (a replay); {@code 413} over the cap. The body of a refusal is one line saying why.
  */
 public final class CallHomeProtocol {
@@ -20,6 +21,11 @@ public final class CallHomeProtocol {
     public static final String PATH = "/v1/callhome/bundles";
     /** The bundle's id, also inside the bundle: the server checks they agree. */
     public static final String HEADER_BUNDLE_ID = "sc-bundle-id";
+    /**
+     * The appliance admin's approvals and declines of support cases the server has not confirmed yet: a JSON array of
+     * {@code link.CaseNotice.Decision}, absent when there are none.
+     */
+    public static final String HEADER_CASE_DECISIONS = "sc-case-decisions";
     /** The default cap of a compressed bundle, on both ends. */
     public static final long DEFAULT_MAX_BUNDLE_BYTES = 8L << 20;
     /** How much larger than its compressed form a bundle's JSON may be. */

@@ -29,6 +29,9 @@ package dev.secureconnect.tunnel.link;
  *       a hello brings a checkpoint past the one the server holds (at seq S), to check that the log still extends
  *       it; 200 with {@link AuditHash} ({@code {"seq":S,"hash":"…"}}), 404 with {@value #HEADER_REASON} when the
  *       log has no record at S (it is shorter), 500 when it cannot be read, 400 for a bad seq.</li>
+ *   <li>{@code POST /v1/cases} — the appliance's support cases ({@link CaseNotice.Cases}), after the first admission
+ *       of every link and whenever one opens, is approved, declined or closed; the appliance keeps them (its admin
+ *       approves or declines them) and answers 200, or 400 with {@value #HEADER_REASON} when the list is malformed.</li>
  * </ul>
  *
  * <p>Every session request (CONNECT, exec, files) carries the access token ({@code authorization: Bearer JWS}),
@@ -55,6 +58,8 @@ public final class LinkProtocol {
     public static final String PATH_AUDIT_HASH = "/v1/audit/hash";
     /** The query parameter of {@link #PATH_AUDIT_HASH} naming the record (a decimal seq, 1 or more). */
     public static final String QUERY_SEQ = "seq";
+    /** The appliance's cases ({@link CaseNotice.Cases}), after each admission and whenever one changes. */
+    public static final String PATH_CASES = "/v1/cases";
     /** The query parameter of {@link #PATH_FILES} naming the file (URL-encoded, absolute). */
     public static final String QUERY_PATH = "path";
 
