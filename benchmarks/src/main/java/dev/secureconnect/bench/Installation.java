@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,9 @@ public final class Installation {
 
     /** The appliance's catalogue command for {@code sc-engineer exec}: {@code /bin/echo} its own name. */
     public static final String CATALOGUE_COMMAND = "bench-echo";
+
+    /** The size of the file {@code sc-engineer get} fetches from the appliance ({@link #applianceFile}). */
+    public static final int FILE_BYTES = 64 * 1024;
 
     private static final Duration STEP = Duration.ofSeconds(90);
     private static final Pattern TOTP_SECRET = Pattern.compile("secret=([A-Z2-7]+)");
@@ -167,6 +171,19 @@ public final class Installation {
                 "--",
                 "/bin/echo",
                 CATALOGUE_COMMAND);
+        Path files = Files.createDirectories(dir.resolve("appliance-files"));
+        byte[] content = new byte[FILE_BYTES];
+        new Random(FILE_BYTES).nextBytes(content);
+        Files.write(files.resolve("bench-file"), content);
+        installation.call(
+                "sc-appliance",
+                "files",
+                "allow",
+                "--dir",
+                "appl",
+                "--path",
+                files.toRealPath().toString(),
+                "--write");
         Process appliance = installation.daemon("sc-appliance", "run", "--dir", "appl");
         Path socket = dir.resolve("appl/run/admin.sock");
         Await.until(STEP, "the appliance daemon's start (" + socket + ")", () -> {
@@ -234,12 +251,7 @@ public final class Installation {
 
     /** The command line of {@code sc-engineer proxy SERIAL PORT}: the service's bytes on its standard output. */
     public List<String> proxyCommand(int servicePort) {
-        return engineerCommand(
-                "proxy",
-                "--token-passphrase-file",
-                dir.resolve("token.pass").toString(),
-                serial,
-                Integer.toString(servicePort));
+        return tokenCommand("proxy", Integer.toString(servicePort));
     }
 
     /**
@@ -247,13 +259,41 @@ public final class Installation {
      * prints its name).
      */
     public List<String> execCommand() {
-        return engineerCommand(
-                "exec", "--token-passphrase-file", dir.resolve("token.pass").toString(), serial, CATALOGUE_COMMAND);
+        return tokenCommand("exec", CATALOGUE_COMMAND);
     }
 
     /** The command line of {@code sc-engineer appliances} (the server's API: the appliances the engineer may reach). */
     public List<String> appliancesCommand() {
         return engineerCommand("appliances");
+    }
+
+    /** The command line of {@code sc-engineer sessions} (the server's API: the engineer's active sessions). */
+    public List<String> sessionsCommand() {
+        return engineerCommand("sessions");
+    }
+
+    /** A file of {@value #FILE_BYTES} bytes in a folder the appliance allows for reading and writing. */
+    public Path applianceFile() {
+        return dir.resolve("appliance-files/bench-file");
+    }
+
+    /** The command line of {@code sc-engineer get SERIAL} {@link #applianceFile} {@code local}. */
+    public List<String> getCommand(Path local) {
+        return tokenCommand("get", applianceFile().toAbsolutePath().toString(), local.toString());
+    }
+
+    /** The command line of {@code sc-engineer put SERIAL local} {@link #applianceFile} (replacing it). */
+    public List<String> putCommand(Path local) {
+        return tokenCommand(
+                "put", local.toString(), applianceFile().toAbsolutePath().toString());
+    }
+
+    /** {@code sc-engineer COMMAND --token-passphrase-file … SERIAL ARGS}: a command that uses the appliance's token. */
+    private List<String> tokenCommand(String command, String... args) {
+        List<String> line = new ArrayList<>(List.of(
+                command, "--token-passphrase-file", dir.resolve("token.pass").toString(), serial));
+        line.addAll(List.of(args));
+        return engineerCommand(line.toArray(String[]::new));
     }
 
     /** The environment the engineer's commands need ({@code SECURECONNECT_HOME} inside the installation). */

@@ -30,6 +30,8 @@ final class LinkAttempt implements LinkConnector.Events {
 
     boolean up;
     boolean intentional;
+    /** The server never answered this attempt ({@link #serverBusy}). */
+    boolean serverBusy;
 
     @Nullable
     String closeReason;
@@ -60,6 +62,12 @@ final class LinkAttempt implements LinkConnector.Events {
         if (problem == null) {
             problem = reason;
         }
+    }
+
+    @Override
+    public void serverBusy(String reason) {
+        problem(reason);
+        serverBusy = true;
     }
 
     @Override

@@ -21,6 +21,12 @@ interface LinkConnector {
 
         /** This appliance refused the server's certificate during the handshake. */
         void serverRefused(String reason);
+
+        /**
+         * The attempt failed without the server answering ({@code reason}): its connect timed out, or the connection
+         * closed before the server's first byte. A busy server, not a failure ({@link Redial#busy}).
+         */
+        void serverBusy(String reason);
     }
 
     /** The server dialled, as {@code appliance.json} names it. */

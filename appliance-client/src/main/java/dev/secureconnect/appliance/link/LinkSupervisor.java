@@ -415,7 +415,11 @@ public final class LinkSupervisor {
         String problem = attempt.problem != null
                 ? attempt.problem
                 : attempt.up ? "the server closed the link" : "the connection closed before the link was up";
-        redial.failed(problem);
+        if (attempt.serverBusy && !attempt.up) {
+            redial.busy(problem);
+        } else {
+            redial.failed(problem);
+        }
         audit.lost(problem, attempt.up);
         if (closed) {
             return;

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The back-off between failed links: counts the failures in a row, keeps the last problem for the status, and
- * schedules the next attempt after a {@link Backoff}. An admin action or an accepted ticket resets it.
+ * schedules the next attempt after a {@link Backoff}. An admin action or an accepted ticket resets it. An attempt that
+ * met a busy server (the server never answered it: closed at accept, left in its accept queue, connect timed out) is
+ * not a failure: it does not double the back-off, and the next attempt comes within {@link Backoff#BUSY_CEILING}.
  *
  * <p>Used on the link's event loop only.
  */
@@ -25,6 +27,9 @@ final class Redial {
     private @Nullable ScheduledFuture<?> retry;
     private @Nullable Instant at;
     private int failures;
+    /** The last attempt met a busy server. */
+    private boolean busy;
+
     private @Nullable String lastProblem;
 
     Redial(EventLoop loop, Clock clock, Backoff delays) {
@@ -36,13 +41,20 @@ final class Redial {
     /** A link failed or was lost with {@code problem}. */
     void failed(String problem) {
         failures++;
+        busy = false;
+        lastProblem = problem;
+    }
+
+    /** An attempt met a busy server ({@code problem}): tried again soon, the failures so far unchanged. */
+    void busy(String problem) {
+        busy = true;
         lastProblem = problem;
     }
 
     /** Runs {@code then} on the loop after the back-off for the failures so far; returns the delay. */
     Duration schedule(Runnable then) {
         assert loop.inEventLoop();
-        Duration delay = delays.next(failures);
+        Duration delay = busy ? delays.nextWhenBusy(failures) : delays.next(failures);
         at = clock.instant().plus(delay);
         retry = loop.schedule(
                 () -> {
@@ -66,11 +78,13 @@ final class Redial {
     /** No waiting out a back-off: the next failure waits the shortest delay again. */
     void resetFailures() {
         failures = 0;
+        busy = false;
     }
 
     /** A ticket was accepted: the link works. */
     void succeeded() {
         failures = 0;
+        busy = false;
         lastProblem = null;
     }
 

@@ -13,6 +13,7 @@ import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.link.LinkSettings;
+import dev.secureconnect.tunnel.retry.ServerAnswer;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -98,9 +99,15 @@ final class TlsLinkConnector implements LinkConnector {
                                 tls, channel.alloc(), server.host(), server.port(), timeouts.handshake());
                         handler.handshakeFuture().addListener(handshake -> {
                             if (!handshake.isSuccess()) {
-                                events.problem(handshakeProblem(handshake.cause()));
+                                String problem = handshakeProblem(handshake.cause());
+                                if (ServerAnswer.busy(channel, null)) {
+                                    events.serverBusy(problem);
+                                } else {
+                                    events.problem(problem);
+                                }
                             }
                         });
+                        ServerAnswer.watch(channel.pipeline());
                         // on the channel's event loop, before the handshake fails
                         channel.pipeline()
                                 .addLast(
@@ -117,8 +124,13 @@ final class TlsLinkConnector implements LinkConnector {
                 .connect(server.host(), server.port());
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
-                events.problem("cannot reach the server at " + server + ": "
-                        + OneLine.of(done.cause().getMessage()));
+                String problem = "cannot reach the server at " + server + ": "
+                        + OneLine.of(done.cause().getMessage());
+                if (ServerAnswer.busy(connecting.channel(), done.cause())) {
+                    events.serverBusy(problem);
+                } else {
+                    events.problem(problem);
+                }
             }
         });
         return connecting.channel();

@@ -28,6 +28,11 @@ class LinkErrorsTest {
         public void serverRefused(String reason) {
             throw new AssertionError("not a handshake");
         }
+
+        @Override
+        public void serverBusy(String reason) {
+            throw new AssertionError("not a handshake");
+        }
     };
 
     @Test

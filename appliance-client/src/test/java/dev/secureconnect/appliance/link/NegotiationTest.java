@@ -60,6 +60,11 @@ class NegotiationTest {
         public void serverRefused(String reason) {
             problems.add(reason);
         }
+
+        @Override
+        public void serverBusy(String reason) {
+            problems.add(reason);
+        }
     };
 
     private EventLoop loop;

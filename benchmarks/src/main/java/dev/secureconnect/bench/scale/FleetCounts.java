@@ -10,6 +10,11 @@ final class FleetCounts {
     final AtomicInteger connections = new AtomicInteger();
     /** Attempts that ended without the link staying up (each followed by a back-off). */
     final AtomicInteger failures = new AtomicInteger();
+    /**
+     * Those of {@link #failures} that met a busy server (connect timed out, or closed before the server's first byte),
+     * which do not double the back-off.
+     */
+    final AtomicInteger busy = new AtomicInteger();
 
     final AtomicInteger handshakeFailures = new AtomicInteger();
     /** Handshakes that completed with the link's ALPN, on the links (not the {@code handshakes} measurement). */
@@ -36,6 +41,7 @@ final class FleetCounts {
 
     String line() {
         return "count admitted=" + admitted.get() + " connections=" + connections.get() + " failures=" + failures.get()
+                + " busy=" + busy.get()
                 + " handshakeFailures=" + handshakeFailures.get() + " refused=" + refused.get() + " handshakes="
                 + handshakes.get() + " resumed=" + resumed.get() + " ticketsOffered=" + ticketsOffered.get()
                 + " ticketsLost=" + ticketsLost.get() + " ticketsLostToTimeout=" + ticketsLostToTimeout.get()

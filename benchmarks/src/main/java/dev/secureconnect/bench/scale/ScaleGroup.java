@@ -62,6 +62,8 @@ public final class ScaleGroup implements FigureGroup {
     static final String GROWTH_PROPERTY = "sc-bench.scale.growthPerSecond";
     /** The system property that sets the one fleet size measured ({@link #sizes}). */
     static final String LINKS_PROPERTY = "sc-bench.scale.links";
+    /** The system property that sets the server's caps on unfinished handshakes ({@link #halfOpenCap}). */
+    static final String HALF_OPEN_PROPERTY = "sc-bench.scale.halfOpen";
 
     @Override
     public String name() {
@@ -224,9 +226,12 @@ public final class ScaleGroup implements FigureGroup {
         long online = online(appliances);
         String note = links + " links, server killed (SIGKILL) and restarted at once (listening again after "
                 + (listening == 0 ? "?" : Double.toString(round((listening - killed) / 1e9)))
-                + " s); appliance back-off 1 s doubling to 60 s, full jitter;"
-                + " " + counts.get("failures")
-                + " failed attempts in all; the fleet on " + fleetJava()
+                + " s; " + halfOpenCap() + " unfinished handshakes at most, then the listener stops accepting);"
+                + " appliance back-off 1 s doubling to 60 s, full jitter (at most 4 s, not doubled, after an"
+                + " attempt the server never answered); " + delta(counts, before, "failures")
+                + " failed attempts in the storm, " + delta(counts, before, "busy")
+                + " of them unanswered (connect timed out, or closed before the server's first byte), "
+                + counts.get("failures") + " since the fleet started; the fleet on " + fleetJava()
                 + "; afterwards sc-server appliances --json lists "
                 + online + " online";
         if (back < links) {
@@ -265,6 +270,15 @@ public final class ScaleGroup implements FigureGroup {
             return quick ? List.of(200) : List.of(1_000, 10_000);
         }
         return List.of(positiveProperty(LINKS_PROPERTY, 1, "a number of links"));
+    }
+
+    /**
+     * The server's cap on unfinished handshakes per listener (and, the fleet coming from one address, per source): 2,048
+     * (the default of server.yaml), or what the system property {@value #HALF_OPEN_PROPERTY} says, so that a storm of a
+     * few hundred or thousand links meets the cap as a storm of 10,000 meets 2,048 (e.g. 200 for 1,000 links).
+     */
+    static int halfOpenCap() {
+        return positiveProperty(HALF_OPEN_PROPERTY, 2048, "a number of connections");
     }
 
     /**
@@ -353,14 +367,19 @@ public final class ScaleGroup implements FigureGroup {
     /**
      * Lets the whole fleet come from one address: a real fleet comes from thousands, but here every appliance dials
      * from 127.0.0.1, which the per-source cap on unfinished handshakes and the block after failed handshakes (a storm
-     * times some out) would otherwise throttle as one attacker.
+     * times some out) would otherwise throttle as one attacker. The per-source cap is raised to the per-listener one
+     * ({@link #halfOpenCap}).
      */
     private static void oneSourceFleet(Path srv) throws IOException {
         Path yaml = srv.resolve("server.yaml");
         String text = Files.readString(yaml);
-        String raised = text.replaceFirst("(?m)^(\\s+halfOpenPerSource: )\\d+", "$12048")
+        int cap = halfOpenCap();
+        String raised = text.replaceFirst("(?m)^(\\s+halfOpenPerSource: )\\d+", "$1" + cap)
+                .replaceFirst("(?m)^(\\s+halfOpenPerListener: )\\d+", "$1" + cap)
                 .replaceFirst("(?m)^(\\s+exempt: )\\[\\]", "$1[\"127.0.0.0/8\"]");
-        if (raised.equals(text) || !raised.contains("127.0.0.0/8") || raised.contains("halfOpenPerSource: 64")) {
+        if (!raised.contains("127.0.0.0/8")
+                || !raised.contains("halfOpenPerSource: " + cap)
+                || !raised.contains("halfOpenPerListener: " + cap)) {
             throw new BenchException("cannot raise the per-source limits in " + yaml);
         }
         Files.writeString(yaml, raised);

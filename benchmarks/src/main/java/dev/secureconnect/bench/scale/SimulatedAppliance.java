@@ -11,6 +11,7 @@ import dev.secureconnect.tunnel.link.LinkSettings;
 import dev.secureconnect.tunnel.link.StreamRequest;
 import dev.secureconnect.tunnel.link.StreamRequestHandler;
 import dev.secureconnect.tunnel.retry.Backoff;
+import dev.secureconnect.tunnel.retry.ServerAnswer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -38,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * ticket: dial the server (mutual TLS, ALPN {@value LinkProtocol#ALPN}, the appliance side of the link from
  * {@link LinkCodecs}), answer {@code GET /v1/hello} with its hello and keep it open, take {@code POST /v1/admission}
  * and {@code POST /v1/revocations}, and when the link drops dial again after {@link Backoff}'s full-jitter
- * back-off (the appliance default, 1 s doubling to 60 s; reset once a ticket is accepted). Its TLS context lives as
+ * back-off (the appliance default, 1 s doubling to 60 s; reset once a ticket is accepted; an attempt the server never
+ * answered waits at most 4 s and does not double it, {@link Backoff#nextWhenBusy}). Its TLS context lives as
  * long as it does, so a redial offers the session of the last link, as the appliance's does. All on one event loop.
  */
 final class SimulatedAppliance {
@@ -70,6 +72,8 @@ final class SimulatedAppliance {
 
     private boolean handshakeDone;
     private @Nullable Throwable handshakeFailure;
+    /** Why the attempt in progress could not connect, or null. */
+    private @Nullable Throwable connectFailure;
 
     SimulatedAppliance(
             String serial,
@@ -118,6 +122,7 @@ final class SimulatedAppliance {
         offeredTicket = false;
         handshakeDone = false;
         handshakeFailure = null;
+        connectFailure = null;
         ChannelFuture connecting = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
@@ -125,6 +130,7 @@ final class SimulatedAppliance {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ServerAnswer.watch(ch.pipeline());
                         ch.pipeline()
                                 .addLast(
                                         "tls",
@@ -140,6 +146,8 @@ final class SimulatedAppliance {
                 if (offeredTicket) {
                     counts.ticketsOffered.incrementAndGet();
                 }
+            } else {
+                connectFailure = connected.cause();
             }
         });
         Channel channel = connecting.channel();
@@ -169,9 +177,16 @@ final class SimulatedAppliance {
         if (stopped) {
             return;
         }
-        failures++;
         counts.failures.incrementAndGet();
-        loop.schedule(this::dial, delays.next(failures).toMillis(), TimeUnit.MILLISECONDS);
+        Duration delay;
+        if (!handshakeDone && ServerAnswer.busy(channel, connectFailure)) { // as the appliance's Redial
+            counts.busy.incrementAndGet();
+            delay = delays.nextWhenBusy(failures);
+        } else {
+            failures++;
+            delay = delays.next(failures);
+        }
+        loop.schedule(this::dial, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void admission(Http2StreamChannel stream, byte[] body) {

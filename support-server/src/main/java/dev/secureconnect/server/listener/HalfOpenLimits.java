@@ -1,9 +1,11 @@
 package dev.secureconnect.server.listener;
 
 /**
- * The caps on a listener's connections whose TLS handshake has not finished ("half-open"): a connection over either
- * cap is closed at accept, before TLS. Together with the handshake time-out counted from accept they bound what idle
- * or slow connections can hold: at most {@code perListener} of them, for at most the time-out each.
+ * The caps on a listener's connections whose TLS handshake has not finished ("half-open"): a connection over the
+ * per-source cap is closed at accept, before TLS; at the per-listener cap the listener stops accepting until they are
+ * down to 90 % of it, new connections waiting in the kernel's short accept queue (or their SYNs dropped once it is
+ * full). Together with the handshake time-out counted from accept they bound what idle or slow connections can hold:
+ * at most {@code perListener} of them, for at most the time-out each.
  *
  * @param perSource connections from one address, default 64
  * @param perListener connections from all addresses, default 2048

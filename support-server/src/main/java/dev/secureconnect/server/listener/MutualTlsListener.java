@@ -46,12 +46,14 @@ import org.slf4j.LoggerFactory;
  * unknown CA, wrong role, no certificate, …); each completed handshake is handed to {@link Connected}, which installs
  * the protocol that follows.
  *
- * <p>The listener never stops accepting, so that the handshake time-out counts from the moment a connection arrives
- * (a connection left waiting in the kernel's accept queue would outlive it unseen). Instead, at accept and before any
- * TLS, it closes a connection from a {@linkplain SourceGuard#isBlocked blocked} source, and one over the
- * {@link HalfOpenLimits} (per source address and in all) on connections whose handshake has not finished. Each failed
- * handshake (refused, broken, timed out) counts towards blocking its source. In a reconnect storm the appliances
- * over the cap are closed at once and dial again after their back-off.
+ * <p>At its cap of connections whose handshake has not finished ({@link HalfOpenLimits#perListener}) the listener stops
+ * accepting until they are down to 90 % of it ({@link AcceptPause}): meanwhile new connections wait in a short accept
+ * queue ({@value #ACCEPT_BACKLOG}, drained in seconds, well within a client's handshake time-out), and past it the
+ * kernel drops their SYNs, so that in a reconnect storm an appliance's connect waits instead of being closed (a close
+ * would cost it a back-off and, on JDK 17, its session ticket). At accept and before any TLS it closes a connection
+ * from a {@linkplain SourceGuard#isBlocked blocked} source, and one over the per-source cap
+ * ({@link HalfOpenLimits#perSource}), so that one address cannot hold the whole listener. Each failed handshake
+ * (refused, broken, timed out) counts towards blocking its source.
  */
 public final class MutualTlsListener {
 
@@ -68,8 +70,12 @@ public final class MutualTlsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MutualTlsListener.class);
 
-    /** The accept queue asked of the kernel (capped by {@code net.core.somaxconn}). */
-    static final int ACCEPT_BACKLOG = 4096;
+    /**
+     * The accept queue asked of the kernel (capped by {@code net.core.somaxconn}): where connections wait while the
+     * listener holds its cap of unfinished handshakes. Short, so that a waiting connection is taken within a few seconds
+     * (a few hundred handshakes a second), before its client's handshake time-out.
+     */
+    static final int ACCEPT_BACKLOG = 512;
 
     private final String name;
     /** Refused and failed handshakes, audited in batches so that a storm of them cannot starve the log. */
@@ -83,8 +89,8 @@ public final class MutualTlsListener {
 
     private final HalfOpenLimits halfOpenLimits;
     private final SourceGuard guard;
-    /** Connections whose handshake has not finished, in all and per source address. */
-    private final AtomicInteger halfOpen = new AtomicInteger();
+    /** Connections whose handshake has not finished, in all (it pauses accepting at the cap) and per source address. */
+    private final AcceptPause acceptPause;
 
     private final Map<InetAddress, AtomicInteger> halfOpenBySource = new ConcurrentHashMap<>();
 
@@ -184,6 +190,7 @@ public final class MutualTlsListener {
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
         this.onConnected = requireNonNull(onConnected, "onConnected");
         this.sslContext = SslContexts.server(keys, trust, roles, alpn, this::refused, provider);
+        this.acceptPause = new AcceptPause(name, halfOpenLimits.perListener());
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
@@ -193,6 +200,7 @@ public final class MutualTlsListener {
                 .group(boss, workers)
                 .channel(Transports.serverChannel(boss))
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+                .handler(acceptPause)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -205,8 +213,8 @@ public final class MutualTlsListener {
     }
 
     /**
-     * A connection just accepted: closed at once if its source is blocked or over a half-open cap; otherwise its TLS
-     * handshake starts, with the handshake time-out counted from now.
+     * A connection just accepted: closed at once if its source is blocked or over its per-source cap of unfinished
+     * handshakes; otherwise its TLS handshake starts, with the handshake time-out counted from now.
      */
     private void accepted(SocketChannel ch) {
         InetSocketAddress remote = ch.remoteAddress();
@@ -222,7 +230,7 @@ public final class MutualTlsListener {
         }
         if (!startHalfOpen(source)) {
             LOG.debug(
-                    "{} connection from {} closed at accept: too many unfinished handshakes",
+                    "{} connection from {} closed at accept: too many unfinished handshakes from that address",
                     name,
                     source.getHostAddress());
             ch.close();
@@ -230,19 +238,18 @@ public final class MutualTlsListener {
         }
         // the handler's handshake time-out starts now, when the channel becomes active
         SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
-        tls.handshakeFuture().addListener(done -> endHalfOpen(source));
+        tls.handshakeFuture().addListener(done -> {
+            endHalfOpen(source);
+            AcceptPause.handshakeEnded(ch);
+        });
         ch.pipeline().addLast("tls-hello", SslContexts.clientHelloCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls-verify", SslContexts.certificateVerifyCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls", tls);
         ch.pipeline().addLast("handshake", new HandshakeDone(source));
     }
 
-    /** Counts a connection whose handshake has not finished, if the caps allow one more. */
+    /** Counts a connection from {@code source} whose handshake has not finished, if its cap allows one more. */
     private boolean startHalfOpen(InetAddress source) {
-        if (halfOpen.incrementAndGet() > halfOpenLimits.perListener()) {
-            halfOpen.decrementAndGet();
-            return false;
-        }
         AtomicInteger fromSource = halfOpenBySource.compute(
                 source, (address, count) -> count == null ? new AtomicInteger(1) : incremented(count));
         if (fromSource.get() > halfOpenLimits.perSource()) {
@@ -258,7 +265,6 @@ public final class MutualTlsListener {
     }
 
     private void endHalfOpen(InetAddress source) {
-        halfOpen.decrementAndGet();
         halfOpenBySource.computeIfPresent(source, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 

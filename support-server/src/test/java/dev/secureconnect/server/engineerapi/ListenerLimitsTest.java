@@ -1,6 +1,7 @@
 package dev.secureconnect.server.engineerapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditRecord;
@@ -53,6 +54,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -205,6 +207,40 @@ class ListenerLimitsTest {
             assertThat(stillOpen(other, 500)).as("a connection from 127.0.0.2").isTrue();
         } finally {
             closeAll(sockets);
+        }
+    }
+
+    @Test
+    void aConnectionOverTheListenersCapWaitsThenCompletesItsHandshakeOnceOthersFinish() throws Exception {
+        server = new RunningServer(
+                temp, with(null, new ServerConfig.Limits(null, 2, null, null, null, null, blockingOff())));
+        InetSocketAddress listener = server.daemon.engineerAddress();
+        List<Socket> idle = new ArrayList<>();
+        try {
+            idle.add(connect(listener, null)); // two idle connections hold the cap of 2 unfinished handshakes
+            idle.add(connect(listener, null));
+            CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new EngineerHttp(server.alice, listener)
+                            .post("login", null, "{\"totp\":\"" + server.nextCode(server.aliceSecret) + "\"}")
+                            .status();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThatThrownBy(() -> login.get(1, TimeUnit.SECONDS))
+                    .as("waiting in the accept queue while the cap is held")
+                    .isInstanceOf(TimeoutException.class);
+            assertThat(stillOpen(idle.get(0), 50))
+                    .as("the connections under the cap")
+                    .isTrue();
+
+            idle.remove(0).close(); // one handshake ends: 1 of 2, the listener accepts again
+            assertThat(login.get(20, TimeUnit.SECONDS))
+                    .as("the waiting engineer's handshake and login")
+                    .isEqualTo(200);
+        } finally {
+            closeAll(idle);
         }
     }
 

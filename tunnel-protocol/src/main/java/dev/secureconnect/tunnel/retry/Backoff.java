@@ -15,6 +15,9 @@ import java.util.function.DoubleSupplier;
  */
 public record Backoff(Duration min, Duration max, DoubleSupplier random) {
 
+    /** The longest wait after an attempt that met a busy server ({@link #nextWhenBusy}). */
+    public static final Duration BUSY_CEILING = Duration.ofSeconds(4);
+
     public Backoff {
         requireNonNull(min, "min");
         requireNonNull(max, "max");
@@ -41,5 +44,15 @@ public record Backoff(Duration min, Duration max, DoubleSupplier random) {
     /** The wait with full jitter before the next attempt after {@code failures} failures in a row. */
     public Duration next(int failures) {
         return Duration.ofMillis((long) (ceiling(failures).toMillis() * random.getAsDouble()));
+    }
+
+    /**
+     * The wait with full jitter after an attempt that met a busy server ({@link ServerAnswer#busy}), which does not
+     * count as a failure: at most what {@code failures} failures allow, and never more than {@link #BUSY_CEILING}
+     * (nor less than {@code min}), so that appliances the server could not take yet come back within seconds, spread.
+     */
+    public Duration nextWhenBusy(int failures) {
+        long ceiling = Math.min(ceiling(failures).toMillis(), Math.max(BUSY_CEILING.toMillis(), min.toMillis()));
+        return Duration.ofMillis((long) (ceiling * random.getAsDouble()));
     }
 }

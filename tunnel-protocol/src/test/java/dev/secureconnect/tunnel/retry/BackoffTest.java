@@ -34,6 +34,17 @@ class BackoffTest {
     }
 
     @Test
+    void aBusyServerWaitsAtMostFourSecondsOrWhatTheFailuresAllow() {
+        Backoff delays = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.5);
+        assertThat(delays.nextWhenBusy(10)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(delays.nextWhenBusy(2)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(delays.nextWhenBusy(0)).isEqualTo(Duration.ofMillis(500));
+        assertThat(new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(60), () -> 0.5).nextWhenBusy(5))
+                .as("never a shorter ceiling than min")
+                .isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void badBoundsAreRefused() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)))
                 .hasMessageContaining("0 < min <= max");
