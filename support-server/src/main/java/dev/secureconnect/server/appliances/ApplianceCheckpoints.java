@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.chain.ChainCheckpoint;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.AuditTransaction;
 import dev.secureconnect.server.audit.ServerAuditEvent;
@@ -92,7 +93,8 @@ public final class ApplianceCheckpoints {
                     source,
                     Optional.of(checkpoint),
                     Optional.empty(),
-                    "it is the checkpoint of appliance " + checkpoint.serial() + ", sent over the link of " + serial);
+                    "it is the checkpoint of appliance " + OneLine.quoted(checkpoint.serial())
+                            + ", sent over the link of " + serial);
         }
         return audit.inTransaction(transaction -> {
             Optional<Held> held = held(transaction.connection(), serial);
