@@ -10,6 +10,7 @@ import dev.secureconnect.crypto.token.TokenVault;
 import dev.secureconnect.crypto.totp.OathTool;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
+import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,12 +21,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,27 +45,47 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EngineerIT {
 
-    private static int serials;
-
+    /**
+     * One world for the whole class (server, appliance, sshd, the shared ticket): building it is most of a test's
+     * time. Each test gets an engineer of its own (enrolled, logging in and taking tokens only in that test), so that
+     * what a test does to its engineer (a lock-out, a revoked, tampered or expired token) never reaches another; the
+     * test that closes a ticket connects a ticket of its own. A test reads only its own audit: what was recorded since
+     * it began, minus what earlier tests' engineers still caused (a stream closed late). The server never blocks
+     * 127.0.0.1: the refusals of all the tests together would reach the source-block threshold.
+     */
     @TempDir
-    Path root;
+    static Path root;
 
-    SupportWorld world;
-    ServerUnderTest server;
-    OpenSshd sshd;
-    ApplianceProcess appliance;
+    static SupportWorld world;
+    static ServerUnderTest server;
+    static OpenSshd sshd;
+    static ApplianceProcess appliance;
+    static String sharedTicket;
+    static Path folder;
+    /** The engineers of the tests that ran before this one. */
+    static final Set<String> earlierEngineers = new HashSet<>();
+
+    private static int engineers;
+
     EngineerProcess bob;
     String bobSecret;
     String ticket;
-    Path folder;
+    /** How many audit records there were when this test began. */
+    int auditMark;
+    /** The engineers this test made. */
+    final List<String> ownEngineers = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() throws Exception {
+    @BeforeAll
+    static void setUpWorld() throws Exception {
+        ServerUnderTest shared = new ServerUnderTest(root);
+        try {
+            shared.exemptFromBlocks("127.0.0.1");
+        } catch (Exception | AssertionError e) {
+            shared.close();
+            throw e;
+        }
         world = new SupportWorld(
-                root,
-                "SN-ENG-" + (++serials),
-                "off",
-                TestPki.engineerIdentity("bob").name());
+                shared, root, "SN-ENG-1", "off", TestPki.engineerIdentity("bob").name());
         server = world.server;
         sshd = world.sshd;
         appliance = world.appliance;
@@ -69,16 +95,35 @@ class EngineerIT {
         Files.writeString(folder.resolve("report.txt"), "appliance report\n");
         appliance.admin("files allow", "--path", folder.toString(), "--write");
         appliance.start();
-        ticket = world.connectTicket("engineer access test");
-        bob = world.bob;
-        bobSecret = world.bobSecret;
+        sharedTicket = world.connectTicket("engineer access test");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
+    @AfterAll
+    static void tearDownWorld() throws Exception {
         if (world != null) {
             world.close();
         }
+    }
+
+    /** This test's own engineer ("bob-N"), enrolled but not logged in, and the shared ticket. */
+    @BeforeEach
+    void setUp() throws Exception {
+        auditMark = server.audit().size();
+        bob = newEngineer("bob");
+        bobSecret = world.enrol(bob);
+        ticket = sharedTicket;
+    }
+
+    @AfterEach
+    void tearDown() {
+        earlierEngineers.addAll(ownEngineers);
+    }
+
+    /** A new engineer of this test's, whose login is {@code name-N}, unique in this class. */
+    private EngineerProcess newEngineer(String name) throws IOException {
+        EngineerProcess engineer = new EngineerProcess(root, name + "-" + (++engineers));
+        ownEngineers.add(engineer.login);
+        return engineer;
     }
 
     // ---- the whole flow --------------------------------------------------------------------------------------
@@ -90,7 +135,7 @@ class EngineerIT {
         Launcher.Result replay = bob.login(server.engineerPort(), code);
         assertThat(replay.exitCode()).as(replay.describe()).isNotZero();
         assertThat(replay.err().strip()).doesNotContain("\n").containsIgnoringCase("already used");
-        assertThat(events(EventType.TOTP_REPLAY)).anyMatch(r -> "bob".equals(r.actor()));
+        assertThat(events(EventType.TOTP_REPLAY)).anyMatch(r -> bob.login.equals(r.actor()));
 
         assertThat(bob.ok("appliances")).contains(appliance.serial).contains(ticket);
         SupportWorld.access(bob, appliance.serial, ticket);
@@ -117,7 +162,7 @@ class EngineerIT {
                 "the sessions are audited as closed",
                 () -> events(EventType.STREAM_CLOSED).size() >= 3);
         ServerAuditEvent closed = events(EventType.STREAM_CLOSED).get(1);
-        assertThat(closed.actor()).isEqualTo("bob");
+        assertThat(closed.actor()).isEqualTo(bob.login);
         assertThat(closed.applianceSerial()).isEqualTo(appliance.serial);
         assertThat(closed.ticket()).isEqualTo(ticket);
         assertThat(closed.details()).containsKeys("bytesToAppliance", "bytesFromAppliance", "durationMs");
@@ -178,7 +223,7 @@ class EngineerIT {
                     "the agent's sessions audited as closed",
                     () -> events(EventType.STREAM_CLOSED).size() >= 3);
             assertThat(events(EventType.STREAM_CLOSED))
-                    .allMatch(event -> "bob".equals(event.actor())
+                    .allMatch(event -> bob.login.equals(event.actor())
                             && appliance.serial.equals(event.applianceSerial())
                             && ticket.equals(event.ticket()));
             assertThat(events(EventType.COMMAND_RUN)).hasSize(1);
@@ -239,7 +284,7 @@ class EngineerIT {
     void wrongCodeIsRefusedAndAudited() throws Exception {
         Launcher.Result wrong = bob.login(server.engineerPort(), wrongCode(bobSecret));
         refusedInOneLine(wrong, "code");
-        assertThat(events(EventType.LOGIN_FAILED)).anyMatch(r -> "bob".equals(r.actor()));
+        assertThat(events(EventType.LOGIN_FAILED)).anyMatch(r -> bob.login.equals(r.actor()));
     }
 
     @Test
@@ -250,7 +295,7 @@ class EngineerIT {
         }
         Launcher.Result locked = bob.login(server.engineerPort(), OathTool.totp(bobSecret));
         refusedInOneLine(locked, "locked");
-        assertThat(events(EventType.LOGIN_LOCKED)).anyMatch(r -> "bob".equals(r.actor()));
+        assertThat(events(EventType.LOGIN_LOCKED)).anyMatch(r -> bob.login.equals(r.actor()));
     }
 
     @Test
@@ -302,7 +347,7 @@ class EngineerIT {
     @Test
     void tokenPresentedWithAnotherEngineersCertificateIsMisuse() throws Exception {
         loginAndAccess(bob);
-        EngineerProcess carol = new EngineerProcess(root, "carol");
+        EngineerProcess carol = newEngineer("carol");
         String carolSecret = world.enrol(carol);
         assertThat(carol.login(server.engineerPort(), OathTool.totp(carolSecret))
                         .exitCode())
@@ -311,7 +356,7 @@ class EngineerIT {
         Files.copy(bob.tokenFile(appliance.serial), carol.tokenFile(appliance.serial));
         int before = sshd.connections();
         refusedThroughSsh(carol, "certificate");
-        assertThat(events(EventType.TOKEN_MISUSED)).anyMatch(r -> "carol".equals(r.actor()));
+        assertThat(events(EventType.TOKEN_MISUSED)).anyMatch(r -> carol.login.equals(r.actor()));
         assertThat(sshd.connections()).isEqualTo(before);
     }
 
@@ -343,11 +388,12 @@ class EngineerIT {
         assertThat(result.err()).as(result.describe()).startsWith("sc-engineer: wrong token passphrase");
         assertThat(events(EventType.STREAM_OPENED)).isEmpty(); // the token never left the laptop
         assertThat(tokenRefusals("wrong-passphrase")) // but the client reported the failed unlock
-                .anyMatch(e -> "bob".equals(e.actor()) && appliance.serial.equals(e.applianceSerial()));
+                .anyMatch(e -> bob.login.equals(e.actor()) && appliance.serial.equals(e.applianceSerial()));
     }
 
     @Test
     void closedTicketRefusesTokensAndStreams() throws Exception {
+        ticket = world.connectTicket("ticket closed by the test"); // not the shared one
         loginAndAccess(bob);
         Launcher.Result closed = Launcher.run("sc-server", "tickets", "close", "--dir", server.dir.toString(), ticket);
         assertThat(closed.exitCode()).as(closed.describe()).isZero();
@@ -460,19 +506,24 @@ class EngineerIT {
                 .containsIgnoringCase(reasonPart);
     }
 
+    /** This test's events of that type. */
     private List<ServerAuditEvent> events(EventType type) {
-        return server.audit().stream()
-                .map(r -> r.event())
-                .filter(e -> e.type() == type)
-                .toList();
+        return ownAudit().filter(e -> e.type() == type).toList();
     }
 
     private List<ServerAuditEvent> tokenRefusals(String reason) {
-        return server.audit().stream()
-                .map(r -> r.event())
+        return ownAudit()
                 .filter(e -> e.type() == EventType.TOKEN_REFUSED || e.type() == EventType.TOKEN_MISUSED)
                 .filter(e -> reason.equals(e.details().get("reason")))
                 .toList();
+    }
+
+    /** What was recorded since this test began, minus what earlier tests' engineers still caused. */
+    private Stream<ServerAuditEvent> ownAudit() {
+        List<ServerAuditRecord> all = server.audit();
+        return all.subList(Math.min(auditMark, all.size()), all.size()).stream()
+                .map(r -> r.event())
+                .filter(e -> !earlierEngineers.contains(e.actor()));
     }
 
     private String applianceAudit() {

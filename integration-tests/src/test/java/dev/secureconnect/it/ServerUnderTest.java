@@ -124,6 +124,20 @@ final class ServerUnderTest implements AutoCloseable {
         start();
     }
 
+    /**
+     * Restarts the server with {@code address} exempt from source blocks ({@code limits.blocking.exempt}), for a
+     * world many tests share: their refusals (bad codes, refused tokens), each counted towards blocking the source,
+     * add up past the threshold across tests that each had a server of their own before.
+     */
+    void exemptFromBlocks(String address) throws IOException, InterruptedException {
+        stop();
+        Path file = dir.resolve(ConfigFile.NAME);
+        String yaml = Files.readString(file);
+        assertThat(yaml).containsPattern("(?m)^\\s+exempt: \\[\\]$");
+        Files.writeString(file, yaml.replaceFirst("(?m)^(\\s+exempt: )\\[\\]$", "$1[" + address + "]"));
+        start();
+    }
+
     /** The enrolment listener's port ({@link #enableEnrolment}). */
     int enrolmentPort() {
         return daemon.enrolmentAddress().orElseThrow().getPort();

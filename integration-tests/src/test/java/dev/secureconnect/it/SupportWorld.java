@@ -36,7 +36,12 @@ final class SupportWorld implements AutoCloseable {
      * @param bobName bob's name in his certificate (its CN)
      */
     SupportWorld(Path root, String serial, String console, String bobName) throws Exception {
-        server = new ServerUnderTest(root);
+        this(new ServerUnderTest(root), root, serial, console, bobName);
+    }
+
+    /** The world around {@code server}, started and set up as the test needs it. */
+    SupportWorld(ServerUnderTest server, Path root, String serial, String console, String bobName) throws Exception {
+        this.server = server;
         OpenSshd startedSshd = null;
         ApplianceProcess initialised = null;
         try {

@@ -294,7 +294,7 @@ public final class ServerDaemon implements AutoCloseable {
                         () -> tokenKeys.set().toJson(),
                         () -> applianceAddress().getPort());
                 this.enrolmentListener = new EnrolmentListener(
-                                keys, roots, tls.handshakeTimeout(), blocks, endpoint, blocking)
+                                keys, roots, tls.handshakeTimeout(), enrolment.halfOpen(), blocks, endpoint, blocking)
                         .bind(
                                 boss,
                                 workers,

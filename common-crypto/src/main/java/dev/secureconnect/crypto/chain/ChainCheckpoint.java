@@ -16,6 +16,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.crypto.text.OneLine;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
@@ -109,7 +110,7 @@ public record ChainCheckpoint(String serial, long seq, String hash, Instant sign
         JWSAlgorithm algorithm = jws.getHeader().getAlgorithm();
         if (!JOSE_TYPE.equals(jws.getHeader().getType())) {
             throw new CryptoException("the checkpoint signature is not of type " + TYPE + " (typ "
-                    + jws.getHeader().getType() + ")");
+                    + OneLine.quoted(String.valueOf(jws.getHeader().getType())) + ")");
         }
         try {
             JWSVerifier verifier;
@@ -139,7 +140,7 @@ public record ChainCheckpoint(String serial, long seq, String hash, Instant sign
         try {
             return new ChainCheckpoint(serial, seq.longValue(), hash, Instant.parse(signedAt), compactJws);
         } catch (DateTimeParseException | IllegalArgumentException e) {
-            throw new CryptoException("the checkpoint's signed claims are malformed: " + e.getMessage(), e);
+            throw new CryptoException("the checkpoint's signed claims are malformed: " + OneLine.reason(e), e);
         }
     }
 

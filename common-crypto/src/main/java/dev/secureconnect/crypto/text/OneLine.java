@@ -73,9 +73,15 @@ public final class OneLine {
         return quoted(message.split("\\R", 2)[0], MAX);
     }
 
-    /** Every run of white space and control characters (line breaks included) folded into one space, ends stripped. */
+    /**
+     * Every run of white space and control characters (line breaks of every kind included: {@code \u0085},
+     * {@code \u2028} and {@code \u2029} as well as the ASCII ones) folded into one space, ends stripped.
+     */
     public static String folded(@Nullable String text) {
-        return text == null ? "" : text.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+        return text == null
+                ? ""
+                : text.replaceAll("[\\s\\p{Cntrl}\\u0080-\\u009f\\u2028\\u2029]+", " ")
+                        .strip();
     }
 
     /** What {@code e} says, {@link #folded}; its class's simple name when it says nothing. */

@@ -33,6 +33,10 @@ class OneLineTest {
     void foldsLineBreaksAndControlCharacters() {
         assertThat(OneLine.folded(" a\r\n\t b\u0000c ")).isEqualTo("a b c");
         assertThat(OneLine.folded(null)).isEmpty();
+        // the line breaks outside ASCII too (\R matches them), and the other C1 controls
+        assertThat(OneLine.folded("a\u2028b\u2029c\u0085d\u009be")).isEqualTo("a b c d e");
+        assertThat(OneLine.reason(new IOException("-----END X\u2028Y----- not found")))
+                .doesNotContainPattern("\\R");
     }
 
     @Test

@@ -119,7 +119,8 @@ public final class ApplianceCheckpoints {
                     source,
                     Optional.of(checkpoint),
                     Optional.empty(),
-                    "it is the checkpoint of appliance " + checkpoint.serial() + ", sent over the link of " + serial);
+                    "it is the checkpoint of appliance " + OneLine.quoted(checkpoint.serial())
+                            + ", sent over the link of " + serial);
         }
         synchronized (locks.computeIfAbsent(serial, unused -> new Object())) {
             Optional<Held> before = held(serial);

@@ -617,21 +617,49 @@ public record ServerConfig(
      * @param enabled whether the enrolment listener runs when the server holds an enrolment CA, default true
      * @param listener its address, default {@code 0.0.0.0:8445}; port 0 picks a free one
      * @param validity how long the certificates it signs are valid, default P397D (as {@code sc-pki issue appliance})
+     * @param halfOpenPerSource connections from one address whose TLS handshake has not finished; more are closed at
+     *     accept, default 64 (as {@code limits.halfOpenPerSource})
+     * @param halfOpenPerListener connections whose TLS handshake has not finished; more are closed at accept, default
+     *     2048 (as {@code limits.halfOpenPerListener})
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Enrolment(Boolean enabled, Listener listener, Duration validity) {
+    public record Enrolment(
+            Boolean enabled,
+            Listener listener,
+            Duration validity,
+            Integer halfOpenPerSource,
+            Integer halfOpenPerListener) {
         static final Enrolment DEFAULT = new Enrolment(null, null, null);
 
-        public Enrolment(@Nullable Boolean enabled, @Nullable Listener listener, @Nullable Duration validity) {
+        public Enrolment(
+                @Nullable Boolean enabled,
+                @Nullable Listener listener,
+                @Nullable Duration validity,
+                @Nullable Integer halfOpenPerSource,
+                @Nullable Integer halfOpenPerListener) {
             enabled = enabled == null ? Boolean.TRUE : enabled;
             listener = listener == null ? new Listener("0.0.0.0", 8445) : listener;
             validity = validity == null ? Duration.ofDays(397) : validity;
             if (validity.isNegative() || validity.isZero()) {
                 throw new IllegalArgumentException("enrolment.validity: " + validity + " (expected: > 0)");
             }
+            halfOpenPerSource = Limits.positive("enrolment.halfOpenPerSource", halfOpenPerSource, 64);
+            halfOpenPerListener = Limits.positive("enrolment.halfOpenPerListener", halfOpenPerListener, 2048);
             this.enabled = enabled;
             this.listener = listener;
             this.validity = validity;
+            this.halfOpenPerSource = halfOpenPerSource;
+            this.halfOpenPerListener = halfOpenPerListener;
+        }
+
+        /** The default half-open caps. */
+        public Enrolment(@Nullable Boolean enabled, @Nullable Listener listener, @Nullable Duration validity) {
+            this(enabled, listener, validity, null, null);
+        }
+
+        /** The caps on connections whose handshake has not finished, as the enrolment listener takes them. */
+        public dev.secureconnect.server.listener.HalfOpenLimits halfOpen() {
+            return new dev.secureconnect.server.listener.HalfOpenLimits(halfOpenPerSource, halfOpenPerListener);
         }
     }
 

@@ -6,6 +6,8 @@ import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.SslContexts;
 import dev.secureconnect.crypto.tls.TlsProvider;
 import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.server.listener.HalfOpenConnections;
+import dev.secureconnect.server.listener.HalfOpenLimits;
 import dev.secureconnect.tunnel.enrolment.EnrolmentRequest;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
@@ -17,7 +19,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -31,8 +35,10 @@ import java.util.concurrent.TimeUnit;
  * appliance that enrols has no certificate yet — and one request per connection ({@link EnrolmentHandler}). The
  * listener runs on the JDK's TLS, which keeps to the policy's TLS 1.3 suites by itself (its few connections need
  * no BoringSSL), as the engineer listener does by default. The server presents its chain up to and including the root, so that the appliance can compare the root with the
- * fingerprint in its code before it sends anything. A blocked source is closed at accept; a connection idle for
- * {@link #IDLE} is closed; a body over {@link EnrolmentRequest#MAX_BODY_BYTES} is answered 413.
+ * fingerprint in its code before it sends anything. A blocked source is closed at accept, and so is a connection over
+ * the {@link HalfOpenLimits} (per source address and in all) on connections whose handshake has not finished, as on the
+ * other listeners; a connection idle for {@link #IDLE} is closed; a body over {@link EnrolmentRequest#MAX_BODY_BYTES}
+ * is answered 413.
  *
  * <p>It is a listener of its own rather than an exception on the appliance listener, which keeps requiring a client
  * certificate of every peer at the handshake (docs/server.md).
@@ -45,17 +51,22 @@ public final class EnrolmentListener {
     private final SslContext tls;
     private final Duration handshakeTimeout;
     private final SourceGuard guard;
+    /** Connections whose handshake has not finished, in all and per source address. */
+    private final HalfOpenConnections halfOpen;
+
     private final EnrolmentEndpoint endpoint;
     private final Executor blocking;
 
     /**
      * @param keys the server's key and chain (the issuing CA); {@code roots} are appended to what it presents
      * @param roots the root CA certificate(s) the chain ends in
+     * @param halfOpenLimits the caps on connections whose handshake has not finished
      */
     public EnrolmentListener(
             KeyMaterial keys,
             List<X509Certificate> roots,
             Duration handshakeTimeout,
+            HalfOpenLimits halfOpenLimits,
             SourceGuard guard,
             EnrolmentEndpoint endpoint,
             Executor blocking) {
@@ -71,6 +82,7 @@ public final class EnrolmentListener {
                 TlsProvider.JDK);
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
         this.guard = requireNonNull(guard, "guard");
+        this.halfOpen = new HalfOpenConnections(halfOpenLimits);
         this.endpoint = requireNonNull(endpoint, "endpoint");
         this.blocking = requireNonNull(blocking, "blocking");
     }
@@ -89,8 +101,15 @@ public final class EnrolmentListener {
                             ch.close();
                             return;
                         }
+                        InetAddress source = remote.getAddress();
+                        if (!halfOpen.start(source)) {
+                            ch.close(); // too many unfinished handshakes
+                            return;
+                        }
+                        SslHandler handshake = SslContexts.serverHandler(tls, ch, handshakeTimeout);
+                        handshake.handshakeFuture().addListener(done -> halfOpen.end(source));
                         ch.pipeline().addLast("idle", new ReadTimeoutHandler(IDLE.toSeconds(), TimeUnit.SECONDS));
-                        ch.pipeline().addLast("tls", SslContexts.serverHandler(tls, ch, handshakeTimeout));
+                        ch.pipeline().addLast("tls", handshake);
                         ch.pipeline().addLast("http", new HttpServerCodec());
                         ch.pipeline().addLast("aggregator", new HttpObjectAggregator(EnrolmentRequest.MAX_BODY_BYTES));
                         ch.pipeline().addLast("enrol", new EnrolmentHandler(endpoint::answer, blocking));

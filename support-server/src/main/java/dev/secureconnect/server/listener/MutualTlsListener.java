@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +86,12 @@ public final class MutualTlsListener {
     /** Peers whose refusal the trust manager already audited, so the handshake failure is not audited twice. */
     private final Map<String, Boolean> auditedRefusals = new ConcurrentHashMap<>();
 
-    private final HalfOpenLimits halfOpenLimits;
-    private final SourceGuard guard;
-    /** Connections whose handshake has not finished, in all (it pauses accepting at the cap) and per source address. */
+    /** Connections whose handshake has not finished, in all and per source address (closed at accept over a cap). */
+    private final HalfOpenConnections halfOpen;
+    /** The same in all, to pause accepting at the listener's cap before {@link #halfOpen}'s cap would close one. */
     private final AcceptPause acceptPause;
 
-    private final Map<InetAddress, AtomicInteger> halfOpenBySource = new ConcurrentHashMap<>();
+    private final SourceGuard guard;
 
     /**
      * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
@@ -183,7 +182,7 @@ public final class MutualTlsListener {
             ServerAuditLog audit,
             Executor blocking,
             Connected onConnected) {
-        this.halfOpenLimits = requireNonNull(halfOpenLimits, "halfOpenLimits");
+        this.halfOpen = new HalfOpenConnections(halfOpenLimits);
         this.guard = requireNonNull(guard, "guard");
         this.name = requireNonNull(name, "name");
         this.refusals = new BatchedRecords(requireNonNull(audit, "audit"), requireNonNull(blocking, "blocking"));
@@ -228,7 +227,7 @@ public final class MutualTlsListener {
             ch.close();
             return;
         }
-        if (!startHalfOpen(source)) {
+        if (!halfOpen.start(source)) {
             LOG.debug(
                     "{} connection from {} closed at accept: too many unfinished handshakes from that address",
                     name,
@@ -239,33 +238,13 @@ public final class MutualTlsListener {
         // the handler's handshake time-out starts now, when the channel becomes active
         SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
         tls.handshakeFuture().addListener(done -> {
-            endHalfOpen(source);
+            halfOpen.end(source);
             AcceptPause.handshakeEnded(ch);
         });
         ch.pipeline().addLast("tls-hello", SslContexts.clientHelloCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls-verify", SslContexts.certificateVerifyCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls", tls);
         ch.pipeline().addLast("handshake", new HandshakeDone(source));
-    }
-
-    /** Counts a connection from {@code source} whose handshake has not finished, if its cap allows one more. */
-    private boolean startHalfOpen(InetAddress source) {
-        AtomicInteger fromSource = halfOpenBySource.compute(
-                source, (address, count) -> count == null ? new AtomicInteger(1) : incremented(count));
-        if (fromSource.get() > halfOpenLimits.perSource()) {
-            endHalfOpen(source);
-            return false;
-        }
-        return true;
-    }
-
-    private static AtomicInteger incremented(AtomicInteger count) {
-        count.incrementAndGet();
-        return count;
-    }
-
-    private void endHalfOpen(InetAddress source) {
-        halfOpenBySource.computeIfPresent(source, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     /**

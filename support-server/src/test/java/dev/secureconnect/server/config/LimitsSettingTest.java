@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code limits} of server.yaml: defaults, the file's keys, and the exempt addresses. */
+/** {@code limits} of server.yaml (and the enrolment listener's half-open caps): defaults, the file's keys, and the exempt addresses. */
 class LimitsSettingTest {
 
     @TempDir
@@ -74,5 +74,22 @@ class LimitsSettingTest {
         assertThatThrownBy(() -> ConfigFile.read(dir)).hasMessageContaining("10.0.0.0/33");
         Files.writeString(dir.resolve(ConfigFile.NAME), "limits:\n  halfOpenPerSource: 0\n");
         assertThatThrownBy(() -> ConfigFile.read(dir)).hasMessageContaining("halfOpenPerSource must be at least 1");
+    }
+
+    @Test
+    void theEnrolmentListenerHasHalfOpenCapsOfItsOwn() throws IOException {
+        ServerConfig.Enrolment defaults = ServerConfig.defaults().enrolment();
+        assertThat(defaults.halfOpenPerSource()).isEqualTo(64);
+        assertThat(defaults.halfOpenPerListener()).isEqualTo(2048);
+        Files.writeString(
+                dir.resolve(ConfigFile.NAME), "enrolment:\n  halfOpenPerSource: 4\n  halfOpenPerListener: 100\n");
+        ServerConfig config = ConfigFile.read(dir);
+        assertThat(config.enrolment().halfOpen())
+                .isEqualTo(new dev.secureconnect.server.listener.HalfOpenLimits(4, 100));
+        ConfigFile.write(dir, config);
+        assertThat(ConfigFile.read(dir)).isEqualTo(config);
+        Files.writeString(dir.resolve(ConfigFile.NAME), "enrolment:\n  halfOpenPerListener: 0\n");
+        assertThatThrownBy(() -> ConfigFile.read(dir))
+                .hasMessageContaining("enrolment.halfOpenPerListener must be at least 1");
     }
 }

@@ -177,7 +177,22 @@ class ListenerLimitsTest {
     void connectionsOverThePerSourceCapAreClosedAtAcceptOthersAreNot() throws Exception {
         server = new RunningServer(
                 temp, with(null, new ServerConfig.Limits(4, null, null, null, null, null, blockingOff())));
-        InetSocketAddress listener = server.daemon.engineerAddress();
+        twoOfSixClosedAtAccept(server.daemon.engineerAddress());
+    }
+
+    /** The enrolment listener has the same caps, set in server.yaml's enrolment section. */
+    @Test
+    void enrolmentListenerConnectionsOverItsPerSourceCapAreClosedAtAcceptOthersAreNot() throws Exception {
+        server = new RunningServer(
+                temp,
+                config -> config.withEnrolment(
+                        new ServerConfig.Enrolment(null, new ServerConfig.Listener("127.0.0.1", 0), null, 4, null)),
+                RunningServer::importEnrolmentCa);
+        twoOfSixClosedAtAccept(server.daemon.enrolmentAddress().orElseThrow());
+    }
+
+    /** Six idle connections from 127.0.0.1 to a listener capped at 4 per source: two are closed, one from 127.0.0.2 is not. */
+    private static void twoOfSixClosedAtAccept(InetSocketAddress listener) throws IOException {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
