@@ -34,13 +34,19 @@ final class Archives {
         return Path.of(file);
     }
 
-    /** The entries of a compressed tar, by name without a leading "./". */
+    /**
+     * The largest entry whose text {@link #tar} keeps: room for the bash completion scripts (sc-server's is 66 KiB),
+     * not for the jars.
+     */
+    private static final int MAX_TEXT = 1024 * 1024;
+
+    /** The entries of a compressed tar, by name without a leading "./"; the text of those under {@link #MAX_TEXT}. */
     static Map<String, Entry> tar(InputStream compressed) throws IOException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(decompressed(compressed))) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
-                String text = entry.isFile() && entry.getSize() < 64 * 1024
+                String text = entry.isFile() && entry.getSize() < MAX_TEXT
                         ? new String(tar.readAllBytes(), StandardCharsets.UTF_8)
                         : "";
                 entries.put(name, new Entry(name, entry.getMode(), entry.getLinkName(), text));
