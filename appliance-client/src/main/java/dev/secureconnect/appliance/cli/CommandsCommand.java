@@ -80,7 +80,7 @@ final class CommandsCommand implements Runnable {
                 names = "--allow-args",
                 description =
                         "Let the engineer add arguments (each checked: at most 32, 256"
-                                + " characters, only A-Z a-z 0-9 . _ / : = @ % + , -, none starting with - unless --allow-options).")
+                                + " characters, only A-Z a-z 0-9 . _ / : = @ %% + , -, none starting with - unless --allow-options).")
         boolean allowArgs;
 
         @Option(
