@@ -73,6 +73,8 @@ public final class Installation {
         env.put("SC_PKI_PASSPHRASE", "bench CA passphrase, never use in production");
         env.put("SECURECONNECT_HOME", dir.resolve("engineer-home").toString());
         Installation partial = new Installation(run, dir, serial, null, env);
+        // the first sc-engineer command starts the engineer's agent in the background: stop it with the run
+        run.processes().atClose("sc-engineer-agent-stop", run.launcher("sc-engineer", "agent", "stop"), dir, env);
 
         partial.call("sc-pki", "init", "--dir", "ca", "--name", "Bench Vendor");
         partial.call(

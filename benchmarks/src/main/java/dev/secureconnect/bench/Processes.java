@@ -20,7 +20,11 @@ public final class Processes implements AutoCloseable {
 
     private final Path logs;
     private final Deque<Process> started = new ArrayDeque<>();
+    private final List<AtClose> atClose = new ArrayList<>();
     private int count;
+
+    /** A command run when the run ends, before its processes are ended. */
+    private record AtClose(String name, List<String> command, Path dir, Map<String, String> env) {}
 
     public Processes(Path work) {
         this.logs = work.resolve("logs");
@@ -111,9 +115,29 @@ public final class Processes implements AutoCloseable {
         }
     }
 
-    /** Ends every process still running, newest first: SIGTERM, then SIGKILL after 5 s. */
+    /**
+     * Runs {@code command} (at most 10 s) when the run ends, before the processes are ended: for what a command starts
+     * in the background that is not one of the run's processes, such as the engineer agent that the first
+     * {@code sc-engineer} command starts on demand ({@code sc-engineer agent stop}). Its failure is logged, not thrown.
+     */
+    public synchronized void atClose(String name, List<String> command, Path dir, Map<String, String> env) {
+        atClose.add(new AtClose(name, List.copyOf(command), dir, Map.copyOf(env)));
+    }
+
+    /**
+     * Runs the {@link #atClose} commands, then ends every process still running, newest first: SIGTERM, then SIGKILL
+     * after 5 s.
+     */
     @Override
     public synchronized void close() {
+        for (AtClose command : atClose) {
+            try {
+                run(command.name(), command.command(), command.dir(), command.env(), Duration.ofSeconds(10));
+            } catch (BenchException e) {
+                System.err.println("sc-bench: " + command.name() + " at the end of the run: " + e.getMessage());
+            }
+        }
+        atClose.clear();
         List<Process> alive = new ArrayList<>();
         while (!started.isEmpty()) {
             Process process = started.pop();

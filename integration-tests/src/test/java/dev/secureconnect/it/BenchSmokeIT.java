@@ -69,5 +69,13 @@ class BenchSmokeIT {
         for (String name : FIGURES) {
             assertThat(run.out()).contains(name + ": ");
         }
+        // the first sc-engineer command of the run started the agent in the background: the run stops it at its end
+        LeftoverProcesses.assertNoneWith(
+                "SECURECONNECT_HOME",
+                dir.resolve("work")
+                        .resolve("secureconnect")
+                        .resolve("engineer-home")
+                        .toString(),
+                Duration.ofSeconds(15));
     }
 }

@@ -17,5 +17,14 @@ class DemoIT {
                 .contains("appliance.disconnected")
                 .contains("audit log intact")
                 .contains("demo finished");
+        String work = (demo.out())
+                .lines()
+                .filter(line -> line.startsWith("== working in "))
+                .findFirst()
+                .orElseThrow()
+                .substring("== working in ".length());
+        // the demo's first sc-engineer command started bob's agent in the background: the demo stops it at its end
+        LeftoverProcesses.assertNoneWith(
+                "SECURECONNECT_HOME", work + "/engineer-home", java.time.Duration.ofSeconds(15));
     }
 }

@@ -18,7 +18,7 @@ public final class OneLine {
 
     /**
      * A message on one line: each line break, with the white space around it, becomes {@code "; "}, any other control
-     * character {@code ?}, the ends stripped, at most {@link #MAX} characters ({@code …} marks a cut); {@code ""} for
+     * character (C0 or C1) {@code ?}, the ends stripped, at most {@link #MAX} characters ({@code …} marks a cut); {@code ""} for
      * null.
      */
     public static String of(@Nullable String text) {
@@ -26,7 +26,7 @@ public final class OneLine {
             return "";
         }
         String flat = text.replaceAll("\\s*\\R\\s*", "; ")
-                .replaceAll("\\p{Cntrl}", "?")
+                .replaceAll("[\\p{Cntrl}\\u0080-\\u009f]", "?")
                 .strip();
         return flat.length() > MAX ? flat.substring(0, MAX) + "…" : flat;
     }

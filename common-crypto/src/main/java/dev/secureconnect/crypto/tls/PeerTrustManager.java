@@ -8,6 +8,7 @@ import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
 import dev.secureconnect.crypto.pki.CertificateRole;
+import dev.secureconnect.crypto.text.OneLine;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
 import io.netty.internal.tcnative.SSL;
@@ -330,8 +331,12 @@ final class PeerTrustManager extends X509ExtendedTrustManager implements Resumab
         }
     }
 
+    /**
+     * A refusal whose message may quote what the peer sent (its names, a library's message about its chain): folded
+     * onto one line ({@link OneLine#folded}) before it reaches a log, the audit or the peer's one-line error.
+     */
     private static CertificateRejectedException refusal(Reason reason, @Nullable String message) {
-        return new CertificateRejectedException(reason, String.valueOf(message), null);
+        return new CertificateRejectedException(reason, OneLine.folded(String.valueOf(message)), null);
     }
 
     private static boolean hasEstablishedSession(SSLEngine engine) {

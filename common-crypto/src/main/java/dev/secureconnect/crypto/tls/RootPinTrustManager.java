@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.secureconnect.crypto.CryptoException;
 import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateRejectedException.Reason;
+import dev.secureconnect.crypto.text.OneLine;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -96,9 +97,11 @@ final class RootPinTrustManager extends X509ExtendedTrustManager {
         return PeerTrustManager.forClient(trust, refusals);
     }
 
+    /** A refusal; its message, which quotes the server's names, folded onto one line ({@link OneLine#folded}). */
     private CertificateException refused(String peer, String subject, String message) {
-        refusals.refused(peer, subject, Reason.UNKNOWN_CA, message);
-        return new CertificateException(message);
+        String oneLine = OneLine.folded(message);
+        refusals.refused(peer, subject, Reason.UNKNOWN_CA, oneLine);
+        return new CertificateException(oneLine);
     }
 
     private static String peer(@Nullable SSLEngine engine) {

@@ -12,6 +12,7 @@ class OneLineTest {
         assertThat(OneLine.of(" first line \r\n  second\tthird\u0000 ")).isEqualTo("first line; second?third?");
         assertThat(OneLine.of(null)).isEmpty();
         assertThat(OneLine.of("x".repeat(OneLine.MAX + 1))).isEqualTo("x".repeat(OneLine.MAX) + "…");
+        assertThat(OneLine.of("a\u009bb\u0085c\u2028d")).isEqualTo("a?b; c; d"); // C1 controls too
     }
 
     @Test

@@ -35,9 +35,9 @@ import java.util.concurrent.TimeUnit;
  * appliance that enrols has no certificate yet — and one request per connection ({@link EnrolmentHandler}). The
  * listener runs on the JDK's TLS, which keeps to the policy's TLS 1.3 suites by itself (its few connections need
  * no BoringSSL), as the engineer listener does by default. The server presents its chain up to and including the root, so that the appliance can compare the root with the
- * fingerprint in its code before it sends anything. A blocked source is closed at accept, and so is a connection over
- * the {@link HalfOpenLimits} (per source address and in all) on connections whose handshake has not finished, as on the
- * other listeners; a connection idle for {@link #IDLE} is closed; a body over {@link EnrolmentRequest#MAX_BODY_BYTES}
+ * fingerprint in its code before it sends anything. A blocked source is closed at accept; the {@link HalfOpenLimits} on
+ * connections whose handshake has not finished hold as on the other listeners ({@link HalfOpenConnections}: a pause
+ * in accepting at the cap in all, a close at accept over a source's cap); a connection idle for {@link #IDLE} is closed; a body over {@link EnrolmentRequest#MAX_BODY_BYTES}
  * is answered 413.
  *
  * <p>It is a listener of its own rather than an exception on the appliance listener, which keeps requiring a client
@@ -51,7 +51,7 @@ public final class EnrolmentListener {
     private final SslContext tls;
     private final Duration handshakeTimeout;
     private final SourceGuard guard;
-    /** Connections whose handshake has not finished, in all and per source address. */
+    /** Connections whose handshake has not finished: a pause at the cap in all, a close over a source's. */
     private final HalfOpenConnections halfOpen;
 
     private final EnrolmentEndpoint endpoint;
@@ -82,7 +82,7 @@ public final class EnrolmentListener {
                 TlsProvider.JDK);
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
         this.guard = requireNonNull(guard, "guard");
-        this.halfOpen = new HalfOpenConnections(halfOpenLimits);
+        this.halfOpen = new HalfOpenConnections("enrolment", halfOpenLimits);
         this.endpoint = requireNonNull(endpoint, "endpoint");
         this.blocking = requireNonNull(blocking, "blocking");
     }
@@ -90,7 +90,7 @@ public final class EnrolmentListener {
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
     public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
             throws InterruptedException {
-        return new ServerBootstrap()
+        return halfOpen.pauseAtCap(new ServerBootstrap())
                 .group(boss, workers)
                 .channel(Transports.serverChannel(boss))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -103,11 +103,11 @@ public final class EnrolmentListener {
                         }
                         InetAddress source = remote.getAddress();
                         if (!halfOpen.start(source)) {
-                            ch.close(); // too many unfinished handshakes
+                            ch.close(); // too many unfinished handshakes from that address
                             return;
                         }
                         SslHandler handshake = SslContexts.serverHandler(tls, ch, handshakeTimeout);
-                        handshake.handshakeFuture().addListener(done -> halfOpen.end(source));
+                        handshake.handshakeFuture().addListener(done -> halfOpen.end(ch, source));
                         ch.pipeline().addLast("idle", new ReadTimeoutHandler(IDLE.toSeconds(), TimeUnit.SECONDS));
                         ch.pipeline().addLast("tls", handshake);
                         ch.pipeline().addLast("http", new HttpServerCodec());

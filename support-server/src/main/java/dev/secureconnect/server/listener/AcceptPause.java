@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops a listener accepting while it holds its cap of connections whose TLS handshake has not finished, and starts
  * again once they are down to {@link #resumeAt} (90 % of the cap): meanwhile new connections wait in the kernel's
- * accept queue ({@link MutualTlsListener#ACCEPT_BACKLOG}), and once that is full the kernel drops their SYNs, so a
+ * accept queue ({@link HalfOpenConnections#ACCEPT_BACKLOG}), and once that is full the kernel drops their SYNs, so a
  * client's connect waits and retries instead of being closed. Sits in the listening channel's pipeline (its event
  * loop decides, one accepted connection per read) and counts each accepted connection until its handshake ends
  * ({@link #handshakeEnded}) or it closes, whichever comes first.

@@ -21,7 +21,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * the protocol that follows.
  *
  * <p>At its cap of connections whose handshake has not finished ({@link HalfOpenLimits#perListener}) the listener stops
- * accepting until they are down to 90 % of it ({@link AcceptPause}): meanwhile new connections wait in a short accept
- * queue ({@value #ACCEPT_BACKLOG}, drained in seconds, well within a client's handshake time-out), and past it the
+ * accepting until they are down to 90 % of it ({@link HalfOpenConnections}): meanwhile new connections wait in a short
+ * accept queue (drained in seconds, well within a client's handshake time-out), and past it the
  * kernel drops their SYNs, so that in a reconnect storm an appliance's connect waits instead of being closed (a close
  * would cost it a back-off and, on JDK 17, its session ticket). At accept and before any TLS it closes a connection
  * from a {@linkplain SourceGuard#isBlocked blocked} source, and one over the per-source cap
@@ -69,13 +68,6 @@ public final class MutualTlsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MutualTlsListener.class);
 
-    /**
-     * The accept queue asked of the kernel (capped by {@code net.core.somaxconn}): where connections wait while the
-     * listener holds its cap of unfinished handshakes. Short, so that a waiting connection is taken within a few seconds
-     * (a few hundred handshakes a second), before its client's handshake time-out.
-     */
-    static final int ACCEPT_BACKLOG = 512;
-
     private final String name;
     /** Refused and failed handshakes, audited in batches so that a storm of them cannot starve the log. */
     private final BatchedRecords refusals;
@@ -86,10 +78,8 @@ public final class MutualTlsListener {
     /** Peers whose refusal the trust manager already audited, so the handshake failure is not audited twice. */
     private final Map<String, Boolean> auditedRefusals = new ConcurrentHashMap<>();
 
-    /** Connections whose handshake has not finished, in all and per source address (closed at accept over a cap). */
+    /** Connections whose handshake has not finished: a pause at the cap in all, a close at accept over a source's. */
     private final HalfOpenConnections halfOpen;
-    /** The same in all, to pause accepting at the listener's cap before {@link #halfOpen}'s cap would close one. */
-    private final AcceptPause acceptPause;
 
     private final SourceGuard guard;
 
@@ -182,24 +172,21 @@ public final class MutualTlsListener {
             ServerAuditLog audit,
             Executor blocking,
             Connected onConnected) {
-        this.halfOpen = new HalfOpenConnections(halfOpenLimits);
+        this.halfOpen = new HalfOpenConnections(name, halfOpenLimits);
         this.guard = requireNonNull(guard, "guard");
         this.name = requireNonNull(name, "name");
         this.refusals = new BatchedRecords(requireNonNull(audit, "audit"), requireNonNull(blocking, "blocking"));
         this.handshakeTimeout = requireNonNull(handshakeTimeout, "handshakeTimeout");
         this.onConnected = requireNonNull(onConnected, "onConnected");
         this.sslContext = SslContexts.server(keys, trust, roles, alpn, this::refused, provider);
-        this.acceptPause = new AcceptPause(name, halfOpenLimits.perListener());
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
     public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
             throws InterruptedException {
-        return new ServerBootstrap()
+        return halfOpen.pauseAtCap(new ServerBootstrap())
                 .group(boss, workers)
                 .channel(Transports.serverChannel(boss))
-                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
-                .handler(acceptPause)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -237,10 +224,7 @@ public final class MutualTlsListener {
         }
         // the handler's handshake time-out starts now, when the channel becomes active
         SslHandler tls = SslContexts.serverHandler(sslContext, ch, handshakeTimeout);
-        tls.handshakeFuture().addListener(done -> {
-            halfOpen.end(source);
-            AcceptPause.handshakeEnded(ch);
-        });
+        tls.handshakeFuture().addListener(done -> halfOpen.end(ch, source));
         ch.pipeline().addLast("tls-hello", SslContexts.clientHelloCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls-verify", SslContexts.certificateVerifyCheck(sslContext, this::refused));
         ch.pipeline().addLast("tls", tls);

@@ -191,6 +191,33 @@ class ListenerLimitsTest {
         twoOfSixClosedAtAccept(server.daemon.enrolmentAddress().orElseThrow());
     }
 
+    /**
+     * At its cap in all the enrolment listener stops accepting, as the others do, instead of closing: a third idle
+     * connection to a listener capped at 2 stays open, waiting in the accept queue.
+     */
+    @Test
+    void enrolmentListenerConnectionsOverItsCapInAllWaitInsteadOfBeingClosed() throws Exception {
+        server = new RunningServer(
+                temp,
+                config -> config.withEnrolment(
+                        new ServerConfig.Enrolment(null, new ServerConfig.Listener("127.0.0.1", 0), null, null, 2)),
+                RunningServer::importEnrolmentCa);
+        InetSocketAddress listener = server.daemon.enrolmentAddress().orElseThrow();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                sockets.add(connect(listener, null));
+            }
+            for (Socket socket : sockets) {
+                assertThat(stillOpen(socket, 300))
+                        .as("an idle connection, two under the cap, one over it waiting to be accepted")
+                        .isTrue();
+            }
+        } finally {
+            closeAll(sockets);
+        }
+    }
+
     /** Six idle connections from 127.0.0.1 to a listener capped at 4 per source: two are closed, one from 127.0.0.2 is not. */
     private static void twoOfSixClosedAtAccept(InetSocketAddress listener) throws IOException {
         List<Socket> sockets = new ArrayList<>();
