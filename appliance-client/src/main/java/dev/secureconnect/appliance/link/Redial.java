@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The back-off between failed links: counts the failures in a row, keeps the last problem for the status, and
- * schedules the next attempt after a {@link Backoff}. An admin action or an accepted ticket resets it. An attempt that
+ * The back-off between failed links: counts the failures in a row and when they began, keeps the last problem for the
+ * status, and schedules the next attempt after a {@link Backoff}, never waiting longer than the outage has lasted
+ * ({@link Backoff#next(int, Duration)}). An admin action or an accepted ticket resets it. An attempt that
  * met a busy server (the server never answered it: closed at accept, left in its accept queue, connect timed out) is
  * not a failure: it does not double the back-off, and the next attempt comes within {@link Backoff#BUSY_CEILING}.
  *
@@ -27,6 +28,8 @@ final class Redial {
     private @Nullable ScheduledFuture<?> retry;
     private @Nullable Instant at;
     private int failures;
+    /** When the failures in a row began (the first of them). */
+    private Instant outageSince = Instant.EPOCH;
     /** The last attempt met a busy server. */
     private boolean busy;
 
@@ -40,6 +43,9 @@ final class Redial {
 
     /** A link failed or was lost with {@code problem}. */
     void failed(String problem) {
+        if (failures == 0) {
+            outageSince = clock.instant();
+        }
         failures++;
         busy = false;
         lastProblem = problem;
@@ -54,7 +60,9 @@ final class Redial {
     /** Runs {@code then} on the loop after the back-off for the failures so far; returns the delay. */
     Duration schedule(Runnable then) {
         assert loop.inEventLoop();
-        Duration delay = busy ? delays.nextWhenBusy(failures) : delays.next(failures);
+        Duration delay = busy
+                ? delays.nextWhenBusy(failures)
+                : delays.next(failures, Duration.between(outageSince, clock.instant()));
         at = clock.instant().plus(delay);
         retry = loop.schedule(
                 () -> {

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * ticket: dial the server (mutual TLS, ALPN {@value LinkProtocol#ALPN}, the appliance side of the link from
  * {@link LinkCodecs}), answer {@code GET /v1/hello} with its hello and keep it open, take {@code POST /v1/admission}
  * and {@code POST /v1/revocations}, and when the link drops dial again after {@link Backoff}'s full-jitter
- * back-off (the appliance default, 1 s doubling to 60 s; reset once a ticket is accepted; an attempt the server never
+ * back-off (the appliance default, 1 s doubling to 60 s, never longer than the outage so far; reset once a ticket is accepted; an attempt the server never
  * answered waits at most 4 s and does not double it, {@link Backoff#nextWhenBusy}). Its TLS context lives as
  * long as it does, so a redial offers the session of the last link, as the appliance's does. All on one event loop.
  */
@@ -62,6 +62,8 @@ final class SimulatedAppliance {
     private boolean admitted;
     private boolean stopped;
     private int failures;
+    /** When the failures in a row began ({@link System#nanoTime}). */
+    private long outageSince;
     /**
      * Whether the server sent a request on a link since the last attempt that sent a ClientHello: it sent a ticket
      * before, which the JDK then holds.
@@ -183,8 +185,11 @@ final class SimulatedAppliance {
             counts.busy.incrementAndGet();
             delay = delays.nextWhenBusy(failures);
         } else {
+            if (failures == 0) {
+                outageSince = System.nanoTime();
+            }
             failures++;
-            delay = delays.next(failures);
+            delay = delays.next(failures, Duration.ofNanos(System.nanoTime() - outageSince));
         }
         loop.schedule(this::dial, delay.toMillis(), TimeUnit.MILLISECONDS);
     }

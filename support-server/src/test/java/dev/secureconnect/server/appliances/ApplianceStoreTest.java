@@ -2,9 +2,9 @@ package dev.secureconnect.server.appliances;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
+import dev.secureconnect.testing.MutableClock;
 import dev.secureconnect.tunnel.link.TicketNumber;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
-import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
+import dev.secureconnect.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

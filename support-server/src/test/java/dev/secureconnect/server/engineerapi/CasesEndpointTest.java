@@ -10,9 +10,9 @@ import dev.secureconnect.server.cases.AlertRule;
 import dev.secureconnect.server.cases.CaseStore;
 import dev.secureconnect.server.cases.Conditions;
 import dev.secureconnect.server.cases.RulesFile;
-import dev.secureconnect.server.storage.testing.MutableClock;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
+import dev.secureconnect.testing.MutableClock;
 import java.time.Instant;
 import java.util.List;
 

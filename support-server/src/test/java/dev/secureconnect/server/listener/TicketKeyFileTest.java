@@ -3,7 +3,7 @@ package dev.secureconnect.server.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secureconnect.crypto.tls.SessionTicketKey;
-import dev.secureconnect.server.storage.testing.MutableClock;
+import dev.secureconnect.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -34,6 +34,15 @@ class BackoffTest {
     }
 
     @Test
+    void theOutageSoFarCapsTheCeilingButNeverBelowMin() {
+        Backoff delays = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.5);
+        assertThat(delays.next(6, Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(2500)); // not 16 s
+        assertThat(delays.next(6, Duration.ZERO)).isEqualTo(Duration.ofMillis(500)); // min 1 s
+        assertThat(delays.next(3, Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(2)); // the failures' 4 s
+        assertThat(delays.next(30, Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(30)); // max 60 s
+    }
+
+    @Test
     void aBusyServerWaitsAtMostFourSecondsOrWhatTheFailuresAllow() {
         Backoff delays = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.5);
         assertThat(delays.nextWhenBusy(10)).isEqualTo(Duration.ofSeconds(2));

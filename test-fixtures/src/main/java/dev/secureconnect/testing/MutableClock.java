@@ -1,4 +1,4 @@
-package dev.secureconnect.server.storage.testing;
+package dev.secureconnect.testing;
 
 import java.time.Clock;
 import java.time.Duration;
