@@ -29,6 +29,12 @@ public final class DataPath implements FigureGroup {
     private static final long MIB = 1L << 20;
     private static final String SERIAL = "SN-BENCH-0001";
 
+    /**
+     * {@code -Dsc-bench.datapath.dataOnly=true} (in {@code SC_BENCH_JAVA_OPTS}): throughput, its CPU time and the round
+     * trip only, without the time to first byte and the engineer's commands, for profiling the data path.
+     */
+    static final String DATA_ONLY_PROPERTY = "sc-bench.datapath.dataOnly";
+
     /** The sizes and counts of a run. */
     record Plan(
             long bytes,
@@ -83,44 +89,50 @@ public final class DataPath implements FigureGroup {
                     installation.engineerEnvironment(),
                     installation.dir(),
                     run.processes().logs().resolve("ttfb-sc-engineer-proxy.err"));
-            check(ours, services);
-            figures.add(
-                    "setup_s",
-                    seconds(System.nanoTime() - start),
-                    "s",
-                    "sc-pki CA and 3 certificates, sc-server"
-                            + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 3 forwards"
-                            + " (each a JVM from bin/)");
+            try {
+                check(ours, services);
+                figures.add(
+                        "setup_s",
+                        seconds(System.nanoTime() - start),
+                        "s",
+                        "sc-pki CA and 3 certificates, sc-server"
+                                + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 3 forwards"
+                                + " (each a JVM from bin/)");
 
-            start = System.nanoTime();
-            OpenSshPath ssh = OpenSshPath.start(run, run.work().resolve("openssh"), ports);
-            Route openSsh = new Route(
-                    "openssh_",
-                    loopback(ssh.forward("sink")),
-                    loopback(ssh.forward("source")),
-                    loopback(ssh.forward("echo")),
-                    ssh.firstByteCommand("banner"),
-                    Map.of(),
-                    ssh.dir(),
-                    run.processes().logs().resolve("ttfb-ssh-W.err"));
-            check(openSsh, services);
-            figures.add(
-                    "openssh_setup_s",
-                    seconds(System.nanoTime() - start),
-                    "s",
-                    "3 ssh-keygen, sshd, ssh -R" + " (4 forwards), 3 ssh -L");
+                start = System.nanoTime();
+                OpenSshPath ssh = OpenSshPath.start(run, run.work().resolve("openssh"), ports);
+                Route openSsh = new Route(
+                        "openssh_",
+                        loopback(ssh.forward("sink")),
+                        loopback(ssh.forward("source")),
+                        loopback(ssh.forward("echo")),
+                        ssh.firstByteCommand("banner"),
+                        Map.of(),
+                        ssh.dir(),
+                        run.processes().logs().resolve("ttfb-ssh-W.err"));
+                check(openSsh, services);
+                figures.add(
+                        "openssh_setup_s",
+                        seconds(System.nanoTime() - start),
+                        "s",
+                        "3 ssh-keygen, sshd, ssh -R" + " (4 forwards), 3 ssh -L");
 
-            List<Route> routes = List.of(ours, openSsh);
-            warmUp(plan, routes, services);
-            for (Traffic.Direction direction : Traffic.Direction.values()) {
-                throughput(run, plan, routes, services, direction, 1);
-                throughput(run, plan, routes, services, direction, 8);
-            }
-            latency(run, plan, routes);
-            firstByte(run, plan, routes);
-            EngineerCommands.measure(run, plan.firstByteRuns(), installation);
-            if (services.firstProblem() != null) {
-                throw new BenchException("a local service failed: " + services.firstProblem());
+                List<Route> routes = List.of(ours, openSsh);
+                warmUp(plan, routes, services);
+                for (Traffic.Direction direction : Traffic.Direction.values()) {
+                    throughput(run, plan, routes, services, direction, 1);
+                    throughput(run, plan, routes, services, direction, 8);
+                }
+                latency(run, plan, routes);
+                if (!Boolean.getBoolean(DATA_ONLY_PROPERTY)) {
+                    firstByte(run, plan, routes);
+                    EngineerCommands.measure(run, plan.firstByteRuns(), installation);
+                }
+                if (services.firstProblem() != null) {
+                    throw new BenchException("a local service failed: " + services.firstProblem());
+                }
+            } finally {
+                installation.stopAgent();
             }
         }
     }
@@ -171,8 +183,11 @@ public final class DataPath implements FigureGroup {
                 + mebibytes(plan.warmUpBytes()) + " MiB each way unrecorded; MB = 10^6 bytes";
         double[] values = new double[routes.size()];
         String[] notes = new String[routes.size()];
+        double[] cpuPerGib = new double[routes.size()];
+        String[] cpuNotes = new String[routes.size()];
         for (int i = 0; i < routes.size(); i++) {
             Route route = routes.get(i);
+            CpuTime before = CpuTime.now();
             Traffic.Moved moved = Traffic.transfer(
                     direction,
                     upload ? route.sink() : route.source(),
@@ -190,6 +205,11 @@ public final class DataPath implements FigureGroup {
                         + incomplete.substring(0, incomplete.length() - 2));
             }
             notes[i] = moved.complete() ? note : incomplete + note;
+            Map<String, Double> cpu =
+                    CpuTime.now().secondsSince(before, route.prefix().isEmpty());
+            cpuPerGib[i] = CpuTime.total(cpu) / CpuTime.gib(moved.bytes());
+            cpuNotes[i] = "CPU-seconds (user + system, /proc) per GiB moved, all processes of the path: "
+                    + CpuTime.perGib(cpu, moved.bytes());
         }
         double ratio = values[0] / values[1];
         run.figures()
@@ -200,6 +220,15 @@ public final class DataPath implements FigureGroup {
                         notes[0] + String.format(Locale.ROOT, "; %.2f× OpenSSH's %.1f MB/s", ratio, values[1]));
         run.figures().add(routes.get(1).prefix() + figure, values[1], "MB/s", notes[1]);
         run.figures().versusOpenSsh(figure, values[0], values[1]);
+        double cpuRatio = cpuPerGib[0] / cpuPerGib[1];
+        run.figures()
+                .add(
+                        routes.get(0).prefix() + "cpu_" + figure,
+                        cpuPerGib[0],
+                        "s/GiB",
+                        cpuNotes[0] + String.format(Locale.ROOT, "; %.2f× OpenSSH's %.2f", cpuRatio, cpuPerGib[1]));
+        run.figures().add(routes.get(1).prefix() + "cpu_" + figure, cpuPerGib[1], "s/GiB", cpuNotes[1]);
+        run.figures().versusOpenSsh("cpu_" + figure, cpuPerGib[0], cpuPerGib[1]);
     }
 
     private static void latency(BenchRun run, Plan plan, List<Route> routes) {

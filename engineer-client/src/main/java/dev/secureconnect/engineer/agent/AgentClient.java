@@ -107,6 +107,15 @@ public final class AgentClient implements AutoCloseable {
         AgentProtocol.writeFrame(out, AgentProtocol.END, new byte[0], 0, 0);
     }
 
+    /**
+     * The agent's next line (a forward's problems).
+     *
+     * @throws java.io.EOFException when the agent closed the connection
+     */
+    public JsonNode receiveLine() throws IOException {
+        return AgentProtocol.readLine(in);
+    }
+
     /** The next frame from the agent. */
     public AgentProtocol.Frame receive() throws IOException {
         return AgentProtocol.readFrame(in);

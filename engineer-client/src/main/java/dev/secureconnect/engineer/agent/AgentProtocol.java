@@ -58,7 +58,15 @@ public final class AgentProtocol {
         CONNECT,
         EXEC,
         GET,
-        PUT;
+        PUT,
+        /**
+         * {@code {"op": "forward", "appliance": SERIAL, "port": REMOTEPORT, "local": LOCALPORT}}: the agent listens on
+         * 127.0.0.1:LOCALPORT (0: any free port) itself and relays each connection as a CONNECT stream to REMOTEPORT;
+         * it answers {@code {"ok": true, "port": P}} once listening, then a line {@code {"problem": "…"}} for each
+         * connection it could not relay, and stops listening when the command closes the connection (or the agent
+         * stops, or no longer holds the token: it says so in a last problem line and closes the connection).
+         */
+        FORWARD;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -11,10 +11,13 @@ import dev.secureconnect.engineer.EngineerException;
 import dev.secureconnect.engineer.client.ApiException;
 import dev.secureconnect.engineer.client.Identity;
 import dev.secureconnect.engineer.client.LastingConnection;
+import dev.secureconnect.engineer.client.LocalForward;
 import dev.secureconnect.engineer.client.ServerAddress;
 import dev.secureconnect.engineer.client.ServerConnection;
+import dev.secureconnect.engineer.client.SessionRequests;
 import dev.secureconnect.engineer.client.StreamCredentials;
 import dev.secureconnect.engineer.client.Timeouts;
+import dev.secureconnect.engineer.internal.Json;
 import dev.secureconnect.engineer.state.EngineerHome;
 import dev.secureconnect.engineer.state.SavedSession;
 import dev.secureconnect.tunnel.link.LinkException;
@@ -46,6 +49,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +117,7 @@ public final class EngineerAgent implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final ScheduledExecutorService sweeper;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Set<HostedForward> forwards = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Instant lastUse;
@@ -300,6 +305,7 @@ public final class EngineerAgent implements AutoCloseable {
                 }
                 case ADD -> AgentProtocol.writeLine(out, add(request));
                 case API -> AgentProtocol.writeLine(out, api(request));
+                case FORWARD -> forward(client, request, in, out);
                 default -> stream(request, in, out);
             }
         } catch (IOException | RuntimeException e) {
@@ -395,19 +401,12 @@ public final class EngineerAgent implements AutoCloseable {
         String serial = request.path("appliance").asText();
         Optional<SignedAccessToken> held = tokens.find(serial);
         if (held.isEmpty()) {
-            AgentProtocol.writeLine(
-                    out,
-                    AgentProtocol.refusal(
-                            "the agent holds no access token for " + serial + ": add it with sc-engineer agent add "
-                                    + serial,
-                            AgentProtocol.NO_TOKEN,
-                            0));
+            AgentProtocol.writeLine(out, noToken(serial));
             return;
         }
         SignedAccessToken token = held.get();
         String audience = token.claims().appliance();
-        StreamCredentials credentials = new StreamCredentials(
-                settings.session().session(), token.serialize(), audience.equalsIgnoreCase(serial) ? audience : serial);
+        StreamCredentials credentials = credentials(serial, token);
         StreamOpener.Opened opened;
         openStreams.incrementAndGet();
         try {
@@ -418,13 +417,8 @@ public final class EngineerAgent implements AutoCloseable {
                 opened = server.openAndWait(headers);
             } catch (StreamRefusedException e) {
                 String message = "refused (" + e.status() + "): " + OneLine.of(e.getMessage());
-                if (e.status() == 403
-                        && (String.valueOf(e.getMessage()).contains("revoked")
-                                || String.valueOf(e.getMessage()).contains("expired"))) {
-                    tokens.forget(serial, token);
-                    settings.notices()
-                            .accept("forgot the access token for " + audience + " ("
-                                    + token.claims().id() + "): the server " + message);
+                if (e.status() == 403 && forgetsToken(message)) {
+                    forget(serial, token, message);
                     message += " (the agent forgot its token for " + audience + ")";
                 }
                 AgentProtocol.writeLine(out, AgentProtocol.refusal(message, "refused", e.status()));
@@ -448,6 +442,137 @@ public final class EngineerAgent implements AutoCloseable {
     }
 
     /**
+     * {@code forward}: the agent listens on 127.0.0.1 itself and relays every accepted socket as a CONNECT stream on
+     * its own connection to the server ({@link LocalForward}, as {@code forward} without the agent does: Netty on both
+     * sides, no copy through the command's process), until the command closes its connection to the agent, the agent
+     * stops, or the agent no longer holds the token (expired, revoked: see {@link #sweep}). A connection that cannot
+     * be relayed is reported to the command as a line {@code {"problem": "…"}}.
+     */
+    private void forward(SocketChannel client, JsonNode request, InputStream in, OutputStream out) throws IOException {
+        String serial = request.path("appliance").asText();
+        int remotePort = request.path("port").asInt(0);
+        int localPort = request.path("local").asInt(-1);
+        if (remotePort < 1 || remotePort > 65_535 || localPort < 0 || localPort > 65_535) {
+            AgentProtocol.writeLine(
+                    out,
+                    AgentProtocol.refusal(
+                            "forward: port " + remotePort + ", local port " + localPort
+                                    + " (expected: 1-65535 and 0-65535)",
+                            "bad-request",
+                            0));
+            return;
+        }
+        Optional<SignedAccessToken> held = tokens.find(serial);
+        if (held.isEmpty()) {
+            AgentProtocol.writeLine(out, noToken(serial));
+            return;
+        }
+        SignedAccessToken token = held.get();
+        HostedForward hosted = new HostedForward(serial, token, client, out);
+        openStreams.incrementAndGet(); // a forward in use keeps the agent from its idle time-out
+        try {
+            LocalForward forward;
+            try {
+                forward = LocalForward.start(
+                        lasting(),
+                        localPort,
+                        SessionRequests.connect(remotePort, credentials(serial, token)),
+                        settings.timeouts().stream(),
+                        problem -> {
+                            if (problem.startsWith("refused (403)") && forgetsToken(problem)) {
+                                forget(serial, token, problem); // the sweep then ends the forward
+                            }
+                            hosted.report(problem);
+                        });
+            } catch (EngineerException e) {
+                AgentProtocol.writeLine(out, AgentProtocol.refusal(OneLine.of(e.getMessage()), "failed", 0));
+                return;
+            }
+            try (forward) {
+                forwards.add(hosted);
+                AgentProtocol.writeLine(out, AgentProtocol.ok().put("port", forward.port()));
+                while (in.read() != -1) {
+                    // the command sends nothing more: its connection's end ends the forward
+                }
+            } finally {
+                forwards.remove(hosted);
+            }
+        } finally {
+            openStreams.decrementAndGet();
+            hosted.reports.shutdown();
+        }
+    }
+
+    /**
+     * A forward the agent listens for, until the command's connection {@code client} closes. Its problems go to the
+     * command in order from a thread of their own (they are found on event loops, which never block).
+     */
+    private static final class HostedForward {
+        private final String serial;
+        private final SignedAccessToken token;
+        private final SocketChannel client;
+        private final OutputStream out;
+        private final ExecutorService reports =
+                Executors.newSingleThreadExecutor(task -> daemon(task, "sc-engineer-agent-forward"));
+
+        HostedForward(String serial, SignedAccessToken token, SocketChannel client, OutputStream out) {
+            this.serial = serial;
+            this.token = token;
+            this.client = client;
+            this.out = out;
+        }
+
+        /** Sends {@code problem} to the command as one line. */
+        void report(String problem) {
+            reports.execute(() -> {
+                try {
+                    AgentProtocol.writeLine(out, Json.MAPPER.createObjectNode().put("problem", problem));
+                } catch (IOException e) {
+                    closeQuietly(client); // the command went away: the forward ends
+                }
+            });
+        }
+
+        /** Sends {@code reason}, then closes the command's connection, which ends the forward. */
+        void end(String reason) {
+            report(reason);
+            reports.execute(() -> closeQuietly(client));
+        }
+
+        boolean holds(HeldTokens tokens) {
+            return tokens.find(serial)
+                    .filter(held -> held.claims().id().equals(token.claims().id()))
+                    .isPresent();
+        }
+    }
+
+    private static ObjectNode noToken(String serial) {
+        return AgentProtocol.refusal(
+                "the agent holds no access token for " + serial + ": add it with sc-engineer agent add " + serial,
+                AgentProtocol.NO_TOKEN,
+                0);
+    }
+
+    /** The credentials of a stream to {@code serial} with {@code token}. */
+    private StreamCredentials credentials(String serial, SignedAccessToken token) {
+        String audience = token.claims().appliance();
+        return new StreamCredentials(
+                settings.session().session(), token.serialize(), audience.equalsIgnoreCase(serial) ? audience : serial);
+    }
+
+    /** Whether the server's refusal says the token is revoked or expired. */
+    private static boolean forgetsToken(String refusal) {
+        return refusal.contains("revoked") || refusal.contains("expired");
+    }
+
+    private void forget(String serial, SignedAccessToken token, String refusal) {
+        tokens.forget(serial, token);
+        settings.notices()
+                .accept("forgot the access token for " + token.claims().appliance() + " ("
+                        + token.claims().id() + "): the server " + refusal);
+    }
+
+    /**
      * The connection to the server: made by the first request, then kept, and made again with back-off whenever it
      * closes ({@link LastingConnection}, as {@code forward} does); a request waits for it as long as a connection
      * may take to be made.
@@ -455,20 +580,21 @@ public final class EngineerAgent implements AutoCloseable {
      * @throws EngineerException if the server cannot be reached within that time
      */
     private ServerConnection connection() {
-        LastingConnection lasting;
-        synchronized (this) {
-            if (connection == null) {
-                ServerAddress server = ServerAddress.parse(settings.session().server());
-                connection = LastingConnection.connecting(
-                        server.toString(),
-                        () -> ServerConnection.connect(server, settings.identity(), settings.timeouts()),
-                        LastingConnection.BACKOFF,
-                        settings.notices());
-            }
-            lasting = connection;
-        }
         Timeouts timeouts = settings.timeouts();
-        return lasting.await(timeouts.connect().plus(timeouts.handshake()).plusSeconds(1));
+        return lasting().await(timeouts.connect().plus(timeouts.handshake()).plusSeconds(1));
+    }
+
+    /** The lasting connection to the server, made (in the background) by the first request. */
+    private synchronized LastingConnection lasting() {
+        if (connection == null) {
+            ServerAddress server = ServerAddress.parse(settings.session().server());
+            connection = LastingConnection.connecting(
+                    server.toString(),
+                    () -> ServerConnection.connect(server, settings.identity(), settings.timeouts()),
+                    LastingConnection.BACKOFF,
+                    settings.notices());
+        }
+        return connection;
     }
 
     private synchronized boolean connected() {
@@ -482,6 +608,12 @@ public final class EngineerAgent implements AutoCloseable {
     void sweep() {
         for (String appliance : tokens.sweep()) {
             settings.notices().accept("forgot the access token for " + appliance + ": it expired");
+        }
+        for (HostedForward forward : forwards) {
+            if (!forward.holds(tokens) && forwards.remove(forward)) {
+                forward.end("the agent no longer holds the access token for " + forward.serial
+                        + " (it expired or was revoked): forwarding stopped");
+            }
         }
         Instant now = settings.clock().instant();
         if (!settings.session().validAt(now)) {

@@ -1,123 +1,69 @@
 package dev.secureconnect.engineer.cli;
 
-import dev.secureconnect.crypto.text.OneLine;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.secureconnect.engineer.EngineerException;
-import dev.secureconnect.engineer.agent.StreamRequest;
+import dev.secureconnect.engineer.agent.AgentClient;
+import dev.secureconnect.engineer.agent.AgentProtocol;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * {@code forward} through the agent: a listener on 127.0.0.1 whose every accepted socket becomes a CONNECT stream the
- * agent opens, relayed byte for byte (half-close passed on) by two threads. A stream that cannot be opened closes its
- * socket and reports the reason; the listener stays open (the agent may be started again).
+ * {@code forward} through the agent: the agent itself listens on 127.0.0.1 and relays every accepted socket as a
+ * CONNECT stream on its connection to the server ({@link AgentProtocol.Op#FORWARD}), so the bytes pass through one
+ * process, the agent, and not through this one as well. This command holds its connection to the agent for as long
+ * as it forwards, reports the agent's problem lines, and ends the forward by closing that connection.
  */
 final class AgentForward implements AutoCloseable {
 
-    private final ServerSocket listener;
-    private final SessionStreams.Opening opening;
-    private final StreamRequest request;
+    private final AgentClient agent;
+    private final int port;
     private final Consumer<String> problems;
 
-    private AgentForward(
-            ServerSocket listener, SessionStreams.Opening opening, StreamRequest request, Consumer<String> problems) {
-        this.listener = listener;
-        this.opening = opening;
-        this.request = request;
+    private AgentForward(AgentClient agent, int port, Consumer<String> problems) {
+        this.agent = agent;
+        this.port = port;
         this.problems = problems;
     }
 
     /**
-     * Binds {@code 127.0.0.1:localPort} (0 = any free port) and starts forwarding.
+     * Asks the agent to listen on {@code 127.0.0.1:localPort} (0 = any free port) and forward to {@code remotePort}.
      *
-     * @throws EngineerException if the port cannot be bound
+     * @throws EngineerException if the agent refused (the port cannot be bound, no token, …)
      */
-    static AgentForward start(
-            int localPort, SessionStreams.Opening opening, StreamRequest request, Consumer<String> problems) {
-        ServerSocket listener;
-        try {
-            listener = new ServerSocket();
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort));
-        } catch (IOException e) {
-            throw new EngineerException(
-                    "cannot listen on 127.0.0.1:" + localPort + ": " + OneLine.of(e.getMessage()), e);
-        }
-        AgentForward forward = new AgentForward(listener, opening, request, problems);
-        Thread acceptor = new Thread(forward::accept, "sc-engineer-forward");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return forward;
+    static AgentForward start(int localPort, SessionStreams.ViaAgent via, int remotePort, Consumer<String> problems) {
+        SessionStreams.ViaAgent.Answered answered = via.ask(AgentProtocol.request(AgentProtocol.Op.FORWARD)
+                .put("appliance", via.serial())
+                .put("port", remotePort)
+                .put("local", localPort));
+        return new AgentForward(answered.agent(), answered.answer().path("port").asInt(), problems);
     }
 
     int port() {
-        return listener.getLocalPort();
+        return port;
     }
 
-    private void accept() {
-        while (!listener.isClosed()) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            Thread relay = new Thread(() -> relay(socket), "sc-engineer-forward-relay");
-            relay.setDaemon(true);
-            relay.start();
-        }
-    }
-
-    private void relay(Socket socket) {
-        try (socket;
-                SessionStream stream = opening.open(request)) {
-            OutputStream toSocket = socket.getOutputStream();
-            CompletableFuture<Map<String, String>> ended = stream.receive(bytes -> {
-                toSocket.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-                toSocket.flush();
-            });
-            ended.whenComplete((trailers, failure) -> {
-                try {
-                    if (failure == null) {
-                        socket.shutdownOutput(); // the service ended its side
-                    } else {
-                        socket.close();
-                    }
-                } catch (IOException e) {
-                    // closed already
-                }
-            });
-            try {
-                stream.send(socket.getInputStream(), null);
-            } catch (IOException | EngineerException e) {
-                // the local side failed or the stream ended first: the stream's end says how
-            }
-            SessionStreams.awaitEnd(ended);
-        } catch (EngineerException | IOException e) {
-            problems.accept(OneLine.of(e.getMessage()));
-        }
-    }
-
-    /** Waits until the listener is closed (the process is stopped). */
+    /**
+     * Reports the agent's problem lines until the process is stopped (this thread interrupted).
+     *
+     * @throws EngineerException when the agent closed the connection (it stopped, or no longer holds the token)
+     */
     void awaitClose() throws InterruptedException {
-        while (!listener.isClosed()) {
-            synchronized (this) {
-                wait(1000);
+        while (true) {
+            JsonNode line;
+            try {
+                line = agent.receiveLine();
+            } catch (IOException e) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("stopped");
+                }
+                throw agent.wentAway(e);
             }
+            problems.accept(line.path("problem").asText());
         }
     }
 
     @Override
     public void close() {
-        try {
-            listener.close();
-        } catch (IOException e) {
-            // closed already
-        }
+        agent.close();
     }
 }

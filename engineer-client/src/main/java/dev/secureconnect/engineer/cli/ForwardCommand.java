@@ -1,7 +1,6 @@
 package dev.secureconnect.engineer.cli;
 
 import dev.secureconnect.crypto.token.SignedAccessToken;
-import dev.secureconnect.engineer.agent.StreamRequest;
 import dev.secureconnect.engineer.client.LastingConnection;
 import dev.secureconnect.engineer.client.LocalForward;
 import dev.secureconnect.engineer.client.SessionRequests;
@@ -51,8 +50,8 @@ final class ForwardCommand implements Callable<Integer> {
         if (viaAgent.isPresent()) {
             SessionStreams.ViaAgent agent = viaAgent.get();
             agent.ensureHeld();
-            try (AgentForward forward = AgentForward.start(
-                    ports.localPort(), agent, StreamRequest.connect(ports.remotePort()), this::problem)) {
+            try (AgentForward forward =
+                    AgentForward.start(ports.localPort(), agent, ports.remotePort(), this::problem)) {
                 console.out()
                         .println("forwarding 127.0.0.1:" + forward.port() + " -> " + serial + ":" + ports.remotePort());
                 console.out().flush();

@@ -1,6 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.engineer.EngineerException;
@@ -99,21 +100,35 @@ final class SessionStreams {
     record ViaAgent(Console console, TokenOption token, String serial) implements Opening {
         @Override
         public SessionStream open(StreamRequest request) {
+            Answered answered = ask(request.toAgent(serial));
+            return new AgentStream(answered.agent(), answered.answer(), console.timeouts());
+        }
+
+        /**
+         * Sends {@code request} (about this appliance) on a new connection to the agent, giving the agent the token
+         * first when it holds none; a refusal throws its one-line error.
+         *
+         * @return the connection, open, and the agent's ok
+         */
+        Answered ask(ObjectNode request) {
             AgentClient agent = connect();
-            JsonNode answer = agent.ask(request.toAgent(serial));
+            JsonNode answer = agent.ask(request);
             if (!answer.path("ok").asBoolean()
                     && AgentProtocol.NO_TOKEN.equals(answer.path("code").asText())) {
                 agent.close();
                 give();
                 agent = connect();
-                answer = agent.ask(request.toAgent(serial));
+                answer = agent.ask(request);
             }
             if (!answer.path("ok").asBoolean()) {
                 agent.close();
                 throw AgentProtocol.failure(answer);
             }
-            return new AgentStream(agent, answer, console.timeouts());
+            return new Answered(agent, answer);
         }
+
+        /** A connection to the agent and its ok answer. */
+        record Answered(AgentClient agent, JsonNode answer) {}
 
         /** Makes sure the agent holds a token for the appliance (forward: before it listens). */
         void ensureHeld() {

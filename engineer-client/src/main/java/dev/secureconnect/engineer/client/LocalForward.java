@@ -15,6 +15,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -163,13 +165,47 @@ public final class LocalForward implements AutoCloseable {
                     opened.stream().close();
                     return;
                 }
-                Relay.start(socket, opened.stream()).finished().addListener(finished -> {
-                    if (!server.isOpen()) {
-                        problems.accept("the connection from " + peer + " ended: the connection to the server at "
-                                + server.server() + " closed" + LastingConnection.closeReason(server));
+                moveTo(socket, opened.stream().eventLoop()).addListener(moved -> {
+                    if (!moved.isSuccess() || !socket.isActive()) {
+                        opened.stream().close();
+                        socket.close();
+                        return;
+                    }
+                    Relay.start(socket, opened.stream()).finished().addListener(finished -> {
+                        if (!server.isOpen()) {
+                            problems.accept("the connection from " + peer + " ended: the connection to the server"
+                                    + " at " + server.server() + " closed" + LastingConnection.closeReason(server));
+                        }
+                    });
+                });
+            });
+        }
+
+        /**
+         * Moves the accepted socket (reading nothing yet) to its stream's event loop, so that the relay hands each read
+         * to the stream, and each DATA frame to the socket, on one thread, without a task queued on another (a thread
+         * hop less each way, on every round trip). A socket already there, or whose transport the loop does not run
+         * (a test's mix of NIO and epoll), stays where it is.
+         */
+        static ChannelFuture moveTo(Channel socket, EventLoop loop) {
+            if (socket.eventLoop() == loop || Transports.socketChannel(loop) != socket.getClass()) {
+                return socket.newSucceededFuture();
+            }
+            ChannelPromise moved = socket.newPromise();
+            socket.deregister().addListener(deregistered -> {
+                if (!deregistered.isSuccess()) {
+                    moved.tryFailure(deregistered.cause());
+                    return;
+                }
+                loop.register(socket).addListener(registered -> {
+                    if (registered.isSuccess()) {
+                        moved.trySuccess();
+                    } else {
+                        moved.tryFailure(registered.cause());
                     }
                 });
             });
+            return moved;
         }
 
         private static String peer(Channel socket) {

@@ -1,6 +1,7 @@
 package dev.secureconnect.engineer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secureconnect.engineer.agent.EngineerAgent;
 import dev.secureconnect.engineer.agent.PeerCheck;
@@ -13,6 +14,7 @@ import dev.secureconnect.engineer.testing.TestEngineerServer;
 import dev.secureconnect.testing.Eventually;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
@@ -297,6 +299,36 @@ class AgentFlowTest {
                 .endsWith(" has been revoked (the agent forgot its token for SN-1)\n");
         assertThat(notices).anySatisfy(notice -> assertThat(notice).startsWith("forgot the access token for SN-1"));
         assertThat(cli.run("agent", "status").out()).contains("no tokens held");
+        access(); // a new token for the other tests
+    }
+
+    @Test
+    void aForwardHeldByTheAgentEndsWhenTheAgentForgetsItsToken() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringBuffer err = new StringBuffer();
+        CompletableFuture<Integer> forward =
+                CompletableFuture.supplyAsync(() -> cli.runLive(out, err, withPassphrase("forward", "SN-1", "0:22")));
+        String line =
+                Eventually.await("the forwarding line", () -> out.toString(StandardCharsets.UTF_8), text -> FORWARDING
+                        .matcher(text)
+                        .matches());
+        Matcher matcher = FORWARDING.matcher(line);
+        assertThat(matcher.matches()).isTrue();
+        int port = Integer.parseInt(matcher.group(1));
+
+        server.revoke(server.lastToken());
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("refused".getBytes(StandardCharsets.UTF_8));
+            assertThat(socket.getInputStream().readAllBytes()).isEmpty(); // the server refused its stream
+        }
+        assertThat(forward.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(err.toString())
+                .contains("sc-engineer: SN-1:22: refused (403): access token refused: token ")
+                .contains("sc-engineer: SN-1:22: the agent no longer holds the access token for SN-1 (it expired or"
+                        + " was revoked): forwarding stopped\n")
+                .contains("did it stop? see sc-engineer agent status");
+        assertThat(notices).anySatisfy(notice -> assertThat(notice).startsWith("forgot the access token for SN-1"));
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
         access(); // a new token for the other tests
     }
 
