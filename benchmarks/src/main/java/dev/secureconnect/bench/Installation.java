@@ -251,18 +251,6 @@ public final class Installation {
         return port[0];
     }
 
-    /**
-     * Stops the engineer agent the forwards started ({@code sc-engineer agent stop}): it runs in a session of its own,
-     * outside the run's processes, and would otherwise outlive the run, dialling the stopped server.
-     */
-    public void stopAgent() {
-        try {
-            run.processes().run("sc-engineer-agent-stop", engineerCommand("agent", "stop"), dir, env, STEP);
-        } catch (BenchException e) {
-            System.err.println("sc-bench: " + e.getMessage()); // none ran, or it stopped already
-        }
-    }
-
     /** The command line of {@code sc-engineer proxy SERIAL PORT}: the service's bytes on its standard output. */
     public List<String> proxyCommand(int servicePort) {
         return tokenCommand("proxy", Integer.toString(servicePort));

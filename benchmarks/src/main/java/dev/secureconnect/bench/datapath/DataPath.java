@@ -89,50 +89,46 @@ public final class DataPath implements FigureGroup {
                     installation.engineerEnvironment(),
                     installation.dir(),
                     run.processes().logs().resolve("ttfb-sc-engineer-proxy.err"));
-            try {
-                check(ours, services);
-                figures.add(
-                        "setup_s",
-                        seconds(System.nanoTime() - start),
-                        "s",
-                        "sc-pki CA and 3 certificates, sc-server"
-                                + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 3 forwards"
-                                + " (each a JVM from bin/)");
+            check(ours, services);
+            figures.add(
+                    "setup_s",
+                    seconds(System.nanoTime() - start),
+                    "s",
+                    "sc-pki CA and 3 certificates, sc-server"
+                            + " init/run, enrolment, ticket, sc-appliance init/run/connect, sc-engineer login/access, 3 forwards"
+                            + " (each a JVM from bin/)");
 
-                start = System.nanoTime();
-                OpenSshPath ssh = OpenSshPath.start(run, run.work().resolve("openssh"), ports);
-                Route openSsh = new Route(
-                        "openssh_",
-                        loopback(ssh.forward("sink")),
-                        loopback(ssh.forward("source")),
-                        loopback(ssh.forward("echo")),
-                        ssh.firstByteCommand("banner"),
-                        Map.of(),
-                        ssh.dir(),
-                        run.processes().logs().resolve("ttfb-ssh-W.err"));
-                check(openSsh, services);
-                figures.add(
-                        "openssh_setup_s",
-                        seconds(System.nanoTime() - start),
-                        "s",
-                        "3 ssh-keygen, sshd, ssh -R" + " (4 forwards), 3 ssh -L");
+            start = System.nanoTime();
+            OpenSshPath ssh = OpenSshPath.start(run, run.work().resolve("openssh"), ports);
+            Route openSsh = new Route(
+                    "openssh_",
+                    loopback(ssh.forward("sink")),
+                    loopback(ssh.forward("source")),
+                    loopback(ssh.forward("echo")),
+                    ssh.firstByteCommand("banner"),
+                    Map.of(),
+                    ssh.dir(),
+                    run.processes().logs().resolve("ttfb-ssh-W.err"));
+            check(openSsh, services);
+            figures.add(
+                    "openssh_setup_s",
+                    seconds(System.nanoTime() - start),
+                    "s",
+                    "3 ssh-keygen, sshd, ssh -R" + " (4 forwards), 3 ssh -L");
 
-                List<Route> routes = List.of(ours, openSsh);
-                warmUp(plan, routes, services);
-                for (Traffic.Direction direction : Traffic.Direction.values()) {
-                    throughput(run, plan, routes, services, direction, 1);
-                    throughput(run, plan, routes, services, direction, 8);
-                }
-                latency(run, plan, routes);
-                if (!Boolean.getBoolean(DATA_ONLY_PROPERTY)) {
-                    firstByte(run, plan, routes);
-                    EngineerCommands.measure(run, plan.firstByteRuns(), installation);
-                }
-                if (services.firstProblem() != null) {
-                    throw new BenchException("a local service failed: " + services.firstProblem());
-                }
-            } finally {
-                installation.stopAgent();
+            List<Route> routes = List.of(ours, openSsh);
+            warmUp(plan, routes, services);
+            for (Traffic.Direction direction : Traffic.Direction.values()) {
+                throughput(run, plan, routes, services, direction, 1);
+                throughput(run, plan, routes, services, direction, 8);
+            }
+            latency(run, plan, routes);
+            if (!Boolean.getBoolean(DATA_ONLY_PROPERTY)) {
+                firstByte(run, plan, routes);
+                EngineerCommands.measure(run, plan.firstByteRuns(), installation);
+            }
+            if (services.firstProblem() != null) {
+                throw new BenchException("a local service failed: " + services.firstProblem());
             }
         }
     }
