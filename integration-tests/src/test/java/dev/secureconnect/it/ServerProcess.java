@@ -85,6 +85,24 @@ final class ServerProcess implements AutoCloseable {
                         config.reports()));
     }
 
+    /** Serves the metrics on 127.0.0.1, on a free port (before {@link #start}; see {@link #listener}). */
+    void metricsOnAnyPort() {
+        ConfigFile.write(
+                dir,
+                ConfigFile.read(dir)
+                        .withMetrics(new ServerConfig.Metrics(true, new ServerConfig.Listener("127.0.0.1", 0), null)));
+    }
+
+    /** The {@code HOST:PORT} the running daemon published for listener {@code name} in {@code run/listeners.json}. */
+    String listener(String name) throws IOException {
+        String address = new ObjectMapper()
+                .readTree(dir.resolve(ServerDaemon.LISTENERS_FILE).toFile())
+                .path(name)
+                .asText();
+        assertThat(address).as("listener " + name + " in run/listeners.json").isNotEmpty();
+        return address;
+    }
+
     /** Starts {@code sc-server run} and waits (bounded) until it has written {@code run/listeners.json}. */
     void start() throws IOException, InterruptedException {
         if (daemon != null && daemon.isAlive()) {

@@ -40,6 +40,15 @@ import dev.secureconnect.server.enrolment.Renewals;
 import dev.secureconnect.server.link.ApplianceLinks;
 import dev.secureconnect.server.link.ApplianceListener;
 import dev.secureconnect.server.listener.TicketKeyFile;
+import dev.secureconnect.server.metrics.AuditMetrics;
+import dev.secureconnect.server.metrics.HandshakeMetrics;
+import dev.secureconnect.server.metrics.LinkMetrics;
+import dev.secureconnect.server.metrics.LoginMetrics;
+import dev.secureconnect.server.metrics.MetricsListener;
+import dev.secureconnect.server.metrics.ServerMetrics;
+import dev.secureconnect.server.metrics.SinkMetrics;
+import dev.secureconnect.server.metrics.StreamMetrics;
+import dev.secureconnect.server.metrics.TokenMetrics;
 import dev.secureconnect.server.reports.SessionReports;
 import dev.secureconnect.server.sessions.ActiveSessions;
 import dev.secureconnect.server.sessions.SessionGate;
@@ -106,6 +115,8 @@ public final class ServerDaemon implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final ExportSinks sinks;
     private final @Nullable CertificateAuthority enrolmentCa;
+    private final ServerMetrics metrics;
+    private @Nullable MetricsListener metricsListener;
     private final java.util.concurrent.atomic.AtomicBoolean appendingHeld =
             new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -120,6 +131,8 @@ public final class ServerDaemon implements AutoCloseable {
         this.dir = dir;
         TokenKeyFile.load(dir); // before anything starts: a server without its token key does not start
         this.database = Database.open(databaseSettings(dir, config.database()));
+        this.metrics = new ServerMetrics();
+        database.measuredBy(metrics.registry());
         boolean started = false;
         this.blocking = Executors.newFixedThreadPool(4, daemonThreads("sc-server-blocking"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("sc-server-timer"));
@@ -127,6 +140,9 @@ public final class ServerDaemon implements AutoCloseable {
         this.workers = Transports.group(0);
         try {
             this.audit = new ServerAuditLog(database, clock, openSpill(dir, config.audit()));
+            AuditMetrics auditMetrics = new AuditMetrics(metrics.registry());
+            audit.measuredBy(auditMetrics);
+            auditMetrics.headAt(audit.lastSeq());
             this.checkpoints = new Checkpoints(
                     database,
                     audit,
@@ -137,6 +153,7 @@ public final class ServerDaemon implements AutoCloseable {
             Destinations destinations = new Destinations(dir, config.node());
             this.sinks =
                     new ExportSinks(audit, new SinkCursors(database, clock), destinations::open, config.audit(), clock);
+            sinks.measuredBy(new SinkMetrics(metrics.registry(), auditMetrics::head));
             sinks.apply(config.sinks());
             if (config.mail().enabled()) {
                 sinks.notifyByMail(
@@ -197,6 +214,7 @@ public final class ServerDaemon implements AutoCloseable {
                             tokens::revokedUnexpired)
                     .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock))
                     .sendingTokenKeys(tokenKeys::chain);
+            LinkMetrics.register(metrics.registry(), links::count);
             if (enrolmentCa != null) {
                 links.renewingWith(
                         new Renewals(audit, enrolmentCa, config.enrolment().validity(), clock));
@@ -239,6 +257,7 @@ public final class ServerDaemon implements AutoCloseable {
                     Math.max(1, Math.min(60, callHome.heartbeatInterval().toSeconds() / 4)),
                     TimeUnit.SECONDS);
             TicketKeyFile ticketKeys = TicketKeyFile.in(dir, clock);
+            appliancesIn.countingHandshakes(new HandshakeMetrics(metrics.registry(), "appliance"));
             appliancesIn.resumeSessionsWith(ticketKeys); // before it listens: sessions made before a restart resume
             timers.scheduleWithFixedDelay(
                     () -> watch("TLS session ticket keys to rotate", () -> appliancesIn.resumeSessionsWith(ticketKeys)),
@@ -252,13 +271,14 @@ public final class ServerDaemon implements AutoCloseable {
                     config.applianceListener().port());
             EngineerStore engineers =
                     new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults());
-            ActiveSessions active = new ActiveSessions();
+            ActiveSessions active = new ActiveSessions(new StreamMetrics(metrics.registry()));
             audit.onSpillFull(() -> LOG.error(
                     "closed {} session stream(s): the audit log is unavailable and its spill" + " file full",
                     active.resetAll(AuditUnavailableException.REASON + " (spill file full)")));
             this.sessions = new SessionGate(
                     tokenKeys::verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
-            TokenIssuance issuance = new TokenIssuance(tokenKeys::issuer, tokens, engineers, tickets, links, audit);
+            TokenIssuance issuance = new TokenIssuance(
+                    tokenKeys::issuer, tokens, engineers, tickets, links, audit, new TokenMetrics(metrics.registry()));
             LoginSessions logins = new LoginSessions(clock);
             EngineerApi api = new EngineerApi(
                     engineers,
@@ -270,7 +290,8 @@ public final class ServerDaemon implements AutoCloseable {
                     destinations.origin(),
                     blocking,
                     blocks,
-                    caseStore);
+                    caseStore,
+                    new LoginMetrics(metrics.registry()));
             this.engineerListener = new EngineerListener(
                             keys,
                             trust,
@@ -281,6 +302,7 @@ public final class ServerDaemon implements AutoCloseable {
                             api,
                             audit,
                             blocking)
+                    .countingHandshakes(new HandshakeMetrics(metrics.registry(), "engineer"))
                     .bind(
                             boss,
                             workers,
@@ -336,16 +358,47 @@ public final class ServerDaemon implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             ServerConfig.Audit auditSettings = config.audit();
             timers.scheduleWithFixedDelay(() -> checkpoint(auditSettings), 1, 1, TimeUnit.SECONDS);
+            // records other processes (sc-server admin commands) append count in the sinks' lag too
+            timers.scheduleWithFixedDelay(
+                    () -> watch("the audit log's head", () -> auditMetrics.headAt(audit.lastSeq())),
+                    5,
+                    5,
+                    TimeUnit.SECONDS);
             long retryMillis = auditSettings.spillRetry().toMillis();
             timers.scheduleWithFixedDelay(this::appendHeld, 0, retryMillis, TimeUnit.MILLISECONDS);
             ConfigWatcher configWatcher = new ConfigWatcher(dir, config, sinks);
             timers.scheduleWithFixedDelay(configWatcher::look, 1, 1, TimeUnit.SECONDS);
+            ServerConfig.Metrics metricsSettings = config.metrics();
+            if (metricsSettings.enabled()) {
+                this.metricsListener = bindMetrics(metricsSettings.listener());
+            }
             writeListeners();
             started = true;
         } finally {
             if (!started) {
                 shutdownResources();
             }
+        }
+    }
+
+    /**
+     * The metrics listener, or null when its address cannot be bound (another server on this machine holds the
+     * default port, say): metrics are an observer, so the server runs on without them, with a warning that names the
+     * setting; the scraper sees the target down.
+     */
+    private @Nullable MetricsListener bindMetrics(ServerConfig.Listener listener) throws InterruptedException {
+        try {
+            return MetricsListener.bind(metrics, boss, workers, listener.host(), listener.port());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // the BindException, thrown undeclared
+            LOG.warn(
+                    "metrics listener not started: cannot bind {}:{} ({}); set metrics.listener in server.yaml"
+                            + " (port 0 picks a free one) or metrics.enabled: false",
+                    listener.host(),
+                    listener.port(),
+                    e.getMessage());
+            return null;
         }
     }
 
@@ -379,6 +432,16 @@ public final class ServerDaemon implements AutoCloseable {
 
     public ApplianceLinks links() {
         return links;
+    }
+
+    /** The metrics listener's address, if it runs ({@code metrics.enabled}, the default). */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsListener).map(MetricsListener::address);
+    }
+
+    /** The daemon's meters (what {@code GET /metrics} serves). */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** The session streams' checks and the internal entry point {@link SessionGate#openConnect}. */
@@ -498,6 +561,8 @@ public final class ServerDaemon implements AutoCloseable {
         enrolmentAddress()
                 .ifPresent(
                         enrolment -> listeners.put("enrolment", enrolment.getHostString() + ":" + enrolment.getPort()));
+        metricsAddress()
+                .ifPresent(address -> listeners.put("metrics", address.getHostString() + ":" + address.getPort()));
         listeners.put("pid", ProcessHandle.current().pid());
         try {
             DurableFiles.write(
@@ -550,6 +615,9 @@ public final class ServerDaemon implements AutoCloseable {
 
     private void shutdownResources() {
         timers.shutdownNow();
+        if (metricsListener != null) {
+            metricsListener.close();
+        }
         if (sinks != null) {
             sinks.close();
         }
@@ -564,6 +632,7 @@ public final class ServerDaemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         database.close();
+        metrics.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -27,6 +27,11 @@ public final class AuditTransaction {
         this.headHash = headHash;
     }
 
+    /** The sequence number of the last record appended so far (the head's, before any). */
+    long headSeq() {
+        return headSeq;
+    }
+
     /** The transaction's connection, for the caller's own statements. Do not commit, roll back or close it. */
     public Connection connection() {
         return connection;

@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.chain.ChainWalk;
 import dev.secureconnect.crypto.chain.HashChain;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.AuditVerification.Problem;
+import dev.secureconnect.server.metrics.AuditMetrics;
 import dev.secureconnect.server.storage.Database;
 import dev.secureconnect.server.storage.Dialect;
 import dev.secureconnect.server.storage.StorageException;
@@ -94,6 +95,7 @@ public final class ServerAuditLog {
     private volatile String lastError = "";
 
     private final List<Runnable> appendListeners = new CopyOnWriteArrayList<>();
+    private volatile AuditMetrics metrics = AuditMetrics.none();
     /** This process's turn to write the log: held by the transaction that appends (a batch, or someone's work). */
     private final ReentrantLock writeTurn = new ReentrantLock();
     /** Guards {@link #queued} and {@link #leading}. */
@@ -159,6 +161,11 @@ public final class ServerAuditLog {
     /** Runs {@code listener} (once per outage) when the spill reaches its bound: the daemon closes every session. */
     public void onSpillFull(Runnable listener) {
         spillFullListeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /** Counts the records this process commits, the transactions that fail, and each append's wait, in {@code metrics}. */
+    public void measuredBy(AuditMetrics measuring) {
+        this.metrics = requireNonNull(measuring, "measuring");
     }
 
     /**
@@ -263,6 +270,7 @@ public final class ServerAuditLog {
      */
     public ServerAuditRecord append(ServerAuditEvent event) {
         requireNonNull(event, "event");
+        long started = System.nanoTime();
         QueuedAppend mine = new QueuedAppend(event);
         boolean lead;
         synchronized (queueLock) {
@@ -277,6 +285,7 @@ public final class ServerAuditLog {
             lead(mine);
         }
         ServerAuditRecord record = mine.record();
+        metrics.appendTook(System.nanoTime() - started);
         LOG.debug("audit record {} appended: {}", record.seq(), event.type().eventName());
         return record;
     }
@@ -385,6 +394,7 @@ public final class ServerAuditLog {
                     null);
         }
         long unrecordedNow = unrecorded.get();
+        long[] heads = new long[2]; // the head's seq before and after: the records appended
         T result;
         try {
             result = database.inTransaction(connection -> {
@@ -401,17 +411,23 @@ public final class ServerAuditLog {
                 }
                 Head head = readHead(connection).orElseThrow();
                 AuditTransaction transaction = new AuditTransaction(connection, clock, head.seq(), head.hash());
+                heads[0] = head.seq();
                 if (!replay.isEmpty()) {
                     appendHeld(transaction, replay, unrecordedNow);
                 }
-                return work.run(transaction);
+                T done = work.run(transaction);
+                heads[1] = transaction.headSeq();
+                return done;
             });
         } catch (AuditUnavailableException e) {
+            metrics.failed();
             throw e;
         } catch (StorageException e) {
+            metrics.failed();
             noteFailure(e);
             throw new AuditUnavailableException(e.getMessage(), e);
         }
+        metrics.committed((int) (heads[1] - heads[0]), heads[1]);
         lastError = "";
         if (!replay.isEmpty()) {
             released(replay.size(), unrecordedNow);

@@ -29,7 +29,8 @@ public record ServerConfig(
         Reports reports,
         Limits limits,
         CallHome callHome,
-        Enrolment enrolment) {
+        Enrolment enrolment,
+        Metrics metrics) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -49,7 +50,8 @@ public record ServerConfig(
             @Nullable Reports reports,
             @Nullable Limits limits,
             @Nullable CallHome callHome,
-            @Nullable Enrolment enrolment) {
+            @Nullable Enrolment enrolment,
+            @Nullable Metrics metrics) {
         node = node == null || node.isBlank() ? "sc-server" : node;
         applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
         engineerListener = engineerListener == null ? Listener.DEFAULT_ENGINEER : engineerListener;
@@ -69,6 +71,7 @@ public record ServerConfig(
         limits = limits == null ? Limits.DEFAULT : limits;
         callHome = callHome == null ? CallHome.DEFAULT : callHome;
         enrolment = enrolment == null ? Enrolment.DEFAULT : enrolment;
+        metrics = metrics == null ? Metrics.DEFAULT : metrics;
         this.node = node;
         this.applianceListener = applianceListener;
         this.engineerListener = engineerListener;
@@ -82,6 +85,39 @@ public record ServerConfig(
         this.limits = limits;
         this.callHome = callHome;
         this.enrolment = enrolment;
+        this.metrics = metrics;
+    }
+
+    /** A configuration with the default metrics settings. */
+    public ServerConfig(
+            @Nullable String node,
+            @Nullable Listener applianceListener,
+            @Nullable Listener engineerListener,
+            @Nullable Tls tls,
+            @Nullable Database database,
+            @Nullable Link link,
+            @Nullable Audit audit,
+            @Nullable List<Sink> sinks,
+            @Nullable Mail mail,
+            @Nullable Reports reports,
+            @Nullable Limits limits,
+            @Nullable CallHome callHome,
+            @Nullable Enrolment enrolment) {
+        this(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                enrolment,
+                null);
     }
 
     /** A configuration with the default enrolment settings. */
@@ -180,7 +216,8 @@ public record ServerConfig(
                 reports,
                 limits,
                 callHome,
-                enrolment);
+                enrolment,
+                metrics);
     }
 
     /** This configuration with {@code newEnrolment} instead of its own enrolment section. */
@@ -198,7 +235,8 @@ public record ServerConfig(
                 reports,
                 limits,
                 callHome,
-                newEnrolment);
+                newEnrolment,
+                metrics);
     }
 
     /** This configuration with {@code newDatabase} instead of its own. */
@@ -216,7 +254,27 @@ public record ServerConfig(
                 reports,
                 limits,
                 callHome,
-                enrolment);
+                enrolment,
+                metrics);
+    }
+
+    /** This configuration with {@code newMetrics} instead of its own metrics section. */
+    public ServerConfig withMetrics(Metrics newMetrics) {
+        return new ServerConfig(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                enrolment,
+                newMetrics);
     }
 
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
@@ -660,6 +718,46 @@ public record ServerConfig(
         /** The caps on connections whose handshake has not finished, as the enrolment listener takes them. */
         public dev.secureconnect.server.listener.HalfOpenLimits halfOpen() {
             return new dev.secureconnect.server.listener.HalfOpenLimits(halfOpenPerSource, halfOpenPerListener);
+        }
+    }
+
+    /**
+     * The Prometheus metrics listener (docs/metrics.md): plain HTTP, {@code GET /metrics}.
+     *
+     * @param enabled whether it runs, default true
+     * @param listener its address, default {@code 127.0.0.1:9464}; port 0 picks a free one (see {@code
+     *     run/listeners.json})
+     * @param allowRemote whether {@code listener} may be an address other than loopback, default false: the metrics
+     *     are unauthenticated plain HTTP, so such an address belongs behind TLS or a firewall
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Metrics(Boolean enabled, Listener listener, Boolean allowRemote) {
+        public static final Metrics DEFAULT = new Metrics(null, null, null);
+
+        public Metrics(@Nullable Boolean enabled, @Nullable Listener listener, @Nullable Boolean allowRemote) {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            listener = listener == null ? new Listener("127.0.0.1", 9464) : listener;
+            allowRemote = allowRemote == null ? Boolean.FALSE : allowRemote;
+            if (enabled && !allowRemote && !loopback(listener.host())) {
+                throw new IllegalArgumentException("metrics.listener.host: " + listener.host()
+                        + " is not a loopback address; the metrics are plain, unauthenticated HTTP: keep 127.0.0.1,"
+                        + " or set metrics.allowRemote: true and put the listener behind TLS or a firewall");
+            }
+            this.enabled = enabled;
+            this.listener = listener;
+            this.allowRemote = allowRemote;
+        }
+
+        /** Whether {@code host} is {@code localhost} or a literal loopback address (a name is never looked up). */
+        static boolean loopback(String host) {
+            if (host.equalsIgnoreCase("localhost")) {
+                return true;
+            }
+            try {
+                return AddressRanges.literal(host).isLoopbackAddress();
+            } catch (IllegalArgumentException e) {
+                return false; // a name other than localhost: it could resolve anywhere
+            }
         }
     }
 

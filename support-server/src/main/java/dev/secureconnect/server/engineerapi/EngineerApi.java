@@ -10,6 +10,7 @@ import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.cases.CaseStore;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
+import dev.secureconnect.server.metrics.LoginMetrics;
 import dev.secureconnect.server.sessions.SessionGate;
 import dev.secureconnect.server.tokens.TokenIssuance;
 import io.netty.handler.codec.http.HttpMethod;
@@ -70,11 +71,32 @@ public final class EngineerApi {
             Executor blocking,
             SourceGuard guard,
             @Nullable CaseStore cases) {
+        this(engineers, sessions, links, issuance, gate, audit, origin, blocking, guard, cases, LoginMetrics.none());
+    }
+
+    /** @param logins counts the refused logins and the lockouts */
+    public EngineerApi(
+            EngineerStore engineers,
+            LoginSessions sessions,
+            ApplianceLinks links,
+            TokenIssuance issuance,
+            SessionGate gate,
+            ServerAuditLog audit,
+            ExportOrigin origin,
+            Executor blocking,
+            SourceGuard guard,
+            @Nullable CaseStore cases,
+            LoginMetrics logins) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.gate = requireNonNull(gate, "gate");
         List<Endpoint.Route> routes = new ArrayList<>(List.of(
                 new Endpoint.Route(
-                        HttpMethod.POST, "login", false, true, ENGINEER, new LoginEndpoint(engineers, sessions, guard)),
+                        HttpMethod.POST,
+                        "login",
+                        false,
+                        true,
+                        ENGINEER,
+                        new LoginEndpoint(engineers, sessions, guard, logins)),
                 new Endpoint.Route(
                         HttpMethod.POST, "logout", true, true, ENGINEER, new LogoutEndpoint(sessions, audit)),
                 new Endpoint.Route(HttpMethod.GET, "appliances", true, false, ENGINEER, new AppliancesEndpoint(links)),

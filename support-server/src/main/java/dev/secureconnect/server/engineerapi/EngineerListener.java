@@ -13,6 +13,7 @@ import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.listener.MutualTlsListener;
+import dev.secureconnect.server.metrics.HandshakeMetrics;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -115,6 +116,12 @@ public final class EngineerListener {
                 audit,
                 blocking,
                 this::connected);
+    }
+
+    /** Counts the listener's handshakes, completed or refused, in {@code metrics}; before {@link #bind}. */
+    public EngineerListener countingHandshakes(HandshakeMetrics metrics) {
+        listener.countingHandshakes(metrics);
+        return this;
     }
 
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */

@@ -7,6 +7,7 @@ import dev.secureconnect.server.blocks.SourceFailure;
 import dev.secureconnect.server.blocks.SourceGuard;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.SecondFactorResult;
+import dev.secureconnect.server.metrics.LoginMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,9 +22,14 @@ final class LoginEndpoint implements Endpoint {
     private final EngineerStore engineers;
     private final LoginSessions sessions;
     private final SourceGuard guard;
+    private final LoginMetrics metrics;
 
-    /** @param guard told of each wrong or replayed code, counted towards blocking its source address */
-    LoginEndpoint(EngineerStore engineers, LoginSessions sessions, SourceGuard guard) {
+    /**
+     * @param guard told of each wrong or replayed code, counted towards blocking its source address
+     * @param metrics counts each refused login with its reason, and the lockouts
+     */
+    LoginEndpoint(EngineerStore engineers, LoginSessions sessions, SourceGuard guard, LoginMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics");
         this.engineers = requireNonNull(engineers, "engineers");
         this.sessions = requireNonNull(sessions, "sessions");
         this.guard = requireNonNull(guard, "guard");
@@ -40,10 +46,13 @@ final class LoginEndpoint implements Endpoint {
         SecondFactorResult result = engineers.checkSecondFactor(
                 connection.login(), totp.asText(), connection.fingerprint(), connection.source());
         if (!result.ok()) {
-            if (result.reason() == SecondFactorResult.Reason.BAD_CODE
-                    || result.reason() == SecondFactorResult.Reason.REPLAY) {
+            SecondFactorResult.Reason reason = requireNonNull(result.reason(), "a refused login has its reason");
+            boolean counted =
+                    reason == SecondFactorResult.Reason.BAD_CODE || reason == SecondFactorResult.Reason.REPLAY;
+            if (counted) {
                 guard.failed(connection.address(), SourceFailure.TOTP);
             }
+            metrics.failed(reason, counted && result.lockedUntil() != null); // this failure locked them out
             HttpResponseStatus status = result.reason() == SecondFactorResult.Reason.LOCKED
                     ? HttpResponseStatus.LOCKED
                     : HttpResponseStatus.UNAUTHORIZED;

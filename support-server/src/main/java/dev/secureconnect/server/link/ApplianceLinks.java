@@ -426,6 +426,11 @@ public final class ApplianceLinks {
         LOG.info("appliance {} link from {} is down: {}", session.serial(), session.remoteAddress(), reason);
     }
 
+    /** How many appliance links this node holds (no lock, no copy: for the metrics). */
+    public int count() {
+        return links.size();
+    }
+
     /** Serials of the appliances whose links this node holds. */
     public List<String> connected() {
         return links.keySet().stream().sorted().toList();

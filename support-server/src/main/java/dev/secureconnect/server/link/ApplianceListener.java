@@ -13,6 +13,7 @@ import dev.secureconnect.server.callhome.CallHomeIntake;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.listener.MutualTlsListener;
 import dev.secureconnect.server.listener.TicketKeyFile;
+import dev.secureconnect.server.metrics.HandshakeMetrics;
 import dev.secureconnect.tunnel.callhome.CallHomeProtocol;
 import dev.secureconnect.tunnel.link.Http2Connections;
 import dev.secureconnect.tunnel.link.LinkCodecs;
@@ -136,6 +137,12 @@ public final class ApplianceListener {
     /** Takes Call Home connections ({@value CallHomeProtocol#ALPN}) from now on, into {@code intake}. */
     public ApplianceListener acceptCallHome(CallHomeIntake intake) {
         this.callHome = intake;
+        return this;
+    }
+
+    /** Counts the listener's handshakes, completed or refused, in {@code metrics}; before {@link #bind}. */
+    public ApplianceListener countingHandshakes(HandshakeMetrics metrics) {
+        listener.countingHandshakes(metrics);
         return this;
     }
 

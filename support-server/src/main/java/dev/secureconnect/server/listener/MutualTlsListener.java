@@ -15,6 +15,7 @@ import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.SourceFailure;
 import dev.secureconnect.server.blocks.SourceGuard;
+import dev.secureconnect.server.metrics.HandshakeMetrics;
 import dev.secureconnect.tunnel.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -82,6 +83,8 @@ public final class MutualTlsListener {
     private final HalfOpenConnections halfOpen;
 
     private final SourceGuard guard;
+
+    private volatile HandshakeMetrics handshakes = HandshakeMetrics.none();
 
     /**
      * @param name the listener's name in logs and audit events ({@code appliance}, {@code engineer})
@@ -181,6 +184,12 @@ public final class MutualTlsListener {
         this.sslContext = SslContexts.server(keys, trust, roles, alpn, this::refused, provider);
     }
 
+    /** Counts every handshake, completed or refused (with its reason), in {@code metrics}; before {@link #bind}. */
+    public MutualTlsListener countingHandshakes(HandshakeMetrics metrics) {
+        this.handshakes = requireNonNull(metrics, "metrics");
+        return this;
+    }
+
     /** Binds the listener; returns its channel (whose local address has the real port when 0 was asked for). */
     public Channel bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port)
             throws InterruptedException {
@@ -211,6 +220,7 @@ public final class MutualTlsListener {
         InetAddress source = remote.getAddress();
         if (guard.isBlocked(source)) {
             LOG.debug("{} connection from {} closed at accept: the source is blocked", name, source.getHostAddress());
+            handshakes.refused(HandshakeMetrics.Refusal.BLOCKED);
             ch.close();
             return;
         }
@@ -219,6 +229,7 @@ public final class MutualTlsListener {
                     "{} connection from {} closed at accept: too many unfinished handshakes from that address",
                     name,
                     source.getHostAddress());
+            handshakes.refused(HandshakeMetrics.Refusal.HALF_OPEN_CAP);
             ch.close();
             return;
         }
@@ -259,6 +270,7 @@ public final class MutualTlsListener {
             CertificateRejectedException.Reason reason,
             @Nullable String message) {
         auditedRefusals.put(peerAddress, Boolean.TRUE);
+        handshakes.refused(HandshakeMetrics.Refusal.of(reason));
         LOG.warn("{} handshake from {} refused ({}): {}", name, peerAddress, reason.label(), message);
         refusals.submit(
                 ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
@@ -277,7 +289,10 @@ public final class MutualTlsListener {
             return; // the trust manager audited it with the precise reason
         }
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        String reason = noCertificate(message) ? "no-certificate" : "handshake-failed";
+        boolean noCertificate = noCertificate(message);
+        String reason = noCertificate ? "no-certificate" : "handshake-failed";
+        handshakes.refused(
+                noCertificate ? HandshakeMetrics.Refusal.NO_CERTIFICATE : HandshakeMetrics.Refusal.HANDSHAKE_FAILED);
         LOG.warn("{} handshake from {} failed: {}", name, peer, message);
         refusals.submit(
                 ServerAuditEvent.builder(EventType.HANDSHAKE_REFUSED)
@@ -320,6 +335,7 @@ public final class MutualTlsListener {
                 ctx.close();
                 return;
             }
+            handshakes.completed();
             ChannelHandlerContext tlsContext = ctx.pipeline().context(SslHandler.class);
             ctx.pipeline().remove(this);
             onConnected.connected(tlsContext, (SslHandler) tlsContext.handler(), peer);

@@ -1,5 +1,6 @@
 package dev.secureconnect.server.sessions;
 
+import dev.secureconnect.server.metrics.StreamMetrics;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +11,34 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ActiveSessions {
 
     private final Map<String, ActiveSession> sessions = new ConcurrentHashMap<>();
+    private final StreamMetrics metrics;
+
+    public ActiveSessions() {
+        this(StreamMetrics.none());
+    }
+
+    /** @param metrics counts the streams open and, when each ends, the bytes it moved */
+    public ActiveSessions(StreamMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     void add(ActiveSession session) {
         sessions.put(session.id(), session);
+        metrics.opened(kind(session));
     }
 
     void remove(ActiveSession session) {
-        sessions.remove(session.id(), session);
+        if (sessions.remove(session.id(), session)) {
+            metrics.ended(kind(session), session.bytesToAppliance(), session.bytesFromAppliance());
+        }
+    }
+
+    private static StreamMetrics.Kind kind(ActiveSession session) {
+        return switch (session.request().kind()) {
+            case CONNECT -> StreamMetrics.Kind.PROXY;
+            case EXEC -> StreamMetrics.Kind.EXEC;
+            case GET, PUT -> StreamMetrics.Kind.FILE;
+        };
     }
 
     /** The engineer's active streams, oldest first. */

@@ -8,6 +8,7 @@ import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
+import dev.secureconnect.server.metrics.SinkMetrics;
 import dev.secureconnect.server.reports.SessionReports;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,9 +36,10 @@ public final class ExportSinks implements AutoCloseable {
     private final ServerConfig.Audit retry;
     private final Clock clock;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    private volatile SinkMetrics metrics = SinkMetrics.none();
 
     /** A worker and what it was made from ({@code config}: the sink, to tell whether a new one differs). */
-    private record Running(Object config, SinkWorker worker, Thread thread) {}
+    private record Running(Object config, SinkWorker worker, Thread thread, SinkMetrics.Sink meters) {}
 
     private record Prepared(
             String name,
@@ -59,6 +61,11 @@ public final class ExportSinks implements AutoCloseable {
         this.retry = requireNonNull(retry, "retry");
         this.clock = requireNonNull(clock, "clock");
         audit.onAppend(this::wakeAll);
+    }
+
+    /** Measures each sink started from now on (its lag, its errors) in {@code measuring}; before {@link #apply}. */
+    public void measuredBy(SinkMetrics measuring) {
+        this.metrics = requireNonNull(measuring, "measuring");
     }
 
     /**
@@ -121,6 +128,7 @@ public final class ExportSinks implements AutoCloseable {
 
     private void start(Prepared prepared) {
         cursors.open(prepared.name(), prepared.startAtNow() ? audit.lastSeq() : 0);
+        SinkMetrics.Sink meters = metrics.sink(prepared.name());
         SinkWorker worker = new SinkWorker(
                 prepared.name(),
                 prepared.target(),
@@ -130,11 +138,12 @@ public final class ExportSinks implements AutoCloseable {
                 cursors,
                 retry.retryInitial(),
                 retry.retryMax(),
-                clock);
+                clock,
+                meters);
         Thread thread = new Thread(worker, "sc-sink-" + prepared.name());
         thread.setDaemon(true);
         thread.start();
-        running.put(prepared.name(), new Running(prepared.config(), worker, thread));
+        running.put(prepared.name(), new Running(prepared.config(), worker, thread, meters));
     }
 
     private void wakeAll() {
@@ -151,6 +160,7 @@ public final class ExportSinks implements AutoCloseable {
     }
 
     private static void stop(Running running) {
+        running.meters().remove();
         running.worker().stop();
         try {
             running.thread().join(STOP_MILLIS);

@@ -9,6 +9,7 @@ import dev.secureconnect.export.ExportedEvent;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
+import dev.secureconnect.server.metrics.SinkMetrics;
 import dev.secureconnect.tunnel.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,7 @@ final class SinkWorker implements Runnable {
     private final SinkCursors cursors;
     private final Backoff backoff;
     private final Clock clock;
+    private final SinkMetrics.Sink metrics;
     private final Object signal = new Object();
     private boolean woken;
     private volatile boolean stopped;
@@ -59,7 +61,9 @@ final class SinkWorker implements Runnable {
             SinkCursors cursors,
             Duration retryInitial,
             Duration retryMax,
-            Clock clock) {
+            Clock clock,
+            SinkMetrics.Sink metrics) {
+        this.metrics = requireNonNull(metrics, "metrics");
         this.name = requireNonNull(name, "name");
         this.target = requireNonNull(target, "target");
         this.destination = requireNonNull(destination, "destination");
@@ -105,6 +109,7 @@ final class SinkWorker implements Runnable {
                         SinkCursor cursor = cursors.get(name)
                                 .orElseThrow(() -> new IllegalStateException("sink " + name + " has no cursor"));
                         delivered = OptionalLong.of(cursor.deliveredSeq());
+                        metrics.cursorAt(cursor.deliveredSeq());
                         if (cursor.failing() && outage.isEmpty()) {
                             outage = Optional.of(new Outage(
                                     requireNonNull(cursor.failingSince(), "a failing cursor has its start"),
@@ -131,6 +136,7 @@ final class SinkWorker implements Runnable {
                         outage = Optional.empty();
                     }
                     failures = 0;
+                    metrics.delivered(delivered.getAsLong());
                     if (records.isEmpty()) {
                         await(IDLE_LOOK_MILLIS);
                     }
@@ -145,6 +151,7 @@ final class SinkWorker implements Runnable {
                     boolean receiverDown = e instanceof DeliveryException;
                     Outage current = outage.orElseGet(() -> new Outage(clock.instant(), false, receiverDown))
                             .with(receiverDown);
+                    metrics.failed(clock.instant());
                     // the status first: whoever reads sink.delivery-failing in the log finds it in sinks status too
                     noteFailure(error);
                     if (!current.audited()) {

@@ -177,6 +177,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Reports the connection pool's use (HikariCP's {@code hikaricp_*} meters) in {@code registry}; once. */
+    public void measuredBy(io.micrometer.core.instrument.MeterRegistry registry) {
+        pool.setMetricsTrackerFactory(
+                new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+    }
+
     /** Closes every connection of the pool. */
     @Override
     public void close() {

@@ -14,6 +14,7 @@ import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.engineers.Engineer;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.link.ApplianceLinks;
+import dev.secureconnect.server.metrics.TokenMetrics;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
 import dev.secureconnect.tunnel.link.TicketNumber;
@@ -47,6 +48,7 @@ public final class TokenIssuance {
     private final TicketStore tickets;
     private final ApplianceLinks links;
     private final ServerAuditLog audit;
+    private final TokenMetrics metrics;
 
     public TokenIssuance(
             Supplier<AccessTokenIssuer> issuer,
@@ -55,6 +57,19 @@ public final class TokenIssuance {
             TicketStore tickets,
             ApplianceLinks links,
             ServerAuditLog audit) {
+        this(issuer, tokens, engineers, tickets, links, audit, TokenMetrics.none());
+    }
+
+    /** @param metrics counts each token issued, and each refused with its code */
+    public TokenIssuance(
+            Supplier<AccessTokenIssuer> issuer,
+            TokenStore tokens,
+            EngineerStore engineers,
+            TicketStore tickets,
+            ApplianceLinks links,
+            ServerAuditLog audit,
+            TokenMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics");
         this.issuer = requireNonNull(issuer, "issuer");
         this.tokens = requireNonNull(tokens, "tokens");
         this.engineers = requireNonNull(engineers, "engineers");
@@ -112,6 +127,7 @@ public final class TokenIssuance {
         try {
             SignedAccessToken token = decide(login, certificate, request);
             tokens.recordIssued(token.claims(), source);
+            metrics.issued();
             LOG.info(
                     "access token {} issued to engineer {} for appliance {}, ticket {}, until {}",
                     token.claims().id(),
@@ -121,6 +137,7 @@ public final class TokenIssuance {
                     token.claims().expiresAt());
             return token;
         } catch (Refused refused) {
+            metrics.refused(refused.code());
             audit.appendOrHold(
                     java.util.List.of(ServerAuditEvent.builder(EventType.TOKEN_REFUSED)
                             .actor(login)

@@ -144,6 +144,23 @@ class SessionStreamsTest {
                 .containsEntry("bytesToAppliance", "4")
                 .containsEntry("bytesFromAppliance", "4")
                 .containsKeys("durationMs", "reason");
+        // the daemon's metrics: the stream's bytes, counted at its end, and none open any more
+        io.micrometer.core.instrument.MeterRegistry metrics =
+                server.daemon.metrics().registry();
+        assertThat(metrics.get("secureconnect.streams.open")
+                        .tag("kind", "proxy")
+                        .gauge()
+                        .value())
+                .isZero();
+        for (String direction : List.of("to_appliance", "from_appliance")) {
+            assertThat(metrics.get("secureconnect.stream.bytes")
+                            .tag("kind", "proxy")
+                            .tag("direction", direction)
+                            .counter()
+                            .count())
+                    .as(direction)
+                    .isEqualTo(4);
+        }
     }
 
     @Test

@@ -12,9 +12,12 @@ import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.config.Sink;
+import dev.secureconnect.server.metrics.AuditMetrics;
+import dev.secureconnect.server.metrics.SinkMetrics;
 import dev.secureconnect.server.storage.testing.StorageTest;
 import dev.secureconnect.server.storage.testing.TestDatabase;
 import dev.secureconnect.testing.Eventually;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -102,6 +105,53 @@ class ExportSinksTest {
 
     private static void await(String what, BooleanSupplier condition) {
         Eventually.within(Duration.ofSeconds(20), what, condition);
+    }
+
+    @StorageTest
+    void eachSinksLagBehindTheHeadAndItsErrorsAreMeasured(TestDatabase test) throws Exception {
+        ServerAuditLog audit = new ServerAuditLog(test.database(), Clock.systemUTC());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AuditMetrics auditMetrics = new AuditMetrics(registry);
+        audit.measuredBy(auditMetrics);
+        append(audit, 5, EventType.TICKET_OPENED);
+        Receiver siem = receivers.computeIfAbsent("siem", name -> new Receiver());
+        siem.down = true;
+        try (ExportSinks sinks = sinks(audit, test)) {
+            sinks.measuredBy(new SinkMetrics(registry, auditMetrics::head));
+            sinks.apply(List.of(file("siem", null)));
+            append(audit, 10, EventType.STREAM_OPENED);
+            await("the failing sink counted", () -> gauge(registry, "secureconnect.sink.failing") == 1);
+            assertThat(registry.get("secureconnect.sink.errors")
+                            .tag("sink", "siem")
+                            .counter()
+                            .count())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(gauge(registry, "secureconnect.sink.last.error.timestamp"))
+                    .isPositive();
+            // every record behind (the receiver is down): the 15 appended and the sink's own sink.delivery-failing
+            await("the lag counted", () -> gauge(registry, "secureconnect.sink.lag.records") == 16);
+            assertThat(auditMetrics.head()).isEqualTo(16);
+            assertThat(registry.get("secureconnect.audit.records.appended")
+                            .counter()
+                            .count())
+                    .isEqualTo(16);
+            assertThat(registry.get("secureconnect.audit.append").timer().count())
+                    .isEqualTo(16);
+
+            siem.down = false;
+            append(audit, 1, EventType.STREAM_CLOSED);
+            await("the sink caught up", () -> gauge(registry, "secureconnect.sink.lag.records") == 0);
+            assertThat(gauge(registry, "secureconnect.sink.failing")).isZero();
+
+            sinks.apply(List.of());
+            assertThat(registry.find("secureconnect.sink.lag.records").gauges())
+                    .as("a removed sink's meters go with it")
+                    .isEmpty();
+        }
+    }
+
+    private static double gauge(SimpleMeterRegistry registry, String name) {
+        return registry.get(name).tag("sink", "siem").gauge().value();
     }
 
     @StorageTest
