@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateIdentity;
 import dev.secureconnect.crypto.pki.CertificateSigningRequest;
 import dev.secureconnect.crypto.testing.TestPki;
+import dev.secureconnect.testing.PkiFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,26 +40,21 @@ public final class RenewalFixture {
     }
 
     private static void setUp(Path work, Path dir, TestPki.Issued issued, X509Certificate issuer) {
+        PkiFiles files = PkiFiles.write(work, issued);
         try {
-            Files.createDirectories(work);
-            Path cert = Files.writeString(
-                    work.resolve("cert.pem"),
-                    Pem.certificates(List.of(issued.certificate())),
-                    StandardCharsets.US_ASCII);
-            Path key = Files.writeString(
-                    work.resolve("key.pem"), Pem.privateKey(issued.privateKey()), StandardCharsets.US_ASCII);
-            Path chain = Files.writeString(
-                    work.resolve("chain.pem"), Pem.certificates(List.of(issuer)), StandardCharsets.US_ASCII);
-            Path ca = Files.writeString(
-                    work.resolve("ca.pem"),
-                    Pem.certificates(List.of(TestPki.shared().rootCertificate())),
-                    StandardCharsets.US_ASCII);
-            Enrolment.init(
-                    new Enrolment.Request(dir, new ServerAddress("support.example.com", 8443), cert, key, chain, ca),
-                    Clock.systemUTC());
+            Files.writeString(files.chain(), Pem.certificates(List.of(issuer)), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Enrolment.init(
+                new Enrolment.Request(
+                        dir,
+                        new ServerAddress("support.example.com", 8443),
+                        files.cert(),
+                        files.key(),
+                        files.chain(),
+                        files.ca()),
+                Clock.systemUTC());
     }
 
     /** The public key of a PEM certificate request. */
