@@ -66,7 +66,7 @@ final class CertificateUpdates {
 
     private final EventLoop loop;
     private final ApplianceCertificate files;
-    private final RenewalSchedule schedule;
+    private RenewalSchedule schedule;
     private final Executor worker;
     private final Sessions sessions;
     private final Clock clock;
@@ -144,6 +144,16 @@ final class CertificateUpdates {
     /** Looks whether the certificate is due now, then on its own schedule. */
     void start() {
         assert loop.inEventLoop();
+        check();
+    }
+
+    /** A changed {@code renewal.when} ({@code reload}): looked at at once. */
+    void reschedule(RenewalSchedule changed) {
+        assert loop.inEventLoop();
+        schedule = requireNonNull(changed, "changed");
+        if (timer != null) {
+            timer.cancel(false);
+        }
         check();
     }
 

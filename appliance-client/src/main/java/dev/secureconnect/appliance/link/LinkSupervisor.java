@@ -315,10 +315,16 @@ public final class LinkSupervisor {
         return onLoop(sessions::snapshot);
     }
 
-    /** Takes a changed {@code appliance.json} (the services): streams to a service no longer allowed are closed. */
+    /**
+     * Takes a changed {@code appliance.json} (the services and {@code renewal.when}): streams to a service no longer
+     * allowed are closed; the certificate is looked at again.
+     */
     public void reload(ApplianceConfig changed) {
         onLoop(() -> {
             config = changed;
+            if (certificates != null) {
+                certificates.reschedule(new RenewalSchedule(changed.renewal().when()));
+            }
             sessions.close(
                     session -> session.isConnect() && changed.serviceOnPort(session.port) == null,
                     "its service is no longer allow-listed");
