@@ -235,6 +235,24 @@ public enum EventType {
             "the server refused the appliance link or a ticket, with its reason",
             "target",
             "reason"),
+    LINK_RENEWAL_REFUSED(
+            1420,
+            "link.renewal-refused",
+            Severity.WARNING,
+            "the server refused the certificate renewal this appliance asked for in its hello, with the server's"
+                    + " reason: the new key is dropped and renewal is asked again after a back-off (appliance)",
+            "target",
+            "reason"),
+    LINK_CERTIFICATE_FALLBACK(
+            1421,
+            "link.certificate-fallback",
+            Severity.WARNING,
+            "a link dialled with the renewed certificate failed before the server admitted it: the appliance went back"
+                    + " to its old certificate (still valid), dropped the renewed one and renews again after a back-off"
+                    + " (appliance)",
+            "target",
+            "fingerprint",
+            "reason"),
 
     // engineers: enrolment and login 1500-1599
     ENGINEER_ENROLLED(

@@ -141,6 +141,15 @@ final class ApplianceProcess implements AutoCloseable {
         json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), document);
     }
 
+    /** Sets {@code renewal.when} in {@code appliance.json} (a running daemon takes it at its next reload). */
+    void renewalWhen(double when) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path config = dir.resolve("appliance.json");
+        ObjectNode document = (ObjectNode) json.readTree(config.toFile());
+        document.putObject("renewal").put("when", when);
+        json.writerWithDefaultPrettyPrinter().writeValue(config.toFile(), document);
+    }
+
     void start() throws IOException, InterruptedException {
         daemon = Launcher.start(log, "sc-appliance", "run", "--dir", dir.toString());
         Eventually.within(Duration.ofSeconds(30), "the appliance daemon answers on its admin socket", () -> {

@@ -3,9 +3,13 @@ package dev.secureconnect.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secureconnect.crypto.pem.Pem;
+import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditRecord;
 import dev.secureconnect.testing.Eventually;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +70,8 @@ class EnrolmentIT {
             assertThat(door.echoPing()).as("an engineer's session stream").isEqualTo("ping");
         }
 
+        renewsOverTheLiveLinkWhileAStreamFlows(ticket);
+
         Path again = root.resolve("again");
         Launcher.Result reused = Launcher.run(
                 "sc-appliance",
@@ -110,6 +116,87 @@ class EnrolmentIT {
                 .map(ServerAuditRecord::event)
                 .anySatisfy(e -> assertThat(e.details().get("reason")).isEqualTo("used"));
         assertThat(Files.readString(server.dir.resolve("run/listeners.json"))).contains("\"enrolment\"");
+    }
+
+    /**
+     * {@code renewal.when} above 1 (taken at the reload {@code services add} sends): the appliance renews over its live
+     * link while an engineer's stream flows, both sides audit {@code certificate.renewed}, the stream carries bytes
+     * after it, and once the stream has ended the appliance links again with the renewed certificate (proven:
+     * {@code appliance.json} names it) and serves the next session.
+     */
+    private void renewsOverTheLiveLinkWhileAStreamFlows(String ticket) throws Exception {
+        Path certificate = appliance.dir.resolve("tls/cert.pem");
+        String oldFingerprint = fingerprint(certificate);
+        try (FrontDoor door = new FrontDoor(server, SERIAL, ticket, services.echo.getLocalPort());
+                Socket stream = new Socket("127.0.0.1", door.port())) {
+            stream.setSoTimeout(20_000);
+            assertThat(echo(stream, "before")).isEqualTo("before");
+            appliance.renewalWhen(1.5);
+            appliance.admin(
+                    "services add", "--name", "spare", "--port", Integer.toString(services.sha256.getLocalPort()));
+            Eventually.within(
+                    Duration.ofSeconds(30),
+                    "certificate.renewed on the server and on the appliance",
+                    () -> renewedOnServer() != null
+                            && read(appliance.dir.resolve("audit.log")).contains("\"certificate.renewed\""));
+            assertThat(echo(stream, "after the renewal")).isEqualTo("after the renewal");
+        }
+        ServerAuditRecord renewed = renewedOnServer();
+        assertThat(renewed.event().details()).containsEntry("oldFingerprint", oldFingerprint);
+        Eventually.within(
+                Duration.ofSeconds(30),
+                "the appliance links again with its renewed certificate once the stream has ended",
+                () -> configuredCertificate().startsWith("tls/cert-"));
+        String switched = configuredCertificate();
+        assertThat(fingerprint(appliance.dir.resolve(switched)))
+                .isEqualTo(renewed.event().details().get("fingerprint"));
+        assertThat(certificate)
+                .as("the old certificate is gone once the new one worked")
+                .doesNotExist();
+        Eventually.within(Duration.ofSeconds(15), "the appliance is online again", () -> server.online(SERIAL, ticket));
+        try (FrontDoor door = new FrontDoor(server, SERIAL, ticket, services.echo.getLocalPort())) {
+            assertThat(door.echoPing())
+                    .as("a session on the renewed certificate's link")
+                    .isEqualTo("ping");
+        }
+    }
+
+    private String configuredCertificate() {
+        try {
+            return new ObjectMapper()
+                    .readTree(appliance.dir.resolve("appliance.json").toFile())
+                    .path("files")
+                    .path("certificate")
+                    .asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private ServerAuditRecord renewedOnServer() {
+        return server.audit().stream()
+                .filter(r -> r.event().type() == EventType.CERTIFICATE_RENEWED)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static String echo(Socket stream, String text) throws java.io.IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        stream.getOutputStream().write(bytes);
+        stream.getOutputStream().flush();
+        return new String(stream.getInputStream().readNBytes(bytes.length), StandardCharsets.US_ASCII);
+    }
+
+    private static String fingerprint(Path certificate) {
+        return CertificateFingerprint.of(Pem.readCertificate(certificate)).colonHex();
     }
 
     private long refusals() {

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ public final class CheckpointSchedule implements AutoCloseable {
 
     private final AuditCheckpoints checkpoints;
     private final String serial;
-    private final PrivateKey key;
+    private final Supplier<PrivateKey> key;
     private final ApplianceConfig.Audit settings;
     private final Consumer<ChainCheckpoint> signed;
     private final ScheduledExecutorService timer;
@@ -39,7 +40,7 @@ public final class CheckpointSchedule implements AutoCloseable {
     private CheckpointSchedule(
             AuditCheckpoints checkpoints,
             String serial,
-            PrivateKey key,
+            Supplier<PrivateKey> key,
             ApplianceConfig.Audit settings,
             Consumer<ChainCheckpoint> signed) {
         this.checkpoints = checkpoints;
@@ -61,6 +62,20 @@ public final class CheckpointSchedule implements AutoCloseable {
             PrivateKey key,
             ApplianceConfig.Audit settings,
             Consumer<ChainCheckpoint> signed) {
+        requireNonNull(key, "key");
+        return start(checkpoints, serial, () -> key, settings, signed);
+    }
+
+    /**
+     * Starts looking, signing with the key {@code key} gives at each signature (the key of the link's certificate,
+     * which changes when the certificate is renewed).
+     */
+    public static CheckpointSchedule start(
+            AuditCheckpoints checkpoints,
+            String serial,
+            Supplier<PrivateKey> key,
+            ApplianceConfig.Audit settings,
+            Consumer<ChainCheckpoint> signed) {
         CheckpointSchedule schedule = new CheckpointSchedule(
                 requireNonNull(checkpoints, "checkpoints"),
                 requireNonNull(serial, "serial"),
@@ -76,7 +91,7 @@ public final class CheckpointSchedule implements AutoCloseable {
     private void look() {
         try {
             checkpoints
-                    .signIfDue(serial, key, settings.checkpointEvery(), settings.checkpointInterval(), started)
+                    .signIfDue(serial, key.get(), settings.checkpointEvery(), settings.checkpointInterval(), started)
                     .ifPresent(this::signed);
         } catch (RuntimeException e) {
             LOG.warn("appliance {}: signing an audit checkpoint failed: {}", serial, e.getMessage(), e);
@@ -104,7 +119,7 @@ public final class CheckpointSchedule implements AutoCloseable {
         }
         try {
             checkpoints
-                    .sign(serial, key)
+                    .sign(serial, key.get())
                     .ifPresent(checkpoint ->
                             LOG.info("appliance {}: last audit checkpoint signed at seq {}", serial, checkpoint.seq()));
         } catch (RuntimeException e) {

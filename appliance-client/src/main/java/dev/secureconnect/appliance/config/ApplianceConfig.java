@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  *                   "idleTimeout": "15m",               // a signed-in admin idle this long signs in again
  *                   "lockoutAfter": 5,                  // failed sign-ins in a row before a name is locked
  *                   "lockoutFor": "15m" },              // for this long
- *   "callHome"  : { "interval": "6h", … }               // the diagnostic bundle: see CallHomeConfig
+ *   "callHome"  : { "interval": "6h", … },              // the diagnostic bundle: see CallHomeConfig
+ *   "renewal"   : { "when": 0.33 }                      // renew the certificate when this part of its life is left
  * }
  * }</pre>
  */
@@ -59,7 +60,8 @@ import org.jspecify.annotations.Nullable;
     "tls",
     "audit",
     "console",
-    "callHome"
+    "callHome",
+    "renewal"
 })
 public record ApplianceConfig(
         ServerAddress server,
@@ -72,7 +74,8 @@ public record ApplianceConfig(
         Tls tls,
         Audit audit,
         Console console,
-        CallHomeConfig callHome) {
+        CallHomeConfig callHome,
+        Renewal renewal) {
 
     /** The most services an appliance allow-lists. */
     public static final int MAX_SERVICES = 64;
@@ -91,8 +94,37 @@ public record ApplianceConfig(
         audit = audit == null ? Audit.DEFAULT : audit;
         console = console == null ? Console.DEFAULT : console;
         callHome = callHome == null ? CallHomeConfig.DEFAULT : callHome;
+        renewal = renewal == null ? Renewal.DEFAULT : renewal;
         requireDistinct(services);
         linkSettings(keepAlive, streams); // validates the combination
+    }
+
+    /** A configuration with the default {@link Renewal} settings. */
+    public ApplianceConfig(
+            ServerAddress server,
+            KeepAlive keepAlive,
+            Backoff backoff,
+            Timeouts timeouts,
+            Streams streams,
+            List<ServiceEntry> services,
+            Files files,
+            Tls tls,
+            Audit audit,
+            Console console,
+            CallHomeConfig callHome) {
+        this(
+                server,
+                keepAlive,
+                backoff,
+                timeouts,
+                streams,
+                services,
+                files,
+                tls,
+                audit,
+                console,
+                callHome,
+                Renewal.DEFAULT);
     }
 
     /** A configuration with the default {@link Console} and {@link CallHomeConfig} settings. */
@@ -136,17 +168,45 @@ public record ApplianceConfig(
     /** A fresh configuration: defaults everywhere, no services. */
     @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
     public static ApplianceConfig defaults(ServerAddress server) {
-        return new ApplianceConfig(server, null, null, null, null, null, null, null, null, null, null);
+        return new ApplianceConfig(server, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public ApplianceConfig withServices(List<ServiceEntry> newServices) {
         return new ApplianceConfig(
-                server, keepAlive, backoff, timeouts, streams, newServices, files, tls, audit, console, callHome);
+                server,
+                keepAlive,
+                backoff,
+                timeouts,
+                streams,
+                newServices,
+                files,
+                tls,
+                audit,
+                console,
+                callHome,
+                renewal);
     }
 
     public ApplianceConfig withConsole(Console newConsole) {
         return new ApplianceConfig(
-                server, keepAlive, backoff, timeouts, streams, services, files, tls, audit, newConsole, callHome);
+                server,
+                keepAlive,
+                backoff,
+                timeouts,
+                streams,
+                services,
+                files,
+                tls,
+                audit,
+                newConsole,
+                callHome,
+                renewal);
+    }
+
+    public ApplianceConfig withFiles(Files newFiles) {
+        return new ApplianceConfig(
+                server, keepAlive, backoff, timeouts, streams, services, newFiles, tls, audit, console, callHome,
+                renewal);
     }
 
     /** The service allowed on {@code port}, or null. */
@@ -437,6 +497,26 @@ public record ApplianceConfig(
                 return java.net.InetAddress.getByAddress(bytes).isLoopbackAddress();
             } catch (java.net.UnknownHostException e) {
                 return false;
+            }
+        }
+    }
+
+    /**
+     * Automatic renewal of the appliance's certificate over the link (only a certificate the server's enrolment CA
+     * signed).
+     *
+     * @param when renew once no more than this part of the certificate's lifetime is left, default 0.33 (a third); more
+     *     than 1 renews at once (and again after each renewal: for tests)
+     */
+    public record Renewal(Double when) {
+        @SuppressWarnings("NullAway") // null: the compact constructor puts in the default
+        public static final Renewal DEFAULT = new Renewal(null);
+
+        public Renewal {
+            when = when == null ? 0.33 : when;
+            if (!(when > 0) || when.isInfinite()) {
+                throw new ApplianceException(
+                        "renewal.when: " + when + " (expected: a part of the lifetime above 0, e.g. 0.33)");
             }
         }
     }

@@ -131,7 +131,7 @@ public final class ApplianceDaemon implements AutoCloseable {
             CheckpointSchedule checkpoints = CheckpointSchedule.start(
                     signed,
                     material.serial(),
-                    material.keys().privateKey(),
+                    link::linkKey,
                     config.audit(),
                     checkpoint -> link.auditCheckpoint(checkpoint.jws()));
             ApplianceDaemon daemon = new ApplianceDaemon(

@@ -85,9 +85,8 @@ public final class CodeEnrolment {
             throw new ApplianceException(e.getMessage(), e);
         }
         requireSettable(request.dir());
-        KeyPair keys = RsaKeyPairs.generate(RsaKeySize.DEFAULT);
-        CertificateSigningRequest csr =
-                CertificateSigningRequest.create(CertificateIdentity.appliance(request.serial()), keys);
+        KeyPair keys = newKeyPair();
+        CertificateSigningRequest csr = request(request.serial(), keys);
         EnrolmentAnswer answer = client.enrol(
                 request.server(), code.root(), new EnrolmentRequest(code.text(), request.serial(), Pem.csr(csr)));
         ServerAddress link = request.link() != null
@@ -125,6 +124,16 @@ public final class CodeEnrolment {
                         e);
             }
         }
+    }
+
+    /** A new key pair for an appliance, as enrolment and renewal make it (RSA, the default size), made here. */
+    public static KeyPair newKeyPair() {
+        return RsaKeyPairs.generate(RsaKeySize.DEFAULT);
+    }
+
+    /** The certificate request of appliance {@code serial} for {@code keys}, as enrolment and renewal send it. */
+    public static CertificateSigningRequest request(String serial, KeyPair keys) {
+        return CertificateSigningRequest.create(CertificateIdentity.appliance(serial), keys);
     }
 
     private static void requireSettable(Path dir) {

@@ -81,7 +81,12 @@ public final class Json {
     }
 
     private static String describe(Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
+                || type == Double.class
+                || type == double.class) {
             return "a number";
         }
         if (type == Boolean.class || type == boolean.class) {

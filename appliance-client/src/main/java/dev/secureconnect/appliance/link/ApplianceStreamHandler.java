@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One stream the server opened on the link: the hello watch, an admission, a revocation push, a token key push, an
- * audit hash request, or a session request
+ * audit hash request, a renewed certificate, or a session request
  * ({@code CONNECT}, exec, get, put); anything else is answered 404. A new instance serves each stream.
  */
 final class ApplianceStreamHandler extends StreamRequestHandler {
@@ -104,6 +104,11 @@ final class ApplianceStreamHandler extends StreamRequestHandler {
                 && method != null
                 && "POST".contentEquals(method)) {
             supervisor.casesReceived(link, stream, body);
+        } else if (path != null
+                && LinkProtocol.PATH_CERTIFICATE.contentEquals(path)
+                && method != null
+                && "POST".contentEquals(method)) {
+            supervisor.certificateReceived(link, stream, body);
         } else {
             respond(stream, 404, "no such request: " + method + " " + path);
         }

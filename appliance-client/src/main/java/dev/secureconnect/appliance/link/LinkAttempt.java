@@ -2,6 +2,7 @@ package dev.secureconnect.appliance.link;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.tunnel.link.Hello;
 import dev.secureconnect.tunnel.link.LinkCodecs;
 import dev.secureconnect.tunnel.link.LinkJson;
@@ -32,6 +33,13 @@ final class LinkAttempt implements LinkConnector.Events {
     boolean intentional;
     /** The server never answered this attempt ({@link #serverBusy}). */
     boolean serverBusy;
+    /** The TCP connection was made ({@link #connected}). */
+    boolean connected;
+    /** The server's first admission arrived on this link. */
+    boolean admitted;
+
+    /** The certificate this attempt dials with (null: the connector's own). */
+    Enrolment.@Nullable Material material;
 
     @Nullable
     String closeReason;
@@ -68,6 +76,16 @@ final class LinkAttempt implements LinkConnector.Events {
     public void serverBusy(String reason) {
         problem(reason);
         serverBusy = true;
+    }
+
+    @Override
+    public void connected() {
+        connected = true;
+    }
+
+    @Override
+    public Enrolment.@Nullable Material material() {
+        return material;
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.secureconnect.appliance.link;
 
+import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.config.ServerAddress;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Dials the support server once per call ({@link TlsLinkConnector} in the daemon; a fake in the supervisor's tests).
@@ -27,6 +29,14 @@ interface LinkConnector {
          * closed before the server's first byte. A busy server, not a failure ({@link Redial#busy}).
          */
         void serverBusy(String reason);
+
+        /** The TCP connection to the server is up (the TLS handshake follows). */
+        default void connected() {}
+
+        /** The certificate and key this attempt dials with; null: the connector's own. */
+        default Enrolment.@Nullable Material material() {
+            return null;
+        }
     }
 
     /** The server dialled, as {@code appliance.json} names it. */

@@ -10,6 +10,8 @@ import dev.secureconnect.appliance.config.ApplianceDirectory;
 import dev.secureconnect.appliance.config.ApplianceState;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.appliance.renewal.ApplianceCertificate;
+import dev.secureconnect.appliance.renewal.RenewalSchedule;
 import dev.secureconnect.crypto.tls.TrustMaterial;
 import dev.secureconnect.tunnel.link.Admission;
 import dev.secureconnect.tunnel.link.CaseNotice;
@@ -63,6 +65,10 @@ public final class LinkSupervisor {
     private static final Duration FORCE_CLOSE_AFTER = Duration.ofMillis(500);
     /** How long a stopping supervisor waits for the last save of the switch and the tickets. */
     private static final Duration LAST_SAVE_WAIT = Duration.ofSeconds(5);
+    /** How often a renewed certificate waiting for an idle link looks again. */
+    private static final Duration SWITCH_CHECK = Duration.ofSeconds(1);
+
+    static final String SWITCH_REASON = "switching to the renewed certificate";
 
     /** The most tickets connected at once. */
     public static final int MAX_TICKETS = Tickets.MAX;
@@ -81,11 +87,16 @@ public final class LinkSupervisor {
     private final TokenKeyUpdates tokenKeys;
     private final AuditHashRequests auditHashes;
     private final CaseUpdates caseUpdates;
+    /** The certificate's renewal over the link; null in tests that dial no real server. */
+    private final @Nullable CertificateUpdates certificates;
+
     private final Redial redial;
     private final LinkStatus status;
     private ApplianceConfig config;
     private @Nullable LinkAttempt link;
     private boolean closed;
+    /** A renewed certificate waits for the link to be idle to be dialled with. */
+    private boolean switchWanted;
 
     LinkSupervisor(
             EventLoop loop,
@@ -98,6 +109,25 @@ public final class LinkSupervisor {
             Clock clock,
             ApplianceDirectory directory,
             TrustMaterial trust) {
+        this(loop, connector, config, serial, softwareVersion, audit, store, clock, directory, trust, null);
+    }
+
+    /**
+     * @param renewal the appliance's certificate files, the certificate {@code appliance.json} names and a renewed one
+     *     installed but not proven (or null): the certificate is renewed over the link; null: it is not
+     */
+    LinkSupervisor(
+            EventLoop loop,
+            LinkConnector connector,
+            ApplianceConfig config,
+            String serial,
+            String softwareVersion,
+            AuditSink audit,
+            StateStore store,
+            Clock clock,
+            ApplianceDirectory directory,
+            TrustMaterial trust,
+            @Nullable Renewal renewal) {
         this.loop = requireNonNull(loop, "loop");
         this.connector = requireNonNull(connector, "connector");
         this.config = requireNonNull(config, "config");
@@ -120,6 +150,34 @@ public final class LinkSupervisor {
                 clock);
         this.caseUpdates = new CaseUpdates(state, serial);
         this.tokenKeys = new TokenKeyUpdates(directory, sessionRequests.policyReader(), sessions, clock);
+        this.certificates = renewal == null
+                ? null
+                : new CertificateUpdates(
+                        loop,
+                        renewal.files(),
+                        new RenewalSchedule(config.renewal().when()),
+                        sessionRequests.policyReader(),
+                        sessions,
+                        clock,
+                        CertificateUpdates.RETRY,
+                        renewal.configured(),
+                        renewal.renewed(),
+                        server,
+                        new CertificateUpdates.Link() {
+                            @Override
+                            public void renewalCsr(String csr) {
+                                offer.renewalCsr(csr);
+                                if (link != null && link.up) {
+                                    offer.sendHello(link, LinkSupervisor.this.config);
+                                }
+                            }
+
+                            @Override
+                            public void switchWhenIdle() {
+                                switchWanted = true;
+                                switchIfIdle();
+                            }
+                        });
         this.auditHashes = new AuditHashRequests(directory, sessionRequests.policyReader());
         this.status = new LinkStatus(clock);
         this.offer = new TicketOffer(loop, serial, softwareVersion, server, state, sessions, this.audit);
@@ -168,6 +226,8 @@ public final class LinkSupervisor {
             StateStore store,
             Clock clock,
             ApplianceDirectory directory) {
+        ApplianceCertificate files = new ApplianceCertificate(directory, clock);
+        Renewal renewal = new Renewal(files, material, files.renewed().orElse(null));
         LinkConnector connector = new TlsLinkConnector(
                 loop,
                 material,
@@ -185,8 +245,17 @@ public final class LinkSupervisor {
                 new StateWriter(store),
                 clock,
                 directory,
-                material.trust());
+                material.trust(),
+                renewal);
     }
+
+    /**
+     * What the renewal starts from.
+     *
+     * @param configured the certificate {@code appliance.json} names
+     * @param renewed a renewed certificate installed but not proven on a link yet (the next link tries it), or null
+     */
+    record Renewal(ApplianceCertificate files, Enrolment.Material configured, Enrolment.@Nullable Material renewed) {}
 
     // ---- the admin's actions (any thread) ------------------------------------------------------------------------
 
@@ -201,6 +270,9 @@ public final class LinkSupervisor {
                     state.tickets().size(),
                     connector.server());
             reconcile();
+            if (certificates != null) {
+                certificates.start();
+            }
             return null;
         });
     }
@@ -230,15 +302,29 @@ public final class LinkSupervisor {
         return admin.closeSession(id, actor);
     }
 
+    /**
+     * The private key of the certificate the link dials with (any thread): the audit checkpoints are signed with it, so
+     * the server checks them against the link's certificate, renewed or not.
+     */
+    public java.security.PrivateKey linkKey() {
+        return requireNonNull(certificates, "a supervisor made by create()").currentKey();
+    }
+
     /** The open sessions, oldest first. */
     public List<OpenSession> sessions() {
         return onLoop(sessions::snapshot);
     }
 
-    /** Takes a changed {@code appliance.json} (the services): streams to a service no longer allowed are closed. */
+    /**
+     * Takes a changed {@code appliance.json} (the services and {@code renewal.when}): streams to a service no longer
+     * allowed are closed; the certificate is looked at again.
+     */
     public void reload(ApplianceConfig changed) {
         onLoop(() -> {
             config = changed;
+            if (certificates != null) {
+                certificates.reschedule(new RenewalSchedule(changed.renewal().when()));
+            }
             sessions.close(
                     session -> session.isConnect() && changed.serviceOnPort(session.port) == null,
                     "its service is no longer allow-listed");
@@ -298,6 +384,9 @@ public final class LinkSupervisor {
         Channel closing = onLoop(() -> {
             closed = true;
             redial.cancel();
+            if (certificates != null) {
+                certificates.close();
+            }
             sessions.closeAll("the appliance daemon is stopping");
             Channel channel = link == null ? null : link.channel;
             if (link != null) {
@@ -342,6 +431,10 @@ public final class LinkSupervisor {
     private void dial() {
         LinkAttempt attempt = new LinkAttempt(this);
         link = attempt;
+        if (certificates != null) {
+            attempt.material = certificates.current();
+            switchWanted = false; // this link dials with the newest certificate
+        }
         log.info("appliance {}: connecting to {}", serial, connector.server());
         attempt.channel = connector.connect(attempt, () -> streamInitializer(attempt));
         attempt.channel.closeFuture().addListener(done -> linkClosed(attempt));
@@ -415,6 +508,13 @@ public final class LinkSupervisor {
         String problem = attempt.problem != null
                 ? attempt.problem
                 : attempt.up ? "the server closed the link" : "the connection closed before the link was up";
+        if (certificates != null
+                && attempt.material != null
+                && attempt.connected
+                && !attempt.admitted
+                && !attempt.serverBusy) {
+            certificates.failedBeforeAdmission(attempt.material, problem);
+        }
         if (attempt.serverBusy && !attempt.up) {
             redial.busy(problem);
         } else {
@@ -433,6 +533,29 @@ public final class LinkSupervisor {
                 problem,
                 delay.toMillis());
         reconcile();
+    }
+
+    /**
+     * A renewed certificate was installed: once the current link carries no session it is closed on purpose and dialled
+     * again at once with the renewed certificate (the tickets are offered again; docs/pki.md); asked again every
+     * second until then. No link: the next one dials with it anyway.
+     */
+    private void switchIfIdle() {
+        assert loop.inEventLoop();
+        if (!switchWanted || closed) {
+            return;
+        }
+        LinkAttempt current = link;
+        if (current == null || current.intentional) {
+            return; // the next link dials with the renewed certificate
+        }
+        if (current.up && current.admitted && sessions.snapshot().isEmpty()) {
+            switchWanted = false;
+            log.info("appliance {}: link idle: dialling again with the renewed certificate", serial);
+            closeLink(SWITCH_REASON);
+            return;
+        }
+        loop.schedule(this::switchIfIdle, SWITCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Closes the current link on purpose: not dialled again unless wanted. */
@@ -472,6 +595,12 @@ public final class LinkSupervisor {
         }
         offer.admit(admission);
         answer.accept(200);
+        if (!attempt.admitted) {
+            attempt.admitted = true;
+            if (certificates != null && attempt.material != null) {
+                certificates.admitted(attempt.material);
+            }
+        }
         Tickets tickets = state.tickets();
         if (tickets.anyAccepted()) {
             redial.succeeded();
@@ -512,6 +641,16 @@ public final class LinkSupervisor {
     void auditHashRequested(LinkAttempt attempt, Http2StreamChannel stream, CharSequence path) {
         assert loop.inEventLoop();
         auditHashes.received(stream, path);
+    }
+
+    /** {@code POST /v1/certificate} on this link: the answer to a renewal ({@link CertificateUpdates}). */
+    void certificateReceived(LinkAttempt attempt, Http2StreamChannel stream, byte[] body) {
+        assert loop.inEventLoop();
+        if (certificates == null) {
+            StreamRequestHandler.respond(stream, 404, "this appliance does not renew its certificate over the link");
+            return;
+        }
+        certificates.received(stream, body);
     }
 
     /** {@code POST /v1/cases} on this link ({@link CaseUpdates}). */

@@ -32,6 +32,8 @@ final class TicketOffer {
     private final LinkAudit audit;
     /** The latest audit checkpoint's JWS, empty while there is none. */
     private String checkpoint = "";
+    /** The certificate request of a renewal waiting for the server's answer, empty while there is none. */
+    private String renewalCsr = "";
 
     /** @param server the server dialled, for the log */
     TicketOffer(
@@ -57,6 +59,12 @@ final class TicketOffer {
         checkpoint = requireNonNull(jws, "jws");
     }
 
+    /** The certificate request the hello carries from now on (empty: none; {@link CertificateUpdates}). */
+    void renewalCsr(String csr) {
+        assert loop.inEventLoop();
+        renewalCsr = requireNonNull(csr, "csr");
+    }
+
     /** The hello as it stands: the tickets offered now, the services of {@code config}, the latest checkpoint. */
     Hello hello(ApplianceConfig config) {
         assert loop.inEventLoop();
@@ -67,6 +75,7 @@ final class TicketOffer {
                 state.tickets().offered(),
                 config.services(),
                 checkpoint,
+                renewalCsr,
                 state.decisions());
     }
 

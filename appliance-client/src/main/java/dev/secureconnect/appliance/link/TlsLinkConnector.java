@@ -6,6 +6,7 @@ import dev.secureconnect.appliance.config.ApplianceConfig;
 import dev.secureconnect.appliance.config.Enrolment;
 import dev.secureconnect.appliance.config.ServerAddress;
 import dev.secureconnect.appliance.internal.Durations;
+import dev.secureconnect.crypto.pki.CertificateFingerprint;
 import dev.secureconnect.crypto.pki.CertificateRejectedException;
 import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.tls.SslContexts;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * {@code secureconnect/1}, and only once the handshake is done the HTTP/2 server side of the link
  * ({@link LinkCodecs#installApplianceSide}). What happens is reported to {@link Events} on the link's event loop.
  *
- * <p>One TLS context for the life of the process: the JDK keeps the session tickets the server sends in it (by host
+ * <p>One TLS context per certificate (built again only when an attempt dials with another one: a renewed certificate,
+ * or the old one after a fallback): the JDK keeps the session tickets the server sends in it (by host
  * and port), and a redial offers the last one, so that after a server restart the appliance resumes its session
  * (no certificates nor RSA signatures; a fresh ECDHE exchange) instead of making a full handshake, if the server
  * still holds the ticket's key. The server checks a resumed session's certificate against its CRL again.
@@ -60,7 +62,11 @@ final class TlsLinkConnector implements LinkConnector {
     private final ServerAddress server;
     private final ApplianceConfig.Timeouts timeouts;
     private final LinkSettings settings;
-    private final SslContext tls;
+    private final TlsProvider provider;
+    /** The certificate the TLS context was built with; the context is built again when an attempt dials another. */
+    private Enrolment.Material material;
+
+    private SslContext tls;
     private volatile @Nullable Events current;
 
     TlsLinkConnector(
@@ -74,8 +80,13 @@ final class TlsLinkConnector implements LinkConnector {
         this.server = requireNonNull(server, "server");
         this.timeouts = requireNonNull(timeouts, "timeouts");
         this.settings = requireNonNull(settings, "settings");
-        this.tls = SslContexts.client(
-                material.keys(), material.trust(), List.of(LinkProtocol.ALPN), this::refused, provider);
+        this.provider = requireNonNull(provider, "provider");
+        this.material = requireNonNull(material, "material");
+        this.tls = context(material);
+    }
+
+    private SslContext context(Enrolment.Material with) {
+        return SslContexts.client(with.keys(), with.trust(), List.of(LinkProtocol.ALPN), this::refused, provider);
     }
 
     @Override
@@ -86,6 +97,16 @@ final class TlsLinkConnector implements LinkConnector {
     @Override
     public Channel connect(Events events, Supplier<ChannelHandler> streams) {
         current = events;
+        Enrolment.Material wanted = events.material();
+        if (wanted != null && wanted != material) { // a renewed certificate, or back to the old one
+            log.info(
+                    "TLS with {}: dialling with certificate {}",
+                    server,
+                    CertificateFingerprint.of(wanted.keys().certificate()).colonHex());
+            material = wanted;
+            tls = context(wanted);
+        }
+        SslContext attemptTls = tls;
         ChannelFuture connecting = new Bootstrap()
                 .group(loop)
                 .channel(Transports.socketChannel(loop))
@@ -96,7 +117,7 @@ final class TlsLinkConnector implements LinkConnector {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         SslHandler handler = SslContexts.clientHandler(
-                                tls, channel.alloc(), server.host(), server.port(), timeouts.handshake());
+                                attemptTls, channel.alloc(), server.host(), server.port(), timeouts.handshake());
                         handler.handshakeFuture().addListener(handshake -> {
                             if (!handshake.isSuccess()) {
                                 String problem = handshakeProblem(handshake.cause());
@@ -113,7 +134,7 @@ final class TlsLinkConnector implements LinkConnector {
                                 .addLast(
                                         "server-key-exchange",
                                         SslContexts.serverKeyExchangeCheck(
-                                                tls,
+                                                attemptTls,
                                                 (peer, subject, reason, message) ->
                                                         events.serverRefused("this appliance refused the server at "
                                                                 + server + ": " + OneLine.of(message))));
@@ -123,7 +144,9 @@ final class TlsLinkConnector implements LinkConnector {
                 })
                 .connect(server.host(), server.port());
         connecting.addListener(done -> {
-            if (!done.isSuccess()) {
+            if (done.isSuccess()) {
+                events.connected();
+            } else {
                 String problem = "cannot reach the server at " + server + ": "
                         + OneLine.of(done.cause().getMessage());
                 if (ServerAnswer.busy(connecting.channel(), done.cause())) {

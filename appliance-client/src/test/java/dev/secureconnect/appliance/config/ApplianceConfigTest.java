@@ -53,6 +53,7 @@ class ApplianceConfigTest {
                 .isEqualTo(new ApplianceConfig.Files("tls/cert.pem", "tls/key.pem", "tls/chain.pem", "tls/ca.pem"));
         assertThat(config.tls().provider()).isEqualTo("auto");
         assertThat(config.tls().tlsProvider()).isEqualTo(TlsProvider.AUTO);
+        assertThat(config.renewal().when()).isEqualTo(0.33);
         assertThat(config).isEqualTo(ApplianceConfig.defaults(ServerAddress.parse("support.example.com:8443")));
     }
 
@@ -85,7 +86,7 @@ class ApplianceConfigTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "fail/unknown-key          | {\"server\": \"a.example:1\", \"sever\": 1}                      | unknown key 'sever' (expected one of: audit, backoff, callHome, console, files, keepAlive, server, services, streams, timeouts, tls)",
+                "fail/unknown-key          | {\"server\": \"a.example:1\", \"sever\": 1}                      | unknown key 'sever' (expected one of: audit, backoff, callHome, console, files, keepAlive, renewal, server, services, streams, timeouts, tls)",
                 "fail/unknown-nested-key   | {\"server\": \"a.example:1\", \"backoff\": {\"minimum\": \"1s\"}} | unknown key 'minimum' in backoff (expected one of: max, min)",
                 "fail/duration-as-number   | {\"server\": \"a.example:1\", \"keepAlive\": {\"interval\": 20}}  | keepAlive.interval: wrong type (expected a duration such as \"20s\")",
                 "fail/duration-words       | {\"server\": \"a.example:1\", \"keepAlive\": {\"interval\": \"20 seconds\"}} | keepAlive.interval: '20 seconds' is not a duration (expected e.g. 500ms, 20s, 5m, 1h)",
@@ -101,6 +102,8 @@ class ApplianceConfigTest {
                 "fail/not-json             | server = a.example:1                                            | not valid JSON",
                 "fail/trailing-data        | {\"server\": \"a.example:1\"} {}                                 | not valid JSON",
                 "fail/tls-provider         | {\"server\": \"a.example:1\", \"tls\": {\"provider\": \"boringssl\"}} | tls.provider: 'boringssl' (expected: auto, openssl or jdk)",
+                "fail/renewal-zero         | {\"server\": \"a.example:1\", \"renewal\": {\"when\": 0}}      | renewal.when: 0.0 (expected: a part of the lifetime above 0, e.g. 0.33)",
+                "fail/renewal-as-string    | {\"server\": \"a.example:1\", \"renewal\": {\"when\": \"soon\"}} | renewal.when: wrong type (expected a number)",
                 "fail/duplicate-key        | {\"server\": \"a.example:1\", \"server\": \"b.example:2\"}        | Duplicate field 'server'",
             })
     void badConfigurationIsNamedOnOneLine(String name, String json, String message) throws IOException {

@@ -121,6 +121,12 @@ class ApplianceStreamHandlerTest {
     }
 
     @Test
+    void aRenewedCertificateForAnApplianceThatDoesNotRenewIs404() {
+        request(new DefaultHttp2Headers().method("POST").path(LinkProtocol.PATH_CERTIFICATE), "{}");
+        assertAnswer(404, "this appliance does not renew its certificate over the link");
+    }
+
+    @Test
     void aMalformedAdmissionIs400WithTheReason() {
         request(new DefaultHttp2Headers().method("POST").path(LinkProtocol.PATH_ADMISSION), "{\"verdicts\":[");
         assertAnswer(400, "malformed Admission: {\"verdicts\":[");
