@@ -259,7 +259,7 @@ public final class ServerDaemon implements AutoCloseable {
             this.sessions = new SessionGate(
                     tokenKeys::verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
             TokenIssuance issuance = new TokenIssuance(tokenKeys::issuer, tokens, engineers, tickets, links, audit);
-            LoginSessions logins = new LoginSessions(clock);
+            LoginSessions logins = new LoginSessions(database, clock);
             EngineerApi api = new EngineerApi(
                     engineers,
                     logins,
