@@ -29,7 +29,8 @@ public record ServerConfig(
         Reports reports,
         Limits limits,
         CallHome callHome,
-        Enrolment enrolment) {
+        Enrolment enrolment,
+        Cluster cluster) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -49,7 +50,8 @@ public record ServerConfig(
             @Nullable Reports reports,
             @Nullable Limits limits,
             @Nullable CallHome callHome,
-            @Nullable Enrolment enrolment) {
+            @Nullable Enrolment enrolment,
+            @Nullable Cluster cluster) {
         node = node == null || node.isBlank() ? "sc-server" : node;
         applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
         engineerListener = engineerListener == null ? Listener.DEFAULT_ENGINEER : engineerListener;
@@ -69,6 +71,7 @@ public record ServerConfig(
         limits = limits == null ? Limits.DEFAULT : limits;
         callHome = callHome == null ? CallHome.DEFAULT : callHome;
         enrolment = enrolment == null ? Enrolment.DEFAULT : enrolment;
+        cluster = cluster == null ? Cluster.DEFAULT : cluster;
         this.node = node;
         this.applianceListener = applianceListener;
         this.engineerListener = engineerListener;
@@ -82,6 +85,39 @@ public record ServerConfig(
         this.limits = limits;
         this.callHome = callHome;
         this.enrolment = enrolment;
+        this.cluster = cluster;
+    }
+
+    /** A configuration with the default cluster settings. */
+    public ServerConfig(
+            @Nullable String node,
+            @Nullable Listener applianceListener,
+            @Nullable Listener engineerListener,
+            @Nullable Tls tls,
+            @Nullable Database database,
+            @Nullable Link link,
+            @Nullable Audit audit,
+            @Nullable List<Sink> sinks,
+            @Nullable Mail mail,
+            @Nullable Reports reports,
+            @Nullable Limits limits,
+            @Nullable CallHome callHome,
+            @Nullable Enrolment enrolment) {
+        this(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                enrolment,
+                null);
     }
 
     /** A configuration with the default enrolment settings. */
@@ -180,7 +216,8 @@ public record ServerConfig(
                 reports,
                 limits,
                 callHome,
-                enrolment);
+                enrolment,
+                cluster);
     }
 
     /** This configuration with {@code newEnrolment} instead of its own enrolment section. */
@@ -198,7 +235,8 @@ public record ServerConfig(
                 reports,
                 limits,
                 callHome,
-                newEnrolment);
+                newEnrolment,
+                cluster);
     }
 
     /** This configuration with {@code newDatabase} instead of its own. */
@@ -216,7 +254,8 @@ public record ServerConfig(
                 reports,
                 limits,
                 callHome,
-                enrolment);
+                enrolment,
+                cluster);
     }
 
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
@@ -797,6 +836,31 @@ public record ServerConfig(
             this.keepAliveInterval = keepAliveInterval;
             this.deadLinkTimeout = deadLinkTimeout;
             this.streamOpenTimeout = streamOpenTimeout;
+        }
+    }
+
+    /**
+     * What a node of a cluster (several nodes on one PostgreSQL database) needs beyond its {@code node} name, which
+     * must be unique among the live nodes.
+     *
+     * @param leaseDuration how long a node counts as alive after its last heartbeat, and how long its link leases last
+     *     unless renewed; the node renews both every third of it. Default PT15S, at least PT3S
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cluster(Duration leaseDuration) {
+        static final Cluster DEFAULT = new Cluster(null);
+
+        public Cluster(@Nullable Duration leaseDuration) {
+            leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
+            if (leaseDuration.compareTo(Duration.ofSeconds(3)) < 0) {
+                throw new IllegalArgumentException("cluster.leaseDuration: " + leaseDuration + " (expected: >= PT3S)");
+            }
+            this.leaseDuration = leaseDuration;
+        }
+
+        /** How often the node writes its heartbeat and renews its leases: a third of the lease. */
+        public Duration heartbeatInterval() {
+            return leaseDuration.dividedBy(3);
         }
     }
 }
