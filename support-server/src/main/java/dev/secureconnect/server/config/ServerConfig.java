@@ -258,6 +258,44 @@ public record ServerConfig(
                 cluster);
     }
 
+    /** This configuration with {@code newNode} as its node name. */
+    public ServerConfig withNode(String newNode) {
+        return new ServerConfig(
+                newNode,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                enrolment,
+                cluster);
+    }
+
+    /** This configuration with {@code newCluster} instead of its own cluster section. */
+    public ServerConfig withCluster(Cluster newCluster) {
+        return new ServerConfig(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                enrolment,
+                newCluster);
+    }
+
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
     public ServerConfig withoutSinks() {
         return withSinks(List.of());
