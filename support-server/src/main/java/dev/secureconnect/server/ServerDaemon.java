@@ -369,6 +369,7 @@ public final class ServerDaemon implements AutoCloseable {
             throw new IllegalStateException("cannot write the listeners' addresses: " + e.getMessage(), e);
         } finally {
             if (!started) {
+                leave(); // a start that failed after the join gives the name back at once
                 shutdownResources();
             }
         }
@@ -546,6 +547,15 @@ public final class ServerDaemon implements AutoCloseable {
         }
     }
 
+    /** Gives this node's name and link leases up (a clean stop); the links have been closed. */
+    private void leave() {
+        try {
+            nodes.leave();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove node {} from the node table: {}", nodes.node(), e.getMessage());
+        }
+    }
+
     /**
      * One heartbeat: this node's row, then its link leases; the links whose lease another node took are dropped. A
      * node that finds its name taken (its heartbeat had stopped longer than its lease) says so once, audited.
@@ -605,11 +615,7 @@ public final class ServerDaemon implements AutoCloseable {
         }
         timers.shutdownNow();
         heartbeats.shutdownNow();
-        try {
-            nodes.leave(); // its leases went with its links
-        } catch (RuntimeException e) {
-            LOG.warn("cannot remove node {} from the node table: {}", nodes.node(), e.getMessage());
-        }
+        leave();
         try {
             checkpoints.signIfDue(1, java.time.Duration.ZERO); // the last records are signed before the server stops
         } catch (RuntimeException e) {
