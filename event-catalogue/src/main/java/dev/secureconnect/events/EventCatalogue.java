@@ -129,8 +129,15 @@ public final class EventCatalogue {
             Map.entry("truncated", "whether the output was cut at its limit: true or false"),
             Map.entry("type", "the sink's kind, e.g. syslog or webhook"),
             Map.entry("unrecorded", "refusals not recorded because the spill file was full"),
-            Map.entry("version", "the appliance's software version"),
-            Map.entry("write", "whether engineers may store files in the folder: true or false"))));
+            Map.entry("version", "the appliance's software version (in cluster events: the server node's)"),
+            Map.entry("write", "whether engineers may store files in the folder: true or false"),
+            Map.entry("node", "the server node's name (server.yaml node)"),
+            Map.entry("host", "the machine the server node runs on"),
+            Map.entry("pid", "the server node's process id on that machine"),
+            Map.entry("otherHost", "the machine of the other process that holds the node's name"),
+            Map.entry("otherPid", "that other process's id"),
+            Map.entry("holder", "the node that holds the appliance's link lease now"),
+            Map.entry("replaced", "the dead process whose name the node took (host pid N), if any"))));
 
     private EventCatalogue() {}
 

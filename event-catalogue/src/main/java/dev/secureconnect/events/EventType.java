@@ -768,6 +768,47 @@ public enum EventType {
             "the operator revoked every unexpired certificate of an appliance (sc-server appliances revoke): its link"
                     + " is closed and refused, it comes back only with a new code made with --replace",
             "fingerprints",
+            "reason"),
+    // cluster 2200-2249
+    CLUSTER_NODE_JOINED(
+            2200,
+            "cluster.node-joined",
+            Severity.NOTICE,
+            "a server node started and took its name in the cluster's node table (the previous holder of the name, if"
+                    + " any, had stopped or crashed)",
+            "node",
+            "host",
+            "pid",
+            "version",
+            "replaced"),
+    CLUSTER_NODE_REFUSED(
+            2201,
+            "cluster.node-refused",
+            Severity.ERROR,
+            "a server refused to start: a live node (its heartbeat within its lease) already has the same name; give"
+                    + " every node its own name (server.yaml node)",
+            "node",
+            "host",
+            "pid",
+            "otherHost",
+            "otherPid"),
+    CLUSTER_NODE_DISPLACED(
+            2202,
+            "cluster.node-displaced",
+            Severity.ERROR,
+            "a running node found its name taken by another process (its own heartbeat had stopped for longer than its"
+                    + " lease): two processes share one name until one stops",
+            "node",
+            "otherHost",
+            "otherPid"),
+    CLUSTER_LINK_LEASE_LOST(
+            2203,
+            "cluster.link-lease-lost",
+            Severity.WARNING,
+            "a node dropped an appliance's link because another node took the appliance's link lease (the appliance's"
+                    + " newer connection reached that node)",
+            "node",
+            "holder",
             "reason");
 
     private static final Map<Integer, EventType> BY_ID =
@@ -786,7 +827,8 @@ public enum EventType {
             Map.entry(18, "appliance access settings"),
             Map.entry(19, "audit and export"),
             Map.entry(20, "call home"),
-            Map.entry(21, "enrolment and appliance certificates"));
+            Map.entry(21, "enrolment and appliance certificates"),
+            Map.entry(22, "cluster"));
 
     private final int id;
     private final String eventName;

@@ -6,6 +6,7 @@ import dev.secureconnect.crypto.pem.Pem;
 import dev.secureconnect.crypto.pki.CertificateAuthority;
 import dev.secureconnect.crypto.tls.KeyMaterial;
 import dev.secureconnect.crypto.tls.TrustMaterial;
+import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.appliances.ApplianceCheckpoints;
 import dev.secureconnect.server.appliances.ApplianceContacts;
 import dev.secureconnect.server.appliances.ApplianceStore;
@@ -14,6 +15,7 @@ import dev.secureconnect.server.audit.AuditKey;
 import dev.secureconnect.server.audit.AuditSpill;
 import dev.secureconnect.server.audit.AuditUnavailableException;
 import dev.secureconnect.server.audit.Checkpoints;
+import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.blocks.BlockStore;
 import dev.secureconnect.server.blocks.SourceBlocks;
@@ -22,6 +24,10 @@ import dev.secureconnect.server.callhome.CallHomeIntake;
 import dev.secureconnect.server.cases.AlertRules;
 import dev.secureconnect.server.cases.CaseOpener;
 import dev.secureconnect.server.cases.CaseStore;
+import dev.secureconnect.server.cluster.ClusterNode;
+import dev.secureconnect.server.cluster.ClusterNodes;
+import dev.secureconnect.server.cluster.LinkLeases;
+import dev.secureconnect.server.cluster.NodeNameTakenException;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineerapi.EngineerApi;
 import dev.secureconnect.server.engineerapi.EngineerListener;
@@ -119,6 +125,9 @@ public final class ServerDaemon implements AutoCloseable {
     private @Nullable MetricsListener metricsListener;
     private final java.util.concurrent.atomic.AtomicBoolean appendingHeld =
             new java.util.concurrent.atomic.AtomicBoolean();
+    private final ClusterNodes nodes;
+    private final ScheduledExecutorService heartbeats;
+    private final java.util.concurrent.atomic.AtomicBoolean displaced = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}, for engineers disabled by
@@ -136,6 +145,8 @@ public final class ServerDaemon implements AutoCloseable {
         boolean started = false;
         this.blocking = Executors.newFixedThreadPool(4, daemonThreads("sc-server-blocking"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("sc-server-timer"));
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemonThreads("sc-server-heartbeat"));
+        this.nodes = new ClusterNodes(database, config.node(), config.cluster().leaseDuration());
         this.boss = Transports.group(1);
         this.workers = Transports.group(0);
         try {
@@ -143,6 +154,7 @@ public final class ServerDaemon implements AutoCloseable {
             AuditMetrics auditMetrics = new AuditMetrics(metrics.registry());
             audit.measuredBy(auditMetrics);
             auditMetrics.headAt(audit.lastSeq());
+            join(config.node()); // before anything is served: a second process with a live node's name stops here
             this.checkpoints = new Checkpoints(
                     database,
                     audit,
@@ -196,6 +208,8 @@ public final class ServerDaemon implements AutoCloseable {
                     link.maxConcurrentStreams(),
                     link.keepAliveInterval(),
                     link.deadLinkTimeout());
+            LinkLeases leases =
+                    new LinkLeases(database, config.node(), config.cluster().leaseDuration());
             this.tokens = new TokenStore(database, audit, clock);
             // the database, at every stream open: a revocation counts at once
             TokenKeyRing tokenKeys = TokenKeyRing.load(dir, config.node(), tokens::isRevoked, clock);
@@ -212,6 +226,7 @@ public final class ServerDaemon implements AutoCloseable {
                             link.streamOpenTimeout(),
                             clock,
                             tokens::revokedUnexpired)
+                    .leasingThrough(leases)
                     .keepingCheckpoints(new ApplianceCheckpoints(database, audit, clock))
                     .sendingTokenKeys(tokenKeys::chain);
             LinkMetrics.register(metrics.registry(), links::count);
@@ -279,7 +294,7 @@ public final class ServerDaemon implements AutoCloseable {
                     tokenKeys::verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
             TokenIssuance issuance = new TokenIssuance(
                     tokenKeys::issuer, tokens, engineers, tickets, links, audit, new TokenMetrics(metrics.registry()));
-            LoginSessions logins = new LoginSessions(clock);
+            LoginSessions logins = new LoginSessions(database, clock);
             EngineerApi api = new EngineerApi(
                     engineers,
                     logins,
@@ -372,10 +387,21 @@ public final class ServerDaemon implements AutoCloseable {
             if (metricsSettings.enabled()) {
                 this.metricsListener = bindMetrics(metricsSettings.listener());
             }
-            writeListeners();
+            Map<String, Object> listeners = writeListeners();
+            listeners.remove("pid");
+            nodes.serving(Mappers.json().writeValueAsString(listeners));
+            long beat = config.cluster().heartbeatInterval().toMillis();
+            heartbeats.scheduleWithFixedDelay(
+                    () -> watch("the cluster heartbeat", () -> heartbeat(leases, config.node())),
+                    beat,
+                    beat,
+                    TimeUnit.MILLISECONDS);
             started = true;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the listeners' addresses: " + e.getMessage(), e);
         } finally {
             if (!started) {
+                leave(); // a start that failed after the join gives the name back at once
                 shutdownResources();
             }
         }
@@ -552,7 +578,75 @@ public final class ServerDaemon implements AutoCloseable {
         }
     }
 
-    private void writeListeners() {
+    /**
+     * Takes this node's name in the node table, audited; a live node with the same name stops this one here, audited
+     * (the exception's message names the other process).
+     */
+    private void join(String node) {
+        try {
+            Optional<ClusterNode> replaced = nodes.join(Destinations.PRODUCT_VERSION);
+            audit.append(ServerAuditEvent.builder(EventType.CLUSTER_NODE_JOINED)
+                    .detail("node", node)
+                    .detail("host", nodes.host())
+                    .detail("pid", nodes.pid())
+                    .detail("version", Destinations.PRODUCT_VERSION)
+                    .detail("replaced", replaced.map(ClusterNode::where).orElse(null))
+                    .build());
+        } catch (NodeNameTakenException e) {
+            LOG.error("{}", e.getMessage());
+            try {
+                audit.append(ServerAuditEvent.builder(EventType.CLUSTER_NODE_REFUSED)
+                        .outcome(ServerAuditEvent.Outcome.FAILURE)
+                        .detail("node", node)
+                        .detail("host", nodes.host())
+                        .detail("pid", nodes.pid())
+                        .detail("otherHost", e.other().host())
+                        .detail("otherPid", e.other().pid())
+                        .build());
+            } catch (RuntimeException notAudited) {
+                e.addSuppressed(notAudited);
+            }
+            throw e;
+        }
+    }
+
+    /** Gives this node's name and link leases up (a clean stop); the links have been closed. */
+    private void leave() {
+        try {
+            nodes.leave();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove node {} from the node table: {}", nodes.node(), e.getMessage());
+        }
+    }
+
+    /**
+     * One heartbeat: this node's row, then its link leases; the links whose lease another node took are dropped. A
+     * node that finds its name taken (its heartbeat had stopped longer than its lease) says so once, audited.
+     */
+    private void heartbeat(LinkLeases leases, String node) {
+        Optional<ClusterNode> other = nodes.heartbeat();
+        if (other.isPresent()) {
+            if (displaced.compareAndSet(false, true)) {
+                LOG.error(
+                        "node name {} was taken by {} while this node's heartbeat had stopped: two processes now share"
+                                + " it; stop one of them",
+                        node,
+                        other.get().where());
+                audit.appendOrHold(
+                        List.of(ServerAuditEvent.builder(EventType.CLUSTER_NODE_DISPLACED)
+                                .outcome(ServerAuditEvent.Outcome.FAILURE)
+                                .detail("node", node)
+                                .detail("otherHost", other.get().host())
+                                .detail("otherPid", other.get().pid())
+                                .build()),
+                        ServerAuditLog.Hold.WHILE_ROOM);
+            }
+            return;
+        }
+        leases.renew().forEach((serial, holder) -> links.leaseLost(serial, holder, node));
+    }
+
+    private Map<String, Object> writeListeners() {
         Map<String, Object> listeners = new LinkedHashMap<>();
         InetSocketAddress appliance = applianceAddress();
         listeners.put("appliance", appliance.getHostString() + ":" + appliance.getPort());
@@ -572,6 +666,7 @@ public final class ServerDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + dir.resolve(LISTENERS_FILE) + ": " + e.getMessage(), e);
         }
+        return listeners;
     }
 
     @Override
@@ -584,6 +679,8 @@ public final class ServerDaemon implements AutoCloseable {
             enrolmentListener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         timers.shutdownNow();
+        heartbeats.shutdownNow();
+        leave();
         try {
             checkpoints.signIfDue(1, java.time.Duration.ZERO); // the last records are signed before the server stops
         } catch (RuntimeException e) {
@@ -618,6 +715,7 @@ public final class ServerDaemon implements AutoCloseable {
         if (metricsListener != null) {
             metricsListener.close();
         }
+        heartbeats.shutdownNow();
         if (sinks != null) {
             sinks.close();
         }

@@ -6,6 +6,7 @@ import dev.secureconnect.cli.LoggingDefaults;
 import dev.secureconnect.cli.ManifestVersion;
 import dev.secureconnect.cli.ToolCommandLine;
 import dev.secureconnect.crypto.CryptoException;
+import dev.secureconnect.server.cluster.NodeNameTakenException;
 import dev.secureconnect.server.config.ConfigException;
 import dev.secureconnect.server.enrolment.EnrolmentException;
 import dev.secureconnect.server.storage.StorageException;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Command;
             BlocksCommand.class,
             CallHomeCommand.class,
             CasesCommand.class,
-            EnrolmentCaCommand.class
+            EnrolmentCaCommand.class,
+            ClusterCommand.class
         })
 public final class ScServer implements Runnable {
 
@@ -58,7 +60,8 @@ public final class ScServer implements Runnable {
             TokenException.class,
             IllegalArgumentException.class,
             CliException.class,
-            EnrolmentException.class);
+            EnrolmentException.class,
+            NodeNameTakenException.class);
 
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("run")) {

@@ -30,7 +30,8 @@ public record ServerConfig(
         Limits limits,
         CallHome callHome,
         Enrolment enrolment,
-        Metrics metrics) {
+        Metrics metrics,
+        Cluster cluster) {
 
     /**
      * @param engineerListener the engineer API's address (mutual TLS, engineer certificates), default
@@ -51,7 +52,8 @@ public record ServerConfig(
             @Nullable Limits limits,
             @Nullable CallHome callHome,
             @Nullable Enrolment enrolment,
-            @Nullable Metrics metrics) {
+            @Nullable Metrics metrics,
+            @Nullable Cluster cluster) {
         node = node == null || node.isBlank() ? "sc-server" : node;
         applianceListener = applianceListener == null ? Listener.DEFAULT_APPLIANCE : applianceListener;
         engineerListener = engineerListener == null ? Listener.DEFAULT_ENGINEER : engineerListener;
@@ -72,6 +74,7 @@ public record ServerConfig(
         callHome = callHome == null ? CallHome.DEFAULT : callHome;
         enrolment = enrolment == null ? Enrolment.DEFAULT : enrolment;
         metrics = metrics == null ? Metrics.DEFAULT : metrics;
+        cluster = cluster == null ? Cluster.DEFAULT : cluster;
         this.node = node;
         this.applianceListener = applianceListener;
         this.engineerListener = engineerListener;
@@ -86,9 +89,10 @@ public record ServerConfig(
         this.callHome = callHome;
         this.enrolment = enrolment;
         this.metrics = metrics;
+        this.cluster = cluster;
     }
 
-    /** A configuration with the default metrics settings. */
+    /** A configuration with the default metrics and cluster settings. */
     public ServerConfig(
             @Nullable String node,
             @Nullable Listener applianceListener,
@@ -117,6 +121,7 @@ public record ServerConfig(
                 limits,
                 callHome,
                 enrolment,
+                null,
                 null);
     }
 
@@ -217,7 +222,8 @@ public record ServerConfig(
                 limits,
                 callHome,
                 enrolment,
-                metrics);
+                metrics,
+                cluster);
     }
 
     /** This configuration with {@code newEnrolment} instead of its own enrolment section. */
@@ -236,7 +242,8 @@ public record ServerConfig(
                 limits,
                 callHome,
                 newEnrolment,
-                metrics);
+                metrics,
+                cluster);
     }
 
     /** This configuration with {@code newDatabase} instead of its own. */
@@ -255,7 +262,48 @@ public record ServerConfig(
                 limits,
                 callHome,
                 enrolment,
-                metrics);
+                metrics,
+                cluster);
+    }
+
+    /** This configuration with {@code newNode} as its node name. */
+    public ServerConfig withNode(String newNode) {
+        return new ServerConfig(
+                newNode,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                enrolment,
+                metrics,
+                cluster);
+    }
+
+    /** This configuration with {@code newCluster} instead of its own cluster section. */
+    public ServerConfig withCluster(Cluster newCluster) {
+        return new ServerConfig(
+                node,
+                applianceListener,
+                engineerListener,
+                tls,
+                database,
+                link,
+                audit,
+                sinks,
+                mail,
+                reports,
+                limits,
+                callHome,
+                enrolment,
+                metrics,
+                newCluster);
     }
 
     /** This configuration with {@code newMetrics} instead of its own metrics section. */
@@ -274,7 +322,8 @@ public record ServerConfig(
                 limits,
                 callHome,
                 enrolment,
-                newMetrics);
+                newMetrics,
+                cluster);
     }
 
     /** This configuration apart from its sinks, to tell whether a change needs a restart. */
@@ -895,6 +944,31 @@ public record ServerConfig(
             this.keepAliveInterval = keepAliveInterval;
             this.deadLinkTimeout = deadLinkTimeout;
             this.streamOpenTimeout = streamOpenTimeout;
+        }
+    }
+
+    /**
+     * What a node of a cluster (several nodes on one PostgreSQL database) needs beyond its {@code node} name, which
+     * must be unique among the live nodes.
+     *
+     * @param leaseDuration how long a node counts as alive after its last heartbeat, and how long its link leases last
+     *     unless renewed; the node renews both every third of it. Default PT15S, at least PT3S
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cluster(Duration leaseDuration) {
+        static final Cluster DEFAULT = new Cluster(null);
+
+        public Cluster(@Nullable Duration leaseDuration) {
+            leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
+            if (leaseDuration.compareTo(Duration.ofSeconds(3)) < 0) {
+                throw new IllegalArgumentException("cluster.leaseDuration: " + leaseDuration + " (expected: >= PT3S)");
+            }
+            this.leaseDuration = leaseDuration;
+        }
+
+        /** How often the node writes its heartbeat and renews its leases: a third of the lease. */
+        public Duration heartbeatInterval() {
+            return leaseDuration.dividedBy(3);
         }
     }
 }

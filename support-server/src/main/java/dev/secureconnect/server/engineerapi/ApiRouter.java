@@ -14,6 +14,7 @@ import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.engineers.Engineer;
 import dev.secureconnect.server.engineers.EngineerStore;
 import dev.secureconnect.server.engineers.SecondFactorResult;
+import dev.secureconnect.server.storage.StorageException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -146,35 +148,72 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String bearer = bearer(request);
-        LoginSession session = null;
-        if (route.get().needsSession()) {
-            try {
-                session = session(connection, bearer);
-            } catch (ApiException e) {
-                send(ctx, keepAlive, e.response());
-                return;
-            }
+        boolean needsSession = route.get().needsSession();
+        if (needsSession && bearer == null) {
+            send(ctx, keepAlive, noSession().response());
+            return;
         }
-        ApiCall call = new ApiCall(
-                connection, request.content().toString(StandardCharsets.UTF_8), bearer, session, uri.parameters());
+        String body = request.content().toString(StandardCharsets.UTF_8);
         Endpoint endpoint = route.get().endpoint();
-        if (session == null && !route.get().blocking()) {
-            send(ctx, keepAlive, run(endpoint, call));
+        if (!needsSession && !route.get().blocking()) {
+            send(ctx, keepAlive, run(endpoint, new ApiCall(connection, body, bearer, null, uri.parameters())));
             return;
         }
         try {
-            blocking.execute(() -> send(
-                    ctx,
-                    keepAlive,
-                    call.session() == null
-                            ? run(endpoint, call)
-                            : stillEnabled(call, bearer).orElseGet(() -> run(endpoint, call))));
+            blocking.execute(() -> {
+                if (!needsSession) {
+                    send(ctx, keepAlive, run(endpoint, new ApiCall(connection, body, bearer, null, uri.parameters())));
+                    return;
+                }
+                ApiCall call;
+                try { // the login sessions are in the database: read here, on the blocking executor
+                    call = new ApiCall(connection, body, bearer, session(connection, bearer), uri.parameters());
+                } catch (ApiException e) {
+                    send(ctx, keepAlive, e.response());
+                    return;
+                }
+                send(ctx, keepAlive, stillEnabled(call, bearer).orElseGet(() -> run(endpoint, call)));
+            });
         } catch (RejectedExecutionException e) {
             send(
                     ctx,
                     keepAlive,
                     ApiResponse.error(HttpResponseStatus.TOO_MANY_REQUESTS, "busy", "server busy: try again shortly")
                             .withHeader("retry-after", "1"));
+        }
+    }
+
+    /**
+     * Runs {@link #session} on the blocking executor (the login sessions are in the database), then {@code then} on
+     * {@code loop} with the refusal, or null when the session is live and bound to this connection.
+     */
+    void checkSession(
+            EngineerConnection connection,
+            @Nullable String bearer,
+            EventExecutor loop,
+            java.util.function.Consumer<@Nullable ApiException> then) {
+        if (bearer == null) {
+            then.accept(noSession());
+            return;
+        }
+        try {
+            blocking.execute(() -> {
+                ApiException refusal = null;
+                try {
+                    session(connection, bearer);
+                } catch (ApiException e) {
+                    refusal = e;
+                }
+                ApiException decided = refusal;
+                if (loop.inEventLoop()) {
+                    then.accept(decided);
+                } else {
+                    loop.execute(() -> then.accept(decided));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            then.accept(new ApiException(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE, "busy", "server busy or stopping: try again shortly"));
         }
     }
 
@@ -234,19 +273,26 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** The live session of {@code bearer}, bound to this connection's certificate; 401 otherwise. */
+    /**
+     * The live session of {@code bearer}, bound to this connection's certificate; 401 otherwise, 503 when the database
+     * cannot be read. Reads the database: runs on the blocking executor.
+     */
     LoginSession session(EngineerConnection connection, @Nullable String bearer) {
         if (bearer == null) {
-            throw new ApiException(
-                    HttpResponseStatus.UNAUTHORIZED,
-                    "no-session",
-                    "missing 'Authorization: Bearer SESSION': log in first");
+            throw noSession();
         }
-        LoginSession session = sessions.find(bearer)
-                .orElseThrow(() -> new ApiException(
-                        HttpResponseStatus.UNAUTHORIZED,
-                        "session-expired",
-                        "session unknown or expired: log in again"));
+        Optional<LoginSession> found;
+        try {
+            found = sessions.find(bearer);
+        } catch (StorageException e) {
+            LOG.error("cannot read the login session of {}: {}", connection.login(), e.getMessage());
+            throw new ApiException(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "cannot check the login session now (the database is unavailable): try again shortly");
+        }
+        LoginSession session = found.orElseThrow(() -> new ApiException(
+                HttpResponseStatus.UNAUTHORIZED, "session-expired", "session unknown or expired: log in again"));
         if (!session.boundTo(connection.fingerprint()) || !session.login().equals(connection.login())) {
             LOG.warn(
                     "session of engineer {} presented over a connection with the certificate of {} from {}",
@@ -257,6 +303,11 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                     HttpResponseStatus.UNAUTHORIZED, "wrong-certificate", "session belongs to another certificate");
         }
         return session;
+    }
+
+    private static ApiException noSession() {
+        return new ApiException(
+                HttpResponseStatus.UNAUTHORIZED, "no-session", "missing 'Authorization: Bearer SESSION': log in first");
     }
 
     /**
@@ -278,7 +329,11 @@ final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (engineer.isPresent() && engineer.get().isEnabled()) {
             return Optional.empty();
         }
-        sessions.end(bearer);
+        try {
+            sessions.end(bearer);
+        } catch (StorageException e) { // refused all the same; DisabledEngineers ends the session later
+            LOG.warn("cannot end the login session of disabled engineer {}: {}", login, e.getMessage());
+        }
         EngineerConnection connection = call.connection();
         LOG.warn("engineer {} from {} is disabled: login session ended, call refused", login, connection.source());
         try {

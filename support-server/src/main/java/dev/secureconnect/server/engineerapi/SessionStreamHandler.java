@@ -75,19 +75,41 @@ final class SessionStreamHandler extends ChannelInboundHandlerAdapter {
         if (wrongRole != null) { // an API client: refused whatever else its request says
             status = wrongRole.statusCode();
             refusal = wrongRole.getMessage();
+            decide(stream, connection, headers, request, refusal, status, null);
+            return;
         }
+        SessionRequest read = request;
+        String refused = refusal;
+        int refusedStatus = status;
+        router.checkSession( // the login sessions are in the database: read on the blocking executor
+                connection,
+                ApiRouter.bearer(headers.get("authorization")),
+                stream.eventLoop(),
+                sessionRefusal -> decide(stream, connection, headers, read, refused, refusedStatus, sessionRefusal));
+    }
+
+    /**
+     * Refuses the stream, or hands it to the gate, once the login session was checked: a session refused (401) comes
+     * before what was wrong with the request, and that before a missing access token. On the stream's event loop.
+     */
+    private void decide(
+            Channel stream,
+            EngineerConnection connection,
+            Http2Headers headers,
+            @Nullable SessionRequest request,
+            @Nullable String requestRefusal,
+            int requestStatus,
+            @Nullable ApiException sessionRefusal) {
+        CharSequence appliance = headers.get(LinkProtocol.HEADER_APPLIANCE);
         CharSequence token = headers.get(LinkProtocol.HEADER_ACCESS_TOKEN);
-        try {
-            if (wrongRole == null) {
-                router.session(connection, ApiRouter.bearer(headers.get("authorization")));
-            }
-            if (refusal == null && (token == null || token.length() == 0)) {
-                status = 401;
-                refusal = "missing " + LinkProtocol.HEADER_ACCESS_TOKEN + ": obtain an access token first";
-            }
-        } catch (ApiException e) {
+        String refusal = requestRefusal;
+        int status = requestStatus;
+        if (sessionRefusal != null) {
+            status = sessionRefusal.statusCode() == 503 ? 503 : 401;
+            refusal = sessionRefusal.getMessage();
+        } else if (refusal == null && (token == null || token.length() == 0)) {
             status = 401;
-            refusal = e.getMessage();
+            refusal = "missing " + LinkProtocol.HEADER_ACCESS_TOKEN + ": obtain an access token first";
         }
         if (refusal != null) {
             gate.refusedBeforeChecks(

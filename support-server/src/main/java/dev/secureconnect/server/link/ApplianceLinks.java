@@ -12,6 +12,7 @@ import dev.secureconnect.server.audit.BatchedRecords;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
 import dev.secureconnect.server.cases.CaseStore;
+import dev.secureconnect.server.cluster.LinkLeases;
 import dev.secureconnect.server.enrolment.Renewals;
 import dev.secureconnect.server.tickets.Ticket;
 import dev.secureconnect.server.tickets.TicketStore;
@@ -77,6 +78,7 @@ public final class ApplianceLinks {
     private final TokenKeyPush tokenKeyPush;
     private volatile @Nullable CertificateRenewal renewal;
     private volatile Optional<CasePush> casePush = Optional.empty();
+    private volatile Optional<LinkLeases> leases = Optional.empty();
 
     /**
      * @param revocations the revoked, unexpired access tokens (read from the database on a blocking thread), sent to
@@ -127,6 +129,38 @@ public final class ApplianceLinks {
         if (session != null && session.lastAdmission() != null) {
             casePush.ifPresent(push -> push.send(session));
         }
+    }
+
+    /**
+     * Takes each admitted appliance's link lease with the records of its admission, and gives it up with those of its
+     * link going down (several nodes on one database; see {@link LinkLeases}).
+     */
+    public ApplianceLinks leasingThrough(LinkLeases linkLeases) {
+        this.leases = Optional.of(linkLeases);
+        return this;
+    }
+
+    /**
+     * Drops the link of {@code serial}: node {@code holder} took its lease (the appliance's newer connection reached
+     * that node). Audited {@code cluster.link-lease-lost}, then the link closes (audited as it goes down).
+     */
+    public void leaseLost(String serial, String holder, String node) {
+        LinkSession session = links.get(serial);
+        if (session == null) {
+            return;
+        }
+        String reason = "node " + holder + " took the appliance's link lease (its newer connection reached that node)";
+        LOG.warn("dropping the link of appliance {} from {}: {}", serial, session.remoteAddress(), reason);
+        audit.appendOrHold(
+                List.of(ServerAuditEvent.builder(EventType.CLUSTER_LINK_LEASE_LOST)
+                        .appliance(serial)
+                        .source(session.remoteAddress())
+                        .detail("node", node)
+                        .detail("holder", holder)
+                        .detail("reason", reason)
+                        .build()),
+                ServerAuditLog.Hold.ALWAYS); // the link is dropped whether or not the database takes the record now
+        LinkCodecs.close(session.channel(), "link lease lost to node " + holder);
     }
 
     /** Takes the audit checkpoints appliances send in their hellos (verified, kept, audited) from now on. */
@@ -301,11 +335,19 @@ public final class ApplianceLinks {
                         session.remoteAddress(),
                         accepted);
             }
+            Optional<LinkLeases> leasing = leases;
             records.submit(new BatchedRecords.Change(
-                    connection -> appliances.linkUp(
-                            connection, session.serial(), session.remoteAddress(), accepted, services),
+                    connection -> {
+                        appliances.linkUp(connection, session.serial(), session.remoteAddress(), accepted, services);
+                        if (leasing.isPresent()) {
+                            leasing.get().take(connection, session.serial());
+                        }
+                    },
                     events,
-                    () -> sendAdmission(session, admission, false),
+                    () -> {
+                        leasing.ifPresent(lease -> lease.held(session.serial()));
+                        sendAdmission(session, admission, false);
+                    },
                     failure -> LinkCodecs.close(session.channel(), "cannot record the link: " + failure.getMessage()),
                     null)); // its records come first: the link is admitted only once they are committed
         }
@@ -410,10 +452,17 @@ public final class ApplianceLinks {
         if (!held) {
             return; // a refused clone, or a link that never sent a hello
         }
+        Optional<LinkLeases> leasing = leases;
+        leasing.ifPresent(lease -> lease.dropped(session.serial()));
         if (session.registered()) {
             String why = reason;
             records.submit(new BatchedRecords.Change(
-                    connection -> appliances.linkDown(connection, session.serial(), why),
+                    connection -> {
+                        appliances.linkDown(connection, session.serial(), why);
+                        if (leasing.isPresent()) {
+                            leasing.get().release(connection, session.serial());
+                        }
+                    },
                     List.of(ServerAuditEvent.builder(EventType.APPLIANCE_DISCONNECTED)
                             .appliance(session.serial())
                             .source(session.remoteAddress())

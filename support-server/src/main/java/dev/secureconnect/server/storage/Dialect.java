@@ -17,6 +17,16 @@ public enum Dialect {
         this.migrationFolder = migrationFolder;
     }
 
+    /**
+     * An SQL expression for the database server's current time in milliseconds since the epoch (UTC): one clock for
+     * every node of a cluster, whatever their own clocks say.
+     */
+    public String currentTimeMillis() {
+        return this == SQLITE
+                ? "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
+                : "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    }
+
     /** How this product's JDBC URLs start, e.g. {@code jdbc:sqlite:}. */
     String urlPrefix() {
         return urlPrefix;

@@ -94,7 +94,7 @@ class ApiRouterTest {
         ApiRouter router = new ApiRouter(
                 routes,
                 new EngineerStore(database, audit, clock, TotpSecretKey.in(dir), EngineerSettings.defaults()),
-                new LoginSessions(clock),
+                new LoginSessions(database, clock),
                 audit,
                 blocking);
         channel = new EmbeddedChannel(router);
@@ -227,8 +227,16 @@ class ApiRouterTest {
 
     private FullHttpResponse call(FullHttpRequest request) {
         channel.writeInbound(request);
-        channel.runPendingTasks();
-        FullHttpResponse response = channel.readOutbound();
+        // a call with a login session is answered from the blocking executor (the sessions are in the database)
+        FullHttpResponse response = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (response == null && System.nanoTime() < deadline) {
+            channel.runPendingTasks();
+            response = channel.readOutbound();
+            if (response == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
         assertThat(response)
                 .as("the answer to %s %s", request.method(), request.uri())
                 .isNotNull();

@@ -34,7 +34,7 @@ final class EmbeddedEngineerApi implements AutoCloseable {
         EngineerStore engineers = new EngineerStore(
                 database, daemon.audit(), server.clock, TotpSecretKey.in(server.dir), EngineerSettings.defaults());
         TokenKeyRing keys = TokenKeyRing.load(server.dir, config.node(), daemon.tokens()::isRevoked, server.clock);
-        logins = new LoginSessions(server.clock);
+        logins = new LoginSessions(database, server.clock);
         api = new EngineerApi(
                 engineers,
                 logins,
