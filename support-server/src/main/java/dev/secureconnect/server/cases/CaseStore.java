@@ -378,14 +378,12 @@ public final class CaseStore {
         }
     }
 
+    /**
+     * A case id: {@code C} and a ticket number no ticket has yet ({@link TicketStore#freeNumber}). Every case opens its
+     * ticket in the same transaction, so a number no ticket has is no case's either.
+     */
     private String freeId(Connection connection) throws SQLException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            String id = "C" + (10_000_000 + random.nextInt(90_000_000));
-            if (select(connection, "id = ?", id, 1).isEmpty() && !TicketStore.exists(connection, ticket(id))) {
-                return id;
-            }
-        }
-        throw new StorageException("no free case id found in 20 attempts", null);
+        return "C" + TicketStore.freeNumber(connection, random).value();
     }
 
     static String scopeJson(AccessScope scope) {
