@@ -258,7 +258,8 @@ public final class ServerDaemon implements AutoCloseable {
                     active.resetAll(AuditUnavailableException.REASON + " (spill file full)")));
             this.sessions = new SessionGate(
                     tokenKeys::verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
-            TokenIssuance issuance = new TokenIssuance(tokenKeys::issuer, tokens, engineers, tickets, links, audit);
+            TokenIssuance issuance =
+                    new TokenIssuance(tokenKeys::issuer, tokens, engineers, tickets, links, audit, caseStore, clock);
             LoginSessions logins = new LoginSessions(clock);
             EngineerApi api = new EngineerApi(
                     engineers,
