@@ -422,6 +422,58 @@ class SessionStreamsTest {
                         assertThat(request.get(LinkProtocol.HEADER_COMMAND)).hasToString("collect-logs"));
     }
 
+    /**
+     * {@code sc-server cases close} runs in another process than the daemon: the daemon notices the change in the
+     * database and sends the linked appliance its list again, within about half a second.
+     */
+    @Test
+    void aCaseClosedByAnotherProcessReachesTheLinkedAppliance() throws Exception {
+        try (Database database = Database.open(ServerDaemon.databaseSettings(
+                server.dir, ConfigFile.read(server.dir).database()))) {
+            CaseStore otherProcess = new CaseStore(database, server.daemon.audit(), server.clock);
+            List<AlertRule> rules = RulesFile.parse("rules.yaml", """
+                    rules:
+                      - name: disk
+                        title: "{subject} is full"
+                        when: {fileSystemAbove: {percent: 90}}
+                    """);
+            String caseId = otherProcess
+                    .fire(
+                            SERIAL,
+                            "b-1",
+                            Conditions.onBundle(
+                                    rules,
+                                    new com.fasterxml.jackson.databind.ObjectMapper()
+                                            .readTree("{\"system\": {\"fileSystems\": [{\"mount\": \"/data\","
+                                                    + " \"usedPercent\": 97}]}}")),
+                            CaseStore.Evaluation.BUNDLE)
+                    .get(0)
+                    .id();
+            awaitCase(caseId, "open");
+
+            server.clock.advance(java.time.Duration.ofSeconds(1));
+            otherProcess.close(caseId, "operator:root", "fixed");
+            awaitCase(caseId, "closed");
+        }
+    }
+
+    /** Waits up to 10 s for a list of cases in which {@code caseId} is in {@code state}. */
+    private void awaitCase(String caseId, String state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String list = appliance.cases.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (list != null) {
+                CaseNotice.Cases cases = dev.secureconnect.tunnel.link.LinkJson.decode(
+                        list.getBytes(StandardCharsets.UTF_8), CaseNotice.Cases.class);
+                if (cases.cases().stream()
+                        .anyMatch(c -> c.id().equals(caseId) && c.state().equals(state))) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("the appliance was not sent case " + caseId + " as " + state + " within 10 s");
+    }
+
     String caseRequest(String caseId, Integer ttlSeconds) {
         return "{\"appliance\":\"" + SERIAL + "\",\"case\":\"" + caseId + "\""
                 + (ttlSeconds == null ? "" : ",\"ttlSeconds\":" + ttlSeconds) + "}";
