@@ -3,6 +3,8 @@ package dev.secureconnect.server.engineerapi;
 import static dev.secureconnect.server.engineerapi.RunningServer.SERIAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.ServerDaemon;
@@ -313,24 +315,7 @@ class SessionStreamsTest {
         try (Database database = Database.open(ServerDaemon.databaseSettings(
                 server.dir, ConfigFile.read(server.dir).database()))) {
             CaseStore cases = new CaseStore(database, server.daemon.audit(), server.clock);
-            List<AlertRule> rules = RulesFile.parse("rules.yaml", """
-                    rules:
-                      - name: disk
-                        title: "{subject} is full"
-                        when: {fileSystemAbove: {percent: 90}}
-                        scope: {commands: [collect-logs], folders: [/var/log], duration: PT2H}
-                    """);
-            caseId = cases.fire(
-                            SERIAL,
-                            "b-1",
-                            Conditions.onBundle(
-                                    rules,
-                                    new com.fasterxml.jackson.databind.ObjectMapper()
-                                            .readTree("{\"system\": {\"fileSystems\": [{\"mount\": \"/data\","
-                                                    + " \"usedPercent\": 97}]}}")),
-                            CaseStore.Evaluation.BUNDLE)
-                    .get(0)
-                    .id();
+            caseId = openCase(cases, "{commands: [collect-logs], folders: [/var/log], duration: PT2H}");
             caseTicket = caseId.substring(1);
             appliance.close();
             appliance = server.connectAppliance(ticket, caseTicket);
@@ -431,30 +416,29 @@ class SessionStreamsTest {
         try (Database database = Database.open(ServerDaemon.databaseSettings(
                 server.dir, ConfigFile.read(server.dir).database()))) {
             CaseStore otherProcess = new CaseStore(database, server.daemon.audit(), server.clock);
-            List<AlertRule> rules = RulesFile.parse("rules.yaml", """
-                    rules:
-                      - name: disk
-                        title: "{subject} is full"
-                        when: {fileSystemAbove: {percent: 90}}
-                    """);
-            String caseId = otherProcess
-                    .fire(
-                            SERIAL,
-                            "b-1",
-                            Conditions.onBundle(
-                                    rules,
-                                    new com.fasterxml.jackson.databind.ObjectMapper()
-                                            .readTree("{\"system\": {\"fileSystems\": [{\"mount\": \"/data\","
-                                                    + " \"usedPercent\": 97}]}}")),
-                            CaseStore.Evaluation.BUNDLE)
-                    .get(0)
-                    .id();
+            String caseId = openCase(otherProcess, "{}");
             awaitCase(caseId, "open");
 
             server.clock.advance(java.time.Duration.ofSeconds(1));
             otherProcess.close(caseId, "operator:root", "fixed");
             awaitCase(caseId, "closed");
         }
+    }
+
+    /** Opens a case for {@link RunningServer#SERIAL} with {@code scope} (YAML), as a rule on a full disk would. */
+    private static String openCase(CaseStore cases, String scope) throws Exception {
+        List<AlertRule> rules = RulesFile.parse("rules.yaml", """
+                rules:
+                  - name: disk
+                    title: "{subject} is full"
+                    when: {fileSystemAbove: {percent: 90}}
+                    scope: %s
+                """.formatted(scope));
+        JsonNode bundle = new ObjectMapper()
+                .readTree("{\"system\": {\"fileSystems\": [{\"mount\": \"/data\", \"usedPercent\": 97}]}}");
+        return cases.fire(SERIAL, "b-1", Conditions.onBundle(rules, bundle), CaseStore.Evaluation.BUNDLE)
+                .get(0)
+                .id();
     }
 
     /** Waits up to 10 s for a list of cases in which {@code caseId} is in {@code state}. */
