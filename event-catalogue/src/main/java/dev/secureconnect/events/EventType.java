@@ -337,10 +337,13 @@ public enum EventType {
             1600,
             "token.issued",
             Severity.NOTICE,
-            "an access token issued: engineer, appliance, ticket, token id, expiry, reason",
+            "an access token issued: engineer, appliance, ticket, token id, expiry, reason; for a support case, the case"
+                    + " and the scope the token is limited to",
             "tokenId",
             "expiresAt",
-            "reason"),
+            "reason",
+            "caseId",
+            "scope"),
     TOKEN_REFUSED(
             1601,
             "token.refused",
@@ -406,6 +409,17 @@ public enum EventType {
             "generation",
             "reportedBy",
             "reason"),
+    TOKEN_SCOPE_REFUSED(
+            1607,
+            "token.scope-refused",
+            Severity.WARNING,
+            "a stream outside the scope of its support case's token (a service, command or folder the case does not"
+                    + " name): refused by the server's gate before it reached the appliance (server)",
+            "caseId",
+            "kind",
+            "target",
+            "tokenId",
+            "message"),
 
     // commands and files 1700-1799 (sessions themselves are the stream events 1200-1299)
     COMMAND_RUN(

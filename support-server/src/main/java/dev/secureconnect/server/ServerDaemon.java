@@ -131,8 +131,9 @@ public final class ServerDaemon implements AutoCloseable {
 
     /**
      * How often the daemon looks for tokens revoked by {@code sc-server tokens revoke}, for engineers disabled by
-     * {@code sc-server engineers disable}, for blocks lifted by {@code sc-server blocks remove}, and for token keys
-     * rotated by {@code sc-server token-key rotate}.
+     * {@code sc-server engineers disable}, for blocks lifted by {@code sc-server blocks remove}, for token keys
+     * rotated by {@code sc-server token-key rotate}, for appliances revoked by {@code sc-server appliances revoke} and
+     * for cases closed by {@code sc-server cases close}.
      */
     static final long REVOCATION_POLL_MILLIS = 500;
 
@@ -243,6 +244,7 @@ public final class ServerDaemon implements AutoCloseable {
             CaseStore caseStore = new CaseStore(database, audit, clock);
             CaseOpener caseOpener = new CaseOpener(alertRules, caseStore);
             links.tellingCases(caseStore);
+            watchChangedCases(caseStore, clock);
             appliancesIn.acceptCallHome(
                     new CallHomeIntake(bundles, callHome.maxBundleBytes(), blocking, (appliance, bundleId, json) -> {
                                 if (!caseOpener
@@ -293,7 +295,15 @@ public final class ServerDaemon implements AutoCloseable {
             this.sessions = new SessionGate(
                     tokenKeys::verifier, tickets, engineers, links, active, audit, blocking, clock, blocks);
             TokenIssuance issuance = new TokenIssuance(
-                    tokenKeys::issuer, tokens, engineers, tickets, links, audit, new TokenMetrics(metrics.registry()));
+                    tokenKeys::issuer,
+                    tokens,
+                    engineers,
+                    tickets,
+                    links,
+                    audit,
+                    caseStore,
+                    clock,
+                    new TokenMetrics(metrics.registry()));
             LoginSessions logins = new LoginSessions(database, clock);
             EngineerApi api = new EngineerApi(
                     engineers,
@@ -496,15 +506,43 @@ public final class ServerDaemon implements AutoCloseable {
      * the daemon looks about twice a second); its next handshake is refused by the enrolment CA's revocation list.
      */
     private void watchRevokedAppliances(ApplianceCertificates certificates, Clock clock) {
+        watchChanges(
+                "revoked appliances", clock, certificates::revokedAfter, ApplianceCertificates.Revoked::at, revoked -> {
+                    if (links.close(revoked.serial(), "appliance " + revoked.serial() + " revoked")) {
+                        LOG.info("closed the link of revoked appliance {}", revoked.serial());
+                    }
+                });
+    }
+
+    /**
+     * Sends a linked appliance its cases again when they changed in the database, e.g. {@code sc-server cases close}
+     * (another process): the daemon looks about twice a second, as for revoked appliances.
+     */
+    private void watchChangedCases(CaseStore cases, Clock clock) {
+        watchChanges("changed cases", clock, cases::changedAfter, CaseStore.Changed::at, changed -> {
+            LOG.debug("the cases of appliance {} changed: sending them", changed.appliance());
+            links.pushCases(changed.appliance());
+        });
+    }
+
+    /**
+     * Acts on the rows another process changed since the last look, about twice a second on the timer thread: {@code
+     * changedAfter} reads those changed after a time (starting now), {@code at} gives each one's time, and the next
+     * look starts after the latest.
+     */
+    private <T> void watchChanges(
+            String what,
+            Clock clock,
+            java.util.function.Function<java.time.Instant, List<T>> changedAfter,
+            java.util.function.Function<T, java.time.Instant> at,
+            java.util.function.Consumer<T> act) {
         java.time.Instant[] since = {clock.instant()}; // the timer thread's only
         timers.scheduleWithFixedDelay(
-                () -> watch("revoked appliances", () -> {
-                    for (ApplianceCertificates.Revoked revoked : certificates.revokedAfter(since[0])) {
-                        if (links.close(revoked.serial(), "appliance " + revoked.serial() + " revoked")) {
-                            LOG.info("closed the link of revoked appliance {}", revoked.serial());
-                        }
-                        if (revoked.at().isAfter(since[0])) {
-                            since[0] = revoked.at();
+                () -> watch(what, () -> {
+                    for (T changed : changedAfter.apply(since[0])) {
+                        act.accept(changed);
+                        if (at.apply(changed).isAfter(since[0])) {
+                            since[0] = at.apply(changed);
                         }
                     }
                 }),

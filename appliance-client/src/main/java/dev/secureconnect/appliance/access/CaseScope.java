@@ -3,6 +3,7 @@ package dev.secureconnect.appliance.access;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.text.OneLine;
+import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.events.EventType;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the admin approved for a support case ({@code sc-appliance approve}): the case's services, commands and folders
@@ -37,6 +39,21 @@ public record CaseScope(
             throw new IllegalArgumentException(
                     "case " + caseId + ": until '" + OneLine.quoted(until) + "' is not an ISO-8601 instant", e);
         }
+    }
+
+    /**
+     * The scope a support case's token carries ({@code scope} claim), until the token expires; empty for a token
+     * without one. Put to a request as the stored approval is, after it: a claim may only narrow what the admin
+     * approved, never widen it.
+     */
+    public static Optional<CaseScope> claimedBy(AccessToken token) {
+        return token.scope()
+                .map(claim -> new CaseScope(
+                        claim.caseId(),
+                        claim.services(),
+                        claim.commands(),
+                        claim.folders(),
+                        token.expiresAt().toString()));
     }
 
     public Instant expiry() {

@@ -23,7 +23,9 @@ final class CaseCommands {
 
     @Command(
             name = "cases",
-            description = "Lists the support cases the server opened for this appliance, with the access each needs.")
+            description = "Lists the support cases the server opened for this appliance: id, severity, title, the"
+                    + " access each needs (services, commands, folders, for how long) and its state (open, approved,"
+                    + " declined, closed).")
     static final class Cases implements Callable<Integer> {
         private final Console console;
 
@@ -72,7 +74,8 @@ final class CaseCommands {
     @Command(
             name = "approve",
             description = "Approves a support case: connects its ticket limited to exactly the case's services,"
-                    + " commands and folders, for the case's time or less.")
+                    + " commands and folders, for the case's time or less, and tells the server. The engineer's token"
+                    + " for the case reaches nothing else; this appliance refuses anything outside the case itself.")
     static final class Approve implements Callable<Integer> {
         private final Console console;
 
@@ -85,7 +88,8 @@ final class CaseCommands {
         @Option(
                 names = "--for",
                 paramLabel = "DURATION",
-                description = "Approve for this long (e.g. 2h): may shorten the case's time, never extend it.")
+                description = "Approve for this long (e.g. 90m, 2h): may shorten the case's time, never extend it."
+                        + " Default: the case's time.")
         String duration;
 
         Approve(Console console) {
@@ -101,7 +105,10 @@ final class CaseCommands {
         }
     }
 
-    @Command(name = "decline", description = "Declines a support case; the server is told.")
+    @Command(
+            name = "decline",
+            description = "Declines a support case: no engineer gets in through it, and the server is told (with the"
+                    + " reason, if given).")
     static final class Decline implements Callable<Integer> {
         private final Console console;
 
@@ -111,7 +118,7 @@ final class CaseCommands {
         @Parameters(paramLabel = "CASE", description = "The case's id (see 'sc-appliance cases').")
         String caseId;
 
-        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for support.")
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, one line, passed on to support.")
         String reason;
 
         Decline(Console console) {

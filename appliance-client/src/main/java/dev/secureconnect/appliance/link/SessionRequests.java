@@ -22,6 +22,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the link: SecureConnect enabled and this link neither closing nor replaced (the supervisor's gate);</li>
  *   <li>the access token, the engineer certificate and the ticket ({@link SessionAuthorizer});</li>
  *   <li>for a support case's ticket, the scope the admin approved ({@link CaseScope}): the service, command or folder
- *       must be the case's and its time not over, whatever the token allows;</li>
+ *       must be the case's and its time not over, whatever the token allows; and for a case's token, the scope it
+ *       carries too ({@link CaseScope#claimedBy}), which may only narrow the approval;</li>
  *   <li>the target's own policy — CONNECT: the allow-list ({@link AllowListPolicy}, asked again once the service
  *       answered); exec: the command catalogue and the argument rules ({@link CommandPolicy}); files: the allowed
  *       folders ({@link FileRequests}).</li>
@@ -179,18 +182,29 @@ final class SessionRequests {
             sessions.refuse(stream, info, token);
             return;
         }
+        List<CaseScope> scopes = new ArrayList<>(2);
+        if (scope != null) {
+            scopes.add(scope);
+        }
+        CaseScope.claimedBy(requireNonNull(token.value(), "an allowed verdict names its token")
+                        .token())
+                .ifPresent(scopes::add);
         switch (request.kind()) {
             case CONNECT ->
                 sessions.open(
                         stream,
                         requireNonNull(request.connect(), "a CONNECT carries its request"),
                         info,
-                        scope == null ? connectPolicy : () -> scoped(connectPolicy.get(), scope));
+                        scopes.isEmpty() ? connectPolicy : () -> scoped(connectPolicy.get(), scopes));
             case EXEC -> {
                 AccessVerdict<CommandPolicy.Command> command = (AccessVerdict<CommandPolicy.Command>)
                         requireNonNull(decision.target(), "exec has a target verdict");
-                if (command.allowed() && scope != null) {
-                    command = scope.allowsCommand(request.target(), clock.instant());
+                for (CaseScope limit : scopes) {
+                    if (command.allowed()) {
+                        AccessVerdict<CommandPolicy.Command> inScope =
+                                limit.allowsCommand(request.target(), clock.instant());
+                        command = inScope.allowed() ? command : inScope;
+                    }
                 }
                 if (!command.allowed()) {
                     sessions.refuse(stream, info, command);
@@ -202,10 +216,12 @@ final class SessionRequests {
             case GET, PUT -> {
                 AccessVerdict<Path> file =
                         (AccessVerdict<Path>) requireNonNull(decision.target(), "files have a target verdict");
-                if (file.allowed() && scope != null) {
-                    AccessVerdict<Path> inScope =
-                            scope.allowsFile(requireNonNull(file.value(), "allowed"), clock.instant());
-                    file = inScope.allowed() ? file : inScope;
+                for (CaseScope limit : scopes) {
+                    if (file.allowed()) {
+                        AccessVerdict<Path> inScope =
+                                limit.allowsFile(requireNonNull(file.value(), "allowed"), clock.instant());
+                        file = inScope.allowed() ? file : inScope;
+                    }
                 }
                 if (!file.allowed()) {
                     sessions.refuse(stream, info, file);
@@ -220,16 +236,19 @@ final class SessionRequests {
         }
     }
 
-    /** {@code policy}, then a case's scope: the allowed service must be one of the case's, its time not over. */
-    private StreamPolicy scoped(StreamPolicy policy, CaseScope scope) {
+    /** {@code policy}, then each case scope: the allowed service must be one of the case's, its time not over. */
+    private StreamPolicy scoped(StreamPolicy policy, List<CaseScope> scopes) {
         return request -> {
             AccessVerdict<StreamTarget> verdict = policy.decide(request);
-            if (!verdict.allowed()) {
-                return verdict;
+            for (CaseScope scope : scopes) {
+                if (!verdict.allowed()) {
+                    return verdict;
+                }
+                AccessVerdict<StreamTarget> inScope = scope.allowsService(
+                        requireNonNull(verdict.value(), "allowed").service(), clock.instant());
+                verdict = inScope.allowed() ? verdict : inScope;
             }
-            AccessVerdict<StreamTarget> inScope = scope.allowsService(
-                    requireNonNull(verdict.value(), "allowed").service(), clock.instant());
-            return inScope.allowed() ? verdict : inScope;
+            return verdict;
         };
     }
 

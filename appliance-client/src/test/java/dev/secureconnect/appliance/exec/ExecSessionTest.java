@@ -7,6 +7,7 @@ import dev.secureconnect.appliance.testing.ApplianceCli;
 import dev.secureconnect.appliance.testing.Engineers;
 import dev.secureconnect.appliance.testing.SessionBench;
 import dev.secureconnect.appliance.testing.TestServer;
+import dev.secureconnect.crypto.token.TokenScope;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.testing.Eventually;
 import dev.secureconnect.tunnel.link.LinkProtocol;
@@ -327,6 +328,47 @@ class ExecSessionTest {
                         .map(a -> List.of(a).contains("47.125"))
                         .orElse(false))
                 .count();
+    }
+
+    /**
+     * A support case's token carries the case's scope: the appliance refuses a command outside it even under a
+     * ticket its admin connected without a case (the claim narrows; it never widens the appliance's own approval).
+     */
+    @Test
+    void aCaseTokenRunsOnlyTheCommandsOfItsScope() throws Exception {
+        bench.appliance.ok("commands add", "--name", "hello", "--", "echo", "hello");
+        bench.appliance.ok("commands add", "--name", "other", "--", "echo", "other");
+        String token = bench.engineers
+                .issuer
+                .issue(
+                        bench.engineers.alice.certificate(),
+                        SessionBench.SERIAL,
+                        SessionBench.TICKET,
+                        java.time.Duration.ofHours(1),
+                        null,
+                        new TokenScope("C" + SessionBench.TICKET, List.of(), List.of("hello"), List.of()))
+                .serialize();
+        SessionCredentials credentials =
+                Engineers.credentials(token, SessionBench.TICKET, bench.engineers.alice.certificate());
+
+        TestServer.Response allowed = TestServer.request(
+                        bench.link, Engineers.exec("hello", null, credentials), new byte[0])
+                .get(20, TimeUnit.SECONDS);
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.text()).isEqualTo("hello\n");
+        TestServer.Response outside = TestServer.request(
+                        bench.link, Engineers.exec("other", null, credentials), new byte[0])
+                .get(20, TimeUnit.SECONDS);
+        assertThat(outside.status()).isEqualTo(403);
+        assertThat(outside.reason())
+                .isEqualTo("command other is outside the scope of case C12345678 (commands: hello)");
+        ApplianceAuditRecord refused = Eventually.await(
+                        "case.scope-refused",
+                        () -> bench.appliance.audit(EventType.CASE_SCOPE_REFUSED),
+                        r -> r.size() == 1)
+                .get(0);
+        assertThat(refused.details()).containsEntry("caseId", "C12345678").containsEntry("label", "outside-case-scope");
+        assertThat(bench.appliance.audit(EventType.COMMAND_RUN)).hasSize(1);
     }
 
     private TestServer.Response exec(String command, List<String> args) throws Exception {

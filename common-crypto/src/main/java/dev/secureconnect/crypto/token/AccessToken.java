@@ -32,8 +32,12 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * { "iss": "support.example.com", "sub": "alice", "aud": "SN-1234", "ticket": "12345678",
  *   "cnf": { "x5t#S256": "<base64url SHA-256 of the engineer certificate's DER>" },
- *   "iat": 1767225600, "exp": 1767229200, "jti": "<random UUID>", "reason": "disk full" }
+ *   "iat": 1767225600, "exp": 1767229200, "jti": "<random UUID>", "reason": "disk full",
+ *   "scope": { "case": "C12345678", "services": [], "commands": ["raid-status"], "folders": ["/var/log"] } }
  * }</pre>
+ *
+ * <p>{@code scope} is there only on a token issued for a support case ({@link TokenScope}); its case's digits are the
+ * ticket.
  *
  * <p>Times are whole seconds, as JWT NumericDates are; the lifetime ({@code exp - iat}) is positive and at most
  * {@link #MAX_LIFETIME}. This record holds claims only: it is not a credential, and printing it shows no secret. The
@@ -48,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAt when it stops working ({@code exp})
  * @param id its unique id ({@code jti}), what a revocation names
  * @param reason why the engineer asked for it, as the engineer typed it ({@code reason}); may be empty
+ * @param scope for a support case's token, what the case allows ({@code scope}); empty for any other token
  */
 public record AccessToken(
         String engineer,
@@ -58,7 +63,8 @@ public record AccessToken(
         Instant issuedAt,
         Instant expiresAt,
         UUID id,
-        Optional<String> reason) {
+        Optional<String> reason,
+        Optional<TokenScope> scope) {
 
     /** The lifetime of a token when none is asked for. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
@@ -100,6 +106,11 @@ public record AccessToken(
         }
         requireNonNull(id, "id");
         requireNonNull(reason, "reason");
+        requireNonNull(scope, "scope");
+        if (scope.isPresent() && !scope.get().ticket().equals(ticket)) {
+            throw new IllegalArgumentException("scope.case: " + scope.get().caseId() + " is not the case of ticket "
+                    + ticket + " (expected: C" + ticket + ")");
+        }
         reason = reason.map(String::strip).filter(text -> !text.isEmpty());
         if (reason.isPresent() && (reason.get().length() > MAX_REASON_LENGTH || hasControl(reason.get()))) {
             throw new IllegalArgumentException("reason: " + reason.get().length() + " characters (expected: at most "
@@ -108,6 +119,20 @@ public record AccessToken(
         issuedAt = requireNonNull(issuedAt, "issuedAt").truncatedTo(ChronoUnit.SECONDS);
         expiresAt = requireNonNull(expiresAt, "expiresAt").truncatedTo(ChronoUnit.SECONDS);
         requireLifetime(Duration.between(issuedAt, expiresAt));
+    }
+
+    /** A token with no case scope. */
+    public AccessToken(
+            String engineer,
+            String appliance,
+            String ticket,
+            String holderThumbprint,
+            String issuer,
+            Instant issuedAt,
+            Instant expiresAt,
+            UUID id,
+            Optional<String> reason) {
+        this(engineer, appliance, ticket, holderThumbprint, issuer, issuedAt, expiresAt, id, reason, Optional.empty());
     }
 
     /**
@@ -127,6 +152,22 @@ public record AccessToken(
             Instant issuedAt,
             Duration lifetime,
             @Nullable String reason) {
+        return of(engineerCertificate, appliance, ticket, issuer, issuedAt, lifetime, reason, null);
+    }
+
+    /**
+     * A new token as {@link #of(X509Certificate, String, String, String, Instant, Duration, String)}, limited to a
+     * support case's {@code scope} (null for none; its case's digits must be {@code ticket}).
+     */
+    public static AccessToken of(
+            X509Certificate engineerCertificate,
+            String appliance,
+            String ticket,
+            String issuer,
+            Instant issuedAt,
+            Duration lifetime,
+            @Nullable String reason,
+            @Nullable TokenScope scope) {
         requireNonNull(engineerCertificate, "engineerCertificate");
         requireLifetime(requireNonNull(lifetime, "lifetime"));
         CertificateIdentity identity = CertificateIdentity.of(engineerCertificate);
@@ -144,7 +185,8 @@ public record AccessToken(
                 issued,
                 issued.plus(lifetime),
                 UUID.randomUUID(),
-                Optional.ofNullable(reason));
+                Optional.ofNullable(reason),
+                Optional.ofNullable(scope));
     }
 
     /** {@code expiresAt - issuedAt}. */
@@ -167,7 +209,8 @@ public record AccessToken(
         return "access token " + id + " for engineer " + engineer + " on appliance " + appliance + ", ticket " + ticket
                 + ", holder x5t#S256=" + holderThumbprint + ", issued by " + issuer + " at " + issuedAt
                 + ", expires " + expiresAt
-                + reason.map(text -> ", reason '" + text + "'").orElse("");
+                + reason.map(text -> ", reason '" + text + "'").orElse("")
+                + scope.map(limits -> ", limited to " + limits.describe()).orElse("");
     }
 
     // ---- JWT claims ------------------------------------------------------------------------------------------
@@ -183,6 +226,7 @@ public record AccessToken(
                 .claim(CLAIM_TICKET, ticket)
                 .claim(CLAIM_CONFIRMATION, Map.of(CONFIRMATION_X5T_S256, holderThumbprint));
         reason.ifPresent(text -> claims.claim(CLAIM_REASON, text));
+        scope.ifPresent(limits -> claims.claim(TokenScope.CLAIM, limits.toClaim()));
         return claims.build();
     }
 
@@ -217,7 +261,8 @@ public record AccessToken(
                     required(claims.getIssueTime(), "iat").toInstant(),
                     required(claims.getExpirationTime(), "exp").toInstant(),
                     id,
-                    Optional.ofNullable(claims.getStringClaim(CLAIM_REASON)));
+                    Optional.ofNullable(claims.getStringClaim(CLAIM_REASON)),
+                    Optional.ofNullable(claims.getClaim(TokenScope.CLAIM)).map(TokenScope::fromClaim));
         } catch (ParseException | IllegalArgumentException e) {
             throw malformed(Reason.MALFORMED, "its claims are not valid: " + e.getMessage(), e);
         }

@@ -75,8 +75,23 @@ public final class AccessTokenIssuer {
             String ticket,
             Duration lifetime,
             @Nullable String reason) {
-        AccessToken claims =
-                AccessToken.of(engineerCertificate, appliance, ticket, issuer, clock.instant(), lifetime, reason);
+        return issue(engineerCertificate, appliance, ticket, lifetime, reason, null);
+    }
+
+    /**
+     * Signs a new token as {@link #issue(X509Certificate, String, String, Duration, String)}, limited to a support
+     * case's {@code scope} (its {@code scope} claim); null for none. The caller has checked that the case is approved
+     * and that {@code lifetime} ends no later than the approval.
+     */
+    public SignedAccessToken issue(
+            X509Certificate engineerCertificate,
+            String appliance,
+            String ticket,
+            Duration lifetime,
+            @Nullable String reason,
+            @Nullable TokenScope scope) {
+        AccessToken claims = AccessToken.of(
+                engineerCertificate, appliance, ticket, issuer, clock.instant(), lifetime, reason, scope);
         JWSHeader header = new JWSHeader.Builder(TokenSigningKey.ALGORITHM)
                 .type(new JOSEObjectType(TYPE))
                 .keyID(key.keyId())

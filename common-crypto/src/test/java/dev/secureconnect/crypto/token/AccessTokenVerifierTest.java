@@ -121,7 +121,7 @@ class AccessTokenVerifierTest {
                         "ok/unknown-extra-claim-ignored",
                         () -> Presentation.of(sign(
                                 fx.header().build(),
-                                fx.claims().claim("scope", "everything").build(),
+                                fx.claims().claim("x-unknown", "everything").build(),
                                 fx.key.signer()))));
     }
 
@@ -279,6 +279,14 @@ class AccessTokenVerifierTest {
                         () -> signed(fx.claims().audience(List.of(SERIAL, OTHER_SERIAL))),
                         Reason.WRONG_AUDIENCE),
                 fail("fail/no-audience", () -> signed(fx.claims().audience((String) null)), Reason.WRONG_AUDIENCE),
+                fail(
+                        "fail/scope-not-an-object",
+                        () -> signed(fx.claims().claim("scope", "everything")),
+                        Reason.MALFORMED),
+                fail(
+                        "fail/scope-of-another-case",
+                        () -> signed(fx.claims().claim("scope", java.util.Map.of("case", "C87654321"))),
+                        Reason.MALFORMED),
                 // EXPIRED / NOT_YET_VALID
                 fail(
                         "fail/expired",

@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 /** {@code cases}: the support cases Call Home opened, with their state and the access each needs. */
 @Command(
         name = "cases",
-        description = "Lists support cases: id, appliance, ticket, severity, state, title and the access scope.")
+        description = "Lists support cases: id, appliance, ticket, severity, state, title and the access scope. Once"
+                + " the appliance's admin approved a case, get its token with 'sc-engineer access SERIAL --case"
+                + " CASE'.")
 final class CasesCommand implements Callable<Integer> {
 
     static final String PATH = "/api/v1/cases";

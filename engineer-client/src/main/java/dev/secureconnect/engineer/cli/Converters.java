@@ -31,6 +31,20 @@ final class Converters {
         }
     }
 
+    /** A support case's id: {@code C} and 8 digits. */
+    static final class CaseId implements CommandLine.ITypeConverter<String> {
+        private static final Pattern CASE = Pattern.compile("C[0-9]{8}");
+
+        @Override
+        public String convert(String value) {
+            if (!CASE.matcher(value).matches()) {
+                throw new CommandLine.TypeConversionException("case '" + OneLine.quoted(value)
+                        + "' is not valid: expected C and 8 digits, e.g. C12345678 (see 'sc-engineer cases')");
+            }
+            return value;
+        }
+    }
+
     static final class Server implements CommandLine.ITypeConverter<ServerAddress> {
         @Override
         public ServerAddress convert(String value) {

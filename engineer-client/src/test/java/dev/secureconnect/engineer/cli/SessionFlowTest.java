@@ -134,6 +134,31 @@ class SessionFlowTest {
     }
 
     @Test
+    void accessForACaseGetsATokenLimitedToTheCaseAndSaysSo() {
+        EngineerCli.Run access = cli.run(
+                "access",
+                "SN-CASE",
+                "--case",
+                "C23456789",
+                "--token-passphrase-file",
+                files.tokenPassphrase().toString());
+        assertThat(access.exitCode()).as(access.toString()).isZero();
+        assertThat(access.out())
+                .matches(
+                        "token [0-9a-f-]{36} for appliance SN-CASE, case C23456789 \\(ticket 23456789\\), expires at \\S+"
+                                + " \\(stored in .*SN-CASE.jwe\\)\\n"
+                                + "limited to services none; commands raid-status; folders /var/log\\n");
+        assertThat(access.out() + access.err()).doesNotContain("eyJ"); // no JWS
+
+        EngineerCli.Run both = cli.run("access", "SN-CASE", "--case", "C23456789", "--ticket", "23456789");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).startsWith("sc-engineer: --ticket and --case are mutually exclusive");
+        EngineerCli.Run badCase = cli.run("access", "SN-CASE", "--case", "23456789");
+        assertThat(badCase.exitCode()).isEqualTo(2);
+        assertThat(badCase.err()).contains("case '23456789' is not valid: expected C and 8 digits");
+    }
+
+    @Test
     void accessForAClosedTicketIsRefusedWithTheServersReason() {
         EngineerCli.Run refused = cli.run(
                 "access",

@@ -449,7 +449,8 @@ public final class TestEngineerServer implements AutoCloseable {
         private void token(ChannelHandlerContext ctx) throws Exception {
             JsonNode ask = JSON.readTree(body.toByteArray());
             String appliance = ask.path("appliance").asText();
-            String ticket = ask.path("ticket").asText();
+            String caseId = ask.path("case").asText(null);
+            String ticket = caseId == null ? ask.path("ticket").asText() : caseId.substring(1);
             if (appliance.equals("SN-CLOSED")) {
                 json(ctx, 403, Map.of("error", "ticket " + ticket + " is not open", "reason", "ticket-closed"));
                 return;
@@ -464,8 +465,14 @@ public final class TestEngineerServer implements AutoCloseable {
                     appliance,
                     ticket,
                     ttl,
-                    ask.hasNonNull("reason") ? ask.get("reason").asText() : null);
-            lastToken = token.serialize();
+                    ask.hasNonNull("reason") ? ask.get("reason").asText() : null,
+                    caseId == null
+                            ? null
+                            : new dev.secureconnect.crypto.token.TokenScope(
+                                    caseId, List.of(), List.of("raid-status"), List.of("/var/log")));
+            if (caseId == null) {
+                lastToken = token.serialize(); // what the session streams check; a case's token is for SN-CASE only
+            }
             json(
                     ctx,
                     200,

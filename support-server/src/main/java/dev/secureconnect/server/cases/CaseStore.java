@@ -285,13 +285,19 @@ public final class CaseStore {
             boolean approved = decision.decision().equals("approved");
             String reason = approved ? "approved until " + decision.until() : OneLine.clipped(decision.reason(), 300);
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE cases SET state = ?, updated_at = ?, state_reason = ? WHERE id = ? AND state = ?")) {
+            Instant until = approvalEnd(decision, rows.get(0).scope(), now);
+            try (PreparedStatement update = connection.prepareStatement("UPDATE cases SET state = ?, updated_at = ?,"
+                    + " state_reason = ?, approved_until = ? WHERE id = ? AND state = ?")) {
                 update.setString(1, (approved ? SupportCase.State.APPROVED : SupportCase.State.DECLINED).code());
                 update.setLong(2, now.toEpochMilli());
                 update.setString(3, reason);
-                update.setString(4, decision.caseId());
-                update.setString(5, SupportCase.State.OPEN.code());
+                if (approved) {
+                    update.setLong(4, until.toEpochMilli());
+                } else {
+                    update.setNull(4, java.sql.Types.BIGINT);
+                }
+                update.setString(5, decision.caseId());
+                update.setString(6, SupportCase.State.OPEN.code());
                 if (update.executeUpdate() == 0) {
                     return false;
                 }
@@ -313,6 +319,63 @@ public final class CaseStore {
         }
         return changed;
     }
+
+    /**
+     * When an approval ends: the admin's {@code until}, but no later than the case's duration from now (the appliance
+     * may shorten its approval, never extend it); the case's duration from now when the decision names no end.
+     */
+    private static Instant approvalEnd(CaseNotice.Decision decision, AccessScope scope, Instant now) {
+        Instant longest = now.plus(scope.duration());
+        if (decision.until().isEmpty()) {
+            return longest;
+        }
+        Instant asked = Instant.parse(decision.until()).truncatedTo(ChronoUnit.MILLIS);
+        return asked.isBefore(longest) ? asked : longest;
+    }
+
+    /**
+     * When the approval of case {@code id} ends, if it is approved (a token for the case expires no later); empty for
+     * an unknown case or one that is not approved.
+     */
+    public Optional<Instant> approvedUntil(String id) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT approved_until FROM cases WHERE id = ? AND state = ?")) {
+                select.setString(1, id);
+                select.setString(2, SupportCase.State.APPROVED.code());
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Instant>empty();
+                    }
+                    long until = rs.getLong(1);
+                    return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(until));
+                }
+            }
+        });
+    }
+
+    /**
+     * The appliances whose cases changed (opened, decided, closed) after {@code after}, each with the time of its
+     * latest change: how the daemon hears of {@code sc-server cases close}, run in another process.
+     */
+    public List<Changed> changedAfter(Instant after) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT appliance, MAX(updated_at) FROM cases WHERE updated_at > ? GROUP BY appliance")) {
+                select.setLong(1, after.toEpochMilli());
+                List<Changed> found = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new Changed(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
+                    }
+                }
+                return found;
+            }
+        });
+    }
+
+    /** An appliance whose cases last changed at {@code at}. */
+    public record Changed(String appliance, Instant at) {}
 
     /** The appliance's newest cases as it learns of them ({@code POST /v1/cases}, a Call Home answer). */
     public CaseNotice.Cases notices(String appliance) {
@@ -378,14 +441,12 @@ public final class CaseStore {
         }
     }
 
+    /**
+     * A case id: {@code C} and a ticket number no ticket has yet ({@link TicketStore#freeNumber}). Every case opens its
+     * ticket in the same transaction, so a number no ticket has is no case's either.
+     */
     private String freeId(Connection connection) throws SQLException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            String id = "C" + (10_000_000 + random.nextInt(90_000_000));
-            if (select(connection, "id = ?", id, 1).isEmpty() && !TicketStore.exists(connection, ticket(id))) {
-                return id;
-            }
-        }
-        throw new StorageException("no free case id found in 20 attempts", null);
+        return "C" + TicketStore.freeNumber(connection, random).value();
     }
 
     static String scopeJson(AccessScope scope) {

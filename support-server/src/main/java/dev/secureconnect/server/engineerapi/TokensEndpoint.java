@@ -12,14 +12,17 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code POST /api/v1/tokens} (bearer session) {@code {"appliance", "ticket", "ttlSeconds"?, "reason"?}}: an access
- * token for the calling engineer, bound to the certificate of this connection. 200 {@code {"token", "id",
- * "appliance", "ticket", "expiresAt"}}; 403 or 400 as {@link TokenIssuance} decides (audited there).
+ * {@code POST /api/v1/tokens} (bearer session) {@code {"appliance", "ticket" | "case", "ttlSeconds"?, "reason"?}}: an
+ * access token for the calling engineer, bound to the certificate of this connection; for a support case ({@code
+ * case}, or its ticket) limited to the case's scope and approval. 200 {@code {"token", "id", "appliance", "ticket",
+ * "expiresAt"}} and, for a case, {@code "case"} and {@code "scope": {"services", "commands", "folders"}}; 403 or 400 as
+ * {@link TokenIssuance} decides (audited there).
  */
 final class TokensEndpoint implements Endpoint {
 
     private static final String EXPECTED =
-            "{\"appliance\": SERIAL, \"ticket\": \"12345678\", \"ttlSeconds\": 3600," + " \"reason\": \"…\"}";
+            "{\"appliance\": SERIAL, \"ticket\": \"12345678\" or \"case\": \"C12345678\", \"ttlSeconds\": 3600,"
+                    + " \"reason\": \"…\"}";
 
     private final TokenIssuance issuance;
 
@@ -31,7 +34,11 @@ final class TokensEndpoint implements Endpoint {
     public ApiResponse handle(ApiCall call) {
         JsonNode body = call.json(EXPECTED);
         TokenIssuance.Request request = new TokenIssuance.Request(
-                text(body, "appliance"), text(body, "ticket"), lifetime(body.get("ttlSeconds")), text(body, "reason"));
+                text(body, "appliance"),
+                text(body, "ticket"),
+                lifetime(body.get("ttlSeconds")),
+                text(body, "reason"),
+                text(body, "case"));
         EngineerConnection connection = call.connection();
         SignedAccessToken token;
         try {
@@ -48,6 +55,14 @@ final class TokensEndpoint implements Endpoint {
         answer.put("appliance", token.claims().appliance());
         answer.put("ticket", token.claims().ticket());
         answer.put("expiresAt", token.claims().expiresAt().toString());
+        token.claims().scope().ifPresent(scope -> {
+            answer.put("case", scope.caseId());
+            Map<String, Object> limits = new LinkedHashMap<>();
+            limits.put("services", scope.services());
+            limits.put("commands", scope.commands());
+            limits.put("folders", scope.folders());
+            answer.put("scope", limits);
+        });
         return ApiResponse.ok(answer);
     }
 

@@ -79,6 +79,24 @@ final class SessionAudit {
     }
 
     /**
+     * A stream outside the scope of its case's token, refused at the gate; written on the calling thread, as
+     * {@link #tokenRefused}.
+     */
+    void scopeRefused(SessionAttempt attempt, String sessionId, AccessToken token, String message) {
+        appendHere(
+                Hold.WHILE_ROOM,
+                base(EventType.TOKEN_SCOPE_REFUSED, attempt, sessionId)
+                        .ticket(token.ticket())
+                        .outcome(Outcome.FAILURE)
+                        .detail(
+                                "caseId",
+                                token.scope().map(scope -> scope.caseId()).orElse(null))
+                        .detail("tokenId", token.id().toString())
+                        .detail("message", message)
+                        .build());
+    }
+
+    /**
      * A stream not opened; {@code byAppliance} when the appliance refused it (then exec and file requests also get
      * {@code command.refused} / {@code file.refused}).
      */

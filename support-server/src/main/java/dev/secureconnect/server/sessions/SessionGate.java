@@ -3,10 +3,12 @@ package dev.secureconnect.server.sessions;
 import static java.util.Objects.requireNonNull;
 
 import dev.secureconnect.crypto.pki.CertificateIdentity;
+import dev.secureconnect.crypto.text.OneLine;
 import dev.secureconnect.crypto.token.AccessToken;
 import dev.secureconnect.crypto.token.AccessTokenVerifier;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.crypto.token.TokenRefusedException;
+import dev.secureconnect.crypto.token.TokenScope;
 import dev.secureconnect.server.audit.AuditUnavailableException;
 import dev.secureconnect.server.blocks.SourceFailure;
 import dev.secureconnect.server.blocks.SourceGuard;
@@ -48,6 +50,10 @@ import org.jspecify.annotations.Nullable;
  *       certificate, else {@code token.refused} with the reason;</li>
  *   <li>the token's engineer is the one asking — 403, {@code token.misused};</li>
  *   <li>the engineer is still enabled — 403;</li>
+ *   <li>for a support case's token, the request lies inside the token's scope ({@link TokenScope}): an exec's command
+ *       and a get's or put's file (inside a folder, normalised) must be the case's, and a CONNECT needs a case that
+ *       names a service at all (the server does not know which port is which service: the appliance checks the
+ *       service by name) — 403, audited {@code token.scope-refused};</li>
  *   <li>the appliance is connected to this node — 502;</li>
  *   <li>the appliance's own answer to the stream request (its status and reason are passed on, the reason prefixed
  *       "appliance refused: "; no answer in time — 504).</li>
@@ -211,12 +217,51 @@ public final class SessionGate {
         if (engineer.isEmpty() || !engineer.get().isEnabled()) {
             throw refuse(attempt, sessionId, token, 403, "engineer " + token.engineer() + " is disabled", false);
         }
+        if (token.scope().isPresent()) {
+            String outside = outside(token.scope().get(), attempt.request());
+            if (outside != null) {
+                audit.scopeRefused(attempt, sessionId, token, outside);
+                throw refuse(attempt, sessionId, token, 403, outside, false);
+            }
+        }
         Optional<Channel> link = links.linkChannel(attempt.appliance());
         if (link.isEmpty()) {
             throw refuse(
                     attempt, sessionId, token, 502, "appliance " + attempt.appliance() + " is not connected", false);
         }
         return new Admitted(token, link.get());
+    }
+
+    /** Why {@code request} lies outside a case token's {@code scope}, or null if it is inside. */
+    static @Nullable String outside(TokenScope scope, SessionRequest request) {
+        boolean inside;
+        String what;
+        java.util.List<String> allowed;
+        switch (request.kind()) {
+            case CONNECT -> {
+                inside = scope.allowsSomeService();
+                what = "services";
+                allowed = scope.services();
+            }
+            case EXEC -> {
+                inside = scope.allowsCommand(request.command());
+                what = "commands";
+                allowed = scope.commands();
+            }
+            default -> {
+                inside = scope.allowsFile(request.path());
+                what = "folders";
+                allowed = scope.folders();
+            }
+        }
+        if (inside) {
+            return null;
+        }
+        String target = request.kind() == SessionKind.CONNECT
+                ? "a connection to " + request.target()
+                : request.kind().code() + " '" + OneLine.quoted(request.target()) + "'";
+        return "access token refused: " + target + " is outside the scope of case " + scope.caseId() + " (" + what
+                + ": " + (allowed.isEmpty() ? "none" : String.join(", ", allowed)) + ")";
     }
 
     /**

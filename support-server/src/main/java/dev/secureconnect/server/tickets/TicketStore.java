@@ -87,7 +87,7 @@ public final class TicketStore {
         String openedBy = oneLine("actor", actor, MAX_NAME_LENGTH);
         Ticket ticket = audit.inTransaction(transaction -> open(
                 transaction,
-                freeNumber(transaction.connection()),
+                freeNumber(transaction.connection(), random),
                 cleanTitle,
                 serial,
                 openedBy,
@@ -99,7 +99,7 @@ public final class TicketStore {
     /**
      * Opens ticket {@code number} inside {@code transaction} and appends its {@code ticket.opened} there: for a record
      * that comes with a ticket of its own (a support case, whose ticket is its id's digits). The caller checked that the
-     * number is free ({@link #exists}) and that the title, serial and actor are one line each.
+     * number is free ({@link #freeNumber}) and that the title, serial and actor are one line each.
      */
     public static Ticket open(
             AuditTransaction transaction,
@@ -127,11 +127,6 @@ public final class TicketStore {
                 .detail("title", title)
                 .build());
         return new Ticket(number, title, serial, Ticket.Status.OPEN, now, null, openedBy, null);
-    }
-
-    /** Whether a ticket numbered {@code number} exists, open or closed. */
-    public static boolean exists(Connection connection, TicketNumber number) throws SQLException {
-        return find(connection, number).isPresent();
     }
 
     /**
@@ -238,7 +233,16 @@ public final class TicketStore {
         return Admission.accepted(number);
     }
 
-    private TicketNumber freeNumber(Connection connection) throws SQLException {
+    /**
+     * A random 8-digit number that no ticket has yet: the one picker of ticket numbers, for {@link #open} and for a
+     * record that opens a ticket of its own in the same transaction (a support case, whose id is {@code C} and its
+     * ticket's digits). Call it inside the audit head's transaction ({@link ServerAuditLog#inTransaction}), as every
+     * writer of tickets does, so that no other writer takes the number before it is inserted.
+     *
+     * @throws TicketException ({@link TicketException.Reason#NO_FREE_NUMBER}) after {@value #MAX_NUMBER_DRAWS} draws
+     *     that all collided
+     */
+    public static TicketNumber freeNumber(Connection connection, RandomGenerator random) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM tickets WHERE number = ?")) {
             for (int draw = 1; draw <= MAX_NUMBER_DRAWS; draw++) {
                 TicketNumber candidate =

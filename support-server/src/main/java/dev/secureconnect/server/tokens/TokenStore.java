@@ -2,7 +2,10 @@ package dev.secureconnect.server.tokens;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.secureconnect.crypto.json.Mappers;
 import dev.secureconnect.crypto.token.AccessToken;
+import dev.secureconnect.crypto.token.TokenScope;
 import dev.secureconnect.events.EventType;
 import dev.secureconnect.server.audit.ServerAuditEvent;
 import dev.secureconnect.server.audit.ServerAuditLog;
@@ -17,7 +20,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -83,6 +88,8 @@ public final class TokenStore {
                     .detail("tokenId", token.id().toString())
                     .detail("expiresAt", token.expiresAt().toString())
                     .detail("reason", token.reason().orElse(null))
+                    .detail("caseId", token.scope().map(TokenScope::caseId).orElse(null))
+                    .detail("scope", token.scope().map(TokenStore::scopeJson).orElse(null))
                     .build());
         });
     }
@@ -240,5 +247,18 @@ public final class TokenStore {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The scope of a case's token as the audit shows it: {@code {"services":[…],"commands":[…],"folders":[…]}}. */
+    private static String scopeJson(TokenScope scope) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("services", scope.services());
+        json.put("commands", scope.commands());
+        json.put("folders", scope.folders());
+        try {
+            return Mappers.json().writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a token's scope: " + e.getOriginalMessage(), e);
+        }
     }
 }

@@ -228,6 +228,41 @@ class CaseStoreTest {
         assertThat(tickets.admit(number, "SN-1").accepted()).isFalse();
     }
 
+    /** A case's id is C and a number no ticket has: drawn by the tickets' one picker, past a taken number. */
+    @StorageTest
+    void aCaseIdIsAFreeTicketNumberFromTheTicketsPicker(TestDatabase test) throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        ServerAuditLog audit = new ServerAuditLog(test.database(), clock);
+        audit.inTransaction(transaction ->
+                TicketStore.open(transaction, new TicketNumber("12345678"), "taken", null, "operator", T0));
+        int[] draws = {12_345_678, 23_456_789};
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.random.RandomGenerator random = new java.util.random.RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int nextInt(int origin, int bound) {
+                return draws[Math.min(next.getAndIncrement(), draws.length - 1)];
+            }
+        };
+        CaseStore store = new CaseStore(test.database(), audit, clock, random);
+        List<AlertRule> rules = RulesFile.parse("rules.yaml", RULES);
+
+        List<SupportCase> opened = store.fire(
+                "SN-1", "bundle-1", Conditions.onBundle(rules, bundle("SN-1", 'C')), CaseStore.Evaluation.BUNDLE);
+        assertThat(opened).isEmpty();
+        opened = store.fire(
+                "SN-1",
+                "bundle-2",
+                Conditions.onBundle(rules.subList(0, 1), bundle("SN-1", 'D')),
+                CaseStore.Evaluation.BUNDLE);
+        assertThat(opened).extracting(SupportCase::id).containsExactly("C23456789");
+        assertThat(next.get()).isEqualTo(2);
+    }
+
     /** A bundle of {@code serial}: D /data full, B /data and /backup full, C all clear. */
     static JsonNode bundle(String serial, char what) throws Exception {
         double data = what == 'C' ? 40 : 97;

@@ -5,6 +5,7 @@ import dev.secureconnect.crypto.pki.CertificateRole;
 import dev.secureconnect.crypto.testing.TestPki;
 import dev.secureconnect.export.ExportOrigin;
 import dev.secureconnect.server.ServerDaemon;
+import dev.secureconnect.server.cases.CaseStore;
 import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.config.ServerConfig;
 import dev.secureconnect.server.engineers.EngineerSettings;
@@ -40,7 +41,14 @@ final class EmbeddedEngineerApi implements AutoCloseable {
                 logins,
                 daemon.links(),
                 new TokenIssuance(
-                        keys::issuer, daemon.tokens(), engineers, daemon.tickets(), daemon.links(), daemon.audit()),
+                        keys::issuer,
+                        daemon.tokens(),
+                        engineers,
+                        daemon.tickets(),
+                        daemon.links(),
+                        daemon.audit(),
+                        new CaseStore(database, daemon.audit(), server.clock),
+                        server.clock),
                 daemon.sessions(),
                 daemon.audit(),
                 new ExportOrigin(config.node(), "sc-server", "0.1.0"),

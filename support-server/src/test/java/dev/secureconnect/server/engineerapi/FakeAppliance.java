@@ -53,6 +53,9 @@ final class FakeAppliance implements AutoCloseable {
 
     final BlockingQueue<Http2Headers> sessionRequests = new LinkedBlockingQueue<>();
     final BlockingQueue<String> revocations = new LinkedBlockingQueue<>();
+    /** The bodies of the lists of cases the server sent ({@code POST /v1/cases}). */
+    final BlockingQueue<String> cases = new LinkedBlockingQueue<>();
+
     final BlockingQueue<byte[]> stored = new LinkedBlockingQueue<>();
     /** The bodies of the server's {@code POST /v1/certificate} (answered 200). */
     final BlockingQueue<String> certificates = new LinkedBlockingQueue<>();
@@ -212,6 +215,8 @@ final class FakeAppliance implements AutoCloseable {
             String path = path();
             if (path.equals(LinkProtocol.PATH_ADMISSION)) {
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), true));
+            } else if (path.equals(LinkProtocol.PATH_CASES)) {
+                cases.add(body.toString(StandardCharsets.UTF_8));
             } else if (path.equals(LinkProtocol.PATH_REVOCATIONS)) {
                 revocations.add(body.toString(StandardCharsets.UTF_8));
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), true));

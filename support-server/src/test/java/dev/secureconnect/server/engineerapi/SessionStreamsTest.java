@@ -3,10 +3,20 @@ package dev.secureconnect.server.engineerapi;
 import static dev.secureconnect.server.engineerapi.RunningServer.SERIAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secureconnect.crypto.token.SignedAccessToken;
 import dev.secureconnect.events.EventType;
+import dev.secureconnect.server.ServerDaemon;
 import dev.secureconnect.server.audit.ServerAuditRecord;
+import dev.secureconnect.server.cases.AlertRule;
+import dev.secureconnect.server.cases.CaseStore;
+import dev.secureconnect.server.cases.Conditions;
+import dev.secureconnect.server.cases.RulesFile;
+import dev.secureconnect.server.config.ConfigFile;
 import dev.secureconnect.server.engineerapi.EngineerHttp.Answer;
+import dev.secureconnect.server.storage.Database;
+import dev.secureconnect.tunnel.link.CaseNotice;
 import dev.secureconnect.tunnel.link.LinkProtocol;
 import dev.secureconnect.tunnel.relay.Relay;
 import io.netty.bootstrap.ServerBootstrap;
@@ -308,6 +318,179 @@ class SessionStreamsTest {
         assertThat(closedTicket.status()).isEqualTo("403");
         server.awaitAudit(EventType.TOKEN_REFUSED, r -> "ticket-not-accepted"
                 .equals(r.event().details().get("reason")));
+    }
+
+    /**
+     * A case's token: issued only once the case is approved, carrying the case's scope and ending with the approval;
+     * the gate refuses what lies outside the scope before it reaches the appliance, audited.
+     */
+    @Test
+    void aCaseTokenIsLimitedToTheCaseAndTheGateRefusesWhatLiesOutside() throws Exception {
+        String caseId;
+        String caseTicket;
+        java.time.Instant until = server.clock.instant().plus(java.time.Duration.ofMinutes(30));
+        try (Database database = Database.open(ServerDaemon.databaseSettings(
+                server.dir, ConfigFile.read(server.dir).database()))) {
+            CaseStore cases = new CaseStore(database, server.daemon.audit(), server.clock);
+            caseId = openCase(cases, "{commands: [collect-logs], folders: [/var/log], duration: PT2H}");
+            caseTicket = caseId.substring(1);
+            appliance.close();
+            appliance = server.connectAppliance(ticket, caseTicket);
+
+            Answer notApproved = alice.post("tokens", session, caseRequest(caseId, null));
+            assertThat(notApproved.status()).isEqualTo(403);
+            assertThat(notApproved.text("reason")).isEqualTo("case-not-approved");
+            assertThat(notApproved.text("error"))
+                    .isEqualTo("case " + caseId + " is open: its appliance's admin has not approved it"
+                            + " (sc-appliance approve " + caseId + ")");
+            assertThat(alice.post(
+                                    "tokens",
+                                    session,
+                                    "{\"appliance\":\"" + SERIAL + "\",\"ticket\":\"" + caseTicket + "\"}")
+                            .text("reason"))
+                    .as("the ticket of a case is the case")
+                    .isEqualTo("case-not-approved");
+            server.awaitAudit(
+                    EventType.TOKEN_REFUSED,
+                    r -> caseId.equals(r.event().details().get("caseId")));
+
+            assertThat(cases.decide(SERIAL, new CaseNotice.Decision(caseId, "approved", "", until.toString()), "link"))
+                    .isTrue();
+        }
+        assertThat(alice.post("tokens", session, caseRequest("C00000001", null)).text("reason"))
+                .isEqualTo("case-unknown");
+        Answer mismatch = alice.post(
+                "tokens",
+                session,
+                "{\"appliance\":\"" + SERIAL + "\",\"case\":\"" + caseId + "\",\"ticket\":\"" + ticket + "\"}");
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.text("error"))
+                .isEqualTo("ticket " + ticket + " is not the ticket of case " + caseId + " (" + caseTicket
+                        + "): give the case alone");
+
+        Answer issued = alice.post("tokens", session, caseRequest(caseId, 7200));
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+        assertThat(issued.text("ticket")).isEqualTo(caseTicket);
+        assertThat(issued.text("case")).isEqualTo(caseId);
+        assertThat(issued.body().path("scope").toString())
+                .isEqualTo("{\"services\":[],\"commands\":[\"collect-logs\"],\"folders\":[\"/var/log\"]}");
+        assertThat(java.time.Instant.parse(issued.text("expiresAt")))
+                .as("no later than the approval")
+                .isBeforeOrEqualTo(until)
+                .isAfter(until.minusSeconds(60));
+        String token = issued.text("token");
+        assertThat(SignedAccessToken.parseUnverified(token).claims().scope())
+                .hasValueSatisfying(scope -> assertThat(scope.commands()).containsExactly("collect-logs"));
+        ServerAuditRecord issuedRecord = server.awaitAudit(
+                EventType.TOKEN_ISSUED, r -> caseId.equals(r.event().details().get("caseId")));
+        assertThat(issuedRecord.event().details())
+                .containsEntry("scope", "{\"services\":[],\"commands\":[\"collect-logs\"],\"folders\":[\"/var/log\"]}");
+
+        EngineerH2Client.Stream allowed = h2.open(exec(token, "collect-logs"));
+        assertThat(allowed.status()).as(allowed.reason()).isEqualTo("200");
+        allowed.send(new byte[0], true);
+        assertThat(allowed.awaitEnd()).isTrue();
+
+        EngineerH2Client.Stream command = h2.open(exec(token, "shell"));
+        assertThat(command.status()).isEqualTo("403");
+        assertThat(command.reason())
+                .isEqualTo("access token refused: exec 'shell' is outside the scope of case " + caseId
+                        + " (commands: collect-logs)");
+        EngineerH2Client.Stream file = h2.open(credentials(
+                new DefaultHttp2Headers()
+                        .method("GET")
+                        .scheme("https")
+                        .authority("localhost")
+                        .path("/v1/files?path=%2Fvar%2Flog%2F..%2F..%2Fetc%2Fshadow"),
+                session,
+                token,
+                SERIAL));
+        assertThat(file.status()).isEqualTo("403");
+        assertThat(file.reason()).contains("get '/var/log/../../etc/shadow' is outside the scope of case " + caseId);
+        EngineerH2Client.Stream service = h2.open(connect(token, 22));
+        assertThat(service.status()).isEqualTo("403");
+        assertThat(service.reason())
+                .isEqualTo("access token refused: a connection to 127.0.0.1:22 is outside the scope of case " + caseId
+                        + " (services: none)");
+        ServerAuditRecord refused = server.awaitAudit(EventType.TOKEN_SCOPE_REFUSED, r -> "shell"
+                .equals(r.event().details().get("target")));
+        assertThat(refused.event().details()).containsEntry("caseId", caseId).containsEntry("kind", "exec");
+        assertThat(server.audit(EventType.TOKEN_SCOPE_REFUSED)).hasSize(3);
+        assertThat(appliance.sessionRequests)
+                .filteredOn(request -> !"/v1/cases".contentEquals(String.valueOf(request.path())))
+                .as("nothing outside the scope reached the appliance (the list of cases aside)")
+                .isNotEmpty()
+                .allSatisfy(request ->
+                        assertThat(request.get(LinkProtocol.HEADER_COMMAND)).hasToString("collect-logs"));
+    }
+
+    /**
+     * {@code sc-server cases close} runs in another process than the daemon: the daemon notices the change in the
+     * database and sends the linked appliance its list again, within about half a second.
+     */
+    @Test
+    void aCaseClosedByAnotherProcessReachesTheLinkedAppliance() throws Exception {
+        try (Database database = Database.open(ServerDaemon.databaseSettings(
+                server.dir, ConfigFile.read(server.dir).database()))) {
+            CaseStore otherProcess = new CaseStore(database, server.daemon.audit(), server.clock);
+            String caseId = openCase(otherProcess, "{}");
+            awaitCase(caseId, "open");
+
+            server.clock.advance(java.time.Duration.ofSeconds(1));
+            otherProcess.close(caseId, "operator:root", "fixed");
+            awaitCase(caseId, "closed");
+        }
+    }
+
+    /** Opens a case for {@link RunningServer#SERIAL} with {@code scope} (YAML), as a rule on a full disk would. */
+    private static String openCase(CaseStore cases, String scope) throws Exception {
+        List<AlertRule> rules = RulesFile.parse("rules.yaml", """
+                rules:
+                  - name: disk
+                    title: "{subject} is full"
+                    when: {fileSystemAbove: {percent: 90}}
+                    scope: %s
+                """.formatted(scope));
+        JsonNode bundle = new ObjectMapper()
+                .readTree("{\"system\": {\"fileSystems\": [{\"mount\": \"/data\", \"usedPercent\": 97}]}}");
+        return cases.fire(SERIAL, "b-1", Conditions.onBundle(rules, bundle), CaseStore.Evaluation.BUNDLE)
+                .get(0)
+                .id();
+    }
+
+    /** Waits up to 10 s for a list of cases in which {@code caseId} is in {@code state}. */
+    private void awaitCase(String caseId, String state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String list = appliance.cases.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (list != null) {
+                CaseNotice.Cases cases = dev.secureconnect.tunnel.link.LinkJson.decode(
+                        list.getBytes(StandardCharsets.UTF_8), CaseNotice.Cases.class);
+                if (cases.cases().stream()
+                        .anyMatch(c -> c.id().equals(caseId) && c.state().equals(state))) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("the appliance was not sent case " + caseId + " as " + state + " within 10 s");
+    }
+
+    String caseRequest(String caseId, Integer ttlSeconds) {
+        return "{\"appliance\":\"" + SERIAL + "\",\"case\":\"" + caseId + "\""
+                + (ttlSeconds == null ? "" : ",\"ttlSeconds\":" + ttlSeconds) + "}";
+    }
+
+    Http2Headers exec(String token, String command) {
+        return credentials(
+                new DefaultHttp2Headers()
+                        .method("POST")
+                        .scheme("https")
+                        .authority("localhost")
+                        .path(LinkProtocol.PATH_EXEC)
+                        .set(LinkProtocol.HEADER_COMMAND, command),
+                session,
+                token,
+                SERIAL);
     }
 
     @Test

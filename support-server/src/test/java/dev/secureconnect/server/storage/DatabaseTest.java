@@ -24,7 +24,7 @@ class DatabaseTest {
 
         assertThat(database.dialect()).isEqualTo(test.dialect());
         assertThat(appliedMigrations(database))
-                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "15");
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "15", "16");
         assertThat(count(database, "audit_log")).isZero();
         assertThat(count(database, "tickets")).isZero();
         assertThat(count(database, "appliance_links")).isZero();
@@ -59,7 +59,7 @@ class DatabaseTest {
 
         try (Database again = Database.open(test.settings())) {
             assertThat(appliedMigrations(again))
-                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "15");
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "15", "16");
             assertThat(count(again, "tickets")).isEqualTo(1);
         }
     }
