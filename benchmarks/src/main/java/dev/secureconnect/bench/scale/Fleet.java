@@ -64,7 +64,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Fleet {
 
-    /** The appliance's default back-off: 1 s doubling to 60 s, full jitter. */
+    /** The appliance's default back-off: 1 s doubling to 60 s, full jitter (capped by the outage: {@link SimulatedAppliance}). */
     static final Duration BACKOFF_MIN = Duration.ofSeconds(1);
 
     static final Duration BACKOFF_MAX = Duration.ofSeconds(60);

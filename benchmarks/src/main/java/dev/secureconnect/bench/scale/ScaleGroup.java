@@ -227,7 +227,7 @@ public final class ScaleGroup implements FigureGroup {
         String note = links + " links, server killed (SIGKILL) and restarted at once (listening again after "
                 + (listening == 0 ? "?" : Double.toString(round((listening - killed) / 1e9)))
                 + " s; " + halfOpenCap() + " unfinished handshakes at most, then the listener stops accepting);"
-                + " appliance back-off 1 s doubling to 60 s, full jitter (at most 4 s, not doubled, after an"
+                + " appliance back-off 1 s doubling to 60 s and never longer than the outage so far, full jitter (at most 4 s, not doubled, after an"
                 + " attempt the server never answered); " + delta(counts, before, "failures")
                 + " failed attempts in the storm, " + delta(counts, before, "busy")
                 + " of them unanswered (connect timed out, or closed before the server's first byte), "
